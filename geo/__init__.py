@@ -1,0 +1,1 @@
+"""Peta Sinergi: the product's logic. Importable and testable without Streamlit."""

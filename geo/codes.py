@@ -1,0 +1,109 @@
+"""Kemendagri area codes: the one place that knows how a code is written.
+
+A kelurahan/desa code has 10 digits written ``PP.KK.CC.DDDD`` (province, kabupaten/kota,
+kecamatan, kelurahan/desa). Files carry it dotted, undotted, spaced, as a float (``.0``), with
+the leading zero lost, or split in four columns. Kelurahan codes start their last part with 1,
+desa codes with 2.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+# Digits per segment, from the province down.
+SEGMENTS = (2, 2, 2, 4)
+LEVEL_DIGITS = {"provinsi": 2, "kota": 4, "kecamatan": 6, "kelurahan": 10}
+
+_SEPARATORS = re.compile(r"[\s.\-_/]+")
+
+
+def format_code(digits: str) -> str:
+    """Dot a run of 2, 4, 6 or 10 digits: ``3674011001`` -> ``36.74.01.1001``."""
+    parts, start = [], 0
+    for width in SEGMENTS:
+        if start >= len(digits):
+            break
+        parts.append(digits[start : start + width])
+        start += width
+    return ".".join(parts)
+
+
+def normalize_code(value: object, level: str = "kelurahan") -> str | None:
+    """Return the dotted code of ``level`` for any written form, or None if it is not one.
+
+    Accepts ``36.74.01.1001``, ``3674011001``, ``36 74 01 1001`` and ``3674011001.0``. Province
+    codes run from 11 upwards, so a numeric column cannot lose a leading zero; nothing is padded.
+    """
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    if not text or text.lower() in {"nan", "none", "null"}:
+        return None
+    if re.fullmatch(r"\d+\.0+", text):
+        text = text.split(".")[0]
+    want = LEVEL_DIGITS[level]
+    if "." in text or " " in text or "-" in text:
+        pieces = [p for p in _SEPARATORS.split(text) if p]
+        if not all(p.isdigit() for p in pieces):
+            return None
+        widths = SEGMENTS[: len(pieces)]
+        if len(pieces) != len(widths):
+            return None
+        digits = "".join(p.zfill(w) for p, w in zip(pieces, widths))
+    else:
+        digits = text
+    if not digits.isdigit():
+        return None
+    if len(digits) != want:
+        return None
+    return format_code(digits)
+
+
+def normalize_codes(values: pd.Series, level: str = "kelurahan") -> pd.Series:
+    """Vectorised :func:`normalize_code` over the distinct values of a column."""
+    uniques = pd.unique(values.astype("object"))
+    table = {u: normalize_code(u, level) for u in uniques}
+    return values.astype("object").map(table)
+
+
+def join_split_code(prov: object, kab: object, kec: object, desa: object) -> str | None:
+    """Build a kelurahan code from the four split columns (KDPROV, KDKAB, KDKEC, KDDESA)."""
+    pieces = []
+    for value, width in zip((prov, kab, kec, desa), SEGMENTS):
+        code = normalize_piece(value, width)
+        if code is None:
+            return None
+        pieces.append(code)
+    return ".".join(pieces)
+
+
+def normalize_piece(value: object, width: int) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    text = str(value).strip()
+    if re.fullmatch(r"\d+\.0+", text):
+        text = text.split(".")[0]
+    if not text.isdigit() or len(text) > width:
+        # a split column sometimes repeats its parents: 3674011001 in KDDESA
+        if text.isdigit() and len(text) in (4, 6, 10) and len(text) > width:
+            return text[-width:]
+        return None
+    return text.zfill(width)
+
+
+def parent_code(code: str) -> str | None:
+    """``36.74.01.1001`` -> ``36.74.01``; ``36.74.01`` -> ``36.74``; ``36.74`` -> ``36``."""
+    parts = code.split(".")
+    return ".".join(parts[:-1]) if len(parts) > 1 else None
+
+
+def level_of(code: str) -> str:
+    return {1: "provinsi", 2: "kota", 3: "kecamatan", 4: "kelurahan"}[code.count(".") + 1]
+
+
+def is_desa(code: str) -> bool:
+    """Desa codes start their last segment with 2; kelurahan with 1."""
+    return len(code) == 13 and code[9] == "2"

@@ -1,0 +1,300 @@
+"""Storage through SQLAlchemy 2: regions, snapshots, households, quarantined rows.
+
+The database URL comes from ``PETA_DB_URL``; by default a SQLite file ``data/peta.sqlite``
+beside the project, created on first use. Geometry is stored as WKB in WGS84: the full geometry
+for linking and a simplified copy for display.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+)
+
+from geo.schema import HOUSEHOLD_COLUMNS, LINK_COLUMNS
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+DEFAULT_DB = DATA_DIR / "peta.sqlite"
+
+COUNT_KEYS = (
+    "rows_read", "accepted", "quarantined", "linked_by_code", "linked_by_name",
+    "linked_by_point", "unlinked", "conflicts",
+)
+
+metadata = MetaData()
+
+regions = Table(
+    "regions",
+    metadata,
+    Column("kode", String(13), primary_key=True),
+    Column("nama", Text, nullable=False),
+    Column("level", String(12), nullable=False, index=True),  # provinsi|kota|kecamatan|kelurahan
+    Column("kode_induk", String(13), index=True),
+    Column("geometry", LargeBinary, nullable=False),  # full geometry, WKB, EPSG:4326
+    Column("geometry_display", LargeBinary),  # simplified for the map, WKB, EPSG:4326
+    Column("area_km2", Float),
+    Column("source_file", Text),
+)
+
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("period", String(7), nullable=False, unique=True),  # YYYY-MM
+    Column("source_file", Text),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("is_demo", Boolean, nullable=False, default=False),
+    *[Column(key, Integer, nullable=False, default=0) for key in COUNT_KEYS],
+    Column("report", Text),  # JSON: mapping used, unmapped values, ...
+)
+
+_SQL_TYPES = {"text": Text, "code": String(32), "int": Integer, "float": Float, "flag": Integer,
+              "date": String(10)}
+
+households = Table(
+    "households",
+    metadata,
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("row_number", Integer, nullable=False),
+    *[Column(name, _SQL_TYPES[kind]) for name, kind in HOUSEHOLD_COLUMNS.items()],
+    *[Column(name, _SQL_TYPES[kind]) for name, kind in LINK_COLUMNS.items()],
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("row_number", Integer, nullable=False),
+    Column("values_json", Text, nullable=False),  # the row's original values
+    Column("reasons", Text, nullable=False),  # every reason, "; "-separated, in Indonesian
+)
+
+HOUSEHOLD_TABLE_COLUMNS = ["row_number", *HOUSEHOLD_COLUMNS, *LINK_COLUMNS]
+
+
+def database_url() -> str:
+    return os.environ.get("PETA_DB_URL") or f"sqlite:///{DEFAULT_DB}"
+
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The engine for ``url`` (default :func:`database_url`), schema created on first use."""
+    url = url or database_url()
+    if url in _ENGINES:
+        return _ENGINES[url]
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+    metadata.create_all(engine)
+    _ENGINES[url] = engine
+    return engine
+
+
+# ---------------------------------------------------------------- regions
+
+def replace_regions(engine: Engine, table: gpd.GeoDataFrame, source_file: str = "") -> None:
+    """Replace all regions with ``table`` (columns kode, nama, level, kode_induk, geometry and
+    optionally geometry_display, area_km2) in one transaction."""
+    with engine.begin() as conn:
+        conn.execute(delete(regions))
+        _insert_regions(conn, table, source_file)
+
+
+def _insert_regions(conn, table: gpd.GeoDataFrame, source_file: str) -> None:  # noqa: ANN001
+    geoms = shapely.to_wkb(table.geometry.to_crs(4326).values)
+    display = table["geometry_display"] if "geometry_display" in table else table.geometry
+    display_wkb = shapely.to_wkb(gpd.GeoSeries(display, crs=table.crs).to_crs(4326).values)
+    rows = []
+    for i, rec in enumerate(table.itertuples(index=False)):
+        rows.append({
+            "kode": rec.kode,
+            "nama": rec.nama,
+            "level": rec.level,
+            "kode_induk": getattr(rec, "kode_induk", None),
+            "geometry": geoms[i],
+            "geometry_display": display_wkb[i],
+            "area_km2": float(getattr(rec, "area_km2", 0) or 0) or None,
+            "source_file": source_file,
+        })
+    if rows:
+        conn.execute(insert(regions), rows)
+
+
+def load_regions(engine: Engine, level: str | None = None, display: bool = False
+                 ) -> gpd.GeoDataFrame:
+    """Regions as a GeoDataFrame in EPSG:4326; ``display=True`` gives the simplified geometry."""
+    geom_col = regions.c.geometry_display if display else regions.c.geometry
+    query = select(regions.c.kode, regions.c.nama, regions.c.level, regions.c.kode_induk,
+                   regions.c.area_km2, geom_col.label("wkb")).order_by(regions.c.kode)
+    if level:
+        query = query.where(regions.c.level == level)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    frame = pd.DataFrame(rows, columns=["kode", "nama", "level", "kode_induk", "area_km2", "wkb"])
+    geometry = shapely.from_wkb(frame.pop("wkb").to_numpy()) if len(frame) else []
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
+
+
+def region_count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(regions)).scalar_one()
+
+
+# ---------------------------------------------------------------- snapshots
+
+def write_snapshot(
+    engine: Engine,
+    period: str,
+    source_file: str,
+    accepted: pd.DataFrame,
+    rejected: pd.DataFrame,
+    counts: dict[str, int],
+    report: dict | None = None,
+    is_demo: bool = False,
+    conn=None,  # noqa: ANN001
+) -> int:
+    """Store one period: replaces an existing snapshot of ``period`` whole, in one transaction.
+
+    ``accepted`` holds household rows (columns of :data:`HOUSEHOLD_TABLE_COLUMNS`, missing ones
+    are stored as NULL); ``rejected`` holds ``row_number``, ``values_json``, ``reasons``.
+    Pass ``conn`` to take part in a caller's transaction. Returns the snapshot id.
+    """
+    if conn is None:
+        with engine.begin() as own:
+            return write_snapshot(engine, period, source_file, accepted, rejected, counts,
+                                  report, is_demo, conn=own)
+    old = conn.execute(select(snapshots.c.id).where(snapshots.c.period == period)).scalar()
+    if old is not None:
+        conn.execute(delete(households).where(households.c.snapshot_id == old))
+        conn.execute(delete(quarantine).where(quarantine.c.snapshot_id == old))
+        conn.execute(delete(snapshots).where(snapshots.c.id == old))
+    values = {key: int(counts.get(key, 0)) for key in COUNT_KEYS}
+    snapshot_id = conn.execute(
+        insert(snapshots).values(
+            period=period, source_file=source_file, imported_at=datetime.now(timezone.utc),
+            is_demo=is_demo, report=json.dumps(report or {}, ensure_ascii=False, default=str),
+            **values,
+        )
+    ).inserted_primary_key[0]
+    _bulk_insert(conn, households, _household_rows(accepted, snapshot_id))
+    quarantine_rows = (
+        (snapshot_id, int(r.row_number), r.values_json, r.reasons)
+        for r in rejected.itertuples(index=False)
+    )
+    _bulk_insert(conn, quarantine, quarantine_rows,
+                 ["snapshot_id", "row_number", "values_json", "reasons"])
+    return snapshot_id
+
+
+def _household_rows(frame: pd.DataFrame, snapshot_id: int) -> Iterable[tuple]:
+    columns = []
+    for name in HOUSEHOLD_TABLE_COLUMNS:
+        if name in frame:
+            col = frame[name].astype("object")
+            columns.append(col.where(frame[name].notna(), None).tolist())
+        else:
+            columns.append([None] * len(frame))
+    return ((snapshot_id, *values) for values in zip(*columns))
+
+
+def _bulk_insert(conn, table: Table, rows: Iterable[tuple], names: list[str] | None = None,
+                 batch: int = 50_000) -> None:  # noqa: ANN001
+    """Insert tuples fast: the driver's executemany on SQLite, SQLAlchemy's elsewhere."""
+    names = names or ["snapshot_id", *HOUSEHOLD_TABLE_COLUMNS]
+    sqlite = conn.dialect.name == "sqlite"
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    chunk: list[tuple] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= batch:
+            _flush(conn, table, sql, names, chunk, sqlite)
+            chunk = []
+    if chunk:
+        _flush(conn, table, sql, names, chunk, sqlite)
+
+
+def _flush(conn, table: Table, sql: str, names: list[str], chunk: list[tuple],
+           sqlite: bool) -> None:  # noqa: ANN001
+    if sqlite:
+        conn.exec_driver_sql(sql, chunk)
+    else:
+        conn.execute(insert(table), [dict(zip(names, row)) for row in chunk])
+
+
+def list_snapshots(engine: Engine) -> pd.DataFrame:
+    """All snapshots, newest period first."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(snapshots).order_by(snapshots.c.period.desc())).mappings().all()
+    return pd.DataFrame(rows, columns=[c.name for c in snapshots.columns])
+
+
+def snapshot_for(engine: Engine, period: str | None = None) -> dict | None:
+    """The snapshot of ``period`` (default: the newest) as a dict, or None."""
+    query = select(snapshots)
+    query = (query.where(snapshots.c.period == period) if period
+             else query.order_by(snapshots.c.period.desc()).limit(1))
+    with engine.connect() as conn:
+        row = conn.execute(query).mappings().first()
+    return dict(row) if row else None
+
+
+def load_households(engine: Engine, snapshot_id: int, columns: list[str] | None = None
+                    ) -> pd.DataFrame:
+    """Household rows of one snapshot (all columns, or ``columns``)."""
+    wanted = columns or HOUSEHOLD_TABLE_COLUMNS
+    query = select(*[households.c[c] for c in wanted]).where(
+        households.c.snapshot_id == snapshot_id)
+    with engine.connect() as conn:
+        return pd.read_sql_query(query, conn)
+
+
+def load_quarantine(engine: Engine, snapshot_id: int) -> pd.DataFrame:
+    query = (select(quarantine.c.row_number, quarantine.c.reasons, quarantine.c.values_json)
+             .where(quarantine.c.snapshot_id == snapshot_id).order_by(quarantine.c.row_number))
+    with engine.connect() as conn:
+        return pd.read_sql_query(query, conn)
+
+
+def household_count(engine: Engine, snapshot_id: int) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(households).where(
+            households.c.snapshot_id == snapshot_id)).scalar_one()
