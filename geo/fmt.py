@@ -1,0 +1,49 @@
+"""Indonesian number and date formats: ``1.234``, ``12,5%``, ``22 Nov 2026``."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+_MONTHS_LONG = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+                "September", "Oktober", "November", "Desember"]
+
+
+def _swap(text: str) -> str:
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def fmt_int(value: float | int | None) -> str:
+    """``1234567`` -> ``1.234.567``; missing -> ``–``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return _swap(f"{round(value):,}")
+
+
+def fmt_num(value: float | None, decimals: int = 1) -> str:
+    """``1234.56`` -> ``1.234,6``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return _swap(f"{value:,.{decimals}f}")
+
+
+def fmt_pct(value: float | None, decimals: int = 1) -> str:
+    """A share 0..1 or a percentage already scaled? Always a *percentage*: ``12.34`` -> ``12,3%``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{fmt_num(value, decimals)}%"
+
+
+def fmt_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def fmt_period(period: str | None) -> str:
+    """``2026-09`` -> ``September 2026``."""
+    if not period:
+        return "–"
+    year, month = period.split("-")
+    return f"{_MONTHS_LONG[int(month) - 1]} {year}"

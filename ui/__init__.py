@@ -1,0 +1,1 @@
+"""Streamlit pieces shared by pages (geo/ never imports Streamlit; this package may)."""
