@@ -1,0 +1,45 @@
+"""Peta Sinergi: entry point. Page navigation, the shared sidebar, and the first-run demo."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from geo import store
+from geo.maps import ensure_static_assets
+from ui import context, data
+
+st.set_page_config(page_title="Peta Sinergi", page_icon=":material/map:", layout="wide")
+
+
+def build_demo_if_empty() -> None:
+    """On first start (nothing stored), build the fictional demo city with visible progress."""
+    version = data.data_version()
+    has_snapshots, region_rows = bool(version[0]), version[1][0]
+    if has_snapshots or region_rows:
+        return
+    from geo.demo import load_demo
+
+    households = int(os.environ.get("PETA_DEMO_HOUSEHOLDS", "60000"))
+    with st.status("Menyiapkan kota contoh (data fiktif) untuk pertama kali…",
+                   expanded=True) as status:
+        bar = st.progress(0.0, text="Mulai…")
+        load_demo(data.engine(), n=households,
+                  progress=lambda f, t: bar.progress(min(max(f, 0.0), 1.0), text=t))
+        status.update(label="Kota contoh siap.", state="complete", expanded=False)
+    data.clear_caches()
+
+
+ensure_static_assets()
+build_demo_if_empty()
+
+pages = [
+    st.Page("pages/peta.py", title="Peta", icon=":material/map:", default=True),
+    st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
+]
+navigation = st.navigation(pages)
+st.sidebar.markdown("**Peta Sinergi**  \nPeta perencanaan penanggulangan kemiskinan")
+st.session_state["_view"] = context.sidebar_period()
+st.sidebar.caption(f"Basis data: `{store.database_url().split('///')[-1].split('@')[-1]}`")
+navigation.run()

@@ -1,0 +1,226 @@
+"""Folium maps that work offline: choropleth, legend, escaped tooltips, local Leaflet.
+
+``folium.Map`` lists Leaflet, jQuery, Bootstrap and awesome-markers from CDNs; the
+``st_folium`` component waits for every one of them, so one unreachable script leaves the map
+blank. Here a map lists only Leaflet, served by the app itself from ``static/leaflet``
+(Streamlit's static serving, copied from the ``django-js-lib-leaflet`` package).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo.fmt import fmt_int, fmt_num
+from geo.store import PROJECT_DIR
+
+STATIC_DIR = PROJECT_DIR / "static"
+LEAFLET_URL = "/app/static/leaflet"  # where Streamlit serves static/leaflet
+NO_DATA_COLOR = "#d9d9d9"
+BORDER_COLOR = "#4d4d4d"
+
+# ColorBrewer sequential palettes (5 classes), safe for colour-blind readers.
+PALETTES: dict[str, tuple[str, ...]] = {
+    "YlOrRd": ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"),
+    "Blues": ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"),
+    "Purples": ("#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"),
+    "YlGnBu": ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
+}
+
+
+def ensure_static_assets() -> Path:
+    """Copy Leaflet's dist files into ``static/leaflet`` once; return that folder."""
+    target = STATIC_DIR / "leaflet"
+    if (target / "leaflet.js").exists() and (target / "leaflet.css").exists():
+        return target
+    source = resources.files("js_lib_leaflet") / "static" / "js_lib_leaflet"
+    target.mkdir(parents=True, exist_ok=True)
+    with resources.as_file(source) as src:
+        for name in ("leaflet.js", "leaflet.css"):
+            shutil.copyfile(Path(src) / name, target / name)
+        shutil.copytree(Path(src) / "images", target / "images", dirs_exist_ok=True)
+    return target
+
+
+def escape(value: object) -> str:
+    """Text from data, safe in innerHTML *and* in a JS template literal."""
+    text = html.escape("" if value is None else str(value), quote=True)
+    return text.replace("`", "&#96;").replace("${", "&#36;{")
+
+
+def base_map(bounds: tuple[float, float, float, float], tiles: str | None = None) -> folium.Map:
+    """A Leaflet map fitted to ``bounds`` (minx, miny, maxx, maxy), loading only local files.
+
+    ``tiles`` is an optional tile URL; the default is no basemap (the map needs no internet).
+    """
+    minx, miny, maxx, maxy = bounds
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None,
+                   prefer_canvas=False, control_scale=True, zoom_snap=0.25)
+    m.default_js = [("leaflet", f"{LEAFLET_URL}/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{LEAFLET_URL}/leaflet.css")]
+    if tiles:
+        folium.TileLayer(tiles, attr="&copy; OpenStreetMap", name="Peta dasar").add_to(m)
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+# ------------------------------------------------------------------ classes and legend
+
+@dataclass(frozen=True)
+class Classes:
+    """Class breaks (upper bounds, ascending) and their colours."""
+
+    breaks: tuple[float, ...]
+    colors: tuple[str, ...]
+    lower: float
+
+    def color_of(self, values: np.ndarray) -> np.ndarray:
+        out = np.full(len(values), NO_DATA_COLOR, dtype=object)
+        ok = ~np.isnan(values)
+        idx = np.searchsorted(np.array(self.breaks), values[ok], side="left")
+        out[ok] = np.array(self.colors, dtype=object)[np.minimum(idx, len(self.colors) - 1)]
+        return out
+
+    def labels(self, decimals: int = 1) -> list[str]:
+        edges = [self.lower, *self.breaks]
+        return [f"{fmt_num(edges[i], decimals)} – {fmt_num(edges[i + 1], decimals)}"
+                for i in range(len(self.breaks))]
+
+
+def classify(values: np.ndarray, k: int = 5, method: str = "quantile",
+             palette: str = "YlOrRd") -> Classes:
+    """Class breaks by ``quantile``, ``natural`` (Fisher-Jenks) or ``equal`` interval."""
+    data = np.asarray(values, dtype=float)
+    data = data[~np.isnan(data)]
+    colors = PALETTES[palette]
+    if len(data) == 0:
+        return Classes((0.0,), colors[:1], 0.0)
+    lo, hi = float(data.min()), float(data.max())
+    uniq = np.unique(data)
+    k = max(1, min(k, len(uniq)))
+    if k == 1 or hi == lo:
+        return Classes((hi,), (colors[-1],), lo)
+    if method == "equal":
+        breaks = np.linspace(lo, hi, k + 1)[1:]
+    elif method == "natural":
+        import mapclassify
+
+        breaks = mapclassify.FisherJenks(data, k=k).bins
+    else:
+        breaks = np.quantile(data, np.linspace(0, 1, k + 1)[1:])
+    breaks = tuple(float(b) for b in np.unique(np.round(breaks, 6)))
+    breaks = breaks[:-1] + (hi,)
+    pick = np.linspace(0, len(colors) - 1, len(breaks)).round().astype(int)
+    return Classes(breaks, tuple(colors[i] for i in pick), lo)
+
+
+class Legend(MacroElement):
+    """A Leaflet control in the map's corner; its HTML is built (and escaped) in Python."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        {{ this.get_name() }}.onAdd = function (map) {
+            var div = L.DomUtil.create("div", "peta-legend");
+            div.innerHTML = {{ this.html_json }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html_json = json.dumps(html_text)
+
+
+def legend_html(title: str, unit: str, classes: Classes, no_data: bool, note: str = "",
+                decimals: int = 1) -> str:
+    rows = "".join(
+        f'<div><span style="background:{c};display:inline-block;width:18px;height:12px;'
+        f'margin-right:6px;border:1px solid #777"></span>{escape(label)}</div>'
+        for c, label in zip(classes.colors, classes.labels(decimals)))
+    if no_data:
+        rows += (f'<div><span style="background:{NO_DATA_COLOR};display:inline-block;width:18px;'
+                 f'height:12px;margin-right:6px;border:1px solid #777"></span>Tidak ada data</div>')
+    extra = f'<div style="margin-top:4px;color:#555">{escape(note)}</div>' if note else ""
+    return (
+        '<div style="background:rgba(255,255,255,0.92);padding:8px 10px;border-radius:4px;'
+        'box-shadow:0 1px 4px rgba(0,0,0,0.35);font:12px/1.5 sans-serif;color:#222;'
+        f'max-width:240px"><div style="font-weight:bold">{escape(title)}</div>'
+        f'<div style="color:#555;margin-bottom:4px">{escape(unit)}</div>{rows}{extra}</div>'
+    )
+
+
+# ------------------------------------------------------------------ choropleth
+
+@dataclass(frozen=True)
+class Tooltip:
+    """Tooltip rows: (property, label) pairs; properties must be escaped strings."""
+
+    fields: tuple[tuple[str, str], ...]
+
+
+def choropleth(
+    areas: gpd.GeoDataFrame,
+    values: pd.Series,
+    *,
+    title: str,
+    unit: str,
+    tooltip_rows: pd.DataFrame,
+    classes: Classes | None = None,
+    note: str = "",
+    tiles: str | None = None,
+    decimals: int = 1,
+    highlight: set[str] | None = None,
+) -> folium.Map:
+    """A choropleth of ``values`` (indexed by ``areas.kode``) with a legend and tooltips.
+
+    ``tooltip_rows`` is indexed by kode; its columns are the tooltip's labels and its values
+    are shown as text (escaped here). Areas without a value are grey and named so in the legend.
+    """
+    vals = values.reindex(areas["kode"]).to_numpy(dtype=float)
+    classes = classes or classify(vals)
+    fill = classes.color_of(vals)
+    props = pd.DataFrame(index=areas.index)
+    labels = list(tooltip_rows.columns)
+    keys = [f"t{i}" for i in range(len(labels))]
+    rows = tooltip_rows.reindex(areas["kode"])
+    for key, label in zip(keys, labels):
+        props[key] = [escape(v) if not (isinstance(v, float) and np.isnan(v)) else "–"
+                      for v in rows[label].tolist()]
+    props["_fill"] = fill
+    props["_hi"] = [bool(highlight and k in highlight) for k in areas["kode"]]
+    frame = gpd.GeoDataFrame(props, geometry=areas.geometry.values, crs=areas.crs)
+    m = base_map(tuple(areas.total_bounds), tiles=tiles)
+    folium.GeoJson(
+        json.loads(frame.to_json(drop_id=True)),
+        name=escape(title),
+        style_function=lambda f: {
+            "fillColor": f["properties"]["_fill"], "fillOpacity": 0.8,
+            "color": "#111" if f["properties"]["_hi"] else BORDER_COLOR,
+            "weight": 3 if f["properties"]["_hi"] else 0.8,
+        },
+        highlight_function=lambda f: {"weight": 2.5, "color": "#000"},
+        tooltip=folium.GeoJsonTooltip(fields=keys, aliases=[escape(a) for a in labels],
+                                      sticky=True, labels=True),
+    ).add_to(m)
+    Legend(legend_html(title, unit, classes, bool(np.isnan(vals).any()), note,
+                       decimals)).add_to(m)
+    return m
+
+
+def format_count(value: float) -> str:
+    return fmt_int(value)

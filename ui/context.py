@@ -1,0 +1,57 @@
+"""What every page shares: the chosen period (snapshot) and the data version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from geo.fmt import fmt_date, fmt_period
+from ui import data
+
+DEMO_NOTICE = "Data contoh, fiktif — kota, nama dan angka rekaan untuk mencoba aplikasi."
+
+
+@dataclass(frozen=True)
+class View:
+    version: tuple
+    snapshot: dict | None  # the chosen period's snapshot row, or None when nothing is loaded
+
+    @property
+    def period_label(self) -> str:
+        if not self.snapshot:
+            return "–"
+        label = (f"Periode data {fmt_period(self.snapshot['period'])} · diimpor "
+                 f"{fmt_date(pd.Timestamp(self.snapshot['imported_at']))}")
+        return label + (" · data contoh, fiktif" if self.snapshot.get("is_demo") else "")
+
+
+def sidebar_period() -> View:
+    """The period picker in the sidebar (kept in the URL as ``periode``)."""
+    version = data.data_version()
+    snaps = data.snapshots(version)
+    if snaps.empty:
+        return View(version, None)
+    periods = snaps["period"].tolist()
+    wanted = st.query_params.get("periode")
+    index = periods.index(wanted) if wanted in periods else 0
+    period = st.sidebar.selectbox("Periode data", periods, index=index,
+                                  format_func=fmt_period, key="periode")
+    if period != periods[0] or "periode" in st.query_params:
+        st.query_params["periode"] = period
+    snapshot = snaps[snaps["period"] == period].iloc[0].to_dict()
+    return View(version, snapshot)
+
+
+def current() -> View:
+    """The view chosen in the sidebar on this run (set by app.py)."""
+    return st.session_state.get("_view") or View(data.data_version(), None)
+
+
+def page_header(title: str, view: View) -> None:
+    st.title(title)
+    if view.snapshot:
+        st.caption(view.period_label)
+        if view.snapshot.get("is_demo"):
+            st.info(DEMO_NOTICE, icon="ℹ️")

@@ -1,0 +1,67 @@
+"""Cached access to the store for pages. Every Streamlit rerun is a hot path: files, geometry
+and the household table are read once per data version, not once per filter change."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine, func, select
+
+from geo import store
+from geo.schema import PERSONAL_COLUMNS
+
+# Columns pages may use; personal data (NIK, No. KK, names) stays in the database.
+ANALYSIS_COLUMNS = [c for c in store.HOUSEHOLD_TABLE_COLUMNS
+                    if c not in (*PERSONAL_COLUMNS, "nama_krt", "alamat")]
+
+
+@st.cache_resource
+def engine() -> Engine:
+    return store.get_engine()
+
+
+@st.cache_data(ttl=15, show_spinner=False)
+def data_version() -> tuple:
+    """A cheap fingerprint of what is stored; caches below are keyed on it. Imports done in the
+    app clear the caches at once; the TTL catches imports from the command line."""
+    eng = engine()
+    with eng.connect() as conn:
+        snaps = conn.execute(select(store.snapshots.c.id, store.snapshots.c.imported_at)
+                             ).all()
+        regions = conn.execute(select(func.count(), func.max(store.regions.c.source_file))
+                               .select_from(store.regions)).one()
+    return (tuple((s.id, str(s.imported_at)) for s in snaps), tuple(regions))
+
+
+def clear_caches() -> None:
+    st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False)
+def snapshots(version: tuple) -> pd.DataFrame:
+    return store.list_snapshots(engine())
+
+
+@st.cache_data(show_spinner="Memuat data rumah tangga…", max_entries=4)
+def households(snapshot_id: int, version: tuple) -> pd.DataFrame:
+    """The snapshot's households without personal columns."""
+    return store.load_households(engine(), snapshot_id, ANALYSIS_COLUMNS)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def regions(level: str, version: tuple, display: bool = True) -> gpd.GeoDataFrame:
+    return store.load_regions(engine(), level=level, display=display)
+
+
+@st.cache_data(show_spinner=False)
+def region_names(version: tuple) -> pd.DataFrame:
+    """kode, nama, level, kode_induk of every region (no geometry)."""
+    table = store.load_regions(engine(), display=True)
+    return pd.DataFrame(table.drop(columns="geometry"))
+
+
+def geojson_bytes(frame: gpd.GeoDataFrame) -> int:
+    return len(json.dumps(frame.__geo_interface__))
