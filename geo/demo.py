@@ -448,7 +448,8 @@ def add_defects(hh: pd.DataFrame, seed: int = 7, share: float = 0.02) -> pd.Data
         elif kind == "art_0":
             out.at[row, "jumlah_art"] = 0
         elif kind == "koordinat_tertukar":
-            out.at[row, "lintang"], out.at[row, "bujur"] = out.at[row, "bujur"], out.at[row, "lintang"]
+            lat, lon = out.at[row, "lintang"], out.at[row, "bujur"]
+            out.at[row, "lintang"], out.at[row, "bujur"] = lon, lat
         elif kind == "koordinat_nol":
             out.at[row, "lintang"], out.at[row, "bujur"] = 0.0, 0.0
         elif kind == "titik_luar_kota":  # inside Indonesia, far from this city
@@ -491,7 +492,7 @@ def register_frame(hh: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({header: hh[col] for col, header in REGISTER_HEADERS.items()})
     for col in FLAG_COLUMNS:
         header = REGISTER_HEADERS[col]
-        out[header] = hh[col].map({1: "Ya", 0: "Tidak", True: "Ya", False: "Tidak"})
+        out[header] = hh[col].astype(int).map({1: "Ya", 0: "Tidak"})
     return out
 
 

@@ -29,7 +29,7 @@ def fmt_num(value: float | None, decimals: int = 1) -> str:
 
 
 def fmt_pct(value: float | None, decimals: int = 1) -> str:
-    """A share 0..1 or a percentage already scaled? Always a *percentage*: ``12.34`` -> ``12,3%``."""
+    """A percentage (already scaled to 0..100): ``12.34`` -> ``12,3%``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{fmt_num(value, decimals)}%"
