@@ -13,6 +13,7 @@ import sys
 # command -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("geo.demo", "bangun kota contoh (data fiktif) dan muat ke basis data"),
+    "import-boundaries": ("geo.boundaries", "impor berkas batas wilayah"),
 }
 
 
