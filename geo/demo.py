@@ -520,8 +520,10 @@ def write_demo(out_dir: Path, n: int = 60_000, seed: int = 7) -> DemoFiles:
     return DemoFiles(boundaries, register, truth)
 
 
-def load_demo(engine, n: int = 60_000, seed: int = 7, progress=None) -> dict:  # noqa: ANN001
-    """Build the demo files and import them through the user's import path."""
+def load_demo(engine, n: int = 60_000, seed: int = 7, progress=None,  # noqa: ANN001
+              out_dir: Path | None = None) -> dict:
+    """Build the demo files (in ``data/demo`` by default) and import them through the user's
+    import path."""
     from geo.boundaries import import_boundaries
     from geo.households import import_households
 
@@ -530,7 +532,7 @@ def load_demo(engine, n: int = 60_000, seed: int = 7, progress=None) -> dict:  #
             progress(fraction, text)
 
     step(0.05, "Membuat batas wilayah dan register contoh (fiktif)…")
-    files = write_demo(DATA_DIR / "demo", n=n, seed=seed)
+    files = write_demo(out_dir or DATA_DIR / "demo", n=n, seed=seed)
     step(0.35, "Mengimpor batas kelurahan…")
     boundary_report = import_boundaries(engine, files.boundaries)
     step(0.5, "Mengimpor register rumah tangga…")

@@ -1,0 +1,59 @@
+"""Shared fixtures: a small demo database built through the real import path, and an app
+environment pointing Streamlit at it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+DEMO_HOUSEHOLDS = 3_000
+DEMO_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file holding the demo city (3.000 households), imported like a user's files."""
+    from geo import store
+    from geo.demo import load_demo
+
+    folder = tmp_path_factory.mktemp("demo_db")
+    path = folder / "demo.sqlite"
+    engine = store.get_engine(f"sqlite:///{path}")
+    load_demo(engine, n=DEMO_HOUSEHOLDS, seed=DEMO_SEED, out_dir=folder / "files")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db_url(demo_db_path: Path, tmp_path: Path) -> str:
+    """A private copy of the demo database (tests may change it)."""
+    copy = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_db_path, copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def app_env(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point the app at a private demo database and start with empty Streamlit caches."""
+    import streamlit as st
+
+    monkeypatch.setenv("PETA_DB_URL", demo_db_url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield demo_db_url
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def chromium_or_skip() -> str:
+    """Path of Debian's chromium; browser tests skip without it, except under CI."""
+    path = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists(
+        "/usr/bin/chromium") else None)
+    if path:
+        return path
+    if os.environ.get("CI"):
+        pytest.fail("CI is set but /usr/bin/chromium is missing: .ci/run must install it")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
