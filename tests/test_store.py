@@ -1,0 +1,90 @@
+"""Storage: schema on first use, regions round trip, snapshots replace a period whole."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from geo import store
+
+
+@pytest.fixture
+def engine(tmp_path):
+    eng = store.get_engine(f"sqlite:///{tmp_path / 'sub' / 'p.sqlite'}")
+    yield eng
+    eng.dispose()
+
+
+def _regions() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"kode": ["99.71.01.1001", "99.71.01.1002", "99.71.01"],
+         "nama": ["Satu", "Dua", "Kec"], "level": ["kelurahan", "kelurahan", "kecamatan"],
+         "kode_induk": ["99.71.01", "99.71.01", "99.71"]},
+        geometry=[box(110, -7, 110.01, -6.99), box(110.01, -7, 110.02, -6.99),
+                  box(110, -7, 110.02, -6.99)], crs=4326)
+
+
+def _households(n: int, desil: int = 3) -> pd.DataFrame:
+    return pd.DataFrame({"row_number": range(2, n + 2), "id_keluarga": [f"K{i}" for i in range(n)],
+                         "desil": desil, "jumlah_art": 4, "region_code": "99.71.01.1001"})
+
+
+EMPTY_QUARANTINE = pd.DataFrame(columns=["row_number", "values_json", "reasons"])
+
+
+def test_database_file_and_schema_created_on_first_use(tmp_path):
+    path = tmp_path / "new" / "peta.sqlite"
+    eng = store.get_engine(f"sqlite:///{path}")
+    assert path.exists()
+    assert store.region_count(eng) == 0
+    assert store.snapshot_for(eng) is None
+    eng.dispose()
+
+
+def test_database_url_comes_from_environment(monkeypatch):
+    monkeypatch.setenv("PETA_DB_URL", "sqlite:////tmp/elsewhere.sqlite")
+    assert store.database_url() == "sqlite:////tmp/elsewhere.sqlite"
+    monkeypatch.delenv("PETA_DB_URL")
+    assert store.database_url().endswith("data/peta.sqlite")
+
+
+def test_regions_round_trip_by_level(engine):
+    store.replace_regions(engine, _regions(), "batas.geojson")
+    kel = store.load_regions(engine, "kelurahan")
+    assert list(kel["kode"]) == ["99.71.01.1001", "99.71.01.1002"]
+    assert kel.crs.to_epsg() == 4326
+    assert kel.geometry.iloc[0].equals(box(110, -7, 110.01, -6.99))
+    assert len(store.load_regions(engine)) == 3
+
+
+def test_snapshot_counts_and_rows_stored(engine):
+    sid = store.write_snapshot(engine, "2026-09", "a.csv", _households(5), EMPTY_QUARANTINE,
+                               {"rows_read": 5, "accepted": 5})
+    snap = store.snapshot_for(engine, "2026-09")
+    assert snap["id"] == sid and snap["rows_read"] == 5 and snap["accepted"] == 5
+    rows = store.load_households(engine, sid)
+    assert len(rows) == 5 and set(rows["region_code"]) == {"99.71.01.1001"}
+
+
+def test_reimporting_a_period_replaces_it_whole_and_keeps_other_periods(engine):
+    store.write_snapshot(engine, "2026-03", "old.csv", _households(3), EMPTY_QUARANTINE, {})
+    store.write_snapshot(engine, "2026-09", "a.csv", _households(5), EMPTY_QUARANTINE, {})
+    sid = store.write_snapshot(engine, "2026-09", "b.csv", _households(2, desil=9),
+                               EMPTY_QUARANTINE, {})
+    assert list(store.list_snapshots(engine)["period"]) == ["2026-09", "2026-03"]
+    rows = store.load_households(engine, sid)
+    assert len(rows) == 2 and set(rows["desil"]) == {9}
+    assert store.household_count(engine, store.snapshot_for(engine, "2026-03")["id"]) == 3
+
+
+def test_failed_write_leaves_previous_snapshot(engine):
+    sid = store.write_snapshot(engine, "2026-09", "a.csv", _households(4), EMPTY_QUARANTINE, {})
+    broken = _households(3)
+    broken["row_number"] = None  # NOT NULL: the insert fails midway
+    with pytest.raises(Exception):
+        store.write_snapshot(engine, "2026-09", "b.csv", broken, EMPTY_QUARANTINE, {})
+    snap = store.snapshot_for(engine, "2026-09")
+    assert snap["id"] == sid and snap["source_file"] == "a.csv"
+    assert store.household_count(engine, sid) == 4
