@@ -3,7 +3,6 @@ environment pointing Streamlit at it."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -46,14 +45,3 @@ def app_env(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     yield demo_db_url
     st.cache_data.clear()
     st.cache_resource.clear()
-
-
-def chromium_or_skip() -> str:
-    """Path of Debian's chromium; browser tests skip without it, except under CI."""
-    path = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists(
-        "/usr/bin/chromium") else None)
-    if path:
-        return path
-    if os.environ.get("CI"):
-        pytest.fail("CI is set but /usr/bin/chromium is missing: .ci/run must install it")
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
