@@ -8,7 +8,7 @@ import streamlit as st
 
 from geo import store
 from geo.maps import ensure_static_assets
-from ui import context, data
+from ui import context, data, filters
 
 st.set_page_config(page_title="Peta Sinergi", page_icon=":material/map:", layout="wide")
 
@@ -41,5 +41,6 @@ pages = [
 navigation = st.navigation(pages)
 st.sidebar.markdown("**Peta Sinergi**  \nPeta perencanaan penanggulangan kemiskinan")
 st.session_state["_view"] = context.sidebar_period()
+filters.sidebar_filters(st.session_state["_view"])  # stored for ui.filters.current()
 st.sidebar.caption(f"Basis data: `{store.database_url().split('///')[-1].split('@')[-1]}`")
 navigation.run()

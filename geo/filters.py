@@ -1,0 +1,195 @@
+"""The filters every page shares: area, desil range, programs received, vulnerable groups.
+
+Pure (no Streamlit): a :class:`Filters` value selects households with :meth:`Filters.mask`,
+travels in the URL with :meth:`Filters.to_query` / :meth:`Filters.from_query`, and says in
+Indonesian what it selects with :meth:`Filters.describe`. The period (snapshot) is not a field:
+it is chosen beside the filters (``periode`` in the URL, see ``ui.context``).
+
+Matching rules (also stated by :meth:`describe`):
+- area: a household counts when its linked kelurahan (``region_code``) lies in one of the chosen
+  kecamatan *and*, when kelurahan are chosen, is one of them;
+- desil: ``desil_min`` ≤ desil ≤ ``desil_max``; with the full range 1–10 households without a
+  desil are kept, with any narrower range they are left out;
+- programs: the household receives **every** chosen program;
+- vulnerable groups: the household has at least one member of **every** chosen group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from geo.schema import PROGRAMS, VULNERABLE
+
+DESIL_MIN, DESIL_MAX = 1, 10
+
+# URL names: short and readable (``?kec=36.74.01&desil=1-4&program=pkh,bpnt&rentan=lansia``)
+PROGRAM_KEYS: dict[str, str] = {name.removeprefix("penerima_"): name for name in PROGRAMS}
+VULNERABLE_KEYS: dict[str, str] = {name.removeprefix("jumlah_"): name for name in VULNERABLE}
+QUERY_KEYS = ("kec", "kel", "desil", "program", "rentan")
+
+
+def kecamatan_of(region_code: str) -> str:
+    """``36.74.01.1001`` → ``36.74.01`` (the kecamatan part of a dotted kelurahan code)."""
+    return str(region_code)[:8]
+
+
+@dataclass(frozen=True)
+class Filters:
+    kecamatan: tuple[str, ...] = ()  # dotted kecamatan codes, e.g. "36.74.01"
+    kelurahan: tuple[str, ...] = ()  # dotted kelurahan codes, e.g. "36.74.01.1001"
+    desil_min: int = DESIL_MIN
+    desil_max: int = DESIL_MAX
+    programs: tuple[str, ...] = ()  # program columns, e.g. "penerima_pkh" (receives all)
+    vulnerable: tuple[str, ...] = ()  # "jumlah_lansia", ... (has a member of each)
+
+    def __post_init__(self) -> None:
+        lo = min(max(int(self.desil_min), DESIL_MIN), DESIL_MAX)
+        hi = min(max(int(self.desil_max), DESIL_MIN), DESIL_MAX)
+        object.__setattr__(self, "desil_min", min(lo, hi))
+        object.__setattr__(self, "desil_max", max(lo, hi))
+        # canonical order, so equal selections are equal values (and cache keys)
+        object.__setattr__(self, "kecamatan", tuple(sorted(set(self.kecamatan))))
+        object.__setattr__(self, "kelurahan", tuple(sorted(set(self.kelurahan))))
+        object.__setattr__(self, "programs",
+                           tuple(p for p in PROGRAMS if p in set(self.programs)))
+        object.__setattr__(self, "vulnerable",
+                           tuple(v for v in VULNERABLE if v in set(self.vulnerable)))
+
+    # ------------------------------------------------------------ selection
+
+    @property
+    def full_desil(self) -> bool:
+        return self.desil_min == DESIL_MIN and self.desil_max == DESIL_MAX
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing is filtered."""
+        return self == Filters()
+
+    @property
+    def households_only(self) -> Filters:
+        """These filters without the area (for a map that shows every area of a level)."""
+        return replace(self, kecamatan=(), kelurahan=())
+
+    def mask(self, households: pd.DataFrame) -> np.ndarray:
+        """Boolean array: which rows of ``households`` the filters keep.
+
+        Reads ``region_code``, ``desil``, the chosen program and vulnerable-group columns;
+        a missing column selects nothing for a filter that needs it.
+        """
+        n = len(households)
+        keep = np.ones(n, dtype=bool)
+        if self.kecamatan or self.kelurahan:
+            codes = households["region_code"] if "region_code" in households else None
+            if codes is None:
+                return np.zeros(n, dtype=bool)
+            if self.kelurahan:
+                keep &= codes.isin(self.kelurahan).to_numpy(dtype=bool, na_value=False)
+            if self.kecamatan:
+                wanted = _kelurahan_in(codes, self.kecamatan)
+                keep &= codes.isin(wanted).to_numpy(dtype=bool, na_value=False)
+        if not self.full_desil:
+            if "desil" not in households:
+                return np.zeros(n, dtype=bool)
+            desil = households["desil"].to_numpy(dtype=float, na_value=np.nan)
+            keep &= (desil >= self.desil_min) & (desil <= self.desil_max)
+        for column in (*self.programs, *self.vulnerable):
+            if column not in households:
+                return np.zeros(n, dtype=bool)
+            values = households[column].to_numpy(dtype=float, na_value=0.0)
+            keep &= values > 0
+        return keep
+
+    # ------------------------------------------------------------ URL
+
+    def to_query(self) -> dict[str, str]:
+        """Query parameters for the active filters only (an unfiltered view adds nothing)."""
+        out: dict[str, str] = {}
+        if self.kecamatan:
+            out["kec"] = ",".join(self.kecamatan)
+        if self.kelurahan:
+            out["kel"] = ",".join(self.kelurahan)
+        if not self.full_desil:
+            out["desil"] = f"{self.desil_min}-{self.desil_max}"
+        if self.programs:
+            out["program"] = ",".join(p.removeprefix("penerima_") for p in self.programs)
+        if self.vulnerable:
+            out["rentan"] = ",".join(v.removeprefix("jumlah_") for v in self.vulnerable)
+        return out
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, object]) -> Filters:
+        """Filters from query parameters; unknown or malformed values are ignored, never fatal.
+
+        Accepts a plain dict, ``st.query_params`` or a dict of lists (``parse_qs``).
+        """
+        def items(key: str) -> list[str]:
+            raw = params.get(key) if hasattr(params, "get") else None
+            if raw is None:
+                return []
+            values = raw if isinstance(raw, list | tuple) else [raw]
+            return [part.strip() for v in values for part in str(v).split(",") if part.strip()]
+
+        kec = tuple(c for c in items("kec") if _is_code(c, 8))
+        kel = tuple(c for c in items("kel") if _is_code(c, 13))
+        lo, hi = DESIL_MIN, DESIL_MAX
+        desil = items("desil")
+        if desil:
+            parts = desil[0].replace("–", "-").split("-")
+            try:
+                lo = int(parts[0])
+                hi = int(parts[1]) if len(parts) > 1 and parts[1] else lo
+            except ValueError:
+                lo, hi = DESIL_MIN, DESIL_MAX
+        programs = tuple(PROGRAM_KEYS[p] for p in (x.lower() for x in items("program"))
+                         if p in PROGRAM_KEYS)
+        vulnerable = tuple(VULNERABLE_KEYS[v] for v in (x.lower() for x in items("rentan"))
+                           if v in VULNERABLE_KEYS)
+        return cls(kec, kel, lo, hi, programs, vulnerable)
+
+    # ------------------------------------------------------------ words
+
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """The active filters in Indonesian, e.g. ``Kecamatan Serpong · desil 1–4 · menerima
+        PKH dan BPNT/Sembako``; ``names`` maps region codes to names."""
+        names = names or {}
+
+        def named(codes: tuple[str, ...]) -> str:
+            return ", ".join(str(names.get(c, c)) for c in codes)
+
+        parts = []
+        if self.kelurahan:
+            parts.append(f"Kelurahan {named(self.kelurahan)}")
+        if self.kecamatan:
+            parts.append(f"Kecamatan {named(self.kecamatan)}")
+        if not parts:
+            parts.append("Seluruh kota")
+        if not self.full_desil:
+            parts.append(f"desil {self.desil_min}" if self.desil_min == self.desil_max
+                         else f"desil {self.desil_min}–{self.desil_max}")
+        if self.programs:
+            parts.append("menerima " + _joined([PROGRAMS[p] for p in self.programs]))
+        if self.vulnerable:
+            parts.append("ada anggota " + _joined([VULNERABLE[v].lower()
+                                                   for v in self.vulnerable]))
+        return " · ".join(parts)
+
+
+def _joined(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " dan " + words[-1]
+
+
+def _is_code(text: str, length: int) -> bool:
+    return len(text) == length and text.replace(".", "").isdigit()
+
+
+def _kelurahan_in(codes: pd.Series, kecamatan: tuple[str, ...]) -> list[str]:
+    """The distinct codes of ``codes`` lying in ``kecamatan`` (cheap: few distinct codes)."""
+    distinct = pd.unique(codes.dropna().astype(str)) if not isinstance(
+        codes.dtype, pd.CategoricalDtype) else codes.cat.categories.astype(str)
+    wanted = set(kecamatan)
+    return [c for c in distinct if kecamatan_of(c) in wanted]

@@ -1,0 +1,52 @@
+"""Test and bench data for the map explorer, written straight into the store (regions from the
+demo city, households already linked to their true kelurahan), independent of the importers."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+from sqlalchemy import Engine
+
+from geo import store
+from geo.boundaries import build_hierarchy, display_geometry
+from geo.demo import build_city, generate_households
+
+
+def city_regions(seed: int = 7, n_kelurahan: int = 44, n_kecamatan: int = 7,
+                 rename: dict[str, str] | None = None) -> tuple[gpd.GeoDataFrame, object]:
+    """Kelurahan, dissolved kecamatan and kota with display geometry; ``rename`` maps kelurahan
+    codes to other names (e.g. an HTML payload). Returns (regions, river)."""
+    kel, river = build_city(seed, n_kelurahan=n_kelurahan, n_kecamatan=n_kecamatan)
+    if rename:
+        kel["nama_kel"] = [rename.get(k, n) for k, n in zip(kel["kode_kel"], kel["nama_kel"])]
+    table = gpd.GeoDataFrame({
+        "kode": kel["kode_kel"], "nama": kel["nama_kel"], "level": "kelurahan",
+        "nama_kec": kel["nama_kec"], "nama_kab": kel["nama_kab"], "nama_prov": kel["nama_prov"],
+    }, geometry=kel.geometry.values, crs=4326)
+    table = build_hierarchy(table)
+    table = table[table["level"] != "provinsi"].reset_index(drop=True)
+    metric = table.estimate_utm_crs()
+    table["area_km2"] = table.geometry.to_crs(metric).area / 1e6
+    table["geometry_display"], _ = display_geometry(table, metric)
+    return table, (kel, river)
+
+
+def write_city(engine: Engine, n: int = 3_000, seed: int = 7, period: str = "2026-09",
+               n_kelurahan: int = 44, n_kecamatan: int = 7,
+               rename: dict[str, str] | None = None,
+               households: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Store the city's regions and ``n`` linked households; returns the households stored."""
+    table, (kel, river) = city_regions(seed, n_kelurahan, n_kecamatan, rename)
+    store.replace_regions(engine, table[["kode", "nama", "level", "kode_induk", "area_km2",
+                                         "geometry", "geometry_display"]], "test")
+    if households is None:
+        households = generate_households(kel, river, n, seed)
+        households["region_code"] = households["kode_benar"]
+        households["link_method"] = "kode"
+    households = households.reset_index(drop=True)
+    households["row_number"] = range(2, len(households) + 2)
+    rejected = pd.DataFrame(columns=["row_number", "values_json", "reasons"])
+    store.write_snapshot(engine, period, "test.csv", households, rejected,
+                         {"rows_read": len(households), "accepted": len(households),
+                          "linked_by_code": len(households)}, is_demo=True)
+    return households

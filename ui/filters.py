@@ -1,0 +1,103 @@
+"""The shared filters in the sidebar, kept in the URL so a copied link opens the same view.
+
+``app.py`` calls :func:`sidebar_filters` after the period picker on every run and stores the
+result; pages read it with :func:`current`. A page that changes the filters itself (a click on
+a kecamatan in the map) calls :func:`request`: the value is applied before the widgets are drawn
+on the next run (Streamlit forbids changing a widget's value after it is drawn).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.filters import DESIL_MAX, DESIL_MIN, QUERY_KEYS, Filters, kecamatan_of
+from geo.schema import PROGRAMS, VULNERABLE
+from ui import data
+from ui.context import View
+
+_STATE = "_filters"
+_PENDING = "_filters_pending"
+K_KEC, K_KEL, K_DESIL, K_PROG, K_VULN = ("f_kec", "f_kel", "f_desil", "f_program", "f_rentan")
+_KEYS = (K_KEC, K_KEL, K_DESIL, K_PROG, K_VULN)
+
+
+def current() -> Filters:
+    """The filters the sidebar set on this run (no filter before the sidebar ran)."""
+    return st.session_state.get(_STATE) or Filters()
+
+
+def request(filters: Filters) -> None:
+    """Change the filters from a page, then rerun so the sidebar shows the new values."""
+    st.session_state[_PENDING] = filters
+    st.rerun()
+
+
+def _load_into_widgets(filters: Filters) -> None:
+    st.session_state[K_KEC] = list(filters.kecamatan)
+    st.session_state[K_KEL] = list(filters.kelurahan)
+    st.session_state[K_DESIL] = (filters.desil_min, filters.desil_max)
+    st.session_state[K_PROG] = list(filters.programs)
+    st.session_state[K_VULN] = list(filters.vulnerable)
+
+
+def _reset() -> None:
+    _load_into_widgets(Filters())
+
+
+def sidebar_filters(view: View) -> Filters:
+    """Draw the filter widgets in the sidebar and return what they select.
+
+    On a session's first run the widgets start from the URL's query parameters; afterwards the
+    widgets lead and the URL follows, so the address bar always reproduces the view.
+    """
+    names = data.region_names(view.version)
+    kec_names = names[names["level"] == "kecamatan"].set_index("kode")["nama"].to_dict()
+    kel_table = names[names["level"] == "kelurahan"]
+    kel_names = kel_table.set_index("kode")["nama"].to_dict()
+
+    pending = st.session_state.pop(_PENDING, None)
+    if pending is not None:
+        _load_into_widgets(pending)
+    elif any(key not in st.session_state for key in _KEYS):
+        _load_into_widgets(Filters.from_query(st.query_params))
+
+    sb = st.sidebar
+    sb.markdown("**Filter**")
+    # drop codes this data does not have (an old link, another city's boundaries)
+    st.session_state[K_KEC] = [c for c in st.session_state[K_KEC] if c in kec_names]
+    chosen_kec = sb.multiselect(
+        "Kecamatan", list(kec_names), key=K_KEC, format_func=lambda c: kec_names.get(c, c),
+        placeholder="Semua kecamatan")
+    kel_options = [c for c in kel_table["kode"]
+                   if not chosen_kec or kecamatan_of(c) in set(chosen_kec)]
+    st.session_state[K_KEL] = [c for c in st.session_state[K_KEL] if c in set(kel_options)]
+    chosen_kel = sb.multiselect(
+        "Kelurahan", kel_options, key=K_KEL, format_func=lambda c: kel_names.get(c, c),
+        placeholder="Semua kelurahan")
+    desil = sb.slider("Desil kesejahteraan", DESIL_MIN, DESIL_MAX, key=K_DESIL,
+                      help="Desil 1 = 10% termiskin. Di luar rentang penuh 1–10, rumah tangga "
+                           "tanpa desil tidak dihitung.")
+    programs = sb.multiselect(
+        "Menerima program", list(PROGRAMS), key=K_PROG, format_func=PROGRAMS.get,
+        placeholder="Semua", help="Rumah tangga yang menerima semua program yang dipilih.")
+    vulnerable = sb.multiselect(
+        "Kelompok rentan", list(VULNERABLE), key=K_VULN, format_func=VULNERABLE.get,
+        placeholder="Semua",
+        help="Rumah tangga yang punya anggota dari setiap kelompok yang dipilih.")
+    filters = Filters(tuple(chosen_kec), tuple(chosen_kel), int(desil[0]), int(desil[1]),
+                      tuple(programs), tuple(vulnerable))
+    if not filters.is_empty:
+        sb.button("Hapus filter", on_click=_reset, key="f_reset", icon=":material/close:")
+    _write_query(filters)
+    st.session_state[_STATE] = filters
+    return filters
+
+
+def _write_query(filters: Filters) -> None:
+    wanted = filters.to_query()
+    for key in QUERY_KEYS:
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
