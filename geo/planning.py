@@ -1,0 +1,432 @@
+"""Planning views for Forum OPD and Musrenbang: program coverage and targeting errors, the
+verification list, needs per agency (gap matrix, overlapping needs) and a composite priority
+index with adjustable weights, plus the Excel exports.
+
+Every rule comes from :mod:`geo.indicators` (one definition each); this module only combines
+indicator flags: which agency acts on which indicator, how rates are normalised and weighted,
+how ties are ranked. Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from geo import indicators, store
+from geo.fmt import fmt_int, fmt_num, fmt_pct
+from geo.indicators import CASH_AND_FOOD, Settings, _flag
+from geo.privacy import mask_id
+from geo.schema import PROGRAMS
+
+# ------------------------------------------------------------------ agencies
+
+# Which indicators call for which agency's action: the ONE place this is decided.
+# A household "needs" an agency when any of the agency's indicators flags it. Inclusion errors
+# are not a need (the household is not lacking anything; Dinsos verifies it on the coverage
+# page), and plain "miskin" is everybody's context rather than one agency's task, so Dinsos acts
+# on the extreme poor and on eligible households that receive no assistance.
+AGENCIES: dict[str, tuple[str, ...]] = {
+    "Dinsos": ("miskin_ekstrem", "eksklusi"),
+    "Dinkes": ("belum_jkn", "tanpa_jamban"),
+    "Disdik": ("anak_tidak_sekolah",),
+    "Disnaker": ("krt_tidak_bekerja",),
+    "Perkim/PUPR": ("rtlh", "air_minum_tidak_layak", "sanitasi_tidak_layak",
+                    "tanpa_listrik_pln"),
+}
+AGENCY_INDICATORS: tuple[str, ...] = tuple(dict.fromkeys(
+    ind for ids in AGENCIES.values() for ind in ids))
+
+# Program column -> its coverage indicator in the registry.
+COVERAGE: dict[str, str] = {program: f"cakupan_{program.removeprefix('penerima_')}"
+                            for program in PROGRAMS}
+ERROR_IDS = ("eksklusi", "inklusi")
+
+SMALL_COUNT = 5  # counts 1..4 are hidden in forum-facing tables
+
+
+def agency_table() -> pd.DataFrame:
+    """The agency mapping in words, for the page and the minutes."""
+    rows = []
+    for agency, ids in AGENCIES.items():
+        for ind_id in ids:
+            ind = indicators.get(ind_id)
+            rows.append({"OPD": agency, "Indikator": ind.label, "Cara menghitung": ind.definition})
+    return pd.DataFrame(rows)
+
+
+def agency_needs(flags: pd.DataFrame) -> pd.DataFrame:
+    """Boolean household × agency: does the household need this agency's action?"""
+    out = {}
+    for agency, ids in AGENCIES.items():
+        hit = np.zeros(len(flags), dtype=bool)
+        for ind_id in ids:
+            hit |= flags[ind_id].to_numpy(dtype=bool)
+        out[agency] = hit
+    return pd.DataFrame(out, index=flags.index)
+
+
+def gap_matrix(needs: pd.DataFrame, keys: pd.Series | np.ndarray,
+               areas: Sequence[str] | None = None) -> pd.DataFrame:
+    """Area × agency: households needing each agency, plus ``rumah_tangga`` and
+    ``dua_opd_atau_lebih`` (households needing two or more agencies, where agencies should act
+    together). ``areas`` reindexes the result (areas without households get zeros)."""
+    frame = needs.astype("int64")
+    frame["dua_opd_atau_lebih"] = (needs.sum(axis=1) >= 2).astype("int64")
+    frame["rumah_tangga"] = 1
+    key_values = np.asarray(keys)
+    table = frame.groupby(key_values).sum()
+    if areas is not None:
+        table = table.reindex(list(areas), fill_value=0)
+    table.index.name = "kode"
+    return table[["rumah_tangga", *needs.columns, "dua_opd_atau_lebih"]].astype("int64")
+
+
+def overlap_pairs(needs: pd.DataFrame) -> pd.DataFrame:
+    """Agency × agency: households needing both (the diagonal: households needing the agency)."""
+    values = needs.to_numpy(dtype="int64")
+    return pd.DataFrame(values.T @ values, index=needs.columns, columns=needs.columns)
+
+
+def overlapping_needs(needs: pd.DataFrame, keys: pd.Series | np.ndarray,
+                      areas: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per area: ``rumah_tangga``, ``dua_opd_atau_lebih``, its ``persen`` and the agency pair
+    most often needed together (``pasangan_terbanyak``, ``pasangan_jumlah``)."""
+    key_values = np.asarray(keys)
+    count = needs.sum(axis=1).to_numpy()
+    multi = count >= 2
+    base = pd.DataFrame({"rumah_tangga": 1, "dua_opd_atau_lebih": multi.astype("int64")},
+                        index=needs.index).groupby(key_values).sum()
+    agencies = list(needs.columns)
+    pairs = [(a, b) for i, a in enumerate(agencies) for b in agencies[i + 1:]]
+    both = pd.DataFrame({f"{a} + {b}": (needs[a] & needs[b]).astype("int64").to_numpy()
+                         for a, b in pairs}, index=needs.index).groupby(key_values).sum()
+    if areas is not None:
+        base = base.reindex(list(areas), fill_value=0)
+        both = both.reindex(list(areas), fill_value=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rt = base["rumah_tangga"].to_numpy(dtype=float)
+        base["persen"] = np.where(rt > 0, 100 * base["dua_opd_atau_lebih"] / rt, np.nan)
+    if len(both.columns) and len(both):
+        top = both.to_numpy().argmax(axis=1)
+        best = both.to_numpy().max(axis=1)
+        base["pasangan_terbanyak"] = np.where(best > 0, np.array(both.columns)[top], "")
+        base["pasangan_jumlah"] = best.astype("int64")
+    else:
+        base["pasangan_terbanyak"] = ""
+        base["pasangan_jumlah"] = 0
+    base.index.name = "kode"
+    return base
+
+
+# ------------------------------------------------------------------ coverage and errors
+
+def coverage_long(table: pd.DataFrame) -> pd.DataFrame:
+    """Per area and program: eligible, receiving, coverage % (from an
+    :func:`geo.indicators.aggregate` table holding the ``cakupan_*`` indicators)."""
+    rows = []
+    for program, ind_id in COVERAGE.items():
+        if ind_id not in table:
+            continue
+        part = pd.DataFrame({
+            "kode": table.index,
+            "program": PROGRAMS[program],
+            "layak": table[f"{ind_id}_penyebut"].to_numpy(),
+            "menerima": table[ind_id].to_numpy(),
+            "cakupan_persen": table[f"{ind_id}_persen"].to_numpy(),
+        })
+        rows.append(part)
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
+        columns=["kode", "program", "layak", "menerima", "cakupan_persen"])
+
+
+def totals(table: pd.DataFrame, ids: Iterable[str]) -> pd.Series:
+    """City (or filtered) totals of an aggregate table, rates recomputed from the sums."""
+    ids = list(ids)
+    sums = table.drop(columns=[f"{i}_persen" for i in ids if f"{i}_persen" in table]).sum()
+    for ind_id in ids:
+        den = float(sums.get(f"{ind_id}_penyebut", 0))
+        sums[f"{ind_id}_persen"] = 100 * sums[ind_id] / den if den else np.nan
+    return sums
+
+
+def verification_reasons(households: pd.DataFrame, flags: pd.DataFrame,
+                         settings: Settings) -> pd.DataFrame:
+    """For every household flagged by ``eksklusi`` or ``inklusi``: ``jenis`` (Eksklusi,
+    Inklusi) and ``alasan`` (why, in Indonesian). The flags decide who is listed; the reason
+    only spells out which part of the registry's rule applied."""
+    excl = flags["eksklusi"].to_numpy(dtype=bool)
+    incl = flags["inklusi"].to_numpy(dtype=bool)
+    desil = (households["desil"].to_numpy(dtype=float, na_value=np.nan)
+             if "desil" in households else np.full(len(households), np.nan))
+    desil_text = np.array(["tidak diketahui" if np.isnan(d) else str(int(d)) for d in desil],
+                          dtype=object)
+    parts: list[np.ndarray] = []
+    excl_text = np.array([f"Layak bantuan (desil {d}) tetapi tidak menerima BPNT, PKH maupun "
+                          "PBI-JKN" for d in desil_text], dtype=object)
+    parts.append(np.where(excl, excl_text, ""))
+    receives_any = np.zeros(len(households), dtype=bool)
+    for program in CASH_AND_FOOD:
+        got = _flag(households, program)
+        receives_any |= got
+        outside = got & ~indicators.eligible_for(program)(households, settings)
+        lo, hi = settings.eligible_range(program)
+        text = np.array([f"Menerima {PROGRAMS[program]} pada desil {d} (layak desil {lo}–{hi})"
+                         for d in desil_text], dtype=object)
+        parts.append(np.where(incl & outside, text, ""))
+    car = incl & receives_any & _flag(households, "punya_mobil")
+    parts.append(np.where(car, "Menerima BPNT/PKH dan memiliki mobil", ""))
+    reason = ["; ".join(p for p in row if p) for row in zip(*parts)]
+    kind = np.where(excl & incl, "Eksklusi dan inklusi",
+                    np.where(excl, "Eksklusi", np.where(incl, "Inklusi", "")))
+    out = pd.DataFrame({"jenis": kind, "alasan": reason}, index=households.index)
+    return out[excl | incl]
+
+
+def load_identity(engine: Engine, snapshot_id: int, row_numbers: Iterable[int],
+                  batch: int = 500) -> pd.DataFrame:
+    """Masked NIK and No. KK and the address of the given rows only, indexed by
+    ``row_number``. Full numbers never leave this function."""
+    wanted = sorted({int(r) for r in row_numbers})
+    t = store.households
+    frames = []
+    with engine.connect() as conn:
+        for start in range(0, len(wanted), batch):
+            chunk = wanted[start:start + batch]
+            query = select(t.c.row_number, t.c.nik_krt, t.c.no_kk, t.c.alamat).where(
+                t.c.snapshot_id == snapshot_id, t.c.row_number.in_(chunk))
+            frames.append(pd.DataFrame(conn.execute(query).all(),
+                                       columns=["row_number", "nik_krt", "no_kk", "alamat"]))
+    frame = (pd.concat(frames, ignore_index=True) if frames
+             else pd.DataFrame(columns=["row_number", "nik_krt", "no_kk", "alamat"]))
+    frame["nik_krt"] = frame["nik_krt"].map(mask_id)
+    frame["no_kk"] = frame["no_kk"].map(mask_id)
+    return frame.set_index("row_number")
+
+
+VERIFICATION_COLUMNS = ["Jenis", "Alasan", "Kecamatan", "Kelurahan", "ID keluarga",
+                        "NIK KRT (disamarkan)", "No. KK (disamarkan)", "Alamat", "RT", "RW",
+                        "Desil"]
+
+
+def verification_list(households: pd.DataFrame, reasons: pd.DataFrame,
+                      identity: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
+    """The by-address list for verval: one row per flagged household, NIK/No. KK masked, no
+    names. ``identity`` is :func:`load_identity`'s frame, ``names`` has kode, nama,
+    kode_induk of kelurahan and kecamatan."""
+    hh = households.loc[reasons.index]
+    lookup = names.set_index("kode")
+    kel = hh["region_code"].astype("object")
+    kec = kel.map(lookup["kode_induk"]) if len(lookup) else kel
+    ident = identity.reindex(hh["row_number"].to_numpy())
+    desil = hh["desil"].to_numpy(dtype=float, na_value=np.nan)
+    out = pd.DataFrame({
+        "Jenis": reasons["jenis"].to_numpy(),
+        "Alasan": reasons["alasan"].to_numpy(),
+        "Kecamatan": kec.map(lookup["nama"]).fillna("(tidak tertaut)").to_numpy(),
+        "Kelurahan": kel.map(lookup["nama"]).fillna("(tidak tertaut)").to_numpy(),
+        "ID keluarga": hh["id_keluarga"].astype("object").to_numpy(),
+        "NIK KRT (disamarkan)": ident["nik_krt"].fillna("").to_numpy(),
+        "No. KK (disamarkan)": ident["no_kk"].fillna("").to_numpy(),
+        "Alamat": ident["alamat"].fillna("").to_numpy(),
+        "RT": hh["rt"].astype("object").fillna("").to_numpy(),
+        "RW": hh["rw"].astype("object").fillna("").to_numpy(),
+        "Desil": pd.array([None if np.isnan(d) else int(d) for d in desil], dtype="Int64"),
+    })
+    return out.sort_values(["Kecamatan", "Kelurahan", "Jenis", "RW", "RT"],
+                           kind="stable").reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ composite index
+
+NORMALISATION_METHOD = (
+    "Normalisasi min–maks: untuk tiap indikator, persentase kelurahan diubah ke skala 0–1 "
+    "dengan (nilai − terendah) / (tertinggi − terendah) di antara kelurahan yang punya data "
+    "(untuk indikator yang makin tinggi makin baik, seperti cakupan program, dibalik: "
+    "(tertinggi − nilai) / (tertinggi − terendah)). Bila semua kelurahan bernilai sama, "
+    "indikator itu bernilai 0 di semua kelurahan. Skor = rata-rata tertimbang nilai normal × "
+    "100 (0 = paling ringan, 100 = paling berat di semua indikator terpilih). Indikator tanpa "
+    "penyebut di suatu kelurahan dilewati dan bobotnya dibagi ke indikator lain."
+)
+TIES_METHOD = ("Skor sama mendapat peringkat sama (peringkat 'min': dua kelurahan di peringkat 3 "
+               "diikuti peringkat 5).")
+NO_DATA_NOTE = ("Kelurahan tanpa rumah tangga dalam data (setelah filter) tidak diberi skor "
+                "dan didaftar terpisah.")
+
+
+def normalise(rates: pd.DataFrame, ids: Sequence[str], valid: np.ndarray) -> pd.DataFrame:
+    """Min–max normalised rates (0 = least need, 1 = most) among ``valid`` areas; others NaN."""
+    out = {}
+    for ind_id in ids:
+        values = rates[f"{ind_id}_persen"].to_numpy(dtype=float).copy()
+        values[~valid] = np.nan
+        ok = ~np.isnan(values)
+        norm = np.full(len(values), np.nan)
+        if ok.any():
+            lo, hi = values[ok].min(), values[ok].max()
+            if hi > lo:
+                norm[ok] = (values[ok] - lo) / (hi - lo)
+                if not indicators.get(ind_id).higher_is_worse:
+                    norm[ok] = 1 - norm[ok]
+            else:
+                norm[ok] = 0.0
+        out[ind_id] = norm
+    return pd.DataFrame(out, index=rates.index)
+
+
+def composite_index(table: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
+    """Score 0–100 and rank per area (rank 1 = greatest need; ties share the lowest rank).
+
+    ``table`` is an aggregate table reindexed to every area (areas with no households have
+    ``rumah_tangga`` 0 or NaN); ``weights`` maps indicator id -> weight ≥ 0. Areas with no
+    households, or with no rate for any weighted indicator, get no score and no rank.
+    """
+    ids = [i for i, w in weights.items() if w and w > 0]
+    households = table["rumah_tangga"].fillna(0).to_numpy(dtype=float) \
+        if "rumah_tangga" in table else np.zeros(len(table))
+    valid = households > 0
+    norm = normalise(table, ids, valid)
+    w = np.array([float(weights[i]) for i in ids])
+    values = norm.to_numpy(dtype=float) if ids else np.zeros((len(table), 0))
+    present = ~np.isnan(values)
+    weight_sum = (present * w).sum(axis=1) if ids else np.zeros(len(table))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(weight_sum > 0, np.nansum(values * w, axis=1) / weight_sum * 100, np.nan)
+    score = np.where(valid, score, np.nan)
+    # round so that float noise (0.1 + 0.2) does not break ties the forum would see as equal
+    score = pd.Series(np.round(score, 9), index=table.index)
+    rank = score.rank(method="min", ascending=False).astype("Int64")
+    out = pd.DataFrame({"skor": score, "peringkat": rank}, index=table.index)
+    for ind_id in ids:
+        out[f"norm_{ind_id}"] = norm[ind_id]
+    out["tanpa_skor"] = np.where(~valid, "Tidak ada rumah tangga dalam data",
+                                 np.where(np.isnan(score), "Tidak ada penyebut indikator", ""))
+    return out
+
+
+def ranking(table: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
+    """The composite index under ``weights`` beside the same indicators with equal weights:
+    ``skor``, ``peringkat``, ``skor_sama``, ``peringkat_sama`` and ``perubahan``
+    (= peringkat_sama − peringkat: positive means the area moved up the list)."""
+    chosen = composite_index(table, weights)
+    equal = composite_index(table, {i: 1.0 for i, w in weights.items() if w and w > 0})
+    chosen["skor_sama"] = equal["skor"]
+    chosen["peringkat_sama"] = equal["peringkat"]
+    chosen["perubahan"] = (equal["peringkat"] - chosen["peringkat"]).astype("Int64")
+    return chosen
+
+
+def movement(change: object) -> str:
+    """``▲ 3`` (moved up 3 places), ``▼ 2``, ``=`` or ``–`` (no rank)."""
+    if change is None or change is pd.NA or (isinstance(change, float) and np.isnan(change)):
+        return "–"
+    change = int(change)
+    return f"▲ {change}" if change > 0 else f"▼ {-change}" if change < 0 else "="
+
+
+# ------------------------------------------------------------------ display helpers
+
+def count_text(value: float, hide_small: bool = True, threshold: int = SMALL_COUNT) -> str:
+    """A household count as text; 1..threshold-1 shown as ``< 5`` when ``hide_small``."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "–"
+    if hide_small and 0 < value < threshold:
+        return f"< {threshold}"
+    return fmt_int(value)
+
+
+def rate_text(value: float, denominator: float, hide_small: bool = True,
+              threshold: int = SMALL_COUNT) -> str:
+    """A rate as text; hidden (``–``) when its denominator is a small count and ``hide_small``."""
+    if hide_small and denominator is not None and 0 < denominator < threshold:
+        return "–"
+    return fmt_pct(value)
+
+
+def small_count_note(threshold: int = SMALL_COUNT) -> str:
+    return (f"Jumlah 1–{threshold - 1} rumah tangga ditampilkan sebagai “< {threshold}” dan "
+            f"persentase dengan penyebut di bawah {threshold} tidak ditampilkan, agar rumah "
+            "tangga tidak dapat dikenali di forum terbuka.")
+
+
+def score_text(value: float) -> str:
+    return fmt_num(value, 1)
+
+
+# ------------------------------------------------------------------ Excel
+
+def _autosize(sheet, frame: pd.DataFrame, start_row: int = 0) -> None:  # noqa: ANN001
+    from openpyxl.utils import get_column_letter
+
+    for i, col in enumerate(frame.columns, start=1):
+        width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(500).tolist()])
+        letter = get_column_letter(i)
+        current = sheet.column_dimensions[letter].width or 0
+        sheet.column_dimensions[letter].width = max(current, min(60, width + 2))
+
+
+def priority_notes(weights: Mapping[str, float], period: str, settings: Settings,
+                   filters_text: str = "", extra: Sequence[tuple[str, str]] = ()
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The minutes' sheet: (key/value notes, one row per indicator with weight and definition)."""
+    notes = [
+        ("Periode data", period),
+        ("Filter", filters_text or "Tanpa filter (semua rumah tangga)"),
+        ("Metode normalisasi", NORMALISATION_METHOD),
+        ("Peringkat sama", TIES_METHOD),
+        ("Kelurahan tanpa data", NO_DATA_NOTE),
+        ("Perubahan peringkat", "Selisih peringkat dengan bobot sama dan peringkat dengan bobot "
+                                "terpilih; ▲ naik (lebih prioritas), ▼ turun."),
+        *[("Pengaturan definisi", line) for line in settings.describe()],
+        *extra,
+    ]
+    rows = []
+    for ind_id, weight in weights.items():
+        ind = indicators.get(ind_id)
+        rows.append({
+            "Indikator": ind.label,
+            "Kode indikator": ind.id,
+            "Bobot": float(weight),
+            "Arah": "makin tinggi makin berat" if ind.higher_is_worse
+                    else "makin tinggi makin baik (dibalik)",
+            "Definisi": ind.definition,
+            "Penyebut": ind.denominator_label,
+            "OPD": ind.opd,
+        })
+    return (pd.DataFrame(notes, columns=["Keterangan", "Isi"]),
+            pd.DataFrame(rows, columns=["Indikator", "Kode indikator", "Bobot", "Arah",
+                                        "Definisi", "Penyebut", "OPD"]))
+
+
+def workbook(sheets: Sequence[tuple[str, pd.DataFrame]],
+             notes: tuple[pd.DataFrame, pd.DataFrame] | pd.DataFrame | None = None,
+             number_formats: Mapping[str, str] | None = None) -> bytes:
+    """An .xlsx (openpyxl) with the given data sheets and a last sheet ``Catatan``: the notes
+    table, then (if given) the indicator table two rows below it."""
+    number_formats = number_formats or {}
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets:
+            frame.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            _autosize(sheet, frame)
+            sheet.freeze_panes = "A2"
+            for i, col in enumerate(frame.columns, start=1):
+                fmt = number_formats.get(col)
+                if fmt:
+                    for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                        cell.number_format = fmt
+        if notes is not None:
+            head, table = notes if isinstance(notes, tuple) else (notes, None)
+            head.to_excel(writer, sheet_name="Catatan", index=False)
+            sheet = writer.sheets["Catatan"]
+            _autosize(sheet, head)
+            if table is not None and len(table):
+                start = len(head) + 3
+                table.to_excel(writer, sheet_name="Catatan", index=False, startrow=start)
+                _autosize(sheet, table)
+            sheet.column_dimensions["B"].width = 100
+    return buffer.getvalue()

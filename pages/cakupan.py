@@ -1,0 +1,157 @@
+"""Cakupan & ketepatan sasaran: program coverage among eligible households, exclusion and
+inclusion errors per kelurahan, and the verification list (NIK/No. KK masked)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import indicators, planning
+from geo.fmt import fmt_int, fmt_pct
+from geo.maps import choropleth, classify
+from geo.schema import PROGRAMS
+from ui import context, data
+from ui import planning as up
+
+view = context.current()
+context.page_header("Cakupan & ketepatan sasaran", view)
+if not view.snapshot:
+    st.warning("Belum ada data rumah tangga. Impor register di halaman **Data**.")
+    st.stop()
+
+settings = up.settings_control()
+scope = up.scope(view, settings)
+up.filters_caption(scope.description)
+
+COVER_IDS = tuple(planning.COVERAGE.values())
+IDS = COVER_IDS + planning.ERROR_IDS
+table = indicators.aggregate(scope.households, scope.flags, "region_code", ids=IDS)
+table = table.reindex(scope.areas["kode"])
+total = planning.totals(table.fillna(0), IDS)
+kel_names, kec_names = up.area_labels(view, table.index)
+hide = st.toggle("Sembunyikan angka kecil (< 5) untuk forum terbuka", value=True,
+                 key="cak_hide")
+
+section = st.radio("Tampilan", ["Cakupan program", "Kesalahan sasaran", "Daftar verifikasi"],
+                   horizontal=True, key="cak_view", label_visibility="collapsed")
+
+
+def area_map(ind_id: str, palette: str, key: str) -> None:
+    ind = indicators.get(ind_id)
+    rate = table[f"{ind_id}_persen"]
+    if hide:
+        rate = rate.where(~table[f"{ind_id}_penyebut"].between(1, planning.SMALL_COUNT - 1))
+    tooltip = pd.DataFrame({
+        "Kelurahan": kel_names,
+        "Kecamatan": kec_names,
+        ind.label: [planning.rate_text(r, d, hide) for r, d in
+                    zip(table[f"{ind_id}_persen"], table[f"{ind_id}_penyebut"])],
+        "Rumah tangga": [planning.count_text(v, hide) for v in table[ind_id]],
+        f"Penyebut ({ind.denominator_label})": [planning.count_text(v, hide)
+                                                for v in table[f"{ind_id}_penyebut"]],
+    }, index=table.index)
+    fmap = choropleth(scope.areas, rate, title=ind.label, unit=f"{ind.unit} per kelurahan",
+                      tooltip_rows=tooltip, note=view.period_label,
+                      classes=classify(rate.to_numpy(dtype=float), palette=palette))
+    st_folium(fmap, height=520, use_container_width=True, returned_objects=[], key=key)
+
+
+if section == "Cakupan program":
+    cols = st.columns(len(PROGRAMS))
+    for col, (program, ind_id) in zip(cols, planning.COVERAGE.items()):
+        col.metric(PROGRAMS[program], fmt_pct(total[f"{ind_id}_persen"]),
+                   help=f"{fmt_int(total[ind_id])} dari {fmt_int(total[f'{ind_id}_penyebut'])} "
+                        "rumah tangga layak menerima.")
+    program = st.selectbox("Program untuk peta", list(planning.COVERAGE),
+                           format_func=lambda p: PROGRAMS[p], key="cak_program")
+    ind_id = planning.COVERAGE[program]
+    left, right = st.columns([3, 2])
+    with left:
+        area_map(ind_id, "YlGnBu", "cak_map_cov")
+    with right:
+        ranked = table.sort_values(f"{ind_id}_persen", na_position="last")
+        pos = table.index.get_indexer(ranked.index)
+        st.markdown(f"**Cakupan {PROGRAMS[program]} terendah**")
+        st.dataframe(pd.DataFrame({
+            "Kelurahan": [kel_names[i] for i in pos],
+            "Layak": [planning.count_text(v, hide) for v in ranked[f"{ind_id}_penyebut"]],
+            "Menerima": [planning.count_text(v, hide) for v in ranked[ind_id]],
+            "Cakupan": [planning.rate_text(r, d, hide) for r, d in
+                        zip(ranked[f"{ind_id}_persen"], ranked[f"{ind_id}_penyebut"])],
+        }), hide_index=True, width="stretch", height=480)
+    st.subheader("Cakupan semua program per kelurahan")
+    wide = pd.DataFrame({"Kecamatan": kec_names, "Kelurahan": kel_names}, index=table.index)
+    for program, ind_id in planning.COVERAGE.items():
+        wide[PROGRAMS[program]] = [planning.rate_text(r, d, hide) for r, d in
+                                   zip(table[f"{ind_id}_persen"], table[f"{ind_id}_penyebut"])]
+    st.dataframe(wide, hide_index=True, width="stretch", key="cak_cov_table")
+    st.caption("Cakupan = rumah tangga layak yang menerima program ÷ rumah tangga layak "
+               "program itu (rentang desil layak per program di pengaturan).")
+
+elif section == "Kesalahan sasaran":
+    a, b = st.columns(2)
+    for col, ind_id in zip((a, b), planning.ERROR_IDS):
+        ind = indicators.get(ind_id)
+        col.metric(ind.label, fmt_int(total[ind_id]),
+                   help=f"{fmt_pct(total[f'{ind_id}_persen'])} dari "
+                        f"{fmt_int(total[f'{ind_id}_penyebut'])} {ind.denominator_label}.")
+        col.caption(f"{fmt_pct(total[f'{ind_id}_persen'])} dari "
+                    f"{fmt_int(total[f'{ind_id}_penyebut'])} {ind.denominator_label}")
+    error = st.radio("Jenis kesalahan", planning.ERROR_IDS, horizontal=True, key="cak_error",
+                     format_func=lambda i: indicators.get(i).label)
+    left, right = st.columns([3, 2])
+    with left:
+        area_map(error, "YlOrRd", "cak_map_err")
+    with right:
+        ranked = table.sort_values(error, ascending=False)
+        pos = table.index.get_indexer(ranked.index)
+        st.markdown(f"**Kelurahan dengan {indicators.get(error).label.lower()} terbanyak**")
+        st.dataframe(pd.DataFrame({
+            "Kelurahan": [kel_names[i] for i in pos],
+            "Kecamatan": [kec_names[i] for i in pos],
+            "Rumah tangga": [planning.count_text(v, hide) for v in ranked[error]],
+            "Persentase": [planning.rate_text(r, d, hide) for r, d in
+                           zip(ranked[f"{error}_persen"], ranked[f"{error}_penyebut"])],
+        }), hide_index=True, width="stretch", height=480, key="cak_err_table")
+
+else:
+    st.info("Daftar ini memuat data pribadi untuk verifikasi lapangan (verval) oleh Dinsos/"
+            "SLRT, bukan untuk forum terbuka. NIK dan No. KK disamarkan; nama tidak dicantumkan.",
+            icon="🔒")
+    key = up.settings_key(settings)
+    snapshot_id = int(view.snapshot["id"])
+    reasons = up.reasons(snapshot_id, view.version, key)
+    reasons = reasons[reasons.index.isin(scope.households.index)]
+    identity = up.flagged_identity(snapshot_id, view.version, key)
+    listing = planning.verification_list(scope.households, reasons, identity,
+                                         data.region_names(view.version))
+    a, b = st.columns(2)
+    kind = a.selectbox("Jenis", ["Semua", "Eksklusi", "Inklusi"], key="cak_kind")
+    kel_choice = b.selectbox("Kelurahan", ["Semua", *sorted(set(listing["Kelurahan"]))],
+                             key="cak_kel")
+    if kind != "Semua":
+        listing = listing[listing["Jenis"].str.contains(kind)]
+    if kel_choice != "Semua":
+        listing = listing[listing["Kelurahan"] == kel_choice]
+    st.markdown(f"**{fmt_int(len(listing))} rumah tangga** perlu diverifikasi.")
+    st.dataframe(listing, hide_index=True, width="stretch", key="cak_list")
+    notes = pd.DataFrame([
+        ("Periode data", view.period_label),
+        ("Filter", scope.description or "Tanpa filter"),
+        ("Pilihan", f"Jenis: {kind}; kelurahan: {kel_choice}"),
+        ("Data pribadi", "NIK dan No. KK disamarkan (4 digit awal dan 4 digit akhir); nama "
+                         "tidak dicantumkan. Hanya untuk verifikasi lapangan."),
+        *[(indicators.get(i).label, indicators.get(i).definition) for i in planning.ERROR_IDS],
+        *[("Pengaturan definisi", line) for line in settings.describe()],
+    ], columns=["Keterangan", "Isi"])
+    st.download_button(
+        "Unduh daftar verifikasi (Excel)",
+        planning.workbook([("Daftar verifikasi", listing)], notes),
+        file_name=f"daftar_verifikasi_{view.snapshot['period']}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="cak_download")
+
+if hide and section != "Daftar verifikasi":
+    st.caption(planning.small_count_note())
+up.how_counted(IDS, settings)

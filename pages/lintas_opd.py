@@ -1,0 +1,134 @@
+"""Kesenjangan lintas OPD: households needing each agency's action per kelurahan, one
+agency's map and ranking, and households with needs across two or more agencies."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import indicators, planning
+from geo.fmt import fmt_int, fmt_pct
+from geo.maps import choropleth, classify
+from ui import context
+from ui import planning as up
+
+view = context.current()
+context.page_header("Kesenjangan lintas OPD", view)
+if not view.snapshot:
+    st.warning("Belum ada data rumah tangga. Impor register di halaman **Data**.")
+    st.stop()
+
+settings = up.settings_control()
+scope = up.scope(view, settings)
+up.filters_caption(scope.description)
+
+AGENCIES = list(planning.AGENCIES)
+MULTI = "dua_opd_atau_lebih"
+codes = scope.areas["kode"].tolist()
+keys = scope.households["region_code"]
+matrix = planning.gap_matrix(scope.needs, keys, codes)
+overlap = planning.overlapping_needs(scope.needs, keys, codes)
+kel_names, kec_names = up.area_labels(view, matrix.index)
+
+with st.expander("OPD dan indikator yang menjadi tugasnya", expanded=False):
+    st.dataframe(planning.agency_table(), hide_index=True, width="stretch")
+    st.caption("Rumah tangga dihitung “perlu tindakan” suatu OPD bila minimal satu indikator "
+               "OPD itu berlaku padanya; satu rumah tangga dapat perlu beberapa OPD.")
+
+a, b = st.columns(2)
+measure = a.radio("Angka dalam matriks", ["Jumlah rumah tangga", "Persentase rumah tangga"],
+                  horizontal=True, key="opd_measure")
+hide = b.toggle("Sembunyikan angka kecil (< 5) untuk forum terbuka", value=True, key="opd_hide")
+as_pct = measure.startswith("Persentase")
+
+st.subheader("Matriks kelurahan × OPD")
+columns = [*AGENCIES, MULTI]
+labels = {**{a: a for a in AGENCIES}, MULTI: "≥ 2 OPD"}
+households = matrix["rumah_tangga"].to_numpy(dtype=float)
+pct = matrix[columns].div(pd.Series(households, index=matrix.index).where(households > 0),
+                          axis=0) * 100
+values = pct if as_pct else matrix[columns].astype(float)
+display = pd.DataFrame({"Kecamatan": kec_names, "Kelurahan": kel_names,
+                        "Rumah tangga": [planning.count_text(v, hide) for v in households]},
+                       index=matrix.index)
+for col in columns:
+    if as_pct:
+        display[labels[col]] = [planning.rate_text(r, d, hide) for r, d in
+                                zip(pct[col], households)]
+    else:
+        display[labels[col]] = [planning.count_text(v, hide) for v in matrix[col]]
+order = values[MULTI].fillna(-1).sort_values(ascending=False, kind="stable").index
+display = display.loc[order]
+shade = values.loc[order].rename(columns=labels)
+st.dataframe(up.intensity_styler(display, shade), hide_index=True, width="stretch",
+             height=420, key="opd_matrix")
+st.caption("Warna: intensitas dalam tiap kolom (kelas kuantil, makin gelap makin banyak). "
+           "Diurutkan menurut rumah tangga yang perlu ≥ 2 OPD.")
+
+st.subheader("Satu OPD: peta dan urutan kelurahan")
+agency = st.selectbox("Pilih OPD", AGENCIES, key="opd_agency")
+left, right = st.columns([3, 2])
+agency_values = pct[agency] if as_pct else matrix[agency].astype(float)
+if hide:
+    small = matrix[agency].between(1, planning.SMALL_COUNT - 1) if not as_pct else \
+        pd.Series(households, index=matrix.index).between(1, planning.SMALL_COUNT - 1)
+    agency_values = agency_values.where(~small)
+with left:
+    tooltip = pd.DataFrame({
+        "Kelurahan": kel_names, "Kecamatan": kec_names,
+        f"Perlu {agency}": [planning.count_text(v, hide) for v in matrix[agency]],
+        "Persentase": [planning.rate_text(r, d, hide) for r, d in zip(pct[agency], households)],
+        "Rumah tangga": [planning.count_text(v, hide) for v in households],
+    }, index=matrix.index)
+    fmap = choropleth(scope.areas, agency_values, title=f"Perlu tindakan {agency}",
+                      unit="% rumah tangga" if as_pct else "rumah tangga",
+                      tooltip_rows=tooltip, note=view.period_label,
+                      decimals=1 if as_pct else 0,
+                      classes=classify(agency_values.to_numpy(dtype=float), palette="Purples"))
+    st_folium(fmap, height=520, use_container_width=True, returned_objects=[], key="opd_map")
+with right:
+    ids = planning.AGENCIES[agency]
+    sub = scope.flags[list(ids)].groupby(keys.to_numpy()).sum().reindex(codes, fill_value=0)
+    ranked = matrix[agency].sort_values(ascending=False, kind="stable")
+    pos = matrix.index.get_indexer(ranked.index)
+    rank_table = pd.DataFrame({
+        "Peringkat": ranked.rank(method="min", ascending=False).astype(int).to_numpy(),
+        "Kelurahan": [kel_names[i] for i in pos],
+        f"Perlu {agency}": [planning.count_text(v, hide) for v in ranked],
+        "Persentase": [planning.rate_text(pct[agency].iat[i], households[i], hide) for i in pos],
+    })
+    for ind_id in ids:
+        rank_table[indicators.get(ind_id).label] = [
+            planning.count_text(v, hide) for v in sub[ind_id].reindex(ranked.index)]
+    st.dataframe(rank_table, hide_index=True, width="stretch", height=480, key="opd_rank")
+    total_agency = int(matrix[agency].sum())
+    st.caption(f"Total {fmt_int(total_agency)} rumah tangga perlu tindakan {agency} "
+               f"({fmt_pct(100 * total_agency / households.sum() if households.sum() else None)}"
+               " dari rumah tangga dalam data). Peringkat sama untuk jumlah sama.")
+
+st.subheader("Kebutuhan tumpang tindih: rumah tangga yang perlu ≥ 2 OPD")
+left, right = st.columns([3, 2])
+with left:
+    ov = overlap.sort_values(MULTI, ascending=False, kind="stable")
+    pos = overlap.index.get_indexer(ov.index)
+    st.dataframe(pd.DataFrame({
+        "Kelurahan": [kel_names[i] for i in pos],
+        "Kecamatan": [kec_names[i] for i in pos],
+        "Rumah tangga": [planning.count_text(v, hide) for v in ov["rumah_tangga"]],
+        "Perlu ≥ 2 OPD": [planning.count_text(v, hide) for v in ov[MULTI]],
+        "Persentase": [planning.rate_text(r, d, hide) for r, d in
+                       zip(ov["persen"], ov["rumah_tangga"])],
+        "Pasangan OPD terbanyak": ov["pasangan_terbanyak"].to_numpy(),
+        "Jumlah pasangan": [planning.count_text(v, hide) for v in ov["pasangan_jumlah"]],
+    }), hide_index=True, width="stretch", height=420, key="opd_overlap")
+with right:
+    pairs = planning.overlap_pairs(scope.needs)
+    st.markdown("**Seluruh wilayah terpilih: rumah tangga yang perlu kedua OPD**")
+    st.dataframe(pairs.map(lambda v: planning.count_text(v, hide)), width="stretch")
+    multi_total = int(overlap[MULTI].sum())
+    st.caption(f"{fmt_int(multi_total)} rumah tangga perlu ≥ 2 OPD — di sini OPD sebaiknya "
+               "bertindak bersama. Diagonal: rumah tangga yang perlu OPD itu.")
+if hide:
+    st.caption(planning.small_count_note())
+up.how_counted(planning.AGENCY_INDICATORS, settings)

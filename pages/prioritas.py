@@ -1,0 +1,159 @@
+"""Prioritas Musrenbang: a composite index over indicators the forum picks, with weights."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import indicators, planning
+from geo.fmt import fmt_int
+from geo.maps import choropleth, classify
+from ui import context, data
+from ui import planning as up
+
+view = context.current()
+context.page_header("Prioritas Musrenbang", view)
+if not view.snapshot:
+    st.warning("Belum ada data rumah tangga. Impor register di halaman **Data**.")
+    st.stop()
+
+settings = up.settings_control()
+scope = up.scope(view, settings)
+up.filters_caption(scope.description)
+
+CHOICES = [i.id for i in indicators.INDICATORS if i.id != "inklusi"]
+DEFAULT = ["miskin", "miskin_ekstrem", "air_minum_tidak_layak", "sanitasi_tidak_layak", "rtlh",
+           "belum_jkn", "anak_tidak_sekolah", "krt_tidak_bekerja"]
+
+chosen = st.multiselect("Indikator yang dipertimbangkan forum", CHOICES, default=DEFAULT,
+                        format_func=lambda i: indicators.get(i).label, key="prio_ids")
+if not chosen:
+    st.info("Pilih minimal satu indikator.")
+    st.stop()
+
+st.markdown("**Bobot** (bawaan sama, 1; bobot 0 mengeluarkan indikator dari skor)")
+weights: dict[str, float] = {}
+cols = st.columns(4)
+for n, ind_id in enumerate(chosen):
+    weights[ind_id] = float(cols[n % 4].number_input(
+        indicators.get(ind_id).label, min_value=0.0, max_value=10.0, value=1.0, step=0.5,
+        key=f"prio_w_{ind_id}"))
+if not any(w > 0 for w in weights.values()):
+    st.info("Semua bobot 0: beri bobot pada minimal satu indikator.")
+    st.stop()
+
+ids = tuple(chosen)
+table = indicators.aggregate(scope.households, scope.flags, "region_code", ids=ids)
+table = table.reindex(scope.areas["kode"])
+table["rumah_tangga"] = table["rumah_tangga"].fillna(0)
+ranked = planning.ranking(table, weights)
+
+names = scope.areas.set_index("kode")
+kec_names = data.region_names(view.version).set_index("kode")["nama"]
+hide = st.toggle("Sembunyikan angka kecil (< 5) untuk forum terbuka", value=True,
+                 key="prio_hide")
+top_n = st.slider("Sorot N kelurahan teratas di peta", 1, max(1, len(ranked)),
+                  min(10, max(1, len(ranked))), key="prio_top")
+
+scored = ranked[ranked["skor"].notna()].sort_values(["peringkat", "skor_sama"],
+                                                    ascending=[True, False])
+unscored = ranked[ranked["skor"].isna()]
+
+
+def display_table(frame: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({
+        "Peringkat": frame["peringkat"].to_numpy(),
+        "Perubahan": [planning.movement(v) for v in frame["perubahan"]],
+        "Peringkat (bobot sama)": frame["peringkat_sama"].to_numpy(),
+        "Kelurahan": names.loc[frame.index, "nama"].to_numpy(),
+        "Kecamatan": kec_names.reindex(names.loc[frame.index, "kode_induk"]).to_numpy(),
+        "Skor (0–100)": [planning.score_text(v) for v in frame["skor"]],
+        "Rumah tangga": [planning.count_text(v, hide) for v in table.loc[frame.index,
+                                                                          "rumah_tangga"]],
+    }, index=frame.index)
+    for ind_id in ids:
+        out[indicators.get(ind_id).label] = [
+            planning.rate_text(r, d, hide) for r, d in zip(
+                table.loc[frame.index, f"{ind_id}_persen"],
+                table.loc[frame.index, f"{ind_id}_penyebut"])]
+    return out
+
+
+shown = display_table(scored)
+top = set(scored.index[scored["peringkat"] <= scored["peringkat"].iloc[min(top_n, len(scored)) - 1]]
+          ) if len(scored) else set()
+
+left, right = st.columns([3, 2])
+with left:
+    tooltip = pd.DataFrame({
+        "Kelurahan": names.loc[ranked.index, "nama"].to_numpy(),
+        "Peringkat": [fmt_int(v) if pd.notna(v) else "–" for v in ranked["peringkat"]],
+        "Skor": [planning.score_text(v) for v in ranked["skor"]],
+        "Perubahan vs bobot sama": [planning.movement(v) for v in ranked["perubahan"]],
+    }, index=ranked.index)
+    fmap = choropleth(scope.areas, ranked["skor"], title="Skor prioritas (0–100)",
+                      unit=f"garis tebal: {top_n} teratas", tooltip_rows=tooltip,
+                      classes=classify(ranked["skor"].to_numpy(dtype=float), palette="YlOrRd"),
+                      note=view.period_label, highlight=top)
+    st_folium(fmap, height=560, use_container_width=True, returned_objects=[],
+              key="prio_map")
+with right:
+    st.markdown(f"**{min(top_n, len(scored))} kelurahan teratas**")
+    st.dataframe(shown.head(top_n)[["Peringkat", "Perubahan", "Kelurahan", "Kecamatan",
+                                    "Skor (0–100)"]],
+                 hide_index=True, width="stretch")
+
+st.subheader("Tabel peringkat")
+st.caption("Perubahan: selisih dengan peringkat bila semua bobot sama (▲ naik, ▼ turun, "
+           "= tetap). " + planning.TIES_METHOD)
+st.dataframe(shown, hide_index=True, width="stretch", key="prio_table")
+if len(unscored):
+    st.markdown("**Kelurahan tanpa skor** (didaftar terpisah, tidak diberi peringkat)")
+    st.dataframe(pd.DataFrame({
+        "Kelurahan": names.loc[unscored.index, "nama"].to_numpy(),
+        "Kecamatan": kec_names.reindex(names.loc[unscored.index, "kode_induk"]).to_numpy(),
+        "Alasan": unscored["tanpa_skor"].to_numpy(),
+    }), hide_index=True, width="stretch")
+if hide:
+    st.caption(planning.small_count_note())
+
+# Excel for the minutes: numbers stay numbers; small counts hidden as in the table.
+export = pd.DataFrame({
+    "Peringkat": scored["peringkat"].astype("Int64").to_numpy(),
+    "Peringkat (bobot sama)": scored["peringkat_sama"].astype("Int64").to_numpy(),
+    "Perubahan": [planning.movement(v) for v in scored["perubahan"]],
+    "Kode": scored.index.to_numpy(),
+    "Kelurahan": names.loc[scored.index, "nama"].to_numpy(),
+    "Kecamatan": kec_names.reindex(names.loc[scored.index, "kode_induk"]).to_numpy(),
+    "Skor (0-100)": scored["skor"].round(2).to_numpy(),
+    "Rumah tangga": [planning.count_text(v, hide) if hide and 0 < v < planning.SMALL_COUNT
+                     else int(v) for v in table.loc[scored.index, "rumah_tangga"]],
+})
+for ind_id in ids:
+    rate = table.loc[scored.index, f"{ind_id}_persen"].round(2)
+    if hide:
+        rate = rate.where(~table.loc[scored.index, f"{ind_id}_penyebut"].between(
+            1, planning.SMALL_COUNT - 1))
+    export[f"{indicators.get(ind_id).label} (%)"] = rate.to_numpy()
+notes = planning.priority_notes(
+    weights, view.period_label, settings, scope.description,
+    extra=[("Kelurahan tanpa skor", ", ".join(names.loc[unscored.index, "nama"]) or "–"),
+           ("Angka kecil", planning.small_count_note() if hide else "Tidak disembunyikan")])
+period = view.snapshot["period"]
+st.download_button(
+    "Unduh Excel untuk notulen (peringkat + catatan)",
+    planning.workbook([("Peringkat", export)], notes,
+                      number_formats={"Skor (0-100)": "0.0",
+                                      **{c: "0.0" for c in export.columns if c.endswith("(%)")}}),
+    file_name=f"prioritas_musrenbang_{period}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="prio_download")
+
+with st.expander("Cara menghitung skor prioritas"):
+    st.markdown(planning.NORMALISATION_METHOD)
+    st.markdown(planning.TIES_METHOD + " " + planning.NO_DATA_NOTE)
+    st.markdown("Bobot terpilih: " + "; ".join(
+        f"{indicators.get(i).label} {str(w).replace('.', ',')}" for i, w in weights.items()))
+    st.markdown(f"Rumah tangga dalam cakupan filter: {fmt_int(len(scope.households))}.")
+up.how_counted(ids, settings)
