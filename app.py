@@ -37,6 +37,9 @@ build_demo_if_empty()
 pages = [
     st.Page("pages/peta.py", title="Peta", icon=":material/map:", default=True),
     st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
+    st.Page("pages/cakupan.py", title="Cakupan & ketepatan sasaran", icon=":material/fact_check:"),
+    st.Page("pages/lintas_opd.py", title="Kesenjangan lintas OPD", icon=":material/hub:"),
+    st.Page("pages/prioritas.py", title="Prioritas Musrenbang", icon=":material/leaderboard:"),
 ]
 navigation = st.navigation(pages)
 st.sidebar.markdown("**Peta Sinergi**  \nPeta perencanaan penanggulangan kemiskinan")
