@@ -338,3 +338,128 @@ def aggregate(households: pd.DataFrame, flags: pd.DataFrame, by: str | pd.Series
             table[f"{ind_id}_persen"] = np.where(den > 0, 100 * table[ind_id] / den, np.nan)
     table.index.name = "kode"
     return table
+
+
+# ------------------------------------------------------------------ fast path for the map
+#
+# A filter change must not re-evaluate rules over a million households. :func:`prepare` runs
+# every rule once per (snapshot, settings) and keeps plain numpy arrays with an integer area
+# id per household; :func:`area_counts` then counts with ``np.bincount`` on the filter's
+# boolean mask, which takes milliseconds.
+
+FILTER_COLUMNS = ("desil", *PROGRAMS, "jumlah_lansia", "jumlah_balita", "jumlah_disabilitas")
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """Rules evaluated once for one snapshot and one set of settings."""
+
+    codes: np.ndarray  # kelurahan codes (object), area id i ↔ codes[i]
+    area: np.ndarray  # area id per household; len(codes) for households not linked
+    members: np.ndarray  # jumlah_art per household (float, missing = 0)
+    hits: dict[str, np.ndarray]  # indicator id -> bool per household
+    dens: dict[str, np.ndarray]  # indicator id -> bool per household (in the denominator)
+    attrs: pd.DataFrame  # the columns filters read (region_code categorical, numeric others)
+    settings: Settings
+
+    def __len__(self) -> int:
+        return len(self.area)
+
+    @property
+    def unlinked_id(self) -> int:
+        return len(self.codes)
+
+
+def prepare(households: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> Prepared:
+    """Evaluate every indicator once and index households by kelurahan (see module note)."""
+    flags = evaluate(households, settings)
+    region = (households["region_code"] if "region_code" in households
+              else pd.Series(pd.NA, index=households.index, dtype="string"))
+    region = region.astype("string")
+    cat = pd.Categorical(region)
+    codes = np.asarray(cat.categories.astype(str), dtype=object)
+    area = np.asarray(cat.codes, dtype=np.intp).copy()
+    area[area < 0] = len(codes)
+    members = (households["jumlah_art"].to_numpy(dtype=float, na_value=0.0)
+               if "jumlah_art" in households else np.ones(len(households)))
+    attrs = pd.DataFrame({"region_code": pd.Categorical(region)}, index=range(len(households)))
+    for column in FILTER_COLUMNS:
+        if column in households:
+            attrs[column] = households[column].to_numpy(dtype=float, na_value=np.nan)
+    ids = [ind.id for ind in INDICATORS]
+    return Prepared(codes, area, members,
+                    {i: flags[i].to_numpy(dtype=bool) for i in ids},
+                    {i: flags[f"{i}__den"].to_numpy(dtype=bool) for i in ids},
+                    attrs, settings)
+
+
+def _with_rates(table: pd.DataFrame, ids: tuple[str, ...]) -> pd.DataFrame:
+    for ind_id in ids:
+        den = table[f"{ind_id}_penyebut"].to_numpy(dtype=float)
+        num = table[ind_id].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            table[f"{ind_id}_persen"] = np.where(den > 0, 100 * num / den, np.nan)
+    return table
+
+
+def area_counts(prepared: Prepared, keep: np.ndarray | None = None,
+                ids: tuple[str, ...] | None = None, detail: tuple[str, ...] | None = None,
+                ) -> tuple[pd.DataFrame, pd.Series]:
+    """Counts per kelurahan over the households in ``keep`` (all when None).
+
+    Returns (table indexed by kelurahan code, counts of households not linked to a kelurahan).
+    Columns as :func:`aggregate`: ``rumah_tangga``, ``jiwa``, ``<id>`` for every id in ``ids``
+    and, for the ids in ``detail`` (default: all of ``ids``), ``<id>_jiwa``, ``<id>_penyebut``
+    and ``<id>_persen``.
+    """
+    ids = tuple(ids) if ids is not None else tuple(ind.id for ind in INDICATORS)
+    detail = ids if detail is None else tuple(d for d in detail if d in ids)
+    area, members = prepared.area, prepared.members
+    if keep is not None and not keep.all():
+        sel = np.flatnonzero(keep)
+        area, members = area[sel], members[sel]
+    else:
+        sel = None
+    size = len(prepared.codes) + 1
+
+    def count(weights: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(area, weights=weights, minlength=size)
+
+    def pick(values: np.ndarray) -> np.ndarray:
+        return values if sel is None else values[sel]
+
+    data: dict[str, np.ndarray] = {"rumah_tangga": count(), "jiwa": count(members)}
+    for ind_id in ids:
+        hit = pick(prepared.hits[ind_id])
+        data[ind_id] = count(hit)
+        if ind_id in detail:
+            data[f"{ind_id}_jiwa"] = count(np.where(hit, members, 0.0))
+            data[f"{ind_id}_penyebut"] = count(pick(prepared.dens[ind_id]))
+    full = pd.DataFrame(data).round().astype("int64")
+    full.index = pd.Index([*prepared.codes, ""], name="kode")
+    table, unlinked = full.iloc[:-1].copy(), full.iloc[-1]
+    return _with_rates(table, detail), unlinked
+
+
+LEVEL_CODE_LENGTH = {"kelurahan": 13, "kecamatan": 8, "kota": 5}
+
+
+def roll_up(kelurahan_table: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Sum a per-kelurahan table (from :func:`area_counts`) to ``kecamatan`` or ``kota`` by
+    the dotted code's prefix, and recompute the rates."""
+    if level == "kelurahan":
+        return kelurahan_table
+    counts = kelurahan_table[[c for c in kelurahan_table.columns if not c.endswith("_persen")]]
+    keys = counts.index.str[:LEVEL_CODE_LENGTH[level]]
+    table = counts.groupby(keys.to_numpy()).sum()
+    table.index.name = "kode"
+    ids = tuple(c.removesuffix("_penyebut") for c in table.columns if c.endswith("_penyebut"))
+    return _with_rates(table, ids)
+
+
+def totals(table: pd.DataFrame) -> pd.Series:
+    """One row of sums over ``table``'s areas, with the rates recomputed."""
+    counts = table[[c for c in table.columns if not c.endswith("_persen")]].sum()
+    frame = counts.to_frame().T
+    ids = tuple(c.removesuffix("_penyebut") for c in frame.columns if c.endswith("_penyebut"))
+    return _with_rates(frame, ids).iloc[0]

@@ -19,6 +19,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -185,22 +186,28 @@ def choropleth(
     tiles: str | None = None,
     decimals: int = 1,
     highlight: set[str] | None = None,
+    labels: pd.Series | None = None,
+    size_px: tuple[int, int] = (900, 620),
 ) -> folium.Map:
     """A choropleth of ``values`` (indexed by ``areas.kode``) with a legend and tooltips.
 
     ``tooltip_rows`` is indexed by kode; its columns are the tooltip's labels and its values
     are shown as text (escaped here). Areas without a value are grey and named so in the legend.
+    ``labels`` (names indexed by kode) are drawn on the areas where they fit at ``size_px``.
+    Each feature carries its ``kode`` property, so a click (``last_active_drawing``) names it.
     """
     vals = values.reindex(areas["kode"]).to_numpy(dtype=float)
     classes = classes or classify(vals)
     fill = classes.color_of(vals)
     props = pd.DataFrame(index=areas.index)
+    names = labels
     labels = list(tooltip_rows.columns)
     keys = [f"t{i}" for i in range(len(labels))]
     rows = tooltip_rows.reindex(areas["kode"])
     for key, label in zip(keys, labels):
         props[key] = [escape(v) if not (isinstance(v, float) and np.isnan(v)) else "–"
                       for v in rows[label].tolist()]
+    props["kode"] = [escape(k) for k in areas["kode"]]
     props["_fill"] = fill
     props["_hi"] = [bool(highlight and k in highlight) for k in areas["kode"]]
     frame = gpd.GeoDataFrame(props, geometry=areas.geometry.values, crs=areas.crs)
@@ -219,8 +226,117 @@ def choropleth(
     ).add_to(m)
     Legend(legend_html(title, unit, classes, bool(np.isnan(vals).any()), note,
                        decimals)).add_to(m)
+    if names is not None:
+        Labels(fitting_labels(areas, names, size_px)).add_to(m)
     return m
 
 
 def format_count(value: float) -> str:
     return fmt_int(value)
+
+
+# ------------------------------------------------------------------ labels
+
+LABEL_CSS = (".peta-label{background:none;border:none;white-space:nowrap;text-align:center;"
+             "font:600 11px/1.2 sans-serif;color:#111;pointer-events:none;"
+             "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}")
+CHAR_PX = 6.6  # mean width of a character at the label's font, px
+
+
+def fitting_labels(areas: gpd.GeoDataFrame, names: pd.Series,
+                   size_px: tuple[int, int] = (900, 620)) -> list[tuple[float, float, str]]:
+    """(lat, lon, name) for the areas whose name fits inside them when the map shows all of
+    ``areas`` at ``size_px``: the name's width must fit in the area's width at the label point
+    and the area must be at least two lines tall."""
+    minx, miny, maxx, maxy = areas.total_bounds
+    width_px, height_px = size_px
+    deg_per_px = max((maxx - minx) / width_px, (maxy - miny) / height_px, 1e-9)
+    points = areas.geometry.representative_point()
+    out = []
+    for geom, point, code in zip(areas.geometry, points, areas["kode"]):
+        name = names.get(code)
+        if geom is None or point is None or name is None or pd.isna(name):
+            continue
+        x0, y0, x1, y1 = geom.bounds
+        # width of the area along the label's row
+        row = geom.intersection(shapely.box(x0, point.y - 1e-9, x1, point.y + 1e-9))
+        row_width = (row.bounds[2] - row.bounds[0]) if not row.is_empty else 0.0
+        text_px = CHAR_PX * len(str(name)) + 6
+        if row_width / deg_per_px >= text_px and (y1 - y0) / deg_per_px >= 30:
+            out.append((round(point.y, 6), round(point.x, 6), str(name)))
+    return out
+
+
+class Labels(MacroElement):
+    """Names drawn on the map (not interactive). Text is escaped in Python before it becomes
+    HTML in the browser."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        {{ this.data_json }}.forEach(function (d) {
+            L.marker([d[0], d[1]], {interactive: false, keyboard: false,
+                icon: L.divIcon({className: "peta-label", html: d[2], iconSize: null})
+            }).addTo({{ this._parent.get_name() }});
+        });
+        {% endmacro %}
+    """)
+
+    def __init__(self, labels: list[tuple[float, float, str]]) -> None:
+        super().__init__()
+        self._name = "Labels"
+        self.css = LABEL_CSS
+        self.data_json = json.dumps([[lat, lon, escape(text)] for lat, lon, text in labels])
+
+
+# ------------------------------------------------------------------ household points
+
+def grid_clusters(lon: np.ndarray, lat: np.ndarray, hit: np.ndarray,
+                  bounds: tuple[float, float, float, float], cells: int = 24) -> pd.DataFrame:
+    """Households grouped in a ``cells`` × ``cells`` grid over ``bounds``: one row per occupied
+    cell with the mean position (``lon``, ``lat``), ``n`` households and ``hits`` among them.
+
+    Server-side clustering: no marker-cluster plugin (it would load from a CDN) and no single
+    household's location leaves the server.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    ok = ~(np.isnan(lon) | np.isnan(lat))
+    lon, lat, hit = lon[ok], lat[ok], np.asarray(hit, dtype=bool)[ok]
+    if not len(lon):
+        return pd.DataFrame(columns=["lon", "lat", "n", "hits"])
+    minx, miny, maxx, maxy = bounds
+    dx = max((maxx - minx) / cells, 1e-9)
+    dy = max((maxy - miny) / cells, 1e-9)
+    ix = np.clip(((lon - minx) / dx).astype(int), 0, cells - 1)
+    iy = np.clip(((lat - miny) / dy).astype(int), 0, cells - 1)
+    key = iy * cells + ix
+    uniq, inverse = np.unique(key, return_inverse=True)
+    n = np.bincount(inverse)
+    return pd.DataFrame({
+        "lon": np.bincount(inverse, weights=lon) / n,
+        "lat": np.bincount(inverse, weights=lat) / n,
+        "n": n,
+        "hits": np.bincount(inverse, weights=hit).astype(int),
+    })
+
+
+def add_point_clusters(m: folium.Map, clusters: pd.DataFrame, what: str,
+                       color: str = "#08519c") -> folium.FeatureGroup:
+    """Circles sized by household count; the tooltip says how many and how many count for
+    ``what`` (the indicator's label). No name, NIK or address."""
+    group = folium.FeatureGroup(name="Rumah tangga (dikelompokkan)")
+    for row in clusters.itertuples(index=False):
+        share = row.hits / row.n if row.n else 0.0
+        folium.CircleMarker(
+            location=[round(row.lat, 6), round(row.lon, 6)],
+            radius=float(min(4 + 2.2 * np.sqrt(row.n), 22)),
+            color="#ffffff", weight=1, fill=True, fill_color=color,
+            fill_opacity=0.35 + 0.6 * share,
+            tooltip=folium.Tooltip(escape(
+                f"{fmt_int(row.n)} rumah tangga · {fmt_int(row.hits)} {what}")),
+        ).add_to(group)
+    group.add_to(m)
+    return group

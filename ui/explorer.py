@@ -1,0 +1,87 @@
+"""Cached building blocks of the map explorer (and of any page counting indicators by area).
+
+Everything heavy is cached as a *resource* (shared, never copied): the evaluated indicator flags
+of a snapshot and the display geometry of a level. A filter change then only builds a boolean
+mask and counts with ``np.bincount``; it reads no file, no database row and no geometry.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from geo import indicators, store
+from geo.filters import Filters
+from ui import data
+
+LEVELS = {"kota": "Kota", "kecamatan": "Kecamatan", "kelurahan": "Kelurahan"}
+
+
+@dataclass(frozen=True, eq=False)
+class Base:
+    """One snapshot, evaluated: indicator flags plus the house locations (for points)."""
+
+    prepared: indicators.Prepared
+    lon: np.ndarray
+    lat: np.ndarray
+
+
+@st.cache_resource(show_spinner="Menghitung indikator untuk seluruh register…", max_entries=3)
+def base(snapshot_id: int, version: tuple,
+         settings: indicators.Settings = indicators.DEFAULT_SETTINGS) -> Base:
+    """Read the snapshot once (analysis columns only) and evaluate every indicator."""
+    households = store.load_households(data.engine(), snapshot_id, data.ANALYSIS_COLUMNS)
+    prepared = indicators.prepare(households, settings)
+    lon = households["bujur"].to_numpy(dtype=float, na_value=np.nan)
+    lat = households["lintang"].to_numpy(dtype=float, na_value=np.nan)
+    return Base(prepared, lon, lat)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def areas(level: str, version: tuple) -> gpd.GeoDataFrame:
+    """Display geometry of one level (shared; do not modify)."""
+    return store.load_regions(data.engine(), level=level, display=True)
+
+
+def households_mask(prepared: indicators.Prepared, filters: Filters) -> np.ndarray | None:
+    """The filters' household part (desil, programs, groups) as a mask; None = everyone."""
+    rest = filters.households_only
+    return None if rest.is_empty else rest.mask(prepared.attrs)
+
+
+def chosen_areas(frame: pd.DataFrame, filters: Filters, level: str) -> pd.Series:
+    """Which rows of a region table (``kode`` column, all of one level) the area filter keeps."""
+    codes = frame["kode"].astype(str)
+    keep = pd.Series(True, index=frame.index)
+    if filters.kecamatan:
+        keep &= codes.str[:8].isin(filters.kecamatan) if level in ("kecamatan", "kelurahan") \
+            else codes.isin({c[:5] for c in filters.kecamatan})
+    if filters.kelurahan:
+        if level == "kelurahan":
+            keep &= codes.isin(filters.kelurahan)
+        else:
+            prefix = {"kecamatan": 8, "kota": 5}[level]
+            keep &= codes.isin({c[:prefix] for c in filters.kelurahan})
+    return keep
+
+
+def excel_bytes(table: pd.DataFrame, sheet: str = "Peta", notes: list[str] | None = None
+                ) -> bytes:
+    """The table as an .xlsx file (openpyxl), with a second sheet saying what it shows."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        table.to_excel(writer, sheet_name=sheet[:31], index=False)
+        if notes:
+            pd.DataFrame({"Keterangan": notes}).to_excel(writer, sheet_name="Keterangan",
+                                                          index=False)
+    return buffer.getvalue()
+
+
+def csv_bytes(table: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM, so Excel opens names with accents correctly."""
+    return table.to_csv(index=False).encode("utf-8-sig")
