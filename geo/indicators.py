@@ -95,8 +95,8 @@ def _desil_between(df: pd.DataFrame, low: int, high: int) -> np.ndarray:
 
 
 def _in_desa(df: pd.DataFrame) -> np.ndarray:
-    code = _col(df, "region_code").astype("string")
-    return (code.str.len().eq(13) & code.str[9].eq("2")).fillna(False).to_numpy(dtype=bool)
+    code = _col(df, "region_code").astype("string").fillna("")  # unlinked: not a desa
+    return (code.str.len().eq(13) & code.str[9:10].eq("2")).to_numpy(dtype=bool)
 
 
 # ------------------------------------------------------------------ rules

@@ -1,0 +1,123 @@
+"""The shared filters: which households they keep, how they travel in the URL, what they say,
+and the counts by area under a filter."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlencode
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo.filters import Filters
+from geo.indicators import area_counts, prepare, roll_up
+
+KEL_A, KEL_B, KEL_C = "99.71.01.1001", "99.71.01.1002", "99.71.02.1001"
+
+
+@pytest.fixture
+def hh() -> pd.DataFrame:
+    return pd.DataFrame({
+        "region_code": [KEL_A, KEL_A, KEL_B, KEL_C, KEL_C, None],
+        "desil": [1, 5, 3, 4, None, 2],
+        "jumlah_art": [3, 4, 2, 5, 1, 2],
+        "penerima_pkh": [1, 0, 1, 1, 0, 1],
+        "penerima_bpnt": [1, 0, 0, 1, 0, 0],
+        "jumlah_lansia": [0, 1, 1, 0, 0, 2],
+        "jumlah_balita": [1, 0, 1, 0, 0, 0],
+        "jumlah_disabilitas": [0, 0, 0, 1, 0, 0],
+    })
+
+
+def rows(f: Filters, hh: pd.DataFrame) -> list[int]:
+    return np.flatnonzero(f.mask(hh)).tolist()
+
+
+def test_no_filter_keeps_everyone_including_unlinked_and_missing_desil(hh):
+    assert rows(Filters(), hh) == [0, 1, 2, 3, 4, 5]
+    assert Filters().is_empty
+
+
+def test_area_filters(hh):
+    assert rows(Filters(kecamatan=("99.71.01",)), hh) == [0, 1, 2]
+    assert rows(Filters(kelurahan=(KEL_C,)), hh) == [3, 4]
+    assert rows(Filters(kecamatan=("99.71.01", "99.71.02")), hh) == [0, 1, 2, 3, 4]
+    # a kelurahan outside the chosen kecamatan selects nothing (both must hold)
+    assert rows(Filters(kecamatan=("99.71.01",), kelurahan=(KEL_C,)), hh) == []
+
+
+def test_area_filter_works_on_a_categorical_code_column(hh):
+    cat = hh.assign(region_code=pd.Categorical(hh["region_code"]))
+    assert rows(Filters(kecamatan=("99.71.02",)), cat) == [3, 4]
+
+
+def test_desil_range_drops_missing_desil_unless_full(hh):
+    assert rows(Filters(desil_min=1, desil_max=4), hh) == [0, 2, 3, 5]
+    assert rows(Filters(desil_min=5, desil_max=10), hh) == [1]
+    assert rows(Filters(desil_min=4, desil_max=2), hh) == [2, 3, 5]  # swapped bounds are sorted
+
+
+def test_programs_must_all_be_received(hh):
+    assert rows(Filters(programs=("penerima_pkh",)), hh) == [0, 2, 3, 5]
+    assert rows(Filters(programs=("penerima_pkh", "penerima_bpnt")), hh) == [0, 3]
+
+
+def test_vulnerable_groups_must_all_be_present(hh):
+    assert rows(Filters(vulnerable=("jumlah_lansia",)), hh) == [1, 2, 5]
+    assert rows(Filters(vulnerable=("jumlah_lansia", "jumlah_balita")), hh) == [2]
+    assert rows(Filters(vulnerable=("jumlah_disabilitas",)), hh) == [3]
+
+
+def test_filters_combine(hh):
+    f = Filters(kecamatan=("99.71.01",), desil_min=1, desil_max=4, programs=("penerima_pkh",))
+    assert rows(f, hh) == [0, 2]
+
+
+def test_a_missing_column_selects_nothing_for_its_filter(hh):
+    assert rows(Filters(programs=("penerima_kip",)), hh) == []
+
+
+def test_query_round_trip_and_only_active_filters_in_the_url():
+    f = Filters(kecamatan=("99.71.02", "99.71.01"), kelurahan=(KEL_A,), desil_min=1,
+                desil_max=4, programs=("penerima_pkh", "penerima_bpnt"),
+                vulnerable=("jumlah_balita",))
+    q = f.to_query()
+    assert q == {"kec": "99.71.01,99.71.02", "kel": KEL_A, "desil": "1-4",
+                 "program": "bpnt,pkh", "rentan": "balita"}
+    assert Filters.from_query(q) == f
+    assert Filters.from_query(parse_qs(urlencode(q))) == f  # lists, as parse_qs gives
+    assert Filters().to_query() == {}
+
+
+def test_from_query_ignores_malformed_values():
+    f = Filters.from_query({"kec": "<script>,99.71.01", "kel": "abc", "desil": "x-y",
+                            "program": "pkh,nonsense", "rentan": "LANSIA"})
+    assert f == Filters(kecamatan=("99.71.01",), programs=("penerima_pkh",),
+                        vulnerable=("jumlah_lansia",))
+    assert Filters.from_query({"desil": "3"}) == Filters(desil_min=3, desil_max=3)
+    assert Filters.from_query({"desil": "0-99"}).full_desil
+
+
+def test_describe_in_indonesian_with_names():
+    f = Filters(kecamatan=("99.71.01",), desil_min=1, desil_max=4,
+                programs=("penerima_pkh", "penerima_bpnt"), vulnerable=("jumlah_lansia",))
+    text = f.describe({"99.71.01": "Serpong"})
+    assert text == ("Kecamatan Serpong · desil 1–4 · menerima BPNT/Sembako dan PKH · "
+                    "ada anggota lansia")
+    assert Filters().describe() == "Seluruh kota"
+
+
+def test_counts_by_area_follow_the_filter(hh):
+    prepared = prepare(hh)
+    f = Filters(programs=("penerima_pkh",))
+    table, unlinked = area_counts(prepared, f.mask(prepared.attrs), ids=("miskin",))
+    assert table.loc[KEL_A, ["rumah_tangga", "miskin"]].tolist() == [1, 1]
+    assert table.loc[KEL_B, ["rumah_tangga", "miskin"]].tolist() == [1, 1]
+    assert table.loc[KEL_C, ["rumah_tangga", "miskin"]].tolist() == [1, 1]
+    assert unlinked["rumah_tangga"] == 1
+    kec = roll_up(table, "kecamatan")
+    assert kec.loc["99.71.01", "rumah_tangga"] == 2
+    # the mask on the prepared columns equals the mask on the original frame
+    for f in (Filters(kecamatan=("99.71.01",)), Filters(desil_min=2, desil_max=5),
+              Filters(vulnerable=("jumlah_lansia",), programs=("penerima_bpnt",))):
+        assert rows(f, prepared.attrs) == rows(f, hh)
