@@ -1,0 +1,54 @@
+"""``python -m geo indicators``: the table behind the map for the whole register."""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stdout
+
+import pandas as pd
+import pytest
+
+from geo import indicators, store
+from geo.__main__ import main
+from tests.map_fixtures import write_city
+
+
+@pytest.fixture
+def city_db(tmp_path, monkeypatch) -> pd.DataFrame:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    monkeypatch.setenv("PETA_DB_URL", url)
+    hh = write_city(store.get_engine(url), n=800, n_kelurahan=12, n_kecamatan=3)
+    return hh
+
+
+def run_cli(*argv: str) -> str:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["indicators", *argv]) == 0
+    return out.getvalue()
+
+
+def test_csv_per_kelurahan_has_every_indicator_and_matches_the_rules(city_db):
+    table = pd.read_csv(io.StringIO(run_cli()), dtype={"kode": str})
+    assert list(table.columns[:4]) == ["kode", "nama", "rumah_tangga", "jiwa"]
+    for ind_id in indicators.NEED_INDICATORS:
+        assert ind_id in table.columns
+    assert len(table) == 12 and table["rumah_tangga"].sum() == len(city_db)
+    flags = indicators.evaluate(city_db)
+    expected = flags.groupby(city_db["region_code"].to_numpy())["sanitasi_tidak_layak"].sum()
+    got = table.set_index("kode")["sanitasi_tidak_layak"]
+    assert got.reindex(expected.index).tolist() == expected.tolist()
+    assert table["jiwa"].sum() == city_db["jumlah_art"].sum()
+
+
+def test_json_per_kecamatan_and_kota_sum_to_the_register(city_db):
+    kec = json.loads(run_cli("--level", "kecamatan", "--format", "json"))
+    assert len(kec) == 3 and sum(r["miskin"] for r in kec) == int((city_db["desil"] <= 4).sum())
+    kota = json.loads(run_cli("--level", "kota", "--format", "json", "--period", "2026-09"))
+    assert len(kota) == 1 and kota[0]["rumah_tangga"] == len(city_db)
+
+
+def test_unknown_period_fails_with_a_message(city_db, capsys):
+    assert main(["indicators", "--period", "2019-01"]) == 1
+    assert "2019-01" in capsys.readouterr().err
