@@ -108,27 +108,24 @@ with right:
                " dari rumah tangga dalam data). Peringkat sama untuk jumlah sama.")
 
 st.subheader("Kebutuhan tumpang tindih: rumah tangga yang perlu ≥ 2 OPD")
-left, right = st.columns([3, 2])
-with left:
-    ov = overlap.sort_values(MULTI, ascending=False, kind="stable")
-    pos = overlap.index.get_indexer(ov.index)
-    st.dataframe(pd.DataFrame({
-        "Kelurahan": [kel_names[i] for i in pos],
-        "Kecamatan": [kec_names[i] for i in pos],
-        "Rumah tangga": [planning.count_text(v, hide) for v in ov["rumah_tangga"]],
-        "Perlu ≥ 2 OPD": [planning.count_text(v, hide) for v in ov[MULTI]],
-        "Persentase": [planning.rate_text(r, d, hide) for r, d in
-                       zip(ov["persen"], ov["rumah_tangga"])],
-        "Pasangan OPD terbanyak": ov["pasangan_terbanyak"].to_numpy(),
-        "Jumlah pasangan": [planning.count_text(v, hide) for v in ov["pasangan_jumlah"]],
-    }), hide_index=True, width="stretch", height=420, key="opd_overlap")
-with right:
-    pairs = planning.overlap_pairs(scope.needs)
-    st.markdown("**Seluruh wilayah terpilih: rumah tangga yang perlu kedua OPD**")
-    st.dataframe(pairs.map(lambda v: planning.count_text(v, hide)), width="stretch")
-    multi_total = int(overlap[MULTI].sum())
-    st.caption(f"{fmt_int(multi_total)} rumah tangga perlu ≥ 2 OPD — di sini OPD sebaiknya "
-               "bertindak bersama. Diagonal: rumah tangga yang perlu OPD itu.")
+ov = overlap.sort_values(MULTI, ascending=False, kind="stable")
+pos = overlap.index.get_indexer(ov.index)
+st.dataframe(pd.DataFrame({
+    "Kelurahan": [kel_names[i] for i in pos],
+    "Kecamatan": [kec_names[i] for i in pos],
+    "Rumah tangga": [planning.count_text(v, hide) for v in ov["rumah_tangga"]],
+    "Perlu ≥ 2 OPD": [planning.count_text(v, hide) for v in ov[MULTI]],
+    "Persentase": [planning.rate_text(r, d, hide) for r, d in
+                   zip(ov["persen"], ov["rumah_tangga"])],
+    "Pasangan OPD terbanyak": ov["pasangan_terbanyak"].to_numpy(),
+    "Jumlah pasangan": [planning.count_text(v, hide) for v in ov["pasangan_jumlah"]],
+}), hide_index=True, width="stretch", height=420, key="opd_overlap")
+pairs = planning.overlap_pairs(scope.needs)
+st.markdown("**Seluruh wilayah terpilih: rumah tangga yang perlu kedua OPD**")
+st.dataframe(pairs.map(lambda v: planning.count_text(v, hide)), width="stretch")
+multi_total = int(overlap[MULTI].sum())
+st.caption(f"{fmt_int(multi_total)} rumah tangga perlu ≥ 2 OPD — di sini OPD sebaiknya "
+           "bertindak bersama. Diagonal: rumah tangga yang perlu OPD itu.")
 if hide:
     st.caption(planning.small_count_note())
 up.how_counted(planning.AGENCY_INDICATORS, settings)

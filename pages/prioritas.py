@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import indicators, planning
-from geo.fmt import fmt_int
+from geo.fmt import fmt_int, fmt_num
 from geo.maps import choropleth, classify
 from ui import context, data
 from ui import planning as up
@@ -32,12 +32,13 @@ if not chosen:
     st.info("Pilih minimal satu indikator.")
     st.stop()
 
-st.markdown("**Bobot** (bawaan sama, 1; bobot 0 mengeluarkan indikator dari skor)")
+st.markdown("**Bobot** (bawaan sama, 1; bobot 0 mengeluarkan indikator dari skor; bobot 2 "
+            "berarti dua kali lebih penting dari bobot 1)")
 weights: dict[str, float] = {}
 cols = st.columns(4)
 for n, ind_id in enumerate(chosen):
     weights[ind_id] = float(cols[n % 4].number_input(
-        indicators.get(ind_id).label, min_value=0.0, max_value=10.0, value=1.0, step=0.5,
+        indicators.get(ind_id).label, min_value=0, max_value=10, value=1, step=1,
         key=f"prio_w_{ind_id}"))
 if not any(w > 0 for w in weights.values()):
     st.info("Semua bobot 0: beri bobot pada minimal satu indikator.")
@@ -100,8 +101,7 @@ with left:
               key="prio_map")
 with right:
     st.markdown(f"**{min(top_n, len(scored))} kelurahan teratas**")
-    st.dataframe(shown.head(top_n)[["Peringkat", "Perubahan", "Kelurahan", "Kecamatan",
-                                    "Skor (0–100)"]],
+    st.dataframe(shown.head(top_n)[["Peringkat", "Kelurahan", "Skor (0–100)", "Perubahan"]],
                  hide_index=True, width="stretch")
 
 st.subheader("Tabel peringkat")
@@ -154,6 +154,6 @@ with st.expander("Cara menghitung skor prioritas"):
     st.markdown(planning.NORMALISATION_METHOD)
     st.markdown(planning.TIES_METHOD + " " + planning.NO_DATA_NOTE)
     st.markdown("Bobot terpilih: " + "; ".join(
-        f"{indicators.get(i).label} {str(w).replace('.', ',')}" for i, w in weights.items()))
+        f"{indicators.get(i).label} {fmt_num(w, 0)}" for i, w in weights.items()))
     st.markdown(f"Rumah tangga dalam cakupan filter: {fmt_int(len(scope.households))}.")
 up.how_counted(ids, settings)

@@ -15,8 +15,10 @@ import pandas as pd
 import streamlit as st
 
 from geo import indicators, planning
+from geo.filters import Filters
 from geo.indicators import Settings
 from ui import data
+from ui import filters as shared_filters
 
 
 @st.cache_data(show_spinner="Menghitung indikator…", max_entries=4)
@@ -65,24 +67,9 @@ def settings_control() -> Settings:
 
 # ------------------------------------------------------------------ filters
 
-def current_filters():  # noqa: ANN201
-    """The shared sidebar filters of this run (ui.filters, issue 5), or None before it exists."""
-    try:
-        from ui import filters as shared
-    except ImportError:
-        return None
-    return shared.current()
-
-
-def _codes(value: object) -> tuple[str, ...]:
-    if value is None or value == "":
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    try:
-        return tuple(str(v) for v in value)
-    except TypeError:
-        return (str(value),)
+def current_filters() -> Filters:
+    """The shared sidebar filters of this run (set by app.py through ui.filters)."""
+    return shared_filters.current()
 
 
 @dataclass(frozen=True)
@@ -107,17 +94,17 @@ def scope(view, settings: Settings) -> Scope:  # noqa: ANN001
     areas = data.regions("kelurahan", view.version)
     chosen = current_filters()
     description = ""
-    if chosen is not None:
+    if not chosen.is_empty:
         mask = np.asarray(chosen.mask(hh), dtype=bool)
         if not mask.all():
             hh, fl, nd = hh[mask], fl[mask], nd[mask]
-        description = chosen.describe() or ""
-        kel = _codes(getattr(chosen, "kelurahan", None))
-        kec = _codes(getattr(chosen, "kecamatan", None))
-        if kel:
-            areas = areas[areas["kode"].isin(kel)]
-        elif kec:
-            areas = areas[areas["kode_induk"].isin(kec)]
+        names = data.region_names(view.version).set_index("kode")["nama"].to_dict()
+        description = chosen.describe(names)
+        # kelurahan outside the chosen area are left out, not listed as "no households"
+        if chosen.kelurahan:
+            areas = areas[areas["kode"].isin(chosen.kelurahan)]
+        elif chosen.kecamatan:
+            areas = areas[areas["kode_induk"].isin(chosen.kecamatan)]
     return Scope(hh, fl, nd, areas.reset_index(drop=True), description, settings)
 
 
