@@ -1,0 +1,427 @@
+"""Household -> kelurahan linking: by code, then by name within the kecamatan, then by point.
+
+Every row keeps how it was linked (``link_method`` kode | nama | titik | None), whether its point
+contradicts its code (``link_conflict``: more than :data:`CONFLICT_METRES` outside the coded
+kelurahan) and a note a person can read (candidates of an ambiguous name, distance of a conflict,
+why a row stayed unlinked). Names are never guessed: an ambiguous name stays unlinked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import ndimage
+from sqlalchemy import Engine, delete, select, update
+
+from geo import store
+from geo.codes import normalize_codes, parent_code
+
+CONFLICT_METRES = 200.0  # a point further than this outside its coded kelurahan is a conflict
+
+# Name matching. Abbreviations seen in registers, expanded before comparing (token -> words).
+NAME_ABBREVIATIONS: dict[str, str] = {
+    "pd": "pondok", "pdk": "pondok", "brt": "barat", "br": "barat", "tmr": "timur",
+    "tim": "timur", "utr": "utara", "ut": "utara", "sel": "selatan", "slt": "selatan",
+    "sltn": "selatan", "gn": "gunung", "gng": "gunung", "tj": "tanjung", "tg": "tanjung",
+    "tjg": "tanjung", "bkt": "bukit", "kp": "kampung", "kpg": "kampung", "k": "kali",
+    "kr": "karang", "krg": "karang", "cp": "cempaka", "sk": "suka", "jl": "jalan",
+    "tmn": "taman", "psr": "pasar", "kb": "kebon", "mk": "mekar",
+}
+# Words that only say what kind of area follows ("Kel. Sukajaya", "Desa Mekarsari").
+NAME_PREFIXES = frozenset({"kel", "kelurahan", "ds", "desa", "kec", "kecamatan", "kelu"})
+FUZZY_MIN = 0.86  # similarity (difflib ratio) a fuzzy name match must reach
+FUZZY_MARGIN = 0.06  # ... and by which it must beat the next candidate, else it is ambiguous
+
+METHOD_CODE, METHOD_NAME, METHOD_POINT = "kode", "nama", "titik"
+
+
+def normalize_name(value: object) -> str:
+    """``Kel. Pd. Kacang  Brt`` -> ``pondok kacang barat``; empty string for no name."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = re.sub(r"[^0-9a-z]+", " ", str(value).lower()).split()
+    words = [NAME_ABBREVIATIONS.get(w, w) for w in text]
+    while words and words[0] in NAME_PREFIXES:
+        words = words[1:]
+    return " ".join(words)
+
+
+# ---------------------------------------------------------------- point index
+
+class PointIndex:
+    """Point-in-polygon for many points over a fixed set of polygons.
+
+    A grid over the polygons' extent holds, per cell, the polygon that wholly contains it, -1
+    when no polygon touches it, or -2 for cells a boundary crosses (found by marking the cells of
+    densely densified boundary vertices and their 8 neighbours, which is conservative). Interior
+    cells are labelled as connected components, one point-in-polygon test per component. Only
+    points falling in boundary cells get an exact test (STRtree, predicate ``intersects``, so a
+    point on a shared edge goes to one polygon).
+    """
+
+    def __init__(self, geometries: np.ndarray, cells: int = 2**22) -> None:
+        self.geoms = np.asarray(geometries, dtype=object)
+        self.tree = shapely.STRtree(self.geoms)
+        if len(self.geoms) == 0:
+            self.grid = None
+            return
+        minx, miny, maxx, maxy = shapely.total_bounds(self.geoms)
+        w, h = max(maxx - minx, 1e-9), max(maxy - miny, 1e-9)
+        size = math.sqrt(w * h / cells)
+        self.nx, self.ny = max(1, math.ceil(w / size)), max(1, math.ceil(h / size))
+        self.x0, self.y0 = minx, miny
+        self.dx, self.dy = w / self.nx, h / self.ny
+        rings = shapely.boundary(self.geoms)
+        dense = shapely.segmentize(rings, min(self.dx, self.dy) / 2.5)
+        xy = shapely.get_coordinates(dense)
+        ix = np.clip(((xy[:, 0] - self.x0) / self.dx).astype(np.int64), 0, self.nx - 1)
+        iy = np.clip(((xy[:, 1] - self.y0) / self.dy).astype(np.int64), 0, self.ny - 1)
+        edge = np.zeros((self.ny, self.nx), dtype=bool)
+        edge[iy, ix] = True
+        edge = ndimage.binary_dilation(edge, structure=np.ones((3, 3), dtype=bool))
+        labels, n = ndimage.label(~edge)
+        grid = np.full((self.ny, self.nx), -2, dtype=np.int32)
+        if n:
+            flat = labels.ravel()
+            uniq, first = np.unique(flat, return_index=True)
+            keep = uniq > 0
+            uniq, first = uniq[keep], first[keep]
+            cy, cx = np.divmod(first, self.nx)
+            owner = self._exact(self.x0 + (cx + 0.5) * self.dx, self.y0 + (cy + 0.5) * self.dy)
+            table = np.full(n + 1, -2, dtype=np.int32)
+            table[uniq] = owner
+            grid = np.where(flat > 0, table[flat], -2).astype(np.int32).reshape(grid.shape)
+        self.grid = grid
+
+    def _exact(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        out = np.full(len(x), -1, dtype=np.int32)
+        if len(x) == 0:
+            return out
+        pairs = self.tree.query(shapely.points(x, y), predicate="intersects")
+        # lowest polygon index wins for points on a shared edge: assign in reverse order
+        order = np.lexsort((-pairs[1], pairs[0]))
+        out[pairs[0][order]] = pairs[1][order]
+        return out
+
+    def lookup(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Index of the polygon holding each point, -1 for none (also for NaN coordinates)."""
+        x = np.asarray(x, dtype=float)
+        y = np.asarray(y, dtype=float)
+        out = np.full(len(x), -1, dtype=np.int32)
+        if self.grid is None or len(x) == 0:
+            return out
+        fx = (x - self.x0) / self.dx
+        fy = (y - self.y0) / self.dy
+        inside = (fx >= 0) & (fx < self.nx) & (fy >= 0) & (fy < self.ny)  # NaN -> False
+        idx = np.flatnonzero(inside)
+        vals = self.grid[fy[idx].astype(np.int64), fx[idx].astype(np.int64)]
+        out[idx] = vals
+        edge = idx[vals == -2]
+        out[edge] = self._exact(x[edge], y[edge])
+        return out
+
+
+# ---------------------------------------------------------------- regions
+
+@dataclass
+class RegionIndex:
+    """The kelurahan to link to, with what each linking step needs."""
+
+    codes: np.ndarray  # dotted kelurahan codes
+    names: np.ndarray
+    kec_codes: np.ndarray
+    geoms: np.ndarray
+    kec_names: dict[str, str] = field(default_factory=dict)  # kecamatan code -> name
+    _points: PointIndex | None = None
+    _point_cells: int = 0
+
+    @classmethod
+    def from_store(cls, engine: Engine) -> RegionIndex:
+        kel = store.load_regions(engine, level="kelurahan")
+        kec = store.load_regions(engine, level="kecamatan")
+        return cls.from_frames(kel, kec)
+
+    @classmethod
+    def from_frames(cls, kel: gpd.GeoDataFrame, kec: pd.DataFrame | None = None
+                    ) -> RegionIndex:
+        codes = kel["kode"].astype(str).to_numpy()
+        parents = [p if isinstance(p, str) and p else parent_code(c)
+                   for c, p in zip(codes, kel.get("kode_induk", [None] * len(kel)))]
+        kec_names = {}
+        if kec is not None and len(kec):
+            kec_names = dict(zip(kec["kode"].astype(str), kec["nama"].astype(str)))
+        return cls(codes=codes, names=kel["nama"].astype(str).to_numpy(),
+                   kec_codes=np.array(parents, dtype=object),
+                   geoms=np.asarray(kel.geometry.values, dtype=object), kec_names=kec_names)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def points(self, n_points: int) -> PointIndex:
+        cells = int(np.clip(4 * n_points, 2**16, 2**22))
+        if self._points is None or self._point_cells < cells:
+            self._points = PointIndex(self.geoms, cells=cells)
+            self._point_cells = cells
+        return self._points
+
+
+# ---------------------------------------------------------------- linking
+
+def _metres(geom, lon0: float, lat0: float):  # noqa: ANN001, ANN202
+    """Equirectangular metres around (lon0, lat0): exact enough within a kelurahan's reach."""
+    mx = 111_320.0 * math.cos(math.radians(lat0))
+    return shapely.transform(geom, lambda xy: np.column_stack(
+        [(xy[:, 0] - lon0) * mx, (xy[:, 1] - lat0) * 110_540.0]))
+
+
+def _fmt_m(metres: float) -> str:
+    return f"{metres:,.0f}".replace(",", ".") + " m"
+
+
+def link_frame(frame: pd.DataFrame, regions: RegionIndex) -> pd.DataFrame:
+    """Link rows (columns kode_kelurahan, nama_kelurahan, nama_kecamatan, lintang, bujur; any
+    may be missing) to ``regions``. Returns the LINK_COLUMNS, index aligned with ``frame``."""
+    n = len(frame)
+    region = np.full(n, None, dtype=object)
+    method = np.full(n, None, dtype=object)
+    conflict = np.zeros(n, dtype=np.int64)
+    note = np.full(n, None, dtype=object)
+    out = pd.DataFrame({"region_code": region, "link_method": method,
+                        "link_conflict": conflict, "link_note": note}, index=frame.index)
+    if n == 0:
+        return out
+
+    def col(name: str) -> pd.Series:
+        return frame[name] if name in frame else pd.Series([None] * n, index=frame.index,
+                                                           dtype=object)
+
+    lat = pd.to_numeric(col("lintang"), errors="coerce").to_numpy(dtype=float)
+    lon = pd.to_numeric(col("bujur"), errors="coerce").to_numpy(dtype=float)
+    has_point = ~(np.isnan(lat) | np.isnan(lon))
+    notes: list[list[str]] = [[] for _ in range(n)]
+
+    if len(regions) == 0:
+        for i in range(n):
+            notes[i].append("belum ada batas kelurahan; impor batas wilayah dulu")
+        out["link_note"] = ["; ".join(x) for x in notes]
+        return out
+
+    code_pos = {c: i for i, c in enumerate(regions.codes)}
+    raw_code = col("kode_kelurahan")
+    code = normalize_codes(raw_code).to_numpy(dtype=object)
+    pos = np.array([code_pos.get(c, -1) if c else -1 for c in code], dtype=np.int64)
+    by_code = pos >= 0
+    region[by_code] = regions.codes[pos[by_code]]
+    method[by_code] = METHOD_CODE
+    for i in np.flatnonzero(~by_code & pd.notna(code)):
+        notes[i].append(f"kode {code[i]} tidak ada di batas wilayah")
+    for i in np.flatnonzero(pd.isna(code) & raw_code.notna().to_numpy()):
+        notes[i].append(f"kode {str(raw_code.iat[i])[:20]!r} bukan kode kelurahan")
+
+    # by name within the kecamatan
+    todo = np.flatnonzero(~by_code)
+    names = col("nama_kelurahan")
+    if len(todo):
+        kec_col = col("nama_kecamatan")
+        keys = pd.DataFrame({"kel": names.iloc[todo].to_numpy(dtype=object),
+                             "kec": kec_col.iloc[todo].to_numpy(dtype=object)})
+        matcher = _NameMatcher(regions)
+        cache: dict[tuple, tuple[int, str | None]] = {}
+        for j, (kel_name, kec_name) in enumerate(zip(keys["kel"], keys["kec"])):
+            key = (kel_name if isinstance(kel_name, str) else None,
+                   kec_name if isinstance(kec_name, str) else None)
+            if key[0] is None:
+                continue
+            if key not in cache:
+                cache[key] = matcher.match(*key)
+            hit, why = cache[key]
+            i = todo[j]
+            if hit >= 0:
+                region[i] = regions.codes[hit]
+                method[i] = METHOD_NAME
+            if why:
+                notes[i].append(why)
+
+    # by point
+    points = regions.points(int(has_point.sum()))
+    inside = np.full(n, -1, dtype=np.int64)
+    if has_point.any():
+        inside[has_point] = points.lookup(lon[has_point], lat[has_point])
+    todo = np.flatnonzero(pd.isna(method) & has_point)
+    hit = inside[todo] >= 0
+    region[todo[hit]] = regions.codes[inside[todo[hit]]]
+    method[todo[hit]] = METHOD_POINT
+    for i in todo[~hit]:
+        notes[i].append("titik di luar semua kelurahan")
+    for i in np.flatnonzero(pd.isna(method) & ~has_point):
+        if not notes[i] or all("kode" in x for x in notes[i]):
+            notes[i].append("tanpa kode, nama atau titik yang bisa dipakai")
+
+    # conflicts: coded rows whose point lies > CONFLICT_METRES outside the coded kelurahan
+    check = np.flatnonzero(by_code & has_point & (inside != pos))
+    if len(check):
+        for p in np.unique(pos[check]):
+            rows = check[pos[check] == p]
+            poly = regions.geoms[p]
+            c = poly.centroid
+            dist = shapely.distance(_metres(poly, c.x, c.y),
+                                    _metres(shapely.points(lon[rows], lat[rows]), c.x, c.y))
+            for i, d in zip(rows, dist):
+                if d > CONFLICT_METRES:
+                    conflict[i] = 1
+                    where = ("di kelurahan " + regions.names[inside[i]] if inside[i] >= 0
+                             else "di luar semua kelurahan")
+                    notes[i].append(f"titik {_fmt_m(d)} di luar kelurahan kodenya ({where})")
+
+    out["region_code"] = region
+    out["link_method"] = method
+    out["link_conflict"] = conflict
+    out["link_note"] = [("; ".join(x) if x else None) for x in notes]
+    return out
+
+
+class _NameMatcher:
+    """Kelurahan names within a kecamatan: exact after normalising, then fuzzy; never a guess."""
+
+    def __init__(self, regions: RegionIndex) -> None:
+        self.regions = regions
+        self.norm = [normalize_name(x) for x in regions.names]
+        self.compact = [x.replace(" ", "") for x in self.norm]
+        self.kec_norm: dict[str, list[str]] = {}
+        for code, name in regions.kec_names.items():
+            self.kec_norm.setdefault(normalize_name(name), []).append(code)
+        self.by_kec: dict[str, list[int]] = {}
+        for i, k in enumerate(regions.kec_codes):
+            self.by_kec.setdefault(k, []).append(i)
+
+    def _kecamatan(self, name: str | None) -> list[str] | None:
+        key = normalize_name(name)
+        if not key or not self.kec_norm:
+            return None
+        if key in self.kec_norm:
+            return self.kec_norm[key]
+        close = difflib.get_close_matches(key, list(self.kec_norm), n=2, cutoff=FUZZY_MIN)
+        if len(close) == 1:
+            return self.kec_norm[close[0]]
+        return None
+
+    def match(self, kel: str, kec: str | None) -> tuple[int, str | None]:
+        """(region position or -1, note)."""
+        key = normalize_name(kel)
+        if not key:
+            return -1, None
+        kec_codes = self._kecamatan(kec)
+        if kec_codes:
+            cand = [i for k in kec_codes for i in self.by_kec.get(k, [])]
+            where = "di kecamatan " + str(kec).strip()
+        else:
+            cand = list(range(len(self.norm)))
+            where = "di seluruh kota" + (f" (kecamatan {str(kec).strip()!r} tidak dikenal)"
+                                         if isinstance(kec, str) and kec.strip() else "")
+        for table, probe in ((self.norm, key), (self.compact, key.replace(" ", ""))):
+            exact = [i for i in cand if table[i] == probe]
+            if len(exact) == 1:
+                return exact[0], None
+            if len(exact) > 1:
+                return -1, self._ambiguous(kel, exact, where)
+        scored = sorted(((difflib.SequenceMatcher(None, key, self.norm[i]).ratio(), i)
+                         for i in cand), reverse=True)
+        if not scored or scored[0][0] < FUZZY_MIN:
+            return -1, f"nama kelurahan {str(kel).strip()!r} tidak dikenal {where}"
+        best = scored[0][0]
+        close = [i for s, i in scored if s >= best - FUZZY_MARGIN and s >= FUZZY_MIN - 0.1]
+        if len(close) == 1:
+            return scored[0][1], f"nama {str(kel).strip()!r} dicocokkan dengan " \
+                f"{self.regions.names[scored[0][1]]} (kemiripan {best:.0%})"
+        return -1, self._ambiguous(kel, close, where)
+
+    def _ambiguous(self, kel: str, cand: list[int], where: str) -> str:
+        names = ", ".join(f"{self.regions.names[i]} ({self.regions.codes[i]})" for i in cand[:5])
+        return f"nama {str(kel).strip()!r} ambigu {where}; calon: {names}"
+
+
+# ---------------------------------------------------------------- re-linking
+
+LINK_INPUT = ["row_number", "kode_kelurahan", "nama_kelurahan", "nama_kecamatan", "lintang",
+              "bujur", "region_code", "link_method", "link_conflict", "link_note"]
+
+
+def link_counts(links: pd.DataFrame) -> dict[str, int]:
+    """The linking part of store.COUNT_KEYS for a frame of LINK_COLUMNS."""
+    method = links["link_method"]
+    return {
+        "linked_by_code": int((method == METHOD_CODE).sum()),
+        "linked_by_name": int((method == METHOD_NAME).sum()),
+        "linked_by_point": int((method == METHOD_POINT).sum()),
+        "unlinked": int(method.isna().sum()),
+        "conflicts": int(pd.to_numeric(links["link_conflict"]).fillna(0).sum()),
+    }
+
+
+def relink_all(engine: Engine, conn=None) -> dict:  # noqa: ANN001
+    """Re-link every stored snapshot's households against the kelurahan now stored.
+
+    Called after new boundaries are stored. Runs in one transaction (or the caller's ``conn``).
+    Returns {"households", "changed", "unlinked_before", "unlinked_after", "snapshots"}.
+    """
+    if conn is None:
+        with engine.begin() as own:
+            return relink_all(engine, conn=own)
+    kel = _regions_in(conn, "kelurahan")
+    kec = _regions_in(conn, "kecamatan")
+    regions = RegionIndex.from_frames(kel, kec)
+    summary = {"households": 0, "changed": 0, "unlinked_before": 0, "unlinked_after": 0,
+               "snapshots": 0}
+    snap_ids = conn.execute(select(store.snapshots.c.id)).scalars().all()
+    hh = store.households
+    for sid in snap_ids:
+        rows = conn.execute(select(*[hh.c[c] for c in LINK_INPUT]).where(
+            hh.c.snapshot_id == sid)).all()
+        frame = pd.DataFrame(rows, columns=LINK_INPUT)
+        summary["snapshots"] += 1
+        if frame.empty:
+            continue
+        new = link_frame(frame, regions)
+        before = frame["region_code"].astype(object).where(frame["region_code"].notna(), None)
+        changed = (before.to_numpy() != new["region_code"].to_numpy()) | (
+            frame["link_method"].astype(object).where(frame["link_method"].notna(), None
+                                                      ).to_numpy()
+            != new["link_method"].to_numpy())
+        summary["households"] += len(frame)
+        summary["changed"] += int(changed.sum())
+        summary["unlinked_before"] += int(frame["region_code"].isna().sum())
+        summary["unlinked_after"] += int(new["region_code"].isna().sum())
+        _write_links(conn, sid, frame["row_number"].to_numpy(), new)
+        conn.execute(update(store.snapshots).where(store.snapshots.c.id == sid)
+                     .values(**link_counts(new)))
+    return summary
+
+
+def _regions_in(conn, level: str) -> gpd.GeoDataFrame:  # noqa: ANN001
+    r = store.regions
+    rows = conn.execute(select(r.c.kode, r.c.nama, r.c.kode_induk, r.c.geometry)
+                        .where(r.c.level == level).order_by(r.c.kode)).all()
+    frame = pd.DataFrame(rows, columns=["kode", "nama", "kode_induk", "wkb"])
+    geometry = shapely.from_wkb(frame.pop("wkb").to_numpy()) if len(frame) else []
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
+
+
+def _write_links(conn, snapshot_id: int, row_numbers: np.ndarray, links: pd.DataFrame
+                 ) -> None:  # noqa: ANN001
+    """Replace the link columns of one snapshot's rows: copy the rows, delete, re-insert (an
+    UPDATE per row would scan; the table has no key but (snapshot_id, row_number))."""
+    full = conn.execute(select(*[store.households.c[c] for c in store.HOUSEHOLD_TABLE_COLUMNS])
+                        .where(store.households.c.snapshot_id == snapshot_id)).all()
+    frame = pd.DataFrame(full, columns=store.HOUSEHOLD_TABLE_COLUMNS)
+    by_row = links.set_index(pd.Index(row_numbers))
+    for c in ("region_code", "link_method", "link_conflict", "link_note"):
+        frame[c] = by_row[c].reindex(frame["row_number"].to_numpy()).to_numpy()
+    conn.execute(delete(store.households).where(store.households.c.snapshot_id == snapshot_id))
+    store._bulk_insert(conn, store.households, store._household_rows(frame, snapshot_id))

@@ -1,0 +1,183 @@
+"""Household import on generated registers where the truth is known."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geo import store
+from geo.demo import build_city, write_demo
+from geo.households import ImportFailed, import_households
+
+N = 3_000
+
+
+@pytest.fixture(scope="module")
+def demo_files(tmp_path_factory: pytest.TempPathFactory):
+    return write_demo(tmp_path_factory.mktemp("hh_demo"), n=N, seed=11)
+
+
+def regions_frame(seed: int = 11):
+    """The demo city's kelurahan in the store's region shape (no boundary importer needed)."""
+    import geopandas as gpd
+
+    kel, _ = build_city(seed)
+    return gpd.GeoDataFrame({"kode": kel["kode_kel"], "nama": kel["nama_kel"],
+                             "level": "kelurahan", "kode_induk": kel["kode_kec"]},
+                            geometry=kel.geometry, crs=4326), kel
+
+
+def make_engine(tmp_path: Path, seed: int = 11):
+    import geopandas as gpd
+
+    engine = store.get_engine(f"sqlite:///{tmp_path / 'hh.sqlite'}")
+    table, kel = regions_frame(seed)
+    kec = kel.dissolve("kode_kec", as_index=False)
+    kec_table = gpd.GeoDataFrame({"kode": kec["kode_kec"], "nama": kec["nama_kec"],
+                                  "level": "kecamatan", "kode_induk": "99.71"},
+                                 geometry=kec.geometry, crs=4326)
+    store.replace_regions(engine, pd.concat([table, kec_table], ignore_index=True))
+    return engine
+
+
+@pytest.fixture
+def engine(tmp_path: Path):
+    return make_engine(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def imported(demo_files, tmp_path_factory):
+    eng = make_engine(tmp_path_factory.mktemp("hh_db"))
+    result = import_households(eng, demo_files.register, "2026-09")
+    stored = store.load_households(eng, result.snapshot_id)
+    truth = demo_files.truth.merge(stored, on="row_number", how="left",
+                                   suffixes=("", "_stored"))
+    return eng, result, truth
+
+
+def test_every_row_accounted_for(imported):
+    _, result, _ = imported
+    c = result.counts
+    assert set(c) == set(store.COUNT_KEYS)
+    assert c["rows_read"] == N
+    assert c["accepted"] + c["quarantined"] == c["rows_read"]
+    assert (c["linked_by_code"] + c["linked_by_name"] + c["linked_by_point"] + c["unlinked"]
+            == c["accepted"])
+    assert c["quarantined"] > 0
+
+
+def test_links_match_the_truth(imported):
+    _, _, truth = imported
+    accepted = truth[truth["region_code"].notna() | truth["link_method"].notna()]
+    located = accepted[~accepted["cacat"].isin(["nama_saja", "nama_ejaan"])]
+    share = (located["region_code"] == located["kode_benar"]).mean()
+    assert share >= 0.995
+    by_name = truth[truth["cacat"].isin(["nama_saja", "nama_ejaan"])]
+    assert (by_name["region_code"] == by_name["kode_benar"]).mean() >= 0.95
+    wrong = by_name["region_code"].notna() & (by_name["region_code"] != by_name["kode_benar"])
+    assert not wrong.any()
+    assert set(by_name["link_method"].dropna()) <= {"nama"}
+
+
+def test_defects_are_quarantined_with_reasons(imported):
+    eng, result, truth = imported
+    q = store.load_quarantine(eng, result.snapshot_id)
+    rejected = set(q["row_number"])
+    for kind in ("nik_ilmiah", "desil_0", "desil_11", "desil_teks", "desil_kosong", "art_0",
+                 "nik_ganda", "keluarga_ganda", "nik_pendek"):
+        rows = set(truth.loc[truth["cacat"] == kind, "row_number"])
+        assert rows <= rejected, kind
+    assert q["reasons"].str.len().gt(0).all()
+    assert not q["reasons"].str.contains(r"\d{16}").any()  # no full NIK in a message
+
+
+def test_stored_values_are_canonical(imported):
+    _, _, truth = imported
+    rows = truth[truth["link_method"].notna()]
+    assert set(rows["penerima_pkh"].dropna().unique()) <= {0, 1}
+    assert rows["desil"].between(1, 10).all()
+    assert rows["region_code"].str.fullmatch(r"\d\d\.\d\d\.\d\d\.\d{4}").all()
+    assert rows["tanggal_verifikasi"].str.fullmatch(r"\d{4}-\d\d-\d\d").all()
+
+
+def test_conflicts_and_swaps(imported):
+    _, _, truth = imported
+    for kind in ("titik_laut", "titik_luar_kota"):
+        rows = truth[truth["cacat"] == kind]
+        assert (rows["link_conflict"] == 1).all(), kind
+        assert (rows["region_code"] == rows["kode_benar"]).all()
+    swapped = truth[truth["cacat"] == "koordinat_tertukar"]
+    assert swapped["link_note"].str.contains("tertukar").all()
+
+
+def test_reimport_replaces_period_and_keeps_others(demo_files, engine):
+    first = import_households(engine, demo_files.register, "2026-08")
+    again = import_households(engine, demo_files.register, "2026-08")
+    import_households(engine, demo_files.register, "2026-09")
+    snaps = store.list_snapshots(engine)
+    assert sorted(snaps["period"]) == ["2026-08", "2026-09"]
+    assert store.household_count(engine, again.snapshot_id) == again.counts["accepted"]
+    assert first.counts == again.counts
+
+
+def test_failure_midway_leaves_previous_snapshot(demo_files, engine, monkeypatch):
+    before = import_households(engine, demo_files.register, "2026-09")
+    calls = {"n": 0}
+    real = store._bulk_insert
+
+    def broken(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] >= 2:
+            raise RuntimeError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_bulk_insert", broken)
+    with pytest.raises(RuntimeError):
+        import_households(engine, demo_files.register, "2026-09")
+    monkeypatch.undo()
+    snap = store.snapshot_for(engine, "2026-09")
+    assert snap["id"] == before.snapshot_id
+    assert store.household_count(engine, before.snapshot_id) == before.counts["accepted"]
+
+
+def test_bad_period_refused(demo_files, engine):
+    with pytest.raises(ImportFailed, match="TTTT-BB"):
+        import_households(engine, demo_files.register, "Sept 2026")
+
+
+def test_file_like_upload(demo_files, engine):
+    import io
+
+    buf = io.BytesIO(demo_files.register.read_bytes())
+    buf.name = "unggahan.csv"
+    result = import_households(engine, buf, "2026-07")
+    assert result.counts["rows_read"] == N
+    assert store.snapshot_for(engine, "2026-07")["source_file"] == "unggahan.csv"
+
+
+def test_command_line_json(demo_files, tmp_path):
+    make_engine(tmp_path)
+    env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'hh.sqlite'}", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "geo", "import-households",
+                          str(demo_files.register), "--period", "2026-09", "--json"],
+                         capture_output=True, text=True, env=env, cwd=Path.cwd(), check=False)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) == set(store.COUNT_KEYS)
+    assert data["accepted"] + data["quarantined"] == data["rows_read"] == N
+
+
+def test_command_line_unusable_file_exits_2(tmp_path):
+    bad = tmp_path / "kosong.csv"
+    bad.write_text("")
+    env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'x.sqlite'}", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "geo", "import-households", str(bad),
+                          "--period", "2026-09", "--json"], capture_output=True, text=True,
+                         env=env, check=False)
+    assert out.returncode == 2
+    assert "kosong.csv" in out.stderr and "kosong" in out.stderr

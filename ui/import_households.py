@@ -1,0 +1,220 @@
+"""Data page, household register section: upload, mapping preview and correction, import with
+progress, then the account of every row (quarantine and unlinked rows with reasons)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from geo import households as hh
+from geo import store
+from geo.fmt import fmt_int
+from geo.privacy import mask_id
+from geo.schema import HOUSEHOLD_COLUMNS, PERSONAL_COLUMNS
+
+COUNT_LABELS = {
+    "rows_read": "Baris dibaca", "accepted": "Diterima", "quarantined": "Dikarantina",
+    "linked_by_code": "Tertaut lewat kode", "linked_by_name": "Tertaut lewat nama",
+    "linked_by_point": "Tertaut lewat titik", "unlinked": "Belum tertaut",
+    "conflicts": "Konflik kode–titik",
+}
+IGNORE = "(abaikan)"
+
+
+def upload_limit_mb() -> int:
+    """The smaller of Streamlit's upload limit and the importer's own."""
+    try:
+        streamlit_mb = int(st.get_option("server.maxUploadSize"))
+    except Exception:  # noqa: BLE001
+        streamlit_mb = 200
+    return min(streamlit_mb, hh.MAX_FILE_BYTES // 1024**2)
+
+
+def _fmt(n: object) -> str:
+    try:
+        return fmt_int(int(n))
+    except Exception:  # noqa: BLE001
+        return str(n)
+
+
+def _clear_caches() -> None:
+    try:
+        from ui import data
+
+        data.clear_caches()
+    except Exception:  # noqa: BLE001
+        st.cache_data.clear()
+
+
+def render(engine: Engine) -> None:
+    """Draw the household-import section (works on an empty database too)."""
+    st.subheader("Impor register rumah tangga")
+    limit = upload_limit_mb()
+    st.caption(
+        f"CSV (pemisah , ; tab), Excel .xlsx atau Parquet, paling besar {limit} MB per unggahan. "
+        "Berkas lebih besar: pakai baris perintah `python -m geo import-households BERKAS "
+        "--period TTTT-BB`. Kolom dipetakan otomatis dan bisa dikoreksi sebelum impor.")
+    upload = st.file_uploader("Berkas register", type=["csv", "txt", "xlsx", "parquet"],
+                              key="hh_upload")
+    today = date.today()
+    period = st.text_input("Periode data (TTTT-BB)", value=f"{today.year}-{today.month:02d}",
+                           key="hh_period")
+    if upload is not None:
+        _preview_and_import(engine, upload, period.strip())
+    last = st.session_state.get("hh_result")
+    if last:
+        _account(last["counts"], last.get("report", {}), last.get("source", ""))
+    _stored(engine)
+
+
+def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: ANN001
+    overrides: dict[str, str] = st.session_state.setdefault("hh_overrides", {})
+    if st.session_state.get("hh_upload_name") != upload.name:
+        overrides.clear()
+        st.session_state["hh_upload_name"] = upload.name
+    try:
+        plan = hh.plan_import(upload, overrides, source_name=upload.name)
+    except hh.ImportFailed as err:
+        st.error(str(err))
+        return
+    fmt = plan.format
+    where = (f"lembar {fmt.sheet!r}" if fmt.kind == "xlsx" else
+             f"pemisah {fmt.delimiter!r}, pengodean {fmt.encoding}" if fmt.kind == "csv"
+             else "Parquet")
+    st.write(f"**{plan.source}** — {where}, kepala kolom di baris {fmt.header_row}.")
+
+    st.markdown("**Pemetaan kolom** (koreksi bila perlu)")
+    options = [IGNORE, *hh.TARGET_COLUMNS]
+    table = pd.DataFrame({
+        "kolom berkas": fmt.headers,
+        "kolom tabel": [plan.mapping.get(h, IGNORE) for h in fmt.headers],
+    })
+    edited = st.data_editor(
+        table, hide_index=True, disabled=["kolom berkas"], key=f"hh_map_{upload.name}",
+        column_config={"kolom tabel": st.column_config.SelectboxColumn(options=options)})
+    new_overrides = {}
+    for h, c in zip(edited["kolom berkas"], edited["kolom tabel"]):
+        detected = plan.mapping.get(h, IGNORE)
+        if c != detected:
+            new_overrides[h] = "" if c == IGNORE else c
+    if new_overrides:
+        overrides.update(new_overrides)
+        st.rerun()
+    if plan.missing_columns:
+        st.caption("Kolom tabel tanpa pasangan (dibiarkan kosong): "
+                   + ", ".join(plan.missing_columns))
+    unmapped = {c: [k for k, v in m.items() if v is None] for c, m in plan.value_maps.items()}
+    unmapped = {c: v for c, v in unmapped.items() if v}
+    with st.expander("Pemetaan nilai (contoh dari awal berkas)", expanded=bool(unmapped)):
+        st.caption(f"Daftar kode jawaban: {plan.code_list}. Nilai yang tidak bisa dipetakan "
+                   "dibiarkan kosong dan dilaporkan, tidak ditebak.")
+        rows = [{"kolom": c, "nilai di berkas": k, "menjadi": "—" if v is None else str(v)}
+                for c, m in plan.value_maps.items() for k, v in list(m.items())[:30]]
+        if rows:
+            st.dataframe(pd.DataFrame(rows), hide_index=True)
+    with st.expander("Contoh baris (NIK dan No. KK disamarkan)"):
+        st.dataframe(plan.sample.drop(columns=["_row"], errors="ignore"), hide_index=True)
+
+    if st.button("Impor", type="primary", key="hh_import"):
+        bar = st.progress(0.0, text="Mulai…")
+        try:
+            result = hh.import_households(
+                engine, upload, period, mapping=overrides, source_name=upload.name,
+                progress=lambda f, t: bar.progress(f, text=t))
+        except hh.ImportFailed as err:
+            bar.empty()
+            st.error(f"Impor gagal, data lama tidak berubah. {err}")
+            return
+        except Exception as err:  # noqa: BLE001
+            bar.empty()
+            st.error(f"Impor gagal karena kesalahan tak terduga ({type(err).__name__}); data "
+                     "lama tidak berubah. Laporkan ke pengelola aplikasi.")
+            return
+        st.session_state["hh_result"] = {"counts": result.counts, "report": result.report,
+                                         "source": upload.name}
+        _clear_caches()
+        st.success(f"Periode {period} tersimpan.")
+
+
+def _account(counts: dict, report: dict, source: str) -> None:
+    st.markdown(f"**Hasil impor {source}**")
+    cols = st.columns(4)
+    for i, key in enumerate(store.COUNT_KEYS):
+        cols[i % 4].metric(COUNT_LABELS[key], _fmt(counts.get(key, 0)))
+    values = report.get("unmapped_values") or {}
+    if values:
+        st.warning("Nilai yang tidak bisa dipetakan (dibiarkan kosong): " + "; ".join(
+            f"{c}: {', '.join(list(v)[:6])}" for c, v in values.items()))
+    repairs = report.get("repairs") or {}
+    if repairs:
+        st.caption("Perbaikan format yang pasti (dicatat per baris): " + ", ".join(
+            f"{k.replace('_', ' ')} {_fmt(v)}" for k, v in repairs.items()))
+
+
+def _stored(engine: Engine) -> None:
+    snaps = store.list_snapshots(engine)
+    if snaps.empty:
+        st.info("Belum ada register yang diimpor.")
+        return
+    st.markdown("**Periode tersimpan**")
+    shown = snaps[["period", "source_file", *store.COUNT_KEYS]].rename(
+        columns={"period": "periode", "source_file": "berkas", **COUNT_LABELS})
+    st.dataframe(shown, hide_index=True)
+    period = st.selectbox("Lihat karantina dan baris belum tertaut untuk periode",
+                          snaps["period"].tolist(), key="hh_detail_period")
+    sid = int(snaps.loc[snaps["period"] == period, "id"].iloc[0])
+    quarantine = quarantine_table(engine, sid)
+    st.markdown(f"**Karantina** ({_fmt(len(quarantine))} baris)")
+    if len(quarantine):
+        st.dataframe(quarantine.head(1000), hide_index=True)
+        st.download_button("Unduh karantina (CSV)", quarantine.to_csv(index=False).encode(),
+                           file_name=f"karantina_{period}.csv", mime="text/csv",
+                           key="hh_dl_quarantine")
+    unlinked = unlinked_table(engine, sid)
+    st.markdown(f"**Belum tertaut atau konflik** ({_fmt(len(unlinked))} baris)")
+    if len(unlinked):
+        st.dataframe(unlinked.head(1000), hide_index=True)
+        st.download_button("Unduh baris belum tertaut (CSV)",
+                           unlinked.to_csv(index=False).encode(),
+                           file_name=f"belum_tertaut_{period}.csv", mime="text/csv",
+                           key="hh_dl_unlinked")
+
+
+def quarantine_table(engine: Engine, snapshot_id: int) -> pd.DataFrame:
+    """Quarantined rows: row number, reasons, original values with NIK/No. KK masked."""
+    q = store.load_quarantine(engine, snapshot_id)
+    if q.empty:
+        return pd.DataFrame(columns=["baris", "alasan", "nilai asli"])
+    return pd.DataFrame({"baris": q["row_number"], "alasan": q["reasons"],
+                         "nilai asli": q["values_json"].map(_mask_json)})
+
+
+def _mask_json(text: str) -> str:
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return ""
+    out = {}
+    for k, v in values.items():
+        key = hh.header_key(k)
+        column = hh._ALIAS_INDEX.get(key)
+        out[k] = mask_id(v) if column in PERSONAL_COLUMNS or "nik" in key or "kk" == key[-2:] \
+            else v
+    return json.dumps(out, ensure_ascii=False)
+
+
+def unlinked_table(engine: Engine, snapshot_id: int) -> pd.DataFrame:
+    cols = ["row_number", "id_keluarga", "kode_kelurahan", "nama_kelurahan", "nama_kecamatan",
+            "lintang", "bujur", "region_code", "link_method", "link_conflict", "link_note"]
+    cols = [c for c in cols if c in store.HOUSEHOLD_TABLE_COLUMNS]
+    frame = store.load_households(engine, snapshot_id, cols)
+    frame = frame[frame["link_method"].isna() | (frame["link_conflict"] == 1)]
+    return frame.rename(columns={"row_number": "baris", "link_note": "catatan / calon",
+                                 "region_code": "kelurahan tertaut", "link_method": "cara"})
+
+
+__all__ = ["render", "quarantine_table", "unlinked_table", "HOUSEHOLD_COLUMNS"]
