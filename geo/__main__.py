@@ -14,6 +14,7 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("geo.demo", "bangun kota contoh (data fiktif) dan muat ke basis data"),
     "import-boundaries": ("geo.boundaries", "impor berkas batas wilayah"),
+    "import-households": ("geo.households", "impor register rumah tangga (CSV, XLSX, Parquet)"),
     "indicators": ("geo.indicators_cli", "tabel indikator per wilayah (tabel di balik peta)"),
 }
 
