@@ -14,6 +14,7 @@ from geo import store
 from geo.demo import build_city, generate_households
 
 PERIOD = "2026-09"
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 def build_db(path: Path, n: int = 1500, seed: int = 7, empty_kelurahan: int = 1) -> dict:
@@ -52,3 +53,277 @@ def build_db(path: Path, n: int = 1500, seed: int = 7, empty_kelurahan: int = 1)
 def planning_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     path = tmp_path_factory.mktemp("planning") / "planning.sqlite"
     return path, build_db(path)
+
+
+@pytest.fixture
+def app(planning_db, monkeypatch):  # noqa: ANN001, ANN201
+    """An AppTest factory pointed at the planning database, with fresh Streamlit caches."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    path, _ = planning_db
+    monkeypatch.setenv("PETA_DB_URL", f"sqlite:///{path}")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    def open_page(page: str) -> AppTest:
+        at = AppTest.from_file("../app.py", default_timeout=120)
+        at.run()
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    yield open_page
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def sidebar_and_page() -> None:
+    """What app.py does around a page, without st.navigation (AppTest drops the entry
+    script's sidebar after ``switch_page``, so the shared filters need this to be tested)."""
+    import os
+
+    import streamlit as st
+
+    from ui import context, filters
+
+    st.session_state["_view"] = context.sidebar_period()
+    filters.sidebar_filters(st.session_state["_view"])
+    page = os.environ["PETA_TEST_PAGE"]
+    with open(page, encoding="utf-8") as fh:
+        exec(compile(fh.read(), page, "exec"), {"__name__": "__page__"})
+
+
+@pytest.fixture
+def app_with_filters(planning_db, monkeypatch):  # noqa: ANN001, ANN201
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    path, _ = planning_db
+    monkeypatch.setenv("PETA_DB_URL", f"sqlite:///{path}")
+    monkeypatch.chdir(PROJECT)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+    def open_page(page: str) -> AppTest:
+        monkeypatch.setenv("PETA_TEST_PAGE", str(PROJECT / page))
+        at = AppTest.from_function(sidebar_and_page, default_timeout=120)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    yield open_page
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def frame_with(at, column: str) -> pd.DataFrame:  # noqa: ANN001
+    """The largest dataframe on the page that has ``column``."""
+    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    assert frames, f"no table with column {column!r}"
+    return max(frames, key=len)
+
+
+def expected_ranking(info: dict, weights: dict[str, float],
+                     kecamatan: str | None = None) -> pd.DataFrame:
+    """The ranking computed straight from the stored households with geo/ (no Streamlit)."""
+    from geo import indicators, planning
+
+    hh = info["households"]
+    kel = info["kelurahan"]
+    codes = kel["kode_kel"] if kecamatan is None else kel.loc[kel["kode_kec"] == kecamatan,
+                                                                "kode_kel"]
+    if kecamatan is not None:
+        hh = hh[hh["region_code"].isin(set(codes))]
+    flags = indicators.evaluate(hh)
+    table = indicators.aggregate(hh, flags, "region_code", ids=tuple(weights))
+    table = table.reindex(codes)
+    table["rumah_tangga"] = table["rumah_tangga"].fillna(0)
+    ranked = planning.ranking(table, weights)
+    ranked["nama"] = kel.set_index("kode_kel").loc[ranked.index, "nama_kel"]
+    return ranked
+
+
+@pytest.mark.parametrize("page", ["pages/cakupan.py", "pages/lintas_opd.py",
+                                  "pages/prioritas.py"])
+def test_planning_pages_run_and_state_the_period(app, page):
+    at = app(page)
+    assert at.title and at.title[0].value
+    assert any("Periode data September 2026" in c.value for c in at.caption)
+    assert any("Cara menghitung" in e.label for e in at.expander)
+
+
+DEFAULT_IDS = ["miskin", "miskin_ekstrem", "air_minum_tidak_layak", "sanitasi_tidak_layak",
+               "rtlh", "belum_jkn", "anak_tidak_sekolah", "krt_tidak_bekerja"]
+
+
+def test_priority_ranking_reacts_to_weights(app, planning_db):
+    _, info = planning_db
+    at = app("pages/prioritas.py")
+    table = frame_with(at, "Peringkat (bobot sama)")
+    equal = expected_ranking(info, dict.fromkeys(DEFAULT_IDS, 1.0))
+    scored = equal[equal["skor"].notna()]
+    assert len(table) == len(scored)
+    assert (table["Perubahan"] == "=").all()
+    assert table["Kelurahan"].iat[0] == scored.sort_values("peringkat")["nama"].iat[0]
+    assert list(table["Peringkat"]) == sorted(table["Peringkat"])
+
+    at.number_input(key="prio_w_rtlh").set_value(5)
+    at.run()
+    assert not at.exception
+    moved = frame_with(at, "Peringkat (bobot sama)")
+    weighted = expected_ranking(info, {**dict.fromkeys(DEFAULT_IDS, 1.0), "rtlh": 5.0})
+    want = weighted[weighted["skor"].notna()].sort_values(["peringkat", "skor_sama"],
+                                                          ascending=[True, False])
+    assert list(moved["Kelurahan"]) == list(want["nama"])
+    assert (moved["Perubahan"] != "=").any()
+    assert moved["Perubahan"].str.match(r"^(=|▲ \d+|▼ \d+)$").all()
+    # the change column says how far each area moved from its equal-weight rank
+    row = moved.iloc[0]
+    delta = int(row["Peringkat (bobot sama)"]) - int(row["Peringkat"])
+    assert row["Perubahan"] == planning_movement(delta)
+
+    # dropping every indicator but one ranks by that indicator alone
+    at.multiselect(key="prio_ids").set_value(["miskin"])
+    at.run()
+    only = frame_with(at, "Peringkat (bobot sama)")
+    by_poverty = expected_ranking(info, {"miskin": 1.0}).sort_values("peringkat")
+    assert only["Kelurahan"].iat[0] == by_poverty["nama"].iat[0]
+
+
+def planning_movement(delta: int) -> str:
+    from geo.planning import movement
+
+    return movement(delta)
+
+
+def test_priority_lists_areas_without_households_apart(app, planning_db):
+    _, info = planning_db
+    at = app("pages/prioritas.py")
+    apart = frame_with(at, "Alasan")
+    empty_names = set(info["kelurahan"].set_index("kode_kel").loc[info["empty"], "nama_kel"])
+    assert set(apart["Kelurahan"]) == empty_names
+    assert not set(frame_with(at, "Peringkat (bobot sama)")["Kelurahan"]) & empty_names
+
+
+def test_priority_follows_the_sidebar_filters(app_with_filters, planning_db):
+    _, info = planning_db
+    at = app_with_filters("pages/prioritas.py")
+    kec = "99.71.02"
+    at.multiselect(key="f_kec").set_value([kec])
+    at.run()
+    assert not at.exception
+    table = frame_with(at, "Peringkat (bobot sama)")
+    want = expected_ranking(info, dict.fromkeys(DEFAULT_IDS, 1.0), kecamatan=kec)
+    want = want[want["skor"].notna()].sort_values(["peringkat", "skor_sama"],
+                                                  ascending=[True, False])
+    assert list(table["Kelurahan"]) == list(want["nama"])
+    assert table["Peringkat"].min() == 1
+    assert any("Filter aktif" in c.value and "Kecamatan" in c.value for c in at.caption)
+    # a desil filter changes the rates the ranking is built on
+    at.slider(key="f_desil").set_range(1, 4)
+    at.run()
+    assert not at.exception
+    poor_only = frame_with(at, "Peringkat (bobot sama)")
+    assert poor_only["Rumah tangga miskin (desil 1–4)"].eq("100,0%").all()
+
+
+def test_coverage_page_sections_and_verification_list(app, planning_db):
+    _, info = planning_db
+    at = app("pages/cakupan.py")
+    wide = frame_with(at, "PBI-JKN")
+    assert len(wide) == len(info["kelurahan"])
+    at.radio(key="cak_view").set_value("Kesalahan sasaran")
+    at.run()
+    assert not at.exception
+    errors = frame_with(at, "Persentase")
+    assert "Kecamatan" in errors.columns
+    at.radio(key="cak_view").set_value("Daftar verifikasi")
+    at.run()
+    assert not at.exception
+    listing = frame_with(at, "NIK KRT (disamarkan)")
+    from geo import indicators
+
+    hh = info["households"]
+    flags = indicators.evaluate(hh)
+    flagged = flags["eksklusi"] | flags["inklusi"]
+    assert len(listing) == int(flagged.sum())
+    assert listing["NIK KRT (disamarkan)"].str.match(r"^\d{4}\*{8}\d{4}$").all()
+    full = set(hh.loc[flagged, "nik_krt"])
+    assert not set(listing["NIK KRT (disamarkan)"]) & full
+    assert "Nama" not in " ".join(listing.columns)
+    at.selectbox(key="cak_kind").set_value("Inklusi")
+    at.run()
+    inclusion = frame_with(at, "NIK KRT (disamarkan)")
+    assert len(inclusion) == int(flags["inklusi"].sum())
+
+
+def test_coverage_setting_widens_pbi_eligibility(app):
+    at = app("pages/cakupan.py")
+    before = [m.value for m in at.metric if m.label == "PBI-JKN"][0]
+    at.selectbox(key="ps_pbi").set_value(5)
+    at.run()
+    assert not at.exception
+    after = [m.value for m in at.metric if m.label == "PBI-JKN"][0]
+    assert before != after
+    assert any("desil 1–5" in md.value for md in at.markdown)
+
+
+def test_cross_opd_matrix_agency_choice_and_overlap(app, planning_db):
+    from geo import indicators, planning
+
+    _, info = planning_db
+    at = app("pages/lintas_opd.py")
+    matrix = frame_with(at, "≥ 2 OPD")
+    hh = info["households"]
+    needs = planning.agency_needs(indicators.evaluate(hh))
+    want = planning.gap_matrix(needs, hh["region_code"], info["kelurahan"]["kode_kel"])
+    names = info["kelurahan"].set_index("kode_kel")["nama_kel"]
+    top = want.sort_values("dua_opd_atau_lebih", ascending=False, kind="stable").index[0]
+    assert matrix["Kelurahan"].iat[0] == names[top]
+    assert matrix["Dinsos"].iat[0] == planning.count_text(want.loc[top, "Dinsos"])
+    at.selectbox(key="opd_agency").set_value("Disdik")
+    at.run()
+    assert not at.exception
+    ranked = frame_with(at, "Perlu Disdik")
+    best = want["Disdik"].idxmax()
+    assert ranked["Kelurahan"].iat[0] == names[best]
+    assert "Ada anak tidak sekolah" in ranked.columns
+    at.radio(key="opd_measure").set_value("Persentase rumah tangga")
+    at.run()
+    assert not at.exception
+    pct = frame_with(at, "≥ 2 OPD")
+    assert pct["Dinsos"].str.endswith("%").any()
+    overlap = frame_with(at, "Perlu ≥ 2 OPD")
+    assert overlap["Pasangan OPD terbanyak"].str.contains(r" \+ ").any()
+
+
+def test_coverage_and_cross_opd_follow_the_sidebar_filters(app_with_filters, planning_db):
+    _, info = planning_db
+    kel = info["kelurahan"]
+    kec = "99.71.03"
+    inside = set(kel.loc[kel["kode_kec"] == kec, "nama_kel"])
+    at = app_with_filters("pages/cakupan.py")
+    at.multiselect(key="f_kec").set_value([kec])
+    at.run()
+    assert not at.exception
+    assert set(frame_with(at, "PBI-JKN")["Kelurahan"]) == inside
+
+    at = app_with_filters("pages/lintas_opd.py")
+    before = frame_with(at, "≥ 2 OPD")
+    at.multiselect(key="f_kec").set_value([kec])
+    at.run()
+    assert not at.exception
+    matrix = frame_with(at, "≥ 2 OPD")
+    assert set(matrix["Kelurahan"]) == inside
+    # the same kelurahan keeps the same numbers when only its kecamatan is selected
+    name = matrix["Kelurahan"].iat[0]
+    assert (matrix.set_index("Kelurahan").loc[name, "Dinsos"]
+            == before.set_index("Kelurahan").loc[name, "Dinsos"])
+    # a desil filter (households) lowers the counts
+    at.slider(key="f_desil").set_range(5, 10)
+    at.run()
+    assert not at.exception
+    rich = frame_with(at, "≥ 2 OPD").set_index("Kelurahan")
+    assert (rich["Dinsos"] == "0").all()  # no extreme poor or excluded households above desil 4
