@@ -10,7 +10,8 @@ from geo import store
 from geo.maps import ensure_static_assets
 from ui import context, data, filters
 
-st.set_page_config(page_title="Peta Sinergi", page_icon=":material/map:", layout="wide")
+# an emoji favicon is a data: URL; a ":material/…:" one is fetched from fonts.gstatic.com
+st.set_page_config(page_title="Peta Sinergi", page_icon="🗺️", layout="wide")
 
 
 def build_demo_if_empty() -> None:
