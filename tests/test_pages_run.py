@@ -9,11 +9,13 @@ from streamlit.testing.v1 import AppTest
 
 from geo import store
 
-PAGES = sorted(str(p) for p in Path("pages").glob("*.py"))
+PROJECT = Path(__file__).resolve().parent.parent
+APP = str(PROJECT / "app.py")
+PAGES = sorted(f"pages/{p.name}" for p in (PROJECT / "pages").glob("*.py"))
 
 
 def _run_page(page: str) -> AppTest:
-    at = AppTest.from_file("app.py", default_timeout=120)
+    at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     if page != "pages/peta.py":
         at.switch_page(page)
@@ -37,7 +39,7 @@ def test_first_start_on_empty_database_builds_the_demo(tmp_path, monkeypatch):
     monkeypatch.setattr("geo.demo.DATA_DIR", tmp_path)
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = AppTest.from_file("app.py", default_timeout=300)
+    at = AppTest.from_file(APP, default_timeout=300)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     snap = store.snapshot_for(store.get_engine(url))
