@@ -402,6 +402,44 @@ def priority_notes(weights: Mapping[str, float], period: str, settings: Settings
                                         "Definisi", "Penyebut", "OPD"]))
 
 
+def priority_export(table: pd.DataFrame, ranked: pd.DataFrame, labels: pd.DataFrame,
+                    hide_small: bool = True) -> pd.DataFrame:
+    """Sheet 1 of the minutes: scored areas in rank order, numbers kept as numbers.
+
+    ``table`` is the aggregate table, ``ranked`` :func:`ranking`'s result, ``labels`` has
+    ``nama`` and ``kecamatan`` per kode. Small household counts become ``< 5`` and rates with a
+    small denominator are left empty when ``hide_small``."""
+    scored = ranked[ranked["skor"].notna()].sort_values(["peringkat", "skor_sama"],
+                                                        ascending=[True, False])
+    idx = scored.index
+    households = table.loc[idx, "rumah_tangga"].fillna(0).to_numpy(dtype=float)
+    out = pd.DataFrame({
+        "Peringkat": scored["peringkat"].astype("Int64").to_numpy(),
+        "Peringkat (bobot sama)": scored["peringkat_sama"].astype("Int64").to_numpy(),
+        "Perubahan": [movement(v) for v in scored["perubahan"]],
+        "Kode": idx.to_numpy(),
+        "Kelurahan": labels["nama"].reindex(idx).to_numpy(),
+        "Kecamatan": labels["kecamatan"].reindex(idx).to_numpy(),
+        "Skor (0-100)": scored["skor"].round(2).to_numpy(),
+        "Rumah tangga": [count_text(v) if hide_small and 0 < v < SMALL_COUNT else int(v)
+                         for v in households],
+    })
+    ids = [c.removeprefix("norm_") for c in ranked.columns if c.startswith("norm_")]
+    for ind_id in ids:
+        rate = table.loc[idx, f"{ind_id}_persen"].astype(float).round(2)
+        if hide_small:
+            rate = rate.where(~table.loc[idx, f"{ind_id}_penyebut"].between(1, SMALL_COUNT - 1))
+        out[f"{indicators.get(ind_id).label} (%)"] = rate.to_numpy()
+    return out
+
+
+def priority_workbook(export: pd.DataFrame, notes: tuple[pd.DataFrame, pd.DataFrame]) -> bytes:
+    """The minutes' workbook: sheet ``Peringkat`` (the ranked table), sheet ``Catatan``
+    (period, filters, normalisation method, weights and definitions)."""
+    formats = {c: "0.0" for c in export.columns if c.endswith("(%)") or c.startswith("Skor")}
+    return workbook([("Peringkat", export)], notes, number_formats=formats)
+
+
 def workbook(sheets: Sequence[tuple[str, pd.DataFrame]],
              notes: tuple[pd.DataFrame, pd.DataFrame] | pd.DataFrame | None = None,
              number_formats: Mapping[str, str] | None = None) -> bytes:

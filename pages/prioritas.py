@@ -118,37 +118,21 @@ if len(unscored):
 if hide:
     st.caption(planning.small_count_note())
 
-# Excel for the minutes: numbers stay numbers; small counts hidden as in the table.
-export = pd.DataFrame({
-    "Peringkat": scored["peringkat"].astype("Int64").to_numpy(),
-    "Peringkat (bobot sama)": scored["peringkat_sama"].astype("Int64").to_numpy(),
-    "Perubahan": [planning.movement(v) for v in scored["perubahan"]],
-    "Kode": scored.index.to_numpy(),
-    "Kelurahan": names.loc[scored.index, "nama"].to_numpy(),
-    "Kecamatan": kec_names.reindex(names.loc[scored.index, "kode_induk"]).to_numpy(),
-    "Skor (0-100)": scored["skor"].round(2).to_numpy(),
-    "Rumah tangga": [planning.count_text(v, hide) if hide and 0 < v < planning.SMALL_COUNT
-                     else int(v) for v in table.loc[scored.index, "rumah_tangga"]],
-})
-for ind_id in ids:
-    rate = table.loc[scored.index, f"{ind_id}_persen"].round(2)
-    if hide:
-        rate = rate.where(~table.loc[scored.index, f"{ind_id}_penyebut"].between(
-            1, planning.SMALL_COUNT - 1))
-    export[f"{indicators.get(ind_id).label} (%)"] = rate.to_numpy()
+# Excel for the minutes, built only when the button is clicked.
+labels = pd.DataFrame({"nama": names["nama"],
+                       "kecamatan": kec_names.reindex(names["kode_induk"]).to_numpy()},
+                      index=names.index)
 notes = planning.priority_notes(
     weights, view.period_label, settings, scope.description,
     extra=[("Kelurahan tanpa skor", ", ".join(names.loc[unscored.index, "nama"]) or "–"),
            ("Angka kecil", planning.small_count_note() if hide else "Tidak disembunyikan")])
-period = view.snapshot["period"]
 st.download_button(
     "Unduh Excel untuk notulen (peringkat + catatan)",
-    planning.workbook([("Peringkat", export)], notes,
-                      number_formats={"Skor (0-100)": "0.0",
-                                      **{c: "0.0" for c in export.columns if c.endswith("(%)")}}),
-    file_name=f"prioritas_musrenbang_{period}.xlsx",
+    lambda: planning.priority_workbook(planning.priority_export(table, ranked, labels, hide),
+                                       notes),
+    file_name=f"prioritas_musrenbang_{view.snapshot['period']}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="prio_download")
+    key="prio_download", on_click="ignore")
 
 with st.expander("Cara menghitung skor prioritas"):
     st.markdown(planning.NORMALISATION_METHOD)

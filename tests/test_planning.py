@@ -256,3 +256,35 @@ def test_load_identity_on_an_empty_selection():
     store.metadata.create_all(engine)
     frame = planning.load_identity(engine, 1, [])
     assert frame.empty and list(frame.columns) == ["nik_krt", "no_kk", "alamat"]
+
+
+def test_priority_export_sheet_from_a_real_aggregate(small):
+    flags = indicators.evaluate(small)
+    ids = ("miskin", "rtlh")
+    table = indicators.aggregate(small, flags, "region_code", ids=ids).reindex([A, B, C])
+    table["rumah_tangga"] = table["rumah_tangga"].fillna(0)
+    ranked = planning.ranking(table, {"miskin": 2, "rtlh": 1})
+    labels = pd.DataFrame({"nama": ["Satu", "Dua", "Tiga"], "kecamatan": ["K1", "K1", "K2"]},
+                          index=[A, B, C])
+    export = planning.priority_export(table, ranked, labels, hide_small=True)
+    assert list(export.columns) == [
+        "Peringkat", "Peringkat (bobot sama)", "Perubahan", "Kode", "Kelurahan", "Kecamatan",
+        "Skor (0-100)", "Rumah tangga", "Rumah tangga miskin (desil 1–4) (%)",
+        "Rumah tidak layak huni (RTLH) (%)"]
+    # Tiga has no households: not ranked; Satu and Dua both have 50% poor, no RTLH: a tie
+    assert list(export["Kelurahan"]) == ["Satu", "Dua"]
+    assert list(export["Peringkat"]) == [1, 1]
+    assert list(export["Rumah tangga"]) == ["< 5", "< 5"]  # 2 and 4 households
+    assert export["Rumah tangga miskin (desil 1–4) (%)"].isna().all()  # denominators < 5
+    shown = planning.priority_export(table, ranked, labels, hide_small=False)
+    assert list(shown["Rumah tangga"]) == [2, 4]
+    assert shown["Rumah tangga miskin (desil 1–4) (%)"].tolist() == [50.0, 50.0]
+    notes = planning.priority_notes({"miskin": 2, "rtlh": 1}, "Periode data September 2026",
+                                    Settings())
+    book = load_workbook(io.BytesIO(planning.priority_workbook(shown, notes)))
+    assert book.sheetnames == ["Peringkat", "Catatan"]
+    header = [c.value for c in book["Peringkat"][1]]
+    assert header == list(shown.columns)
+    assert book["Peringkat"].max_row == 3
+    assert book["Peringkat"]["G2"].number_format == "0.0"
+    assert book["Catatan"]["A1"].value == "Keterangan"
