@@ -12,7 +12,6 @@ GeoJSON of kelurahan under ``data/demo/`` and loads both through the user's impo
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, MultiPoint, Polygon
 
+from geo.fmt import fmt_int
 from geo.store import DATA_DIR
 
 DEMO_LABEL = "data contoh, fiktif"
@@ -421,7 +421,8 @@ def add_defects(hh: pd.DataFrame, seed: int = 7, share: float = 0.02) -> pd.Data
                                       out["kode_kelurahan"].str.replace(".", " ", regex=False))))
     kinds = ["nik_ilmiah", "nik_pendek", "nik_ganda", "keluarga_ganda", "desil_0", "desil_11",
              "desil_kosong", "desil_teks", "art_0", "koordinat_tertukar", "koordinat_nol",
-             "titik_luar_kota", "titik_laut", "nama_saja", "nama_ejaan", "kode_salah_titik"]
+             "titik_luar_kota", "titik_laut", "nama_saja", "nama_ejaan", "kode_salah_titik",
+             "titik_saja"]
     n_bad = int(round(m * share))
     rows = rng.choice(m, size=n_bad, replace=False)
     chosen = np.array(kinds, dtype=object)[rng.integers(len(kinds), size=n_bad)]
@@ -462,6 +463,10 @@ def add_defects(hh: pd.DataFrame, seed: int = 7, share: float = 0.02) -> pd.Data
             if kind == "nama_ejaan":
                 out.at[row, "nama_kelurahan"] = spelling_variant(out.at[row, "nama_kelurahan"],
                                                                  rng)
+        elif kind == "titik_saja":  # neither code nor names: only the point can link it
+            out.at[row, "kode_kelurahan"] = None
+            out.at[row, "nama_kelurahan"] = None
+            out.at[row, "nama_kecamatan"] = None
         elif kind == "kode_salah_titik":  # code of one kelurahan, point in another
             other = int(rng.integers(m))
             out.at[row, "lintang"], out.at[row, "bujur"] = hh.at[other, "lintang"], hh.at[
@@ -557,13 +562,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"[{fraction:4.0%}] {text}", flush=True)
 
     summary = load_demo(get_engine(), n=args.households, seed=args.seed, progress=show)
-    print(json.dumps(_jsonable(summary), ensure_ascii=False, indent=1, default=str))
+    regions = summary["boundaries"].to_dict()
+    counts = summary["households"].counts
+    print(f"{CITY_NAME} ({DEMO_LABEL}), periode {DEMO_PERIOD}")
+    print("Wilayah: " + ", ".join(f"{n} {level}" for level, n in regions["levels"].items()))
+    print("Rumah tangga: " + ", ".join(f"{key} {fmt_int(value)}" for key, value in
+                                        counts.items()))
     return 0
-
-
-def _jsonable(value):  # noqa: ANN001, ANN202
-    if hasattr(value, "to_dict") and not isinstance(value, pd.DataFrame):
-        return value.to_dict()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items() if not isinstance(v, pd.DataFrame)}
-    return value
