@@ -147,10 +147,10 @@ else:
     ], columns=["Keterangan", "Isi"])
     st.download_button(
         "Unduh daftar verifikasi (Excel)",
-        planning.workbook([("Daftar verifikasi", listing)], notes),
+        lambda: planning.workbook([("Daftar verifikasi", listing)], notes),
         file_name=f"daftar_verifikasi_{view.snapshot['period']}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="cak_download")
+        key="cak_download", on_click="ignore")
 
 if hide and section != "Daftar verifikasi":
     st.caption(planning.small_count_note())

@@ -44,6 +44,9 @@ if not any(w > 0 for w in weights.values()):
     st.info("Semua bobot 0: beri bobot pada minimal satu indikator.")
     st.stop()
 
+st.caption("Skor 0–100: persentase tiap indikator dinormalisasi min–maks antar-kelurahan "
+           "(0 = terendah, 1 = tertinggi; cakupan program dibalik), lalu dirata-rata dengan "
+           "bobot. Rincian di “Cara menghitung skor prioritas” di bawah.")
 ids = tuple(chosen)
 table = indicators.aggregate(scope.households, scope.flags, "region_code", ids=ids)
 table = table.reindex(scope.areas["kode"])

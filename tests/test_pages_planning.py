@@ -327,3 +327,13 @@ def test_coverage_and_cross_opd_follow_the_sidebar_filters(app_with_filters, pla
     assert not at.exception
     rich = frame_with(at, "≥ 2 OPD").set_index("Kelurahan")
     assert (rich["Dinsos"] == "0").all()  # no extreme poor or excluded households above desil 4
+
+
+def test_definition_settings_follow_the_user_across_planning_pages(app):
+    at = app("pages/cakupan.py")
+    at.selectbox(key="ps_pbi").set_value(5)
+    at.run()
+    at.switch_page("pages/prioritas.py")
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="ps_pbi").value == 5

@@ -45,20 +45,36 @@ def _settings_from_key(key: tuple) -> Settings:
                     eligible_desil=key[2])
 
 
+_SETTINGS_STATE = "_planning_settings"
+_SETTINGS_DEFAULTS = {"ps_rtlh": 7.2, "ps_pbi": 4, "ps_bottled": True}
+
+
+def _remember(widget_key: str) -> None:
+    st.session_state.setdefault(_SETTINGS_STATE, dict(_SETTINGS_DEFAULTS))[widget_key] = (
+        st.session_state[widget_key])
+
+
 def settings_control() -> Settings:
     """The definition choices (household-data.md) in an expander; the same keys on every
     planning page, so a choice made on one page holds on the others."""
     base = Settings()
+    # Widget state does not follow the user to another page: keep the choice beside it
+    # (updated by on_change, before the rerun) and hand it to the widgets on every run.
+    stored = st.session_state.setdefault(_SETTINGS_STATE, dict(_SETTINGS_DEFAULTS))
+    for widget_key, value in stored.items():
+        st.session_state[widget_key] = value
     with st.expander("Pengaturan definisi (berlaku di semua halaman perencanaan)"):
         left, mid, right = st.columns(3)
         rtlh = left.selectbox(
             "Ambang RTLH, luas lantai per orang", (7.2, 9.0), key="ps_rtlh",
+            on_change=_remember, args=("ps_rtlh",),
             format_func=lambda v: f"{v:.1f} m²".replace(".", ",") + (
                 " (Kemensos)" if v == 7.2 else " (standar PUPR)"))
         pbi_max = mid.selectbox("PBI-JKN layak sampai desil", (4, 5), key="ps_pbi",
+                                on_change=_remember, args=("ps_pbi",),
                                 help="PBI-JKN sering diperluas ke desil 1–5.")
-        bottled = right.checkbox("Air kemasan/isi ulang dihitung layak", value=True,
-                                 key="ps_bottled")
+        bottled = right.checkbox("Air kemasan/isi ulang dihitung layak", key="ps_bottled",
+                                 on_change=_remember, args=("ps_bottled",))
     eligible = tuple((name, lo, pbi_max if name == "penerima_pbi_jkn" else hi)
                      for name, lo, hi in base.eligible_desil)
     return Settings(rtlh_floor_per_person=float(rtlh), bottled_water_improved=bool(bottled),
