@@ -158,9 +158,9 @@ def legend_html(title: str, unit: str, classes: Classes, no_data: bool, note: st
                  f'height:12px;margin-right:6px;border:1px solid #777"></span>Tidak ada data</div>')
     extra = f'<div style="margin-top:4px;color:#555">{escape(note)}</div>' if note else ""
     return (
-        '<div style="background:rgba(255,255,255,0.92);padding:8px 10px;border-radius:4px;'
-        'box-shadow:0 1px 4px rgba(0,0,0,0.35);font:12px/1.5 sans-serif;color:#222;'
-        f'max-width:240px"><div style="font-weight:bold">{escape(title)}</div>'
+        '<div style="background:rgba(255,255,255,0.9);padding:6px 8px;border-radius:4px;'
+        'box-shadow:0 1px 4px rgba(0,0,0,0.35);font:11px/1.4 sans-serif;color:#222;'
+        f'max-width:210px"><div style="font-weight:bold">{escape(title)}</div>'
         f'<div style="color:#555;margin-bottom:4px">{escape(unit)}</div>{rows}{extra}</div>'
     )
 
@@ -188,6 +188,7 @@ def choropleth(
     highlight: set[str] | None = None,
     labels: pd.Series | None = None,
     size_px: tuple[int, int] = (900, 620),
+    fill_opacity: float = 0.8,
 ) -> folium.Map:
     """A choropleth of ``values`` (indexed by ``areas.kode``) with a legend and tooltips.
 
@@ -216,7 +217,7 @@ def choropleth(
         json.loads(frame.to_json(drop_id=True)),
         name=escape(title),
         style_function=lambda f: {
-            "fillColor": f["properties"]["_fill"], "fillOpacity": 0.8,
+            "fillColor": f["properties"]["_fill"], "fillOpacity": fill_opacity,
             "color": "#111" if f["properties"]["_hi"] else BORDER_COLOR,
             "weight": 3 if f["properties"]["_hi"] else 0.8,
         },

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import indicators
-from geo.fmt import fmt_int, fmt_num, fmt_pct
+from geo.fmt import fmt_int, fmt_num, fmt_pct, fmt_period
 from geo.maps import add_point_clusters, choropleth, classify, grid_clusters
 from ui import context, explorer
 from ui import data as ui_data
@@ -113,7 +113,8 @@ description = filters.describe(name_of.to_dict())
 fmap = choropleth(
     areas, values, title=IND.label, unit=f"{unit} per {level_label.lower()}",
     tooltip_rows=tooltip, classes=classes, decimals=decimals, labels=name_of,
-    note=f"{description} · {view.period_label}", size_px=MAP_SIZE)
+    note=f"{description} · {fmt_period(view.snapshot['period'])}", size_px=MAP_SIZE,
+    fill_opacity=0.3 if len(filters.kelurahan) == 1 else 0.8)
 
 one_kelurahan = len(filters.kelurahan) == 1
 if one_kelurahan:
@@ -123,7 +124,7 @@ if one_kelurahan:
     if keep is not None:
         in_kel &= keep
     clusters = grid_clusters(base.lon[in_kel], base.lat[in_kel], prepared.hits[IND.id][in_kel],
-                             tuple(areas.total_bounds))
+                             tuple(areas.total_bounds), cells=16)
     add_point_clusters(fmap, clusters, IND.label.lower())
 
 # ------------------------------------------------------------------ layout
@@ -158,8 +159,9 @@ with right:
     st.markdown(f"**{IND.label}**  \n{description}")
     st.metric("Rumah tangga terhitung", fmt_int(total[IND.id]))
     st.metric("Jiwa dalam rumah tangga itu", fmt_int(total[f"{IND.id}_jiwa"]))
-    st.metric(f"Persentase dari {IND.denominator_label}", fmt_pct(total[f"{IND.id}_persen"]),
-              help=f"Penyebut: {fmt_int(total[f'{IND.id}_penyebut'])} {IND.denominator_label}.")
+    st.metric("Persentase", fmt_pct(total[f"{IND.id}_persen"]),
+              help=f"Penyebut: {IND.denominator_label}.")
+    st.caption(f"Penyebut: {fmt_int(total[f'{IND.id}_penyebut'])} {IND.denominator_label}.")
     st.caption(f"Dari {fmt_int(total['rumah_tangga'])} rumah tangga "
                f"({fmt_int(total['jiwa'])} jiwa) dalam wilayah dan filter ini.")
 

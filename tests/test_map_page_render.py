@@ -1,0 +1,84 @@
+"""Pieces of the map page without a browser: escaping in the rendered HTML, labels that fit,
+clustered household points, and the downloadable table."""
+
+from __future__ import annotations
+
+import io
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import pandas as pd
+import shapely
+
+from geo.maps import add_point_clusters, choropleth, classify, fitting_labels, grid_clusters
+
+PAYLOAD = "<img src=x onerror=alert(1)>"
+TEMPLATE = "`${alert(2)}`"
+
+
+def squares() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({
+        "kode": ["99.71.01.1001", "99.71.01.1002", "99.71.01.1003"],
+        "nama": [PAYLOAD, TEMPLATE, "Sukamaju"],
+    }, geometry=[shapely.box(106.60, -6.30, 106.70, -6.20),
+                 shapely.box(106.70, -6.30, 106.80, -6.20),
+                 shapely.box(106.80, -6.30, 106.801, -6.299)], crs=4326)
+
+
+def test_names_from_data_are_escaped_in_tooltips_labels_and_legend():
+    areas = squares()
+    values = pd.Series([10.0, 20.0, np.nan], index=areas["kode"])
+    tooltip = pd.DataFrame({"Kelurahan": areas["nama"].to_numpy()}, index=areas["kode"])
+    m = choropleth(areas, values, title=PAYLOAD, unit="%", tooltip_rows=tooltip,
+                   note=TEMPLATE, labels=areas.set_index("kode")["nama"])
+    html = m.get_root().render()
+    assert PAYLOAD not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "${alert(2)}" not in html
+    assert "Tidak ada data" in html  # the area without a value is named in the legend
+
+
+def test_labels_only_where_the_name_fits():
+    areas = squares()
+    names = areas.set_index("kode")["nama"]
+    placed = {text for _lat, _lon, text in fitting_labels(areas, names, (600, 400))}
+    assert "Sukamaju" not in placed  # a sliver of 0,001° cannot hold a name
+    assert TEMPLATE in placed
+
+
+def test_grid_clusters_count_every_located_household_once():
+    rng = np.random.default_rng(1)
+    lon = rng.uniform(106.6, 106.7, 500)
+    lat = rng.uniform(-6.3, -6.2, 500)
+    lon[:5] = np.nan  # no location: not drawn
+    hit = rng.random(500) < 0.3
+    cells = grid_clusters(lon, lat, hit, (106.6, -6.3, 106.7, -6.2), cells=8)
+    assert cells["n"].sum() == 495 and cells["hits"].sum() == hit[5:].sum()
+    assert len(cells) <= 64
+    assert cells["lon"].between(106.6, 106.7).all() and cells["lat"].between(-6.3, -6.2).all()
+
+
+def test_point_tooltips_carry_counts_only():
+    areas = squares()
+    m = choropleth(areas, pd.Series([1.0, 2.0, 3.0], index=areas["kode"]), title="t", unit="%",
+                   tooltip_rows=pd.DataFrame({"K": areas["nama"].to_numpy()},
+                                             index=areas["kode"]),
+                   classes=classify(np.array([1.0, 2.0, 3.0])))
+    cells = pd.DataFrame({"lon": [106.65], "lat": [-6.25], "n": [1234], "hits": [56]})
+    add_point_clusters(m, cells, "rumah tangga miskin")
+    html = m.get_root().render()
+    assert "1.234 rumah tangga · 56 rumah tangga miskin" in html
+
+
+def test_excel_and_csv_exports_hold_the_table():
+    from ui.explorer import csv_bytes, excel_bytes
+
+    table = pd.DataFrame({"kode": ["99.71.01.1001"], "nama": [PAYLOAD], "rumah_tangga": [1234],
+                          "miskin_persen": [12.5]})
+    book = openpyxl.load_workbook(io.BytesIO(excel_bytes(table, "miskin", ["Filter: x"])))
+    sheet = book["miskin"]
+    assert [c.value for c in sheet[1]] == ["kode", "nama", "rumah_tangga", "miskin_persen"]
+    assert [c.value for c in sheet[2]] == ["99.71.01.1001", PAYLOAD, 1234, 12.5]
+    assert book["Keterangan"]["A2"].value == "Filter: x"
+    text = csv_bytes(table).decode("utf-8-sig")
+    assert text.splitlines()[1] == f"99.71.01.1001,{PAYLOAD},1234,12.5"
