@@ -245,15 +245,17 @@ def verification_list(households: pd.DataFrame, reasons: pd.DataFrame,
 
 NORMALISATION_METHOD = (
     "Normalisasi min–maks: untuk tiap indikator, persentase kelurahan diubah ke skala 0–1 "
-    "dengan (nilai − terendah) / (tertinggi − terendah) di antara kelurahan yang punya data "
+    "dengan (nilai − terendah) / (tertinggi − terendah) di antara kelurahan yang tampil "
+    "(setelah filter) dan punya data "
     "(untuk indikator yang makin tinggi makin baik, seperti cakupan program, dibalik: "
     "(tertinggi − nilai) / (tertinggi − terendah)). Bila semua kelurahan bernilai sama, "
     "indikator itu bernilai 0 di semua kelurahan. Skor = rata-rata tertimbang nilai normal × "
     "100 (0 = paling ringan, 100 = paling berat di semua indikator terpilih). Indikator tanpa "
     "penyebut di suatu kelurahan dilewati dan bobotnya dibagi ke indikator lain."
 )
-TIES_METHOD = ("Skor sama mendapat peringkat sama (peringkat 'min': dua kelurahan di peringkat 3 "
-               "diikuti peringkat 5).")
+SCORE_DECIMALS = 1
+TIES_METHOD = ("Skor dibulatkan ke 1 desimal; skor yang sama mendapat peringkat sama (peringkat "
+               "'min': dua kelurahan di peringkat 3 diikuti peringkat 5).")
 NO_DATA_NOTE = ("Kelurahan tanpa rumah tangga dalam data (setelah filter) tidak diberi skor "
                 "dan didaftar terpisah.")
 
@@ -297,8 +299,8 @@ def composite_index(table: pd.DataFrame, weights: Mapping[str, float]) -> pd.Dat
     with np.errstate(invalid="ignore", divide="ignore"):
         score = np.where(weight_sum > 0, np.nansum(values * w, axis=1) / weight_sum * 100, np.nan)
     score = np.where(valid, score, np.nan)
-    # round so that float noise (0.1 + 0.2) does not break ties the forum would see as equal
-    score = pd.Series(np.round(score, 9), index=table.index)
+    # ranked on the score as shown (1 decimal): areas the forum sees as equal share a rank
+    score = pd.Series(np.round(score, SCORE_DECIMALS), index=table.index)
     rank = score.rank(method="min", ascending=False).astype("Int64")
     out = pd.DataFrame({"skor": score, "peringkat": rank}, index=table.index)
     for ind_id in ids:

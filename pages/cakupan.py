@@ -22,7 +22,7 @@ if not view.snapshot:
 
 settings = up.settings_control()
 scope = up.scope(view, settings)
-up.filters_caption(scope.description)
+up.filters_caption(scope)
 
 COVER_IDS = tuple(planning.COVERAGE.values())
 IDS = COVER_IDS + planning.ERROR_IDS

@@ -21,7 +21,7 @@ if not view.snapshot:
 
 settings = up.settings_control()
 scope = up.scope(view, settings)
-up.filters_caption(scope.description)
+up.filters_caption(scope)
 
 AGENCIES = list(planning.AGENCIES)
 MULTI = "dua_opd_atau_lebih"

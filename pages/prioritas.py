@@ -20,7 +20,7 @@ if not view.snapshot:
 
 settings = up.settings_control()
 scope = up.scope(view, settings)
-up.filters_caption(scope.description)
+up.filters_caption(scope)
 
 CHOICES = [i.id for i in indicators.INDICATORS if i.id != "inklusi"]
 DEFAULT = ["miskin", "miskin_ekstrem", "air_minum_tidak_layak", "sanitasi_tidak_layak", "rtlh",
@@ -84,6 +84,11 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def movement_colour(text: str) -> str:
+    return ("color: #1a7f37; font-weight: 600" if text.startswith("▲")
+            else "color: #c62828; font-weight: 600" if text.startswith("▼") else "")
+
+
 shown = display_table(scored)
 top = set(scored.index[scored["peringkat"] <= scored["peringkat"].iloc[min(top_n, len(scored)) - 1]]
           ) if len(scored) else set()
@@ -110,7 +115,8 @@ with right:
 st.subheader("Tabel peringkat")
 st.caption("Perubahan: selisih dengan peringkat bila semua bobot sama (▲ naik, ▼ turun, "
            "= tetap). " + planning.TIES_METHOD)
-st.dataframe(shown, hide_index=True, width="stretch", key="prio_table")
+st.dataframe(shown.style.map(movement_colour, subset=["Perubahan"]), hide_index=True,
+             width="stretch", key="prio_table")
 if len(unscored):
     st.markdown("**Kelurahan tanpa skor** (didaftar terpisah, tidak diberi peringkat)")
     st.dataframe(pd.DataFrame({

@@ -288,3 +288,12 @@ def test_priority_export_sheet_from_a_real_aggregate(small):
     assert book["Peringkat"].max_row == 3
     assert book["Peringkat"]["G2"].number_format == "0.0"
     assert book["Catatan"]["A1"].value == "Keterangan"
+
+
+def test_scores_equal_as_shown_share_a_rank():
+    # 70.84 and 70.81 both show as 70,8: the forum sees a tie, so they share rank 2
+    table = rates(rumah_tangga=[5, 5, 5, 5], miskin=[100.0, 70.84, 70.81, 0.0]
+                  ).set_axis(list("abcd"))
+    out = planning.composite_index(table, {"miskin": 1})
+    assert list(out["skor"]) == [100.0, 70.8, 70.8, 0.0]
+    assert list(out["peringkat"]) == [1, 2, 2, 4]

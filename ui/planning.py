@@ -16,6 +16,7 @@ import streamlit as st
 
 from geo import indicators, planning
 from geo.filters import Filters
+from geo.fmt import fmt_int
 from geo.indicators import Settings
 from ui import data
 from ui import filters as shared_filters
@@ -124,9 +125,16 @@ def scope(view, settings: Settings) -> Scope:  # noqa: ANN001
     return Scope(hh, fl, nd, areas.reset_index(drop=True), description, settings)
 
 
-def filters_caption(description: str) -> None:
-    st.caption(f"**Filter aktif:** {description}" if description
+def filters_caption(scope: Scope) -> None:
+    """The active filters, and the households no kelurahan table can show (not linked)."""
+    st.caption(f"**Filter aktif:** {scope.description}" if scope.description
                else "**Filter:** semua rumah tangga (atur filter di panel samping).")
+    codes = scope.households["region_code"]
+    unlinked = int((codes.isna() | ~codes.isin(set(scope.areas["kode"]))).sum())
+    if unlinked:
+        st.caption(f"{fmt_int(unlinked)} rumah tangga belum tertaut ke kelurahan: tidak masuk "
+                   "tabel dan peta per kelurahan (lihat halaman Data), tetapi tetap masuk daftar "
+                   "verifikasi.")
 
 
 def how_counted(ids: tuple[str, ...], settings: Settings, extra: list[str] | None = None) -> None:
