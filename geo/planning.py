@@ -58,31 +58,50 @@ def agency_table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def agency_needs(flags: pd.DataFrame) -> pd.DataFrame:
-    """Boolean household × agency: does the household need this agency's action?"""
+def agency_needs(flags: pd.DataFrame | Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """Boolean household × agency: does the household need this agency's action?
+
+    ``flags`` is :func:`geo.indicators.evaluate`'s frame or a mapping of indicator id to a
+    boolean array (``Prepared.hits``)."""
     out = {}
+    index = flags.index if isinstance(flags, pd.DataFrame) else None
     for agency, ids in AGENCIES.items():
-        hit = np.zeros(len(flags), dtype=bool)
+        hit = None
         for ind_id in ids:
-            hit |= flags[ind_id].to_numpy(dtype=bool)
+            values = np.asarray(flags[ind_id], dtype=bool)
+            hit = values.copy() if hit is None else hit | values
         out[agency] = hit
-    return pd.DataFrame(out, index=flags.index)
+    return pd.DataFrame(out, index=index)
 
 
-def gap_matrix(needs: pd.DataFrame, keys: pd.Series | np.ndarray,
+def _group_sums(values: dict[str, np.ndarray], keys: object,
+                areas: Sequence[str] | None) -> pd.DataFrame:
+    """Sum each array per key (NaN/None keys dropped), with ``np.bincount`` on factorised keys;
+    ``areas`` gives the rows (absent keys get zeros)."""
+    codes, uniques = pd.factorize(np.asarray(keys, dtype=object)
+                                  if not isinstance(keys, pd.Categorical) else keys)
+    ok = codes >= 0
+    idx = codes[ok]
+    table = pd.DataFrame({name: np.bincount(idx, weights=np.asarray(v)[ok],
+                                            minlength=len(uniques)).round().astype("int64")
+                          for name, v in values.items()},
+                         index=pd.Index(np.asarray(uniques, dtype=object), name="kode"))
+    if areas is not None:
+        table = table.reindex(pd.Index(list(areas), name="kode"), fill_value=0)
+    return table
+
+
+def gap_matrix(needs: pd.DataFrame, keys: object,
                areas: Sequence[str] | None = None) -> pd.DataFrame:
     """Area × agency: households needing each agency, plus ``rumah_tangga`` and
     ``dua_opd_atau_lebih`` (households needing two or more agencies, where agencies should act
-    together). ``areas`` reindexes the result (areas without households get zeros)."""
-    frame = needs.astype("int64")
-    frame["dua_opd_atau_lebih"] = (needs.sum(axis=1) >= 2).astype("int64")
-    frame["rumah_tangga"] = 1
-    key_values = np.asarray(keys)
-    table = frame.groupby(key_values).sum()
-    if areas is not None:
-        table = table.reindex(list(areas), fill_value=0)
-    table.index.name = "kode"
-    return table[["rumah_tangga", *needs.columns, "dua_opd_atau_lebih"]].astype("int64")
+    together). ``keys`` is the kelurahan code per household; ``areas`` reindexes the result
+    (areas without households get zeros)."""
+    values = {"rumah_tangga": np.ones(len(needs))}
+    for agency in needs.columns:
+        values[agency] = needs[agency].to_numpy(dtype=float)
+    values["dua_opd_atau_lebih"] = (needs.to_numpy().sum(axis=1) >= 2).astype(float)
+    return _group_sums(values, keys, areas)
 
 
 def overlap_pairs(needs: pd.DataFrame) -> pd.DataFrame:
@@ -91,24 +110,21 @@ def overlap_pairs(needs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(values.T @ values, index=needs.columns, columns=needs.columns)
 
 
-def overlapping_needs(needs: pd.DataFrame, keys: pd.Series | np.ndarray,
+def overlapping_needs(needs: pd.DataFrame, keys: object,
                       areas: Sequence[str] | None = None) -> pd.DataFrame:
     """Per area: ``rumah_tangga``, ``dua_opd_atau_lebih``, its ``persen`` and the agency pair
     most often needed together (``pasangan_terbanyak``, ``pasangan_jumlah``)."""
-    key_values = np.asarray(keys)
-    count = needs.sum(axis=1).to_numpy()
-    multi = count >= 2
-    base = pd.DataFrame({"rumah_tangga": 1, "dua_opd_atau_lebih": multi.astype("int64")},
-                        index=needs.index).groupby(key_values).sum()
     agencies = list(needs.columns)
     pairs = [(a, b) for i, a in enumerate(agencies) for b in agencies[i + 1:]]
-    both = pd.DataFrame({f"{a} + {b}": (needs[a] & needs[b]).astype("int64").to_numpy()
-                         for a, b in pairs}, index=needs.index).groupby(key_values).sum()
-    if areas is not None:
-        base = base.reindex(list(areas), fill_value=0)
-        both = both.reindex(list(areas), fill_value=0)
+    values = {"rumah_tangga": np.ones(len(needs)),
+              "dua_opd_atau_lebih": (needs.to_numpy().sum(axis=1) >= 2).astype(float)}
+    for a, b in pairs:
+        values[f"{a} + {b}"] = (needs[a].to_numpy() & needs[b].to_numpy()).astype(float)
+    table = _group_sums(values, keys, areas)
+    both = table[[f"{a} + {b}" for a, b in pairs]]
+    base = table[["rumah_tangga", "dua_opd_atau_lebih"]].copy()
+    rt = base["rumah_tangga"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        rt = base["rumah_tangga"].to_numpy(dtype=float)
         base["persen"] = np.where(rt > 0, 100 * base["dua_opd_atau_lebih"] / rt, np.nan)
     if len(both.columns) and len(both):
         top = both.to_numpy().argmax(axis=1)
@@ -118,7 +134,6 @@ def overlapping_needs(needs: pd.DataFrame, keys: pd.Series | np.ndarray,
     else:
         base["pasangan_terbanyak"] = ""
         base["pasangan_jumlah"] = 0
-    base.index.name = "kode"
     return base
 
 

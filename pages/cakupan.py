@@ -3,6 +3,7 @@ inclusion errors per kelurahan, and the verification list (NIK/No. KK masked).""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -26,9 +27,8 @@ up.filters_caption(scope)
 
 COVER_IDS = tuple(planning.COVERAGE.values())
 IDS = COVER_IDS + planning.ERROR_IDS
-table = indicators.aggregate(scope.households, scope.flags, "region_code", ids=IDS)
-table = table.reindex(scope.areas["kode"])
-total = planning.totals(table.fillna(0), IDS)
+table = scope.table(IDS)
+total = planning.totals(table, IDS)
 kel_names, kec_names = up.area_labels(view, table.index)
 hide = st.toggle("Sembunyikan angka kecil (< 5) untuk forum terbuka", value=True,
                  key="cak_hide")
@@ -121,10 +121,12 @@ else:
             icon="🔒")
     key = up.settings_key(settings)
     snapshot_id = int(view.snapshot["id"])
-    reasons = up.reasons(snapshot_id, view.version, key)
-    reasons = reasons[reasons.index.isin(scope.households.index)]
+    flagged, reasons = up.verification_base(snapshot_id, view.version, key)
+    if not scope.filters.is_empty:  # the same filters, on the flagged households
+        kept = np.asarray(scope.filters.mask(flagged), dtype=bool)
+        flagged, reasons = flagged[kept], reasons[kept]
     identity = up.flagged_identity(snapshot_id, view.version, key)
-    listing = planning.verification_list(scope.households, reasons, identity,
+    listing = planning.verification_list(flagged, reasons, identity,
                                          data.region_names(view.version))
     a, b = st.columns(2)
     kind = a.selectbox("Jenis", ["Semua", "Eksklusi", "Inklusi"], key="cak_kind")

@@ -26,9 +26,9 @@ up.filters_caption(scope)
 AGENCIES = list(planning.AGENCIES)
 MULTI = "dua_opd_atau_lebih"
 codes = scope.areas["kode"].tolist()
-keys = scope.households["region_code"]
-matrix = planning.gap_matrix(scope.needs, keys, codes)
-overlap = planning.overlapping_needs(scope.needs, keys, codes)
+needs, keys = scope.household_needs()
+matrix = planning.gap_matrix(needs, keys, codes)
+overlap = planning.overlapping_needs(needs, keys, codes)
 kel_names, kec_names = up.area_labels(view, matrix.index)
 
 with st.expander("OPD dan indikator yang menjadi tugasnya", expanded=False):
@@ -89,7 +89,7 @@ with left:
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[], key="opd_map")
 with right:
     ids = planning.AGENCIES[agency]
-    sub = scope.flags[list(ids)].groupby(keys.to_numpy()).sum().reindex(codes, fill_value=0)
+    sub = scope.table(ids)
     ranked = matrix[agency].sort_values(ascending=False, kind="stable")
     pos = matrix.index.get_indexer(ranked.index)
     rank_table = pd.DataFrame({
@@ -120,7 +120,7 @@ st.dataframe(pd.DataFrame({
     "Pasangan OPD terbanyak": ov["pasangan_terbanyak"].to_numpy(),
     "Jumlah pasangan": [planning.count_text(v, hide) for v in ov["pasangan_jumlah"]],
 }), hide_index=True, width="stretch", height=420, key="opd_overlap")
-pairs = planning.overlap_pairs(scope.needs)
+pairs = planning.overlap_pairs(needs)
 st.markdown("**Seluruh wilayah terpilih: rumah tangga yang perlu kedua OPD**")
 st.dataframe(pairs.map(lambda v: planning.count_text(v, hide)), width="stretch")
 multi_total = int(overlap[MULTI].sum())

@@ -48,9 +48,7 @@ st.caption("Skor 0–100: persentase tiap indikator dinormalisasi min–maks ant
            "(0 = terendah, 1 = tertinggi; cakupan program dibalik), lalu dirata-rata dengan "
            "bobot. Rincian di “Cara menghitung skor prioritas” di bawah.")
 ids = tuple(chosen)
-table = indicators.aggregate(scope.households, scope.flags, "region_code", ids=ids)
-table = table.reindex(scope.areas["kode"])
-table["rumah_tangga"] = table["rumah_tangga"].fillna(0)
+table = scope.table(ids)
 ranked = planning.ranking(table, weights)
 
 names = scope.areas.set_index("kode")
@@ -148,5 +146,5 @@ with st.expander("Cara menghitung skor prioritas"):
     st.markdown(planning.TIES_METHOD + " " + planning.NO_DATA_NOTE)
     st.markdown("Bobot terpilih: " + "; ".join(
         f"{indicators.get(i).label} {fmt_num(w, 0)}" for i, w in weights.items()))
-    st.markdown(f"Rumah tangga dalam cakupan filter: {fmt_int(len(scope.households))}.")
+    st.markdown(f"Rumah tangga dalam cakupan filter: {fmt_int(table['rumah_tangga'].sum())}.")
 up.how_counted(ids, settings)

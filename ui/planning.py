@@ -1,8 +1,10 @@
-"""Shared plumbing of the planning pages (Cakupan, Lintas OPD, Prioritas): cached indicator
-flags per (snapshot, settings), the shared sidebar filters, the definition settings.
+"""Shared plumbing of the planning pages (Cakupan, Lintas OPD, Prioritas): the evaluated
+snapshot (shared with the map explorer), the shared sidebar filters, the definition settings.
 
-Hot path: the database is read once per snapshot; a change of filters, weights or the chosen
-agency only masks and regroups cached flags.
+Hot path: the database is read once per (snapshot, settings) into a shared resource (never
+copied); a change of filters, weights or the chosen agency only builds a mask and counts with
+``np.bincount``. Personal columns are read only for the verification list, and only for the
+flagged households.
 """
 
 from __future__ import annotations
@@ -14,24 +16,51 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import indicators, planning
+from geo import indicators, planning, store
 from geo.filters import Filters
 from geo.fmt import fmt_int
-from geo.indicators import Settings
-from ui import data
+from geo.indicators import DEFAULT_SETTINGS, Settings
+from ui import data, explorer
 from ui import filters as shared_filters
 
 
-@st.cache_data(show_spinner="Menghitung indikator…", max_entries=4)
-def flags(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame:
-    """Every indicator's flags for the snapshot's households, under ``settings_key``."""
-    settings = _settings_from_key(settings_key)
-    return indicators.evaluate(data.households(snapshot_id, version), settings)
+def prepared(snapshot_id: int, version: tuple, settings: Settings) -> indicators.Prepared:
+    """Every indicator evaluated once for the snapshot (the map explorer's cached resource)."""
+    if settings == DEFAULT_SETTINGS:  # same cache entry as the map page
+        return explorer.base(snapshot_id, version).prepared
+    return explorer.base(snapshot_id, version, settings).prepared
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def needs(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame:
-    return planning.agency_needs(flags(snapshot_id, version, settings_key))
+    """Household × agency needs (shared resource; do not modify)."""
+    return planning.agency_needs(
+        prepared(snapshot_id, version, _settings_from_key(settings_key)).hits)
+
+
+# Columns the verification list and its filters read (no personal data).
+VERIFY_COLUMNS = ["row_number", "id_keluarga", "rt", "rw", *indicators.FILTER_COLUMNS,
+                  "region_code", "punya_mobil"]
+
+
+@st.cache_resource(show_spinner="Menyiapkan daftar verifikasi…", max_entries=2)
+def verification_base(snapshot_id: int, version: tuple, settings_key: tuple
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(flagged households with the columns filters read, why each is flagged), read once per
+    snapshot and settings, only when the verification list is opened."""
+    settings = _settings_from_key(settings_key)
+    columns = list(dict.fromkeys(VERIFY_COLUMNS))
+    hh = store.load_households(data.engine(), snapshot_id, columns)
+    flags = indicators.evaluate(hh, settings, ids=planning.ERROR_IDS)
+    reasons = planning.verification_reasons(hh, flags, settings)
+    return hh.loc[reasons.index].reset_index(drop=True), reasons.reset_index(drop=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def flagged_identity(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame:
+    """Masked NIK/No. KK and address of the flagged households only."""
+    hh, _ = verification_base(snapshot_id, version, settings_key)
+    return planning.load_identity(data.engine(), snapshot_id, hh["row_number"].astype(int))
 
 
 # ------------------------------------------------------------------ settings
@@ -91,50 +120,67 @@ def current_filters() -> Filters:
 
 @dataclass(frozen=True)
 class Scope:
-    """The households and kelurahan a planning page works on after the sidebar filters."""
+    """What a planning page works on after the sidebar filters."""
 
-    households: pd.DataFrame
-    flags: pd.DataFrame
-    needs: pd.DataFrame
+    prepared: indicators.Prepared  # shared, do not modify
+    keep: np.ndarray | None  # households kept by the household part of the filters (None: all)
+    needs: pd.DataFrame  # household × agency, all households (apply ``keep``)
     areas: gpd.GeoDataFrame  # kelurahan in scope (display geometry)
+    filters: Filters
     description: str  # the filters in words ("" = none)
     settings: Settings
 
+    def table(self, ids: tuple[str, ...]) -> pd.DataFrame:
+        """Per kelurahan in scope: counts and rates of ``ids`` (as indicators.aggregate)."""
+        table, _ = indicators.area_counts(self.prepared, self.keep, ids=ids)
+        table = table.reindex(self.areas["kode"])
+        counts = [c for c in table.columns if not c.endswith("_persen")]
+        table[counts] = table[counts].fillna(0).astype("int64")
+        return table
+
+    def household_needs(self) -> tuple[pd.DataFrame, np.ndarray]:
+        """(needs of the kept households, their kelurahan codes; None when not linked)."""
+        p = self.prepared
+        codes = np.append(p.codes, None).astype(object)
+        if self.keep is None:
+            return self.needs, codes[p.area]
+        return self.needs[self.keep], codes[p.area[self.keep]]
+
+    @property
+    def unlinked(self) -> int:
+        """Kept households that no kelurahan table can show (not linked to a kelurahan)."""
+        p = self.prepared
+        out = p.area == p.unlinked_id
+        if self.keep is not None:
+            out &= self.keep
+        return 0 if self.filters.kecamatan or self.filters.kelurahan else int(out.sum())
+
 
 def scope(view, settings: Settings) -> Scope:  # noqa: ANN001
-    """Apply the shared filters to cached households, flags and needs (no database read)."""
+    """Apply the shared filters to the cached evaluation (no database read)."""
     snapshot_id = int(view.snapshot["id"])
-    key = settings_key(settings)
-    hh = data.households(snapshot_id, view.version)
-    fl = flags(snapshot_id, view.version, key)
-    nd = needs(snapshot_id, view.version, key)
-    areas = data.regions("kelurahan", view.version)
+    p = prepared(snapshot_id, view.version, settings)
+    nd = needs(snapshot_id, view.version, settings_key(settings))
     chosen = current_filters()
+    keep = explorer.households_mask(p, chosen)
+    areas = explorer.areas("kelurahan", view.version)
     description = ""
     if not chosen.is_empty:
-        mask = np.asarray(chosen.mask(hh), dtype=bool)
-        if not mask.all():
-            hh, fl, nd = hh[mask], fl[mask], nd[mask]
         names = data.region_names(view.version).set_index("kode")["nama"].to_dict()
         description = chosen.describe(names)
         # kelurahan outside the chosen area are left out, not listed as "no households"
-        if chosen.kelurahan:
-            areas = areas[areas["kode"].isin(chosen.kelurahan)]
-        elif chosen.kecamatan:
-            areas = areas[areas["kode_induk"].isin(chosen.kecamatan)]
-    return Scope(hh, fl, nd, areas.reset_index(drop=True), description, settings)
+        areas = areas[explorer.chosen_areas(areas, chosen, "kelurahan")]
+    return Scope(p, keep, nd, areas.reset_index(drop=True), chosen, description, settings)
 
 
 def filters_caption(scope: Scope) -> None:
     """The active filters, and the households no kelurahan table can show (not linked)."""
     st.caption(f"**Filter aktif:** {scope.description}" if scope.description
                else "**Filter:** semua rumah tangga (atur filter di panel samping).")
-    codes = scope.households["region_code"]
-    unlinked = int((codes.isna() | ~codes.isin(set(scope.areas["kode"]))).sum())
-    if unlinked:
-        st.caption(f"{fmt_int(unlinked)} rumah tangga belum tertaut ke kelurahan: tidak masuk "
-                   "tabel dan peta per kelurahan (lihat halaman Data), tetapi tetap masuk daftar "
-                   "verifikasi.")
+    if scope.unlinked:
+        st.caption(f"{fmt_int(scope.unlinked)} rumah tangga belum tertaut ke kelurahan: tidak "
+                   "masuk tabel dan peta per kelurahan (lihat halaman Data), tetapi tetap masuk "
+                   "daftar verifikasi.")
 
 
 def how_counted(ids: tuple[str, ...], settings: Settings, extra: list[str] | None = None) -> None:
@@ -147,24 +193,6 @@ def how_counted(ids: tuple[str, ...], settings: Settings, extra: list[str] | Non
         for line in extra or []:
             st.markdown(f"- {line}")
         st.markdown("**Pengaturan yang berlaku:**  \n" + "  \n".join(settings.describe()))
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def reasons(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame:
-    """Why each household of the snapshot is on the verification list (all, unfiltered)."""
-    hh = data.households(snapshot_id, version)
-    return planning.verification_reasons(hh, flags(snapshot_id, version, settings_key),
-                                         _settings_from_key(settings_key))
-
-
-@st.cache_data(show_spinner="Menyiapkan daftar verifikasi…", max_entries=2)
-def flagged_identity(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame:
-    """Masked NIK/No. KK and address of the flagged households only, read once per snapshot
-    and settings (filters then only select rows)."""
-    hh = data.households(snapshot_id, version)
-    flagged = reasons(snapshot_id, version, settings_key)
-    rows = hh.loc[flagged.index, "row_number"].astype(int).tolist()
-    return planning.load_identity(data.engine(), snapshot_id, rows)
 
 
 def area_labels(view, codes) -> tuple[list[str], list[str]]:  # noqa: ANN001
