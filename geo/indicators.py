@@ -348,6 +348,12 @@ def aggregate(households: pd.DataFrame, flags: pd.DataFrame, by: str | pd.Series
 # boolean mask, which takes milliseconds.
 
 FILTER_COLUMNS = ("desil", *PROGRAMS, "jumlah_lansia", "jumlah_balita", "jumlah_disabilitas")
+# Every household column a rule, a filter or the counting reads (load only these at scale).
+RULE_COLUMNS = (
+    "region_code", "jumlah_art", *FILTER_COLUMNS, "sumber_air_minum", "fasilitas_bab",
+    "jenis_kloset", "pembuangan_tinja", "sumber_penerangan", "luas_lantai", "jenis_lantai",
+    "jenis_dinding", "jenis_atap", "punya_mobil", "jumlah_anak_tidak_sekolah", "krt_bekerja",
+)
 
 
 @dataclass(frozen=True, eq=False)

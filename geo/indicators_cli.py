@@ -27,10 +27,8 @@ def indicator_table(engine: Engine, period: str | None = None, level: str = "kel
     if snapshot is None:
         raise LookupError(f"Tidak ada data untuk periode {period}." if period
                           else "Belum ada data rumah tangga di basis data.")
-    columns = ["region_code", *indicators.FILTER_COLUMNS, "jumlah_art",
-               *[c for c in store.HOUSEHOLD_TABLE_COLUMNS if c in _RULE_COLUMNS]]
     households = store.load_households(engine, int(snapshot["id"]),
-                                       list(dict.fromkeys(columns)))
+                                       list(indicators.RULE_COLUMNS))
     ids = tuple(ind.id for ind in indicators.INDICATORS)
     kel, unlinked = indicators.area_counts(indicators.prepare(households, settings), ids=ids,
                                            detail=())
@@ -49,11 +47,6 @@ def indicator_table(engine: Engine, period: str | None = None, level: str = "kel
     return out.reset_index(drop=True), int(unlinked["rumah_tangga"])
 
 
-_RULE_COLUMNS = {
-    "sumber_air_minum", "fasilitas_bab", "jenis_kloset", "pembuangan_tinja", "sumber_penerangan",
-    "luas_lantai", "jenis_lantai", "jenis_dinding", "jenis_atap", "punya_mobil",
-    "jumlah_anak_tidak_sekolah", "krt_bekerja",
-}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

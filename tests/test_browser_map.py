@@ -33,7 +33,9 @@ def city_url(tmp_path_factory) -> tuple[str, dict]:
     counts = {level: int((regions["level"] == level).sum()) for level in ("kelurahan",
                                                                            "kecamatan", "kota")}
     engine.dispose()
-    return url, {"target": target, "counts": counts, "households": len(hh)}
+    per_kecamatan = kel["kode"].str[:8].value_counts().to_dict()
+    return url, {"target": target, "counts": counts, "households": len(hh),
+                 "per_kecamatan": per_kecamatan}
 
 
 def wait_for(predicate, timeout_s: float = 60, what: str = "") -> None:  # noqa: ANN001
@@ -51,6 +53,11 @@ def wait_for(predicate, timeout_s: float = 60, what: str = "") -> None:  # noqa:
 def polygons(page) -> int:  # noqa: ANN001
     _frame, n = map_frame(page)
     return n
+
+
+def href(page) -> str:  # noqa: ANN001
+    """The address bar now (``page.url`` can lag behind history.replaceState)."""
+    return page.evaluate("location.href")
 
 
 def legend(page) -> str:  # noqa: ANN001
@@ -94,7 +101,18 @@ def test_switch_indicator_and_level_and_escape_names_offline(city_url):
         assert "Sanitasi tidak layak" in legend(page)
         levels.get_by_text("Kota", exact=True).click()
         wait_for(lambda: polygons(page) == info["counts"]["kota"], what="one city polygon")
-        assert "tingkat=kota" in page.url and "indikator=sanitasi_tidak_layak" in page.url
+        assert "tingkat=kota" in href(page) and "indikator=sanitasi_tidak_layak" in href(page)
+
+        # a click on a kecamatan chooses it: its kelurahan are shown, the link says so
+        levels.get_by_text("Kecamatan", exact=True).click()
+        wait_for(lambda: polygons(page) == info["counts"]["kecamatan"], what="kecamatan again")
+        frame, _ = map_frame(page)
+        # a click event on the polygon itself (its box centre may lie outside a concave shape)
+        frame.locator("path.leaflet-interactive").first.dispatch_event("click")
+        wait_for(lambda: "kec=" in href(page) and polygons(page) < info["counts"]["kelurahan"]
+                 and "per kelurahan" in legend(page), what="the clicked kecamatan's kelurahan")
+        kec = href(page).split("kec=")[1].split("&")[0]
+        assert polygons(page) == info["per_kecamatan"][kec]
 
         # the hostile name: one kelurahan chosen through the link, label + tooltip as text
         page.goto(f"{url}/?kel={info['target']}", wait_until="domcontentloaded")

@@ -34,8 +34,10 @@ class Base:
 @st.cache_resource(show_spinner="Menghitung indikator untuk seluruh register…", max_entries=3)
 def base(snapshot_id: int, version: tuple,
          settings: indicators.Settings = indicators.DEFAULT_SETTINGS) -> Base:
-    """Read the snapshot once (analysis columns only) and evaluate every indicator."""
-    households = store.load_households(data.engine(), snapshot_id, data.ANALYSIS_COLUMNS)
+    """Read the snapshot once (only the columns rules, filters and points read; no personal
+    data) and evaluate every indicator."""
+    columns = [*indicators.RULE_COLUMNS, "lintang", "bujur"]
+    households = store.load_households(data.engine(), snapshot_id, columns)
     prepared = indicators.prepare(households, settings)
     lon = households["bujur"].to_numpy(dtype=float, na_value=np.nan)
     lat = households["lintang"].to_numpy(dtype=float, na_value=np.nan)

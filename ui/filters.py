@@ -29,6 +29,7 @@ def current() -> Filters:
 def request(filters: Filters) -> None:
     """Change the filters from a page, then rerun so the sidebar shows the new values."""
     st.session_state[_PENDING] = filters
+    _write_query(filters)  # now, so the address bar never shows the old filters
     st.rerun()
 
 
