@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import itertools
 import json
 import re
 import sys
@@ -142,6 +143,11 @@ def detect_mapping(headers: list[str], overrides: dict[str, str] | None = None
         if col and col not in taken:
             mapping[h] = col
             taken.add(col)
+    # KDDESA / KD_DESA is the whole code alone, but the last part beside KDPROV/KDKAB/KDKEC
+    if {"kdprov", "kdkab", "kdkec"} <= taken and "kddesa" not in taken:
+        for h, c in mapping.items():
+            if c == "kode_kelurahan" and header_key(h) == "kddesa" and h not in overrides:
+                mapping[h] = "kddesa"
     return mapping
 
 
@@ -340,9 +346,9 @@ INDONESIA_LAT = (-11.5, 6.5)
 INDONESIA_LON = (94.5, 141.5)
 TEXT_CHECKED = ("id_keluarga", "nama_krt", "alamat", "nama_kelurahan", "nama_kecamatan", "rt",
                 "rw")
-FORMULA_RE = r"^\s*[=+@]|^\s*-\s*[A-Za-z(]"
-HTML_RE = r"<\s*/?\s*[A-Za-z!][^>]*>"
-TOTALS_RE = r"^\s*(?:grand\s*)?(?:sub\s*)?(?:total|jumlah|jml)\b"
+FORMULA_RE = r"^[ \t]*[=+@]|^[ \t]*-[ \t]*[A-Za-z(]"
+HTML_RE = r"<[ \t]*/?[ \t]*[A-Za-z!][^>]*>"
+TOTALS_RE = r"^[ \t]*(?:grand[ \t]*)?(?:sub[ \t]*)?(?:total|jumlah|jml)(?:[^A-Za-z]|$)"
 
 # Reasons a person reads: one template per rule, {h} is the file's header of the column.
 REASONS: dict[str, str] = {
@@ -572,11 +578,22 @@ def _open_workbook(src: Source):  # noqa: ANN202
                            "Simpan ulang sebagai .xlsx atau CSV.") from err
 
 
+EXCEL_DIGITS = 15  # Excel keeps 15 significant digits of a number
+
+
 def _xlsx_text(value: object) -> object:
+    """A cell as the text a CSV export would carry. A number of 16+ digits with no more than
+    Excel's 15 significant digits (a NIK typed as a number) is written as Excel shows it,
+    ``3.67401230485E+15``: its last digit may be lost, and the NIK check rejects it."""
     if value is None:
         return None
     if isinstance(value, bool):
         return "1" if value else "0"
+    if isinstance(value, (int, float)) and abs(value) >= 1e15 and float(value).is_integer():
+        digits = str(int(value))
+        if len(digits.rstrip("0")) <= EXCEL_DIGITS:
+            return f"{float(value):.{EXCEL_DIGITS - 1}E}".replace("E+", "E+")
+        return digits
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         return f"{value:.1f}"
     if hasattr(value, "isoformat"):
@@ -634,14 +651,97 @@ def read_chunks(src: Source, fmt: FileFormat, chunk_rows: int = CHUNK_ROWS
 
 
 def _csv_chunks(src: Source, fmt: FileFormat, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """Blocks of whole lines parsed by pyarrow (fast, multi-threaded); a block holding blank
+    lines or rows pyarrow refuses (a field too many or too few) is parsed by pandas instead,
+    which keeps blank lines as rows so row numbers stay those of the file."""
+    if fmt.encoding == "utf-16":
+        yield from _csv_chunks_pandas(src.open(), fmt, chunk_rows, fmt.header_row + 1,
+                                      skip=fmt.header_row)
+        return
+    try:
+        yield from _csv_block_chunks(src, fmt, chunk_rows)
+    except ImportFailed as err:
+        raise ImportFailed(f"{src.name}: {err}") from err
+
+
+def _csv_block_chunks(src: Source, fmt: FileFormat, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    start = fmt.header_row + 1
+    parts: list[pd.DataFrame] = []
+    size = 0
+    for block in _csv_blocks(src, fmt, max(1 << 16, min(16 << 20, chunk_rows * 300))):
+        frame = _arrow_block(block, fmt)
+        if frame is None:
+            frames = list(_csv_chunks_pandas(io.BytesIO(block), fmt, 1 << 30, start, skip=0))
+            frame = pd.concat(frames, ignore_index=True) if frames else None
+            if frame is None:
+                continue
+        else:
+            frame["_row"] = np.arange(start, start + len(frame))
+        start += len(frame)
+        parts.append(frame)
+        size += len(frame)
+        if size >= chunk_rows:
+            yield pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+            parts, size = [], 0
+    if parts:
+        yield pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _csv_blocks(src: Source, fmt: FileFormat, block_bytes: int) -> Iterator[bytes]:
+    """The bytes after the header, in blocks that end at a line end."""
+    with src.open() as f:
+        for _ in range(fmt.header_row):
+            f.readline()
+        rest = b""
+        while True:
+            data = f.read(block_bytes)
+            if not data:
+                if rest.strip():
+                    yield rest if rest.endswith(b"\n") else rest + b"\n"
+                return
+            data = rest + data
+            cut = data.rfind(b"\n")
+            if cut < 0:
+                rest = data
+                continue
+            yield data[: cut + 1]
+            rest = data[cut + 1:]
+
+
+_ARROW_ENCODING = {"utf-8": "utf8", "utf-8-sig": "utf8", "cp1252": "cp1252"}
+
+
+def _arrow_block(block: bytes, fmt: FileFormat) -> pd.DataFrame | None:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    if block.startswith((b"\n", b"\r\n")) or b"\n\n" in block or b"\n\r\n" in block:
+        return None
+    try:
+        table = pcsv.read_csv(
+            io.BytesIO(block),
+            read_options=pcsv.ReadOptions(column_names=fmt.headers,
+                                          encoding=_ARROW_ENCODING.get(fmt.encoding, "utf8")),
+            parse_options=pcsv.ParseOptions(delimiter=fmt.delimiter, quote_char='"'),
+            convert_options=pcsv.ConvertOptions(
+                column_types={h: pa.string() for h in fmt.headers}, null_values=[""],
+                strings_can_be_null=True, quoted_strings_can_be_null=True))
+    except pa.ArrowInvalid:
+        return None
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow",
+                                                                     na_value=np.nan)}.get)
+
+
+def _csv_chunks_pandas(handle: io.BufferedIOBase, fmt: FileFormat, chunk_rows: int,
+                       start: int, skip: int) -> Iterator[pd.DataFrame]:
     names = [*fmt.headers, *[f"_lebih_{i}" for i in range(EXTRA_FIELDS)]]
-    with src.open() as handle:
+    first = start
+    with handle:
         reader = pd.read_csv(
             handle, sep=fmt.delimiter, encoding=fmt.encoding, header=None, names=names,
-            skiprows=fmt.header_row, dtype=str, keep_default_na=False, na_values=[""],
+            skiprows=skip, dtype=str, keep_default_na=False, na_values=[""],
             skip_blank_lines=False, chunksize=chunk_rows, quotechar='"', index_col=False,
             engine="c", low_memory=True)
-        start = fmt.header_row + 1
         try:
             for chunk in reader:
                 chunk["_row"] = np.arange(start, start + len(chunk))
@@ -649,14 +749,14 @@ def _csv_chunks(src: Source, fmt: FileFormat, chunk_rows: int) -> Iterator[pd.Da
                 yield chunk
         except pd.errors.ParserError as err:
             raise ImportFailed(
-                f"{src.name}: berkas CSV rusak sekitar baris {_parser_line(err, fmt)}: jumlah "
+                f"berkas CSV rusak sekitar baris {_parser_line(err, first - 1)}: jumlah "
                 "kolom tidak sesuai (tanda pemisah di dalam teks tanpa tanda kutip?). Perbaiki "
                 "baris itu lalu impor lagi.") from err
 
 
-def _parser_line(err: Exception, fmt: FileFormat) -> str:
+def _parser_line(err: Exception, offset: int) -> str:
     m = re.search(r"line (\d+)", str(err))
-    return str(int(m.group(1)) + fmt.header_row) if m else "?"
+    return str(int(m.group(1)) + offset) if m else "?"
 
 
 def _xlsx_chunks(src: Source, fmt: FileFormat, chunk_rows: int) -> Iterator[pd.DataFrame]:
@@ -806,12 +906,30 @@ def _blank_rows(chunk: pd.DataFrame, headers: list[str]) -> np.ndarray:
 
 # ====================================================================== converting a chunk
 
+NUMBER_RE = r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
+
+
+def _arrow(text: pd.Series):  # noqa: ANN202
+    import pyarrow as pa
+
+    if isinstance(text.array, pd.arrays.ArrowStringArray):
+        return pa.array(text.array)
+    return pa.array(text.astype(object).where(text.notna(), None).tolist(), type=pa.string())
+
+
 def _to_number(text: pd.Series) -> pd.Series:
-    """Decimal comma or point: ``-6,2871`` and ``1.234,5`` and ``-6.2871``."""
-    s = text.str.strip()
-    both = s.str.contains(",", regex=False) & s.str.contains(".", regex=False)
-    s = s.where(~both.fillna(False), s.str.replace(".", "", regex=False))
-    return pd.to_numeric(s.str.replace(",", ".", regex=False), errors="coerce")
+    """Decimal comma or point: ``-6,2871``, ``1.234,5`` and ``-6.2871``; NaN if not a number
+    (vectorised in pyarrow: millions of rows)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    a = pc.utf8_trim_whitespace(_arrow(text))
+    both = pc.and_(pc.match_substring(a, ","), pc.match_substring(a, "."))
+    a = pc.if_else(both, pc.replace_substring(a, ".", ""), a)
+    a = pc.replace_substring(a, ",", ".")
+    ok = pc.fill_null(pc.match_substring_regex(a, NUMBER_RE), False)
+    values = pc.cast(pc.if_else(ok, a, pa.scalar(None, pa.string())), pa.float64())
+    return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype=float)
 
 
 @dataclass
@@ -837,13 +955,13 @@ def _identity(text: pd.Series, label: str, header: str, issues: _Issues, repairs
               kind_prefix: str) -> pd.Series:
     """16-digit NIK / No. KK: kept as text; a number Excel damaged is rejected, never guessed."""
     s = text.str.strip()
-    sci = s.str.fullmatch(r"[0-9.,]+[eE][+-]?\d+").fillna(False).to_numpy()
-    dot0 = s.str.fullmatch(r"\d+\.0+").fillna(False)
+    sci = s.str.fullmatch(r"[0-9.,]+[eE][+-]?[0-9]+").fillna(False).to_numpy()
+    dot0 = s.str.fullmatch(r"[0-9]+\.0+").fillna(False)
     if dot0.any():
         repairs[f"{kind_prefix}_akhiran_.0_dihapus"] += int((dot0 & (s.str.len() == NIK_DIGITS
                                                                       + 2)).sum())
         s = s.where(~dot0, s.str.replace(r"\.0+$", "", regex=True))
-    digits = s.str.fullmatch(r"\d+").fillna(False).to_numpy()
+    digits = s.str.fullmatch(r"[0-9]+").fillna(False).to_numpy()
     present = s.notna().to_numpy()
     length = s.str.len().fillna(0).astype(int).to_numpy()
     issues.add(present & sci, f"{kind_prefix}_ilmiah:nik_ilmiah", h=header, label=label,
@@ -969,8 +1087,9 @@ def _map_values(text: pd.Series, column: str, plan: ImportPlan, unmapped: dict,
     if missing:
         table.update(value_table(column, pd.Series(missing, dtype=object), plan.code_list,
                                  plan.flag_schemes.get(column)))
-    direct = {v: table.get(k) for v, k in keys.items()}
-    mapped = text.map(direct)
+    codes, uniques = pd.factorize(text)
+    values = np.array([table.get(keys[u]) for u in uniques] + [None], dtype=object)
+    mapped = pd.Series(values[codes], index=text.index, dtype=object)
     if column == "sumber_penerangan" and (mapped == PLN_UNKNOWN_METER).any():
         daya_h = plan.header_of("daya")
         pln = (mapped == PLN_UNKNOWN_METER).fillna(False)
@@ -1007,7 +1126,7 @@ def _to_date(text: pd.Series, column: str, unmapped: dict) -> pd.Series:
         if not todo.any():
             break
         result = result.where(~todo, pd.to_datetime(s.where(todo), format=f, errors="coerce"))
-    serial = result.isna() & s.str.fullmatch(r"\d{5}(\.0+)?").fillna(False)
+    serial = result.isna() & s.str.fullmatch(r"[0-9]{5}(?:\.0+)?").fillna(False)
     if serial.any():  # Excel day numbers
         days = pd.to_numeric(s.where(serial), errors="coerce")
         result = result.where(~serial, pd.Timestamp("1899-12-30")
@@ -1111,8 +1230,8 @@ def import_households(engine: Engine, path: object, period: str, *,
     regions = RegionIndex.from_store(engine)
     links = link_frame(accepted, regions)
     notes = accepted.pop("_catatan")
-    merged = [("; ".join(x for x in (a, b) if isinstance(x, str)) or None)
-              for a, b in zip(notes, links["link_note"])]
+    a, b = notes.astype(object), links["link_note"].astype(object)
+    merged = a.where(b.isna(), b).where(a.isna(), a.where(b.isna(), a + "; " + b))
     for c in LINK_COLUMNS:
         accepted[c] = links[c].to_numpy()
     accepted["link_note"] = merged
@@ -1159,9 +1278,11 @@ def _read_all(src: Source, plan: ImportPlan, progress: Progress | None, chunk_ro
                 issues = _Issues()
                 typed = convert_chunk(chunk, plan, issues, unmapped, repairs)
                 kinds.update(issues.kinds)
-                for i, reasons in issues.reasons.items():
-                    reasons_all[offset + i] = reasons
-                    rejected[int(chunk["_row"].iat[i])] = _row_json(chunk, i)
+                positions = sorted(issues.reasons)
+                for i in positions:
+                    reasons_all[offset + i] = issues.reasons[i]
+                rejected.update(zip(chunk["_row"].to_numpy()[positions].tolist(),
+                                    _rows_json(chunk, positions)))
                 frames.append(typed)
                 offset += len(typed)
                 done = int(chunk["_row"].iat[-1])
@@ -1181,19 +1302,24 @@ def _approx_fraction(line: int, rows: int, size: int) -> float:
     return min(1.0, rows * 250 / size)
 
 
-def _row_json(chunk: pd.DataFrame, i: int) -> str:
-    row = chunk.iloc[i]
-    values = {str(k): str(v) for k, v in row.items() if k != "_row" and pd.notna(v)}
-    return json.dumps(values, ensure_ascii=False)
+def _rows_json(chunk: pd.DataFrame, positions: list[int]) -> list[str]:
+    """The original values of some rows, as JSON objects of header -> text (blank left out)."""
+    if not positions:
+        return []
+    sub = chunk.iloc[positions].drop(columns="_row").astype(object)
+    out = []
+    for rec in sub.to_dict("records"):
+        out.append(json.dumps({str(k): str(v) for k, v in rec.items() if v is not None
+                               and not (isinstance(v, float) and v != v)}, ensure_ascii=False))
+    return out
 
 
 def _raw_rows(src: Source, plan: ImportPlan, wanted: set[int], chunk_rows: int
               ) -> dict[int, str]:
     found: dict[int, str] = {}
     for chunk in read_chunks(src, plan.format, chunk_rows):
-        hit = np.flatnonzero(chunk["_row"].isin(wanted).to_numpy())
-        for i in hit:
-            found[int(chunk["_row"].iat[i])] = _row_json(chunk, int(i))
+        hit = np.flatnonzero(chunk["_row"].isin(wanted).to_numpy()).tolist()
+        found.update(zip(chunk["_row"].to_numpy()[hit].tolist(), _rows_json(chunk, hit)))
         if len(found) == len(wanted):
             break
     return found
@@ -1209,7 +1335,10 @@ def _duplicates(table: pd.DataFrame, plan: ImportPlan, reasons_all: dict[int, li
         return ", ".join(listed) + (" …" if len(positions) > 6 else "")
 
     ids = table["id_keluarga"]
-    dup = ids.notna() & ids.duplicated(keep=False)
+    codes, _ = pd.factorize(ids)
+    counts = np.bincount(codes[codes >= 0]) if (codes >= 0).any() else np.zeros(0, int)
+    dup = pd.Series((codes >= 0) & (counts[np.maximum(codes, 0)] > 1) if len(counts) else
+                    np.zeros(len(ids), bool), index=ids.index)
     if dup.any():
         h = plan.header_of("id_keluarga")
         for _, group in ids[dup].groupby(ids[dup]).groups.items():
@@ -1244,15 +1373,38 @@ def _store(engine: Engine, period: str, name: str, accepted: pd.DataFrame,
     """One transaction: the snapshot row, the quarantine, then the households in batches (so
     only one batch at a time is turned into Python objects)."""
     with engine.begin() as conn:
-        snapshot_id = store.write_snapshot(engine, period, name, accepted.iloc[:0], quarantine,
-                                           counts, report, is_demo, conn=conn)
-        n = len(accepted)
-        for start in range(0, n, STORE_BATCH):
-            part = accepted.iloc[start:start + STORE_BATCH]
-            store._bulk_insert(conn, store.households, store._household_rows(part, snapshot_id))
-            _step(progress, 0.7 + 0.3 * min(1.0, (start + len(part)) / max(n, 1)),
-                  f"Menyimpan {start + len(part):,} dari {n:,} rumah tangga…".replace(",", "."))
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # a bigger page cache for this connection: inserts of millions of rows
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+        try:
+            snapshot_id = store.write_snapshot(engine, period, name, accepted.iloc[:0],
+                                               quarantine, counts, report, is_demo, conn=conn)
+            n = len(accepted)
+            for start in range(0, n, STORE_BATCH):
+                part = accepted.iloc[start:start + STORE_BATCH]
+                store._bulk_insert(conn, store.households, _rows(part, snapshot_id))
+                _step(progress, 0.7 + 0.3 * min(1.0, (start + len(part)) / max(n, 1)),
+                      f"Menyimpan {start + len(part):,} dari {n:,} rumah tangga…"
+                      .replace(",", "."))
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA cache_size=-2000")
     return snapshot_id
+
+
+SQLITE_CACHE_KIB = 256 * 1024
+
+
+def _rows(frame: pd.DataFrame, snapshot_id: int) -> Iterator[tuple]:
+    """Row tuples in store.HOUSEHOLD_TABLE_COLUMNS order, NULL for missing (built column-wise:
+    the per-row Python work is one tuple)."""
+    columns = []
+    for name in store.HOUSEHOLD_TABLE_COLUMNS:
+        if name in frame:
+            columns.append(frame[name].to_numpy(dtype=object, na_value=None).tolist())
+        else:
+            columns.append(itertools.repeat(None, len(frame)))
+    return zip(itertools.repeat(snapshot_id, len(frame)), *columns)
 
 
 # ====================================================================== command line

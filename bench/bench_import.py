@@ -1,0 +1,131 @@
+"""End-to-end household import (read, map, validate, link, store) against a bare pandas.read_csv.
+
+    python bench/bench_import.py --households 1000000
+    python bench/bench_import.py --households 3000000 --skip-baseline   # peak memory at 3M
+
+The register is the demo city's (with its ~2% defects), written once per size under
+``--work`` (default /tmp/peta_bench) and reused. The import runs in a child process so its peak
+memory (max RSS) is its own; the baseline ``pandas.read_csv`` of the same file runs in another
+child, timed the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BLOCK = 200_000  # households generated once, then repeated with new ids
+
+
+def write_register(path: Path, n: int, seed: int) -> None:
+    from geo.demo import add_defects, build_city, generate_households, register_frame
+
+    kel, river = build_city(seed)
+    base = register_frame(add_defects(generate_households(kel, river, min(n, BLOCK), seed),
+                                      seed))
+    rng = np.random.default_rng(seed)
+    written = 0
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        k = 0
+        while written < n:
+            part = base.iloc[: n - written].copy()
+            if k:
+                part["ID_DTKS"] = part["ID_DTKS"].astype(str) + f"{k:02d}"
+                nik = part["NIK_KRT"].astype(str)
+                ok = nik.str.fullmatch(r"\d{16}")
+                fresh = nik.str[:12] + [f"{v:04d}" for v in rng.integers(0, 10_000, len(part))]
+                part["NIK_KRT"] = nik.where(~ok, fresh)
+            part.to_csv(f, index=False, header=(k == 0))
+            written += len(part)
+            k += 1
+
+
+def child_import(path: Path, db: Path, seed: int) -> None:
+    import geopandas as gpd
+
+    from geo import store
+    from geo.demo import build_city
+    from geo.households import import_households
+
+    db.unlink(missing_ok=True)
+    engine = store.get_engine(f"sqlite:///{db}")
+    kel, _ = build_city(seed)
+    store.replace_regions(engine, gpd.GeoDataFrame(
+        {"kode": kel["kode_kel"], "nama": kel["nama_kel"], "level": "kelurahan",
+         "kode_induk": kel["kode_kec"]}, geometry=kel.geometry, crs=4326))
+    t = time.perf_counter()
+    result = import_households(engine, path, "2026-09")
+    elapsed = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    print(json.dumps({"seconds": elapsed, "counts": result.counts, "peak_gb": peak}))
+
+
+def child_read_csv(path: Path) -> None:
+    import pandas as pd
+
+    t = time.perf_counter()
+    frame = pd.read_csv(path)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    print(json.dumps({"seconds": time.perf_counter() - t, "rows": len(frame), "peak_gb": peak}))
+
+
+def run_child(*args: str) -> tuple[dict, float]:
+    """Run this script as a child; its JSON line carries its own peak memory (max RSS)."""
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return result, result["peak_gb"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--households", type=int, default=1_000_000)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--work", type=Path, default=Path("/tmp/peta_bench"))
+    p.add_argument("--skip-baseline", action="store_true")
+    p.add_argument("--_child", choices=["import", "read_csv"], help=argparse.SUPPRESS)
+    p.add_argument("--_file", type=Path, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args._child == "import":
+        child_import(args._file, args.work / "bench.sqlite", args.seed)
+        return 0
+    if args._child == "read_csv":
+        child_read_csv(args._file)
+        return 0
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    path = args.work / f"register_{args.households}.csv"
+    if not path.exists():
+        t = time.perf_counter()
+        write_register(path, args.households, args.seed)
+        print(f"wrote {path} ({path.stat().st_size / 1024**2:.0f} MB) in "
+              f"{time.perf_counter() - t:.0f} s")
+    base_s = None
+    if not args.skip_baseline:
+        base, base_mem = run_child("--_child", "read_csv", "--_file", str(path),
+                                   "--work", str(args.work))
+        base_s = base["seconds"]
+        print(f"baseline pandas.read_csv: {base_s:.2f} s ({base['rows']:,} rows, "
+              f"peak {base_mem:.2f} GB)")
+    ours, mem = run_child("--_child", "import", "--_file", str(path), "--work",
+                          str(args.work), "--seed", str(args.seed))
+    print(f"import_households end to end: {ours['seconds']:.2f} s, peak memory {mem:.2f} GB "
+          "(max RSS of the import process, GB)")
+    print(f"counts: {ours['counts']}")
+    if base_s:
+        print(f"ratio: {ours['seconds'] / base_s:.1f}x read_csv  (goal <= 10x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
