@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Column, Engine, Integer, MetaData, Table, delete, insert, select
 
 from geo import indicators, store
 from geo.fmt import fmt_int, fmt_num, fmt_pct
@@ -75,11 +75,16 @@ def agency_needs(flags: pd.DataFrame | Mapping[str, np.ndarray]) -> pd.DataFrame
 
 
 def _group_sums(values: dict[str, np.ndarray], keys: object,
-                areas: Sequence[str] | None) -> pd.DataFrame:
-    """Sum each array per key (NaN/None keys dropped), with ``np.bincount`` on factorised keys;
-    ``areas`` gives the rows (absent keys get zeros)."""
-    codes, uniques = pd.factorize(np.asarray(keys, dtype=object)
-                                  if not isinstance(keys, pd.Categorical) else keys)
+                areas: Sequence[str] | None, labels: Sequence[str] | None = None
+                ) -> pd.DataFrame:
+    """Sum each array per key (NaN/None keys dropped), with ``np.bincount``; ``areas`` gives
+    the rows (absent keys get zeros). With ``labels``, ``keys`` are integer positions in
+    ``labels`` (others dropped), which spares factorising a million strings."""
+    if labels is not None:
+        codes, uniques = np.asarray(keys, dtype=np.intp), np.asarray(labels, dtype=object)
+        codes = np.where(codes < len(uniques), codes, -1)
+    else:
+        codes, uniques = pd.factorize(np.asarray(keys, dtype=object))
     ok = codes >= 0
     idx = codes[ok]
     table = pd.DataFrame({name: np.bincount(idx, weights=np.asarray(v)[ok],
@@ -91,17 +96,17 @@ def _group_sums(values: dict[str, np.ndarray], keys: object,
     return table
 
 
-def gap_matrix(needs: pd.DataFrame, keys: object,
-               areas: Sequence[str] | None = None) -> pd.DataFrame:
+def gap_matrix(needs: pd.DataFrame, keys: object, areas: Sequence[str] | None = None,
+               labels: Sequence[str] | None = None) -> pd.DataFrame:
     """Area × agency: households needing each agency, plus ``rumah_tangga`` and
     ``dua_opd_atau_lebih`` (households needing two or more agencies, where agencies should act
     together). ``keys`` is the kelurahan code per household; ``areas`` reindexes the result
-    (areas without households get zeros)."""
+    (areas without households get zeros); ``labels``: see :func:`_group_sums`."""
     values = {"rumah_tangga": np.ones(len(needs))}
     for agency in needs.columns:
         values[agency] = needs[agency].to_numpy(dtype=float)
     values["dua_opd_atau_lebih"] = (needs.to_numpy().sum(axis=1) >= 2).astype(float)
-    return _group_sums(values, keys, areas)
+    return _group_sums(values, keys, areas, labels)
 
 
 def overlap_pairs(needs: pd.DataFrame) -> pd.DataFrame:
@@ -111,7 +116,8 @@ def overlap_pairs(needs: pd.DataFrame) -> pd.DataFrame:
 
 
 def overlapping_needs(needs: pd.DataFrame, keys: object,
-                      areas: Sequence[str] | None = None) -> pd.DataFrame:
+                      areas: Sequence[str] | None = None,
+                      labels: Sequence[str] | None = None) -> pd.DataFrame:
     """Per area: ``rumah_tangga``, ``dua_opd_atau_lebih``, its ``persen`` and the agency pair
     most often needed together (``pasangan_terbanyak``, ``pasangan_jumlah``)."""
     agencies = list(needs.columns)
@@ -120,7 +126,7 @@ def overlapping_needs(needs: pd.DataFrame, keys: object,
               "dua_opd_atau_lebih": (needs.to_numpy().sum(axis=1) >= 2).astype(float)}
     for a, b in pairs:
         values[f"{a} + {b}"] = (needs[a].to_numpy() & needs[b].to_numpy()).astype(float)
-    table = _group_sums(values, keys, areas)
+    table = _group_sums(values, keys, areas, labels)
     both = table[[f"{a} + {b}" for a, b in pairs]]
     base = table[["rumah_tangga", "dua_opd_atau_lebih"]].copy()
     rt = base["rumah_tangga"].to_numpy(dtype=float)
@@ -176,50 +182,61 @@ def verification_reasons(households: pd.DataFrame, flags: pd.DataFrame,
     only spells out which part of the registry's rule applied."""
     excl = flags["eksklusi"].to_numpy(dtype=bool)
     incl = flags["inklusi"].to_numpy(dtype=bool)
-    desil = (households["desil"].to_numpy(dtype=float, na_value=np.nan)
-             if "desil" in households else np.full(len(households), np.nan))
-    desil_text = np.array(["tidak diketahui" if np.isnan(d) else str(int(d)) for d in desil],
-                          dtype=object)
-    parts: list[np.ndarray] = []
-    excl_text = np.array([f"Layak bantuan (desil {d}) tetapi tidak menerima BPNT, PKH maupun "
-                          "PBI-JKN" for d in desil_text], dtype=object)
-    parts.append(np.where(excl, excl_text, ""))
-    receives_any = np.zeros(len(households), dtype=bool)
+    listed = excl | incl
+    hh = households[listed]  # texts are built for the listed households only
+    excl, incl = excl[listed], incl[listed]
+    desil = (hh["desil"].to_numpy(dtype=float, na_value=np.nan)
+             if "desil" in hh else np.full(len(hh), np.nan))
+    desil_text = pd.Series(desil).map(
+        lambda d: "tidak diketahui" if np.isnan(d) else str(int(d))).to_numpy(dtype=object)
+    parts: list[np.ndarray] = [np.where(
+        excl, "Layak bantuan (desil " + desil_text + ") tetapi tidak menerima BPNT, PKH "
+              "maupun PBI-JKN", "")]
+    receives_any = np.zeros(len(hh), dtype=bool)
     for program in CASH_AND_FOOD:
-        got = _flag(households, program)
+        got = _flag(hh, program)
         receives_any |= got
-        outside = got & ~indicators.eligible_for(program)(households, settings)
+        outside = got & ~indicators.eligible_for(program)(hh, settings)
         lo, hi = settings.eligible_range(program)
-        text = np.array([f"Menerima {PROGRAMS[program]} pada desil {d} (layak desil {lo}–{hi})"
-                         for d in desil_text], dtype=object)
+        text = (f"Menerima {PROGRAMS[program]} pada desil " + desil_text
+                + f" (layak desil {lo}–{hi})")
         parts.append(np.where(incl & outside, text, ""))
-    car = incl & receives_any & _flag(households, "punya_mobil")
+    car = incl & receives_any & _flag(hh, "punya_mobil")
     parts.append(np.where(car, "Menerima BPNT/PKH dan memiliki mobil", ""))
     reason = ["; ".join(p for p in row if p) for row in zip(*parts)]
-    kind = np.where(excl & incl, "Eksklusi dan inklusi",
-                    np.where(excl, "Eksklusi", np.where(incl, "Inklusi", "")))
-    out = pd.DataFrame({"jenis": kind, "alasan": reason}, index=households.index)
-    return out[excl | incl]
+    kind = np.where(excl & incl, "Eksklusi dan inklusi", np.where(excl, "Eksklusi", "Inklusi"))
+    return pd.DataFrame({"jenis": kind, "alasan": reason}, index=hh.index)
 
 
-def load_identity(engine: Engine, snapshot_id: int, row_numbers: Iterable[int],
-                  batch: int = 500) -> pd.DataFrame:
-    """Masked NIK and No. KK and the address of the given rows only, indexed by
-    ``row_number``. Full numbers never leave this function."""
+IDENTITY_COLUMNS = ("id_keluarga", "rt", "rw", "nik_krt", "no_kk", "alamat")
+
+
+def load_identity(engine: Engine, snapshot_id: int, row_numbers: Iterable[int]
+                  ) -> pd.DataFrame:
+    """Register id, RT/RW, masked NIK and No. KK and the address of the given rows only,
+    indexed by ``row_number``. Full numbers never leave this function.
+
+    The wanted row numbers go into a temporary table joined in one pass, so the database
+    returns only those rows however many there are."""
     wanted = sorted({int(r) for r in row_numbers})
-    t = store.households
-    frames = []
-    with engine.connect() as conn:
-        for start in range(0, len(wanted), batch):
-            chunk = wanted[start:start + batch]
-            query = select(t.c.row_number, t.c.nik_krt, t.c.no_kk, t.c.alamat).where(
-                t.c.snapshot_id == snapshot_id, t.c.row_number.in_(chunk))
-            frames.append(pd.DataFrame(conn.execute(query).all(),
-                                       columns=["row_number", "nik_krt", "no_kk", "alamat"]))
-    frame = (pd.concat(frames, ignore_index=True) if frames
-             else pd.DataFrame(columns=["row_number", "nik_krt", "no_kk", "alamat"]))
-    frame["nik_krt"] = frame["nik_krt"].map(mask_id)
-    frame["no_kk"] = frame["no_kk"].map(mask_id)
+    columns = ["row_number", *IDENTITY_COLUMNS]
+    frame = pd.DataFrame(columns=columns)
+    if wanted:
+        t = store.households
+        temp = Table("_peta_wanted_rows", MetaData(),
+                     Column("row_number", Integer, primary_key=True), prefixes=["TEMPORARY"])
+        with engine.begin() as conn:
+            temp.create(conn, checkfirst=True)
+            conn.execute(delete(temp))
+            conn.execute(insert(temp), [{"row_number": r} for r in wanted])
+            query = (select(*[t.c[c] for c in columns])
+                     .join(temp, temp.c.row_number == t.c.row_number)
+                     .where(t.c.snapshot_id == snapshot_id))
+            rows = conn.execute(query).all()
+            temp.drop(conn)
+        frame = pd.DataFrame(rows, columns=columns)
+    frame["nik_krt"] = frame["nik_krt"].map(mask_id).astype(object)
+    frame["no_kk"] = frame["no_kk"].map(mask_id).astype(object)
     return frame.set_index("row_number")
 
 
@@ -231,7 +248,8 @@ VERIFICATION_COLUMNS = ["Jenis", "Alasan", "Kecamatan", "Kelurahan", "ID keluarg
 def verification_list(households: pd.DataFrame, reasons: pd.DataFrame,
                       identity: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
     """The by-address list for verval: one row per flagged household, NIK/No. KK masked, no
-    names. ``identity`` is :func:`load_identity`'s frame, ``names`` has kode, nama,
+    names. ``households`` has row_number, region_code, desil for (at least) the rows of
+    ``reasons``; ``identity`` is :func:`load_identity`'s frame; ``names`` has kode, nama,
     kode_induk of kelurahan and kecamatan."""
     hh = households.loc[reasons.index]
     lookup = names.set_index("kode")
@@ -239,17 +257,21 @@ def verification_list(households: pd.DataFrame, reasons: pd.DataFrame,
     kec = kel.map(lookup["kode_induk"]) if len(lookup) else kel
     ident = identity.reindex(hh["row_number"].to_numpy())
     desil = hh["desil"].to_numpy(dtype=float, na_value=np.nan)
+
+    def text(column: str) -> np.ndarray:
+        return ident[column].astype(object).where(ident[column].notna(), "").to_numpy()
+
     out = pd.DataFrame({
         "Jenis": reasons["jenis"].to_numpy(),
         "Alasan": reasons["alasan"].to_numpy(),
         "Kecamatan": kec.map(lookup["nama"]).fillna("(tidak tertaut)").to_numpy(),
         "Kelurahan": kel.map(lookup["nama"]).fillna("(tidak tertaut)").to_numpy(),
-        "ID keluarga": hh["id_keluarga"].astype("object").to_numpy(),
-        "NIK KRT (disamarkan)": ident["nik_krt"].fillna("").to_numpy(),
-        "No. KK (disamarkan)": ident["no_kk"].fillna("").to_numpy(),
-        "Alamat": ident["alamat"].fillna("").to_numpy(),
-        "RT": hh["rt"].astype("object").fillna("").to_numpy(),
-        "RW": hh["rw"].astype("object").fillna("").to_numpy(),
+        "ID keluarga": text("id_keluarga"),
+        "NIK KRT (disamarkan)": text("nik_krt"),
+        "No. KK (disamarkan)": text("no_kk"),
+        "Alamat": text("alamat"),
+        "RT": text("rt"),
+        "RW": text("rw"),
         "Desil": pd.array([None if np.isnan(d) else int(d) for d in desil], dtype="Int64"),
     })
     return out.sort_values(["Kecamatan", "Kelurahan", "Jenis", "RW", "RT"],

@@ -26,9 +26,9 @@ up.filters_caption(scope)
 AGENCIES = list(planning.AGENCIES)
 MULTI = "dua_opd_atau_lebih"
 codes = scope.areas["kode"].tolist()
-needs, keys = scope.household_needs()
-matrix = planning.gap_matrix(needs, keys, codes)
-overlap = planning.overlapping_needs(needs, keys, codes)
+needs, keys, labels = scope.household_needs()
+matrix = planning.gap_matrix(needs, keys, codes, labels)
+overlap = planning.overlapping_needs(needs, keys, codes, labels)
 kel_names, kec_names = up.area_labels(view, matrix.index)
 
 with st.expander("OPD dan indikator yang menjadi tugasnya", expanded=False):

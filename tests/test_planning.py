@@ -255,7 +255,7 @@ def test_load_identity_on_an_empty_selection():
     engine = create_engine("sqlite://")
     store.metadata.create_all(engine)
     frame = planning.load_identity(engine, 1, [])
-    assert frame.empty and list(frame.columns) == ["nik_krt", "no_kk", "alamat"]
+    assert frame.empty and list(frame.columns) == list(planning.IDENTITY_COLUMNS)
 
 
 def test_priority_export_sheet_from_a_real_aggregate(small):
@@ -297,3 +297,18 @@ def test_scores_equal_as_shown_share_a_rank():
     out = planning.composite_index(table, {"miskin": 1})
     assert list(out["skor"]) == [100.0, 70.8, 70.8, 0.0]
     assert list(out["peringkat"]) == [1, 2, 2, 4]
+
+
+def test_gap_matrix_with_integer_area_positions_matches_codes(small):
+    needs = planning.agency_needs(indicators.evaluate(small))
+    labels = np.array([A, B], dtype=object)
+    positions = np.array([0 if c == A else 1 for c in small["region_code"]])
+    positions[0] = 2  # "not linked": dropped
+    by_pos = planning.gap_matrix(needs, positions, [A, B, C], labels)
+    codes = small["region_code"].astype(object).copy()
+    codes.iat[0] = None
+    by_code = planning.gap_matrix(needs, codes, [A, B, C])
+    pd.testing.assert_frame_equal(by_pos, by_code)
+    pd.testing.assert_frame_equal(
+        planning.overlapping_needs(needs, positions, [A, B, C], labels),
+        planning.overlapping_needs(needs, codes, [A, B, C]))

@@ -39,8 +39,7 @@ def needs(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame
 
 
 # Columns the verification list and its filters read (no personal data).
-VERIFY_COLUMNS = ["row_number", "id_keluarga", "rt", "rw", *indicators.FILTER_COLUMNS,
-                  "region_code", "punya_mobil"]
+VERIFY_COLUMNS = ["row_number", "region_code", *indicators.FILTER_COLUMNS, "punya_mobil"]
 
 
 @st.cache_resource(show_spinner="Menyiapkan daftar verifikasi…", max_entries=2)
@@ -138,13 +137,13 @@ class Scope:
         table[counts] = table[counts].fillna(0).astype("int64")
         return table
 
-    def household_needs(self) -> tuple[pd.DataFrame, np.ndarray]:
-        """(needs of the kept households, their kelurahan codes; None when not linked)."""
+    def household_needs(self) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        """(needs of the kept households, their kelurahan as positions in the third item,
+        the kelurahan codes); not linked = position len(codes)."""
         p = self.prepared
-        codes = np.append(p.codes, None).astype(object)
         if self.keep is None:
-            return self.needs, codes[p.area]
-        return self.needs[self.keep], codes[p.area[self.keep]]
+            return self.needs, p.area, p.codes
+        return self.needs[self.keep], p.area[self.keep], p.codes
 
     @property
     def unlinked(self) -> int:
