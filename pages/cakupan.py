@@ -26,6 +26,7 @@ scope = up.scope(view, settings)
 up.filters_caption(scope)
 
 COVER_IDS = tuple(planning.COVERAGE.values())
+SHOW_ROWS = 2_000  # rows of the verification list sent to the browser
 IDS = COVER_IDS + planning.ERROR_IDS
 table = scope.table(IDS)
 total = planning.totals(table, IDS)
@@ -137,7 +138,10 @@ else:
     if kel_choice != "Semua":
         listing = listing[listing["Kelurahan"] == kel_choice]
     st.markdown(f"**{fmt_int(len(listing))} rumah tangga** perlu diverifikasi.")
-    st.dataframe(listing, hide_index=True, width="stretch", key="cak_list")
+    st.dataframe(listing.head(SHOW_ROWS), hide_index=True, width="stretch", key="cak_list")
+    if len(listing) > SHOW_ROWS:
+        st.caption(f"Tampil {fmt_int(SHOW_ROWS)} baris pertama; pilih kelurahan untuk "
+                   "mempersempit, atau unduh Excel untuk seluruh daftar.")
     notes = pd.DataFrame([
         ("Periode data", view.period_label),
         ("Filter", scope.description or "Tanpa filter"),
