@@ -1,52 +1,89 @@
-"""Boundary import: any common GIS file of kelurahan/desa (or higher) polygons into ``regions``.
+"""Boundary import: the GIS files of BIG, BPS or the city, in any common format, into ``regions``.
 
-file -> read (GeoJSON, Shapefile folder/.zip, GeoPackage, KML, GeoParquet) -> field mapping ->
-WGS84 -> repair -> duplicate codes -> hierarchy (kecamatan, kota dissolved from kelurahan) ->
-display geometry (coverage simplification per level) -> quality report -> store + re-link.
+file -> read (GeoJSON, Shapefile folder/.zip, GeoPackage, KML/KMZ, GeoParquet) -> field mapping
+-> WGS84 -> repair -> duplicate codes -> hierarchy (kecamatan, kota, provinsi dissolved from the
+finest level) -> display geometry (a clean coverage simplified per level) -> quality report ->
+store and re-link households, in one transaction.
+
+Messages for users are Indonesian; they name the file, the feature (1-based, in file order) and
+the field, and say what to do.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
-from sqlalchemy import Engine
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+from sqlalchemy import Engine, delete, func, select
 
 from geo import store
-from geo.codes import normalize_code, parent_code
+from geo.codes import is_desa, join_split_code, normalize_code, parent_code
+
+Progress = Callable[[float, str], None]
 
 LEVELS = ("provinsi", "kota", "kecamatan", "kelurahan")  # coarse to fine
+LEVEL_BY_DIGITS = {2: "provinsi", 4: "kota", 6: "kecamatan", 10: "kelurahan"}
 
-# Field roles -> known column names (compared case-insensitively), most specific first.
-# The one place the importer learns a new file convention.
+# Field roles -> known column names (compared case-insensitively), preferred first. The one
+# place the importer learns a new file convention: demo/cahyadsn (kode_kel...), BIG (KDEPUM,
+# WADMKD...), BPS (IDDESA, NAMA_DESA...), plain kode/nama.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "kode": ("kode_kel", "kode_desa", "kode_kelurahan", "kd_kel", "kd_desa_full", "kdepum",
-             "iddesa", "id_desa", "kode_wilayah", "kodewilayah", "kode_kemendagri", "kode",
-             "kd_wilayah", "kode_wil", "code"),
-    "nama": ("nama_kel", "nama_desa", "nama_kelurahan", "nm_kel", "nmdesa", "nm_desa",
-             "wadmkd", "desa", "kelurahan", "desa_kel", "namobj", "nama", "name"),
-    "kode_kec": ("kode_kec", "kode_kecamatan", "kd_kec", "kdcpum", "idkec", "id_kec"),
+    "kode": ("kode_kel", "kode_desa", "kode_kelurahan", "kode_desa_kel", "kd_desa_kel", "kdepum",
+             "iddesa", "id_desa", "desa_id", "kode_wilayah", "kodewilayah", "kode_kemendagri",
+             "kd_wilayah", "kode_wil", "kode", "kd_kel", "kdkel", "code"),
+    "nama": ("nama_kel", "nama_desa", "nama_kelurahan", "nama_desa_kel", "nm_kel", "nmdesa",
+             "nm_desa", "nama_des", "wadmkd", "desa", "kelurahan", "desa_kel", "namobj", "nama",
+             "name"),
+    "kode_kec": ("kode_kec", "kode_kecamatan", "kd_kec_full", "kdcpum", "idkec", "id_kec"),
     "nama_kec": ("nama_kec", "nama_kecamatan", "nm_kec", "nmkec", "wadmkc", "kecamatan"),
-    "kode_kab": ("kode_kab", "kode_kota", "kode_kabkota", "kode_kabupaten", "kd_kab", "kdpkab",
-                 "idkab", "id_kab"),
+    "kode_kab": ("kode_kab", "kode_kota", "kode_kabkota", "kode_kabupaten", "kdpkab", "idkab",
+                 "id_kab", "idkabkota"),
     "nama_kab": ("nama_kab", "nama_kota", "nama_kabkota", "nama_kabupaten", "nm_kab", "nmkab",
-                 "wadmkk", "kabupaten", "kota", "kabkota"),
-    "kode_prov": ("kode_prov", "kode_provinsi", "kd_prov", "kdppum", "idprov", "id_prov"),
+                 "wadmkk", "kabupaten", "kabkota", "kota"),
+    "kode_prov": ("kode_prov", "kode_provinsi", "kdppum", "idprov", "id_prov"),
     "nama_prov": ("nama_prov", "nama_provinsi", "nm_prov", "nmprov", "wadmpr", "provinsi"),
 }
-# The code of each level and the role holding its name.
-CODE_ROLES = {"kelurahan": "kode", "kecamatan": "kode_kec", "kota": "kode_kab",
-              "provinsi": "kode_prov"}
-NAME_ROLES = {"kelurahan": "nama", "kecamatan": "nama_kec", "kota": "nama_kab",
-              "provinsi": "nama_prov"}
+# Kelurahan code split over four columns (BPS style), province first.
+SPLIT_CODE_ALIASES: tuple[tuple[str, ...], ...] = (
+    ("kdprov", "kd_prov"), ("kdkab", "kd_kab"), ("kdkec", "kd_kec"), ("kddesa", "kd_desa"),
+)
+# Role of the code and of the name of each level.
+CODE_ROLE = {"kelurahan": "kode", "kecamatan": "kode_kec", "kota": "kode_kab",
+             "provinsi": "kode_prov"}
+NAME_ROLE = {"kelurahan": "nama", "kecamatan": "nama_kec", "kota": "nama_kab",
+             "provinsi": "nama_prov"}
+LEVEL_LABEL = {"kelurahan": "kelurahan/desa", "kecamatan": "kecamatan", "kota": "kabupaten/kota",
+               "provinsi": "provinsi"}
 
-DISPLAY_DECIMALS = 6  # about 0.1 m
+# Lon/lat box around Indonesia, with a margin for its seas.
+INDONESIA_BOUNDS = (94.0, -11.5, 142.0, 6.5)
+# Extensions by format; .zip and folders hold any of these.
+FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "Shapefile", ".gpkg": "GeoPackage",
+           ".kml": "KML", ".parquet": "GeoParquet", ".geoparquet": "GeoParquet"}
+ARCHIVES = (".zip", ".kmz")
+UPLOAD_TYPES = ("geojson", "json", "zip", "gpkg", "kml", "kmz", "parquet", "geoparquet")
+
+# Display geometry.
+DISPLAY_DECIMALS = 5  # about 1.1 m; keeps a province of ~1,550 desa under 4 MB of GeoJSON
 MAX_DISPLACEMENT_M = 10.0
+SIMPLIFY_TOLERANCES_M = (20.0, 14.0, 10.0, 7.0, 5.0, 3.0, 0.0)  # tried largest first
+SNAP_M = -1.0  # GEOS picks a tiny snapping distance; larger values moved boundaries more
+SLIVER_WIDTH_M = 20.0  # holes narrower than this in a dissolved region are gaps between its parts
+CLOSE_M = 5.0  # gaps and inlets between the parts of a dissolved region up to 2x this are closed
 
 
 class BoundaryImportFailed(Exception):
@@ -55,33 +92,184 @@ class BoundaryImportFailed(Exception):
 
 @dataclass
 class BoundaryReport:
+    """What an import did; ``to_dict()`` is the JSON of the command line and the app."""
+
     source: str
-    features: int = 0
-    repaired: int = 0
-    levels: dict[str, int] = field(default_factory=dict)
-    fields: dict[str, str] = field(default_factory=dict)
+    format: str = ""
+    layer: str | None = None
+    features: int = 0  # features read from the file
+    repaired: int = 0  # invalid geometries made valid
+    levels: dict[str, int] = field(default_factory=dict)  # regions stored per level
+    kelurahan: int = 0
+    desa: int = 0
+    fields: dict[str, str] = field(default_factory=dict)  # role -> column used
     source_crs: str = ""
-    display: dict[str, dict] = field(default_factory=dict)
-    quality: dict = field(default_factory=dict)
+    reprojected: bool = False
+    dropped: list[dict] = field(default_factory=list)  # features not stored, with the reason
+    duplicates: list[dict] = field(default_factory=list)  # codes merged from several features
+    missing_names: list[dict] = field(default_factory=list)
+    outside_indonesia: list[dict] = field(default_factory=list)
+    parent_mismatch: list[dict] = field(default_factory=list)
+    coverage: list[dict] = field(default_factory=list)  # overlaps and gaps per kota
+    per_kecamatan: list[dict] = field(default_factory=list)
+    display: dict[str, dict] = field(default_factory=dict)  # per level: bytes, displacement
     relink: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        data["quality"] = {key: data[key] for key in (
+            "duplicates", "missing_names", "outside_indonesia", "parent_mismatch", "coverage",
+            "per_kecamatan", "dropped")}
+        return data
+
+
+def _say(progress: Progress | None, fraction: float, message: str) -> None:
+    if progress is not None:
+        progress(fraction, message)
 
 
 # ---------------------------------------------------------------- reading
 
-def read_file(path: str | Path, layer: str | None = None) -> gpd.GeoDataFrame:
-    path = Path(path)
-    return gpd.read_file(path, layer=layer)
+@contextmanager
+def _local_path(path: object) -> Iterator[tuple[Path, str]]:
+    """A path on disk for ``path`` (a path, or an upload with ``.name``), and the file's name."""
+    if isinstance(path, str | Path):
+        yield Path(path), Path(path).name
+        return
+    name = Path(getattr(path, "name", "") or "upload").name
+    data = path.getvalue() if hasattr(path, "getvalue") else path.read()
+    with tempfile.TemporaryDirectory(prefix="batas-") as tmp:
+        target = Path(tmp) / name
+        target.write_bytes(data)
+        yield target, name
+
+
+def _extract(archive: Path, into: Path, name: str) -> Path:
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            for member in zf.infolist():
+                target = (into / member.filename).resolve()
+                if not target.is_relative_to(into.resolve()):
+                    raise BoundaryImportFailed(
+                        f"{name}: arsip berisi jalur berbahaya ({member.filename}); "
+                        "buat ulang arsip .zip dari folder berkasnya.")
+            zf.extractall(into)
+    except zipfile.BadZipFile as exc:
+        raise BoundaryImportFailed(
+            f"{name}: arsip tidak dapat dibuka ({exc}). Periksa bahwa berkas .zip tidak rusak."
+        ) from exc
+    return into
+
+
+def _sources_in(folder: Path) -> list[Path]:
+    """Data files in a folder or an unpacked archive (sidecar files and macOS junk skipped)."""
+    found = [p for p in sorted(folder.rglob("*")) if p.is_file()
+             and p.suffix.lower() in FORMATS and p.suffix.lower() != ".json"
+             and "__MACOSX" not in p.parts and not p.name.startswith(".")]
+    if not found:  # plain .json only when nothing better is there
+        found = [p for p in sorted(folder.rglob("*.json")) if "__MACOSX" not in p.parts]
+    return found
+
+
+def _is_polygonal(geometry_type: str | None) -> bool:
+    text = (geometry_type or "").lower()
+    return "polygon" in text or text in ("unknown", "geometry", "")
+
+
+@contextmanager
+def _opened(path: object) -> Iterator[tuple[list[tuple[Path, str]], str, str]]:
+    """Candidate (file, layer) pairs of ``path``, its display name and its format."""
+    with _local_path(path) as (local, name), tempfile.TemporaryDirectory(prefix="batas-") as tmp:
+        if not local.exists():
+            raise BoundaryImportFailed(f"{name}: berkas tidak ditemukan.")
+        if local.is_dir():
+            files = _sources_in(local)
+        elif local.suffix.lower() in ARCHIVES:
+            files = _sources_in(_extract(local, Path(tmp), name))
+        elif local.suffix.lower() in FORMATS:
+            files = [local]
+        else:
+            raise BoundaryImportFailed(
+                f"{name}: format berkas tidak dikenal. Gunakan GeoJSON, Shapefile (folder atau "
+                ".zip berisi .shp, .shx, .dbf, .prj), GeoPackage (.gpkg), KML/KMZ atau "
+                "GeoParquet.")
+        if not files:
+            raise BoundaryImportFailed(
+                f"{name}: tidak ada berkas data spasial di dalamnya (dicari: .shp, .gpkg, "
+                ".geojson, .kml, .parquet).")
+        candidates: list[tuple[Path, str]] = []
+        for file in files:
+            if FORMATS[file.suffix.lower()] == "GeoParquet":
+                candidates.append((file, file.stem))
+                continue
+            try:
+                layers = pyogrio.list_layers(file)
+            except Exception as exc:  # noqa: BLE001 - any driver error means unreadable
+                raise BoundaryImportFailed(
+                    f"{name}: {file.name} tidak dapat dibaca ({exc}). Periksa bahwa berkas "
+                    "lengkap (untuk Shapefile: .shp, .shx, .dbf dan .prj bersama).") from exc
+            for layer_name, geometry_type in layers:
+                if _is_polygonal(geometry_type):
+                    candidates.append((file, str(layer_name)))
+        fmt = ", ".join(sorted({FORMATS[f.suffix.lower()] for f in files}))
+        yield candidates, name, fmt
+
+
+def list_layers(path: object) -> list[str]:
+    """Names of the polygon layers in a file (GeoPackage layers, files in a .zip or folder)."""
+    with _opened(path) as (candidates, _name, _fmt):
+        return [_layer_label(file, layer, candidates) for file, layer in candidates]
+
+
+def _layer_label(file: Path, layer: str, candidates: list[tuple[Path, str]]) -> str:
+    one_file = len({f for f, _ in candidates}) == 1
+    return layer if one_file else f"{file.name}:{layer}" if layer != file.stem else file.name
+
+
+def read_boundary_file(path: object, layer: str | None = None
+                       ) -> tuple[gpd.GeoDataFrame, str, str, str | None]:
+    """Read the features: (frame, file name, format, layer used)."""
+    with _opened(path) as (candidates, name, fmt):
+        if not candidates:
+            raise BoundaryImportFailed(f"{name}: tidak ada lapisan berisi poligon.")
+        labels = [_layer_label(f, lyr, candidates) for f, lyr in candidates]
+        if layer is not None:
+            chosen = [c for c, label in zip(candidates, labels)
+                      if layer in (label, c[1], c[0].name, c[0].stem)]
+            if not chosen:
+                raise BoundaryImportFailed(
+                    f"{name}: lapisan '{layer}' tidak ada. Lapisan yang ada: "
+                    f"{', '.join(labels)}.")
+        elif len(candidates) == 1 or fmt == "KML":
+            chosen = candidates  # a KML's folders are one map split in parts
+        else:
+            raise BoundaryImportFailed(
+                f"{name}: berkas berisi {len(candidates)} lapisan poligon: "
+                f"{', '.join(labels)}. Pilih satu (di aplikasi, atau --layer NAMA di baris "
+                "perintah).")
+        frames = []
+        for file, lyr in chosen:
+            try:
+                if FORMATS[file.suffix.lower()] == "GeoParquet":
+                    frames.append(gpd.read_parquet(file))
+                else:
+                    frames.append(gpd.read_file(file, layer=lyr, engine="pyogrio"))
+            except Exception as exc:  # noqa: BLE001
+                raise BoundaryImportFailed(
+                    f"{name}: {file.name} tidak dapat dibaca ({exc}).") from exc
+        crs = next((f.crs for f in frames if f.crs is not None), None)
+        frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs)
+        used = labels[candidates.index(chosen[0])] if len(chosen) == 1 else None
+        return frame, name, fmt, used
 
 
 # ---------------------------------------------------------------- fields
 
-def detect_fields(columns: list[str], fields: dict[str, str] | None = None) -> dict[str, str]:
-    """Role -> column; ``fields`` overrides detection per role."""
-    lower = {str(c).lower(): c for c in columns}
+def detect_fields(columns: list[str], fields: dict[str, str] | None = None,
+                  name: str = "berkas") -> dict[str, str]:
+    """Role -> column. Known aliases first; ``fields`` (role -> column) overrides them."""
+    lower = {str(c).strip().lower(): str(c) for c in columns}
     found: dict[str, str] = {}
     used: set[str] = set()
     for role, aliases in FIELD_ALIASES.items():
@@ -91,12 +279,29 @@ def detect_fields(columns: list[str], fields: dict[str, str] | None = None) -> d
                 found[role] = col
                 used.add(col)
                 break
+    if "kode" not in found:
+        split = [next((lower[a] for a in aliases if a in lower), None)
+                 for aliases in SPLIT_CODE_ALIASES]
+        if all(split):
+            found["kode"] = "+".join(split)  # joined in normalise()
     for role, col in (fields or {}).items():
+        if role not in FIELD_ALIASES:
+            raise BoundaryImportFailed(
+                f"{name}: peran kolom '{role}' tidak dikenal; gunakan salah satu dari "
+                f"{', '.join(FIELD_ALIASES)}.")
+        if col not in columns:
+            actual = lower.get(col.strip().lower())
+            if actual is None:
+                raise BoundaryImportFailed(
+                    f"{name}: kolom '{col}' (untuk {role}) tidak ada. Kolom yang ada: "
+                    f"{', '.join(map(str, columns))}.")
+            col = actual
         found[role] = col
     return found
 
 
 def _any_level_code(value: object) -> str | None:
+    """The dotted code of whichever level ``value`` is written at."""
     for level in ("kelurahan", "kecamatan", "kota", "provinsi"):
         code = normalize_code(value, level)
         if code:
@@ -104,120 +309,658 @@ def _any_level_code(value: object) -> str | None:
     return None
 
 
-def normalise(frame: gpd.GeoDataFrame, mapping: dict[str, str], name: str) -> gpd.GeoDataFrame:
-    """One row per feature: kode (dotted), nama, level, geometry and the parents' names."""
-    code_col = next((mapping[r] for r in ("kode", "kode_kec", "kode_kab", "kode_prov")
-                     if r in mapping), None)
-    if code_col is None:
-        raise BoundaryImportFailed(f"{name}: kolom kode wilayah tidak ditemukan.")
-    codes = frame[code_col].astype("object").map(_any_level_code)
-    out = gpd.GeoDataFrame({"kode": codes}, geometry=frame.geometry.values, crs=frame.crs)
-    out["level"] = out["kode"].map(lambda c: None if c is None else _level(c))
-    out["nama"] = None
-    for level, role in NAME_ROLES.items():
-        if role in mapping:
-            here = out["level"] == level
-            out.loc[here, "nama"] = frame.loc[here.values, mapping[role]].astype("object").values
+def _sniff_code_column(frame: pd.DataFrame) -> str | None:
+    """A column whose values are mostly area codes, when no known name was found."""
+    for col in frame.columns:
+        if col == frame.geometry.name:
+            continue
+        values = frame[col].dropna()
+        if len(values) and values.astype("object").map(_any_level_code).notna().mean() >= 0.9:
+            return str(col)
+    return None
+
+
+def _column(frame: pd.DataFrame, spec: str) -> pd.Series:
+    if "+" in spec and spec not in frame:
+        parts = [frame[c].astype("object") for c in spec.split("+")]
+        return pd.Series([join_split_code(*vals) for vals in zip(*parts)], index=frame.index,
+                         dtype="object")
+    return frame[spec].astype("object")
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Trimmed text; empty and missing become None."""
+    out = values.astype("object").map(lambda v: None if v is None or pd.isna(v) else
+                                      " ".join(str(v).split()) or None)
+    return out.astype("object")
+
+
+def normalise(frame: gpd.GeoDataFrame, mapping: dict[str, str], name: str,
+              report: BoundaryReport) -> gpd.GeoDataFrame:
+    """One row per usable feature: fitur (1-based), kode (dotted), level, nama, parents' names."""
+    if "kode" not in mapping:
+        sniffed = _sniff_code_column(frame)
+        if sniffed:
+            mapping["kode"] = sniffed
+            report.warnings.append(f"Kolom kode dikenali dari isinya: {sniffed}.")
+    code_role = next((r for r in ("kode", "kode_kec", "kode_kab", "kode_prov") if r in mapping),
+                     None)
+    columns = ", ".join(str(c) for c in frame.columns if c != frame.geometry.name)
+    if code_role is None:
+        raise BoundaryImportFailed(
+            f"{name}: kolom kode wilayah tidak ditemukan. Kolom yang ada: {columns}. "
+            "Sebutkan kolomnya: --field kode=KOLOM (atau pilih di aplikasi).")
+    name_role = "nama" if "nama" in mapping else {
+        "kode_kec": "nama_kec", "kode_kab": "nama_kab", "kode_prov": "nama_prov"}.get(code_role)
+    if name_role not in mapping:
+        raise BoundaryImportFailed(
+            f"{name}: kolom nama wilayah tidak ditemukan. Kolom yang ada: {columns}. "
+            "Sebutkan kolomnya: --field nama=KOLOM (atau pilih di aplikasi).")
+    mapping_used = {code_role: mapping[code_role], name_role: mapping[name_role],
+                    **{r: mapping[r] for r in ("nama_kec", "nama_kab", "nama_prov",
+                                               "kode_kec", "kode_kab") if r in mapping}}
+    report.fields = mapping_used
+    raw = _column(frame, mapping[code_role])
+    codes = raw.map(_any_level_code)
+    out = gpd.GeoDataFrame({"fitur": np.arange(1, len(frame) + 1), "kode": codes.values},
+                           geometry=frame.geometry.values, crs=frame.crs)
+    out["level"] = out["kode"].map(lambda c: None if c is None else
+                                   LEVEL_BY_DIGITS[len(c.replace(".", ""))])
+    out["nama"] = _text(frame[mapping[name_role]]).values
     for role in ("nama_kec", "nama_kab", "nama_prov"):
-        out[role] = frame[mapping[role]].astype("object").values if role in mapping else None
+        out[role] = _text(frame[mapping[role]]).values if role in mapping else None
+    empty = raw.map(lambda v: v is None or pd.isna(v) or not str(v).strip()).to_numpy()
+    bad = codes.isna().to_numpy() & ~empty
+    if bad.any():
+        rows = [f"fitur {i + 1} ({raw.iat[i]!r})" for i in np.flatnonzero(bad)[:10]]
+        raise BoundaryImportFailed(
+            f"{name}: {int(bad.sum())} kode di kolom '{mapping[code_role]}' bukan kode wilayah "
+            f"Kemendagri (mis. 36.74.01.1001 atau 3674011001): {'; '.join(rows)}. Perbaiki "
+            "kodenya, atau pilih kolom lain dengan --field kode=KOLOM.")
+    for i in np.flatnonzero(empty):
+        report.dropped.append({"fitur": int(i + 1), "nama": out["nama"].iat[i],
+                               "alasan": f"kolom '{mapping[code_role]}' kosong"})
+    for role in ("kode_kec", "kode_kab"):  # parent columns that disagree with the code
+        if role in mapping and code_role == "kode":
+            given = _column(frame, mapping[role]).map(_any_level_code)
+            derived = out["kode"].map(lambda c, r=role: c and _ancestor(c, r))
+            wrong = given.notna().to_numpy() & (given.to_numpy() != derived.to_numpy())
+            for i in np.flatnonzero(wrong)[:20]:
+                report.parent_mismatch.append({
+                    "fitur": int(i + 1), "kode": out["kode"].iat[i], "kolom": mapping[role],
+                    "isi": given.iat[i]})
+    return out[~empty].reset_index(drop=True)
+
+
+def _ancestor(code: str, role: str) -> str:
+    return ".".join(code.split(".")[: {"kode_kec": 3, "kode_kab": 2}[role]])
+
+
+# ---------------------------------------------------------------- CRS
+
+def _parse_crs(crs: str | int, name: str) -> CRS:
+    text = str(crs).strip()
+    try:
+        return CRS.from_user_input(int(text) if text.isdigit() else text)
+    except (CRSError, ValueError) as exc:
+        raise BoundaryImportFailed(
+            f"{name}: sistem koordinat '{crs}' tidak dikenal. Tulis kode EPSG, mis. 4326 "
+            "(WGS84) atau 32748 (UTM zona 48S).") from exc
+
+
+def to_wgs84(frame: gpd.GeoDataFrame, crs: str | int | None, name: str,
+             report: BoundaryReport) -> gpd.GeoDataFrame:
+    """Reproject to EPSG:4326; a file without CRS must be in degrees, or ``crs`` must be given."""
+    report.source_crs = frame.crs.to_string() if frame.crs is not None else ""
+    if crs is not None:
+        frame = frame.set_crs(_parse_crs(crs, name), allow_override=True)
+    if frame.crs is None:
+        minx, miny, maxx, maxy = frame.total_bounds
+        if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
+            report.warnings.append("Berkas tidak menyatakan sistem koordinat; koordinatnya "
+                                   "berupa derajat, jadi dianggap WGS84 (EPSG:4326).")
+            return frame.set_crs(4326)
+        hint = ""
+        if 100_000 <= minx and maxx <= 900_000 and 8_000_000 <= miny and maxy <= 10_000_000:
+            hint = (" Koordinatnya tampak seperti UTM belahan selatan: untuk Indonesia biasanya "
+                    "EPSG:32746 s.d. 32754 (zona 46S-54S), mis. 32748 untuk Jawa bagian barat, "
+                    "32749 untuk Jawa Tengah dan Kalimantan Tengah.")
+        raise BoundaryImportFailed(
+            f"{name}: berkas tidak menyatakan sistem koordinat (CRS) dan koordinatnya bukan "
+            f"derajat (x {minx:,.0f} s.d. {maxx:,.0f}, y {miny:,.0f} s.d. {maxy:,.0f}). "
+            f"Sebutkan kode EPSG-nya: --crs KODE di baris perintah atau kolom CRS di aplikasi."
+            f"{hint}")
+    if frame.crs.equals(CRS.from_epsg(4326)):
+        return frame
+    report.reprojected = True
+    try:
+        out = frame.to_crs(4326)
+    except Exception as exc:  # noqa: BLE001
+        raise BoundaryImportFailed(
+            f"{name}: koordinat tidak dapat diubah dari {frame.crs.to_string()} ke WGS84 "
+            f"({exc}). Periksa CRS berkas, atau sebutkan yang benar dengan --crs.") from exc
+    if not np.isfinite(out.total_bounds).all():
+        raise BoundaryImportFailed(
+            f"{name}: koordinat tidak cocok dengan sistem koordinat {frame.crs.to_string()}. "
+            "Sebutkan CRS yang benar dengan --crs.")
     return out
 
 
-def _level(code: str) -> str:
-    return {2: "provinsi", 4: "kota", 6: "kecamatan", 10: "kelurahan"}[len(code.replace(".", ""))]
+# ---------------------------------------------------------------- repair
+
+def _polygonal(geom: shapely.Geometry | None) -> shapely.Geometry | None:
+    """The polygonal part of ``geom`` (Polygon or MultiPolygon), or None."""
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    polys = [q for p in parts for q in shapely.get_parts(p)]
+    if not polys:
+        return None
+    return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+
+
+def repair(table: gpd.GeoDataFrame, report: BoundaryReport) -> gpd.GeoDataFrame:
+    """Drop features without polygons; make invalid ones valid keeping only polygonal parts.
+
+    ``make_valid(method="structure")`` keeps holes and every part of a multipart area, and
+    unions overlapping parts instead of cutting them out.
+    """
+    geoms = shapely.force_2d(table.geometry.values)
+    geoms = np.array([_polygonal(g) for g in geoms], dtype=object)
+    invalid = np.array([g is not None and not g.is_valid for g in geoms])
+    if invalid.any():
+        fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
+        geoms[invalid] = [_polygonal(g) for g in fixed]
+    report.repaired = int(invalid.sum())
+    keep = np.array([g is not None for g in geoms])
+    for i in np.flatnonzero(~keep):
+        report.dropped.append({"fitur": int(table["fitur"].iat[i]), "kode": table["kode"].iat[i],
+                               "nama": table["nama"].iat[i],
+                               "alasan": "tanpa geometri poligon"})
+    out = table.set_geometry(geoms.tolist()) if len(table) else table
+    return out[keep].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- duplicates
+
+def _same_name(names: pd.Series) -> bool:
+    return len({" ".join(str(n).casefold().split()) for n in names.dropna()}) <= 1
+
+
+def merge_duplicates(table: gpd.GeoDataFrame, name: str, report: BoundaryReport
+                     ) -> gpd.GeoDataFrame:
+    """Parts of one code under one name become one multipolygon; differing names reject."""
+    dup = table["kode"].duplicated(keep=False)
+    if not dup.any():
+        return table
+    conflicts, merged_rows = [], []
+    for code, group in table[dup].groupby("kode", sort=True):
+        if not _same_name(group["nama"]):
+            listing = ", ".join(f"fitur {f} ({n})" for f, n in zip(group["fitur"], group["nama"]))
+            conflicts.append(f"{code}: {listing}")
+            continue
+        row = group.iloc[0].copy()
+        row["geometry"] = _polygonal(shapely.make_valid(shapely.union_all(group.geometry.values)))
+        merged_rows.append(row)
+        report.duplicates.append({"kode": code, "nama": row["nama"],
+                                  "fitur": [int(f) for f in group["fitur"]],
+                                  "tindakan": "digabung menjadi satu wilayah"})
+    if conflicts:
+        raise BoundaryImportFailed(
+            f"{name}: {len(conflicts)} kode dipakai oleh wilayah dengan nama berbeda: "
+            f"{'; '.join(conflicts[:10])}{' …' if len(conflicts) > 10 else ''}. Perbaiki kode "
+            "atau nama di berkas sumber; tidak ada yang diubah di basis data.")
+    merged = gpd.GeoDataFrame(merged_rows, geometry="geometry", crs=table.crs)
+    out = pd.concat([table[~dup], merged], ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=table.crs).sort_values(
+        "fitur").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- hierarchy
 
-def build_hierarchy(table: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Add kecamatan and kota (and provinsi) dissolved from the finest level where missing."""
-    parts = [table]
+def _fill_slivers(geom: shapely.Geometry, width_m: float, metres_per_unit: float
+                  ) -> shapely.Geometry:
+    """Remove holes narrower than ``width_m``: the gaps left between a region's parts."""
+    polys = []
+    for poly in shapely.get_parts(geom):
+        holes = [r for r in poly.interiors
+                 if 2 * shapely.Polygon(r).area / max(r.length, 1e-12) * metres_per_unit
+                 >= width_m / 2]
+        polys.append(shapely.Polygon(poly.exterior, holes))
+    return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+
+
+def _dissolve_clean(geom: shapely.Geometry, metres_per_unit: float) -> shapely.Geometry:
+    """A dissolved region without the artefacts of its parts' slivers: gaps and inlets narrower
+    than ``2 * CLOSE_M`` closed, holes narrower than :data:`SLIVER_WIDTH_M` filled."""
+    eps = CLOSE_M / metres_per_unit
+    closed = shapely.buffer(shapely.buffer(geom, eps, join_style="mitre"), -eps,
+                            join_style="mitre")
+    closed = _polygonal(shapely.make_valid(closed)) or geom
+    return _fill_slivers(closed, SLIVER_WIDTH_M, metres_per_unit)
+
+
+def build_hierarchy(table: gpd.GeoDataFrame, metres_per_unit: float = 1.0) -> gpd.GeoDataFrame:
+    """Add kecamatan, kota and provinsi dissolved from the level below where the file lacks them.
+
+    A provinsi is only added when the file holds more than one kabupaten/kota of it: the union
+    of one city is the city, not its province.
+    """
+    name_col = {"kecamatan": "nama_kec", "kota": "nama_kab", "provinsi": "nama_prov"}
+    current = table.assign(dissolved=False)
     for child, parent in (("kelurahan", "kecamatan"), ("kecamatan", "kota"), ("kota", "provinsi")):
-        current = pd.concat(parts, ignore_index=True)
         children = current[current["level"] == child]
         if children.empty:
             continue
         have = set(current.loc[current["level"] == parent, "kode"])
-        keys = children["kode"].map(parent_code)
-        name_col = {"kecamatan": "nama_kec", "kota": "nama_kab", "provinsi": "nama_prov"}[parent]
+        groups = children.groupby(children["kode"].map(parent_code).values, sort=True)
         rows = []
-        for code, group in children.groupby(keys.values):
+        for code, group in groups:
             if code in have:
                 continue
-            names = group[name_col].dropna()
-            rows.append({"kode": code, "level": parent,
+            if parent == "provinsi" and len(group) < 2:
+                continue
+            names = group[name_col[parent]].dropna()
+            geom = shapely.union_all(group.geometry.values)
+            rows.append({"kode": code, "level": parent, "fitur": None, "dissolved": True,
                          "nama": names.mode().iat[0] if len(names) else None,
-                         "nama_kec": group["nama_kec"].iat[0], "nama_kab": group["nama_kab"].iat[0],
+                         "nama_kec": group["nama_kec"].iat[0],
+                         "nama_kab": group["nama_kab"].iat[0],
                          "nama_prov": group["nama_prov"].iat[0],
-                         "geometry": shapely.union_all(group.geometry.values)})
+                         "geometry": _dissolve_clean(geom, metres_per_unit)})
         if rows:
-            parts.append(gpd.GeoDataFrame(rows, geometry="geometry", crs=table.crs))
-    out = pd.concat(parts, ignore_index=True)
-    out["kode_induk"] = out["kode"].map(parent_code)
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=table.crs)
+            added = gpd.GeoDataFrame(rows, geometry="geometry", crs=table.crs)
+            current = gpd.GeoDataFrame(pd.concat([current, added], ignore_index=True),
+                                       geometry="geometry", crs=table.crs)
+    current["kode_induk"] = current["kode"].map(parent_code)
+    return current
 
 
 # ---------------------------------------------------------------- display geometry
 
-def display_geometry(table: gpd.GeoDataFrame, metric_crs) -> tuple[np.ndarray, dict]:  # noqa: ANN001
-    """Coverage-simplified, rounded geometry per level (EPSG:4326), and figures per level."""
+def _key(xy: np.ndarray, extra: np.ndarray | None = None) -> pd.MultiIndex:
+    arrays = [np.round(xy[:, 0], 4), np.round(xy[:, 1], 4)]
+    return pd.MultiIndex.from_arrays(arrays if extra is None else [*arrays, extra])
+
+
+def clean_coverage(geoms: np.ndarray, lost_m: float = 0.5) -> np.ndarray:
+    """A valid coverage (no overlaps, shared edges identical) close to ``geoms`` (metric CRS).
+
+    ``coverage_clean`` gives each overlap to one neighbour, moving the other's boundary by the
+    overlap's full width. Every vertex of the clean coverage is then moved to the mean of the
+    nearest points on the original boundaries of the polygons sharing it, and original vertices
+    the cleaning dropped are first inserted where they project, so a shared edge runs midway
+    between the two original ones: the displacement is about half the disagreement.
+    """
+    clean = shapely.coverage_clean(geoms, snapping_distance=SNAP_M)
+    coords, idx = shapely.get_coordinates(geoms, return_index=True)
+    pts = shapely.points(coords)
+    clean_bnd = shapely.boundary(clean)
+    far = np.flatnonzero(shapely.distance(pts, clean_bnd[idx]) > lost_m)
+    proj = shapely.get_coordinates(shapely.shortest_line(pts[far], clean_bnd[idx[far]]))[1::2]
+    if len(proj):
+        tree = shapely.STRtree(shapely.points(proj))
+        poly_i, pt_i = tree.query(clean_bnd, predicate="dwithin", distance=1e-6)
+        for i, group in pd.Series(pt_i).groupby(poly_i):
+            clean[i] = shapely.snap(clean[i], shapely.multipoints(proj[group.to_numpy()]), 1e-6)
+    vc, vi = shapely.get_coordinates(clean, return_index=True)
+    near = shapely.get_coordinates(
+        shapely.shortest_line(shapely.points(vc), shapely.boundary(geoms)[vi]))[1::2]
+    claims = pd.DataFrame({"x": near[:, 0], "y": near[:, 1]}, index=_key(vc, vi))
+    if len(proj):
+        lost = pd.DataFrame({"x": coords[far, 0], "y": coords[far, 1]},
+                            index=_key(proj, idx[far])).groupby(level=[0, 1, 2]).mean()
+        hit = claims.index.isin(lost.index)
+        claims.loc[hit, ["x", "y"]] = lost.reindex(claims.index[hit]).to_numpy()
+    target = claims.groupby(level=[0, 1, 2]).mean().groupby(level=[0, 1]).mean()
+    keys = _key(vc)
+    pinned = pd.Index([], dtype=object)
+    for _ in range(4):
+        new = target.reindex(keys).to_numpy()
+        if len(pinned):
+            stay = keys.isin(pinned)
+            new[stay] = vc[stay]
+        moved = shapely.set_coordinates(clean.copy(), new)
+        bad = ~shapely.is_valid(moved)
+        if not bad.any():
+            return moved
+        # keep the clean position of every vertex of a polygon the move broke (and so of its
+        # neighbours' copies of them)
+        pinned = pinned.union(keys[np.isin(vi, np.flatnonzero(bad))])
+    return clean
+
+
+def displacement_m(full: np.ndarray, display: np.ndarray) -> np.ndarray:
+    """Hausdorff distance between boundaries, per feature, in the units of the inputs."""
+    return shapely.hausdorff_distance(shapely.boundary(full), shapely.boundary(display),
+                                      densify=0.25)
+
+
+def geojson_bytes(geoms: np.ndarray, codes: list[str], names: list[str]) -> int:
+    """Size of a compact GeoJSON FeatureCollection of (kode, nama, geometry)."""
+    features = [{"type": "Feature", "properties": {"kode": k, "nama": n},
+                 "geometry": shapely.geometry.mapping(g)} for k, n, g in zip(codes, names, geoms)]
+    return len(json.dumps({"type": "FeatureCollection", "features": features},
+                          separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def _snap_round(geom: shapely.Geometry) -> shapely.Geometry:
+    grid = 10.0**-DISPLAY_DECIMALS
+    try:
+        out = _polygonal(shapely.set_precision(geom, grid))
+    except shapely.errors.GEOSException:
+        out = None
+    if out is None:  # collapsed or failed: round plainly and repair
+        out = _polygonal(shapely.make_valid(
+            shapely.transform(geom, lambda xy: np.round(xy, DISPLAY_DECIMALS)),
+            method="structure", keep_collapsed=False)) or geom
+    return out
+
+
+def _round(geoms: np.ndarray) -> np.ndarray:
+    """Coordinates on a grid of :data:`DISPLAY_DECIMALS` decimals, still valid.
+
+    Snap-rounding (``set_precision``) works on each polygon alone, but neighbours' shared
+    edges are identical, so they round identically.
+    """
+    try:
+        out = shapely.set_precision(geoms, 10.0**-DISPLAY_DECIMALS)
+        bad = np.array([_polygonal(g) is None for g in out])
+        out[bad] = [_snap_round(g) for g in geoms[bad]]
+    except shapely.errors.GEOSException:
+        out = np.array([_snap_round(g) for g in geoms], dtype=object)
+    # the same values, written with the fewest digits
+    return shapely.transform(out, lambda xy: np.round(xy, DISPLAY_DECIMALS))
+
+
+def display_level(full_metric: np.ndarray, metric_crs: CRS,
+                  coverage: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Display geometry of one level's features: (EPSG:4326 rounded, metric unrounded, figures).
+
+    ``coverage`` is a clean coverage to start from (the dissolved display of the level below,
+    so that kecamatan edges lie exactly on kelurahan edges); by default ``full_metric`` is
+    cleaned. The tolerance is the largest of :data:`SIMPLIFY_TOLERANCES_M` under which no
+    feature's boundary moves more than :data:`MAX_DISPLACEMENT_M` (or than cleaning alone
+    moved it, where that is more).
+    """
+    if coverage is None:
+        coverage = clean_coverage(full_metric)
+    base = displacement_m(full_metric, coverage)
+    limit = np.maximum(MAX_DISPLACEMENT_M, base + 0.05)
+    for tol in SIMPLIFY_TOLERANCES_M:
+        simple = shapely.coverage_simplify(coverage, tol) if tol else coverage
+        shown = _round(gpd.GeoSeries(simple, crs=metric_crs).to_crs(4326).values)
+        moved = displacement_m(full_metric,
+                               gpd.GeoSeries(shown, crs=4326).to_crs(metric_crs).values)
+        if (moved <= limit).all() or tol == 0:
+            break
+    return shown, simple, {
+        "tolerance_m": tol, "max_displacement_m": round(float(moved.max()), 2),
+        "over_limit": int((moved > MAX_DISPLACEMENT_M).sum()),
+        "vertices": int(shapely.get_num_coordinates(shown).sum()), "_moved": moved}
+
+
+def display_geometry(table: gpd.GeoDataFrame, metric_crs: CRS, progress: Progress | None = None
+                     ) -> tuple[np.ndarray, dict[str, dict]]:
+    """Display geometry per level, and per level: features, bytes, displacement."""
     result = np.empty(len(table), dtype=object)
     figures: dict[str, dict] = {}
-    metric = table.geometry.to_crs(metric_crs)
-    for level in LEVELS:
+    metric = table.geometry.to_crs(metric_crs).values
+    simple_metric = np.empty(len(table), dtype=object)
+    child_level = None
+    for n, level in enumerate(reversed(LEVELS)):
         idx = np.flatnonzero((table["level"] == level).to_numpy())
         if not len(idx):
             continue
-        geoms = metric.values[idx]
-        simple = shapely.coverage_simplify(geoms, 10.0)
-        back = gpd.GeoSeries(simple, crs=metric_crs).to_crs(4326).values
-        back = shapely.set_precision(back, 10.0**-DISPLAY_DECIMALS)
-        result[idx] = back
-        figures[level] = {"features": len(idx)}
+        _say(progress, 0.45 + 0.1 * n, f"Menyederhanakan geometri tampilan: {LEVEL_LABEL[level]}")
+        coverage = None
+        if child_level is not None and table["dissolved"].iloc[idx].all():
+            kids = np.flatnonzero((table["level"] == child_level).to_numpy())
+            groups = pd.Series(kids).groupby(table["kode_induk"].iloc[kids].values)
+            members = {code: simple_metric[rows.to_numpy()] for code, rows in groups}
+            coverage = shapely.coverage_clean(np.array(
+                [_dissolve_clean(shapely.coverage_union_all(members[code]), 1.0)
+                 for code in table["kode"].iloc[idx]], dtype=object))
+        shown, simple, fig = display_level(metric[idx], metric_crs, coverage)
+        result[idx] = shown
+        simple_metric[idx] = simple
+        child_level = level
+        moved = fig.pop("_moved")
+        worst = np.argsort(-moved)[: min(10, int((moved > MAX_DISPLACEMENT_M).sum()))]
+        fig["over_limit_list"] = [{"kode": table["kode"].iat[idx[i]],
+                                   "nama": table["nama"].iat[idx[i]],
+                                   "pergeseran_m": round(float(moved[i]), 1)} for i in worst]
+        fig["features"] = len(idx)
+        fig["geojson_bytes"] = geojson_bytes(shown, table["kode"].iloc[idx].tolist(),
+                                             table["nama"].iloc[idx].tolist())
+        figures[level] = fig
     return result, figures
+
+
+# ---------------------------------------------------------------- quality
+
+def _outside_indonesia(table: gpd.GeoDataFrame) -> np.ndarray:
+    minx, miny, maxx, maxy = INDONESIA_BOUNDS
+    pts = shapely.point_on_surface(table.geometry.values)
+    x, y = shapely.get_x(pts), shapely.get_y(pts)
+    return ~((x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
+
+
+def coverage_quality(finest: gpd.GeoDataFrame, metric_crs: CRS) -> list[dict]:
+    """Overlaps between neighbours and enclosed gaps, per kabupaten/kota, in km² and as a share.
+
+    Overlap is the sum of areas minus the area of the union; gaps are the holes of the union
+    (so an enclave of another region also counts as a gap).
+    """
+    out = []
+    metric = finest.geometry.to_crs(metric_crs)
+    city = finest["kode"].map(lambda c: ".".join(c.split(".")[:2]))
+    for code, geoms in metric.groupby(city.values, sort=True):
+        union = shapely.union_all(geoms.values)
+        union_area = union.area
+        holes = [shapely.Polygon(r) for p in shapely.get_parts(union) for r in p.interiors]
+        overlap = max(float(geoms.area.sum() - union_area), 0.0)
+        gap = float(sum(h.area for h in holes))
+        names = finest.loc[city == code, "nama_kab"].dropna()
+        out.append({"kode": code, "nama": names.iat[0] if len(names) else None,
+                    "features": len(geoms), "area_km2": round(union_area / 1e6, 3),
+                    "overlap_km2": round(overlap / 1e6, 4),
+                    "overlap_share": round(overlap / union_area, 6) if union_area else 0.0,
+                    "gaps": len(holes), "gap_km2": round(gap / 1e6, 4),
+                    "gap_share": round(gap / union_area, 6) if union_area else 0.0})
+    return out
+
+
+def quality(table: gpd.GeoDataFrame, metric_crs: CRS, report: BoundaryReport) -> None:
+    from_file = table[~table["dissolved"]]
+    for rec in from_file[from_file["nama"].isna()].itertuples():
+        report.missing_names.append({"fitur": int(rec.fitur), "kode": rec.kode})
+    outside = _outside_indonesia(from_file)
+    for rec in from_file[outside].itertuples():
+        report.outside_indonesia.append({"fitur": int(rec.fitur), "kode": rec.kode,
+                                         "nama": rec.nama})
+    finest_level = next(lv for lv in reversed(LEVELS) if (table["level"] == lv).any())
+    finest = table[table["level"] == finest_level]
+    report.coverage = coverage_quality(finest, metric_crs)
+    kel = table[table["level"] == "kelurahan"]
+    if len(kel):
+        kec_names = table[table["level"] == "kecamatan"].set_index("kode")["nama"]
+        counts = kel.groupby(kel["kode"].map(parent_code).values)["kode"].agg(
+            kelurahan=lambda s: int(sum(not is_desa(c) for c in s)),
+            desa=lambda s: int(sum(is_desa(c) for c in s)))
+        report.per_kecamatan = [
+            {"kode": code, "nama": kec_names.get(code), "kelurahan": int(row.kelurahan),
+             "desa": int(row.desa), "jumlah": int(row.kelurahan + row.desa)}
+            for code, row in counts.iterrows()]
+        report.desa = int(sum(is_desa(c) for c in kel["kode"]))
+        report.kelurahan = len(kel) - report.desa
+
+
+# ---------------------------------------------------------------- store and re-link
+
+def _relink(engine: Engine, conn) -> dict:  # noqa: ANN001
+    """Re-link stored households to the new kelurahan (``geo.link.relink_all``) in ``conn``."""
+    try:
+        from geo import link
+    except ModuleNotFoundError as exc:
+        if exc.name != "geo.link":
+            raise
+        link = None
+    relink_all = getattr(link, "relink_all", None)
+    if relink_all is not None:
+        return dict(relink_all(engine, conn=conn) or {})
+    # Fallback until geo.link exists: count the links the new boundaries leave dangling.
+    hh, reg = store.households, store.regions
+    total = conn.execute(select(func.count()).select_from(hh)).scalar_one()
+    dangling = conn.execute(select(func.count()).select_from(hh).where(
+        hh.c.region_code.is_not(None),
+        hh.c.region_code.not_in(select(reg.c.kode).where(reg.c.level == "kelurahan")),
+    )).scalar_one()
+    return {"status": "penautan ulang belum tersedia (geo.link.relink_all)",
+            "households": int(total), "links_to_missing_kelurahan": int(dangling)}
+
+
+def _store(engine: Engine, table: gpd.GeoDataFrame, source: str) -> dict:
+    """Replace all regions and re-link households in one transaction."""
+    columns = ["kode", "nama", "level", "kode_induk", "area_km2", "geometry", "geometry_display"]
+    with engine.begin() as conn:
+        conn.execute(delete(store.regions))
+        store._insert_regions(conn, table[columns], source)  # noqa: SLF001 - same transaction
+        return _relink(engine, conn)
 
 
 # ---------------------------------------------------------------- import
 
-def import_boundaries(engine: Engine, path, *, fields: dict[str, str] | None = None,  # noqa: ANN001
-                      crs: str | int | None = None, layer: str | None = None, progress=None,  # noqa: ANN001
-                      source_name: str | None = None) -> BoundaryReport:
-    """Read, check and store a boundary file, replacing all regions; then re-link households."""
-    name = source_name or Path(getattr(path, "name", str(path))).name
-    frame = read_file(path, layer=layer)
-    report = BoundaryReport(source=name, features=len(frame))
-    mapping = detect_fields(list(frame.columns), fields)
-    report.fields = mapping
-    report.source_crs = str(frame.crs) if frame.crs else ""
-    if crs is not None:
-        frame = frame.set_crs(crs, allow_override=True)
-    if frame.crs is None:
-        frame = frame.set_crs(4326)
-    frame = frame.to_crs(4326)
-    table = normalise(frame, mapping, name)
-    table = build_hierarchy(table)
+def import_boundaries(engine: Engine, path: object, *, fields: dict[str, str] | None = None,
+                      crs: str | int | None = None, layer: str | None = None,
+                      progress: Progress | None = None, source_name: str | None = None
+                      ) -> BoundaryReport:
+    """Read, check and store a boundary file, replacing all regions; then re-link households.
+
+    Raises :class:`BoundaryImportFailed` (nothing changed) when the file cannot be used.
+    """
+    _say(progress, 0.0, "Membaca berkas batas wilayah")
+    frame, name, fmt, used_layer = read_boundary_file(path, layer)
+    name = source_name or name
+    report = BoundaryReport(source=name, format=fmt, layer=used_layer, features=len(frame))
+    if frame.empty:
+        raise BoundaryImportFailed(f"{name}: berkas tidak berisi fitur.")
+    mapping = detect_fields([str(c) for c in frame.columns if c != frame.geometry.name],
+                            fields, name)
+    table = normalise(frame, mapping, name, report)
+    _say(progress, 0.1, "Mengubah koordinat ke WGS84")
+    table = to_wgs84(table, crs, name, report)
+    _say(progress, 0.2, "Memeriksa dan memperbaiki geometri")
+    table = repair(table, report)
+    if table.empty:
+        raise BoundaryImportFailed(f"{name}: tidak ada fitur dengan kode dan poligon yang sah.")
+    outside = _outside_indonesia(table)
+    if outside.all():
+        minx, miny, maxx, maxy = table.total_bounds
+        swapped = INDONESIA_BOUNDS[1] <= minx and maxx <= INDONESIA_BOUNDS[3] and \
+            INDONESIA_BOUNDS[0] <= miny and maxy <= INDONESIA_BOUNDS[2]
+        raise BoundaryImportFailed(
+            f"{name}: semua fitur berada di luar Indonesia (bujur {minx:.2f} s.d. {maxx:.2f}, "
+            f"lintang {miny:.2f} s.d. {maxy:.2f}). "
+            + ("Koordinatnya tampak tertukar (lintang, bujur); tukar urutannya di berkas sumber."
+               if swapped else
+               "Kemungkinan sistem koordinatnya salah; sebutkan yang benar dengan --crs."))
+    table = merge_duplicates(table, name, report)
     metric_crs = table.estimate_utm_crs()
+    _say(progress, 0.3, "Menyusun kecamatan dan kabupaten/kota")
+    lat = abs(float(table.total_bounds[1::2].mean()))
+    metres_per_degree = 111_320.0 * np.cos(np.radians(lat))
+    table = build_hierarchy(table, metres_per_degree)
     table["area_km2"] = table.geometry.to_crs(metric_crs).area / 1e6
-    table["geometry_display"], report.display = display_geometry(table, metric_crs)
-    table["nama"] = table["nama"].fillna(table["kode"])
+    quality(table, metric_crs, report)
+    table["geometry_display"], report.display = display_geometry(table, metric_crs, progress)
+    table["nama"] = table["nama"].where(table["nama"].notna(), table["kode"])
     report.levels = {lv: int((table["level"] == lv).sum()) for lv in LEVELS
                      if (table["level"] == lv).any()}
-    store.replace_regions(engine, table[["kode", "nama", "level", "kode_induk", "area_km2",
-                                         "geometry", "geometry_display"]], name)
+    _say(progress, 0.9, "Menyimpan dan menautkan ulang rumah tangga")
+    report.relink = _store(engine, table, name)
+    _say(progress, 1.0, "Selesai")
     return report
-
-
-def report_json(report: BoundaryReport) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, default=str)
 
 
 # ---------------------------------------------------------------- command line
 
-def configure(parser) -> None:  # noqa: ANN001
-    parser.add_argument("file")
+def _field_pair(text: str) -> tuple[str, str]:
+    role, sep, column = text.partition("=")
+    if not sep or not role.strip() or not column.strip():
+        raise argparse.ArgumentTypeError(f"tulis PERAN=KOLOM, mis. kode=KDEPUM (bukan '{text}')")
+    return role.strip(), column.strip()
 
 
-def run(args) -> int:  # noqa: ANN001
-    report = import_boundaries(store.get_engine(), args.file)
-    print(report_json(report))
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="GeoJSON, Shapefile (folder atau .zip), GeoPackage, "
+                        "KML/KMZ atau GeoParquet")
+    parser.add_argument("--field", action="append", type=_field_pair, default=[],
+                        metavar="PERAN=KOLOM",
+                        help=f"kolom untuk peran ({', '.join(FIELD_ALIASES)}), mis. "
+                        "--field kode=KDEPUM --field nama=WADMKD")
+    parser.add_argument("--crs", help="kode EPSG bila berkas tidak menyatakannya, mis. 32748")
+    parser.add_argument("--layer", help="lapisan GeoPackage atau berkas di dalam .zip")
+    parser.add_argument("--json", action="store_true", help="cetak laporan sebagai satu JSON")
+
+
+def _cli_progress(fraction: float, message: str) -> None:
+    width = 30
+    done = int(round(fraction * width))
+    sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {fraction:4.0%} {message:<60}")
+    if fraction >= 1:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def format_report(report: BoundaryReport) -> str:
+    """The quality report as text (Indonesian), for the command line."""
+    lines = [f"Berkas: {report.source} ({report.format})", f"Fitur dibaca: {report.features}",
+             f"Geometri diperbaiki: {report.repaired}",
+             "Wilayah disimpan: " + ", ".join(f"{LEVEL_LABEL[k]} {v}"
+                                              for k, v in report.levels.items()),
+             f"Kolom: {', '.join(f'{k}={v}' for k, v in report.fields.items())}",
+             f"CRS sumber: {report.source_crs or '(tidak ada)'}"]
+    for title, items in (("Tidak disimpan", report.dropped), ("Kode ganda", report.duplicates),
+                         ("Tanpa nama", report.missing_names),
+                         ("Di luar Indonesia", report.outside_indonesia),
+                         ("Kode induk tidak cocok", report.parent_mismatch)):
+        lines.append(f"{title}: {len(items)}")
+        lines.extend(f"  - {json.dumps(i, ensure_ascii=False)}" for i in items[:10])
+    lines.append("Tumpang tindih dan celah (per kabupaten/kota):")
+    for c in report.coverage:
+        lines.append(f"  {c['kode']} {c['nama'] or ''}: luas {c['area_km2']:.2f} km², tumpang "
+                     f"tindih {c['overlap_km2']:.3f} km² ({c['overlap_share']:.3%}), celah "
+                     f"{c['gaps']} ({c['gap_km2']:.3f} km², {c['gap_share']:.3%})")
+    lines.append("Jumlah kelurahan/desa per kecamatan:")
+    lines.extend(f"  {k['kode']} {k['nama'] or ''}: {k['jumlah']}" for k in report.per_kecamatan)
+    lines.append("Geometri tampilan:")
+    for level, d in report.display.items():
+        lines.append(f"  {LEVEL_LABEL[level]}: {d['features']} fitur, {d['geojson_bytes']:,} "
+                     f"byte GeoJSON, pergeseran maks. {d['max_displacement_m']} m "
+                     f"(toleransi {d['tolerance_m']} m, {d['over_limit']} > "
+                     f"{MAX_DISPLACEMENT_M:.0f} m)")
+    lines.append(f"Penautan ulang rumah tangga: {json.dumps(report.relink, ensure_ascii=False)}")
+    lines.extend(f"Catatan: {w}" for w in report.warnings)
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        report = import_boundaries(store.get_engine(), args.file, fields=dict(args.field) or None,
+                                   crs=args.crs, layer=args.layer,
+                                   progress=None if args.json else _cli_progress)
+    except BoundaryImportFailed as exc:
+        print(f"Gagal: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, default=str))
+    else:
+        print(format_report(report))
     return 0
+
+
+__all__ = ["BoundaryImportFailed", "BoundaryReport", "FIELD_ALIASES", "UPLOAD_TYPES",
+           "import_boundaries", "list_layers", "read_boundary_file"]
