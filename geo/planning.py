@@ -164,17 +164,6 @@ def coverage_long(table: pd.DataFrame) -> pd.DataFrame:
         columns=["kode", "program", "layak", "menerima", "cakupan_persen"])
 
 
-def totals(table: pd.DataFrame, ids: Iterable[str]) -> pd.Series:
-    """City (or filtered) totals of an aggregate table, rates recomputed from the sums."""
-    ids = list(ids)
-    sums = table.drop(columns=[f"{i}_persen" for i in ids if f"{i}_persen" in table]).sum()
-    sums = sums.astype(float)
-    for ind_id in ids:
-        den = float(sums.get(f"{ind_id}_penyebut", 0))
-        sums[f"{ind_id}_persen"] = 100 * sums[ind_id] / den if den else np.nan
-    return sums
-
-
 def verification_reasons(households: pd.DataFrame, flags: pd.DataFrame,
                          settings: Settings) -> pd.DataFrame:
     """For every household flagged by ``eksklusi`` or ``inklusi``: ``jenis`` (Eksklusi,

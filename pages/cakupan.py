@@ -29,7 +29,7 @@ COVER_IDS = tuple(planning.COVERAGE.values())
 SHOW_ROWS = 2_000  # rows of the verification list sent to the browser
 IDS = COVER_IDS + planning.ERROR_IDS
 table = scope.table(IDS)
-total = planning.totals(table, IDS)
+total = indicators.totals(table)
 kel_names, kec_names = up.area_labels(view, table.index)
 hide = st.toggle("Sembunyikan angka kecil (< 5) untuk forum terbuka", value=True,
                  key="cak_hide")

@@ -84,7 +84,7 @@ def test_exclusion_and_inclusion_errors_and_reasons(small):
     assert "PKH pada desil 8" in reasons.loc[3, "alasan"]
     assert "memiliki mobil" in reasons.loc[3, "alasan"]
     assert reasons.loc[4, "alasan"] == "Menerima BPNT/PKH dan memiliki mobil"
-    totals = planning.totals(table, ("eksklusi", "inklusi"))
+    totals = indicators.totals(table)
     assert totals["inklusi"] == 3
     assert totals["inklusi_persen"] == pytest.approx(100 * 3 / 4)
 
