@@ -30,6 +30,7 @@ STATIC_DIR = PROJECT_DIR / "static"
 LEAFLET_URL = "/app/static/leaflet"  # where Streamlit serves static/leaflet
 NO_DATA_COLOR = "#d9d9d9"
 BORDER_COLOR = "#4d4d4d"
+LEGEND_ROOM_PX = 120  # map padding below the areas, where the legend sits
 
 # ColorBrewer sequential palettes (5 classes), safe for colour-blind readers.
 PALETTES: dict[str, tuple[str, ...]] = {
@@ -213,6 +214,10 @@ def choropleth(
     props["_hi"] = [bool(highlight and k in highlight) for k in areas["kode"]]
     frame = gpd.GeoDataFrame(props, geometry=areas.geometry.values, crs=areas.crs)
     m = base_map(tuple(areas.total_bounds), tiles=tiles)
+    # keep the bottom strip free for the legend (bottom right), so it hides no area
+    minx, miny, maxx, maxy = areas.total_bounds
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10),
+                 padding_bottom_right=(10, LEGEND_ROOM_PX))
     folium.GeoJson(
         json.loads(frame.to_json(drop_id=True)),
         name=escape(title),

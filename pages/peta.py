@@ -26,7 +26,7 @@ if not view.snapshot:
     st.stop()
 
 MEASURES = {"persen": "Persentase", "rumah_tangga": "Jumlah rumah tangga", "jiwa": "Jumlah jiwa"}
-METHODS = {"quantile": "Kuantil", "natural": "Natural breaks (Jenks)", "equal": "Interval sama"}
+METHODS = {"quantile": "Kuantil", "natural": "Jenks (alami)", "equal": "Interval sama"}
 MIN_DENOMINATOR = 10  # kelurahan with fewer households in the denominator are not ranked
 MAP_SIZE = (620, 620)  # the map column at a 1400 px wide window; labels must fit there
 

@@ -179,3 +179,14 @@ def test_an_area_without_households_is_grey_and_explained(city, tmp_path):
     assert any("abu-abu (1)" in c.value for c in at.caption)
     table = at.dataframe[-1].value
     assert np.isnan(table["miskin_persen"]).sum() == 1
+
+
+def test_one_kelurahan_shows_its_households_as_clustered_points(city):
+    kel = sorted(city["region_code"].unique())[3]
+    at = AppTest.from_function(sidebar_and_map_page, default_timeout=90)
+    at.query_params["kel"] = kel
+    ok(at.run())
+    assert any(c.value.startswith("Lingkaran: rumah tangga dikelompokkan") for c in at.caption)
+    table = at.dataframe[-1].value
+    assert table["kode"].tolist() == [kel]
+    assert table["rumah_tangga"].iloc[0] == (city["region_code"] == kel).sum()
