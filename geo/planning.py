@@ -431,12 +431,14 @@ def priority_notes(weights: Mapping[str, float], period: str, settings: Settings
 
 
 def priority_export(table: pd.DataFrame, ranked: pd.DataFrame, labels: pd.DataFrame,
-                    hide_small: bool = True) -> pd.DataFrame:
+                    hide_small: bool = True, area: str = "Kelurahan",
+                    parent: str | None = "Kecamatan") -> pd.DataFrame:
     """Sheet 1 of the minutes: scored areas in rank order, numbers kept as numbers.
 
     ``table`` is the aggregate table, ``ranked`` :func:`ranking`'s result, ``labels`` has
-    ``nama`` and ``kecamatan`` per kode. Small household counts become ``< 5`` and rates with a
-    small denominator are left empty when ``hide_small``."""
+    ``nama`` (and ``induk``, the parent's name, shown as column ``parent`` unless None) per
+    kode; ``area`` names the areas' column. Small household counts become ``< 5`` and rates
+    with a small denominator are left empty when ``hide_small``."""
     scored = ranked[ranked["skor"].notna()].sort_values(["peringkat", "skor_sama"],
                                                         ascending=[True, False])
     idx = scored.index
@@ -446,12 +448,13 @@ def priority_export(table: pd.DataFrame, ranked: pd.DataFrame, labels: pd.DataFr
         "Peringkat (bobot sama)": scored["peringkat_sama"].astype("Int64").to_numpy(),
         "Perubahan": [movement(v) for v in scored["perubahan"]],
         "Kode": idx.to_numpy(),
-        "Kelurahan": labels["nama"].reindex(idx).to_numpy(),
-        "Kecamatan": labels["kecamatan"].reindex(idx).to_numpy(),
+        area: labels["nama"].reindex(idx).to_numpy(),
+        "_induk": labels["induk"].reindex(idx).to_numpy() if parent else None,
         "Skor (0-100)": scored["skor"].round(2).to_numpy(),
         "Rumah tangga": [count_text(v) if hide_small and 0 < v < SMALL_COUNT else int(v)
                          for v in households],
     })
+    out = out.rename(columns={"_induk": parent}) if parent else out.drop(columns="_induk")
     ids = [c.removeprefix("norm_") for c in ranked.columns if c.startswith("norm_")]
     for ind_id in ids:
         rate = table.loc[idx, f"{ind_id}_persen"].astype(float).round(2)

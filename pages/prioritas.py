@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 from geo import indicators, planning
 from geo.fmt import fmt_int, fmt_num
 from geo.maps import choropleth, classify
-from ui import context, data
+from ui import context, data, explorer
 from ui import planning as up
 
 view = context.current()
@@ -44,18 +44,30 @@ if not any(w > 0 for w in weights.values()):
     st.info("Semua bobot 0: beri bobot pada minimal satu indikator.")
     st.stop()
 
-st.caption("Skor 0–100: persentase tiap indikator dinormalisasi min–maks antar-kelurahan "
+level = st.radio("Tingkat wilayah yang diperingkat", ["kelurahan", "kecamatan"],
+                 horizontal=True, key="prio_level", format_func=str.capitalize,
+                 help="Musrenbang kelurahan/kecamatan: kelurahan; Musrenbang kota: kecamatan.")
+AREA = level.capitalize()  # column and text label of the ranked areas
+PARENT = "Kecamatan" if level == "kelurahan" else None
+st.caption(f"Skor 0–100: persentase tiap indikator dinormalisasi min–maks antar-{level} "
            "(0 = terendah, 1 = tertinggi; cakupan program dibalik), lalu dirata-rata dengan "
            "bobot. Rincian di “Cara menghitung skor prioritas” di bawah.")
 ids = tuple(chosen)
 table = scope.table(ids)
+areas = scope.areas
+if level == "kecamatan":
+    areas = explorer.areas("kecamatan", view.version)
+    areas = areas[areas["kode"].isin(set(scope.areas["kode_induk"]))].reset_index(drop=True)
+    table = indicators.roll_up(table, "kecamatan").reindex(areas["kode"])
+    counts = [c for c in table.columns if not c.endswith("_persen")]
+    table[counts] = table[counts].fillna(0)
 ranked = planning.ranking(table, weights)
 
-names = scope.areas.set_index("kode")
+names = areas.set_index("kode")
 kec_names = data.region_names(view.version).set_index("kode")["nama"]
 hide = st.toggle("Sembunyikan angka kecil (< 5) untuk forum terbuka", value=True,
                  key="prio_hide")
-top_n = st.slider("Sorot N kelurahan teratas di peta", 1, max(1, len(ranked)),
+top_n = st.slider(f"Sorot N {level} teratas di peta", 1, max(1, len(ranked)),
                   min(10, max(1, len(ranked))), key="prio_top")
 
 scored = ranked[ranked["skor"].notna()].sort_values(["peringkat", "skor_sama"],
@@ -68,8 +80,9 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
         "Peringkat": frame["peringkat"].to_numpy(),
         "Perubahan": [planning.movement(v) for v in frame["perubahan"]],
         "Peringkat (bobot sama)": frame["peringkat_sama"].to_numpy(),
-        "Kelurahan": names.loc[frame.index, "nama"].to_numpy(),
-        "Kecamatan": kec_names.reindex(names.loc[frame.index, "kode_induk"]).to_numpy(),
+        AREA: names.loc[frame.index, "nama"].to_numpy(),
+        **({PARENT: kec_names.reindex(names.loc[frame.index, "kode_induk"]).to_numpy()}
+           if PARENT else {}),
         "Skor (0–100)": [planning.score_text(v) for v in frame["skor"]],
         "Rumah tangga": [planning.count_text(v, hide) for v in table.loc[frame.index,
                                                                           "rumah_tangga"]],
@@ -94,20 +107,20 @@ top = set(scored.index[scored["peringkat"] <= scored["peringkat"].iloc[min(top_n
 left, right = st.columns([3, 2])
 with left:
     tooltip = pd.DataFrame({
-        "Kelurahan": names.loc[ranked.index, "nama"].to_numpy(),
+        AREA: names.loc[ranked.index, "nama"].to_numpy(),
         "Peringkat": [fmt_int(v) if pd.notna(v) else "–" for v in ranked["peringkat"]],
         "Skor": [planning.score_text(v) for v in ranked["skor"]],
         "Perubahan vs bobot sama": [planning.movement(v) for v in ranked["perubahan"]],
     }, index=ranked.index)
-    fmap = choropleth(scope.areas, ranked["skor"], title="Skor prioritas (0–100)",
+    fmap = choropleth(areas, ranked["skor"], title="Skor prioritas (0–100)",
                       unit=f"garis tebal: {top_n} teratas", tooltip_rows=tooltip,
                       classes=classify(ranked["skor"].to_numpy(dtype=float), palette="YlOrRd"),
                       note=view.period_label, highlight=top)
     st_folium(fmap, height=560, use_container_width=True, returned_objects=[],
               key="prio_map")
 with right:
-    st.markdown(f"**{min(top_n, len(scored))} kelurahan teratas**")
-    st.dataframe(shown.head(top_n)[["Peringkat", "Kelurahan", "Skor (0–100)", "Perubahan"]],
+    st.markdown(f"**{min(top_n, len(scored))} {level} teratas**")
+    st.dataframe(shown.head(top_n)[["Peringkat", AREA, "Skor (0–100)", "Perubahan"]],
                  hide_index=True, width="stretch")
 
 st.subheader("Tabel peringkat")
@@ -116,10 +129,11 @@ st.caption("Perubahan: selisih dengan peringkat bila semua bobot sama (▲ naik,
 st.dataframe(shown.style.map(movement_colour, subset=["Perubahan"]), hide_index=True,
              width="stretch", key="prio_table")
 if len(unscored):
-    st.markdown("**Kelurahan tanpa skor** (didaftar terpisah, tidak diberi peringkat)")
+    st.markdown(f"**{AREA} tanpa skor** (didaftar terpisah, tidak diberi peringkat)")
     st.dataframe(pd.DataFrame({
-        "Kelurahan": names.loc[unscored.index, "nama"].to_numpy(),
-        "Kecamatan": kec_names.reindex(names.loc[unscored.index, "kode_induk"]).to_numpy(),
+        AREA: names.loc[unscored.index, "nama"].to_numpy(),
+        **({PARENT: kec_names.reindex(names.loc[unscored.index, "kode_induk"]).to_numpy()}
+           if PARENT else {}),
         "Alasan": unscored["tanpa_skor"].to_numpy(),
     }), hide_index=True, width="stretch")
 if hide:
@@ -127,16 +141,17 @@ if hide:
 
 # Excel for the minutes, built only when the button is clicked.
 labels = pd.DataFrame({"nama": names["nama"],
-                       "kecamatan": kec_names.reindex(names["kode_induk"]).to_numpy()},
+                       "induk": kec_names.reindex(names["kode_induk"]).to_numpy()},
                       index=names.index)
 notes = planning.priority_notes(
     weights, view.period_label, settings, scope.description,
-    extra=[("Kelurahan tanpa skor", ", ".join(names.loc[unscored.index, "nama"]) or "–"),
+    extra=[("Tingkat wilayah", AREA),
+           (f"{AREA} tanpa skor", ", ".join(names.loc[unscored.index, "nama"]) or "–"),
            ("Angka kecil", planning.small_count_note() if hide else "Tidak disembunyikan")])
 st.download_button(
     "Unduh Excel untuk notulen (peringkat + catatan)",
-    lambda: planning.priority_workbook(planning.priority_export(table, ranked, labels, hide),
-                                       notes),
+    lambda: planning.priority_workbook(
+        planning.priority_export(table, ranked, labels, hide, AREA, PARENT), notes),
     file_name=f"prioritas_musrenbang_{view.snapshot['period']}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="prio_download", on_click="ignore")

@@ -337,3 +337,24 @@ def test_definition_settings_follow_the_user_across_planning_pages(app):
     at.run()
     assert not at.exception
     assert at.selectbox(key="ps_pbi").value == 5
+
+
+def test_priority_ranks_kecamatan_for_the_city_forum(app, planning_db):
+    from geo import indicators, planning
+
+    _, info = planning_db
+    at = app("pages/prioritas.py")
+    at.radio(key="prio_level").set_value("kecamatan")
+    at.run()
+    assert not at.exception
+    table = frame_with(at, "Peringkat (bobot sama)")
+    kel = info["kelurahan"]
+    assert len(table) == kel["kode_kec"].nunique()
+    hh = info["households"]
+    hh = hh.assign(kec=hh["region_code"].str[:8])
+    weights = dict.fromkeys(DEFAULT_IDS, 1.0)
+    agg = indicators.aggregate(hh, indicators.evaluate(hh), "kec", ids=tuple(weights))
+    want = planning.ranking(agg, weights).sort_values("peringkat")
+    kec_names = kel.drop_duplicates("kode_kec").set_index("kode_kec")["nama_kec"]
+    assert table["Kecamatan"].iat[0] == kec_names[want.index[0]]
+    assert "Kelurahan" not in table.columns

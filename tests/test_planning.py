@@ -264,7 +264,7 @@ def test_priority_export_sheet_from_a_real_aggregate(small):
     table = indicators.aggregate(small, flags, "region_code", ids=ids).reindex([A, B, C])
     table["rumah_tangga"] = table["rumah_tangga"].fillna(0)
     ranked = planning.ranking(table, {"miskin": 2, "rtlh": 1})
-    labels = pd.DataFrame({"nama": ["Satu", "Dua", "Tiga"], "kecamatan": ["K1", "K1", "K2"]},
+    labels = pd.DataFrame({"nama": ["Satu", "Dua", "Tiga"], "induk": ["K1", "K1", "K2"]},
                           index=[A, B, C])
     export = planning.priority_export(table, ranked, labels, hide_small=True)
     assert list(export.columns) == [
@@ -312,3 +312,14 @@ def test_gap_matrix_with_integer_area_positions_matches_codes(small):
     pd.testing.assert_frame_equal(
         planning.overlapping_needs(needs, positions, [A, B, C], labels),
         planning.overlapping_needs(needs, codes, [A, B, C]))
+
+
+def test_priority_export_at_kecamatan_level_has_no_parent_column(small):
+    table = indicators.aggregate(small, indicators.evaluate(small), "region_code",
+                                 ids=("miskin",))
+    ranked = planning.ranking(table, {"miskin": 1})
+    labels = pd.DataFrame({"nama": ["Satu", "Dua"]}, index=[A, B])
+    export = planning.priority_export(table, ranked, labels, False, "Kecamatan", None)
+    assert "Kecamatan" in export.columns and "Kelurahan" not in export.columns
+    assert list(export.columns[:6]) == ["Peringkat", "Peringkat (bobot sama)", "Perubahan",
+                                        "Kode", "Kecamatan", "Skor (0-100)"]
