@@ -389,9 +389,12 @@ def prepare(households: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> 
     members = (households["jumlah_art"].to_numpy(dtype=float, na_value=0.0)
                if "jumlah_art" in households else np.ones(len(households)))
     attrs = pd.DataFrame({"region_code": pd.Categorical(region)}, index=range(len(households)))
-    for column in FILTER_COLUMNS:
-        if column in households:
-            attrs[column] = households[column].to_numpy(dtype=float, na_value=np.nan)
+    for column in FILTER_COLUMNS:  # compact: a million rows stay a few MB
+        if column not in households:
+            continue
+        values = households[column].to_numpy(dtype=float, na_value=np.nan)
+        attrs[column] = (values.astype(np.float32) if column == "desil"
+                         else np.clip(np.nan_to_num(values), 0, 127).astype(np.int8))
     ids = [ind.id for ind in INDICATORS]
     return Prepared(codes, area, members,
                     {i: flags[i].to_numpy(dtype=bool) for i in ids},

@@ -116,9 +116,13 @@ def classify(values: np.ndarray, k: int = 5, method: str = "quantile",
     if method == "equal":
         breaks = np.linspace(lo, hi, k + 1)[1:]
     elif method == "natural":
+        import warnings
+
         import mapclassify
 
-        breaks = mapclassify.FisherJenks(data, k=k).bins
+        with warnings.catch_warnings():  # "Numba not installed": fine for a few hundred areas
+            warnings.simplefilter("ignore", UserWarning)
+            breaks = mapclassify.FisherJenks(data, k=k).bins
     else:
         breaks = np.quantile(data, np.linspace(0, 1, k + 1)[1:])
     breaks = tuple(float(b) for b in np.unique(np.round(breaks, 6)))

@@ -34,7 +34,8 @@ MAP_SIZE = (620, 620)  # the map column at a 1400 px wide window; labels must fi
 PAGE_PARAMS = {"indikator": ("p_ind", list(indicators.BY_ID), "miskin"),
                "tingkat": ("p_level", list(explorer.LEVELS), "kelurahan"),
                "ukuran": ("p_measure", list(MEASURES), "persen"),
-               "kelas": ("p_method", list(METHODS), "quantile")}
+               "kelas": ("p_method", list(METHODS), "quantile"),
+               "jumlah_kelas": ("p_k", ["3", "4", "5"], "5")}
 for param, (key, options, default) in PAGE_PARAMS.items():
     if key not in st.session_state:
         wanted = st.query_params.get(param)
@@ -48,8 +49,8 @@ level = c2.radio("Tingkat wilayah", list(explorer.LEVELS), key="p_level", horizo
                  format_func=explorer.LEVELS.get)
 measure = c3.radio("Ukuran", list(MEASURES), key="p_measure", format_func=MEASURES.get,
                    horizontal=True)
-method = c4.selectbox("Klasifikasi (5 kelas)", list(METHODS), key="p_method",
-                      format_func=METHODS.get)
+method = c4.selectbox("Klasifikasi", list(METHODS), key="p_method", format_func=METHODS.get)
+n_classes = int(c4.select_slider("Jumlah kelas", ["3", "4", "5"], key="p_k"))
 for param, (key, _options, default) in PAGE_PARAMS.items():
     value = st.session_state[key]
     if value != default or param in st.query_params:
@@ -93,7 +94,7 @@ unit = {"persen": f"{IND.unit} ({IND.denominator_label})", "rumah_tangga": "ruma
         "jiwa": "jiwa (anggota rumah tangga)"}[measure]
 decimals = 1 if measure == "persen" else 0
 palette = "YlOrRd" if IND.higher_is_worse else "Blues"
-classes = classify(values.to_numpy(), k=5, method=method, palette=palette)
+classes = classify(values.to_numpy(), k=n_classes, method=method, palette=palette)
 
 
 def shown_value(v: float) -> str:

@@ -145,7 +145,7 @@ def test_worst_kelurahan_and_table_follow_indicator_and_level(city):
 
 def test_a_copied_link_reproduces_the_view_in_the_real_app(city):
     params = {"kec": "99.71.01", "desil": "1-5", "program": "bpnt", "indikator": "belum_jkn",
-              "tingkat": "kecamatan", "ukuran": "jiwa", "kelas": "equal"}
+              "tingkat": "kecamatan", "ukuran": "jiwa", "kelas": "equal", "jumlah_kelas": "3"}
     at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=120)
     for key, value in params.items():
         at.query_params[key] = value
@@ -157,6 +157,7 @@ def test_a_copied_link_reproduces_the_view_in_the_real_app(city):
     assert at.selectbox(key="p_ind").value == "belum_jkn"
     assert at.radio(key="p_measure").value == "jiwa"
     assert at.selectbox(key="p_method").value == "equal"
+    assert at.select_slider(key="p_k").value == "3"
     # the URL keeps every parameter, so the link can be passed on again
     assert {k: v for k, v in at.query_params.items() if k in params} == params
     # a kecamatan chosen in the filter is shown by its kelurahan

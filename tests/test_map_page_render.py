@@ -82,3 +82,17 @@ def test_excel_and_csv_exports_hold_the_table():
     assert book["Keterangan"]["A2"].value == "Filter: x"
     text = csv_bytes(table).decode("utf-8-sig")
     assert text.splitlines()[1] == f"99.71.01.1001,{PAYLOAD},1234,12.5"
+
+
+def test_three_class_methods_give_the_asked_number_of_classes():
+    from geo.maps import PALETTES
+
+    values = np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 30, np.nan])
+    for method in ("quantile", "natural", "equal"):
+        classes = classify(values, k=5, method=method, palette="Blues")
+        assert len(classes.breaks) == 5 and classes.breaks[-1] == 30 and classes.lower == 1
+        assert set(classes.colors) <= set(PALETTES["Blues"])
+        assert classes.color_of(np.array([np.nan]))[0] == "#d9d9d9"
+    equal = classify(values, k=5, method="equal")
+    assert equal.labels(0) == ["1 – 7", "7 – 13", "13 – 18", "18 – 24", "24 – 30"]
+    assert len(classify(values, k=3).breaks) == 3
