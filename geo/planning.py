@@ -270,19 +270,20 @@ def verification_list(households: pd.DataFrame, reasons: pd.DataFrame,
 # ------------------------------------------------------------------ composite index
 
 NORMALISATION_METHOD = (
-    "Normalisasi min–maks: untuk tiap indikator, persentase kelurahan diubah ke skala 0–1 "
-    "dengan (nilai − terendah) / (tertinggi − terendah) di antara kelurahan yang tampil "
-    "(setelah filter) dan punya data "
-    "(untuk indikator yang makin tinggi makin baik, seperti cakupan program, dibalik: "
-    "(tertinggi − nilai) / (tertinggi − terendah)). Bila semua kelurahan bernilai sama, "
-    "indikator itu bernilai 0 di semua kelurahan. Skor = rata-rata tertimbang nilai normal × "
-    "100 (0 = paling ringan, 100 = paling berat di semua indikator terpilih). Indikator tanpa "
-    "penyebut di suatu kelurahan dilewati dan bobotnya dibagi ke indikator lain."
+    "Normalisasi min–maks: untuk tiap indikator, persentase wilayah (kelurahan atau kecamatan) "
+    "diubah ke skala 0–1 dengan (nilai − terendah) / (tertinggi − terendah) di antara wilayah "
+    "yang tampil (setelah filter) dan punya data (untuk indikator yang makin tinggi makin "
+    "baik, seperti cakupan program, dibalik: (tertinggi − nilai) / (tertinggi − terendah)). "
+    "Bila semua wilayah bernilai sama, indikator itu bernilai 0 di semua wilayah. Skor = "
+    "rata-rata tertimbang nilai normal × 100 (0 = paling ringan, 100 = paling berat di semua "
+    "indikator terpilih). Indikator tanpa penyebut di suatu wilayah dilewati dan bobotnya "
+    "dibagi ke indikator lain. Skor bersifat relatif: menunjukkan urutan antar-wilayah, bukan "
+    "besaran kebutuhan mutlak."
 )
 SCORE_DECIMALS = 1
 TIES_METHOD = ("Skor dibulatkan ke 1 desimal; skor yang sama mendapat peringkat sama (peringkat "
-               "'min': dua kelurahan di peringkat 3 diikuti peringkat 5).")
-NO_DATA_NOTE = ("Kelurahan tanpa rumah tangga dalam data (setelah filter) tidak diberi skor "
+               "'min': dua wilayah di peringkat 3 diikuti peringkat 5).")
+NO_DATA_NOTE = ("Wilayah tanpa rumah tangga dalam data (setelah filter) tidak diberi skor "
                 "dan didaftar terpisah.")
 
 
@@ -406,7 +407,7 @@ def priority_notes(weights: Mapping[str, float], period: str, settings: Settings
         ("Filter", filters_text or "Tanpa filter (semua rumah tangga)"),
         ("Metode normalisasi", NORMALISATION_METHOD),
         ("Peringkat sama", TIES_METHOD),
-        ("Kelurahan tanpa data", NO_DATA_NOTE),
+        ("Wilayah tanpa data", NO_DATA_NOTE),
         ("Perubahan peringkat", "Selisih peringkat dengan bobot sama dan peringkat dengan bobot "
                                 "terpilih; ▲ naik (lebih prioritas), ▼ turun."),
         *[("Pengaturan definisi", line) for line in settings.describe()],
