@@ -12,6 +12,7 @@ the field, and say what to do.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import tempfile
@@ -338,7 +339,7 @@ def _text(values: pd.Series) -> pd.Series:
 def normalise(frame: gpd.GeoDataFrame, mapping: dict[str, str], name: str,
               report: BoundaryReport) -> gpd.GeoDataFrame:
     """One row per usable feature: fitur (1-based), kode (dotted), level, nama, parents' names."""
-    if "kode" not in mapping:
+    if not any(r in mapping for r in ("kode", "kode_kec", "kode_kab", "kode_prov")):
         sniffed = _sniff_code_column(frame)
         if sniffed:
             mapping["kode"] = sniffed
@@ -364,7 +365,7 @@ def normalise(frame: gpd.GeoDataFrame, mapping: dict[str, str], name: str,
     codes = raw.map(_any_level_code)
     out = gpd.GeoDataFrame({"fitur": np.arange(1, len(frame) + 1), "kode": codes.values},
                            geometry=frame.geometry.values, crs=frame.crs)
-    out["level"] = out["kode"].map(lambda c: None if c is None else
+    out["level"] = out["kode"].map(lambda c: None if not isinstance(c, str) else
                                    LEVEL_BY_DIGITS[len(c.replace(".", ""))])
     out["nama"] = _text(frame[mapping[name_role]]).values
     for role in ("nama_kec", "nama_kab", "nama_prov"):
@@ -383,13 +384,24 @@ def normalise(frame: gpd.GeoDataFrame, mapping: dict[str, str], name: str,
     for role in ("kode_kec", "kode_kab"):  # parent columns that disagree with the code
         if role in mapping and code_role == "kode":
             given = _column(frame, mapping[role]).map(_any_level_code)
-            derived = out["kode"].map(lambda c, r=role: c and _ancestor(c, r))
+            derived = out["kode"].map(lambda c, r=role: _ancestor(c, r) if isinstance(c, str)
+                                      else None)
             wrong = given.notna().to_numpy() & (given.to_numpy() != derived.to_numpy())
             for i in np.flatnonzero(wrong)[:20]:
                 report.parent_mismatch.append({
                     "fitur": int(i + 1), "kode": out["kode"].iat[i], "kolom": mapping[role],
                     "isi": given.iat[i]})
-    return out[~empty].reset_index(drop=True)
+    out = out[~empty].reset_index(drop=True)
+    levels = out["level"].value_counts()
+    if len(levels) > 1:
+        usual = levels.index[0]
+        odd = out[out["level"] != usual]
+        report.warnings.append(
+            f"{len(odd)} fitur bertingkat lain dari kebanyakan ({LEVEL_LABEL[usual]}): "
+            + ", ".join(f"fitur {f} ({k}, {LEVEL_LABEL[lv]})" for f, k, lv in
+                        zip(odd["fitur"][:10], odd["kode"][:10], odd["level"][:10]))
+            + ". Periksa kodenya bila berkas ini seharusnya satu tingkat saja.")
+    return out
 
 
 def _ancestor(code: str, role: str) -> str:
@@ -412,15 +424,24 @@ def to_wgs84(frame: gpd.GeoDataFrame, crs: str | int | None, name: str,
              report: BoundaryReport) -> gpd.GeoDataFrame:
     """Reproject to EPSG:4326; a file without CRS must be in degrees, or ``crs`` must be given."""
     report.source_crs = frame.crs.to_string() if frame.crs is not None else ""
+    minx, miny, maxx, maxy = frame.total_bounds
+    degrees = -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
     if crs is not None:
         frame = frame.set_crs(_parse_crs(crs, name), allow_override=True)
+    elif frame.crs is not None and frame.crs.is_geographic and not degrees:
+        # GeoJSON without a "crs" member reads as WGS84 whatever its numbers are
+        frame = frame.set_crs(None, allow_override=True)
     if frame.crs is None:
-        minx, miny, maxx, maxy = frame.total_bounds
-        if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
+        if degrees:
             report.warnings.append("Berkas tidak menyatakan sistem koordinat; koordinatnya "
                                    "berupa derajat, jadi dianggap WGS84 (EPSG:4326).")
             return frame.set_crs(4326)
         hint = ""
+        if -11.5 <= minx <= maxx <= 6.5 and 94 <= miny <= maxy <= 142:
+            raise BoundaryImportFailed(
+                f"{name}: koordinatnya tampak tertukar (lintang, bujur): x {minx:.2f} s.d. "
+                f"{maxx:.2f}, y {miny:.2f} s.d. {maxy:.2f}. Tukar urutannya menjadi (bujur, "
+                "lintang) di berkas sumber.")
         if 100_000 <= minx and maxx <= 900_000 and 8_000_000 <= miny and maxy <= 10_000_000:
             hint = (" Koordinatnya tampak seperti UTM belahan selatan: untuk Indonesia biasanya "
                     "EPSG:32746 s.d. 32754 (zona 46S-54S), mis. 32748 untuk Jawa bagian barat, "
@@ -527,7 +548,7 @@ def _fill_slivers(geom: shapely.Geometry, width_m: float, metres_per_unit: float
     for poly in shapely.get_parts(geom):
         holes = [r for r in poly.interiors
                  if 2 * shapely.Polygon(r).area / max(r.length, 1e-12) * metres_per_unit
-                 >= width_m / 2]
+                 >= width_m]
         polys.append(shapely.Polygon(poly.exterior, holes))
     return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
 
@@ -803,7 +824,7 @@ def quality(table: gpd.GeoDataFrame, metric_crs: CRS, report: BoundaryReport) ->
 def _relink(engine: Engine, conn) -> dict:  # noqa: ANN001
     """Re-link stored households to the new kelurahan (``geo.link.relink_all``) in ``conn``."""
     try:
-        from geo import link
+        link = importlib.import_module("geo.link")
     except ModuleNotFoundError as exc:
         if exc.name != "geo.link":
             raise
@@ -828,7 +849,12 @@ def _store(engine: Engine, table: gpd.GeoDataFrame, source: str) -> dict:
     with engine.begin() as conn:
         conn.execute(delete(store.regions))
         store._insert_regions(conn, table[columns], source)  # noqa: SLF001 - same transaction
-        return _relink(engine, conn)
+        try:
+            return _relink(engine, conn)
+        except Exception as exc:  # the regions roll back with the links
+            raise BoundaryImportFailed(
+                f"{source}: batas wilayah tidak disimpan karena penautan ulang rumah tangga "
+                f"gagal ({exc}). Laporkan ke pengelola aplikasi; data lama tetap utuh.") from exc
 
 
 # ---------------------------------------------------------------- import

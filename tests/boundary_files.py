@@ -1,0 +1,31 @@
+"""Small generated boundary files for the boundary import tests (no real data)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import shapely
+
+UTM_48S = 32748
+ORIGIN = (700_000.0, 9_300_000.0)  # metres in UTM 48S: near Bekasi, on land in Java
+SIZE = 1_000.0
+
+
+def grid_city(desa: bool = False, prefix: str = "36.74") -> gpd.GeoDataFrame:
+    """Six 1 km squares in UTM 48S: two kecamatan of three kelurahan (or desa) each."""
+    rows = []
+    for k in range(2):
+        for j in range(3):
+            x0, y0 = ORIGIN[0] + j * SIZE, ORIGIN[1] + k * SIZE
+            rows.append({
+                "kode_kel": f"{prefix}.0{k + 1}.{2 if desa else 1}00{j + 1}",
+                "nama_kel": f"Kel {k + 1}{j + 1}",
+                "kode_kec": f"{prefix}.0{k + 1}", "nama_kec": f"Kec {k + 1}",
+                "kode_kab": prefix, "nama_kab": "Kota Uji", "kode_prov": prefix[:2],
+                "nama_prov": "Provinsi Uji",
+                "geometry": shapely.box(x0, y0, x0 + SIZE, y0 + SIZE),
+            })
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=UTM_48S)
+
+
+def wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return frame.to_crs(4326)
