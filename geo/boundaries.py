@@ -81,6 +81,7 @@ UPLOAD_TYPES = ("geojson", "json", "zip", "gpkg", "kml", "kmz", "parquet", "geop
 # Display geometry.
 DISPLAY_DECIMALS = 5  # about 1.1 m; keeps a province of ~1,550 desa under 4 MB of GeoJSON
 MAX_DISPLACEMENT_M = 10.0
+ROUNDING_SLACK_M = 1.0  # what rounding to DISPLAY_DECIMALS may add to a displacement
 SIMPLIFY_TOLERANCES_M = (20.0, 14.0, 10.0, 7.0, 5.0, 3.0, 0.0)  # tried largest first
 SNAP_M = -1.0  # GEOS picks a tiny snapping distance; larger values moved boundaries more
 SLIVER_WIDTH_M = 20.0  # holes narrower than this in a dissolved region are gaps between its parts
@@ -709,7 +710,7 @@ def display_level(full_metric: np.ndarray, metric_crs: CRS,
     if coverage is None:
         coverage = clean_coverage(full_metric)
     base = displacement_m(full_metric, coverage)
-    limit = np.maximum(MAX_DISPLACEMENT_M, base + 0.05)
+    limit = np.maximum(MAX_DISPLACEMENT_M, base + ROUNDING_SLACK_M)
     for tol in SIMPLIFY_TOLERANCES_M:
         simple = shapely.coverage_simplify(coverage, tol) if tol else coverage
         shown = _round(gpd.GeoSeries(simple, crs=metric_crs).to_crs(4326).values)
