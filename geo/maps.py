@@ -61,6 +61,20 @@ def escape(value: object) -> str:
     return text.replace("`", "&#96;").replace("${", "&#36;{")
 
 
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
 def base_map(bounds: tuple[float, float, float, float], tiles: str | None = None) -> folium.Map:
     """A Leaflet map fitted to ``bounds`` (minx, miny, maxx, maxy), loading only local files.
 
@@ -68,7 +82,8 @@ def base_map(bounds: tuple[float, float, float, float], tiles: str | None = None
     """
     minx, miny, maxx, maxy = bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None,
-                   prefer_canvas=False, control_scale=True, zoom_snap=0.25)
+                   prefer_canvas=False, control_scale=False, zoom_snap=0.25)
+    MetricScale().add_to(m)  # folium's scale shows miles too
     m.default_js = [("leaflet", f"{LEAFLET_URL}/leaflet.js")]
     m.default_css = [("leaflet_css", f"{LEAFLET_URL}/leaflet.css")]
     if tiles:
