@@ -16,6 +16,7 @@ from geo.maps import add_point_clusters, choropleth, classify, grid_clusters
 from ui import context, explorer
 from ui import data as ui_data
 from ui import filters as ui_filters
+from ui import planning as ui_planning
 
 view = context.current()
 filters = ui_filters.current()
@@ -69,7 +70,12 @@ if area_filtered and level != "kelurahan":
                f"({filters.describe(name_of.to_dict()).split(' · ')[0]}).")
 
 # ------------------------------------------------------------------ counting (hot path)
-base = explorer.base(int(view.snapshot["id"]), view.version)
+# the definition choices where official rules differ; shared with the planning pages
+settings = ui_planning.settings_control()
+if settings == indicators.DEFAULT_SETTINGS:  # one cache entry for the default
+    base = explorer.base(int(view.snapshot["id"]), view.version)
+else:
+    base = explorer.base(int(view.snapshot["id"]), view.version, settings)
 prepared = base.prepared
 keep = explorer.households_mask(prepared, filters)
 ids = tuple(dict.fromkeys((IND.id, *indicators.NEED_INDICATORS)))

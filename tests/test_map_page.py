@@ -191,3 +191,16 @@ def test_one_kelurahan_shows_its_households_as_clustered_points(city):
     table = at.dataframe[-1].value
     assert table["kode"].tolist() == [kel]
     assert table["rumah_tangga"].iloc[0] == (city["region_code"] == kel).sum()
+
+
+def test_definition_settings_change_the_numbers(city):
+    at = AppTest.from_function(sidebar_and_map_page, default_timeout=90)
+    at.query_params["indikator"] = "rtlh"
+    ok(at.run())
+    assert shown(at) == expected(city, Filters(), "rtlh")
+    at.selectbox(key="ps_rtlh").set_value(9.0)
+    ok(at.run())
+    pupr = indicators.evaluate(city, indicators.Settings(rtlh_floor_per_person=9.0),
+                               ids=("rtlh",))["rtlh"]
+    assert shown(at)["Rumah tangga terhitung"] == fmt_int(int(pupr.sum()))
+    assert int(pupr.sum()) > int(indicators.evaluate(city, ids=("rtlh",))["rtlh"].sum())
