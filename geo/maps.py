@@ -30,7 +30,7 @@ STATIC_DIR = PROJECT_DIR / "static"
 LEAFLET_URL = "/app/static/leaflet"  # where Streamlit serves static/leaflet
 NO_DATA_COLOR = "#d9d9d9"
 BORDER_COLOR = "#4d4d4d"
-LEGEND_ROOM_PX = 120  # map padding below the areas, where the legend sits
+LEGEND_ROOM_PX = 150  # map padding below the areas, where the legend sits
 
 # ColorBrewer sequential palettes (5 classes), safe for colour-blind readers.
 PALETTES: dict[str, tuple[str, ...]] = {
