@@ -172,12 +172,14 @@ def test_an_area_without_households_is_grey_and_explained(city, tmp_path):
     import streamlit as st
 
     os.environ["PETA_DB_URL"] = url
-    hh = city[city["region_code"] != sorted(city["region_code"].unique())[0]]
-    write_city(store.get_engine(url), n_kelurahan=14, n_kecamatan=3, households=hh.copy())
+    hh = city[city["region_code"] != sorted(city["region_code"].unique())[0]].copy()
+    hh.loc[hh.index[:5], "region_code"] = None  # not linked to any kelurahan
+    write_city(store.get_engine(url), n_kelurahan=14, n_kecamatan=3, households=hh)
     st.cache_data.clear()
     st.cache_resource.clear()
     at = ok(AppTest.from_function(sidebar_and_map_page, default_timeout=90).run())
     assert any("abu-abu (1)" in c.value for c in at.caption)
+    assert any(c.value.startswith("5 rumah tangga belum tertaut") for c in at.caption)
     table = at.dataframe[-1].value
     assert np.isnan(table["miskin_persen"]).sum() == 1
 
