@@ -138,6 +138,7 @@ def test_file_without_crs_in_metres_asks_for_epsg(engine, tmp_path, kind):
     assert store.load_regions(engine, "kelurahan")["area_km2"].round(3).eq(1.0).all()
 
 
+@pytest.mark.filterwarnings("ignore:.crs. was not provided")
 def test_file_without_crs_in_degrees_is_wgs84(engine, tmp_path):
     path = tmp_path / "derajat.geojson"
     wgs84(grid_city()).set_crs(None, allow_override=True).to_file(path, driver="GeoJSON")
