@@ -13,7 +13,9 @@ rejected rows. accepted + quarantined = rows read, always.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import gc
 import io
 import itertools
 import json
@@ -26,16 +28,17 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from geo import store
 from geo.codes import join_split_code, normalize_codes
-from geo.link import RegionIndex, link_counts, link_frame
+from geo.link import RegionIndex, _sorted_unique, link_counts, link_frame
 from geo.privacy import mask_id
 from geo.schema import CODES, HOUSEHOLD_COLUMNS, LINK_COLUMNS, PERSONAL_COLUMNS
 
 MAX_FILE_BYTES = 2 * 1024**3  # larger files are refused before reading (state it in the UI)
 CHUNK_ROWS = 200_000
+SAMPLE_ROWS = 5_000  # rows read for the preview and to choose flag schemes
 HEADER_SCAN_ROWS = 30  # title rows above the header are looked for in this many rows
 EXTRA_FIELDS = 8  # a data row may carry this many fields beyond the header (then quarantined)
 PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -398,6 +401,9 @@ class Source:
     name: str
     path: Path | None = None
     data: bytes | None = None
+    # CSV blocks of the last full read: (byte offset, byte length, first row number, rows);
+    # lets the original text of a few rows be read again without parsing the whole file
+    blocks: list[tuple[int, int, int, int]] = field(default_factory=list, repr=False)
 
     @classmethod
     def of(cls, source: object, name: str | None = None) -> Source:
@@ -665,20 +671,10 @@ def _csv_chunks(src: Source, fmt: FileFormat, chunk_rows: int) -> Iterator[pd.Da
 
 
 def _csv_block_chunks(src: Source, fmt: FileFormat, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    start = fmt.header_row + 1
     parts: list[pd.DataFrame] = []
     size = 0
-    for block in _csv_blocks(src, fmt, max(1 << 16, min(16 << 20, chunk_rows * 300))):
-        frame = _arrow_block(block, fmt)
-        if frame is None:
-            frames = list(_csv_chunks_pandas(io.BytesIO(block), fmt, 1 << 30, start, skip=0))
-            frame = pd.concat(frames, ignore_index=True) if frames else None
-            if frame is None:
-                continue
-        else:
-            frame["_row"] = np.arange(start, start + len(frame))
-        start += len(frame)
-        parts.append(frame)
+    for frame in _csv_block_frames(src, fmt, chunk_rows):
+        parts.append(frame if isinstance(frame, pd.DataFrame) else _arrow_to_pandas(frame))
         size += len(frame)
         if size >= chunk_rows:
             yield pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
@@ -687,31 +683,67 @@ def _csv_block_chunks(src: Source, fmt: FileFormat, chunk_rows: int) -> Iterator
         yield pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
-def _csv_blocks(src: Source, fmt: FileFormat, block_bytes: int) -> Iterator[bytes]:
-    """The bytes after the header, in blocks that end at a line end."""
+def _csv_block_frames(src: Source, fmt: FileFormat, chunk_rows: int, rows_only: bool = False
+                      ) -> Iterator[object]:
+    """Per block: a pyarrow Table (with ``_row``) or, where pyarrow could not parse it, a pandas
+    frame from the tolerant parser."""
+    import pyarrow as pa
+
+    start = fmt.header_row + 1
+    src.blocks = []
+    for offset, block in _csv_blocks(src, fmt, max(1 << 16, min(16 << 20, chunk_rows * 300))):
+        table = _arrow_block(block, fmt)
+        if table is None:
+            frames = list(_csv_chunks_pandas(io.BytesIO(block), fmt, 1 << 30, start, skip=0))
+            if not frames:
+                continue
+            frame = pd.concat(frames, ignore_index=True)
+            src.blocks.append((offset, len(block), start, len(frame)))
+            start += len(frame)
+            yield frame
+            continue
+        table = table.append_column("_row", pa.array(np.arange(start, start + len(table))))
+        src.blocks.append((offset, len(block), start, len(table)))
+        start += len(table)
+        yield table
+
+
+def _arrow_to_pandas(table) -> pd.DataFrame:  # noqa: ANN001
+    import pyarrow as pa
+
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow",
+                                                                     na_value=np.nan)}.get)
+
+
+def _csv_blocks(src: Source, fmt: FileFormat, block_bytes: int
+                ) -> Iterator[tuple[int, bytes]]:
+    """(byte offset, bytes) after the header, in blocks that end at a line end."""
     with src.open() as f:
         for _ in range(fmt.header_row):
             f.readline()
+        pos = f.tell()
         rest = b""
         while True:
             data = f.read(block_bytes)
             if not data:
                 if rest.strip():
-                    yield rest if rest.endswith(b"\n") else rest + b"\n"
+                    yield pos, rest if rest.endswith(b"\n") else rest + b"\n"
                 return
             data = rest + data
             cut = data.rfind(b"\n")
             if cut < 0:
                 rest = data
                 continue
-            yield data[: cut + 1]
+            yield pos, data[: cut + 1]
+            pos += cut + 1
             rest = data[cut + 1:]
 
 
 _ARROW_ENCODING = {"utf-8": "utf8", "utf-8-sig": "utf8", "cp1252": "cp1252"}
 
 
-def _arrow_block(block: bytes, fmt: FileFormat) -> pd.DataFrame | None:
+def _arrow_block(block: bytes, fmt: FileFormat):  # noqa: ANN202
+    """The block as a pyarrow Table of strings, or None if pyarrow cannot parse it exactly."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -728,8 +760,7 @@ def _arrow_block(block: bytes, fmt: FileFormat) -> pd.DataFrame | None:
                 strings_can_be_null=True, quoted_strings_can_be_null=True))
     except pa.ArrowInvalid:
         return None
-    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow",
-                                                                     na_value=np.nan)}.get)
+    return table
 
 
 def _csv_chunks_pandas(handle: io.BufferedIOBase, fmt: FileFormat, chunk_rows: int,
@@ -862,10 +893,10 @@ def plan_import(source: object, mapping: dict[str, str] | None = None, *,
     cols = detect_mapping(fmt.headers, overrides)
     sample = None
     try:
-        sample = next(read_chunks(src, fmt, chunk_rows=min(CHUNK_ROWS, 50_000)), None)
+        sample = next(read_chunks(src, fmt, chunk_rows=SAMPLE_ROWS), None)
     except UnicodeDecodeError:
         fmt.encoding = "cp1252"
-        sample = next(read_chunks(src, fmt, chunk_rows=min(CHUNK_ROWS, 50_000)), None)
+        sample = next(read_chunks(src, fmt, chunk_rows=SAMPLE_ROWS), None)
     if sample is not None:
         sample = sample[~_blank_rows(sample, fmt.headers)]
     if sample is None or sample.empty:
@@ -917,6 +948,14 @@ def _arrow(text: pd.Series):  # noqa: ANN202
     return pa.array(text.astype(object).where(text.notna(), None).tolist(), type=pa.string())
 
 
+def _matches(text: pd.Series, pattern: str, ignore_case: bool = False) -> np.ndarray:
+    """Boolean array: the RE2 ``pattern`` matches (False for missing), in pyarrow."""
+    import pyarrow.compute as pc
+
+    hit = pc.match_substring_regex(_arrow(text), pattern, ignore_case=ignore_case)
+    return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+
+
 def _to_number(text: pd.Series) -> pd.Series:
     """Decimal comma or point: ``-6,2871``, ``1.234,5`` and ``-6.2871``; NaN if not a number
     (vectorised in pyarrow: millions of rows)."""
@@ -924,6 +963,11 @@ def _to_number(text: pd.Series) -> pd.Series:
     import pyarrow.compute as pc
 
     a = pc.utf8_trim_whitespace(_arrow(text))
+    try:  # the usual case: every value a plain number
+        values = pc.cast(a, pa.float64())
+        return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype=float)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     both = pc.and_(pc.match_substring(a, ","), pc.match_substring(a, "."))
     a = pc.if_else(both, pc.replace_substring(a, ".", ""), a)
     a = pc.replace_substring(a, ",", ".")
@@ -1024,9 +1068,10 @@ def convert_chunk(chunk: pd.DataFrame, plan: ImportPlan, issues: _Issues, unmapp
                 issues.add(present & (bad_text | (values < 0) | (values != np.floor(values))),
                            "angka_salah", h=h, v=text)
             if kind == "int":
-                ok = np.isfinite(values) & (values == np.floor(values))
-                out[column] = pd.array(np.where(ok, values, 0).astype(np.int64), dtype="Int64")
-                out.loc[~ok, column] = pd.NA
+                ok = (np.isfinite(values) & (values == np.floor(values))
+                      & (np.abs(values) < 2**31))
+                out[column] = pd.arrays.IntegerArray(
+                    np.where(ok, values, 0).astype(np.int32), ~ok)
             else:
                 out[column] = values
         elif kind in ("flag", "code"):
@@ -1043,7 +1088,7 @@ def convert_chunk(chunk: pd.DataFrame, plan: ImportPlan, issues: _Issues, unmapp
     elif parts[3] is not None:
         code = code.where(code.notna(), parts[3])
     normal = normalize_codes(code)
-    out["kode_kelurahan"] = normal.where(normal.notna(), code)
+    out["kode_kelurahan"] = normal.where(normal.notna(), code).astype("str")
 
     # text that is not data: formulas, HTML; totals rows
     for column in TEXT_CHECKED:
@@ -1051,12 +1096,14 @@ def convert_chunk(chunk: pd.DataFrame, plan: ImportPlan, issues: _Issues, unmapp
         if text.isna().all():
             continue
         h = by_col.get(column)
-        formula = text.str.contains(FORMULA_RE, regex=True).fillna(False).to_numpy()
+        suspect = _matches(text, f"{FORMULA_RE}|{HTML_RE}")  # one pass; then which one
+        if not suspect.any():
+            continue
+        formula = suspect & _matches(text, FORMULA_RE)
         issues.add(formula, "rumus", h=h, v=text)
-        html = text.str.contains(HTML_RE, regex=True).fillna(False).to_numpy()
-        issues.add(html & ~formula, "html", h=h, v=text)
+        issues.add(suspect & ~formula, "html", h=h, v=text)
     first = out["id_keluarga"].where(out["id_keluarga"].notna(), out["nama_krt"])
-    totals = first.str.contains(TOTALS_RE, regex=True, case=False).fillna(False).to_numpy()
+    totals = _matches(first, TOTALS_RE, ignore_case=True)
     issues.add(totals, "baris_total", v=first)
     id_h = by_col.get("id_keluarga")
     issues.add(out["id_keluarga"].isna().to_numpy() & ~totals, "id_kosong", h=id_h)
@@ -1110,9 +1157,11 @@ def _map_values(text: pd.Series, column: str, plan: ImportPlan, unmapped: dict,
         for v, k in text[lost].value_counts().items():
             bucket[str(v)] += int(k)
     kind = TARGET_KIND[column]
-    if kind == "flag":
-        return pd.array(mapped.astype(object).where(mapped.notna(), None).tolist(), dtype="Int64")
-    return mapped.astype(object).where(mapped.notna(), None)
+    if kind == "flag":  # small types: millions of rows stay in memory until stored
+        known = mapped.notna().to_numpy()
+        return pd.arrays.IntegerArray(np.where(known, mapped.to_numpy(), 0).astype(np.int8),
+                                      ~known)
+    return pd.Categorical(mapped.to_numpy(), categories=CODES[column])
 
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d")
@@ -1136,7 +1185,7 @@ def _to_date(text: pd.Series, column: str, unmapped: dict) -> pd.Series:
         bucket = unmapped.setdefault(column, Counter())
         for v, k in text[lost].value_counts().items():
             bucket[str(v)] += int(k)
-    return result.dt.strftime("%Y-%m-%d").astype(object).where(result.notna(), None)
+    return result.dt.strftime("%Y-%m-%d").astype("str")
 
 
 def _coordinates(out: pd.DataFrame, repairs: Counter) -> None:
@@ -1200,44 +1249,60 @@ def import_households(engine: Engine, path: object, period: str, *,
     if not isinstance(period, str) or not PERIOD_RE.match(period):
         raise ImportFailed(f"Periode {period!r} tidak sah: tulis sebagai TTTT-BB, mis. 2026-09.")
     src = Source.of(path, source_name)
+    with _gc_paused():
+        return _import(engine, src, period, mapping, progress, is_demo, sheet, code_list,
+                       chunk_rows)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cycle collector rescans every live object each time millions of row tuples are
+    made; an import creates no cycles worth collecting, so it is paused meanwhile."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _import(engine: Engine, src: Source, period: str, mapping: dict[str, str] | None,
+            progress: Progress | None, is_demo: bool, sheet: str | None,
+            code_list: str | None, chunk_rows: int) -> ImportResult:
     _step(progress, 0.0, f"Membaca {src.name}…")
     plan = plan_import(src, mapping, sheet=sheet, code_list=code_list)
     frames, rejected, reasons_all, repairs, unmapped, kinds = _read_all(
         src, plan, progress, chunk_rows)
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    if table.empty:
+    rows_read = sum(len(f) for f in frames)
+    if not rows_read:
         raise ImportFailed(f"{src.name}: tidak ada baris data. Ekspor ulang register beserta "
                            "datanya.")
-    _duplicates(table, plan, reasons_all, kinds)
-    bad = np.zeros(len(table), dtype=bool)
+    keys = pd.concat([f[["row_number", "id_keluarga", "nik_krt"]] for f in frames],
+                     ignore_index=True)
+    _duplicates(keys, plan, reasons_all, kinds)
+    bad = np.zeros(rows_read, dtype=bool)
     if reasons_all:
         bad[list(reasons_all)] = True
-    rows_read = len(table)
+    row_numbers = keys["row_number"].to_numpy()
+    del keys
 
     # original values of rejected rows: kept from their chunk, or read again for rows rejected
     # only when the whole file was seen (duplicates)
-    need = {int(table["row_number"].iat[i]) for i in np.flatnonzero(bad)} - set(rejected)
+    need = set(row_numbers[bad].tolist()) - set(rejected)
     if need:
         rejected.update(_raw_rows(src, plan, need, chunk_rows))
     quarantine = pd.DataFrame({
-        "row_number": table["row_number"].to_numpy()[bad],
-        "values_json": [rejected.get(int(r), "{}") for r in table["row_number"].to_numpy()[bad]],
+        "row_number": row_numbers[bad],
+        "values_json": [rejected.get(int(r), "{}") for r in row_numbers[bad]],
         "reasons": ["; ".join(reasons_all[i]) for i in np.flatnonzero(bad)],
     })
-    accepted = table.loc[~bad].reset_index(drop=True)
+    del rejected, reasons_all
 
     _step(progress, 0.6, "Menautkan rumah tangga ke kelurahan…")
     regions = RegionIndex.from_store(engine)
-    links = link_frame(accepted, regions)
-    notes = accepted.pop("_catatan")
-    a, b = notes.astype(object), links["link_note"].astype(object)
-    merged = a.where(b.isna(), b).where(a.isna(), a.where(b.isna(), a + "; " + b))
-    for c in LINK_COLUMNS:
-        accepted[c] = links[c].to_numpy()
-    accepted["link_note"] = merged
-
-    counts = {"rows_read": rows_read, "accepted": len(accepted),
-              "quarantined": len(quarantine), **link_counts(accepted)}
+    counts = {"rows_read": rows_read, "accepted": int((~bad).sum()),
+              "quarantined": int(bad.sum())}
     report = {
         **plan.to_dict(),
         "unmapped_values": {c: dict(v.most_common(50)) for c, v in unmapped.items()},
@@ -1247,9 +1312,28 @@ def import_households(engine: Engine, path: object, period: str, *,
         "regions_available": len(regions),
     }
     report["value_maps"] = {c: {k: v for k, v in m.items()} for c, m in plan.value_maps.items()}
-    _step(progress, 0.7, "Menyimpan ke basis data…")
-    snapshot_id = _store(engine, period, src.name, accepted, quarantine, counts, report,
-                         is_demo, progress)
+
+    def linked_parts() -> Iterator[pd.DataFrame]:
+        """Accepted rows of each chunk, linked; each chunk is let go once it is stored."""
+        offset = 0
+        while frames:
+            frame = frames.pop(0)
+            keep = ~bad[offset:offset + len(frame)]
+            offset += len(frame)
+            part = frame.loc[keep].reset_index(drop=True)
+            del frame
+            links = link_frame(part, regions)
+            notes = part.pop("_catatan").astype(object)
+            extra = links["link_note"].astype(object)
+            for c in LINK_COLUMNS:
+                part[c] = links[c].to_numpy()
+            part["link_note"] = notes.where(extra.isna(), extra).where(
+                notes.isna(), notes.where(extra.isna(), notes + "; " + extra))
+            yield part
+
+    snapshot_id, link_totals = _store(engine, period, src.name, linked_parts(), quarantine,
+                                      counts, report, is_demo, progress)
+    counts.update(link_totals)
     _step(progress, 1.0, "Selesai.")
     return ImportResult(counts=counts, snapshot_id=snapshot_id, report=report, period=period)
 
@@ -1317,11 +1401,50 @@ def _rows_json(chunk: pd.DataFrame, positions: list[int]) -> list[str]:
 def _raw_rows(src: Source, plan: ImportPlan, wanted: set[int], chunk_rows: int
               ) -> dict[int, str]:
     found: dict[int, str] = {}
+    if plan.format.kind == "csv" and src.blocks:
+        found = _raw_lines(src, plan.format, wanted)
+        if len(found) == len(wanted):
+            return found
+    if plan.format.kind == "csv" and plan.format.encoding != "utf-16":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        keys = pa.array(sorted(wanted), type=pa.int64())
+        for part in _csv_block_frames(src, plan.format, chunk_rows):
+            if not isinstance(part, pd.DataFrame):  # pick the rows before converting
+                part = _arrow_to_pandas(part.filter(pc.is_in(part["_row"], value_set=keys)))
+            hit = np.flatnonzero(part["_row"].isin(wanted).to_numpy()).tolist()
+            found.update(zip(part["_row"].to_numpy()[hit].tolist(), _rows_json(part, hit)))
+            if len(found) == len(wanted):
+                break
+        return found
     for chunk in read_chunks(src, plan.format, chunk_rows):
         hit = np.flatnonzero(chunk["_row"].isin(wanted).to_numpy()).tolist()
         found.update(zip(chunk["_row"].to_numpy()[hit].tolist(), _rows_json(chunk, hit)))
         if len(found) == len(wanted):
             break
+    return found
+
+
+def _raw_lines(src: Source, fmt: FileFormat, wanted: set[int]) -> dict[int, str]:
+    """Original values of rows read straight from their lines (blocks where one line is one
+    row), as JSON of header -> text."""
+    found: dict[int, str] = {}
+    rows = np.array(sorted(wanted), dtype=np.int64)
+    with src.open() as f:
+        for offset, length, start, count in src.blocks:
+            inside = rows[(rows >= start) & (rows < start + count)]
+            if not len(inside):
+                continue
+            f.seek(offset)
+            lines = f.read(length).split(b"\n")
+            if len(lines) - 1 != count:  # a quoted value spans lines: not one line per row
+                continue
+            for r in inside.tolist():
+                text = lines[r - start].rstrip(b"\r").decode(fmt.encoding, errors="replace")
+                values = next(csv.reader([text], delimiter=fmt.delimiter), [])
+                found[r] = json.dumps({h: v for h, v in zip(fmt.headers, values) if v != ""},
+                                      ensure_ascii=False)
     return found
 
 
@@ -1348,11 +1471,14 @@ def _duplicates(table: pd.DataFrame, plan: ImportPlan, reasons_all: dict[int, li
                     h=h, v=_short(ids.iat[i], 24), rows=others(pos, i)))
                 kinds["id_ganda"] += 1
     nik = table["nik_krt"]
-    pair = pd.DataFrame({"nik": nik, "id": ids})
-    valid = nik.notna()
+    nik_codes, nik_uniques = pd.factorize(nik)
+    valid = nik_codes >= 0
     if valid.any():
-        distinct = pair[valid].drop_duplicates()
-        shared = distinct["nik"][distinct["nik"].duplicated(keep=False)].unique()
+        # NIKs used by more than one distinct household id
+        width = int(codes.max()) + 2
+        pairs = _sorted_unique(nik_codes[valid].astype(np.int64) * width + (codes[valid] + 1))
+        per_nik = np.bincount(pairs // width, minlength=len(nik_uniques))
+        shared = nik_uniques[per_nik > 1]
         if len(shared):
             h = plan.header_of("nik_krt")
             hit = nik.isin(shared)
@@ -1367,29 +1493,39 @@ def _duplicates(table: pd.DataFrame, plan: ImportPlan, reasons_all: dict[int, li
 STORE_BATCH = 50_000
 
 
-def _store(engine: Engine, period: str, name: str, accepted: pd.DataFrame,
+def _store(engine: Engine, period: str, name: str, parts: Iterator[pd.DataFrame],
            quarantine: pd.DataFrame, counts: dict, report: dict, is_demo: bool,
-           progress: Progress | None) -> int:
-    """One transaction: the snapshot row, the quarantine, then the households in batches (so
-    only one batch at a time is turned into Python objects)."""
+           progress: Progress | None) -> tuple[int, dict[str, int]]:
+    """One transaction: the snapshot row and the quarantine, then the linked households part by
+    part, then the snapshot's link counts. Returns (snapshot id, link counts)."""
+    totals: Counter = Counter()
     with engine.begin() as conn:
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:  # a bigger page cache for this connection: inserts of millions of rows
             conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         try:
-            snapshot_id = store.write_snapshot(engine, period, name, accepted.iloc[:0],
-                                               quarantine, counts, report, is_demo, conn=conn)
-            n = len(accepted)
-            for start in range(0, n, STORE_BATCH):
-                part = accepted.iloc[start:start + STORE_BATCH]
-                store._bulk_insert(conn, store.households, _rows(part, snapshot_id))
-                _step(progress, 0.7 + 0.3 * min(1.0, (start + len(part)) / max(n, 1)),
-                      f"Menyimpan {start + len(part):,} dari {n:,} rumah tangga…"
-                      .replace(",", "."))
+            snapshot_id = store.write_snapshot(
+                engine, period, name, pd.DataFrame(columns=["row_number"]), quarantine, counts,
+                report, is_demo, conn=conn)
+            n, done = max(counts["accepted"], 1), 0
+            for part in parts:
+                totals.update(link_counts(part))
+                for start in range(0, len(part), STORE_BATCH):
+                    piece = part.iloc[start:start + STORE_BATCH]
+                    store._bulk_insert(conn, store.households, _rows(piece, snapshot_id))
+                    done += len(piece)
+                    _step(progress, 0.6 + 0.4 * min(1.0, done / n),
+                          f"Menautkan dan menyimpan {done:,} dari {n:,} rumah tangga…"
+                          .replace(",", "."))
+            links = {k: int(totals.get(k, 0)) for k in
+                     ("linked_by_code", "linked_by_name", "linked_by_point", "unlinked",
+                      "conflicts")}
+            conn.execute(update(store.snapshots).where(store.snapshots.c.id == snapshot_id)
+                         .values(**links))
         finally:
             if sqlite:
                 conn.exec_driver_sql("PRAGMA cache_size=-2000")
-    return snapshot_id
+    return snapshot_id, links
 
 
 SQLITE_CACHE_KIB = 256 * 1024

@@ -244,25 +244,25 @@ def link_frame(frame: pd.DataFrame, regions: RegionIndex) -> pd.DataFrame:
     lat = pd.to_numeric(col("lintang"), errors="coerce").to_numpy(dtype=float)
     lon = pd.to_numeric(col("bujur"), errors="coerce").to_numpy(dtype=float)
     has_point = ~(np.isnan(lat) | np.isnan(lon))
-    notes: list[list[str]] = [[] for _ in range(n)]
+    notes = _Notes()
 
     if len(regions) == 0:
-        for i in range(n):
-            notes[i].append("belum ada batas kelurahan; impor batas wilayah dulu")
-        out["link_note"] = ["; ".join(x) for x in notes]
+        out["link_note"] = "belum ada batas kelurahan; impor batas wilayah dulu"
         return out
 
     code_pos = {c: i for i, c in enumerate(regions.codes)}
     raw_code = col("kode_kelurahan")
     code = normalize_codes(raw_code).to_numpy(dtype=object)
-    pos = np.array([code_pos.get(c, -1) if c else -1 for c in code], dtype=np.int64)
+    inverse, uniques = pd.factorize(code)
+    table = np.array([code_pos.get(c, -1) for c in uniques] + [-1], dtype=np.int64)
+    pos = table[inverse]
     by_code = pos >= 0
     region[by_code] = regions.codes[pos[by_code]]
     method[by_code] = METHOD_CODE
     for i in np.flatnonzero(~by_code & pd.notna(code)):
-        notes[i].append(f"kode {code[i]} tidak ada di batas wilayah")
+        notes.add(i, f"kode {code[i]} tidak ada di batas wilayah")
     for i in np.flatnonzero(pd.isna(code) & raw_code.notna().to_numpy()):
-        notes[i].append(f"kode {str(raw_code.iat[i])[:20]!r} bukan kode kelurahan")
+        notes.add(i, f"kode {str(raw_code.iat[i])[:20]!r} bukan kode kelurahan")
 
     # by name within the kecamatan
     todo = np.flatnonzero(~by_code)
@@ -286,7 +286,7 @@ def link_frame(frame: pd.DataFrame, regions: RegionIndex) -> pd.DataFrame:
                 region[i] = regions.codes[hit]
                 method[i] = METHOD_NAME
             if why:
-                notes[i].append(why)
+                notes.add(i, why)
 
     # by point
     points = regions.points(int(has_point.sum()))
@@ -298,10 +298,10 @@ def link_frame(frame: pd.DataFrame, regions: RegionIndex) -> pd.DataFrame:
     region[todo[hit]] = regions.codes[inside[todo[hit]]]
     method[todo[hit]] = METHOD_POINT
     for i in todo[~hit]:
-        notes[i].append("titik di luar semua kelurahan")
+        notes.add(i, "titik di luar semua kelurahan")
     for i in np.flatnonzero(pd.isna(method) & ~has_point):
-        if not notes[i] or all("kode" in x for x in notes[i]):
-            notes[i].append("tanpa kode, nama atau titik yang bisa dipakai")
+        if all("kode" in x for x in notes.get(i)):
+            notes.add(i, "tanpa kode, nama atau titik yang bisa dipakai")
 
     # conflicts: coded rows whose point lies > CONFLICT_METRES outside the coded kelurahan
     check = np.flatnonzero(by_code & has_point & (inside != pos))
@@ -317,13 +317,32 @@ def link_frame(frame: pd.DataFrame, regions: RegionIndex) -> pd.DataFrame:
                     conflict[i] = 1
                     where = ("di kelurahan " + regions.names[inside[i]] if inside[i] >= 0
                              else "di luar semua kelurahan")
-                    notes[i].append(f"titik {_fmt_m(d)} di luar kelurahan kodenya ({where})")
+                    notes.add(i, f"titik {_fmt_m(d)} di luar kelurahan kodenya ({where})")
 
     out["region_code"] = region
     out["link_method"] = method
     out["link_conflict"] = conflict
-    out["link_note"] = [("; ".join(x) if x else None) for x in notes]
+    out["link_note"] = notes.column(n)
     return out
+
+
+class _Notes:
+    """Notes of the few rows that have any (a list per row of millions would cost seconds)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, list[str]] = {}
+
+    def add(self, i: int, text: str) -> None:
+        self.rows.setdefault(int(i), []).append(text)
+
+    def get(self, i: int) -> list[str]:
+        return self.rows.get(int(i), [])
+
+    def column(self, n: int) -> np.ndarray:
+        out = np.full(n, None, dtype=object)
+        for i, texts in self.rows.items():
+            out[i] = "; ".join(texts)
+        return out
 
 
 class _NameMatcher:
