@@ -32,6 +32,7 @@ def build_demo_if_empty() -> None:
     data.clear_caches()
 
 
+context.use_explicit_navigation()
 ensure_static_assets()
 build_demo_if_empty()
 

@@ -26,3 +26,22 @@ def test_choropleth_is_drawn_offline_with_its_legend(demo_db_url):
     assert polygons >= 40  # one per kelurahan of the demo city
     assert "miskin" in legend.lower() and "%" in legend
     assert external == [], f"requests left the machine: {external[:5]}"
+
+
+def test_shared_deep_link_opens_the_same_view_in_a_fresh_server(demo_db_url):
+    """A forum shares /prioritas?desil=1-4: the first request of a new process must still run
+    through app.py (sidebar, period, filters), not as a bare page."""
+    from playwright.sync_api import sync_playwright
+
+    with streamlit_server(demo_db_url) as url, sync_playwright() as p:
+        browser = launch(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/prioritas?desil=1-4", wait_until="domcontentloaded")
+        page.get_by_text("Filter aktif").first.wait_for(timeout=90_000)
+        page.locator('[data-testid="stSidebar"]').get_by_text("Periode data").first.wait_for(
+            timeout=30_000)
+        body = page.locator('[data-testid="stMain"]').inner_text()
+        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+        browser.close()
+    assert "Prioritas Musrenbang" in body and "desil 1–4" in body
+    assert "Periode data" in sidebar and "Belum ada data" not in body

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from geo.fmt import fmt_date, fmt_period
 from ui import data
@@ -46,7 +47,27 @@ def sidebar_period() -> View:
 
 def current() -> View:
     """The view chosen in the sidebar on this run (set by app.py)."""
-    return st.session_state.get("_view") or View(data.data_version(), None)
+    view = st.session_state.get("_view")
+    if view is None and not st.session_state.get("_rerouted"):
+        route_through_app()
+    return view or View(data.data_version(), None)
+
+
+def use_explicit_navigation() -> None:
+    """Tell Streamlit that pages are named with ``st.navigation`` in app.py.
+
+    Streamlit still treats a folder named ``pages/`` beside the main script as the old
+    multipage layout, and then runs a deep link (``/prioritas?kec=…``, a link a forum shares)
+    as the bare page, without app.py's sidebar, filters and data. The flag is process-wide.
+    """
+    PagesManager.uses_pages_directory = False
+
+
+def route_through_app() -> None:
+    """A page ran without app.py (a deep link in a fresh process): rerun through app.py."""
+    use_explicit_navigation()
+    st.session_state["_rerouted"] = True
+    st.rerun()
 
 
 def page_header(title: str, view: View) -> None:
