@@ -214,3 +214,22 @@ def test_command_line_json_and_text(tmp_path, monkeypatch, capsys):
 
     assert main(["import-boundaries", str(tmp_path / "tidak_ada.geojson")]) == 1
     assert "tidak_ada.geojson" in capsys.readouterr().err
+
+
+def test_reimport_keeps_and_relinks_households(demo_db_url, tmp_path):
+    from geo.demo import build_city
+
+    engine = store.get_engine(demo_db_url)
+    kel, _ = build_city(7)
+    same = tmp_path / "kelurahan.geojson"
+    kel.to_file(same, driver="GeoJSON")
+    report = import_boundaries(engine, same)
+    assert report.relink["households"] > 0
+    assert report.relink["changed"] == 0
+
+    fewer = tmp_path / "kurang.geojson"
+    kel.iloc[1:].to_file(fewer, driver="GeoJSON")
+    report = import_boundaries(engine, fewer)
+    assert report.relink["changed"] > 0
+    assert report.relink["unlinked_after"] >= report.relink["unlinked_before"]
+    assert store.snapshot_for(engine) is not None  # households stay
