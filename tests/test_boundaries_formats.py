@@ -156,3 +156,11 @@ def test_unknown_format_and_bad_crs(engine, tmp_path):
     wgs84(grid_city()).to_file(good, driver="GeoJSON")
     with pytest.raises(BoundaryImportFailed, match="tidak dikenal"):
         import_boundaries(engine, good, crs="EPSG:bukan")
+
+
+def test_geojson_declaring_a_utm_crs(engine, tmp_path):
+    path = tmp_path / "utm.geojson"
+    grid_city().to_file(path, driver="GeoJSON")  # GDAL writes a "crs" member for EPSG:32748
+    report = import_boundaries(engine, path)
+    assert report.reprojected and "32748" in report.source_crs
+    assert store.load_regions(engine, "kelurahan")["area_km2"].round(3).eq(1.0).all()
