@@ -15,15 +15,8 @@ from geo.schema import PROGRAMS
 from ui import context, data
 from ui import planning as up
 
-view = context.current()
-context.page_header("Cakupan & ketepatan sasaran", view)
-if not view.snapshot:
-    st.warning("Belum ada data rumah tangga. Impor register di halaman **Data**.")
-    st.stop()
-
-settings = up.settings_control()
-scope = up.scope(view, settings)
-up.filters_caption(scope)
+view = context.page_with_data("Cakupan & ketepatan sasaran")
+settings, scope = up.planning_scope(view)
 
 COVER_IDS = tuple(planning.COVERAGE.values())
 SHOW_ROWS = 2_000  # rows of the verification list sent to the browser

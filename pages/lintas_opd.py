@@ -13,15 +13,8 @@ from geo.maps import choropleth, classify
 from ui import context
 from ui import planning as up
 
-view = context.current()
-context.page_header("Kesenjangan lintas OPD", view)
-if not view.snapshot:
-    st.warning("Belum ada data rumah tangga. Impor register di halaman **Data**.")
-    st.stop()
-
-settings = up.settings_control()
-scope = up.scope(view, settings)
-up.filters_caption(scope)
+view = context.page_with_data("Kesenjangan lintas OPD")
+settings, scope = up.planning_scope(view)
 
 AGENCIES = list(planning.AGENCIES)
 MULTI = "dua_opd_atau_lebih"

@@ -18,13 +18,8 @@ from ui import data as ui_data
 from ui import filters as ui_filters
 from ui import planning as ui_planning
 
-view = context.current()
+view = context.page_with_data("Peta indikator")
 filters = ui_filters.current()
-context.page_header("Peta indikator", view)
-
-if not view.snapshot:
-    st.warning("Belum ada data rumah tangga. Impor register di halaman **Data**.")
-    st.stop()
 
 MEASURES = {"persen": "Persentase", "rumah_tangga": "Jumlah rumah tangga", "jiwa": "Jumlah jiwa"}
 METHODS = {"quantile": "Kuantil", "natural": "Jenks (alami)", "equal": "Interval sama"}

@@ -12,15 +12,8 @@ from geo.maps import choropleth, classify
 from ui import context, data, explorer
 from ui import planning as up
 
-view = context.current()
-context.page_header("Prioritas Musrenbang", view)
-if not view.snapshot:
-    st.warning("Belum ada data rumah tangga. Impor register di halaman **Data**.")
-    st.stop()
-
-settings = up.settings_control()
-scope = up.scope(view, settings)
-up.filters_caption(scope)
+view = context.page_with_data("Prioritas Musrenbang")
+settings, scope = up.planning_scope(view)
 
 CHOICES = [i.id for i in indicators.INDICATORS if i.id != "inklusi"]
 DEFAULT = ["miskin", "miskin_ekstrem", "air_minum_tidak_layak", "sanitasi_tidak_layak", "rtlh",

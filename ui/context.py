@@ -76,3 +76,17 @@ def page_header(title: str, view: View) -> None:
         st.caption(view.period_label)
         if view.snapshot.get("is_demo"):
             st.info(DEMO_NOTICE, icon="ℹ️")
+
+
+NO_DATA_HINT = "Belum ada data rumah tangga. Impor register di halaman **Data**."
+
+
+def page_with_data(title: str) -> View:
+    """Title and period of a page that needs households; stops with a hint when none are
+    loaded."""
+    view = current()
+    page_header(title, view)
+    if not view.snapshot:
+        st.warning(NO_DATA_HINT)
+        st.stop()
+    return view

@@ -217,3 +217,12 @@ def intensity_styler(display: pd.DataFrame, values: pd.DataFrame,
         css[col] = [f"background-color: {c}; color: {'#fff' if c in dark else '#222'}"
                     for c in colours]
     return display.style.apply(lambda _: css, axis=None)
+
+
+def planning_scope(view) -> tuple[Settings, Scope]:  # noqa: ANN001
+    """The definition settings, the filtered scope and its caption: the top of a planning
+    page."""
+    settings = settings_control()
+    scope_ = scope(view, settings)
+    filters_caption(scope_)
+    return settings, scope_
