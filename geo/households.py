@@ -1512,7 +1512,7 @@ def _store(engine: Engine, period: str, name: str, parts: Iterator[pd.DataFrame]
                 totals.update(link_counts(part))
                 for start in range(0, len(part), STORE_BATCH):
                     piece = part.iloc[start:start + STORE_BATCH]
-                    store._bulk_insert(conn, store.households, _rows(piece, snapshot_id))
+                    _insert_households(conn, piece, snapshot_id)
                     done += len(piece)
                     _step(progress, 0.6 + 0.4 * min(1.0, done / n),
                           f"Menautkan dan menyimpan {done:,} dari {n:,} rumah tangga…"
@@ -1531,16 +1531,45 @@ def _store(engine: Engine, period: str, name: str, parts: Iterator[pd.DataFrame]
 SQLITE_CACHE_KIB = 256 * 1024
 
 
-def _rows(frame: pd.DataFrame, snapshot_id: int) -> Iterator[tuple]:
-    """Row tuples in store.HOUSEHOLD_TABLE_COLUMNS order, NULL for missing (built column-wise:
-    the per-row Python work is one tuple)."""
-    columns = []
+ROWS_PER_STATEMENT = 10  # SQLite: one INSERT of 10 rows runs about twice as fast as 10 INSERTs
+
+
+def _columns(frame: pd.DataFrame) -> list[list]:
+    """Python values per column in store.HOUSEHOLD_TABLE_COLUMNS order, None for missing."""
+    out = []
     for name in store.HOUSEHOLD_TABLE_COLUMNS:
         if name in frame:
-            columns.append(frame[name].to_numpy(dtype=object, na_value=None).tolist())
+            out.append(frame[name].to_numpy(dtype=object, na_value=None).tolist())
         else:
-            columns.append(itertools.repeat(None, len(frame)))
-    return zip(itertools.repeat(snapshot_id, len(frame)), *columns)
+            out.append([None] * len(frame))
+    return out
+
+
+def _insert_households(conn, frame: pd.DataFrame, snapshot_id: int) -> None:  # noqa: ANN001
+    """Insert household rows; on SQLite with multi-row statements, elsewhere through the
+    store's bulk insert. Row tuples are built column-wise (no per-row Python work)."""
+    columns = _columns(frame)
+    n = len(frame)
+    if conn.dialect.name != "sqlite":
+        store._bulk_insert(conn, store.households,
+                           zip(itertools.repeat(snapshot_id, n), *columns))
+        return
+    names = ["snapshot_id", *store.HOUSEHOLD_TABLE_COLUMNS]
+    one = "(" + ", ".join("?" * len(names)) + ")"
+    head = f"INSERT INTO {store.households.name} ({', '.join(names)}) VALUES "
+    k = ROWS_PER_STATEMENT
+    full = n - n % k
+    if full:
+        flat = itertools.chain.from_iterable(
+            zip(itertools.repeat(snapshot_id, full), *[c[:full] for c in columns]))
+        _execute(conn, head + ", ".join([one] * k), zip(*[flat] * (k * len(names))))
+    if n > full:
+        _execute(conn, head + one,
+                 list(zip(itertools.repeat(snapshot_id, n - full), *[c[full:] for c in columns])))
+
+
+def _execute(conn, sql: str, params) -> None:  # noqa: ANN001
+    conn.exec_driver_sql(sql, params if isinstance(params, list) else list(params))
 
 
 # ====================================================================== command line

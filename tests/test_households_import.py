@@ -127,8 +127,10 @@ def test_reimport_replaces_period_and_keeps_others(demo_files, engine):
 
 def test_failure_midway_leaves_previous_snapshot(demo_files, engine, monkeypatch):
     before = import_households(engine, demo_files.register, "2026-09")
+    from geo import households
+
     calls = {"n": 0}
-    real = store._bulk_insert
+    real = households._execute
 
     def broken(*args, **kwargs):
         calls["n"] += 1
@@ -136,7 +138,8 @@ def test_failure_midway_leaves_previous_snapshot(demo_files, engine, monkeypatch
             raise RuntimeError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(store, "_bulk_insert", broken)
+    monkeypatch.setattr(households, "STORE_BATCH", 500)  # several batches
+    monkeypatch.setattr(households, "_execute", broken)
     with pytest.raises(RuntimeError):
         import_households(engine, demo_files.register, "2026-09")
     monkeypatch.undo()

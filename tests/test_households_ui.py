@@ -1,0 +1,56 @@
+"""The Data page's household-import section under AppTest: empty database, and after an import
+(quarantine shown with NIK masked)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import store
+from geo.households import import_households
+from tests import corpus
+
+SCRIPT = """
+from geo import store
+from ui import import_households
+import_households.render(store.get_engine())
+"""
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'ui.sqlite'}"
+    monkeypatch.setenv("PETA_DB_URL", url)
+    return url
+
+
+def test_section_runs_on_an_empty_database(db_url):
+    at = AppTest.from_string(SCRIPT, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("MB" in c.value for c in at.caption)  # the size limit is stated
+    assert any("Belum ada register" in i.value for i in at.info)
+
+
+def test_section_shows_quarantine_masked(db_url, tmp_path):
+    engine = store.get_engine(db_url)
+    store.replace_regions(engine, corpus.region_table())
+    path = corpus.csv_case(corpus._set(3, NIK_KRT="9971011234567"))(tmp_path)
+    import_households(engine, path, "2026-09")
+    at = AppTest.from_string(SCRIPT, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    frames = [df.value for df in at.dataframe]
+    quarantine = next(f for f in frames if "alasan" in f.columns)
+    assert len(quarantine) == 1
+    values = json.loads(quarantine["nilai asli"].iat[0])
+    assert "*" in values["NIK_KRT"] and "*" in values["NO_KK"]
+    assert "harus 16 angka" in quarantine["alasan"].iat[0]
+
+
+def test_mask_of_quarantine_json():
+    from ui.import_households import _mask_json
+
+    out = json.loads(_mask_json(json.dumps({"NIK": "3674012304850001", "NAMA": "Budi",
+                                            "NOKK": "3674010101010002"})))
+    assert out == {"NIK": "3674********0001", "NAMA": "Budi", "NOKK": "3674********0002"}
