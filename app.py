@@ -45,7 +45,8 @@ pages = [
 ]
 navigation = st.navigation(pages)
 st.sidebar.markdown("**Peta Sinergi**  \nPeta perencanaan penanggulangan kemiskinan")
-st.session_state["_view"] = context.sidebar_period()
-filters.sidebar_filters(st.session_state["_view"])  # stored for ui.filters.current()
+view = context.sidebar_period()
+filters.sidebar_filters(view)  # stored for ui.filters.current()
+st.session_state["_view"] = context.sidebar_basemap(view)
 st.sidebar.caption(f"Basis data: `{store.database_url().split('///')[-1].split('@')[-1]}`")
 navigation.run()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import shutil
+import urllib.request
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -73,6 +74,22 @@ class MetricScale(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "MetricScale"
+
+
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+def tiles_reachable(url: str = OSM_TILES, timeout: float = 1.5) -> bool:
+    """Whether the tile server answers now. The basemap is an option, never required: it is
+    only drawn when this says yes, so a map without internet is never left half-loaded."""
+    probe = url.replace("{s}", "a").replace("{z}", "0").replace("{x}", "0").replace("{y}", "0")
+    request = urllib.request.Request(probe, method="HEAD",
+                                     headers={"User-Agent": "PetaSinergi/1.0"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status < 400
+    except (OSError, ValueError):
+        return False
 
 
 def base_map(bounds: tuple[float, float, float, float], tiles: str | None = None) -> folium.Map:

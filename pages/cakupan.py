@@ -46,7 +46,7 @@ def area_map(ind_id: str, palette: str, key: str) -> None:
                                                 for v in table[f"{ind_id}_penyebut"]],
     }, index=table.index)
     fmap = choropleth(scope.areas, rate, title=ind.label, unit=f"{ind.unit} per kelurahan",
-                      tooltip_rows=tooltip, note=view.period_label,
+                      tooltip_rows=tooltip, note=view.period_label, tiles=view.basemap,
                       classes=classify(rate.to_numpy(dtype=float), palette=palette))
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[], key=key)
 

@@ -76,7 +76,7 @@ with left:
     }, index=matrix.index)
     fmap = choropleth(scope.areas, agency_values, title=f"Perlu tindakan {agency}",
                       unit="% rumah tangga" if as_pct else "rumah tangga",
-                      tooltip_rows=tooltip, note=view.period_label,
+                      tooltip_rows=tooltip, note=view.period_label, tiles=view.basemap,
                       decimals=1 if as_pct else 0,
                       classes=classify(agency_values.to_numpy(dtype=float), palette="Purples"))
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[], key="opd_map")

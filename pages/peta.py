@@ -116,7 +116,7 @@ fmap = choropleth(
     areas, values, title=IND.label, unit=f"{unit} per {level_label.lower()}",
     tooltip_rows=tooltip, classes=classes, decimals=decimals, labels=name_of,
     note=f"{description} · {fmt_period(view.snapshot['period'])}", size_px=MAP_SIZE,
-    fill_opacity=0.3 if len(filters.kelurahan) == 1 else 0.8)
+    fill_opacity=0.3 if len(filters.kelurahan) == 1 else 0.8, tiles=view.basemap)
 
 one_kelurahan = len(filters.kelurahan) == 1
 if one_kelurahan:

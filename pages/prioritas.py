@@ -108,7 +108,7 @@ with left:
     fmap = choropleth(areas, ranked["skor"], title="Skor prioritas (0–100)",
                       unit=f"garis tebal: {top_n} teratas", tooltip_rows=tooltip,
                       classes=classify(ranked["skor"].to_numpy(dtype=float), palette="YlOrRd"),
-                      note=view.period_label, highlight=top)
+                      note=view.period_label, highlight=top, tiles=view.basemap)
     st_folium(fmap, height=560, use_container_width=True, returned_objects=[],
               key="prio_map")
 with right:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from geo.fmt import fmt_date, fmt_period
+from geo.maps import OSM_TILES, tiles_reachable
 from ui import data
 
 DEMO_NOTICE = "Data contoh, fiktif — kota, nama dan angka rekaan untuk mencoba aplikasi."
@@ -18,6 +20,7 @@ DEMO_NOTICE = "Data contoh, fiktif — kota, nama dan angka rekaan untuk mencoba
 class View:
     version: tuple
     snapshot: dict | None  # the chosen period's snapshot row, or None when nothing is loaded
+    basemap: str | None = None  # tile URL when the user asked for a basemap and it answers
 
     @property
     def period_label(self) -> str:
@@ -90,3 +93,23 @@ def page_with_data(title: str) -> View:
         st.warning(NO_DATA_HINT)
         st.stop()
     return view
+
+
+@st.cache_data(ttl=300, show_spinner="Memeriksa jaringan untuk peta dasar…")
+def _tiles_answer(url: str) -> bool:
+    return tiles_reachable(url)
+
+
+def sidebar_basemap(view: View) -> View:
+    """A tile basemap (OpenStreetMap, or ``PETA_TILES_URL``), off by default; it stays off when
+    no network answers."""
+    wanted = st.sidebar.toggle("Peta dasar", value=False, key="peta_dasar",
+                               help="Perlu internet. Tanpa jaringan peta tetap tampil tanpa "
+                                    "peta dasar.")
+    if not wanted:
+        return view
+    url = os.environ.get("PETA_TILES_URL", OSM_TILES)
+    if not _tiles_answer(url):
+        st.sidebar.caption("Peta dasar tidak tersedia: jaringan tidak menjawab.")
+        return view
+    return replace(view, basemap=url)
