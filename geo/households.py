@@ -1126,42 +1126,58 @@ def _join_split(parts: list[pd.Series]) -> pd.Series:
 
 
 def _map_values(text: pd.Series, column: str, plan: ImportPlan, unmapped: dict,
-                chunk: pd.DataFrame) -> pd.Series:
+                chunk: pd.DataFrame) -> object:
+    """Coded answers and flags through the plan's value table (extended with values first met
+    in this chunk); works on the distinct values only. Unplaceable values are counted in
+    ``unmapped`` and left empty."""
     table = plan.value_maps.setdefault(column, {})
-    uniques = text.dropna().unique()
-    keys = {v: value_key(v) for v in uniques}
-    missing = [v for v, k in keys.items() if k not in table]
+    codes, uniques = pd.factorize(text)
+    keys = [value_key(u) for u in uniques]
+    missing = [u for u, k in zip(uniques, keys) if k not in table]
     if missing:
         table.update(value_table(column, pd.Series(missing, dtype=object), plan.code_list,
                                  plan.flag_schemes.get(column)))
-    codes, uniques = pd.factorize(text)
-    values = np.array([table.get(keys[u]) for u in uniques] + [None], dtype=object)
-    mapped = pd.Series(values[codes], index=text.index, dtype=object)
-    if column == "sumber_penerangan" and (mapped == PLN_UNKNOWN_METER).any():
-        daya_h = plan.header_of("daya")
-        pln = (mapped == PLN_UNKNOWN_METER).fillna(False)
-        if daya_h is not None:
-            daya = chunk[daya_h].map(lambda v: None if pd.isna(v) else value_key(v))
-            mapped = mapped.where(~(pln & daya.isin(DAYA_METERED)), "listrik_pln_meteran")
-            mapped = mapped.where(~(pln & daya.isin(DAYA_UNMETERED)),
-                                  "listrik_pln_tanpa_meteran")
-        still = (mapped == PLN_UNKNOWN_METER).fillna(False)
-        if still.any():
-            bucket = unmapped.setdefault(column, Counter())
-            for v, k in text[still].value_counts().items():
-                bucket[f"{v} (listrik PLN; status meteran tidak diketahui tanpa kolom daya)"] += k
-            mapped = mapped.where(~still, None)
-    lost = text.notna() & mapped.isna()
-    if lost.any():
+    targets = [table.get(k) for k in keys]
+    if column == "sumber_penerangan" and PLN_UNKNOWN_METER in targets:
+        targets, codes = _pln_meter(text, codes, targets, plan, chunk, unmapped)
+    lost = [u for u, t in zip(uniques, targets) if t is None]
+    if lost:
+        counts = np.bincount(codes[codes >= 0], minlength=len(targets))
         bucket = unmapped.setdefault(column, Counter())
-        for v, k in text[lost].value_counts().items():
-            bucket[str(v)] += int(k)
-    kind = TARGET_KIND[column]
-    if kind == "flag":  # small types: millions of rows stay in memory until stored
-        known = mapped.notna().to_numpy()
-        return pd.arrays.IntegerArray(np.where(known, mapped.to_numpy(), 0).astype(np.int8),
-                                      ~known)
-    return pd.Categorical(mapped.to_numpy(), categories=CODES[column])
+        for i, (u, t) in enumerate(zip(uniques, targets)):
+            if t is None and counts[i]:
+                bucket[str(u)] += int(counts[i])
+    if TARGET_KIND[column] == "flag":  # small types: millions of rows stay in memory
+        lookup = np.array([-1 if t is None else int(t) for t in targets] + [-1], dtype=np.int8)
+        values = lookup[codes]
+        return pd.arrays.IntegerArray(np.maximum(values, 0), values < 0)
+    categories = CODES[column]
+    position = {c: i for i, c in enumerate(categories)}
+    lookup = np.array([position.get(t, -1) for t in targets] + [-1], dtype=np.int8)
+    return pd.Categorical.from_codes(lookup[codes], categories=categories)
+
+
+def _pln_meter(text: pd.Series, codes: np.ndarray, targets: list, plan: ImportPlan,
+               chunk: pd.DataFrame, unmapped: dict) -> tuple[list, np.ndarray]:
+    """PBDT lighting 1 (listrik PLN): metered or not comes from the ``daya`` column; rows with
+    no usable ``daya`` are reported, not guessed."""
+    pln = np.isin(codes, [i for i, t in enumerate(targets) if t == PLN_UNKNOWN_METER])
+    targets = [None if t == PLN_UNKNOWN_METER else t for t in targets]
+    targets += ["listrik_pln_meteran", "listrik_pln_tanpa_meteran"]
+    meter_code, unmetered_code = len(targets) - 2, len(targets) - 1
+    codes = codes.copy()
+    daya_h = plan.header_of("daya")
+    if daya_h is not None:
+        daya = chunk[daya_h].map(lambda v: None if pd.isna(v) else value_key(v))
+        codes[pln & daya.isin(DAYA_METERED).to_numpy()] = meter_code
+        codes[pln & daya.isin(DAYA_UNMETERED).to_numpy()] = unmetered_code
+    still = pln & (codes < meter_code)
+    if still.any():
+        bucket = unmapped.setdefault("sumber_penerangan", Counter())
+        for v, k in text[still].value_counts().items():
+            bucket[f"{v} (listrik PLN; status meteran tidak diketahui tanpa kolom daya)"] += k
+        codes[still] = -1
+    return targets, codes
 
 
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d")
