@@ -184,3 +184,49 @@ def test_command_line_unusable_file_exits_2(tmp_path):
                          env=env, check=False)
     assert out.returncode == 2
     assert "kosong.csv" in out.stderr and "kosong" in out.stderr
+
+
+def test_name_only_rows_with_spelling_variants(tmp_path):
+    """Acceptance 3: name-only rows with realistic spelling variants: >= 95 % linked right and
+    none linked to a wrong kelurahan."""
+    import numpy as np
+
+    from geo.demo import generate_households, register_frame, spelling_variant
+
+    kel, river = build_city(11)
+    hh = generate_households(kel, river, 1_500, seed=11)
+    rng = np.random.default_rng(3)
+    rows = rng.choice(len(hh), 400, replace=False)
+    hh = hh.astype({"kode_kelurahan": object, "nama_kelurahan": object})
+    for i in rows:
+        hh.at[i, "kode_kelurahan"] = None
+        hh.at[i, "lintang"], hh.at[i, "bujur"] = np.nan, np.nan
+        hh.at[i, "nama_kelurahan"] = spelling_variant(hh.at[i, "nama_kelurahan"], rng)
+    path = tmp_path / "nama.csv"
+    register_frame(hh).to_csv(path, index=False)
+    engine = make_engine(tmp_path)
+    result = import_households(engine, path, "2026-09")
+    stored = store.load_households(engine, result.snapshot_id).set_index("row_number")
+    named = stored.loc[rows + 2]
+    truth = hh["kode_benar"].iloc[rows].to_numpy()
+    right = (named["region_code"].to_numpy() == truth)
+    assert right.mean() >= 0.95
+    wrong = named["region_code"].notna().to_numpy() & ~right
+    assert not wrong.any()
+    assert (named["link_method"].dropna() == "nama").all()
+
+
+def test_command_line_map_option(tmp_path):
+    from tests import corpus
+
+    path = corpus.unknown_headers(tmp_path)
+    corpus.engine_with_regions(tmp_path)
+    env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'corpus.sqlite'}", "PATH": "/usr/bin:/bin"}
+    base = [sys.executable, "-m", "geo", "import-households", str(path), "--period", "2026-09",
+            "--json"]
+    out = subprocess.run(base, capture_output=True, text=True, env=env, check=False)
+    assert out.returncode == 2 and "ID keluarga tidak ditemukan" in out.stderr
+    out = subprocess.run([*base, "--map", "NO URUT RUMAH TANGGA=id_keluarga"],
+                         capture_output=True, text=True, env=env, check=False)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["accepted"] == corpus.ROWS
