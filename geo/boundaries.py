@@ -654,17 +654,57 @@ def clean_coverage(geoms: np.ndarray, lost_m: float = 0.5) -> np.ndarray:
     return clean
 
 
-def displacement_m(full: np.ndarray, display: np.ndarray) -> np.ndarray:
-    """Hausdorff distance between boundaries, per feature, in the units of the inputs.
+def _boundary_chunks(boundaries: np.ndarray, size: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    """Each boundary cut into linestrings of at most ``size`` segments, with their owner."""
+    parts, owner = shapely.get_parts(boundaries, return_index=True)
+    coords, part_of = shapely.get_coordinates(parts, return_index=True)
+    starts = np.searchsorted(part_of, np.arange(len(parts)))
+    ends = np.append(starts[1:], len(coords))
+    pieces, piece_of, owners = [], [], []
+    for p, (s, e) in enumerate(zip(starts, ends)):
+        for a in range(s, e - 1, size):
+            b = min(a + size + 1, e)
+            pieces.append(coords[a:b])
+            piece_of.append(np.full(b - a, len(owners)))
+            owners.append(owner[p])
+    lines = shapely.linestrings(np.concatenate(pieces), indices=np.concatenate(piece_of))
+    return lines, np.array(owners)
 
-    Segments are densified (each split in four) for features of up to 2,000 vertices; larger
-    ones (dissolved kecamatan and up) have vertices close enough, and the cost is quadratic.
+
+def _directed_m(src: np.ndarray, dst: np.ndarray, spacing: float = 15.0,
+                window: float = 3 * MAX_DISPLACEMENT_M) -> np.ndarray:
+    """Per feature, the largest distance from a point of ``src`` (sampled every ``spacing``)
+    to ``dst`` of the same feature; an index of short pieces keeps it near-linear."""
+    xy, owner = shapely.get_coordinates(shapely.segmentize(src, spacing), return_index=True)
+    pts = shapely.points(xy)
+    pieces, piece_owner = _boundary_chunks(dst)
+    pi, ci = shapely.STRtree(pieces).query(pts, predicate="dwithin", distance=window)
+    same = owner[pi] == piece_owner[ci]
+    pi, ci = pi[same], ci[same]
+    nearest = np.full(len(pts), np.inf)
+    np.minimum.at(nearest, pi, shapely.distance(pts[pi], pieces[ci]))
+    far = np.flatnonzero(~np.isfinite(nearest))
+    if len(far):  # beyond the window: measure exactly
+        nearest[far] = shapely.distance(pts[far], dst[owner[far]])
+    out = np.zeros(len(src))
+    np.maximum.at(out, owner, nearest)
+    return out
+
+
+def displacement_m(full: np.ndarray, display: np.ndarray) -> np.ndarray:
+    """Hausdorff distance between boundaries, per feature, in the units of the inputs (metres).
+
+    Features of up to 2,000 vertices: GEOS with segments densified fourfold. Larger ones
+    (dissolved kecamatan and up), where that is quadratic: both directed distances from points
+    every 15 m, through an index of short boundary pieces.
     """
     a, b = shapely.boundary(full), shapely.boundary(display)
     small = shapely.get_num_coordinates(a) <= 2_000
     out = np.empty(len(a))
     out[small] = shapely.hausdorff_distance(a[small], b[small], densify=0.25)
-    out[~small] = shapely.hausdorff_distance(a[~small], b[~small])
+    if (~small).any():
+        out[~small] = np.maximum(_directed_m(a[~small], b[~small]),
+                                 _directed_m(b[~small], a[~small]))
     return out
 
 

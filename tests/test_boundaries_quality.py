@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+import shapely.affinity
 
 from geo import store
 from geo.__main__ import main
@@ -233,3 +234,18 @@ def test_reimport_keeps_and_relinks_households(demo_db_url, tmp_path):
     assert report.relink["changed"] > 0
     assert report.relink["unlinked_after"] >= report.relink["unlinked_before"]
     assert store.snapshot_for(engine) is not None  # households stay
+
+
+def test_displacement_of_large_features_matches_geos():
+    from geo.boundaries import displacement_m
+
+    big = shapely.Point(0, 0).buffer(5_000, quad_segs=1_500)  # 6,000 vertices
+    notched = big.difference(shapely.box(4_950, -20, 5_100, 20))  # a 50 m deep notch
+    small = shapely.box(0, 0, 100, 100)
+    full = np.array([big, big, small])
+    shown = np.array([shapely.affinity.translate(big, 3, 0), notched,
+                      shapely.affinity.translate(small, 0, 4)])
+    moved = displacement_m(full, shown)
+    assert moved[0] == pytest.approx(3.0, abs=0.1)
+    assert moved[1] == pytest.approx(50.0, abs=0.5)
+    assert moved[2] == pytest.approx(4.0, abs=0.01)
