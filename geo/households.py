@@ -381,9 +381,10 @@ REASONS: dict[str, str] = {
 }
 # Not rejections: the row is kept and the note says what was done.
 NOTES: dict[str, str] = {
-    "koordinat_tertukar": "lintang dan bujur tertukar di berkas; dibalik otomatis",
-    "koordinat_luar": "koordinat ({lat}, {lon}) di luar Indonesia; koordinat diabaikan",
-    "koordinat_sebagian": "hanya satu dari lintang/bujur terisi; koordinat diabaikan",
+    # (no "; " inside: notes of a row are joined with it)
+    "koordinat_tertukar": "lintang dan bujur tertukar di berkas, dibalik otomatis",
+    "koordinat_luar": "koordinat ({lat}, {lon}) di luar Indonesia, koordinat diabaikan",
+    "koordinat_sebagian": "hanya satu dari lintang/bujur terisi, koordinat diabaikan",
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from scipy import ndimage
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, select, text, update
 
 from geo import store
 from geo.codes import normalize_codes, parent_code
@@ -440,26 +441,54 @@ def relink_all(engine: Engine, conn=None) -> dict:  # noqa: ANN001
     snap_ids = conn.execute(select(store.snapshots.c.id)).scalars().all()
     hh = store.households
     for sid in snap_ids:
-        rows = conn.execute(select(*[hh.c[c] for c in LINK_INPUT]).where(
-            hh.c.snapshot_id == sid)).all()
-        frame = pd.DataFrame(rows, columns=LINK_INPUT)
         summary["snapshots"] += 1
-        if frame.empty:
-            continue
-        new = link_frame(frame, regions)
-        before = frame["region_code"].astype(object).where(frame["region_code"].notna(), None)
-        changed = (before.to_numpy() != new["region_code"].to_numpy()) | (
-            frame["link_method"].astype(object).where(frame["link_method"].notna(), None
-                                                      ).to_numpy()
-            != new["link_method"].to_numpy())
-        summary["households"] += len(frame)
-        summary["changed"] += int(changed.sum())
-        summary["unlinked_before"] += int(frame["region_code"].isna().sum())
-        summary["unlinked_after"] += int(new["region_code"].isna().sum())
-        _write_links(conn, sid, frame["row_number"].to_numpy(), new)
-        conn.execute(update(store.snapshots).where(store.snapshots.c.id == sid)
-                     .values(**link_counts(new)))
+        totals: Counter = Counter()
+        changes: list[pd.DataFrame] = []
+        result = conn.execution_options(stream_results=True).execute(
+            select(*[hh.c[c] for c in LINK_INPUT]).where(hh.c.snapshot_id == sid))
+        for rows in result.partitions(RELINK_CHUNK):
+            frame = pd.DataFrame(rows, columns=LINK_INPUT)
+            new = link_frame(frame, regions)
+            new["link_note"] = _keep_row_notes(frame["link_note"], new["link_note"])
+            old = {c: frame[c].astype(object).where(frame[c].notna(), None).to_numpy()
+                   for c in ("region_code", "link_method", "link_note")}
+            moved = ((old["region_code"] != new["region_code"].to_numpy())
+                     | (old["link_method"] != new["link_method"].to_numpy()))
+            differs = (moved | (old["link_note"] != new["link_note"].to_numpy())
+                       | (pd.to_numeric(frame["link_conflict"]).fillna(0).to_numpy()
+                          != new["link_conflict"].to_numpy()))
+            summary["households"] += len(frame)
+            summary["changed"] += int(moved.sum())
+            summary["unlinked_before"] += int(frame["region_code"].isna().sum())
+            summary["unlinked_after"] += int(new["region_code"].isna().sum())
+            totals.update(link_counts(new))
+            if differs.any():
+                part = new.loc[differs].copy()
+                part.insert(0, "row_number", frame["row_number"].to_numpy()[differs])
+                changes.append(part)
+        result.close()
+        if changes:
+            _write_links(conn, sid, pd.concat(changes, ignore_index=True))
+        conn.execute(update(store.snapshots).where(store.snapshots.c.id == sid).values(
+            **{k: int(totals.get(k, 0)) for k in
+               ("linked_by_code", "linked_by_name", "linked_by_point", "unlinked", "conflicts")}))
     return summary
+
+
+RELINK_CHUNK = 200_000
+ROW_NOTE_STARTS = ("lintang dan bujur tertukar", "koordinat (", "hanya satu dari lintang")
+
+
+def _keep_row_notes(old: pd.Series, new: pd.Series) -> list:
+    """Notes from reading the row (swapped or dropped coordinates) survive re-linking."""
+    out = []
+    for before, after in zip(old.tolist(), new.tolist()):
+        before = before if isinstance(before, str) else ""
+        kept = [p for p in before.split("; ") if p.startswith(ROW_NOTE_STARTS)]
+        if isinstance(after, str) and after:
+            kept.append(after)
+        out.append("; ".join(kept) or None)
+    return out
 
 
 def _regions_in(conn, level: str) -> gpd.GeoDataFrame:  # noqa: ANN001
@@ -471,15 +500,23 @@ def _regions_in(conn, level: str) -> gpd.GeoDataFrame:  # noqa: ANN001
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
 
 
-def _write_links(conn, snapshot_id: int, row_numbers: np.ndarray, links: pd.DataFrame
-                 ) -> None:  # noqa: ANN001
-    """Replace the link columns of one snapshot's rows: copy the rows, delete, re-insert (an
-    UPDATE per row would scan; the table has no key but (snapshot_id, row_number))."""
-    full = conn.execute(select(*[store.households.c[c] for c in store.HOUSEHOLD_TABLE_COLUMNS])
-                        .where(store.households.c.snapshot_id == snapshot_id)).all()
-    frame = pd.DataFrame(full, columns=store.HOUSEHOLD_TABLE_COLUMNS)
-    by_row = links.set_index(pd.Index(row_numbers))
-    for c in ("region_code", "link_method", "link_conflict", "link_note"):
-        frame[c] = by_row[c].reindex(frame["row_number"].to_numpy()).to_numpy()
-    conn.execute(delete(store.households).where(store.households.c.snapshot_id == snapshot_id))
-    store._bulk_insert(conn, store.households, store._household_rows(frame, snapshot_id))
+def _write_links(conn, snapshot_id: int, changes: pd.DataFrame) -> None:  # noqa: ANN001
+    """Set the link columns of the changed rows: through a temporary table and one
+    UPDATE ... FROM (the table has no key but (snapshot_id, row_number))."""
+    conn.execute(text("CREATE TEMP TABLE IF NOT EXISTS relink_changes (row_number INTEGER "
+                      "PRIMARY KEY, region_code TEXT, link_method TEXT, link_conflict INTEGER, "
+                      "link_note TEXT)"))
+    conn.execute(text("DELETE FROM relink_changes"))
+    rows = [{"r": int(r), "c": c, "m": m, "k": int(k), "n": n} for r, c, m, k, n in zip(
+        changes["row_number"], changes["region_code"].astype(object),
+        changes["link_method"].astype(object), changes["link_conflict"],
+        changes["link_note"].astype(object))]
+    rows = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+            for r in rows]
+    conn.execute(text("INSERT INTO relink_changes VALUES (:r, :c, :m, :k, :n)"), rows)
+    conn.execute(text(
+        "UPDATE households SET region_code = n.region_code, link_method = n.link_method, "
+        "link_conflict = n.link_conflict, link_note = n.link_note FROM relink_changes AS n "
+        "WHERE households.snapshot_id = :sid AND households.row_number = n.row_number"),
+        {"sid": snapshot_id})
+    conn.execute(text("DELETE FROM relink_changes"))

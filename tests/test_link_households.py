@@ -199,3 +199,38 @@ def test_relink_all_after_new_boundaries(tmp_path):
     assert (snap["linked_by_code"], snap["linked_by_name"], snap["linked_by_point"],
             snap["unlinked"]) == (1, 1, 1, 0)
     assert snap["accepted"] == 3
+
+
+def test_relink_after_import_changes_nothing_and_keeps_row_notes(tmp_path):
+    from geo.households import import_households
+    from tests import corpus
+
+    engine = corpus.engine_with_regions(tmp_path)
+    path = corpus.csv_case(lambda f: corpus._swap(f, [0, 1]))(tmp_path)
+    result = import_households(engine, path, "2026-09")
+    before = store.load_households(engine, result.snapshot_id).sort_values("row_number")
+    summary = relink_all(engine)
+    assert summary["changed"] == 0 and summary["households"] == result.counts["accepted"]
+    after = store.load_households(engine, result.snapshot_id).sort_values("row_number")
+    assert after["link_note"].fillna("").tolist() == before["link_note"].fillna("").tolist()
+    assert after["link_note"].fillna("").str.contains("tertukar").sum() == 2
+    snap = store.snapshot_for(engine, "2026-09")
+    assert snap["linked_by_code"] == result.counts["linked_by_code"]
+
+
+def test_relink_when_boundaries_lose_a_kelurahan(tmp_path):
+    from geo.households import import_households
+    from tests import corpus
+
+    engine = corpus.engine_with_regions(tmp_path)
+    result = import_households(engine, corpus.csv_case(lambda f: None)(tmp_path), "2026-09")
+    table = corpus.region_table()
+    gone = store.load_households(engine, result.snapshot_id)["region_code"].iat[0]
+    store.replace_regions(engine, table[table["kode"] != gone])
+    summary = relink_all(engine)
+    after = store.load_households(engine, result.snapshot_id)
+    lost = after[after["kode_kelurahan"] == gone]
+    assert summary["changed"] == len(lost) > 0
+    assert lost["region_code"].isna().all()
+    assert lost["link_note"].str.contains(f"kode {gone} tidak ada").all()
+    assert store.snapshot_for(engine, "2026-09")["unlinked"] == len(lost)
