@@ -54,3 +54,36 @@ def test_mask_of_quarantine_json():
     out = json.loads(_mask_json(json.dumps({"NIK": "3674012304850001", "NAMA": "Budi",
                                             "NOKK": "3674010101010002"})))
     assert out == {"NIK": "3674********0001", "NAMA": "Budi", "NOKK": "3674********0002"}
+
+
+PREVIEW = """
+import io, os
+from pathlib import Path
+from geo import store
+from ui import import_households
+
+path = Path(os.environ["HH_FILE"])
+buf = io.BytesIO(path.read_bytes())
+buf.name = path.name
+import_households._preview_and_import(store.get_engine(), buf, "2026-09")
+last = __import__("streamlit").session_state.get("hh_result")
+if last:
+    import_households._account(last["counts"], last["report"], last["source"])
+"""
+
+
+def test_preview_then_import_with_progress(db_url, tmp_path, monkeypatch):
+    engine = store.get_engine(db_url)
+    store.replace_regions(engine, corpus.region_table())
+    path = corpus.pbdt_codes(tmp_path)
+    monkeypatch.setenv("HH_FILE", str(path))
+    at = AppTest.from_string(PREVIEW, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("pemisah" in m.value for m in at.markdown)  # the format found is stated
+    assert at.selectbox(key="hh_codes_pbdt2015.csv").value == "pbdt2015"
+    at.button(key="hh_import").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("tersimpan" in s.value for s in at.success)
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Baris dibaca"] == "40" and labels["Diterima"] == "40"
+    assert any("99" in w.value for w in at.warning)  # the unmapped water code is reported

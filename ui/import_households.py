@@ -75,13 +75,31 @@ def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: A
     overrides: dict[str, str] = st.session_state.setdefault("hh_overrides", {})
     if st.session_state.get("hh_upload_name") != upload.name:
         overrides.clear()
+        st.session_state["hh_choice"] = {}
         st.session_state["hh_upload_name"] = upload.name
+    choice = st.session_state.setdefault("hh_choice", {})
     try:
-        plan = hh.plan_import(upload, overrides, source_name=upload.name)
+        plan = hh.plan_import(upload, overrides, source_name=upload.name,
+                              sheet=choice.get("sheet"), code_list=choice.get("code_list"))
     except hh.ImportFailed as err:
         st.error(str(err))
         return
     fmt = plan.format
+    cols = st.columns(2)
+    if fmt.kind == "xlsx" and len(fmt.sheets) > 1:
+        sheet = cols[0].selectbox("Lembar Excel", fmt.sheets, index=fmt.sheets.index(fmt.sheet),
+                                  key=f"hh_sheet_{upload.name}")
+        if sheet != fmt.sheet:
+            choice["sheet"] = sheet
+            st.rerun()
+    lists = list(hh.CODE_LISTS)
+    code_list = cols[1].selectbox("Daftar kode jawaban", lists, index=lists.index(plan.code_list),
+                                  key=f"hh_codes_{upload.name}",
+                                  help="PBDT 2015 / DTKS, atau DTSEN (angka DTSEN dilaporkan, "
+                                       "tidak ditebak)")
+    if code_list != plan.code_list:
+        choice["code_list"] = code_list
+        st.rerun()
     where = (f"lembar {fmt.sheet!r}" if fmt.kind == "xlsx" else
              f"pemisah {fmt.delimiter!r}, pengodean {fmt.encoding}" if fmt.kind == "csv"
              else "Parquet")
@@ -124,6 +142,7 @@ def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: A
         try:
             result = hh.import_households(
                 engine, upload, period, mapping=overrides, source_name=upload.name,
+                sheet=choice.get("sheet"), code_list=choice.get("code_list"),
                 progress=lambda f, t: bar.progress(f, text=t))
         except hh.ImportFailed as err:
             bar.empty()
