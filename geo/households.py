@@ -39,6 +39,7 @@ from geo.schema import CODES, HOUSEHOLD_COLUMNS, LINK_COLUMNS, PERSONAL_COLUMNS
 MAX_FILE_BYTES = 2 * 1024**3  # larger files are refused before reading (state it in the UI)
 CHUNK_ROWS = 200_000
 SAMPLE_ROWS = 5_000  # rows read for the preview and to choose flag schemes
+REPORT_VALUES = 200  # distinct values per column listed in a snapshot's report
 HEADER_SCAN_ROWS = 30  # title rows above the header are looked for in this many rows
 EXTRA_FIELDS = 8  # a data row may carry this many fields beyond the header (then quarantined)
 PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -1322,13 +1323,15 @@ def _import(engine: Engine, src: Source, period: str, mapping: dict[str, str] | 
               "quarantined": int(bad.sum())}
     report = {
         **plan.to_dict(),
-        "unmapped_values": {c: dict(v.most_common(50)) for c, v in unmapped.items()},
+        "unmapped_values": {c: dict(v.most_common(REPORT_VALUES)) for c, v in
+                            unmapped.items()},
         "unmapped_value_counts": {c: int(sum(v.values())) for c, v in unmapped.items()},
         "repairs": {k: v for k, v in repairs.items() if v},
         "quarantine_reasons": dict(kinds),
         "regions_available": len(regions),
     }
-    report["value_maps"] = {c: {k: v for k, v in m.items()} for c, m in plan.value_maps.items()}
+    report["value_maps"] = {c: dict(list(m.items())[:REPORT_VALUES]) for c, m in
+                            plan.value_maps.items()}
 
     def linked_parts() -> Iterator[pd.DataFrame]:
         """Accepted rows of each chunk, linked; each chunk is let go once it is stored."""
