@@ -83,6 +83,7 @@ DISPLAY_DECIMALS = 5  # about 1.1 m; keeps a province of ~1,550 desa under 4 MB 
 MAX_DISPLACEMENT_M = 10.0
 ROUNDING_SLACK_M = 1.0  # what rounding to DISPLAY_DECIMALS may add to a displacement
 SIMPLIFY_TOLERANCES_M = (2.0, 3.0, 5.0, 7.0, 10.0, 14.0, 20.0)  # candidates, metres
+LOST_VERTEX_M = 8.0  # original vertices cleaning moved further than this are put back
 SNAP_M = -1.0  # GEOS picks a tiny snapping distance; larger values moved boundaries more
 SLIVER_WIDTH_M = 20.0  # holes narrower than this in a dissolved region are gaps between its parts
 CLOSE_M = 5.0  # gaps and inlets between the parts of a dissolved region up to 2x this are closed
@@ -607,14 +608,16 @@ def _key(xy: np.ndarray, extra: np.ndarray | None = None) -> pd.MultiIndex:
     return pd.MultiIndex.from_arrays(arrays if extra is None else [*arrays, extra])
 
 
-def clean_coverage(geoms: np.ndarray, lost_m: float = 0.5) -> np.ndarray:
+def clean_coverage(geoms: np.ndarray, lost_m: float = LOST_VERTEX_M) -> np.ndarray:
     """A valid coverage (no overlaps, shared edges identical) close to ``geoms`` (metric CRS).
 
     ``coverage_clean`` gives each overlap to one neighbour, moving the other's boundary by the
     overlap's full width. Every vertex of the clean coverage is then moved to the mean of the
     nearest points on the original boundaries of the polygons sharing it, and original vertices
-    the cleaning dropped are first inserted where they project, so a shared edge runs midway
-    between the two original ones: the displacement is about half the disagreement.
+    the cleaning left more than ``lost_m`` away are first inserted where they project, so a
+    shared edge runs midway between the two original ones: the displacement is about half the
+    disagreement. (Inserting only the far ones keeps fewer vertices and, measured on the Banten
+    file, also fewer boundaries beyond 10 m than inserting every one.)
     """
     clean = shapely.coverage_clean(geoms, snapping_distance=SNAP_M)
     coords, idx = shapely.get_coordinates(geoms, return_index=True)

@@ -249,3 +249,22 @@ def test_displacement_of_large_features_matches_geos():
     assert moved[0] == pytest.approx(3.0, abs=0.1)
     assert moved[1] == pytest.approx(50.0, abs=0.5)
     assert moved[2] == pytest.approx(4.0, abs=0.01)
+
+
+def test_overlap_wider_than_the_limit_is_split_midway(engine, tmp_path):
+    city = grid_city()
+    x0, y0 = ORIGIN
+    # kel 12 bulges 16 m into kel 11 over 300 m: giving the overlap to either side would move
+    # a boundary 16 m; the display edge runs midway, so both move about 8 m
+    bulge = shapely.Polygon([(x0 + SIZE, y0 + 300), (x0 + SIZE - 16, y0 + 450),
+                             (x0 + SIZE, y0 + 600)])
+    city.loc[1, "geometry"] = city.geometry.iloc[1].union(bulge)
+    report = import_boundaries(engine, _write(city, tmp_path))
+    assert report.coverage[0]["overlap_km2"] > 0
+    full = _metric(store.load_regions(engine, "kelurahan")).geometry.values
+    shown = _metric(store.load_regions(engine, "kelurahan", display=True)).geometry.values
+    moved = shapely.hausdorff_distance(shapely.boundary(full), shapely.boundary(shown),
+                                       densify=0.25)
+    assert moved.max() <= 10.0 and moved[:2].max() >= 6.0
+    assert shapely.coverage_is_valid(
+        store.load_regions(engine, "kelurahan", display=True).geometry.values)
