@@ -12,6 +12,21 @@ DEMO_HOUSEHOLDS = 3_000
 DEMO_SEED = 7
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Snapshot caches (geo.snapshot_cache) of test databases go to a temp folder, not data/."""
+    import os
+
+    folder = tmp_path_factory.mktemp("snapshot_cache")
+    old = os.environ.get("PETA_CACHE_DIR")
+    os.environ["PETA_CACHE_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("PETA_CACHE_DIR", None)
+    else:
+        os.environ["PETA_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file holding the demo city (3.000 households), imported like a user's files."""

@@ -10,12 +10,10 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine, func, select
 
-from geo import store
-from geo.schema import PERSONAL_COLUMNS
+from geo import snapshot_cache, store
 
 # Columns pages may use; personal data (NIK, No. KK, names) stays in the database.
-ANALYSIS_COLUMNS = [c for c in store.HOUSEHOLD_TABLE_COLUMNS
-                    if c not in (*PERSONAL_COLUMNS, "nama_krt", "alamat")]
+ANALYSIS_COLUMNS = snapshot_cache.CACHE_COLUMNS
 
 
 @st.cache_resource
@@ -43,12 +41,6 @@ def clear_caches() -> None:
 @st.cache_data(show_spinner=False)
 def snapshots(version: tuple) -> pd.DataFrame:
     return store.list_snapshots(engine())
-
-
-@st.cache_data(show_spinner="Memuat data rumah tangga…", max_entries=4)
-def households(snapshot_id: int, version: tuple) -> pd.DataFrame:
-    """The snapshot's households without personal columns."""
-    return store.load_households(engine(), snapshot_id, ANALYSIS_COLUMNS)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

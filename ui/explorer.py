@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import indicators, store
+from geo import indicators, snapshot_cache, store
 from geo.filters import Filters
 from ui import data
 
@@ -37,7 +37,7 @@ def base(snapshot_id: int, version: tuple,
     """Read the snapshot once (only the columns rules, filters and points read; no personal
     data) and evaluate every indicator."""
     columns = [*indicators.RULE_COLUMNS, "lintang", "bujur"]
-    households = store.load_households(data.engine(), snapshot_id, columns)
+    households = snapshot_cache.load_households_fast(data.engine(), {"id": snapshot_id}, columns)
     prepared = indicators.prepare(households, settings)
     lon = households["bujur"].to_numpy(dtype=float, na_value=np.nan)
     lat = households["lintang"].to_numpy(dtype=float, na_value=np.nan)

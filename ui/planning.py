@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import indicators, planning, store
+from geo import indicators, planning, snapshot_cache
 from geo.filters import Filters
 from geo.fmt import fmt_int
 from geo.indicators import DEFAULT_SETTINGS, Settings
@@ -49,7 +49,7 @@ def verification_base(snapshot_id: int, version: tuple, settings_key: tuple
     snapshot and settings, only when the verification list is opened."""
     settings = _settings_from_key(settings_key)
     columns = list(dict.fromkeys(VERIFY_COLUMNS))
-    hh = store.load_households(data.engine(), snapshot_id, columns)
+    hh = snapshot_cache.load_households_fast(data.engine(), {"id": snapshot_id}, columns)
     flags = indicators.evaluate(hh, settings, ids=planning.ERROR_IDS)
     reasons = planning.verification_reasons(hh, flags, settings)
     return hh.loc[reasons.index].reset_index(drop=True), reasons.reset_index(drop=True)

@@ -1,0 +1,235 @@
+"""A derived, rebuildable Parquet copy of each snapshot's non-personal household columns.
+
+Why: at a million households the first read of a period from SQLite takes 15–30 s
+(``pd.read_sql_query``), while Parquet gives the same frame back in 1–2 s. The database stays
+the only source of truth; the cache is keyed on the snapshot's id *and* ``imported_at``, so a
+re-import can never be served from an older file, and it may be deleted at any time.
+
+Layout: ``data/cache/<db-fingerprint>/snapshot_<id>_<imported_at compact>.parquet``. The
+fingerprint hashes the database URL without its password, so two databases never share a
+cache. Personal data (NIK, No. KK, names, addresses) is never written here: requests that need
+it go to the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from sqlalchemy import Engine, select
+from sqlalchemy.engine import URL
+
+from geo import store
+from geo.schema import PERSONAL_COLUMNS
+
+log = logging.getLogger(__name__)
+
+PRIVATE_COLUMNS = (*PERSONAL_COLUMNS, "nama_krt", "alamat")
+"""Never written to the cache (personal data stays in the database)."""
+
+CACHE_COLUMNS: list[str] = [c for c in store.HOUSEHOLD_TABLE_COLUMNS
+                            if c not in PRIVATE_COLUMNS]
+"""What one cache file holds: every household column a page may analyse."""
+
+TMP_MAX_AGE_S = 3600  # a temp file older than this is debris of a crashed writer
+
+_READ_ERRORS = (OSError, ValueError, pa.ArrowException)
+
+
+def cache_root() -> Path:
+    """``PETA_CACHE_DIR`` or ``data/cache`` (git-ignored, like everything under data/)."""
+    return Path(os.environ.get("PETA_CACHE_DIR") or store.DATA_DIR / "cache")
+
+
+def fingerprint(url: URL | str) -> str | None:
+    """A short hash of the database URL without its password; None for databases that do not
+    outlive their process (in-memory SQLite), which must never share a cache."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(url)
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database in ("", ":memory:") or url.query.get("mode") == "memory":
+            return None
+        if not database.startswith("file:"):  # one file, one cache, however it is spelled
+            database = str(Path(database).resolve())
+        url = url.set(database=database)
+    clean = URL.create(url.drivername, url.username, None, url.host, url.port, url.database,
+                       url.query)
+    return hashlib.sha256(clean.render_as_string(hide_password=False).encode()).hexdigest()[:16]
+
+
+def cache_dir(engine: Engine) -> Path | None:
+    """This database's cache folder (None: the database cannot be cached)."""
+    fp = fingerprint(engine.url)
+    return cache_root() / fp if fp else None
+
+
+def compact_stamp(value: datetime | str) -> str:
+    """``imported_at`` as ``20261123T014809144648`` (UTC if aware): safe in a file name."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.strftime("%Y%m%dT%H%M%S%f")
+
+
+def file_name(snapshot_id: int, imported_at: datetime | str) -> str:
+    return f"snapshot_{int(snapshot_id)}_{compact_stamp(imported_at)}.parquet"
+
+
+def _imported_at(engine: Engine, snapshot_id: int) -> datetime | None:
+    """The stored ``imported_at`` (re-read, so a stale snapshot dict cannot pick an old file)."""
+    with engine.connect() as conn:
+        return conn.execute(select(store.snapshots.c.imported_at)
+                            .where(store.snapshots.c.id == snapshot_id)).scalar()
+
+
+def cache_path(engine: Engine, snapshot: dict) -> Path | None:
+    """Where the snapshot's cache file is (or would be); None if it cannot be cached."""
+    folder = cache_dir(engine)
+    if folder is None:
+        return None
+    stamp = _imported_at(engine, int(snapshot["id"]))
+    return None if stamp is None else folder / file_name(int(snapshot["id"]), stamp)
+
+
+# ------------------------------------------------------------------ reading
+
+def read_database(engine: Engine, snapshot_id: int, columns: Sequence[str]) -> pd.DataFrame:
+    """The rows from the database, frame-for-frame what :func:`store.load_households` gives.
+
+    On SQLite (pysqlite) the driver cursor's ``fetchall`` + ``DataFrame.from_records`` does what
+    ``read_sql_query`` does inside (same conversion, same dtypes) without SQLAlchemy's per-row
+    objects: about a third faster. Other databases go through the store.
+    """
+    columns = list(columns)
+    if engine.dialect.driver != "pysqlite" or len(set(columns)) != len(columns):
+        return store.load_households(engine, snapshot_id, columns)
+    for name in columns:
+        store.households.c[name]  # noqa: B018  KeyError for unknown columns, as the store
+    quoted = ", ".join(f'"{name}"' for name in columns)
+    sql = f"SELECT {quoted} FROM households WHERE snapshot_id = ?"
+    with engine.connect() as conn:
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            rows = cursor.execute(sql, (int(snapshot_id),)).fetchall()
+        finally:
+            cursor.close()
+    if not rows:  # as pandas.read_sql_query does for an empty result
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
+
+
+def _read_cache(path: Path, columns: list[str]) -> pd.DataFrame | None:
+    """The requested columns from a cache file; None (and the file removed) if it is missing,
+    unreadable or lacks a column (written by an older schema)."""
+    if not path.exists():
+        return None
+    try:
+        if not set(columns) <= set(pq.read_schema(path).names):
+            return None
+        return pd.read_parquet(path, columns=columns)
+    except _READ_ERRORS as exc:
+        log.warning("cache %s unreadable (%s); rebuilding from the database", path, exc)
+        path.unlink(missing_ok=True)
+        return None
+
+
+def load_households_fast(engine: Engine, snapshot: dict, columns: list[str]) -> pd.DataFrame:
+    """Household rows of ``snapshot`` (a row of ``snapshots``; only ``"id"`` is needed), the
+    same frame as :func:`store.load_households`, from the Parquet cache when it is there.
+
+    A miss reads every cacheable column from the database once, writes the cache, and returns
+    the requested ones. Personal columns are always read from the database.
+    """
+    snapshot_id = int(snapshot["id"])
+    columns = list(columns)
+    if not set(columns) <= set(CACHE_COLUMNS) or len(set(columns)) != len(columns):
+        return read_database(engine, snapshot_id, columns)
+    path = cache_path(engine, snapshot)
+    if path is None:
+        return read_database(engine, snapshot_id, columns)
+    frame = _read_cache(path, columns)
+    if frame is not None:
+        return frame
+    full = _build(engine, snapshot_id, path)
+    return full[columns] if list(full.columns) != columns else full
+
+
+def warm(engine: Engine, snapshot: dict) -> Path | None:
+    """Build the snapshot's cache now (after an import, for the demo) unless a readable one
+    exists. Returns the file, or None if the snapshot cannot be (or was not) cached."""
+    path = cache_path(engine, snapshot)
+    if path is None:
+        return None
+    if path.exists():
+        try:
+            pq.read_schema(path)
+            return path
+        except _READ_ERRORS:
+            path.unlink(missing_ok=True)
+    _build(engine, int(snapshot["id"]), path)
+    return path if path.exists() else None
+
+
+# ------------------------------------------------------------------ writing
+
+def _build(engine: Engine, snapshot_id: int, path: Path) -> pd.DataFrame:
+    """Read every cacheable column from the database and write ``path``; the frame either way."""
+    frame = read_database(engine, snapshot_id, CACHE_COLUMNS)
+    if len(frame) == 0:
+        return frame  # nothing worth caching; dtypes of an empty frame carry no information
+    stamp = _imported_at(engine, snapshot_id)
+    if stamp is None or path.name != file_name(snapshot_id, stamp):
+        return frame  # re-imported or deleted while we read: never store rows under a wrong key
+    if _write_atomic(frame, path):
+        remove_stale(engine, path.parent)
+    return frame
+
+
+def _write_atomic(frame: pd.DataFrame, path: Path) -> bool:
+    """Write to a temp file beside ``path`` and rename it into place: a reader sees the old file
+    or the whole new one, never half. False (and no file) if it cannot be written."""
+    assert not set(frame.columns) & set(PRIVATE_COLUMNS), "personal data must not be cached"
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+        return True
+    except (OSError, ValueError, TypeError, pa.ArrowException) as exc:
+        log.warning("could not write cache %s (%s); reading from the database", path, exc)
+        tmp.unlink(missing_ok=True)
+        return False
+
+
+def remove_stale(engine: Engine, folder: Path) -> list[Path]:
+    """Delete cache files of snapshots that no longer exist or were re-imported since, and old
+    temp files of crashed writers. Returns what was removed."""
+    with engine.connect() as conn:
+        current = conn.execute(select(store.snapshots.c.id, store.snapshots.c.imported_at)).all()
+    keep = {file_name(sid, stamp) for sid, stamp in current}
+    removed = []
+    for file in folder.glob("snapshot_*.parquet"):
+        if file.name not in keep:
+            file.unlink(missing_ok=True)
+            removed.append(file)
+    cutoff = time.time() - TMP_MAX_AGE_S
+    for file in folder.glob(".snapshot_*.tmp"):
+        try:
+            if file.stat().st_mtime < cutoff:
+                file.unlink(missing_ok=True)
+                removed.append(file)
+        except OSError:
+            pass
+    return removed
