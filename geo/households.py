@@ -542,6 +542,13 @@ def _detect_delimiter(text: str) -> str:
     return best
 
 
+def _size(n: int) -> str:
+    """Bytes as a person reads them, Indonesian style: ``1,5 MB``."""
+    from geo.fmt import fmt_num
+
+    return f"{fmt_num(n / 1024**2, 1)} MB" if n >= 1024**2 else f"{fmt_num(n / 1024, 1)} KB"
+
+
 def detect_format(src: Source, overrides: dict[str, str] | None = None,
                   sheet: str | None = None) -> FileFormat:
     """Kind, encoding, delimiter, sheet and header row of a file; ImportFailed if unusable."""
@@ -549,9 +556,8 @@ def detect_format(src: Source, overrides: dict[str, str] | None = None,
     size = src.size()
     if size > MAX_FILE_BYTES:
         raise ImportFailed(
-            f"{src.name}: berkas {size / 1024**2:,.0f} MB melebihi batas "
-            f"{MAX_FILE_BYTES / 1024**2:,.0f} MB. Pecah per kecamatan atau simpan sebagai "
-            "Parquet/CSV terkompresi.".replace(",", "."))
+            f"{src.name}: berkas {_size(size)} melebihi batas {_size(MAX_FILE_BYTES)}. Pecah "
+            "berkasnya (mis. per kecamatan) atau simpan sebagai Parquet (lebih ringkas).")
     head = src.head()
     if not head.strip(b" \r\n\t\xef\xbb\xbf"):
         raise ImportFailed(f"{src.name}: berkas kosong. Pilih berkas ekspor register yang berisi "
