@@ -33,6 +33,7 @@ from sqlalchemy import Engine, delete, func, select
 
 from geo import store
 from geo.codes import is_desa, join_split_code, normalize_code, parent_code
+from geo.fmt import fmt_int, fmt_num, fmt_pct
 
 Progress = Callable[[float, str], None]
 
@@ -1021,18 +1022,27 @@ def format_report(report: BoundaryReport) -> str:
         lines.extend(f"  - {json.dumps(i, ensure_ascii=False)}" for i in items[:10])
     lines.append("Tumpang tindih dan celah (per kabupaten/kota):")
     for c in report.coverage:
-        lines.append(f"  {c['kode']} {c['nama'] or ''}: luas {c['area_km2']:.2f} km², tumpang "
-                     f"tindih {c['overlap_km2']:.3f} km² ({c['overlap_share']:.3%}), celah "
-                     f"{c['gaps']} ({c['gap_km2']:.3f} km², {c['gap_share']:.3%})")
+        lines.append(f"  {c['kode']} {c['nama'] or ''}: luas {fmt_num(c['area_km2'], 2)} km², "
+                     f"tumpang tindih {fmt_num(c['overlap_km2'], 3)} km² "
+                     f"({fmt_pct(100 * c['overlap_share'], 3)}), celah {fmt_int(c['gaps'])} "
+                     f"({fmt_num(c['gap_km2'], 3)} km², {fmt_pct(100 * c['gap_share'], 3)})")
     lines.append("Jumlah kelurahan/desa per kecamatan:")
     lines.extend(f"  {k['kode']} {k['nama'] or ''}: {k['jumlah']}" for k in report.per_kecamatan)
     lines.append("Geometri tampilan:")
     for level, d in report.display.items():
-        lines.append(f"  {LEVEL_LABEL[level]}: {d['features']} fitur, {d['geojson_bytes']:,} "
-                     f"byte GeoJSON, pergeseran maks. {d['max_displacement_m']} m "
-                     f"(toleransi {d['tolerance_m']} m, {d['over_limit']} > "
+        lines.append(f"  {LEVEL_LABEL[level]}: {fmt_int(d['features'])} fitur, "
+                     f"{fmt_int(d['geojson_bytes'])} byte GeoJSON, pergeseran maks. "
+                     f"{fmt_num(d['max_displacement_m'], 2)} m (toleransi "
+                     f"{fmt_num(d['tolerance_m'], 1)} m, {d['over_limit']} > "
                      f"{MAX_DISPLACEMENT_M:.0f} m)")
-    lines.append(f"Penautan ulang rumah tangga: {json.dumps(report.relink, ensure_ascii=False)}")
+    relink = report.relink or {}
+    if "changed" in relink:
+        lines.append(f"Penautan ulang rumah tangga: {fmt_int(relink.get('households', 0))} "
+                     f"rumah tangga, {fmt_int(relink['changed'])} berubah tautan, belum tertaut "
+                     f"{fmt_int(relink.get('unlinked_before', 0))} → "
+                     f"{fmt_int(relink.get('unlinked_after', 0))}")
+    else:
+        lines.append(f"Penautan ulang rumah tangga: {json.dumps(relink, ensure_ascii=False)}")
     lines.extend(f"Catatan: {w}" for w in report.warnings)
     return "\n".join(lines)
 
