@@ -89,7 +89,8 @@ class PointIndex:
         self.dx, self.dy = w / self.nx, h / self.ny
         shapely.prepare(self.geoms)
         rings = shapely.boundary(self.geoms)
-        dense = shapely.segmentize(rings, min(self.dx, self.dy) / 2.5)
+        # vertices closer than a cell: a segment then stays in the 3x3 cells around its ends
+        dense = shapely.segmentize(rings, 0.9 * min(self.dx, self.dy))
         xy, owner_of = shapely.get_coordinates(dense, return_index=True)
         ix = np.clip(((xy[:, 0] - self.x0) / self.dx).astype(np.int64), 0, self.nx - 1)
         iy = np.clip(((xy[:, 1] - self.y0) / self.dy).astype(np.int64), 0, self.ny - 1)
