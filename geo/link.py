@@ -378,19 +378,26 @@ class _NameMatcher:
         if not key:
             return -1, None
         kec_codes = self._kecamatan(kec)
+        kec_given = bool(normalize_name(kec))
         if kec_codes:
             cand = [i for k in kec_codes for i in self.by_kec.get(k, [])]
             where = "di kecamatan " + str(kec).strip()
+        elif kec_given:
+            # A kecamatan these boundaries do not have: the row most likely lies in another
+            # area (common names such as "Sukamaju" recur across Indonesia), so no guess.
+            return -1, (f"kecamatan {str(kec).strip()!r} tidak ada di batas wilayah; nama "
+                        f"kelurahan {str(kel).strip()!r} tidak dicocokkan")
         else:
             cand = list(range(len(self.norm)))
-            where = "di seluruh kota" + (f" (kecamatan {str(kec).strip()!r} tidak dikenal)"
-                                         if isinstance(kec, str) and kec.strip() else "")
+            where = "di seluruh kota (kecamatan kosong)"
         for table, probe in ((self.norm, key), (self.compact, key.replace(" ", ""))):
             exact = [i for i in cand if table[i] == probe]
             if len(exact) == 1:
                 return exact[0], None
             if len(exact) > 1:
                 return -1, self._ambiguous(kel, exact, where)
+        if not kec_codes:  # without a kecamatan only an exact, unique name links
+            return -1, f"nama kelurahan {str(kel).strip()!r} tidak dikenal {where}"
         scored = sorted(((difflib.SequenceMatcher(None, key, self.norm[i]).ratio(), i)
                          for i in cand), reverse=True)
         if not scored or scored[0][0] < FUZZY_MIN:
