@@ -18,7 +18,7 @@ from geo.boundaries import (
     import_boundaries,
     list_layers,
 )
-from geo.fmt import fmt_int
+from geo.fmt import fmt_int, fmt_num, fmt_pct
 
 FIELD_LABELS = {
     "kode": "Kode kelurahan/desa", "nama": "Nama kelurahan/desa", "kode_kec": "Kode kecamatan",
@@ -36,7 +36,7 @@ def _fmt(n: object) -> str:
 
 
 def _pct(share: float) -> str:
-    return f"{share * 100:.3f}".replace(".", ",") + " %"
+    return fmt_pct(share * 100, 3)
 
 
 def _clear_caches() -> None:
@@ -153,9 +153,10 @@ def show_report(report: dict) -> None:
         st.markdown("**Tumpang tindih dan celah antar-tetangga**")
         st.dataframe(pd.DataFrame([{
             "Kode": c["kode"], "Kabupaten/kota": c.get("nama") or "",
-            "Luas (km²)": round(c["area_km2"], 2),
-            "Tumpang tindih (km²)": c["overlap_km2"], "Tumpang tindih": _pct(c["overlap_share"]),
-            "Celah": c["gaps"], "Luas celah (km²)": c["gap_km2"], "Celah (%)": _pct(c["gap_share"]),
+            "Luas (km²)": fmt_num(c["area_km2"], 2),
+            "Tumpang tindih (km²)": fmt_num(c["overlap_km2"], 3),
+            "Tumpang tindih": _pct(c["overlap_share"]), "Celah": _fmt(c["gaps"]),
+            "Luas celah (km²)": fmt_num(c["gap_km2"], 3), "Celah (%)": _pct(c["gap_share"]),
         } for c in coverage]), hide_index=True)
     per_kec = report.get("per_kecamatan") or []
     if per_kec:
@@ -167,9 +168,9 @@ def show_report(report: dict) -> None:
     if display:
         with st.expander("Geometri tampilan peta"):
             st.dataframe(pd.DataFrame([{
-                "Tingkat": LEVEL_LABEL.get(level, level), "Fitur": d["features"],
-                "Ukuran GeoJSON (KB)": round(d["geojson_bytes"] / 1024),
-                "Pergeseran maks. (m)": d["max_displacement_m"],
+                "Tingkat": LEVEL_LABEL.get(level, level), "Fitur": _fmt(d["features"]),
+                "Ukuran GeoJSON (KB)": _fmt(round(d["geojson_bytes"] / 1024)),
+                "Pergeseran maks. (m)": fmt_num(d["max_displacement_m"], 2),
                 f"> {MAX_DISPLACEMENT_M:.0f} m": d["over_limit"]}
                 for level, d in display.items()]), hide_index=True)
             over = [o for d in display.values() for o in d.get("over_limit_list", [])]
