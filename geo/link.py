@@ -515,13 +515,14 @@ def _write_links(conn, snapshot_id: int, changes: pd.DataFrame) -> None:  # noqa
                       "PRIMARY KEY, region_code TEXT, link_method TEXT, link_conflict INTEGER, "
                       "link_note TEXT)"))
     conn.execute(text("DELETE FROM relink_changes"))
-    rows = [{"r": int(r), "c": c, "m": m, "k": int(k), "n": n} for r, c, m, k, n in zip(
-        changes["row_number"], changes["region_code"].astype(object),
-        changes["link_method"].astype(object), changes["link_conflict"],
-        changes["link_note"].astype(object))]
-    rows = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
-            for r in rows]
-    conn.execute(text("INSERT INTO relink_changes VALUES (:r, :c, :m, :k, :n)"), rows)
+    for start in range(0, len(changes), 50_000):  # a batch of Python rows at a time
+        part = changes.iloc[start:start + 50_000]
+        values = {c: part[c].astype(object).where(part[c].notna(), None).tolist()
+                  for c in ("row_number", "region_code", "link_method", "link_conflict",
+                            "link_note")}
+        rows = [{"r": int(r), "c": c, "m": m, "k": int(k or 0), "n": n} for r, c, m, k, n in
+                zip(*values.values())]
+        conn.execute(text("INSERT INTO relink_changes VALUES (:r, :c, :m, :k, :n)"), rows)
     conn.execute(text(
         "UPDATE households SET region_code = n.region_code, link_method = n.link_method, "
         "link_conflict = n.link_conflict, link_note = n.link_note FROM relink_changes AS n "
