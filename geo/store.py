@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -210,7 +210,7 @@ def write_snapshot(
     values = {key: int(counts.get(key, 0)) for key in COUNT_KEYS}
     snapshot_id = conn.execute(
         insert(snapshots).values(
-            period=period, source_file=source_file, imported_at=datetime.now(timezone.utc),
+            period=period, source_file=source_file, imported_at=datetime.now(UTC),
             is_demo=is_demo, report=json.dumps(report or {}, ensure_ascii=False, default=str),
             **values,
         )
