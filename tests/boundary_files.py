@@ -29,3 +29,10 @@ def grid_city(desa: bool = False, prefix: str = "36.74") -> gpd.GeoDataFrame:
 
 def wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame.to_crs(4326)
+
+
+def write_geojson(frame: gpd.GeoDataFrame, folder, name: str = "batas.geojson"):  # noqa: ANN001, ANN201
+    """Write ``frame`` (any CRS) as a WGS84 GeoJSON file in ``folder``; return its path."""
+    path = folder / name
+    wgs84(frame).to_file(path, driver="GeoJSON")
+    return path

@@ -78,3 +78,12 @@ def map_frame(page, timeout_s: float = 90):  # noqa: ANN001, ANN201
                 return frame, n
         time.sleep(0.5)
     raise AssertionError("no Leaflet polygons were drawn")
+
+
+def tracked_page(browser) -> tuple[object, list[str]]:  # noqa: ANN001
+    """A 1400×1000 page and the list it fills with every request that leaves the machine."""
+    external: list[str] = []
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx.on("request", lambda r: None if r.url.startswith(LOCAL_PREFIXES)
+           else external.append(r.url))
+    return ctx.new_page(), external

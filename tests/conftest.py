@@ -42,6 +42,16 @@ def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def engine(tmp_path: Path):
+    """An empty database of the product's schema, private to the test."""
+    from geo import store
+
+    eng = store.get_engine(f"sqlite:///{tmp_path / 'peta.sqlite'}")
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
 def demo_db_url(demo_db_path: Path, tmp_path: Path) -> str:
     """A private copy of the demo database (tests may change it)."""
     copy = tmp_path / "demo.sqlite"

@@ -7,18 +7,7 @@ import pytest
 
 from geo import store
 from geo.boundaries import BoundaryImportFailed, detect_fields, import_boundaries
-from tests.boundary_files import grid_city, wgs84
-
-
-@pytest.fixture
-def engine(tmp_path):
-    return store.get_engine(f"sqlite:///{tmp_path / 'peta.sqlite'}")
-
-
-def _write(frame, tmp_path, name="batas.geojson"):
-    path = tmp_path / name
-    wgs84(frame).to_file(path, driver="GeoJSON")
-    return path
+from tests.boundary_files import grid_city, write_geojson
 
 
 def test_big_fields_with_desa(engine, tmp_path):
@@ -26,7 +15,7 @@ def test_big_fields_with_desa(engine, tmp_path):
     big = city.rename(columns={"kode_kel": "KDEPUM", "nama_kel": "WADMKD", "kode_kec": "KDCPUM",
                                "nama_kec": "WADMKC", "kode_kab": "KDPKAB", "nama_kab": "WADMKK",
                                "kode_prov": "KDPPUM", "nama_prov": "WADMPR"})
-    report = import_boundaries(engine, _write(big, tmp_path))
+    report = import_boundaries(engine, write_geojson(big, tmp_path))
     assert report.fields["kode"] == "KDEPUM" and report.fields["nama"] == "WADMKD"
     assert report.desa == 6 and report.kelurahan == 0
     kec = store.load_regions(engine, "kecamatan")
@@ -39,7 +28,7 @@ def test_bps_undotted_codes_are_dotted(engine, tmp_path):
     bps = pd.DataFrame({"IDDESA": city["kode_kel"].str.replace(".", ""),
                         "NAMA_DESA": city["nama_kel"]})
     frame = city[["geometry"]].join(bps)
-    import_boundaries(engine, _write(frame, tmp_path))
+    import_boundaries(engine, write_geojson(frame, tmp_path))
     kel = store.load_regions(engine, "kelurahan")
     assert sorted(kel["kode"]) == sorted(city["kode_kel"])
     assert set(kel["kode_induk"]) == {"36.74.01", "36.74.02"}
@@ -52,7 +41,7 @@ def test_numeric_and_spaced_codes(engine, tmp_path):
     city = grid_city()
     frame = city[["geometry"]].assign(
         kode=[int(c.replace(".", "")) for c in city["kode_kel"]], nama=city["nama_kel"])
-    import_boundaries(engine, _write(frame, tmp_path))
+    import_boundaries(engine, write_geojson(frame, tmp_path))
     assert sorted(store.load_regions(engine, "kelurahan")["kode"]) == sorted(city["kode_kel"])
 
 
@@ -60,7 +49,7 @@ def test_override_fields(engine, tmp_path):
     city = grid_city()
     frame = city[["geometry"]].assign(ID_X=city["kode_kel"], LABEL=city["nama_kel"],
                                       CATATAN="x")
-    path = _write(frame, tmp_path)
+    path = write_geojson(frame, tmp_path)
     report = import_boundaries(engine, path, fields={"kode": "ID_X", "nama": "LABEL"})
     assert report.levels["kelurahan"] == 6
     # without the override the codes are found by content, but there is no name column
@@ -73,11 +62,11 @@ def test_override_fields(engine, tmp_path):
 
 
 def test_bad_codes_are_listed_and_nothing_changes(engine, tmp_path):
-    import_boundaries(engine, _write(grid_city(), tmp_path, "awal.geojson"))
+    import_boundaries(engine, write_geojson(grid_city(), tmp_path, "awal.geojson"))
     city = grid_city()
     city.loc[2, "kode_kel"] = "36.74.01.10O3"
     with pytest.raises(BoundaryImportFailed) as err:
-        import_boundaries(engine, _write(city, tmp_path))
+        import_boundaries(engine, write_geojson(city, tmp_path))
     assert "fitur 3" in str(err.value) and "kode_kel" in str(err.value)
     assert store.region_count(engine) == 9
 
@@ -85,7 +74,7 @@ def test_bad_codes_are_listed_and_nothing_changes(engine, tmp_path):
 def test_empty_code_feature_is_dropped_and_reported(engine, tmp_path):
     city = grid_city()
     city.loc[5, "kode_kel"] = None
-    report = import_boundaries(engine, _write(city, tmp_path))
+    report = import_boundaries(engine, write_geojson(city, tmp_path))
     assert report.levels["kelurahan"] == 5
     assert report.dropped[0]["fitur"] == 6
 
@@ -94,7 +83,7 @@ def test_kecamatan_file(engine, tmp_path):
     kec = grid_city().dissolve("kode_kec", as_index=False)
     frame = kec[["geometry"]].assign(kode=kec["kode_kec"].str.replace(".", ""),
                                      nama=kec["nama_kec"])
-    report = import_boundaries(engine, _write(frame, tmp_path))
+    report = import_boundaries(engine, write_geojson(frame, tmp_path))
     assert report.levels == {"kecamatan": 2, "kota": 1}
     assert sorted(store.load_regions(engine, "kecamatan")["nama"]) == ["Kec 1", "Kec 2"]
 

@@ -15,18 +15,7 @@ import shapely.affinity
 from geo import store
 from geo.__main__ import main
 from geo.boundaries import BoundaryImportFailed, import_boundaries
-from tests.boundary_files import ORIGIN, SIZE, UTM_48S, grid_city, wgs84
-
-
-@pytest.fixture
-def engine(tmp_path):
-    return store.get_engine(f"sqlite:///{tmp_path / 'peta.sqlite'}")
-
-
-def _write(frame, tmp_path, name="batas.geojson"):
-    path = tmp_path / name
-    wgs84(frame).to_file(path, driver="GeoJSON")
-    return path
+from tests.boundary_files import ORIGIN, SIZE, UTM_48S, grid_city, wgs84, write_geojson
 
 
 def _metric(frame):
@@ -45,7 +34,7 @@ def test_invalid_geometry_is_repaired_keeping_holes_and_parts(engine, tmp_path):
     square = shapely.box(x0 + SIZE, y0, x0 + 2 * SIZE, y0 + SIZE)
     city.loc[1, "geometry"] = shapely.MultiPolygon([square.difference(hole), island])
     assert not city.geometry.iloc[0].is_valid
-    report = import_boundaries(engine, _write(city, tmp_path))
+    report = import_boundaries(engine, write_geojson(city, tmp_path))
     assert report.repaired == 1
     kel = _metric(store.load_regions(engine, "kelurahan")).set_index("kode")
     assert kel.geometry.is_valid.all()
@@ -64,7 +53,7 @@ def test_duplicate_code_with_same_name_is_merged(engine, tmp_path):
     extra["geometry"] = [shapely.box(x0 - 300, y0, x0, y0 + 300)]
     extra["nama_kel"] = " kel 11 "  # same name, other spelling of spaces and case
     city = gpd.GeoDataFrame(gpd.pd.concat([city, extra], ignore_index=True), crs=city.crs)
-    report = import_boundaries(engine, _write(city, tmp_path))
+    report = import_boundaries(engine, write_geojson(city, tmp_path))
     assert report.levels["kelurahan"] == 6
     assert report.duplicates == [{"kode": "36.74.01.1001", "nama": "Kel 11", "fitur": [1, 7],
                                   "tindakan": "digabung menjadi satu wilayah"}]
@@ -73,12 +62,12 @@ def test_duplicate_code_with_same_name_is_merged(engine, tmp_path):
 
 
 def test_duplicate_code_with_other_name_rejects_the_file(engine, tmp_path):
-    import_boundaries(engine, _write(grid_city(), tmp_path, "awal.geojson"))
+    import_boundaries(engine, write_geojson(grid_city(), tmp_path, "awal.geojson"))
     before = store.load_regions(engine)
     city = grid_city()
     city.loc[4, "kode_kel"] = city.loc[3, "kode_kel"]
     with pytest.raises(BoundaryImportFailed) as err:
-        import_boundaries(engine, _write(city, tmp_path))
+        import_boundaries(engine, write_geojson(city, tmp_path))
     message = str(err.value)
     assert "36.74.02.1001" in message and "fitur 4 (Kel 21)" in message
     assert "fitur 5 (Kel 22)" in message
@@ -94,7 +83,7 @@ def test_quality_report_overlaps_gaps_names_outside(engine, tmp_path):
     city.loc[2, "geometry"] = shapely.box(x0 + 2 * SIZE + 5, y0 + 200, x0 + 3 * SIZE,
                                           y0 + SIZE)
     city.loc[5, "nama_kel"] = None
-    report = import_boundaries(engine, _write(city, tmp_path))
+    report = import_boundaries(engine, write_geojson(city, tmp_path))
     d = report.to_dict()
     assert d["features"] == 6 and d["repaired"] == 0
     assert d["levels"] == {"kota": 1, "kecamatan": 2, "kelurahan": 6}
@@ -117,7 +106,7 @@ def test_enclosed_gap_is_reported(engine, tmp_path):
     x0, y0 = ORIGIN
     hole = shapely.box(x0 + SIZE - 20, y0 + 400, x0 + SIZE, y0 + 600)
     city.loc[0, "geometry"] = city.geometry.iloc[0].difference(hole)
-    report = import_boundaries(engine, _write(city, tmp_path))
+    report = import_boundaries(engine, write_geojson(city, tmp_path))
     cov = report.coverage[0]
     assert cov["gaps"] == 1 and cov["gap_km2"] == pytest.approx(0.004, rel=0.01)
     # the kecamatan dissolved from its kelurahan does not keep the sliver as a hole
@@ -148,7 +137,7 @@ def test_display_geometry_shares_edges_within_limit(engine, tmp_path):
         city.geometry.values,
         lambda xy: xy + np.column_stack([np.sin(xy[:, 1] / 37) * 3, np.sin(xy[:, 0] / 41) * 3]))
     city.loc[1, "geometry"] = shapely.buffer(city.geometry.iloc[1], 2, join_style="mitre")
-    report = import_boundaries(engine, _write(city, tmp_path))
+    report = import_boundaries(engine, write_geojson(city, tmp_path))
     for level in ("kelurahan", "kecamatan", "kota"):
         full = _metric(store.load_regions(engine, level)).geometry.values
         shown = _metric(store.load_regions(engine, level, display=True)).geometry.values
@@ -177,7 +166,7 @@ def test_relink_runs_in_the_same_transaction(engine, tmp_path, monkeypatch):
         return {"households": 0, "changed": 0}
 
     monkeypatch.setitem(sys.modules, "geo.link", types.SimpleNamespace(relink_all=relink_all))
-    report = import_boundaries(engine, _write(grid_city(), tmp_path))
+    report = import_boundaries(engine, write_geojson(grid_city(), tmp_path))
     assert calls == [6]  # it sees the new regions before they are committed
     assert report.relink == {"households": 0, "changed": 0}
 
@@ -187,13 +176,13 @@ def test_relink_runs_in_the_same_transaction(engine, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "geo.link", types.SimpleNamespace(relink_all=broken))
     city = grid_city().iloc[:3]
     with pytest.raises(BoundaryImportFailed, match="penautan ulang"):
-        import_boundaries(engine, _write(city, tmp_path, "baru.geojson"))
+        import_boundaries(engine, write_geojson(city, tmp_path, "baru.geojson"))
     assert len(store.load_regions(engine, "kelurahan")) == 6  # rolled back
 
 
 def test_relink_fallback_without_link_module(engine, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "geo.link", types.SimpleNamespace())
-    report = import_boundaries(engine, _write(grid_city(), tmp_path))
+    report = import_boundaries(engine, write_geojson(grid_city(), tmp_path))
     assert report.relink["households"] == 0
     assert "belum tersedia" in report.relink["status"]
 
@@ -201,7 +190,7 @@ def test_relink_fallback_without_link_module(engine, tmp_path, monkeypatch):
 def test_command_line_json_and_text(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PETA_DB_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}")
     frame = grid_city().rename(columns={"kode_kel": "ID", "nama_kel": "LABEL"})
-    path = _write(frame, tmp_path)
+    path = write_geojson(frame, tmp_path)
     assert main(["import-boundaries", str(path), "--json",
                  "--field", "kode=ID", "--field", "nama=LABEL"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -259,7 +248,7 @@ def test_overlap_wider_than_the_limit_is_split_midway(engine, tmp_path):
     bulge = shapely.Polygon([(x0 + SIZE, y0 + 300), (x0 + SIZE - 16, y0 + 450),
                              (x0 + SIZE, y0 + 600)])
     city.loc[1, "geometry"] = city.geometry.iloc[1].union(bulge)
-    report = import_boundaries(engine, _write(city, tmp_path))
+    report = import_boundaries(engine, write_geojson(city, tmp_path))
     assert report.coverage[0]["overlap_km2"] > 0
     full = _metric(store.load_regions(engine, "kelurahan")).geometry.values
     shown = _metric(store.load_regions(engine, "kelurahan", display=True)).geometry.values

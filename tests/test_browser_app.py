@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import LOCAL_PREFIXES, launch, map_frame, streamlit_server
+from tests.browser import launch, map_frame, streamlit_server, tracked_page
 
 pytestmark = pytest.mark.browser
 
@@ -12,13 +12,9 @@ pytestmark = pytest.mark.browser
 def test_choropleth_is_drawn_offline_with_its_legend(demo_db_url):
     from playwright.sync_api import sync_playwright
 
-    external: list[str] = []
     with streamlit_server(demo_db_url) as url, sync_playwright() as p:
         browser = launch(p)
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-        ctx.on("request", lambda r: None if r.url.startswith(LOCAL_PREFIXES)
-               else external.append(r.url))
-        page = ctx.new_page()
+        page, external = tracked_page(browser)
         page.goto(url, wait_until="domcontentloaded")
         frame, polygons = map_frame(page)
         legend = frame.locator(".peta-legend").inner_text(timeout=10_000)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from geo import store
-from tests.browser import LOCAL_PREFIXES, launch, map_frame, streamlit_server
+from tests.browser import launch, map_frame, streamlit_server, tracked_page
 from tests.map_fixtures import write_city
 
 pytestmark = pytest.mark.browser
@@ -69,14 +69,10 @@ def test_switch_indicator_and_level_and_escape_names_offline(city_url):
     from playwright.sync_api import sync_playwright
 
     db_url, info = city_url
-    external: list[str] = []
     dialogs: list[str] = []
     with streamlit_server(db_url) as url, sync_playwright() as p:
         browser = launch(p)
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-        ctx.on("request", lambda r: None if r.url.startswith(LOCAL_PREFIXES)
-               else external.append(r.url))
-        page = ctx.new_page()
+        page, external = tracked_page(browser)
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(url, wait_until="domcontentloaded")
 
