@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from geo import households as hh
 from geo import store
-from geo.fmt import fmt_int
+from geo.fmt import fmt_int, fmt_period
 from geo.privacy import mask_id
 from geo.schema import HOUSEHOLD_COLUMNS, PERSONAL_COLUMNS
 
@@ -180,8 +180,11 @@ def _stored(engine: Engine) -> None:
         st.info("Belum ada register yang diimpor.")
         return
     st.markdown("**Periode tersimpan**")
-    shown = snaps[["period", "source_file", *store.COUNT_KEYS]].rename(
-        columns={"period": "periode", "source_file": "berkas", **COUNT_LABELS})
+    shown = snaps[["period", "source_file", *store.COUNT_KEYS]].copy()
+    for key in store.COUNT_KEYS:
+        shown[key] = shown[key].map(_fmt)
+    shown["period"] = shown["period"].map(fmt_period)
+    shown = shown.rename(columns={"period": "Periode", "source_file": "Berkas", **COUNT_LABELS})
     st.dataframe(shown, hide_index=True)
     period = st.selectbox("Lihat karantina dan baris belum tertaut untuk periode",
                           snaps["period"].tolist(), key="hh_detail_period")
