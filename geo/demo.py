@@ -552,9 +552,19 @@ def load_demo(engine, n: int = 60_000, seed: int = 7, progress=None,  # noqa: AN
 
 # ------------------------------------------------------------------ command line
 
+def _household_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} bukan bilangan bulat") from None
+    if not 100 <= value <= 5_000_000:
+        raise argparse.ArgumentTypeError("jumlah rumah tangga harus antara 100 dan 5000000")
+    return value
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--households", type=int, default=60_000,
-                        help="jumlah rumah tangga (bawaan 60000)")
+    parser.add_argument("--households", type=_household_count, default=60_000,
+                        help="jumlah rumah tangga, 100 sampai 5000000 (bawaan 60000)")
     parser.add_argument("--seed", type=int, default=7, help="benih acak; sama = hasil sama")
 
 
