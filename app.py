@@ -7,6 +7,7 @@ import os
 import streamlit as st
 
 from geo import store
+from geo.fmt import fmt_int
 from geo.maps import ensure_static_assets
 from ui import context, data, filters
 
@@ -20,13 +21,18 @@ def build_demo_if_empty() -> None:
     has_snapshots, region_rows = bool(version[0]), version[1][0]
     if has_snapshots or region_rows:
         return
-    from geo.demo import load_demo
+    from geo import demo
 
-    households = int(os.environ.get("PETA_DEMO_HOUSEHOLDS", "60000"))
+    setting = os.environ.get("PETA_DEMO_HOUSEHOLDS", str(demo.DEFAULT_HOUSEHOLDS))
+    households = (int(setting) if setting.isdigit() and int(setting) >= 100
+                  else demo.DEFAULT_HOUSEHOLDS)
+    if str(households) != setting:
+        st.warning(f"PETA_DEMO_HOUSEHOLDS={setting!r} bukan jumlah yang sah (≥ 100); "
+                   f"kota contoh dibuat dengan {fmt_int(households)} rumah tangga.")
     with st.status("Menyiapkan kota contoh (data fiktif) untuk pertama kali…",
                    expanded=True) as status:
         bar = st.progress(0.0, text="Mulai…")
-        load_demo(data.engine(), n=households,
+        demo.load_demo(data.engine(), n=households,
                   progress=lambda f, t: bar.progress(min(max(f, 0.0), 1.0), text=t))
         status.update(label="Kota contoh siap.", state="complete", expanded=False)
     data.clear_caches()

@@ -32,6 +32,7 @@ CITY_CODE = "99.71"
 CITY_NAME = "Kota Harapan Jaya"
 PROVINCE_NAME = "Provinsi Contoh"
 DEMO_PERIOD = "2026-09"
+DEFAULT_HOUSEHOLDS = 60_000  # the first-run demo and `python -m geo demo`
 CENTRE = (110.10, -6.95)  # lon, lat: a point on land in Java; the city itself is invented
 
 KECAMATAN_NAMES = [
@@ -563,7 +564,7 @@ def _household_count(text: str) -> int:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--households", type=_household_count, default=60_000,
+    parser.add_argument("--households", type=_household_count, default=DEFAULT_HOUSEHOLDS,
                         help="jumlah rumah tangga, 100 sampai 5000000 (bawaan 60000)")
     parser.add_argument("--seed", type=int, default=7, help="benih acak; sama = hasil sama")
 

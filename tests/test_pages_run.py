@@ -47,3 +47,23 @@ def test_first_start_on_empty_database_builds_the_demo(tmp_path, monkeypatch):
     assert any("fiktif" in c.value for c in at.caption)  # the demo is labelled as fiction
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def test_bad_demo_size_setting_falls_back_with_a_warning(tmp_path, monkeypatch):
+    import streamlit as st
+
+    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    monkeypatch.setenv("PETA_DB_URL", url)
+    monkeypatch.setenv("PETA_DEMO_HOUSEHOLDS", "banyak")
+    monkeypatch.setattr("geo.demo.DATA_DIR", tmp_path)
+    monkeypatch.setattr("geo.demo.DEFAULT_HOUSEHOLDS", 1_000)  # keep the test small
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("PETA_DEMO_HOUSEHOLDS" in w.value for w in at.warning)
+    snap = store.snapshot_for(store.get_engine(url))
+    assert snap["is_demo"] and snap["rows_read"] == 1_000
+    st.cache_data.clear()
+    st.cache_resource.clear()
