@@ -67,3 +67,14 @@ def test_bad_demo_size_setting_falls_back_with_a_warning(tmp_path, monkeypatch):
     assert snap["is_demo"] and snap["rows_read"] == 1_000
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def test_garbage_in_a_shared_link_is_ignored(app_env):
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in {"periode": "1999-99", "indikator": "<script>x</script>",
+                       "tingkat": "planet", "kelas": "';drop", "jumlah_kelas": "99",
+                       "desil": "9-1", "kec": "zz", "program": "semua,,", "rentan": "?"}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["p_ind"] == "miskin" and at.session_state["p_level"] == "kelurahan"
