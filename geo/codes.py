@@ -64,9 +64,12 @@ def normalize_code(value: object, level: str = "kelurahan") -> str | None:
 
 def normalize_codes(values: pd.Series, level: str = "kelurahan") -> pd.Series:
     """Vectorised :func:`normalize_code` over the distinct values of a column."""
-    uniques = pd.unique(values.astype("object"))
-    table = {u: normalize_code(u, level) for u in uniques}
-    return values.astype("object").map(table)
+    # factorize works on the column's own (often pyarrow) storage: no object copy of millions
+    # of rows; missing values (code -1) take the last entry, None, as normalize_code gives them.
+    # The result's dtype is inferred as before (Series.map over a dict)
+    codes, uniques = pd.factorize(values)
+    table = np.array([*(normalize_code(u, level) for u in uniques), None], dtype=object)
+    return pd.Series(table[codes], index=values.index, name=values.name)
 
 
 def join_split_code(prov: object, kab: object, kec: object, desa: object) -> str | None:
