@@ -44,21 +44,6 @@ def build(db: Path, n: int, areas: int, kecamatan: int) -> None:
     print(f"  selesai dalam {time.perf_counter() - t:.0f} s", flush=True)
 
 
-def sidebar_and_map_page() -> None:
-    """What app.py does for the map page, without st.navigation (AppTest reruns need that)."""
-    import os
-
-    import streamlit as st
-
-    from ui import context, filters
-
-    st.session_state["_view"] = context.sidebar_period()
-    filters.sidebar_filters(st.session_state["_view"])
-    page = os.path.join(os.environ["PETA_PROJECT"], "pages", "peta.py")
-    with open(page, encoding="utf-8") as fh:
-        exec(compile(fh.read(), page, "exec"), {"__name__": "__page__"})
-
-
 def timed_run(at) -> float:  # noqa: ANN001
     t = time.perf_counter()
     at.run()
@@ -97,6 +82,8 @@ def main() -> int:
              for _ in range(3)]
 
     # filter changes: each rerun changes one thing, as a planner would
+    from tests.map_fixtures import sidebar_and_map_page
+
     at = AppTest.from_function(sidebar_and_map_page, default_timeout=120)
     timed_run(at)
     kec = sorted(data.region_names(data.data_version()).query("level == 'kecamatan'")["kode"])

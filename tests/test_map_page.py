@@ -19,24 +19,9 @@ from streamlit.testing.v1 import AppTest
 from geo import indicators, store
 from geo.filters import Filters
 from geo.fmt import fmt_int, fmt_pct
-from tests.map_fixtures import write_city
+from tests.map_fixtures import sidebar_and_map_page, write_city
 
 PROJECT = Path(__file__).resolve().parent.parent
-
-
-def sidebar_and_map_page() -> None:
-    """What app.py does for the map page, without st.navigation."""
-    import os
-
-    import streamlit as st
-
-    from ui import context, filters
-
-    st.session_state["_view"] = context.sidebar_period()
-    filters.sidebar_filters(st.session_state["_view"])
-    page = os.path.join(os.environ["PETA_PROJECT"], "pages", "peta.py")
-    with open(page, encoding="utf-8") as fh:
-        exec(compile(fh.read(), page, "exec"), {"__name__": "__page__"})
 
 
 @pytest.fixture
