@@ -69,7 +69,7 @@ def main() -> int:
 
     from streamlit.testing.v1 import AppTest
 
-    from geo import indicators, store
+    from geo import indicators, snapshot_cache, store
     from geo.filters import Filters
     from ui import data
 
@@ -117,7 +117,7 @@ def main() -> int:
 
     # baseline: the naive path for one filter change (desil 1–4 + PKH)
     households = store.load_households(engine, int(store.snapshot_for(engine)["id"]),
-                                       data.ANALYSIS_COLUMNS)
+                                       snapshot_cache.CACHE_COLUMNS)
     f = Filters(desil_min=1, desil_max=4, programs=("penerima_pkh",))
     naive = []
     for _ in range(3):

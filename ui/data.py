@@ -3,17 +3,11 @@ and the household table are read once per data version, not once per filter chan
 
 from __future__ import annotations
 
-import json
-
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine, func, select
 
-from geo import snapshot_cache, store
-
-# Columns pages may use; personal data (NIK, No. KK, names) stays in the database.
-ANALYSIS_COLUMNS = snapshot_cache.CACHE_COLUMNS
+from geo import store
 
 
 @st.cache_resource
@@ -43,17 +37,9 @@ def snapshots(version: tuple) -> pd.DataFrame:
     return store.list_snapshots(engine())
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def regions(level: str, version: tuple, display: bool = True) -> gpd.GeoDataFrame:
-    return store.load_regions(engine(), level=level, display=display)
-
-
 @st.cache_data(show_spinner=False)
 def region_names(version: tuple) -> pd.DataFrame:
     """kode, nama, level, kode_induk of every region (no geometry)."""
     table = store.load_regions(engine(), display=True)
     return pd.DataFrame(table.drop(columns="geometry"))
 
-
-def geojson_bytes(frame: gpd.GeoDataFrame) -> int:
-    return len(json.dumps(frame.__geo_interface__))

@@ -19,6 +19,7 @@ from geo.boundaries import (
     list_layers,
 )
 from geo.fmt import fmt_int, fmt_num, fmt_pct
+from ui import data
 
 FIELD_LABELS = {
     "kode": "Kode kelurahan/desa", "nama": "Nama kelurahan/desa", "kode_kec": "Kode kecamatan",
@@ -37,15 +38,6 @@ def _fmt(n: object) -> str:
 
 def _pct(share: float) -> str:
     return fmt_pct(share * 100, 3)
-
-
-def _clear_caches() -> None:
-    try:
-        from ui import data
-
-        data.clear_caches()
-    except Exception:  # noqa: BLE001
-        st.cache_data.clear()
 
 
 def _stored_counts(engine: Engine) -> dict[str, int]:
@@ -121,7 +113,7 @@ def _options_and_import(engine: Engine, upload) -> None:  # noqa: ANN001
             return
         status.update(label=f"{upload.name} diimpor", state="complete", expanded=False)
     st.session_state["bnd_report"] = report.to_dict()
-    _clear_caches()
+    data.clear_caches()
 
 
 def show_report(report: dict) -> None:

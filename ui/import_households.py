@@ -15,6 +15,7 @@ from geo import snapshot_cache, store
 from geo.fmt import fmt_int, fmt_period
 from geo.privacy import mask_id
 from geo.schema import HOUSEHOLD_COLUMNS, PERSONAL_COLUMNS
+from ui import data
 
 COUNT_LABELS = {
     "rows_read": "Baris dibaca", "accepted": "Diterima", "quarantined": "Dikarantina",
@@ -39,15 +40,6 @@ def _fmt(n: object) -> str:
         return fmt_int(int(n))
     except Exception:  # noqa: BLE001
         return str(n)
-
-
-def _clear_caches() -> None:
-    try:
-        from ui import data
-
-        data.clear_caches()
-    except Exception:  # noqa: BLE001
-        st.cache_data.clear()
 
 
 def render(engine: Engine) -> None:
@@ -158,7 +150,7 @@ def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: A
         bar.progress(1.0, text="Menyiapkan cache tampilan peta…")
         snapshot_cache.warm(engine, {"id": result.snapshot_id})  # first map load from Parquet
         bar.empty()
-        _clear_caches()
+        data.clear_caches()
         st.success(f"Periode {period} tersimpan.")
 
 
