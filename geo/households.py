@@ -27,13 +27,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 
 from geo import store
 from geo.codes import join_split_code, normalize_codes
 from geo.link import RegionIndex, _sorted_unique, link_counts, link_frame
 from geo.privacy import mask_id
 from geo.schema import CODES, HOUSEHOLD_COLUMNS, LINK_COLUMNS, PERSONAL_COLUMNS
+from geo.snapshot_writer import SnapshotWriter, open_snapshot
 
 MAX_FILE_BYTES = 2 * 1024**3  # larger files are refused before reading (state it in the UI)
 CHUNK_ROWS = 200_000
@@ -1295,20 +1296,79 @@ def _import(engine: Engine, src: Source, period: str, mapping: dict[str, str] | 
             code_list: str | None, chunk_rows: int) -> ImportResult:
     _step(progress, 0.0, f"Membaca {src.name}…")
     plan = plan_import(src, mapping, sheet=sheet, code_list=code_list)
-    frames, rejected, reasons_all, repairs, unmapped, kinds = _read_all(
-        src, plan, progress, chunk_rows)
-    rows_read = sum(len(f) for f in frames)
+    regions = RegionIndex.from_store(engine)
+    for attempt in range(2):
+        try:
+            with open_snapshot(engine, period, src.name, is_demo) as writer:
+                return _import_into(writer, src, plan, regions, progress, chunk_rows, period)
+        except UnicodeDecodeError:  # the whole transaction is rolled back: read again
+            if attempt or plan.format.encoding == "cp1252":
+                raise ImportFailed(f"{src.name}: pengodean teks tidak dikenali. Simpan ulang "
+                                   "sebagai CSV UTF-8.") from None
+            plan.format.encoding = "cp1252"
+    raise AssertionError("unreachable")
+
+
+def _import_into(writer: SnapshotWriter, src: Source, plan: ImportPlan, regions: RegionIndex,
+                 progress: Progress | None, chunk_rows: int, period: str) -> ImportResult:
+    """Read, check, link and store chunk by chunk (the writer stores one part while the next is
+    read); rows found bad only once the whole file is seen (duplicates) are then dropped."""
+    size = max(src.size(), 1)
+    keys: list[pd.DataFrame] = []  # row_number, id_keluarga, nik_krt of every row
+    links: list[pd.DataFrame] = []  # row_number and link columns of every stored row
+    rejected: dict[int, str] = {}  # raw values (JSON) of rows rejected within their chunk
+    reasons_all: dict[int, list[str]] = {}  # reasons by position among all rows read
+    repairs: Counter = Counter()
+    unmapped: dict[str, Counter] = {}
+    kinds: Counter = Counter()
+    rows_read = 0
+    for chunk in read_chunks(src, plan.format, chunk_rows):
+        blank = _blank_rows(chunk, plan.format.headers)
+        if blank.any():
+            repairs["baris_kosong_dilewati"] += int(blank.sum())
+            chunk = chunk.loc[~blank]
+        if chunk.empty:
+            continue
+        chunk = chunk.reset_index(drop=True)
+        issues = _Issues()
+        typed = convert_chunk(chunk, plan, issues, unmapped, repairs)
+        kinds.update(issues.kinds)
+        positions = sorted(issues.reasons)
+        for i in positions:
+            reasons_all[rows_read + i] = issues.reasons[i]
+        rejected.update(zip(chunk["_row"].to_numpy()[positions].tolist(),
+                            _rows_json(chunk, positions)))
+        keys.append(typed[["row_number", "id_keluarga", "nik_krt"]])
+        keep = np.ones(len(typed), dtype=bool)
+        keep[positions] = False
+        part = _linked(typed.loc[keep].reset_index(drop=True), regions)
+        links.append(part[["row_number", "link_method", "link_conflict"]])
+        writer.add(part)
+        rows_read += len(typed)
+        _step(progress, 0.95 * (min(1.0, rows_read * 200 / size) if plan.format.kind != "csv"
+                                else _approx_fraction(int(chunk["_row"].iat[-1]), rows_read,
+                                                      size)),
+              f"Membaca, memeriksa, menautkan dan menyimpan {rows_read:,} baris…"
+              .replace(",", "."))
     if not rows_read:
         raise ImportFailed(f"{src.name}: tidak ada baris data. Ekspor ulang register beserta "
                            "datanya.")
-    keys = pd.concat([f[["row_number", "id_keluarga", "nik_krt"]] for f in frames],
-                     ignore_index=True)
-    _duplicates(keys, plan, reasons_all, kinds)
+
+    _step(progress, 0.96, "Mencari id keluarga dan NIK ganda…")
+    every = pd.concat(keys, ignore_index=True)
+    del keys
+    first_bad = set(reasons_all)
+    _duplicates(every, plan, reasons_all, kinds)
     bad = np.zeros(rows_read, dtype=bool)
     if reasons_all:
         bad[list(reasons_all)] = True
-    row_numbers = keys["row_number"].to_numpy()
-    del keys
+    row_numbers = every["row_number"].to_numpy()
+    del every
+    stored = pd.concat(links, ignore_index=True)
+    late = row_numbers[sorted(set(reasons_all) - first_bad)]  # stored, then found bad
+    if len(late):
+        writer.drop(late.tolist())
+        stored = stored[~stored["row_number"].isin(late)]
 
     # original values of rejected rows: kept from their chunk, or read again for rows rejected
     # only when the whole file was seen (duplicates)
@@ -1320,12 +1380,8 @@ def _import(engine: Engine, src: Source, period: str, mapping: dict[str, str] | 
         "values_json": [rejected.get(int(r), "{}") for r in row_numbers[bad]],
         "reasons": ["; ".join(reasons_all[i]) for i in np.flatnonzero(bad)],
     })
-    del rejected, reasons_all
-
-    _step(progress, 0.6, "Menautkan rumah tangga ke kelurahan…")
-    regions = RegionIndex.from_store(engine)
     counts = {"rows_read": rows_read, "accepted": int((~bad).sum()),
-              "quarantined": int(bad.sum())}
+              "quarantined": int(bad.sum()), **link_counts(stored)}
     report = {
         **plan.to_dict(),
         "unmapped_values": {c: dict(v.most_common(REPORT_VALUES)) for c, v in
@@ -1334,77 +1390,26 @@ def _import(engine: Engine, src: Source, period: str, mapping: dict[str, str] | 
         "repairs": {k: v for k, v in repairs.items() if v},
         "quarantine_reasons": dict(kinds),
         "regions_available": len(regions),
+        "value_maps": {c: dict(list(m.items())[:REPORT_VALUES]) for c, m in
+                       plan.value_maps.items()},
     }
-    report["value_maps"] = {c: dict(list(m.items())[:REPORT_VALUES]) for c, m in
-                            plan.value_maps.items()}
-
-    def linked_parts() -> Iterator[pd.DataFrame]:
-        """Accepted rows of each chunk, linked; each chunk is let go once it is stored."""
-        offset = 0
-        while frames:
-            frame = frames.pop(0)
-            keep = ~bad[offset:offset + len(frame)]
-            offset += len(frame)
-            part = frame.loc[keep].reset_index(drop=True)
-            del frame
-            links = link_frame(part, regions)
-            notes = part.pop("_catatan").astype(object)
-            extra = links["link_note"].astype(object)
-            for c in LINK_COLUMNS:
-                part[c] = links[c].to_numpy()
-            part["link_note"] = notes.where(extra.isna(), extra).where(
-                notes.isna(), notes.where(extra.isna(), notes + "; " + extra))
-            yield part
-
-    snapshot_id, link_totals = _store(engine, period, src.name, linked_parts(), quarantine,
-                                      counts, report, is_demo, progress)
-    counts.update(link_totals)
+    _step(progress, 0.98, "Menyimpan karantina dan ringkasan…")
+    writer.finish(quarantine, counts, report)
     _step(progress, 1.0, "Selesai.")
-    return ImportResult(counts=counts, snapshot_id=snapshot_id, report=report, period=period)
+    return ImportResult(counts=counts, snapshot_id=writer.snapshot_id, report=report,
+                        period=period)
 
 
-def _read_all(src: Source, plan: ImportPlan, progress: Progress | None, chunk_rows: int):  # noqa: ANN202
-    """All chunks converted; returns (frames, raw json of rejected rows by row number, reasons by
-    global position, repairs, unmapped values, reason kinds)."""
-    size = max(src.size(), 1)
-    for attempt in range(2):
-        frames: list[pd.DataFrame] = []
-        rejected: dict[int, str] = {}
-        reasons_all: dict[int, list[str]] = {}
-        repairs: Counter = Counter()
-        unmapped: dict[str, Counter] = {}
-        kinds: Counter = Counter()
-        offset = 0
-        try:
-            for chunk in read_chunks(src, plan.format, chunk_rows):
-                blank = _blank_rows(chunk, plan.format.headers)
-                if blank.any():
-                    repairs["baris_kosong_dilewati"] += int(blank.sum())
-                    chunk = chunk.loc[~blank]
-                if chunk.empty:
-                    continue
-                chunk = chunk.reset_index(drop=True)
-                issues = _Issues()
-                typed = convert_chunk(chunk, plan, issues, unmapped, repairs)
-                kinds.update(issues.kinds)
-                positions = sorted(issues.reasons)
-                for i in positions:
-                    reasons_all[offset + i] = issues.reasons[i]
-                rejected.update(zip(chunk["_row"].to_numpy()[positions].tolist(),
-                                    _rows_json(chunk, positions)))
-                frames.append(typed)
-                offset += len(typed)
-                done = int(chunk["_row"].iat[-1])
-                _step(progress, 0.55 * min(1.0, offset * 200 / size) if plan.format.kind != "csv"
-                      else 0.55 * min(1.0, _approx_fraction(done, offset, size)),
-                      f"Membaca {src.name}: {offset:,} baris…".replace(",", "."))
-            return frames, rejected, reasons_all, repairs, unmapped, kinds
-        except UnicodeDecodeError:
-            if attempt or plan.format.encoding == "cp1252":
-                raise ImportFailed(f"{src.name}: pengodean teks tidak dikenali. Simpan ulang "
-                                   "sebagai CSV UTF-8.") from None
-            plan.format.encoding = "cp1252"
-    raise AssertionError("unreachable")
+def _linked(part: pd.DataFrame, regions: RegionIndex) -> pd.DataFrame:
+    """Accepted rows with their LINK_COLUMNS; the link note follows the row's own notes."""
+    links = link_frame(part, regions)
+    notes = part.pop("_catatan").astype(object)
+    extra = links["link_note"].astype(object)
+    for c in LINK_COLUMNS:
+        part[c] = links[c].to_numpy()
+    part["link_note"] = notes.where(extra.isna(), extra).where(
+        notes.isna(), notes.where(extra.isna(), notes + "; " + extra))
+    return part
 
 
 def _approx_fraction(line: int, rows: int, size: int) -> float:
@@ -1513,112 +1518,6 @@ def _duplicates(table: pd.DataFrame, plan: ImportPlan, reasons_all: dict[int, li
                     reasons_all.setdefault(int(i), []).append(REASONS["nik_ganda"].format(
                         h=h, rows=others(pos, i)))
                     kinds["nik_ganda"] += 1
-
-
-STORE_BATCH = 50_000
-
-
-def _store(engine: Engine, period: str, name: str, parts: Iterator[pd.DataFrame],
-           quarantine: pd.DataFrame, counts: dict, report: dict, is_demo: bool,
-           progress: Progress | None) -> tuple[int, dict[str, int]]:
-    """One transaction: the snapshot row and the quarantine, then the linked households part by
-    part, then the snapshot's link counts. Returns (snapshot id, link counts)."""
-    totals: Counter = Counter()
-    with engine.begin() as conn:
-        sqlite = conn.dialect.name == "sqlite"
-        if sqlite:  # a bigger page cache for this connection: inserts of millions of rows
-            conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-        try:
-            snapshot_id = store.write_snapshot(
-                engine, period, name, pd.DataFrame(columns=["row_number"]), quarantine, counts,
-                report, is_demo, conn=conn)
-            n, done = max(counts["accepted"], 1), 0
-            for part in parts:
-                totals.update(link_counts(part))
-                for start in range(0, len(part), STORE_BATCH):
-                    piece = part.iloc[start:start + STORE_BATCH]
-                    _insert_households(conn, piece, snapshot_id)
-                    done += len(piece)
-                    _step(progress, 0.6 + 0.4 * min(1.0, done / n),
-                          f"Menautkan dan menyimpan {done:,} dari {n:,} rumah tangga…"
-                          .replace(",", "."))
-            links = {k: int(totals.get(k, 0)) for k in
-                     ("linked_by_code", "linked_by_name", "linked_by_point", "unlinked",
-                      "conflicts")}
-            conn.execute(update(store.snapshots).where(store.snapshots.c.id == snapshot_id)
-                         .values(**links))
-        finally:
-            if sqlite:
-                conn.exec_driver_sql("PRAGMA cache_size=-2000")
-    return snapshot_id, links
-
-
-SQLITE_CACHE_KIB = 256 * 1024
-
-
-ROWS_PER_STATEMENT = 20  # SQLite: one INSERT of 20 rows runs about twice as fast as 20 INSERTs
-# (20 x 41 parameters stays under SQLite's old limit of 999 per statement)
-
-
-def _object_values(column: pd.Series) -> np.ndarray:
-    """A column as an object array of Python values (None for missing), built in C: the values
-    bound to SQLite. Same values and types as ``to_numpy(dtype=object, na_value=None)``, which
-    goes through Python per element for some dtypes."""
-    array = column.array
-    if isinstance(column.dtype, pd.CategoricalDtype):  # categories converted once
-        categories = np.array([*column.cat.categories.astype(object), None], dtype=object)
-        return categories[column.cat.codes.to_numpy()]  # code -1 (missing) takes the None
-    if isinstance(array, pd.arrays.ArrowStringArray):
-        import pyarrow as pa
-
-        return pa.chunked_array(array._pa_array).to_numpy(zero_copy_only=False)
-    if isinstance(array, pd.arrays.IntegerArray):
-        out = array._data.astype(object)
-        out[array._mask] = None
-        return out
-    if column.dtype.kind == "f":
-        values = column.to_numpy()
-        out = values.astype(object)
-        out[np.isnan(values)] = None
-        return out
-    if column.dtype.kind in "iu":
-        return column.to_numpy().astype(object)
-    return column.to_numpy(dtype=object, na_value=None)
-
-
-def _values(frame: pd.DataFrame) -> np.ndarray:
-    """Rows x store.HOUSEHOLD_TABLE_COLUMNS as one object array, None for missing."""
-    out = np.full((len(frame), len(store.HOUSEHOLD_TABLE_COLUMNS)), None, dtype=object)
-    for j, name in enumerate(store.HOUSEHOLD_TABLE_COLUMNS):
-        if name in frame:
-            out[:, j] = _object_values(frame[name])
-    return out
-
-
-def _insert_households(conn, frame: pd.DataFrame, snapshot_id: int) -> None:  # noqa: ANN001
-    """Insert household rows; on SQLite with multi-row statements, elsewhere through the
-    store's bulk insert. The parameters of each statement are rows of one object array
-    reshaped (built in C, no per-row Python work); the snapshot id is written into the SQL."""
-    values = _values(frame)
-    n = len(frame)
-    if conn.dialect.name != "sqlite":
-        store._bulk_insert(conn, store.households,
-                           ((snapshot_id, *row) for row in values.tolist()))
-        return
-    names = ["snapshot_id", *store.HOUSEHOLD_TABLE_COLUMNS]
-    one = f"({int(snapshot_id)}, " + ", ".join("?" * (len(names) - 1)) + ")"
-    head = f"INSERT INTO {store.households.name} ({', '.join(names)}) VALUES "
-    k = ROWS_PER_STATEMENT
-    full = n - n % k
-    if full:
-        rows = values[:full].reshape(full // k, -1).tolist()
-        _execute(conn, head + ", ".join([one] * k), list(map(tuple, rows)))
-    if n > full:
-        _execute(conn, head + one, list(map(tuple, values[full:].tolist())))
-
-
-def _execute(conn, sql: str, params) -> None:  # noqa: ANN001
-    conn.exec_driver_sql(sql, params if isinstance(params, list) else list(params))
 
 
 # ====================================================================== command line

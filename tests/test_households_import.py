@@ -125,12 +125,17 @@ def test_reimport_replaces_period_and_keeps_others(demo_files, engine):
     assert first.counts == again.counts
 
 
-def test_failure_midway_leaves_previous_snapshot(demo_files, engine, monkeypatch):
-    before = import_households(engine, demo_files.register, "2026-09")
-    from geo import households
+@pytest.mark.parametrize("use_adbc", [True, False], ids=["adbc", "sqlalchemy"])
+def test_failure_midway_leaves_previous_snapshot(demo_files, engine, monkeypatch, use_adbc):
+    from geo import households, snapshot_writer
 
+    before = import_households(engine, demo_files.register, "2026-09")
+    real_open = snapshot_writer.open_snapshot
+    monkeypatch.setattr(households, "open_snapshot",
+                        lambda *a, **k: real_open(*a, **k, use_adbc=use_adbc))
     calls = {"n": 0}
-    real = households._execute
+    name = "arrow_households" if use_adbc else "_insert_households"
+    real = getattr(snapshot_writer, name)
 
     def broken(*args, **kwargs):
         calls["n"] += 1
@@ -138,14 +143,15 @@ def test_failure_midway_leaves_previous_snapshot(demo_files, engine, monkeypatch
             raise RuntimeError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(households, "STORE_BATCH", 500)  # several batches
-    monkeypatch.setattr(households, "_execute", broken)
-    with pytest.raises(RuntimeError):
-        import_households(engine, demo_files.register, "2026-09")
+    monkeypatch.setattr(snapshot_writer, name, broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_households(engine, demo_files.register, "2026-09", chunk_rows=500)
+    assert calls["n"] >= 2  # the first part was stored before the failure
     monkeypatch.undo()
     snap = store.snapshot_for(engine, "2026-09")
     assert snap["id"] == before.snapshot_id
     assert store.household_count(engine, before.snapshot_id) == before.counts["accepted"]
+    assert len(store.list_snapshots(engine)) == 1
 
 
 def test_bad_period_refused(demo_files, engine):
@@ -230,3 +236,55 @@ def test_command_line_map_option(tmp_path):
                          capture_output=True, text=True, env=env, check=False)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["accepted"] == corpus.ROWS
+
+
+def _stored_with_types(engine, snapshot_id: int) -> list[tuple]:
+    """Every stored value with its SQLite storage class, in row order."""
+    names = store.HOUSEHOLD_TABLE_COLUMNS
+    sql = (f"SELECT {', '.join(f'{c}, typeof({c})' for c in names)} FROM households "
+           f"WHERE snapshot_id = {int(snapshot_id)} ORDER BY row_number")
+    with engine.connect() as conn:
+        return conn.exec_driver_sql(sql).all()
+
+
+def test_adbc_and_sqlalchemy_writers_store_the_same(demo_files, tmp_path, monkeypatch):
+    from geo import households, snapshot_writer
+
+    real_open = snapshot_writer.open_snapshot
+    results = {}
+    for use_adbc in (True, False):
+        monkeypatch.setattr(households, "open_snapshot",
+                            lambda *a, use=use_adbc, **k: real_open(*a, **k, use_adbc=use))
+        eng = make_engine(tmp_path / str(use_adbc))
+        result = import_households(eng, demo_files.register, "2026-09", chunk_rows=700)
+        quarantine = store.load_quarantine(eng, result.snapshot_id)
+        snapshot = store.snapshot_for(eng, "2026-09")
+        results[use_adbc] = (result.counts, _stored_with_types(eng, result.snapshot_id),
+                             quarantine, {k: snapshot[k] for k in store.COUNT_KEYS},
+                             json.loads(snapshot["report"]))
+    adbc, plain = results[True], results[False]
+    assert adbc[0] == plain[0] == adbc[3] == plain[3]
+    assert len(adbc[1]) == adbc[0]["accepted"]
+    assert adbc[1] == plain[1]
+    pd.testing.assert_frame_equal(adbc[2], plain[2])
+    assert adbc[4] == plain[4]
+
+
+def test_import_while_another_holds_the_write_lock_waits_then_lands(demo_files, engine):
+    """The writing process waits for SQLite's lock (busy timeout) instead of failing."""
+    import threading
+
+    released = threading.Event()
+    with engine.connect() as conn:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        def release() -> None:
+            conn.rollback()
+            released.set()
+
+        timer = threading.Timer(2.5, release)  # longer than this import takes unhindered
+        timer.start()
+        result = import_households(engine, demo_files.register, "2026-09")
+        assert released.is_set()
+        timer.join()
+    assert store.household_count(engine, result.snapshot_id) == result.counts["accepted"]

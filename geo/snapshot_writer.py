@@ -1,0 +1,273 @@
+"""Writing one snapshot (a period's households) in one transaction, rows streamed in parts.
+
+``open_snapshot`` replaces the period, takes household parts as they are read and linked, drops
+rows found bad only once the whole file was seen (duplicates), and ends with the quarantine and
+the counts. Nothing of it is visible before the commit; on any error it is rolled back and the
+database is as it was.
+
+Two writers, one set of statements (SQLAlchemy Core, :mod:`geo.store`'s tables):
+
+- On a SQLite file the transaction runs on an ADBC connection (``adbc-driver-sqlite``) on a
+  thread of its own. ADBC binds whole Arrow columns in C and releases the GIL, so SQLite stores
+  one part while the next is read. Python's ``sqlite3`` binds each of a million rows' 41 values
+  one by one under the GIL, which took longer than reading, checking and linking together.
+- Elsewhere (PostgreSQL, SQLite in memory, ADBC not installed) through SQLAlchemy's connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.sql import ClauseElement
+
+from geo import store
+from geo.schema import HOUSEHOLD_COLUMNS, LINK_COLUMNS
+from geo.sqlite_writer import SqliteWriterProcess
+
+ROWS_PER_STATEMENT = 20  # SQLAlchemy path on SQLite: one INSERT of 20 rows beats 20 INSERTs
+# (20 x 41 parameters stays under SQLite's old limit of 999 per statement)
+STORE_BATCH = 50_000  # rows per executemany on the SQLAlchemy path
+DROP_BATCH = 500  # row numbers per DELETE ... IN (...)
+
+_ARROW_KIND = {"text": "string", "code": "string", "date": "string", "int": "int64",
+               "flag": "int64", "float": "float64"}
+COLUMN_KINDS = {"row_number": "int", **HOUSEHOLD_COLUMNS, **LINK_COLUMNS}
+
+
+# ---------------------------------------------------------------- statements (one definition)
+
+def _old_snapshot(period: str) -> ClauseElement:
+    return select(store.snapshots.c.id).where(store.snapshots.c.period == period)
+
+
+def _remove_snapshot(snapshot_id: int) -> list[ClauseElement]:
+    return [delete(store.households).where(store.households.c.snapshot_id == snapshot_id),
+            delete(store.quarantine).where(store.quarantine.c.snapshot_id == snapshot_id),
+            delete(store.snapshots).where(store.snapshots.c.id == snapshot_id)]
+
+
+def _new_snapshot(period: str, source_file: str, is_demo: bool) -> ClauseElement:
+    return insert(store.snapshots).values(
+        period=period, source_file=source_file, imported_at=datetime.now(UTC), is_demo=is_demo,
+        report="{}", **{key: 0 for key in store.COUNT_KEYS})
+
+
+def _drop_rows(snapshot_id: int, rows: Sequence[int]) -> ClauseElement:
+    h = store.households.c
+    return delete(store.households).where(h.snapshot_id == snapshot_id,
+                                          h.row_number.in_([int(r) for r in rows]))
+
+
+def _finish(snapshot_id: int, counts: dict[str, int], report: dict) -> ClauseElement:
+    return update(store.snapshots).where(store.snapshots.c.id == snapshot_id).values(
+        report=json.dumps(report, ensure_ascii=False, default=str),
+        **{key: int(counts.get(key, 0)) for key in store.COUNT_KEYS})
+
+
+def _quarantine_rows(snapshot_id: int, quarantine: pd.DataFrame) -> list[dict]:
+    return [{"snapshot_id": snapshot_id, "row_number": int(r.row_number),
+             "values_json": r.values_json, "reasons": r.reasons}
+            for r in quarantine.itertuples(index=False)]
+
+
+class SnapshotWriter:
+    """One snapshot being written; see :func:`open_snapshot`."""
+
+    snapshot_id: int
+
+    def add(self, part: pd.DataFrame) -> None:
+        """Store household rows (columns of ``store.HOUSEHOLD_TABLE_COLUMNS``; missing: NULL)."""
+        raise NotImplementedError
+
+    def drop(self, row_numbers: Sequence[int]) -> None:
+        """Remove stored rows of this snapshot by their row number in the file."""
+        for start in range(0, len(row_numbers), DROP_BATCH):
+            self._run(_drop_rows(self.snapshot_id, row_numbers[start:start + DROP_BATCH]))
+
+    def finish(self, quarantine: pd.DataFrame, counts: dict[str, int], report: dict) -> None:
+        """The quarantined rows (``row_number``, ``values_json``, ``reasons``) and the counts."""
+        rows = _quarantine_rows(self.snapshot_id, quarantine)
+        if rows:
+            self._insert_many(store.quarantine, rows)
+        self._run(_finish(self.snapshot_id, counts, report))
+
+    def _run(self, statement: ClauseElement) -> Any:  # noqa: ANN401
+        raise NotImplementedError
+
+    def _insert_many(self, table: Any, rows: list[dict]) -> None:  # noqa: ANN401
+        raise NotImplementedError
+
+    def _begin(self, period: str, source_file: str, is_demo: bool) -> None:
+        old = self._run(_old_snapshot(period))
+        if old is not None:
+            for statement in _remove_snapshot(old):
+                self._run(statement)
+        self.snapshot_id = int(self._insert_snapshot(_new_snapshot(period, source_file,
+                                                                   is_demo)))
+
+    def _insert_snapshot(self, statement: ClauseElement) -> int:
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------- SQLAlchemy
+
+class _SqlAlchemyWriter(SnapshotWriter):
+    def __init__(self, conn) -> None:  # noqa: ANN001
+        self.conn = conn
+
+    def _run(self, statement: ClauseElement) -> Any:  # noqa: ANN401
+        result = self.conn.execute(statement)
+        return result.scalar() if result.returns_rows else None
+
+    def _insert_snapshot(self, statement: ClauseElement) -> int:
+        return self.conn.execute(statement).inserted_primary_key[0]
+
+    def _insert_many(self, table: Any, rows: list[dict]) -> None:  # noqa: ANN401
+        self.conn.execute(insert(table), rows)
+
+    def add(self, part: pd.DataFrame) -> None:
+        for start in range(0, len(part), STORE_BATCH):
+            _insert_households(self.conn, part.iloc[start:start + STORE_BATCH],
+                               self.snapshot_id)
+
+
+def _object_values(column: pd.Series) -> np.ndarray:
+    """A column as an object array of Python values (None for missing), built in C where the
+    dtype allows: the values bound to the database."""
+    if isinstance(column.dtype, pd.CategoricalDtype):  # categories converted once
+        categories = np.array([*column.cat.categories.astype(object), None], dtype=object)
+        return categories[column.cat.codes.to_numpy()]  # code -1 (missing) takes the None
+    if column.dtype.kind == "f":
+        values = column.to_numpy()
+        out = values.astype(object)
+        out[np.isnan(values)] = None
+        return out
+    if column.dtype.kind in "iu":
+        return column.to_numpy().astype(object)
+    return column.to_numpy(dtype=object, na_value=None)
+
+
+def _insert_households(conn, frame: pd.DataFrame, snapshot_id: int) -> None:  # noqa: ANN001
+    """Insert household rows; on SQLite as multi-row statements whose parameters are rows of
+    one object array reshaped (no per-row Python work); elsewhere SQLAlchemy's executemany."""
+    names = [c for c in store.HOUSEHOLD_TABLE_COLUMNS if c in frame]
+    values = np.empty((len(frame), len(names)), dtype=object)
+    for j, name in enumerate(names):
+        values[:, j] = _object_values(frame[name])
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(store.households),
+                     [{"snapshot_id": snapshot_id, **dict(zip(names, row))}
+                      for row in values.tolist()])
+        return
+    n, k = len(frame), ROWS_PER_STATEMENT
+    one = f"({int(snapshot_id)}, " + ", ".join("?" * len(names)) + ")"
+    head = f"INSERT INTO {store.households.name} (snapshot_id, {', '.join(names)}) VALUES "
+    full = n - n % k
+    if full:
+        rows = values[:full].reshape(full // k, -1).tolist()
+        conn.exec_driver_sql(head + ", ".join([one] * k), list(map(tuple, rows)))
+    if n > full:
+        conn.exec_driver_sql(head + one, list(map(tuple, values[full:].tolist())))
+
+
+# ---------------------------------------------------------------- ADBC (SQLite file)
+
+def arrow_households(part: pd.DataFrame, snapshot_id: int):  # noqa: ANN201
+    """The rows as an Arrow table of the households table's columns and SQL types."""
+    import pyarrow as pa
+
+    names, arrays = ["snapshot_id"], [pa.array(np.full(len(part), snapshot_id, np.int64))]
+    for name in store.HOUSEHOLD_TABLE_COLUMNS:
+        if name not in part:
+            continue
+        column = part[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            column = column.astype(object)
+        array = pa.array(column, from_pandas=True)
+        if pa.types.is_dictionary(array.type):
+            array = array.dictionary_decode()
+        names.append(name)
+        arrays.append(array.cast(_ARROW_KIND[COLUMN_KINDS[name]]))
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+class _AdbcWriter(SnapshotWriter):
+    """The statements compiled here by SQLAlchemy, run by :mod:`geo.sqlite_writer`'s child
+    process, household parts sent as Arrow tables without waiting."""
+
+    def __init__(self, path: str, dialect) -> None:  # noqa: ANN001
+        self.dialect = dialect
+        self.child = SqliteWriterProcess(path)
+
+    def _sql(self, statement: ClauseElement) -> tuple[str, list]:
+        compiled = statement.compile(dialect=self.dialect,
+                                     compile_kwargs={"render_postcompile": True})
+        params = compiled.construct_params()
+        processors = compiled._bind_processors
+        return str(compiled), [processors[key](params[key]) if key in processors
+                               else params[key] for key in compiled.positiontup]
+
+    def _run(self, statement: ClauseElement) -> Any:  # noqa: ANN401
+        sql, values = self._sql(statement)
+        row = self.child.execute(sql, values, fetch=sql.lstrip().upper().startswith("SELECT"))
+        return row[0] if row else None
+
+    def _insert_snapshot(self, statement: ClauseElement) -> int:
+        sql, values = self._sql(statement)
+        self.child.execute(sql, values)
+        return self.child.execute("SELECT last_insert_rowid()", [], fetch=True)[0]
+
+    def _insert_many(self, table: Any, rows: list[dict]) -> None:  # noqa: ANN401
+        import pyarrow as pa
+
+        self.child.ingest(table.name, lambda: pa.Table.from_pylist(rows))
+
+    def add(self, part: pd.DataFrame) -> None:
+        snapshot_id = self.snapshot_id
+        self.child.ingest(store.households.name, lambda: arrow_households(part, snapshot_id))
+
+
+def _sqlite_file(engine: Engine) -> str | None:
+    """The database file when ``engine`` is SQLite on a file and ADBC is installed."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:" \
+            or database.startswith("file:"):
+        return None
+    try:
+        import adbc_driver_sqlite.dbapi  # noqa: F401
+    except ImportError:
+        return None
+    return database
+
+
+@contextlib.contextmanager
+def open_snapshot(engine: Engine, period: str, source_file: str, is_demo: bool = False,
+                  *, use_adbc: bool | None = None) -> Iterator[SnapshotWriter]:
+    """The writer of ``period``'s new snapshot: the old one is replaced when the block ends
+    without error, and everything is rolled back otherwise. ``use_adbc`` forces the choice of
+    writer (tests); by default ADBC on a SQLite file."""
+    path = _sqlite_file(engine)
+    if use_adbc is False or (use_adbc is None and path is None):
+        with engine.begin() as conn:
+            writer = _SqlAlchemyWriter(conn)
+            writer._begin(period, source_file, is_demo)
+            yield writer
+        return
+    if path is None:
+        raise ValueError("ADBC needs a SQLite database file")
+    store.metadata.create_all(engine)  # the tables exist before another connection writes
+    writer = _AdbcWriter(path, engine.dialect)
+    try:
+        writer._begin(period, source_file, is_demo)
+        yield writer
+    except BaseException:
+        writer.child.close(commit=False)
+        raise
+    writer.child.close(commit=True)

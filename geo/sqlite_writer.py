@@ -1,0 +1,216 @@
+"""One SQLite write transaction in a process of its own, fed Arrow tables: the bulk path of an
+import into a SQLite file.
+
+Why ADBC: Python's ``sqlite3`` binds each value of each row under the GIL; for a million rows of
+41 columns that took longer than reading, checking and linking them. ADBC
+(``adbc-driver-sqlite``) binds whole Arrow columns in C.
+
+Why a process: that driver carries its own copy of SQLite, and two copies of SQLite in one
+process break each other's file locks (https://sqlite.org/howtocorrupt.html, section 2.2.1;
+it corrupted the database in a test). The child has its own locks, and it stores one part
+on the other core while this process reads the next.
+
+Protocol: the parent writes frames (8-byte length, then the bytes) on the child's stdin: a JSON
+request, followed by an Arrow IPC stream for ``ingest``. The child answers each request but
+``ingest`` with one JSON line on stdout. The first error rolls the transaction back; it is
+reported at the next answer. End of input without ``commit`` rolls back.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, BinaryIO
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PRAGMAS = ("foreign_keys=ON", "synchronous=NORMAL", "busy_timeout=30000",
+           "cache_size=-262144")  # 256 MiB of page cache: millions of inserts
+QUEUED_PARTS = 2  # parts waiting to be sent before the reader waits (memory)
+_LENGTH = struct.Struct("<Q")
+
+
+class WriterFailed(RuntimeError):
+    """The writing process reported an error (the transaction was rolled back)."""
+
+
+def _write_frame(out: BinaryIO, data: bytes | memoryview) -> None:
+    out.write(_LENGTH.pack(len(data)))
+    out.write(data)
+
+
+def _read_frame(inp: BinaryIO) -> bytes | None:
+    head = inp.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        return None
+    (n,) = _LENGTH.unpack(head)
+    data = inp.read(n)
+    if len(data) < n:
+        return None
+    return data
+
+
+# ---------------------------------------------------------------- parent side
+
+class SqliteWriterProcess:
+    """The client: requests go through a sender thread in order; ``execute``, ``commit`` and
+    ``rollback`` wait for their answer, ``ingest`` does not."""
+
+    def __init__(self, path: str) -> None:
+        self._stderr = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "geo.sqlite_writer", path], cwd=PROJECT_DIR,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr)
+        self._queue: queue.Queue = queue.Queue(maxsize=QUEUED_PARTS)
+        self._error: BaseException | None = None
+        self._sender = threading.Thread(target=self._send_loop, name="sqlite-writer-sender",
+                                        daemon=True)
+        self._sender.start()
+        self._answer()  # the child holds the write lock (BEGIN IMMEDIATE) or says why not
+
+    def _send_loop(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            try:
+                header, make_table = item
+                if self._error is None:
+                    frames = [json.dumps(header).encode()]
+                    if make_table is not None:
+                        frames.append(_ipc_bytes(make_table()))
+                    for frame in frames:
+                        _write_frame(self.proc.stdin, frame)
+                    self.proc.stdin.flush()
+            except BaseException as err:  # noqa: BLE001 - handed to the caller
+                self._error = self._error or err
+
+    def _send(self, header: dict, make_table: Callable[[], Any] | None = None) -> None:
+        self._raise()
+        self._queue.put((header, make_table))
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _answer(self) -> Any:  # noqa: ANN401
+        line = self.proc.stdout.readline()
+        if not line:
+            self.proc.wait()
+            self._stderr.seek(0)
+            tail = self._stderr.read().decode(errors="replace").strip().splitlines()[-5:]
+            self._raise()
+            raise WriterFailed("proses penulis SQLite berhenti: " + " | ".join(tail))
+        answer = json.loads(line)
+        if "error" in answer:
+            raise WriterFailed(answer["error"])
+        return answer.get("row")
+
+    def execute(self, sql: str, params: list, fetch: bool = False) -> Any:  # noqa: ANN401
+        self._send({"op": "exec", "sql": sql, "params": params, "fetch": fetch})
+        return self._answer()
+
+    def ingest(self, table: str, make_table: Callable[[], Any]) -> None:
+        """Append the Arrow table ``make_table()`` (built on the sender thread) to ``table``."""
+        self._send({"op": "ingest", "table": table}, make_table)
+
+    def close(self, commit: bool) -> None:
+        """Commit, or roll back (the child undoes its transaction when its input ends), and
+        wait for the child to end."""
+        try:
+            if commit:
+                self._send({"op": "commit"})
+                self._answer()
+        finally:
+            self._queue.put(None)
+            self._sender.join()
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+            self.proc.wait()
+            self._stderr.close()
+
+
+def _ipc_bytes(table: Any) -> Any:  # noqa: ANN401
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as out:
+        out.write_table(table)
+    return memoryview(sink.getvalue())
+
+
+# ---------------------------------------------------------------- child side
+
+def serve(path: str, inp: BinaryIO, out: Any) -> int:  # noqa: ANN401
+    import adbc_driver_sqlite.dbapi as adbc
+    import pyarrow as pa
+
+    def say(answer: dict) -> None:
+        out.write(json.dumps(answer) + "\n")
+        out.flush()
+
+    try:
+        connection = adbc.connect(path, autocommit=True)
+        cursor = connection.cursor()
+        for pragma in PRAGMAS:
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.execute("BEGIN IMMEDIATE")
+    except Exception as err:  # noqa: BLE001 - said to the parent
+        say({"error": str(err)})
+        return 1
+    say({"ok": True})
+    error: str | None = None
+    try:
+        while True:
+            frame = _read_frame(inp)
+            if frame is None:  # the parent went away
+                return 1
+            request = json.loads(frame)
+            op = request["op"]
+            table = None
+            if op == "ingest":
+                data = _read_frame(inp)
+                if data is None:
+                    return 1
+                table = pa.ipc.open_stream(data).read_all()
+            try:
+                if op == "rollback" or (op == "commit" and error):
+                    say({"error": error} if error else {"ok": True})
+                    return 0
+                if error:
+                    if op != "ingest":
+                        say({"error": error})
+                    continue
+                if op == "ingest":
+                    cursor.adbc_ingest(request["table"], table, "append")
+                elif op == "exec":
+                    cursor.execute(request["sql"], request["params"])
+                    row = cursor.fetchone() if request["fetch"] else None
+                    say({"ok": True, "row": list(row) if row else None})
+                elif op == "commit":
+                    cursor.execute("COMMIT")
+                    say({"ok": True})
+                    return 0
+            except Exception as err:  # noqa: BLE001 - said at the next answer
+                error = f"{type(err).__name__}: {err}"
+                if op != "ingest":
+                    say({"error": error})
+    finally:
+        try:
+            cursor.execute("ROLLBACK")  # whatever is still open is undone
+        except Exception:  # noqa: BLE001 - nothing open: committed or rolled back
+            pass
+        cursor.close()
+        connection.close()
+
+
+if __name__ == "__main__":
+    sys.exit(serve(sys.argv[1], sys.stdin.buffer, sys.stdout))
