@@ -31,6 +31,7 @@ from sqlalchemy import Engine
 
 from geo import store
 from geo.codes import join_split_code, normalize_codes
+from geo.fmt import fmt_int
 from geo.link import RegionIndex, _sorted_unique, link_counts, link_frame
 from geo.privacy import mask_id
 from geo.schema import CODES, HOUSEHOLD_COLUMNS, LINK_COLUMNS, PERSONAL_COLUMNS
@@ -1348,8 +1349,7 @@ def _import_into(writer: SnapshotWriter, src: Source, plan: ImportPlan, regions:
         _step(progress, 0.95 * (min(1.0, rows_read * 200 / size) if plan.format.kind != "csv"
                                 else _approx_fraction(int(chunk["_row"].iat[-1]), rows_read,
                                                       size)),
-              f"Membaca, memeriksa, menautkan dan menyimpan {rows_read:,} baris…"
-              .replace(",", "."))
+              f"Membaca, memeriksa, menautkan dan menyimpan {fmt_int(rows_read)} baris…")
     if not rows_read:
         raise ImportFailed(f"{src.name}: tidak ada baris data. Ekspor ulang register beserta "
                            "datanya.")

@@ -72,24 +72,40 @@ class SqliteWriterProcess:
         self._sender = threading.Thread(target=self._send_loop, name="sqlite-writer-sender",
                                         daemon=True)
         self._sender.start()
-        self._answer()  # the child holds the write lock (BEGIN IMMEDIATE) or says why not
+        try:
+            self._answer()  # the child holds the write lock (BEGIN IMMEDIATE) or says why not
+        except BaseException:
+            self.close(commit=False)
+            raise
 
     def _send_loop(self) -> None:
         while True:
             item = self._queue.get()
             if item is None:
                 return
+            header, make_table = item
+            if self._error is not None:
+                continue
             try:
-                header, make_table = item
-                if self._error is None:
-                    frames = [json.dumps(header).encode()]
-                    if make_table is not None:
-                        frames.append(_ipc_bytes(make_table()))
-                    for frame in frames:
-                        _write_frame(self.proc.stdin, frame)
-                    self.proc.stdin.flush()
-            except BaseException as err:  # noqa: BLE001 - handed to the caller
-                self._error = self._error or err
+                frames = [json.dumps(header).encode()]
+                if make_table is not None:
+                    frames.append(_ipc_bytes(make_table()))
+            except BaseException as err:  # noqa: BLE001 - raised to the caller
+                self._error = err
+                self._end_input()  # the child rolls back and ends; a waiting caller wakes
+                continue
+            try:
+                for frame in frames:
+                    _write_frame(self.proc.stdin, frame)
+                self.proc.stdin.flush()
+            except (OSError, ValueError):  # the child is gone: the caller hears it from _answer
+                self._end_input()
+
+    def _end_input(self) -> None:
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
 
     def _send(self, header: dict, make_table: Callable[[], Any] | None = None) -> None:
         self._raise()
@@ -103,13 +119,13 @@ class SqliteWriterProcess:
         line = self.proc.stdout.readline()
         if not line:
             self.proc.wait()
+            self._raise()
             self._stderr.seek(0)
             tail = self._stderr.read().decode(errors="replace").strip().splitlines()[-5:]
-            self._raise()
             raise WriterFailed("proses penulis SQLite berhenti: " + " | ".join(tail))
         answer = json.loads(line)
         if "error" in answer:
-            raise WriterFailed(answer["error"])
+            raise WriterFailed(f"Penyimpanan ke basis data gagal: {answer['error']}")
         return answer.get("row")
 
     def execute(self, sql: str, params: list, fetch: bool = False) -> Any:  # noqa: ANN401
@@ -130,10 +146,7 @@ class SqliteWriterProcess:
         finally:
             self._queue.put(None)
             self._sender.join()
-            try:
-                self.proc.stdin.close()
-            except OSError:
-                pass
+            self._end_input()
             self.proc.wait()
             self._stderr.close()
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Engine,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -82,10 +83,13 @@ households = Table(
     "households",
     metadata,
     Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"),
-           nullable=False, index=True),
+           nullable=False),
     Column("row_number", Integer, nullable=False),
     *[Column(name, _SQL_TYPES[kind]) for name, kind in HOUSEHOLD_COLUMNS.items()],
     *[Column(name, _SQL_TYPES[kind]) for name, kind in LINK_COLUMNS.items()],
+    # a snapshot's rows, and one row by its number in the file (dropping duplicates found at
+    # the end of an import, re-linking)
+    Index("ix_households_snapshot_row", "snapshot_id", "row_number"),
 )
 
 quarantine = Table(
@@ -125,6 +129,8 @@ def get_engine(url: str | None = None) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
     metadata.create_all(engine)
+    for index in households.indexes:  # databases made before the index was defined
+        index.create(engine, checkfirst=True)
     _ENGINES[url] = engine
     return engine
 
