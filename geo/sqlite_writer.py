@@ -10,16 +10,19 @@ process break each other's file locks (https://sqlite.org/howtocorrupt.html, sec
 it corrupted the database in a test). The child has its own locks, and it stores one part
 on the other core while this process reads the next.
 
-Protocol: the parent writes frames (8-byte length, then the bytes) on the child's stdin: a JSON
-request, followed by an Arrow IPC stream for ``ingest``. The child answers each request but
-``ingest`` with one JSON line on stdout. The first error rolls the transaction back; it is
-reported at the next answer. End of input without ``commit`` rolls back.
+Protocol: the parent writes JSON requests as frames (8-byte length, then the bytes) on the
+child's stdin; an ``ingest`` names an Arrow IPC file in a temporary folder, which the child maps,
+stores and deletes (written and mapped in C: cheaper than pushing it through the pipe). The
+child answers each request but ``ingest`` with one JSON line on stdout. The first error rolls
+the transaction back; it is reported at the next answer. End of input without ``commit`` rolls
+back.
 """
 
 from __future__ import annotations
 
 import json
 import queue
+import shutil
 import struct
 import subprocess
 import sys
@@ -64,6 +67,8 @@ class SqliteWriterProcess:
 
     def __init__(self, path: str) -> None:
         self._stderr = tempfile.TemporaryFile()
+        self._parts = Path(tempfile.mkdtemp(prefix="peta-import-"))
+        self._sent = 0
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "geo.sqlite_writer", path], cwd=PROJECT_DIR,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr)
@@ -87,16 +92,16 @@ class SqliteWriterProcess:
             if self._error is not None:
                 continue
             try:
-                frames = [json.dumps(header).encode()]
                 if make_table is not None:
-                    frames.append(_ipc_bytes(make_table()))
+                    self._sent += 1
+                    header["file"] = str(self._parts / f"bagian-{self._sent}.arrow")
+                    _write_ipc(make_table(), header["file"])
             except BaseException as err:  # noqa: BLE001 - raised to the caller
                 self._error = err
                 self._end_input()  # the child rolls back and ends; a waiting caller wakes
                 continue
             try:
-                for frame in frames:
-                    _write_frame(self.proc.stdin, frame)
+                _write_frame(self.proc.stdin, json.dumps(header).encode())
                 self.proc.stdin.flush()
             except (OSError, ValueError):  # the child is gone: the caller hears it from _answer
                 self._end_input()
@@ -149,22 +154,27 @@ class SqliteWriterProcess:
             self._end_input()
             self.proc.wait()
             self._stderr.close()
+            shutil.rmtree(self._parts, ignore_errors=True)
 
 
-def _ipc_bytes(table: Any) -> Any:  # noqa: ANN401
+def _write_ipc(table: Any, path: str) -> None:  # noqa: ANN401
     import pyarrow as pa
 
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as out:
+    with pa.OSFile(path, "wb") as sink, pa.ipc.new_stream(sink, table.schema) as out:
         out.write_table(table)
-    return memoryview(sink.getvalue())
+
+
+def _read_ipc(path: str) -> Any:  # noqa: ANN401
+    import pyarrow as pa
+
+    with pa.memory_map(path) as source:
+        return pa.ipc.open_stream(source).read_all()
 
 
 # ---------------------------------------------------------------- child side
 
 def serve(path: str, inp: BinaryIO, out: Any) -> int:  # noqa: ANN401
     import adbc_driver_sqlite.dbapi as adbc
-    import pyarrow as pa
 
     def say(answer: dict) -> None:
         out.write(json.dumps(answer) + "\n")
@@ -188,12 +198,6 @@ def serve(path: str, inp: BinaryIO, out: Any) -> int:  # noqa: ANN401
                 return 1
             request = json.loads(frame)
             op = request["op"]
-            table = None
-            if op == "ingest":
-                data = _read_frame(inp)
-                if data is None:
-                    return 1
-                table = pa.ipc.open_stream(data).read_all()
             try:
                 if op == "rollback" or (op == "commit" and error):
                     say({"error": error} if error else {"ok": True})
@@ -203,7 +207,8 @@ def serve(path: str, inp: BinaryIO, out: Any) -> int:  # noqa: ANN401
                         say({"error": error})
                     continue
                 if op == "ingest":
-                    cursor.adbc_ingest(request["table"], table, "append")
+                    cursor.adbc_ingest(request["table"], _read_ipc(request["file"]), "append")
+                    Path(request["file"]).unlink()
                 elif op == "exec":
                     cursor.execute(request["sql"], request["params"])
                     row = cursor.fetchone() if request["fetch"] else None
