@@ -1466,11 +1466,14 @@ def _raw_lines(src: Source, fmt: FileFormat, wanted: set[int]) -> dict[int, str]
             if not len(inside):
                 continue
             f.seek(offset)
-            lines = f.read(length).split(b"\n")
-            if len(lines) - 1 != count:  # a quoted value spans lines: not one line per row
+            block = f.read(length)
+            ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == ord("\n"))
+            if len(ends) != count:  # a quoted value spans lines: not one line per row
                 continue
+            starts = np.concatenate([[0], ends[:-1] + 1])
             for r in inside.tolist():
-                text = lines[r - start].rstrip(b"\r").decode(fmt.encoding, errors="replace")
+                line = block[starts[r - start]:ends[r - start]]
+                text = line.rstrip(b"\r").decode(fmt.encoding, errors="replace")
                 values = next(csv.reader([text], delimiter=fmt.delimiter), [])
                 found[r] = json.dumps({h: v for h, v in zip(fmt.headers, values) if v != ""},
                                       ensure_ascii=False)
@@ -1489,34 +1492,38 @@ def _duplicates(table: pd.DataFrame, plan: ImportPlan, reasons_all: dict[int, li
     ids = table["id_keluarga"]
     codes, _ = pd.factorize(ids)
     counts = np.bincount(codes[codes >= 0]) if (codes >= 0).any() else np.zeros(0, int)
-    dup = pd.Series((codes >= 0) & (counts[np.maximum(codes, 0)] > 1) if len(counts) else
-                    np.zeros(len(ids), bool), index=ids.index)
+    dup = ((codes >= 0) & (counts[np.maximum(codes, 0)] > 1) if len(counts) else
+           np.zeros(len(ids), bool))
     if dup.any():
         h = plan.header_of("id_keluarga")
-        for _, group in ids[dup].groupby(ids[dup]).groups.items():
-            pos = np.asarray(group)
+        for pos in _groups(codes, dup):
             for i in pos:
                 reasons_all.setdefault(int(i), []).append(REASONS["id_ganda"].format(
                     h=h, v=_short(ids.iat[i], 24), rows=others(pos, i)))
                 kinds["id_ganda"] += 1
-    nik = table["nik_krt"]
-    nik_codes, nik_uniques = pd.factorize(nik)
+    nik_codes, nik_uniques = pd.factorize(table["nik_krt"])
     valid = nik_codes >= 0
     if valid.any():
         # NIKs used by more than one distinct household id
         width = int(codes.max()) + 2
         pairs = _sorted_unique(nik_codes[valid].astype(np.int64) * width + (codes[valid] + 1))
         per_nik = np.bincount(pairs // width, minlength=len(nik_uniques))
-        shared = nik_uniques[per_nik > 1]
-        if len(shared):
+        hit = valid & (per_nik[np.maximum(nik_codes, 0)] > 1)
+        if hit.any():
             h = plan.header_of("nik_krt")
-            hit = nik.isin(shared)
-            for _, group in nik[hit].groupby(nik[hit]).groups.items():
-                pos = np.asarray(group)
+            for pos in _groups(nik_codes, hit):
                 for i in pos:
                     reasons_all.setdefault(int(i), []).append(REASONS["nik_ganda"].format(
                         h=h, rows=others(pos, i)))
                     kinds["nik_ganda"] += 1
+
+
+def _groups(codes: np.ndarray, mask: np.ndarray) -> list[np.ndarray]:
+    """Positions of the ``mask`` rows grouped by their code, each group in file order."""
+    pos = np.flatnonzero(mask)
+    pos = pos[np.argsort(codes[pos], kind="stable")]
+    cuts = np.flatnonzero(np.diff(codes[pos])) + 1
+    return np.split(pos, cuts)
 
 
 # ====================================================================== command line

@@ -187,10 +187,7 @@ def arrow_households(part: pd.DataFrame, snapshot_id: int):  # noqa: ANN201
     for name in store.HOUSEHOLD_TABLE_COLUMNS:
         if name not in part:
             continue
-        column = part[name]
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            column = column.astype(object)
-        array = pa.array(column, from_pandas=True)
+        array = pa.array(part[name], from_pandas=True)
         if pa.types.is_dictionary(array.type):
             array = array.dictionary_decode()
         names.append(name)
