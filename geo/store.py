@@ -7,10 +7,7 @@ for linking and a simplified copy for display.
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -196,74 +193,19 @@ def write_snapshot(
     counts: dict[str, int],
     report: dict | None = None,
     is_demo: bool = False,
-    conn=None,  # noqa: ANN001
 ) -> int:
-    """Store one period: replaces an existing snapshot of ``period`` whole, in one transaction.
+    """Store one period whole (replacing an existing snapshot of ``period``), in one
+    transaction; returns the snapshot id. ``accepted`` holds household rows (columns of
+    :data:`HOUSEHOLD_TABLE_COLUMNS`, missing ones are stored as NULL); ``rejected`` holds
+    ``row_number``, ``values_json``, ``reasons``. Imports stream through
+    :func:`geo.snapshot_writer.open_snapshot`, which this calls."""
+    from geo.snapshot_writer import open_snapshot
 
-    ``accepted`` holds household rows (columns of :data:`HOUSEHOLD_TABLE_COLUMNS`, missing ones
-    are stored as NULL); ``rejected`` holds ``row_number``, ``values_json``, ``reasons``.
-    Pass ``conn`` to take part in a caller's transaction. Returns the snapshot id.
-    """
-    if conn is None:
-        with engine.begin() as own:
-            return write_snapshot(engine, period, source_file, accepted, rejected, counts,
-                                  report, is_demo, conn=own)
-    old = conn.execute(select(snapshots.c.id).where(snapshots.c.period == period)).scalar()
-    if old is not None:
-        conn.execute(delete(households).where(households.c.snapshot_id == old))
-        conn.execute(delete(quarantine).where(quarantine.c.snapshot_id == old))
-        conn.execute(delete(snapshots).where(snapshots.c.id == old))
-    values = {key: int(counts.get(key, 0)) for key in COUNT_KEYS}
-    snapshot_id = conn.execute(
-        insert(snapshots).values(
-            period=period, source_file=source_file, imported_at=datetime.now(UTC),
-            is_demo=is_demo, report=json.dumps(report or {}, ensure_ascii=False, default=str),
-            **values,
-        )
-    ).inserted_primary_key[0]
-    _bulk_insert(conn, households, _household_rows(accepted, snapshot_id))
-    quarantine_rows = (
-        (snapshot_id, int(r.row_number), r.values_json, r.reasons)
-        for r in rejected.itertuples(index=False)
-    )
-    _bulk_insert(conn, quarantine, quarantine_rows,
-                 ["snapshot_id", "row_number", "values_json", "reasons"])
-    return snapshot_id
-
-
-def _household_rows(frame: pd.DataFrame, snapshot_id: int) -> Iterable[tuple]:
-    columns = []
-    for name in HOUSEHOLD_TABLE_COLUMNS:
-        if name in frame:
-            col = frame[name].astype("object")
-            columns.append(col.where(frame[name].notna(), None).tolist())
-        else:
-            columns.append([None] * len(frame))
-    return ((snapshot_id, *values) for values in zip(*columns))
-
-
-def _bulk_insert(conn, table: Table, rows: Iterable[tuple], names: list[str] | None = None,
-                 batch: int = 50_000) -> None:  # noqa: ANN001
-    """Insert tuples fast: the driver's executemany on SQLite, SQLAlchemy's elsewhere."""
-    names = names or ["snapshot_id", *HOUSEHOLD_TABLE_COLUMNS]
-    sqlite = conn.dialect.name == "sqlite"
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    chunk: list[tuple] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= batch:
-            _flush(conn, table, sql, names, chunk, sqlite)
-            chunk = []
-    if chunk:
-        _flush(conn, table, sql, names, chunk, sqlite)
-
-
-def _flush(conn, table: Table, sql: str, names: list[str], chunk: list[tuple],
-           sqlite: bool) -> None:  # noqa: ANN001
-    if sqlite:
-        conn.exec_driver_sql(sql, chunk)
-    else:
-        conn.execute(insert(table), [dict(zip(names, row)) for row in chunk])
+    with open_snapshot(engine, period, source_file, is_demo) as writer:
+        if len(accepted):
+            writer.add(accepted)
+        writer.finish(rejected, counts, report or {})
+    return writer.snapshot_id
 
 
 def list_snapshots(engine: Engine) -> pd.DataFrame:

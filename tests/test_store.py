@@ -9,6 +9,7 @@ from shapely.geometry import box
 from sqlalchemy.exc import IntegrityError
 
 from geo import store
+from geo.sqlite_writer import WriterFailed
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def test_failed_write_leaves_previous_snapshot(engine):
     sid = store.write_snapshot(engine, "2026-09", "a.csv", _households(4), EMPTY_QUARANTINE, {})
     broken = _households(3)
     broken["row_number"] = None  # NOT NULL: the insert fails midway
-    with pytest.raises(IntegrityError):
+    with pytest.raises((IntegrityError, WriterFailed), match="NOT NULL"):
         store.write_snapshot(engine, "2026-09", "b.csv", broken, EMPTY_QUARANTINE, {})
     snap = store.snapshot_for(engine, "2026-09")
     assert snap["id"] == sid and snap["source_file"] == "a.csv"
