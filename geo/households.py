@@ -1404,11 +1404,9 @@ def _linked(part: pd.DataFrame, regions: RegionIndex) -> pd.DataFrame:
     links = link_frame(part, regions)
     notes = part.pop("_catatan").astype(object)
     extra = links["link_note"].astype(object)
-    for c in LINK_COLUMNS:
-        part[c] = links[c].to_numpy()
-    part["link_note"] = notes.where(extra.isna(), extra).where(
+    links["link_note"] = notes.where(extra.isna(), extra).where(
         notes.isna(), notes.where(extra.isna(), notes + "; " + extra))
-    return part
+    return pd.concat([part, links[list(LINK_COLUMNS)]], axis=1)  # no copy of the columns
 
 
 def _approx_fraction(line: int, rows: int, size: int) -> float:

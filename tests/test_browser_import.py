@@ -1,0 +1,44 @@
+"""The Data page in a real browser: upload a register, import it, read the account."""
+
+from __future__ import annotations
+
+from sqlalchemy import create_engine
+
+from geo import store
+from geo.demo import write_demo
+from tests.browser import launch, streamlit_server, tracked_page
+from tests.conftest import DEMO_SEED
+
+ROWS = 400
+
+
+def test_upload_and_import_a_register_in_the_browser(demo_db_url, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    files = write_demo(tmp_path / "files", n=ROWS, seed=DEMO_SEED)
+    with streamlit_server(demo_db_url) as url, sync_playwright() as p:
+        browser = launch(p)
+        page, external = tracked_page(browser)
+        page.goto(f"{url}/data", wait_until="domcontentloaded")
+        page.locator('input[type="file"]').first.set_input_files(str(files.register))
+        period = page.get_by_label("Periode data (TTTT-BB)")
+        period.wait_for(timeout=60_000)
+        period.fill("2026-10")
+        period.press("Enter")
+        page.get_by_role("button", name="Impor", exact=True).click(timeout=60_000)
+        page.get_by_text("Periode 2026-10 tersimpan.").wait_for(timeout=120_000)
+        page.get_by_text(f"Hasil impor {files.register.name}").wait_for(timeout=30_000)
+        page.locator('[data-testid="stMetricValue"]').nth(7).wait_for(timeout=30_000)
+        body = page.locator('[data-testid="stMain"]').inner_text()
+        labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+        values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+        browser.close()
+    snap = store.snapshot_for(create_engine(demo_db_url), "2026-10")
+    assert snap["rows_read"] == ROWS
+    assert snap["accepted"] + snap["quarantined"] == ROWS
+    assert f"Hasil impor {files.register.name}" in body
+    shown = dict(zip([t.strip() for t in labels], [v.strip() for v in values]))
+    assert shown["Baris dibaca"] == str(ROWS)
+    assert shown["Diterima"] == str(snap["accepted"])
+    assert shown["Dikarantina"] == str(snap["quarantined"])
+    assert external == [], f"requests left the machine: {external[:5]}"
