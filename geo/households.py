@@ -1193,24 +1193,33 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y%
 
 
 def _to_date(text: pd.Series, column: str, unmapped: dict) -> pd.Series:
+    """Dates as ``YYYY-MM-DD`` text; values already written so are kept as they are (no
+    formatting of a million dates), other formats and Excel day numbers are converted."""
     s = text.str.strip().str.slice(0, 10)
-    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    for f in DATE_FORMATS:
+    result = pd.to_datetime(s, format=DATE_FORMATS[0], errors="coerce")
+    iso = result.notna() & (s.str.len() == 10)
+    for f in DATE_FORMATS[1:]:
         todo = result.isna() & s.notna()
         if not todo.any():
             break
         result = result.where(~todo, pd.to_datetime(s.where(todo), format=f, errors="coerce"))
-    serial = result.isna() & s.str.fullmatch(r"[0-9]{5}(?:\.0+)?").fillna(False)
-    if serial.any():  # Excel day numbers
-        days = pd.to_numeric(s.where(serial), errors="coerce")
-        result = result.where(~serial, pd.Timestamp("1899-12-30")
-                              + pd.to_timedelta(days, unit="D"))
+    todo = result.isna() & s.notna()
+    if todo.any():
+        serial = todo & s.str.fullmatch(r"[0-9]{5}(?:\.0+)?").fillna(False)
+        if serial.any():  # Excel day numbers
+            days = pd.to_numeric(s.where(serial), errors="coerce")
+            result = result.where(~serial, pd.Timestamp("1899-12-30")
+                                  + pd.to_timedelta(days, unit="D"))
     lost = text.notna() & result.isna()
     if lost.any():
         bucket = unmapped.setdefault(column, Counter())
         for v, k in text[lost].value_counts().items():
             bucket[str(v)] += int(k)
-    return result.dt.strftime("%Y-%m-%d").astype("str")
+    out = s.where(iso)
+    other = result.notna() & ~iso
+    if other.any():
+        out = out.where(~other, result.where(other).dt.strftime("%Y-%m-%d"))
+    return out.astype("str")
 
 
 def _coordinates(out: pd.DataFrame, repairs: Counter) -> None:
