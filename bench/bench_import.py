@@ -1,7 +1,7 @@
 """End-to-end household import (read, map, validate, link, store) against a bare pandas.read_csv.
 
     python bench/bench_import.py --households 1000000
-    python bench/bench_import.py --households 3000000 --skip-baseline   # peak memory at 3M
+    python bench/bench_import.py --households 3000000 --skip-baseline --repeat 1  # memory at 3M
 
 The register is the demo city's (with its ~2% defects), written once per size under
 ``--work`` (default /tmp/peta_bench) and reused. The import runs in a child process so its peak
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--work", type=Path, default=Path("/tmp/peta_bench"))
     p.add_argument("--skip-baseline", action="store_true")
+    p.add_argument("--repeat", type=int, default=3, help="rounds; medians are compared")
     p.add_argument("--_child", choices=["import", "read_csv"], help=argparse.SUPPRESS)
     p.add_argument("--_file", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -121,23 +123,28 @@ def main(argv: list[str] | None = None) -> int:
         write_register(path, args.households, args.seed)
         print(f"wrote {path} ({path.stat().st_size / 1024**2:.0f} MB) in "
               f"{time.perf_counter() - t:.0f} s")
-    base_s = None
-    if not args.skip_baseline:
-        base, base_mem = run_child("--_child", "read_csv", "--_file", str(path),
-                                   "--work", str(args.work))
-        base_s = base["seconds"]
-        print(f"baseline pandas.read_csv: {base_s:.2f} s ({base['rows']:,} rows, "
-              f"peak {base_mem:.2f} GB)")
-    ours, mem = run_child("--_child", "import", "--_file", str(path), "--work",
-                          str(args.work), "--seed", str(args.seed))
-    print(f"import_households end to end: {ours['seconds']:.2f} s, peak memory {mem:.2f} GB "
-          "(max RSS of the import process + its SQLite writing process, GB)")
-    ph = ours["phases"]
-    print(f"  of which read+map+validate+link, parts stored meanwhile {ph.get('parts', 0):.2f} s"
-          f"; duplicates, quarantine, rest of the store and commit {ph['finish']:.2f} s")
-    print(f"counts: {ours['counts']}")
-    if base_s:
-        print(f"ratio: {ours['seconds'] / base_s:.1f}x read_csv  (goal <= 10x)")
+    bases, runs = [], []
+    for k in range(args.repeat):  # baseline and import in turns: both see the same machine
+        if not args.skip_baseline:
+            base, base_mem = run_child("--_child", "read_csv", "--_file", str(path),
+                                       "--work", str(args.work))
+            bases.append(base["seconds"])
+            print(f"[{k + 1}] baseline pandas.read_csv: {base['seconds']:.2f} s "
+                  f"({base['rows']:,} rows, peak {base_mem:.2f} GB)")
+        ours, mem = run_child("--_child", "import", "--_file", str(path), "--work",
+                              str(args.work), "--seed", str(args.seed))
+        runs.append(ours)
+        ph = ours["phases"]
+        print(f"[{k + 1}] import_households end to end: {ours['seconds']:.2f} s, peak memory "
+              f"{mem:.2f} GB (max RSS of the import process + its SQLite writing process)\n"
+              f"    read+map+validate+link, parts stored meanwhile {ph.get('parts', 0):.2f} s; "
+              f"duplicates, quarantine, rest of the store and commit {ph['finish']:.2f} s")
+    print(f"counts: {runs[-1]['counts']}")
+    ours_s = statistics.median(r["seconds"] for r in runs)
+    if bases:
+        base_s = statistics.median(bases)
+        print(f"median of {args.repeat}: import {ours_s:.2f} s, read_csv {base_s:.2f} s, "
+              f"ratio {ours_s / base_s:.1f}x read_csv  (goal <= 10x)")
     return 0
 
 
