@@ -108,3 +108,20 @@ def test_personal_numbers_never_in_reasons(tmp_path):
     assert len(q) == corpus.ROWS
     assert not q["reasons"].str.contains(r"\d{10}").any()
     assert q["reasons"].str.contains(r"\*{4}").all()
+
+
+def test_row_numbers_are_spreadsheet_rows_after_a_multiline_value(tmp_path):
+    """A quoted address spanning two lines is one row, as in Excel: the rows after it keep the
+    number a planner sees in the spreadsheet (header = row 1), not the text line number."""
+    engine = corpus.engine_with_regions(tmp_path)
+    path = tmp_path / "alamat_dua_baris.csv"
+    path.write_text(
+        "ID_DTKS,NIK_KRT,NO_KK,NAMA_KRT,ALAMAT,DESIL,JML_ART,KODE_WILAYAH\n"
+        "1,3171010101010001,3171010101010011,Ani,Jl. A,2,3,9971010001\n"
+        '2,3171010101010002,3171010101010012,Budi,"Jl. B\nGang 5",3,4,9971010001\n'
+        "3,3171010101010003,3171010101010013,Cici,Jl. C,12,4,9971010001\n", encoding="utf-8")
+    result = import_households(engine, path, "2026-09")
+    quarantine = store.load_quarantine(engine, result.snapshot_id)
+    assert quarantine["row_number"].tolist() == [4]
+    assert "DESIL" in quarantine["reasons"].iat[0]
+    assert json.loads(quarantine["values_json"].iat[0])["NAMA_KRT"] == "Cici"
