@@ -85,7 +85,8 @@ def _known(df: pd.DataFrame, name: str) -> np.ndarray:
     return _col(df, name).notna().to_numpy()
 
 
-def _flag(df: pd.DataFrame, name: str) -> np.ndarray:
+def flag_set(df: pd.DataFrame, name: str) -> np.ndarray:
+    """True where the 0/1 column ``name`` is 1; missing counts as not set."""
     return _col(df, name).fillna(0).astype(float).to_numpy() > 0
 
 
@@ -151,7 +152,7 @@ def lacks_pln_electricity(df: pd.DataFrame, s: Settings) -> np.ndarray:
 def lacks_jkn(df: pd.DataFrame, s: Settings) -> np.ndarray:
     """Eligible for PBI-JKN (desil range per settings) but not receiving it."""
     low, high = s.eligible_range("penerima_pbi_jkn")
-    return _desil_between(df, low, high) & ~_flag(df, "penerima_pbi_jkn")
+    return _desil_between(df, low, high) & ~flag_set(df, "penerima_pbi_jkn")
 
 
 def has_child_out_of_school(df: pd.DataFrame, s: Settings) -> np.ndarray:
@@ -182,14 +183,14 @@ def is_excluded(df: pd.DataFrame, s: Settings) -> np.ndarray:
     """Exclusion error: eligible, but receives none of BPNT, PKH, PBI-JKN."""
     receives_any = np.zeros(len(df), dtype=bool)
     for program in SOCIAL_ASSISTANCE:
-        receives_any |= _flag(df, program)
+        receives_any |= flag_set(df, program)
     return eligible_for_any_assistance(df, s) & ~receives_any
 
 
 def receives_cash_or_food(df: pd.DataFrame, s: Settings) -> np.ndarray:
     out = np.zeros(len(df), dtype=bool)
     for program in CASH_AND_FOOD:
-        out |= _flag(df, program)
+        out |= flag_set(df, program)
     return out
 
 
@@ -198,13 +199,13 @@ def is_included_wrongly(df: pd.DataFrame, s: Settings) -> np.ndarray:
     default), or receives either while owning a car."""
     wrong = np.zeros(len(df), dtype=bool)
     for program in CASH_AND_FOOD:
-        wrong |= _flag(df, program) & ~eligible_for(program)(df, s)
-    return wrong | (receives_cash_or_food(df, s) & _flag(df, "punya_mobil"))
+        wrong |= flag_set(df, program) & ~eligible_for(program)(df, s)
+    return wrong | (receives_cash_or_food(df, s) & flag_set(df, "punya_mobil"))
 
 
 def receives(program: str) -> Callable[[pd.DataFrame, Settings], np.ndarray]:
     def rule(df: pd.DataFrame, s: Settings) -> np.ndarray:
-        return eligible_for(program)(df, s) & _flag(df, program)
+        return eligible_for(program)(df, s) & flag_set(df, program)
     return rule
 
 

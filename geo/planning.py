@@ -18,7 +18,7 @@ from sqlalchemy import Column, Engine, Integer, MetaData, Table, delete, insert,
 
 from geo import indicators, store
 from geo.fmt import fmt_int, fmt_num, fmt_pct
-from geo.indicators import CASH_AND_FOOD, Settings, _flag
+from geo.indicators import CASH_AND_FOOD, Settings, flag_set
 from geo.privacy import mask_id
 from geo.schema import PROGRAMS
 
@@ -183,14 +183,14 @@ def verification_reasons(households: pd.DataFrame, flags: pd.DataFrame,
               "maupun PBI-JKN", "")]
     receives_any = np.zeros(len(hh), dtype=bool)
     for program in CASH_AND_FOOD:
-        got = _flag(hh, program)
+        got = flag_set(hh, program)
         receives_any |= got
         outside = got & ~indicators.eligible_for(program)(hh, settings)
         lo, hi = settings.eligible_range(program)
         text = (f"Menerima {PROGRAMS[program]} pada desil " + desil_text
                 + f" (layak desil {lo}–{hi})")
         parts.append(np.where(incl & outside, text, ""))
-    car = incl & receives_any & _flag(hh, "punya_mobil")
+    car = incl & receives_any & flag_set(hh, "punya_mobil")
     parts.append(np.where(car, "Menerima BPNT/PKH dan memiliki mobil", ""))
     reason = ["; ".join(p for p in row if p) for row in zip(*parts)]
     kind = np.where(excl & incl, "Eksklusi dan inklusi", np.where(excl, "Eksklusi", "Inklusi"))

@@ -177,6 +177,15 @@ def load_regions(engine: Engine, level: str | None = None, display: bool = False
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
 
 
+def region_list(engine: Engine) -> pd.DataFrame:
+    """kode, nama, level, kode_induk, area_km2 of every region, without geometry."""
+    r = regions.c
+    query = select(r.kode, r.nama, r.level, r.kode_induk, r.area_km2).order_by(r.kode)
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(query).all(),
+                            columns=["kode", "nama", "level", "kode_induk", "area_km2"])
+
+
 def region_count(engine: Engine) -> int:
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(regions)).scalar_one()

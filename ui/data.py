@@ -40,6 +40,5 @@ def snapshots(version: tuple) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def region_names(version: tuple) -> pd.DataFrame:
     """kode, nama, level, kode_induk of every region (no geometry)."""
-    table = store.load_regions(engine(), display=True)
-    return pd.DataFrame(table.drop(columns="geometry"))
+    return store.region_list(engine())
 
