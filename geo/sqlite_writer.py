@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-PRAGMAS = ("foreign_keys=ON", "synchronous=NORMAL", "busy_timeout=30000",
+BUSY_TIMEOUT_MS = 30_000  # how long to wait for another writer before giving up
+PRAGMAS = ("foreign_keys=ON", "synchronous=NORMAL",
            "cache_size=-32000")  # 32 MiB: pages spill to the WAL while rows arrive,
 # so the commit has less left to write (256 MiB made the commit take twice as long)
 QUEUED_PARTS = 2  # parts waiting to be sent before the reader waits (memory)
@@ -71,7 +72,8 @@ class SqliteWriterProcess:
         self._parts = Path(tempfile.mkdtemp(prefix="peta-import-"))
         self._sent = 0
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "geo.sqlite_writer", path], cwd=PROJECT_DIR,
+            [sys.executable, "-m", "geo.sqlite_writer", path, str(BUSY_TIMEOUT_MS)],
+            cwd=PROJECT_DIR,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr)
         self._queue: queue.Queue = queue.Queue(maxsize=QUEUED_PARTS)
         self._error: BaseException | None = None
@@ -174,7 +176,7 @@ def _read_ipc(path: str) -> Any:  # noqa: ANN401
 
 # ---------------------------------------------------------------- child side
 
-def serve(path: str, inp: BinaryIO, out: Any) -> int:  # noqa: ANN401
+def serve(path: str, busy_timeout_ms: int, inp: BinaryIO, out: Any) -> int:  # noqa: ANN401
     import adbc_driver_sqlite.dbapi as adbc
 
     def say(answer: dict) -> None:
@@ -184,7 +186,7 @@ def serve(path: str, inp: BinaryIO, out: Any) -> int:  # noqa: ANN401
     try:
         connection = adbc.connect(path, autocommit=True)
         cursor = connection.cursor()
-        for pragma in PRAGMAS:
+        for pragma in (*PRAGMAS, f"busy_timeout={int(busy_timeout_ms)}"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.execute("BEGIN IMMEDIATE")
     except Exception as err:  # noqa: BLE001 - said to the parent
@@ -232,4 +234,4 @@ def serve(path: str, inp: BinaryIO, out: Any) -> int:  # noqa: ANN401
 
 
 if __name__ == "__main__":
-    sys.exit(serve(sys.argv[1], sys.stdin.buffer, sys.stdout))
+    sys.exit(serve(sys.argv[1], int(sys.argv[2]), sys.stdin.buffer, sys.stdout))

@@ -288,3 +288,17 @@ def test_import_while_another_holds_the_write_lock_waits_then_lands(demo_files, 
         assert released.is_set()
         timer.join()
     assert store.household_count(engine, result.snapshot_id) == result.counts["accepted"]
+
+
+def test_import_gives_up_on_a_lock_held_too_long_with_a_message(demo_files, engine,
+                                                                  monkeypatch):
+    from geo import sqlite_writer
+
+    before = import_households(engine, demo_files.register, "2026-09")
+    monkeypatch.setattr(sqlite_writer, "BUSY_TIMEOUT_MS", 200)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        with pytest.raises(ImportFailed, match="sedang dipakai"):
+            import_households(engine, demo_files.register, "2026-09")
+        conn.rollback()
+    assert store.snapshot_for(engine, "2026-09")["id"] == before.snapshot_id
