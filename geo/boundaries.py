@@ -95,6 +95,8 @@ THIN_M = 0.5  # strips narrower than twice this vanish on screen
 LOST_VERTEX_M = 2.0  # original vertices cleaning moved further than this are put back
 JUNCTION_ON_M = 0.5  # a junction this near two of its polygons' boundaries sits on both
 MOVE_SPOT_M = 10.0  # vertices this near a spot where a move broke validity move less
+CHECK_SPACING_M = 5.0  # displacements that may be near the limit are measured again so
+CHECK_MARGIN_M = 0.5  # and kept this far below it: what that sampling may still miss
 DEEP_FACE_M = 15.0  # a face this far inside is assigned by a point, not by its overlap
 SNAP_M = -1.0  # GEOS picks a tiny snapping distance; larger values moved boundaries more
 SLIVER_WIDTH_M = 20.0  # holes narrower than this in a dissolved region are gaps between its parts
@@ -869,25 +871,22 @@ def clean_coverage(geoms: np.ndarray, lost_m: float = LOST_VERTEX_M) -> np.ndarr
     return clean
 
 
-def _boundary_chunks(boundaries: np.ndarray, size: int = 32) -> tuple[np.ndarray, np.ndarray]:
+def _boundary_chunks(boundaries: np.ndarray, size: int = 8) -> tuple[np.ndarray, np.ndarray]:
     """Each boundary cut into linestrings of at most ``size`` segments, with their owner."""
     parts, owner = shapely.get_parts(boundaries, return_index=True)
     coords, part_of = shapely.get_coordinates(parts, return_index=True)
     starts = np.searchsorted(part_of, np.arange(len(parts)))
     ends = np.append(starts[1:], len(coords))
-    pieces, piece_of, owners = [], [], []
-    for p, (s, e) in enumerate(zip(starts, ends)):
-        for a in range(s, e - 1, size):
-            b = min(a + size + 1, e)
-            pieces.append(coords[a:b])
-            piece_of.append(np.full(b - a, len(owners)))
-            owners.append(owner[p])
-    lines = shapely.linestrings(np.concatenate(pieces), indices=np.concatenate(piece_of))
-    return lines, np.array(owners)
+    pieces = np.maximum(ends - starts - 1 + size - 1, 0) // size
+    piece_part = np.repeat(np.arange(len(parts)), pieces)
+    first = starts[piece_part] + size * (
+        np.arange(len(piece_part)) - np.repeat(np.cumsum(pieces) - pieces, pieces))
+    vertex, piece = _ragged(first, np.minimum(first + size + 1, ends[piece_part]))
+    return shapely.linestrings(coords[vertex], indices=piece), owner[piece_part]
 
 
 def _directed_m(src: np.ndarray, dst: np.ndarray, spacing: float = 15.0,
-                window: float = 3 * MAX_DISPLACEMENT_M) -> np.ndarray:
+                window: float = MAX_DISPLACEMENT_M + 2 * ROUNDING_SLACK_M) -> np.ndarray:
     """Per feature, the largest distance from a point of ``src`` (sampled every ``spacing``)
     to ``dst`` of the same feature; an index of short pieces keeps it near-linear."""
     xy, owner = shapely.get_coordinates(shapely.segmentize(src, spacing), return_index=True)
@@ -921,6 +920,29 @@ def displacement_m(full: np.ndarray, display: np.ndarray) -> np.ndarray:
         out[~small] = np.maximum(_directed_m(a[~small], b[~small]),
                                  _directed_m(b[~small], a[~small]))
     return out
+
+
+def _longest_segment(geoms: np.ndarray) -> np.ndarray:
+    xy, owner = shapely.get_coordinates(geoms, return_index=True)
+    same = owner[1:] == owner[:-1]
+    out = np.zeros(len(geoms))
+    np.maximum.at(out, owner[1:][same], np.hypot(*np.diff(xy, axis=0)[same].T))
+    return out
+
+
+def _displacement_checked(full: np.ndarray, display: np.ndarray) -> np.ndarray:
+    """:func:`displacement_m`, and the larger of it and both directed distances from points
+    every :data:`CHECK_SPACING_M` where it might be near the limit: GEOS samples a segment at
+    its quarters, so along a segment of length L it can miss up to about L / 8."""
+    moved = displacement_m(full, display)
+    a, b = shapely.boundary(full), shapely.boundary(display)
+    miss = np.maximum(_longest_segment(a), _longest_segment(b)) / 8
+    near = np.flatnonzero(moved + miss > MAX_DISPLACEMENT_M - CHECK_MARGIN_M)
+    if len(near):
+        moved[near] = np.maximum.reduce([moved[near],
+                                         _directed_m(a[near], b[near], CHECK_SPACING_M),
+                                         _directed_m(b[near], a[near], CHECK_SPACING_M)])
+    return moved
 
 
 def geojson_bytes(geoms: np.ndarray, codes: list[str], names: list[str]) -> int:
@@ -1076,6 +1098,16 @@ def _simplify_edges(xy: np.ndarray, line: np.ndarray, tolerance: np.ndarray
     return simple, keep, tolerance
 
 
+def _cleaning_m(full: np.ndarray, coverage: np.ndarray, base: np.ndarray, moved: np.ndarray
+                ) -> np.ndarray:
+    """How far cleaning alone moved each feature, measured as closely as the display where
+    that is beyond the limit (to tell the source's disagreements from simplifying)."""
+    out = base.copy()
+    over = moved > MAX_DISPLACEMENT_M
+    out[over] = np.maximum(base[over], _displacement_checked(full[over], coverage[over]))
+    return out
+
+
 def display_level(full_metric: np.ndarray, metric_crs: CRS,
                   coverage: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
     """Display geometry of one level's features: (EPSG:4326 on the display grid, figures).
@@ -1087,13 +1119,15 @@ def display_level(full_metric: np.ndarray, metric_crs: CRS,
     :data:`ROUNDING_SLACK_M` for rounding): up to :data:`COARSE_ROUNDING_M` of that for dropping
     a decimal, the rest for simplifying it away. A part narrower than :data:`FINE_WIDTH_M`
     keeps its vertices, with :data:`FINE_DECIMALS` decimals. A feature still beyond the limit
-    (or than cleaning alone moved it, where that is more) gets half of that room on all its
-    edges, then a quarter, then none.
+    (less :data:`CHECK_MARGIN_M`, measured again densely where it may be near,
+    :func:`_displacement_checked`), or beyond what cleaning alone moved it where that is more,
+    gets half of that room on all its edges, then a quarter, then none.
     """
     if coverage is None:
         coverage = clean_coverage(full_metric)
-    base = displacement_m(full_metric, coverage)
-    limit = np.maximum(MAX_DISPLACEMENT_M, base + ROUNDING_SLACK_M)
+    base = displacement_m(full_metric, coverage)  # measured again below where it matters
+    aim = MAX_DISPLACEMENT_M - CHECK_MARGIN_M  # what sampling every few metres may still miss
+    limit = np.where(base <= aim, aim, base + ROUNDING_SLACK_M)
     lines, edge, poly = _edges(coverage)
     xy, line = shapely.get_coordinates(lines, return_index=True)
     # how far each vertex is from the original boundaries of the polygons along its edge
@@ -1123,7 +1157,7 @@ def display_level(full_metric: np.ndarray, metric_crs: CRS,
             changed = ~shapely.equals_exact(rebuilt, shown, 0.0)
         shown = rebuilt
         check = changed & ~missing
-        moved[check] = displacement_m(full_metric[check], gpd.GeoSeries(
+        moved[check] = _displacement_checked(full_metric[check], gpd.GeoSeries(
             shown[check], crs=4326).to_crs(metric_crs).values)
         moved[missing] = np.inf
         over = moved > limit
@@ -1133,14 +1167,14 @@ def display_level(full_metric: np.ndarray, metric_crs: CRS,
     if missing.any():  # smaller than the grid: shown as it is, rounded
         shown[missing] = shapely.transform(reference[missing],
                                            lambda xy: np.round(xy, FINE_DECIMALS))
-        moved[missing] = displacement_m(full_metric[missing], gpd.GeoSeries(
+        moved[missing] = _displacement_checked(full_metric[missing], gpd.GeoSeries(
             shown[missing], crs=4326).to_crs(metric_crs).values)
     return shown, {
         "tolerance_m": round(float(tolerance.max()), 1) if len(tolerance) else 0.0,
         "max_displacement_m": round(float(moved.max()), 2) if len(moved) else 0.0,
         "over_limit": int((moved > MAX_DISPLACEMENT_M).sum()),
         "vertices": int(shapely.get_num_coordinates(shown).sum()),
-        "_moved": moved, "_cleaning": base}
+        "_moved": moved, "_cleaning": _cleaning_m(full_metric, coverage, base, moved)}
 
 
 def display_geometry(table: gpd.GeoDataFrame, metric_crs: CRS, progress: Progress | None = None,
@@ -1149,7 +1183,8 @@ def display_geometry(table: gpd.GeoDataFrame, metric_crs: CRS, progress: Progres
     """Display geometry per level, and per level: features, bytes, displacement.
 
     ``kelurahan_clean`` is the clean coverage of the kelurahan (metric CRS, in table order)
-    when already made, as for :func:`build_hierarchy`.
+    when already made, as for :func:`build_hierarchy`; the levels dissolved from it then only
+    need their shared edges matched, not cleaning again.
     """
     result = np.empty(len(table), dtype=object)
     figures: dict[str, dict] = {}
@@ -1160,6 +1195,9 @@ def display_geometry(table: gpd.GeoDataFrame, metric_crs: CRS, progress: Progres
             continue
         _say(progress, 0.45 + 0.1 * n, f"Menyederhanakan geometri tampilan: {LEVEL_LABEL[level]}")
         coverage = kelurahan_clean if level == "kelurahan" else None
+        if kelurahan_clean is not None and level != "kelurahan" \
+                and table["dissolved"].iloc[idx].all():  # unions of a clean coverage
+            coverage = shapely.coverage_clean(metric[idx], snapping_distance=SNAP_M)
         shown, fig = display_level(metric[idx], metric_crs, coverage)
         result[idx] = shown
         moved, cleaning = fig.pop("_moved"), fig.pop("_cleaning")
