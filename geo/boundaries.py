@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import re
 import sys
 import tempfile
 import zipfile
@@ -81,12 +82,25 @@ UPLOAD_TYPES = ("geojson", "json", "zip", "gpkg", "kml", "kmz", "parquet", "geop
 
 # Display geometry.
 DISPLAY_DECIMALS = 5  # about 1.1 m; keeps a province of ~1,550 desa under 4 MB of GeoJSON
+FINE_DECIMALS = 6  # for vertices of parts narrower than FINE_WIDTH_M, which 5 would collapse
+FINE_WIDTH_M = 2.0
+COARSE_ROUNDING_M = 3.0  # a vertex may move this far to drop a decimal (from simplifying's room)
 MAX_DISPLACEMENT_M = 10.0
 ROUNDING_SLACK_M = 1.0  # what rounding to DISPLAY_DECIMALS may add to a displacement
-SIMPLIFY_TOLERANCES_M = (2.0, 3.0, 5.0, 7.0, 10.0, 14.0, 20.0)  # candidates, metres
-LOST_VERTEX_M = 8.0  # original vertices cleaning moved further than this are put back
+GAP_WIDTH_M = 2 * MAX_DISPLACEMENT_M  # narrower gaps between neighbours are closed on screen
+INLET_WIDTH_M = 5.0  # and narrower inlets between them open to the outside
+OVERLAP_REACH_M = 50.0  # how far around an overlap its cost to either side is measured
+OVERLAP_SAMPLE_M = 4.0  # spacing of the points along an overlap's outline
+THIN_M = 0.5  # strips narrower than twice this vanish on screen
+LOST_VERTEX_M = 2.0  # original vertices cleaning moved further than this are put back
+JUNCTION_ON_M = 0.5  # a junction this near two of its polygons' boundaries sits on both
+MOVE_SPOT_M = 10.0  # vertices this near a spot where a move broke validity move less
+CHECK_SPACING_M = 5.0  # displacements that may be near the limit are measured again so
+CHECK_MARGIN_M = 0.5  # and kept this far below it: what that sampling may still miss
+DEEP_FACE_M = 15.0  # a face this far inside is assigned by a point, not by its overlap
 SNAP_M = -1.0  # GEOS picks a tiny snapping distance; larger values moved boundaries more
 SLIVER_WIDTH_M = 20.0  # holes narrower than this in a dissolved region are gaps between its parts
+OVER_LIMIT_LISTED = 50  # features beyond MAX_DISPLACEMENT_M listed in the report, worst first
 CLOSE_M = 5.0  # gaps and inlets between the parts of a dissolved region up to 2x this are closed
 
 
@@ -566,11 +580,17 @@ def _dissolve_clean(geom: shapely.Geometry, metres_per_unit: float) -> shapely.G
     return _fill_slivers(closed, SLIVER_WIDTH_M, metres_per_unit)
 
 
-def build_hierarchy(table: gpd.GeoDataFrame, metres_per_unit: float = 1.0) -> gpd.GeoDataFrame:
+def build_hierarchy(table: gpd.GeoDataFrame, metres_per_unit: float = 1.0,
+                    kelurahan_clean: np.ndarray | None = None) -> gpd.GeoDataFrame:
     """Add kecamatan, kota and provinsi dissolved from the level below where the file lacks them.
 
     A provinsi is only added when the file holds more than one kabupaten/kota of it: the union
-    of one city is the city, not its province.
+    of one city is the city, not its province. ``kelurahan_clean`` (in the table's CRS, in the
+    order of its kelurahan) is dissolved instead of the kelurahan themselves when given: their
+    clean coverage (:func:`clean_coverage`), without the slivers between them, so that a
+    kecamatan does not keep a gap between two of its kelurahan as a notch the map closes.
+    Dissolved from that, the regions need no :func:`_dissolve_clean` (whose filling of narrow
+    holes would swallow a neighbour's narrow exclave).
     """
     name_col = {"kecamatan": "nama_kec", "kota": "nama_kab", "provinsi": "nama_prov"}
     current = table.assign(dissolved=False)
@@ -578,6 +598,8 @@ def build_hierarchy(table: gpd.GeoDataFrame, metres_per_unit: float = 1.0) -> gp
         children = current[current["level"] == child]
         if children.empty:
             continue
+        if child == "kelurahan" and kelurahan_clean is not None:
+            children = children.set_geometry(list(kelurahan_clean))
         have = set(current.loc[current["level"] == parent, "kode"])
         groups = children.groupby(children["kode"].map(parent_code).values, sort=True)
         rows = []
@@ -593,7 +615,8 @@ def build_hierarchy(table: gpd.GeoDataFrame, metres_per_unit: float = 1.0) -> gp
                          "nama_kec": group["nama_kec"].iat[0],
                          "nama_kab": group["nama_kab"].iat[0],
                          "nama_prov": group["nama_prov"].iat[0],
-                         "geometry": _dissolve_clean(geom, metres_per_unit)})
+                         "geometry": geom if kelurahan_clean is not None
+                         else _dissolve_clean(geom, metres_per_unit)})
         if rows:
             added = gpd.GeoDataFrame(rows, geometry="geometry", crs=table.crs)
             current = gpd.GeoDataFrame(pd.concat([current, added], ignore_index=True),
@@ -603,24 +626,206 @@ def build_hierarchy(table: gpd.GeoDataFrame, metres_per_unit: float = 1.0) -> gp
 
 
 # ---------------------------------------------------------------- display geometry
+#
+# The display of a level is a valid coverage (no overlaps, neighbours' shared edges identical)
+# close to the full geometry. Overlaps and sliver gaps between neighbours are split so that each
+# side moves about half their width (clean_coverage); every edge is then simplified with what is
+# left of MAX_DISPLACEMENT_M where it lies, and all edges are rounded together on one grid
+# (display_level). Measured on the real test files, see bench/bench_display_geometry.py.
 
 def _key(xy: np.ndarray, extra: np.ndarray | None = None) -> pd.MultiIndex:
     arrays = [np.round(xy[:, 0], 4), np.round(xy[:, 1], 4)]
     return pd.MultiIndex.from_arrays(arrays if extra is None else [*arrays, extra])
 
 
-def clean_coverage(geoms: np.ndarray, lost_m: float = LOST_VERTEX_M) -> np.ndarray:
-    """A valid coverage (no overlaps, shared edges identical) close to ``geoms`` (metric CRS).
+def _union_by(geoms: np.ndarray, group: np.ndarray, size: int) -> np.ndarray:
+    """The union of ``geoms`` per group number in ``range(size)`` (None for an empty group)."""
+    out = np.full(size, None, dtype=object)
+    for g, rows in pd.Series(np.arange(len(geoms))).groupby(group):
+        out[g] = shapely.union_all(geoms[rows.to_numpy()])
+    return out
 
-    ``coverage_clean`` gives each overlap to one neighbour, moving the other's boundary by the
-    overlap's full width. Every vertex of the clean coverage is then moved to the mean of the
-    nearest points on the original boundaries of the polygons sharing it, and original vertices
-    the cleaning left more than ``lost_m`` away are first inserted where they project, so a
-    shared edge runs midway between the two original ones: the displacement is about half the
-    disagreement. (Inserting only the far ones keeps fewer vertices and, measured on the Banten
-    file, also fewer boundaries beyond 10 m than inserting every one.)
+
+def _loss_m(parts: np.ndarray, owners: np.ndarray, lost: np.ndarray, pts: np.ndarray,
+            pt_part: np.ndarray) -> np.ndarray:
+    """Per overlap part: how far the owner's boundary moves near the part if it loses ``lost``.
+
+    ``pts`` are points along the parts' outlines (``pt_part`` says whose). A point on the owner's
+    own boundary moves to what is left of the owner; a point on the neighbour's boundary becomes
+    the owner's and lies that deep inside it; one of the two distances is zero. Only the
+    surroundings (OVERLAP_REACH_M) count, so the result is capped near that, and strips of the
+    rest narrower than 2 * THIN_M do not count: they vanish on screen.
     """
-    clean = shapely.coverage_clean(geoms, snapping_distance=SNAP_M)
+    x0, y0, x1, y1 = shapely.bounds(parts).T
+    box = shapely.box(x0 - OVERLAP_REACH_M, y0 - OVERLAP_REACH_M, x1 + OVERLAP_REACH_M,
+                      y1 + OVERLAP_REACH_M)
+    local = shapely.intersection(owners, box)
+    rest = shapely.difference(local, shapely.intersection(lost, box))
+    rest = shapely.buffer(shapely.buffer(rest, -THIN_M, join_style="mitre"), THIN_M,
+                          join_style="mitre")
+    d = (shapely.distance(pts, rest[pt_part])
+         + shapely.distance(pts, shapely.boundary(local)[pt_part]))
+    d = np.where(np.isfinite(d), d, 2 * OVERLAP_REACH_M)  # nothing left nearby
+    out = np.zeros(len(parts))
+    np.maximum.at(out, pt_part, d)
+    return out
+
+
+def resolve_overlaps(geoms: np.ndarray) -> np.ndarray:
+    """``geoms`` (metric CRS) with each overlap between two of them cut out of one: the one whose
+    boundary moves less without it.
+
+    A sliver costs either side its width; a thin strip or spike of one feature lying inside its
+    neighbour stays with that feature, as losing it would move its boundary far. A second pass
+    catches a feature that would lose several adjacent parts at once (both halves of a strip
+    running between two neighbours): such a part goes back to it when the loss together is
+    larger than what the other side pays.
+    """
+    a, b = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    a, b = a[a < b], b[a < b]
+    parts, pair = shapely.get_parts(shapely.intersection(geoms[a], geoms[b]), return_index=True)
+    polygon = shapely.get_type_id(parts) == shapely.GeometryType.POLYGON
+    parts, a, b = parts[polygon], a[pair[polygon]], b[pair[polygon]]
+    if not len(parts):
+        return geoms
+    xy, pt_part = shapely.get_coordinates(
+        shapely.segmentize(shapely.boundary(parts), OVERLAP_SAMPLE_M), return_index=True)
+    pts = shapely.points(xy)
+    loss_a = _loss_m(parts, geoms[a], parts, pts, pt_part)
+    loss_b = _loss_m(parts, geoms[b], parts, pts, pt_part)
+    loser = np.where(loss_a <= loss_b, a, b)
+    other_pays = np.maximum(loss_a, loss_b)
+    for _ in range(2):
+        lost = _union_by(parts, loser, len(geoms))
+        together = _loss_m(parts, geoms[loser], lost[loser], pts, pt_part)
+        flip = together > other_pays + ROUNDING_SLACK_M  # clearly more, not a tie
+        if not flip.any():
+            break
+        other_pays = np.where(flip, together, other_pays)
+        loser = np.where(flip, a + b - loser, loser)
+    lost = _union_by(parts, loser, len(geoms))
+    out = geoms.copy()
+    has = np.array([g is not None for g in lost])
+    out[has] = shapely.difference(geoms[has], lost[has])
+    return np.array([_polygonal(g) or geoms[i] for i, g in enumerate(out)], dtype=object)
+
+
+def close_gaps(geoms: np.ndarray, width_m: float = GAP_WIDTH_M,
+               inlet_m: float = INLET_WIDTH_M) -> np.ndarray:
+    """``geoms`` (metric CRS) with the gaps between neighbours handed out: holes of their
+    union narrower than ``width_m``, and inlets open to the outside narrower than ``inlet_m``
+    (what closing the union's outline with a disc that wide adds; a wider inlet is left, as
+    closing it would bulge across its mouth). A gap that only one feature borders is its own.
+
+    Each gap is cut in triangles, each going to the feature nearest to the middle of its longest
+    edge: a long thin triangle along a sliver goes to the side it lies along, so a side grows
+    by at most the gap's width (the midway move in :func:`clean_coverage` then halves that).
+    """
+    polys = shapely.get_parts(shapely.union_all(geoms))
+    rings, ring_of = shapely.get_rings(polys, return_index=True)
+    holes = shapely.polygons(rings[np.r_[False, ring_of[1:] == ring_of[:-1]]])
+    if len(holes):
+        holes = holes[2 * shapely.length(shapely.maximum_inscribed_circle(holes, 0.05))
+                      <= width_m]
+    filled = shapely.union_all(shapely.polygons(shapely.get_exterior_ring(polys)))
+    closed = shapely.buffer(shapely.buffer(filled, inlet_m / 2), -inlet_m / 2)
+    inlets = shapely.get_parts(shapely.difference(closed, filled))
+    gaps = np.r_[holes, inlets[shapely.get_type_id(inlets) == shapely.GeometryType.POLYGON]]
+    # between neighbours only: a hole in one feature, or a notch of its outline, is its own
+    gap, feature = shapely.STRtree(geoms).query(gaps, predicate="dwithin", distance=1e-6)
+    sides = pd.Series(feature).groupby(gap).nunique()
+    gaps = gaps[sides.index[sides.to_numpy() >= 2]]
+    if not len(gaps):
+        return geoms
+    triangles = shapely.get_parts(shapely.constrained_delaunay_triangles(gaps))
+    corners = shapely.get_coordinates(triangles).reshape(len(triangles), 4, 2)
+    length = np.hypot(*np.moveaxis(corners[:, 1:] - corners[:, :-1], 2, 0))
+    k = np.argmax(length, axis=1)
+    rows = np.arange(len(triangles))
+    middle = (corners[rows, k] + corners[rows, k + 1]) / 2
+    tri, nearest = shapely.STRtree(geoms).query_nearest(shapely.points(middle),
+                                                        all_matches=False)
+    out = geoms.copy()
+    for g, mine in pd.Series(tri).groupby(nearest):
+        grown = shapely.union_all(np.r_[[geoms[g]], triangles[mine.to_numpy()]])
+        out[g] = _polygonal(grown) or geoms[g]
+    return out
+
+
+def _move_spots(moved: np.ndarray) -> tuple[list[shapely.Geometry], np.ndarray]:
+    """Where ``moved`` is not a valid coverage, and which polygons: invalid polygons' reported
+    points, else the edges where neighbours overlap or do not match."""
+    bad = ~shapely.is_valid(moved)
+    spots = []
+    for geom in moved[bad]:
+        found = re.search(r"\[(\S+) (\S+)\]", shapely.is_valid_reason(geom))
+        spots.append(shapely.Point(float(found[1]), float(found[2])) if found
+                     else shapely.centroid(geom))
+    if not spots and not shapely.coverage_is_valid(moved):
+        edges = shapely.coverage_invalid_edges(moved)
+        bad = ~shapely.is_empty(edges)
+        spots = list(shapely.get_parts(edges[bad]))
+    return spots, np.flatnonzero(bad)
+
+
+def _settle_junctions(target: pd.DataFrame, claimed: pd.MultiIndex, boundaries: np.ndarray,
+                      put_back: pd.MultiIndex, rounds: int = 8) -> pd.DataFrame:
+    """``target`` (x, y by vertex key) with each point where three or more polygons meet moved
+    to the point nearest, in least squares, to all their original ``boundaries`` (the mean of
+    the nearest points, repeated from there), so that a junction of slivers lands in their
+    middle. Left at the plain mean: a vertex put back (``put_back``), and a junction that slid
+    onto an edge two of its polygons share in the original (there the least-squares point of
+    three boundaries, two of them one line, is on that line). Left where it is: a junction
+    the move brings no nearer to the farthest of them. ``claimed``: (x, y, polygon) per polygon
+    at a vertex."""
+    here = claimed.droplevel(2)
+    count = pd.Series(1, index=here).groupby(level=[0, 1]).sum()
+    junction = count.index[count.to_numpy() >= 3].difference(put_back)
+    rows = here.isin(junction)
+    if not rows.any():
+        return target
+    key = here[rows]
+    bnd = boundaries[claimed.get_level_values(2).to_numpy()[rows]]
+    pos = target.reindex(junction)
+    for _ in range(rounds):
+        at = shapely.points(pos.reindex(key).to_numpy())
+        near = shapely.get_coordinates(shapely.shortest_line(at, bnd))[1::2]
+        pos = pd.DataFrame(near, index=key, columns=["x", "y"]).groupby(level=[0, 1]).mean()
+
+    def apart(xy: np.ndarray) -> pd.Series:
+        return pd.Series(shapely.distance(shapely.points(xy), bnd), index=key)
+
+    start = np.column_stack([key.get_level_values(0), key.get_level_values(1)]).astype(float)
+    settled = apart(pos.reindex(key).to_numpy())
+    pos = pos.reindex(junction)
+    slid = ((settled < JUNCTION_ON_M).groupby(level=[0, 1]).sum() >= 2).reindex(
+        junction).to_numpy()
+    pos[slid] = target.reindex(junction)[slid]
+    stay = (settled.groupby(level=[0, 1]).max() >= apart(start).groupby(level=[0, 1]).max()
+            ).reindex(junction).to_numpy() & ~slid
+    pos.loc[stay, "x"] = junction.get_level_values(0)[stay]
+    pos.loc[stay, "y"] = junction.get_level_values(1)[stay]
+    out = target.copy()
+    out.loc[junction, ["x", "y"]] = pos[["x", "y"]].to_numpy()
+    return out
+
+
+def clean_coverage(geoms: np.ndarray, lost_m: float = LOST_VERTEX_M) -> np.ndarray:
+    """A valid coverage (no overlaps, sliver gaps closed, shared edges identical) close to
+    ``geoms`` (metric CRS).
+
+    Overlaps go to the side that moves less without them (:func:`resolve_overlaps`), narrow
+    gaps to their nearest side (:func:`close_gaps`), and ``coverage_clean`` makes shared edges
+    identical. Such an edge follows one side's original boundary, so every vertex is then moved
+    to the mean of the nearest points on the original boundaries of the polygons sharing it
+    (original vertices the cleaning left more than ``lost_m`` away first inserted where they
+    project): a shared edge runs midway, each side moving about half the disagreement; a
+    junction of three or more goes where it is nearest to all of them. Where a move
+    would make a polygon invalid or overlap a neighbour, the vertices near that spot move half
+    as far, then a quarter, then not at all.
+    """
+    clean = shapely.coverage_clean(close_gaps(resolve_overlaps(geoms)),
+                                   snapping_distance=SNAP_M)
     coords, idx = shapely.get_coordinates(geoms, return_index=True)
     pts = shapely.points(coords)
     clean_bnd = shapely.boundary(clean)
@@ -635,48 +840,53 @@ def clean_coverage(geoms: np.ndarray, lost_m: float = LOST_VERTEX_M) -> np.ndarr
     near = shapely.get_coordinates(
         shapely.shortest_line(shapely.points(vc), shapely.boundary(geoms)[vi]))[1::2]
     claims = pd.DataFrame({"x": near[:, 0], "y": near[:, 1]}, index=_key(vc, vi))
+    put_back = pd.MultiIndex.from_arrays([[], []])
     if len(proj):
         lost = pd.DataFrame({"x": coords[far, 0], "y": coords[far, 1]},
                             index=_key(proj, idx[far])).groupby(level=[0, 1, 2]).mean()
         hit = claims.index.isin(lost.index)
         claims.loc[hit, ["x", "y"]] = lost.reindex(claims.index[hit]).to_numpy()
-    target = claims.groupby(level=[0, 1, 2]).mean().groupby(level=[0, 1]).mean()
+        put_back = claims.index[hit].droplevel(2).unique()
+    claims = claims.groupby(level=[0, 1, 2]).mean()
+    target = claims.groupby(level=[0, 1]).mean()
+    target = _settle_junctions(target, claims.index, shapely.boundary(geoms), put_back)
     keys = _key(vc)
-    pinned = pd.Index([], dtype=object)
-    for _ in range(4):
-        new = target.reindex(keys).to_numpy(copy=True)
-        if len(pinned):
-            stay = keys.isin(pinned)
-            new[stay] = vc[stay]
+    code, unique = pd.factorize(keys)
+    factor = np.ones(len(unique))  # how far along its move each vertex goes
+    goal = target.reindex(keys).to_numpy()
+    for _ in range(12):
+        new = vc + factor[code][:, None] * (goal - vc)
         moved = shapely.set_coordinates(clean.copy(), new)
-        bad = ~shapely.is_valid(moved)
-        if not bad.any():
+        spots, bad = _move_spots(moved)
+        if not spots:
             return moved
-        # keep the clean position of every vertex of a polygon the move broke (and so of its
-        # neighbours' copies of them)
-        pinned = pinned.union(keys[np.isin(vi, np.flatnonzero(bad))])
+        near_spot = shapely.STRtree(shapely.points(new)).query(
+            np.array(spots, dtype=object), predicate="dwithin", distance=MOVE_SPOT_M)[1]
+        near_spot = np.unique(code[near_spot])
+        if not (factor[near_spot] > 0).any():  # not caused here: hold the whole polygons
+            near_spot = np.unique(code[np.isin(vi, bad)])
+            if not (factor[near_spot] > 0).any():
+                break
+        factor[near_spot] = np.where(factor[near_spot] > 0.2, factor[near_spot] / 2, 0.0)
     return clean
 
 
-def _boundary_chunks(boundaries: np.ndarray, size: int = 32) -> tuple[np.ndarray, np.ndarray]:
+def _boundary_chunks(boundaries: np.ndarray, size: int = 8) -> tuple[np.ndarray, np.ndarray]:
     """Each boundary cut into linestrings of at most ``size`` segments, with their owner."""
     parts, owner = shapely.get_parts(boundaries, return_index=True)
     coords, part_of = shapely.get_coordinates(parts, return_index=True)
     starts = np.searchsorted(part_of, np.arange(len(parts)))
     ends = np.append(starts[1:], len(coords))
-    pieces, piece_of, owners = [], [], []
-    for p, (s, e) in enumerate(zip(starts, ends)):
-        for a in range(s, e - 1, size):
-            b = min(a + size + 1, e)
-            pieces.append(coords[a:b])
-            piece_of.append(np.full(b - a, len(owners)))
-            owners.append(owner[p])
-    lines = shapely.linestrings(np.concatenate(pieces), indices=np.concatenate(piece_of))
-    return lines, np.array(owners)
+    pieces = np.maximum(ends - starts - 1 + size - 1, 0) // size
+    piece_part = np.repeat(np.arange(len(parts)), pieces)
+    first = starts[piece_part] + size * (
+        np.arange(len(piece_part)) - np.repeat(np.cumsum(pieces) - pieces, pieces))
+    vertex, piece = _ragged(first, np.minimum(first + size + 1, ends[piece_part]))
+    return shapely.linestrings(coords[vertex], indices=piece), owner[piece_part]
 
 
 def _directed_m(src: np.ndarray, dst: np.ndarray, spacing: float = 15.0,
-                window: float = 3 * MAX_DISPLACEMENT_M) -> np.ndarray:
+                window: float = MAX_DISPLACEMENT_M + 2 * ROUNDING_SLACK_M) -> np.ndarray:
     """Per feature, the largest distance from a point of ``src`` (sampled every ``spacing``)
     to ``dst`` of the same feature; an index of short pieces keeps it near-linear."""
     xy, owner = shapely.get_coordinates(shapely.segmentize(src, spacing), return_index=True)
@@ -712,6 +922,29 @@ def displacement_m(full: np.ndarray, display: np.ndarray) -> np.ndarray:
     return out
 
 
+def _longest_segment(geoms: np.ndarray) -> np.ndarray:
+    xy, owner = shapely.get_coordinates(geoms, return_index=True)
+    same = owner[1:] == owner[:-1]
+    out = np.zeros(len(geoms))
+    np.maximum.at(out, owner[1:][same], np.hypot(*np.diff(xy, axis=0)[same].T))
+    return out
+
+
+def _displacement_checked(full: np.ndarray, display: np.ndarray) -> np.ndarray:
+    """:func:`displacement_m`, and the larger of it and both directed distances from points
+    every :data:`CHECK_SPACING_M` where it might be near the limit: GEOS samples a segment at
+    its quarters, so along a segment of length L it can miss up to about L / 8."""
+    moved = displacement_m(full, display)
+    a, b = shapely.boundary(full), shapely.boundary(display)
+    miss = np.maximum(_longest_segment(a), _longest_segment(b)) / 8
+    near = np.flatnonzero(moved + miss > MAX_DISPLACEMENT_M - CHECK_MARGIN_M)
+    if len(near):
+        moved[near] = np.maximum.reduce([moved[near],
+                                         _directed_m(a[near], b[near], CHECK_SPACING_M),
+                                         _directed_m(b[near], a[near], CHECK_SPACING_M)])
+    return moved
+
+
 def geojson_bytes(geoms: np.ndarray, codes: list[str], names: list[str]) -> int:
     """Size of a compact GeoJSON FeatureCollection of (kode, nama, geometry)."""
     features = [{"type": "Feature", "properties": {"kode": k, "nama": n},
@@ -720,104 +953,263 @@ def geojson_bytes(geoms: np.ndarray, codes: list[str], names: list[str]) -> int:
                           separators=(",", ":"), ensure_ascii=False).encode())
 
 
-def _snap_round(geom: shapely.Geometry) -> shapely.Geometry:
-    grid = 10.0**-DISPLAY_DECIMALS
-    try:
-        out = _polygonal(shapely.set_precision(geom, grid))
-    except shapely.errors.GEOSException:
-        out = None
-    if out is None:  # collapsed or failed: round plainly and repair
-        out = _polygonal(shapely.make_valid(
-            shapely.transform(geom, lambda xy: np.round(xy, DISPLAY_DECIMALS)),
-            method="structure", keep_collapsed=False)) or geom
+def _edges(coverage: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The edges of a valid coverage (lines between the points where three or more polygons
+    meet, or closed rings), and (edge, polygon) pairs: the one or two polygons along each."""
+    lines = shapely.get_parts(shapely.line_merge(shapely.union_all(shapely.boundary(coverage))))
+    middle = shapely.line_interpolate_point(lines, 0.5, normalized=True)
+    edge, poly = shapely.STRtree(shapely.boundary(coverage)).query(
+        middle, predicate="dwithin", distance=1e-6)
+    return lines, edge, poly
+
+
+def _ragged(starts: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All ``range(starts[i], stops[i])`` concatenated, and the ``i`` of each element."""
+    lengths = stops - starts
+    which = np.repeat(np.arange(len(starts)), lengths)
+    first = np.cumsum(lengths) - lengths
+    return starts[which] + np.arange(lengths.sum()) - first[which], which
+
+
+def simplify_keep(xy: np.ndarray, line: np.ndarray, tolerance: np.ndarray) -> np.ndarray:
+    """Douglas-Peucker on many lines at once, with a tolerance per vertex: the mask of the
+    vertices kept. ``line`` numbers each vertex's line (in order); both ends of a line are kept,
+    and a closed line also keeps its vertex farthest from its start."""
+    first = np.r_[True, line[1:] != line[:-1]]
+    last = np.r_[line[1:] != line[:-1], True]
+    keep = first | last
+    s, e = np.flatnonzero(first), np.flatnonzero(last)
+    closed = (e - s >= 3) & np.all(xy[s] == xy[e], axis=1)
+    if closed.any():
+        inner, which = _ragged(s[closed] + 1, e[closed])
+        dist = np.hypot(*(xy[inner] - xy[s[closed]][which]).T)
+        order = np.lexsort((-dist, which))
+        far = inner[order][np.r_[True, which[order][1:] != which[order][:-1]]]
+        keep[far] = True
+        s, e = np.r_[s[~closed], s[closed], far], np.r_[e[~closed], far, e[closed]]
+    while True:
+        s, e = s[e - s >= 2], e[e - s >= 2]
+        if not len(s):
+            return keep
+        inner, which = _ragged(s + 1, e)
+        a, ab = xy[s][which], (xy[e] - xy[s])[which]
+        length2 = (ab**2).sum(axis=1)
+        t = np.clip(((xy[inner] - a) * ab).sum(axis=1) / np.where(length2 > 0, length2, 1), 0, 1)
+        excess = np.hypot(*(xy[inner] - a - t[:, None] * ab).T) - tolerance[inner]
+        order = np.lexsort((-excess, which))
+        head = order[np.r_[True, which[order][1:] != which[order][:-1]]]
+        split = excess[head] > 0
+        k = inner[head[split]]
+        keep[k] = True
+        s, e = np.r_[s[which[head[split]]], k], np.r_[k, e[which[head[split]]]]
+
+
+def _faces_to_features(faces: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """For each face, the reference feature it overlaps most (-1: none, a gap): by a point
+    well inside the face where there is one, else by area of overlap."""
+    owner = np.full(len(faces), -1)
+    tree = shapely.STRtree(reference)
+    circle = shapely.maximum_inscribed_circle(faces, 1e-5)
+    deep = shapely.length(circle) * 111_000 > DEEP_FACE_M  # degrees to metres, roughly
+    face_i, ref_i = tree.query(shapely.get_point(circle[deep], 0), predicate="within")
+    single = np.bincount(face_i, minlength=deep.sum()) == 1
+    deep_i = np.flatnonzero(deep)
+    owner[deep_i[face_i[single[face_i]]]] = ref_i[single[face_i]]
+    rest = np.flatnonzero(owner < 0)
+    face_i, ref_i = tree.query(faces[rest], predicate="intersects")
+    area = shapely.area(shapely.intersection(faces[rest][face_i], reference[ref_i]))
+    best = pd.DataFrame({"f": face_i, "r": ref_i, "a": area}).sort_values(
+        "a", ascending=False).drop_duplicates("f")
+    best = best[best["a"] > 0.5 * shapely.area(faces[rest][best["f"].to_numpy()])]
+    owner[rest[best["f"].to_numpy()]] = best["r"].to_numpy()
+    return owner
+
+
+def _thin_vertices(coverage: np.ndarray, xy: np.ndarray, width_m: float = FINE_WIDTH_M
+                   ) -> np.ndarray:
+    """Which vertices ``xy`` (of the coverage's edges) lie on a part of a polygon narrower
+    than ``width_m``: what opening the polygon with a disc that wide removes (not counting
+    the hairlines it leaves along straight edges)."""
+    r = width_m / 2
+    opened = shapely.buffer(shapely.buffer(coverage, -r, join_style="mitre"), r,
+                            join_style="mitre")
+    thin = shapely.get_parts(shapely.difference(coverage, opened))
+    thin = thin[shapely.area(thin) > 1e-4 * shapely.length(thin)]
+    out = np.zeros(len(xy), bool)
+    if len(thin):
+        out[shapely.STRtree(thin).query(shapely.points(xy), predicate="dwithin",
+                                        distance=1e-3)[0]] = True
     return out
 
 
-def _round(geoms: np.ndarray) -> np.ndarray:
-    """Coordinates on a grid of :data:`DISPLAY_DECIMALS` decimals, still valid.
+def _round_display(xy: np.ndarray, fine: np.ndarray, coarse_m: np.ndarray) -> np.ndarray:
+    """Vertices (EPSG:4326) rounded to :data:`DISPLAY_DECIMALS` decimals; to
+    :data:`FINE_DECIMALS` where ``fine``; and one or both coordinates to one decimal fewer
+    (a character less each) where that moves the vertex at most ``coarse_m`` metres."""
+    lat = np.radians(np.mean(xy[:, 1])) if len(xy) else 0.0
+    scale = np.array([111_320.0 * np.cos(lat), 110_574.0])  # metres per degree
+    five, four = np.round(xy, DISPLAY_DECIMALS), np.round(xy, DISPLAY_DECIMALS - 1)
+    (dx5, dy5), (dx4, dy4) = ((five - xy) * scale).T, ((four - xy) * scale).T
+    both = np.hypot(dx4, dy4) <= coarse_m
+    x_only, y_only = np.hypot(dx4, dy5) <= coarse_m, np.hypot(dx5, dy4) <= coarse_m
+    use_x = both | (x_only & ~(y_only & (np.abs(dy4) < np.abs(dx4))))
+    use_y = both | (y_only & ~use_x)
+    out = np.column_stack([np.where(use_x, four[:, 0], five[:, 0]),
+                           np.where(use_y, four[:, 1], five[:, 1])])
+    return np.where(fine[:, None], np.round(xy, FINE_DECIMALS), out)
 
-    Snap-rounding (``set_precision``) works on each polygon alone, but neighbours' shared
-    edges are identical, so they round identically.
+
+def _rebuild(lines: np.ndarray, fine: np.ndarray, coarse_m: np.ndarray, reference: np.ndarray
+             ) -> np.ndarray:
+    """Polygons on the display grid from the edges ``lines`` (EPSG:4326), one per ``reference``
+    feature (None where nothing is left).
+
+    Vertices are rounded by :func:`_round_display` (``fine`` and ``coarse_m`` per vertex, in
+    order); a copy of a vertex in several lines (an end) rounds alike. Then all lines are
+    snap-rounded together (a vertex within half a grid cell of another line becomes a vertex of
+    it too), so neighbours' shared edges stay identical and no polygon crosses another; each
+    face between them goes to the reference feature it overlaps most.
     """
-    try:
-        out = shapely.set_precision(geoms, 10.0**-DISPLAY_DECIMALS)
-        bad = np.array([_polygonal(g) is None for g in out])
-        out[bad] = [_snap_round(g) for g in geoms[bad]]
-    except shapely.errors.GEOSException:
-        out = np.array([_snap_round(g) for g in geoms], dtype=object)
-    # the same values, written with the fewest digits
-    return shapely.transform(out, lambda xy: np.round(xy, DISPLAY_DECIMALS))
+    xy = _round_display(shapely.get_coordinates(lines), fine, coarse_m)
+    noded = shapely.union_all(shapely.set_coordinates(lines.copy(), xy),
+                              grid_size=10.0**-FINE_DECIMALS)
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
+    owner = _faces_to_features(faces, reference)
+    out = np.full(len(reference), None, dtype=object)
+    for r, rows in pd.Series(np.flatnonzero(owner >= 0)).groupby(owner[owner >= 0]):
+        parts = faces[rows.to_numpy()]
+        out[r] = parts[0] if len(parts) == 1 else shapely.coverage_union_all(parts)
+    return shapely.transform(out, lambda xy: np.round(xy, FINE_DECIMALS))
+
+
+def _simplify_edges(xy: np.ndarray, line: np.ndarray, tolerance: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The edges (vertices ``xy`` by ``line``) simplified with a tolerance per vertex: (lines,
+    mask of the vertices kept, tolerance used). An edge simplified across another edge, or
+    across itself, is kept whole."""
+    for _ in range(4):
+        keep = simplify_keep(xy, line, tolerance)
+        simple = shapely.linestrings(xy[keep], indices=line[keep])
+        a, b = shapely.STRtree(simple).query(simple, predicate="crosses")
+        bad = np.unique(np.r_[a, b, np.flatnonzero(~shapely.is_simple(simple))])
+        if not len(bad):
+            break
+        tolerance = np.where(np.isin(line, bad), 0.0, tolerance)
+    return simple, keep, tolerance
+
+
+def _cleaning_m(full: np.ndarray, coverage: np.ndarray, base: np.ndarray, moved: np.ndarray
+                ) -> np.ndarray:
+    """How far cleaning alone moved each feature, measured as closely as the display where
+    that is beyond the limit (to tell the source's disagreements from simplifying)."""
+    out = base.copy()
+    over = moved > MAX_DISPLACEMENT_M
+    out[over] = np.maximum(base[over], _displacement_checked(full[over], coverage[over]))
+    return out
 
 
 def display_level(full_metric: np.ndarray, metric_crs: CRS,
-                  coverage: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Display geometry of one level's features: (EPSG:4326 rounded, metric unrounded, figures).
+                  coverage: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
+    """Display geometry of one level's features: (EPSG:4326 on the display grid, figures).
 
-    ``coverage`` is a clean coverage to start from (the dissolved display of the level below,
-    so that kecamatan edges lie exactly on kelurahan edges); by default ``full_metric`` is
-    cleaned. The tolerance is the largest of :data:`SIMPLIFY_TOLERANCES_M` under which no
-    feature's boundary moves more than :data:`MAX_DISPLACEMENT_M` (or than cleaning alone
-    moved it, where that is more).
+    ``coverage`` is their clean coverage (:func:`clean_coverage` of ``full_metric`` if not
+    given). Its edges are simplified and rounded each once, so that neighbours keep sharing
+    them: a vertex may move within what is left of :data:`MAX_DISPLACEMENT_M` where it lies,
+    given how far cleaning put it from the original boundaries on both sides (less
+    :data:`ROUNDING_SLACK_M` for rounding): up to :data:`COARSE_ROUNDING_M` of that for dropping
+    a decimal, the rest for simplifying it away. A part narrower than :data:`FINE_WIDTH_M`
+    keeps its vertices, with :data:`FINE_DECIMALS` decimals. A feature still beyond the limit
+    (less :data:`CHECK_MARGIN_M`, measured again densely where it may be near,
+    :func:`_displacement_checked`), or beyond what cleaning alone moved it where that is more,
+    gets half of that room on all its edges, then a quarter, then none.
     """
     if coverage is None:
         coverage = clean_coverage(full_metric)
-
-    def attempt(tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        simple = shapely.coverage_simplify(coverage, tol) if tol else coverage
-        shown = _round(gpd.GeoSeries(simple, crs=metric_crs).to_crs(4326).values)
-        moved = displacement_m(full_metric,
-                               gpd.GeoSeries(shown, crs=4326).to_crs(metric_crs).values)
-        return shown, simple, moved
-
-    tolerances = sorted(t for t in SIMPLIFY_TOLERANCES_M if t > 0)
-    best, chosen = attempt(0.0), 0.0
-    limit = np.maximum(MAX_DISPLACEMENT_M, best[2] + ROUNDING_SLACK_M)
-    lo, hi = 0, len(tolerances) - 1  # binary search for the largest tolerance within limit
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        result = attempt(tolerances[mid])
-        if (result[2] <= limit).all():
-            best, chosen, lo = result, tolerances[mid], mid + 1
+    base = displacement_m(full_metric, coverage)  # measured again below where it matters
+    aim = MAX_DISPLACEMENT_M - CHECK_MARGIN_M  # what sampling every few metres may still miss
+    limit = np.where(base <= aim, aim, base + ROUNDING_SLACK_M)
+    lines, edge, poly = _edges(coverage)
+    xy, line = shapely.get_coordinates(lines, return_index=True)
+    # how far each vertex is from the original boundaries of the polygons along its edge
+    vertex, pair = _ragged(np.searchsorted(line, edge), np.searchsorted(line, edge, "right"))
+    apart = np.zeros(len(xy))
+    np.maximum.at(apart, vertex, shapely.distance(
+        shapely.points(xy[vertex]), shapely.boundary(full_metric)[poly[pair]]))
+    budget = np.clip(MAX_DISPLACEMENT_M - ROUNDING_SLACK_M - apart, 0.0, None)
+    thin = _thin_vertices(coverage, xy)
+    budget[thin] = 0.0  # a thin part keeps its shape, lest it collapse
+    room = np.clip(budget - COARSE_ROUNDING_M, 0.0, None)  # for simplifying
+    coarse = np.minimum(budget, COARSE_ROUNDING_M)  # for rounding to 4 decimals
+    coarse[np.r_[True, line[1:] != line[:-1]] | np.r_[line[1:] != line[:-1], True]] = 0.0
+    reference = gpd.GeoSeries(coverage, crs=metric_crs).to_crs(4326).values
+    share = np.ones(len(coverage))  # of its room each feature's edges may use
+    shown, moved = None, None
+    for attempt in range(4):
+        edge_share = pd.Series(share[poly]).groupby(edge).min().reindex(
+            range(len(lines)), fill_value=1.0).to_numpy()
+        simple, keep, tolerance = _simplify_edges(xy, line, room * edge_share[line])
+        rebuilt = _rebuild(gpd.GeoSeries(simple, crs=metric_crs).to_crs(4326).values,
+                           thin[keep], (coarse * edge_share[line])[keep], reference)
+        missing = np.array([g is None for g in rebuilt])
+        if shown is None:
+            changed, moved = np.ones(len(rebuilt), bool), np.full(len(rebuilt), np.inf)
         else:
-            hi = mid - 1
-    shown, simple, moved = best
-    return shown, simple, {
-        "tolerance_m": chosen, "max_displacement_m": round(float(moved.max()), 2),
+            changed = ~shapely.equals_exact(rebuilt, shown, 0.0)
+        shown = rebuilt
+        check = changed & ~missing
+        moved[check] = _displacement_checked(full_metric[check], gpd.GeoSeries(
+            shown[check], crs=4326).to_crs(metric_crs).values)
+        moved[missing] = np.inf
+        over = moved > limit
+        if not over.any() or attempt == 3:
+            break
+        share[over] = 0.0 if attempt == 2 else share[over] / 2
+    if missing.any():  # smaller than the grid: shown as it is, rounded
+        shown[missing] = shapely.transform(reference[missing],
+                                           lambda xy: np.round(xy, FINE_DECIMALS))
+        moved[missing] = _displacement_checked(full_metric[missing], gpd.GeoSeries(
+            shown[missing], crs=4326).to_crs(metric_crs).values)
+    return shown, {
+        "tolerance_m": round(float(tolerance.max()), 1) if len(tolerance) else 0.0,
+        "max_displacement_m": round(float(moved.max()), 2) if len(moved) else 0.0,
         "over_limit": int((moved > MAX_DISPLACEMENT_M).sum()),
-        "vertices": int(shapely.get_num_coordinates(shown).sum()), "_moved": moved}
+        "vertices": int(shapely.get_num_coordinates(shown).sum()),
+        "_moved": moved, "_cleaning": _cleaning_m(full_metric, coverage, base, moved)}
 
 
-def display_geometry(table: gpd.GeoDataFrame, metric_crs: CRS, progress: Progress | None = None
+def display_geometry(table: gpd.GeoDataFrame, metric_crs: CRS, progress: Progress | None = None,
+                     kelurahan_clean: np.ndarray | None = None
                      ) -> tuple[np.ndarray, dict[str, dict]]:
-    """Display geometry per level, and per level: features, bytes, displacement."""
+    """Display geometry per level, and per level: features, bytes, displacement.
+
+    ``kelurahan_clean`` is the clean coverage of the kelurahan (metric CRS, in table order)
+    when already made, as for :func:`build_hierarchy`; the levels dissolved from it then only
+    need their shared edges matched, not cleaning again.
+    """
     result = np.empty(len(table), dtype=object)
     figures: dict[str, dict] = {}
     metric = table.geometry.to_crs(metric_crs).values
-    simple_metric = np.empty(len(table), dtype=object)
-    child_level = None
     for n, level in enumerate(reversed(LEVELS)):
         idx = np.flatnonzero((table["level"] == level).to_numpy())
         if not len(idx):
             continue
         _say(progress, 0.45 + 0.1 * n, f"Menyederhanakan geometri tampilan: {LEVEL_LABEL[level]}")
-        coverage = None
-        if child_level is not None and table["dissolved"].iloc[idx].all():
-            kids = np.flatnonzero((table["level"] == child_level).to_numpy())
-            groups = pd.Series(kids).groupby(table["kode_induk"].iloc[kids].values)
-            members = {code: simple_metric[rows.to_numpy()] for code, rows in groups}
-            coverage = shapely.coverage_clean(np.array(
-                [_dissolve_clean(shapely.coverage_union_all(members[code]), 1.0)
-                 for code in table["kode"].iloc[idx]], dtype=object))
-        shown, simple, fig = display_level(metric[idx], metric_crs, coverage)
-        fig["edges_from_level_below"] = coverage is not None
+        coverage = kelurahan_clean if level == "kelurahan" else None
+        if kelurahan_clean is not None and level != "kelurahan" \
+                and table["dissolved"].iloc[idx].all():  # unions of a clean coverage
+            coverage = shapely.coverage_clean(metric[idx], snapping_distance=SNAP_M)
+        shown, fig = display_level(metric[idx], metric_crs, coverage)
         result[idx] = shown
-        simple_metric[idx] = simple
-        child_level = level
-        moved = fig.pop("_moved")
-        worst = np.argsort(-moved)[: min(10, int((moved > MAX_DISPLACEMENT_M).sum()))]
-        fig["over_limit_list"] = [{"kode": table["kode"].iat[idx[i]],
-                                   "nama": table["nama"].iat[idx[i]],
-                                   "pergeseran_m": round(float(moved[i]), 1)} for i in worst]
+        moved, cleaning = fig.pop("_moved"), fig.pop("_cleaning")
+        over = np.flatnonzero(moved > MAX_DISPLACEMENT_M)
+        # pembersihan_m: how far making the coverage alone moved it, before simplifying
+        fig["over_limit_list"] = [
+            {"kode": table["kode"].iat[idx[i]], "nama": table["nama"].iat[idx[i]],
+             "pergeseran_m": round(float(moved[i]), 1),
+             "pembersihan_m": round(float(cleaning[i]), 1),
+             "sebab": "batasnya di berkas sumber berselisih dengan batas tetangga"
+             if cleaning[i] > MAX_DISPLACEMENT_M else "penyederhanaan geometri tampilan"}
+            for i in over[np.argsort(-moved[over])][:OVER_LIMIT_LISTED]]
         fig["features"] = len(idx)
         fig["geojson_bytes"] = geojson_bytes(shown, table["kode"].iloc[idx].tolist(),
                                              table["nama"].iloc[idx].tolist())
@@ -960,13 +1352,18 @@ def import_boundaries(engine: Engine, path: object, *, fields: dict[str, str] | 
                "Kemungkinan sistem koordinatnya salah; sebutkan yang benar dengan --crs."))
     table = merge_duplicates(table, name, report)
     metric_crs = table.estimate_utm_crs()
+    _say(progress, 0.25, "Membersihkan tumpang tindih dan celah antar-tetangga")
+    kel = (table["level"] == "kelurahan").to_numpy()
+    clean = clean_coverage(table.geometry[kel].to_crs(metric_crs).values) if kel.any() else None
     _say(progress, 0.3, "Menyusun kecamatan dan kabupaten/kota")
     lat = abs(float(table.total_bounds[1::2].mean()))
     metres_per_degree = 111_320.0 * np.cos(np.radians(lat))
-    table = build_hierarchy(table, metres_per_degree)
+    table = build_hierarchy(table, metres_per_degree, None if clean is None else
+                            gpd.GeoSeries(clean, crs=metric_crs).to_crs(table.crs).values)
     table["area_km2"] = table.geometry.to_crs(metric_crs).area / 1e6
     quality(table, metric_crs, report)
-    table["geometry_display"], report.display = display_geometry(table, metric_crs, progress)
+    table["geometry_display"], report.display = display_geometry(table, metric_crs, progress,
+                                                                 clean)
     table["nama"] = table["nama"].where(table["nama"].notna(), table["kode"])
     report.levels = {lv: int((table["level"] == lv).sum()) for lv in LEVELS
                      if (table["level"] == lv).any()}
@@ -1035,6 +1432,9 @@ def format_report(report: BoundaryReport) -> str:
                      f"{fmt_num(d['max_displacement_m'], 2)} m (toleransi "
                      f"{fmt_num(d['tolerance_m'], 1)} m, {d['over_limit']} > "
                      f"{MAX_DISPLACEMENT_M:.0f} m)")
+        lines.extend(f"    - {o['kode']} {o['nama'] or ''}: {fmt_num(o['pergeseran_m'], 1)} m "
+                     f"({o['sebab']}; pembersihan saja {fmt_num(o['pembersihan_m'], 1)} m)"
+                     for o in d.get("over_limit_list", []))
     relink = report.relink or {}
     if "changed" in relink:
         lines.append(f"Penautan ulang rumah tangga: {fmt_int(relink.get('households', 0))} "

@@ -150,7 +150,8 @@ def test_display_geometry_shares_edges_within_limit(engine, tmp_path):
     shown = store.load_regions(engine, "kelurahan", display=True).geometry.values
     assert shapely.coverage_is_valid(shown)  # neighbours share their edges, no overlap
     coords = shapely.get_coordinates(shown)
-    assert np.array_equal(coords, np.round(coords, 5))
+    assert np.array_equal(coords, np.round(coords, 6))  # six only in thin places
+    assert np.all(coords == np.round(coords, 5), axis=1).mean() > 0.4  # (the overlap's corners)
     full_vertices = shapely.get_num_coordinates(
         store.load_regions(engine, "kelurahan").geometry.values).sum()
     assert shapely.get_num_coordinates(shown).sum() < full_vertices
