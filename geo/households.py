@@ -36,7 +36,7 @@ from geo.link import RegionIndex, _sorted_unique, link_counts, link_frame
 from geo.privacy import mask_id
 from geo.schema import CODES, HOUSEHOLD_COLUMNS, LINK_COLUMNS, PERSONAL_COLUMNS
 from geo.snapshot_writer import SnapshotWriter, open_snapshot
-from geo.sqlite_writer import WriterFailed
+from geo.sqlite_writer import WriterBusy
 
 MAX_FILE_BYTES = 2 * 1024**3  # larger files are refused before reading (state it in the UI)
 CHUNK_ROWS = 200_000
@@ -1312,9 +1312,7 @@ def _import(engine: Engine, src: Source, period: str, mapping: dict[str, str] | 
         try:
             with open_snapshot(engine, period, src.name, is_demo) as writer:
                 return _import_into(writer, src, plan, regions, progress, chunk_rows, period)
-        except WriterFailed as err:
-            if "locked" not in str(err):
-                raise
+        except WriterBusy as err:
             raise ImportFailed("Basis data sedang dipakai proses lain (mis. impor lain) lebih "
                                "dari 30 detik; data lama tidak berubah. Coba lagi sebentar "
                                "lagi.") from err

@@ -213,7 +213,7 @@ class _AdbcWriter(SnapshotWriter):
 
     def _run(self, statement: ClauseElement) -> Any:  # noqa: ANN401
         sql, values = self._sql(statement)
-        row = self.child.execute(sql, values, fetch=sql.lstrip().upper().startswith("SELECT"))
+        row = self.child.execute(sql, values, fetch=statement.is_select)
         return row[0] if row else None
 
     def _insert_snapshot(self, statement: ClauseElement) -> int:

@@ -10,12 +10,11 @@ process break each other's file locks (https://sqlite.org/howtocorrupt.html, sec
 it corrupted the database in a test). The child has its own locks, and it stores one part
 on the other core while this process reads the next.
 
-Protocol: the parent writes JSON requests as frames (8-byte length, then the bytes) on the
-child's stdin; an ``ingest`` names an Arrow IPC file in a temporary folder, which the child maps,
-stores and deletes (written and mapped in C: cheaper than pushing it through the pipe). The
-child answers each request but ``ingest`` with one JSON line on stdout. The first error rolls
-the transaction back; it is reported at the next answer. End of input without ``commit`` rolls
-back.
+Protocol: the parent writes one JSON request per line on the child's stdin; an ``ingest`` names
+an Arrow IPC file in a temporary folder, which the child maps, stores and deletes (written and
+mapped in C: cheaper than pushing it through the pipe). The child answers each request but
+``ingest`` with one JSON line on stdout. The first error rolls the transaction back; it is
+reported at the next answer. End of input without ``commit`` rolls back.
 """
 
 from __future__ import annotations
@@ -23,14 +22,13 @@ from __future__ import annotations
 import json
 import queue
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BUSY_TIMEOUT_MS = 30_000  # how long to wait for another writer before giving up
@@ -38,34 +36,21 @@ PRAGMAS = ("foreign_keys=ON", "synchronous=NORMAL",
            "cache_size=-32000")  # 32 MiB: pages spill to the WAL while rows arrive,
 # so the commit has less left to write (256 MiB made the commit take twice as long)
 QUEUED_PARTS = 2  # parts waiting to be sent before the reader waits (memory)
-_LENGTH = struct.Struct("<Q")
 
 
 class WriterFailed(RuntimeError):
     """The writing process reported an error (the transaction was rolled back)."""
 
 
-def _write_frame(out: BinaryIO, data: bytes | memoryview) -> None:
-    out.write(_LENGTH.pack(len(data)))
-    out.write(data)
-
-
-def _read_frame(inp: BinaryIO) -> bytes | None:
-    head = inp.read(_LENGTH.size)
-    if len(head) < _LENGTH.size:
-        return None
-    (n,) = _LENGTH.unpack(head)
-    data = inp.read(n)
-    if len(data) < n:
-        return None
-    return data
+class WriterBusy(WriterFailed):
+    """Another connection held SQLite's write lock for longer than the busy timeout."""
 
 
 # ---------------------------------------------------------------- parent side
 
 class SqliteWriterProcess:
-    """The client: requests go through a sender thread in order; ``execute``, ``commit`` and
-    ``rollback`` wait for their answer, ``ingest`` does not."""
+    """The client: requests go through a sender thread in order; ``execute`` and ``close`` wait
+    for their answer, ``ingest`` does not."""
 
     def __init__(self, path: str) -> None:
         self._stderr = tempfile.TemporaryFile()
@@ -104,7 +89,7 @@ class SqliteWriterProcess:
                 self._end_input()  # the child rolls back and ends; a waiting caller wakes
                 continue
             try:
-                _write_frame(self.proc.stdin, json.dumps(header).encode())
+                self.proc.stdin.write(json.dumps(header).encode() + b"\n")
                 self.proc.stdin.flush()
             except (OSError, ValueError):  # the child is gone: the caller hears it from _answer
                 self._end_input()
@@ -133,7 +118,8 @@ class SqliteWriterProcess:
             raise WriterFailed("proses penulis SQLite berhenti: " + " | ".join(tail))
         answer = json.loads(line)
         if "error" in answer:
-            raise WriterFailed(f"Penyimpanan ke basis data gagal: {answer['error']}")
+            kind = WriterBusy if "database is locked" in answer["error"] else WriterFailed
+            raise kind(f"Penyimpanan ke basis data gagal: {answer['error']}")
         return answer.get("row")
 
     def execute(self, sql: str, params: list, fetch: bool = False) -> Any:  # noqa: ANN401
@@ -176,7 +162,7 @@ def _read_ipc(path: str) -> Any:  # noqa: ANN401
 
 # ---------------------------------------------------------------- child side
 
-def serve(path: str, busy_timeout_ms: int, inp: BinaryIO, out: Any) -> int:  # noqa: ANN401
+def serve(path: str, busy_timeout_ms: int, inp: BinaryIO, out: TextIO) -> int:
     import adbc_driver_sqlite.dbapi as adbc
 
     def say(answer: dict) -> None:
@@ -196,14 +182,14 @@ def serve(path: str, busy_timeout_ms: int, inp: BinaryIO, out: Any) -> int:  # n
     error: str | None = None
     try:
         while True:
-            frame = _read_frame(inp)
-            if frame is None:  # the parent went away
+            line = inp.readline()
+            if not line:  # the parent went away, or rolls back
                 return 1
-            request = json.loads(frame)
+            request = json.loads(line)
             op = request["op"]
             try:
-                if op == "rollback" or (op == "commit" and error):
-                    say({"error": error} if error else {"ok": True})
+                if op == "commit" and error:
+                    say({"error": error})
                     return 0
                 if error:
                     if op != "ingest":
