@@ -39,7 +39,7 @@ from geo.snapshot_writer import SnapshotWriter, open_snapshot
 from geo.sqlite_writer import WriterBusy
 
 MAX_FILE_BYTES = 2 * 1024**3  # larger files are refused before reading (state it in the UI)
-CHUNK_ROWS = 200_000
+CHUNK_ROWS = 200000
 SAMPLE_ROWS = 5_000  # rows read for the preview and to choose flag schemes
 REPORT_VALUES = 200  # distinct values per column listed in a snapshot's report
 HEADER_SCAN_ROWS = 30  # title rows above the header are looked for in this many rows
@@ -721,52 +721,56 @@ def _csv_block_frames(src: Source, fmt: FileFormat, chunk_rows: int, rows_only: 
 def _arrow_to_pandas(table) -> pd.DataFrame:  # noqa: ANN001
     import pyarrow as pa
 
-    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow",
-                                                                     na_value=np.nan)}.get)
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    return table.to_pandas(types_mapper={pa.string(): text, pa.large_string(): text}.get)
 
 
 def _csv_blocks(src: Source, fmt: FileFormat, block_bytes: int
-                ) -> Iterator[tuple[int, bytes]]:
-    """(byte offset, bytes) after the header, in blocks that end at a line end."""
+                ) -> Iterator[tuple[int, memoryview]]:
+    """(byte offset, bytes) after the header, in blocks that end at a line end (views of one
+    read each: a line cut by the block's end is read again with the next block)."""
     with src.open() as f:
         for _ in range(fmt.header_row):
             f.readline()
         pos = f.tell()
-        rest = b""
         while True:
             data = f.read(block_bytes)
             if not data:
-                if rest.strip():
-                    yield pos, rest if rest.endswith(b"\n") else rest + b"\n"
                 return
-            data = rest + data
             cut = data.rfind(b"\n")
-            if cut < 0:
-                rest = data
+            if len(data) < block_bytes:  # the last block; a last line without its line end
+                if data[cut + 1:].strip():
+                    yield pos, memoryview(data + b"\n")
+                elif cut >= 0:
+                    yield pos, memoryview(data)[: cut + 1]
+                return
+            if cut < 0:  # a line longer than a block: a bigger block
+                block_bytes *= 2
+                f.seek(pos)
                 continue
-            yield pos, data[: cut + 1]
+            yield pos, memoryview(data)[: cut + 1]
             pos += cut + 1
-            rest = data[cut + 1:]
+            f.seek(pos)
 
 
 _ARROW_ENCODING = {"utf-8": "utf8", "utf-8-sig": "utf8", "cp1252": "cp1252"}
 
 
-def _arrow_block(block: bytes, fmt: FileFormat):  # noqa: ANN202
+def _arrow_block(block: memoryview, fmt: FileFormat):  # noqa: ANN202
     """The block as a pyarrow Table of strings, or None if pyarrow cannot parse it exactly."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    if block.startswith((b"\n", b"\r\n")) or b"\n\n" in block or b"\n\r\n" in block:
-        return None
     try:
         table = pcsv.read_csv(
-            io.BytesIO(block),
+            pa.BufferReader(pa.py_buffer(block)),
             read_options=pcsv.ReadOptions(column_names=fmt.headers,
                                           encoding=_ARROW_ENCODING.get(fmt.encoding, "utf8")),
-            parse_options=pcsv.ParseOptions(delimiter=fmt.delimiter, quote_char='"'),
-            convert_options=pcsv.ConvertOptions(
-                column_types={h: pa.string() for h in fmt.headers}, null_values=[""],
+            # a blank line is a row of nulls, as in the pandas parser: row numbers stay right
+            parse_options=pcsv.ParseOptions(delimiter=fmt.delimiter, quote_char='"',
+                                            ignore_empty_lines=False),
+            convert_options=pcsv.ConvertOptions(  # large_string: pandas' own storage, no cast
+                column_types={h: pa.large_string() for h in fmt.headers}, null_values=[""],
                 strings_can_be_null=True, quoted_strings_can_be_null=True))
     except pa.ArrowInvalid:
         return None
