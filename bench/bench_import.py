@@ -57,6 +57,7 @@ def child_import(path: Path, db: Path, seed: int) -> None:
     from geo import store
     from geo.demo import build_city
     from geo.households import import_households
+    from geo.sqlite_writer import wait_for_checkpoints
 
     db.unlink(missing_ok=True)
     engine = store.get_engine(f"sqlite:///{db}")
@@ -74,6 +75,9 @@ def child_import(path: Path, db: Path, seed: int) -> None:
     result = import_households(engine, path, "2026-09", progress=progress)
     elapsed = time.perf_counter() - t
     phases["finish"] = elapsed - phases.get("parts", 0.0)
+    # committed and visible; the writer process still copies the WAL into the database file
+    wait_for_checkpoints()
+    phases["checkpointed"] = time.perf_counter() - t
     # this process and the SQLite writing process run at the same time: their sum bounds the
     # peak from above
     peak = sum(resource.getrusage(who).ru_maxrss
@@ -138,13 +142,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{k + 1}] import_households end to end: {ours['seconds']:.2f} s, peak memory "
               f"{mem:.2f} GB (max RSS of the import process + its SQLite writing process)\n"
               f"    read+map+validate+link, parts stored meanwhile {ph.get('parts', 0):.2f} s; "
-              f"duplicates, quarantine, rest of the store and commit {ph['finish']:.2f} s")
+              f"duplicates, quarantine, rest of the store and commit {ph['finish']:.2f} s\n"
+              f"    after returning, the writer process copied the WAL into the database "
+              f"file (checkpoint) until {ph['checkpointed']:.2f} s")
     print(f"counts: {runs[-1]['counts']}")
     ours_s = statistics.median(r["seconds"] for r in runs)
     if bases:
         base_s = statistics.median(bases)
+        done_s = statistics.median(r["phases"]["checkpointed"] for r in runs)
         print(f"median of {args.repeat}: import {ours_s:.2f} s, read_csv {base_s:.2f} s, "
-              f"ratio {ours_s / base_s:.1f}x read_csv  (goal <= 10x)")
+              f"ratio {ours_s / base_s:.1f}x read_csv  (goal <= 10x)\n"
+              f"    including the checkpoint after the import returned: {done_s:.2f} s, "
+              f"{done_s / base_s:.1f}x")
     return 0
 
 

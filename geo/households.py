@@ -976,12 +976,15 @@ def _to_number(text: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    a = pc.utf8_trim_whitespace(_arrow(text))
-    try:  # the usual case: every value a plain number
-        values = pc.cast(a, pa.float64())
-        return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype=float)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
+    a = _arrow(text)
+    for attempt in range(2):  # the usual case: every value a plain number (then trimmed)
+        try:
+            values = pc.cast(a, pa.float64())
+            return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index,
+                             dtype=float)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            if attempt == 0:
+                a = pc.utf8_trim_whitespace(a)
     both = pc.and_(pc.match_substring(a, ","), pc.match_substring(a, "."))
     a = pc.if_else(both, pc.replace_substring(a, ".", ""), a)
     a = pc.replace_substring(a, ",", ".")
@@ -1009,18 +1012,33 @@ class _Issues:
             self.kinds[kind.split(":")[0]] += 1
 
 
+def _all_digits(text: pd.Series) -> np.ndarray:
+    """Boolean array: the value is one or more ASCII digits (False for missing)."""
+    import pyarrow.compute as pc
+
+    return pc.fill_null(pc.ascii_is_decimal(_arrow(text)), False).to_numpy(zero_copy_only=False)
+
+
 def _identity(text: pd.Series, label: str, header: str, issues: _Issues, repairs: Counter,
               kind_prefix: str) -> pd.Series:
-    """16-digit NIK / No. KK: kept as text; a number Excel damaged is rejected, never guessed."""
+    """16-digit NIK / No. KK: kept as text; a number Excel damaged is rejected, never guessed.
+    Only values that are not plain digits (few) go through the slower pattern checks."""
     s = text.str.strip()
-    sci = s.str.fullmatch(r"[0-9.,]+[eE][+-]?[0-9]+").fillna(False).to_numpy()
-    dot0 = s.str.fullmatch(r"[0-9]+\.0+").fillna(False)
-    if dot0.any():
-        repairs[f"{kind_prefix}_akhiran_.0_dihapus"] += int((dot0 & (s.str.len() == NIK_DIGITS
-                                                                      + 2)).sum())
-        s = s.where(~dot0, s.str.replace(r"\.0+$", "", regex=True))
-    digits = s.str.fullmatch(r"[0-9]+").fillna(False).to_numpy()
+    digits = _all_digits(s)
     present = s.notna().to_numpy()
+    sci = np.zeros(len(s), dtype=bool)
+    odd = np.flatnonzero(present & ~digits)
+    if len(odd):
+        rest = s.iloc[odd]
+        sci[odd] = rest.str.fullmatch(r"[0-9.,]+[eE][+-]?[0-9]+").fillna(False).to_numpy()
+        dot0 = rest.str.fullmatch(r"[0-9]+\.0+").fillna(False).to_numpy()
+        if dot0.any():
+            fixed = rest[dot0]
+            repairs[f"{kind_prefix}_akhiran_.0_dihapus"] += int(
+                (fixed.str.len() == NIK_DIGITS + 2).sum())
+            s = s.astype(object)
+            s.iloc[odd[dot0]] = fixed.str.replace(r"\.0+$", "", regex=True).to_numpy()
+            digits[odd[dot0]] = True
     length = s.str.len().fillna(0).astype(int).to_numpy()
     issues.add(present & sci, f"{kind_prefix}_ilmiah:nik_ilmiah", h=header, label=label,
                v=text)
@@ -1435,12 +1453,13 @@ def _rows_json(chunk: pd.DataFrame, positions: list[int]) -> list[str]:
     """The original values of some rows, as JSON objects of header -> text (blank left out)."""
     if not positions:
         return []
-    sub = chunk.iloc[positions].drop(columns="_row").astype(object)
-    out = []
-    for rec in sub.to_dict("records"):
-        out.append(json.dumps({str(k): str(v) for k, v in rec.items() if v is not None
-                               and not (isinstance(v, float) and v != v)}, ensure_ascii=False))
-    return out
+    sub = chunk.iloc[positions]
+    names = [str(c) for c in chunk.columns if c != "_row"]
+    columns = [sub[c].tolist() for c in chunk.columns if c != "_row"]
+    return [json.dumps({k: str(v) for k, v in zip(names, values)
+                        if v is not None and v is not pd.NA and v == v},
+                       ensure_ascii=False)
+            for values in zip(*columns)]
 
 
 def _raw_rows(src: Source, plan: ImportPlan, wanted: set[int], chunk_rows: int

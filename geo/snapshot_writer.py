@@ -7,10 +7,11 @@ database is as it was.
 
 Two writers, one set of statements (SQLAlchemy Core, :mod:`geo.store`'s tables):
 
-- On a SQLite file the transaction runs on an ADBC connection (``adbc-driver-sqlite``) on a
-  thread of its own. ADBC binds whole Arrow columns in C and releases the GIL, so SQLite stores
-  one part while the next is read. Python's ``sqlite3`` binds each of a million rows' 41 values
-  one by one under the GIL, which took longer than reading, checking and linking together.
+- On a SQLite file the transaction runs on an ADBC connection (``adbc-driver-sqlite``) in a
+  process of its own (:mod:`geo.sqlite_writer`), so SQLite stores one part while the next is
+  read. ADBC binds whole Arrow columns in C; Python's ``sqlite3`` binds each of a million rows'
+  41 values one by one under the GIL, which took longer than reading, checking and linking.
+  The process starts, and replaces the period, while the first part is being read.
 - Elsewhere (PostgreSQL, SQLite in memory, ADBC not installed) through SQLAlchemy's connection.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -199,9 +201,41 @@ class _AdbcWriter(SnapshotWriter):
     """The statements compiled here by SQLAlchemy, run by :mod:`geo.sqlite_writer`'s child
     process, household parts sent as Arrow tables without waiting."""
 
-    def __init__(self, path: str, dialect) -> None:  # noqa: ANN001
+    def __init__(self, path: str, dialect, period: str, source_file: str,  # noqa: ANN001
+                 is_demo: bool) -> None:
         self.dialect = dialect
         self.child = SqliteWriterProcess(path)
+        self._begin_error: BaseException | None = None
+        self._beginning = threading.Thread(target=self._begin_meanwhile, name="snapshot-begin",
+                                           args=(period, source_file, is_demo), daemon=True)
+        self._beginning.start()
+
+    def _begin_meanwhile(self, period: str, source_file: str, is_demo: bool) -> None:
+        try:
+            self._begin(period, source_file, is_demo)
+        except BaseException as err:  # noqa: BLE001 - raised by _begun in the caller
+            self._begin_error = err
+
+    def _begun(self) -> None:
+        """Wait until the period is replaced and the snapshot row exists (or raise why not)."""
+        self._beginning.join()
+        if self._begin_error is not None:
+            raise self._begin_error
+
+    def drop(self, row_numbers: Sequence[int]) -> None:
+        self._begun()
+        super().drop(row_numbers)
+
+    def finish(self, quarantine: pd.DataFrame, counts: dict[str, int], report: dict) -> None:
+        self._begun()
+        super().finish(quarantine, counts, report)
+
+    def close(self, commit: bool) -> None:
+        if commit:
+            self._begun()
+        else:
+            self._beginning.join()  # its answers come before the child ends
+        self.child.close(commit)
 
     def _sql(self, statement: ClauseElement) -> tuple[str, list]:
         compiled = statement.compile(dialect=self.dialect,
@@ -227,6 +261,7 @@ class _AdbcWriter(SnapshotWriter):
         self.child.ingest(table.name, lambda: pa.Table.from_pylist(rows))
 
     def add(self, part: pd.DataFrame) -> None:
+        self._begun()
         snapshot_id = self.snapshot_id
         self.child.ingest(store.households.name, lambda: arrow_households(part, snapshot_id))
 
@@ -260,11 +295,10 @@ def open_snapshot(engine: Engine, period: str, source_file: str, is_demo: bool =
     if path is None:
         raise ValueError("ADBC needs a SQLite database file")
     store.metadata.create_all(engine)  # the tables exist before another connection writes
-    writer = _AdbcWriter(path, engine.dialect)
+    writer = _AdbcWriter(path, engine.dialect, period, source_file, is_demo)
     try:
-        writer._begin(period, source_file, is_demo)
         yield writer
     except BaseException:
-        writer.child.close(commit=False)
+        writer.close(commit=False)
         raise
-    writer.child.close(commit=True)
+    writer.close(commit=True)

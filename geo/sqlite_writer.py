@@ -10,16 +10,25 @@ process break each other's file locks (https://sqlite.org/howtocorrupt.html, sec
 it corrupted the database in a test). The child has its own locks, and it stores one part
 on the other core while this process reads the next.
 
-Protocol: the parent writes one JSON request per line on the child's stdin; an ``ingest`` names
-an Arrow IPC file in a temporary folder, which the child maps, stores and deletes (written and
-mapped in C: cheaper than pushing it through the pipe). The child answers each request but
-``ingest`` with one JSON line on stdout. The first error rolls the transaction back; it is
-reported at the next answer. End of input without ``commit`` rolls back.
+Protocol: the child first says whether it holds the write lock (``BEGIN IMMEDIATE``); the
+parent does not wait for that before sending. The parent writes one JSON request per line on
+the child's stdin; an ``ingest`` names an Arrow IPC file in a temporary folder (in memory where
+the system has one), which the child maps, stores and deletes (written and mapped in C: cheaper
+than pushing it through the pipe). The child answers each request but ``ingest`` with one JSON
+line on stdout. The first error rolls the transaction back; it is reported at the next answer.
+End of input without ``commit`` rolls back.
+
+Checkpoint: the database is in WAL mode, so a commit appends the new pages to the WAL file and
+copying them into the database file (the checkpoint) can come later; SQLite's own guide
+(https://sqlite.org/wal.html, "Automatic Checkpoint") suggests running it apart from the
+commit. After answering ``commit`` the child copies the WAL into the database and ends on its
+own; the caller does not wait for that. Readers see the new snapshot from the commit on.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import queue
 import shutil
 import subprocess
@@ -33,9 +42,19 @@ from typing import Any, BinaryIO, TextIO
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BUSY_TIMEOUT_MS = 30_000  # how long to wait for another writer before giving up
 PRAGMAS = ("foreign_keys=ON", "synchronous=NORMAL",
-           "cache_size=-32000")  # 32 MiB: pages spill to the WAL while rows arrive,
-# so the commit has less left to write (256 MiB made the commit take twice as long)
+           "cache_size=-32000",  # 32 MiB: pages spill to the WAL while rows arrive, so the
+           # commit has less left to write (256 MiB made the commit take twice as long)
+           "wal_autocheckpoint=0")  # the checkpoint runs after the commit is answered
 QUEUED_PARTS = 2  # parts waiting to be sent before the reader waits (memory)
+
+
+_FINISHING: set[threading.Thread] = set()  # writers' ``ended`` threads not yet joined
+
+
+def wait_for_checkpoints(timeout: float | None = None) -> None:
+    """Wait until every writer process started here has ended (its checkpoint done)."""
+    for ended in list(_FINISHING):
+        ended.join(timeout)
 
 
 class WriterFailed(RuntimeError):
@@ -54,22 +73,20 @@ class SqliteWriterProcess:
 
     def __init__(self, path: str) -> None:
         self._stderr = tempfile.TemporaryFile()
-        self._parts = Path(tempfile.mkdtemp(prefix="peta-import-"))
+        self._parts = Path(tempfile.mkdtemp(prefix="peta-import-", dir=_parts_folder()))
         self._sent = 0
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "geo.sqlite_writer", path, str(BUSY_TIMEOUT_MS)],
             cwd=PROJECT_DIR,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr)
+        self._ready = False  # the child's first line (write lock held, or why not) is unread
         self._queue: queue.Queue = queue.Queue(maxsize=QUEUED_PARTS)
         self._error: BaseException | None = None
         self._sender = threading.Thread(target=self._send_loop, name="sqlite-writer-sender",
                                         daemon=True)
         self._sender.start()
-        try:
-            self._answer()  # the child holds the write lock (BEGIN IMMEDIATE) or says why not
-        except BaseException:
-            self.close(commit=False)
-            raise
+        self.ended = threading.Thread(target=self._reap, name="sqlite-writer-reaper",
+                                      daemon=True)  # joined: the child has ended
 
     def _send_loop(self) -> None:
         while True:
@@ -109,6 +126,9 @@ class SqliteWriterProcess:
             raise self._error
 
     def _answer(self) -> Any:  # noqa: ANN401
+        if not self._ready:
+            self._ready = True
+            self._answer()  # BEGIN IMMEDIATE succeeded, or its error is raised
         line = self.proc.stdout.readline()
         if not line:
             self.proc.wait()
@@ -131,19 +151,36 @@ class SqliteWriterProcess:
         self._send({"op": "ingest", "table": table}, make_table)
 
     def close(self, commit: bool) -> None:
-        """Commit, or roll back (the child undoes its transaction when its input ends), and
-        wait for the child to end."""
+        """Commit, or roll back (the child undoes its transaction when its input ends). After a
+        rollback the child has ended; after a commit it may still be copying the WAL into the
+        database (``ended`` is joined when it is done)."""
+        committed = False
         try:
             if commit:
                 self._send({"op": "commit"})
                 self._answer()
+                committed = True
         finally:
             self._queue.put(None)
             self._sender.join()
             self._end_input()
-            self.proc.wait()
-            self._stderr.close()
             shutil.rmtree(self._parts, ignore_errors=True)
+            _FINISHING.add(self.ended)
+            self.ended.start()
+            if not committed:
+                self.ended.join()
+
+    def _reap(self) -> None:
+        self.proc.wait()
+        self._stderr.close()
+        _FINISHING.discard(self.ended)
+
+
+def _parts_folder() -> str | None:
+    """Where the parts go: a RAM-backed folder where the system has one (a part is written
+    once, read once, deleted), else the usual temporary folder."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
 def _write_ipc(table: Any, path: str) -> None:  # noqa: ANN401
@@ -205,6 +242,7 @@ def serve(path: str, busy_timeout_ms: int, inp: BinaryIO, out: TextIO) -> int:
                 elif op == "commit":
                     cursor.execute("COMMIT")
                     say({"ok": True})
+                    _checkpoint(cursor)
                     return 0
             except Exception as err:  # noqa: BLE001 - said at the next answer
                 error = f"{type(err).__name__}: {err}"
@@ -217,6 +255,16 @@ def serve(path: str, busy_timeout_ms: int, inp: BinaryIO, out: TextIO) -> int:
             pass
         cursor.close()
         connection.close()
+
+
+def _checkpoint(cursor: Any) -> None:  # noqa: ANN401
+    """Copy the WAL into the database file and empty it (waits for readers, at most the busy
+    timeout; if it cannot finish, the next connection's automatic checkpoint does it)."""
+    try:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.fetchall()
+    except Exception as err:  # noqa: BLE001 - the commit has landed; only the copy waits
+        sys.stderr.write(f"checkpoint: {err}\n")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ import pyarrow as pa
 import pytest
 from sqlalchemy import create_engine
 
-from geo.sqlite_writer import SqliteWriterProcess, WriterFailed
+from geo import sqlite_writer
+from geo.sqlite_writer import SqliteWriterProcess, WriterBusy, WriterFailed
 
 
 @pytest.fixture
@@ -81,4 +82,31 @@ def test_the_child_ending_without_commit_rolls_back(db):
     with pytest.raises(WriterFailed, match="berhenti"):
         writer.execute("SELECT 1", [], fetch=True)
     writer.close(commit=False)
+    assert rows(engine) == [(0, "lama")]
+
+
+def test_after_the_commit_the_child_copies_the_wal_into_the_database(db):
+    path, engine = db
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+    writer = SqliteWriterProcess(str(path))
+    writer.ingest("t", lambda: table(5000))
+    writer.close(commit=True)
+    assert len(rows(engine)) == 5001  # visible from the commit on
+    writer.ended.join(timeout=120)
+    assert not writer.ended.is_alive() and writer.proc.returncode == 0
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_a_held_write_lock_is_reported_at_the_first_answer(db, monkeypatch):
+    path, engine = db
+    monkeypatch.setattr(sqlite_writer, "BUSY_TIMEOUT_MS", 200)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        writer = SqliteWriterProcess(str(path))  # starts without waiting for the lock
+        with pytest.raises(WriterBusy):
+            writer.execute("SELECT 1", [], fetch=True)
+        writer.close(commit=False)
+        conn.exec_driver_sql("ROLLBACK")
     assert rows(engine) == [(0, "lama")]
