@@ -22,7 +22,7 @@ from scipy import ndimage
 from sqlalchemy import Engine, select, text, update
 
 from geo import store
-from geo.codes import normalize_codes, parent_code
+from geo.codes import normalize_code, parent_code
 
 CONFLICT_METRES = 200.0  # a point further than this outside its coded kelurahan is a conflict
 
@@ -226,56 +226,70 @@ def _fmt_m(metres: float) -> str:
     return f"{metres:,.0f}".replace(",", ".") + " m"
 
 
+METHODS = pd.CategoricalDtype([METHOD_CODE, METHOD_NAME, METHOD_POINT])
+
+
 def link_frame(frame: pd.DataFrame, regions: RegionIndex) -> pd.DataFrame:
     """Link rows (columns kode_kelurahan, nama_kelurahan, nama_kecamatan, lintang, bujur; any
-    may be missing) to ``regions``. Returns the LINK_COLUMNS, index aligned with ``frame``."""
+    may be missing) to ``regions``. Returns the LINK_COLUMNS, index aligned with ``frame``;
+    ``region_code`` and ``link_method`` are categorical (missing: unlinked)."""
     n = len(frame)
-    region = np.full(n, None, dtype=object)
-    method = np.full(n, None, dtype=object)
+    linked = np.full(n, -1, dtype=np.int64)  # position in regions
+    how = np.full(n, -1, dtype=np.int8)  # position in METHODS
     conflict = np.zeros(n, dtype=np.int64)
-    note = np.full(n, None, dtype=object)
-    out = pd.DataFrame({"region_code": region, "link_method": method,
-                        "link_conflict": conflict, "link_note": note}, index=frame.index)
+    notes = _Notes()
+
+    def result() -> pd.DataFrame:
+        codes = pd.CategoricalDtype(regions.codes) if len(regions) else None
+        return pd.DataFrame({
+            "region_code": pd.Categorical.from_codes(linked, dtype=codes) if codes is not None
+            else np.full(n, None, dtype=object),
+            "link_method": pd.Categorical.from_codes(how, dtype=METHODS),
+            "link_conflict": conflict, "link_note": notes.column(n)}, index=frame.index)
+
     if n == 0:
+        return result()
+    if len(regions) == 0:
+        out = result()
+        out["link_note"] = "belum ada batas kelurahan; impor batas wilayah dulu"
         return out
 
     def col(name: str) -> pd.Series:
         return frame[name] if name in frame else pd.Series([None] * n, index=frame.index,
                                                            dtype=object)
 
-    lat = pd.to_numeric(col("lintang"), errors="coerce").to_numpy(dtype=float)
-    lon = pd.to_numeric(col("bujur"), errors="coerce").to_numpy(dtype=float)
+    def number(name: str) -> np.ndarray:
+        values = col(name)
+        if values.dtype.kind == "f":
+            return values.to_numpy()
+        return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+
+    lat, lon = number("lintang"), number("bujur")
     has_point = ~(np.isnan(lat) | np.isnan(lon))
-    notes = _Notes()
 
-    if len(regions) == 0:
-        out["link_note"] = "belum ada batas kelurahan; impor batas wilayah dulu"
-        return out
-
+    # by code: each distinct text is normalised once
     code_pos = {c: i for i, c in enumerate(regions.codes)}
     raw_code = col("kode_kelurahan")
-    code = normalize_codes(raw_code).to_numpy(dtype=object)
-    inverse, uniques = pd.factorize(code)
-    table = np.array([code_pos.get(c, -1) for c in uniques] + [-1], dtype=np.int64)
+    inverse, uniques = pd.factorize(raw_code)  # -1: missing
+    normal = [normalize_code(u) for u in uniques]
+    table = np.array([code_pos.get(c, -1) if c else -1 for c in normal] + [-1], dtype=np.int64)
     pos = table[inverse]
     by_code = pos >= 0
-    region[by_code] = regions.codes[pos[by_code]]
-    method[by_code] = METHOD_CODE
-    for i in np.flatnonzero(~by_code & pd.notna(code)):
-        notes.add(i, f"kode {code[i]} tidak ada di batas wilayah")
-    for i in np.flatnonzero(pd.isna(code) & raw_code.notna().to_numpy()):
-        notes.add(i, f"kode {str(raw_code.iat[i])[:20]!r} bukan kode kelurahan")
+    linked[by_code] = pos[by_code]
+    how[by_code] = 0
+    for i in np.flatnonzero(~by_code & (inverse >= 0)):
+        u = inverse[i]
+        notes.add(i, f"kode {normal[u]} tidak ada di batas wilayah" if normal[u] else
+                  f"kode {str(uniques[u])[:20]!r} bukan kode kelurahan")
 
     # by name within the kecamatan
     todo = np.flatnonzero(~by_code)
-    names = col("nama_kelurahan")
     if len(todo):
-        kec_col = col("nama_kecamatan")
-        keys = pd.DataFrame({"kel": names.iloc[todo].to_numpy(dtype=object),
-                             "kec": kec_col.iloc[todo].to_numpy(dtype=object)})
+        kel_names = col("nama_kelurahan").iloc[todo].to_numpy(dtype=object)
+        kec_names = col("nama_kecamatan").iloc[todo].to_numpy(dtype=object)
         matcher = _NameMatcher(regions)
         cache: dict[tuple, tuple[int, str | None]] = {}
-        for j, (kel_name, kec_name) in enumerate(zip(keys["kel"], keys["kec"])):
+        for i, kel_name, kec_name in zip(todo, kel_names, kec_names):
             key = (kel_name if isinstance(kel_name, str) else None,
                    kec_name if isinstance(kec_name, str) else None)
             if key[0] is None:
@@ -283,10 +297,9 @@ def link_frame(frame: pd.DataFrame, regions: RegionIndex) -> pd.DataFrame:
             if key not in cache:
                 cache[key] = matcher.match(*key)
             hit, why = cache[key]
-            i = todo[j]
             if hit >= 0:
-                region[i] = regions.codes[hit]
-                method[i] = METHOD_NAME
+                linked[i] = hit
+                how[i] = 1
             if why:
                 notes.add(i, why)
 
@@ -295,13 +308,13 @@ def link_frame(frame: pd.DataFrame, regions: RegionIndex) -> pd.DataFrame:
     inside = np.full(n, -1, dtype=np.int64)
     if has_point.any():
         inside[has_point] = points.lookup(lon[has_point], lat[has_point])
-    todo = np.flatnonzero(pd.isna(method) & has_point)
+    todo = np.flatnonzero((how < 0) & has_point)
     hit = inside[todo] >= 0
-    region[todo[hit]] = regions.codes[inside[todo[hit]]]
-    method[todo[hit]] = METHOD_POINT
+    linked[todo[hit]] = inside[todo[hit]]
+    how[todo[hit]] = 2
     for i in todo[~hit]:
         notes.add(i, "titik di luar semua kelurahan")
-    for i in np.flatnonzero(pd.isna(method) & ~has_point):
+    for i in np.flatnonzero((how < 0) & ~has_point):
         if all("kode" in x for x in notes.get(i)):
             notes.add(i, "tanpa kode, nama atau titik yang bisa dipakai")
 
@@ -320,12 +333,7 @@ def link_frame(frame: pd.DataFrame, regions: RegionIndex) -> pd.DataFrame:
                     where = ("di kelurahan " + regions.names[inside[i]] if inside[i] >= 0
                              else "di luar semua kelurahan")
                     notes.add(i, f"titik {_fmt_m(d)} di luar kelurahan kodenya ({where})")
-
-    out["region_code"] = region
-    out["link_method"] = method
-    out["link_conflict"] = conflict
-    out["link_note"] = notes.column(n)
-    return out
+    return result()
 
 
 class _Notes:
@@ -458,11 +466,10 @@ def relink_all(engine: Engine, conn=None) -> dict:  # noqa: ANN001
             frame = pd.DataFrame(rows, columns=LINK_INPUT)
             new = link_frame(frame, regions)
             new["link_note"] = _keep_row_notes(frame["link_note"], new["link_note"])
-            old = {c: frame[c].astype(object).where(frame[c].notna(), None).to_numpy()
-                   for c in ("region_code", "link_method", "link_note")}
-            moved = ((old["region_code"] != new["region_code"].to_numpy())
-                     | (old["link_method"] != new["link_method"].to_numpy()))
-            differs = (moved | (old["link_note"] != new["link_note"].to_numpy())
+            old = {c: _plain(frame[c]) for c in ("region_code", "link_method", "link_note")}
+            moved = ((old["region_code"] != _plain(new["region_code"]))
+                     | (old["link_method"] != _plain(new["link_method"])))
+            differs = (moved | (old["link_note"] != _plain(new["link_note"]))
                        | (pd.to_numeric(frame["link_conflict"]).fillna(0).to_numpy()
                           != new["link_conflict"].to_numpy()))
             summary["households"] += len(frame)
@@ -481,6 +488,11 @@ def relink_all(engine: Engine, conn=None) -> dict:  # noqa: ANN001
             **{k: int(totals.get(k, 0)) for k in
                ("linked_by_code", "linked_by_name", "linked_by_point", "unlinked", "conflicts")}))
     return summary
+
+
+def _plain(values: pd.Series) -> np.ndarray:
+    """Values as Python objects, None where missing (NaN would never equal itself)."""
+    return values.astype(object).where(values.notna(), None).to_numpy()
 
 
 RELINK_CHUNK = 200_000

@@ -172,6 +172,27 @@ def test_unknown_code_falls_back_to_name_then_point(regions):
     assert links["link_note"].str.contains("36.74.01.1001 tidak ada").all()
 
 
+def test_relinking_against_the_same_boundaries_changes_nothing(tmp_path):
+    """Rows that stay unlinked (a point outside, no code) are not counted as moved."""
+    engine = store.get_engine(f"sqlite:///{tmp_path / 's.sqlite'}")
+    store.replace_regions(engine, pd.concat([squares(), kecamatan()], ignore_index=True))
+    x, y = centre(4)
+    rows = frame(kode_kelurahan=["99.71.01.1002", None, None],
+                 nama_kelurahan=[None, None, None], nama_kecamatan=[None, None, None],
+                 lintang=[np.nan, y, y + 1.0], bujur=[np.nan, x, x + 1.0])
+    rows["row_number"] = [2, 3, 4]
+    rows["id_keluarga"] = ["a", "b", "c"]
+    links = link_frame(rows, RegionIndex.from_store(engine))
+    assert links["link_method"].tolist()[:2] == ["kode", "titik"]
+    assert links["region_code"].isna().tolist() == [False, False, True]
+    store.write_snapshot(engine, "2026-01", "x.csv", pd.concat([rows, links], axis=1),
+                         pd.DataFrame(columns=["row_number", "values_json", "reasons"]),
+                         {"rows_read": 3, "accepted": 3})
+    summary = relink_all(engine)
+    assert summary["changed"] == 0
+    assert summary["unlinked_before"] == summary["unlinked_after"] == 1
+
+
 def test_relink_all_after_new_boundaries(tmp_path):
     engine = store.get_engine(f"sqlite:///{tmp_path / 'r.sqlite'}")
     x, y = centre(0)
