@@ -39,7 +39,7 @@ from geo.snapshot_writer import SnapshotWriter, open_snapshot
 from geo.sqlite_writer import WriterBusy
 
 MAX_FILE_BYTES = 2 * 1024**3  # larger files are refused before reading (state it in the UI)
-CHUNK_ROWS = 200000
+CHUNK_ROWS = 100_000
 SAMPLE_ROWS = 5_000  # rows read for the preview and to choose flag schemes
 REPORT_VALUES = 200  # distinct values per column listed in a snapshot's report
 HEADER_SCAN_ROWS = 30  # title rows above the header are looked for in this many rows
@@ -1378,9 +1378,9 @@ def _import_into(writer: SnapshotWriter, src: Source, plan: ImportPlan, regions:
         keys.append(typed[["row_number", "id_keluarga", "nik_krt"]])
         keep = np.ones(len(typed), dtype=bool)
         keep[positions] = False
-        part = _linked(typed.loc[keep].reset_index(drop=True), regions)
-        links.append(part[["row_number", "link_method", "link_conflict"]])
-        writer.add(part)
+        part = _linked(typed, regions)  # rejected rows too: cheaper than a copy without them
+        links.append(part.loc[keep, ["row_number", "link_method", "link_conflict"]])
+        writer.add(part, keep)
         rows_read += len(typed)
         _step(progress, 0.95 * (min(1.0, rows_read * 200 / size) if plan.format.kind != "csv"
                                 else _approx_fraction(int(chunk["_row"].iat[-1]), rows_read,

@@ -84,8 +84,9 @@ class SnapshotWriter:
 
     snapshot_id: int
 
-    def add(self, part: pd.DataFrame) -> None:
-        """Store household rows (columns of ``store.HOUSEHOLD_TABLE_COLUMNS``; missing: NULL)."""
+    def add(self, part: pd.DataFrame, rows: np.ndarray | None = None) -> None:
+        """Store household rows (columns of ``store.HOUSEHOLD_TABLE_COLUMNS``; missing: NULL);
+        ``rows``: a boolean mask of the rows to store (default all)."""
         raise NotImplementedError
 
     def drop(self, row_numbers: Sequence[int]) -> None:
@@ -134,7 +135,9 @@ class _SqlAlchemyWriter(SnapshotWriter):
     def _insert_many(self, table: Any, rows: list[dict]) -> None:  # noqa: ANN401
         self.conn.execute(insert(table), rows)
 
-    def add(self, part: pd.DataFrame) -> None:
+    def add(self, part: pd.DataFrame, rows: np.ndarray | None = None) -> None:
+        if rows is not None:
+            part = part.loc[rows]
         for start in range(0, len(part), STORE_BATCH):
             _insert_households(self.conn, part.iloc[start:start + STORE_BATCH],
                                self.snapshot_id)
@@ -260,10 +263,15 @@ class _AdbcWriter(SnapshotWriter):
 
         self.child.ingest(table.name, lambda: pa.Table.from_pylist(rows))
 
-    def add(self, part: pd.DataFrame) -> None:
+    def add(self, part: pd.DataFrame, rows: np.ndarray | None = None) -> None:
         self._begun()
         snapshot_id = self.snapshot_id
-        self.child.ingest(store.households.name, lambda: arrow_households(part, snapshot_id))
+
+        def table():  # noqa: ANN202 - on the sender thread; the rows chosen in Arrow
+            whole = arrow_households(part, snapshot_id)
+            return whole if rows is None else whole.filter(rows)
+
+        self.child.ingest(store.households.name, table)
 
 
 def _sqlite_file(engine: Engine) -> str | None:
