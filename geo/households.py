@@ -1352,6 +1352,8 @@ def _import_into(writer: SnapshotWriter, src: Source, plan: ImportPlan, regions:
     read); rows found bad only once the whole file is seen (duplicates) are then dropped."""
     size = max(src.size(), 1)
     keys: list[pd.DataFrame] = []  # row_number, id_keluarga, nik_krt of every row
+    id_keys: list[np.ndarray | None] = []  # their digit_keys per chunk
+    nik_keys: list[np.ndarray | None] = []
     links: list[pd.DataFrame] = []  # row_number and link columns of every stored row
     rejected: dict[int, str] = {}  # raw values (JSON) of rows rejected within their chunk
     reasons_all: dict[int, list[str]] = {}  # reasons by position among all rows read
@@ -1376,6 +1378,8 @@ def _import_into(writer: SnapshotWriter, src: Source, plan: ImportPlan, regions:
         rejected.update(zip(chunk["_row"].to_numpy()[positions].tolist(),
                             _rows_json(chunk, positions)))
         keys.append(typed[["row_number", "id_keluarga", "nik_krt"]])
+        id_keys.append(digit_keys(typed["id_keluarga"]))
+        nik_keys.append(digit_keys(typed["nik_krt"]))
         keep = np.ones(len(typed), dtype=bool)
         keep[positions] = False
         part = _linked(typed, regions)  # rejected rows too: cheaper than a copy without them
@@ -1394,7 +1398,7 @@ def _import_into(writer: SnapshotWriter, src: Source, plan: ImportPlan, regions:
     every = pd.concat(keys, ignore_index=True)
     del keys
     first_bad = set(reasons_all)
-    _duplicates(every, plan, reasons_all, kinds)
+    _duplicates(every, plan, reasons_all, kinds, id_keys, nik_keys)
     bad = np.zeros(rows_read, dtype=bool)
     if reasons_all:
         bad[list(reasons_all)] = True
@@ -1515,9 +1519,43 @@ def _raw_lines(src: Source, fmt: FileFormat, wanted: set[int]) -> dict[int, str]
     return found
 
 
+def digit_keys(text: pd.Series) -> np.ndarray | None:
+    """Integer keys of digit strings of at most 17 digits, equal exactly when the texts are
+    equal (the length is part of the key: ``012`` is not ``12``); -1 for missing. None when a
+    value is not such a string. Sorting integers is far cheaper than hashing a million texts,
+    and keys are made chunk by chunk while the writer is busy."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    a = _arrow(text)
+    length = pc.utf8_length(a)
+    fits = pc.and_(pc.ascii_is_decimal(a), pc.less_equal(length, 17))
+    if not pc.all(pc.fill_null(fits, True)).as_py():
+        return None
+    value = pc.cast(pc.fill_null(a, "0"), pa.int64()).to_numpy(zero_copy_only=False)
+    key = pc.fill_null(length, 0).to_numpy(zero_copy_only=False).astype(np.int64) * 10**17 \
+        + value
+    key[pc.is_null(a).to_numpy(zero_copy_only=False)] = -1
+    return key
+
+
+def _key_codes(values: pd.Series, keys: list[np.ndarray | None] | None) -> np.ndarray:
+    """Codes 0.. of the distinct values, -1 for missing: from the chunks' digit keys when every
+    chunk had them, else by hashing the texts."""
+    if keys and all(k is not None for k in keys):
+        key = np.concatenate(keys)
+        present = key >= 0
+        codes = np.full(len(key), -1, dtype=np.int64)
+        codes[present] = np.unique(key[present], return_inverse=True)[1]
+        return codes
+    return pd.factorize(values)[0]
+
+
 def _duplicates(table: pd.DataFrame, plan: ImportPlan, reasons_all: dict[int, list[str]],
-                kinds: Counter) -> None:
-    """The same id_keluarga twice, the same NIK in two households: every row involved."""
+                kinds: Counter, id_keys: list[np.ndarray | None] | None = None,
+                nik_keys: list[np.ndarray | None] | None = None) -> None:
+    """The same id_keluarga twice, the same NIK in two households: every row involved.
+    ``id_keys``, ``nik_keys``: :func:`digit_keys` of each chunk, if made while reading."""
     rows = table["row_number"].to_numpy()
 
     def others(positions: np.ndarray, i: int) -> str:
@@ -1525,7 +1563,7 @@ def _duplicates(table: pd.DataFrame, plan: ImportPlan, reasons_all: dict[int, li
         return ", ".join(listed) + (" …" if len(positions) > 6 else "")
 
     ids = table["id_keluarga"]
-    codes, _ = pd.factorize(ids)
+    codes = _key_codes(ids, id_keys)
     counts = np.bincount(codes[codes >= 0]) if (codes >= 0).any() else np.zeros(0, int)
     dup = ((codes >= 0) & (counts[np.maximum(codes, 0)] > 1) if len(counts) else
            np.zeros(len(ids), bool))
@@ -1536,13 +1574,13 @@ def _duplicates(table: pd.DataFrame, plan: ImportPlan, reasons_all: dict[int, li
                 reasons_all.setdefault(int(i), []).append(REASONS["id_ganda"].format(
                     h=h, v=_short(ids.iat[i], 24), rows=others(pos, i)))
                 kinds["id_ganda"] += 1
-    nik_codes, nik_uniques = pd.factorize(table["nik_krt"])
+    nik_codes = _key_codes(table["nik_krt"], nik_keys)
     valid = nik_codes >= 0
     if valid.any():
         # NIKs used by more than one distinct household id
         width = int(codes.max()) + 2
         pairs = _sorted_unique(nik_codes[valid].astype(np.int64) * width + (codes[valid] + 1))
-        per_nik = np.bincount(pairs // width, minlength=len(nik_uniques))
+        per_nik = np.bincount(pairs // width, minlength=int(nik_codes.max()) + 1)
         hit = valid & (per_nik[np.maximum(nik_codes, 0)] > 1)
         if hit.any():
             h = plan.header_of("nik_krt")

@@ -125,3 +125,22 @@ def test_row_numbers_are_spreadsheet_rows_after_a_multiline_value(tmp_path):
     assert quarantine["row_number"].tolist() == [4]
     assert "DESIL" in quarantine["reasons"].iat[0]
     assert json.loads(quarantine["values_json"].iat[0])["NAMA_KRT"] == "Cici"
+
+
+@pytest.mark.parametrize("ids, duplicates", [
+    (["0123", "123"], []),  # leading zeros make another id: not the same household
+    (["A-7", "A-7"], [2, 37]),  # ids that are not digits: still found across chunks
+    (["77", "77"], [2, 37]),
+])
+def test_duplicate_ids_across_chunks_compare_the_exact_text(tmp_path, ids, duplicates):
+    engine = corpus.engine_with_regions(tmp_path)
+
+    def edit(f):  # noqa: ANN001, ANN202
+        f["ID_DTKS"] = f["ID_DTKS"].astype(str)
+        f.loc[0, "ID_DTKS"], f.loc[35, "ID_DTKS"] = ids
+
+    result = import_households(engine, corpus.csv_case(edit)(tmp_path), "2026-09",
+                               chunk_rows=10)
+    q = store.load_quarantine(engine, result.snapshot_id)
+    assert sorted(q["row_number"]) == duplicates
+    assert result.counts["accepted"] + result.counts["quarantined"] == result.counts["rows_read"]
