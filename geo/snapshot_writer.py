@@ -234,10 +234,13 @@ class _AdbcWriter(SnapshotWriter):
         super().finish(quarantine, counts, report)
 
     def close(self, commit: bool) -> None:
-        if commit:
-            self._begun()
-        else:
-            self._beginning.join()  # its answers come before the child ends
+        """Commit, or roll back; a failed beginning rolls back and is raised on commit."""
+        self._beginning.join()  # its answers come before the child ends
+        if self._begin_error is not None:
+            self.child.close(commit=False)
+            if commit:
+                raise self._begin_error
+            return
         self.child.close(commit)
 
     def _sql(self, statement: ClauseElement) -> tuple[str, list]:

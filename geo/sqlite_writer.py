@@ -176,11 +176,19 @@ class SqliteWriterProcess:
         _FINISHING.discard(self.ended)
 
 
+SHM_FREE_NEEDED = 1 << 30  # a few parts of ~50 MB; Docker's default /dev/shm (64 MB) is too small
+
+
 def _parts_folder() -> str | None:
-    """Where the parts go: a RAM-backed folder where the system has one (a part is written
-    once, read once, deleted), else the usual temporary folder."""
+    """Where the parts go: a RAM-backed folder where the system has one with room (a part is
+    written once, read once, deleted), else the usual temporary folder."""
     shm = "/dev/shm"
-    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+    try:
+        room = os.statvfs(shm)
+    except OSError:
+        return None
+    enough = room.f_bavail * room.f_frsize >= SHM_FREE_NEEDED
+    return shm if enough and os.access(shm, os.W_OK) else None
 
 
 def _write_ipc(table: Any, path: str) -> None:  # noqa: ANN401
