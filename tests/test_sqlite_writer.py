@@ -110,3 +110,18 @@ def test_a_held_write_lock_is_reported_at_the_first_answer(db, monkeypatch):
         writer.close(commit=False)
         conn.exec_driver_sql("ROLLBACK")
     assert rows(engine) == [(0, "lama")]
+
+
+def test_parts_stay_out_of_a_small_shared_memory_folder(monkeypatch):
+    import os
+    from types import SimpleNamespace
+
+    small = SimpleNamespace(f_bavail=64 * 1024**2 // 4096, f_frsize=4096)  # Docker's 64 MB
+    monkeypatch.setattr(os, "statvfs", lambda _path: small)
+    assert sqlite_writer._parts_folder() is None
+
+    def missing(_path):  # noqa: ANN001, ANN202
+        raise FileNotFoundError
+
+    monkeypatch.setattr(os, "statvfs", missing)
+    assert sqlite_writer._parts_folder() is None
