@@ -710,6 +710,58 @@ def resolve_overlaps(geoms: np.ndarray) -> np.ndarray:
     return np.array([_polygonal(g) or geoms[i] for i, g in enumerate(out)], dtype=object)
 
 
+def _nearer_sides(triangles: np.ndarray, owner: np.ndarray, geoms: np.ndarray,
+                  reach_m: float) -> np.ndarray:
+    """``owner`` (a feature per gap triangle), changed where a triangle has points farther than
+    ``reach_m`` from its owner's boundary and a feature touching it is clearly nearer to all
+    of them: the one with the least such distance.
+
+    The midway move in :func:`clean_coverage` halves a side's growth across a sliver, as the
+    other side's boundary runs along it; it cannot where the owner is near at the triangle's
+    corners only. A ragged outline running into a gap between two neighbours (a spike, a
+    detached fragment) would otherwise grow a bridge across the gap, its sides as far from the
+    owner's boundary as the corners it spans are apart.
+    """
+    bnd = shapely.boundary(geoms)
+    corners = shapely.get_coordinates(triangles).reshape(len(triangles), 4, 2)[:, :3]
+    near = shapely.distance(shapely.points(corners), bnd[owner][:, None])
+    side = np.hypot(*np.moveaxis(np.roll(corners, -1, axis=1) - corners, 2, 0))
+    # distance grows at most 1:1 along an edge, so no point of it is farther than this
+    bound = ((near + np.roll(near, -1, axis=1) + side) / 2).max(axis=1)
+    suspect = np.flatnonzero(bound > reach_m)
+    if not len(suspect):
+        return owner
+    xy, pt_tri = shapely.get_coordinates(shapely.segmentize(
+        shapely.boundary(triangles[suspect]), OVERLAP_SAMPLE_M), return_index=True)
+    pts = shapely.points(xy)
+    # only the owner's boundary around a triangle can be within reach_m of it (faster)
+    x0, y0, x1, y1 = shapely.bounds(triangles[suspect]).T
+    around = shapely.intersection(bnd[owner[suspect]], shapely.box(
+        x0 - reach_m, y0 - reach_m, x1 + reach_m, y1 + reach_m))
+    own = np.zeros(len(suspect))
+    np.maximum.at(own, pt_tri, np.nan_to_num(shapely.distance(pts, around[pt_tri]),
+                                              nan=np.inf))
+    far = np.flatnonzero(own > reach_m)
+    if not len(far):
+        return owner
+    # the few far ones: the whole boundaries of their owners and of the features touching them
+    t, f = shapely.STRtree(geoms).query(triangles[suspect[far]], predicate="dwithin",
+                                        distance=1e-6)
+    t, f = np.r_[t, np.arange(len(far))], np.r_[f, owner[suspect[far]]]
+    point, pair = _ragged(np.searchsorted(pt_tri, far[t]),
+                          np.searchsorted(pt_tri, far[t], "right"))
+    cost = np.zeros(len(t))
+    np.maximum.at(cost, pair, shapely.distance(pts[point], bnd[f[pair]]))
+    costs = pd.DataFrame({"t": t, "f": f, "cost": cost}).sort_values("cost")
+    mine = costs[costs["f"].to_numpy() == owner[suspect[far]][costs["t"].to_numpy()]]
+    own_cost = mine.groupby("t")["cost"].max().reindex(range(len(far))).to_numpy()
+    best = costs.drop_duplicates("t").set_index("t").reindex(range(len(far)))
+    better = best["cost"].to_numpy() < own_cost - ROUNDING_SLACK_M
+    out = owner.copy()
+    out[suspect[far[better]]] = best["f"].to_numpy()[better].astype(int)
+    return out
+
+
 def close_gaps(geoms: np.ndarray, width_m: float = GAP_WIDTH_M,
                inlet_m: float = INLET_WIDTH_M) -> np.ndarray:
     """``geoms`` (metric CRS) with the gaps between neighbours handed out: holes of their
@@ -720,6 +772,9 @@ def close_gaps(geoms: np.ndarray, width_m: float = GAP_WIDTH_M,
     Each gap is cut in triangles, each going to the feature nearest to the middle of its longest
     edge: a long thin triangle along a sliver goes to the side it lies along, so a side grows
     by at most the gap's width (the midway move in :func:`clean_coverage` then halves that).
+    A triangle with points farther than half of ``width_m`` from its side, which that move
+    cannot bring back, goes to a side it touches that is clearly nearer to all of them
+    (:func:`_nearer_sides`).
     """
     polys = shapely.get_parts(shapely.union_all(geoms))
     rings, ring_of = shapely.get_rings(polys, return_index=True)
@@ -745,6 +800,7 @@ def close_gaps(geoms: np.ndarray, width_m: float = GAP_WIDTH_M,
     middle = (corners[rows, k] + corners[rows, k + 1]) / 2
     tri, nearest = shapely.STRtree(geoms).query_nearest(shapely.points(middle),
                                                         all_matches=False)
+    nearest = _nearer_sides(triangles[tri], nearest, geoms, width_m / 2)
     out = geoms.copy()
     for g, mine in pd.Series(tri).groupby(nearest):
         grown = shapely.union_all(np.r_[[geoms[g]], triangles[mine.to_numpy()]])

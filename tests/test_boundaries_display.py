@@ -111,6 +111,35 @@ def test_overlap_across_a_junction_is_split_midway(engine, tmp_path):
     assert moved.max() <= 7.0, dict(zip(codes, moved.round(1)))  # about half of 9 m
 
 
+def _polygon(*xy):
+    return shapely.Polygon([(X0 + x, Y0 + y) for x, y in xy])
+
+
+def test_ragged_outline_in_a_gap_does_not_bridge_it(engine, tmp_path):
+    city = grid_city()
+    # kel 22 leaves a wedge open along kel 21: 22 m wide at kel 12's top edge, closing 200 m up
+    wedge = _polygon((SIZE, SIZE), (SIZE + 22, SIZE), (SIZE, SIZE + 200))
+    city.loc[4, "geometry"] = city.geometry.iloc[4].difference(wedge)
+    # kel 12 runs up into it from the corner it shares with kel 21, to a tip 9 m from kel 21
+    # and 4 m from kel 22; a detached fragment of it lies across kel 22's edge 28 m higher up.
+    # Cleaning used to hand kel 12 the gap between tip and fragment: a bridge 14 m from both.
+    peninsula = _polygon((SIZE, SIZE), (SIZE + 20, SIZE), (SIZE + 9, SIZE + 80))
+    fragment = _polygon((SIZE + 8, SIZE + 108), (SIZE + 10, SIZE + 109),
+                        (SIZE + 12, SIZE + 120), (SIZE + 11, SIZE + 119))
+    city.loc[1, "geometry"] = shapely.union_all([city.geometry.iloc[1], peninsula, fragment])
+    report = import_boundaries(engine, write_geojson(city, tmp_path))
+    codes, full, shown = _levels(engine)
+    assert _shares_edges(engine)
+    moved = _moved(full, shown)
+    assert moved.max() <= MAX_DISPLACEMENT_M, dict(zip(codes, moved.round(1)))
+    assert report.display["kelurahan"]["over_limit"] == 0
+    # the wedge above the tip is closed by the two sides of it
+    above = shapely.Point(X0 + SIZE + 5, Y0 + SIZE + 95)
+    kel12 = shown[codes.index("36.74.01.1002")]
+    assert not shapely.intersects(kel12, above)
+    assert shapely.intersects(shapely.union_all(shown), above)
+
+
 def test_spike_too_long_to_split_is_reported(engine, tmp_path):
     city = grid_city()
     # kel 12 pokes a 2 m wide spike 40 m into kel 11: whoever gets it moves about 20 m
