@@ -32,7 +32,7 @@ from sqlalchemy import Engine
 from geo import store
 from geo.codes import join_split_code, normalize_codes
 from geo.fmt import fmt_int
-from geo.link import RegionIndex, _sorted_unique, link_counts, link_frame
+from geo.link import RegionIndex, link_counts, link_frame
 from geo.privacy import mask_id
 from geo.schema import CODES, HOUSEHOLD_COLUMNS, LINK_COLUMNS, PERSONAL_COLUMNS
 from geo.snapshot_writer import SnapshotWriter, open_snapshot
@@ -1539,16 +1539,23 @@ def digit_keys(text: pd.Series) -> np.ndarray | None:
     return key
 
 
-def _key_codes(values: pd.Series, keys: list[np.ndarray | None] | None) -> np.ndarray:
-    """Codes 0.. of the distinct values, -1 for missing: from the chunks' digit keys when every
-    chunk had them, else by hashing the texts."""
+def _row_keys(values: pd.Series, keys: list[np.ndarray | None] | None) -> np.ndarray:
+    """An integer per row, equal exactly when the values are; -1 for missing: the chunks'
+    digit keys when every chunk had them, else codes from hashing the texts."""
     if keys and all(k is not None for k in keys):
-        key = np.concatenate(keys)
-        present = key >= 0
-        codes = np.full(len(key), -1, dtype=np.int64)
-        codes[present] = np.unique(key[present], return_inverse=True)[1]
-        return codes
-    return pd.factorize(values)[0]
+        return np.concatenate(keys)
+    return pd.factorize(values)[0].astype(np.int64)
+
+
+def _repeated(key: np.ndarray) -> np.ndarray:
+    """Rows whose key (not missing) occurs more than once."""
+    present = key >= 0
+    ordered = np.sort(key[present])
+    twice = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if not len(twice):
+        return np.zeros(len(key), dtype=bool)
+    at = np.minimum(np.searchsorted(twice, key), len(twice) - 1)
+    return present & (twice[at] == key)
 
 
 def _duplicates(table: pd.DataFrame, plan: ImportPlan, reasons_all: dict[int, list[str]],
@@ -1563,28 +1570,25 @@ def _duplicates(table: pd.DataFrame, plan: ImportPlan, reasons_all: dict[int, li
         return ", ".join(listed) + (" …" if len(positions) > 6 else "")
 
     ids = table["id_keluarga"]
-    codes = _key_codes(ids, id_keys)
-    counts = np.bincount(codes[codes >= 0]) if (codes >= 0).any() else np.zeros(0, int)
-    dup = ((codes >= 0) & (counts[np.maximum(codes, 0)] > 1) if len(counts) else
-           np.zeros(len(ids), bool))
+    id_key = _row_keys(ids, id_keys)
+    dup = _repeated(id_key)
     if dup.any():
         h = plan.header_of("id_keluarga")
-        for pos in _groups(codes, dup):
+        for pos in _groups(id_key, dup):
             for i in pos:
                 reasons_all.setdefault(int(i), []).append(REASONS["id_ganda"].format(
                     h=h, v=_short(ids.iat[i], 24), rows=others(pos, i)))
                 kinds["id_ganda"] += 1
-    nik_codes = _key_codes(table["nik_krt"], nik_keys)
-    valid = nik_codes >= 0
-    if valid.any():
-        # NIKs used by more than one distinct household id
-        width = int(codes.max()) + 2
-        pairs = _sorted_unique(nik_codes[valid].astype(np.int64) * width + (codes[valid] + 1))
-        per_nik = np.bincount(pairs // width, minlength=int(nik_codes.max()) + 1)
-        hit = valid & (per_nik[np.maximum(nik_codes, 0)] > 1)
+    nik_key = _row_keys(table["nik_krt"], nik_keys)
+    shared = np.flatnonzero(_repeated(nik_key))  # a NIK on more than one row ...
+    if len(shared):
+        # ... of more than one household (distinct ids; a missing id counts as one)
+        households = pd.Series(id_key[shared]).groupby(nik_key[shared]).transform("nunique")
+        hit = np.zeros(len(nik_key), dtype=bool)
+        hit[shared[households.to_numpy() > 1]] = True
         if hit.any():
             h = plan.header_of("nik_krt")
-            for pos in _groups(nik_codes, hit):
+            for pos in _groups(nik_key, hit):
                 for i in pos:
                     reasons_all.setdefault(int(i), []).append(REASONS["nik_ganda"].format(
                         h=h, rows=others(pos, i)))
