@@ -1404,16 +1404,16 @@ def _import_into(writer: SnapshotWriter, src: Source, plan: ImportPlan, regions:
         bad[list(reasons_all)] = True
     row_numbers = every["row_number"].to_numpy()
     del every
-    # original values of rejected rows: kept from their chunk, or read again for rows rejected
-    # only when the whole file was seen (duplicates; meanwhile the writer catches up)
-    need = set(row_numbers[bad].tolist()) - set(rejected)
-    if need:
-        rejected.update(_raw_rows(src, plan, need, chunk_rows))
     stored = pd.concat(links, ignore_index=True)
     late = row_numbers[sorted(set(reasons_all) - first_bad)]  # stored, then found bad
     if len(late):
-        writer.drop(late.tolist())
+        writer.drop(late.tolist())  # not waited for: the writer works while we read below
         stored = stored[~stored["row_number"].isin(late)]
+    # original values of rejected rows: kept from their chunk, or read again for rows rejected
+    # only when the whole file was seen (duplicates)
+    need = set(row_numbers[bad].tolist()) - set(rejected)
+    if need:
+        rejected.update(_raw_rows(src, plan, need, chunk_rows))
     quarantine = pd.DataFrame({
         "row_number": row_numbers[bad],
         "values_json": [rejected.get(int(r), "{}") for r in row_numbers[bad]],

@@ -92,7 +92,12 @@ class SnapshotWriter:
     def drop(self, row_numbers: Sequence[int]) -> None:
         """Remove stored rows of this snapshot by their row number in the file."""
         for start in range(0, len(row_numbers), DROP_BATCH):
-            self._run(_drop_rows(self.snapshot_id, row_numbers[start:start + DROP_BATCH]))
+            self._run_later(_drop_rows(self.snapshot_id,
+                                       row_numbers[start:start + DROP_BATCH]))
+
+    def _run_later(self, statement: ClauseElement) -> None:
+        """Run a statement whose result is not needed; its error may come later."""
+        self._run(statement)
 
     def finish(self, quarantine: pd.DataFrame, counts: dict[str, int], report: dict) -> None:
         """The quarantined rows (``row_number``, ``values_json``, ``reasons``) and the counts."""
@@ -255,6 +260,9 @@ class _AdbcWriter(SnapshotWriter):
         sql, values = self._sql(statement)
         row = self.child.execute(sql, values, fetch=statement.is_select)
         return row[0] if row else None
+
+    def _run_later(self, statement: ClauseElement) -> None:
+        self.child.run(*self._sql(statement))
 
     def _insert_snapshot(self, statement: ClauseElement) -> int:
         sql, values = self._sql(statement)

@@ -15,7 +15,8 @@ parent does not wait for that before sending. The parent writes one JSON request
 the child's stdin; an ``ingest`` names an Arrow IPC file in a temporary folder (in memory where
 the system has one), which the child maps, stores and deletes (written and mapped in C: cheaper
 than pushing it through the pipe). The child answers each request but ``ingest`` with one JSON
-line on stdout. The first error rolls the transaction back; it is reported at the next answer.
+line on stdout (``run`` is ``exec`` without an answer). The first error rolls the transaction
+back; it is reported at the next answer.
 End of input without ``commit`` rolls back.
 
 Checkpoint: the database is in WAL mode, so a commit appends the new pages to the WAL file and
@@ -27,6 +28,7 @@ own; the caller does not wait for that. Readers see the new snapshot from the co
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import queue
@@ -46,6 +48,7 @@ PRAGMAS = ("foreign_keys=ON", "synchronous=NORMAL",
            # commit has less left to write (256 MiB made the commit take twice as long)
            "wal_autocheckpoint=0")  # the checkpoint runs after the commit is answered
 QUEUED_PARTS = 2  # parts waiting to be sent before the reader waits (memory)
+UNANSWERED = ("ingest", "run")  # requests the child does not answer (errors: at the next)
 
 
 _FINISHING: set[threading.Thread] = set()  # writers' ``ended`` threads not yet joined
@@ -78,7 +81,8 @@ class SqliteWriterProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "geo.sqlite_writer", path, str(BUSY_TIMEOUT_MS)],
             cwd=PROJECT_DIR,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+            env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})  # no idle BLAS threads spinning
         self._ready = False  # the child's first line (write lock held, or why not) is unread
         self._queue: queue.Queue = queue.Queue(maxsize=QUEUED_PARTS)
         self._error: BaseException | None = None
@@ -146,6 +150,10 @@ class SqliteWriterProcess:
         self._send({"op": "exec", "sql": sql, "params": params, "fetch": fetch})
         return self._answer()
 
+    def run(self, sql: str, params: list) -> None:
+        """Execute without waiting (no result; an error is raised at the next answer)."""
+        self._send({"op": "run", "sql": sql, "params": params})
+
     def ingest(self, table: str, make_table: Callable[[], Any]) -> None:
         """Append the Arrow table ``make_table()`` (built on the sender thread) to ``table``."""
         self._send({"op": "ingest", "table": table}, make_table)
@@ -210,6 +218,8 @@ def _read_ipc(path: str) -> Any:  # noqa: ANN401
 def serve(path: str, busy_timeout_ms: int, inp: BinaryIO, out: TextIO) -> int:
     import adbc_driver_sqlite.dbapi as adbc
 
+    gc.disable()  # a short-lived process that makes no reference cycles worth a scan
+
     def say(answer: dict) -> None:
         out.write(json.dumps(answer) + "\n")
         out.flush()
@@ -237,12 +247,14 @@ def serve(path: str, busy_timeout_ms: int, inp: BinaryIO, out: TextIO) -> int:
                     say({"error": error})
                     return 0
                 if error:
-                    if op != "ingest":
+                    if op not in UNANSWERED:
                         say({"error": error})
                     continue
                 if op == "ingest":
                     cursor.adbc_ingest(request["table"], _read_ipc(request["file"]), "append")
                     Path(request["file"]).unlink()
+                elif op == "run":
+                    cursor.execute(request["sql"], request["params"])
                 elif op == "exec":
                     cursor.execute(request["sql"], request["params"])
                     row = cursor.fetchone() if request["fetch"] else None
@@ -254,7 +266,7 @@ def serve(path: str, busy_timeout_ms: int, inp: BinaryIO, out: TextIO) -> int:
                     return 0
             except Exception as err:  # noqa: BLE001 - said at the next answer
                 error = f"{type(err).__name__}: {err}"
-                if op != "ingest":
+                if op not in UNANSWERED:
                     say({"error": error})
     finally:
         try:

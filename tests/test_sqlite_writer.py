@@ -125,3 +125,13 @@ def test_parts_stay_out_of_a_small_shared_memory_folder(monkeypatch):
 
     monkeypatch.setattr(os, "statvfs", missing)
     assert sqlite_writer._parts_folder() is None
+
+
+def test_an_unanswered_statement_that_fails_is_reported_and_nothing_lands(db):
+    path, engine = db
+    writer = SqliteWriterProcess(str(path))
+    writer.run("DELETE FROM t", [])
+    writer.run("DELETE FROM tabel_yang_tidak_ada", [])
+    with pytest.raises(WriterFailed, match="tabel_yang_tidak_ada"):
+        writer.close(commit=True)
+    assert rows(engine) == [(0, "lama")]
