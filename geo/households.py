@@ -352,8 +352,11 @@ INDONESIA_LAT = (-11.5, 6.5)
 INDONESIA_LON = (94.5, 141.5)
 TEXT_CHECKED = ("id_keluarga", "nama_krt", "alamat", "nama_kelurahan", "nama_kecamatan", "rt",
                 "rw")
-FORMULA_RE = r"^[ \t]*[=+@]|^[ \t]*-[ \t]*[A-Za-z(]"
+FORMULA_SIGN_RE = r"^[ \t]*[=+@]"  # a spreadsheet formula: = + @ first ...
+FORMULA_MINUS_RE = r"^[ \t]*-[ \t]*[A-Za-z(]"  # ... or a minus before a name or bracket
+FORMULA_RE = f"{FORMULA_SIGN_RE}|{FORMULA_MINUS_RE}"
 HTML_RE = r"<[ \t]*/?[ \t]*[A-Za-z!][^>]*>"
+NOT_DATA_CHARS = b"=+@<"  # without any of these in a column, only FORMULA_MINUS_RE can match
 TOTALS_RE = r"^[ \t]*(?:grand[ \t]*)?(?:sub[ \t]*)?(?:total|jumlah|jml)(?:[^A-Za-z]|$)"
 
 # Reasons a person reads: one template per rule, {h} is the file's header of the column.
@@ -970,6 +973,20 @@ def _matches(text: pd.Series, pattern: str, ignore_case: bool = False) -> np.nda
     return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
 
 
+def _bytes_hold(text: pd.Series, chars: bytes) -> bool:
+    """Whether any of ``chars`` occurs anywhere in the column's text: one search over the
+    column's bytes, not one per value (bytes of neighbouring values may also count)."""
+    import pyarrow as pa
+
+    a = _arrow(text)
+    for chunk in a.chunks if isinstance(a, pa.ChunkedArray) else [a]:
+        data = chunk.buffers()[2]  # validity, offsets, then the characters of every value
+        raw = data.to_pybytes() if data is not None else b""
+        if any(raw.find(bytes([c])) >= 0 for c in chars):
+            return True
+    return False
+
+
 def _to_number(text: pd.Series) -> pd.Series:
     """Decimal comma or point: ``-6,2871``, ``1.234,5`` and ``-6.2871``; NaN if not a number
     (vectorised in pyarrow: millions of rows)."""
@@ -1128,6 +1145,10 @@ def convert_chunk(chunk: pd.DataFrame, plan: ImportPlan, issues: _Issues, unmapp
         if text.isna().all():
             continue
         h = by_col.get(column)
+        if not _bytes_hold(text, NOT_DATA_CHARS):  # the usual case
+            if _bytes_hold(text, b"-"):
+                issues.add(_matches(text, FORMULA_MINUS_RE), "rumus", h=h, v=text)
+            continue
         suspect = _matches(text, f"{FORMULA_RE}|{HTML_RE}")  # one pass; then which one
         if not suspect.any():
             continue

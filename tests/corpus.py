@@ -365,6 +365,11 @@ def cases() -> list[Case]:
         Case("rumus_excel_di_nama", csv_case(_set(
             8, NAMA_KRT='=HYPERLINK("http://contoh.invalid","Klik")')),
              counts={"quarantined": 1}, reason=r"NAMA_KRT: berisi rumus Excel", rows=[10]),
+        Case("rumus_minus_di_nama", csv_case(_many(_set(5, NAMA_KRT="-Budi"),
+                                                   _set(6, NAMA_KRT="Siti-Aminah"))),
+             counts={"quarantined": 1}, reason=r"NAMA_KRT: berisi rumus Excel", rows=[7]),
+        Case("rumus_minus_di_alamat", csv_case(_set(5, ALAMAT="- SUM(A1:A9)")),
+             counts={"quarantined": 1}, reason=r"ALAMAT: berisi rumus Excel", rows=[7]),
         Case("html_di_nama", csv_case(_set(9, NAMA_KRT="<script>alert(1)</script>Budi")),
              counts={"quarantined": 1}, reason=r"NAMA_KRT: berisi kode HTML", rows=[11]),
         Case("berkas_kosong", empty_file, fails=r"kosong\.csv: berkas kosong"),
