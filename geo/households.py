@@ -36,7 +36,7 @@ from geo.link import RegionIndex, link_counts, link_frame
 from geo.privacy import mask_id
 from geo.schema import CODES, HOUSEHOLD_COLUMNS, LINK_COLUMNS, PERSONAL_COLUMNS
 from geo.snapshot_writer import SnapshotWriter, open_snapshot
-from geo.sqlite_writer import WriterBusy
+from geo.sqlite_writer import WriterBusy, wait_for_checkpoints
 
 MAX_FILE_BYTES = 2 * 1024**3  # larger files are refused before reading (state it in the UI)
 CHUNK_ROWS = 100_000
@@ -1663,6 +1663,9 @@ def run(args: argparse.Namespace) -> int:
     except ImportFailed as err:
         print(f"\nGagal: {err}", file=sys.stderr)
         return 2
+    # the period is committed; before the shell gets the database back (a script may copy the
+    # file next), SQLite's WAL is copied into it
+    wait_for_checkpoints()
     if args.json:
         print(json.dumps({k: int(result.counts[k]) for k in store.COUNT_KEYS}))
         return 0
