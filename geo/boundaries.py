@@ -1361,7 +1361,7 @@ def _store(engine: Engine, table: gpd.GeoDataFrame, source: str) -> dict:
     columns = ["kode", "nama", "level", "kode_induk", "area_km2", "geometry", "geometry_display"]
     with engine.begin() as conn:
         conn.execute(delete(store.regions))
-        store._insert_regions(conn, table[columns], source)  # noqa: SLF001 - same transaction
+        store.insert_regions(conn, table[columns], source)  # in the same transaction
         try:
             return _relink(engine, conn)
         except Exception as exc:  # the regions roll back with the links

@@ -139,10 +139,11 @@ def replace_regions(engine: Engine, table: gpd.GeoDataFrame, source_file: str = 
     optionally geometry_display, area_km2) in one transaction."""
     with engine.begin() as conn:
         conn.execute(delete(regions))
-        _insert_regions(conn, table, source_file)
+        insert_regions(conn, table, source_file)
 
 
-def _insert_regions(conn, table: gpd.GeoDataFrame, source_file: str) -> None:  # noqa: ANN001
+def insert_regions(conn, table: gpd.GeoDataFrame, source_file: str) -> None:  # noqa: ANN001
+    """Insert regions on the caller's connection (its transaction); see replace_regions."""
     geoms = shapely.to_wkb(table.geometry.to_crs(4326).values)
     display = table["geometry_display"] if "geometry_display" in table else table.geometry
     display_wkb = shapely.to_wkb(gpd.GeoSeries(display, crs=table.crs).to_crs(4326).values)
@@ -162,28 +163,29 @@ def _insert_regions(conn, table: gpd.GeoDataFrame, source_file: str) -> None:  #
         conn.execute(insert(regions), rows)
 
 
+REGION_FIELDS = ("kode", "nama", "level", "kode_induk", "area_km2")  # a region without geometry
+
+
 def load_regions(engine: Engine, level: str | None = None, display: bool = False
                  ) -> gpd.GeoDataFrame:
     """Regions as a GeoDataFrame in EPSG:4326; ``display=True`` gives the simplified geometry."""
     geom_col = regions.c.geometry_display if display else regions.c.geometry
-    query = select(regions.c.kode, regions.c.nama, regions.c.level, regions.c.kode_induk,
-                   regions.c.area_km2, geom_col.label("wkb")).order_by(regions.c.kode)
+    query = select(*(regions.c[f] for f in REGION_FIELDS), geom_col.label("wkb")
+                   ).order_by(regions.c.kode)
     if level:
         query = query.where(regions.c.level == level)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["kode", "nama", "level", "kode_induk", "area_km2", "wkb"])
+    frame = pd.DataFrame(rows, columns=[*REGION_FIELDS, "wkb"])
     geometry = shapely.from_wkb(frame.pop("wkb").to_numpy()) if len(frame) else []
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
 
 
 def region_list(engine: Engine) -> pd.DataFrame:
-    """kode, nama, level, kode_induk, area_km2 of every region, without geometry."""
-    r = regions.c
-    query = select(r.kode, r.nama, r.level, r.kode_induk, r.area_km2).order_by(r.kode)
+    """REGION_FIELDS of every region, without geometry."""
+    query = select(*(regions.c[f] for f in REGION_FIELDS)).order_by(regions.c.kode)
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(query).all(),
-                            columns=["kode", "nama", "level", "kode_induk", "area_km2"])
+        return pd.DataFrame(conn.execute(query).all(), columns=list(REGION_FIELDS))
 
 
 def region_count(engine: Engine) -> int:
