@@ -12,7 +12,6 @@ the field, and say what to do.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import re
 import sys
@@ -30,9 +29,9 @@ import pyogrio
 import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete
 
-from geo import store
+from geo import link, store
 from geo.codes import is_desa, join_split_code, normalize_code, parent_code
 from geo.fmt import fmt_int, fmt_num, fmt_pct
 
@@ -1335,25 +1334,8 @@ def quality(table: gpd.GeoDataFrame, metric_crs: CRS, report: BoundaryReport) ->
 # ---------------------------------------------------------------- store and re-link
 
 def _relink(engine: Engine, conn) -> dict:  # noqa: ANN001
-    """Re-link stored households to the new kelurahan (``geo.link.relink_all``) in ``conn``."""
-    try:
-        link = importlib.import_module("geo.link")
-    except ModuleNotFoundError as exc:
-        if exc.name != "geo.link":
-            raise
-        link = None
-    relink_all = getattr(link, "relink_all", None)
-    if relink_all is not None:
-        return dict(relink_all(engine, conn=conn) or {})
-    # Fallback until geo.link exists: count the links the new boundaries leave dangling.
-    hh, reg = store.households, store.regions
-    total = conn.execute(select(func.count()).select_from(hh)).scalar_one()
-    dangling = conn.execute(select(func.count()).select_from(hh).where(
-        hh.c.region_code.is_not(None),
-        hh.c.region_code.not_in(select(reg.c.kode).where(reg.c.level == "kelurahan")),
-    )).scalar_one()
-    return {"status": "penautan ulang belum tersedia (geo.link.relink_all)",
-            "households": int(total), "links_to_missing_kelurahan": int(dangling)}
+    """Re-link stored households to the new kelurahan, in ``conn``'s transaction."""
+    return dict(link.relink_all(engine, conn=conn))
 
 
 def _store(engine: Engine, table: gpd.GeoDataFrame, source: str) -> dict:
@@ -1497,6 +1479,9 @@ def format_report(report: BoundaryReport) -> str:
                      f"rumah tangga, {fmt_int(relink['changed'])} berubah tautan, belum tertaut "
                      f"{fmt_int(relink.get('unlinked_before', 0))} → "
                      f"{fmt_int(relink.get('unlinked_after', 0))}")
+        warning = link.relink_warning(relink)
+        if warning:
+            lines.append(f"Peringatan: {warning}")
     else:
         lines.append(f"Penautan ulang rumah tangga: {json.dumps(relink, ensure_ascii=False)}")
     lines.extend(f"Catatan: {w}" for w in report.warnings)

@@ -23,6 +23,7 @@ from sqlalchemy import Engine, select, text, update
 
 from geo import store
 from geo.codes import normalize_code, parent_code
+from geo.fmt import fmt_int
 
 CONFLICT_METRES = 200.0  # a point further than this outside its coded kelurahan is a conflict
 
@@ -438,6 +439,18 @@ def link_counts(links: pd.DataFrame) -> dict[str, int]:
         "unlinked": int(method.isna().sum()),
         "conflicts": int(pd.to_numeric(links["link_conflict"]).fillna(0).sum()),
     }
+
+
+def relink_warning(summary: dict) -> str | None:
+    """A warning when new boundaries leave most households unlinked, more than before: the
+    file most likely covers another area than the register."""
+    total = int(summary.get("households", 0))
+    before, after = int(summary.get("unlinked_before", 0)), int(summary.get("unlinked_after", 0))
+    if not total or after <= before or after * 2 <= total:
+        return None
+    return (f"{fmt_int(after)} dari {fmt_int(total)} rumah tangga kini tidak tertaut ke "
+            "kelurahan/desa mana pun. Apakah berkas batas ini mencakup wilayah yang sama dengan "
+            "register? Bila keliru, impor lagi berkas batas yang benar.")
 
 
 def relink_all(engine: Engine, conn=None) -> dict:  # noqa: ANN001

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 
 import geopandas as gpd
 import numpy as np
@@ -12,9 +10,9 @@ import pytest
 import shapely
 import shapely.affinity
 
-from geo import store
+from geo import link, store
 from geo.__main__ import main
-from geo.boundaries import BoundaryImportFailed, import_boundaries
+from geo.boundaries import BoundaryImportFailed, format_report, import_boundaries
 from tests.boundary_files import ORIGIN, SIZE, UTM_48S, grid_city, wgs84, write_geojson
 
 
@@ -166,7 +164,7 @@ def test_relink_runs_in_the_same_transaction(engine, tmp_path, monkeypatch):
         calls.append(len(kel))
         return {"households": 0, "changed": 0}
 
-    monkeypatch.setitem(sys.modules, "geo.link", types.SimpleNamespace(relink_all=relink_all))
+    monkeypatch.setattr(link, "relink_all", relink_all)
     report = import_boundaries(engine, write_geojson(grid_city(), tmp_path))
     assert calls == [6]  # it sees the new regions before they are committed
     assert report.relink == {"households": 0, "changed": 0}
@@ -174,18 +172,11 @@ def test_relink_runs_in_the_same_transaction(engine, tmp_path, monkeypatch):
     def broken(engine, conn=None):
         raise RuntimeError("rusak")
 
-    monkeypatch.setitem(sys.modules, "geo.link", types.SimpleNamespace(relink_all=broken))
+    monkeypatch.setattr(link, "relink_all", broken)
     city = grid_city().iloc[:3]
     with pytest.raises(BoundaryImportFailed, match="penautan ulang"):
         import_boundaries(engine, write_geojson(city, tmp_path, "baru.geojson"))
     assert len(store.load_regions(engine, "kelurahan")) == 6  # rolled back
-
-
-def test_relink_fallback_without_link_module(engine, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "geo.link", types.SimpleNamespace())
-    report = import_boundaries(engine, write_geojson(grid_city(), tmp_path))
-    assert report.relink["households"] == 0
-    assert "belum tersedia" in report.relink["status"]
 
 
 def test_command_line_json_and_text(tmp_path, monkeypatch, capsys):
@@ -224,6 +215,20 @@ def test_reimport_keeps_and_relinks_households(demo_db_url, tmp_path):
     assert report.relink["changed"] > 0
     assert report.relink["unlinked_after"] >= report.relink["unlinked_before"]
     assert store.snapshot_for(engine) is not None  # households stay
+    assert link.relink_warning(report.relink) is None  # one kelurahan fewer: no alarm
+
+    elsewhere = tmp_path / "kota_lain.geojson"
+    moved = kel.copy()
+    moved["geometry"] = kel.translate(xoff=3.0)  # another city's boundaries and codes
+    for column in [c for c in kel.columns if c.startswith("kode")]:
+        moved[column] = kel[column].str.replace("99.", "98.", n=1, regex=False)
+    for column in [c for c in kel.columns if c.startswith("nama")]:
+        moved[column] = "Lain " + kel[column]
+    moved.to_file(elsewhere, driver="GeoJSON")
+    report = import_boundaries(engine, elsewhere)
+    warning = link.relink_warning(report.relink)
+    assert warning and "mencakup wilayah yang sama" in warning
+    assert f"Peringatan: {warning}" in format_report(report)
 
 
 def test_displacement_of_large_features_matches_geos():

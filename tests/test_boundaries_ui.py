@@ -44,3 +44,17 @@ def test_shows_stored_regions_and_a_report(db_url, tmp_path):
     assert any("Tanpa nama: 1" in w.value for w in at.warning)
     assert [m.value for m in at.metric][:2] == ["6", "6"]
     assert len(at.dataframe) >= 3  # missing names, coverage, per kecamatan
+
+
+def test_boundaries_that_unlink_most_households_are_a_warning(db_url, tmp_path):
+    path = tmp_path / "kel.geojson"
+    wgs84(grid_city()).to_file(path, driver="GeoJSON")
+    report = import_boundaries(store.get_engine(db_url), path).to_dict()
+    report["relink"] = {"households": 1000, "changed": 990, "unlinked_before": 10,
+                        "unlinked_after": 1000}
+    at = AppTest.from_string(SCRIPT, default_timeout=30)
+    at.session_state["bnd_report"] = report
+    at.run()
+    assert not at.exception
+    assert any("1.000 dari 1.000 rumah tangga kini tidak tertaut" in w.value for w in at.warning)
+    assert not at.success

@@ -19,6 +19,7 @@ from geo.boundaries import (
     list_layers,
 )
 from geo.fmt import fmt_int, fmt_num, fmt_pct
+from geo.link import relink_warning
 from ui import data
 
 FIELD_LABELS = {
@@ -173,11 +174,12 @@ def show_report(report: dict) -> None:
                 st.dataframe(pd.DataFrame(over).astype(str), hide_index=True)
     relink = report.get("relink") or {}
     if relink:
-        if "status" in relink:
-            st.info(f"Penautan ulang rumah tangga: {relink['status']}")
-        else:
-            st.success(
-                f"Rumah tangga ditautkan ulang: {_fmt(relink.get('households', 0))} rumah "
+        text = (f"Rumah tangga ditautkan ulang: {_fmt(relink.get('households', 0))} rumah "
                 f"tangga, {_fmt(relink.get('changed', 0))} berubah tautan; belum tertaut "
                 f"{_fmt(relink.get('unlinked_before', 0))} → "
                 f"{_fmt(relink.get('unlinked_after', 0))}.")
+        warning = relink_warning(relink)
+        if warning:
+            st.warning(f"{text} {warning}")
+        else:
+            st.success(text)
