@@ -442,11 +442,10 @@ def link_counts(links: pd.DataFrame) -> dict[str, int]:
 
 
 def relink_warning(summary: dict) -> str | None:
-    """A warning when new boundaries leave most households unlinked, more than before: the
-    file most likely covers another area than the register."""
-    total = int(summary.get("households", 0))
-    before, after = int(summary.get("unlinked_before", 0)), int(summary.get("unlinked_after", 0))
-    if not total or after <= before or after * 2 <= total:
+    """A warning when new boundaries leave most households unlinked: the file most likely
+    covers another area than the register."""
+    total, after = int(summary.get("households", 0)), int(summary.get("unlinked_after", 0))
+    if not total or after * 2 <= total:
         return None
     return (f"{fmt_int(after)} dari {fmt_int(total)} rumah tangga kini tidak tertaut ke "
             "kelurahan/desa mana pun. Apakah berkas batas ini mencakup wilayah yang sama dengan "
