@@ -1479,7 +1479,8 @@ def format_report(report: BoundaryReport) -> str:
                      f"rumah tangga, {fmt_int(relink['changed'])} berubah tautan, belum tertaut "
                      f"{fmt_int(relink.get('unlinked_before', 0))} → "
                      f"{fmt_int(relink.get('unlinked_after', 0))}")
-        warning = link.relink_warning(relink)
+        warning = link.unlinked_warning(relink.get("unlinked_after", 0),
+                                        relink.get("households", 0))
         if warning:
             lines.append(f"Peringatan: {warning}")
     else:

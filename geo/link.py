@@ -441,15 +441,14 @@ def link_counts(links: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def relink_warning(summary: dict) -> str | None:
-    """A warning when new boundaries leave most households unlinked: the file most likely
-    covers another area than the register."""
-    total, after = int(summary.get("households", 0)), int(summary.get("unlinked_after", 0))
-    if not total or after * 2 <= total:
+def unlinked_warning(unlinked: int, households: int) -> str | None:
+    """A warning when most households are unlinked: the boundaries and the register most likely
+    cover different areas (after new boundaries, or a register of another area)."""
+    if not households or int(unlinked) * 2 <= int(households):
         return None
-    return (f"{fmt_int(after)} dari {fmt_int(total)} rumah tangga kini tidak tertaut ke "
-            "kelurahan/desa mana pun. Apakah berkas batas ini mencakup wilayah yang sama dengan "
-            "register? Bila keliru, impor lagi berkas batas yang benar.")
+    return (f"{fmt_int(unlinked)} dari {fmt_int(households)} rumah tangga tidak tertaut ke "
+            "kelurahan/desa mana pun, jadi tidak tampil di peta dan angka. Apakah batas wilayah "
+            "dan register mencakup wilayah yang sama? Periksa halaman Data.")
 
 
 def relink_all(engine: Engine, conn=None) -> dict:  # noqa: ANN001

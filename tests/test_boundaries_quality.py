@@ -215,7 +215,8 @@ def test_reimport_keeps_and_relinks_households(demo_db_url, tmp_path):
     assert report.relink["changed"] > 0
     assert report.relink["unlinked_after"] >= report.relink["unlinked_before"]
     assert store.snapshot_for(engine) is not None  # households stay
-    assert link.relink_warning(report.relink) is None  # one kelurahan fewer: no alarm
+    assert link.unlinked_warning(report.relink["unlinked_after"],
+                                 report.relink["households"]) is None  # one kelurahan fewer
 
     elsewhere = tmp_path / "kota_lain.geojson"
     moved = kel.copy()
@@ -226,7 +227,8 @@ def test_reimport_keeps_and_relinks_households(demo_db_url, tmp_path):
         moved[column] = "Lain " + kel[column]
     moved.to_file(elsewhere, driver="GeoJSON")
     report = import_boundaries(engine, elsewhere)
-    warning = link.relink_warning(report.relink)
+    warning = link.unlinked_warning(report.relink["unlinked_after"],
+                                    report.relink["households"])
     assert warning and "mencakup wilayah yang sama" in warning
     assert f"Peringatan: {warning}" in format_report(report)
 

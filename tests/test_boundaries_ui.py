@@ -56,5 +56,5 @@ def test_boundaries_that_unlink_most_households_are_a_warning(db_url, tmp_path):
     at.session_state["bnd_report"] = report
     at.run()
     assert not at.exception
-    assert any("1.000 dari 1.000 rumah tangga kini tidak tertaut" in w.value for w in at.warning)
+    assert any("1.000 dari 1.000 rumah tangga tidak tertaut" in w.value for w in at.warning)
     assert not at.success

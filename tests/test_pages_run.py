@@ -78,3 +78,31 @@ def test_garbage_in_a_shared_link_is_ignored(app_env):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["p_ind"] == "miskin" and at.session_state["p_level"] == "kelurahan"
+
+
+def test_pages_warn_when_most_households_are_unlinked(app_env, tmp_path):
+    """After boundaries of another area, the map says why it is empty instead of showing 0."""
+    from geo.boundaries import import_boundaries
+    from geo.demo import build_city
+    from tests.conftest import DEMO_SEED
+
+    kel, _ = build_city(DEMO_SEED)
+    other = kel.copy()
+    other["geometry"] = kel.translate(xoff=3.0)
+    for column in kel.columns:
+        if column.startswith("kode"):
+            other[column] = kel[column].str.replace("99.", "98.", n=1, regex=False)
+        elif column.startswith("nama"):
+            other[column] = "Lain " + kel[column]
+    path = tmp_path / "kota_lain.geojson"
+    other.to_file(path, driver="GeoJSON")
+    import_boundaries(store.get_engine(app_env), path)
+    at = _run_page("pages/peta.py")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("rumah tangga tidak tertaut ke kelurahan/desa mana pun" in w.value
+               for w in at.warning)
+
+
+def test_pages_do_not_warn_on_the_demo(app_env):
+    at = _run_page("pages/peta.py")
+    assert not any("tidak tertaut" in w.value for w in at.warning)

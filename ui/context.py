@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from geo.fmt import fmt_date, fmt_period
+from geo.link import unlinked_warning
 from geo.maps import OSM_TILES, tiles_reachable
 from ui import data
 
@@ -79,6 +80,10 @@ def page_header(title: str, view: View) -> None:
         st.caption(view.period_label)
         if view.snapshot.get("is_demo"):
             st.info(DEMO_NOTICE, icon="ℹ️")
+        warning = unlinked_warning(view.snapshot.get("unlinked", 0),
+                                   view.snapshot.get("accepted", 0))
+        if warning:
+            st.warning(warning)
 
 
 NO_DATA_HINT = "Belum ada data rumah tangga. Impor register di halaman **Data**."

@@ -19,7 +19,7 @@ from geo.boundaries import (
     list_layers,
 )
 from geo.fmt import fmt_int, fmt_num, fmt_pct
-from geo.link import relink_warning
+from geo.link import unlinked_warning
 from ui import data
 
 FIELD_LABELS = {
@@ -178,7 +178,8 @@ def show_report(report: dict) -> None:
                 f"tangga, {_fmt(relink.get('changed', 0))} berubah tautan; belum tertaut "
                 f"{_fmt(relink.get('unlinked_before', 0))} → "
                 f"{_fmt(relink.get('unlinked_after', 0))}.")
-        warning = relink_warning(relink)
+        warning = unlinked_warning(relink.get("unlinked_after", 0),
+                                   relink.get("households", 0))
         if warning:
             st.warning(f"{text} {warning}")
         else:
