@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from geo import households, store
+from geo import register_files, store
 from geo.households import ImportFailed, import_households
 from tests import corpus
 
@@ -26,7 +26,7 @@ def test_corpus_file(case, tmp_path, monkeypatch):
     path = case.build(tmp_path)
     kwargs = dict(case.kwargs)
     if "_max_bytes" in kwargs:
-        monkeypatch.setattr(households, "MAX_FILE_BYTES", kwargs.pop("_max_bytes"))
+        monkeypatch.setattr(register_files, "MAX_FILE_BYTES", kwargs.pop("_max_bytes"))
     if case.fails:
         with pytest.raises(ImportFailed, match=case.fails):
             import_households(engine, path, "2026-09", **kwargs)

@@ -312,7 +312,7 @@ def test_csv_read_in_blocks_keeps_every_row_and_its_number(tmp_path: Path, line_
     import csv
     import random
 
-    from geo.households import Source, detect_format, read_chunks
+    from geo.register_files import Source, detect_format, read_chunks
 
     rng = random.Random(3)
     lines = ["ID_DTKS,NAMA_KRT,ALAMAT,DESIL"]

@@ -11,10 +11,10 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from geo import households as hh
-from geo import snapshot_cache, store
+from geo import register_files, snapshot_cache, store
 from geo.fmt import fmt_int, fmt_period
 from geo.privacy import mask_id
-from geo.schema import HOUSEHOLD_COLUMNS, PERSONAL_COLUMNS
+from geo.schema import HOUSEHOLD_COLUMNS
 from ui import data
 
 COUNT_LABELS = {
@@ -32,7 +32,7 @@ def upload_limit_mb() -> int:
         streamlit_mb = int(st.get_option("server.maxUploadSize"))
     except Exception:  # noqa: BLE001
         streamlit_mb = 200
-    return min(streamlit_mb, hh.MAX_FILE_BYTES // 1024**2)
+    return min(streamlit_mb, register_files.MAX_FILE_BYTES // 1024**2)
 
 
 def _fmt(n: object) -> str:
@@ -98,7 +98,7 @@ def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: A
     st.write(f"**{plan.source}** — {where}, kepala kolom di baris {fmt.header_row}.")
 
     st.markdown("**Pemetaan kolom** (koreksi bila perlu)")
-    options = [IGNORE, *hh.TARGET_COLUMNS]
+    options = [IGNORE, *register_files.TARGET_COLUMNS]
     table = pd.DataFrame({
         "kolom berkas": fmt.headers,
         "kolom tabel": [plan.mapping.get(h, IGNORE) for h in fmt.headers],
@@ -215,12 +215,7 @@ def _mask_json(text: str) -> str:
         values = json.loads(text)
     except ValueError:
         return ""
-    out = {}
-    for k, v in values.items():
-        key = hh.header_key(k)
-        column = hh._ALIAS_INDEX.get(key)
-        out[k] = mask_id(v) if column in PERSONAL_COLUMNS or "nik" in key or "kk" == key[-2:] \
-            else v
+    out = {k: mask_id(v) if register_files.personal_header(k) else v for k, v in values.items()}
     return json.dumps(out, ensure_ascii=False)
 
 

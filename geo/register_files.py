@@ -1,0 +1,699 @@
+"""Reading a household register file: which format, encoding, delimiter, sheet and header row;
+which column is which; the rows as chunks of text with the row number a person sees.
+
+What the values mean (flags, codes, validation) is :mod:`geo.households`' work.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo.schema import HOUSEHOLD_COLUMNS, PERSONAL_COLUMNS
+
+MAX_FILE_BYTES = 2 * 1024**3  # larger files are refused before reading (state it in the UI)
+CHUNK_ROWS = 100_000
+HEADER_SCAN_ROWS = 30  # title rows above the header are looked for in this many rows
+EXTRA_FIELDS = 8  # a data row may carry this many fields beyond the header (then quarantined)
+
+
+class ImportFailed(Exception):
+    """The file cannot be used at all; nothing was written. The message is Indonesian."""
+
+
+# ====================================================================== column mapping
+
+# Parts of the kelurahan code in split columns, and the PBDT electricity power column: mapped
+# like canonical columns, used to build canonical values, not stored.
+EXTRA_COLUMNS: dict[str, str] = {
+    "kdprov": "bagian kode: provinsi", "kdkab": "bagian kode: kab/kota",
+    "kdkec": "bagian kode: kecamatan", "kddesa": "bagian kode: kelurahan/desa",
+    "daya": "daya listrik PLN (status meteran)",
+}
+TARGET_COLUMNS = (*HOUSEHOLD_COLUMNS, *EXTRA_COLUMNS)
+SPLIT_CODE = ("kdprov", "kdkab", "kdkec", "kddesa")
+
+# Canonical column -> headers seen in exports (compared without case, spaces and punctuation).
+# The one place the importer learns a new header spelling.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "id_keluarga": ("ID_KELUARGA", "IDDTKS", "ID_DTKS", "IDSEMESTA", "ID_SEMESTA", "ID_RT",
+                    "ID_DTSEN", "ID_BDT", "IDBDT", "ID_RUMAH_TANGGA", "ID_KEL"),
+    "no_kk": ("NO_KK", "NOKK", "NOMOR_KK", "NO_KARTU_KELUARGA", "NOMOR_KARTU_KELUARGA", "NKK"),
+    "nik_krt": ("NIK_KRT", "NIK", "NIK_KK", "NIK_KEPALA_KELUARGA", "NIK_KEPALA_RUMAH_TANGGA"),
+    "nama_krt": ("NAMA_KRT", "NAMA", "NAMA_KEPALA_KELUARGA", "NAMA_KEPALA_RUMAH_TANGGA",
+                 "NAMA_KK"),
+    "alamat": ("ALAMAT", "ALAMAT_RUMAH", "ALAMAT_LENGKAP"),
+    "rt": ("RT", "NO_RT"),
+    "rw": ("RW", "NO_RW"),
+    "kode_kelurahan": ("KODE_KELURAHAN", "KODE_DESA", "KD_DESA", "KODE_KEL", "KODE_WILAYAH",
+                       "KD_KEL", "KODE_DESA_KEL", "KODEWILAYAH", "KD_WILAYAH", "KODE_KEMENDAGRI"),
+    "nama_kelurahan": ("NAMA_KELURAHAN", "KELURAHAN", "DESA", "NAMA_DESA", "DESA_KELURAHAN",
+                       "NAMA_KEL", "NM_DESA", "NMDESA", "KEL_DESA"),
+    "nama_kecamatan": ("NAMA_KECAMATAN", "KECAMATAN", "NAMA_KEC", "NM_KEC", "NMKEC"),
+    "lintang": ("LINTANG", "LATITUDE", "LAT", "Y", "KOORDINAT_Y"),
+    "bujur": ("BUJUR", "LONGITUDE", "LON", "LNG", "LONG", "X", "KOORDINAT_X"),
+    "jumlah_art": ("JUMLAH_ART", "JML_ART", "JUMLAH_ANGGOTA", "JML_ANGGOTA",
+                   "JUMLAH_ANGGOTA_KELUARGA", "JUMLAH_ANGGOTA_RUMAH_TANGGA"),
+    "desil": ("DESIL", "DESIL_NASIONAL", "DESIL_NASIONAL_KELUARGA", "STATUS_KESEJAHTERAAN",
+              "PERINGKAT", "DESIL_KESEJAHTERAAN"),
+    "sumber_air_minum": ("SUMBER_AIR_MINUM", "SUMBER_AIR", "AIR_MINUM", "SUMBER_AIRMINUM",
+                         "ID_SUMBER_AIRMINUM", "ID_SUMBER_AIR_MINUM"),
+    "fasilitas_bab": ("FASILITAS_BAB", "KEPEMILIKAN_JAMBAN", "FASBAB", "ID_FASILITAS_BAB"),
+    "jenis_kloset": ("JENIS_KLOSET", "KLOSET", "ID_JENIS_KLOSET"),
+    "pembuangan_tinja": ("PEMBUANGAN_TINJA", "TPA_TINJA", "BUANG_TINJA",
+                         "ID_PEMBUANGAN_TINJA", "PEMBUANGAN_AKHIR_TINJA"),
+    "sumber_penerangan": ("SUMBER_PENERANGAN", "PENERANGAN", "ID_SUMBER_PENERANGAN"),
+    "luas_lantai": ("LUAS_LANTAI", "LUAS_LANTAI_BANGUNAN"),
+    "jenis_lantai": ("JENIS_LANTAI", "LANTAI", "ID_JENIS_LANTAI"),
+    "jenis_dinding": ("JENIS_DINDING", "DINDING", "ID_JENIS_DINDING"),
+    "jenis_atap": ("JENIS_ATAP", "ATAP", "ID_JENIS_ATAP"),
+    "punya_mobil": ("PUNYA_MOBIL", "ASET_MOBIL", "MOBIL"),
+    "penerima_bpnt": ("PENERIMA_BPNT", "BPNT", "SEMBAKO", "BPNT_SEMBAKO"),
+    "penerima_pkh": ("PENERIMA_PKH", "PKH"),
+    "penerima_pbi_jkn": ("PENERIMA_PBI_JKN", "PBI_JKN", "PBI", "KIS", "PBI_KIS"),
+    "penerima_kip": ("PENERIMA_KIP", "KIP", "PIP", "KIP_PIP"),
+    "penerima_blt": ("PENERIMA_BLT", "BLT", "BLT_DD", "BLT_DESA"),
+    "penerima_rtlh": ("PENERIMA_RTLH", "BEDAH_RUMAH", "RTLH", "BSPS"),
+    "jumlah_lansia": ("JUMLAH_LANSIA", "JML_LANSIA"),
+    "jumlah_balita": ("JUMLAH_BALITA", "JML_BALITA"),
+    "jumlah_disabilitas": ("JUMLAH_DISABILITAS", "JML_DISABILITAS"),
+    "jumlah_anak_tidak_sekolah": ("JUMLAH_ANAK_TIDAK_SEKOLAH", "JML_ANAK_TDK_SEKOLAH",
+                                  "JML_ANAK_TIDAK_SEKOLAH", "ANAK_TIDAK_SEKOLAH"),
+    "krt_bekerja": ("KRT_BEKERJA", "STATUS_BEKERJA_KRT", "STATUS_BEKERJA"),
+    "tanggal_verifikasi": ("TANGGAL_VERIFIKASI", "TGL_VERVAL", "TANGGAL_UPDATE",
+                           "TANGGAL_VERVAL", "TGL_UPDATE", "TGL_VERIFIKASI"),
+    "kdprov": ("KDPROV", "KD_PROV", "KODE_PROV", "KODE_PROVINSI"),
+    "kdkab": ("KDKAB", "KD_KAB", "KODE_KAB", "KODE_KABUPATEN", "KODE_KOTA", "KDKOTA"),
+    "kdkec": ("KDKEC", "KD_KEC", "KODE_KEC", "KODE_KECAMATAN"),
+    "kddesa": ("KDDESA",),
+    "daya": ("DAYA", "DAYA_LISTRIK", "ID_DAYA"),
+}
+
+
+def header_key(header: object) -> str:
+    """How headers are compared: lower case, letters and digits only."""
+    return re.sub(r"[^0-9a-z]", "", str(header).lower())
+
+
+_ALIAS_INDEX: dict[str, str] = {}
+for _col, _aliases in HEADER_ALIASES.items():
+    for _alias in (_col, *_aliases):
+        _ALIAS_INDEX.setdefault(header_key(_alias), _col)
+
+
+def canonical_column(header: object) -> str | None:
+    """The canonical column a header is an alias of, if any."""
+    return _ALIAS_INDEX.get(header_key(header))
+
+
+def personal_header(header: object) -> bool:
+    """A header whose values are personal data (NIK, No. KK): a known alias of such a column,
+    or a header that names a NIK or a KK number in another spelling."""
+    key = header_key(header)
+    return canonical_column(header) in PERSONAL_COLUMNS or "nik" in key or key.endswith("kk")
+
+
+def detect_mapping(headers: list[str], overrides: dict[str, str] | None = None
+                   ) -> dict[str, str]:
+    """header -> canonical column for every header recognised; ``overrides`` (header -> column,
+    or "" to ignore a header) win. Each column is taken by at most one header (the first)."""
+    overrides = {_match_header(h, headers): c for h, c in (overrides or {}).items()}
+    mapping: dict[str, str] = {}
+    taken = {c for c in overrides.values() if c}
+    for h in headers:
+        if h in overrides:
+            if overrides[h]:
+                mapping[h] = overrides[h]
+            continue
+        col = _ALIAS_INDEX.get(header_key(h))
+        if col and col not in taken:
+            mapping[h] = col
+            taken.add(col)
+    # KDDESA / KD_DESA is the whole code alone, but the last part beside KDPROV/KDKAB/KDKEC
+    if {"kdprov", "kdkab", "kdkec"} <= taken and "kddesa" not in taken:
+        for h, c in mapping.items():
+            if c == "kode_kelurahan" and header_key(h) == "kddesa" and h not in overrides:
+                mapping[h] = "kddesa"
+    return mapping
+
+
+def _match_header(name: str, headers: list[str]) -> str:
+    if name in headers:
+        return name
+    for h in headers:
+        if header_key(h) == header_key(name):
+            return h
+    return name
+
+
+def check_overrides(overrides: dict[str, str], headers: list[str], source: str) -> None:
+    for h, c in overrides.items():
+        if c and c not in TARGET_COLUMNS:
+            raise ImportFailed(
+                f"{source}: pemetaan {h}={c} tidak dikenal: {c!r} bukan kolom tabel rumah "
+                f"tangga. Kolom yang ada: {', '.join(TARGET_COLUMNS)}.")
+        if _match_header(h, headers) not in headers:
+            raise ImportFailed(
+                f"{source}: pemetaan {h}={c}: kolom {h!r} tidak ada di berkas. Kolom berkas: "
+                f"{', '.join(headers[:40])}.")
+
+
+# ====================================================================== reading
+
+@dataclass
+class Source:
+    """A file to read again from the start: a path or the bytes of an upload."""
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+    # CSV blocks of the last full read: (byte offset, byte length, first row number, rows);
+    # lets the original text of a few rows be read again without parsing the whole file
+    blocks: list[tuple[int, int, int, int]] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def of(cls, source: object, name: str | None = None) -> Source:
+        if isinstance(source, (str, Path)):
+            path = Path(source)
+            if not path.is_file():
+                raise ImportFailed(f"Berkas {path.name} tidak ditemukan ({path}).")
+            return cls(name or path.name, path=path)
+        if hasattr(source, "getvalue"):
+            data = source.getvalue()
+        elif hasattr(source, "read"):
+            if hasattr(source, "seek"):
+                source.seek(0)
+            data = source.read()
+        else:
+            raise ImportFailed("Berkas tidak bisa dibaca: berikan jalur berkas atau unggahan.")
+        return cls(name or Path(getattr(source, "name", "unggahan")).name, data=bytes(data))
+
+    def size(self) -> int:
+        return self.path.stat().st_size if self.path else len(self.data or b"")
+
+    def open(self) -> io.BufferedIOBase:
+        return open(self.path, "rb") if self.path else io.BytesIO(self.data or b"")
+
+    def head(self, n: int = 1 << 20) -> bytes:
+        with self.open() as f:
+            return f.read(n)
+
+
+@dataclass
+class FileFormat:
+    kind: str  # csv | xlsx | parquet
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    header_row: int = 1  # 1-based line/row of the header
+    headers: list[str] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+
+
+def _sniff_kind(src: Source, head: bytes) -> str:
+    suffix = Path(src.name).suffix.lower()
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFailed(
+            f"{src.name}: berkas Excel lama (.xls) belum didukung. Buka di Excel/LibreOffice "
+            "dan simpan sebagai .xlsx atau CSV, lalu impor lagi.")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "csv"
+    if b"\x00" in head[:8192]:
+        raise ImportFailed(
+            f"{src.name}: bukan berkas teks/CSV yang bisa dibaca (berisi data biner). "
+            "Pastikan berkasnya ekspor CSV, XLSX atau Parquet dari register.")
+    if suffix in (".xlsx", ".xlsm") and head:
+        raise ImportFailed(f"{src.name}: bernama .xlsx tetapi isinya bukan berkas Excel.")
+    return "csv"
+
+
+def _detect_encoding(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as err:
+        if err.start >= len(head) - 3:  # a character cut by the sample's end
+            return "utf-8"
+        return "cp1252"
+
+
+def _decode(head: bytes, encoding: str) -> str:
+    return head.decode(encoding, errors="replace")
+
+
+def _header_score(cells: list[object], overrides: dict[str, str]) -> int:
+    keys = {header_key(o) for o in overrides}
+    return sum(1 for c in cells if c is not None and str(c).strip() and (
+        header_key(c) in _ALIAS_INDEX or header_key(c) in keys))
+
+
+def _find_header(rows: list[list[object]], overrides: dict[str, str]) -> tuple[int, int]:
+    """(index of the header among ``rows``, its score)."""
+    best, best_score = 0, -1
+    for i, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
+        score = _header_score(cells, overrides)
+        if score > best_score:
+            best, best_score = i, score
+    return best, best_score
+
+
+def _header_names(rows: list[list[object]], at: int) -> list[str]:
+    """Header cells, filled from the row above where a merged cell left them empty."""
+    cells = list(rows[at])
+    above = rows[at - 1] if at > 0 else []
+    names: list[str] = []
+    seen: Counter = Counter()
+    for i, c in enumerate(cells):
+        text = "" if c is None else " ".join(str(c).split())
+        if not text and i < len(above) and above[i] is not None and str(above[i]).strip():
+            text = " ".join(str(above[i]).split())
+        if not text:
+            text = f"KOLOM_{i + 1}"
+        seen[text] += 1
+        names.append(text if seen[text] == 1 else f"{text}_{seen[text]}")
+    while names and names[-1].startswith("KOLOM_") and all(
+            len(r) <= len(names) - 1 or r[len(names) - 1] in (None, "") for r in rows[at:]):
+        names.pop()
+    return names
+
+
+def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
+    lines = text.splitlines()[: HEADER_SCAN_ROWS + 5]
+    if len(lines) > 1:
+        lines = lines[:-1]  # the last line of a sample may be cut
+    return [row for row in csv.reader(lines, delimiter=delimiter)]
+
+
+def _detect_delimiter(text: str) -> str:
+    lines = [x for x in text.splitlines()[: HEADER_SCAN_ROWS + 20] if x.strip()]
+    best, best_score = ",", -1.0
+    for d in (",", ";", "\t", "|"):
+        counts = [len(next(csv.reader([x], delimiter=d))) - 1 for x in lines[:60]]
+        if not counts or max(counts) == 0:
+            continue
+        top = max(counts)
+        score = sum(1 for c in counts if c == top) * top
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _size(n: int) -> str:
+    """Bytes as a person reads them, Indonesian style: ``1,5 MB``."""
+    from geo.fmt import fmt_num
+
+    return f"{fmt_num(n / 1024**2, 1)} MB" if n >= 1024**2 else f"{fmt_num(n / 1024, 1)} KB"
+
+
+def detect_format(src: Source, overrides: dict[str, str] | None = None,
+                  sheet: str | None = None) -> FileFormat:
+    """Kind, encoding, delimiter, sheet and header row of a file; ImportFailed if unusable."""
+    overrides = overrides or {}
+    size = src.size()
+    if size > MAX_FILE_BYTES:
+        raise ImportFailed(
+            f"{src.name}: berkas {_size(size)} melebihi batas {_size(MAX_FILE_BYTES)}. Pecah "
+            "berkasnya (mis. per kecamatan) atau simpan sebagai Parquet (lebih ringkas).")
+    head = src.head()
+    if not head.strip(b" \r\n\t\xef\xbb\xbf"):
+        raise ImportFailed(f"{src.name}: berkas kosong. Pilih berkas ekspor register yang berisi "
+                           "data.")
+    kind = _sniff_kind(src, head)
+    if kind == "xlsx":
+        return _detect_xlsx(src, overrides, sheet)
+    if kind == "parquet":
+        return _detect_parquet(src)
+    encoding = _detect_encoding(head)
+    text = _decode(head, encoding)
+    delimiter = _detect_delimiter(text)
+    rows = _csv_rows(text, delimiter)
+    at, score = _find_header(rows, overrides)
+    if score < 2:
+        raise ImportFailed(
+            f"{src.name}: kepala kolom register tidak dikenali di {HEADER_SCAN_ROWS} baris "
+            "pertama (dicari mis. ID_DTKS, NIK, KODE_DESA, DESIL). Pastikan baris kepala kolom "
+            "ada, atau petakan kolom secara manual (--map KOLOM=kolom).")
+    # csv.reader yields one row per physical line (blank lines too), so row = line
+    return FileFormat("csv", encoding=encoding, delimiter=delimiter, header_row=at + 1,
+                      headers=_header_names(rows, at))
+
+
+def _open_workbook(src: Source):  # noqa: ANN202
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(src.open(), read_only=True, data_only=True)
+    except Exception as err:  # noqa: BLE001
+        raise ImportFailed(f"{src.name}: berkas Excel tidak bisa dibuka ({type(err).__name__}). "
+                           "Simpan ulang sebagai .xlsx atau CSV.") from err
+
+
+EXCEL_DIGITS = 15  # Excel keeps 15 significant digits of a number
+
+
+def _xlsx_text(value: object) -> object:
+    """A cell as the text a CSV export would carry. A number of 16+ digits with no more than
+    Excel's 15 significant digits (a NIK typed as a number) is written as Excel shows it,
+    ``3.67401230485E+15``: its last digit may be lost, and the NIK check rejects it."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, float)) and abs(value) >= 1e15 and float(value).is_integer():
+        digits = str(int(value))
+        if len(digits.rstrip("0")) <= EXCEL_DIGITS:
+            return f"{float(value):.{EXCEL_DIGITS - 1}E}".replace("E+", "E+")
+        return digits
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return f"{value:.1f}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _detect_xlsx(src: Source, overrides: dict[str, str], sheet: str | None) -> FileFormat:
+    wb = _open_workbook(src)
+    try:
+        names = list(wb.sheetnames)
+        if sheet is not None and sheet not in names:
+            raise ImportFailed(f"{src.name}: lembar {sheet!r} tidak ada. Lembar yang ada: "
+                               f"{', '.join(names)}.")
+        best = None
+        for name in [sheet] if sheet else names:
+            ws = wb[name]
+            rows = [[_xlsx_text(v) for v in r] for r in
+                    ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS + 2, values_only=True)]
+            at, score = _find_header(rows, overrides) if rows else (0, 0)
+            if best is None or score > best[2]:
+                best = (name, at, score, rows)
+        if best is None or best[2] < 2:
+            raise ImportFailed(
+                f"{src.name}: tidak ada lembar berisi kepala kolom register (lembar: "
+                f"{', '.join(names)}). Pilih lembar yang berisi data rumah tangga.")
+        name, at, _, rows = best
+        return FileFormat("xlsx", sheet=name, header_row=at + 1,
+                          headers=_header_names(rows, at), sheets=names)
+    finally:
+        wb.close()
+
+
+def _detect_parquet(src: Source) -> FileFormat:
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.ParquetFile(src.open()).schema_arrow
+    except Exception as err:  # noqa: BLE001
+        raise ImportFailed(f"{src.name}: berkas Parquet rusak ({type(err).__name__}).") from err
+    return FileFormat("parquet", headers=list(schema.names))
+
+
+def read_chunks(src: Source, fmt: FileFormat, chunk_rows: int = CHUNK_ROWS
+                ) -> Iterator[pd.DataFrame]:
+    """Chunks of text columns (the file's headers) with ``_row`` = the row number a person sees
+    in the file. Blank rows come through as all-missing rows (dropped by the caller)."""
+    if fmt.kind == "csv":
+        yield from _csv_chunks(src, fmt, chunk_rows)
+    elif fmt.kind == "xlsx":
+        yield from _xlsx_chunks(src, fmt, chunk_rows)
+    else:
+        yield from _parquet_chunks(src, fmt, chunk_rows)
+
+
+def _csv_chunks(src: Source, fmt: FileFormat, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """Blocks of whole lines parsed by pyarrow (fast, multi-threaded); a block holding blank
+    lines or rows pyarrow refuses (a field too many or too few) is parsed by pandas instead,
+    which keeps blank lines as rows so row numbers stay those of the file."""
+    if fmt.encoding == "utf-16":
+        yield from _csv_chunks_pandas(src.open(), fmt, chunk_rows, fmt.header_row + 1,
+                                      skip=fmt.header_row)
+        return
+    try:
+        yield from _csv_block_chunks(src, fmt, chunk_rows)
+    except ImportFailed as err:
+        raise ImportFailed(f"{src.name}: {err}") from err
+
+
+def _csv_block_chunks(src: Source, fmt: FileFormat, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    parts: list[pd.DataFrame] = []
+    size = 0
+    for frame in _csv_block_frames(src, fmt, chunk_rows):
+        parts.append(frame if isinstance(frame, pd.DataFrame) else _arrow_to_pandas(frame))
+        size += len(frame)
+        if size >= chunk_rows:
+            yield pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+            parts, size = [], 0
+    if parts:
+        yield pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _csv_block_frames(src: Source, fmt: FileFormat, chunk_rows: int, rows_only: bool = False
+                      ) -> Iterator[object]:
+    """Per block: a pyarrow Table (with ``_row``) or, where pyarrow could not parse it, a pandas
+    frame from the tolerant parser."""
+    import pyarrow as pa
+
+    start = fmt.header_row + 1
+    src.blocks = []
+    for offset, block in _csv_blocks(src, fmt, max(1 << 16, min(16 << 20, chunk_rows * 300))):
+        table = _arrow_block(block, fmt)
+        if table is None:
+            frames = list(_csv_chunks_pandas(io.BytesIO(block), fmt, 1 << 30, start, skip=0))
+            if not frames:
+                continue
+            frame = pd.concat(frames, ignore_index=True)
+            src.blocks.append((offset, len(block), start, len(frame)))
+            start += len(frame)
+            yield frame
+            continue
+        table = table.append_column("_row", pa.array(np.arange(start, start + len(table))))
+        src.blocks.append((offset, len(block), start, len(table)))
+        start += len(table)
+        yield table
+
+
+def _arrow_to_pandas(table) -> pd.DataFrame:  # noqa: ANN001
+    import pyarrow as pa
+
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+    return table.to_pandas(types_mapper={pa.string(): text, pa.large_string(): text}.get)
+
+
+def _csv_blocks(src: Source, fmt: FileFormat, block_bytes: int
+                ) -> Iterator[tuple[int, memoryview]]:
+    """(byte offset, bytes) after the header, in blocks that end at a line end (views of one
+    read each: a line cut by the block's end is read again with the next block)."""
+    with src.open() as f:
+        for _ in range(fmt.header_row):
+            f.readline()
+        pos = f.tell()
+        while True:
+            data = f.read(block_bytes)
+            if not data:
+                return
+            cut = data.rfind(b"\n")
+            if len(data) < block_bytes:  # the last block; a last line without its line end
+                if data[cut + 1:].strip():
+                    yield pos, memoryview(data + b"\n")
+                elif cut >= 0:
+                    yield pos, memoryview(data)[: cut + 1]
+                return
+            if cut < 0:  # a line longer than a block: a bigger block
+                block_bytes *= 2
+                f.seek(pos)
+                continue
+            yield pos, memoryview(data)[: cut + 1]
+            pos += cut + 1
+            f.seek(pos)
+
+
+_ARROW_ENCODING = {"utf-8": "utf8", "utf-8-sig": "utf8", "cp1252": "cp1252"}
+
+
+def _arrow_block(block: memoryview, fmt: FileFormat):  # noqa: ANN202
+    """The block as a pyarrow Table of strings, or None if pyarrow cannot parse it exactly."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    try:
+        table = pcsv.read_csv(
+            pa.BufferReader(pa.py_buffer(block)),
+            read_options=pcsv.ReadOptions(column_names=fmt.headers,
+                                          encoding=_ARROW_ENCODING.get(fmt.encoding, "utf8")),
+            # a blank line is a row of nulls, as in the pandas parser: row numbers stay right
+            parse_options=pcsv.ParseOptions(delimiter=fmt.delimiter, quote_char='"',
+                                            ignore_empty_lines=False),
+            convert_options=pcsv.ConvertOptions(  # large_string: pandas' own storage, no cast
+                column_types={h: pa.large_string() for h in fmt.headers}, null_values=[""],
+                strings_can_be_null=True, quoted_strings_can_be_null=True))
+    except pa.ArrowInvalid:
+        return None
+    return table
+
+
+def _csv_chunks_pandas(handle: io.BufferedIOBase, fmt: FileFormat, chunk_rows: int,
+                       start: int, skip: int) -> Iterator[pd.DataFrame]:
+    names = [*fmt.headers, *[f"_lebih_{i}" for i in range(EXTRA_FIELDS)]]
+    first = start
+    with handle:
+        reader = pd.read_csv(
+            handle, sep=fmt.delimiter, encoding=fmt.encoding, header=None, names=names,
+            skiprows=skip, dtype=str, keep_default_na=False, na_values=[""],
+            skip_blank_lines=False, chunksize=chunk_rows, quotechar='"', index_col=False,
+            engine="c", low_memory=True)
+        try:
+            for chunk in reader:
+                chunk["_row"] = np.arange(start, start + len(chunk))
+                start += len(chunk)
+                yield chunk
+        except pd.errors.ParserError as err:
+            raise ImportFailed(
+                f"berkas CSV rusak sekitar baris {_parser_line(err, first - 1)}: jumlah "
+                "kolom tidak sesuai (tanda pemisah di dalam teks tanpa tanda kutip?). Perbaiki "
+                "baris itu lalu impor lagi.") from err
+
+
+def _parser_line(err: Exception, offset: int) -> str:
+    m = re.search(r"line (\d+)", str(err))
+    return str(int(m.group(1)) + offset) if m else "?"
+
+
+def _xlsx_chunks(src: Source, fmt: FileFormat, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    wb = _open_workbook(src)
+    try:
+        ws = wb[fmt.sheet]
+        width = len(fmt.headers)
+        names = [*fmt.headers, *[f"_lebih_{i}" for i in range(EXTRA_FIELDS)]]
+        buf: list[list[object]] = []
+        rows: list[int] = []
+        row_no = fmt.header_row
+        for values in ws.iter_rows(min_row=fmt.header_row + 1, values_only=True):
+            row_no += 1
+            cells = [_xlsx_text(v) for v in values[: width + EXTRA_FIELDS]]
+            cells += [None] * (len(names) - len(cells))
+            buf.append(cells)
+            rows.append(row_no)
+            if len(buf) >= chunk_rows:
+                yield _frame(buf, names, rows)
+                buf, rows = [], []
+        if buf:
+            yield _frame(buf, names, rows)
+    finally:
+        wb.close()
+
+
+def _frame(buf: list[list[object]], names: list[str], rows: list[int]) -> pd.DataFrame:
+    frame = pd.DataFrame(buf, columns=names, dtype=object).astype("str")
+    frame = frame.where(pd.DataFrame(buf, columns=names).notna())
+    frame["_row"] = rows
+    return frame
+
+
+def _parquet_chunks(src: Source, fmt: FileFormat, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    import pyarrow.parquet as pq
+
+    start = 2
+    with src.open() as handle:
+        for batch in pq.ParquetFile(handle).iter_batches(batch_size=chunk_rows):
+            frame = batch.to_pandas()
+            out = pd.DataFrame(index=frame.index)
+            for c in frame.columns:
+                s = frame[c]
+                if pd.api.types.is_float_dtype(s):
+                    text = s.map(lambda v: None if pd.isna(v) else repr(float(v)))
+                elif pd.api.types.is_datetime64_any_dtype(s):
+                    text = s.dt.strftime("%Y-%m-%d")
+                else:
+                    text = s.astype(object).where(s.notna(), None).map(
+                        lambda v: v if v is None else str(v))
+                out[str(c)] = text.astype("str").where(s.notna())
+            out["_row"] = np.arange(start, start + len(out))
+            start += len(out)
+            yield out
+
+
+# ====================================================================== original values
+
+def rows_json(chunk: pd.DataFrame, positions: list[int]) -> list[str]:
+    """The original values of some rows, as JSON objects of header -> text (blank left out)."""
+    if not positions:
+        return []
+    sub = chunk.iloc[positions]
+    names = [str(c) for c in chunk.columns if c != "_row"]
+    columns = [sub[c].tolist() for c in chunk.columns if c != "_row"]
+    return [json.dumps({k: str(v) for k, v in zip(names, values)
+                        if v is not None and v is not pd.NA and v == v},
+                       ensure_ascii=False)
+            for values in zip(*columns)]
+
+
+def original_rows(src: Source, fmt: FileFormat, wanted: set[int], chunk_rows: int = CHUNK_ROWS
+                  ) -> dict[int, str]:
+    """The original values of the ``wanted`` rows (row numbers), read again from the file, as
+    :func:`rows_json` gives them."""
+    found: dict[int, str] = {}
+    if fmt.kind == "csv" and src.blocks:
+        found = _raw_lines(src, fmt, wanted)
+        if len(found) == len(wanted):
+            return found
+    if fmt.kind == "csv" and fmt.encoding != "utf-16":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        keys = pa.array(sorted(wanted), type=pa.int64())
+        for part in _csv_block_frames(src, fmt, chunk_rows):
+            if not isinstance(part, pd.DataFrame):  # pick the rows before converting
+                part = _arrow_to_pandas(part.filter(pc.is_in(part["_row"], value_set=keys)))
+            hit = np.flatnonzero(part["_row"].isin(wanted).to_numpy()).tolist()
+            found.update(zip(part["_row"].to_numpy()[hit].tolist(), rows_json(part, hit)))
+            if len(found) == len(wanted):
+                break
+        return found
+    for chunk in read_chunks(src, fmt, chunk_rows):
+        hit = np.flatnonzero(chunk["_row"].isin(wanted).to_numpy()).tolist()
+        found.update(zip(chunk["_row"].to_numpy()[hit].tolist(), rows_json(chunk, hit)))
+        if len(found) == len(wanted):
+            break
+    return found
+
+
+def _raw_lines(src: Source, fmt: FileFormat, wanted: set[int]) -> dict[int, str]:
+    """Original values of rows read straight from their lines (blocks where one line is one
+    row), as JSON of header -> text."""
+    found: dict[int, str] = {}
+    rows = np.array(sorted(wanted), dtype=np.int64)
+    with src.open() as f:
+        for offset, length, start, count in src.blocks:
+            inside = rows[(rows >= start) & (rows < start + count)]
+            if not len(inside):
+                continue
+            f.seek(offset)
+            block = f.read(length)
+            ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == ord("\n"))
+            if len(ends) != count:  # a quoted value spans lines: not one line per row
+                continue
+            starts = np.concatenate([[0], ends[:-1] + 1])
+            for r in inside.tolist():
+                line = block[starts[r - start]:ends[r - start]]
+                text = line.rstrip(b"\r").decode(fmt.encoding, errors="replace")
+                values = next(csv.reader([text], delimiter=fmt.delimiter), [])
+                found[r] = json.dumps({h: v for h, v in zip(fmt.headers, values) if v != ""},
+                                      ensure_ascii=False)
+    return found
