@@ -392,18 +392,18 @@ def _matches(text: pd.Series, pattern: str, ignore_case: bool = False) -> np.nda
     return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
 
 
-def _bytes_hold(text: pd.Series, chars: bytes) -> bool:
-    """Whether any of ``chars`` occurs anywhere in the column's text: one search over the
-    column's bytes, not one per value (bytes of neighbouring values may also count)."""
+def _chars_in(text: pd.Series, chars: bytes) -> set[int]:
+    """Which of ``chars`` occur anywhere in the column's text: one search over the column's
+    bytes, not one per value (bytes of neighbouring values may also count)."""
     import pyarrow as pa
 
     a = _arrow(text)
+    found: set[int] = set()
     for chunk in a.chunks if isinstance(a, pa.ChunkedArray) else [a]:
         data = chunk.buffers()[2]  # validity, offsets, then the characters of every value
         raw = data.to_pybytes() if data is not None else b""
-        if any(raw.find(bytes([c])) >= 0 for c in chars):
-            return True
-    return False
+        found.update(c for c in chars if raw.find(bytes([c])) >= 0)
+    return found
 
 
 def _to_number(text: pd.Series) -> pd.Series:
@@ -564,8 +564,9 @@ def convert_chunk(chunk: pd.DataFrame, plan: ImportPlan, issues: _Issues, unmapp
         if text.isna().all():
             continue
         h = by_col.get(column)
-        if not _bytes_hold(text, NOT_DATA_CHARS):  # the usual case
-            if _bytes_hold(text, b"-"):
+        present = _chars_in(text, NOT_DATA_CHARS + b"-")
+        if not present & set(NOT_DATA_CHARS):  # the usual case
+            if ord("-") in present:
                 issues.add(_matches(text, FORMULA_MINUS_RE), "rumus", h=h, v=text)
             continue
         suspect = _matches(text, f"{FORMULA_RE}|{HTML_RE}")  # one pass; then which one

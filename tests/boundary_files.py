@@ -36,3 +36,16 @@ def write_geojson(frame: gpd.GeoDataFrame, folder, name: str = "batas.geojson"):
     path = folder / name
     wgs84(frame).to_file(path, driver="GeoJSON")
     return path
+
+
+def another_area(kel: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The same kelurahan moved 3 degrees east, with other codes and names: boundaries of an
+    area a register of ``kel`` does not cover."""
+    other = kel.copy()
+    other["geometry"] = kel.translate(xoff=3.0)
+    for column in kel.columns:
+        if column.startswith("kode"):
+            other[column] = kel[column].str.replace("99.", "98.", n=1, regex=False)
+        elif column.startswith("nama"):
+            other[column] = "Lain " + kel[column]
+    return other

@@ -13,7 +13,15 @@ import shapely.affinity
 from geo import link, store
 from geo.__main__ import main
 from geo.boundaries import BoundaryImportFailed, format_report, import_boundaries
-from tests.boundary_files import ORIGIN, SIZE, UTM_48S, grid_city, wgs84, write_geojson
+from tests.boundary_files import (
+    ORIGIN,
+    SIZE,
+    UTM_48S,
+    another_area,
+    grid_city,
+    wgs84,
+    write_geojson,
+)
 
 
 def _metric(frame):
@@ -219,13 +227,7 @@ def test_reimport_keeps_and_relinks_households(demo_db_url, tmp_path):
                                  report.relink["households"]) is None  # one kelurahan fewer
 
     elsewhere = tmp_path / "kota_lain.geojson"
-    moved = kel.copy()
-    moved["geometry"] = kel.translate(xoff=3.0)  # another city's boundaries and codes
-    for column in [c for c in kel.columns if c.startswith("kode")]:
-        moved[column] = kel[column].str.replace("99.", "98.", n=1, regex=False)
-    for column in [c for c in kel.columns if c.startswith("nama")]:
-        moved[column] = "Lain " + kel[column]
-    moved.to_file(elsewhere, driver="GeoJSON")
+    another_area(kel).to_file(elsewhere, driver="GeoJSON")
     report = import_boundaries(engine, elsewhere)
     warning = link.unlinked_warning(report.relink["unlinked_after"],
                                     report.relink["households"])

@@ -84,18 +84,12 @@ def test_pages_warn_when_most_households_are_unlinked(app_env, tmp_path):
     """After boundaries of another area, the map says why it is empty instead of showing 0."""
     from geo.boundaries import import_boundaries
     from geo.demo import build_city
+    from tests.boundary_files import another_area
     from tests.conftest import DEMO_SEED
 
     kel, _ = build_city(DEMO_SEED)
-    other = kel.copy()
-    other["geometry"] = kel.translate(xoff=3.0)
-    for column in kel.columns:
-        if column.startswith("kode"):
-            other[column] = kel[column].str.replace("99.", "98.", n=1, regex=False)
-        elif column.startswith("nama"):
-            other[column] = "Lain " + kel[column]
     path = tmp_path / "kota_lain.geojson"
-    other.to_file(path, driver="GeoJSON")
+    another_area(kel).to_file(path, driver="GeoJSON")
     import_boundaries(store.get_engine(app_env), path)
     at = _run_page("pages/peta.py")
     assert not at.exception, [e.value for e in at.exception]

@@ -49,11 +49,15 @@ def test_rollback_leaves_the_database_as_it_was(db):
     assert rows(engine) == [(0, "lama")]
 
 
-def test_a_failed_part_is_reported_and_nothing_lands(db):
+@pytest.mark.parametrize("failing", [
+    lambda w: w.ingest("tabel_yang_tidak_ada", lambda: table(10)),  # a part
+    lambda w: w.run("DELETE FROM tabel_yang_tidak_ada", []),  # a statement without an answer
+], ids=["part", "unanswered_statement"])
+def test_a_failed_unanswered_request_is_reported_and_nothing_lands(db, failing):
     path, engine = db
     writer = SqliteWriterProcess(str(path))
-    writer.execute("DELETE FROM t", [])
-    writer.ingest("tabel_yang_tidak_ada", lambda: table(10))
+    writer.run("DELETE FROM t", [])
+    failing(writer)
     with pytest.raises(WriterFailed, match="tabel_yang_tidak_ada"):
         writer.close(commit=True)
     assert rows(engine) == [(0, "lama")]
@@ -125,13 +129,3 @@ def test_parts_stay_out_of_a_small_shared_memory_folder(monkeypatch):
 
     monkeypatch.setattr(os, "statvfs", missing)
     assert sqlite_writer._parts_folder() is None
-
-
-def test_an_unanswered_statement_that_fails_is_reported_and_nothing_lands(db):
-    path, engine = db
-    writer = SqliteWriterProcess(str(path))
-    writer.run("DELETE FROM t", [])
-    writer.run("DELETE FROM tabel_yang_tidak_ada", [])
-    with pytest.raises(WriterFailed, match="tabel_yang_tidak_ada"):
-        writer.close(commit=True)
-    assert rows(engine) == [(0, "lama")]
