@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,9 @@ class Settings:
     # BPS counts bottled/refill water as improved only if bathing water is improved too;
     # registers rarely carry that field, so by default they count as improved.
     bottled_water_improved: bool = True
+    # An area's rate is shown (coloured, ranked) only where at least this share of the
+    # households it is about is known; below it the area is "tidak ada data".
+    min_known_share: float = 0.5
     # Eligible desil range per program (used by coverage and by both targeting errors)
     eligible_desil: tuple[tuple[str, int, int], ...] = (
         ("penerima_bpnt", 1, 4),
@@ -57,6 +61,9 @@ class Settings:
             f"Air minum: {water}",
             "Sanitasi: di desa (kode …2xxx) lubang tanah dihitung layak; di kelurahan tidak",
             f"Kelayakan program: {ranges}",
+            f"Data diketahui: persentase wilayah ditampilkan bila minimal "
+            f"{self.min_known_share:.0%} rumah tangganya diketahui; di bawah itu “tidak ada "
+            "data”. Nilai kosong atau tak terpetakan tidak pernah dihitung 0.",
         ]
 
 
@@ -73,26 +80,72 @@ SOCIAL_ASSISTANCE = ("penerima_bpnt", "penerima_pkh", "penerima_pbi_jkn")  # for
 CASH_AND_FOOD = ("penerima_bpnt", "penerima_pkh")  # for inclusion
 
 
+# ------------------------------------------------------------------ three values
+#
+# A register may lack a column, leave a cell empty or hold an answer that could not be mapped
+# (stored empty). Such a household is *unknown* for a rule that needs that answer, unless the
+# other answers decide it (no toilet at all decides "sanitasi tidak layak" without the closet
+# type). Unknown is never counted as "no": rates are over the known households only, and an
+# area where too little is known shows "tidak ada data" (see ``Settings.min_known_share``).
+
+
+class Answer(NamedTuple):
+    """A rule's answer per household: ``yes`` (the rule holds) and ``known`` (the register
+    decides it). ``yes`` implies ``known``."""
+
+    yes: np.ndarray
+    known: np.ndarray
+
+
 def _col(df: pd.DataFrame, name: str) -> pd.Series:
     return df[name] if name in df else pd.Series(np.nan, index=df.index)
-
-
-def _isin(df: pd.DataFrame, name: str, values: tuple[str, ...]) -> np.ndarray:
-    return _col(df, name).isin(values).to_numpy()
 
 
 def _known(df: pd.DataFrame, name: str) -> np.ndarray:
     return _col(df, name).notna().to_numpy()
 
 
+def answer_is(df: pd.DataFrame, name: str, values: tuple[str, ...]) -> Answer:
+    """The coded column ``name`` holds one of ``values``; unknown where it is empty/absent."""
+    known = _known(df, name)
+    return Answer(_col(df, name).isin(values).to_numpy() & known, known)
+
+
+def flag(df: pd.DataFrame, name: str) -> Answer:
+    """The 0/1 column ``name`` is 1; unknown where it is empty or absent."""
+    values = _col(df, name).to_numpy(dtype=float, na_value=np.nan)
+    known = ~np.isnan(values)
+    return Answer(known & (np.nan_to_num(values) > 0), known)
+
+
 def flag_set(df: pd.DataFrame, name: str) -> np.ndarray:
-    """True where the 0/1 column ``name`` is 1; missing counts as not set."""
-    return _col(df, name).fillna(0).astype(float).to_numpy() > 0
+    """True where the 0/1 column ``name`` is known to be 1 (for listing reasons, not rates)."""
+    return flag(df, name).yes
 
 
-def _desil_between(df: pd.DataFrame, low: int, high: int) -> np.ndarray:
+def not_(a: Answer) -> Answer:
+    return Answer(a.known & ~a.yes, a.known)
+
+
+def any_of(*answers: Answer) -> Answer:
+    """Yes when one part says yes (whatever the others); no only when every part is known."""
+    yes = np.logical_or.reduce([a.yes for a in answers])
+    known = yes | np.logical_and.reduce([a.known for a in answers])
+    return Answer(yes, known)
+
+
+def all_of(*answers: Answer) -> Answer:
+    """Yes only when every part says yes; no when one part is known to say no."""
+    yes = np.logical_and.reduce([a.yes for a in answers])
+    no = np.logical_or.reduce([a.known & ~a.yes for a in answers])
+    return Answer(yes, yes | no)
+
+
+def _desil_between(df: pd.DataFrame, low: int, high: int) -> Answer:
     desil = _col(df, "desil").to_numpy(dtype=float, na_value=np.nan)
-    return (desil >= low) & (desil <= high)
+    known = ~np.isnan(desil)
+    with np.errstate(invalid="ignore"):
+        return Answer(known & (desil >= low) & (desil <= high), known)
 
 
 def _in_desa(df: pd.DataFrame) -> np.ndarray:
@@ -102,115 +155,112 @@ def _in_desa(df: pd.DataFrame) -> np.ndarray:
 
 # ------------------------------------------------------------------ rules
 
-def is_poor(df: pd.DataFrame, s: Settings) -> np.ndarray:
+def is_poor(df: pd.DataFrame, s: Settings) -> Answer:
     """Desil 1–4 (the poorest 40%)."""
     return _desil_between(df, 1, 4)
 
 
-def is_extreme_poor(df: pd.DataFrame, s: Settings) -> np.ndarray:
+def is_extreme_poor(df: pd.DataFrame, s: Settings) -> Answer:
     """Desil 1."""
     return _desil_between(df, 1, 1)
 
 
-def lacks_improved_water(df: pd.DataFrame, s: Settings) -> np.ndarray:
+def lacks_improved_water(df: pd.DataFrame, s: Settings) -> Answer:
     """Unprotected well or spring, surface water or other; bottled/refill per settings."""
     unimproved = UNIMPROVED_WATER if s.bottled_water_improved else UNIMPROVED_WATER + BOTTLED_WATER
-    return _isin(df, "sumber_air_minum", unimproved)
+    return answer_is(df, "sumber_air_minum", unimproved)
 
 
-def lacks_improved_sanitation(df: pd.DataFrame, s: Settings) -> np.ndarray:
+def lacks_improved_sanitation(df: pd.DataFrame, s: Settings) -> Answer:
     """No or public toilet, or a toilet not of the gooseneck type, or disposal not into a septic
-    tank / IPAL (in a desa a pit also counts as improved). Unknown answers do not count."""
-    shared_or_none = _isin(df, "fasilitas_bab", ("tidak_ada", "umum"))
-    bad_closet = _known(df, "jenis_kloset") & ~_isin(df, "jenis_kloset", ("leher_angsa",))
-    improved = _isin(df, "pembuangan_tinja", IMPROVED_DISPOSAL) | (
-        _in_desa(df) & _isin(df, "pembuangan_tinja", ("lubang_tanah",)))
-    bad_disposal = _known(df, "pembuangan_tinja") & ~improved
-    return shared_or_none | bad_closet | bad_disposal
+    tank / IPAL (in a desa a pit also counts as improved). One bad answer decides yes; "no"
+    needs all three answers (a gooseneck alone does not make sanitation improved)."""
+    disposal = answer_is(df, "pembuangan_tinja", IMPROVED_DISPOSAL)
+    pit_in_desa = _in_desa(df) & answer_is(df, "pembuangan_tinja", ("lubang_tanah",)).yes
+    improved_disposal = Answer(disposal.yes | pit_in_desa, disposal.known)
+    return any_of(answer_is(df, "fasilitas_bab", ("tidak_ada", "umum")),
+                  not_(answer_is(df, "jenis_kloset", ("leher_angsa",))),
+                  not_(improved_disposal))
 
 
-def has_no_toilet(df: pd.DataFrame, s: Settings) -> np.ndarray:
+def has_no_toilet(df: pd.DataFrame, s: Settings) -> Answer:
     """No toilet facility at all (open-defecation risk)."""
-    return _isin(df, "fasilitas_bab", ("tidak_ada",))
+    return answer_is(df, "fasilitas_bab", ("tidak_ada",))
 
 
-def lives_in_unfit_house(df: pd.DataFrame, s: Settings) -> np.ndarray:
-    """Floor area per member under the threshold, earth floor, bamboo/log walls or thatch roof."""
+def lives_in_unfit_house(df: pd.DataFrame, s: Settings) -> Answer:
+    """Floor area per member under the threshold, earth floor, bamboo/log walls or thatch roof;
+    "no" needs all four answers."""
     area = _col(df, "luas_lantai").to_numpy(dtype=float, na_value=np.nan)
     members = _col(df, "jumlah_art").to_numpy(dtype=float, na_value=np.nan)
+    known = ~np.isnan(area) & ~np.isnan(members) & (np.nan_to_num(members) > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        cramped = (area / members) < s.rtlh_floor_per_person
-    return (cramped | _isin(df, "jenis_lantai", ("tanah",))
-            | _isin(df, "jenis_dinding", UNFIT_WALLS) | _isin(df, "jenis_atap", UNFIT_ROOF))
+        cramped = Answer(known & ((area / members) < s.rtlh_floor_per_person), known)
+    return any_of(cramped, answer_is(df, "jenis_lantai", ("tanah",)),
+                  answer_is(df, "jenis_dinding", UNFIT_WALLS),
+                  answer_is(df, "jenis_atap", UNFIT_ROOF))
 
 
-def lacks_pln_electricity(df: pd.DataFrame, s: Settings) -> np.ndarray:
+def lacks_pln_electricity(df: pd.DataFrame, s: Settings) -> Answer:
     """Lighting from non-PLN electricity or no electricity."""
-    return _isin(df, "sumber_penerangan", NO_PLN)
+    return answer_is(df, "sumber_penerangan", NO_PLN)
 
 
-def lacks_jkn(df: pd.DataFrame, s: Settings) -> np.ndarray:
+def lacks_jkn(df: pd.DataFrame, s: Settings) -> Answer:
     """Eligible for PBI-JKN (desil range per settings) but not receiving it."""
-    low, high = s.eligible_range("penerima_pbi_jkn")
-    return _desil_between(df, low, high) & ~flag_set(df, "penerima_pbi_jkn")
+    return all_of(eligible_for("penerima_pbi_jkn")(df, s), not_(flag(df, "penerima_pbi_jkn")))
 
 
-def has_child_out_of_school(df: pd.DataFrame, s: Settings) -> np.ndarray:
+def has_child_out_of_school(df: pd.DataFrame, s: Settings) -> Answer:
     """At least one child not in school."""
-    return _col(df, "jumlah_anak_tidak_sekolah").fillna(0).to_numpy(dtype=float) > 0
+    values = _col(df, "jumlah_anak_tidak_sekolah").to_numpy(dtype=float, na_value=np.nan)
+    known = ~np.isnan(values)
+    return Answer(known & (np.nan_to_num(values) > 0), known)
 
 
-def head_not_working(df: pd.DataFrame, s: Settings) -> np.ndarray:
+def head_not_working(df: pd.DataFrame, s: Settings) -> Answer:
     """Head of household does not work (krt_bekerja = 0)."""
-    return _col(df, "krt_bekerja").eq(0).to_numpy(dtype=bool, na_value=False)
+    return not_(flag(df, "krt_bekerja"))
 
 
-def eligible_for(program: str) -> Callable[[pd.DataFrame, Settings], np.ndarray]:
-    def rule(df: pd.DataFrame, s: Settings) -> np.ndarray:
+def eligible_for(program: str) -> Callable[[pd.DataFrame, Settings], Answer]:
+    def rule(df: pd.DataFrame, s: Settings) -> Answer:
         return _desil_between(df, *s.eligible_range(program))
     return rule
 
 
-def eligible_for_any_assistance(df: pd.DataFrame, s: Settings) -> np.ndarray:
+def eligible_for_any_assistance(df: pd.DataFrame, s: Settings) -> Answer:
     """Eligible for at least one of BPNT, PKH, PBI-JKN."""
-    out = np.zeros(len(df), dtype=bool)
-    for program in SOCIAL_ASSISTANCE:
-        out |= eligible_for(program)(df, s)
-    return out
+    return any_of(*[eligible_for(p)(df, s) for p in SOCIAL_ASSISTANCE])
 
 
-def is_excluded(df: pd.DataFrame, s: Settings) -> np.ndarray:
-    """Exclusion error: eligible, but receives none of BPNT, PKH, PBI-JKN."""
-    receives_any = np.zeros(len(df), dtype=bool)
-    for program in SOCIAL_ASSISTANCE:
-        receives_any |= flag_set(df, program)
-    return eligible_for_any_assistance(df, s) & ~receives_any
+def is_excluded(df: pd.DataFrame, s: Settings) -> Answer:
+    """Exclusion error: eligible, but receives none of BPNT, PKH, PBI-JKN (all three known)."""
+    receives_any = any_of(*[flag(df, p) for p in SOCIAL_ASSISTANCE])
+    return all_of(eligible_for_any_assistance(df, s), not_(receives_any))
 
 
-def receives_cash_or_food(df: pd.DataFrame, s: Settings) -> np.ndarray:
-    out = np.zeros(len(df), dtype=bool)
-    for program in CASH_AND_FOOD:
-        out |= flag_set(df, program)
-    return out
+def receives_cash_or_food(df: pd.DataFrame, s: Settings) -> Answer:
+    return any_of(*[flag(df, p) for p in CASH_AND_FOOD])
 
 
-def is_included_wrongly(df: pd.DataFrame, s: Settings) -> np.ndarray:
+def is_included_wrongly(df: pd.DataFrame, s: Settings) -> Answer:
     """Inclusion error: receives BPNT or PKH outside its eligible desil range (desil ≥ 5 by
     default), or receives either while owning a car."""
-    wrong = np.zeros(len(df), dtype=bool)
-    for program in CASH_AND_FOOD:
-        wrong |= flag_set(df, program) & ~eligible_for(program)(df, s)
-    return wrong | (receives_cash_or_food(df, s) & flag_set(df, "punya_mobil"))
+    outside = [all_of(flag(df, p), not_(eligible_for(p)(df, s))) for p in CASH_AND_FOOD]
+    with_car = all_of(receives_cash_or_food(df, s), flag(df, "punya_mobil"))
+    return any_of(*outside, with_car)
 
 
-def receives(program: str) -> Callable[[pd.DataFrame, Settings], np.ndarray]:
-    def rule(df: pd.DataFrame, s: Settings) -> np.ndarray:
-        return eligible_for(program)(df, s) & flag_set(df, program)
+def receives(program: str) -> Callable[[pd.DataFrame, Settings], Answer]:
+    def rule(df: pd.DataFrame, s: Settings) -> Answer:
+        return all_of(eligible_for(program)(df, s), flag(df, program))
     return rule
 
 
-def everyone(df: pd.DataFrame, s: Settings) -> np.ndarray:
-    return np.ones(len(df), dtype=bool)
+def everyone(df: pd.DataFrame, s: Settings) -> Answer:
+    ones = np.ones(len(df), dtype=bool)
+    return Answer(ones, ones)
 
 
 # ------------------------------------------------------------------ registry
@@ -221,56 +271,61 @@ class Indicator:
     label: str  # Indonesian, for the page
     opd: str  # owning agency
     higher_is_worse: bool
-    rule: Callable[[pd.DataFrame, Settings], np.ndarray]
+    rule: Callable[[pd.DataFrame, Settings], Answer]
     definition: str  # the rule in words, shown as "cara menghitung"
-    denominator: Callable[[pd.DataFrame, Settings], np.ndarray] = field(default=everyone)
+    inputs: tuple[str, ...]  # household columns the rule reads (named when none is known)
+    denominator: Callable[[pd.DataFrame, Settings], Answer] = field(default=everyone)
     denominator_label: str = "rumah tangga dalam register"
     group: str = "Kemiskinan"
     unit: str = "% rumah tangga"
 
 
-_POOR_DENOMINATOR = "rumah tangga layak (desil sesuai program)"
+SANITATION_INPUTS = ("fasilitas_bab", "jenis_kloset", "pembuangan_tinja")
+RTLH_INPUTS = ("luas_lantai", "jumlah_art", "jenis_lantai", "jenis_dinding", "jenis_atap")
 
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("miskin", "Rumah tangga miskin (desil 1–4)", "Dinsos", True, is_poor,
-              "Desil kesejahteraan 1 sampai 4."),
+              "Desil kesejahteraan 1 sampai 4.", ("desil",)),
     Indicator("miskin_ekstrem", "Miskin ekstrem (desil 1)", "Dinsos", True, is_extreme_poor,
-              "Desil kesejahteraan 1."),
+              "Desil kesejahteraan 1.", ("desil",)),
     Indicator("air_minum_tidak_layak", "Air minum tidak layak", "Perkim / PUPR", True,
               lacks_improved_water,
               "Sumber air minum: sumur tak terlindung, mata air tak terlindung, air permukaan "
-              "(sungai/danau/waduk) atau lainnya.", group="Infrastruktur"),
+              "(sungai/danau/waduk) atau lainnya.", ("sumber_air_minum",), group="Infrastruktur"),
     Indicator("sanitasi_tidak_layak", "Sanitasi tidak layak", "Perkim / PUPR, Dinkes", True,
               lacks_improved_sanitation,
               "Tidak punya jamban atau memakai jamban umum, atau kloset bukan leher angsa, atau "
               "pembuangan tinja bukan ke tangki septik/IPAL (di desa lubang tanah dihitung layak).",
-              group="Infrastruktur"),
+              SANITATION_INPUTS, group="Infrastruktur"),
     Indicator("tanpa_jamban", "Tanpa jamban (risiko BABS)", "Dinkes, Perkim", True,
-              has_no_toilet, "Fasilitas BAB: tidak ada.", group="Infrastruktur"),
+              has_no_toilet, "Fasilitas BAB: tidak ada.", ("fasilitas_bab",), group="Infrastruktur"),
     Indicator("rtlh", "Rumah tidak layak huni (RTLH)", "Perkim", True, lives_in_unfit_house,
               "Luas lantai per orang di bawah ambang, atau lantai tanah, atau dinding bambu/"
-              "anyaman bambu/batang kayu, atau atap jerami/ijuk/rumbia.", group="Infrastruktur"),
+              "anyaman bambu/batang kayu, atau atap jerami/ijuk/rumbia.", RTLH_INPUTS,
+              group="Infrastruktur"),
     Indicator("tanpa_listrik_pln", "Tanpa listrik PLN", "ESDM / Perkim", True,
               lacks_pln_electricity, "Penerangan: listrik non-PLN atau bukan listrik.",
-              group="Infrastruktur"),
+              ("sumber_penerangan",), group="Infrastruktur"),
     Indicator("belum_jkn", "Miskin belum PBI-JKN", "Dinkes", True, lacks_jkn,
               "Layak PBI-JKN (desil sesuai pengaturan) tetapi tidak menerima PBI-JKN.",
-              denominator=eligible_for("penerima_pbi_jkn"),
+              ("desil", "penerima_pbi_jkn"), denominator=eligible_for("penerima_pbi_jkn"),
               denominator_label="rumah tangga layak PBI-JKN", group="Layanan"),
     Indicator("anak_tidak_sekolah", "Ada anak tidak sekolah", "Disdik", True,
               has_child_out_of_school, "Jumlah anak tidak sekolah lebih dari 0.",
-              group="Layanan"),
+              ("jumlah_anak_tidak_sekolah",), group="Layanan"),
     Indicator("krt_tidak_bekerja", "Kepala rumah tangga tidak bekerja", "Disnaker", True,
-              head_not_working, "Status bekerja kepala rumah tangga: tidak.", group="Layanan"),
+              head_not_working, "Status bekerja kepala rumah tangga: tidak.", ("krt_bekerja",),
+              group="Layanan"),
     Indicator("eksklusi", "Kesalahan eksklusi (layak, tidak menerima)", "Dinsos", True,
               is_excluded,
               "Layak bantuan (desil sesuai program) tetapi tidak menerima BPNT, PKH maupun "
-              "PBI-JKN.", denominator=eligible_for_any_assistance,
+              "PBI-JKN.", ("desil", *SOCIAL_ASSISTANCE), denominator=eligible_for_any_assistance,
               denominator_label="rumah tangga layak bantuan", group="Ketepatan sasaran"),
     Indicator("inklusi", "Kesalahan inklusi (menerima, tidak layak)", "Dinsos", True,
               is_included_wrongly,
               "Menerima BPNT atau PKH di luar desil layak (desil ≥ 5 secara bawaan), atau "
-              "menerima BPNT/PKH padahal memiliki mobil.", denominator=receives_cash_or_food,
+              "menerima BPNT/PKH padahal memiliki mobil.", ("desil", *CASH_AND_FOOD, "punya_mobil"),
+              denominator=receives_cash_or_food,
               denominator_label="rumah tangga penerima BPNT/PKH", unit="% penerima",
               group="Ketepatan sasaran"),
     *[
@@ -281,7 +336,7 @@ INDICATORS: tuple[Indicator, ...] = (
                         "penerima_rtlh": "Perkim"}[program],
                   False, receives(program),
                   f"Di antara rumah tangga layak {label} (desil sesuai pengaturan), yang "
-                  f"menerima {label}.", denominator=eligible_for(program),
+                  f"menerima {label}.", ("desil", program), denominator=eligible_for(program),
                   denominator_label=f"rumah tangga layak {label}", unit="% rumah tangga layak",
                   group="Cakupan program")
         for program, label in PROGRAMS.items()
@@ -301,25 +356,49 @@ def get(indicator_id: str) -> Indicator:
 
 
 # ------------------------------------------------------------------ evaluation
+#
+# Per household and indicator three facts are kept: ``hit`` (counted), ``den`` (in the rate's
+# denominator: in the indicator's population *and* decided) and ``base`` (is or may be in the
+# population: everyone whose denominator answer is not a known "no"). Per area then
+# ``<id>_penyebut`` = sum of den (the known), ``<id>_semesta`` = sum of base and
+# ``<id>_diketahui`` = penyebut / semesta, the share known.
+
+NO_DATA = "tidak ada data"
+NOT_IN_REGISTER = "tidak tersedia di register ini"
+
+
+def _answers(ind: Indicator, households: pd.DataFrame, settings: Settings
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(hit, den, base) of one indicator per household."""
+    rule = ind.rule(households, settings)
+    pop = ind.denominator(households, settings)
+    den = pop.known & pop.yes & rule.known
+    return den & rule.yes, den, ~(pop.known & ~pop.yes)
+
 
 def evaluate(households: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS,
              ids: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Boolean columns ``<id>`` (counts) and ``<id>__den`` (in the denominator) per household."""
+    """Boolean columns per household: ``<id>`` (counted), ``<id>__den`` (in the denominator,
+    value known) and ``<id>__base`` (in the population, known or not)."""
     out = {}
     for ind in INDICATORS:
         if ids is not None and ind.id not in ids:
             continue
-        out[ind.id] = ind.rule(households, settings)
-        out[f"{ind.id}__den"] = ind.denominator(households, settings)
+        out[ind.id], out[f"{ind.id}__den"], out[f"{ind.id}__base"] = _answers(
+            ind, households, settings)
     return pd.DataFrame(out, index=households.index)
 
 
 def aggregate(households: pd.DataFrame, flags: pd.DataFrame, by: str | pd.Series,
-              ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+              ids: tuple[str, ...] | None = None,
+              min_known_share: float = DEFAULT_SETTINGS.min_known_share) -> pd.DataFrame:
     """Per area: ``rumah_tangga``, ``jiwa`` and for each indicator ``<id>`` (households),
-    ``<id>_jiwa`` (persons), ``<id>_penyebut`` (denominator households) and ``<id>_persen``.
+    ``<id>_jiwa`` (persons), ``<id>_penyebut`` (denominator households whose value is known),
+    ``<id>_semesta`` (households the indicator is about, known or not), ``<id>_diketahui``
+    (share known, 0–1) and ``<id>_persen`` (empty where too little is known).
 
-    ``by`` is a column of ``households`` (e.g. ``region_code``) or a Series aligned with it.
+    The slow reference of :func:`area_counts`. ``by`` is a column of ``households`` (e.g.
+    ``region_code``) or a Series aligned with it.
     """
     keys = households[by] if isinstance(by, str) else by
     members = households["jumlah_art"].fillna(0).to_numpy(dtype=float) if len(households) else []
@@ -330,15 +409,12 @@ def aggregate(households: pd.DataFrame, flags: pd.DataFrame, by: str | pd.Series
         data[ind_id] = hit
         data[f"{ind_id}_jiwa"] = np.where(hit, members, 0)
         data[f"{ind_id}_penyebut"] = flags[f"{ind_id}__den"].to_numpy()
+        data[f"{ind_id}_semesta"] = flags[f"{ind_id}__base"].to_numpy()
     frame = pd.DataFrame(data, index=households.index)
     table = frame.groupby(keys.to_numpy() if hasattr(keys, "to_numpy") else keys).sum()
     table = table.astype("int64")
-    for ind_id in ids:
-        den = table[f"{ind_id}_penyebut"].to_numpy(dtype=float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            table[f"{ind_id}_persen"] = np.where(den > 0, 100 * table[ind_id] / den, np.nan)
     table.index.name = "kode"
-    return table
+    return with_rates(table, min_known_share)
 
 
 # ------------------------------------------------------------------ fast path for the map
@@ -350,11 +426,9 @@ def aggregate(households: pd.DataFrame, flags: pd.DataFrame, by: str | pd.Series
 
 FILTER_COLUMNS = ("desil", *PROGRAMS, "jumlah_lansia", "jumlah_balita", "jumlah_disabilitas")
 # Every household column a rule, a filter or the counting reads (load only these at scale).
-RULE_COLUMNS = (
-    "region_code", "jumlah_art", *FILTER_COLUMNS, "sumber_air_minum", "fasilitas_bab",
-    "jenis_kloset", "pembuangan_tinja", "sumber_penerangan", "luas_lantai", "jenis_lantai",
-    "jenis_dinding", "jenis_atap", "punya_mobil", "jumlah_anak_tidak_sekolah", "krt_bekerja",
-)
+RULE_COLUMNS = tuple(dict.fromkeys((
+    "region_code", "jumlah_art", *FILTER_COLUMNS,
+    *[c for ind in INDICATORS for c in ind.inputs])))
 
 
 @dataclass(frozen=True, eq=False)
@@ -364,10 +438,12 @@ class Prepared:
     codes: np.ndarray  # kelurahan codes (object), area id i ↔ codes[i]
     area: np.ndarray  # area id per household; len(codes) for households not linked
     members: np.ndarray  # jumlah_art per household (float, missing = 0)
-    hits: dict[str, np.ndarray]  # indicator id -> bool per household
-    dens: dict[str, np.ndarray]  # indicator id -> bool per household (in the denominator)
+    hits: dict[str, np.ndarray]  # indicator id -> bool per household (counted)
+    dens: dict[str, np.ndarray]  # indicator id -> bool per household (denominator, known)
+    bases: dict[str, np.ndarray]  # indicator id -> bool per household (population)
     attrs: pd.DataFrame  # the columns filters read (region_code categorical, numeric others)
     settings: Settings
+    known_columns: frozenset[str] = frozenset()  # columns holding at least one value
 
     def __len__(self) -> int:
         return len(self.area)
@@ -376,10 +452,17 @@ class Prepared:
     def unlinked_id(self) -> int:
         return len(self.codes)
 
+    def available(self, ind_id: str) -> bool:
+        """Whether the period decides the indicator for at least one household."""
+        return bool(self.dens[ind_id].any())
+
+    def missing_inputs(self, ind_id: str) -> list[str]:
+        """The columns the indicator reads that hold no value in this period."""
+        return [c for c in get(ind_id).inputs if c not in self.known_columns]
+
 
 def prepare(households: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> Prepared:
     """Evaluate every indicator once and index households by kelurahan (see module note)."""
-    flags = evaluate(households, settings)
     region = (households["region_code"] if "region_code" in households
               else pd.Series(pd.NA, index=households.index, dtype="string"))
     region = region.astype("string")
@@ -396,20 +479,56 @@ def prepare(households: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> 
         values = households[column].to_numpy(dtype=float, na_value=np.nan)
         attrs[column] = (values.astype(np.float32) if column == "desil"
                          else np.clip(np.nan_to_num(values), 0, 127).astype(np.int8))
-    ids = [ind.id for ind in INDICATORS]
-    return Prepared(codes, area, members,
-                    {i: flags[i].to_numpy(dtype=bool) for i in ids},
-                    {i: flags[f"{i}__den"].to_numpy(dtype=bool) for i in ids},
-                    attrs, settings)
+    hits, dens, bases = {}, {}, {}
+    for ind in INDICATORS:
+        hits[ind.id], dens[ind.id], base = _answers(ind, households, settings)
+        # the same array when all is known: area_counts then counts it once
+        bases[ind.id] = dens[ind.id] if np.array_equal(base, dens[ind.id]) else base
+    known = frozenset(c for c in households.columns if households[c].notna().any())
+    return Prepared(codes, area, members, hits, dens, bases, attrs, settings, known)
 
 
-def _with_rates(table: pd.DataFrame, ids: tuple[str, ...]) -> pd.DataFrame:
+def with_rates(table: pd.DataFrame, min_known_share: float = DEFAULT_SETTINGS.min_known_share
+               ) -> pd.DataFrame:
+    """Add ``<id>_diketahui`` (share known, 0–1) and ``<id>_persen`` for every indicator with
+    a ``<id>_penyebut`` column; the rate is left empty where less than ``min_known_share`` of
+    the population is known (never 0 for an unknown)."""
+    ids = [c.removesuffix("_penyebut") for c in table.columns if c.endswith("_penyebut")]
     for ind_id in ids:
         den = table[f"{ind_id}_penyebut"].to_numpy(dtype=float)
+        base = table[f"{ind_id}_semesta"].to_numpy(dtype=float)
         num = table[ind_id].to_numpy(dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
-            table[f"{ind_id}_persen"] = np.where(den > 0, 100 * num / den, np.nan)
+            share = np.where(base > 0, den / base, np.nan)
+            enough = (den > 0) & (share >= min_known_share - 1e-12)
+            table[f"{ind_id}_diketahui"] = share
+            table[f"{ind_id}_persen"] = np.where(enough, 100 * num / den, np.nan)
     return table
+
+
+def is_known(table: pd.DataFrame | pd.Series, ind_id: str,
+             min_known_share: float = DEFAULT_SETTINGS.min_known_share) -> np.ndarray | bool:
+    """Where the indicator's numbers may be shown, coloured and ranked (enough is known)."""
+    share = np.asarray(table[f"{ind_id}_diketahui"], dtype=float)
+    den = np.asarray(table[f"{ind_id}_penyebut"], dtype=float)
+    with np.errstate(invalid="ignore"):
+        ok = (den > 0) & (share >= min_known_share - 1e-12)
+    return bool(ok) if ok.ndim == 0 else ok
+
+
+def known_count(table: pd.DataFrame, column: str, ind_id: str,
+                min_known_share: float = DEFAULT_SETTINGS.min_known_share) -> pd.Series:
+    """``table[column]`` (a count of ``ind_id``) as floats, NaN where too little is known."""
+    values = table[column].astype(float)
+    return values.where(is_known(table, ind_id, min_known_share))
+
+
+def known_text(row: pd.Series, ind_id: str) -> str:
+    """"diketahui untuk 18.203 dari 19.751 rumah tangga" for one area or total row."""
+    from geo.fmt import fmt_int
+
+    return (f"diketahui untuk {fmt_int(row[f'{ind_id}_penyebut'])} dari "
+            f"{fmt_int(row[f'{ind_id}_semesta'])} rumah tangga")
 
 
 def area_counts(prepared: Prepared, keep: np.ndarray | None = None,
@@ -418,9 +537,9 @@ def area_counts(prepared: Prepared, keep: np.ndarray | None = None,
     """Counts per kelurahan over the households in ``keep`` (all when None).
 
     Returns (table indexed by kelurahan code, counts of households not linked to a kelurahan).
-    Columns as :func:`aggregate`: ``rumah_tangga``, ``jiwa``, ``<id>`` for every id in ``ids``
-    and, for the ids in ``detail`` (default: all of ``ids``), ``<id>_jiwa``, ``<id>_penyebut``
-    and ``<id>_persen``.
+    Columns as :func:`aggregate`: ``rumah_tangga``, ``jiwa``, and for every id in ``ids``
+    ``<id>``, ``<id>_penyebut``, ``<id>_semesta``, ``<id>_diketahui`` and ``<id>_persen``;
+    ``<id>_jiwa`` only for the ids in ``detail`` (default: all of ``ids``).
     """
     ids = tuple(ids) if ids is not None else tuple(ind.id for ind in INDICATORS)
     detail = ids if detail is None else tuple(d for d in detail if d in ids)
@@ -438,38 +557,47 @@ def area_counts(prepared: Prepared, keep: np.ndarray | None = None,
     def pick(values: np.ndarray) -> np.ndarray:
         return values if sel is None else values[sel]
 
-    data: dict[str, np.ndarray] = {"rumah_tangga": count(), "jiwa": count(members)}
+    households = count()
+    data: dict[str, np.ndarray] = {"rumah_tangga": households, "jiwa": count(members)}
     for ind_id in ids:
         hit = pick(prepared.hits[ind_id])
         data[ind_id] = count(hit)
         if ind_id in detail:
             data[f"{ind_id}_jiwa"] = count(np.where(hit, members, 0.0))
-            data[f"{ind_id}_penyebut"] = count(pick(prepared.dens[ind_id]))
+        den, base = prepared.dens[ind_id], prepared.bases[ind_id]
+        data[f"{ind_id}_penyebut"] = count(pick(den))
+        data[f"{ind_id}_semesta"] = (data[f"{ind_id}_penyebut"] if base is den
+                                     else count(pick(base)))
     full = pd.DataFrame(data).round().astype("int64")
     full.index = pd.Index([*prepared.codes, ""], name="kode")
     table, unlinked = full.iloc[:-1].copy(), full.iloc[-1]
-    return _with_rates(table, detail), unlinked
+    return with_rates(table, prepared.settings.min_known_share), unlinked
 
 
 LEVEL_CODE_LENGTH = {"kelurahan": 13, "kecamatan": 8, "kota": 5}
+DERIVED_SUFFIXES = ("_persen", "_diketahui")
 
 
-def roll_up(kelurahan_table: pd.DataFrame, level: str) -> pd.DataFrame:
+def counts_only(table: pd.DataFrame) -> pd.DataFrame:
+    """The count columns of an area table (without the derived rates and shares)."""
+    return table[[c for c in table.columns if not c.endswith(DERIVED_SUFFIXES)]]
+
+
+def roll_up(kelurahan_table: pd.DataFrame, level: str,
+            min_known_share: float = DEFAULT_SETTINGS.min_known_share) -> pd.DataFrame:
     """Sum a per-kelurahan table (from :func:`area_counts`) to ``kecamatan`` or ``kota`` by
     the dotted code's prefix, and recompute the rates."""
     if level == "kelurahan":
         return kelurahan_table
-    counts = kelurahan_table[[c for c in kelurahan_table.columns if not c.endswith("_persen")]]
+    counts = counts_only(kelurahan_table)
     keys = counts.index.str[:LEVEL_CODE_LENGTH[level]]
     table = counts.groupby(keys.to_numpy()).sum()
     table.index.name = "kode"
-    ids = tuple(c.removesuffix("_penyebut") for c in table.columns if c.endswith("_penyebut"))
-    return _with_rates(table, ids)
+    return with_rates(table, min_known_share)
 
 
-def totals(table: pd.DataFrame) -> pd.Series:
+def totals(table: pd.DataFrame,
+           min_known_share: float = DEFAULT_SETTINGS.min_known_share) -> pd.Series:
     """One row of sums over ``table``'s areas, with the rates recomputed."""
-    counts = table[[c for c in table.columns if not c.endswith("_persen")]].sum()
-    frame = counts.to_frame().T
-    ids = tuple(c.removesuffix("_penyebut") for c in frame.columns if c.endswith("_penyebut"))
-    return _with_rates(frame, ids).iloc[0]
+    frame = counts_only(table).sum().to_frame().T
+    return with_rates(frame, min_known_share).iloc[0]

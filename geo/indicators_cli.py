@@ -1,8 +1,12 @@
 """``python -m geo indicators``: the table behind the map, for the whole register of a period.
 
-Columns ``kode``, ``nama``, ``rumah_tangga``, ``jiwa`` and one household-count column per
-indicator id, one row per region of the level (regions without households count 0).
-Households not linked to any kelurahan are not in any row; their number goes to stderr.
+Columns ``kode``, ``nama``, ``rumah_tangga``, ``jiwa`` and per indicator id ``<id>``
+(households counted), ``<id>_persen`` (rate over the households whose value is known) and
+``<id>_diketahui`` (share of the households the indicator is about whose value is known, 0–1).
+Where too little is known (``Settings.min_known_share``) the count and the rate are empty in
+CSV and ``null`` in JSON, never 0. One row per region of the level (regions without
+households count 0 households). Households not linked to any kelurahan are not in any row;
+their number goes to stderr.
 """
 
 from __future__ import annotations
@@ -11,10 +15,11 @@ import argparse
 import json
 import sys
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from geo import indicators, store
+from geo import indicators, snapshot_cache, store
 
 LEVELS = ("kelurahan", "kecamatan", "kota")
 
@@ -27,26 +32,36 @@ def indicator_table(engine: Engine, period: str | None = None, level: str = "kel
     if snapshot is None:
         raise LookupError(f"Tidak ada data untuk periode {period}." if period
                           else "Belum ada data rumah tangga di basis data.")
-    households = store.load_households(engine, int(snapshot["id"]),
-                                       list(indicators.RULE_COLUMNS))
+    households = snapshot_cache.load_households_fast(engine, snapshot,
+                                                     list(indicators.RULE_COLUMNS))
     ids = tuple(ind.id for ind in indicators.INDICATORS)
     kel, unlinked = indicators.area_counts(indicators.prepare(households, settings), ids=ids,
                                            detail=())
-    table = indicators.roll_up(kel, level)
-    regions = store.load_regions(engine, level=level)
-    out = pd.DataFrame({"kode": regions["kode"], "nama": regions["nama"]})
-    counts = table.reindex(regions["kode"]).fillna(0).astype("int64")
-    for column in ("rumah_tangga", "jiwa", *ids):
-        out[column] = counts[column].to_numpy()
+    table = indicators.roll_up(kel, level, settings.min_known_share)
+    regions = store.region_list(engine)
+    regions = regions[regions["level"] == level]
     # areas with households but no boundary (codes of another scheme) are kept, named by code
     extra = table.index.difference(regions["kode"])
-    if len(extra):
-        rows = table.loc[extra, ["rumah_tangga", "jiwa", *ids]].astype("int64")
-        rows.insert(0, "nama", "")
-        out = pd.concat([out, rows.reset_index()], ignore_index=True)
+    names = pd.concat([regions.set_index("kode")["nama"],
+                       pd.Series("", index=extra, dtype=object)])
+    counts = table.reindex(names.index)
+    empty = counts["rumah_tangga"].isna().to_numpy()
+    out = pd.DataFrame({"kode": names.index, "nama": names.to_numpy()})
+    for column in ("rumah_tangga", "jiwa"):
+        out[column] = counts[column].fillna(0).astype("int64").to_numpy()
+    for ind_id in ids:
+        known = indicators.is_known(counts, ind_id, settings.min_known_share) & ~empty
+        out[ind_id] = pd.array(np.where(known, counts[ind_id].fillna(0), 0), dtype="Int64")
+        out.loc[~known, ind_id] = pd.NA
+        out[f"{ind_id}_persen"] = counts[f"{ind_id}_persen"].round(2).to_numpy()
+        out[f"{ind_id}_diketahui"] = counts[f"{ind_id}_diketahui"].round(4).to_numpy()
     return out.reset_index(drop=True), int(unlinked["rumah_tangga"])
 
 
+def records(table: pd.DataFrame) -> list[dict]:
+    """Rows for JSON: unknown values as ``None`` (``null``), never 0 or NaN."""
+    frame = table.astype(object).where(table.notna(), None)
+    return frame.to_dict(orient="records")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 1
     if args.format == "json":
-        json.dump(table.to_dict(orient="records"), sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(records(table), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         table.to_csv(sys.stdout, index=False)

@@ -213,3 +213,73 @@ def test_roll_up_sums_kelurahan_to_kecamatan_and_kota_and_recomputes_rates():
     kota = roll_up(fast, "kota")
     assert kota.loc["99.71", "rumah_tangga"] == 5 and kota.loc["99.71", "miskin"] == 3
     assert totals(fast)["miskin_persen"] == 60
+
+
+# ------------------------------------------------------------------ unknown is never zero
+
+def known_of(ind_id: str, *changes: dict) -> list[bool]:
+    hh = households(*changes)
+    return evaluate(hh, ids=(ind_id,))[f"{ind_id}__den"].tolist()
+
+
+def test_an_empty_or_unmapped_answer_is_unknown_not_no():
+    assert known_of("air_minum_tidak_layak", {"sumber_air_minum": None}, {}) == [False, True]
+    assert known_of("miskin", {"desil": None}, {"desil": 7}) == [False, True]
+    assert known_of("krt_tidak_bekerja", {"krt_bekerja": None}) == [False]
+
+
+def test_sanitation_is_decided_by_one_bad_answer_but_no_needs_all_three():
+    rows = [{"fasilitas_bab": "tidak_ada", "jenis_kloset": None, "pembuangan_tinja": None},
+            {"jenis_kloset": "leher_angsa", "fasilitas_bab": None},
+            {"jenis_kloset": "leher_angsa", "pembuangan_tinja": None},
+            {"jenis_kloset": "cemplung", "pembuangan_tinja": None},
+            {}]
+    assert flags_of("sanitasi_tidak_layak", *rows) == [True, False, False, True, False]
+    assert known_of("sanitasi_tidak_layak", *rows) == [True, False, False, True, True]
+
+
+def test_rtlh_is_unknown_when_its_columns_are_absent_unless_one_answer_decides():
+    hh = households({}, {"jenis_lantai": "tanah"}).drop(columns=["luas_lantai", "jenis_atap"])
+    flags = evaluate(hh, ids=("rtlh",))
+    assert flags["rtlh"].tolist() == [False, True]
+    assert flags["rtlh__den"].tolist() == [False, True]
+
+
+def test_a_missing_column_leaves_the_indicator_unknown_in_every_area():
+    hh = small_register().drop(columns=["luas_lantai", "jenis_lantai", "jenis_dinding",
+                                        "jenis_atap"])
+    table, _ = area_counts(prepare(hh), ids=("rtlh", "miskin"))
+    assert table["rtlh_penyebut"].eq(0).all() and table["rtlh_persen"].isna().all()
+    assert table["rtlh_diketahui"].eq(0).all()
+    assert not indicators.is_known(table, "rtlh").any()
+    assert totals(table)["rtlh_persen"] != totals(table)["rtlh_persen"]  # NaN, not 0
+    assert table["miskin_persen"].notna().all()
+    p = prepare(hh)
+    assert not p.available("rtlh") and p.available("miskin")
+    assert p.missing_inputs("rtlh") == ["luas_lantai", "jenis_lantai", "jenis_dinding",
+                                        "jenis_atap"]
+
+
+def test_rates_are_over_the_known_and_hidden_below_the_known_share():
+    hh = households(*[{"region_code": KEL_A, "sumber_air_minum": "air_permukaan"}] * 2,
+                    *[{"region_code": KEL_A, "sumber_air_minum": None}] * 2,
+                    *[{"region_code": KEL_B, "sumber_air_minum": "air_permukaan"}],
+                    *[{"region_code": KEL_B, "sumber_air_minum": None}] * 3)
+    table, _ = area_counts(prepare(hh), ids=("air_minum_tidak_layak",))
+    a, b = table.loc[KEL_A], table.loc[KEL_B]
+    assert a["air_minum_tidak_layak_penyebut"] == 2 and a["air_minum_tidak_layak_semesta"] == 4
+    assert a["air_minum_tidak_layak_persen"] == 100  # 2 of the 2 known, not 2 of 4
+    assert a["air_minum_tidak_layak_diketahui"] == 0.5
+    assert np.isnan(b["air_minum_tidak_layak_persen"])  # 1 of 4 known: tidak ada data
+    assert indicators.known_text(a, "air_minum_tidak_layak") == "diketahui untuk 2 dari 4 rumah tangga"
+    strict = prepare(hh, Settings(min_known_share=0.75))
+    assert area_counts(strict, ids=("air_minum_tidak_layak",))[0][
+        "air_minum_tidak_layak_persen"].isna().all()
+
+
+def test_an_unknown_desil_is_neither_eligible_nor_outside_the_population():
+    rows = [{"desil": None, "penerima_pkh": 1}, {"desil": 2, "penerima_pkh": None},
+            {"desil": 8}]
+    flags = evaluate(households(*rows), ids=("cakupan_pkh",))
+    assert flags["cakupan_pkh__den"].tolist() == [False, False, False]
+    assert flags["cakupan_pkh__base"].tolist() == [True, True, False]

@@ -52,3 +52,34 @@ def test_json_per_kecamatan_and_kota_sum_to_the_register(city_db):
 def test_unknown_period_fails_with_a_message(city_db, capsys):
     assert main(["indicators", "--period", "2019-01"]) == 1
     assert "2019-01" in capsys.readouterr().err
+
+
+RTLH_COLUMNS = ("luas_lantai", "jenis_lantai", "jenis_dinding", "jenis_atap")
+
+
+@pytest.fixture
+def city_without_rtlh(tmp_path, monkeypatch) -> pd.DataFrame:
+    """A register exported without the house columns RTLH needs."""
+    from geo.demo import build_city, generate_households
+
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    monkeypatch.setenv("PETA_DB_URL", url)
+    kel, river = build_city(7, n_kelurahan=12, n_kecamatan=3)
+    hh = generate_households(kel, river, 600, 7)
+    hh["region_code"], hh["link_method"] = hh["kode_benar"], "kode"
+    for column in RTLH_COLUMNS:
+        hh[column] = None
+    return write_city(store.get_engine(url), n_kelurahan=12, n_kecamatan=3, households=hh)
+
+
+def test_an_indicator_whose_columns_are_absent_is_empty_in_csv_and_null_in_json(
+        city_without_rtlh):
+    table = pd.read_csv(io.StringIO(run_cli()), dtype={"kode": str}, keep_default_na=False)
+    assert (table["rtlh"] == "").all() and (table["rtlh_persen"] == "").all()
+    assert (table["rtlh_diketahui"].astype(float) == 0).all()
+    assert (table["miskin"] != "").all()  # what the register holds is still counted
+    rows = json.loads(run_cli("--format", "json"))
+    assert all(r["rtlh"] is None and r["rtlh_persen"] is None for r in rows)
+    assert all(isinstance(r["miskin"], int) for r in rows)
+    kota = json.loads(run_cli("--level", "kota", "--format", "json"))
+    assert kota[0]["rtlh"] is None and kota[0]["rtlh_diketahui"] == 0
