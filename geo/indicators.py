@@ -298,7 +298,8 @@ INDICATORS: tuple[Indicator, ...] = (
               "pembuangan tinja bukan ke tangki septik/IPAL (di desa lubang tanah dihitung layak).",
               SANITATION_INPUTS, group="Infrastruktur"),
     Indicator("tanpa_jamban", "Tanpa jamban (risiko BABS)", "Dinkes, Perkim", True,
-              has_no_toilet, "Fasilitas BAB: tidak ada.", ("fasilitas_bab",), group="Infrastruktur"),
+              has_no_toilet, "Fasilitas BAB: tidak ada.", ("fasilitas_bab",),
+              group="Infrastruktur"),
     Indicator("rtlh", "Rumah tidak layak huni (RTLH)", "Perkim", True, lives_in_unfit_house,
               "Luas lantai per orang di bawah ambang, atau lantai tanah, atau dinding bambu/"
               "anyaman bambu/batang kayu, atau atap jerami/ijuk/rumbia.", RTLH_INPUTS,

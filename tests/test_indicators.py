@@ -271,7 +271,8 @@ def test_rates_are_over_the_known_and_hidden_below_the_known_share():
     assert a["air_minum_tidak_layak_persen"] == 100  # 2 of the 2 known, not 2 of 4
     assert a["air_minum_tidak_layak_diketahui"] == 0.5
     assert np.isnan(b["air_minum_tidak_layak_persen"])  # 1 of 4 known: tidak ada data
-    assert indicators.known_text(a, "air_minum_tidak_layak") == "diketahui untuk 2 dari 4 rumah tangga"
+    assert (indicators.known_text(a, "air_minum_tidak_layak")
+            == "diketahui untuk 2 dari 4 rumah tangga")
     strict = prepare(hh, Settings(min_known_share=0.75))
     assert area_counts(strict, ids=("air_minum_tidak_layak",))[0][
         "air_minum_tidak_layak_persen"].isna().all()
