@@ -602,3 +602,32 @@ def totals(table: pd.DataFrame,
     """One row of sums over ``table``'s areas, with the rates recomputed."""
     frame = counts_only(table).sum().to_frame().T
     return with_rates(frame, min_known_share).iloc[0]
+
+
+def for_areas(table: pd.DataFrame, codes: object) -> pd.DataFrame:
+    """``table`` (per area) reindexed to ``codes``: an area without households gets count 0,
+    and no rate or share (they stay empty, never 0)."""
+    out = table.reindex(pd.Index(list(codes), name="kode"))
+    counts = [c for c in out.columns if not c.endswith(DERIVED_SUFFIXES)]
+    out[counts] = out[counts].fillna(0).astype("int64")
+    return out
+
+
+def availability_note(prepared: Prepared, ind_id: str) -> str | None:
+    """"tidak tersedia di register ini" with the columns it needs, or None when available."""
+    if prepared.available(ind_id):
+        return None
+    missing = prepared.missing_inputs(ind_id) or list(get(ind_id).inputs)
+    return (f"{get(ind_id).label}: {NOT_IN_REGISTER} (perlu kolom "
+            f"{', '.join(missing)}; tidak ada rumah tangga yang nilainya diketahui).")
+
+
+def worst_areas(table: pd.DataFrame, ind_id: str, n: int = 10, min_denominator: int = 10
+                ) -> pd.DataFrame:
+    """The ``n`` areas in greatest need on ``ind_id`` (lowest rate for an indicator where
+    higher is better), ranked by rate then count. Only areas with a rate (enough known) and at
+    least ``min_denominator`` known households in the denominator are ranked."""
+    ranked = table[table[f"{ind_id}_persen"].notna()
+                   & (table[f"{ind_id}_penyebut"] >= min_denominator)]
+    return ranked.sort_values([f"{ind_id}_persen", ind_id],
+                              ascending=not get(ind_id).higher_is_worse).head(n)

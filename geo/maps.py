@@ -30,6 +30,7 @@ from geo.store import PROJECT_DIR
 STATIC_DIR = PROJECT_DIR / "static"
 LEAFLET_URL = "/app/static/leaflet"  # where Streamlit serves static/leaflet
 NO_DATA_COLOR = "#d9d9d9"
+NO_DATA_LABEL = "Tidak ada data"  # grey: nothing, or too little, known (never a class, never 0)
 BORDER_COLOR = "#4d4d4d"
 LEGEND_ROOM_PX = 150  # map padding below the areas, where the legend sits
 
@@ -138,13 +139,13 @@ def classify(values: np.ndarray, k: int = 5, method: str = "quantile",
     data = np.asarray(values, dtype=float)
     data = data[~np.isnan(data)]
     colors = PALETTES[palette]
-    if len(data) == 0:
-        return Classes((0.0,), colors[:1], 0.0)
+    if len(data) == 0:  # nothing known: no class at all, only "tidak ada data"
+        return Classes((), (), 0.0)
     lo, hi = float(data.min()), float(data.max())
     uniq = np.unique(data)
     k = max(1, min(k, len(uniq)))
-    if k == 1 or hi == lo:
-        return Classes((hi,), (colors[-1],), lo)
+    if k == 1 or hi == lo:  # no spread: one light class, never the darkest (all 0 is no alarm)
+        return Classes((hi,), (colors[0],), lo)
     if method == "equal":
         breaks = np.linspace(lo, hi, k + 1)[1:]
     elif method == "natural":
@@ -190,9 +191,10 @@ def legend_html(title: str, unit: str, classes: Classes, no_data: bool, note: st
         f'<div><span style="background:{c};display:inline-block;width:18px;height:12px;'
         f'margin-right:6px;border:1px solid #777"></span>{escape(label)}</div>'
         for c, label in zip(classes.colors, classes.labels(decimals)))
-    if no_data:
+    if no_data or not classes.breaks:
         rows += (f'<div><span style="background:{NO_DATA_COLOR};display:inline-block;width:18px;'
-                 f'height:12px;margin-right:6px;border:1px solid #777"></span>Tidak ada data</div>')
+                 f'height:12px;margin-right:6px;border:1px solid #777"></span>'
+                 f'{NO_DATA_LABEL}</div>')
     extra = f'<div style="margin-top:4px;color:#555">{escape(note)}</div>' if note else ""
     return (
         '<div style="background:rgba(255,255,255,0.9);padding:6px 8px;border-radius:4px;'

@@ -74,6 +74,22 @@ def agency_needs(flags: pd.DataFrame | Mapping[str, np.ndarray]) -> pd.DataFrame
     return pd.DataFrame(out, index=index)
 
 
+def agency_known(hits: Mapping[str, np.ndarray], dens: Mapping[str, np.ndarray],
+                 bases: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """Boolean household × agency: is it known whether the household needs this agency?
+
+    Yes when one of the agency's indicators flags it, or when every one of them is decided
+    (its value known, or the household known to be outside that indicator's population, such
+    as desil 8 for PBI-JKN). ``hits``/``dens``/``bases`` as in ``Prepared``."""
+    out = {}
+    for agency, ids in AGENCIES.items():
+        any_hit = np.logical_or.reduce([np.asarray(hits[i], dtype=bool) for i in ids])
+        decided = np.logical_and.reduce([np.asarray(dens[i], dtype=bool)
+                                         | ~np.asarray(bases[i], dtype=bool) for i in ids])
+        out[agency] = any_hit | decided
+    return pd.DataFrame(out)
+
+
 def _group_sums(values: dict[str, np.ndarray], keys: object,
                 areas: Sequence[str] | None, labels: Sequence[str] | None = None
                 ) -> pd.DataFrame:
@@ -97,16 +113,37 @@ def _group_sums(values: dict[str, np.ndarray], keys: object,
 
 
 def gap_matrix(needs: pd.DataFrame, keys: object, areas: Sequence[str] | None = None,
-               labels: Sequence[str] | None = None) -> pd.DataFrame:
+               labels: Sequence[str] | None = None, known: pd.DataFrame | None = None
+               ) -> pd.DataFrame:
     """Area × agency: households needing each agency, plus ``rumah_tangga`` and
     ``dua_opd_atau_lebih`` (households needing two or more agencies, where agencies should act
     together). ``keys`` is the kelurahan code per household; ``areas`` reindexes the result
-    (areas without households get zeros); ``labels``: see :func:`_group_sums`."""
+    (areas without households get zeros); ``labels``: see :func:`_group_sums`. With ``known``
+    (:func:`agency_known`), also ``<agency>_diketahui``: households whose need is known."""
     values = {"rumah_tangga": np.ones(len(needs))}
     for agency in needs.columns:
         values[agency] = needs[agency].to_numpy(dtype=float)
+        if known is not None:
+            values[f"{agency}_diketahui"] = known[agency].to_numpy(dtype=float)
     values["dua_opd_atau_lebih"] = (needs.to_numpy().sum(axis=1) >= 2).astype(float)
     return _group_sums(values, keys, areas, labels)
+
+
+def agency_rates(matrix: pd.DataFrame, agencies: Sequence[str],
+                 min_known_share: float = indicators.DEFAULT_SETTINGS.min_known_share
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(counts, percentages) per area × agency from :func:`gap_matrix` with ``known``: the
+    percentage is over the households whose need is known; both are NaN ("tidak ada data")
+    where that is less than ``min_known_share`` of the area's households."""
+    households = matrix["rumah_tangga"].to_numpy(dtype=float)
+    counts, rates = {}, {}
+    for agency in agencies:
+        known = matrix[f"{agency}_diketahui"].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            enough = (known > 0) & (known >= min_known_share * households - 1e-9)
+            counts[agency] = np.where(enough, matrix[agency].to_numpy(dtype=float), np.nan)
+            rates[agency] = np.where(enough, 100 * matrix[agency] / known, np.nan)
+    return (pd.DataFrame(counts, index=matrix.index), pd.DataFrame(rates, index=matrix.index))
 
 
 def overlap_pairs(needs: pd.DataFrame) -> pd.DataFrame:
@@ -185,7 +222,7 @@ def verification_reasons(households: pd.DataFrame, flags: pd.DataFrame,
     for program in CASH_AND_FOOD:
         got = flag_set(hh, program)
         receives_any |= got
-        outside = got & ~indicators.eligible_for(program)(hh, settings)
+        outside = got & indicators.not_(indicators.eligible_for(program)(hh, settings)).yes
         lo, hi = settings.eligible_range(program)
         text = (f"Menerima {PROGRAMS[program]} pada desil " + desil_text
                 + f" (layak desil {lo}–{hi})")
@@ -283,8 +320,9 @@ NORMALISATION_METHOD = (
 SCORE_DECIMALS = 1
 TIES_METHOD = ("Skor dibulatkan ke 1 desimal; skor yang sama mendapat peringkat sama (peringkat "
                "'min': dua wilayah di peringkat 3 diikuti peringkat 5).")
-NO_DATA_NOTE = ("Wilayah tanpa rumah tangga dalam data (setelah filter) tidak diberi skor "
-                "dan didaftar terpisah.")
+NO_DATA_NOTE = ("Wilayah tanpa rumah tangga dalam data (setelah filter), dan wilayah yang "
+                "nilai suatu indikator terpilihnya terlalu sedikit diketahui (“tidak ada "
+                "data”), tidak diberi skor dan didaftar terpisah beserta alasannya.")
 
 
 def normalise(rates: pd.DataFrame, ids: Sequence[str], valid: np.ndarray) -> pd.DataFrame:
@@ -325,15 +363,28 @@ def composite_index(table: pd.DataFrame, weights: Mapping[str, float]) -> pd.Dat
     weight_sum = (present * w).sum(axis=1) if ids else np.zeros(len(table))
     with np.errstate(invalid="ignore", divide="ignore"):
         score = np.where(weight_sum > 0, np.nansum(values * w, axis=1) / weight_sum * 100, np.nan)
-    score = np.where(valid, score, np.nan)
+    # an area where a weighted indicator applies but too little is known is not ranked: its
+    # score would rest on a guess (an indicator with no population there is skipped instead)
+    unknown = np.zeros((len(table), len(ids)), dtype=bool)
+    for j, ind_id in enumerate(ids):
+        if f"{ind_id}_semesta" in table:
+            applies = table[f"{ind_id}_semesta"].fillna(0).to_numpy(dtype=float) > 0
+            unknown[:, j] = applies & table[f"{ind_id}_persen"].isna().to_numpy()
+    score = np.where(valid & ~unknown.any(axis=1), score, np.nan)
     # ranked on the score as shown (1 decimal): areas the forum sees as equal share a rank
     score = pd.Series(np.round(score, SCORE_DECIMALS), index=table.index)
     rank = score.rank(method="min", ascending=False).astype("Int64")
     out = pd.DataFrame({"skor": score, "peringkat": rank}, index=table.index)
     for ind_id in ids:
         out[f"norm_{ind_id}"] = norm[ind_id]
-    out["tanpa_skor"] = np.where(~valid, "Tidak ada rumah tangga dalam data",
-                                 np.where(np.isnan(score), "Tidak ada penyebut indikator", ""))
+    labels = [indicators.get(i).label for i in ids]
+    missing = [", ".join(lab for lab, u in zip(labels, row) if u) for row in unknown]
+    out["tanpa_skor"] = np.where(
+        ~valid, "Tidak ada rumah tangga dalam data",
+        np.where([bool(m) for m in missing],
+                 [f"Tidak ada data untuk {m} (terlalu sedikit rumah tangga yang nilainya "
+                  "diketahui)" for m in missing],
+                 np.where(np.isnan(score), "Tidak ada penyebut indikator", "")))
     return out
 
 
@@ -360,9 +411,10 @@ def movement(change: object) -> str:
 # ------------------------------------------------------------------ display helpers
 
 def count_text(value: float, hide_small: bool = True, threshold: int = SMALL_COUNT) -> str:
-    """A household count as text; 1..threshold-1 shown as ``< 5`` when ``hide_small``."""
+    """A household count as text; 1..threshold-1 shown as ``< 5`` when ``hide_small``; an
+    unknown count (NaN) as "tidak ada data"."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "–"
+        return indicators.NO_DATA
     if hide_small and 0 < value < threshold:
         return f"< {threshold}"
     return fmt_int(value)
@@ -370,9 +422,12 @@ def count_text(value: float, hide_small: bool = True, threshold: int = SMALL_COU
 
 def rate_text(value: float, denominator: float, hide_small: bool = True,
               threshold: int = SMALL_COUNT) -> str:
-    """A rate as text; hidden (``–``) when its denominator is a small count and ``hide_small``."""
+    """A rate as text; hidden (``–``) when its denominator is a small count and ``hide_small``;
+    an unknown rate (NaN: too little known) as "tidak ada data"."""
     if hide_small and denominator is not None and 0 < denominator < threshold:
         return "–"
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return indicators.NO_DATA
     return fmt_pct(value)
 
 
@@ -408,6 +463,8 @@ def priority_notes(weights: Mapping[str, float], period: str, settings: Settings
         ("Metode normalisasi", NORMALISATION_METHOD),
         ("Peringkat sama", TIES_METHOD),
         ("Wilayah tanpa data", NO_DATA_NOTE),
+        ("Sel persentase kosong", "Tidak ada data: nilai indikator itu diketahui untuk terlalu "
+                                  "sedikit rumah tangga wilayah itu (bukan 0)."),
         ("Perubahan peringkat", "Selisih peringkat dengan bobot sama dan peringkat dengan bobot "
                                 "terpilih; ▲ naik (lebih prioritas), ▼ turun."),
         *[("Pengaturan definisi", line) for line in settings.describe()],

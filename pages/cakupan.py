@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import indicators, planning
-from geo.fmt import fmt_int, fmt_pct
+from geo.fmt import fmt_int
 from geo.maps import choropleth, classify
 from geo.schema import PROGRAMS
 from ui import context, data
@@ -22,7 +22,8 @@ COVER_IDS = tuple(planning.COVERAGE.values())
 SHOW_ROWS = 2_000  # rows of the verification list sent to the browser
 IDS = COVER_IDS + planning.ERROR_IDS
 table = scope.table(IDS)
-total = indicators.totals(table)
+total = indicators.totals(table, settings.min_known_share)
+available = up.available(view, settings)
 kel_names, kec_names = up.area_labels(view, table.index)
 hide = st.toggle("Sembunyikan angka kecil (< 5) untuk forum terbuka", value=True,
                  key="cak_hide")
@@ -41,9 +42,12 @@ def area_map(ind_id: str, palette: str, key: str) -> None:
         "Kecamatan": kec_names,
         ind.label: [planning.rate_text(r, d, hide) for r, d in
                     zip(table[f"{ind_id}_persen"], table[f"{ind_id}_penyebut"])],
-        "Rumah tangga": [planning.count_text(v, hide) for v in table[ind_id]],
-        f"Penyebut ({ind.denominator_label})": [planning.count_text(v, hide)
-                                                for v in table[f"{ind_id}_penyebut"]],
+        "Rumah tangga": [planning.count_text(v, hide) for v in
+                         indicators.known_count(table, ind_id, ind_id, settings.min_known_share)],
+        f"Penyebut ({ind.denominator_label}, diketahui)": [
+            planning.count_text(v, hide) for v in table[f"{ind_id}_penyebut"]],
+        f"Semua {ind.denominator_label}": [planning.count_text(v, hide)
+                                            for v in table[f"{ind_id}_semesta"]],
     }, index=table.index)
     fmap = choropleth(scope.areas, rate, title=ind.label, unit=f"{ind.unit} per kelurahan",
                       tooltip_rows=tooltip, note=view.period_label, tiles=view.basemap,
@@ -54,9 +58,14 @@ def area_map(ind_id: str, palette: str, key: str) -> None:
 if section == "Cakupan program":
     cols = st.columns(len(PROGRAMS))
     for col, (program, ind_id) in zip(cols, planning.COVERAGE.items()):
-        col.metric(PROGRAMS[program], fmt_pct(total[f"{ind_id}_persen"]),
+        if ind_id not in available:
+            col.metric(PROGRAMS[program], indicators.NOT_IN_REGISTER,
+                       help=up.unavailable_text(view, settings, ind_id))
+            continue
+        col.metric(PROGRAMS[program], planning.rate_text(total[f"{ind_id}_persen"], None),
                    help=f"{fmt_int(total[ind_id])} dari {fmt_int(total[f'{ind_id}_penyebut'])} "
-                        "rumah tangga layak menerima.")
+                        f"rumah tangga layak menerima; {indicators.known_text(total, ind_id)} "
+                        "layak.")
     program = st.selectbox("Program untuk peta", list(planning.COVERAGE),
                            format_func=lambda p: PROGRAMS[p], key="cak_program")
     ind_id = planning.COVERAGE[program]
@@ -64,8 +73,10 @@ if section == "Cakupan program":
     with left:
         area_map(ind_id, "YlGnBu", "cak_map_cov")
     with right:
-        ranked = table.sort_values(f"{ind_id}_persen", na_position="last")
+        ranked = table[table[f"{ind_id}_persen"].notna()].sort_values(f"{ind_id}_persen")
         pos = table.index.get_indexer(ranked.index)
+        if ind_id not in available:
+            st.warning(up.unavailable_text(view, settings, ind_id))
         st.markdown(f"**Cakupan {PROGRAMS[program]} terendah**")
         st.dataframe(pd.DataFrame({
             "Kelurahan": [kel_names[i] for i in pos],
@@ -87,18 +98,25 @@ elif section == "Kesalahan sasaran":
     a, b = st.columns(2)
     for col, ind_id in zip((a, b), planning.ERROR_IDS):
         ind = indicators.get(ind_id)
-        col.metric(ind.label, fmt_int(total[ind_id]),
-                   help=f"{fmt_pct(total[f'{ind_id}_persen'])} dari "
+        if ind_id not in available:
+            col.metric(ind.label, indicators.NOT_IN_REGISTER)
+            col.caption(up.unavailable_text(view, settings, ind_id))
+            continue
+        known = indicators.is_known(total, ind_id, settings.min_known_share)
+        col.metric(ind.label, fmt_int(total[ind_id]) if known else indicators.NO_DATA,
+                   help=f"{planning.rate_text(total[f'{ind_id}_persen'], None)} dari "
                         f"{fmt_int(total[f'{ind_id}_penyebut'])} {ind.denominator_label}.")
-        col.caption(f"{fmt_pct(total[f'{ind_id}_persen'])} dari "
-                    f"{fmt_int(total[f'{ind_id}_penyebut'])} {ind.denominator_label}")
+        col.caption(f"{planning.rate_text(total[f'{ind_id}_persen'], None)} dari "
+                    f"{fmt_int(total[f'{ind_id}_penyebut'])} {ind.denominator_label} "
+                    f"({indicators.known_text(total, ind_id)})")
     error = st.radio("Jenis kesalahan", planning.ERROR_IDS, horizontal=True, key="cak_error",
                      format_func=lambda i: indicators.get(i).label)
     left, right = st.columns([3, 2])
     with left:
         area_map(error, "YlOrRd", "cak_map_err")
     with right:
-        ranked = table.sort_values(error, ascending=False)
+        ranked = table[indicators.is_known(table, error, settings.min_known_share)]
+        ranked = ranked.sort_values(error, ascending=False)
         pos = table.index.get_indexer(ranked.index)
         st.markdown(f"**Kelurahan dengan {indicators.get(error).label.lower()} terbanyak**")
         st.dataframe(pd.DataFrame({

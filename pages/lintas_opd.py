@@ -3,6 +3,7 @@ agency's map and ranking, and households with needs across two or more agencies.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -19,8 +20,9 @@ settings, scope = up.planning_scope(view)
 AGENCIES = list(planning.AGENCIES)
 MULTI = "dua_opd_atau_lebih"
 codes = scope.areas["kode"].tolist()
-needs, keys, labels = scope.household_needs()
-matrix = planning.gap_matrix(needs, keys, codes, labels)
+needs, keys, labels, known_needs = scope.household_needs()
+matrix = planning.gap_matrix(needs, keys, codes, labels, known=known_needs)
+counts, pct = planning.agency_rates(matrix, AGENCIES, settings.min_known_share)
 overlap = planning.overlapping_needs(needs, keys, codes, labels)
 kel_names, kec_names = up.area_labels(view, matrix.index)
 
@@ -39,9 +41,10 @@ st.subheader("Matriks kelurahan × OPD")
 columns = [*AGENCIES, MULTI]
 labels = {**{a: a for a in AGENCIES}, MULTI: "≥ 2 OPD"}
 households = matrix["rumah_tangga"].to_numpy(dtype=float)
-pct = matrix[columns].div(pd.Series(households, index=matrix.index).where(households > 0),
-                          axis=0) * 100
-values = pct if as_pct else matrix[columns].astype(float)
+with np.errstate(invalid="ignore", divide="ignore"):
+    pct[MULTI] = np.where(households > 0, 100 * matrix[MULTI] / households, np.nan)
+counts[MULTI] = matrix[MULTI].astype(float)
+values = pct[columns] if as_pct else counts[columns]
 display = pd.DataFrame({"Kecamatan": kec_names, "Kelurahan": kel_names,
                         "Rumah tangga": [planning.count_text(v, hide) for v in households]},
                        index=matrix.index)
@@ -50,29 +53,39 @@ for col in columns:
         display[labels[col]] = [planning.rate_text(r, d, hide) for r, d in
                                 zip(pct[col], households)]
     else:
-        display[labels[col]] = [planning.count_text(v, hide) for v in matrix[col]]
+        display[labels[col]] = [planning.count_text(v, hide) for v in counts[col]]
 order = values[MULTI].fillna(-1).sort_values(ascending=False, kind="stable").index
 display = display.loc[order]
 shade = values.loc[order].rename(columns=labels)
 st.dataframe(up.intensity_styler(display, shade), hide_index=True, width="stretch",
              height=420, key="opd_matrix")
-st.caption("Warna: intensitas dalam tiap kolom (kelas kuantil, makin gelap makin banyak). "
-           "Diurutkan menurut rumah tangga yang perlu ≥ 2 OPD.")
+st.caption("Warna: intensitas dalam tiap kolom (kelas kuantil, makin gelap makin banyak); "
+           f"abu-abu “{indicators.NO_DATA}”: kebutuhan OPD itu diketahui untuk kurang dari "
+           f"{settings.min_known_share:.0%} rumah tangga kelurahan (bukan 0). Persentase "
+           "dihitung atas rumah tangga yang kebutuhannya diketahui. Diurutkan menurut rumah "
+           "tangga yang perlu ≥ 2 OPD (kebutuhan yang diketahui).")
+for agency_name in (a for a in AGENCIES if counts[a].isna().all()):
+    notes = [up.unavailable_text(view, settings, i) for i in planning.AGENCIES[agency_name]]
+    st.warning(f"{agency_name}: kolom abu-abu, {indicators.NO_DATA} (bukan 0). "
+               + " ".join(n for n in notes if n))
 
 st.subheader("Satu OPD: peta dan urutan kelurahan")
 agency = st.selectbox("Pilih OPD", AGENCIES, key="opd_agency")
 left, right = st.columns([3, 2])
-agency_values = pct[agency] if as_pct else matrix[agency].astype(float)
+agency_values = pct[agency] if as_pct else counts[agency]
+known_of_agency = matrix[f"{agency}_diketahui"]
 if hide:
-    small = matrix[agency].between(1, planning.SMALL_COUNT - 1) if not as_pct else \
-        pd.Series(households, index=matrix.index).between(1, planning.SMALL_COUNT - 1)
+    small = counts[agency].between(1, planning.SMALL_COUNT - 1) if not as_pct else \
+        known_of_agency.between(1, planning.SMALL_COUNT - 1)
     agency_values = agency_values.where(~small)
 with left:
     tooltip = pd.DataFrame({
         "Kelurahan": kel_names, "Kecamatan": kec_names,
-        f"Perlu {agency}": [planning.count_text(v, hide) for v in matrix[agency]],
-        "Persentase": [planning.rate_text(r, d, hide) for r, d in zip(pct[agency], households)],
+        f"Perlu {agency}": [planning.count_text(v, hide) for v in counts[agency]],
+        "Persentase": [planning.rate_text(r, d, hide) for r, d in
+                       zip(pct[agency], known_of_agency)],
         "Rumah tangga": [planning.count_text(v, hide) for v in households],
+        "Kebutuhan diketahui": [planning.count_text(v, hide) for v in known_of_agency],
     }, index=matrix.index)
     fmap = choropleth(scope.areas, agency_values, title=f"Perlu tindakan {agency}",
                       unit="% rumah tangga" if as_pct else "rumah tangga",
@@ -83,22 +96,27 @@ with left:
 with right:
     ids = planning.AGENCIES[agency]
     sub = scope.table(ids)
-    ranked = matrix[agency].sort_values(ascending=False, kind="stable")
+    ranked = counts[agency].dropna().sort_values(ascending=False, kind="stable")
     pos = matrix.index.get_indexer(ranked.index)
     rank_table = pd.DataFrame({
         "Peringkat": ranked.rank(method="min", ascending=False).astype(int).to_numpy(),
         "Kelurahan": [kel_names[i] for i in pos],
         f"Perlu {agency}": [planning.count_text(v, hide) for v in ranked],
-        "Persentase": [planning.rate_text(pct[agency].iat[i], households[i], hide) for i in pos],
+        "Persentase": [planning.rate_text(pct[agency].iat[i], known_of_agency.iat[i], hide)
+                       for i in pos],
     })
     for ind_id in ids:
         rank_table[indicators.get(ind_id).label] = [
-            planning.count_text(v, hide) for v in sub[ind_id].reindex(ranked.index)]
+            planning.count_text(v, hide) for v in indicators.known_count(
+                sub, ind_id, ind_id, settings.min_known_share).reindex(ranked.index)]
     st.dataframe(rank_table, hide_index=True, width="stretch", height=480, key="opd_rank")
     total_agency = int(matrix[agency].sum())
+    total_known = int(known_of_agency.sum())
     st.caption(f"Total {fmt_int(total_agency)} rumah tangga perlu tindakan {agency} "
-               f"({fmt_pct(100 * total_agency / households.sum() if households.sum() else None)}"
-               " dari rumah tangga dalam data). Peringkat sama untuk jumlah sama.")
+               f"({fmt_pct(100 * total_agency / total_known if total_known else None)} dari "
+               f"{fmt_int(total_known)} rumah tangga yang kebutuhannya diketahui, dari "
+               f"{fmt_int(households.sum())} dalam data). Peringkat sama untuk jumlah sama; "
+               f"kelurahan “{indicators.NO_DATA}” tidak diperingkat.")
 
 st.subheader("Kebutuhan tumpang tindih: rumah tangga yang perlu ≥ 2 OPD")
 ov = overlap.sort_values(MULTI, ascending=False, kind="stable")

@@ -38,9 +38,11 @@ for param, (key, options, default) in PAGE_PARAMS.items():
         st.session_state[key] = wanted if wanted in options else default
 
 c1, c2, c3, c4 = st.columns([2.2, 1.4, 1.4, 1.2])
+available = explorer.available_indicators(int(view.snapshot["id"]), view.version)
 ind_id = c1.selectbox(
     "Indikator", list(indicators.BY_ID), key="p_ind",
-    format_func=lambda i: f"{indicators.BY_ID[i].group} · {indicators.BY_ID[i].label}")
+    format_func=lambda i: f"{indicators.BY_ID[i].group} · {indicators.BY_ID[i].label}" + (
+        "" if i in available else f" ({indicators.NOT_IN_REGISTER})"))
 level = c2.radio("Tingkat wilayah", list(explorer.LEVELS), key="p_level", horizontal=True,
                  format_func=explorer.LEVELS.get)
 measure = c3.radio("Ukuran", list(MEASURES), key="p_measure", format_func=MEASURES.get,
@@ -83,14 +85,15 @@ areas = areas_all[shown.to_numpy()]
 if areas.empty:
     st.warning("Tidak ada wilayah yang cocok dengan filter wilayah. Ubah filter di samping.")
     st.stop()
-table = level_table.reindex(areas["kode"]).fillna(0)
-count_cols = [c for c in table.columns if not c.endswith("_persen")]
-table[count_cols] = table[count_cols].astype("int64")
-table[f"{IND.id}_persen"] = level_table[f"{IND.id}_persen"].reindex(areas["kode"])
+table = indicators.for_areas(level_table, areas["kode"])
 has_data = table["rumah_tangga"].to_numpy() > 0
+known = indicators.is_known(table, IND.id, settings.min_known_share)
+not_in_register = indicators.availability_note(prepared, IND.id)
+if not_in_register:
+    st.warning(not_in_register + " Semua wilayah abu-abu: tidak ada data, bukan 0.")
 
 value_col = {"persen": f"{IND.id}_persen", "rumah_tangga": IND.id, "jiwa": f"{IND.id}_jiwa"}
-values = table[value_col[measure]].astype(float).where(has_data)
+values = table[value_col[measure]].astype(float).where(has_data & known)
 unit = {"persen": f"{IND.unit} ({IND.denominator_label})", "rumah_tangga": "rumah tangga",
         "jiwa": "jiwa (anggota rumah tangga)"}[measure]
 decimals = 1 if measure == "persen" else 0
@@ -106,10 +109,13 @@ level_label = explorer.LEVELS[shown_level]
 tooltip = pd.DataFrame({
     level_label: areas["nama"].to_numpy(),
     "Kode": areas["kode"].to_numpy(),
-    MEASURES[measure]: [shown_value(v) for v in values],
-    "Rumah tangga terhitung": [fmt_int(v) for v in table[IND.id]],
-    "Jiwa terhitung": [fmt_int(v) for v in table[f"{IND.id}_jiwa"]],
-    f"Penyebut ({IND.denominator_label})": [fmt_int(v) for v in table[f"{IND.id}_penyebut"]],
+    MEASURES[measure]: [shown_value(v) if ok else indicators.NO_DATA
+                        for v, ok in zip(values, known)],
+    "Rumah tangga terhitung": [fmt_int(v) if ok else indicators.NO_DATA
+                               for v, ok in zip(table[IND.id], known)],
+    "Jiwa terhitung": [fmt_int(v) if ok else indicators.NO_DATA
+                       for v, ok in zip(table[f"{IND.id}_jiwa"], known)],
+    "Data diketahui": [indicators.known_text(row, IND.id) for _, row in table.iterrows()],
 }, index=areas["kode"].to_numpy())
 description = filters.describe(name_of.to_dict())
 fmap = choropleth(
@@ -138,6 +144,11 @@ with left:
     if not has_data.all():
         notes.append(f"Wilayah abu-abu ({fmt_int((~has_data).sum())}): tidak ada rumah tangga "
                      "dalam register yang tertaut ke wilayah itu dan lolos filter.")
+    unknown_areas = int((has_data & ~known).sum())
+    if unknown_areas:
+        notes.append(f"Wilayah abu-abu ({fmt_int(unknown_areas)}): {indicators.NO_DATA}, "
+                     f"nilai indikator ini diketahui untuk kurang dari "
+                     f"{settings.min_known_share:.0%} rumah tangganya (bukan 0).")
     if not area_filtered and unlinked["rumah_tangga"]:
         notes.append(f"{fmt_int(unlinked['rumah_tangga'])} rumah tangga belum tertaut ke "
                      "kelurahan mana pun dan tidak tampil di peta (lihat halaman Data).")
@@ -156,59 +167,79 @@ if clicked_code and clicked_code != st.session_state.get("_peta_clicked"):
     if shown_level == "kecamatan" and clicked_code in set(areas["kode"]):
         ui_filters.request(replace(filters, kecamatan=(clicked_code,), kelurahan=()))
 
-total = indicators.totals(table[[c for c in table.columns]])
+total = indicators.totals(table, settings.min_known_share)
+total_known = indicators.is_known(total, IND.id, settings.min_known_share)
 with right:
     st.markdown(f"**{IND.label}**  \n{description}")
-    st.metric("Rumah tangga terhitung", fmt_int(total[IND.id]))
-    st.metric("Jiwa dalam rumah tangga itu", fmt_int(total[f"{IND.id}_jiwa"]))
-    st.metric("Persentase", fmt_pct(total[f"{IND.id}_persen"]),
-              help=f"Penyebut: {IND.denominator_label}.")
-    st.caption(f"Penyebut: {fmt_int(total[f'{IND.id}_penyebut'])} {IND.denominator_label}.")
+    st.metric("Rumah tangga terhitung",
+              fmt_int(total[IND.id]) if total_known else indicators.NO_DATA)
+    st.metric("Jiwa dalam rumah tangga itu",
+              fmt_int(total[f"{IND.id}_jiwa"]) if total_known else indicators.NO_DATA)
+    st.metric("Persentase", fmt_pct(total[f"{IND.id}_persen"]) if total_known
+              else indicators.NO_DATA,
+              help=f"Penyebut: {IND.denominator_label} yang nilainya diketahui.")
+    st.caption(f"Penyebut: {fmt_int(total[f'{IND.id}_penyebut'])} {IND.denominator_label} "
+               f"yang nilainya diketahui ({indicators.known_text(total, IND.id)}).")
     st.caption(f"Dari {fmt_int(total['rumah_tangga'])} rumah tangga "
                f"({fmt_int(total['jiwa'])} jiwa) dalam wilayah dan filter ini.")
 
     st.markdown("**10 kelurahan dengan kondisi terburuk**" if IND.higher_is_worse
                 else "**10 kelurahan dengan cakupan terendah**")
-    kel_rows = kel_table.reindex(
-        areas["kode"] if shown_level == "kelurahan" else
-        explorer.areas("kelurahan", view.version).loc[
-            lambda f: explorer.chosen_areas(f, filters, "kelurahan"), "kode"]).dropna()
-    ranked = kel_rows[kel_rows[f"{IND.id}_penyebut"] >= MIN_DENOMINATOR]
-    ranked = ranked.sort_values([f"{IND.id}_persen", IND.id],
-                                ascending=not IND.higher_is_worse).head(10)
-    worst = pd.DataFrame({
-        "Kelurahan": [name_of.get(k, k) for k in ranked.index],
-        "%": [fmt_pct(v) for v in ranked[f"{IND.id}_persen"]],
-        "Rumah tangga": [fmt_int(v) for v in ranked[IND.id]],
-    })
-    st.dataframe(worst, hide_index=True, width="stretch", key="peta_terburuk")
+    kel_codes = (areas["kode"] if shown_level == "kelurahan" else
+                 explorer.areas("kelurahan", view.version).loc[
+                     lambda f: explorer.chosen_areas(f, filters, "kelurahan"), "kode"])
+    ranked = indicators.worst_areas(kel_table.reindex(kel_codes).dropna(subset=["rumah_tangga"]),
+                                    IND.id, n=10, min_denominator=MIN_DENOMINATOR)
+    if len(ranked):
+        worst = pd.DataFrame({
+            "Kelurahan": [name_of.get(k, k) for k in ranked.index],
+            "%": [fmt_pct(v) for v in ranked[f"{IND.id}_persen"]],
+            "Rumah tangga": [fmt_int(v) for v in ranked[IND.id]],
+        })
+        st.dataframe(worst, hide_index=True, width="stretch", key="peta_terburuk")
+    else:
+        st.caption(f"Tidak ada kelurahan yang diperingkat: {indicators.NO_DATA} untuk "
+                   "indikator ini di wilayah dan filter ini.")
     st.caption(f"Diurutkan menurut persentase; kelurahan dengan penyebut kurang dari "
-               f"{MIN_DENOMINATOR} rumah tangga tidak diperingkat.")
+               f"{MIN_DENOMINATOR} rumah tangga, atau yang nilainya diketahui untuk kurang "
+               f"dari {settings.min_known_share:.0%} rumah tangga, tidak diperingkat.")
 
 # ------------------------------------------------------------------ the table behind the map
 st.subheader(f"Tabel per {level_label.lower()}")
 export = pd.DataFrame({"kode": areas["kode"].to_numpy(), "nama": areas["nama"].to_numpy()})
-for column in ("rumah_tangga", "jiwa", IND.id, f"{IND.id}_jiwa", f"{IND.id}_penyebut"):
+for column in ("rumah_tangga", "jiwa"):
+    export[column] = table[column].to_numpy()
+for column in (IND.id, f"{IND.id}_jiwa"):  # unknown stays empty, never 0
+    export[column] = indicators.known_count(table, column, IND.id,
+                                            settings.min_known_share).to_numpy()
+for column in (f"{IND.id}_penyebut", f"{IND.id}_semesta"):
     export[column] = table[column].to_numpy()
 export[f"{IND.id}_persen"] = table[f"{IND.id}_persen"].round(2).to_numpy()
+export[f"{IND.id}_diketahui"] = (100 * table[f"{IND.id}_diketahui"]).round(1).to_numpy()
 for other in indicators.NEED_INDICATORS:
     if other != IND.id:
-        export[other] = table[other].to_numpy()
+        export[other] = indicators.known_count(table, other, other,
+                                               settings.min_known_share).to_numpy()
 
 labels = {"kode": "Kode", "nama": level_label, "rumah_tangga": "Rumah tangga", "jiwa": "Jiwa",
           IND.id: f"{IND.label} (rumah tangga)", f"{IND.id}_jiwa": f"{IND.label} (jiwa)",
-          f"{IND.id}_penyebut": f"Penyebut: {IND.denominator_label}",
+          f"{IND.id}_penyebut": f"Penyebut: {IND.denominator_label}, nilai diketahui",
+          f"{IND.id}_semesta": f"Semua {IND.denominator_label}",
           f"{IND.id}_persen": f"{IND.label} (%)",
+          f"{IND.id}_diketahui": "Data diketahui (%)",
           **{o: f"{indicators.BY_ID[o].label} (rumah tangga)"
              for o in indicators.NEED_INDICATORS if o != IND.id}}
-ints = [c for c in export.columns if c not in ("kode", "nama", f"{IND.id}_persen")]
-styled = export.style.format(fmt_int, subset=ints).format(
-    lambda v: fmt_num(v, 2), subset=[f"{IND.id}_persen"])
+rates = [f"{IND.id}_persen", f"{IND.id}_diketahui"]
+ints = [c for c in export.columns if c not in ("kode", "nama", *rates)]
+styled = export.style.format(fmt_int, subset=ints, na_rep=indicators.NO_DATA).format(
+    lambda v: fmt_num(v, 2), subset=rates, na_rep=indicators.NO_DATA)
 st.dataframe(styled, hide_index=True, width="stretch", key="peta_tabel",
              column_config={c: st.column_config.Column(label) for c, label in labels.items()})
 
 notes = [f"Indikator: {IND.label} ({IND.opd})", f"Cara menghitung: {IND.definition}",
-         f"Penyebut: {IND.denominator_label}", f"Filter: {description}",
+         f"Penyebut: {IND.denominator_label} yang nilainya diketahui",
+         f"Kosong = {indicators.NO_DATA} (nilai tidak ada di register), bukan 0",
+         f"Filter: {description}",
          view.period_label, *prepared.settings.describe()]
 stem = f"peta_{IND.id}_{shown_level}_{view.snapshot['period']}"
 d1, d2, _ = st.columns([1, 1, 4])

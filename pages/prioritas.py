@@ -19,8 +19,16 @@ CHOICES = [i.id for i in indicators.INDICATORS if i.id != "inklusi"]
 DEFAULT = ["miskin", "miskin_ekstrem", "air_minum_tidak_layak", "sanitasi_tidak_layak", "rtlh",
            "belum_jkn", "anak_tidak_sekolah", "krt_tidak_bekerja"]
 
-chosen = st.multiselect("Indikator yang dipertimbangkan forum", CHOICES, default=DEFAULT,
-                        format_func=lambda i: indicators.get(i).label, key="prio_ids")
+available = up.available(view, settings)
+default = [i for i in DEFAULT if i in available]  # never weigh what the register lacks
+left_out = [i for i in DEFAULT if i not in available]
+chosen = st.multiselect("Indikator yang dipertimbangkan forum", CHOICES, default=default,
+                        format_func=lambda i: indicators.get(i).label + (
+                            "" if i in available else f" ({indicators.NOT_IN_REGISTER})"),
+                        key="prio_ids")
+if left_out:
+    st.caption("Tidak dipilih secara bawaan karena " + indicators.NOT_IN_REGISTER + ": "
+               + "; ".join(up.unavailable_text(view, settings, i) for i in left_out))
 if not chosen:
     st.info("Pilih minimal satu indikator.")
     st.stop()
@@ -51,9 +59,8 @@ areas = scope.areas
 if level == "kecamatan":
     areas = explorer.areas("kecamatan", view.version)
     areas = areas[areas["kode"].isin(set(scope.areas["kode_induk"]))].reset_index(drop=True)
-    table = indicators.roll_up(table, "kecamatan").reindex(areas["kode"])
-    counts = [c for c in table.columns if not c.endswith("_persen")]
-    table[counts] = table[counts].fillna(0)
+    table = indicators.for_areas(
+        indicators.roll_up(table, "kecamatan", settings.min_known_share), areas["kode"])
 ranked = planning.ranking(table, weights)
 
 names = areas.set_index("kode")

@@ -44,6 +44,13 @@ def base(snapshot_id: int, version: tuple,
     return Base(prepared, lon, lat)
 
 
+def available_indicators(snapshot_id: int, version: tuple) -> set[str]:
+    """Indicators the period decides for at least one household (the others are "tidak
+    tersedia di register ini": never shown as 0, left out of default weights)."""
+    prepared = base(snapshot_id, version).prepared
+    return {ind.id for ind in indicators.INDICATORS if prepared.available(ind.id)}
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def areas(level: str, version: tuple) -> gpd.GeoDataFrame:
     """Display geometry of one level (shared; do not modify)."""

@@ -38,6 +38,13 @@ def needs(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame
         prepared(snapshot_id, version, _settings_from_key(settings_key)).hits)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def needs_known(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame:
+    """Household × agency: whether the need is known (shared resource; do not modify)."""
+    p = prepared(snapshot_id, version, _settings_from_key(settings_key))
+    return planning.agency_known(p.hits, p.dens, p.bases)
+
+
 # Columns the verification list and its filters read (no personal data).
 VERIFY_COLUMNS = ["row_number", "region_code", *indicators.FILTER_COLUMNS, "punya_mobil"]
 
@@ -66,16 +73,16 @@ def flagged_identity(snapshot_id: int, version: tuple, settings_key: tuple) -> p
 
 def settings_key(settings: Settings) -> tuple:
     return (settings.rtlh_floor_per_person, settings.bottled_water_improved,
-            settings.eligible_desil)
+            settings.eligible_desil, settings.min_known_share)
 
 
 def _settings_from_key(key: tuple) -> Settings:
     return Settings(rtlh_floor_per_person=key[0], bottled_water_improved=key[1],
-                    eligible_desil=key[2])
+                    eligible_desil=key[2], min_known_share=key[3])
 
 
 _SETTINGS_STATE = "_planning_settings"
-_SETTINGS_DEFAULTS = {"ps_rtlh": 7.2, "ps_pbi": 4, "ps_bottled": True}
+_SETTINGS_DEFAULTS = {"ps_rtlh": 7.2, "ps_pbi": 4, "ps_bottled": True, "ps_known": 0.5}
 
 
 def _remember(widget_key: str) -> None:
@@ -93,7 +100,7 @@ def settings_control() -> Settings:
     for widget_key, value in stored.items():
         st.session_state[widget_key] = value
     with st.expander("Pengaturan definisi (berlaku di semua halaman perencanaan)"):
-        left, mid, right = st.columns(3)
+        left, mid, right, last = st.columns(4)
         rtlh = left.selectbox(
             "Ambang RTLH, luas lantai per orang", (7.2, 9.0), key="ps_rtlh",
             on_change=_remember, args=("ps_rtlh",),
@@ -104,10 +111,28 @@ def settings_control() -> Settings:
                                 help="PBI-JKN sering diperluas ke desil 1–5.")
         bottled = right.checkbox("Air kemasan/isi ulang dihitung layak", key="ps_bottled",
                                  on_change=_remember, args=("ps_bottled",))
+        known = last.selectbox(
+            "Minimal data diketahui per wilayah", (0.5, 0.75, 0.9), key="ps_known",
+            on_change=_remember, args=("ps_known",), format_func=lambda v: f"{v:.0%}",
+            help="Wilayah yang nilai indikatornya diketahui untuk lebih sedikit rumah tangga "
+                 "ditampilkan abu-abu “tidak ada data”, tidak diberi warna dan tidak "
+                 "diperingkat.")
     eligible = tuple((name, lo, pbi_max if name == "penerima_pbi_jkn" else hi)
                      for name, lo, hi in base.eligible_desil)
     return Settings(rtlh_floor_per_person=float(rtlh), bottled_water_improved=bool(bottled),
-                    eligible_desil=eligible)
+                    eligible_desil=eligible, min_known_share=float(known))
+
+
+def available(view, settings: Settings) -> set[str]:  # noqa: ANN001
+    """Indicators the chosen period decides for at least one household."""
+    p = prepared(int(view.snapshot["id"]), view.version, settings)
+    return {ind.id for ind in indicators.INDICATORS if p.available(ind.id)}
+
+
+def unavailable_text(view, settings: Settings, ind_id: str) -> str:  # noqa: ANN001
+    """"… tidak tersedia di register ini (perlu kolom …)"."""
+    p = prepared(int(view.snapshot["id"]), view.version, settings)
+    return indicators.availability_note(p, ind_id) or ""
 
 
 # ------------------------------------------------------------------ filters
@@ -124,6 +149,7 @@ class Scope:
     prepared: indicators.Prepared  # shared, do not modify
     keep: np.ndarray | None  # households kept by the household part of the filters (None: all)
     needs: pd.DataFrame  # household × agency, all households (apply ``keep``)
+    needs_known: pd.DataFrame  # household × agency: is the need known (apply ``keep``)
     areas: gpd.GeoDataFrame  # kelurahan in scope (display geometry)
     filters: Filters
     description: str  # the filters in words ("" = none)
@@ -132,18 +158,16 @@ class Scope:
     def table(self, ids: tuple[str, ...]) -> pd.DataFrame:
         """Per kelurahan in scope: counts and rates of ``ids`` (as indicators.aggregate)."""
         table, _ = indicators.area_counts(self.prepared, self.keep, ids=ids)
-        table = table.reindex(self.areas["kode"])
-        counts = [c for c in table.columns if not c.endswith("_persen")]
-        table[counts] = table[counts].fillna(0).astype("int64")
-        return table
+        return indicators.for_areas(table, self.areas["kode"])
 
-    def household_needs(self) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    def household_needs(self) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.DataFrame]:
         """(needs of the kept households, their kelurahan as positions in the third item,
-        the kelurahan codes); not linked = position len(codes)."""
+        the kelurahan codes, whether each need is known); not linked = position len(codes)."""
         p = self.prepared
         if self.keep is None:
-            return self.needs, p.area, p.codes
-        return self.needs[self.keep], p.area[self.keep], p.codes
+            return self.needs, p.area, p.codes, self.needs_known
+        return (self.needs[self.keep], p.area[self.keep], p.codes,
+                self.needs_known[self.keep])
 
     @property
     def unlinked(self) -> int:
@@ -160,6 +184,7 @@ def scope(view, settings: Settings) -> Scope:  # noqa: ANN001
     snapshot_id = int(view.snapshot["id"])
     p = prepared(snapshot_id, view.version, settings)
     nd = needs(snapshot_id, view.version, settings_key(settings))
+    nk = needs_known(snapshot_id, view.version, settings_key(settings))
     chosen = current_filters()
     keep = explorer.households_mask(p, chosen)
     areas = explorer.areas("kelurahan", view.version)
@@ -169,7 +194,7 @@ def scope(view, settings: Settings) -> Scope:  # noqa: ANN001
         description = chosen.describe(names)
         # kelurahan outside the chosen area are left out, not listed as "no households"
         areas = areas[explorer.chosen_areas(areas, chosen, "kelurahan")]
-    return Scope(p, keep, nd, areas.reset_index(drop=True), chosen, description, settings)
+    return Scope(p, keep, nd, nk, areas.reset_index(drop=True), chosen, description, settings)
 
 
 def filters_caption(scope: Scope) -> None:
