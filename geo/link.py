@@ -493,11 +493,15 @@ def relink_all(engine: Engine, conn=None) -> dict:  # noqa: ANN001
                 part.insert(0, "row_number", frame["row_number"].to_numpy()[differs])
                 changes.append(part)
         result.close()
+        values = {k: int(totals.get(k, 0)) for k in
+                  ("linked_by_code", "linked_by_name", "linked_by_point", "unlinked",
+                   "conflicts")}
         if changes:
             _write_links(conn, sid, pd.concat(changes, ignore_index=True))
+            # every cache of this snapshot's rows is keyed on it (geo.snapshot_cache, ui.data)
+            values["links_version"] = store.snapshots.c.links_version + 1
         conn.execute(update(store.snapshots).where(store.snapshots.c.id == sid).values(
-            **{k: int(totals.get(k, 0)) for k in
-               ("linked_by_code", "linked_by_name", "linked_by_point", "unlinked", "conflicts")}))
+            **values))
     return summary
 
 

@@ -2,10 +2,11 @@
 
 Why: at a million households the first read of a period from SQLite takes 15–30 s
 (``pd.read_sql_query``), while Parquet gives the same frame back in 1–2 s. The database stays
-the only source of truth; the cache is keyed on the snapshot's id *and* ``imported_at``, so a
-re-import can never be served from an older file, and it may be deleted at any time.
+the only source of truth; the cache is keyed on the snapshot's id, ``imported_at`` *and* ``links_version`` (bumped when
+re-linking against new boundaries moves households), so a re-import or a re-link can never be
+served from an older file, and it may be deleted at any time.
 
-Layout: ``data/cache/<db-fingerprint>/snapshot_<id>_<imported_at compact>.parquet``. The
+Layout: ``data/cache/<db-fingerprint>/snapshot_<id>_<imported_at compact>_l<links>.parquet``. The
 fingerprint hashes the database URL without its password, so two databases never share a
 cache. Personal data (NIK, No. KK, names, addresses) is never written here: requests that need
 it go to the database.
@@ -83,15 +84,19 @@ def compact_stamp(value: datetime | str) -> str:
     return value.strftime("%Y%m%dT%H%M%S%f")
 
 
-def file_name(snapshot_id: int, imported_at: datetime | str) -> str:
-    return f"snapshot_{int(snapshot_id)}_{compact_stamp(imported_at)}.parquet"
+def file_name(snapshot_id: int, imported_at: datetime | str, links_version: int = 0) -> str:
+    return (f"snapshot_{int(snapshot_id)}_{compact_stamp(imported_at)}"
+            f"_l{int(links_version or 0)}.parquet")
 
 
-def _imported_at(engine: Engine, snapshot_id: int) -> datetime | None:
-    """The stored ``imported_at`` (re-read, so a stale snapshot dict cannot pick an old file)."""
+def _stored_name(engine: Engine, snapshot_id: int) -> str | None:
+    """The cache file name of the stored snapshot (re-read, so a stale snapshot dict cannot
+    pick an old file); None when the snapshot is gone."""
+    s = store.snapshots.c
     with engine.connect() as conn:
-        return conn.execute(select(store.snapshots.c.imported_at)
-                            .where(store.snapshots.c.id == snapshot_id)).scalar()
+        row = conn.execute(select(s.imported_at, s.links_version)
+                           .where(s.id == snapshot_id)).first()
+    return None if row is None else file_name(snapshot_id, row.imported_at, row.links_version)
 
 
 def cache_path(engine: Engine, snapshot: dict) -> Path | None:
@@ -99,8 +104,8 @@ def cache_path(engine: Engine, snapshot: dict) -> Path | None:
     folder = cache_dir(engine)
     if folder is None:
         return None
-    stamp = _imported_at(engine, int(snapshot["id"]))
-    return None if stamp is None else folder / file_name(int(snapshot["id"]), stamp)
+    name = _stored_name(engine, int(snapshot["id"]))
+    return None if name is None else folder / name
 
 
 # ------------------------------------------------------------------ reading
@@ -189,9 +194,8 @@ def _build(engine: Engine, snapshot_id: int, path: Path) -> pd.DataFrame:
     frame = read_database(engine, snapshot_id, CACHE_COLUMNS)
     if len(frame) == 0:
         return frame  # nothing worth caching; dtypes of an empty frame carry no information
-    stamp = _imported_at(engine, snapshot_id)
-    if stamp is None or path.name != file_name(snapshot_id, stamp):
-        return frame  # re-imported or deleted while we read: never store rows under a wrong key
+    if path.name != _stored_name(engine, snapshot_id):
+        return frame  # re-imported, re-linked or deleted while we read: never a wrong key
     if _write_atomic(frame, path):
         remove_stale(engine, path.parent)
     return frame
@@ -217,8 +221,9 @@ def remove_stale(engine: Engine, folder: Path) -> list[Path]:
     """Delete cache files of snapshots that no longer exist or were re-imported since, and old
     temp files of crashed writers. Returns what was removed."""
     with engine.connect() as conn:
-        current = conn.execute(select(store.snapshots.c.id, store.snapshots.c.imported_at)).all()
-    keep = {file_name(sid, stamp) for sid, stamp in current}
+        s = store.snapshots.c
+        current = conn.execute(select(s.id, s.imported_at, s.links_version)).all()
+    keep = {file_name(sid, stamp, links) for sid, stamp, links in current}
     removed = []
     for file in folder.glob("snapshot_*.parquet"):
         if file.name not in keep:

@@ -58,7 +58,7 @@ def _remove_snapshot(snapshot_id: int) -> list[ClauseElement]:
 def _new_snapshot(period: str, source_file: str, is_demo: bool) -> ClauseElement:
     return insert(store.snapshots).values(
         period=period, source_file=source_file, imported_at=datetime.now(UTC), is_demo=is_demo,
-        report="{}", **{key: 0 for key in store.COUNT_KEYS})
+        report="{}", links_version=0, **{key: 0 for key in store.COUNT_KEYS})
 
 
 def _drop_rows(snapshot_id: int, rows: Sequence[int]) -> ClauseElement:

@@ -33,6 +33,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
 )
 
 from geo.schema import HOUSEHOLD_COLUMNS, LINK_COLUMNS
@@ -71,6 +72,8 @@ snapshots = Table(
     Column("is_demo", Boolean, nullable=False, default=False),
     *[Column(key, Integer, nullable=False, default=0) for key in COUNT_KEYS],
     Column("report", Text),  # JSON: mapping used, unmapped values, ...
+    # bumped each time re-linking changes a household's kelurahan: part of every cache key
+    Column("links_version", Integer, nullable=False, default=0, server_default="0"),
 )
 
 _SQL_TYPES = {"text": Text, "code": String(32), "int": Integer, "float": Float, "flag": Integer,
@@ -128,8 +131,22 @@ def get_engine(url: str | None = None) -> Engine:
     metadata.create_all(engine)
     for index in households.indexes:  # databases made before the index was defined
         index.create(engine, checkfirst=True)
+    _add_missing_columns(engine)
     _ENGINES[url] = engine
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Columns added to ``snapshots`` after a database was made (each has a server default)."""
+    from sqlalchemy import inspect
+
+    present = {c["name"] for c in inspect(engine).get_columns("snapshots")}
+    with engine.begin() as conn:
+        for column in snapshots.columns:
+            if column.name not in present and column.server_default is not None:
+                kind = column.type.compile(dialect=engine.dialect)
+                conn.execute(text(f"ALTER TABLE snapshots ADD COLUMN {column.name} {kind} "
+                                  f"NOT NULL DEFAULT {column.server_default.arg}"))
 
 
 # ---------------------------------------------------------------- regions

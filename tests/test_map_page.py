@@ -191,3 +191,41 @@ def test_definition_settings_change_the_numbers(city):
                                ids=("rtlh",))["rtlh"]
     assert shown(at)["Rumah tangga terhitung"] == fmt_int(int(pupr.sum()))
     assert int(pupr.sum()) > int(indicators.evaluate(city, ids=("rtlh",))["rtlh"].sum())
+
+
+def test_map_counts_follow_a_relink_through_the_cache(city):
+    """New boundaries merge one kelurahan into its neighbour; re-linking moves its households.
+    The map (which reads the period through the Parquet cache) must count them where the
+    database now has them, not where the cache had them."""
+    import streamlit as st
+
+    from geo import snapshot_cache
+    from geo.link import relink_all
+    from tests.map_fixtures import city_regions
+
+    engine = store.get_engine()
+    ok(AppTest.from_function(sidebar_and_map_page, default_timeout=90).run())
+    snapshot = store.snapshot_for(engine)
+    assert snapshot_cache.cache_path(engine, snapshot).exists()  # the map warmed the cache
+
+    table, _ = city_regions(n_kelurahan=14, n_kecamatan=3)
+    kel = table[table["level"] == "kelurahan"]
+    gone, keep = kel["kode"].iat[0], kel["kode"].iat[1]
+    assert city["region_code"].eq(gone).sum() > 0
+    merged = table[table["kode"] != gone].copy()
+    merged.loc[merged["kode"] == keep, "geometry"] = kel.geometry.iloc[:2].union_all()
+    store.replace_regions(engine, merged[["kode", "nama", "level", "kode_induk", "area_km2",
+                                          "geometry", "geometry_display"]], "baru.geojson")
+    summary = relink_all(engine)
+    assert summary["changed"] > 0
+
+    st.cache_data.clear()  # a new session after the data version's short TTL
+    st.cache_resource.clear()
+    at = ok(AppTest.from_function(sidebar_and_map_page, default_timeout=90).run())
+    shown_table = at.dataframe[-1].value.set_index("kode")["rumah_tangga"]
+    database = store.load_households(engine, int(snapshot["id"]), ["region_code"])
+    truth = database["region_code"].value_counts()
+    assert gone not in shown_table.index
+    assert shown_table[keep] == truth[keep] > city["region_code"].eq(keep).sum()
+    assert shown_table.sort_index().tolist() == truth.reindex(shown_table.index).fillna(
+        0).astype(int).sort_index().tolist()

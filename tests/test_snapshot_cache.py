@@ -120,7 +120,7 @@ def test_stale_files_removed_when_a_new_one_is_written(engine: Engine) -> None:
                           "WHERE id = :id"), {"id": snap["id"]})
     frame = load_households_fast(engine, snap, EXPLORER_COLUMNS)  # stale dict: re-checked
     new = snapshot_cache.cache_path(engine, snap)
-    assert new is not None and new != old and new.name.endswith("_20270102T030405000006.parquet")
+    assert new is not None and new != old and new.name.endswith("_20270102T030405000006_l0.parquet")
     assert new.exists() and not old.exists() and not gone.exists() and not debris.exists()
     assert fresh_tmp.exists()
     _same(frame, store.load_households(engine, snap["id"], EXPLORER_COLUMNS))
@@ -183,3 +183,17 @@ def test_empty_snapshot_is_not_cached(engine: Engine, cache_root: Path) -> None:
     _same(load_households_fast(engine, snap, EXPLORER_COLUMNS),
           store.load_households(engine, snap["id"], EXPLORER_COLUMNS))
     assert not list(cache_root.rglob("*.parquet"))
+
+
+def test_a_relink_is_a_new_cache_key(engine: Engine) -> None:
+    snap = _snapshot(engine)
+    old = snapshot_cache.warm(engine, snap)
+    with engine.begin() as conn:  # what geo.link.relink_all does when households move
+        conn.execute(text("UPDATE snapshots SET links_version = links_version + 1 "
+                          "WHERE id = :id"), {"id": snap["id"]})
+        conn.execute(text("UPDATE households SET region_code = NULL WHERE snapshot_id = :id"),
+                     {"id": snap["id"]})
+    frame = load_households_fast(engine, snap, EXPLORER_COLUMNS)
+    new = snapshot_cache.cache_path(engine, snap)
+    assert new != old and new.name.endswith("_l1.parquet") and not old.exists()
+    assert frame["region_code"].isna().all()

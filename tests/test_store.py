@@ -90,3 +90,21 @@ def test_failed_write_leaves_previous_snapshot(engine):
     snap = store.snapshot_for(engine, "2026-09")
     assert snap["id"] == sid and snap["source_file"] == "a.csv"
     assert store.household_count(engine, sid) == 4
+
+
+def test_a_database_made_before_links_version_gets_the_column(tmp_path):
+    import sqlite3
+
+    from geo import store
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as conn:  # the snapshots table as older versions made it
+        conn.execute("CREATE TABLE snapshots (id INTEGER PRIMARY KEY, period VARCHAR(7) NOT "
+                     "NULL UNIQUE, source_file TEXT, imported_at DATETIME NOT NULL, is_demo "
+                     "BOOLEAN NOT NULL, report TEXT)")
+        conn.execute("INSERT INTO snapshots VALUES (1, '2026-01', 'x.csv', "
+                     "'2026-01-05 10:00:00', 0, '{}')")
+    engine = store.get_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        got = conn.execute(store.select(store.snapshots.c.links_version)).scalar()
+    assert got == 0

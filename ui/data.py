@@ -21,11 +21,11 @@ def data_version() -> tuple:
     app clear the caches at once; the TTL catches imports from the command line."""
     eng = engine()
     with eng.connect() as conn:
-        snaps = conn.execute(select(store.snapshots.c.id, store.snapshots.c.imported_at)
-                             ).all()
+        s = store.snapshots.c
+        snaps = conn.execute(select(s.id, s.imported_at, s.links_version)).all()
         regions = conn.execute(select(func.count(), func.max(store.regions.c.source_file))
                                .select_from(store.regions)).one()
-    return (tuple((s.id, str(s.imported_at)) for s in snaps), tuple(regions))
+    return (tuple((s.id, str(s.imported_at), s.links_version) for s in snaps), tuple(regions))
 
 
 def clear_caches() -> None:
