@@ -2,9 +2,9 @@
 
 Why: at a million households the first read of a period from SQLite takes 15–30 s
 (``pd.read_sql_query``), while Parquet gives the same frame back in 1–2 s. The database stays
-the only source of truth; the cache is keyed on the snapshot's id, ``imported_at`` *and* ``links_version`` (bumped when
-re-linking against new boundaries moves households), so a re-import or a re-link can never be
-served from an older file, and it may be deleted at any time.
+the only source of truth; the cache is keyed on the snapshot's id, ``imported_at`` *and*
+``links_version`` (bumped when re-linking against new boundaries moves households), so a
+re-import or a re-link can never be served from an older file; it may be deleted at any time.
 
 Layout: ``data/cache/<db-fingerprint>/snapshot_<id>_<imported_at compact>_l<links>.parquet``. The
 fingerprint hashes the database URL without its password, so two databases never share a
