@@ -17,9 +17,11 @@ PERIOD = "2026-09"
 PROJECT = Path(__file__).resolve().parent.parent
 
 
-def build_db(path: Path, n: int = 1500, seed: int = 7, empty_kelurahan: int = 1) -> dict:
+def build_db(path: Path, n: int = 1500, seed: int = 7, empty_kelurahan: int = 1,
+             blank: tuple[str, ...] = ()) -> dict:
     """Regions (kelurahan, kecamatan, kota) and one snapshot of ``n`` households linked to
-    their true kelurahan; the last ``empty_kelurahan`` kelurahan get no households."""
+    their true kelurahan; the last ``empty_kelurahan`` kelurahan get no households; the
+    ``blank`` columns are left empty (a register exported without them)."""
     engine = store.get_engine(f"sqlite:///{path}")
     kel, river = build_city(seed)
     hh = generate_households(kel, river, n, seed)
@@ -29,6 +31,8 @@ def build_db(path: Path, n: int = 1500, seed: int = 7, empty_kelurahan: int = 1)
     hh["link_method"] = "kode"
     hh["link_conflict"] = 0
     hh["row_number"] = np.arange(len(hh)) + 2
+    for column in blank:
+        hh[column] = None
     kelurahan = gpd.GeoDataFrame({"kode": kel["kode_kel"], "nama": kel["nama_kel"],
                                   "level": "kelurahan", "kode_induk": kel["kode_kec"]},
                                  geometry=kel.geometry, crs=4326)

@@ -231,14 +231,14 @@ def area_labels(view, codes) -> tuple[list[str], list[str]]:  # noqa: ANN001
 def intensity_styler(display: pd.DataFrame, values: pd.DataFrame,
                      palette: str = "YlOrRd"):  # noqa: ANN201
     """Colour each cell of ``display`` by its column's class in ``values`` (same shape)."""
-    from geo.maps import classify
+    from geo.maps import PALETTES, classify
 
     css = pd.DataFrame("", index=display.index, columns=display.columns)
     for col in values.columns:
         vals = values[col].to_numpy(dtype=float)
         classes = classify(vals, k=5, palette=palette)
         colours = classes.color_of(vals)
-        dark = {classes.colors[-1], classes.colors[-2] if len(classes.colors) > 1 else ""}
+        dark = set(PALETTES[palette][-2:])  # white text on the two darkest colours
         css[col] = [f"background-color: {c}; color: {'#fff' if c in dark else '#222'}"
                     for c in colours]
     return display.style.apply(lambda _: css, axis=None)
