@@ -1,4 +1,4 @@
-"""Boundary import on the demo city's GeoJSON: levels, hierarchy, display geometry."""
+"""geo.boundaries.hierarchy: kecamatan, kota and provinsi dissolved from the finest level."""
 
 from __future__ import annotations
 
@@ -9,15 +9,10 @@ from geo.boundaries import import_boundaries
 from geo.demo import build_city
 
 
-def _engine(tmp_path):
-    return store.get_engine(f"sqlite:///{tmp_path / 'peta.sqlite'}")
-
-
-def test_demo_geojson_imports_with_dissolved_levels(tmp_path):
+def test_demo_geojson_imports_with_dissolved_levels(engine, tmp_path):
     kel, _ = build_city(7)
     path = tmp_path / "kelurahan.geojson"
     kel.to_file(path, driver="GeoJSON")
-    engine = _engine(tmp_path)
 
     report = import_boundaries(engine, path)
 
@@ -38,3 +33,4 @@ def test_demo_geojson_imports_with_dissolved_levels(tmp_path):
     assert shapely.coverage_is_valid(display.geometry.values)
     d = report.to_dict()
     assert {"features", "repaired", "levels", "relink"} <= set(d)
+
