@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import shapely
+
+from geo import store
 
 UTM_48S = 32748
 ORIGIN = (700_000.0, 9_300_000.0)  # metres in UTM 48S: near Bekasi, on land in Java
 SIZE = 1_000.0
+GRID_LEVELS = {"kelurahan": 6, "kecamatan": 2, "kota": 1}  # regions grid_city() imports as
 
 
 def grid_city(desa: bool = False, prefix: str = "36.74") -> gpd.GeoDataFrame:
@@ -49,3 +53,26 @@ def another_area(kel: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         elif column.startswith("nama"):
             other[column] = "Lain " + kel[column]
     return other
+
+
+def metric(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return frame.to_crs(UTM_48S)
+
+
+def levels_in_metres(engine, level: str = "kelurahan"):  # noqa: ANN001, ANN201
+    """(codes, full, display) of one stored level, both in UTM 48S metres."""
+    full = store.load_regions(engine, level).to_crs(UTM_48S)
+    shown = store.load_regions(engine, level, display=True).to_crs(UTM_48S)
+    return full["kode"].tolist(), full.geometry.values, shown.geometry.values
+
+
+def moved_m(full: np.ndarray, shown: np.ndarray) -> np.ndarray:
+    """How far each boundary moved on screen (Hausdorff distance, densely sampled)."""
+    return shapely.hausdorff_distance(shapely.boundary(full), shapely.boundary(shown),
+                                      densify=0.05)
+
+
+def shares_edges(engine, level: str = "kelurahan") -> bool:  # noqa: ANN001
+    """Whether the stored display geometry is a valid coverage of valid polygons."""
+    shown = store.load_regions(engine, level, display=True).geometry.values
+    return bool(shapely.coverage_is_valid(shown)) and bool(shapely.is_valid(shown).all())

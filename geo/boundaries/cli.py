@@ -1,0 +1,110 @@
+"""``python -m geo import-boundaries``: arguments, a progress bar, the report as text."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from geo import link, store
+from geo.boundaries.base import (
+    LEVEL_LABEL,
+    MAX_DISPLACEMENT_M,
+    BoundaryImportFailed,
+    BoundaryReport,
+)
+from geo.boundaries.fields import FIELD_ALIASES
+from geo.boundaries.importer import import_boundaries
+from geo.fmt import fmt_int, fmt_num, fmt_pct
+
+
+def _field_pair(text: str) -> tuple[str, str]:
+    role, sep, column = text.partition("=")
+    if not sep or not role.strip() or not column.strip():
+        raise argparse.ArgumentTypeError(f"tulis PERAN=KOLOM, mis. kode=KDEPUM (bukan '{text}')")
+    return role.strip(), column.strip()
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="GeoJSON, Shapefile (folder atau .zip), GeoPackage, "
+                        "KML/KMZ atau GeoParquet")
+    parser.add_argument("--field", action="append", type=_field_pair, default=[],
+                        metavar="PERAN=KOLOM",
+                        help=f"kolom untuk peran ({', '.join(FIELD_ALIASES)}), mis. "
+                        "--field kode=KDEPUM --field nama=WADMKD")
+    parser.add_argument("--crs", help="kode EPSG bila berkas tidak menyatakannya, mis. 32748")
+    parser.add_argument("--layer", help="lapisan GeoPackage atau berkas di dalam .zip")
+    parser.add_argument("--json", action="store_true", help="cetak laporan sebagai satu JSON")
+
+
+def _cli_progress(fraction: float, message: str) -> None:
+    width = 30
+    done = int(round(fraction * width))
+    sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {fraction:4.0%} {message:<60}")
+    if fraction >= 1:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def format_report(report: BoundaryReport) -> str:
+    """The quality report as text (Indonesian), for the command line."""
+    lines = [f"Berkas: {report.source} ({report.format})", f"Fitur dibaca: {report.features}",
+             f"Geometri diperbaiki: {report.repaired}",
+             "Wilayah disimpan: " + ", ".join(f"{LEVEL_LABEL[k]} {v}"
+                                              for k, v in report.levels.items()),
+             f"Kolom: {', '.join(f'{k}={v}' for k, v in report.fields.items())}",
+             f"CRS sumber: {report.source_crs or '(tidak ada)'}"]
+    for title, items in (("Tidak disimpan", report.dropped), ("Kode ganda", report.duplicates),
+                         ("Tanpa nama", report.missing_names),
+                         ("Di luar Indonesia", report.outside_indonesia),
+                         ("Kode induk tidak cocok", report.parent_mismatch)):
+        lines.append(f"{title}: {len(items)}")
+        lines.extend(f"  - {json.dumps(i, ensure_ascii=False)}" for i in items[:10])
+    lines.append("Tumpang tindih dan celah (per kabupaten/kota):")
+    for c in report.coverage:
+        lines.append(f"  {c['kode']} {c['nama'] or ''}: luas {fmt_num(c['area_km2'], 2)} km², "
+                     f"tumpang tindih {fmt_num(c['overlap_km2'], 3)} km² "
+                     f"({fmt_pct(100 * c['overlap_share'], 3)}), celah {fmt_int(c['gaps'])} "
+                     f"({fmt_num(c['gap_km2'], 3)} km², {fmt_pct(100 * c['gap_share'], 3)})")
+    lines.append("Jumlah kelurahan/desa per kecamatan:")
+    lines.extend(f"  {k['kode']} {k['nama'] or ''}: {k['jumlah']}" for k in report.per_kecamatan)
+    lines.append("Geometri tampilan:")
+    for level, d in report.display.items():
+        lines.append(f"  {LEVEL_LABEL[level]}: {fmt_int(d['features'])} fitur, "
+                     f"{fmt_int(d['geojson_bytes'])} byte GeoJSON, pergeseran maks. "
+                     f"{fmt_num(d['max_displacement_m'], 2)} m (toleransi "
+                     f"{fmt_num(d['tolerance_m'], 1)} m, {d['over_limit']} > "
+                     f"{MAX_DISPLACEMENT_M:.0f} m)")
+        lines.extend(f"    - {o['kode']} {o['nama'] or ''}: {fmt_num(o['pergeseran_m'], 1)} m "
+                     f"({o['sebab']}; pembersihan saja {fmt_num(o['pembersihan_m'], 1)} m)"
+                     for o in d.get("over_limit_list", []))
+    relink = report.relink or {}
+    if "changed" in relink:
+        lines.append(f"Penautan ulang rumah tangga: {fmt_int(relink.get('households', 0))} "
+                     f"rumah tangga, {fmt_int(relink['changed'])} berubah tautan, belum tertaut "
+                     f"{fmt_int(relink.get('unlinked_before', 0))} → "
+                     f"{fmt_int(relink.get('unlinked_after', 0))}")
+        warning = link.unlinked_warning(relink.get("unlinked_after", 0),
+                                        relink.get("households", 0))
+        if warning:
+            lines.append(f"Peringatan: {warning}")
+    else:
+        lines.append(f"Penautan ulang rumah tangga: {json.dumps(relink, ensure_ascii=False)}")
+    lines.extend(f"Catatan: {w}" for w in report.warnings)
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        report = import_boundaries(store.get_engine(), args.file, fields=dict(args.field) or None,
+                                   crs=args.crs, layer=args.layer,
+                                   progress=None if args.json else _cli_progress)
+    except BoundaryImportFailed as exc:
+        print(f"Gagal: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, default=str))
+    else:
+        print(format_report(report))
+    return 0
+

@@ -1,0 +1,62 @@
+"""geo.boundaries.importer: regions replaced and households re-linked in one transaction."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo import link, store
+from geo.boundaries import BoundaryImportFailed, format_report, import_boundaries
+from tests.boundary_files import another_area, grid_city, write_geojson
+
+
+def test_relink_runs_in_the_same_transaction(engine, tmp_path, monkeypatch):
+    calls = []
+
+    def relink_all(engine, conn=None):
+        kel = conn.execute(store.regions.select().where(
+            store.regions.c.level == "kelurahan")).all()
+        calls.append(len(kel))
+        return {"households": 0, "changed": 0}
+
+    monkeypatch.setattr(link, "relink_all", relink_all)
+    report = import_boundaries(engine, write_geojson(grid_city(), tmp_path))
+    assert calls == [6]  # it sees the new regions before they are committed
+    assert report.relink == {"households": 0, "changed": 0}
+
+    def broken(engine, conn=None):
+        raise RuntimeError("rusak")
+
+    monkeypatch.setattr(link, "relink_all", broken)
+    city = grid_city().iloc[:3]
+    with pytest.raises(BoundaryImportFailed, match="penautan ulang"):
+        import_boundaries(engine, write_geojson(city, tmp_path, "baru.geojson"))
+    assert len(store.load_regions(engine, "kelurahan")) == 6  # rolled back
+
+
+def test_reimport_keeps_and_relinks_households(demo_db_url, tmp_path):
+    from geo.demo import build_city
+
+    engine = store.get_engine(demo_db_url)
+    kel, _ = build_city(7)
+    same = tmp_path / "kelurahan.geojson"
+    kel.to_file(same, driver="GeoJSON")
+    report = import_boundaries(engine, same)
+    assert report.relink["households"] > 0
+    assert report.relink["changed"] == 0
+
+    fewer = tmp_path / "kurang.geojson"
+    kel.iloc[1:].to_file(fewer, driver="GeoJSON")
+    report = import_boundaries(engine, fewer)
+    assert report.relink["changed"] > 0
+    assert report.relink["unlinked_after"] >= report.relink["unlinked_before"]
+    assert store.snapshot_for(engine) is not None  # households stay
+    assert link.unlinked_warning(report.relink["unlinked_after"],
+                                 report.relink["households"]) is None  # one kelurahan fewer
+
+    elsewhere = tmp_path / "kota_lain.geojson"
+    another_area(kel).to_file(elsewhere, driver="GeoJSON")
+    report = import_boundaries(engine, elsewhere)
+    warning = link.unlinked_warning(report.relink["unlinked_after"],
+                                    report.relink["households"])
+    assert warning and "mencakup wilayah yang sama" in warning
+    assert f"Peringatan: {warning}" in format_report(report)

@@ -1,0 +1,101 @@
+"""geo.boundaries.read: every supported format, from a path, a folder, an archive or an
+upload; layers listed and chosen."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pyogrio
+import pytest
+
+from geo import store
+from geo.boundaries import BoundaryImportFailed, import_boundaries, list_layers
+from tests.boundary_files import GRID_LEVELS, grid_city, wgs84
+
+
+def _codes(engine):
+    return sorted(store.load_regions(engine, "kelurahan")["kode"])
+
+
+def test_geojson_wgs84(engine, tmp_path):
+    path = tmp_path / "kel.geojson"
+    wgs84(grid_city()).to_file(path, driver="GeoJSON")
+    report = import_boundaries(engine, path)
+    assert report.levels == GRID_LEVELS
+    assert report.format == "GeoJSON"
+    assert _codes(engine) == sorted(grid_city()["kode_kel"])
+
+
+def _zipped_shapefile(tmp_path) -> bytes:
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    grid_city().to_file(folder / "ADMINISTRASI_AR_DESAKEL.shp")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for file in folder.iterdir():
+            zf.write(file, f"batas/{file.name}")
+    return buffer.getvalue()
+
+
+def test_zipped_shapefile_from_path_and_upload(engine, tmp_path):
+    data = _zipped_shapefile(tmp_path)
+    path = tmp_path / "batas.zip"
+    path.write_bytes(data)
+    assert import_boundaries(engine, path).levels == GRID_LEVELS
+
+    upload = io.BytesIO(data)
+    upload.name = "unggahan.zip"
+    report = import_boundaries(engine, upload)
+    assert report.source == "unggahan.zip"
+    assert _codes(engine) == sorted(grid_city()["kode_kel"])
+
+
+def test_geopackage_with_layer_choice(engine, tmp_path):
+    path = tmp_path / "batas.gpkg"
+    grid_city().to_file(path, layer="kelurahan", driver="GPKG")
+    kec = grid_city().dissolve("kode_kec", as_index=False)[["kode_kec", "nama_kec", "geometry"]]
+    kec.to_file(path, layer="kecamatan", driver="GPKG")
+    assert sorted(list_layers(path)) == ["kecamatan", "kelurahan"]
+
+    with pytest.raises(BoundaryImportFailed, match="kecamatan, kelurahan|kelurahan, kecamatan"):
+        import_boundaries(engine, path)
+    assert store.region_count(engine) == 0
+
+    assert import_boundaries(engine, path, layer="kelurahan").levels == GRID_LEVELS
+    report = import_boundaries(engine, path, layer="kecamatan")
+    assert report.levels == {"kecamatan": 2, "kota": 1}  # a file of a higher level
+
+
+def _write_kml(frame, path):
+    drivers = pyogrio.list_drivers(write=True)
+    if "LIBKML" in drivers:
+        frame.to_file(path, driver="LIBKML")
+    elif "KML" in drivers:
+        frame.to_file(path, driver="KML")
+    else:  # pragma: no cover - GDAL without KML writing
+        pytest.skip("no KML writer")
+
+
+def test_kml(engine, tmp_path):
+    path = tmp_path / "batas.kml"
+    frame = wgs84(grid_city())[["kode_kel", "nama_kel", "kode_kec", "nama_kec", "geometry"]]
+    _write_kml(frame, path)
+    report = import_boundaries(engine, path)
+    assert report.levels == GRID_LEVELS
+    assert _codes(engine) == sorted(grid_city()["kode_kel"])
+
+
+def test_geoparquet(engine, tmp_path):
+    path = tmp_path / "batas.parquet"
+    grid_city().to_parquet(path)
+    report = import_boundaries(engine, path)
+    assert report.format == "GeoParquet" and report.reprojected
+    assert report.levels == GRID_LEVELS
+
+
+def test_unknown_format(engine, tmp_path):
+    path = tmp_path / "batas.txt"
+    path.write_text("bukan peta")
+    with pytest.raises(BoundaryImportFailed, match="format berkas tidak dikenal"):
+        import_boundaries(engine, path)
