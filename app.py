@@ -48,6 +48,7 @@ pages = [
     st.Page("pages/cakupan.py", title="Cakupan & ketepatan sasaran", icon=":material/fact_check:"),
     st.Page("pages/lintas_opd.py", title="Kesenjangan lintas OPD", icon=":material/hub:"),
     st.Page("pages/prioritas.py", title="Prioritas Musrenbang", icon=":material/leaderboard:"),
+    st.Page("pages/kualitas_data.py", title="Kualitas data", icon=":material/rule:"),
 ]
 navigation = st.navigation(pages)
 st.sidebar.markdown("**Peta Sinergi**  \nPeta perencanaan penanggulangan kemiskinan")

@@ -16,6 +16,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import-boundaries": ("geo.boundaries", "impor berkas batas wilayah"),
     "import-households": ("geo.households", "impor register rumah tangga (CSV, XLSX, Parquet)"),
     "indicators": ("geo.indicators_cli", "tabel indikator per wilayah (tabel di balik peta)"),
+    "data-quality": ("geo.data_quality_cli", "kualitas data per wilayah: tautan, karantina, "
+                                              "bagian yang diketahui (untuk verval)"),
 }
 
 

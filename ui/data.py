@@ -42,3 +42,12 @@ def region_names(version: tuple) -> pd.DataFrame:
     """kode, nama, level, kode_induk of every region (no geometry)."""
     return store.region_list(engine())
 
+
+
+@st.cache_resource(show_spinner="Menghitung kualitas data…", max_entries=2)
+def quality(snapshot_id: int, version: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(data-quality table per kelurahan, kelurahan to verify first) of one snapshot."""
+    from geo import data_quality
+
+    period = store.list_snapshots(engine()).set_index("id").loc[snapshot_id, "period"]
+    return data_quality.load(engine(), period)
