@@ -231,8 +231,13 @@ labels = {"kode": "Kode", "nama": level_label, "rumah_tangga": "Rumah tangga", "
              for o in indicators.NEED_INDICATORS if o != IND.id}}
 rates = [f"{IND.id}_persen", f"{IND.id}_diketahui"]
 ints = [c for c in export.columns if c not in ("kode", "nama", *rates)]
-styled = export.style.format(fmt_int, subset=ints, na_rep=indicators.NO_DATA).format(
-    lambda v: fmt_num(v, 2), subset=rates, na_rep=indicators.NO_DATA)
+on_screen = export.copy()  # st.dataframe shows an empty cell as "None": write it out
+for column in [c for c in (*ints, *rates) if on_screen[c].isna().any()]:
+    fmt = fmt_int if column in ints else (lambda v: fmt_num(v, 2))
+    on_screen[column] = [indicators.NO_DATA if v != v else fmt(v) for v in export[column]]
+styled = on_screen.style.format(fmt_int, subset=[c for c in ints if export[c].notna().all()])
+styled = styled.format(lambda v: fmt_num(v, 2),
+                       subset=[c for c in rates if export[c].notna().all()])
 st.dataframe(styled, hide_index=True, width="stretch", key="peta_tabel",
              column_config={c: st.column_config.Column(label) for c, label in labels.items()})
 
