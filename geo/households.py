@@ -58,6 +58,7 @@ from geo.register_values import (  # noqa: F401  (names kept importable from her
     PLN_UNKNOWN_METER,
     CodeListChoice,
     ValueEntryError,
+    check_entry,
     choose_code_list,
     entry_index,
     flag_scheme,
@@ -267,6 +268,27 @@ def plan_import(source: object, mapping: dict[str, str] | None = None, *,
         if TARGET_KIND[c] in ("flag", "code"):
             value_maps[c] = plan.map_table(c, sample[h])
     return plan
+
+
+def value_rows(plan: ImportPlan, per_column: int = 50) -> list[dict[str, object]]:
+    """The preview's value table: column, value as met (its value_key), what it becomes."""
+    return [{"kolom": c, "nilai di berkas": k, "menjadi": v}
+            for c, m in plan.value_maps.items() for k, v in list(m.items())[:per_column]]
+
+
+def value_options() -> list[str]:
+    """Every code a value can be mapped to in the preview (flags: 1, 0)."""
+    codes = sorted({code for codes in CODES.values() for code in codes})
+    return [*codes, PLN_UNKNOWN_METER, "1", "0"]
+
+
+def merge_entries(*layers: dict[str, dict[str, object]]) -> dict[str, dict[str, object]]:
+    """Operator value entries, later layers winning (a profile, then the user's edits)."""
+    out: dict[str, dict[str, object]] = {}
+    for layer in layers:
+        for column, values in (layer or {}).items():
+            out.setdefault(column, {}).update(values)
+    return {c: v for c, v in out.items() if v}
 
 
 def _forced_lists(code_list: str | dict[str, str] | None, lists: dict) -> dict[str, str]:
@@ -964,11 +986,12 @@ def value_entries(engine: Engine, profile: str | None, items: list[str] | None
         if profile not in saved:
             raise ImportFailed(f"Profil {profile!r} tidak ada. Profil tersimpan: "
                                f"{', '.join(saved) or '(belum ada)'}.")
-        entries = {c: dict(m) for c, m in saved[profile].items()}
+        entries = saved[profile]
+    given: dict[str, dict[str, object]] = {}
     for item in items or []:
         column, value, code = parse_value_option(item)
-        entries.setdefault(column, {})[value] = code
-    return entries
+        given.setdefault(column, {})[value] = code
+    return merge_entries(entries, given)
 
 
 def run(args: argparse.Namespace) -> int:

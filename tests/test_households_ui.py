@@ -80,7 +80,8 @@ def test_preview_then_import_with_progress(db_url, tmp_path, monkeypatch):
     at = AppTest.from_string(PREVIEW, default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("pemisah" in m.value for m in at.markdown)  # the format found is stated
-    assert at.selectbox(key="hh_codes_pbdt2015.csv").value == "pbdt2015"
+    # issue 12: no global code-list selectbox any more; the list is chosen per column by fit
+    assert any("sumber_airminum: pbdt2015" in c.value for c in at.caption)
     at.button(key="hh_import").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("tersimpan" in s.value for s in at.success)
