@@ -826,8 +826,9 @@ def _import_into(writer: SnapshotWriter, src: Source, plan: ImportPlan, regions:
     report = {
         **plan.to_dict(),
         "unmapped_values": {c: dict(v.most_common(REPORT_VALUES)) for c, v in
-                            unmapped.items()},
-        "unmapped_value_counts": {c: int(sum(v.values())) for c, v in unmapped.items()},
+                            unmapped.items() if v},
+        "unmapped_value_counts": {c: int(sum(v.values())) for c, v in unmapped.items()
+                                  if v},
         "repairs": {k: v for k, v in repairs.items() if v},
         "quarantine_reasons": dict(kinds),
         "regions_available": len(regions),
