@@ -43,10 +43,31 @@ from geo.register_files import (
     check_overrides,
     detect_format,
     detect_mapping,
-    header_key,
     original_rows,
     read_chunks,
     rows_json,
+)
+from geo.register_values import (  # noqa: F401  (names kept importable from here)
+    CODE_LISTS,
+    DAYA_METERED,
+    DAYA_UNMETERED,
+    DEFAULT_CODE_LIST,
+    FLAG_NUMBER_SCHEMES,
+    FLAG_WORDS,
+    PHRASES,
+    PLN_UNKNOWN_METER,
+    CodeListChoice,
+    ValueEntryError,
+    check_entry,
+    choose_code_list,
+    entry_index,
+    flag_scheme,
+    known_lists,
+    parse_code_list_option,
+    parse_value_option,
+    phrase_key,
+    value_key,
+    value_table,
 )
 from geo.schema import CODES, HOUSEHOLD_COLUMNS, LINK_COLUMNS, PERSONAL_COLUMNS
 from geo.snapshot_writer import SnapshotWriter, open_snapshot
@@ -60,166 +81,7 @@ Progress = Callable[[float, str], None]
 
 
 # ====================================================================== value mapping
-
-def value_key(value: object) -> str:
-    """How coded values are compared: lower case, words of letters/digits, ``01``/``1.0`` -> 1."""
-    text = " ".join(re.sub(r"[^0-9a-z]+", " ", str(value).lower()).split())
-    if re.fullmatch(r"\d+(\.0+)?", str(value).strip()):
-        text = str(int(float(str(value).strip())))
-    return text
-
-
-# Flags (0/1). Numbers are read per column: 1/0, or the questionnaire's 1 = ya / 2 = tidak, or
-# 3 = ya / 4 = tidak in some blocks; the scheme is chosen from the column's values, never
-# globally (household-data.md).
-FLAG_WORDS: dict[str, int] = {
-    "ya": 1, "y": 1, "iya": 1, "yes": 1, "true": 1, "benar": 1, "ada": 1, "penerima": 1,
-    "v": 1, "tidak": 0, "t": 0, "tdk": 0, "no": 0, "n": 0, "false": 0, "salah": 0,
-    "tidak ada": 0, "bukan penerima": 0, "bukan": 0,
-}
-FLAG_NUMBER_SCHEMES: dict[str, dict[str, int]] = {
-    "1=ya, 0=tidak": {"1": 1, "0": 0},
-    "1=ya, 2=tidak": {"1": 1, "2": 0},
-    "3=ya, 4=tidak": {"3": 1, "4": 0},
-}
-
-PLN_UNKNOWN_METER = "?listrik_pln"  # PLN, meter status from the ``daya`` column
-DAYA_METERED = {"1", "2", "3", "4", "5", "450", "900", "1300", "2200", "450 watt", "900 watt",
-                "1300 watt", "2200 watt", "meteran"}
-DAYA_UNMETERED = {"6", "tanpa meteran", "tanpa meter"}
-
-# Numeric answer codes per code list (household-data.md). PBDT 2015 / DTKS questionnaire.
-CODE_LISTS: dict[str, dict[str, dict[str, str]]] = {
-    "pbdt2015": {
-        "sumber_air_minum": {
-            "1": "air_kemasan", "2": "isi_ulang", "3": "ledeng", "4": "ledeng",
-            "5": "sumur_bor_pompa", "6": "sumur_terlindung", "7": "sumur_tak_terlindung",
-            "8": "mata_air_terlindung", "9": "mata_air_tak_terlindung", "10": "air_permukaan",
-            "11": "air_hujan", "12": "lainnya"},
-        "fasilitas_bab": {"1": "sendiri", "2": "bersama", "3": "umum", "4": "tidak_ada"},
-        "jenis_kloset": {"1": "leher_angsa", "2": "plengsengan", "3": "cemplung",
-                         "4": "tidak_pakai"},
-        # 4 (kolom/sawah/sungai/danau/laut) and 5 (pantai/tanah lapang/kebun) are both
-        # unimproved; the canonical list has no exact match for either.
-        "pembuangan_tinja": {"1": "tangki_septik", "2": "ipal", "3": "lubang_tanah",
-                             "4": "kolam_sawah", "5": "lainnya", "6": "lainnya"},
-        "sumber_penerangan": {"1": PLN_UNKNOWN_METER, "2": "listrik_non_pln",
-                              "3": "bukan_listrik"},
-        "jenis_lantai": {"1": "marmer_granit", "2": "keramik", "3": "parket_vinil",
-                         "4": "ubin_tegel", "5": "kayu_kualitas_tinggi", "6": "semen_bata",
-                         "7": "bambu", "8": "kayu_kualitas_rendah", "9": "tanah",
-                         "10": "lainnya"},
-        "jenis_dinding": {"1": "tembok", "2": "plesteran_anyaman_bambu", "3": "kayu",
-                          "4": "anyaman_bambu", "5": "batang_kayu", "6": "bambu",
-                          "7": "lainnya"},
-        "jenis_atap": {"1": "beton", "2": "genteng_keramik", "3": "genteng_metal",
-                       "4": "genteng_tanah_liat", "5": "asbes", "6": "seng", "7": "sirap",
-                       "8": "bambu", "9": "jerami_ijuk_rumbia", "10": "lainnya"},
-    },
-    # DTSEN numbers the answers differently and no verified codebook is at hand: its numbers
-    # are reported as unmapped (with counts) rather than guessed. Add the office's codebook here.
-    "dtsen": {},
-}
-DEFAULT_CODE_LIST = "pbdt2015"
-DTSEN_HEADER_HINTS = ("idsumberairminum", "idfasilitasbab", "idjeniskloset",
-                      "idpembuangantinja", "desilnasional", "luaslantaibangunan")
-
-# Indonesian phrases -> codes (compared by value_key). Canonical codes map to themselves.
-PHRASES: dict[str, dict[str, str]] = {
-    "sumber_air_minum": {
-        "air kemasan bermerk": "air_kemasan", "air kemasan": "air_kemasan",
-        "air mineral": "air_kemasan", "air isi ulang": "isi_ulang", "isi ulang": "isi_ulang",
-        "leding meteran": "ledeng", "leding eceran": "ledeng", "ledeng meteran": "ledeng",
-        "ledeng eceran": "ledeng", "leding": "ledeng", "air ledeng": "ledeng", "pam": "ledeng",
-        "pdam": "ledeng", "sumur bor pompa": "sumur_bor_pompa", "sumur bor": "sumur_bor_pompa",
-        "sumur pompa": "sumur_bor_pompa", "sumur tidak terlindung": "sumur_tak_terlindung",
-        "mata air tidak terlindung": "mata_air_tak_terlindung",
-        "sungai danau waduk": "air_permukaan", "sungai": "air_permukaan",
-        "danau": "air_permukaan", "waduk": "air_permukaan", "air sungai": "air_permukaan",
-        "air hujan": "air_hujan", "lain lain": "lainnya", "lainnya": "lainnya",
-    },
-    "fasilitas_bab": {
-        "milik sendiri": "sendiri", "jamban sendiri": "sendiri", "milik bersama": "bersama",
-        "jamban bersama": "bersama", "mck umum": "umum", "jamban umum": "umum",
-        "tidak ada": "tidak_ada", "tidak punya": "tidak_ada", "tidak ada fasilitas": "tidak_ada",
-    },
-    "jenis_kloset": {
-        "leher angsa": "leher_angsa", "cubluk": "cemplung", "cemplung cubluk": "cemplung",
-        "tidak memakai": "tidak_pakai", "tidak pakai": "tidak_pakai",
-    },
-    "pembuangan_tinja": {
-        "tangki septik": "tangki_septik", "tangki septic": "tangki_septik",
-        "septic tank": "tangki_septik", "septik tank": "tangki_septik", "spal": "ipal",
-        "spal ipal": "ipal", "lubang tanah": "lubang_tanah", "kolam sawah": "kolam_sawah",
-        "kolam": "kolam_sawah", "sawah": "kolam_sawah",
-        "kolam sawah sungai danau laut": "kolam_sawah", "sungai danau laut": "sungai",
-        "pantai tanah lapang kebun": "lainnya", "lain lain": "lainnya",
-    },
-    "sumber_penerangan": {
-        "listrik pln": PLN_UNKNOWN_METER, "pln": PLN_UNKNOWN_METER,
-        "listrik pln meteran": "listrik_pln_meteran", "pln meteran": "listrik_pln_meteran",
-        "listrik pln dengan meteran": "listrik_pln_meteran",
-        "listrik pln tanpa meteran": "listrik_pln_tanpa_meteran",
-        "pln tanpa meteran": "listrik_pln_tanpa_meteran", "listrik non pln": "listrik_non_pln",
-        "non pln": "listrik_non_pln", "bukan listrik": "bukan_listrik",
-        "lampu minyak": "bukan_listrik", "pelita": "bukan_listrik",
-    },
-    "jenis_lantai": {
-        "marmer granit": "marmer_granit", "marmer": "marmer_granit", "granit": "marmer_granit",
-        "parket vinil permadani": "parket_vinil", "parket": "parket_vinil",
-        "vinil": "parket_vinil", "permadani": "parket_vinil",
-        "ubin tegel teraso": "ubin_tegel", "ubin": "ubin_tegel", "tegel": "ubin_tegel",
-        "teraso": "ubin_tegel", "kayu papan kualitas tinggi": "kayu_kualitas_tinggi",
-        "semen bata merah": "semen_bata", "semen": "semen_bata", "bata merah": "semen_bata",
-        "kayu papan kualitas rendah": "kayu_kualitas_rendah", "papan": "kayu_kualitas_rendah",
-    },
-    "jenis_dinding": {
-        "tembok": "tembok", "plesteran anyaman bambu kawat": "plesteran_anyaman_bambu",
-        "anyaman bambu": "anyaman_bambu", "bilik": "anyaman_bambu", "gedek": "anyaman_bambu",
-        "batang kayu": "batang_kayu",
-    },
-    "jenis_atap": {
-        "genteng beton": "beton", "beton genteng beton": "beton",
-        "jerami ijuk daun daunan rumbia": "jerami_ijuk_rumbia", "jerami": "jerami_ijuk_rumbia",
-        "ijuk": "jerami_ijuk_rumbia", "rumbia": "jerami_ijuk_rumbia",
-        "daun daunan": "jerami_ijuk_rumbia",
-    },
-}
-for _col, _codes in CODES.items():
-    for _code in _codes:
-        PHRASES[_col].setdefault(value_key(_code), _code)
-
-
-def code_list_for(headers: list[str]) -> str:
-    """DTSEN-era headers choose the DTSEN list; otherwise PBDT 2015."""
-    keys = {header_key(h) for h in headers}
-    return "dtsen" if keys & set(DTSEN_HEADER_HINTS) else DEFAULT_CODE_LIST
-
-
-def flag_scheme(values: pd.Series) -> str:
-    """Which numeric flag scheme a column's (sample) values follow."""
-    keys = {value_key(v) for v in values.dropna().unique()}
-    if keys & {"3", "4"} and not keys & {"0", "2"}:
-        return "3=ya, 4=tidak"
-    if "2" in keys and "0" not in keys:
-        return "1=ya, 2=tidak"
-    return "1=ya, 0=tidak"
-
-
-def value_table(column: str, values: pd.Series, code_list: str, scheme: str | None = None
-                ) -> dict[str, object]:
-    """value_key -> canonical value for the distinct values of ``values`` (None: unmapped)."""
-    kind = TARGET_KIND[column]
-    out: dict[str, object] = {}
-    for v in values.dropna().unique():
-        key = value_key(v)
-        if kind == "flag":
-            out[key] = FLAG_WORDS.get(key, FLAG_NUMBER_SCHEMES[scheme or "1=ya, 0=tidak"].get(key))
-        else:
-            numbers = CODE_LISTS.get(code_list, {}).get(column, {})
-            out[key] = numbers.get(key) if key.isdigit() else PHRASES[column].get(key)
-    return out
-
+# The vocabulary (value_key, flags, code lists, phrases, the fit rule) is geo.register_values.
 
 TARGET_KIND = {**HOUSEHOLD_COLUMNS, **{c: "text" for c in EXTRA_COLUMNS}}
 
@@ -289,10 +151,23 @@ class ImportPlan:
     source: str
     format: FileFormat
     mapping: dict[str, str]  # header -> column
-    code_list: str
+    code_choices: dict[str, CodeListChoice]  # coded column -> its code list and why
     flag_schemes: dict[str, str]  # column -> numeric flag scheme
     value_maps: dict[str, dict[str, object]]  # column -> value_key -> code (None: unmapped)
     sample: pd.DataFrame  # first rows, personal numbers masked
+    entries: dict[str, dict[str, object]] = field(default_factory=dict)  # operator's own
+    code_numbers: dict[str, dict[str, str]] = field(default_factory=dict)  # chosen lists
+
+    @property
+    def code_list(self) -> str | None:
+        """The code list used, when every numbered column uses the same one."""
+        used = sorted({c.chosen for c in self.code_choices.values() if c.chosen})
+        return "+".join(used) if used else None
+
+    @property
+    def undecided(self) -> list[CodeListChoice]:
+        """Coded columns whose code list neither fit nor header decides: the user chooses."""
+        return [c for c in self.code_choices.values() if c.undecided]
 
     @property
     def unmapped_headers(self) -> list[str]:
@@ -309,19 +184,38 @@ class ImportPlan:
                 return h
         return None
 
+    def map_table(self, column: str, values: pd.Series) -> dict[str, object]:
+        """value_key -> canonical value of ``values`` of ``column`` under this plan."""
+        return value_table(column, values, self.code_numbers.get(column),
+                           self.flag_schemes.get(column),
+                           entry_index({column: self.entries.get(column, {})}).get(column))
+
     def to_dict(self) -> dict:
         return {
             "source": self.source, "format": asdict(self.format), "mapping": self.mapping,
             "unmapped_headers": self.unmapped_headers, "missing_columns": self.missing_columns,
-            "code_list": self.code_list, "flag_schemes": self.flag_schemes,
-            "value_maps": self.value_maps,
+            "code_list": self.code_list,
+            "code_lists": {c: ch.chosen for c, ch in self.code_choices.items()},
+            "code_list_fit": {c: {"oleh": ch.by, "cocok": ch.fits, "masalah": ch.problem}
+                              for c, ch in self.code_choices.items() if ch.numbers},
+            "value_entries": self.entries,
+            "flag_schemes": self.flag_schemes, "value_maps": self.value_maps,
         }
 
 
 def plan_import(source: object, mapping: dict[str, str] | None = None, *,
                 source_name: str | None = None, sheet: str | None = None,
-                code_list: str | None = None) -> ImportPlan:
-    """Read the head of a file and decide how to map it (for the preview and the import)."""
+                code_list: str | dict[str, str] | None = None,
+                values: dict[str, dict[str, object]] | None = None,
+                profiles: dict[str, dict[str, dict[str, object]]] | None = None
+                ) -> ImportPlan:
+    """Read the head of a file and decide how to map it (for the preview and the import).
+
+    ``code_list``: a code list for every coded column, or column -> list (the user's choice);
+    otherwise each column's list is chosen by fit (:func:`geo.register_values.
+    choose_code_list`). ``values``: the operator's own entries, column -> {value: code}.
+    ``profiles``: the office's saved profiles (:func:`geo.store.value_profiles`), which count
+    as code lists too."""
     src = source if isinstance(source, Source) else Source.of(source, source_name)
     overrides = dict(mapping or {})
     fmt = detect_format(src, overrides, sheet)
@@ -348,22 +242,81 @@ def plan_import(source: object, mapping: dict[str, str] | None = None, *,
         raise ImportFailed(
             f"{src.name}: tidak ada kolom kode kelurahan, nama kelurahan atau koordinat, jadi "
             "rumah tangga tidak bisa ditautkan ke wilayah. Petakan kolomnya dengan --map.")
-    chosen = code_list or code_list_for(fmt.headers)
-    if chosen not in CODE_LISTS:
-        raise ImportFailed(f"Daftar kode {chosen!r} tidak dikenal; pilih salah satu: "
-                           f"{', '.join(CODE_LISTS)}.")
-    schemes, value_maps = {}, {}
+    lists = known_lists(profiles)
+    forced = _forced_lists(code_list, lists)
+    try:
+        keys = entry_index(values)
+    except ValueEntryError as err:
+        raise ImportFailed(str(err)) from None
+    schemes, value_maps, choices, numbers = {}, {}, {}, {}
     for h, c in cols.items():
         kind = TARGET_KIND[c]
         if kind == "flag":
             schemes[c] = flag_scheme(sample[h])
-        if kind in ("flag", "code"):
-            value_maps[c] = value_table(c, sample[h], chosen, schemes.get(c))
+        if kind == "code":
+            choices[c] = choose_code_list(c, h, sample[h], lists, keys.get(c), forced.get(c))
+            if choices[c].chosen:
+                numbers[c] = dict(lists[choices[c].chosen].get(c, {}))
     shown = sample.head(20).drop(columns=[c for c in sample.columns if c.startswith("_lebih")])
     for h, c in cols.items():
         if c in PERSONAL_COLUMNS:
             shown[h] = shown[h].map(mask_id)
-    return ImportPlan(src.name, fmt, cols, chosen, schemes, value_maps, shown)
+    plan = ImportPlan(src.name, fmt, cols, choices, schemes, value_maps, shown,
+                      entries={c: dict(v) for c, v in (values or {}).items() if v},
+                      code_numbers=numbers)
+    for h, c in cols.items():
+        if TARGET_KIND[c] in ("flag", "code"):
+            value_maps[c] = plan.map_table(c, sample[h])
+    return plan
+
+
+def value_rows(plan: ImportPlan, per_column: int = 50) -> list[dict[str, object]]:
+    """The preview's value table: column, value as met (its value_key), what it becomes."""
+    return [{"kolom": c, "nilai di berkas": k, "menjadi": v}
+            for c, m in plan.value_maps.items() for k, v in list(m.items())[:per_column]]
+
+
+def value_options() -> list[str]:
+    """Every code a value can be mapped to in the preview (flags: 1, 0)."""
+    codes = sorted({code for codes in CODES.values() for code in codes})
+    return [*codes, PLN_UNKNOWN_METER, "1", "0"]
+
+
+def merge_entries(*layers: dict[str, dict[str, object]]) -> dict[str, dict[str, object]]:
+    """Operator value entries, later layers winning (a profile, then the user's edits)."""
+    out: dict[str, dict[str, object]] = {}
+    for layer in layers:
+        for column, values in (layer or {}).items():
+            out.setdefault(column, {}).update(values)
+    return {c: v for c, v in out.items() if v}
+
+
+def _forced_lists(code_list: str | dict[str, str] | None, lists: dict) -> dict[str, str]:
+    """column -> list name the user chose (one name: every coded column); names checked."""
+    if not code_list:
+        return {}
+    chosen = ({c: code_list for c, k in HOUSEHOLD_COLUMNS.items() if k == "code"}
+              if isinstance(code_list, str) else {c: n for c, n in code_list.items() if n})
+    for column, name in chosen.items():
+        if name not in lists:
+            raise ImportFailed(f"Daftar kode {name!r} tidak dikenal; pilih salah satu: "
+                               f"{', '.join(lists)}.")
+        if HOUSEHOLD_COLUMNS.get(column) != "code":
+            raise ImportFailed(f"--kode {column}={name}: {column!r} bukan kolom berkode. Kolom "
+                               "berkode: " + ", ".join(CODES) + ".")
+    return chosen
+
+
+def undecided_message(plan: ImportPlan) -> str:
+    """Why the import stops before writing: the columns whose code list the user must choose
+    (names the file, column, values and the --kode option)."""
+    names = ", ".join(sorted({n for c in plan.undecided for n in c.fits}))
+    parts = "; ".join(f"{c.column}: {c.problem}" for c in plan.undecided)
+    first = plan.undecided[0]
+    return (f"{plan.source}: daftar kode jawaban belum bisa dipilih, jadi tidak ada data yang "
+            f"ditulis (data lama tetap). {parts}. Pilih daftarnya dengan --kode KOLOM=DAFTAR, "
+            f"mis. --kode {first.column}={first.candidates[0] if first.candidates else 'pbdt2015'}"
+            f" (daftar: {names}), atau petakan angkanya dengan --value KOLOM:nilai=kode.")
 
 
 def _blank_rows(chunk: pd.DataFrame, headers: list[str]) -> np.ndarray:
@@ -608,8 +561,7 @@ def _map_values(text: pd.Series, column: str, plan: ImportPlan, unmapped: dict,
     keys = [value_key(u) for u in uniques]
     missing = [u for u, k in zip(uniques, keys) if k not in table]
     if missing:
-        table.update(value_table(column, pd.Series(missing, dtype=object), plan.code_list,
-                                 plan.flag_schemes.get(column)))
+        table.update(plan.map_table(column, pd.Series(missing, dtype=object)))
     targets = [table.get(k) for k in keys]
     if column == "sumber_penerangan" and PLN_UNKNOWN_METER in targets:
         targets, codes = _pln_meter(text, codes, targets, plan, chunk, unmapped)
@@ -641,7 +593,7 @@ def _pln_meter(text: pd.Series, codes: np.ndarray, targets: list, plan: ImportPl
     codes = codes.copy()
     daya_h = plan.header_of("daya")
     if daya_h is not None:
-        daya = chunk[daya_h].map(lambda v: None if pd.isna(v) else value_key(v))
+        daya = chunk[daya_h].map(lambda v: None if pd.isna(v) else phrase_key(v))
         codes[pln & daya.isin(DAYA_METERED).to_numpy()] = meter_code
         codes[pln & daya.isin(DAYA_UNMETERED).to_numpy()] = unmetered_code
     still = pln & (codes < meter_code)
@@ -737,19 +689,24 @@ def _step(progress: Progress | None, fraction: float, text: str) -> None:
 def import_households(engine: Engine, path: object, period: str, *,
                       mapping: dict[str, str] | None = None, progress: Progress | None = None,
                       is_demo: bool = False, source_name: str | None = None,
-                      sheet: str | None = None, code_list: str | None = None,
+                      sheet: str | None = None,
+                      code_list: str | dict[str, str] | None = None,
+                      values: dict[str, dict[str, object]] | None = None,
                       chunk_rows: int = CHUNK_ROWS) -> ImportResult:
     """Import a register file (path, or file-like with a name) into the snapshot ``period``.
 
     One transaction: the period is replaced whole, or, on any failure, left as it was. Raises
-    :class:`ImportFailed` (Indonesian message) when the file cannot be used at all.
+    :class:`ImportFailed` (Indonesian message) when the file cannot be used at all, or when a
+    coded column's code list is undecided (:func:`undecided_message`; nothing is written).
+    ``code_list``, ``values``: see :func:`plan_import`; the office's saved profiles are read
+    from the database.
     """
     if not isinstance(period, str) or not PERIOD_RE.match(period):
         raise ImportFailed(f"Periode {period!r} tidak sah: tulis sebagai TTTT-BB, mis. 2026-09.")
     src = Source.of(path, source_name)
     with _gc_paused():
         return _import(engine, src, period, mapping, progress, is_demo, sheet, code_list,
-                       chunk_rows)
+                       values, chunk_rows)
 
 
 @contextlib.contextmanager
@@ -767,9 +724,13 @@ def _gc_paused() -> Iterator[None]:
 
 def _import(engine: Engine, src: Source, period: str, mapping: dict[str, str] | None,
             progress: Progress | None, is_demo: bool, sheet: str | None,
-            code_list: str | None, chunk_rows: int) -> ImportResult:
+            code_list: str | dict[str, str] | None, values: dict | None,
+            chunk_rows: int) -> ImportResult:
     _step(progress, 0.0, f"Membaca {src.name}…")
-    plan = plan_import(src, mapping, sheet=sheet, code_list=code_list)
+    plan = plan_import(src, mapping, sheet=sheet, code_list=code_list, values=values,
+                       profiles=store.value_profiles(engine))
+    if plan.undecided:  # before anything is written: the previous data stays
+        raise ImportFailed(undecided_message(plan))
     regions = RegionIndex.from_store(engine)
     for attempt in range(2):
         try:
@@ -865,8 +826,9 @@ def _import_into(writer: SnapshotWriter, src: Source, plan: ImportPlan, regions:
     report = {
         **plan.to_dict(),
         "unmapped_values": {c: dict(v.most_common(REPORT_VALUES)) for c, v in
-                            unmapped.items()},
-        "unmapped_value_counts": {c: int(sum(v.values())) for c, v in unmapped.items()},
+                            unmapped.items() if v},
+        "unmapped_value_counts": {c: int(sum(v.values())) for c, v in unmapped.items()
+                                  if v},
         "repairs": {k: v for k, v in repairs.items() if v},
         "quarantine_reasons": dict(kinds),
         "regions_available": len(regions),
@@ -999,8 +961,38 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="petakan kolom berkas ke kolom tabel (boleh berulang); "
                              "KOLOM= untuk mengabaikan")
     parser.add_argument("--sheet", help="nama lembar Excel (bawaan: dipilih otomatis)")
-    parser.add_argument("--kode", choices=list(CODE_LISTS), help="daftar kode jawaban")
-    parser.add_argument("--json", action="store_true", help="cetak satu objek JSON hitungan")
+    parser.add_argument("--kode", action="append", metavar="[KOLOM=]DAFTAR", default=[],
+                        help="daftar kode jawaban (pbdt2015, dtsen, atau nama profil "
+                             "tersimpan) untuk semua kolom berkode, atau KOLOM=DAFTAR untuk "
+                             "satu kolom (boleh berulang); bawaan: dipilih per kolom menurut "
+                             "kecocokan")
+    parser.add_argument("--value", action="append", metavar="KOLOM:nilai=kode", default=[],
+                        help="petakan satu nilai, mis. sumber_air_minum:99=lainnya (boleh "
+                             "berulang); menang atas daftar kode dan profil")
+    parser.add_argument("--profile", metavar="NAMA", help="pakai profil pemetaan nilai "
+                                                           "tersimpan")
+    parser.add_argument("--save-profile", metavar="NAMA",
+                        help="setelah impor berhasil, simpan pemetaan nilai yang dipakai "
+                             "(profil dan --value) sebagai profil NAMA")
+    parser.add_argument("--json", action="store_true",
+                        help="cetak satu objek JSON: hitungan dan nilai tak terpetakan")
+
+
+def value_entries(engine: Engine, profile: str | None, items: list[str] | None
+                  ) -> dict[str, dict[str, object]]:
+    """The operator's value entries: a saved profile's, then ``--value`` items over them."""
+    entries: dict[str, dict[str, object]] = {}
+    if profile:
+        saved = store.value_profiles(engine)
+        if profile not in saved:
+            raise ImportFailed(f"Profil {profile!r} tidak ada. Profil tersimpan: "
+                               f"{', '.join(saved) or '(belum ada)'}.")
+        entries = saved[profile]
+    given: dict[str, dict[str, object]] = {}
+    for item in items or []:
+        column, value, code = parse_value_option(item)
+        given.setdefault(column, {})[value] = code
+    return merge_entries(entries, given)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -1010,18 +1002,31 @@ def run(args: argparse.Namespace) -> int:
             print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} {text[:60]:<60}",
                   end="", file=sys.stderr, flush=True)
 
+    engine = store.get_engine()
     try:
-        result = import_households(store.get_engine(), args.file, args.period,
+        entries = value_entries(engine, args.profile, args.value)
+        result = import_households(engine, args.file, args.period,
                                    mapping=parse_map(args.map), progress=bar,
-                                   sheet=args.sheet, code_list=args.kode)
+                                   sheet=args.sheet,
+                                   code_list=parse_code_list_option(args.kode),
+                                   values=entries)
     except ImportFailed as err:
         print(f"\nGagal: {err}", file=sys.stderr)
         return 2
+    if args.save_profile:
+        try:
+            store.save_value_profile(engine, args.save_profile, entries)
+        except ValueError as err:
+            print(f"\nPeriode {args.period} tersimpan, tetapi profil tidak: {err}",
+                  file=sys.stderr)
+            return 2
     # the period is committed; before the shell gets the database back (a script may copy the
     # file next), SQLite's WAL is copied into it
     wait_for_checkpoints()
+    unmapped = result.report["unmapped_values"]
     if args.json:
-        print(json.dumps({k: int(result.counts[k]) for k in store.COUNT_KEYS}))
+        print(json.dumps({**{k: int(result.counts[k]) for k in store.COUNT_KEYS},
+                          "unmapped": unmapped}, ensure_ascii=False))
         return 0
     print(file=sys.stderr)
     labels = {"rows_read": "baris dibaca", "accepted": "diterima", "quarantined": "dikarantina",
@@ -1031,6 +1036,14 @@ def run(args: argparse.Namespace) -> int:
     print(f"Periode {args.period} tersimpan (snapshot {result.snapshot_id}).")
     for k in store.COUNT_KEYS:
         print(f"  {labels[k]:<22} {result.counts[k]:>12,}".replace(",", "."))
-    for c, values in result.report["unmapped_values"].items():
-        print(f"  nilai tak terpetakan di {c}: {', '.join(list(values)[:8])}")
+    for c, values in unmapped.items():
+        listed = ", ".join(f"{v} ({fmt_int(n)} baris)" for v, n in list(values.items())[:8])
+        more = f" dan {fmt_int(len(values) - 8)} nilai lain" if len(values) > 8 else ""
+        print(f"  nilai tak terpetakan di {c} ({fmt_int(sum(values.values()))} baris, "
+              f"dibiarkan kosong): {listed}{more}")
+    if unmapped:
+        print("  Petakan nilainya dengan --value KOLOM:nilai=kode, mis. --value "
+              f"{next(iter(unmapped))}:NILAI=lainnya.")
+    if args.save_profile:
+        print(f"Profil pemetaan nilai {args.save_profile!r} tersimpan.")
     return 0

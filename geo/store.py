@@ -7,7 +7,9 @@ for linking and a simplified copy for display.
 
 from __future__ import annotations
 
+import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -34,6 +36,7 @@ from sqlalchemy import (
     insert,
     select,
     text,
+    update,
 )
 
 from geo.schema import HOUSEHOLD_COLUMNS, LINK_COLUMNS
@@ -100,6 +103,17 @@ quarantine = Table(
     Column("row_number", Integer, nullable=False),
     Column("values_json", Text, nullable=False),  # the row's original values
     Column("reasons", Text, nullable=False),  # every reason, "; "-separated, in Indonesian
+)
+
+# The office's own value mappings, offered again for the next month's file; their numbered
+# entries also count as code lists (geo.register_values.office_lists).
+value_profiles_table = Table(
+    "value_profiles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("mapping", Text, nullable=False),  # JSON: column -> {value as written: code}
 )
 
 HOUSEHOLD_TABLE_COLUMNS = ["row_number", *HOUSEHOLD_COLUMNS, *LINK_COLUMNS]
@@ -274,3 +288,39 @@ def household_count(engine: Engine, snapshot_id: int) -> int:
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(households).where(
             households.c.snapshot_id == snapshot_id)).scalar_one()
+
+
+# ---------------------------------------------------------------- value profiles
+
+def save_value_profile(engine: Engine, name: str, mapping: dict[str, dict[str, object]]) -> None:
+    """Store (or replace) the named value profile: column -> {value as written: code}."""
+    from geo.register_values import CODE_LISTS, entry_index
+
+    name = name.strip()
+    if not name or name in CODE_LISTS:
+        raise ValueError(f"Nama profil {name!r} tidak bisa dipakai: isi nama lain (bukan "
+                         f"{', '.join(CODE_LISTS)}).")
+    entry_index(mapping)  # every entry a valid code (ValueEntryError otherwise)
+    text = json.dumps({c: {str(v): k for v, k in m.items()} for c, m in mapping.items() if m},
+                      ensure_ascii=False, sort_keys=True)
+    now = datetime.now(UTC)
+    t = value_profiles_table
+    with engine.begin() as conn:
+        done = conn.execute(update(t).where(t.c.name == name).values(
+            mapping=text, updated_at=now)).rowcount
+        if not done:
+            conn.execute(insert(t).values(name=name, mapping=text, updated_at=now))
+
+
+def value_profiles(engine: Engine) -> dict[str, dict[str, dict[str, object]]]:
+    """Every saved value profile, the most recently saved first: name -> mapping."""
+    t = value_profiles_table
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.c.name, t.c.mapping).order_by(
+            t.c.updated_at.desc(), t.c.name)).all()
+    return {name: json.loads(mapping) for name, mapping in rows}
+
+
+def load_value_profile(engine: Engine, name: str) -> dict[str, dict[str, object]] | None:
+    """The named profile's mapping, or None."""
+    return value_profiles(engine).get(name)

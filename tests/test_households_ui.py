@@ -80,10 +80,51 @@ def test_preview_then_import_with_progress(db_url, tmp_path, monkeypatch):
     at = AppTest.from_string(PREVIEW, default_timeout=60).run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("pemisah" in m.value for m in at.markdown)  # the format found is stated
-    assert at.selectbox(key="hh_codes_pbdt2015.csv").value == "pbdt2015"
+    # issue 12: no global code-list selectbox any more; the list is chosen per column by fit
+    assert any("sumber_airminum: pbdt2015" in c.value for c in at.caption)
     at.button(key="hh_import").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("tersimpan" in s.value for s in at.success)
     labels = {m.label: m.value for m in at.metric}
     assert labels["Baris dibaca"] == "40" and labels["Diterima"] == "40"
     assert any("99" in w.value for w in at.warning)  # the unmapped water code is reported
+
+
+def test_preview_asks_for_an_undecided_code_list_and_offers_profiles(db_url, tmp_path,
+                                                                     monkeypatch):
+    """Issue 12: a column whose numbers fit two lists with other meanings (a saved office list
+    and PBDT 2015) under a header of no era: the choice is shown beside the preview and the
+    import waits for it; saved profiles are offered and a mapping can be saved."""
+    engine = store.get_engine(db_url)
+    store.replace_regions(engine, corpus.region_table())
+    office = {"sumber_air_minum": {str(i): "lainnya" for i in range(1, 13)}}
+    store.save_value_profile(engine, "kantor", office)
+    frame = corpus.clean().drop(columns=["SUMBER_AIR_MINUM"])
+    frame["AIR_MINUM"] = ([str(i) for i in range(1, 13)] * 4)[:corpus.ROWS]
+    path = corpus.write_csv(frame, tmp_path / "air_seri.csv")
+    monkeypatch.setenv("HH_FILE", str(path))
+    at = AppTest.from_string(PREVIEW, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("AIR_MINUM" in w.value and "lebih dari satu daftar" in w.value
+               for w in at.warning)
+    assert at.button(key="hh_import").disabled
+    assert at.selectbox(key="hh_profile").options == ["(tanpa profil)", "kantor"]
+    choose = at.selectbox(key="hh_codes_air_seri.csv_sumber_air_minum")
+    assert choose.value == "(pilih)"
+    choose.select("pbdt2015").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.button(key="hh_import").disabled
+    # an operator's entry (as the value table's edit stores it) and saving it as a profile
+    at.session_state["hh_values"] = {"sumber_air_minum": {"12": "air_hujan"}}
+    at.text_input(key="hh_profile_name").input("Dinsos 2026").run()
+    at.button(key="hh_profile_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Dinsos 2026" in s.value for s in at.success)
+    assert store.load_value_profile(engine, "Dinsos 2026") == {
+        "sumber_air_minum": {"12": "air_hujan"}}
+    at.button(key="hh_import").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    snap = store.snapshot_for(engine, "2026-09")
+    water = store.load_households(engine, snap["id"], ["row_number", "sumber_air_minum"])
+    water = water.sort_values("row_number")["sumber_air_minum"].tolist()
+    assert water[:3] == ["air_kemasan", "isi_ulang", "ledeng"] and water[11] == "air_hujan"

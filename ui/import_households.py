@@ -24,6 +24,9 @@ COUNT_LABELS = {
     "conflicts": "Konflik kode–titik",
 }
 IGNORE = "(abaikan)"
+NO_PROFILE = "(tanpa profil)"
+CHOOSE = "(pilih)"
+UNMAPPED = "—"
 
 
 def upload_limit_mb() -> int:
@@ -68,30 +71,33 @@ def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: A
     if st.session_state.get("hh_upload_name") != upload.name:
         overrides.clear()
         st.session_state["hh_choice"] = {}
+        st.session_state["hh_values"] = {}
         st.session_state["hh_upload_name"] = upload.name
     choice = st.session_state.setdefault("hh_choice", {})
+    own: dict[str, dict[str, object]] = st.session_state.setdefault("hh_values", {})
+    profiles = store.value_profiles(engine)
+    profile = NO_PROFILE
+    if profiles:
+        profile = st.selectbox(
+            "Profil pemetaan nilai tersimpan", [NO_PROFILE, *profiles], key="hh_profile",
+            help="Pemetaan nilai yang disimpan dari berkas sebelumnya (mis. bulan lalu); "
+                 "nilainya menang atas daftar kode dan frasa.")
+    entries = hh.merge_entries(profiles.get(profile, {}), own)
+    code_lists: dict[str, str] = choice.setdefault("code_lists", {})
     try:
         plan = hh.plan_import(upload, overrides, source_name=upload.name,
-                              sheet=choice.get("sheet"), code_list=choice.get("code_list"))
+                              sheet=choice.get("sheet"), code_list=code_lists,
+                              values=entries, profiles=profiles)
     except hh.ImportFailed as err:
         st.error(str(err))
         return
     fmt = plan.format
-    cols = st.columns(2)
     if fmt.kind == "xlsx" and len(fmt.sheets) > 1:
-        sheet = cols[0].selectbox("Lembar Excel", fmt.sheets, index=fmt.sheets.index(fmt.sheet),
-                                  key=f"hh_sheet_{upload.name}")
+        sheet = st.selectbox("Lembar Excel", fmt.sheets, index=fmt.sheets.index(fmt.sheet),
+                             key=f"hh_sheet_{upload.name}")
         if sheet != fmt.sheet:
             choice["sheet"] = sheet
             st.rerun()
-    lists = list(hh.CODE_LISTS)
-    code_list = cols[1].selectbox("Daftar kode jawaban", lists, index=lists.index(plan.code_list),
-                                  key=f"hh_codes_{upload.name}",
-                                  help="PBDT 2015 / DTKS, atau DTSEN (angka DTSEN dilaporkan, "
-                                       "tidak ditebak)")
-    if code_list != plan.code_list:
-        choice["code_list"] = code_list
-        st.rerun()
     where = (f"lembar {fmt.sheet!r}" if fmt.kind == "xlsx" else
              f"pemisah {fmt.delimiter!r}, pengodean {fmt.encoding}" if fmt.kind == "csv"
              else "Parquet")
@@ -117,24 +123,20 @@ def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: A
     if plan.missing_columns:
         st.caption("Kolom tabel tanpa pasangan (dibiarkan kosong): "
                    + ", ".join(plan.missing_columns))
-    unmapped = {c: [k for k, v in m.items() if v is None] for c, m in plan.value_maps.items()}
-    unmapped = {c: v for c, v in unmapped.items() if v}
-    with st.expander("Pemetaan nilai (contoh dari awal berkas)", expanded=bool(unmapped)):
-        st.caption(f"Daftar kode jawaban: {plan.code_list}. Nilai yang tidak bisa dipetakan "
-                   "dibiarkan kosong dan dilaporkan, tidak ditebak.")
-        rows = [{"kolom": c, "nilai di berkas": k, "menjadi": "—" if v is None else str(v)}
-                for c, m in plan.value_maps.items() for k, v in list(m.items())[:30]]
-        if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True)
+    _code_lists(plan, code_lists, upload.name)
+    _value_table(plan, own, upload.name)
+    _save_profile(engine, entries)
     with st.expander("Contoh baris (NIK dan No. KK disamarkan)"):
         st.dataframe(plan.sample.drop(columns=["_row"], errors="ignore"), hide_index=True)
 
-    if st.button("Impor", type="primary", key="hh_import"):
+    if plan.undecided:
+        st.caption("Tombol Impor aktif setelah daftar kode setiap kolom di atas dipilih.")
+    if st.button("Impor", type="primary", key="hh_import", disabled=bool(plan.undecided)):
         bar = st.progress(0.0, text="Mulai…")
         try:
             result = hh.import_households(
                 engine, upload, period, mapping=overrides, source_name=upload.name,
-                sheet=choice.get("sheet"), code_list=choice.get("code_list"),
+                sheet=choice.get("sheet"), code_list=code_lists, values=entries,
                 progress=lambda f, t: bar.progress(f, text=t))
         except hh.ImportFailed as err:
             bar.empty()
@@ -154,6 +156,88 @@ def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: A
         st.success(f"Periode {period} tersimpan.")
 
 
+def _code_lists(plan: hh.ImportPlan, chosen: dict[str, str], name: str) -> None:
+    """The code list of each numbered column; a choice for those neither fit nor header
+    decides (and for those the user already chose)."""
+    used = [c for c in plan.code_choices.values() if c.numbers]
+    if not used:
+        return
+    st.caption("Daftar kode jawaban per kolom (dipilih menurut kecocokan angka): " + "; ".join(
+        f"{c.header}: {c.chosen or 'belum dipilih'}"
+        + (f" (cocok {c.fits.get(c.chosen, 0):.0%}, {c.by})" if c.chosen else "")
+        for c in used))
+    for c in used:
+        if not (c.undecided or c.column in chosen):
+            continue
+        if c.undecided:
+            st.warning(f"Kolom {c.header} ({c.column}): {c.problem}. Pilih daftar kodenya; "
+                       "angka yang tidak ada di daftar dilaporkan, tidak ditebak.")
+        options = [CHOOSE, *c.fits]
+        picked = st.selectbox(f"Daftar kode untuk {c.header}", options,
+                              index=options.index(chosen.get(c.column, CHOOSE)),
+                              key=f"hh_codes_{name}_{c.column}",
+                              format_func=lambda n, c=c: n if n == CHOOSE else
+                              f"{n} (cocok {c.fits[n]:.0%})")
+        if picked != chosen.get(c.column, CHOOSE):
+            if picked == CHOOSE:
+                chosen.pop(c.column, None)
+            else:
+                chosen[c.column] = picked
+            st.rerun()
+
+
+def _value_table(plan: hh.ImportPlan, own: dict[str, dict[str, object]], name: str) -> None:
+    """The values met at the start of the file and what they become; editable."""
+    rows = hh.value_rows(plan)
+    unmapped = any(r["menjadi"] is None for r in rows)
+    with st.expander("Pemetaan nilai (contoh dari awal berkas; bisa dikoreksi)",
+                     expanded=unmapped):
+        st.caption("Nilai yang tidak bisa dipetakan dibiarkan kosong dan dilaporkan, tidak "
+                   "ditebak. Ubah kolom 'menjadi' untuk memetakannya; koreksi bisa disimpan "
+                   "sebagai profil.")
+        if not rows:
+            return
+        table = pd.DataFrame(rows)
+        table["menjadi"] = table["menjadi"].map(lambda v: UNMAPPED if v is None else str(v))
+        options = [UNMAPPED, *hh.value_options()]
+        edited = st.data_editor(
+            table, hide_index=True, disabled=["kolom", "nilai di berkas"],
+            key=f"hh_values_{name}",
+            column_config={"menjadi": st.column_config.SelectboxColumn(options=options)})
+        changed = False
+        for column, value, before, after in zip(table["kolom"], table["nilai di berkas"],
+                                                table["menjadi"], edited["menjadi"]):
+            if after == before or after in (None, UNMAPPED):
+                continue
+            try:
+                hh.check_entry(column, value, after)
+            except hh.ValueEntryError as err:
+                st.warning(str(err))
+                continue
+            own.setdefault(column, {})[value] = after
+            changed = True
+        if changed:
+            st.rerun()
+
+
+def _save_profile(engine: Engine, entries: dict[str, dict[str, object]]) -> None:
+    cols = st.columns([3, 1])
+    name = cols[0].text_input("Nama profil pemetaan nilai", key="hh_profile_name",
+                              placeholder="mis. Dinsos kota 2026")
+    if cols[1].button("Simpan sebagai profil", key="hh_profile_save"):
+        if not entries:
+            st.warning("Belum ada pemetaan nilai buatan sendiri untuk disimpan: ubah dulu "
+                       "kolom 'menjadi' di tabel pemetaan nilai.")
+        else:
+            try:
+                store.save_value_profile(engine, name, entries)
+            except ValueError as err:
+                st.error(str(err))
+            else:
+                st.success(f"Profil {name.strip()!r} tersimpan; pilih lagi untuk berkas "
+                           "berikutnya.")
+
+
 def _account(counts: dict, report: dict, source: str) -> None:
     st.markdown(f"**Hasil impor {source}**")
     cols = st.columns(4)
@@ -161,8 +245,10 @@ def _account(counts: dict, report: dict, source: str) -> None:
         cols[i % 4].metric(COUNT_LABELS[key], _fmt(counts.get(key, 0)))
     values = report.get("unmapped_values") or {}
     if values:
-        st.warning("Nilai yang tidak bisa dipetakan (dibiarkan kosong): " + "; ".join(
-            f"{c}: {', '.join(list(v)[:6])}" for c, v in values.items()))
+        st.warning("Nilai yang tidak bisa dipetakan (dibiarkan kosong, tidak ditebak): "
+                   + "; ".join(f"{c}: " + ", ".join(f"{k} ({_fmt(n)} baris)" for k, n in
+                                                   list(v.items())[:6]) for c, v in
+                               values.items()))
     repairs = report.get("repairs") or {}
     if repairs:
         st.caption("Perbaikan format yang pasti (dicatat per baris): " + ", ".join(
