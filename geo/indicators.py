@@ -13,11 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from geo.answers import (  # noqa: F401  (flag_set, not_: used through this module)
+    Answer,
+    all_of,
+    answer_is,
+    any_of,
+    column_of,
+    flag,
+    flag_set,
+    not_,
+)
 from geo.schema import PROGRAMS
 
 # ------------------------------------------------------------------ settings
@@ -81,75 +90,20 @@ CASH_AND_FOOD = ("penerima_bpnt", "penerima_pkh")  # for inclusion
 
 
 # ------------------------------------------------------------------ three values
-#
-# A register may lack a column, leave a cell empty or hold an answer that could not be mapped
-# (stored empty). Such a household is *unknown* for a rule that needs that answer, unless the
-# other answers decide it (no toilet at all decides "sanitasi tidak layak" without the closet
-# type). Unknown is never counted as "no": rates are over the known households only, and an
-# area where too little is known shows "tidak ada data" (see ``Settings.min_known_share``).
-
-
-class Answer(NamedTuple):
-    """A rule's answer per household: ``yes`` (the rule holds) and ``known`` (the register
-    decides it). ``yes`` implies ``known``."""
-
-    yes: np.ndarray
-    known: np.ndarray
-
-
-def _col(df: pd.DataFrame, name: str) -> pd.Series:
-    return df[name] if name in df else pd.Series(np.nan, index=df.index)
-
-
-def _known(df: pd.DataFrame, name: str) -> np.ndarray:
-    return _col(df, name).notna().to_numpy()
-
-
-def answer_is(df: pd.DataFrame, name: str, values: tuple[str, ...]) -> Answer:
-    """The coded column ``name`` holds one of ``values``; unknown where it is empty/absent."""
-    known = _known(df, name)
-    return Answer(_col(df, name).isin(values).to_numpy() & known, known)
-
-
-def flag(df: pd.DataFrame, name: str) -> Answer:
-    """The 0/1 column ``name`` is 1; unknown where it is empty or absent."""
-    values = _col(df, name).to_numpy(dtype=float, na_value=np.nan)
-    known = ~np.isnan(values)
-    return Answer(known & (np.nan_to_num(values) > 0), known)
-
-
-def flag_set(df: pd.DataFrame, name: str) -> np.ndarray:
-    """True where the 0/1 column ``name`` is known to be 1 (for listing reasons, not rates)."""
-    return flag(df, name).yes
-
-
-def not_(a: Answer) -> Answer:
-    return Answer(a.known & ~a.yes, a.known)
-
-
-def any_of(*answers: Answer) -> Answer:
-    """Yes when one part says yes (whatever the others); no only when every part is known."""
-    yes = np.logical_or.reduce([a.yes for a in answers])
-    known = yes | np.logical_and.reduce([a.known for a in answers])
-    return Answer(yes, known)
-
-
-def all_of(*answers: Answer) -> Answer:
-    """Yes only when every part says yes; no when one part is known to say no."""
-    yes = np.logical_and.reduce([a.yes for a in answers])
-    no = np.logical_or.reduce([a.known & ~a.yes for a in answers])
-    return Answer(yes, yes | no)
+# Every rule answers yes, no or unknown per household (geo.answers); rates are over the known
+# households, and an area where too little is known shows "tidak ada data"
+# (``Settings.min_known_share``).
 
 
 def _desil_between(df: pd.DataFrame, low: int, high: int) -> Answer:
-    desil = _col(df, "desil").to_numpy(dtype=float, na_value=np.nan)
+    desil = column_of(df, "desil").to_numpy(dtype=float, na_value=np.nan)
     known = ~np.isnan(desil)
     with np.errstate(invalid="ignore"):
         return Answer(known & (desil >= low) & (desil <= high), known)
 
 
 def _in_desa(df: pd.DataFrame) -> np.ndarray:
-    code = _col(df, "region_code").astype("string").fillna("")  # unlinked: not a desa
+    code = column_of(df, "region_code").astype("string").fillna("")  # unlinked: not a desa
     return (code.str.len().eq(13) & code.str[9:10].eq("2")).to_numpy(dtype=bool)
 
 
@@ -191,8 +145,8 @@ def has_no_toilet(df: pd.DataFrame, s: Settings) -> Answer:
 def lives_in_unfit_house(df: pd.DataFrame, s: Settings) -> Answer:
     """Floor area per member under the threshold, earth floor, bamboo/log walls or thatch roof;
     "no" needs all four answers."""
-    area = _col(df, "luas_lantai").to_numpy(dtype=float, na_value=np.nan)
-    members = _col(df, "jumlah_art").to_numpy(dtype=float, na_value=np.nan)
+    area = column_of(df, "luas_lantai").to_numpy(dtype=float, na_value=np.nan)
+    members = column_of(df, "jumlah_art").to_numpy(dtype=float, na_value=np.nan)
     known = ~np.isnan(area) & ~np.isnan(members) & (np.nan_to_num(members) > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         cramped = Answer(known & ((area / members) < s.rtlh_floor_per_person), known)
@@ -213,7 +167,7 @@ def lacks_jkn(df: pd.DataFrame, s: Settings) -> Answer:
 
 def has_child_out_of_school(df: pd.DataFrame, s: Settings) -> Answer:
     """At least one child not in school."""
-    values = _col(df, "jumlah_anak_tidak_sekolah").to_numpy(dtype=float, na_value=np.nan)
+    values = column_of(df, "jumlah_anak_tidak_sekolah").to_numpy(dtype=float, na_value=np.nan)
     known = ~np.isnan(values)
     return Answer(known & (np.nan_to_num(values) > 0), known)
 
