@@ -215,3 +215,37 @@ def load(engine: Engine, period: str | None = None, level: str = "kelurahan",
     table = quality_table(households, quarantine, report, store.region_list(engine), level,
                           settings)
     return table, verify_first(table, settings.min_known_share)
+
+
+FIXED_LABELS = {
+    "kode": "Kode", "nama": "Wilayah", "kecamatan": "Kecamatan", "rumah_tangga": "Rumah tangga",
+    "tertaut_kode": "Tertaut lewat kode", "tertaut_nama": "Tertaut lewat nama",
+    "tertaut_titik": "Tertaut lewat titik", "konflik": "Konflik kode–titik",
+    "dikarantina": "Dikarantina", "tertaut_kode_bagian": "Tertaut lewat kode (%)",
+    "konflik_bagian": "Konflik (%)", "karantina_bagian": "Dikarantina (%)",
+}
+
+
+def display_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The table for the page: Indonesian headers, counts as ``1.234``, shares as ``95,0%``,
+    an empty share as "tidak ada data"."""
+    from geo.fmt import fmt_int, fmt_pct
+
+    reason_labels = {r.kind: r.label for r in REASON_KINDS}
+    out = pd.DataFrame(index=table.index)
+    for column in table.columns:
+        values = table[column]
+        if column.startswith("diketahui_"):
+            label = f"Diketahui: {indicators.get(column.removeprefix('diketahui_')).label}"
+        elif column.startswith("karantina_") and column != "karantina_bagian":
+            kind = column.removeprefix("karantina_")
+            label = f"Karantina: {reason_labels.get(kind, kind)}"
+        else:
+            label = FIXED_LABELS.get(column, column)
+        if column.endswith("_bagian") or column.startswith("diketahui_"):
+            out[label] = [indicators.NO_DATA if v != v else fmt_pct(100 * v) for v in values]
+        elif values.dtype.kind in "iuf":
+            out[label] = [fmt_int(v) for v in values]
+        else:
+            out[label] = values.to_numpy()
+    return out

@@ -58,31 +58,47 @@ def agency_table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def agency_needs(flags: pd.DataFrame | Mapping[str, np.ndarray]) -> pd.DataFrame:
+def agency_indicators(agency: str, available: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The agency's indicators the register holds (all when ``available`` is None): one the
+    whole period lacks cannot decide a need, so it is left out and the page says so."""
+    ids = AGENCIES[agency]
+    return ids if available is None else tuple(i for i in ids if i in set(available))
+
+
+def agency_needs(flags: pd.DataFrame | Mapping[str, np.ndarray],
+                 available: Iterable[str] | None = None) -> pd.DataFrame:
     """Boolean household × agency: does the household need this agency's action?
 
     ``flags`` is :func:`geo.indicators.evaluate`'s frame or a mapping of indicator id to a
-    boolean array (``Prepared.hits``)."""
+    boolean array (``Prepared.hits``); ``available``: see :func:`agency_indicators`."""
     out = {}
     index = flags.index if isinstance(flags, pd.DataFrame) else None
-    for agency, ids in AGENCIES.items():
-        hit = None
-        for ind_id in ids:
-            values = np.asarray(flags[ind_id], dtype=bool)
-            hit = values.copy() if hit is None else hit | values
+    size = len(next(iter(flags.values())) if isinstance(flags, Mapping) else flags)
+    available = None if available is None else list(available)
+    for agency in AGENCIES:
+        hit = np.zeros(size, dtype=bool)
+        for ind_id in agency_indicators(agency, available):
+            hit = hit | np.asarray(flags[ind_id], dtype=bool)
         out[agency] = hit
     return pd.DataFrame(out, index=index)
 
 
 def agency_known(hits: Mapping[str, np.ndarray], dens: Mapping[str, np.ndarray],
-                 bases: Mapping[str, np.ndarray]) -> pd.DataFrame:
+                 bases: Mapping[str, np.ndarray], available: Iterable[str] | None = None
+                 ) -> pd.DataFrame:
     """Boolean household × agency: is it known whether the household needs this agency?
 
     Yes when one of the agency's indicators flags it, or when every one of them is decided
     (its value known, or the household known to be outside that indicator's population, such
     as desil 8 for PBI-JKN). ``hits``/``dens``/``bases`` as in ``Prepared``."""
     out = {}
-    for agency, ids in AGENCIES.items():
+    size = len(next(iter(hits.values())))
+    available = None if available is None else list(available)
+    for agency in AGENCIES:
+        ids = agency_indicators(agency, available)
+        if not ids:  # nothing the register holds decides this agency's need
+            out[agency] = np.zeros(size, dtype=bool)
+            continue
         any_hit = np.logical_or.reduce([np.asarray(hits[i], dtype=bool) for i in ids])
         decided = np.logical_and.reduce([np.asarray(dens[i], dtype=bool)
                                          | ~np.asarray(bases[i], dtype=bool) for i in ids])

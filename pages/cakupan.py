@@ -58,9 +58,9 @@ def area_map(ind_id: str, palette: str, key: str) -> None:
 if section == "Cakupan program":
     cols = st.columns(len(PROGRAMS))
     for col, (program, ind_id) in zip(cols, planning.COVERAGE.items()):
-        if ind_id not in available:
-            col.metric(PROGRAMS[program], indicators.NOT_IN_REGISTER,
-                       help=up.unavailable_text(view, settings, ind_id))
+        if ind_id not in available:  # a short value: the metric has a column's width
+            col.metric(PROGRAMS[program], "–", help=up.unavailable_text(view, settings, ind_id))
+            col.caption(indicators.NOT_IN_REGISTER)
             continue
         col.metric(PROGRAMS[program], planning.rate_text(total[f"{ind_id}_persen"], None),
                    help=f"{fmt_int(total[ind_id])} dari {fmt_int(total[f'{ind_id}_penyebut'])} "
@@ -99,7 +99,7 @@ elif section == "Kesalahan sasaran":
     for col, ind_id in zip((a, b), planning.ERROR_IDS):
         ind = indicators.get(ind_id)
         if ind_id not in available:
-            col.metric(ind.label, indicators.NOT_IN_REGISTER)
+            col.metric(ind.label, "–")
             col.caption(up.unavailable_text(view, settings, ind_id))
             continue
         known = indicators.is_known(total, ind_id, settings.min_known_share)

@@ -61,14 +61,16 @@ with right:
         st.dataframe(pd.DataFrame({
             "Kelurahan": first["nama"], "Rumah tangga": [fmt_int(v) for v in
                                                           first["rumah_tangga"]],
-            "Alasan": first["alasan"]}), hide_index=True, width="stretch", height=480)
+            "Alasan": first["alasan"]}), hide_index=True, width="stretch",
+            height=min(480, 38 + 35 * len(first)))
     st.caption(f"Masuk daftar bila tertaut lewat kode < {data_quality.MIN_CODE_SHARE:.0%}, "
                f"konflik > {data_quality.MAX_CONFLICT_SHARE:.0%}, dikarantina > "
                f"{data_quality.MAX_QUARANTINE_SHARE:.0%}, atau suatu indikator diketahui "
                f"untuk < {indicators.DEFAULT_SETTINGS.min_known_share:.0%} rumah tangga.")
 
 st.subheader("Tabel kualitas data per kelurahan")
-st.dataframe(table, hide_index=True, width="stretch", key="dq_table")
+st.dataframe(data_quality.display_table(table), hide_index=True, width="stretch",
+             key="dq_table")
 st.download_button("Unduh CSV", lambda: explorer.csv_bytes(table),
                    file_name=f"kualitas_data_{view.snapshot['period']}.csv", mime="text/csv",
                    key="dq_csv", on_click="ignore")

@@ -64,10 +64,16 @@ st.caption("Warna: intensitas dalam tiap kolom (kelas kuantil, makin gelap makin
            f"{settings.min_known_share:.0%} rumah tangga kelurahan (bukan 0). Persentase "
            "dihitung atas rumah tangga yang kebutuhannya diketahui. Diurutkan menurut rumah "
            "tangga yang perlu ≥ 2 OPD (kebutuhan yang diketahui).")
-for agency_name in (a for a in AGENCIES if counts[a].isna().all()):
-    notes = [up.unavailable_text(view, settings, i) for i in planning.AGENCIES[agency_name]]
-    st.warning(f"{agency_name}: kolom abu-abu, {indicators.NO_DATA} (bukan 0). "
-               + " ".join(n for n in notes if n))
+available = up.available(view, settings)
+for agency_name, ids in planning.AGENCIES.items():
+    lacking = [i for i in ids if i not in available]
+    if not lacking:
+        continue
+    notes = " ".join(up.unavailable_text(view, settings, i) for i in lacking)
+    if len(lacking) == len(ids):
+        st.warning(f"{agency_name}: kolom abu-abu, {indicators.NO_DATA} (bukan 0). {notes}")
+    else:
+        st.info(f"{agency_name} dihitung tanpa indikator yang tidak ada di register. {notes}")
 
 st.subheader("Satu OPD: peta dan urutan kelurahan")
 agency = st.selectbox("Pilih OPD", AGENCIES, key="opd_agency")

@@ -27,8 +27,8 @@ chosen = st.multiselect("Indikator yang dipertimbangkan forum", CHOICES, default
                             "" if i in available else f" ({indicators.NOT_IN_REGISTER})"),
                         key="prio_ids")
 if left_out:
-    st.caption("Tidak dipilih secara bawaan karena " + indicators.NOT_IN_REGISTER + ": "
-               + "; ".join(up.unavailable_text(view, settings, i) for i in left_out))
+    st.caption("Tidak dipilih secara bawaan karena " + indicators.NOT_IN_REGISTER + ". "
+               + " ".join(up.unavailable_text(view, settings, i) for i in left_out))
 if not chosen:
     st.info("Pilih minimal satu indikator.")
     st.stop()

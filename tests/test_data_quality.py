@@ -111,4 +111,6 @@ def test_page_shows_the_map_the_list_and_the_table(app_env):
     assert not at.exception
     assert any("Kelurahan yang perlu diverifikasi" in m.value for m in at.markdown)
     table = at.dataframe[-1].value
-    assert {"kode", "tertaut_kode", "dikarantina", "diketahui_rtlh"} <= set(table.columns)
+    assert {"Kode", "Tertaut lewat kode", "Dikarantina",
+            "Diketahui: Rumah tidak layak huni (RTLH)"} <= set(table.columns)
+    assert table["Diketahui: Rumah tidak layak huni (RTLH)"].str.endswith("%").any()

@@ -90,8 +90,10 @@ def test_coverage_page_marks_programs_the_register_lacks(page):
     at = page("pages/cakupan.py")
     metrics = {m.label: m.value for m in at.metric}
     for program in ("KIP/PIP", "BLT", "Bedah rumah (RTLH)"):
-        assert metrics[program] == "tidak tersedia di register ini"
-    assert metrics["PKH"].endswith("%") and metrics["PKH"] != "tidak tersedia di register ini"
+        assert metrics[program] == "–"
+    assert [c.value for c in at.caption].count("tidak tersedia di register ini") == 3
+    assert metrics["PKH"].endswith("%")
+    assert "0,0%" not in texts(at)
 
 
 def test_opd_matrix_shows_agencies_without_data_as_no_data_not_zero(page):
@@ -101,3 +103,7 @@ def test_opd_matrix_shows_agencies_without_data_as_no_data_not_zero(page):
     assert (matrix["Disnaker"] == "tidak ada data").all()
     assert not (matrix["Dinsos"] == "tidak ada data").all()
     assert any("Disdik" in w.value and "bukan 0" in w.value for w in at.warning)
+    # Perkim acts on water and sanitation, which the register holds: counted without RTLH
+    assert not (matrix["Perkim/PUPR"] == "tidak ada data").all()
+    assert any(i.value.startswith("Perkim/PUPR dihitung tanpa") and "RTLH" in i.value
+               for i in at.info)

@@ -34,15 +34,19 @@ def prepared(snapshot_id: int, version: tuple, settings: Settings) -> indicators
 @st.cache_resource(show_spinner=False, max_entries=4)
 def needs(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame:
     """Household × agency needs (shared resource; do not modify)."""
-    return planning.agency_needs(
-        prepared(snapshot_id, version, _settings_from_key(settings_key)).hits)
+    p = prepared(snapshot_id, version, _settings_from_key(settings_key))
+    return planning.agency_needs(p.hits, _available_ids(p))
+
+
+def _available_ids(p: indicators.Prepared) -> list[str]:
+    return [ind.id for ind in indicators.INDICATORS if p.available(ind.id)]
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def needs_known(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame:
     """Household × agency: whether the need is known (shared resource; do not modify)."""
     p = prepared(snapshot_id, version, _settings_from_key(settings_key))
-    return planning.agency_known(p.hits, p.dens, p.bases)
+    return planning.agency_known(p.hits, p.dens, p.bases, _available_ids(p))
 
 
 # Columns the verification list and its filters read (no personal data).
