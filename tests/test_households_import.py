@@ -173,7 +173,8 @@ def test_file_like_upload(demo_files, engine):
 
 def test_command_line_json(demo_files, tmp_path):
     make_engine(tmp_path)
-    env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'hh.sqlite'}", "PATH": "/usr/bin:/bin"}
+    env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'hh.sqlite'}", "PATH": "/usr/bin:/bin",
+           "PETA_CACHE_DIR": str(tmp_path / "cache")}  # not the project's data/cache
     out = subprocess.run([sys.executable, "-m", "geo", "import-households",
                           str(demo_files.register), "--period", "2026-09", "--json"],
                          capture_output=True, text=True, env=env, cwd=Path.cwd(), check=False)
@@ -186,7 +187,8 @@ def test_command_line_json(demo_files, tmp_path):
 def test_command_line_unusable_file_exits_2(tmp_path):
     bad = tmp_path / "kosong.csv"
     bad.write_text("")
-    env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'x.sqlite'}", "PATH": "/usr/bin:/bin"}
+    env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'x.sqlite'}", "PATH": "/usr/bin:/bin",
+           "PETA_CACHE_DIR": str(tmp_path / "cache")}  # not the project's data/cache
     out = subprocess.run([sys.executable, "-m", "geo", "import-households", str(bad),
                           "--period", "2026-09", "--json"], capture_output=True, text=True,
                          env=env, check=False)
@@ -229,7 +231,8 @@ def test_command_line_map_option(tmp_path):
 
     path = corpus.unknown_headers(tmp_path)
     corpus.engine_with_regions(tmp_path)
-    env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'corpus.sqlite'}", "PATH": "/usr/bin:/bin"}
+    env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'corpus.sqlite'}", "PATH": "/usr/bin:/bin",
+           "PETA_CACHE_DIR": str(tmp_path / "cache")}  # not the project's data/cache
     base = [sys.executable, "-m", "geo", "import-households", str(path), "--period", "2026-09",
             "--json"]
     out = subprocess.run(base, capture_output=True, text=True, env=env, check=False)
