@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
-from geo import store
+from geo import config, store
 from geo.fmt import fmt_int
 from geo.maps import ensure_static_assets
 from ui import context, data, filters
@@ -23,11 +21,10 @@ def build_demo_if_empty() -> None:
         return
     from geo import demo
 
-    setting = os.environ.get("PETA_DEMO_HOUSEHOLDS", str(demo.DEFAULT_HOUSEHOLDS))
-    households = (int(setting) if setting.isdigit() and int(setting) >= 100
-                  else demo.DEFAULT_HOUSEHOLDS)
-    if str(households) != setting:
-        st.warning(f"PETA_DEMO_HOUSEHOLDS={setting!r} bukan jumlah yang sah (≥ 100); "
+    setting = config.demo_households(demo.DEFAULT_HOUSEHOLDS)
+    households = setting.count
+    if setting.rejected is not None:
+        st.warning(f"PETA_DEMO_HOUSEHOLDS={setting.rejected!r} bukan jumlah yang sah (≥ 100); "
                    f"kota contoh dibuat dengan {fmt_int(households)} rumah tangga.")
     with st.status("Menyiapkan kota contoh (data fiktif) untuk pertama kali…",
                    expanded=True) as status:

@@ -103,10 +103,6 @@ def parent_code(code: str) -> str | None:
     return ".".join(parts[:-1]) if len(parts) > 1 else None
 
 
-def level_of(code: str) -> str:
-    return {1: "provinsi", 2: "kota", 3: "kecamatan", 4: "kelurahan"}[code.count(".") + 1]
-
-
 def is_desa(code: str) -> bool:
     """Desa codes start their last segment with 2; kelurahan with 1."""
     return len(code) == 13 and code[9] == "2"

@@ -24,6 +24,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
+from geo.config import OSM_TILES
 from geo.fmt import fmt_int, fmt_num
 from geo.store import PROJECT_DIR
 
@@ -75,9 +76,6 @@ class MetricScale(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "MetricScale"
-
-
-OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
 def tiles_reachable(url: str = OSM_TILES, timeout: float = 1.5) -> bool:
@@ -273,10 +271,6 @@ def choropleth(
     if names is not None:
         Labels(fitting_labels(areas, names, size_px)).add_to(m)
     return m
-
-
-def format_count(value: float) -> str:
-    return fmt_int(value)
 
 
 # ------------------------------------------------------------------ labels

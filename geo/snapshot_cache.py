@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import URL
 
-from geo import store
+from geo import config, store
 from geo.schema import PERSONAL_COLUMNS
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,8 @@ _READ_ERRORS = (OSError, ValueError, pa.ArrowException)
 
 
 def cache_root() -> Path:
-    """``PETA_CACHE_DIR`` or ``data/cache`` (git-ignored, like everything under data/)."""
-    return Path(os.environ.get("PETA_CACHE_DIR") or store.DATA_DIR / "cache")
+    """``PETA_CACHE_DIR`` or ``data/cache`` (see :func:`geo.config.cache_dir`)."""
+    return config.cache_dir()
 
 
 def fingerprint(url: URL | str) -> str | None:

@@ -8,7 +8,6 @@ for linking and a simplified copy for display.
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,11 +38,12 @@ from sqlalchemy import (
     update,
 )
 
+from geo import config
 from geo.schema import HOUSEHOLD_COLUMNS, LINK_COLUMNS
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_DIR / "data"
-DEFAULT_DB = DATA_DIR / "peta.sqlite"
+PROJECT_DIR = config.PROJECT_DIR
+DATA_DIR = config.DATA_DIR
+DEFAULT_DB = config.DEFAULT_DB
 
 COUNT_KEYS = (
     "rows_read", "accepted", "quarantined", "linked_by_code", "linked_by_name",
@@ -120,7 +120,8 @@ HOUSEHOLD_TABLE_COLUMNS = ["row_number", *HOUSEHOLD_COLUMNS, *LINK_COLUMNS]
 
 
 def database_url() -> str:
-    return os.environ.get("PETA_DB_URL") or f"sqlite:///{DEFAULT_DB}"
+    """``PETA_DB_URL``, or the SQLite file ``data/peta.sqlite`` (see :func:`geo.config.db_url`)."""
+    return config.db_url()
 
 
 _ENGINES: dict[str, Engine] = {}

@@ -7,10 +7,12 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -38,27 +40,58 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+STREAMLIT_RUN = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", "{port}",
+                 "--server.headless", "true", "--server.address", "127.0.0.1"]
+
+
 @contextmanager
-def streamlit_server(db_url: str, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """`streamlit run app.py` on a free port against ``db_url``; yields the base URL."""
+def streamlit_server(db_url: str, extra_env: dict[str, str] | None = None,
+                     command: list[str] | None = None,
+                     timeout_s: float = 60) -> Iterator[str]:
+    """`streamlit run app.py` on a free port against ``db_url``; yields the base URL.
+
+    Fails the test (and ends the process) when the server exits before it answers, or does not
+    answer within ``timeout_s``. ``command`` replaces `streamlit run` (``{port}`` is filled in);
+    the helper's own tests use it."""
     port = free_port()
     env = {**os.environ, "PETA_DB_URL": db_url, **(extra_env or {})}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+    args = [part.replace("{port}", str(port)) for part in (command or STREAMLIT_RUN)]
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(args, cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_listening(proc, port, timeout_s, log)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _wait_until_listening(proc: subprocess.Popen, port: int, timeout_s: float,
+                          log: IO[bytes]) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            pass
+        if proc.poll() is not None:
+            pytest.fail(f"the server exited (code {proc.returncode}) before it answered on port "
+                        f"{port}; its output ended with:\n{_tail(log)}", pytrace=False)
+        if time.monotonic() > deadline:
+            pytest.fail(f"the server did not answer on port {port} within {timeout_s:g} s; its "
+                        f"output ended with:\n{_tail(log)}", pytrace=False)
+        time.sleep(0.3)
+
+
+def _tail(log: IO[bytes], lines: int = 20) -> str:
+    log.flush()
+    log.seek(0)
+    return "\n".join(log.read().decode(errors="replace").splitlines()[-lines:])
 
 
 def launch(playwright):  # noqa: ANN001, ANN201

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -171,7 +173,8 @@ def test_file_like_upload(demo_files, engine):
 
 def test_command_line_json(demo_files, tmp_path):
     make_engine(tmp_path)
-    env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'hh.sqlite'}", "PATH": "/usr/bin:/bin"}
+    env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'hh.sqlite'}", "PATH": "/usr/bin:/bin",
+           "PETA_CACHE_DIR": str(tmp_path / "cache")}  # not the project's data/cache
     out = subprocess.run([sys.executable, "-m", "geo", "import-households",
                           str(demo_files.register), "--period", "2026-09", "--json"],
                          capture_output=True, text=True, env=env, cwd=Path.cwd(), check=False)
@@ -185,7 +188,8 @@ def test_command_line_json(demo_files, tmp_path):
 def test_command_line_unusable_file_exits_2(tmp_path):
     bad = tmp_path / "kosong.csv"
     bad.write_text("")
-    env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'x.sqlite'}", "PATH": "/usr/bin:/bin"}
+    env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'x.sqlite'}", "PATH": "/usr/bin:/bin",
+           "PETA_CACHE_DIR": str(tmp_path / "cache")}  # not the project's data/cache
     out = subprocess.run([sys.executable, "-m", "geo", "import-households", str(bad),
                           "--period", "2026-09", "--json"], capture_output=True, text=True,
                          env=env, check=False)
@@ -228,7 +232,8 @@ def test_command_line_map_option(tmp_path):
 
     path = corpus.unknown_headers(tmp_path)
     corpus.engine_with_regions(tmp_path)
-    env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'corpus.sqlite'}", "PATH": "/usr/bin:/bin"}
+    env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'corpus.sqlite'}", "PATH": "/usr/bin:/bin",
+           "PETA_CACHE_DIR": str(tmp_path / "cache")}  # not the project's data/cache
     base = [sys.executable, "-m", "geo", "import-households", str(path), "--period", "2026-09",
             "--json"]
     out = subprocess.run(base, capture_output=True, text=True, env=env, check=False)
@@ -271,23 +276,87 @@ def test_adbc_and_sqlalchemy_writers_store_the_same(demo_files, tmp_path, monkey
     assert adbc[4] == plain[4]
 
 
-def test_import_while_another_holds_the_write_lock_waits_then_lands(demo_files, engine):
-    """The writing process waits for SQLite's lock (busy timeout) instead of failing."""
+def _has_open(pid: int, path: Path) -> bool:
+    """Whether process ``pid`` has the file ``path`` open (Linux: /proc/PID/fd)."""
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            if Path(os.readlink(fd)) == path:
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def test_import_while_another_holds_the_write_lock_waits_then_lands(demo_files, engine,
+                                                                   monkeypatch):
+    """The writing process waits for SQLite's lock (busy timeout) instead of failing: it opens
+    the database while another connection holds the write lock, is still waiting (alive, no
+    answer) a while later, gets the lock only after the other lets go, and the import lands.
+    The lock is released on those observations, not after a fixed time."""
     import threading
 
-    released = threading.Event()
+    from geo import snapshot_writer
+
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc to see the writer process open the database")
+    database = Path(engine.url.database).resolve()
+    events: list[str] = []
+    problems: list[str] = []
+    started = threading.Event()
+    writers: list = []
+
+    class WatchedWriter(snapshot_writer.SqliteWriterProcess):
+        def __init__(self, path: str) -> None:
+            super().__init__(path)
+            writers.append(self)
+            events.append("writer started")
+            started.set()
+
+        def _answer(self):  # noqa: ANN202
+            answer = super()._answer()  # the first one also reads "BEGIN IMMEDIATE done"
+            if "writer holds the lock" not in events:
+                events.append("writer holds the lock")
+            return answer
+
+    monkeypatch.setattr(snapshot_writer, "SqliteWriterProcess", WatchedWriter)
+
+    def release_when_the_writer_waits(conn) -> None:  # noqa: ANN001
+        try:
+            if not started.wait(60) or not writers:
+                problems.append("no writer process was started")
+                return
+            proc = writers[0].proc
+            deadline = time.monotonic() + 60
+            while not _has_open(proc.pid, database) and proc.poll() is None:
+                if time.monotonic() > deadline:
+                    problems.append("the writer never opened the database")
+                    return
+                time.sleep(0.02)
+            time.sleep(1.0)  # it runs three PRAGMAs, then BEGIN IMMEDIATE: now it is waiting
+            if proc.poll() is not None:
+                problems.append(f"the writer ended (exit {proc.returncode}) while the lock "
+                                "was held instead of waiting for it")
+            elif "writer holds the lock" in events:
+                problems.append("the writer answered while another connection held the lock")
+        finally:
+            events.append("lock released")
+            conn.rollback()
+
     with engine.connect() as conn:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-        def release() -> None:
-            conn.rollback()
-            released.set()
-
-        timer = threading.Timer(2.5, release)  # longer than this import takes unhindered
-        timer.start()
-        result = import_households(engine, demo_files.register, "2026-09")
-        assert released.is_set()
-        timer.join()
+        releaser = threading.Thread(target=release_when_the_writer_waits, args=(conn,))
+        releaser.start()
+        try:
+            result = import_households(engine, demo_files.register, "2026-09")
+        finally:
+            started.set()  # the import ended before its writer started: stop waiting for it
+            releaser.join()
+    assert not problems, problems
+    assert events == ["writer started", "lock released", "writer holds the lock"]
     assert store.household_count(engine, result.snapshot_id) == result.counts["accepted"]
 
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from geo import config
 from geo.fmt import fmt_date, fmt_period
 from geo.link import unlinked_warning
-from geo.maps import OSM_TILES, tiles_reachable
+from geo.maps import tiles_reachable
 from ui import data
 
 DEMO_NOTICE = "Data contoh, fiktif — kota, nama dan angka rekaan untuk mencoba aplikasi."
@@ -113,7 +113,7 @@ def sidebar_basemap(view: View) -> View:
                                     "peta dasar.")
     if not wanted:
         return view
-    url = os.environ.get("PETA_TILES_URL", OSM_TILES)
+    url = config.tiles_url()
     if not _tiles_answer(url):
         st.sidebar.caption("Peta dasar tidak tersedia: jaringan tidak menjawab.")
         return view

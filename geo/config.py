@@ -1,0 +1,69 @@
+"""The app's settings: the only module that reads ``PETA_*`` environment variables.
+
+Each setting is read when its function is called, never cached at import, so a changed
+environment (a test's ``monkeypatch.setenv``, a restarted app) is seen at once. Every setting is
+documented in README.md, in the Indonesian configuration table and in the English section
+(tests/test_config.py checks both, and that nothing else reads a ``PETA_`` variable).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+DEFAULT_DB = DATA_DIR / "peta.sqlite"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+MIN_DEMO_HOUSEHOLDS = 100
+
+
+def _read(name: str) -> str | None:
+    """The variable's value, or None when it is unset or empty."""
+    return os.environ.get(name) or None
+
+
+def db_url() -> str:
+    """``PETA_DB_URL``: the SQLAlchemy database URL (e.g. ``postgresql+psycopg://user@host/peta``).
+
+    Default: the SQLite file ``data/peta.sqlite`` beside the project, created on first use."""
+    return _read("PETA_DB_URL") or f"sqlite:///{DEFAULT_DB}"
+
+
+def cache_dir() -> Path:
+    """``PETA_CACHE_DIR``: the folder of the derived Parquet copy of each period's non-personal
+    columns (safe to delete; rebuilt on use).
+
+    Default: ``data/cache`` (git-ignored, like everything under data/)."""
+    return Path(_read("PETA_CACHE_DIR") or DATA_DIR / "cache")
+
+
+def tiles_url() -> str:
+    """``PETA_TILES_URL``: the tile server of the optional basemap (the sidebar's "Peta dasar"
+    switch; it stays off when the network does not answer).
+
+    Default: OpenStreetMap (:data:`OSM_TILES`)."""
+    return _read("PETA_TILES_URL") or OSM_TILES
+
+
+@dataclass(frozen=True)
+class DemoHouseholds:
+    """The size of the first-run demo city, and the setting's text when it was not valid."""
+
+    count: int
+    rejected: str | None = None
+
+
+def demo_households(default: int) -> DemoHouseholds:
+    """``PETA_DEMO_HOUSEHOLDS``: the number of households of the fictional demo city built on the
+    first start (a whole number, at least 100).
+
+    Default: ``default`` (``geo.demo.DEFAULT_HOUSEHOLDS``, 60,000); an invalid value falls back
+    to it and is returned as ``rejected`` so the app can say so."""
+    setting = _read("PETA_DEMO_HOUSEHOLDS")
+    if setting is None:
+        return DemoHouseholds(default)
+    if setting.isdigit() and int(setting) >= MIN_DEMO_HOUSEHOLDS:
+        return DemoHouseholds(int(setting))
+    return DemoHouseholds(default, rejected=setting)
