@@ -67,3 +67,29 @@ def demo_households(default: int) -> DemoHouseholds:
     if setting.isdigit() and int(setting) >= MIN_DEMO_HOUSEHOLDS:
         return DemoHouseholds(int(setting))
     return DemoHouseholds(default, rejected=setting)
+
+
+def _positive_int(name: str, default: int) -> int:
+    setting = _read(name)
+    return int(setting) if setting and setting.isdigit() and int(setting) > 0 else default
+
+
+def session_hours() -> int:
+    """``PETA_SESSION_HOURS``: hours a login stays valid without logging in again.
+
+    Default: 8 (a working day)."""
+    return _positive_int("PETA_SESSION_HOURS", 8)
+
+
+def lockout_attempts() -> int:
+    """``PETA_LOCKOUT_ATTEMPTS``: wrong passwords in a row after which an account is locked.
+
+    Default: 5."""
+    return _positive_int("PETA_LOCKOUT_ATTEMPTS", 5)
+
+
+def lockout_minutes() -> int:
+    """``PETA_LOCKOUT_MINUTES``: how long a locked account stays locked.
+
+    Default: 15."""
+    return _positive_int("PETA_LOCKOUT_MINUTES", 15)

@@ -105,6 +105,49 @@ quarantine = Table(
     Column("reasons", Text, nullable=False),  # every reason, "; "-separated, in Indonesian
 )
 
+# ---------------------------------------------------------------- accounts (geo.accounts)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),  # argon2id (argon2-cffi)
+    Column("role", String(16), nullable=False),  # geo.access.ROLES
+    Column("areas", Text, nullable=False, default="[]"),  # JSON list of dotted codes; [] = all
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 of the browser's token
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+setup_codes = Table(  # the one-time code printed on the console to create the first admin
+    "setup_codes",
+    metadata,
+    Column("code_hash", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Append-only (geo.audit): SQLite triggers refuse UPDATE and DELETE (_protect_audit).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("user_name", String(64), index=True),
+    Column("action", String(32), nullable=False),
+    Column("detail", Text, nullable=False, default="{}"),  # JSON: what it touched
+)
+
 # The office's own value mappings, offered again for the next month's file; their numbered
 # entries also count as code lists (geo.register_values.office_lists).
 value_profiles_table = Table(
@@ -147,8 +190,20 @@ def get_engine(url: str | None = None) -> Engine:
     for index in households.indexes:  # databases made before the index was defined
         index.create(engine, checkfirst=True)
     _add_missing_columns(engine)
+    _protect_audit(engine)
     _ENGINES[url] = engine
     return engine
+
+
+def _protect_audit(engine: Engine) -> None:
+    """The audit trail is append-only in the database itself, not only in the code."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.begin() as conn:
+        for verb in ("UPDATE", "DELETE"):
+            conn.execute(text(
+                f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb.lower()} BEFORE {verb} ON "
+                "audit_log BEGIN SELECT RAISE(ABORT, 'audit_log hanya bisa ditambah'); END"))
 
 
 def _add_missing_columns(engine: Engine) -> None:

@@ -70,3 +70,15 @@ def app_env(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     yield demo_db_url
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2's cheapest parameters in tests (the same algorithm; the app keeps the
+    library's defaults), so hundreds of logins do not cost minutes."""
+    from argon2 import PasswordHasher
+    from argon2.profiles import CHEAPEST
+
+    from geo import accounts
+
+    monkeypatch.setattr(accounts, "_HASHER", PasswordHasher.from_parameters(CHEAPEST))

@@ -1,0 +1,93 @@
+"""Who may see and do what: the one role and area check for every page, download and command.
+
+Hiding a button is not access control: every page calls :func:`check` before it reads data,
+every download before it builds its file, every command before it runs. A refusal raises
+:class:`AccessDenied` with an Indonesian message and is written to the audit trail by the
+caller that shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from geo.accounts import ROLES, User
+
+# What can be asked for: the pages, then actions inside pages.
+PAGES: dict[str, str] = {
+    "peta": "Peta",
+    "data": "Data",
+    "cakupan": "Cakupan & ketepatan sasaran",
+    "lintas_opd": "Kesenjangan lintas OPD",
+    "prioritas": "Prioritas Musrenbang",
+    "kualitas_data": "Kualitas data",
+    "pengguna": "Pengguna",
+    "audit": "Jejak audit",
+}
+ACTIONS: dict[str, str] = {
+    "import": "mengimpor data",
+    "household_list": "melihat daftar rumah tangga (NIK disamarkan)",
+    "household_list_download": "mengunduh daftar rumah tangga",
+    "reveal_nik": "membuka satu NIK lengkap",
+    "download": "mengunduh tabel agregat",
+    "unsuppressed": "melihat angka kecil tanpa disembunyikan",
+    "manage_users": "mengelola pengguna",
+    "view_audit": "melihat jejak audit",
+    "database_path": "melihat lokasi basis data",
+}
+
+_MAPS = {"peta", "cakupan", "lintas_opd", "prioritas"}
+ALLOWED: dict[str, frozenset[str]] = {
+    "admin": frozenset(PAGES) | frozenset(ACTIONS),
+    "operator": frozenset({"data", "kualitas_data", "cakupan", "import", "household_list",
+                           "household_list_download", "reveal_nik", "download",
+                           "unsuppressed"}),
+    "perencana": frozenset(_MAPS | {"household_list", "download", "unsuppressed"}),
+    "pimpinan": frozenset(_MAPS | {"download"}),
+    "forum": frozenset(_MAPS | {"download"}),
+}
+ALWAYS_SUPPRESSED = frozenset({"pimpinan", "forum"})
+assert set(ALLOWED) == set(ROLES), "every role needs its rights"
+
+# While the database holds only the fictional demo, the app opens without login: a visitor
+# sees the maps of made-up data, and the Data page asks for the setup code instead.
+DEMO_VISITOR = User("tamu (data contoh)", "perencana")
+
+
+class AccessDenied(Exception):
+    """Refused; the message is Indonesian and safe to show."""
+
+
+def allowed(user: User | None, what: str) -> bool:
+    if what not in PAGES and what not in ACTIONS:
+        raise ValueError(f"unknown page or action {what!r}")
+    return user is not None and not user.disabled and what in ALLOWED.get(user.role, ())
+
+
+def check(user: User | None, what: str) -> None:
+    """Raise :class:`AccessDenied` unless ``user`` may see the page or do the action."""
+    if allowed(user, what):
+        return
+    if user is None:
+        raise AccessDenied("Silakan masuk dulu (nama pengguna dan kata sandi).")
+    thing = f"membuka halaman {PAGES[what]}" if what in PAGES else ACTIONS[what]
+    raise AccessDenied(f"Peran {user.role} tidak diizinkan {thing}. Hubungi admin bila Anda "
+                       "memerlukannya.")
+
+
+def must_suppress(user: User | None, asked: bool = True) -> bool:
+    """Whether small counts are hidden: always for pimpinan and forum (and visitors), as asked
+    for the others."""
+    if user is None or user.role in ALWAYS_SUPPRESSED or not allowed(user, "unsuppressed"):
+        return True
+    return asked
+
+
+def allowed_kelurahan(user: User | None, kelurahan: Iterable[str],
+                      parent_of: dict[str, str]) -> set[str]:
+    """The kelurahan codes (of ``kelurahan``) the user's area scope covers; all of them for an
+    unscoped user. ``parent_of`` maps a kelurahan code to its kecamatan code."""
+    codes = set(kelurahan)
+    if user is None or not user.areas:
+        return codes
+    scope = set(user.areas)
+    return {k for k in codes if k in scope or parent_of.get(k) in scope}

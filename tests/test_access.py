@@ -1,0 +1,72 @@
+"""geo.access: the one role check, its refusals, suppression for forum and leadership, and the
+area scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo import access
+from geo.access import AccessDenied
+from geo.accounts import User
+
+EXPECTED = {  # role -> pages it may open (household lists and imports checked below)
+    "admin": {"peta", "data", "cakupan", "lintas_opd", "prioritas", "kualitas_data",
+              "pengguna", "audit"},
+    "operator": {"data", "kualitas_data", "cakupan"},
+    "perencana": {"peta", "cakupan", "lintas_opd", "prioritas"},
+    "pimpinan": {"peta", "cakupan", "lintas_opd", "prioritas"},
+    "forum": {"peta", "cakupan", "lintas_opd", "prioritas"},
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_each_role_opens_its_pages_and_is_refused_the_others(role):
+    user = User("u", role)
+    for page in access.PAGES:
+        if page in EXPECTED[role]:
+            access.check(user, page)
+        else:
+            with pytest.raises(AccessDenied, match=f"Peran {role} tidak diizinkan"):
+                access.check(user, page)
+
+
+@pytest.mark.parametrize("role, lists, downloads, imports, reveal", [
+    ("admin", True, True, True, True),
+    ("operator", True, True, True, True),
+    ("perencana", True, False, False, False),
+    ("pimpinan", False, False, False, False),
+    ("forum", False, False, False, False),
+])
+def test_household_lists_imports_and_nik(role, lists, downloads, imports, reveal):
+    user = User("u", role)
+    assert access.allowed(user, "household_list") is lists
+    assert access.allowed(user, "household_list_download") is downloads
+    assert access.allowed(user, "import") is imports
+    assert access.allowed(user, "reveal_nik") is reveal
+
+
+def test_nobody_and_disabled_accounts_are_refused_everything():
+    with pytest.raises(AccessDenied, match="masuk dulu"):
+        access.check(None, "peta")
+    gone = User("u", "admin", disabled=True)
+    assert not any(access.allowed(gone, w) for w in [*access.PAGES, *access.ACTIONS])
+
+
+def test_forum_and_leadership_always_get_small_counts_hidden():
+    assert access.must_suppress(User("u", "forum"), asked=False)
+    assert access.must_suppress(User("u", "pimpinan"), asked=False)
+    assert not access.must_suppress(User("u", "perencana"), asked=False)
+    assert access.must_suppress(User("u", "perencana"), asked=True)
+    assert access.must_suppress(None, asked=False)
+
+
+def test_area_scope_keeps_the_kelurahan_of_the_users_kecamatan_or_kelurahan():
+    parent = {"36.73.01.1001": "36.73.01", "36.73.01.1002": "36.73.01",
+              "36.73.02.1001": "36.73.02"}
+    everyone = access.allowed_kelurahan(User("u", "perencana"), parent, parent)
+    assert everyone == set(parent)
+    camat = User("u", "perencana", areas=("36.73.01",))
+    assert access.allowed_kelurahan(camat, parent, parent) == {"36.73.01.1001",
+                                                               "36.73.01.1002"}
+    lurah = User("u", "perencana", areas=("36.73.02.1001",))
+    assert access.allowed_kelurahan(lurah, parent, parent) == {"36.73.02.1001"}
