@@ -1,0 +1,86 @@
+"""Forum-safe numbers: small counts hidden so that no household can be recognised, and hidden
+so that they cannot be worked back out from what is shown.
+
+Primary suppression hides every count from 1 to k − 1 (k = 5 by default). That alone is not
+enough: a column of kelurahan counts with one hidden cell and its total shown gives the hidden
+cell away as total − the shown cells. Complementary suppression therefore also hides, in every
+row and column that has exactly one hidden cell, the smallest other count, until every row and
+column has none or at least two (the usual rule of statistical offices). A hidden cell's row or
+column whose other counts are all 0 cannot be protected that way: its total is hidden instead
+(``hidden_row_totals`` / ``hidden_column_totals``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SMALL_COUNT = 5  # k: counts 1..k-1 are hidden
+
+
+@dataclass(frozen=True)
+class Suppression:
+    hidden: np.ndarray  # bool, the cells to show as "< k" (primary) or "–" (complementary)
+    primary: np.ndarray  # bool, the small counts themselves
+    hidden_row_totals: np.ndarray  # bool per row
+    hidden_column_totals: np.ndarray  # bool per column
+
+
+def suppress(counts: np.ndarray, k: int = SMALL_COUNT) -> Suppression:
+    """Which cells of a 2-D table of counts (rows × columns; NaN = not a number, adds nothing
+    to a total) to hide. A 1-D array is treated as one column."""
+    values = np.asarray(counts, dtype=float)
+    if values.ndim == 1:
+        values = values[:, None]
+    shown = np.nan_to_num(values, nan=0.0)
+    primary = (shown > 0) & (shown < k)
+    hidden = primary.copy()
+    row_totals = np.zeros(values.shape[0], dtype=bool)
+    col_totals = np.zeros(values.shape[1], dtype=bool)
+    changed = True
+    while changed:
+        changed = False
+        for axis in ((1, 0) if values.shape[1] > 1 else (0,)):  # rows, then columns
+            lines = hidden.sum(axis=axis)
+            for line in np.flatnonzero(lines == 1):
+                cells = hidden[line] if axis == 1 else hidden[:, line]
+                vals = shown[line] if axis == 1 else shown[:, line]
+                candidates = np.flatnonzero(~cells & (vals > 0))
+                if len(candidates) == 0:
+                    (row_totals if axis == 1 else col_totals)[line] = True
+                    continue
+                pick = candidates[np.argmin(vals[candidates])]
+                if axis == 1:
+                    hidden[line, pick] = True
+                else:
+                    hidden[pick, line] = True
+                changed = True
+    if np.asarray(counts).ndim == 1:
+        return Suppression(hidden[:, 0], primary[:, 0], row_totals, col_totals)
+    return Suppression(hidden, primary, row_totals, col_totals)
+
+
+def derivable(counts: np.ndarray, hidden: np.ndarray, row_totals_hidden: np.ndarray | None = None,
+              column_totals_hidden: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """Hidden cells that a reader could work out as a (shown) row or column total minus the
+    shown cells of that row or column: the cells for which :func:`suppress` failed. Empty is
+    safe."""
+    values = np.nan_to_num(np.asarray(counts, dtype=float), nan=0.0)
+    hidden = np.asarray(hidden, dtype=bool)
+    if values.ndim == 1:
+        values, hidden = values[:, None], hidden[:, None]
+        row_totals_hidden = None
+    rows_hidden = (np.zeros(values.shape[0], bool) if row_totals_hidden is None
+                   else np.asarray(row_totals_hidden))
+    cols_hidden = (np.zeros(values.shape[1], bool) if column_totals_hidden is None
+                   else np.asarray(column_totals_hidden))
+    out = []
+    for i, j in zip(*np.nonzero(hidden)):
+        if values[i, j] == 0:
+            continue
+        alone_in_row = hidden[i].sum() == 1 and not rows_hidden[i] and values.shape[1] > 1
+        alone_in_col = hidden[:, j].sum() == 1 and not cols_hidden[j]
+        if alone_in_row or alone_in_col:
+            out.append((int(i), int(j)))
+    return out
