@@ -1,0 +1,29 @@
+"""Jejak audit (admin): who did what and when; read-only, filterable, exportable."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import audit
+from geo.fmt import fmt_int
+from ui import auth, data, explorer
+
+admin = auth.require("audit")
+st.title("Jejak audit")
+st.caption("Catatan setiap masuk, gagal masuk, impor, unduhan, tampilan daftar rumah tangga, "
+           "NIK yang dibuka dan perubahan pengguna. Hanya bisa ditambah: tidak ada yang dapat "
+           "mengubah atau menghapusnya, juga admin.")
+trail = audit.entries(data.engine())
+a, b = st.columns(2)
+who = a.selectbox("Pengguna", ["Semua", *sorted(trail["pengguna"].dropna().unique())],
+                  key="audit_user")
+what = b.selectbox("Tindakan", ["Semua", *audit.ACTIONS], key="audit_action",
+                   format_func=lambda k: audit.ACTIONS.get(k, k))
+if who != "Semua":
+    trail = trail[trail["pengguna"] == who]
+if what != "Semua":
+    trail = trail[trail["tindakan"] == what]
+st.markdown(f"**{fmt_int(len(trail))} catatan**")
+st.dataframe(trail.iloc[::-1], hide_index=True, width="stretch", key="audit_table")
+st.download_button("Unduh CSV", lambda: explorer.csv_bytes(trail), file_name="jejak_audit.csv",
+                   mime="text/csv", key="audit_csv", on_click="ignore")

@@ -1,0 +1,133 @@
+"""Login, the first admin and the per-page check, for the Streamlit app. The rules themselves
+are :mod:`geo.access` (roles) and :mod:`geo.accounts` (passwords, sessions, lockout); this
+module only draws the forms and stops a page that is refused.
+
+While the database holds only the fictional demo, the app opens without login (a visitor with
+a planner's view of made-up data, and a banner saying so). The Data page then asks for an
+admin login, or, before any admin exists, for the one-time setup code the server printed on
+its console. Once a real period is stored, every page needs a login.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy import select
+
+from geo import access, accounts, audit, store
+from geo.accounts import AccountError, User
+from ui import data
+
+_TOKEN = "_peta_session_token"
+
+
+def demo_only() -> bool:
+    """Whether every stored period is the fictional demo (or none is stored)."""
+    with data.engine().connect() as conn:
+        flags = conn.execute(select(store.snapshots.c.is_demo)).scalars().all()
+    return all(flags)
+
+
+@st.cache_resource(show_spinner=False)
+def _setup_code_printed(database: str) -> bool:
+    """Print a one-time setup code on the server's console, once per process and database,
+    while no admin exists (as Jupyter prints its token)."""
+    code = accounts.issue_setup_code(data.engine())
+    print(f"\n  Peta Sinergi: kode penyiapan admin pertama: {code}\n"
+          "  Masukkan kode ini di halaman Data untuk membuat akun admin.\n", flush=True)
+    return True
+
+
+def current_user() -> User | None:
+    """The logged-in user of this browser session (None: not logged in, or expired)."""
+    return accounts.user_for_token(data.engine(), st.session_state.get(_TOKEN))
+
+
+def visitor() -> User | None:
+    """Who is looking: the logged-in user, or the demo visitor while only demo data exists."""
+    user = current_user()
+    if user is None and demo_only():
+        return access.DEMO_VISITOR
+    return user
+
+
+def login_form(key: str = "login") -> None:
+    """"Nama pengguna", "Kata sandi", "Masuk"."""
+    with st.form(key):
+        st.markdown("**Masuk ke Peta Sinergi**")
+        name = st.text_input("Nama pengguna")
+        password = st.text_input("Kata sandi", type="password")
+        if st.form_submit_button("Masuk", type="primary"):
+            try:
+                _, token = accounts.login(data.engine(), name, password)
+            except AccountError as err:
+                st.error(str(err))
+                return
+            st.session_state[_TOKEN] = token
+            st.rerun()
+
+
+def setup_form() -> None:
+    """Create the first admin with the setup code from the server's console."""
+    _setup_code_printed(store.database_url())
+    st.info("Belum ada admin. Sebelum data sungguhan diimpor, buat akun admin pertama dengan "
+            "kode penyiapan yang tercetak di konsol server (tempat `streamlit run app.py` "
+            "dijalankan).", icon="🔑")
+    with st.form("setup_admin"):
+        code = st.text_input("Kode penyiapan")
+        name = st.text_input("Nama pengguna")
+        password = st.text_input("Kata sandi", type="password",
+                                 help=f"Minimal {accounts.MIN_PASSWORD} karakter.")
+        if st.form_submit_button("Buat admin", type="primary"):
+            try:
+                accounts.create_first_admin(data.engine(), code, name, password)
+                _, token = accounts.login(data.engine(), name, password)
+            except AccountError as err:
+                st.error(str(err))
+                return
+            st.session_state[_TOKEN] = token
+            st.rerun()
+
+
+def gate() -> User:
+    """Who may go on to the page: stops with the login (or setup) form when nobody may."""
+    user = visitor()
+    if user is not None:
+        return user
+    st.title("Peta Sinergi")
+    if not accounts.admin_exists(data.engine()):
+        setup_form()
+    else:
+        login_form()
+    st.stop()
+    raise AssertionError("unreachable")
+
+
+def require(what: str) -> User:
+    """The one check a page (or a download, an action) calls before it reads any data."""
+    user = visitor()
+    try:
+        access.check(user, what)
+    except access.AccessDenied as err:
+        if user is access.DEMO_VISITOR:  # demo data: the Data page is where an admin logs in
+            st.info("Aplikasi menampilkan data contoh fiktif tanpa login. Untuk mengimpor data "
+                    "sungguhan, masuk sebagai admin atau operator.")
+            if accounts.admin_exists(data.engine()):
+                login_form()
+            else:
+                setup_form()
+            st.stop()
+        audit.record(data.engine(), user.name if user else None, "access_refused", akses=what)
+        st.error(str(err), icon="🔒")
+        st.stop()
+    return user
+
+
+def sidebar_account(user: User) -> None:
+    """Who is logged in, and the logout button."""
+    if user is access.DEMO_VISITOR:
+        st.sidebar.caption("Data contoh fiktif: tanpa login.")
+        return
+    st.sidebar.caption(f"Masuk sebagai **{user.name}** ({user.role})")
+    if st.sidebar.button("Keluar", key="logout"):
+        accounts.logout(data.engine(), st.session_state.pop(_TOKEN, None))
+        st.rerun()
