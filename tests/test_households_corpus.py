@@ -62,15 +62,6 @@ def test_corpus_file(case, tmp_path, monkeypatch):
                 == truth.iloc[pos[ok]].to_numpy()).all()
 
 
-def test_windows_1252_text_is_read_right(tmp_path):
-    engine = corpus.engine_with_regions(tmp_path)
-    result = import_households(engine, corpus.windows_1252(tmp_path), "2026-09")
-    assert result.report["format"]["encoding"] == "cp1252"
-    stored = store.load_households(engine, result.snapshot_id).sort_values("row_number")
-    assert stored["nama_krt"].iat[0] == "Siti Ma’ruf"
-    assert stored["alamat"].iat[1] == "Jl. Café No. 3"
-
-
 def test_pbdt_codes_mapped_and_unmapped_reported(tmp_path):
     engine = corpus.engine_with_regions(tmp_path)
     result = import_households(engine, corpus.pbdt_codes(tmp_path), "2026-09")
@@ -88,59 +79,3 @@ def test_pbdt_codes_mapped_and_unmapped_reported(tmp_path):
     assert result.report["flag_schemes"]["penerima_pkh"] == "1=ya, 2=tidak"
     assert stored["jenis_lantai"].iat[0] == "tanah"
     assert result.report["code_list"] == "pbdt2015"
-
-
-def test_duplicates_across_chunks_keep_original_values(tmp_path):
-    engine = corpus.engine_with_regions(tmp_path)
-    path = corpus.csv_case(lambda f: f.__setitem__(
-        "ID_DTKS", f["ID_DTKS"].where(f.index != 35, f["ID_DTKS"].iat[0])))(tmp_path)
-    result = import_households(engine, path, "2026-09", chunk_rows=10)
-    q = store.load_quarantine(engine, result.snapshot_id)
-    assert sorted(q["row_number"]) == [2, 37]
-    assert all(json.loads(v)["ID_DTKS"] for v in q["values_json"])
-
-
-def test_personal_numbers_never_in_reasons(tmp_path):
-    engine = corpus.engine_with_regions(tmp_path)
-    path = corpus.csv_case(lambda f: f.__setitem__("NIK_KRT", f["NIK_KRT"].str[:15]))(tmp_path)
-    result = import_households(engine, path, "2026-09")
-    q = store.load_quarantine(engine, result.snapshot_id)
-    assert len(q) == corpus.ROWS
-    assert not q["reasons"].str.contains(r"\d{10}").any()
-    assert q["reasons"].str.contains(r"\*{4}").all()
-
-
-def test_row_numbers_are_spreadsheet_rows_after_a_multiline_value(tmp_path):
-    """A quoted address spanning two lines is one row, as in Excel: the rows after it keep the
-    number a planner sees in the spreadsheet (header = row 1), not the text line number."""
-    engine = corpus.engine_with_regions(tmp_path)
-    path = tmp_path / "alamat_dua_baris.csv"
-    path.write_text(
-        "ID_DTKS,NIK_KRT,NO_KK,NAMA_KRT,ALAMAT,DESIL,JML_ART,KODE_WILAYAH\n"
-        "1,3171010101010001,3171010101010011,Ani,Jl. A,2,3,9971010001\n"
-        '2,3171010101010002,3171010101010012,Budi,"Jl. B\nGang 5",3,4,9971010001\n'
-        "3,3171010101010003,3171010101010013,Cici,Jl. C,12,4,9971010001\n", encoding="utf-8")
-    result = import_households(engine, path, "2026-09")
-    quarantine = store.load_quarantine(engine, result.snapshot_id)
-    assert quarantine["row_number"].tolist() == [4]
-    assert "DESIL" in quarantine["reasons"].iat[0]
-    assert json.loads(quarantine["values_json"].iat[0])["NAMA_KRT"] == "Cici"
-
-
-@pytest.mark.parametrize("ids, duplicates", [
-    (["0123", "123"], []),  # leading zeros make another id: not the same household
-    (["A-7", "A-7"], [2, 37]),  # ids that are not digits: still found across chunks
-    (["77", "77"], [2, 37]),
-])
-def test_duplicate_ids_across_chunks_compare_the_exact_text(tmp_path, ids, duplicates):
-    engine = corpus.engine_with_regions(tmp_path)
-
-    def edit(f):  # noqa: ANN001, ANN202
-        f["ID_DTKS"] = f["ID_DTKS"].astype(str)
-        f.loc[0, "ID_DTKS"], f.loc[35, "ID_DTKS"] = ids
-
-    result = import_households(engine, corpus.csv_case(edit)(tmp_path), "2026-09",
-                               chunk_rows=10)
-    q = store.load_quarantine(engine, result.snapshot_id)
-    assert sorted(q["row_number"]) == duplicates
-    assert result.counts["accepted"] + result.counts["quarantined"] == result.counts["rows_read"]

@@ -374,36 +374,8 @@ def test_import_gives_up_on_a_lock_held_too_long_with_a_message(demo_files, engi
     assert store.snapshot_for(engine, "2026-09")["id"] == before.snapshot_id
 
 
-@pytest.mark.parametrize("line_end", ["\n", "\r\n"])
-def test_csv_read_in_blocks_keeps_every_row_and_its_number(tmp_path: Path, line_end: str):
-    """Blocks end at line ends; blank lines, a quoted value over two lines, a line longer than a
-    block and a last line without its line end all come through as the rows a spreadsheet shows,
-    numbered as there (header = row 1)."""
-    import csv
-    import random
+def test_names_callers_import_from_here_stay_importable():
+    from geo import households
 
-    from geo.register_files import Source, detect_format, read_chunks
-
-    rng = random.Random(3)
-    lines = ["ID_DTKS,NAMA_KRT,ALAMAT,DESIL"]
-    for i in range(6000):
-        if rng.random() < 0.01:
-            lines.append("")
-        elif i == 2500:
-            lines.append(f"{i},Budi,{'x' * 100_000},3")  # longer than a 64 KiB block
-        elif i == 4000:
-            lines.append(f'{i},"Siti{line_end}Aminah",Jl. Mawar,2')
-        else:
-            lines.append(f"{i},Nama {i},Jl. {rng.randint(1, 99)},{rng.randint(1, 10)}")
-    path = tmp_path / "blok.csv"
-    path.write_bytes((line_end.join(lines)).encode())  # no line end after the last row
-    with open(path, newline="", encoding="utf-8") as f:
-        want = [[v or None for v in rec] + [None] * (4 - len(rec))
-                for rec in list(csv.reader(f))[1:]]
-
-    src = Source.of(path)
-    fmt = detect_format(src)
-    got = pd.concat(list(read_chunks(src, fmt, chunk_rows=100)), ignore_index=True)
-    assert got["_row"].tolist() == list(range(2, len(want) + 2))
-    values = got[fmt.headers].astype(object)
-    assert values.where(values.notna(), None).values.tolist() == want
+    for name in households.__all__:
+        assert getattr(households, name) is not None, name

@@ -1,0 +1,56 @@
+"""geo.household_checks: one chunk checked and converted to typed canonical columns, with the
+reasons a person reads."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from geo import store
+from geo.household_checks import NOTES, Issues, convert_chunk
+from geo.household_plan import plan_import
+from geo.households import import_households
+from geo.register_files import Source, read_chunks
+from tests import corpus
+
+
+def _converted(tmp_path, text: str):  # noqa: ANN202
+    path = tmp_path / "cek.csv"
+    path.write_text(text, encoding="utf-8")
+    src = Source.of(path)
+    plan = plan_import(src)
+    chunk = next(read_chunks(src, plan.format))
+    issues, repairs = Issues(), Counter()
+    return convert_chunk(chunk, plan, issues, {}, repairs), issues, repairs
+
+
+def test_convert_chunk_types_values_repairs_and_gives_reasons(tmp_path):
+    typed, issues, repairs = _converted(tmp_path, (
+        "ID_DTKS,NIK_KRT,NAMA_KRT,DESIL,JML_ART,KODE_WILAYAH,LATITUDE,LONGITUDE\n"
+        "1,3171010101010001,Ani,2,3,9971010001,\"-6,2\",106.8\n"
+        "2,3171010101010002.0,Budi,11,0,9971010001,106.8,-6.2\n"
+        "3,3.17101010101E+15,=SUM(A1),x,2,9971010001,,\n"
+        "TOTAL,,,,,,,\n"))
+    assert typed["row_number"].tolist() == [2, 3, 4, 5]
+    assert typed["nik_krt"].tolist()[:2] == ["3171010101010001", "3171010101010002"]
+    assert repairs["nik_krt_akhiran_.0_dihapus"] == 1
+    assert typed["desil"].iat[0] == 2 and typed["jumlah_art"].iat[0] == 3
+    assert (typed["lintang"].iat[0], typed["bujur"].iat[0]) == (-6.2, 106.8)
+    assert (typed["lintang"].iat[1], typed["bujur"].iat[1]) == (-6.2, 106.8)  # swapped back
+    assert typed["_catatan"].iat[1] == NOTES["koordinat_tertukar"]
+    assert repairs["koordinat_tertukar_dibalik"] == 1
+    assert 0 not in issues.reasons
+    assert issues.kinds["desil_luar"] == 1 and issues.kinds["art_salah"] == 1
+    assert issues.kinds["nik_krt_ilmiah"] == 1 and issues.kinds["desil_teks"] == 1
+    assert issues.kinds["rumus"] == 1 and issues.kinds["baris_total"] == 1
+    assert any("DESIL" in r and "11" in r for r in issues.reasons[1])
+    assert any("rumus" in r for r in issues.reasons[2])
+
+
+def test_personal_numbers_never_in_reasons(tmp_path):
+    engine = corpus.engine_with_regions(tmp_path)
+    path = corpus.csv_case(lambda f: f.__setitem__("NIK_KRT", f["NIK_KRT"].str[:15]))(tmp_path)
+    result = import_households(engine, path, "2026-09")
+    q = store.load_quarantine(engine, result.snapshot_id)
+    assert len(q) == corpus.ROWS
+    assert not q["reasons"].str.contains(r"\d{10}").any()
+    assert q["reasons"].str.contains(r"\*{4}").all()
