@@ -12,6 +12,7 @@ import difflib
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -19,7 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from scipy import ndimage
-from sqlalchemy import Engine, select, text, update
+from sqlalchemy import Engine, select
 
 from geo import store
 from geo.codes import normalize_code, parent_code
@@ -451,24 +452,28 @@ def unlinked_warning(unlinked: int, households: int) -> str | None:
             "dan register mencakup wilayah yang sama? Periksa halaman Data.")
 
 
-def relink_all(engine: Engine, conn=None) -> dict:  # noqa: ANN001
-    """Re-link every stored snapshot's households against the kelurahan now stored.
+@dataclass
+class Relinked:
+    """One stored snapshot linked again: what :func:`geo.snapshot_writer.write_links` stores."""
 
-    Called after new boundaries are stored. Runs in one transaction (or the caller's ``conn``).
-    Returns {"households", "changed", "unlinked_before", "unlinked_after", "snapshots"}.
-    """
-    if conn is None:
-        with engine.begin() as own:
-            return relink_all(engine, conn=own)
-    kel = _regions_in(conn, "kelurahan")
-    kec = _regions_in(conn, "kecamatan")
-    regions = RegionIndex.from_frames(kel, kec)
-    summary = {"households": 0, "changed": 0, "unlinked_before": 0, "unlinked_after": 0,
-               "snapshots": 0}
+    snapshot_id: int
+    changes: pd.DataFrame  # row_number + LINK_COLUMNS of the rows whose links differ
+    counts: dict[str, int]  # the linking part of store.COUNT_KEYS, over all its rows
+    households: int = 0
+    moved: int = 0  # rows whose kelurahan or link method changed
+    unlinked_before: int = 0
+    unlinked_after: int = 0
+
+
+def relink_snapshots(conn) -> Iterator[Relinked]:  # noqa: ANN001
+    """Link every stored snapshot's households again against the kelurahan stored in ``conn``
+    (read only: the caller writes each result before asking for the next)."""
+    regions = RegionIndex.from_frames(_regions_in(conn, "kelurahan"),
+                                      _regions_in(conn, "kecamatan"))
     snap_ids = conn.execute(select(store.snapshots.c.id)).scalars().all()
     hh = store.households
     for sid in snap_ids:
-        summary["snapshots"] += 1
+        out = Relinked(snapshot_id=int(sid), changes=pd.DataFrame(), counts={})
         totals: Counter = Counter()
         changes: list[pd.DataFrame] = []
         result = conn.execution_options(stream_results=True).execute(
@@ -483,26 +488,24 @@ def relink_all(engine: Engine, conn=None) -> dict:  # noqa: ANN001
             differs = (moved | (old["link_note"] != _plain(new["link_note"]))
                        | (pd.to_numeric(frame["link_conflict"]).fillna(0).to_numpy()
                           != new["link_conflict"].to_numpy()))
-            summary["households"] += len(frame)
-            summary["changed"] += int(moved.sum())
-            summary["unlinked_before"] += int(frame["region_code"].isna().sum())
-            summary["unlinked_after"] += int(new["region_code"].isna().sum())
+            out.households += len(frame)
+            out.moved += int(moved.sum())
+            out.unlinked_before += int(frame["region_code"].isna().sum())
+            out.unlinked_after += int(new["region_code"].isna().sum())
             totals.update(link_counts(new))
             if differs.any():
                 part = new.loc[differs].copy()
                 part.insert(0, "row_number", frame["row_number"].to_numpy()[differs])
                 changes.append(part)
         result.close()
-        values = {k: int(totals.get(k, 0)) for k in
-                  ("linked_by_code", "linked_by_name", "linked_by_point", "unlinked",
-                   "conflicts")}
+        out.counts = {k: int(totals.get(k, 0)) for k in LINK_COUNT_KEYS}
         if changes:
-            _write_links(conn, sid, pd.concat(changes, ignore_index=True))
-            # every cache of this snapshot's rows is keyed on it (geo.snapshot_cache, ui.data)
-            values["links_version"] = store.snapshots.c.links_version + 1
-        conn.execute(update(store.snapshots).where(store.snapshots.c.id == sid).values(
-            **values))
-    return summary
+            out.changes = pd.concat(changes, ignore_index=True)
+        yield out
+
+
+LINK_COUNT_KEYS = ("linked_by_code", "linked_by_name", "linked_by_point", "unlinked",
+                   "conflicts")
 
 
 def _plain(values: pd.Series) -> np.ndarray:
@@ -533,26 +536,3 @@ def _regions_in(conn, level: str) -> gpd.GeoDataFrame:  # noqa: ANN001
     frame = pd.DataFrame(rows, columns=["kode", "nama", "kode_induk", "wkb"])
     geometry = shapely.from_wkb(frame.pop("wkb").to_numpy()) if len(frame) else []
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
-
-
-def _write_links(conn, snapshot_id: int, changes: pd.DataFrame) -> None:  # noqa: ANN001
-    """Set the link columns of the changed rows: through a temporary table and one
-    UPDATE ... FROM (the table has no key but (snapshot_id, row_number))."""
-    conn.execute(text("CREATE TEMP TABLE IF NOT EXISTS relink_changes (row_number INTEGER "
-                      "PRIMARY KEY, region_code TEXT, link_method TEXT, link_conflict INTEGER, "
-                      "link_note TEXT)"))
-    conn.execute(text("DELETE FROM relink_changes"))
-    for start in range(0, len(changes), 50_000):  # a batch of Python rows at a time
-        part = changes.iloc[start:start + 50_000]
-        values = {c: part[c].astype(object).where(part[c].notna(), None).tolist()
-                  for c in ("row_number", "region_code", "link_method", "link_conflict",
-                            "link_note")}
-        rows = [{"r": int(r), "c": c, "m": m, "k": int(k or 0), "n": n} for r, c, m, k, n in
-                zip(*values.values())]
-        conn.execute(text("INSERT INTO relink_changes VALUES (:r, :c, :m, :k, :n)"), rows)
-    conn.execute(text(
-        "UPDATE households SET region_code = n.region_code, link_method = n.link_method, "
-        "link_conflict = n.link_conflict, link_note = n.link_note FROM relink_changes AS n "
-        "WHERE households.snapshot_id = :sid AND households.row_number = n.row_number"),
-        {"sid": snapshot_id})
-    conn.execute(text("DELETE FROM relink_changes"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo import link, store
+from geo import link, snapshot_writer, store
 from geo.boundaries import BoundaryImportFailed, format_report, import_boundaries
 from tests.boundary_files import another_area, grid_city, write_geojson
 
@@ -18,7 +18,7 @@ def test_relink_runs_in_the_same_transaction(engine, tmp_path, monkeypatch):
         calls.append(len(kel))
         return {"households": 0, "changed": 0}
 
-    monkeypatch.setattr(link, "relink_all", relink_all)
+    monkeypatch.setattr(snapshot_writer, "relink_all", relink_all)
     report = import_boundaries(engine, write_geojson(grid_city(), tmp_path))
     assert calls == [6]  # it sees the new regions before they are committed
     assert report.relink == {"households": 0, "changed": 0}
@@ -26,7 +26,7 @@ def test_relink_runs_in_the_same_transaction(engine, tmp_path, monkeypatch):
     def broken(engine, conn=None):
         raise RuntimeError("rusak")
 
-    monkeypatch.setattr(link, "relink_all", broken)
+    monkeypatch.setattr(snapshot_writer, "relink_all", broken)
     city = grid_city().iloc[:3]
     with pytest.raises(BoundaryImportFailed, match="penautan ulang"):
         import_boundaries(engine, write_geojson(city, tmp_path, "baru.geojson"))

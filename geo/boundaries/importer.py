@@ -7,7 +7,7 @@ import geopandas as gpd
 import numpy as np
 from sqlalchemy import Engine, delete
 
-from geo import link, store
+from geo import snapshot_writer, store
 from geo.boundaries.base import (
     INDONESIA_BOUNDS,
     LEVELS,
@@ -27,7 +27,7 @@ from geo.boundaries.repair import merge_duplicates, repair, to_wgs84
 
 def _relink(engine: Engine, conn) -> dict:  # noqa: ANN001
     """Re-link stored households to the new kelurahan, in ``conn``'s transaction."""
-    return dict(link.relink_all(engine, conn=conn))
+    return dict(snapshot_writer.relink_all(engine, conn=conn))
 
 
 def _store(engine: Engine, table: gpd.GeoDataFrame, source: str) -> dict:
