@@ -22,7 +22,6 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, MultiPoint, Polygon
 
-from geo import snapshot_cache
 from geo.fmt import fmt_int
 from geo.store import DATA_DIR
 
@@ -545,8 +544,6 @@ def load_demo(engine, n: int = 60_000, seed: int = 7, progress=None,  # noqa: AN
     step(0.5, "Mengimpor register rumah tangga…")
     result = import_households(engine, files.register, period=DEMO_PERIOD, is_demo=True,
                                progress=lambda f, t: step(0.5 + 0.45 * f, t))
-    step(0.95, "Menyiapkan cache tampilan…")  # the demo starts warm: first load from Parquet
-    snapshot_cache.warm(engine, {"id": result.snapshot_id})
     step(1.0, "Selesai.")
     return {"boundaries": boundary_report, "households": result}
 

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from geo import store
+from geo import snapshot_cache, store
 from geo.fmt import fmt_int
 from geo.household_checks import (
     DATE_FORMATS,
@@ -167,7 +167,8 @@ def import_households(engine: Engine, path: object, period: str, *,
                       chunk_rows: int = CHUNK_ROWS) -> ImportResult:
     """Import a register file (path, or file-like with a name) into the snapshot ``period``.
 
-    One transaction: the period is replaced whole, or, on any failure, left as it was. Raises
+    One transaction: the period is replaced whole, or, on any failure, left as it was; then
+    the snapshot's Parquet cache is built (a failure there is only logged). Raises
     :class:`ImportFailed` (Indonesian message) when the file cannot be used at all, or when a
     coded column's code list is undecided (:func:`undecided_message`; nothing is written).
     ``code_list``, ``values``: see :func:`plan_import`; the office's saved profiles are read
@@ -177,8 +178,11 @@ def import_households(engine: Engine, path: object, period: str, *,
         raise ImportFailed(f"Periode {period!r} tidak sah: tulis sebagai TTTT-BB, mis. 2026-09.")
     src = Source.of(path, source_name)
     with _gc_paused():
-        return _import(engine, src, period, mapping, progress, is_demo, sheet, code_list,
-                       values, chunk_rows)
+        result = _import(engine, src, period, mapping, progress, is_demo, sheet, code_list,
+                         values, chunk_rows)
+    _step(progress, 1.0, "Menyiapkan cache tampilan peta…")  # the first map load: Parquet
+    snapshot_cache.warm_after_import(engine, [result.snapshot_id])
+    return result
 
 
 @contextlib.contextmanager

@@ -187,6 +187,23 @@ def warm(engine: Engine, snapshot: dict) -> Path | None:
     return path if path.exists() else None
 
 
+def warm_after_import(engine: Engine, snapshot_ids: Sequence[int]) -> list[Path]:
+    """:func:`warm` each snapshot just imported or re-linked, so the first map load after an
+    import reads Parquet. Never raises: the import is committed whatever happens here, and a
+    missing cache is only slower (built on the first load). Returns the files built."""
+    built = []
+    for snapshot_id in snapshot_ids:
+        try:
+            path = warm(engine, {"id": int(snapshot_id)})
+        except Exception as exc:  # noqa: BLE001 - a cache never fails an import
+            log.warning("could not build the cache of snapshot %s after the import (%s: %s); "
+                        "it is built on the first load", snapshot_id, type(exc).__name__, exc)
+            continue
+        if path is not None:
+            built.append(path)
+    return built
+
+
 # ------------------------------------------------------------------ writing
 
 def _build(engine: Engine, snapshot_id: int, path: Path) -> pd.DataFrame:

@@ -13,6 +13,10 @@ Two writers, one set of statements (SQLAlchemy Core, :mod:`geo.store`'s tables):
   41 values one by one under the GIL, which took longer than reading, checking and linking.
   The process starts, and replaces the period, while the first part is being read.
 - Elsewhere (PostgreSQL, SQLite in memory, ADBC not installed) through SQLAlchemy's connection.
+
+This module is the one writer of the ``households`` table: the import through
+:func:`open_snapshot`, and the re-linking after new boundaries (:func:`relink_all`, which
+:mod:`geo.link` computes and :func:`write_links` stores, bumping ``snapshots.links_version``).
 """
 
 from __future__ import annotations
@@ -26,10 +30,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, text, update
 from sqlalchemy.sql import ClauseElement
 
-from geo import store
+from geo import link, store
 from geo.schema import HOUSEHOLD_COLUMNS, LINK_COLUMNS
 from geo.sqlite_writer import SqliteWriterProcess
 
@@ -321,3 +325,85 @@ def open_snapshot(engine: Engine, period: str, source_file: str, is_demo: bool =
         writer.close(commit=False)
         raise
     writer.close(commit=True)
+
+
+def write_snapshot(engine: Engine, period: str, source_file: str, accepted: pd.DataFrame,
+                   rejected: pd.DataFrame, counts: dict[str, int], report: dict | None = None,
+                   is_demo: bool = False) -> int:
+    """Store one period whole from frames in memory (replacing an existing snapshot of
+    ``period``), in one transaction; returns the snapshot id. ``accepted`` holds household rows
+    (columns of :data:`store.HOUSEHOLD_TABLE_COLUMNS`, missing ones are stored as NULL);
+    ``rejected`` holds ``row_number``, ``values_json``, ``reasons``. Imports stream through
+    :func:`open_snapshot` instead; this is for tests and fixtures."""
+    with open_snapshot(engine, period, source_file, is_demo) as writer:
+        if len(accepted):
+            writer.add(accepted)
+        writer.finish(rejected, counts, report or {})
+    return writer.snapshot_id
+
+
+# ---------------------------------------------------------------- re-linking
+
+RELINK_BATCH = 50_000  # changed rows per INSERT into the temporary table
+
+
+def relink_all(engine: Engine, conn=None) -> dict:  # noqa: ANN001
+    """Re-link every stored snapshot's households against the kelurahan now stored.
+
+    Called after new boundaries are stored. Runs in one transaction (or the caller's ``conn``).
+    Returns {"households", "changed", "unlinked_before", "unlinked_after", "snapshots",
+    "relinked"}; ``relinked``: ids of the snapshots whose links changed (their caches are new).
+    """
+    if conn is None:
+        with engine.begin() as own:
+            return relink_all(engine, conn=own)
+    summary: dict = {"households": 0, "changed": 0, "unlinked_before": 0, "unlinked_after": 0,
+                     "snapshots": 0, "relinked": []}
+    for done in link.relink_snapshots(conn):
+        summary["snapshots"] += 1
+        summary["households"] += done.households
+        summary["changed"] += done.moved
+        summary["unlinked_before"] += done.unlinked_before
+        summary["unlinked_after"] += done.unlinked_after
+        if write_links(conn, done.snapshot_id, done.changes, done.counts):
+            summary["relinked"].append(done.snapshot_id)
+    return summary
+
+
+def write_links(conn, snapshot_id: int, changes: pd.DataFrame,  # noqa: ANN001
+                counts: dict[str, int]) -> bool:
+    """Store a re-linking of one snapshot in ``conn``'s transaction: the link columns of the
+    ``changes`` (``row_number`` + LINK_COLUMNS), the snapshot's link counts and, when any row
+    changed, ``links_version`` + 1, which every cache of its rows is keyed on
+    (:mod:`geo.snapshot_cache`, ``ui.data``). True when rows changed."""
+    values: dict[str, Any] = {k: int(counts.get(k, 0)) for k in link.LINK_COUNT_KEYS}
+    changed = len(changes) > 0
+    if changed:
+        _update_links(conn, snapshot_id, changes)
+        values["links_version"] = store.snapshots.c.links_version + 1
+    conn.execute(update(store.snapshots).where(store.snapshots.c.id == snapshot_id)
+                 .values(**values))
+    return changed
+
+
+def _update_links(conn, snapshot_id: int, changes: pd.DataFrame) -> None:  # noqa: ANN001
+    """Set the link columns of the changed rows: through a temporary table and one
+    UPDATE ... FROM (the table has no key but (snapshot_id, row_number))."""
+    conn.execute(text("CREATE TEMP TABLE IF NOT EXISTS relink_changes (row_number INTEGER "
+                      "PRIMARY KEY, region_code TEXT, link_method TEXT, link_conflict INTEGER, "
+                      "link_note TEXT)"))
+    conn.execute(text("DELETE FROM relink_changes"))
+    for start in range(0, len(changes), RELINK_BATCH):  # a batch of Python rows at a time
+        part = changes.iloc[start:start + RELINK_BATCH]
+        columns = [part[c].astype(object).where(part[c].notna(), None).tolist()
+                   for c in ("row_number", "region_code", "link_method", "link_conflict",
+                             "link_note")]
+        rows = [{"r": int(r), "c": c, "m": m, "k": int(k or 0), "n": n}
+                for r, c, m, k, n in zip(*columns)]
+        conn.execute(text("INSERT INTO relink_changes VALUES (:r, :c, :m, :k, :n)"), rows)
+    conn.execute(text(
+        "UPDATE households SET region_code = n.region_code, link_method = n.link_method, "
+        "link_conflict = n.link_conflict, link_note = n.link_note FROM relink_changes AS n "
+        "WHERE households.snapshot_id = :sid AND households.row_number = n.row_number"),
+        {"sid": snapshot_id})
+    conn.execute(text("DELETE FROM relink_changes"))

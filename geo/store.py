@@ -282,30 +282,6 @@ def region_count(engine: Engine) -> int:
 
 # ---------------------------------------------------------------- snapshots
 
-def write_snapshot(
-    engine: Engine,
-    period: str,
-    source_file: str,
-    accepted: pd.DataFrame,
-    rejected: pd.DataFrame,
-    counts: dict[str, int],
-    report: dict | None = None,
-    is_demo: bool = False,
-) -> int:
-    """Store one period whole (replacing an existing snapshot of ``period``), in one
-    transaction; returns the snapshot id. ``accepted`` holds household rows (columns of
-    :data:`HOUSEHOLD_TABLE_COLUMNS`, missing ones are stored as NULL); ``rejected`` holds
-    ``row_number``, ``values_json``, ``reasons``. Imports stream through
-    :func:`geo.snapshot_writer.open_snapshot`, which this calls."""
-    from geo.snapshot_writer import open_snapshot
-
-    with open_snapshot(engine, period, source_file, is_demo) as writer:
-        if len(accepted):
-            writer.add(accepted)
-        writer.finish(rejected, counts, report or {})
-    return writer.snapshot_id
-
-
 def list_snapshots(engine: Engine) -> pd.DataFrame:
     """All snapshots, newest period first."""
     with engine.connect() as conn:

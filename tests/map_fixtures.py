@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from geo import store
 from geo.boundaries import build_hierarchy, display_geometry
 from geo.demo import build_city, generate_households
+from geo.snapshot_writer import write_snapshot
 
 
 def city_regions(seed: int = 7, n_kelurahan: int = 44, n_kecamatan: int = 7,
@@ -46,9 +47,9 @@ def write_city(engine: Engine, n: int = 3_000, seed: int = 7, period: str = "202
     households = households.reset_index(drop=True)
     households["row_number"] = range(2, len(households) + 2)
     rejected = pd.DataFrame(columns=["row_number", "values_json", "reasons"])
-    store.write_snapshot(engine, period, "test.csv", households, rejected,
-                         {"rows_read": len(households), "accepted": len(households),
-                          "linked_by_code": len(households)}, is_demo=True)
+    write_snapshot(engine, period, "test.csv", households, rejected,
+                   {"rows_read": len(households), "accepted": len(households),
+                    "linked_by_code": len(households)}, is_demo=True)
     return households
 
 

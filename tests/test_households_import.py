@@ -171,6 +171,35 @@ def test_file_like_upload(demo_files, engine):
     assert store.snapshot_for(engine, "2026-07")["source_file"] == "unggahan.csv"
 
 
+def test_import_warms_the_snapshot_cache(demo_files, engine, tmp_path, monkeypatch):
+    """The first map load after an import reads Parquet: the import builds the cache."""
+    from geo import snapshot_cache
+
+    monkeypatch.setenv("PETA_CACHE_DIR", str(tmp_path / "cache"))
+    result = import_households(engine, demo_files.register, "2026-09")
+    path = snapshot_cache.cache_path(engine, {"id": result.snapshot_id})
+    assert path is not None and path.exists()
+    assert path.is_relative_to(tmp_path / "cache")
+    cached = pd.read_parquet(path, columns=["row_number", "region_code"])
+    assert len(cached) == result.counts["accepted"]
+
+
+def test_a_cache_that_cannot_be_built_never_fails_the_import(demo_files, engine, tmp_path,
+                                                             monkeypatch, caplog):
+    from geo import snapshot_cache
+
+    def broken(*_args, **_kwargs):
+        raise OSError("disk penuh")
+
+    monkeypatch.setenv("PETA_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(snapshot_cache, "warm", broken)
+    with caplog.at_level("WARNING", logger="geo.snapshot_cache"):
+        result = import_households(engine, demo_files.register, "2026-09")
+    assert store.snapshot_for(engine, "2026-09")["id"] == result.snapshot_id
+    assert "disk penuh" in caplog.text
+    assert not list((tmp_path / "cache").rglob("*.parquet"))
+
+
 def test_command_line_json(demo_files, tmp_path):
     make_engine(tmp_path)
     env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'hh.sqlite'}", "PATH": "/usr/bin:/bin",

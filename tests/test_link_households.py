@@ -16,8 +16,8 @@ from geo.link import (
     RegionIndex,
     link_frame,
     normalize_name,
-    relink_all,
 )
+from geo.snapshot_writer import relink_all, write_snapshot
 
 LON0, LAT0, STEP = 110.0, -7.0, 0.01  # 3x3 squares of about 1.1 km
 
@@ -185,9 +185,9 @@ def test_relinking_against_the_same_boundaries_changes_nothing(tmp_path):
     links = link_frame(rows, RegionIndex.from_store(engine))
     assert links["link_method"].tolist()[:2] == ["kode", "titik"]
     assert links["region_code"].isna().tolist() == [False, False, True]
-    store.write_snapshot(engine, "2026-01", "x.csv", pd.concat([rows, links], axis=1),
-                         pd.DataFrame(columns=["row_number", "values_json", "reasons"]),
-                         {"rows_read": 3, "accepted": 3})
+    write_snapshot(engine, "2026-01", "x.csv", pd.concat([rows, links], axis=1),
+                   pd.DataFrame(columns=["row_number", "values_json", "reasons"]),
+                   {"rows_read": 3, "accepted": 3})
     summary = relink_all(engine)
     assert summary["changed"] == 0
     assert summary["unlinked_before"] == summary["unlinked_after"] == 1
@@ -206,7 +206,7 @@ def test_relink_all_after_new_boundaries(tmp_path):
     assert links["region_code"].isna().all()
     stored = pd.concat([rows, links], axis=1)
     counts = {"rows_read": 3, "accepted": 3, "unlinked": 3}
-    sid = store.write_snapshot(engine, "2026-01", "x.csv", stored, pd.DataFrame(
+    sid = write_snapshot(engine, "2026-01", "x.csv", stored, pd.DataFrame(
         columns=["row_number", "values_json", "reasons"]), counts)
     store.replace_regions(engine, pd.concat([squares(), kecamatan()], ignore_index=True))
     summary = relink_all(engine)

@@ -199,7 +199,7 @@ def test_map_counts_follow_a_relink_through_the_cache(city):
     import streamlit as st
 
     from geo import snapshot_cache
-    from geo.link import relink_all
+    from geo.snapshot_writer import relink_all
     from tests.map_fixtures import city_regions
 
     engine = store.get_engine()

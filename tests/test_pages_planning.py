@@ -12,6 +12,7 @@ import pytest
 
 from geo import store
 from geo.demo import build_city, generate_households
+from geo.snapshot_writer import write_snapshot
 
 PERIOD = "2026-09"
 PROJECT = Path(__file__).resolve().parent.parent
@@ -46,9 +47,9 @@ def build_db(path: Path, n: int = 1500, seed: int = 7, empty_kelurahan: int = 1,
     store.replace_regions(engine, pd.concat([kelurahan, kecamatan, kota], ignore_index=True))
     columns = [c for c in store.HOUSEHOLD_TABLE_COLUMNS if c in hh]
     rejected = pd.DataFrame(columns=["row_number", "values_json", "reasons"])
-    store.write_snapshot(engine, PERIOD, "uji.csv", hh[columns], rejected,
-                         {"rows_read": len(hh), "accepted": len(hh),
-                          "linked_by_code": len(hh)}, is_demo=True)
+    write_snapshot(engine, PERIOD, "uji.csv", hh[columns], rejected,
+                   {"rows_read": len(hh), "accepted": len(hh),
+                    "linked_by_code": len(hh)}, is_demo=True)
     engine.dispose()
     return {"households": hh, "kelurahan": kel, "empty": empty}
 

@@ -13,6 +13,7 @@ from sqlalchemy import create_engine
 
 from geo import indicators, planning, store
 from geo.indicators import Settings
+from geo.snapshot_writer import write_snapshot
 
 A, B, C = "99.71.01.1001", "99.71.01.1002", "99.71.02.1001"
 
@@ -97,7 +98,7 @@ def test_verification_list_masks_ids_and_reads_only_flagged_rows(small, tmp_path
     frame["nama_krt"] = "Nama Rahasia"
     frame["alamat"] = [f"Jl. Uji No. {i}" for i in range(len(frame))]
     rejected = pd.DataFrame(columns=["row_number", "values_json", "reasons"])
-    sid = store.write_snapshot(engine, "2026-09", "t.csv", frame, rejected, {})
+    sid = write_snapshot(engine, "2026-09", "t.csv", frame, rejected, {})
     flags = indicators.evaluate(small)
     reasons = planning.verification_reasons(small, flags, Settings())
     identity = planning.load_identity(engine, sid, small.loc[reasons.index, "row_number"])

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, text
 
 from geo import indicators, snapshot_cache, store
 from geo.snapshot_cache import CACHE_COLUMNS, PRIVATE_COLUMNS, load_households_fast
+from geo.snapshot_writer import write_snapshot
 
 EXPLORER_COLUMNS = [*indicators.RULE_COLUMNS, "lintang", "bujur"]
 VERIFY_COLUMNS = list(dict.fromkeys(["row_number", "region_code", *indicators.FILTER_COLUMNS,
@@ -176,8 +177,8 @@ def test_databases_never_share_a_cache(demo_db_path: Path, tmp_path: Path,
 
 
 def test_empty_snapshot_is_not_cached(engine: Engine, cache_root: Path) -> None:
-    store.write_snapshot(engine, "2027-01", "kosong.csv", pd.DataFrame(columns=["row_number"]),
-                         pd.DataFrame(columns=["row_number", "values_json", "reasons"]), {})
+    write_snapshot(engine, "2027-01", "kosong.csv", pd.DataFrame(columns=["row_number"]),
+                   pd.DataFrame(columns=["row_number", "values_json", "reasons"]), {})
     snap = store.snapshot_for(engine, "2027-01")
     assert snap is not None
     _same(load_households_fast(engine, snap, EXPLORER_COLUMNS),
@@ -188,7 +189,7 @@ def test_empty_snapshot_is_not_cached(engine: Engine, cache_root: Path) -> None:
 def test_a_relink_is_a_new_cache_key(engine: Engine) -> None:
     snap = _snapshot(engine)
     old = snapshot_cache.warm(engine, snap)
-    with engine.begin() as conn:  # what geo.link.relink_all does when households move
+    with engine.begin() as conn:  # what snapshot_writer.relink_all does when households move
         conn.execute(text("UPDATE snapshots SET links_version = links_version + 1 "
                           "WHERE id = :id"), {"id": snap["id"]})
         conn.execute(text("UPDATE households SET region_code = NULL WHERE snapshot_id = :id"),

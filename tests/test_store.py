@@ -9,6 +9,7 @@ from shapely.geometry import box
 from sqlalchemy.exc import IntegrityError
 
 from geo import store
+from geo.snapshot_writer import write_snapshot
 from geo.sqlite_writer import WriterFailed
 
 
@@ -62,8 +63,8 @@ def test_regions_round_trip_by_level(engine):
 
 
 def test_snapshot_counts_and_rows_stored(engine):
-    sid = store.write_snapshot(engine, "2026-09", "a.csv", _households(5), EMPTY_QUARANTINE,
-                               {"rows_read": 5, "accepted": 5})
+    sid = write_snapshot(engine, "2026-09", "a.csv", _households(5), EMPTY_QUARANTINE,
+                         {"rows_read": 5, "accepted": 5})
     snap = store.snapshot_for(engine, "2026-09")
     assert snap["id"] == sid and snap["rows_read"] == 5 and snap["accepted"] == 5
     rows = store.load_households(engine, sid)
@@ -71,10 +72,10 @@ def test_snapshot_counts_and_rows_stored(engine):
 
 
 def test_reimporting_a_period_replaces_it_whole_and_keeps_other_periods(engine):
-    store.write_snapshot(engine, "2026-03", "old.csv", _households(3), EMPTY_QUARANTINE, {})
-    store.write_snapshot(engine, "2026-09", "a.csv", _households(5), EMPTY_QUARANTINE, {})
-    sid = store.write_snapshot(engine, "2026-09", "b.csv", _households(2, desil=9),
-                               EMPTY_QUARANTINE, {})
+    write_snapshot(engine, "2026-03", "old.csv", _households(3), EMPTY_QUARANTINE, {})
+    write_snapshot(engine, "2026-09", "a.csv", _households(5), EMPTY_QUARANTINE, {})
+    sid = write_snapshot(engine, "2026-09", "b.csv", _households(2, desil=9),
+                         EMPTY_QUARANTINE, {})
     assert list(store.list_snapshots(engine)["period"]) == ["2026-09", "2026-03"]
     rows = store.load_households(engine, sid)
     assert len(rows) == 2 and set(rows["desil"]) == {9}
@@ -82,11 +83,11 @@ def test_reimporting_a_period_replaces_it_whole_and_keeps_other_periods(engine):
 
 
 def test_failed_write_leaves_previous_snapshot(engine):
-    sid = store.write_snapshot(engine, "2026-09", "a.csv", _households(4), EMPTY_QUARANTINE, {})
+    sid = write_snapshot(engine, "2026-09", "a.csv", _households(4), EMPTY_QUARANTINE, {})
     broken = _households(3)
     broken["row_number"] = None  # NOT NULL: the insert fails midway
     with pytest.raises((IntegrityError, WriterFailed), match="NOT NULL"):
-        store.write_snapshot(engine, "2026-09", "b.csv", broken, EMPTY_QUARANTINE, {})
+        write_snapshot(engine, "2026-09", "b.csv", broken, EMPTY_QUARANTINE, {})
     snap = store.snapshot_for(engine, "2026-09")
     assert snap["id"] == sid and snap["source_file"] == "a.csv"
     assert store.household_count(engine, sid) == 4

@@ -6,8 +6,8 @@ Python runs first: else every package whose ``__init__`` re-exports its modules 
 cycle. Hence modules of a package import their siblings, never the package itself.
 
 Imports inside functions are left out: deferring an import is how a cycle is broken on
-purpose (today geo.store imports geo.snapshot_writer inside a function, and that imports
-geo.store); ``import_graph(..., function_level=True)`` lists them.
+purpose; ``import_graph(..., function_level=True)`` lists them. None closes a cycle today
+(geo.store no longer imports geo.snapshot_writer: ``write_snapshot`` moved to the writer).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from geo import households as hh
-from geo import register_files, snapshot_cache, store
+from geo import register_files, store
 from geo.fmt import fmt_int, fmt_period
 from geo.privacy import mask_id
 from geo.schema import HOUSEHOLD_COLUMNS
@@ -149,8 +149,6 @@ def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: A
             return
         st.session_state["hh_result"] = {"counts": result.counts, "report": result.report,
                                          "source": upload.name}
-        bar.progress(1.0, text="Menyiapkan cache tampilan peta…")
-        snapshot_cache.warm(engine, {"id": result.snapshot_id})  # first map load from Parquet
         bar.empty()
         data.clear_caches()
         st.success(f"Periode {period} tersimpan.")

@@ -1,5 +1,6 @@
 """The import itself: every step in order, then regions replaced and households re-linked
-in one transaction, so a failure leaves the database as it was."""
+in one transaction, so a failure leaves the database as it was; then the Parquet caches of the
+snapshots whose households moved are built again (:func:`geo.snapshot_cache.warm_after_import`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import geopandas as gpd
 import numpy as np
 from sqlalchemy import Engine, delete
 
-from geo import link, store
+from geo import snapshot_cache, snapshot_writer, store
 from geo.boundaries.base import (
     INDONESIA_BOUNDS,
     LEVELS,
@@ -27,7 +28,7 @@ from geo.boundaries.repair import merge_duplicates, repair, to_wgs84
 
 def _relink(engine: Engine, conn) -> dict:  # noqa: ANN001
     """Re-link stored households to the new kelurahan, in ``conn``'s transaction."""
-    return dict(link.relink_all(engine, conn=conn))
+    return dict(snapshot_writer.relink_all(engine, conn=conn))
 
 
 def _store(engine: Engine, table: gpd.GeoDataFrame, source: str) -> dict:
@@ -98,6 +99,9 @@ def import_boundaries(engine: Engine, path: object, *, fields: dict[str, str] | 
                      if (table["level"] == lv).any()}
     say(progress, 0.9, "Menyimpan dan menautkan ulang rumah tangga")
     report.relink = _store(engine, table, name)
+    if report.relink.get("relinked"):  # the first map load after new boundaries is fast
+        say(progress, 0.95, "Menyiapkan cache tampilan peta")
+        snapshot_cache.warm_after_import(engine, report.relink["relinked"])
     say(progress, 1.0, "Selesai")
     return report
 
