@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from geo import indicators, snapshot_cache, store
-from geo.codes import normalize_code
+from geo.codes import normalize_code, parent_code
 from geo.households import REASONS
 
 LINK_COLUMNS_READ = ("link_method", "link_conflict")
@@ -121,8 +121,7 @@ def quality_table(households: pd.DataFrame, quarantine: pd.DataFrame, report: di
         counts = counts.drop(index=stray)
     counts = counts.astype("int64")
     if level != "kelurahan":
-        size = indicators.LEVEL_CODE_LENGTH[level]
-        keys = [k[:size] if k else UNLINKED_CODE for k in counts.index]
+        keys = [parent_code(k, level) if k else UNLINKED_CODE for k in counts.index]
         counts = counts.groupby(keys).sum()
     table = indicators.with_rates(counts.copy(), settings.min_known_share)
 

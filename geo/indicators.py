@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo.answers import (  # noqa: F401  (flag_set, not_: used through this module)
+from geo.answers import (  # noqa: F401  (flag_set, not_, NO_DATA: used through this module)
+    NO_DATA,
     Answer,
     all_of,
     answer_is,
@@ -27,6 +28,8 @@ from geo.answers import (  # noqa: F401  (flag_set, not_: used through this modu
     flag_set,
     not_,
 )
+from geo.codes import parent_codes
+from geo.columns import Columns, columns  # noqa: F401  (indicators.columns(id).rate)
 from geo.schema import PROGRAMS
 
 # ------------------------------------------------------------------ settings
@@ -318,7 +321,6 @@ def get(indicator_id: str) -> Indicator:
 # ``<id>_penyebut`` = sum of den (the known), ``<id>_semesta`` = sum of base and
 # ``<id>_diketahui`` = penyebut / semesta, the share known.
 
-NO_DATA = "tidak ada data"
 NOT_IN_REGISTER = "tidak tersedia di register ini"
 
 
@@ -529,7 +531,6 @@ def area_counts(prepared: Prepared, keep: np.ndarray | None = None,
     return with_rates(table, prepared.settings.min_known_share), unlinked
 
 
-LEVEL_CODE_LENGTH = {"kelurahan": 13, "kecamatan": 8, "kota": 5}
 DERIVED_SUFFIXES = ("_persen", "_diketahui")
 
 
@@ -545,8 +546,7 @@ def roll_up(kelurahan_table: pd.DataFrame, level: str,
     if level == "kelurahan":
         return kelurahan_table
     counts = counts_only(kelurahan_table)
-    keys = counts.index.str[:LEVEL_CODE_LENGTH[level]]
-    table = counts.groupby(keys.to_numpy()).sum()
+    table = counts.groupby(parent_codes(counts.index, level).to_numpy()).sum()
     table.index.name = "kode"
     return with_rates(table, min_known_share)
 

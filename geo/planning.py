@@ -17,10 +17,18 @@ import pandas as pd
 from sqlalchemy import Column, Engine, Integer, MetaData, Table, delete, insert, select
 
 from geo import indicators, store
-from geo.fmt import fmt_int, fmt_num, fmt_pct
+from geo.fmt import fmt_num
 from geo.indicators import CASH_AND_FOOD, Settings, flag_set
 from geo.privacy import mask_id
 from geo.schema import PROGRAMS
+from geo.suppression import (  # noqa: F401  (the pages' names for the one rule)
+    SMALL_COUNT,
+    count_text,
+    export_count,
+    rate_text,
+    small_count_note,
+)
+from geo.suppression import hide_small as suppress
 
 # ------------------------------------------------------------------ agencies
 
@@ -45,7 +53,6 @@ COVERAGE: dict[str, str] = {program: f"cakupan_{program.removeprefix('penerima_'
                             for program in PROGRAMS}
 ERROR_IDS = ("eksklusi", "inklusi")
 
-SMALL_COUNT = 5  # counts 1..4 are hidden in forum-facing tables
 
 
 def agency_table() -> pd.DataFrame:
@@ -426,33 +433,6 @@ def movement(change: object) -> str:
 
 # ------------------------------------------------------------------ display helpers
 
-def count_text(value: float, hide_small: bool = True, threshold: int = SMALL_COUNT) -> str:
-    """A household count as text; 1..threshold-1 shown as ``< 5`` when ``hide_small``; an
-    unknown count (NaN) as "tidak ada data"."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return indicators.NO_DATA
-    if hide_small and 0 < value < threshold:
-        return f"< {threshold}"
-    return fmt_int(value)
-
-
-def rate_text(value: float, denominator: float, hide_small: bool = True,
-              threshold: int = SMALL_COUNT) -> str:
-    """A rate as text; hidden (``–``) when its denominator is a small count and ``hide_small``;
-    an unknown rate (NaN: too little known) as "tidak ada data"."""
-    if hide_small and denominator is not None and 0 < denominator < threshold:
-        return "–"
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return indicators.NO_DATA
-    return fmt_pct(value)
-
-
-def small_count_note(threshold: int = SMALL_COUNT) -> str:
-    return (f"Jumlah 1–{threshold - 1} rumah tangga ditampilkan sebagai “< {threshold}” dan "
-            f"persentase dengan penyebut di bawah {threshold} tidak ditampilkan, agar rumah "
-            "tangga tidak dapat dikenali di forum terbuka.")
-
-
 def score_text(value: float) -> str:
     return fmt_num(value, 1)
 
@@ -525,15 +505,13 @@ def priority_export(table: pd.DataFrame, ranked: pd.DataFrame, labels: pd.DataFr
         area: labels["nama"].reindex(idx).to_numpy(),
         "_induk": labels["induk"].reindex(idx).to_numpy() if parent else None,
         "Skor (0-100)": scored["skor"].round(2).to_numpy(),
-        "Rumah tangga": [count_text(v) if hide_small and 0 < v < SMALL_COUNT else int(v)
-                         for v in households],
+        "Rumah tangga": [export_count(v, hide_small) for v in households],
     })
     out = out.rename(columns={"_induk": parent}) if parent else out.drop(columns="_induk")
     ids = [c.removeprefix("norm_") for c in ranked.columns if c.startswith("norm_")]
     for ind_id in ids:
-        rate = table.loc[idx, f"{ind_id}_persen"].astype(float).round(2)
-        if hide_small:
-            rate = rate.where(~table.loc[idx, f"{ind_id}_penyebut"].between(1, SMALL_COUNT - 1))
+        rate = suppress(table.loc[idx, f"{ind_id}_persen"].astype(float).round(2),
+                        table.loc[idx, f"{ind_id}_penyebut"], hide_small)
         out[f"{indicators.get(ind_id).label} (%)"] = rate.to_numpy()
     return out
 
