@@ -16,7 +16,6 @@ from geo import indicators, planning, snapshot_cache
 from geo.filters import Filters
 from geo.fmt import fmt_int
 from geo.indicators import DEFAULT_SETTINGS, Settings
-from geo.views import common
 from geo.views.common import Scope, make_scope
 from ui import data, explorer
 from ui import filters as shared_filters
@@ -125,18 +124,6 @@ def settings_control() -> Settings:
                     eligible_desil=eligible, min_known_share=float(known))
 
 
-def available(view, settings: Settings) -> set[str]:  # noqa: ANN001
-    """Indicators the chosen period decides for at least one household."""
-    p = prepared(int(view.snapshot["id"]), view.version, settings)
-    return {ind.id for ind in indicators.INDICATORS if p.available(ind.id)}
-
-
-def unavailable_text(view, settings: Settings, ind_id: str) -> str:  # noqa: ANN001
-    """"… tidak tersedia di register ini (perlu kolom …)"."""
-    p = prepared(int(view.snapshot["id"]), view.version, settings)
-    return indicators.availability_note(p, ind_id) or ""
-
-
 # ------------------------------------------------------------------ filters
 
 def current_filters() -> Filters:
@@ -174,11 +161,6 @@ def how_counted(ids: tuple[str, ...], settings: Settings, extra: list[str] | Non
         for line in extra or []:
             st.markdown(f"- {line}")
         st.markdown("**Pengaturan yang berlaku:**  \n" + "  \n".join(settings.describe()))
-
-
-def area_labels(view, codes) -> tuple[list[str], list[str]]:  # noqa: ANN001
-    """(kelurahan names, kecamatan names) of kelurahan codes."""
-    return common.area_labels(data.region_names(view.version), codes)
 
 
 def intensity_styler(display: pd.DataFrame, values: pd.DataFrame,
