@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from geo import indicators, snapshot_cache, store
 from geo.codes import normalize_code, parent_code
+from geo.columns import columns
 from geo.households import REASONS
 
 LINK_COLUMNS_READ = ("link_method", "link_conflict")
@@ -150,7 +151,7 @@ def quality_table(households: pd.DataFrame, quarantine: pd.DataFrame, report: di
     for column in ("tertaut_kode_bagian", "konflik_bagian", "karantina_bagian"):
         out[column] = out[column].round(4)
     for ind_id in ids:
-        out[f"diketahui_{ind_id}"] = table[f"{ind_id}_diketahui"].round(4).to_numpy()
+        out[f"diketahui_{ind_id}"] = table[columns(ind_id).known].round(4).to_numpy()
     out.attrs["available"] = [i for i in ids if prepared.available(i)]
     return out
 

@@ -73,7 +73,7 @@ class OpdView:
 
     def agency_map(self, agency: str) -> tuple[pd.Series, pd.DataFrame]:
         """(one agency's value per kelurahan, empty where small and hidden; tooltip rows)."""
-        hide, known = self.hide, self.matrix[f"{agency}_diketahui"]
+        hide, known = self.hide, self.matrix[planning.known_column(agency)]
         values = self.pct[agency] if self.as_pct else self.counts[agency]
         values = hide_small(values, known if self.as_pct else self.counts[agency], hide)
         tooltip = pd.DataFrame({
@@ -88,7 +88,7 @@ class OpdView:
     def agency_ranking(self, agency: str) -> pd.DataFrame:
         """Kelurahan where the agency's need is known, most households first (same count,
         same rank), with the agency's indicators."""
-        hide, known = self.hide, self.matrix[f"{agency}_diketahui"]
+        hide, known = self.hide, self.matrix[planning.known_column(agency)]
         ids = planning.AGENCIES[agency]
         sub = self.scope.table(ids)
         ranked = self.counts[agency].dropna().sort_values(ascending=False, kind="stable")
@@ -108,7 +108,7 @@ class OpdView:
 
     def agency_total(self, agency: str) -> str:
         total = int(self.matrix[agency].sum())
-        known = int(self.matrix[f"{agency}_diketahui"].sum())
+        known = int(self.matrix[planning.known_column(agency)].sum())
         return (f"Total {fmt_int(total)} rumah tangga perlu tindakan {agency} "
                 f"({fmt_pct(100 * total / known if known else None)} dari {fmt_int(known)} "
                 f"rumah tangga yang kebutuhannya diketahui, dari "
