@@ -127,3 +127,16 @@ def test_parent_code(code, parent):
 ])
 def test_is_desa(code, desa):
     assert is_desa(code) is desa
+
+
+def test_codes_at_a_level():
+    from geo.codes import codes_prefix_of, coarser, parent_codes
+
+    assert parent_code("36.74.01.1001", "kecamatan") == "36.74.01"
+    assert parent_code("36.74.01.1001", "kota") == "36.74"
+    assert parent_code("36.74.01", "kecamatan") == "36.74.01"
+    assert list(parent_codes(["36.74.01.1001", "36.74.02.1003"], "kecamatan")) == [
+        "36.74.01", "36.74.02"]
+    assert codes_prefix_of("kecamatan") == 8 and codes_prefix_of("kota") == 5
+    assert coarser("kelurahan", "kota") == "kota" and coarser("kecamatan", "kelurahan") == \
+        "kecamatan"
