@@ -130,7 +130,7 @@ def test_is_desa(code, desa):
 
 
 def test_codes_at_a_level():
-    from geo.codes import codes_prefix_of, coarser, parent_codes
+    from geo.codes import coarser, codes_prefix_of, parent_codes
 
     assert parent_code("36.74.01.1001", "kecamatan") == "36.74.01"
     assert parent_code("36.74.01.1001", "kota") == "36.74"

@@ -14,9 +14,9 @@ from geo.views import coverage_view as cv
 from tests.view_fixtures import city, scope
 
 
-def page(hide: bool = True, blank: tuple[str, ...] = (), filters: Filters = Filters()):  # noqa: ANN201
+def page(hide: bool = True, blank: tuple[str, ...] = (), filters: Filters | None = None):  # noqa: ANN201
     c = city(blank=blank)
-    return cv.coverage_view(scope(c, filters), c.names, hide)
+    return cv.coverage_view(scope(c, filters or Filters()), c.names, hide)
 
 
 def test_program_metrics_are_coverage_over_the_eligible():

@@ -16,8 +16,9 @@ SETTINGS = indicators.DEFAULT_SETTINGS
 
 
 def view(ind_id: str = "miskin", level: str = "kelurahan", measure: str = "persen",
-         filters: Filters = Filters(), c=None):  # noqa: ANN001
+         filters: Filters | None = None, c=None):  # noqa: ANN001
     c = c or city()
+    filters = filters or Filters()
     shown = mv.shown_level(filters, level)
     return mv.map_view(prepared(c), filters, ind_id, level, measure, c.areas(shown), c.name_of,
                        SETTINGS, kelurahan=c.kelurahan)

@@ -67,11 +67,11 @@ def prepared(c: City, settings: indicators.Settings = indicators.DEFAULT_SETTING
     return indicators.prepare(c.households, settings)
 
 
-def scope(c: City, filters: Filters = Filters(),
+def scope(c: City, filters: Filters | None = None,
           settings: indicators.Settings = indicators.DEFAULT_SETTINGS) -> Scope:
     """What ui.planning.scope builds from the cached evaluation."""
     p = prepared(c, settings)
     ids = [i.id for i in indicators.INDICATORS if p.available(i.id)]
     return make_scope(p, planning.agency_needs(p.hits, ids),
                       planning.agency_known(p.hits, p.dens, p.bases, ids), c.kelurahan,
-                      filters, c.names, settings)
+                      filters or Filters(), c.names, settings)
