@@ -26,7 +26,7 @@ MAP_SIZE = (620, 620)  # the map column at a 1400 px wide window; labels must fi
 
 # ------------------------------------------------------------------ page controls (in the URL)
 PAGE_PARAMS = {"indikator": ("p_ind", list(indicators.BY_ID), "miskin"),
-               "tingkat": ("p_level", list(explorer.LEVELS), "kelurahan"),
+               "tingkat": ("p_level", list(mv.LEVELS), "kelurahan"),
                "ukuran": ("p_measure", list(MEASURES), "persen"),
                "kelas": ("p_method", list(METHODS), "quantile"),
                "jumlah_kelas": ("p_k", ["3", "4", "5"], "5")}
@@ -41,8 +41,8 @@ ind_id = c1.selectbox(
     "Indikator", list(indicators.BY_ID), key="p_ind",
     format_func=lambda i: f"{indicators.BY_ID[i].group} · {indicators.BY_ID[i].label}" + (
         "" if i in available else f" ({indicators.NOT_IN_REGISTER})"))
-level = c2.radio("Tingkat wilayah", list(explorer.LEVELS), key="p_level", horizontal=True,
-                 format_func=explorer.LEVELS.get)
+level = c2.radio("Tingkat wilayah", list(mv.LEVELS), key="p_level", horizontal=True,
+                 format_func=mv.LEVELS.get)
 measure = c3.radio("Ukuran", list(MEASURES), key="p_measure", format_func=MEASURES.get,
                    horizontal=True)
 method = c4.selectbox("Klasifikasi", list(METHODS), key="p_method", format_func=METHODS.get)

@@ -16,14 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import indicators, snapshot_cache, store
-from geo.filters import chosen_areas
-from geo.views import common, map_view
 from ui import data
-
-# the pure parts live in geo/ (pages and tests call them from there or through these names)
-LEVELS = map_view.LEVELS
-households_mask = common.households_mask
-chosen_areas = chosen_areas
 
 
 @dataclass(frozen=True, eq=False)
