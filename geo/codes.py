@@ -132,3 +132,10 @@ def parent_codes(codes: object, level: str) -> pd.Index:
 def is_desa(code: str) -> bool:
     """Desa codes start their last segment with 2; kelurahan with 1."""
     return len(code) == 13 and code[9] == "2"
+
+
+def are_desa(codes: pd.Series) -> np.ndarray:
+    """:func:`is_desa` of every code (empty or missing: not a desa)."""
+    code = codes.astype("string").fillna("")
+    return (code.str.len().eq(CODE_LENGTH["kelurahan"]) & code.str[9:10].eq("2")).to_numpy(
+        dtype=bool)

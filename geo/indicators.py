@@ -28,7 +28,7 @@ from geo.answers import (  # noqa: F401  (flag_set, not_, NO_DATA: used through 
     flag_set,
     not_,
 )
-from geo.codes import parent_codes
+from geo.codes import are_desa, parent_codes
 from geo.columns import Columns, columns  # noqa: F401  (Columns: for callers)
 from geo.schema import PROGRAMS
 
@@ -106,8 +106,7 @@ def _desil_between(df: pd.DataFrame, low: int, high: int) -> Answer:
 
 
 def _in_desa(df: pd.DataFrame) -> np.ndarray:
-    code = column_of(df, "region_code").astype("string").fillna("")  # unlinked: not a desa
-    return (code.str.len().eq(13) & code.str[9:10].eq("2")).to_numpy(dtype=bool)
+    return are_desa(column_of(df, "region_code"))  # unlinked: not a desa
 
 
 # ------------------------------------------------------------------ rules

@@ -140,3 +140,10 @@ def test_codes_at_a_level():
     assert codes_prefix_of("kecamatan") == 8 and codes_prefix_of("kota") == 5
     assert coarser("kelurahan", "kota") == "kota" and coarser("kecamatan", "kelurahan") == \
         "kecamatan"
+
+
+def test_are_desa():
+    from geo.codes import are_desa
+
+    codes = pd.Series(["36.74.01.2001", "36.74.01.1001", None, "36.74.01"])
+    assert are_desa(codes).tolist() == [True, False, False, False]
