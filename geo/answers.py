@@ -14,6 +14,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+NO_DATA = "tidak ada data"  # what every page and export says where a value is unknown
+
 
 class Answer(NamedTuple):
     """A rule's answer per household: ``yes`` (the rule holds) and ``known`` (the register

@@ -97,12 +97,45 @@ def normalize_piece(value: object, width: int) -> str | None:
     return text.zfill(width)
 
 
-def parent_code(code: str) -> str | None:
-    """``36.74.01.1001`` -> ``36.74.01``; ``36.74.01`` -> ``36.74``; ``36.74`` -> ``36``."""
+# Characters of a dotted code per level, from the top: ``36.74.01.1001`` is in kecamatan
+# ``36.74.01``, kota ``36.74`` and provinsi ``36``.
+LEVELS = ("provinsi", "kota", "kecamatan", "kelurahan")
+CODE_LENGTH = {"provinsi": 2, "kota": 5, "kecamatan": 8, "kelurahan": 13}
+
+
+def codes_prefix_of(level: str) -> int:
+    """How many characters of a dotted code name its area at ``level`` (kecamatan: 8)."""
+    return CODE_LENGTH[level]
+
+
+def coarser(level: str, other: str) -> str:
+    """The higher of two levels (``coarser("kelurahan", "kota") == "kota"``)."""
+    return min(level, other, key=LEVELS.index)
+
+
+def parent_code(code: str, level: str | None = None) -> str | None:
+    """The code one level up: ``36.74.01.1001`` -> ``36.74.01``; ``36.74.01`` -> ``36.74``;
+    ``36.74`` -> ``36``. With ``level``: the code of the area at that level holding ``code``
+    (``parent_code("36.74.01.1001", "kota") == "36.74"``; a code at or above ``level`` is
+    returned as it is)."""
+    if level is not None:
+        return str(code)[:CODE_LENGTH[level]]
     parts = code.split(".")
     return ".".join(parts[:-1]) if len(parts) > 1 else None
+
+
+def parent_codes(codes: object, level: str) -> pd.Index:
+    """:func:`parent_code` with ``level`` of every code (a Series, Index or list)."""
+    return pd.Index(pd.Index(list(codes), dtype=object).astype(str).str[:CODE_LENGTH[level]])
 
 
 def is_desa(code: str) -> bool:
     """Desa codes start their last segment with 2; kelurahan with 1."""
     return len(code) == 13 and code[9] == "2"
+
+
+def are_desa(codes: pd.Series) -> np.ndarray:
+    """:func:`is_desa` of every code (empty or missing: not a desa)."""
+    code = codes.astype("string").fillna("")
+    return (code.str.len().eq(CODE_LENGTH["kelurahan"]) & code.str[9:10].eq("2")).to_numpy(
+        dtype=bool)

@@ -18,7 +18,8 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from geo import indicators, snapshot_cache, store
-from geo.codes import normalize_code
+from geo.codes import normalize_code, parent_code
+from geo.columns import columns
 from geo.households import REASONS
 
 LINK_COLUMNS_READ = ("link_method", "link_conflict")
@@ -121,8 +122,7 @@ def quality_table(households: pd.DataFrame, quarantine: pd.DataFrame, report: di
         counts = counts.drop(index=stray)
     counts = counts.astype("int64")
     if level != "kelurahan":
-        size = indicators.LEVEL_CODE_LENGTH[level]
-        keys = [k[:size] if k else UNLINKED_CODE for k in counts.index]
+        keys = [parent_code(k, level) if k else UNLINKED_CODE for k in counts.index]
         counts = counts.groupby(keys).sum()
     table = indicators.with_rates(counts.copy(), settings.min_known_share)
 
@@ -151,7 +151,7 @@ def quality_table(households: pd.DataFrame, quarantine: pd.DataFrame, report: di
     for column in ("tertaut_kode_bagian", "konflik_bagian", "karantina_bagian"):
         out[column] = out[column].round(4)
     for ind_id in ids:
-        out[f"diketahui_{ind_id}"] = table[f"{ind_id}_diketahui"].round(4).to_numpy()
+        out[f"diketahui_{ind_id}"] = table[columns(ind_id).known].round(4).to_numpy()
     out.attrs["available"] = [i for i in ids if prepared.available(i)]
     return out
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from geo.codes import CODE_LENGTH, coarser, parent_code, parent_codes
 from geo.schema import PROGRAMS, VULNERABLE
 
 DESIL_MIN, DESIL_MAX = 1, 10
@@ -34,7 +35,7 @@ QUERY_KEYS = ("kec", "kel", "desil", "program", "rentan")
 
 def kecamatan_of(region_code: str) -> str:
     """``36.74.01.1001`` → ``36.74.01`` (the kecamatan part of a dotted kelurahan code)."""
-    return str(region_code)[:8]
+    return parent_code(str(region_code), "kecamatan")
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,8 @@ class Filters:
             values = raw if isinstance(raw, list | tuple) else [raw]
             return [part.strip() for v in values for part in str(v).split(",") if part.strip()]
 
-        kec = tuple(c for c in items("kec") if _is_code(c, 8))
-        kel = tuple(c for c in items("kel") if _is_code(c, 13))
+        kec = tuple(c for c in items("kec") if _is_code(c, CODE_LENGTH["kecamatan"]))
+        kel = tuple(c for c in items("kel") if _is_code(c, CODE_LENGTH["kelurahan"]))
         lo, hi = DESIL_MIN, DESIL_MAX
         desil = items("desil")
         if desil:
@@ -177,6 +178,21 @@ class Filters:
             parts.append("ada anggota " + _joined([VULNERABLE[v].lower()
                                                    for v in self.vulnerable]))
         return " · ".join(parts)
+
+
+def chosen_areas(frame: pd.DataFrame, filters: Filters, level: str) -> pd.Series:
+    """Which rows of a region table (``kode`` column, all of one ``level``) the area filter
+    keeps: an area counts when it lies in (or holds) a chosen kecamatan and a chosen
+    kelurahan."""
+    codes = frame["kode"].astype(str)
+    keep = pd.Series(True, index=frame.index)
+    for chosen, chosen_level in ((filters.kecamatan, "kecamatan"),
+                                 (filters.kelurahan, "kelurahan")):
+        if chosen:
+            at = coarser(level, chosen_level)
+            wanted = {parent_code(c, at) for c in chosen}
+            keep &= parent_codes(codes, at).isin(wanted)
+    return keep
 
 
 def _joined(words: list[str]) -> str:

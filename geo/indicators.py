@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo.answers import (  # noqa: F401  (flag_set, not_: used through this module)
+from geo.answers import (  # noqa: F401  (flag_set, not_, NO_DATA: used through this module)
+    NO_DATA,
     Answer,
     all_of,
     answer_is,
@@ -27,6 +28,8 @@ from geo.answers import (  # noqa: F401  (flag_set, not_: used through this modu
     flag_set,
     not_,
 )
+from geo.codes import are_desa, parent_codes
+from geo.columns import Columns, columns  # noqa: F401  (Columns: for callers)
 from geo.schema import PROGRAMS
 
 # ------------------------------------------------------------------ settings
@@ -103,8 +106,7 @@ def _desil_between(df: pd.DataFrame, low: int, high: int) -> Answer:
 
 
 def _in_desa(df: pd.DataFrame) -> np.ndarray:
-    code = column_of(df, "region_code").astype("string").fillna("")  # unlinked: not a desa
-    return (code.str.len().eq(13) & code.str[9:10].eq("2")).to_numpy(dtype=bool)
+    return are_desa(column_of(df, "region_code"))  # unlinked: not a desa
 
 
 # ------------------------------------------------------------------ rules
@@ -318,7 +320,6 @@ def get(indicator_id: str) -> Indicator:
 # ``<id>_penyebut`` = sum of den (the known), ``<id>_semesta`` = sum of base and
 # ``<id>_diketahui`` = penyebut / semesta, the share known.
 
-NO_DATA = "tidak ada data"
 NOT_IN_REGISTER = "tidak tersedia di register ini"
 
 
@@ -362,9 +363,9 @@ def aggregate(households: pd.DataFrame, flags: pd.DataFrame, by: str | pd.Series
     for ind_id in ids:
         hit = flags[ind_id].to_numpy()
         data[ind_id] = hit
-        data[f"{ind_id}_jiwa"] = np.where(hit, members, 0)
-        data[f"{ind_id}_penyebut"] = flags[f"{ind_id}__den"].to_numpy()
-        data[f"{ind_id}_semesta"] = flags[f"{ind_id}__base"].to_numpy()
+        data[columns(ind_id).persons] = np.where(hit, members, 0)
+        data[columns(ind_id).denominator] = flags[f"{ind_id}__den"].to_numpy()
+        data[columns(ind_id).population] = flags[f"{ind_id}__base"].to_numpy()
     frame = pd.DataFrame(data, index=households.index)
     table = frame.groupby(keys.to_numpy() if hasattr(keys, "to_numpy") else keys).sum()
     table = table.astype("int64")
@@ -450,22 +451,22 @@ def with_rates(table: pd.DataFrame, min_known_share: float = DEFAULT_SETTINGS.mi
     the population is known (never 0 for an unknown)."""
     ids = [c.removesuffix("_penyebut") for c in table.columns if c.endswith("_penyebut")]
     for ind_id in ids:
-        den = table[f"{ind_id}_penyebut"].to_numpy(dtype=float)
-        base = table[f"{ind_id}_semesta"].to_numpy(dtype=float)
+        den = table[columns(ind_id).denominator].to_numpy(dtype=float)
+        base = table[columns(ind_id).population].to_numpy(dtype=float)
         num = table[ind_id].to_numpy(dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.where(base > 0, den / base, np.nan)
             enough = (den > 0) & (share >= min_known_share - 1e-12)
-            table[f"{ind_id}_diketahui"] = share
-            table[f"{ind_id}_persen"] = np.where(enough, 100 * num / den, np.nan)
+            table[columns(ind_id).known] = share
+            table[columns(ind_id).rate] = np.where(enough, 100 * num / den, np.nan)
     return table
 
 
 def is_known(table: pd.DataFrame | pd.Series, ind_id: str,
              min_known_share: float = DEFAULT_SETTINGS.min_known_share) -> np.ndarray | bool:
     """Where the indicator's numbers may be shown, coloured and ranked (enough is known)."""
-    share = np.asarray(table[f"{ind_id}_diketahui"], dtype=float)
-    den = np.asarray(table[f"{ind_id}_penyebut"], dtype=float)
+    share = np.asarray(table[columns(ind_id).known], dtype=float)
+    den = np.asarray(table[columns(ind_id).denominator], dtype=float)
     with np.errstate(invalid="ignore"):
         ok = (den > 0) & (share >= min_known_share - 1e-12)
     return bool(ok) if ok.ndim == 0 else ok
@@ -482,8 +483,8 @@ def known_text(row: pd.Series, ind_id: str) -> str:
     """"diketahui untuk 18.203 dari 19.751 rumah tangga" for one area or total row."""
     from geo.fmt import fmt_int
 
-    return (f"diketahui untuk {fmt_int(row[f'{ind_id}_penyebut'])} dari "
-            f"{fmt_int(row[f'{ind_id}_semesta'])} rumah tangga")
+    return (f"diketahui untuk {fmt_int(row[columns(ind_id).denominator])} dari "
+            f"{fmt_int(row[columns(ind_id).population])} rumah tangga")
 
 
 def area_counts(prepared: Prepared, keep: np.ndarray | None = None,
@@ -518,10 +519,10 @@ def area_counts(prepared: Prepared, keep: np.ndarray | None = None,
         hit = pick(prepared.hits[ind_id])
         data[ind_id] = count(hit)
         if ind_id in detail:
-            data[f"{ind_id}_jiwa"] = count(np.where(hit, members, 0.0))
+            data[columns(ind_id).persons] = count(np.where(hit, members, 0.0))
         den, base = prepared.dens[ind_id], prepared.bases[ind_id]
-        data[f"{ind_id}_penyebut"] = count(pick(den))
-        data[f"{ind_id}_semesta"] = (data[f"{ind_id}_penyebut"] if base is den
+        data[columns(ind_id).denominator] = count(pick(den))
+        data[columns(ind_id).population] = (data[columns(ind_id).denominator] if base is den
                                      else count(pick(base)))
     full = pd.DataFrame(data).round().astype("int64")
     full.index = pd.Index([*prepared.codes, ""], name="kode")
@@ -529,7 +530,6 @@ def area_counts(prepared: Prepared, keep: np.ndarray | None = None,
     return with_rates(table, prepared.settings.min_known_share), unlinked
 
 
-LEVEL_CODE_LENGTH = {"kelurahan": 13, "kecamatan": 8, "kota": 5}
 DERIVED_SUFFIXES = ("_persen", "_diketahui")
 
 
@@ -545,8 +545,7 @@ def roll_up(kelurahan_table: pd.DataFrame, level: str,
     if level == "kelurahan":
         return kelurahan_table
     counts = counts_only(kelurahan_table)
-    keys = counts.index.str[:LEVEL_CODE_LENGTH[level]]
-    table = counts.groupby(keys.to_numpy()).sum()
+    table = counts.groupby(parent_codes(counts.index, level).to_numpy()).sum()
     table.index.name = "kode"
     return with_rates(table, min_known_share)
 
@@ -581,7 +580,7 @@ def worst_areas(table: pd.DataFrame, ind_id: str, n: int = 10, min_denominator: 
     """The ``n`` areas in greatest need on ``ind_id`` (lowest rate for an indicator where
     higher is better), ranked by rate then count. Only areas with a rate (enough known) and at
     least ``min_denominator`` known households in the denominator are ranked."""
-    ranked = table[table[f"{ind_id}_persen"].notna()
-                   & (table[f"{ind_id}_penyebut"] >= min_denominator)]
-    return ranked.sort_values([f"{ind_id}_persen", ind_id],
+    ranked = table[table[columns(ind_id).rate].notna()
+                   & (table[columns(ind_id).denominator] >= min_denominator)]
+    return ranked.sort_values([columns(ind_id).rate, ind_id],
                               ascending=not get(ind_id).higher_is_worse).head(n)

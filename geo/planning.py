@@ -17,10 +17,19 @@ import pandas as pd
 from sqlalchemy import Column, Engine, Integer, MetaData, Table, delete, insert, select
 
 from geo import indicators, store
-from geo.fmt import fmt_int, fmt_num, fmt_pct
+from geo.columns import columns
+from geo.fmt import fmt_num
 from geo.indicators import CASH_AND_FOOD, Settings, flag_set
 from geo.privacy import mask_id
 from geo.schema import PROGRAMS
+from geo.suppression import (  # noqa: F401  (the pages' names for the one rule)
+    SMALL_COUNT,
+    count_text,
+    export_count,
+    rate_text,
+    small_count_note,
+)
+from geo.suppression import hide_small as suppress
 
 # ------------------------------------------------------------------ agencies
 
@@ -45,7 +54,11 @@ COVERAGE: dict[str, str] = {program: f"cakupan_{program.removeprefix('penerima_'
                             for program in PROGRAMS}
 ERROR_IDS = ("eksklusi", "inklusi")
 
-SMALL_COUNT = 5  # counts 1..4 are hidden in forum-facing tables
+
+
+def known_column(agency: str) -> str:
+    """The gap matrix's column of households whose need of ``agency`` is known."""
+    return f"{agency}_diketahui"
 
 
 def agency_table() -> pd.DataFrame:
@@ -140,7 +153,7 @@ def gap_matrix(needs: pd.DataFrame, keys: object, areas: Sequence[str] | None = 
     for agency in needs.columns:
         values[agency] = needs[agency].to_numpy(dtype=float)
         if known is not None:
-            values[f"{agency}_diketahui"] = known[agency].to_numpy(dtype=float)
+            values[known_column(agency)] = known[agency].to_numpy(dtype=float)
     values["dua_opd_atau_lebih"] = (needs.to_numpy().sum(axis=1) >= 2).astype(float)
     return _group_sums(values, keys, areas, labels)
 
@@ -154,7 +167,7 @@ def agency_rates(matrix: pd.DataFrame, agencies: Sequence[str],
     households = matrix["rumah_tangga"].to_numpy(dtype=float)
     counts, rates = {}, {}
     for agency in agencies:
-        known = matrix[f"{agency}_diketahui"].to_numpy(dtype=float)
+        known = matrix[known_column(agency)].to_numpy(dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
             enough = (known > 0) & (known >= min_known_share * households - 1e-9)
             counts[agency] = np.where(enough, matrix[agency].to_numpy(dtype=float), np.nan)
@@ -208,9 +221,9 @@ def coverage_long(table: pd.DataFrame) -> pd.DataFrame:
         part = pd.DataFrame({
             "kode": table.index,
             "program": PROGRAMS[program],
-            "layak": table[f"{ind_id}_penyebut"].to_numpy(),
+            "layak": table[columns(ind_id).denominator].to_numpy(),
             "menerima": table[ind_id].to_numpy(),
-            "cakupan_persen": table[f"{ind_id}_persen"].to_numpy(),
+            "cakupan_persen": table[columns(ind_id).rate].to_numpy(),
         })
         rows.append(part)
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
@@ -345,7 +358,7 @@ def normalise(rates: pd.DataFrame, ids: Sequence[str], valid: np.ndarray) -> pd.
     """Min–max normalised rates (0 = least need, 1 = most) among ``valid`` areas; others NaN."""
     out = {}
     for ind_id in ids:
-        values = rates[f"{ind_id}_persen"].to_numpy(dtype=float).copy()
+        values = rates[columns(ind_id).rate].to_numpy(dtype=float).copy()
         values[~valid] = np.nan
         ok = ~np.isnan(values)
         norm = np.full(len(values), np.nan)
@@ -383,9 +396,9 @@ def composite_index(table: pd.DataFrame, weights: Mapping[str, float]) -> pd.Dat
     # score would rest on a guess (an indicator with no population there is skipped instead)
     unknown = np.zeros((len(table), len(ids)), dtype=bool)
     for j, ind_id in enumerate(ids):
-        if f"{ind_id}_semesta" in table:
-            applies = table[f"{ind_id}_semesta"].fillna(0).to_numpy(dtype=float) > 0
-            unknown[:, j] = applies & table[f"{ind_id}_persen"].isna().to_numpy()
+        if columns(ind_id).population in table:
+            applies = table[columns(ind_id).population].fillna(0).to_numpy(dtype=float) > 0
+            unknown[:, j] = applies & table[columns(ind_id).rate].isna().to_numpy()
     score = np.where(valid & ~unknown.any(axis=1), score, np.nan)
     # ranked on the score as shown (1 decimal): areas the forum sees as equal share a rank
     score = pd.Series(np.round(score, SCORE_DECIMALS), index=table.index)
@@ -425,33 +438,6 @@ def movement(change: object) -> str:
 
 
 # ------------------------------------------------------------------ display helpers
-
-def count_text(value: float, hide_small: bool = True, threshold: int = SMALL_COUNT) -> str:
-    """A household count as text; 1..threshold-1 shown as ``< 5`` when ``hide_small``; an
-    unknown count (NaN) as "tidak ada data"."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return indicators.NO_DATA
-    if hide_small and 0 < value < threshold:
-        return f"< {threshold}"
-    return fmt_int(value)
-
-
-def rate_text(value: float, denominator: float, hide_small: bool = True,
-              threshold: int = SMALL_COUNT) -> str:
-    """A rate as text; hidden (``–``) when its denominator is a small count and ``hide_small``;
-    an unknown rate (NaN: too little known) as "tidak ada data"."""
-    if hide_small and denominator is not None and 0 < denominator < threshold:
-        return "–"
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return indicators.NO_DATA
-    return fmt_pct(value)
-
-
-def small_count_note(threshold: int = SMALL_COUNT) -> str:
-    return (f"Jumlah 1–{threshold - 1} rumah tangga ditampilkan sebagai “< {threshold}” dan "
-            f"persentase dengan penyebut di bawah {threshold} tidak ditampilkan, agar rumah "
-            "tangga tidak dapat dikenali di forum terbuka.")
-
 
 def score_text(value: float) -> str:
     return fmt_num(value, 1)
@@ -525,15 +511,13 @@ def priority_export(table: pd.DataFrame, ranked: pd.DataFrame, labels: pd.DataFr
         area: labels["nama"].reindex(idx).to_numpy(),
         "_induk": labels["induk"].reindex(idx).to_numpy() if parent else None,
         "Skor (0-100)": scored["skor"].round(2).to_numpy(),
-        "Rumah tangga": [count_text(v) if hide_small and 0 < v < SMALL_COUNT else int(v)
-                         for v in households],
+        "Rumah tangga": [export_count(v, hide_small) for v in households],
     })
     out = out.rename(columns={"_induk": parent}) if parent else out.drop(columns="_induk")
     ids = [c.removeprefix("norm_") for c in ranked.columns if c.startswith("norm_")]
     for ind_id in ids:
-        rate = table.loc[idx, f"{ind_id}_persen"].astype(float).round(2)
-        if hide_small:
-            rate = rate.where(~table.loc[idx, f"{ind_id}_penyebut"].between(1, SMALL_COUNT - 1))
+        rate = suppress(table.loc[idx, columns(ind_id).rate].astype(float).round(2),
+                        table.loc[idx, columns(ind_id).denominator], hide_small)
         out[f"{indicators.get(ind_id).label} (%)"] = rate.to_numpy()
     return out
 

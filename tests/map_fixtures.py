@@ -54,17 +54,11 @@ def write_city(engine: Engine, n: int = 3_000, seed: int = 7, period: str = "202
 
 
 def sidebar_and_map_page() -> None:
-    """What app.py does for the map page, without st.navigation (AppTest reruns need that:
+    """The app's frame around the map page, without st.navigation (AppTest reruns need that:
     with a ``pages/`` folder, AppTest reruns only the page). Run it with
     ``AppTest.from_function`` and ``PETA_PROJECT`` set to the project folder."""
     import os
 
-    import streamlit as st
+    from ui.frame import run_frame
 
-    from ui import context, filters
-
-    st.session_state["_view"] = context.sidebar_period()
-    filters.sidebar_filters(st.session_state["_view"])
-    page = os.path.join(os.environ["PETA_PROJECT"], "pages", "peta.py")
-    with open(page, encoding="utf-8") as fh:
-        exec(compile(fh.read(), page, "exec"), {"__name__": "__page__"})
+    run_frame(os.path.join(os.environ["PETA_PROJECT"], "pages", "peta.py"))

@@ -127,3 +127,23 @@ def test_parent_code(code, parent):
 ])
 def test_is_desa(code, desa):
     assert is_desa(code) is desa
+
+
+def test_codes_at_a_level():
+    from geo.codes import coarser, codes_prefix_of, parent_codes
+
+    assert parent_code("36.74.01.1001", "kecamatan") == "36.74.01"
+    assert parent_code("36.74.01.1001", "kota") == "36.74"
+    assert parent_code("36.74.01", "kecamatan") == "36.74.01"
+    assert list(parent_codes(["36.74.01.1001", "36.74.02.1003"], "kecamatan")) == [
+        "36.74.01", "36.74.02"]
+    assert codes_prefix_of("kecamatan") == 8 and codes_prefix_of("kota") == 5
+    assert coarser("kelurahan", "kota") == "kota" and coarser("kecamatan", "kelurahan") == \
+        "kecamatan"
+
+
+def test_are_desa():
+    from geo.codes import are_desa
+
+    codes = pd.Series(["36.74.01.2001", "36.74.01.1001", None, "36.74.01"])
+    assert are_desa(codes).tolist() == [True, False, False, False]

@@ -121,3 +121,21 @@ def test_counts_by_area_follow_the_filter(hh):
     for f in (Filters(kecamatan=("99.71.01",)), Filters(desil_min=2, desil_max=5),
               Filters(vulnerable=("jumlah_lansia",), programs=("penerima_bpnt",))):
         assert rows(f, prepared.attrs) == rows(f, hh)
+
+
+def test_chosen_areas_at_every_level():
+    import pandas as pd
+
+    from geo.filters import Filters, chosen_areas
+
+    kel = pd.DataFrame({"kode": ["36.74.01.1001", "36.74.01.1002", "36.74.02.1001"]})
+    kec = pd.DataFrame({"kode": ["36.74.01", "36.74.02"]})
+    kota = pd.DataFrame({"kode": ["36.74", "36.75"]})
+    by_kec = Filters(kecamatan=("36.74.01",))
+    assert chosen_areas(kel, by_kec, "kelurahan").tolist() == [True, True, False]
+    assert chosen_areas(kec, by_kec, "kecamatan").tolist() == [True, False]
+    assert chosen_areas(kota, by_kec, "kota").tolist() == [True, False]
+    by_kel = Filters(kelurahan=("36.74.02.1001",))
+    assert chosen_areas(kel, by_kel, "kelurahan").tolist() == [False, False, True]
+    assert chosen_areas(kec, by_kel, "kecamatan").tolist() == [False, True]
+    assert chosen_areas(kota, Filters(), "kota").tolist() == [True, True]

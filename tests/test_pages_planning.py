@@ -85,19 +85,13 @@ def app(planning_db, monkeypatch):  # noqa: ANN001, ANN201
 
 
 def sidebar_and_page() -> None:
-    """What app.py does around a page, without st.navigation (AppTest drops the entry
+    """The app's frame around a page, without st.navigation (AppTest drops the entry
     script's sidebar after ``switch_page``, so the shared filters need this to be tested)."""
     import os
 
-    import streamlit as st
+    from ui.frame import run_frame
 
-    from ui import context, filters
-
-    st.session_state["_view"] = context.sidebar_period()
-    filters.sidebar_filters(st.session_state["_view"])
-    page = os.environ["PETA_TEST_PAGE"]
-    with open(page, encoding="utf-8") as fh:
-        exec(compile(fh.read(), page, "exec"), {"__name__": "__page__"})
+    run_frame(os.environ["PETA_TEST_PAGE"])
 
 
 @pytest.fixture

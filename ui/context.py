@@ -50,7 +50,7 @@ def sidebar_period() -> View:
 
 
 def current() -> View:
-    """The view chosen in the sidebar on this run (set by app.py)."""
+    """The view chosen in the sidebar on this run (set by ui.frame.sidebar)."""
     view = st.session_state.get("_view")
     if view is None and not st.session_state.get("_rerouted"):
         route_through_app()

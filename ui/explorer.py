@@ -16,10 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import indicators, snapshot_cache, store
-from geo.filters import Filters
 from ui import data
-
-LEVELS = {"kota": "Kota", "kecamatan": "Kecamatan", "kelurahan": "Kelurahan"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,28 +52,6 @@ def available_indicators(snapshot_id: int, version: tuple) -> set[str]:
 def areas(level: str, version: tuple) -> gpd.GeoDataFrame:
     """Display geometry of one level (shared; do not modify)."""
     return store.load_regions(data.engine(), level=level, display=True)
-
-
-def households_mask(prepared: indicators.Prepared, filters: Filters) -> np.ndarray | None:
-    """The filters' household part (desil, programs, groups) as a mask; None = everyone."""
-    rest = filters.households_only
-    return None if rest.is_empty else rest.mask(prepared.attrs)
-
-
-def chosen_areas(frame: pd.DataFrame, filters: Filters, level: str) -> pd.Series:
-    """Which rows of a region table (``kode`` column, all of one level) the area filter keeps."""
-    codes = frame["kode"].astype(str)
-    keep = pd.Series(True, index=frame.index)
-    if filters.kecamatan:
-        keep &= codes.str[:8].isin(filters.kecamatan) if level in ("kecamatan", "kelurahan") \
-            else codes.isin({c[:5] for c in filters.kecamatan})
-    if filters.kelurahan:
-        if level == "kelurahan":
-            keep &= codes.isin(filters.kelurahan)
-        else:
-            prefix = {"kecamatan": 8, "kota": 5}[level]
-            keep &= codes.isin({c[:prefix] for c in filters.kelurahan})
-    return keep
 
 
 def excel_bytes(table: pd.DataFrame, sheet: str = "Peta", notes: list[str] | None = None

@@ -1,6 +1,6 @@
 """The shared filters in the sidebar, kept in the URL so a copied link opens the same view.
 
-``app.py`` calls :func:`sidebar_filters` after the period picker on every run and stores the
+``ui.frame`` calls :func:`sidebar_filters` after the period picker on every run and stores the
 result; pages read it with :func:`current`. A page that changes the filters itself (a click on
 a kecamatan in the map) calls :func:`request`: the value is applied before the widgets are drawn
 on the next run (Streamlit forbids changing a widget's value after it is drawn).

@@ -9,10 +9,6 @@ flagged households.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import geopandas as gpd
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -20,6 +16,7 @@ from geo import indicators, planning, snapshot_cache
 from geo.filters import Filters
 from geo.fmt import fmt_int
 from geo.indicators import DEFAULT_SETTINGS, Settings
+from geo.views.common import Scope, make_scope
 from ui import data, explorer
 from ui import filters as shared_filters
 
@@ -127,18 +124,6 @@ def settings_control() -> Settings:
                     eligible_desil=eligible, min_known_share=float(known))
 
 
-def available(view, settings: Settings) -> set[str]:  # noqa: ANN001
-    """Indicators the chosen period decides for at least one household."""
-    p = prepared(int(view.snapshot["id"]), view.version, settings)
-    return {ind.id for ind in indicators.INDICATORS if p.available(ind.id)}
-
-
-def unavailable_text(view, settings: Settings, ind_id: str) -> str:  # noqa: ANN001
-    """"… tidak tersedia di register ini (perlu kolom …)"."""
-    p = prepared(int(view.snapshot["id"]), view.version, settings)
-    return indicators.availability_note(p, ind_id) or ""
-
-
 # ------------------------------------------------------------------ filters
 
 def current_filters() -> Filters:
@@ -146,59 +131,14 @@ def current_filters() -> Filters:
     return shared_filters.current()
 
 
-@dataclass(frozen=True)
-class Scope:
-    """What a planning page works on after the sidebar filters."""
-
-    prepared: indicators.Prepared  # shared, do not modify
-    keep: np.ndarray | None  # households kept by the household part of the filters (None: all)
-    needs: pd.DataFrame  # household × agency, all households (apply ``keep``)
-    needs_known: pd.DataFrame  # household × agency: is the need known (apply ``keep``)
-    areas: gpd.GeoDataFrame  # kelurahan in scope (display geometry)
-    filters: Filters
-    description: str  # the filters in words ("" = none)
-    settings: Settings
-
-    def table(self, ids: tuple[str, ...]) -> pd.DataFrame:
-        """Per kelurahan in scope: counts and rates of ``ids`` (as indicators.aggregate)."""
-        table, _ = indicators.area_counts(self.prepared, self.keep, ids=ids)
-        return indicators.for_areas(table, self.areas["kode"])
-
-    def household_needs(self) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.DataFrame]:
-        """(needs of the kept households, their kelurahan as positions in the third item,
-        the kelurahan codes, whether each need is known); not linked = position len(codes)."""
-        p = self.prepared
-        if self.keep is None:
-            return self.needs, p.area, p.codes, self.needs_known
-        return (self.needs[self.keep], p.area[self.keep], p.codes,
-                self.needs_known[self.keep])
-
-    @property
-    def unlinked(self) -> int:
-        """Kept households that no kelurahan table can show (not linked to a kelurahan)."""
-        p = self.prepared
-        out = p.area == p.unlinked_id
-        if self.keep is not None:
-            out &= self.keep
-        return 0 if self.filters.kecamatan or self.filters.kelurahan else int(out.sum())
-
-
 def scope(view, settings: Settings) -> Scope:  # noqa: ANN001
     """Apply the shared filters to the cached evaluation (no database read)."""
     snapshot_id = int(view.snapshot["id"])
-    p = prepared(snapshot_id, view.version, settings)
-    nd = needs(snapshot_id, view.version, settings_key(settings))
-    nk = needs_known(snapshot_id, view.version, settings_key(settings))
-    chosen = current_filters()
-    keep = explorer.households_mask(p, chosen)
-    areas = explorer.areas("kelurahan", view.version)
-    description = ""
-    if not chosen.is_empty:
-        names = data.region_names(view.version).set_index("kode")["nama"].to_dict()
-        description = chosen.describe(names)
-        # kelurahan outside the chosen area are left out, not listed as "no households"
-        areas = areas[explorer.chosen_areas(areas, chosen, "kelurahan")]
-    return Scope(p, keep, nd, nk, areas.reset_index(drop=True), chosen, description, settings)
+    return make_scope(prepared(snapshot_id, view.version, settings),
+                      needs(snapshot_id, view.version, settings_key(settings)),
+                      needs_known(snapshot_id, view.version, settings_key(settings)),
+                      explorer.areas("kelurahan", view.version), current_filters(),
+                      data.region_names(view.version), settings)
 
 
 def filters_caption(scope: Scope) -> None:
@@ -221,15 +161,6 @@ def how_counted(ids: tuple[str, ...], settings: Settings, extra: list[str] | Non
         for line in extra or []:
             st.markdown(f"- {line}")
         st.markdown("**Pengaturan yang berlaku:**  \n" + "  \n".join(settings.describe()))
-
-
-def area_labels(view, codes) -> tuple[list[str], list[str]]:  # noqa: ANN001
-    """(kelurahan names, kecamatan names) of kelurahan codes."""
-    names = data.region_names(view.version).set_index("kode")
-    kel = pd.Index(codes)
-    parent = names["kode_induk"].reindex(kel)
-    return (names["nama"].reindex(kel).fillna("(tanpa nama)").tolist(),
-            names["nama"].reindex(parent).fillna("–").tolist())
 
 
 def intensity_styler(display: pd.DataFrame, values: pd.DataFrame,

@@ -1,0 +1,30 @@
+"""The column names of an area table (:func:`geo.indicators.area_counts`), in one place.
+
+For an indicator ``id`` an area table holds ``id`` (households counted), ``id_jiwa`` (their
+members), ``id_penyebut`` (households in the rate's denominator whose value is known),
+``id_semesta`` (households the indicator is about, known or not), ``id_diketahui`` (share
+known, 0–1) and ``id_persen`` (the rate, empty where too little is known). Pages and exports
+name them through :func:`columns` (``columns("rtlh").rate == "rtlh_persen"``).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+HOUSEHOLDS = "rumah_tangga"  # every household of the area (in the filters)
+PERSONS = "jiwa"  # their members
+
+
+class Columns(NamedTuple):
+    count: str
+    persons: str
+    denominator: str
+    population: str
+    known: str
+    rate: str
+
+
+def columns(ind_id: str) -> Columns:
+    """The area-table columns of one indicator."""
+    return Columns(ind_id, f"{ind_id}_jiwa", f"{ind_id}_penyebut", f"{ind_id}_semesta",
+                   f"{ind_id}_diketahui", f"{ind_id}_persen")

@@ -1,0 +1,78 @@
+"""Small-count suppression for forum-facing tables, maps and exports: the one rule.
+
+A count of 1 to ``SMALL_COUNT - 1`` households could identify a household in an open forum, so
+when suppression is on it is written ``< 5``, and a rate whose denominator is such a count is
+not shown (``–`` on screen, an empty cell in an export, no colour on a map). Zero is not small
+(nobody to recognise). An unknown value stays "tidak ada data", never 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geo.answers import NO_DATA
+from geo.fmt import fmt_int, fmt_pct
+
+SMALL_COUNT = 5  # counts 1..4 are hidden in forum-facing tables
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
+def is_small(values: object, threshold: int = SMALL_COUNT) -> np.ndarray:
+    """Where a count (scalar, array or Series) is small: 0 < value < threshold; NaN is not."""
+    v = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return (v > 0) & (v < threshold)
+
+
+def hide_small(values: pd.Series, counts: object, hide: bool = True,
+               threshold: int = SMALL_COUNT) -> pd.Series:
+    """``values`` left empty (NaN) where ``counts`` (same length) is small and ``hide``."""
+    if not hide:
+        return values
+    return values.where(~is_small(np.asarray(counts, dtype=float), threshold))
+
+
+def count_text(value: float, hide_small: bool = True, threshold: int = SMALL_COUNT) -> str:
+    """A household count as text; 1..threshold-1 shown as ``< 5`` when ``hide_small``; an
+    unknown count (NaN) as "tidak ada data"."""
+    if _missing(value):
+        return NO_DATA
+    if hide_small and 0 < value < threshold:
+        return f"< {threshold}"
+    return fmt_int(value)
+
+
+def count_texts(values: object, hide_small: bool = True) -> list[str]:
+    """:func:`count_text` of every value."""
+    return [count_text(v, hide_small) for v in values]
+
+
+def rate_text(value: float, denominator: float | None, hide_small: bool = True,
+              threshold: int = SMALL_COUNT) -> str:
+    """A rate as text; hidden (``–``) when its denominator is a small count and ``hide_small``;
+    an unknown rate (NaN: too little known) as "tidak ada data"."""
+    if hide_small and denominator is not None and 0 < denominator < threshold:
+        return "–"
+    if _missing(value):
+        return NO_DATA
+    return fmt_pct(value)
+
+
+def rate_texts(values: object, denominators: object, hide_small: bool = True) -> list[str]:
+    """:func:`rate_text` of every (rate, denominator) pair."""
+    return [rate_text(r, d, hide_small) for r, d in zip(values, denominators)]
+
+
+def export_count(value: float, hide_small: bool = True) -> object:
+    """A count for an export: ``< 5`` text when small and hidden, else an int."""
+    return count_text(value) if hide_small and 0 < value < SMALL_COUNT else int(value)
+
+
+def small_count_note(threshold: int = SMALL_COUNT) -> str:
+    return (f"Jumlah 1–{threshold - 1} rumah tangga ditampilkan sebagai “< {threshold}” dan "
+            f"persentase dengan penyebut di bawah {threshold} tidak ditampilkan, agar rumah "
+            "tangga tidak dapat dikenali di forum terbuka.")

@@ -1,0 +1,90 @@
+"""What the page views share: the households the filters keep, the planning scope, area names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo import indicators
+from geo.filters import Filters, chosen_areas
+from geo.indicators import Settings
+
+
+def households_mask(prepared: indicators.Prepared, filters: Filters) -> np.ndarray | None:
+    """The filters' household part (desil, programs, groups) as a mask; None = everyone."""
+    rest = filters.households_only
+    return None if rest.is_empty else rest.mask(prepared.attrs)
+
+
+def area_labels(names: pd.DataFrame, codes: object) -> tuple[list[str], list[str]]:
+    """(kelurahan names, kecamatan names) of kelurahan codes; ``names`` has kode, nama,
+    kode_induk of every region."""
+    by_code = names.set_index("kode")
+    kel = pd.Index(codes)
+    parent = by_code["kode_induk"].reindex(kel)
+    return (by_code["nama"].reindex(kel).fillna("(tanpa nama)").tolist(),
+            by_code["nama"].reindex(parent).fillna("–").tolist())
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a planning page works on after the sidebar filters."""
+
+    prepared: indicators.Prepared  # shared, do not modify
+    keep: np.ndarray | None  # households kept by the household part of the filters (None: all)
+    needs: pd.DataFrame  # household × agency, all households (apply ``keep``)
+    needs_known: pd.DataFrame  # household × agency: is the need known (apply ``keep``)
+    areas: gpd.GeoDataFrame  # kelurahan in scope (display geometry)
+    filters: Filters
+    description: str  # the filters in words ("" = none)
+    settings: Settings
+
+    def table(self, ids: tuple[str, ...]) -> pd.DataFrame:
+        """Per kelurahan in scope: counts and rates of ``ids`` (as indicators.aggregate)."""
+        table, _ = indicators.area_counts(self.prepared, self.keep, ids=ids)
+        return indicators.for_areas(table, self.areas["kode"])
+
+    def household_needs(self) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.DataFrame]:
+        """(needs of the kept households, their kelurahan as positions in the third item,
+        the kelurahan codes, whether each need is known); not linked = position len(codes)."""
+        p = self.prepared
+        if self.keep is None:
+            return self.needs, p.area, p.codes, self.needs_known
+        return (self.needs[self.keep], p.area[self.keep], p.codes,
+                self.needs_known[self.keep])
+
+    @property
+    def unlinked(self) -> int:
+        """Kept households that no kelurahan table can show (not linked to a kelurahan)."""
+        p = self.prepared
+        out = p.area == p.unlinked_id
+        if self.keep is not None:
+            out &= self.keep
+        return 0 if self.filters.kecamatan or self.filters.kelurahan else int(out.sum())
+
+    def available(self) -> set[str]:
+        """Indicators the period decides for at least one household."""
+        return {ind.id for ind in indicators.INDICATORS if self.prepared.available(ind.id)}
+
+    def unavailable_text(self, ind_id: str) -> str:
+        """"… tidak tersedia di register ini (perlu kolom …)" ("" when available)."""
+        return indicators.availability_note(self.prepared, ind_id) or ""
+
+
+def make_scope(prepared: indicators.Prepared, needs: pd.DataFrame, needs_known: pd.DataFrame,
+               kelurahan: gpd.GeoDataFrame, filters: Filters, names: pd.DataFrame,
+               settings: Settings) -> Scope:
+    """Apply the filters to an evaluated register; ``kelurahan`` are all kelurahan areas,
+    ``names`` the region names (kode, nama, ...)."""
+    keep = households_mask(prepared, filters)
+    description = ""
+    areas = kelurahan
+    if not filters.is_empty:
+        description = filters.describe(names.set_index("kode")["nama"].to_dict())
+        # kelurahan outside the chosen area are left out, not listed as "no households"
+        areas = areas[chosen_areas(areas, filters, "kelurahan")]
+    return Scope(prepared, keep, needs, needs_known, areas.reset_index(drop=True), filters,
+                 description, settings)

@@ -1,0 +1,171 @@
+"""The coverage page (Cakupan & ketepatan sasaran): program coverage among eligible
+households, exclusion and inclusion errors per kelurahan, and the verification list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo import indicators, planning
+from geo.columns import columns
+from geo.filters import Filters
+from geo.fmt import fmt_int
+from geo.indicators import NO_DATA, NOT_IN_REGISTER, Settings
+from geo.schema import PROGRAMS
+from geo.suppression import count_texts, hide_small, rate_text, rate_texts
+from geo.views.common import Scope, area_labels
+
+COVER_IDS = tuple(planning.COVERAGE.values())
+IDS = COVER_IDS + planning.ERROR_IDS
+KINDS = ["Semua", "Eksklusi", "Inklusi"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str
+    value: str
+    help: str | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class CoverageView:
+    table: pd.DataFrame  # per kelurahan in scope, the coverage and error indicators
+    total: pd.Series
+    kel_names: list[str]
+    kec_names: list[str]
+    available: set[str]
+    unavailable: dict[str, str]  # indicator id -> "tidak tersedia di register ini ..."
+    settings: Settings
+    hide: bool  # small counts hidden
+
+    def program_metrics(self) -> list[Metric]:
+        """One metric per program: coverage over the eligible, or "–" when not held."""
+        out, t = [], self.total
+        for program, ind_id in planning.COVERAGE.items():
+            c = columns(ind_id)
+            if ind_id not in self.available:  # a short value: the metric has a column's width
+                out.append(Metric(PROGRAMS[program], "–", self.unavailable[ind_id],
+                                  NOT_IN_REGISTER))
+                continue
+            out.append(Metric(PROGRAMS[program], rate_text(t[c.rate], None),
+                              f"{fmt_int(t[c.count])} dari {fmt_int(t[c.denominator])} rumah "
+                              f"tangga layak menerima; {indicators.known_text(t, ind_id)} "
+                              "layak."))
+        return out
+
+    def error_metrics(self) -> list[Metric]:
+        """Households in exclusion and inclusion error (totals)."""
+        out, t = [], self.total
+        for ind_id in planning.ERROR_IDS:
+            ind, c = indicators.get(ind_id), columns(ind_id)
+            if ind_id not in self.available:
+                out.append(Metric(ind.label, "–", None, self.unavailable[ind_id]))
+                continue
+            known = indicators.is_known(t, ind_id, self.settings.min_known_share)
+            share = (f"{rate_text(t[c.rate], None)} dari {fmt_int(t[c.denominator])} "
+                     f"{ind.denominator_label}")
+            out.append(Metric(ind.label, fmt_int(t[c.count]) if known else NO_DATA,
+                              share + ".",
+                              f"{share} ({indicators.known_text(t, ind_id)})"))
+        return out
+
+    def map_values(self, ind_id: str) -> tuple[pd.Series, pd.DataFrame]:
+        """(the rate per kelurahan, empty where its denominator is small and hidden; the
+        tooltip rows)."""
+        ind, c, table, hide = indicators.get(ind_id), columns(ind_id), self.table, self.hide
+        rate = hide_small(table[c.rate], table[c.denominator], hide)
+        tooltip = pd.DataFrame({
+            "Kelurahan": self.kel_names,
+            "Kecamatan": self.kec_names,
+            ind.label: rate_texts(table[c.rate], table[c.denominator], hide),
+            "Rumah tangga": count_texts(indicators.known_count(
+                table, ind_id, ind_id, self.settings.min_known_share), hide),
+            f"Penyebut ({ind.denominator_label}, diketahui)": count_texts(
+                table[c.denominator], hide),
+            f"Semua {ind.denominator_label}": count_texts(table[c.population], hide),
+        }, index=table.index)
+        return rate, tooltip
+
+    def lowest_coverage(self, ind_id: str) -> pd.DataFrame:
+        """Kelurahan with a coverage rate, lowest first."""
+        c, table, hide = columns(ind_id), self.table, self.hide
+        ranked = table[table[c.rate].notna()].sort_values(c.rate)
+        pos = table.index.get_indexer(ranked.index)
+        return pd.DataFrame({
+            "Kelurahan": [self.kel_names[i] for i in pos],
+            "Layak": count_texts(ranked[c.denominator], hide),
+            "Menerima": count_texts(ranked[c.count], hide),
+            "Cakupan": rate_texts(ranked[c.rate], ranked[c.denominator], hide),
+        })
+
+    def coverage_table(self) -> pd.DataFrame:
+        """Coverage of every program per kelurahan."""
+        table = self.table
+        wide = pd.DataFrame({"Kecamatan": self.kec_names, "Kelurahan": self.kel_names},
+                            index=table.index)
+        for program, ind_id in planning.COVERAGE.items():
+            c = columns(ind_id)
+            wide[PROGRAMS[program]] = rate_texts(table[c.rate], table[c.denominator], self.hide)
+        return wide
+
+    def most_errors(self, ind_id: str) -> pd.DataFrame:
+        """Kelurahan where the error is known, most households first."""
+        c, table, hide = columns(ind_id), self.table, self.hide
+        ranked = table[indicators.is_known(table, ind_id, self.settings.min_known_share)]
+        ranked = ranked.sort_values(c.count, ascending=False)
+        pos = table.index.get_indexer(ranked.index)
+        return pd.DataFrame({
+            "Kelurahan": [self.kel_names[i] for i in pos],
+            "Kecamatan": [self.kec_names[i] for i in pos],
+            "Rumah tangga": count_texts(ranked[c.count], hide),
+            "Persentase": rate_texts(ranked[c.rate], ranked[c.denominator], hide),
+        })
+
+
+def coverage_view(scope: Scope, names: pd.DataFrame, hide: bool = True) -> CoverageView:
+    """What the coverage page shows for the scope; ``names``: region names (kode, nama,
+    kode_induk)."""
+    table = scope.table(IDS)
+    kel_names, kec_names = area_labels(names, table.index)
+    available = scope.available()
+    return CoverageView(table, indicators.totals(table, scope.settings.min_known_share),
+                        kel_names, kec_names, available,
+                        {i: scope.unavailable_text(i) for i in IDS if i not in available},
+                        scope.settings, hide)
+
+
+def verification(flagged: pd.DataFrame, reasons: pd.DataFrame, identity: pd.DataFrame,
+                 names: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The verification list of the flagged households the filters keep."""
+    if not filters.is_empty:  # the same filters, on the flagged households
+        kept = np.asarray(filters.mask(flagged), dtype=bool)
+        flagged, reasons = flagged[kept], reasons[kept]
+    return planning.verification_list(flagged, reasons, identity, names)
+
+
+def pick(listing: pd.DataFrame, kind: str = "Semua", kelurahan: str = "Semua"
+         ) -> pd.DataFrame:
+    """The rows of one kind (Eksklusi, Inklusi) and one kelurahan ("Semua": all)."""
+    if kind != "Semua":
+        listing = listing[listing["Jenis"].str.contains(kind)]
+    if kelurahan != "Semua":
+        listing = listing[listing["Kelurahan"] == kelurahan]
+    return listing
+
+
+def verification_notes(period_label: str, description: str, kind: str, kelurahan: str,
+                       settings: Settings) -> pd.DataFrame:
+    """The notes sheet of the verification list's workbook."""
+    return pd.DataFrame([
+        ("Periode data", period_label),
+        ("Filter", description or "Tanpa filter"),
+        ("Pilihan", f"Jenis: {kind}; kelurahan: {kelurahan}"),
+        ("Data pribadi", "NIK dan No. KK disamarkan (4 digit awal dan 4 digit akhir); nama "
+                         "tidak dicantumkan. Hanya untuk verifikasi lapangan."),
+        *[(indicators.get(i).label, indicators.get(i).definition) for i in planning.ERROR_IDS],
+        *[("Pengaturan definisi", line) for line in settings.describe()],
+    ], columns=["Keterangan", "Isi"])
+

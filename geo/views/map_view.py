@@ -1,0 +1,214 @@
+"""The map page (Peta indikator): one indicator per area for the filters, with totals, the
+worst kelurahan and the table behind the map (also the export)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from geo import indicators
+from geo.columns import HOUSEHOLDS, PERSONS, columns
+from geo.filters import Filters, chosen_areas
+from geo.fmt import fmt_int, fmt_num, fmt_pct
+from geo.indicators import NO_DATA, Settings
+from geo.views.common import households_mask
+
+LEVELS = {"kota": "Kota", "kecamatan": "Kecamatan", "kelurahan": "Kelurahan"}
+MEASURES = {"persen": "Persentase", "rumah_tangga": "Jumlah rumah tangga", "jiwa": "Jumlah jiwa"}
+MIN_DENOMINATOR = 10  # kelurahan with fewer households in the denominator are not ranked
+TOP_N = 10
+
+
+def shown_level(filters: Filters, level: str) -> str:
+    """A chosen kecamatan or kelurahan is shown by its kelurahan."""
+    return "kelurahan" if filters.kecamatan or filters.kelurahan else level
+
+
+@dataclass(frozen=True)
+class MapView:
+    ind_id: str
+    level: str  # the level shown (kelurahan when an area is chosen)
+    measure: str
+    areas: pd.DataFrame  # areas shown (rows of the region table given)
+    table: pd.DataFrame  # per shown area (indexed by kode): counts, rates, shares
+    kel_table: pd.DataFrame  # per kelurahan with households (all of them, before area filter)
+    keep: np.ndarray | None  # households the filters keep (None: all)
+    has_data: np.ndarray  # areas with at least one household
+    known: np.ndarray  # areas where enough is known to show the indicator
+    values: pd.Series  # the measure per area, NaN where no data or not known
+    unit: str
+    decimals: int
+    palette: str
+    tooltip: pd.DataFrame  # one row per area, indexed by kode
+    total: pd.Series
+    total_known: bool
+    worst_title: str
+    worst: pd.DataFrame  # the top-10 (Kelurahan, %, Rumah tangga); empty: nothing ranked
+    export: pd.DataFrame  # the table behind the map, numbers as numbers, unknown empty
+    labels: dict[str, str]  # export column -> header on screen
+    notes: list[str] = field(default_factory=list)  # captions under the map
+    warning: str | None = None  # "... tidak tersedia di register ini ..."
+
+    @property
+    def level_label(self) -> str:
+        return LEVELS[self.level]
+
+    @property
+    def rate_columns(self) -> list[str]:
+        c = columns(self.ind_id)
+        return [c.rate, c.known]
+
+    def metrics(self) -> list[tuple[str, str]]:
+        """(label, value) of the three totals beside the map."""
+        c, t = columns(self.ind_id), self.total
+        ok = self.total_known
+        return [("Rumah tangga terhitung", fmt_int(t[c.count]) if ok else NO_DATA),
+                ("Jiwa dalam rumah tangga itu", fmt_int(t[c.persons]) if ok else NO_DATA),
+                ("Persentase", fmt_pct(t[c.rate]) if ok else NO_DATA)]
+
+    def total_captions(self) -> list[str]:
+        ind, c, t = indicators.get(self.ind_id), columns(self.ind_id), self.total
+        return [f"Penyebut: {fmt_int(t[c.denominator])} {ind.denominator_label} yang nilainya "
+                f"diketahui ({indicators.known_text(t, self.ind_id)}).",
+                f"Dari {fmt_int(t[HOUSEHOLDS])} rumah tangga ({fmt_int(t[PERSONS])} jiwa) "
+                "dalam wilayah dan filter ini."]
+
+    def on_screen(self) -> tuple[pd.DataFrame, list[str], list[str]]:
+        """(the export with unknown cells written out, integer columns, rate columns whose
+        cells are all numbers): st.dataframe shows an empty cell as "None"."""
+        export, rates = self.export, self.rate_columns
+        ints = [c for c in export.columns if c not in ("kode", "nama", *rates)]
+        out = export.copy()
+        for column in [c for c in (*ints, *rates) if out[c].isna().any()]:
+            fmt = fmt_int if column in ints else (lambda v: fmt_num(v, 2))
+            out[column] = [NO_DATA if v != v else fmt(v) for v in export[column]]
+        return (out, [c for c in ints if export[c].notna().all()],
+                [c for c in rates if export[c].notna().all()])
+
+    def export_notes(self, description: str, period_label: str, settings: Settings
+                     ) -> list[str]:
+        ind = indicators.get(self.ind_id)
+        return [f"Indikator: {ind.label} ({ind.opd})", f"Cara menghitung: {ind.definition}",
+                f"Penyebut: {ind.denominator_label} yang nilainya diketahui",
+                f"Kosong = {NO_DATA} (nilai tidak ada di register), bukan 0",
+                f"Filter: {description}", period_label, *settings.describe()]
+
+
+def shown_value(value: float, measure: str) -> str:
+    return fmt_pct(value) if measure == "persen" else fmt_int(value)
+
+
+def households_in(prepared: indicators.Prepared, keep: np.ndarray | None, code: str
+                  ) -> np.ndarray:
+    """The kept households linked to kelurahan ``code`` (for the point clusters)."""
+    idx = np.flatnonzero(prepared.codes == code)
+    in_kel = (prepared.area == idx[0]) if len(idx) else np.zeros(len(prepared), dtype=bool)
+    return in_kel & keep if keep is not None else in_kel
+
+
+def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level: str,
+             measure: str, areas: pd.DataFrame, names: pd.Series, settings: Settings,
+             kelurahan: pd.DataFrame | None = None) -> MapView | None:
+    """What the map page shows for the filters; None when no area matches the area filter.
+
+    ``areas``: every region of the shown level (:func:`shown_level`; kode, nama, ...);
+    ``names``: region name by code; ``kelurahan``: every kelurahan (kode), for the top-10
+    when a higher level is shown."""
+    ind, c = indicators.get(ind_id), columns(ind_id)
+    level = shown_level(filters, level)
+    keep = households_mask(prepared, filters)
+    ids = tuple(dict.fromkeys((ind_id, *indicators.NEED_INDICATORS)))
+    kel_table, unlinked = indicators.area_counts(prepared, keep, ids=ids, detail=(ind_id,))
+    areas = areas[chosen_areas(areas, filters, level).to_numpy()]
+    if areas.empty:
+        return None
+    share = settings.min_known_share
+    table = indicators.for_areas(indicators.roll_up(kel_table, level), areas["kode"])
+    has_data = table[HOUSEHOLDS].to_numpy() > 0
+    known = indicators.is_known(table, ind_id, share)
+    warning = indicators.availability_note(prepared, ind_id)
+    value_col = {"persen": c.rate, "rumah_tangga": c.count, "jiwa": c.persons}[measure]
+    values = table[value_col].astype(float).where(has_data & known)
+    unit = {"persen": f"{ind.unit} ({ind.denominator_label})", "rumah_tangga": "rumah tangga",
+            "jiwa": "jiwa (anggota rumah tangga)"}[measure]
+    level_label = LEVELS[level]
+    tooltip = pd.DataFrame({
+        level_label: areas["nama"].to_numpy(),
+        "Kode": areas["kode"].to_numpy(),
+        MEASURES[measure]: [shown_value(v, measure) if ok else NO_DATA
+                            for v, ok in zip(values, known)],
+        "Rumah tangga terhitung": [fmt_int(v) if ok else NO_DATA
+                                   for v, ok in zip(table[c.count], known)],
+        "Jiwa terhitung": [fmt_int(v) if ok else NO_DATA
+                           for v, ok in zip(table[c.persons], known)],
+        "Data diketahui": [indicators.known_text(row, ind_id) for _, row in table.iterrows()],
+    }, index=areas["kode"].to_numpy())
+
+    notes = []
+    if not has_data.all():
+        notes.append(f"Wilayah abu-abu ({fmt_int((~has_data).sum())}): tidak ada rumah tangga "
+                     "dalam register yang tertaut ke wilayah itu dan lolos filter.")
+    unknown_areas = int((has_data & ~known).sum())
+    if unknown_areas:
+        notes.append(f"Wilayah abu-abu ({fmt_int(unknown_areas)}): {NO_DATA}, nilai indikator "
+                     f"ini diketahui untuk kurang dari {share:.0%} rumah tangganya (bukan 0).")
+    area_filtered = bool(filters.kecamatan or filters.kelurahan)
+    if not area_filtered and unlinked[HOUSEHOLDS]:
+        notes.append(f"{fmt_int(unlinked[HOUSEHOLDS])} rumah tangga belum tertaut ke "
+                     "kelurahan mana pun dan tidak tampil di peta (lihat halaman Data).")
+    if level == "kecamatan":
+        notes.append("Klik sebuah kecamatan untuk melihat kelurahannya.")
+    if len(filters.kelurahan) == 1:
+        notes.append("Lingkaran: rumah tangga dikelompokkan per petak (tanpa nama, NIK atau "
+                     "alamat); makin pekat, makin besar bagian yang terhitung indikator.")
+
+    total = indicators.totals(table, share)
+    if level == "kelurahan" or kelurahan is None:
+        kel_codes = areas["kode"]
+    else:
+        kel_codes = kelurahan.loc[chosen_areas(kelurahan, filters, "kelurahan"), "kode"]
+    ranked = indicators.worst_areas(kel_table.reindex(kel_codes).dropna(subset=[HOUSEHOLDS]),
+                                    ind_id, n=TOP_N, min_denominator=MIN_DENOMINATOR)
+    worst = pd.DataFrame({
+        "Kelurahan": [names.get(k, k) for k in ranked.index],
+        "%": [fmt_pct(v) for v in ranked[c.rate]],
+        "Rumah tangga": [fmt_int(v) for v in ranked[c.count]],
+    })
+    export, labels = _export(areas, table, ind_id, level_label, share)
+    return MapView(
+        ind_id=ind_id, level=level, measure=measure, areas=areas, table=table,
+        kel_table=kel_table, keep=keep, has_data=has_data, known=known, values=values,
+        unit=unit, decimals=1 if measure == "persen" else 0,
+        palette="YlOrRd" if ind.higher_is_worse else "Blues", tooltip=tooltip, total=total,
+        total_known=indicators.is_known(total, ind_id, share),
+        worst_title=(f"**{TOP_N} kelurahan dengan kondisi terburuk**" if ind.higher_is_worse
+                     else f"**{TOP_N} kelurahan dengan cakupan terendah**"),
+        worst=worst, export=export, labels=labels, notes=notes, warning=warning)
+
+
+def _export(areas: pd.DataFrame, table: pd.DataFrame, ind_id: str, level_label: str,
+            share: float) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The table behind the map (numbers as numbers; unknown counts stay empty, never 0) and
+    its column headers."""
+    ind, c = indicators.get(ind_id), columns(ind_id)
+    export = pd.DataFrame({"kode": areas["kode"].to_numpy(), "nama": areas["nama"].to_numpy()})
+    for column in (HOUSEHOLDS, PERSONS):
+        export[column] = table[column].to_numpy()
+    for column in (c.count, c.persons):
+        export[column] = indicators.known_count(table, column, ind_id, share).to_numpy()
+    for column in (c.denominator, c.population):
+        export[column] = table[column].to_numpy()
+    export[c.rate] = table[c.rate].round(2).to_numpy()
+    export[c.known] = (100 * table[c.known]).round(1).to_numpy()
+    others = [o for o in indicators.NEED_INDICATORS if o != ind_id]
+    for other in others:
+        export[other] = indicators.known_count(table, other, other, share).to_numpy()
+    labels = {"kode": "Kode", "nama": level_label, HOUSEHOLDS: "Rumah tangga", PERSONS: "Jiwa",
+              c.count: f"{ind.label} (rumah tangga)", c.persons: f"{ind.label} (jiwa)",
+              c.denominator: f"Penyebut: {ind.denominator_label}, nilai diketahui",
+              c.population: f"Semua {ind.denominator_label}",
+              c.rate: f"{ind.label} (%)", c.known: "Data diketahui (%)",
+              **{o: f"{indicators.get(o).label} (rumah tangga)" for o in others}}
+    return export, labels

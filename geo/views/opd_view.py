@@ -1,0 +1,155 @@
+"""The cross-agency page (Kesenjangan lintas OPD): households needing each agency's action per
+kelurahan, one agency's map and ranking, and households needing two or more agencies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo import indicators, planning
+from geo.columns import HOUSEHOLDS
+from geo.fmt import fmt_int, fmt_pct
+from geo.indicators import NO_DATA
+from geo.suppression import count_text, count_texts, hide_small, rate_texts
+from geo.views.common import Scope, area_labels
+
+AGENCIES = list(planning.AGENCIES)
+MULTI = "dua_opd_atau_lebih"
+COLUMNS = [*AGENCIES, MULTI]
+LABELS = {**{a: a for a in AGENCIES}, MULTI: "≥ 2 OPD"}
+
+
+@dataclass(frozen=True)
+class OpdView:
+    scope: Scope
+    matrix: pd.DataFrame  # kelurahan × agency (planning.gap_matrix, with known)
+    counts: pd.DataFrame  # households needing each agency, NaN where too little is known
+    pct: pd.DataFrame  # their percentage of the households whose need is known
+    overlap: pd.DataFrame  # planning.overlapping_needs
+    pairs: pd.DataFrame  # agency × agency over the whole scope
+    kel_names: list[str]
+    kec_names: list[str]
+    as_pct: bool
+    hide: bool
+
+    @property
+    def households(self) -> np.ndarray:
+        return self.matrix[HOUSEHOLDS].to_numpy(dtype=float)
+
+    def values(self) -> pd.DataFrame:
+        """The matrix's numbers (percentages or counts), agencies and ≥ 2 OPD."""
+        return self.pct[COLUMNS] if self.as_pct else self.counts[COLUMNS]
+
+    def matrix_table(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(the kelurahan × OPD matrix as text, most households needing ≥ 2 OPD first; its
+        numbers in the same order for the colours)."""
+        hide = self.hide
+        display = pd.DataFrame({"Kecamatan": self.kec_names, "Kelurahan": self.kel_names,
+                                "Rumah tangga": count_texts(self.households, hide)},
+                               index=self.matrix.index)
+        for col in COLUMNS:
+            display[LABELS[col]] = (rate_texts(self.pct[col], self.households, hide)
+                                    if self.as_pct else count_texts(self.counts[col], hide))
+        values = self.values()
+        order = values[MULTI].fillna(-1).sort_values(ascending=False, kind="stable").index
+        return display.loc[order], values.loc[order].rename(columns=LABELS)
+
+    def availability(self) -> list[tuple[str, str]]:
+        """("warning" | "info", text) per agency the register lacks indicators of."""
+        available, out = self.scope.available(), []
+        for agency, ids in planning.AGENCIES.items():
+            lacking = [i for i in ids if i not in available]
+            if not lacking:
+                continue
+            notes = " ".join(self.scope.unavailable_text(i) for i in lacking)
+            if len(lacking) == len(ids):
+                out.append(("warning", f"{agency}: kolom abu-abu, {NO_DATA} (bukan 0). {notes}"))
+            else:
+                out.append(("info", f"{agency} dihitung tanpa indikator yang tidak ada di "
+                                    f"register. {notes}"))
+        return out
+
+    def agency_map(self, agency: str) -> tuple[pd.Series, pd.DataFrame]:
+        """(one agency's value per kelurahan, empty where small and hidden; tooltip rows)."""
+        hide, known = self.hide, self.matrix[planning.known_column(agency)]
+        values = self.pct[agency] if self.as_pct else self.counts[agency]
+        values = hide_small(values, known if self.as_pct else self.counts[agency], hide)
+        tooltip = pd.DataFrame({
+            "Kelurahan": self.kel_names, "Kecamatan": self.kec_names,
+            f"Perlu {agency}": count_texts(self.counts[agency], hide),
+            "Persentase": rate_texts(self.pct[agency], known, hide),
+            "Rumah tangga": count_texts(self.households, hide),
+            "Kebutuhan diketahui": count_texts(known, hide),
+        }, index=self.matrix.index)
+        return values, tooltip
+
+    def agency_ranking(self, agency: str) -> pd.DataFrame:
+        """Kelurahan where the agency's need is known, most households first (same count,
+        same rank), with the agency's indicators."""
+        hide, known = self.hide, self.matrix[planning.known_column(agency)]
+        ids = planning.AGENCIES[agency]
+        sub = self.scope.table(ids)
+        ranked = self.counts[agency].dropna().sort_values(ascending=False, kind="stable")
+        pos = self.matrix.index.get_indexer(ranked.index)
+        table = pd.DataFrame({
+            "Peringkat": ranked.rank(method="min", ascending=False).astype(int).to_numpy(),
+            "Kelurahan": [self.kel_names[i] for i in pos],
+            f"Perlu {agency}": count_texts(ranked, hide),
+            "Persentase": rate_texts([self.pct[agency].iat[i] for i in pos],
+                                     [known.iat[i] for i in pos], hide),
+        })
+        share = self.scope.settings.min_known_share
+        for ind_id in ids:
+            table[indicators.get(ind_id).label] = count_texts(indicators.known_count(
+                sub, ind_id, ind_id, share).reindex(ranked.index), hide)
+        return table
+
+    def agency_total(self, agency: str) -> str:
+        total = int(self.matrix[agency].sum())
+        known = int(self.matrix[planning.known_column(agency)].sum())
+        return (f"Total {fmt_int(total)} rumah tangga perlu tindakan {agency} "
+                f"({fmt_pct(100 * total / known if known else None)} dari {fmt_int(known)} "
+                f"rumah tangga yang kebutuhannya diketahui, dari "
+                f"{fmt_int(self.households.sum())} dalam data). Peringkat sama untuk jumlah "
+                f"sama; kelurahan “{NO_DATA}” tidak diperingkat.")
+
+    def overlap_table(self) -> pd.DataFrame:
+        """Per kelurahan: households needing ≥ 2 OPD and the pair most often needed."""
+        hide = self.hide
+        ov = self.overlap.sort_values(MULTI, ascending=False, kind="stable")
+        pos = self.overlap.index.get_indexer(ov.index)
+        return pd.DataFrame({
+            "Kelurahan": [self.kel_names[i] for i in pos],
+            "Kecamatan": [self.kec_names[i] for i in pos],
+            "Rumah tangga": count_texts(ov[HOUSEHOLDS], hide),
+            "Perlu ≥ 2 OPD": count_texts(ov[MULTI], hide),
+            "Persentase": rate_texts(ov["persen"], ov[HOUSEHOLDS], hide),
+            "Pasangan OPD terbanyak": ov["pasangan_terbanyak"].to_numpy(),
+            "Jumlah pasangan": count_texts(ov["pasangan_jumlah"], hide),
+        })
+
+    def pairs_table(self) -> pd.DataFrame:
+        return self.pairs.map(lambda v: count_text(v, self.hide))
+
+    @property
+    def multi_total(self) -> int:
+        return int(self.overlap[MULTI].sum())
+
+
+def opd_view(scope: Scope, names: pd.DataFrame, as_pct: bool = False, hide: bool = True
+             ) -> OpdView:
+    """What the cross-agency page shows for the scope; ``names``: region names."""
+    codes = scope.areas["kode"].tolist()
+    needs, keys, labels, known_needs = scope.household_needs()
+    matrix = planning.gap_matrix(needs, keys, codes, labels, known=known_needs)
+    counts, pct = planning.agency_rates(matrix, AGENCIES, scope.settings.min_known_share)
+    households = matrix[HOUSEHOLDS].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pct[MULTI] = np.where(households > 0, 100 * matrix[MULTI] / households, np.nan)
+    counts[MULTI] = matrix[MULTI].astype(float)
+    overlap = planning.overlapping_needs(needs, keys, codes, labels)
+    kel_names, kec_names = area_labels(names, matrix.index)
+    return OpdView(scope, matrix, counts, pct, overlap, planning.overlap_pairs(needs),
+                   kel_names, kec_names, as_pct, hide)

@@ -1,0 +1,153 @@
+"""The priority page (Prioritas Musrenbang): a composite index over the indicators the forum
+picks, with weights, per kelurahan or kecamatan, and the minutes' export."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo import indicators, planning
+from geo.columns import HOUSEHOLDS, columns
+from geo.fmt import fmt_int, fmt_num
+from geo.suppression import count_texts, rate_texts, small_count_note
+from geo.views.common import Scope
+
+CHOICES = [i.id for i in indicators.INDICATORS if i.id != "inklusi"]
+DEFAULT = ["miskin", "miskin_ekstrem", "air_minum_tidak_layak", "sanitasi_tidak_layak", "rtlh",
+           "belum_jkn", "anak_tidak_sekolah", "krt_tidak_bekerja"]
+
+
+def default_choice(available: set[str]) -> tuple[list[str], list[str]]:
+    """(the default indicators the register holds, those left out): never weigh what the
+    register lacks."""
+    return ([i for i in DEFAULT if i in available], [i for i in DEFAULT if i not in available])
+
+
+@dataclass(frozen=True)
+class PriorityView:
+    level: str  # kelurahan or kecamatan
+    weights: dict[str, float]
+    table: pd.DataFrame  # per ranked area: counts and rates of the chosen indicators
+    areas: pd.DataFrame  # the ranked areas (kode, nama, kode_induk, geometry)
+    ranked: pd.DataFrame  # planning.ranking
+    region_names: pd.Series  # nama by kode, every region
+
+    @property
+    def area_label(self) -> str:
+        return self.level.capitalize()
+
+    @property
+    def parent_label(self) -> str | None:
+        return "Kecamatan" if self.level == "kelurahan" else None
+
+    @property
+    def names(self) -> pd.DataFrame:
+        return self.areas.set_index("kode")
+
+    @property
+    def scored(self) -> pd.DataFrame:
+        r = self.ranked
+        return r[r["skor"].notna()].sort_values(["peringkat", "skor_sama"],
+                                                ascending=[True, False])
+
+    @property
+    def unscored(self) -> pd.DataFrame:
+        return self.ranked[self.ranked["skor"].isna()]
+
+    def _parent(self, index: pd.Index) -> dict[str, object]:
+        if not self.parent_label:
+            return {}
+        return {self.parent_label: self.region_names.reindex(
+            self.names.loc[index, "kode_induk"]).to_numpy()}
+
+    def ranking_table(self, hide: bool = True) -> pd.DataFrame:
+        """The scored areas in rank order, as shown."""
+        frame, table, names = self.scored, self.table, self.names
+        out = pd.DataFrame({
+            "Peringkat": frame["peringkat"].to_numpy(),
+            "Perubahan": [planning.movement(v) for v in frame["perubahan"]],
+            "Peringkat (bobot sama)": frame["peringkat_sama"].to_numpy(),
+            self.area_label: names.loc[frame.index, "nama"].to_numpy(),
+            **self._parent(frame.index),
+            "Skor (0–100)": [planning.score_text(v) for v in frame["skor"]],
+            "Rumah tangga": count_texts(table.loc[frame.index, HOUSEHOLDS], hide),
+        }, index=frame.index)
+        for ind_id in self.weights:
+            c = columns(ind_id)
+            out[indicators.get(ind_id).label] = rate_texts(
+                table.loc[frame.index, c.rate], table.loc[frame.index, c.denominator], hide)
+        return out
+
+    def top(self, n: int) -> set[str]:
+        """Codes of the areas ranked in the first ``n`` places (ties included)."""
+        scored = self.scored
+        if not len(scored):
+            return set()
+        last = scored["peringkat"].iloc[min(n, len(scored)) - 1]
+        return set(scored.index[scored["peringkat"] <= last])
+
+    def tooltip(self) -> pd.DataFrame:
+        r = self.ranked
+        return pd.DataFrame({
+            self.area_label: self.names.loc[r.index, "nama"].to_numpy(),
+            "Peringkat": [fmt_int(v) if pd.notna(v) else "–" for v in r["peringkat"]],
+            "Skor": [planning.score_text(v) for v in r["skor"]],
+            "Perubahan vs bobot sama": [planning.movement(v) for v in r["perubahan"]],
+        }, index=r.index)
+
+    def unscored_table(self) -> pd.DataFrame:
+        idx = self.unscored.index
+        return pd.DataFrame({
+            self.area_label: self.names.loc[idx, "nama"].to_numpy(),
+            **self._parent(idx),
+            "Alasan": self.unscored["tanpa_skor"].to_numpy(),
+        })
+
+    def export(self, hide: bool = True) -> pd.DataFrame:
+        """Sheet 1 of the minutes (numbers as numbers)."""
+        names = self.names
+        labels = pd.DataFrame({"nama": names["nama"],
+                               "induk": self.region_names.reindex(names["kode_induk"]).to_numpy()},
+                              index=names.index)
+        return planning.priority_export(self.table, self.ranked, labels, hide, self.area_label,
+                                        self.parent_label)
+
+    def notes(self, period_label: str, settings: indicators.Settings, description: str,
+              hide: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The minutes' notes sheet."""
+        area = self.area_label
+        return planning.priority_notes(
+            self.weights, period_label, settings, description,
+            extra=[("Tingkat wilayah", area),
+                   (f"{area} tanpa skor",
+                    ", ".join(self.names.loc[self.unscored.index, "nama"]) or "–"),
+                   ("Angka kecil", small_count_note() if hide else "Tidak disembunyikan")])
+
+    def weights_text(self) -> str:
+        return "Bobot terpilih: " + "; ".join(
+            f"{indicators.get(i).label} {fmt_num(w, 0)}" for i, w in self.weights.items())
+
+    @property
+    def households(self) -> int:
+        return int(self.table[HOUSEHOLDS].sum())
+
+
+def priority_view(scope: Scope, weights: Mapping[str, float], level: str,
+                  kecamatan: pd.DataFrame, names: pd.DataFrame) -> PriorityView:
+    """The ranking of the scope's kelurahan (``level="kelurahan"``) or of the kecamatan
+    holding them; ``kecamatan``: every kecamatan area (kode, nama, ...); ``names``: region
+    names (kode, nama)."""
+    ids = tuple(weights)
+    table = scope.table(ids)
+    areas = scope.areas
+    if level == "kecamatan":
+        areas = kecamatan[kecamatan["kode"].isin(set(scope.areas["kode_induk"]))]
+        areas = areas.reset_index(drop=True)
+        table = indicators.for_areas(
+            indicators.roll_up(table, "kecamatan", scope.settings.min_known_share),
+            areas["kode"])
+    weights = dict(weights)
+    return PriorityView(level, weights, table, areas, planning.ranking(table, weights),
+                        names.set_index("kode")["nama"])

@@ -1,0 +1,105 @@
+"""geo.views.coverage_view without Streamlit: coverage, targeting errors and the verification
+list as the Cakupan page shows them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geo import indicators, planning
+from geo.filters import Filters
+from geo.fmt import fmt_int
+from geo.schema import PROGRAMS
+from geo.views import coverage_view as cv
+from tests.view_fixtures import city, scope
+
+
+def page(hide: bool = True, blank: tuple[str, ...] = (), filters: Filters | None = None):  # noqa: ANN201
+    c = city(blank=blank)
+    return cv.coverage_view(scope(c, filters or Filters()), c.names, hide)
+
+
+def test_program_metrics_are_coverage_over_the_eligible():
+    p = page()
+    metrics = p.program_metrics()
+    assert [m.label for m in metrics] == list(PROGRAMS.values())
+    t = p.total
+    assert metrics[0].value == planning.rate_text(t["cakupan_bpnt_persen"], None)
+    assert metrics[0].help.startswith(f"{fmt_int(t['cakupan_bpnt'])} dari "
+                                      f"{fmt_int(t['cakupan_bpnt_penyebut'])} rumah tangga layak")
+    assert metrics[0].caption is None
+
+
+def test_a_program_the_register_lacks_is_a_dash_not_zero():
+    p = page(blank=("penerima_kip",))
+    kip = next(m for m in p.program_metrics() if m.label == PROGRAMS["penerima_kip"])
+    assert kip.value == "–" and kip.caption == indicators.NOT_IN_REGISTER
+    assert indicators.NOT_IN_REGISTER in kip.help and "penerima_kip" in kip.help
+    assert "cakupan_kip" not in p.available
+    assert set(p.coverage_table()[PROGRAMS["penerima_kip"]]) <= {indicators.NO_DATA, "–"}
+
+
+def test_small_counts_are_hidden_on_the_map_and_in_the_tables():
+    few = Filters(vulnerable=("jumlah_disabilitas",))
+    p = page(hide=True, filters=few)
+    rate, tooltip = p.map_values("inklusi")
+    den = p.table["inklusi_penyebut"]
+    small = den.between(1, 4)
+    assert small.any(), "the fixture has small denominators"
+    assert rate[small.to_numpy()].isna().all()
+    assert set(tooltip.loc[small.to_numpy(), "Kesalahan inklusi (menerima, tidak layak)"]) == {"–"}
+    assert "< 5" in set(p.coverage_table().stack()) or "–" in set(p.coverage_table().stack())
+    shown = page(hide=False, filters=few)
+    open_rate, _ = shown.map_values("inklusi")
+    assert open_rate[small.to_numpy()].notna().any()
+    assert list(tooltip.index) == list(p.table.index)
+    assert tooltip.columns[:2].tolist() == ["Kelurahan", "Kecamatan"]
+
+
+def test_lowest_coverage_and_most_errors_are_sorted():
+    p = page(hide=False)
+    low = p.lowest_coverage("cakupan_pkh")
+    rates = p.table["cakupan_pkh_persen"].dropna().sort_values()
+    assert list(low["Cakupan"]) == [planning.rate_text(r, None) for r in rates]
+    most = p.most_errors("eksklusi")
+    counts = [int(v.replace(".", "")) for v in most["Rumah tangga"]]
+    assert counts == sorted(counts, reverse=True)
+    assert list(most.columns) == ["Kelurahan", "Kecamatan", "Rumah tangga", "Persentase"]
+
+
+def test_error_metrics_count_households_with_their_share():
+    p = page()
+    excl, incl = p.error_metrics()
+    assert excl.label == indicators.get("eksklusi").label
+    assert excl.value == fmt_int(p.total["eksklusi"])
+    assert excl.caption.endswith(f"({indicators.known_text(p.total, 'eksklusi')})")
+
+
+def test_a_kecamatan_filter_keeps_its_kelurahan_only():
+    c = city()
+    kec = c.kecamatan["kode"].iat[0]
+    p = page(filters=Filters(kecamatan=(kec,)))
+    assert set(pd.Index(p.table.index).str[:8]) == {kec}
+    assert set(p.coverage_table()["Kecamatan"]) == {c.kecamatan["nama"].iat[0]}
+
+
+def test_verification_list_follows_the_filters_and_the_choices():
+    c = city()
+    hh = c.households
+    flags = indicators.evaluate(hh, ids=planning.ERROR_IDS)
+    reasons = planning.verification_reasons(hh, flags, indicators.DEFAULT_SETTINGS)
+    flagged = hh.loc[reasons.index].reset_index(drop=True)
+    reasons = reasons.reset_index(drop=True)
+    identity = pd.DataFrame({c_: None for c_ in planning.IDENTITY_COLUMNS},
+                            index=pd.Index(flagged["row_number"], name="row_number"))
+    listing = cv.verification(flagged, reasons, identity, c.names, Filters())
+    assert len(listing) == len(flagged)
+    poor = cv.verification(flagged, reasons, identity, c.names, Filters(desil_max=4))
+    assert 0 < len(poor) < len(listing)
+    excl = cv.pick(listing, "Eksklusi")
+    assert len(excl) and excl["Jenis"].str.contains("Eksklusi").all()
+    kel = listing["Kelurahan"].iat[0]
+    assert (cv.pick(listing, "Semua", kel)["Kelurahan"] == kel).all()
+    notes = cv.verification_notes("Periode", "", "Eksklusi", kel, indicators.DEFAULT_SETTINGS)
+    assert notes.set_index("Keterangan").loc["Filter", "Isi"] == "Tanpa filter"
+    assert np.array_equal(notes.columns, ["Keterangan", "Isi"])

@@ -1,0 +1,133 @@
+"""geo.views.map_view without Streamlit: what the map page shows for indicator, level,
+measure and filters (the same numbers the AppTest of the page reads)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from geo import indicators
+from geo.filters import Filters
+from geo.fmt import fmt_int, fmt_pct
+from geo.views import map_view as mv
+from tests.view_fixtures import city, prepared
+
+SETTINGS = indicators.DEFAULT_SETTINGS
+
+
+def view(ind_id: str = "miskin", level: str = "kelurahan", measure: str = "persen",
+         filters: Filters | None = None, c=None):  # noqa: ANN001
+    c = c or city()
+    filters = filters or Filters()
+    shown = mv.shown_level(filters, level)
+    return mv.map_view(prepared(c), filters, ind_id, level, measure, c.areas(shown), c.name_of,
+                       SETTINGS, kelurahan=c.kelurahan)
+
+
+def expected_totals(filters: Filters, ind_id: str = "miskin") -> list[tuple[str, str]]:
+    hh = city().households
+    keep = filters.mask(hh)
+    flags = indicators.evaluate(hh[keep], ids=(ind_id,))
+    hits, den = flags[ind_id].to_numpy(), flags[f"{ind_id}__den"].to_numpy()
+    return [("Rumah tangga terhitung", fmt_int(int(hits.sum()))),
+            ("Jiwa dalam rumah tangga itu",
+             fmt_int(int(hh.loc[keep, "jumlah_art"][hits].sum()))),
+            ("Persentase", fmt_pct(100 * hits.sum() / den.sum()))]
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(desil_min=1, desil_max=4),
+                                     Filters(programs=("penerima_pkh",))])
+def test_totals_count_the_households_the_rules_and_filters_select(filters):
+    assert view(filters=filters).metrics() == expected_totals(filters)
+
+
+def test_kelurahan_table_tooltip_and_export_per_area():
+    c = city()
+    v = view()
+    assert list(v.table.index) == list(c.kelurahan["kode"]) == list(v.tooltip.index)
+    assert list(v.export["kode"]) == list(c.kelurahan["kode"])
+    empty = list(v.table.index).index(c.empty)
+    # the kelurahan without households: grey, counted 0 households, no rate (never 0 %)
+    assert not v.has_data[empty] and np.isnan(v.values.iat[empty])
+    assert v.export["rumah_tangga"].iat[empty] == 0
+    assert v.notes[0] == ("Wilayah abu-abu (1): tidak ada rumah tangga dalam register yang "
+                          "tertaut ke wilayah itu dan lolos filter.")
+    row = v.tooltip.loc[c.kelurahan["kode"].iat[0]]
+    assert row["Persentase"] == fmt_pct(v.table["miskin_persen"].iat[0])
+    assert row["Rumah tangga terhitung"] == fmt_int(v.table["miskin"].iat[0])
+    assert v.labels["miskin_persen"] == "Rumah tangga miskin (desil 1–4) (%)"
+    assert v.palette == "YlOrRd" and v.decimals == 1
+
+
+def test_worst_ten_are_ranked_by_rate():
+    v = view()
+    assert v.worst_title == "**10 kelurahan dengan kondisi terburuk**"
+    assert len(v.worst) == 10
+    rates = v.table.sort_values(["miskin_persen", "miskin"], ascending=False)
+    assert list(v.worst["%"]) == [fmt_pct(r) for r in rates["miskin_persen"].head(10)]
+    cover = view("cakupan_pkh")
+    assert cover.worst_title == "**10 kelurahan dengan cakupan terendah**"
+    assert cover.palette == "Blues"
+
+
+def test_kecamatan_level_sums_kelurahan_and_says_it_can_be_clicked():
+    c = city()
+    v = view(level="kecamatan", measure="rumah_tangga")
+    assert v.level == "kecamatan" and list(v.table.index) == list(c.kecamatan["kode"])
+    assert v.table["miskin"].sum() == view().table["miskin"].sum()
+    assert "Klik sebuah kecamatan untuk melihat kelurahannya." in v.notes
+    assert v.unit == "rumah tangga" and v.decimals == 0
+    assert len(v.worst) == 10  # the top-10 stays a kelurahan list
+
+
+def test_an_area_filter_shows_kelurahan_of_that_area_only():
+    c = city()
+    kec = c.kecamatan["kode"].iat[0]
+    v = view(level="kota", filters=Filters(kecamatan=(kec,)))
+    assert v.level == "kelurahan"
+    assert set(v.areas["kode"].str[:8]) == {kec}
+    kel = c.kelurahan["kode"].iat[0]
+    one = view(filters=Filters(kelurahan=(kel,)))
+    assert list(one.areas["kode"]) == [kel]
+    assert one.notes[-1].startswith("Lingkaran: rumah tangga dikelompokkan")
+    inside = mv.households_in(prepared(c), one.keep, kel)
+    assert inside.sum() == (c.households["region_code"] == kel).sum()
+
+
+def test_no_matching_area_gives_none():
+    assert view(filters=Filters(kelurahan=("99.99.99.9999",))) is None
+
+
+def test_an_indicator_the_register_lacks_is_no_data_never_zero():
+    c = city(blank=indicators.RTLH_INPUTS)
+    v = view("rtlh", c=c)
+    assert indicators.NOT_IN_REGISTER in v.warning and "luas_lantai" in v.warning
+    assert v.values.isna().all() and not v.known.any()
+    assert set(v.tooltip["Persentase"]) == {indicators.NO_DATA}
+    assert v.export["rtlh"].isna().all()
+    assert v.worst.empty
+    assert [value for _, value in v.metrics()] == [indicators.NO_DATA] * 3
+    on_screen, ints, rates = v.on_screen()
+    assert set(on_screen["rtlh"]) == {indicators.NO_DATA} and "rtlh" not in ints
+    assert "rtlh_persen" not in rates
+    assert v.notes[1] == ("Wilayah abu-abu (13): tidak ada data, nilai indikator ini "
+                          "diketahui untuk kurang dari 50% rumah tangganya (bukan 0).")
+
+
+def test_unlinked_households_are_said_not_shown():
+    c = city()
+    hh = c.households.copy()
+    hh.loc[hh.index[:5], "region_code"] = None
+    p = indicators.prepare(hh)
+    v = mv.map_view(p, Filters(), "miskin", "kelurahan", "persen", c.kelurahan, c.name_of,
+                    SETTINGS)
+    assert ("5 rumah tangga belum tertaut ke kelurahan mana pun dan tidak tampil di peta "
+            "(lihat halaman Data).") in v.notes
+
+
+def test_export_notes_name_the_indicator_filters_and_period():
+    v = view()
+    notes = v.export_notes("semua rumah tangga", "Periode data September 2026", SETTINGS)
+    assert notes[0] == "Indikator: Rumah tangga miskin (desil 1–4) (Dinsos)"
+    assert f"Kosong = {indicators.NO_DATA} (nilai tidak ada di register), bukan 0" in notes
+    assert notes[-len(SETTINGS.describe()):] == SETTINGS.describe()

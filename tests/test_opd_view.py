@@ -1,0 +1,73 @@
+"""geo.views.opd_view without Streamlit: the agency matrix, one agency's ranking and the
+overlapping needs as the Lintas OPD page shows them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from geo import indicators, planning
+from geo.fmt import fmt_int
+from geo.views import opd_view as ov
+from tests.view_fixtures import city, scope
+
+
+def page(as_pct: bool = False, hide: bool = True, blank: tuple[str, ...] = ()):  # noqa: ANN201
+    c = city(blank=blank)
+    return ov.opd_view(scope(c), c.names, as_pct, hide)
+
+
+def test_matrix_counts_households_per_agency_most_multi_need_first():
+    p = page(hide=False)
+    display, shade = p.matrix_table()
+    assert list(display.columns) == ["Kecamatan", "Kelurahan", "Rumah tangga", *ov.AGENCIES,
+                                     "≥ 2 OPD"]
+    multi = shade["≥ 2 OPD"].fillna(-1).to_numpy()
+    assert list(multi) == sorted(multi, reverse=True)
+    top = display.index[0]
+    assert display.loc[top, "Dinsos"] == planning.count_text(p.counts.loc[top, "Dinsos"])
+    assert p.matrix["rumah_tangga"].sum() == len(city().households)
+    assert p.multi_total == int(p.matrix[ov.MULTI].sum())
+
+
+def test_percentages_are_over_the_households_whose_need_is_known():
+    p = page(as_pct=True, hide=False)
+    known = p.matrix["Dinkes_diketahui"]
+    rate = 100 * p.matrix["Dinkes"] / known
+    ok = p.pct["Dinkes"].notna()
+    assert np.allclose(p.pct.loc[ok, "Dinkes"], rate[ok])
+    display, _ = p.matrix_table()
+    assert display["Dinkes"].str.endswith("%").any()
+
+
+def test_agency_ranking_and_total():
+    p = page(hide=False)
+    rank = p.agency_ranking("Perkim/PUPR")
+    counts = [int(v.replace(".", "")) for v in rank["Perlu Perkim/PUPR"]]
+    assert counts == sorted(counts, reverse=True)
+    assert list(rank["Peringkat"]) == sorted(rank["Peringkat"])
+    labels = [indicators.get(i).label for i in planning.AGENCIES["Perkim/PUPR"]]
+    assert list(rank.columns[-len(labels):]) == labels
+    total = p.agency_total("Perkim/PUPR")
+    assert total.startswith(f"Total {fmt_int(p.matrix['Perkim/PUPR'].sum())} rumah tangga "
+                            "perlu tindakan Perkim/PUPR")
+    values, tooltip = p.agency_map("Perkim/PUPR")
+    assert list(tooltip.index) == list(p.matrix.index) and len(values) == len(tooltip)
+
+
+def test_an_agency_without_data_is_no_data_not_zero():
+    p = page(blank=("jumlah_anak_tidak_sekolah",))
+    display, _ = p.matrix_table()
+    assert set(display["Disdik"]) == {indicators.NO_DATA}
+    kinds = dict((text.split(":")[0].split(" ")[0], kind) for kind, text in p.availability())
+    assert kinds == {"Disdik": "warning"}
+    assert p.agency_ranking("Disdik").empty
+
+
+def test_overlap_and_pairs():
+    p = page(hide=False)
+    table = p.overlap_table()
+    multi = [int(v.replace(".", "")) for v in table["Perlu ≥ 2 OPD"]]
+    assert multi == sorted(multi, reverse=True)
+    pairs = p.pairs_table()
+    assert list(pairs.columns) == ov.AGENCIES
+    assert pairs.loc["Dinsos", "Dinsos"] == fmt_int(p.matrix["Dinsos"].sum())

@@ -1,0 +1,76 @@
+"""geo.views.priority_view without Streamlit: the composite ranking per kelurahan or
+kecamatan, the areas left unscored and the minutes' export."""
+
+from __future__ import annotations
+
+from geo import indicators, planning
+from geo.views import priority_view as pv
+from tests.view_fixtures import city, scope
+
+WEIGHTS = {"miskin": 2.0, "rtlh": 1.0, "belum_jkn": 1.0}
+
+
+def page(level: str = "kelurahan", weights: dict | None = None):  # noqa: ANN201
+    c = city()
+    return pv.priority_view(scope(c), weights or WEIGHTS, level, c.kecamatan, c.names)
+
+
+def test_default_choice_leaves_out_what_the_register_lacks():
+    available = {i.id for i in indicators.INDICATORS} - {"rtlh"}
+    chosen, left_out = pv.default_choice(available)
+    assert "rtlh" not in chosen and left_out == ["rtlh"]
+    assert chosen == [i for i in pv.DEFAULT if i != "rtlh"]
+    assert "inklusi" not in pv.CHOICES
+
+
+def test_ranking_table_follows_planning_ranking():
+    p = page()
+    want = planning.ranking(p.table, WEIGHTS)
+    shown = p.ranking_table(hide=False)
+    scored = want[want["skor"].notna()].sort_values(["peringkat", "skor_sama"],
+                                                    ascending=[True, False])
+    assert list(shown.index) == list(scored.index)
+    assert list(shown["Skor (0–100)"]) == [planning.score_text(v) for v in scored["skor"]]
+    assert list(shown.columns[:6]) == ["Peringkat", "Perubahan", "Peringkat (bobot sama)",
+                                       "Kelurahan", "Kecamatan", "Skor (0–100)"]
+    assert [indicators.get(i).label for i in WEIGHTS] == list(shown.columns[-3:])
+
+
+def test_the_kelurahan_without_households_is_listed_apart():
+    c = city()
+    p = page()
+    assert list(p.unscored.index) == [c.empty]
+    table = p.unscored_table()
+    assert list(table.columns) == ["Kelurahan", "Kecamatan", "Alasan"]
+    assert table["Alasan"].iat[0] == "Tidak ada rumah tangga dalam data"
+    assert c.empty not in p.top(100)
+
+
+def test_top_includes_ties_and_the_tooltip_covers_every_area():
+    p = page()
+    top = p.top(3)
+    last = p.scored["peringkat"].iloc[2]
+    assert top == set(p.scored.index[p.scored["peringkat"] <= last])
+    assert list(p.tooltip().index) == list(p.ranked.index)
+
+
+def test_kecamatan_level_ranks_kecamatan_for_the_city_forum():
+    c = city()
+    p = page("kecamatan")
+    assert set(p.ranked.index) == set(c.kecamatan["kode"])
+    assert p.parent_label is None and "Kecamatan" in p.ranking_table().columns
+    assert p.households == len(c.households)
+
+
+def test_export_and_notes_for_the_minutes():
+    p = page()
+    export = p.export(hide=True)
+    assert list(export["Kode"]) == list(p.scored.index)
+    assert "Kecamatan" in export.columns
+    head, rows = p.notes("Periode data September 2026", indicators.DEFAULT_SETTINGS, "")
+    isi = head.set_index("Keterangan")["Isi"]
+    assert isi["Tingkat wilayah"] == "Kelurahan"
+    assert isi["Kelurahan tanpa skor"] == p.names.loc[city().empty, "nama"]
+    assert isi["Angka kecil"] == planning.small_count_note()
+    assert list(rows["Kode indikator"]) == list(WEIGHTS)
+    assert p.weights_text().startswith("Bobot terpilih: Rumah tangga miskin (desil 1–4) 2")

@@ -1,0 +1,82 @@
+"""The frame around every page: page settings, the first-run demo, page navigation and the
+shared sidebar (period, filters, basemap). ``app.py`` calls :func:`run_frame`; the AppTest
+helpers call it with the page to run (AppTest reruns only the page of an ``st.navigation``
+app when a ``pages/`` folder exists, so they run the page inside the same frame directly)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import config, store
+from geo.fmt import fmt_int
+from geo.maps import ensure_static_assets
+from ui import context, data, filters
+from ui.context import View
+
+# (script, title, icon); the first is the default page
+PAGES = (
+    ("pages/peta.py", "Peta", ":material/map:"),
+    ("pages/data.py", "Data", ":material/upload_file:"),
+    ("pages/cakupan.py", "Cakupan & ketepatan sasaran", ":material/fact_check:"),
+    ("pages/lintas_opd.py", "Kesenjangan lintas OPD", ":material/hub:"),
+    ("pages/prioritas.py", "Prioritas Musrenbang", ":material/leaderboard:"),
+    ("pages/kualitas_data.py", "Kualitas data", ":material/rule:"),
+)
+
+
+def build_demo_if_empty() -> None:
+    """On first start (nothing stored), build the fictional demo city with visible progress."""
+    version = data.data_version()
+    has_snapshots, region_rows = bool(version[0]), version[1][0]
+    if has_snapshots or region_rows:
+        return
+    from geo import demo
+
+    setting = config.demo_households(demo.DEFAULT_HOUSEHOLDS)
+    households = setting.count
+    if setting.rejected is not None:
+        st.warning(f"PETA_DEMO_HOUSEHOLDS={setting.rejected!r} bukan jumlah yang sah (≥ 100); "
+                   f"kota contoh dibuat dengan {fmt_int(households)} rumah tangga.")
+    with st.status("Menyiapkan kota contoh (data fiktif) untuk pertama kali…",
+                   expanded=True) as status:
+        bar = st.progress(0.0, text="Mulai…")
+        demo.load_demo(data.engine(), n=households,
+                       progress=lambda f, t: bar.progress(min(max(f, 0.0), 1.0), text=t))
+        status.update(label="Kota contoh siap.", state="complete", expanded=False)
+    data.clear_caches()
+
+
+def sidebar() -> View:
+    """The shared sidebar; the view it chooses is kept for the page (``context.current``)."""
+    st.sidebar.markdown("**Peta Sinergi**  \nPeta perencanaan penanggulangan kemiskinan")
+    view = context.sidebar_period()
+    filters.sidebar_filters(view)  # stored for ui.filters.current()
+    view = context.sidebar_basemap(view)
+    st.session_state["_view"] = view
+    st.sidebar.caption(f"Basis data: `{store.database_url().split('///')[-1].split('@')[-1]}`")
+    return view
+
+
+def run_page(path: str) -> None:
+    """Run a page script in this run (what ``st.navigation`` does for the chosen page)."""
+    with open(path, encoding="utf-8") as fh:
+        exec(compile(fh.read(), path, "exec"), {"__name__": "__page__"})
+
+
+def run_frame(page_path: str | None = None) -> None:
+    """One run of the app: the frame, then the page chosen in the navigation, or
+    ``page_path`` (a page script, run without ``st.navigation``)."""
+    # an emoji favicon is a data: URL; a ":material/…:" one is fetched from fonts.gstatic.com
+    st.set_page_config(page_title="Peta Sinergi", page_icon="🗺️", layout="wide")
+    if page_path is None:
+        context.use_explicit_navigation()  # the deep-link fix: see ui.context
+    ensure_static_assets()
+    build_demo_if_empty()
+    if page_path is not None:
+        sidebar()
+        run_page(page_path)
+        return
+    navigation = st.navigation([st.Page(path, title=title, icon=icon, default=n == 0)
+                                for n, (path, title, icon) in enumerate(PAGES)])
+    sidebar()
+    navigation.run()
