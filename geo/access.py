@@ -9,8 +9,10 @@ caller that shows it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from geo.accounts import ROLES, User
+from geo.filters import Filters
 
 # What can be asked for: the pages, then actions inside pages.
 PAGES: dict[str, str] = {
@@ -49,8 +51,12 @@ ALWAYS_SUPPRESSED = frozenset({"pimpinan", "forum"})
 assert set(ALLOWED) == set(ROLES), "every role needs its rights"
 
 # While the database holds only the fictional demo, the app opens without login: a visitor
-# sees the maps of made-up data, and the Data page asks for the setup code instead.
-DEMO_VISITOR = User("tamu (data contoh)", "perencana")
+# sees every page of made-up data, but importing (the first real data) needs an admin, made
+# with the setup code the server prints on its console; users and audit stay admin-only.
+DEMO_ROLE = "tamu"
+ALLOWED[DEMO_ROLE] = frozenset(PAGES) - {"pengguna", "audit"} | {
+    "household_list", "household_list_download", "download", "unsuppressed"}
+DEMO_VISITOR = User("tamu (data contoh)", DEMO_ROLE)
 
 
 class AccessDenied(Exception):
@@ -91,3 +97,19 @@ def allowed_kelurahan(user: User | None, kelurahan: Iterable[str],
         return codes
     scope = set(user.areas)
     return {k for k in codes if k in scope or parent_of.get(k) in scope}
+
+
+def scope_filters(user: User | None, filters: Filters, kelurahan: Iterable[str],
+                  parent_of: dict[str, str]) -> Filters:
+    """``filters`` forced into the user's area: the chosen kelurahan that lie in it, or, when
+    none is chosen, every kelurahan of it (of the chosen kecamatan, if any). Unscoped users get
+    ``filters`` back unchanged."""
+    if user is None or not user.areas:
+        return filters
+    allowed = allowed_kelurahan(user, kelurahan, parent_of)
+    chosen = set(filters.kelurahan) & allowed
+    if not chosen:
+        chosen = {k for k in allowed if not filters.kecamatan
+                  or parent_of.get(k) in set(filters.kecamatan)} or allowed
+    kecamatan = tuple(k for k in filters.kecamatan if k in {parent_of.get(c) for c in allowed})
+    return replace(filters, kecamatan=kecamatan, kelurahan=tuple(sorted(chosen)))

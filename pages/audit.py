@@ -25,5 +25,5 @@ if what != "Semua":
     trail = trail[trail["tindakan"] == what]
 st.markdown(f"**{fmt_int(len(trail))} catatan**")
 st.dataframe(trail.iloc[::-1], hide_index=True, width="stretch", key="audit_table")
-st.download_button("Unduh CSV", lambda: explorer.csv_bytes(trail), file_name="jejak_audit.csv",
-                   mime="text/csv", key="audit_csv", on_click="ignore")
+auth.download_button(st, "Unduh CSV", lambda: explorer.csv_bytes(trail), "jejak_audit.csv",
+                     what="view_audit", mime="text/csv", key="audit_csv")

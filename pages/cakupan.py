@@ -6,24 +6,26 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import indicators, planning
+from geo import access, indicators, planning
 from geo.fmt import fmt_int
 from geo.maps import choropleth, classify
 from geo.schema import PROGRAMS
 from geo.views import coverage_view as cv
-from ui import context, data
+from ui import auth, context, data
 from ui import planning as up
 
+user = auth.require("cakupan")
 view = context.page_with_data("Cakupan & ketepatan sasaran")
 settings, scope = up.planning_scope(view)
 
 SHOW_ROWS = 2_000  # rows of the verification list sent to the browser
-hide = st.toggle("Sembunyikan angka kecil (< 5) untuk forum terbuka", value=True,
-                 key="cak_hide")
+hide = auth.small_counts_hidden("cak_hide")
 page = cv.coverage_view(scope, data.region_names(view.version), hide)
 
-section = st.radio("Tampilan", ["Cakupan program", "Kesalahan sasaran", "Daftar verifikasi"],
-                   horizontal=True, key="cak_view", label_visibility="collapsed")
+SECTIONS = ["Cakupan program", "Kesalahan sasaran"] + (
+    ["Daftar verifikasi"] if access.allowed(user, "household_list") else [])
+section = st.radio("Tampilan", SECTIONS, horizontal=True, key="cak_view",
+                   label_visibility="collapsed")
 
 
 def area_map(ind_id: str, palette: str, key: str) -> None:
@@ -74,6 +76,7 @@ elif section == "Kesalahan sasaran":
                      key="cak_err_table")
 
 else:
+    auth.require("household_list")  # the list of households: checked, not only hidden
     st.info("Daftar ini memuat data pribadi untuk verifikasi lapangan (verval) oleh Dinsos/"
             "SLRT, bukan untuk forum terbuka. NIK dan No. KK disamarkan; nama tidak dicantumkan.",
             icon="🔒")
@@ -88,6 +91,8 @@ else:
     kel_choice = b.selectbox("Kelurahan", ["Semua", *sorted(set(listing["Kelurahan"]))],
                              key="cak_kel")
     listing = cv.pick(listing, kind, kel_choice)
+    auth.record_once("household_list", daftar="verifikasi", periode=view.snapshot["period"],
+                     jenis=kind, kelurahan=kel_choice, filter=scope.filters.to_query())
     st.markdown(f"**{fmt_int(len(listing))} rumah tangga** perlu diverifikasi.")
     st.dataframe(listing.head(SHOW_ROWS), hide_index=True, width="stretch", key="cak_list")
     if len(listing) > SHOW_ROWS:
@@ -95,12 +100,12 @@ else:
                    "mempersempit, atau unduh Excel untuk seluruh daftar.")
     notes = cv.verification_notes(view.period_label, scope.description, kind, kel_choice,
                                   settings)
-    st.download_button(
-        "Unduh daftar verifikasi (Excel)",
+    auth.download_button(
+        st, "Unduh daftar verifikasi (Excel)",
         lambda: planning.workbook([("Daftar verifikasi", listing)], notes),
-        file_name=f"daftar_verifikasi_{view.snapshot['period']}.xlsx",
+        f"daftar_verifikasi_{view.snapshot['period']}.xlsx", what="household_list_download",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="cak_download", on_click="ignore")
+        key="cak_download")
 
 if hide and section != "Daftar verifikasi":
     st.caption(planning.small_count_note())

@@ -9,8 +9,9 @@ from streamlit_folium import st_folium
 from geo import data_quality, indicators
 from geo.maps import choropleth, classify
 from geo.views import quality_view as qv
-from ui import context, data, explorer
+from ui import auth, context, data, explorer
 
+auth.require("kualitas_data")
 view = context.page_with_data("Kualitas data")
 table, first = data.quality(int(view.snapshot["id"]), view.version)
 page = qv.quality_view(table, first)
@@ -49,9 +50,9 @@ with right:
 st.subheader("Tabel kualitas data per kelurahan")
 st.dataframe(data_quality.display_table(table), hide_index=True, width="stretch",
              key="dq_table")
-st.download_button("Unduh CSV", lambda: explorer.csv_bytes(table),
-                   file_name=f"kualitas_data_{view.snapshot['period']}.csv", mime="text/csv",
-                   key="dq_csv", on_click="ignore")
+auth.download_button(st, "Unduh CSV", lambda: explorer.csv_bytes(table),
+                     f"kualitas_data_{view.snapshot['period']}.csv", mime="text/csv",
+                     key="dq_csv")
 st.caption("Kolom diketahui_<indikator>: bagian rumah tangga (0–1) yang nilai indikatornya ada "
            "di register; kosong bila kelurahan tidak punya rumah tangga yang dimaksud. Tanpa "
            "data pribadi.")

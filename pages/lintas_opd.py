@@ -10,9 +10,10 @@ from geo import indicators, planning
 from geo.fmt import fmt_int
 from geo.maps import choropleth, classify
 from geo.views import opd_view as ov
-from ui import context, data
+from ui import auth, context, data
 from ui import planning as up
 
+auth.require("lintas_opd")
 view = context.page_with_data("Kesenjangan lintas OPD")
 settings, scope = up.planning_scope(view)
 
@@ -24,7 +25,7 @@ with st.expander("OPD dan indikator yang menjadi tugasnya", expanded=False):
 a, b = st.columns(2)
 measure = a.radio("Angka dalam matriks", ["Jumlah rumah tangga", "Persentase rumah tangga"],
                   horizontal=True, key="opd_measure")
-hide = b.toggle("Sembunyikan angka kecil (< 5) untuk forum terbuka", value=True, key="opd_hide")
+hide = auth.small_counts_hidden("opd_hide", b)
 as_pct = measure.startswith("Persentase")
 page = ov.opd_view(scope, data.region_names(view.version), as_pct, hide)
 

@@ -12,11 +12,12 @@ from geo import indicators
 from geo.fmt import fmt_int, fmt_num, fmt_period
 from geo.maps import add_point_clusters, choropleth, classify, grid_clusters
 from geo.views import map_view as mv
-from ui import context, explorer
+from ui import auth, context, explorer
 from ui import data as ui_data
 from ui import filters as ui_filters
 from ui import planning as ui_planning
 
+auth.require("peta")
 view = context.page_with_data("Peta indikator")
 filters = ui_filters.current()
 
@@ -140,11 +141,11 @@ st.dataframe(styled, hide_index=True, width="stretch", key="peta_tabel",
 notes = mapped.export_notes(description, view.period_label, base.prepared.settings)
 stem = f"peta_{IND.id}_{mapped.level}_{view.snapshot['period']}"
 d1, d2, _ = st.columns([1, 1, 4])
-d1.download_button("Unduh CSV", lambda: explorer.csv_bytes(export), file_name=f"{stem}.csv",
-                   mime="text/csv", icon=":material/download:", key="peta_csv")
-d2.download_button("Unduh Excel", lambda: explorer.excel_bytes(export, IND.id, notes),
-                   file_name=f"{stem}.xlsx", icon=":material/download:", key="peta_xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+auth.download_button(d1, "Unduh CSV", lambda: explorer.csv_bytes(export), f"{stem}.csv",
+                     mime="text/csv", icon=":material/download:", key="peta_csv")
+auth.download_button(d2, "Unduh Excel", lambda: explorer.excel_bytes(export, IND.id, notes),
+                     f"{stem}.xlsx", icon=":material/download:", key="peta_xlsx",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 with st.expander("Cara menghitung dan pengaturan yang berlaku"):
     st.markdown(f"**{IND.label}** — pemilik: {IND.opd}.  \n{IND.definition}  \n"
                 f"Penyebut persentase: {IND.denominator_label}.")

@@ -9,9 +9,10 @@ from geo import indicators, planning
 from geo.fmt import fmt_int
 from geo.maps import choropleth, classify
 from geo.views import priority_view as pv
-from ui import context, data, explorer
+from ui import auth, context, data, explorer
 from ui import planning as up
 
+auth.require("prioritas")
 view = context.page_with_data("Prioritas Musrenbang")
 settings, scope = up.planning_scope(view)
 
@@ -49,8 +50,7 @@ st.caption(f"Skor 0–100: persentase tiap indikator dinormalisasi min–maks an
 page = pv.priority_view(scope, weights, level, explorer.areas("kecamatan", view.version),
                         data.region_names(view.version))
 AREA = page.area_label  # column and text label of the ranked areas
-hide = st.toggle("Sembunyikan angka kecil (< 5) untuk forum terbuka", value=True,
-                 key="prio_hide")
+hide = auth.small_counts_hidden("prio_hide")
 top_n = st.slider(f"Sorot N {level} teratas di peta", 1, max(1, len(page.ranked)),
                   min(10, max(1, len(page.ranked))), key="prio_top")
 shown = page.ranking_table(hide)
@@ -89,12 +89,12 @@ if hide:
 
 # Excel for the minutes, built only when the button is clicked.
 notes = page.notes(view.period_label, settings, scope.description, hide)
-st.download_button(
-    "Unduh Excel untuk notulen (peringkat + catatan)",
+auth.download_button(
+    st, "Unduh Excel untuk notulen (peringkat + catatan)",
     lambda: planning.priority_workbook(page.export(hide), notes),
-    file_name=f"prioritas_musrenbang_{view.snapshot['period']}.xlsx",
+    f"prioritas_musrenbang_{view.snapshot['period']}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="prio_download", on_click="ignore")
+    key="prio_download")
 
 with st.expander("Cara menghitung skor prioritas"):
     st.markdown(planning.NORMALISATION_METHOD)

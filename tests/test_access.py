@@ -70,3 +70,27 @@ def test_area_scope_keeps_the_kelurahan_of_the_users_kecamatan_or_kelurahan():
                                                                "36.73.01.1002"}
     lurah = User("u", "perencana", areas=("36.73.02.1001",))
     assert access.allowed_kelurahan(lurah, parent, parent) == {"36.73.02.1001"}
+
+
+def test_a_scoped_users_filters_are_forced_into_their_area():
+    from geo.filters import Filters
+
+    parent = {"36.73.01.1001": "36.73.01", "36.73.01.1002": "36.73.01",
+              "36.73.02.1001": "36.73.02"}
+    camat = User("u", "perencana", areas=("36.73.01",))
+    forced = access.scope_filters(camat, Filters(), parent, parent)
+    assert forced.kelurahan == ("36.73.01.1001", "36.73.01.1002")
+    other = access.scope_filters(camat, Filters(kelurahan=("36.73.02.1001",)), parent, parent)
+    assert other.kelurahan == ("36.73.01.1001", "36.73.01.1002")  # never another area
+    one = access.scope_filters(camat, Filters(kelurahan=("36.73.01.1002",), desil_max=4),
+                               parent, parent)
+    assert one.kelurahan == ("36.73.01.1002",) and one.desil_max == 4
+    unscoped = User("u", "perencana")
+    assert access.scope_filters(unscoped, Filters(), parent, parent) == Filters()
+
+
+def test_the_demo_visitor_sees_the_fictional_data_but_cannot_import():
+    visitor = access.DEMO_VISITOR
+    assert access.allowed(visitor, "peta") and access.allowed(visitor, "data")
+    assert not access.allowed(visitor, "import") and not access.allowed(visitor, "reveal_nik")
+    assert not access.allowed(visitor, "pengguna") and not access.allowed(visitor, "audit")

@@ -14,8 +14,25 @@ APP = str(PROJECT / "app.py")
 PAGES = sorted(f"pages/{p.name}" for p in (PROJECT / "pages").glob("*.py"))
 
 
+ADMIN_PAGES = {"pages/pengguna.py", "pages/audit.py"}  # not open to the demo visitor
+
+
+def admin_token() -> str:
+    """Log in as a (new) admin of the current database; the session token for AppTest."""
+    from geo import accounts
+
+    engine = store.get_engine()
+    if not accounts.admin_exists(engine):
+        accounts.add_user(engine, "admin", "admin", "sandi-admin-1")
+    return accounts.login(engine, "admin", "sandi-admin-1")[1]
+
+
 def _run_page(page: str) -> AppTest:
+    from ui.auth import SESSION_KEY
+
     at = AppTest.from_file(APP, default_timeout=120)
+    if page in ADMIN_PAGES:
+        at.session_state[SESSION_KEY] = admin_token()
     at.run()
     if page != "pages/peta.py":
         at.switch_page(page)

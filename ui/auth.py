@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from geo import access, accounts, audit, store
 from geo.accounts import AccountError, User
-from ui import data
+from ui import context, data
 
-_TOKEN = "_peta_session_token"
+SESSION_KEY = _TOKEN = "_peta_session_token"  # the browser session's login token
 
 
 def demo_only() -> bool:
@@ -104,6 +104,8 @@ def gate() -> User:
 
 def require(what: str) -> User:
     """The one check a page (or a download, an action) calls before it reads any data."""
+    if st.session_state.get("_view") is None and not st.session_state.get("_rerouted"):
+        context.route_through_app()  # a deep link ran the page without the frame: go through it
     user = visitor()
     try:
         access.check(user, what)
@@ -131,3 +133,45 @@ def sidebar_account(user: User) -> None:
     if st.sidebar.button("Keluar", key="logout"):
         accounts.logout(data.engine(), st.session_state.pop(_TOKEN, None))
         st.rerun()
+
+
+def small_counts_hidden(key: str, container: object = None) -> bool:
+    """The "hide small counts" switch; pimpinan and forum (and visitors) cannot turn it off."""
+    where = container or st
+    user = visitor()
+    if access.must_suppress(user, asked=False):
+        where.caption("Angka kecil (< 5) selalu disembunyikan untuk peran ini.")
+        return True
+    return bool(where.toggle("Sembunyikan angka kecil (< 5) untuk forum terbuka", value=True,
+                             key=key))
+
+
+def download_button(container: object, label: str, build: object, file_name: str,
+                    what: str = "download", **kwargs: object) -> None:
+    """A download button the user's role allows (none otherwise); each download is written to
+    the audit trail with the file name and the filters in force."""
+    user = visitor()
+    if not access.allowed(user, what):
+        return
+
+    def audited() -> bytes:
+        from ui import filters
+
+        audit.record(data.engine(), user.name, "download", berkas=file_name,
+                     filter=filters.current().to_query())
+        return build()
+
+    (container or st).download_button(label, audited, file_name=file_name, on_click="ignore",
+                                      **kwargs)
+
+
+def record_once(action: str, **detail: object) -> None:
+    """Write an audit row once per session for the same action and detail (a list viewed
+    again on a rerun is not a new view)."""
+    seen = st.session_state.setdefault("_audited", set())
+    key = (action, tuple(sorted((k, str(v)) for k, v in detail.items())))
+    if key in seen:
+        return
+    seen.add(key)
+    user = visitor()
+    audit.record(data.engine(), user.name if user else None, action, **detail)

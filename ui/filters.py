@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo import access
+from geo.accounts import User
 from geo.filters import DESIL_MAX, DESIL_MIN, QUERY_KEYS, Filters, kecamatan_of
 from geo.schema import PROGRAMS, VULNERABLE
 from ui import data
@@ -45,15 +47,21 @@ def _reset() -> None:
     _load_into_widgets(Filters())
 
 
-def sidebar_filters(view: View) -> Filters:
+def sidebar_filters(view: View, user: User | None = None) -> Filters:
     """Draw the filter widgets in the sidebar and return what they select.
 
     On a session's first run the widgets start from the URL's query parameters; afterwards the
     widgets lead and the URL follows, so the address bar always reproduces the view.
     """
     names = data.region_names(view.version)
-    kec_names = names[names["level"] == "kecamatan"].set_index("kode")["nama"].to_dict()
     kel_table = names[names["level"] == "kelurahan"]
+    parent_of = kel_table.set_index("kode")["kode_induk"].to_dict()
+    # a user limited to some kecamatan/kelurahan is offered only those (geo.access)
+    allowed = access.allowed_kelurahan(user, kel_table["kode"], parent_of)
+    kel_table = kel_table[kel_table["kode"].isin(allowed)]
+    kec_names = names[(names["level"] == "kecamatan")
+                      & names["kode"].isin(set(kel_table["kode_induk"]))].set_index(
+        "kode")["nama"].to_dict()
     kel_names = kel_table.set_index("kode")["nama"].to_dict()
 
     pending = st.session_state.pop(_PENDING, None)
@@ -90,6 +98,10 @@ def sidebar_filters(view: View) -> Filters:
     if not filters.is_empty:
         sb.button("Hapus filter", on_click=_reset, key="f_reset", icon=":material/close:")
     _write_query(filters)
+    if user is not None and user.areas:
+        sb.caption("Wilayah akun ini: " + ", ".join(
+            kel_names.get(c) or kec_names.get(c) or c for c in user.areas))
+    filters = access.scope_filters(user, filters, parent_of, parent_of)
     st.session_state[_STATE] = filters
     return filters
 

@@ -5,12 +5,15 @@ app when a ``pages/`` folder exists, so they run the page inside the same frame 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from geo import config, store
+from geo import access, config, store
+from geo.accounts import User
 from geo.fmt import fmt_int
 from geo.maps import ensure_static_assets
-from ui import context, data, filters
+from ui import auth, context, data, filters
 from ui.context import View
 
 # (script, title, icon); the first is the default page
@@ -21,7 +24,14 @@ PAGES = (
     ("pages/lintas_opd.py", "Kesenjangan lintas OPD", ":material/hub:"),
     ("pages/prioritas.py", "Prioritas Musrenbang", ":material/leaderboard:"),
     ("pages/kualitas_data.py", "Kualitas data", ":material/rule:"),
+    ("pages/pengguna.py", "Pengguna", ":material/group:"),
+    ("pages/audit.py", "Jejak audit", ":material/history:"),
 )
+
+
+def page_id(path: str) -> str:
+    """``pages/peta.py`` -> ``peta``: the page's name in :data:`geo.access.PAGES`."""
+    return Path(path).stem
 
 
 def build_demo_if_empty() -> None:
@@ -46,14 +56,17 @@ def build_demo_if_empty() -> None:
     data.clear_caches()
 
 
-def sidebar() -> View:
+def sidebar(user: User) -> View:
     """The shared sidebar; the view it chooses is kept for the page (``context.current``)."""
     st.sidebar.markdown("**Peta Sinergi**  \nPeta perencanaan penanggulangan kemiskinan")
+    auth.sidebar_account(user)
     view = context.sidebar_period()
-    filters.sidebar_filters(view)  # stored for ui.filters.current()
+    filters.sidebar_filters(view, user)  # stored for ui.filters.current()
     view = context.sidebar_basemap(view)
     st.session_state["_view"] = view
-    st.sidebar.caption(f"Basis data: `{store.database_url().split('///')[-1].split('@')[-1]}`")
+    if access.allowed(user, "database_path"):
+        st.sidebar.caption(
+            f"Basis data: `{store.database_url().split('///')[-1].split('@')[-1]}`")
     return view
 
 
@@ -72,11 +85,17 @@ def run_frame(page_path: str | None = None) -> None:
         context.use_explicit_navigation()  # the deep-link fix: see ui.context
     ensure_static_assets()
     build_demo_if_empty()
+    user = auth.gate()  # the login (or first-admin) form when nobody may look
+    if user is access.DEMO_VISITOR:
+        st.info("Data contoh fiktif: aplikasi terbuka tanpa login sampai data sungguhan "
+                "diimpor (impor memerlukan akun admin).", icon="ℹ️")
     if page_path is not None:
-        sidebar()
+        sidebar(user)
         run_page(page_path)
         return
+    # the navigation lists the pages the user may open; each page checks again (geo.access)
+    shown = [p for p in PAGES if access.allowed(user, page_id(p[0]))] or list(PAGES[:1])
     navigation = st.navigation([st.Page(path, title=title, icon=icon, default=n == 0)
-                                for n, (path, title, icon) in enumerate(PAGES)])
-    sidebar()
+                                for n, (path, title, icon) in enumerate(shown)])
+    sidebar(user)
     navigation.run()

@@ -51,8 +51,9 @@ def _stored_counts(engine: Engine) -> dict[str, int]:
     return counts
 
 
-def render(engine: Engine) -> None:
-    """Draw the boundary-upload section and the last import's quality report."""
+def render(engine: Engine, can_import: bool = True) -> None:
+    """Draw the boundary-upload section and the last import's quality report (without
+    ``can_import``: only what is stored)."""
     st.subheader("Impor batas wilayah")
     counts = _stored_counts(engine)
     stored = [f"{LEVEL_LABEL[lv]} {_fmt(counts[lv])}" for lv in LEVELS if counts.get(lv)]
@@ -66,6 +67,8 @@ def render(engine: Engine) -> None:
         "GeoJSON, Shapefile (dalam .zip bersama .shx, .dbf, .prj), GeoPackage, KML/KMZ atau "
         "GeoParquet, dari BIG, BPS atau pemda. Kolom kode dan nama dikenali otomatis; kecamatan "
         "dan kabupaten/kota disusun dari kelurahan/desa bila berkas hanya berisi kelurahan/desa.")
+    if not can_import:
+        return
     upload = st.file_uploader("Berkas batas wilayah", type=list(UPLOAD_TYPES),
                               key="bnd_upload")
     if upload is not None:

@@ -45,14 +45,18 @@ def _fmt(n: object) -> str:
         return str(n)
 
 
-def render(engine: Engine) -> None:
-    """Draw the household-import section (works on an empty database too)."""
+def render(engine: Engine, can_import: bool = True) -> None:
+    """Draw the household-import section (works on an empty database too); without
+    ``can_import`` only what is stored."""
     st.subheader("Impor register rumah tangga")
     limit = upload_limit_mb()
     st.caption(
         f"CSV (pemisah , ; tab), Excel .xlsx atau Parquet, paling besar {limit} MB per unggahan. "
         "Berkas lebih besar: pakai baris perintah `python -m geo import-households BERKAS "
         "--period TTTT-BB`. Kolom dipetakan otomatis dan bisa dikoreksi sebelum impor.")
+    if not can_import:
+        _stored(engine)
+        return
     upload = st.file_uploader("Berkas register", type=["csv", "txt", "xlsx", "parquet"],
                               key="hh_upload")
     today = date.today()
