@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from geo import data_quality, indicators
-from geo.__main__ import main
+from geo.cli import main
 from geo.households import import_households
 from tests import corpus
 

@@ -114,7 +114,7 @@ def test_demo_loads_through_the_import_path(demo_db_path):
 
 @pytest.mark.parametrize("value", ["-5", "0", "banyak", "99"])
 def test_demo_command_refuses_a_bad_household_count(value, capsys):
-    from geo.__main__ import main
+    from geo.cli import main
 
     with pytest.raises(SystemExit) as exit_info:
         main(["demo", "--households", value])
