@@ -76,9 +76,15 @@ def progress_bar(enabled: bool) -> Iterator[Progress]:
     bar = tqdm(total=100, file=sys.stderr, disable=not enabled, leave=False, dynamic_ncols=True,
                bar_format="{percentage:3.0f}% |{bar:30}| {desc}")
 
+    shown = [""]
+
     def update(fraction: float, text: str) -> None:
-        bar.set_description_str(text[:60], refresh=False)
+        if not enabled:
+            return
         bar.update(max(0, min(100, round(100 * fraction)) - bar.n))
+        if text[:60] != shown[0]:  # a new step is drawn at once, not after tqdm's interval
+            shown[0] = text[:60]
+            bar.set_description_str(shown[0])
 
     try:
         yield update
