@@ -11,7 +11,6 @@ GeoJSON of kelurahan under ``data/demo/`` and loads both through the user's impo
 
 from __future__ import annotations
 
-import argparse
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,6 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, MultiPoint, Polygon
 
-from geo.fmt import fmt_int
 from geo.store import DATA_DIR
 
 DEMO_LABEL = "data contoh, fiktif"
@@ -547,36 +545,3 @@ def load_demo(engine, n: int = 60_000, seed: int = 7, progress=None,  # noqa: AN
     step(1.0, "Selesai.")
     return {"boundaries": boundary_report, "households": result}
 
-
-# ------------------------------------------------------------------ command line
-
-def _household_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} bukan bilangan bulat") from None
-    if not 100 <= value <= 5_000_000:
-        raise argparse.ArgumentTypeError("jumlah rumah tangga harus antara 100 dan 5000000")
-    return value
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--households", type=_household_count, default=DEFAULT_HOUSEHOLDS,
-                        help="jumlah rumah tangga, 100 sampai 5000000 (bawaan 60000)")
-    parser.add_argument("--seed", type=int, default=7, help="benih acak; sama = hasil sama")
-
-
-def run(args: argparse.Namespace) -> int:
-    from geo.store import get_engine
-
-    def show(fraction: float, text: str) -> None:
-        print(f"[{fraction:4.0%}] {text}", flush=True)
-
-    summary = load_demo(get_engine(), n=args.households, seed=args.seed, progress=show)
-    regions = summary["boundaries"].to_dict()
-    counts = summary["households"].counts
-    print(f"{CITY_NAME} ({DEMO_LABEL}), periode {DEMO_PERIOD}")
-    print("Wilayah: " + ", ".join(f"{n} {level}" for level, n in regions["levels"].items()))
-    print("Rumah tangga: " + ", ".join(f"{key} {fmt_int(value)}" for key, value in
-                                        counts.items()))
-    return 0

@@ -17,12 +17,9 @@ The names of the modules above that callers import from here stay importable (``
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import gc
-import json
 import re
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -106,13 +103,13 @@ from geo.register_values import (
 )
 from geo.schema import LINK_COLUMNS
 from geo.snapshot_writer import SnapshotWriter, open_snapshot
-from geo.sqlite_writer import WriterBusy, wait_for_checkpoints
+from geo.sqlite_writer import WriterBusy
 
 __all__ = [
     # the import (here)
     "PERIOD_RE", "REPORT_VALUES", "ImportResult", "Progress", "import_households",
-    # the command line (here until it moves)
-    "configure", "parse_map", "run", "value_entries",
+    # the --profile/--value entries of an import (the command line is geo/cli/)
+    "value_entries",
     # geo.household_plan
     "SAMPLE_ROWS", "TARGET_KIND", "ImportPlan", "merge_entries", "plan_import",
     "undecided_message", "value_options", "value_rows",
@@ -332,43 +329,7 @@ def _approx_fraction(line: int, rows: int, size: int) -> float:
     return min(1.0, rows * 250 / size)
 
 
-# ====================================================================== command line
-
-def parse_map(items: list[str] | None) -> dict[str, str]:
-    """``["NO RUMAH=id_keluarga", "CATATAN="]`` -> {header: column}."""
-    out: dict[str, str] = {}
-    for item in items or []:
-        if "=" not in item:
-            raise ImportFailed(f"--map {item!r}: tulis sebagai KOLOM_BERKAS=kolom, mis. "
-                               "--map IDDTKS=id_keluarga (kosongkan kolom untuk mengabaikan).")
-        header, column = item.rsplit("=", 1)
-        out[header.strip()] = column.strip()
-    return out
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="berkas register: CSV, XLSX atau Parquet")
-    parser.add_argument("--period", required=True, help="periode data, TTTT-BB (mis. 2026-09)")
-    parser.add_argument("--map", action="append", metavar="KOLOM=kolom", default=[],
-                        help="petakan kolom berkas ke kolom tabel (boleh berulang); "
-                             "KOLOM= untuk mengabaikan")
-    parser.add_argument("--sheet", help="nama lembar Excel (bawaan: dipilih otomatis)")
-    parser.add_argument("--kode", action="append", metavar="[KOLOM=]DAFTAR", default=[],
-                        help="daftar kode jawaban (pbdt2015, dtsen, atau nama profil "
-                             "tersimpan) untuk semua kolom berkode, atau KOLOM=DAFTAR untuk "
-                             "satu kolom (boleh berulang); bawaan: dipilih per kolom menurut "
-                             "kecocokan")
-    parser.add_argument("--value", action="append", metavar="KOLOM:nilai=kode", default=[],
-                        help="petakan satu nilai, mis. sumber_air_minum:99=lainnya (boleh "
-                             "berulang); menang atas daftar kode dan profil")
-    parser.add_argument("--profile", metavar="NAMA", help="pakai profil pemetaan nilai "
-                                                           "tersimpan")
-    parser.add_argument("--save-profile", metavar="NAMA",
-                        help="setelah impor berhasil, simpan pemetaan nilai yang dipakai "
-                             "(profil dan --value) sebagai profil NAMA")
-    parser.add_argument("--json", action="store_true",
-                        help="cetak satu objek JSON: hitungan dan nilai tak terpetakan")
-
+# ====================================================================== value entries
 
 def value_entries(engine: Engine, profile: str | None, items: list[str] | None
                   ) -> dict[str, dict[str, object]]:
@@ -385,57 +346,3 @@ def value_entries(engine: Engine, profile: str | None, items: list[str] | None
         column, value, code = parse_value_option(item)
         given.setdefault(column, {})[value] = code
     return merge_entries(entries, given)
-
-
-def run(args: argparse.Namespace) -> int:
-    def bar(fraction: float, text: str) -> None:
-        if not args.json:
-            filled = int(fraction * 30)
-            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} {text[:60]:<60}",
-                  end="", file=sys.stderr, flush=True)
-
-    engine = store.get_engine()
-    try:
-        entries = value_entries(engine, args.profile, args.value)
-        result = import_households(engine, args.file, args.period,
-                                   mapping=parse_map(args.map), progress=bar,
-                                   sheet=args.sheet,
-                                   code_list=parse_code_list_option(args.kode),
-                                   values=entries)
-    except ImportFailed as err:
-        print(f"\nGagal: {err}", file=sys.stderr)
-        return 2
-    if args.save_profile:
-        try:
-            store.save_value_profile(engine, args.save_profile, entries)
-        except ValueError as err:
-            print(f"\nPeriode {args.period} tersimpan, tetapi profil tidak: {err}",
-                  file=sys.stderr)
-            return 2
-    # the period is committed; before the shell gets the database back (a script may copy the
-    # file next), SQLite's WAL is copied into it
-    wait_for_checkpoints()
-    unmapped = result.report["unmapped_values"]
-    if args.json:
-        print(json.dumps({**{k: int(result.counts[k]) for k in store.COUNT_KEYS},
-                          "unmapped": unmapped}, ensure_ascii=False))
-        return 0
-    print(file=sys.stderr)
-    labels = {"rows_read": "baris dibaca", "accepted": "diterima", "quarantined": "dikarantina",
-              "linked_by_code": "tertaut lewat kode", "linked_by_name": "tertaut lewat nama",
-              "linked_by_point": "tertaut lewat titik", "unlinked": "belum tertaut",
-              "conflicts": "konflik kode-titik"}
-    print(f"Periode {args.period} tersimpan (snapshot {result.snapshot_id}).")
-    for k in store.COUNT_KEYS:
-        print(f"  {labels[k]:<22} {result.counts[k]:>12,}".replace(",", "."))
-    for c, values in unmapped.items():
-        listed = ", ".join(f"{v} ({fmt_int(n)} baris)" for v, n in list(values.items())[:8])
-        more = f" dan {fmt_int(len(values) - 8)} nilai lain" if len(values) > 8 else ""
-        print(f"  nilai tak terpetakan di {c} ({fmt_int(sum(values.values()))} baris, "
-              f"dibiarkan kosong): {listed}{more}")
-    if unmapped:
-        print("  Petakan nilainya dengan --value KOLOM:nilai=kode, mis. --value "
-              f"{next(iter(unmapped))}:NILAI=lainnya.")
-    if args.save_profile:
-        print(f"Profil pemetaan nilai {args.save_profile!r} tersimpan.")
-    return 0

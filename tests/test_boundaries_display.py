@@ -9,7 +9,8 @@ import shapely
 import shapely.affinity
 
 from geo import store
-from geo.boundaries import MAX_DISPLACEMENT_M, format_report, import_boundaries, simplify_keep
+from geo.boundaries import MAX_DISPLACEMENT_M, import_boundaries, simplify_keep
+from geo.cli.import_boundaries import format_report
 from tests.boundary_files import (
     ORIGIN,
     SIZE,

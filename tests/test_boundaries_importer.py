@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from geo import link, snapshot_writer, store
-from geo.boundaries import BoundaryImportFailed, format_report, import_boundaries
+from geo.boundaries import BoundaryImportFailed, import_boundaries
+from geo.cli.import_boundaries import format_report
 from tests.boundary_files import another_area, grid_city, write_geojson
 
 

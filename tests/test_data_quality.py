@@ -1,17 +1,12 @@
-"""geo.data_quality and ``python -m geo data-quality``: per kelurahan links, conflicts,
-quarantine by reason and the share known of each indicator; the list to verify first."""
+"""geo.data_quality: per kelurahan links, conflicts, quarantine by reason and the share known
+of each indicator; the list to verify first. The command: tests/test_cli_data_quality.py."""
 
 from __future__ import annotations
-
-import io
-import json
-from contextlib import redirect_stdout
 
 import pandas as pd
 import pytest
 
 from geo import data_quality, indicators
-from geo.__main__ import main
 from geo.households import import_households
 from tests import corpus
 
@@ -70,30 +65,6 @@ def test_verify_first_names_its_reasons():
     assert "60% tertaut lewat kode" in first["alasan"][0] and "10 konflik" in first["alasan"][0]
     assert "20 baris dikarantina" in first["alasan"][1]
     assert "sedikit diketahui: Rumah tangga miskin" in first["alasan"][1]
-
-
-def run_cli(*argv: str) -> str:
-    out = io.StringIO()
-    with redirect_stdout(out):
-        assert main(["data-quality", *argv]) == 0
-    return out.getvalue()
-
-
-def test_command_line_csv_and_json_with_the_share_known(imported):
-    csv = pd.read_csv(io.StringIO(run_cli()), dtype={"kode": str}, keep_default_na=False)
-    for column in ("kode", "nama", "rumah_tangga", "tertaut_kode", "tertaut_nama",
-                   "tertaut_titik", "konflik", "dikarantina", "diketahui_miskin",
-                   "diketahui_rtlh"):
-        assert column in csv.columns
-    rows = json.loads(run_cli("--level", "kecamatan", "--format", "json"))
-    assert rows and all(0 <= r["diketahui_miskin"] <= 1 for r in rows
-                        if r["diketahui_miskin"] is not None)
-    json.loads(run_cli("--verval", "--format", "json"))
-
-
-def test_command_line_unknown_period_fails(imported, capsys):
-    assert main(["data-quality", "--period", "2019-01"]) == 1
-    assert "2019-01" in capsys.readouterr().err
 
 
 def test_page_shows_the_map_the_list_and_the_table(app_env):

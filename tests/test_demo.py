@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 import shapely
 
 from geo import codes, store
@@ -110,13 +109,3 @@ def test_demo_loads_through_the_import_path(demo_db_path):
     assert levels["kelurahan"] >= 40 and levels["kecamatan"] >= 6 and levels["kota"] == 1
     assert np.isclose(store.load_regions(engine, "kota").to_crs(3857).area.sum(),
                       store.load_regions(engine, "kelurahan").to_crs(3857).area.sum(), rtol=1e-6)
-
-
-@pytest.mark.parametrize("value", ["-5", "0", "banyak", "99"])
-def test_demo_command_refuses_a_bad_household_count(value, capsys):
-    from geo.__main__ import main
-
-    with pytest.raises(SystemExit) as exit_info:
-        main(["demo", "--households", value])
-    assert exit_info.value.code == 2
-    assert "--households" in capsys.readouterr().err

@@ -214,7 +214,7 @@ def test_command_line_json(demo_files, tmp_path):
     assert data["accepted"] + data["quarantined"] == data["rows_read"] == N
 
 
-def test_command_line_unusable_file_exits_2(tmp_path):
+def test_command_line_unusable_file_exits_1(tmp_path):
     bad = tmp_path / "kosong.csv"
     bad.write_text("")
     env = {"PETA_DB_URL": f"sqlite:///{tmp_path / 'x.sqlite'}", "PATH": "/usr/bin:/bin",
@@ -222,7 +222,7 @@ def test_command_line_unusable_file_exits_2(tmp_path):
     out = subprocess.run([sys.executable, "-m", "geo", "import-households", str(bad),
                           "--period", "2026-09", "--json"], capture_output=True, text=True,
                          env=env, check=False)
-    assert out.returncode == 2
+    assert out.returncode == 1  # geo.cli.exit_codes.FAILED (was 2 before the codes were unified)
     assert "kosong.csv" in out.stderr and "kosong" in out.stderr
 
 
@@ -266,7 +266,7 @@ def test_command_line_map_option(tmp_path):
     base = [sys.executable, "-m", "geo", "import-households", str(path), "--period", "2026-09",
             "--json"]
     out = subprocess.run(base, capture_output=True, text=True, env=env, check=False)
-    assert out.returncode == 2 and "ID keluarga tidak ditemukan" in out.stderr
+    assert out.returncode == 1 and "ID keluarga tidak ditemukan" in out.stderr
     out = subprocess.run([*base, "--map", "NO URUT RUMAH TANGGA=id_keluarga"],
                          capture_output=True, text=True, env=env, check=False)
     assert out.returncode == 0, out.stderr

@@ -271,7 +271,7 @@ def test_fit_tie_stops_the_command_line_before_writing(tmp_path, cli_env):
     store.save_value_profile(engine, "kantor", OFFICE["kantor"])
     path = _tie_file(tmp_path)
     out = _cli(env, str(path), "--period", "2026-09", "--json")
-    assert out.returncode == 2, out.stdout
+    assert out.returncode == 1, out.stdout  # FAILED (was 2 before the codes were unified)
     assert "air_seri.csv" in out.stderr and "AIR_MINUM" in out.stderr
     assert "--kode sumber_air_minum=" in out.stderr and "pbdt2015" in out.stderr
     assert "kantor" in out.stderr and "1 (4 baris)" in out.stderr
@@ -305,7 +305,7 @@ def test_value_option_profile_and_unmapped_in_json(tmp_path, cli_env):
     engine, env = cli_env
     path = corpus.pbdt_codes(tmp_path)  # water code 99 on two rows is in no list
     out = _cli(env, str(path), "--period", "2026-09", "--json")
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == 3, out.stderr  # WARNINGS: values left unmapped (was 0)
     assert json.loads(out.stdout)["unmapped"] == {"sumber_air_minum": {"99": 2}}
 
     out = _cli(env, str(path), "--period", "2026-09", "--json",
@@ -341,14 +341,14 @@ def test_value_option_profile_and_unmapped_in_json(tmp_path, cli_env):
 def test_command_line_bad_value_options(tmp_path, cli_env, args, message):
     _engine, env = cli_env
     out = _cli(env, str(corpus.pbdt_codes(tmp_path)), "--period", "2026-09", *args)
-    assert out.returncode == 2
+    assert out.returncode == 1  # FAILED (was 2 before the codes were unified)
     assert message in out.stderr
 
 
 def test_command_line_summary_counts_unmapped_rows(tmp_path, cli_env):
     _engine, env = cli_env
     out = _cli(env, str(corpus.pbdt_codes(tmp_path)), "--period", "2026-09")
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == 3, out.stderr  # WARNINGS: values left unmapped (was 0)
     assert "nilai tak terpetakan di sumber_air_minum (2 baris, dibiarkan kosong): 99 (2 baris)" \
         in out.stdout
     assert "--value sumber_air_minum:NILAI=lainnya" in out.stdout

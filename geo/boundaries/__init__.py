@@ -10,9 +10,9 @@ the field, and say what to do.
 
 One module per step: ``read``, ``fields``, ``repair`` (CRS, validity, duplicate codes),
 ``hierarchy``, ``coverage`` and ``display`` (display geometry), ``quality``, ``importer`` (the
-steps in order, storing), ``cli``; ``base`` holds what they share. The names callers use are
-re-exported here; ``configure`` and ``run`` serve ``python -m geo import-boundaries``. The
-functions ``repair`` and ``quality`` are not: they would hide the modules of the same name.
+steps in order, storing); ``base`` holds what they share. The names callers use are
+re-exported here; the functions ``repair`` and ``quality`` are not: they would hide the modules
+of the same name. ``python -m geo import-boundaries`` is :mod:`geo.cli.import_boundaries`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from geo.boundaries.base import (
     BoundaryReport,
     Progress,
 )
-from geo.boundaries.cli import configure, format_report, run
 from geo.boundaries.coverage import clean_coverage, close_gaps, resolve_overlaps
 from geo.boundaries.display import (
     displacement_m,
@@ -45,8 +44,8 @@ from geo.boundaries.repair import merge_duplicates, to_wgs84
 __all__ = [
     "FIELD_ALIASES", "INDONESIA_BOUNDS", "LEVELS", "LEVEL_LABEL", "MAX_DISPLACEMENT_M",
     "UPLOAD_TYPES", "BoundaryImportFailed", "BoundaryReport", "Progress", "build_hierarchy",
-    "clean_coverage", "close_gaps", "configure", "coverage_quality", "detect_fields",
-    "displacement_m", "display_geometry", "display_level", "format_report", "geojson_bytes",
-    "import_boundaries", "list_layers", "merge_duplicates", "normalise", "read_boundary_file",
-    "resolve_overlaps", "run", "simplify_keep", "to_wgs84",
+    "clean_coverage", "close_gaps", "coverage_quality", "detect_fields", "displacement_m",
+    "display_geometry", "display_level", "geojson_bytes", "import_boundaries", "list_layers",
+    "merge_duplicates", "normalise", "read_boundary_file", "resolve_overlaps", "simplify_keep",
+    "to_wgs84",
 ]

@@ -1,19 +1,15 @@
-"""``python -m geo indicators``: the table behind the map, for the whole register of a period.
+"""The table behind the map for the whole register of a period: one row per region of a level.
 
 Columns ``kode``, ``nama``, ``rumah_tangga``, ``jiwa`` and per indicator id ``<id>``
 (households counted), ``<id>_persen`` (rate over the households whose value is known) and
 ``<id>_diketahui`` (share of the households the indicator is about whose value is known, 0–1).
-Where too little is known (``Settings.min_known_share``) the count and the rate are empty in
-CSV and ``null`` in JSON, never 0. One row per region of the level (regions without
-households count 0 households). Households not linked to any kelurahan are not in any row;
-their number goes to stderr.
+Where too little is known (``Settings.min_known_share``) the count and the rate are missing
+(``pd.NA``/NaN), never 0. Regions without households count 0 households. Households not linked
+to any kelurahan are not in any row; :func:`indicator_table` returns their number beside the
+table. ``python -m geo indicators`` (:mod:`geo.cli.indicators`) prints it as CSV or JSON.
 """
 
 from __future__ import annotations
-
-import argparse
-import json
-import sys
 
 import numpy as np
 import pandas as pd
@@ -56,34 +52,3 @@ def indicator_table(engine: Engine, period: str | None = None, level: str = "kel
         out[f"{ind_id}_persen"] = counts[f"{ind_id}_persen"].round(2).to_numpy()
         out[f"{ind_id}_diketahui"] = counts[f"{ind_id}_diketahui"].round(4).to_numpy()
     return out.reset_index(drop=True), int(unlinked["rumah_tangga"])
-
-
-def records(table: pd.DataFrame) -> list[dict]:
-    """Rows for JSON: unknown values as ``None`` (``null``), never 0 or NaN."""
-    frame = table.astype(object).where(table.notna(), None)
-    return frame.to_dict(orient="records")
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--period", metavar="YYYY-MM", help="periode data (bawaan: terbaru)")
-    parser.add_argument("--level", choices=LEVELS, default="kelurahan",
-                        help="tingkat wilayah (bawaan: kelurahan)")
-    parser.add_argument("--format", choices=("csv", "json"), default="csv",
-                        help="format keluaran (bawaan: csv)")
-
-
-def run(args: argparse.Namespace) -> int:
-    try:
-        table, unlinked = indicator_table(store.get_engine(), args.period, args.level)
-    except LookupError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    if args.format == "json":
-        json.dump(records(table), sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-    else:
-        table.to_csv(sys.stdout, index=False)
-    if unlinked:
-        print(f"{unlinked} rumah tangga belum tertaut ke kelurahan (tidak masuk tabel).",
-              file=sys.stderr)
-    return 0

@@ -1,21 +1,19 @@
-"""``python -m geo import-boundaries``: arguments, a progress bar, the report as text."""
+"""``python -m geo import-boundaries``: arguments, the progress bar, the report as text."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from geo import link, store
-from geo.boundaries.base import (
-    LEVEL_LABEL,
-    MAX_DISPLACEMENT_M,
-    BoundaryImportFailed,
-    BoundaryReport,
-)
+from geo.boundaries.base import MAX_DISPLACEMENT_M, BoundaryImportFailed, BoundaryReport
 from geo.boundaries.fields import FIELD_ALIASES
 from geo.boundaries.importer import import_boundaries
+from geo.cli import common
+from geo.cli.common import COUNT_LABEL, LEVEL_LABELS
 from geo.fmt import fmt_int, fmt_num, fmt_pct
+
+HELP = "impor berkas batas wilayah"
 
 
 def _field_pair(text: str) -> tuple[str, str]:
@@ -26,32 +24,30 @@ def _field_pair(text: str) -> tuple[str, str]:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="GeoJSON, Shapefile (folder atau .zip), GeoPackage, "
-                        "KML/KMZ atau GeoParquet")
+    parser.add_argument("file", metavar="BERKAS", help="GeoJSON, Shapefile (folder atau .zip), "
+                        "GeoPackage, KML/KMZ atau GeoParquet")
     parser.add_argument("--field", action="append", type=_field_pair, default=[],
                         metavar="PERAN=KOLOM",
                         help=f"kolom untuk peran ({', '.join(FIELD_ALIASES)}), mis. "
-                        "--field kode=KDEPUM --field nama=WADMKD")
-    parser.add_argument("--crs", help="kode EPSG bila berkas tidak menyatakannya, mis. 32748")
-    parser.add_argument("--layer", help="lapisan GeoPackage atau berkas di dalam .zip")
-    parser.add_argument("--json", action="store_true", help="cetak laporan sebagai satu JSON")
+                        "--field kode=KDEPUM --field nama=WADMKD (boleh berulang)")
+    parser.add_argument("--crs", metavar="EPSG",
+                        help="kode EPSG bila berkas tidak menyatakannya, mis. 32748")
+    parser.add_argument("--layer", metavar="LAPISAN",
+                        help="lapisan GeoPackage atau berkas di dalam .zip")
+    common.add_json(parser, "laporan")
 
 
-def _cli_progress(fraction: float, message: str) -> None:
-    width = 30
-    done = int(round(fraction * width))
-    sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {fraction:4.0%} {message:<60}")
-    if fraction >= 1:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
+def relink_warning(report: BoundaryReport) -> str | None:
+    """Most households left unlinked by the re-linking after these boundaries."""
+    relink = report.relink or {}
+    return link.unlinked_warning(relink.get("unlinked_after", 0), relink.get("households", 0))
 
 
 def format_report(report: BoundaryReport) -> str:
     """The quality report as text (Indonesian), for the command line."""
     lines = [f"Berkas: {report.source} ({report.format})", f"Fitur dibaca: {report.features}",
              f"Geometri diperbaiki: {report.repaired}",
-             "Wilayah disimpan: " + ", ".join(f"{LEVEL_LABEL[k]} {v}"
-                                              for k, v in report.levels.items()),
+             f"Wilayah disimpan: {common.level_counts(report.levels)}",
              f"Kolom: {', '.join(f'{k}={v}' for k, v in report.fields.items())}",
              f"CRS sumber: {report.source_crs or '(tidak ada)'}"]
     for title, items in (("Tidak disimpan", report.dropped), ("Kode ganda", report.duplicates),
@@ -70,7 +66,7 @@ def format_report(report: BoundaryReport) -> str:
     lines.extend(f"  {k['kode']} {k['nama'] or ''}: {k['jumlah']}" for k in report.per_kecamatan)
     lines.append("Geometri tampilan:")
     for level, d in report.display.items():
-        lines.append(f"  {LEVEL_LABEL[level]}: {fmt_int(d['features'])} fitur, "
+        lines.append(f"  {LEVEL_LABELS[level]}: {fmt_int(d['features'])} fitur, "
                      f"{fmt_int(d['geojson_bytes'])} byte GeoJSON, pergeseran maks. "
                      f"{fmt_num(d['max_displacement_m'], 2)} m (toleransi "
                      f"{fmt_num(d['tolerance_m'], 1)} m, {d['over_limit']} > "
@@ -81,11 +77,11 @@ def format_report(report: BoundaryReport) -> str:
     relink = report.relink or {}
     if "changed" in relink:
         lines.append(f"Penautan ulang rumah tangga: {fmt_int(relink.get('households', 0))} "
-                     f"rumah tangga, {fmt_int(relink['changed'])} berubah tautan, belum tertaut "
+                     f"{COUNT_LABEL['households']}, {fmt_int(relink['changed'])} "
+                     f"{COUNT_LABEL['changed']}, {COUNT_LABEL['unlinked']} "
                      f"{fmt_int(relink.get('unlinked_before', 0))} → "
                      f"{fmt_int(relink.get('unlinked_after', 0))}")
-        warning = link.unlinked_warning(relink.get("unlinked_after", 0),
-                                        relink.get("households", 0))
+        warning = relink_warning(report)
         if warning:
             lines.append(f"Peringatan: {warning}")
     else:
@@ -96,15 +92,15 @@ def format_report(report: BoundaryReport) -> str:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        report = import_boundaries(store.get_engine(), args.file, fields=dict(args.field) or None,
-                                   crs=args.crs, layer=args.layer,
-                                   progress=None if args.json else _cli_progress)
+        with common.progress_bar(common.progress_wanted(args)) as progress:
+            report = import_boundaries(store.get_engine(), args.file,
+                                       fields=dict(args.field) or None, crs=args.crs,
+                                       layer=args.layer, progress=progress)
     except BoundaryImportFailed as exc:
-        print(f"Gagal: {exc}", file=sys.stderr)
-        return 1
+        return common.fail(exc)
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, default=str))
+        common.print_json(report.to_dict())
     else:
         print(format_report(report))
-    return 0
-
+    warning = relink_warning(report)
+    return common.warn([warning] if warning else [])

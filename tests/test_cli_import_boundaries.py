@@ -1,10 +1,10 @@
-"""geo.boundaries.cli: ``python -m geo import-boundaries`` as JSON and as text."""
+"""geo.cli.import_boundaries: ``python -m geo import-boundaries`` as JSON and as text."""
 
 from __future__ import annotations
 
 import json
 
-from geo.__main__ import main
+from geo.cli import main
 from tests.boundary_files import grid_city, write_geojson
 
 

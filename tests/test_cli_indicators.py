@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from geo import indicators, store
-from geo.__main__ import main
+from geo.cli import main
 from tests.map_fixtures import write_city
 
 
