@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "import-households": "geo.cli.import_households",
     "indicators": "geo.cli.indicators",
     "data-quality": "geo.cli.data_quality",
+    "users": "geo.cli.users",
+    "audit": "geo.cli.audit",
 }
 
 EPILOG = ("kode keluar: 0 selesai, 1 gagal, 2 salah pakai (argumen), "
@@ -41,7 +43,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(exit_codes.USAGE, f"{self.prog}: salah pakai: {message}\n")
 
 
-def _indonesian(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+def indonesian(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """argparse's own words in the help, in Indonesian."""
     parser._positionals.title = "argumen"
     parser._optionals.title = "opsi"
@@ -50,7 +52,7 @@ def _indonesian(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _indonesian(_Parser(
+    parser = indonesian(_Parser(
         prog="python -m geo",
         description="Peta Sinergi: peta perencanaan penanggulangan kemiskinan.",
         epilog=EPILOG, add_help=False, formatter_class=_Formatter,
@@ -58,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="PERINTAH")
     for name, module_name in COMMANDS.items():
         module = importlib.import_module(module_name)
-        cmd = _indonesian(sub.add_parser(name, help=module.HELP, description=module.HELP,
+        cmd = indonesian(sub.add_parser(name, help=module.HELP, description=module.HELP,
                                          epilog=EPILOG, add_help=False,
                                          formatter_class=_Formatter))
         module.configure(cmd)

@@ -120,7 +120,7 @@ def records(table: pd.DataFrame) -> list[dict]:
 def write_table(table: pd.DataFrame, fmt: str) -> None:
     """A table on stdout: CSV (unknown cells empty) or a JSON list (unknown cells ``null``)."""
     if fmt == "json":
-        json.dump(records(table), sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(records(table), sys.stdout, ensure_ascii=False, indent=1, default=str)
         sys.stdout.write("\n")
     else:
         table.to_csv(sys.stdout, index=False)
