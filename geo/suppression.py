@@ -11,10 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from geo import disclosure
 from geo.answers import NO_DATA
 from geo.fmt import fmt_int, fmt_pct
 
-SMALL_COUNT = 5  # counts 1..4 are hidden in forum-facing tables
+SMALL_COUNT = disclosure.SMALL_COUNT  # counts 1..4 are hidden in forum-facing tables
+HIDDEN_TOO = "–"  # a count hidden so that a small one cannot be worked out from a total
 
 
 def _missing(value: object) -> bool:
@@ -72,7 +74,33 @@ def export_count(value: float, hide_small: bool = True) -> object:
     return count_text(value) if hide_small and 0 < value < SMALL_COUNT else int(value)
 
 
+def protected_texts(counts: pd.DataFrame, hide: bool = True,
+                    threshold: int = SMALL_COUNT) -> pd.DataFrame:
+    """A table of counts (areas × columns) as text, safe to show beside its row and column
+    totals: small counts ``< 5``, and, so that none of them is a total minus the shown cells,
+    one more count hidden (``–``) in every row and column that would hide only one
+    (complementary suppression, :mod:`geo.disclosure`). Unknown counts: "tidak ada data"."""
+    values = counts.to_numpy(dtype=float)
+    if hide:
+        cut = disclosure.suppress(values, threshold)
+        hidden, primary = cut.hidden, cut.primary
+    else:
+        hidden = primary = np.zeros(values.shape, dtype=bool)
+    texts = np.empty(values.shape, dtype=object)
+    for (i, j), v in np.ndenumerate(values):
+        texts[i, j] = (NO_DATA if np.isnan(v) else f"< {threshold}" if primary[i, j]
+                       else HIDDEN_TOO if hidden[i, j] else fmt_int(v))
+    return pd.DataFrame(texts, index=counts.index, columns=counts.columns)
+
+
+def hidden_cells(texts: pd.DataFrame) -> np.ndarray:
+    """Which cells of :func:`protected_texts`'s table are hidden (for checks and tests)."""
+    return texts.isin([f"< {SMALL_COUNT}", HIDDEN_TOO]).to_numpy()
+
+
 def small_count_note(threshold: int = SMALL_COUNT) -> str:
-    return (f"Jumlah 1–{threshold - 1} rumah tangga ditampilkan sebagai “< {threshold}” dan "
-            f"persentase dengan penyebut di bawah {threshold} tidak ditampilkan, agar rumah "
-            "tangga tidak dapat dikenali di forum terbuka.")
+    return (f"Jumlah 1–{threshold - 1} rumah tangga ditampilkan sebagai “< {threshold}”, dan "
+            f"di tabel satu angka lain di baris atau kolom yang sama sebagai “{HIDDEN_TOO}” "
+            "agar angka kecil tidak dapat dihitung dari total; persentase dengan penyebut di "
+            f"bawah {threshold} tidak ditampilkan. Dengan begitu rumah tangga tidak dapat "
+            "dikenali di forum terbuka.")

@@ -55,3 +55,30 @@ def test_no_page_or_view_repeats_the_rule():
                  root / "geo" / "planning.py"]:
         text = path.read_text(encoding="utf-8")
         assert "SMALL_COUNT - 1" not in text and ".between(1," not in text, path
+
+
+def test_tables_the_forum_sees_leave_no_small_count_derivable():
+    """The count tables of the planning views, hidden for a forum, on a narrow filter (many
+    small counts): no hidden cell is a row or column total minus the shown cells."""
+    from geo.disclosure import derivable
+    from geo.filters import Filters
+    from geo.suppression import hidden_cells
+    from geo.views import coverage_view, opd_view
+    from tests.view_fixtures import city, scope
+
+    c = city()
+    sc = scope(c, Filters(desil_min=1, desil_max=1))
+    opd = opd_view.opd_view(sc, c.names, as_pct=False, hide=True)
+    display, _ = opd.matrix_table()
+    block = display.drop(columns=["Kecamatan", "Kelurahan"])
+    numbers = pd.concat([pd.Series(opd.households, index=opd.matrix.index, name="rt"),
+                         opd.counts[opd_view.COLUMNS]], axis=1).loc[display.index]
+    assert hidden_cells(block).any()  # the filter leaves small counts to protect
+    assert derivable(numbers.to_numpy(), hidden_cells(block)) == []
+    pairs = opd.pairs_table()
+    assert derivable(opd.pairs.to_numpy(), hidden_cells(pairs)) == []
+    cov = coverage_view.coverage_view(sc, c.names, hide=True)
+    for ind_id in ("eksklusi", "inklusi"):
+        shown = cov.most_errors(ind_id)[["Rumah tangga"]]
+        numbers = np.sort(sc.table((ind_id,))[ind_id].to_numpy())[::-1][: len(shown)]
+        assert derivable(numbers, hidden_cells(shown)[:, 0]) == []

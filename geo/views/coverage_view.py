@@ -14,7 +14,7 @@ from geo.filters import Filters
 from geo.fmt import fmt_int
 from geo.indicators import NO_DATA, NOT_IN_REGISTER, Settings
 from geo.schema import PROGRAMS
-from geo.suppression import count_texts, hide_small, rate_text, rate_texts
+from geo.suppression import count_texts, hide_small, protected_texts, rate_text, rate_texts
 from geo.views.common import Scope, area_labels
 
 COVER_IDS = tuple(planning.COVERAGE.values())
@@ -94,10 +94,11 @@ class CoverageView:
         c, table, hide = columns(ind_id), self.table, self.hide
         ranked = table[table[c.rate].notna()].sort_values(c.rate)
         pos = table.index.get_indexer(ranked.index)
+        texts = protected_texts(ranked[[c.denominator, c.count]], hide)
         return pd.DataFrame({
             "Kelurahan": [self.kel_names[i] for i in pos],
-            "Layak": count_texts(ranked[c.denominator], hide),
-            "Menerima": count_texts(ranked[c.count], hide),
+            "Layak": texts[c.denominator].to_numpy(),
+            "Menerima": texts[c.count].to_numpy(),
             "Cakupan": rate_texts(ranked[c.rate], ranked[c.denominator], hide),
         })
 
@@ -120,7 +121,7 @@ class CoverageView:
         return pd.DataFrame({
             "Kelurahan": [self.kel_names[i] for i in pos],
             "Kecamatan": [self.kec_names[i] for i in pos],
-            "Rumah tangga": count_texts(ranked[c.count], hide),
+            "Rumah tangga": protected_texts(ranked[[c.count]], hide)[c.count].to_numpy(),
             "Persentase": rate_texts(ranked[c.rate], ranked[c.denominator], hide),
         })
 

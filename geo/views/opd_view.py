@@ -12,7 +12,7 @@ from geo import indicators, planning
 from geo.columns import HOUSEHOLDS
 from geo.fmt import fmt_int, fmt_pct
 from geo.indicators import NO_DATA
-from geo.suppression import count_text, count_texts, hide_small, rate_texts
+from geo.suppression import count_texts, hide_small, protected_texts, rate_texts
 from geo.views.common import Scope, area_labels
 
 AGENCIES = list(planning.AGENCIES)
@@ -46,12 +46,19 @@ class OpdView:
         """(the kelurahan × OPD matrix as text, most households needing ≥ 2 OPD first; its
         numbers in the same order for the colours)."""
         hide = self.hide
-        display = pd.DataFrame({"Kecamatan": self.kec_names, "Kelurahan": self.kel_names,
-                                "Rumah tangga": count_texts(self.households, hide)},
+        display = pd.DataFrame({"Kecamatan": self.kec_names, "Kelurahan": self.kel_names},
                                index=self.matrix.index)
-        for col in COLUMNS:
-            display[LABELS[col]] = (rate_texts(self.pct[col], self.households, hide)
-                                    if self.as_pct else count_texts(self.counts[col], hide))
+        block = pd.DataFrame({HOUSEHOLDS: self.households}, index=self.matrix.index)
+        if self.as_pct:
+            display["Rumah tangga"] = protected_texts(block, hide)[HOUSEHOLDS]
+            for col in COLUMNS:
+                display[LABELS[col]] = rate_texts(self.pct[col], self.households, hide)
+        else:  # every count of the matrix protected together, along rows and columns
+            block = pd.concat([block, self.counts[COLUMNS]], axis=1)
+            texts = protected_texts(block, hide)
+            display["Rumah tangga"] = texts[HOUSEHOLDS]
+            for col in COLUMNS:
+                display[LABELS[col]] = texts[col]
         values = self.values()
         order = values[MULTI].fillna(-1).sort_values(ascending=False, kind="stable").index
         return display.loc[order], values.loc[order].rename(columns=LABELS)
@@ -96,7 +103,7 @@ class OpdView:
         table = pd.DataFrame({
             "Peringkat": ranked.rank(method="min", ascending=False).astype(int).to_numpy(),
             "Kelurahan": [self.kel_names[i] for i in pos],
-            f"Perlu {agency}": count_texts(ranked, hide),
+            f"Perlu {agency}": protected_texts(ranked.to_frame(), hide).iloc[:, 0].to_numpy(),
             "Persentase": rate_texts([self.pct[agency].iat[i] for i in pos],
                                      [known.iat[i] for i in pos], hide),
         })
@@ -120,18 +127,19 @@ class OpdView:
         hide = self.hide
         ov = self.overlap.sort_values(MULTI, ascending=False, kind="stable")
         pos = self.overlap.index.get_indexer(ov.index)
+        texts = protected_texts(ov[[HOUSEHOLDS, MULTI, "pasangan_jumlah"]], hide)
         return pd.DataFrame({
             "Kelurahan": [self.kel_names[i] for i in pos],
             "Kecamatan": [self.kec_names[i] for i in pos],
-            "Rumah tangga": count_texts(ov[HOUSEHOLDS], hide),
-            "Perlu ≥ 2 OPD": count_texts(ov[MULTI], hide),
+            "Rumah tangga": texts[HOUSEHOLDS].to_numpy(),
+            "Perlu ≥ 2 OPD": texts[MULTI].to_numpy(),
             "Persentase": rate_texts(ov["persen"], ov[HOUSEHOLDS], hide),
             "Pasangan OPD terbanyak": ov["pasangan_terbanyak"].to_numpy(),
-            "Jumlah pasangan": count_texts(ov["pasangan_jumlah"], hide),
+            "Jumlah pasangan": texts["pasangan_jumlah"].to_numpy(),
         })
 
     def pairs_table(self) -> pd.DataFrame:
-        return self.pairs.map(lambda v: count_text(v, self.hide))
+        return protected_texts(self.pairs, self.hide)
 
     @property
     def multi_total(self) -> int:

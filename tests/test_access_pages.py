@@ -1,0 +1,140 @@
+"""Every role × every page through the app's own check (the page script run inside the frame,
+as a direct URL would run it, not only hidden in the navigation), the downloads each role gets,
+the forum's suppressed numbers and a kecamatan-scoped planner's area, on real (not demo) data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from geo import accounts, store
+from tests.test_access import EXPECTED
+from tests.test_pages_planning import build_db
+
+PROJECT = Path(__file__).resolve().parent.parent
+PAGES = ("peta", "data", "cakupan", "lintas_opd", "prioritas", "kualitas_data", "pengguna",
+         "audit")
+PASSWORD = "sandi-uji-123"
+
+
+@pytest.fixture(scope="module")
+def real_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The planning test city, marked as real data (so every page needs a login), with one
+    account per role and a planner limited to one kecamatan."""
+    path = tmp_path_factory.mktemp("access") / "real.sqlite"
+    info = build_db(path, n=900)
+    engine = store.get_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(update(store.snapshots).values(is_demo=False))
+    for role in accounts.ROLES:
+        accounts.add_user(engine, role, role, PASSWORD)
+    kec = sorted(info["kelurahan"]["kode_kec"].unique())[0]
+    accounts.add_user(engine, "camat", "perencana", PASSWORD, areas=[kec])
+    info["kecamatan"] = kec
+    return path, info
+
+
+def frame_and_page() -> None:
+    import os
+
+    from ui.frame import run_frame
+
+    run_frame(os.environ["PETA_TEST_PAGE"])
+
+
+@pytest.fixture
+def open_as(real_db, monkeypatch):  # noqa: ANN001, ANN201
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from ui.auth import SESSION_KEY
+
+    path, _ = real_db
+    monkeypatch.setenv("PETA_DB_URL", f"sqlite:///{path}")
+    monkeypatch.chdir(PROJECT)
+
+    def run(user: str | None, page: str) -> AppTest:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        monkeypatch.setenv("PETA_TEST_PAGE", str(PROJECT / "pages" / f"{page}.py"))
+        at = AppTest.from_function(frame_and_page, default_timeout=120)
+        if user:
+            engine = store.get_engine()
+            at.session_state[SESSION_KEY] = accounts.login(engine, user, PASSWORD)[1]
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    yield run
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def refused(at) -> bool:  # noqa: ANN001
+    return any("tidak diizinkan" in e.value for e in at.error)
+
+
+def test_not_logged_in_every_page_shows_only_the_login_form(open_as):
+    for page in PAGES:
+        at = open_as(None, page)
+        assert [t.label for t in at.text_input] == ["Nama pengguna", "Kata sandi"]
+        assert not at.metric and not at.dataframe  # no number of real data
+        assert [b.label for b in at.button] == ["Masuk"]
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_each_role_opens_its_pages_and_is_refused_the_others(open_as, role):
+    for page in PAGES:
+        at = open_as(role, page)
+        if page in EXPECTED[role]:
+            assert not refused(at), (role, page)
+            assert at.title
+        else:
+            assert refused(at), (role, page)
+            assert not at.dataframe and not at.metric, (role, page)
+
+
+def test_forum_sees_small_counts_hidden_and_no_household_list(open_as):
+    at = open_as("forum", "cakupan")
+    assert "Daftar verifikasi" not in at.radio(key="cak_view").options
+    assert not [t for t in at.toggle if t.key == "cak_hide"]  # not offered: always hidden
+    assert any("selalu disembunyikan" in c.value for c in at.caption)
+    at = open_as("forum", "lintas_opd")
+    matrix = next(d.value for d in at.dataframe if "≥ 2 OPD" in d.value.columns)
+    assert (matrix.astype(str) == "< 5").any().any()
+
+
+def test_downloads_follow_the_role(open_as):
+    def labels(at) -> set[str]:  # noqa: ANN001
+        return {e.proto.label for e in at.get("download_button")}
+
+    assert "Unduh CSV" in labels(open_as("perencana", "peta"))
+    at = open_as("perencana", "cakupan")
+    at.radio(key="cak_view").set_value("Daftar verifikasi").run()
+    assert "Unduh daftar verifikasi (Excel)" not in labels(at)  # masked list: view only
+    at = open_as("operator", "cakupan")
+    at.radio(key="cak_view").set_value("Daftar verifikasi").run()
+    assert "Unduh daftar verifikasi (Excel)" in labels(at)
+
+
+def test_a_kecamatan_planner_sees_only_that_kecamatan(open_as, real_db):
+    _, info = real_db
+    at = open_as("camat", "peta")
+    table = at.dataframe[-1].value  # the table behind the map (and the CSV/Excel export)
+    assert len(table) and set(table["kode"].str[:8]) == {info["kecamatan"]}
+    at = open_as("camat", "prioritas")
+    ranked = [d.value for d in at.dataframe if "Peringkat" in d.value.columns][-1]
+    kel_in_kec = info["kelurahan"].loc[info["kelurahan"]["kode_kec"] == info["kecamatan"],
+                                       "nama_kel"]
+    assert set(ranked["Kelurahan"]) <= set(kel_in_kec)
+
+
+def test_household_list_views_are_written_to_the_audit_trail(open_as):
+    from geo import audit
+
+    at = open_as("operator", "cakupan")
+    at.radio(key="cak_view").set_value("Daftar verifikasi").run()
+    trail = audit.entries(store.get_engine(), user="operator", action="household_list")
+    assert len(trail) >= 1 and "verifikasi" in trail["rincian"].iat[-1]
