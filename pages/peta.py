@@ -69,9 +69,10 @@ if settings == indicators.DEFAULT_SETTINGS:  # one cache entry for the default
     base = explorer.base(int(view.snapshot["id"]), view.version)
 else:
     base = explorer.base(int(view.snapshot["id"]), view.version, settings)
+hide = auth.small_counts_hidden("peta_hide", default=False)
 mapped = mv.map_view(base.prepared, filters, ind_id, level, measure,
                      explorer.areas(level_shown, view.version), name_of, settings,
-                     kelurahan=explorer.areas("kelurahan", view.version))
+                     kelurahan=explorer.areas("kelurahan", view.version), hide=hide)
 if mapped is None:
     st.warning("Tidak ada wilayah yang cocok dengan filter wilayah. Ubah filter di samping.")
     st.stop()
@@ -88,7 +89,7 @@ fmap = choropleth(
     note=f"{description} · {fmt_period(view.snapshot['period'])}", size_px=MAP_SIZE,
     fill_opacity=0.3 if len(filters.kelurahan) == 1 else 0.8, tiles=view.basemap)
 
-if len(filters.kelurahan) == 1:
+if len(filters.kelurahan) == 1 and not hide:  # points of a few households could name them
     in_kel = mv.households_in(base.prepared, mapped.keep, filters.kelurahan[0])
     clusters = grid_clusters(base.lon[in_kel], base.lat[in_kel],
                              base.prepared.hits[IND.id][in_kel], tuple(areas.total_bounds),

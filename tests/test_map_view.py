@@ -131,3 +131,28 @@ def test_export_notes_name_the_indicator_filters_and_period():
     assert notes[0] == "Indikator: Rumah tangga miskin (desil 1–4) (Dinsos)"
     assert f"Kosong = {indicators.NO_DATA} (nilai tidak ada di register), bukan 0" in notes
     assert notes[-len(SETTINGS.describe()):] == SETTINGS.describe()
+
+
+def test_hidden_small_counts_on_the_map_for_a_forum():
+    """With ``hide`` every count the map page shows (tooltip, top-10, export) hides 1–4, and
+    the export hides one more per row and column so none is a total minus the others."""
+    from geo.disclosure import derivable
+    from geo.suppression import hidden_cells
+
+    c, narrow = city(), Filters(desil_min=1, desil_max=1)
+    shown = mv.shown_level(narrow, "kelurahan")
+    page = mv.map_view(prepared(c), narrow, "miskin_ekstrem", "kelurahan", "rumah_tangga",
+                       c.areas(shown), c.name_of, SETTINGS, kelurahan=c.kelurahan, hide=True)
+    plain = view("miskin_ekstrem", measure="rumah_tangga", filters=narrow)
+    small = plain.table["miskin_ekstrem"].between(1, 4).to_numpy()
+    assert small.any()
+    assert page.values[small].isna().all()  # no colour for a small count
+    tips = page.tooltip["Rumah tangga terhitung"].to_numpy()
+    assert (tips[small] == "< 5").all()
+    counts = [col for col in page.export.columns if col in plain.export.columns
+              and col not in ("kode", "nama", *page.rate_columns)]
+    texts = page.export[counts]
+    assert (texts.to_numpy() == "< 5").any()
+    numbers = plain.export[counts].to_numpy(dtype=float)
+    assert derivable(numbers, hidden_cells(texts)) == []
+    assert "Lingkaran" not in " ".join(page.notes)

@@ -135,15 +135,15 @@ def sidebar_account(user: User) -> None:
         st.rerun()
 
 
-def small_counts_hidden(key: str, container: object = None) -> bool:
-    """The "hide small counts" switch; pimpinan and forum (and visitors) cannot turn it off."""
+def small_counts_hidden(key: str, container: object = None, default: bool = True) -> bool:
+    """The "hide small counts" switch; pimpinan and forum cannot turn it off."""
     where = container or st
     user = visitor()
-    if access.must_suppress(user, asked=False):
+    if user is not None and user.role in access.ALWAYS_SUPPRESSED:
         where.caption("Angka kecil (< 5) selalu disembunyikan untuk peran ini.")
         return True
-    return bool(where.toggle("Sembunyikan angka kecil (< 5) untuk forum terbuka", value=True,
-                             key=key))
+    return bool(where.toggle("Sembunyikan angka kecil (< 5) untuk forum terbuka",
+                             value=default, key=key))
 
 
 def download_button(container: object, label: str, build: object, file_name: str,

@@ -13,6 +13,7 @@ from geo.columns import HOUSEHOLDS, PERSONS, columns
 from geo.filters import Filters, chosen_areas
 from geo.fmt import fmt_int, fmt_num, fmt_pct
 from geo.indicators import NO_DATA, Settings
+from geo.suppression import count_text, hide_small, protected_texts, rate_text
 from geo.views.common import households_mask
 
 LEVELS = {"kota": "Kota", "kecamatan": "Kecamatan", "kelurahan": "Kelurahan"}
@@ -50,6 +51,7 @@ class MapView:
     labels: dict[str, str]  # export column -> header on screen
     notes: list[str] = field(default_factory=list)  # captions under the map
     warning: str | None = None  # "... tidak tersedia di register ini ..."
+    hide: bool = False  # small counts suppressed (forum, leadership)
 
     @property
     def level_label(self) -> str:
@@ -64,12 +66,17 @@ class MapView:
         """(label, value) of the three totals beside the map."""
         c, t = columns(self.ind_id), self.total
         ok = self.total_known
-        return [("Rumah tangga terhitung", fmt_int(t[c.count]) if ok else NO_DATA),
-                ("Jiwa dalam rumah tangga itu", fmt_int(t[c.persons]) if ok else NO_DATA),
-                ("Persentase", fmt_pct(t[c.rate]) if ok else NO_DATA)]
+        count = (lambda v: count_text(v)) if self.hide else fmt_int
+        return [("Rumah tangga terhitung", count(t[c.count]) if ok else NO_DATA),
+                ("Jiwa dalam rumah tangga itu", count(t[c.persons]) if ok else NO_DATA),
+                ("Persentase", rate_text(t[c.rate], t[c.denominator], self.hide) if ok
+                 else NO_DATA)]
 
     def total_captions(self) -> list[str]:
         ind, c, t = indicators.get(self.ind_id), columns(self.ind_id), self.total
+        if self.hide:
+            return [f"Penyebut: {count_text(t[c.denominator])} {ind.denominator_label} yang "
+                    "nilainya diketahui. Angka kecil disembunyikan."]
         return [f"Penyebut: {fmt_int(t[c.denominator])} {ind.denominator_label} yang nilainya "
                 f"diketahui ({indicators.known_text(t, self.ind_id)}).",
                 f"Dari {fmt_int(t[HOUSEHOLDS])} rumah tangga ({fmt_int(t[PERSONS])} jiwa) "
@@ -79,7 +86,8 @@ class MapView:
         """(the export with unknown cells written out, integer columns, rate columns whose
         cells are all numbers): st.dataframe shows an empty cell as "None"."""
         export, rates = self.export, self.rate_columns
-        ints = [c for c in export.columns if c not in ("kode", "nama", *rates)]
+        ints = [c for c in export.columns if c not in ("kode", "nama", *rates)
+                and export[c].dtype.kind in "iuf"]  # suppressed counts are already text
         out = export.copy()
         for column in [c for c in (*ints, *rates) if out[c].isna().any()]:
             fmt = fmt_int if column in ints else (lambda v: fmt_num(v, 2))
@@ -110,8 +118,10 @@ def households_in(prepared: indicators.Prepared, keep: np.ndarray | None, code: 
 
 def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level: str,
              measure: str, areas: pd.DataFrame, names: pd.Series, settings: Settings,
-             kelurahan: pd.DataFrame | None = None) -> MapView | None:
+             kelurahan: pd.DataFrame | None = None, hide: bool = False) -> MapView | None:
     """What the map page shows for the filters; None when no area matches the area filter.
+    With ``hide`` (forum and leadership), small counts are suppressed everywhere: map
+    colours, tooltips, the top-10, totals and the export (:mod:`geo.suppression`).
 
     ``areas``: every region of the shown level (:func:`shown_level`; kode, nama, ...);
     ``names``: region name by code; ``kelurahan``: every kelurahan (kode), for the top-10
@@ -131,17 +141,20 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     warning = indicators.availability_note(prepared, ind_id)
     value_col = {"persen": c.rate, "rumah_tangga": c.count, "jiwa": c.persons}[measure]
     values = table[value_col].astype(float).where(has_data & known)
+    if hide:  # no colour for a small count, nor for a rate over a small denominator
+        values = hide_small(values, table[c.denominator if measure == "persen" else c.count])
+    count_of = (lambda v: count_text(v)) if hide else fmt_int
     unit = {"persen": f"{ind.unit} ({ind.denominator_label})", "rumah_tangga": "rumah tangga",
             "jiwa": "jiwa (anggota rumah tangga)"}[measure]
     level_label = LEVELS[level]
     tooltip = pd.DataFrame({
         level_label: areas["nama"].to_numpy(),
         "Kode": areas["kode"].to_numpy(),
-        MEASURES[measure]: [shown_value(v, measure) if ok else NO_DATA
-                            for v, ok in zip(values, known)],
-        "Rumah tangga terhitung": [fmt_int(v) if ok else NO_DATA
+        MEASURES[measure]: [shown_value(v, measure) if ok and v == v else
+                            ("–" if ok else NO_DATA) for v, ok in zip(values, known)],
+        "Rumah tangga terhitung": [count_of(v) if ok else NO_DATA
                                    for v, ok in zip(table[c.count], known)],
-        "Jiwa terhitung": [fmt_int(v) if ok else NO_DATA
+        "Jiwa terhitung": [count_of(v) if ok else NO_DATA
                            for v, ok in zip(table[c.persons], known)],
         "Data diketahui": [indicators.known_text(row, ind_id) for _, row in table.iterrows()],
     }, index=areas["kode"].to_numpy())
@@ -160,7 +173,7 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                      "kelurahan mana pun dan tidak tampil di peta (lihat halaman Data).")
     if level == "kecamatan":
         notes.append("Klik sebuah kecamatan untuk melihat kelurahannya.")
-    if len(filters.kelurahan) == 1:
+    if len(filters.kelurahan) == 1 and not hide:
         notes.append("Lingkaran: rumah tangga dikelompokkan per petak (tanpa nama, NIK atau "
                      "alamat); makin pekat, makin besar bagian yang terhitung indikator.")
 
@@ -174,9 +187,13 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     worst = pd.DataFrame({
         "Kelurahan": [names.get(k, k) for k in ranked.index],
         "%": [fmt_pct(v) for v in ranked[c.rate]],
-        "Rumah tangga": [fmt_int(v) for v in ranked[c.count]],
+        "Rumah tangga": [count_of(v) for v in ranked[c.count]],
     })
     export, labels = _export(areas, table, ind_id, level_label, share)
+    if hide:  # counts as text: "< 5", and "–" where a small count could be worked out
+        counts = [col for col in export.columns if col not in ("kode", "nama", c.rate, c.known)]
+        export[counts] = protected_texts(export[counts]).to_numpy()
+
     return MapView(
         ind_id=ind_id, level=level, measure=measure, areas=areas, table=table,
         kel_table=kel_table, keep=keep, has_data=has_data, known=known, values=values,
@@ -185,7 +202,7 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
         total_known=indicators.is_known(total, ind_id, share),
         worst_title=(f"**{TOP_N} kelurahan dengan kondisi terburuk**" if ind.higher_is_worse
                      else f"**{TOP_N} kelurahan dengan cakupan terendah**"),
-        worst=worst, export=export, labels=labels, notes=notes, warning=warning)
+        worst=worst, export=export, labels=labels, notes=notes, warning=warning, hide=hide)
 
 
 def _export(areas: pd.DataFrame, table: pd.DataFrame, ind_id: str, level_label: str,
