@@ -15,11 +15,18 @@ ROWS = 400
 def test_upload_and_import_a_register_in_the_browser(demo_db_url, tmp_path):
     from playwright.sync_api import sync_playwright
 
+    from geo import accounts
+
     files = write_demo(tmp_path / "files", n=ROWS, seed=DEMO_SEED)
+    # on the demo the app opens without login, but the first real import needs an admin
+    accounts.add_user(store.get_engine(demo_db_url), "admin", "admin", "sandi-admin-1")
     with streamlit_server(demo_db_url) as url, sync_playwright() as p:
         browser = launch(p)
         page, external = tracked_page(browser)
         page.goto(f"{url}/data", wait_until="domcontentloaded")
+        page.get_by_label("Nama pengguna").fill("admin", timeout=60_000)
+        page.get_by_label("Kata sandi").fill("sandi-admin-1")
+        page.get_by_role("button", name="Masuk").click()
         page.locator('input[type="file"]').first.set_input_files(str(files.register))
         period = page.get_by_label("Periode data (TTTT-BB)")
         period.wait_for(timeout=60_000)

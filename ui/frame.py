@@ -85,17 +85,22 @@ def run_frame(page_path: str | None = None) -> None:
         context.use_explicit_navigation()  # the deep-link fix: see ui.context
     ensure_static_assets()
     build_demo_if_empty()
+    user = auth.visitor()
+    navigation = None
+    if page_path is None:
+        # the navigation lists the pages the user may open (each page checks again, in
+        # geo.access); before login it is built hidden, so a shared deep link survives it
+        shown = ([p for p in PAGES if access.allowed(user, page_id(p[0]))] if user
+                 else list(PAGES)) or list(PAGES[:1])
+        navigation = st.navigation([st.Page(path, title=title, icon=icon, default=n == 0)
+                                    for n, (path, title, icon) in enumerate(shown)],
+                                   position="sidebar" if user else "hidden")
     user = auth.gate()  # the login (or first-admin) form when nobody may look
     if user is access.DEMO_VISITOR:
         st.info("Data contoh fiktif: aplikasi terbuka tanpa login sampai data sungguhan "
                 "diimpor (impor memerlukan akun admin).", icon="ℹ️")
-    if page_path is not None:
-        sidebar(user)
-        run_page(page_path)
-        return
-    # the navigation lists the pages the user may open; each page checks again (geo.access)
-    shown = [p for p in PAGES if access.allowed(user, page_id(p[0]))] or list(PAGES[:1])
-    navigation = st.navigation([st.Page(path, title=title, icon=icon, default=n == 0)
-                                for n, (path, title, icon) in enumerate(shown)])
     sidebar(user)
-    navigation.run()
+    if navigation is None:
+        run_page(page_path)
+    else:
+        navigation.run()
