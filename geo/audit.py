@@ -65,3 +65,19 @@ def entries(engine: Engine, since: datetime | None = None, user: str | None = No
     frame = pd.DataFrame(rows, columns=["waktu", "pengguna", "tindakan", "rincian"])
     frame.insert(3, "arti", frame["tindakan"].map(ACTIONS).fillna(""))
     return frame
+
+
+CLI_USER = "(baris perintah)"  # whoever ran a command on the server
+
+
+def record_import(engine: Engine, user: str | None, kind: str, source: str,
+                  period: str | None = None, replaced: bool = False,
+                  counts: dict | None = None) -> None:
+    """An import (``import_households`` or ``import_boundaries``), and the period it replaced."""
+    detail = {"berkas": source, **({"periode": period} if period else {}),
+              **{k: int(v) for k, v in (counts or {}).items()
+                 if k in ("rows_read", "accepted", "quarantined")}}
+    with engine.begin() as conn:
+        record(conn, user, kind, **detail)
+        if replaced:
+            record(conn, user, "period_replaced", periode=period, berkas=source)

@@ -558,3 +558,15 @@ def workbook(sheets: Sequence[tuple[str, pd.DataFrame]],
                 _autosize(sheet, table)
             sheet.column_dimensions["B"].width = 100
     return buffer.getvalue()
+
+
+def reveal_identity(engine: Engine, snapshot_id: int, id_keluarga: str) -> dict[str, str]:
+    """The full NIK KRT and No. KK of one household: an explicit, recorded action of a role
+    allowed to (``geo.access``, "reveal_nik"); every list shows them masked."""
+    t = store.households.c
+    with engine.connect() as conn:
+        row = conn.execute(select(t.nik_krt, t.no_kk).where(
+            t.snapshot_id == snapshot_id, t.id_keluarga == str(id_keluarga))).first()
+    if row is None:
+        raise LookupError(f"ID keluarga {id_keluarga} tidak ada di periode ini.")
+    return {"NIK KRT": row.nik_krt or "", "No. KK": row.no_kk or ""}

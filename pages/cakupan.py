@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import access, indicators, planning
+from geo import access, audit, indicators, planning
 from geo.fmt import fmt_int
 from geo.maps import choropleth, classify
 from geo.schema import PROGRAMS
@@ -98,6 +98,15 @@ else:
     if len(listing) > SHOW_ROWS:
         st.caption(f"Tampil {fmt_int(SHOW_ROWS)} baris pertama; pilih kelurahan untuk "
                    "mempersempit, atau unduh Excel untuk seluruh daftar.")
+    if access.allowed(user, "reveal_nik") and len(listing):
+        with st.expander("Buka NIK lengkap satu rumah tangga (tercatat di jejak audit)"):
+            who = st.selectbox("ID keluarga", listing["ID keluarga"].head(SHOW_ROWS).tolist(),
+                               key="cak_reveal_id")
+            if st.button("Tampilkan NIK lengkap", key="cak_reveal"):
+                full = planning.reveal_identity(data.engine(), snapshot_id, who)
+                audit.record(data.engine(), user.name, "nik_revealed", id_keluarga=who,
+                             periode=view.snapshot["period"])
+                st.code("\n".join(f"{k}: {v}" for k, v in full.items()), language=None)
     notes = cv.verification_notes(view.period_label, scope.description, kind, kel_choice,
                                   settings)
     auth.download_button(

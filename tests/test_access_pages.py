@@ -138,3 +138,21 @@ def test_household_list_views_are_written_to_the_audit_trail(open_as):
     at.radio(key="cak_view").set_value("Daftar verifikasi").run()
     trail = audit.entries(store.get_engine(), user="operator", action="household_list")
     assert len(trail) >= 1 and "verifikasi" in trail["rincian"].iat[-1]
+
+
+def test_an_operator_reveals_one_nik_explicitly_and_it_is_recorded(open_as):
+    from geo import audit
+
+    at = open_as("operator", "cakupan")
+    at.radio(key="cak_view").set_value("Daftar verifikasi").run()
+    listing = next(d.value for d in at.dataframe if "NIK KRT (disamarkan)" in d.value.columns)
+    assert listing["NIK KRT (disamarkan)"].str.contains(r"\*").all()
+    at.button(key="cak_reveal").click().run()
+    assert not at.exception
+    shown = at.code[0].value
+    assert "NIK KRT:" in shown and "*" not in shown
+    trail = audit.entries(store.get_engine(), user="operator", action="nik_revealed")
+    assert len(trail) == 1 and shown.split("NIK KRT: ")[1][:16] not in trail["rincian"].iat[0]
+    at = open_as("perencana", "cakupan")
+    at.radio(key="cak_view").set_value("Daftar verifikasi").run()
+    assert not [b for b in at.button if b.key == "cak_reveal"]  # planners see masked only

@@ -53,3 +53,20 @@ def test_no_code_path_updates_or_deletes_audit_rows():
                                            in sql) and "TRIGGER" not in sql:
                     offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
+
+
+def test_each_import_writes_one_row_and_a_replaced_period_one_more(tmp_path, monkeypatch):
+    from geo.cli import main
+    from tests import corpus
+
+    url = f"sqlite:///{tmp_path / 'corpus.sqlite'}"
+    monkeypatch.setenv("PETA_DB_URL", url)
+    engine = corpus.engine_with_regions(tmp_path)
+    path = corpus.csv_case(lambda f: None)(tmp_path)
+    for _ in range(2):  # the second import replaces the period
+        assert main(["import-households", str(path), "--period", "2026-09", "--json"]) in (0, 3)
+    trail = audit.entries(engine)
+    assert trail["tindakan"].tolist() == ["import_households", "import_households",
+                                          "period_replaced"]
+    assert set(trail["pengguna"]) == {"(baris perintah)"}
+    assert '"periode": "2026-09"' in trail["rincian"].iat[0]

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine, func, select
 
-from geo import store
+from geo import audit, store
 from geo.boundaries import (
     FIELD_ALIASES,
     LEVEL_LABEL,
@@ -20,7 +20,7 @@ from geo.boundaries import (
 )
 from geo.fmt import fmt_int, fmt_num, fmt_pct
 from geo.link import unlinked_warning
-from ui import data
+from ui import auth, data
 
 FIELD_LABELS = {
     "kode": "Kode kelurahan/desa", "nama": "Nama kelurahan/desa", "kode_kec": "Kode kecamatan",
@@ -117,6 +117,8 @@ def _options_and_import(engine: Engine, upload) -> None:  # noqa: ANN001
             return
         status.update(label=f"{upload.name} diimpor", state="complete", expanded=False)
     st.session_state["bnd_report"] = report.to_dict()
+    who = auth.visitor()
+    audit.record_import(engine, who.name if who else None, "import_boundaries", upload.name)
     data.clear_caches()
 
 

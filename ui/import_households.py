@@ -10,12 +10,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from geo import audit, register_files, store
 from geo import households as hh
-from geo import register_files, store
 from geo.fmt import fmt_int, fmt_period
 from geo.privacy import mask_id
 from geo.schema import HOUSEHOLD_COLUMNS
-from ui import data
+from ui import auth, data
 
 COUNT_LABELS = {
     "rows_read": "Baris dibaca", "accepted": "Diterima", "quarantined": "Dikarantina",
@@ -137,6 +137,7 @@ def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: A
         st.caption("Tombol Impor aktif setelah daftar kode setiap kolom di atas dipilih.")
     if st.button("Impor", type="primary", key="hh_import", disabled=bool(plan.undecided)):
         bar = st.progress(0.0, text="Mulai…")
+        replaced = store.snapshot_for(engine, period) is not None
         try:
             result = hh.import_households(
                 engine, upload, period, mapping=overrides, source_name=upload.name,
@@ -153,6 +154,9 @@ def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: A
             return
         st.session_state["hh_result"] = {"counts": result.counts, "report": result.report,
                                          "source": upload.name}
+        who = auth.visitor()
+        audit.record_import(engine, who.name if who else None, "import_households",
+                            upload.name, period, replaced, result.counts)
         bar.empty()
         data.clear_caches()
         st.success(f"Periode {period} tersimpan.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from geo import link, store
+from geo import audit, link, store
 from geo.boundaries.base import MAX_DISPLACEMENT_M, BoundaryImportFailed, BoundaryReport
 from geo.boundaries.fields import FIELD_ALIASES
 from geo.boundaries.importer import import_boundaries
@@ -98,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
                                        layer=args.layer, progress=progress)
     except BoundaryImportFailed as exc:
         return common.fail(exc)
+    audit.record_import(store.get_engine(), audit.CLI_USER, "import_boundaries", str(args.file))
     if args.json:
         common.print_json(report.to_dict())
     else:

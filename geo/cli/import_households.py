@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from geo import link, store
+from geo import audit, link, store
 from geo.cli import common
 from geo.fmt import fmt_int
 from geo.households import ImportFailed, ImportResult, import_households, value_entries
@@ -82,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     engine = store.get_engine()
     try:
         entries = value_entries(engine, args.profile, args.value)
+        replaced = store.snapshot_for(engine, args.period) is not None
         with common.progress_bar(common.progress_wanted(args)) as progress:
             result = import_households(engine, args.file, args.period, mapping=dict(args.map),
                                        progress=progress, sheet=args.sheet,
@@ -89,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
                                        values=entries)
     except ImportFailed as err:
         return common.fail(err)
+    audit.record_import(engine, audit.CLI_USER, "import_households", str(args.file),
+                        args.period, replaced, result.counts)
     if args.save_profile:
         try:
             store.save_value_profile(engine, args.save_profile, entries)

@@ -11,10 +11,10 @@ import sys
 
 from geo import accounts, store
 from geo.accounts import AccountError
+from geo.audit import CLI_USER
 from geo.cli import common, exit_codes
 
 HELP = "kelola akun pengguna: add, list, disable, password"
-CLI_USER = "(baris perintah)"  # the audit trail's name for whoever ran the command
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
