@@ -117,3 +117,27 @@ def test_pages_warn_when_most_households_are_unlinked(app_env, tmp_path):
 def test_pages_do_not_warn_on_the_demo(app_env):
     at = _run_page("pages/peta.py")
     assert not any("tidak tertaut" in w.value for w in at.warning)
+
+
+def test_on_the_demo_the_data_page_asks_for_the_setup_code_to_make_the_first_admin(app_env):
+    from geo import accounts, audit
+
+    at = _run_page("pages/data.py")
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [t.label for t in at.text_input]
+    assert labels[:3] == ["Kode penyiapan", "Nama pengguna", "Kata sandi"]
+    assert not [u for u in at.get("file_uploader")]  # no import before an admin exists
+    engine = store.get_engine()
+    at.text_input[0].input("salah-kode")
+    at.text_input[1].input("ani")
+    at.text_input[2].input("sandi-ani-123")
+    at.button[0].click().run()
+    assert any("Kode penyiapan salah" in e.value for e in at.error)
+    assert not accounts.admin_exists(engine)
+    code = accounts.issue_setup_code(engine)  # what the console printed, anew
+    at.text_input[0].input(code)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert accounts.admin_exists(engine)
+    assert "setup_admin" in audit.entries(engine)["tindakan"].tolist()
+    assert at.get("file_uploader")  # the admin is logged in and may import
