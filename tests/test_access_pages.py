@@ -7,33 +7,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
 
 from geo import accounts, store
+from tests.access_fixtures import PASSWORD, real_city
 from tests.test_access import EXPECTED
-from tests.test_pages_planning import build_db
 
 PROJECT = Path(__file__).resolve().parent.parent
 PAGES = ("peta", "data", "cakupan", "lintas_opd", "prioritas", "kualitas_data", "pengguna",
          "audit")
-PASSWORD = "sandi-uji-123"
 
 
 @pytest.fixture(scope="module")
 def real_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    """The planning test city, marked as real data (so every page needs a login), with one
-    account per role and a planner limited to one kecamatan."""
     path = tmp_path_factory.mktemp("access") / "real.sqlite"
-    info = build_db(path, n=900)
-    engine = store.get_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        conn.execute(update(store.snapshots).values(is_demo=False))
-    for role in accounts.ROLES:
-        accounts.add_user(engine, role, role, PASSWORD)
-    kec = sorted(info["kelurahan"]["kode_kec"].unique())[0]
-    accounts.add_user(engine, "camat", "perencana", PASSWORD, areas=[kec])
-    info["kecamatan"] = kec
-    return path, info
+    return path, real_city(path)
 
 
 def frame_and_page() -> None:

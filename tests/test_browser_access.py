@@ -8,29 +8,18 @@ from __future__ import annotations
 import time
 
 import pytest
-from sqlalchemy import update
 
-from geo import accounts, store
+from geo import store
+from tests.access_fixtures import PASSWORD, real_city
 from tests.browser import launch, map_frame, streamlit_server, tracked_page
-from tests.test_pages_planning import build_db
 
-PASSWORD = "sandi-uji-123"
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def real_url(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict]:
     path = tmp_path_factory.mktemp("browser_access") / "real.sqlite"
-    info = build_db(path, n=900)
-    engine = store.get_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        conn.execute(update(store.snapshots).values(is_demo=False))
-    for role in accounts.ROLES:
-        accounts.add_user(engine, role, role, PASSWORD)
-    info["kecamatan"] = sorted(info["kelurahan"]["kode_kec"].unique())[0]
-    accounts.add_user(engine, "camat", "perencana", PASSWORD, areas=[info["kecamatan"]])
-    engine.dispose()
-    return f"sqlite:///{path}", info
+    return f"sqlite:///{path}", real_city(path)
 
 
 def log_in(page, name: str, password: str = PASSWORD) -> None:  # noqa: ANN001

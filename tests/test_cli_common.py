@@ -37,7 +37,8 @@ def test_the_same_things_have_the_same_argument_names():
             for option in action.option_strings:
                 helps.setdefault(option, set()).add(name)
     assert helps["--period"] == {"import-households", "indicators", "data-quality"}
-    assert helps["--level"] == helps["--format"] == {"indicators", "data-quality"}
+    assert helps["--level"] == {"indicators", "data-quality"}
+    assert helps["--format"] == {"indicators", "data-quality", "audit"}
     assert helps["--json"] == {"demo", "import-boundaries", "import-households"}
 
 

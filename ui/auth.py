@@ -57,13 +57,21 @@ def login_form(key: str = "login") -> None:
         name = st.text_input("Nama pengguna")
         password = st.text_input("Kata sandi", type="password")
         if st.form_submit_button("Masuk", type="primary"):
-            try:
-                _, token = accounts.login(data.engine(), name, password)
-            except AccountError as err:
-                st.error(str(err))
-                return
-            st.session_state[_TOKEN] = token
-            st.rerun()
+            _log_in(name, password)
+
+
+def _log_in(name: str, password: str, first_admin_code: str | None = None) -> None:
+    """Log in (creating the first admin first when a setup code is given) and rerun; an
+    Indonesian message when refused."""
+    try:
+        if first_admin_code is not None:
+            accounts.create_first_admin(data.engine(), first_admin_code, name, password)
+        _, token = accounts.login(data.engine(), name, password)
+    except AccountError as err:
+        st.error(str(err))
+        return
+    st.session_state[_TOKEN] = token
+    st.rerun()
 
 
 def setup_form() -> None:
@@ -78,14 +86,7 @@ def setup_form() -> None:
         password = st.text_input("Kata sandi", type="password",
                                  help=f"Minimal {accounts.MIN_PASSWORD} karakter.")
         if st.form_submit_button("Buat admin", type="primary"):
-            try:
-                accounts.create_first_admin(data.engine(), code, name, password)
-                _, token = accounts.login(data.engine(), name, password)
-            except AccountError as err:
-                st.error(str(err))
-                return
-            st.session_state[_TOKEN] = token
-            st.rerun()
+            _log_in(name, password, first_admin_code=code)
 
 
 def gate() -> User:

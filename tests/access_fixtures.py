@@ -1,0 +1,28 @@
+"""A city with real (not demo) data and one account per role, for the access tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import update
+
+from geo import accounts, store
+from tests.test_pages_planning import build_db
+
+PASSWORD = "sandi-uji-123"
+
+
+def real_city(path: Path) -> dict:
+    """The planning test city at ``path``, marked as real data (so every page needs a login),
+    with an account per role (named after it) and ``camat``, a planner limited to the first
+    kecamatan (``info["kecamatan"]``)."""
+    info = build_db(path, n=900)
+    engine = store.get_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(update(store.snapshots).values(is_demo=False))
+    for role in accounts.ROLES:
+        accounts.add_user(engine, role, role, PASSWORD)
+    info["kecamatan"] = sorted(info["kelurahan"]["kode_kec"].unique())[0]
+    accounts.add_user(engine, "camat", "perencana", PASSWORD, areas=[info["kecamatan"]])
+    engine.dispose()
+    return info
