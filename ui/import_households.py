@@ -280,17 +280,18 @@ def _stored(engine: Engine) -> None:
     st.markdown(f"**Karantina** ({_fmt(len(quarantine))} baris)")
     if len(quarantine):
         st.dataframe(quarantine.head(1000), hide_index=True)
-        st.download_button("Unduh karantina (CSV)", quarantine.to_csv(index=False).encode(),
-                           file_name=f"karantina_{period}.csv", mime="text/csv",
-                           key="hh_dl_quarantine")
+        auth.download_button(st, "Unduh karantina (CSV)",
+                             lambda: quarantine.to_csv(index=False).encode(),
+                             f"karantina_{period}.csv", what="household_list_download",
+                             mime="text/csv", key="hh_dl_quarantine")
     unlinked = unlinked_table(engine, sid)
     st.markdown(f"**Belum tertaut atau konflik** ({_fmt(len(unlinked))} baris)")
     if len(unlinked):
         st.dataframe(unlinked.head(1000), hide_index=True)
-        st.download_button("Unduh baris belum tertaut (CSV)",
-                           unlinked.to_csv(index=False).encode(),
-                           file_name=f"belum_tertaut_{period}.csv", mime="text/csv",
-                           key="hh_dl_unlinked")
+        auth.download_button(st, "Unduh baris belum tertaut (CSV)",
+                             lambda: unlinked.to_csv(index=False).encode(),
+                             f"belum_tertaut_{period}.csv", what="household_list_download",
+                             mime="text/csv", key="hh_dl_unlinked")
 
 
 def quarantine_table(engine: Engine, snapshot_id: int) -> pd.DataFrame:
