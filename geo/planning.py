@@ -26,6 +26,7 @@ from geo.suppression import (  # noqa: F401  (the pages' names for the one rule)
     SMALL_COUNT,
     count_text,
     export_count,
+    protected_texts,
     rate_text,
     small_count_note,
 )
@@ -511,7 +512,8 @@ def priority_export(table: pd.DataFrame, ranked: pd.DataFrame, labels: pd.DataFr
         area: labels["nama"].reindex(idx).to_numpy(),
         "_induk": labels["induk"].reindex(idx).to_numpy() if parent else None,
         "Skor (0-100)": scored["skor"].round(2).to_numpy(),
-        "Rumah tangga": [export_count(v, hide_small) for v in households],
+        "Rumah tangga": (protected_texts(pd.DataFrame({"n": households}))["n"].tolist()
+                         if hide_small else [int(v) for v in households]),
     })
     out = out.rename(columns={"_induk": parent}) if parent else out.drop(columns="_induk")
     ids = [c.removeprefix("norm_") for c in ranked.columns if c.startswith("norm_")]

@@ -15,7 +15,7 @@ PASSWORD = "sandi-uji-123"
 def real_city(path: Path) -> dict:
     """The planning test city at ``path``, marked as real data (so every page needs a login),
     with an account per role (named after it) and ``camat``, a planner limited to the first
-    kecamatan (``info["kecamatan"]``)."""
+    kecamatan (``info["kecamatan"]``), and ``kunci``, a planner to lock out."""
     info = build_db(path, n=900)
     engine = store.get_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
@@ -24,5 +24,6 @@ def real_city(path: Path) -> dict:
         accounts.add_user(engine, role, role, PASSWORD)
     info["kecamatan"] = sorted(info["kelurahan"]["kode_kec"].unique())[0]
     accounts.add_user(engine, "camat", "perencana", PASSWORD, areas=[info["kecamatan"]])
+    accounts.add_user(engine, "kunci", "perencana", PASSWORD)  # for the lockout test
     engine.dispose()
     return info

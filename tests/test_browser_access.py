@@ -12,6 +12,10 @@ import pytest
 from geo import store
 from tests.access_fixtures import PASSWORD, real_city
 from tests.browser import launch, map_frame, streamlit_server, tracked_page
+from tests.test_access import EXPECTED
+from ui.frame import PAGES
+
+TITLES = {path.removeprefix("pages/").removesuffix(".py"): title for path, title, _ in PAGES}
 
 pytestmark = pytest.mark.browser
 
@@ -74,9 +78,9 @@ def test_access_in_the_browser(real_url):
         # five wrong passwords lock the account, even to the right password
         engine = store.get_engine(db_url)
         for attempt in range(1, 6):
-            log_in(page, "perencana", "salah-sandi")
-            wait_for_failures(engine, "perencana", attempt)
-        log_in(page, "perencana")
+            log_in(page, "kunci", "salah-sandi")
+            wait_for_failures(engine, "kunci", attempt)
+        log_in(page, "kunci")
         wait_text(page, "Akun terkunci")
 
         # the forum: small counts always hidden, no household list, Data page refused
@@ -94,6 +98,21 @@ def test_access_in_the_browser(real_url):
         wait_text(forum, "Peta indikator")  # the Data page is not among the forum's pages
         assert forum.locator('input[type="file"]').count() == 0
         assert "Impor register" not in main_text(forum)
+
+        # each role: the pages its navigation offers, and the download on its first page
+        for role, pages in EXPECTED.items():
+            visit, _ = tracked_page(browser)
+            visit.goto(url, wait_until="domcontentloaded")
+            log_in(visit, role)
+            nav = visit.locator('[data-testid="stSidebarNav"] a')
+            try:
+                nav.first.wait_for(timeout=60_000)
+            except Exception as err:
+                raise AssertionError(f"{role}: no navigation; page shows "
+                                     f"{main_text(visit)[:300]!r}") from err
+            titles = {t.strip().split("\n")[-1] for t in nav.all_inner_texts()}  # no icon
+            assert titles == {TITLES[p] for p in pages}, role
+            visit.close()
 
         # a planner limited to one kecamatan: the map holds only its kelurahan
         camat, _ = tracked_page(browser)

@@ -11,7 +11,7 @@ import pandas as pd
 from geo import indicators, planning
 from geo.columns import HOUSEHOLDS, columns
 from geo.fmt import fmt_int, fmt_num
-from geo.suppression import count_texts, rate_texts, small_count_note
+from geo.suppression import protected_texts, rate_texts, small_count_note
 from geo.views.common import Scope
 
 CHOICES = [i.id for i in indicators.INDICATORS if i.id != "inklusi"]
@@ -72,7 +72,8 @@ class PriorityView:
             self.area_label: names.loc[frame.index, "nama"].to_numpy(),
             **self._parent(frame.index),
             "Skor (0–100)": [planning.score_text(v) for v in frame["skor"]],
-            "Rumah tangga": count_texts(table.loc[frame.index, HOUSEHOLDS], hide),
+            "Rumah tangga": protected_texts(table.loc[frame.index, [HOUSEHOLDS]],
+                                            hide)[HOUSEHOLDS].to_numpy(),
         }, index=frame.index)
         for ind_id in self.weights:
             c = columns(ind_id)
