@@ -64,9 +64,19 @@ def rate_text(value: float, denominator: float | None, hide_small: bool = True,
     return fmt_pct(value)
 
 
-def rate_texts(values: object, denominators: object, hide_small: bool = True) -> list[str]:
-    """:func:`rate_text` of every (rate, denominator) pair."""
-    return [rate_text(r, d, hide_small) for r, d in zip(values, denominators)]
+def rate_texts(values: object, denominators: object, hide_small: bool = True,
+               numerators: object = None, hidden: object = None) -> list[str]:
+    """:func:`rate_text` of every (rate, denominator) pair. A rate also reveals its numerator
+    (rate × denominator), so with ``hide_small`` it is hidden too where the numerator is small
+    (``numerators``) or was hidden in its table (``hidden``: bool per rate)."""
+    values, denominators = list(values), list(denominators)
+    secret = np.zeros(len(values), dtype=bool)
+    if hide_small and numerators is not None:
+        secret |= is_small(np.asarray(list(numerators), dtype=float))
+    if hide_small and hidden is not None:
+        secret |= np.asarray(hidden, dtype=bool)
+    return [HIDDEN_TOO if x else rate_text(r, d, hide_small)
+            for r, d, x in zip(values, denominators, secret)]
 
 
 def export_count(value: float, hide_small: bool = True) -> object:

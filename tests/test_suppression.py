@@ -75,6 +75,12 @@ def test_tables_the_forum_sees_leave_no_small_count_derivable():
                          opd.counts[opd_view.COLUMNS]], axis=1).loc[display.index]
     assert hidden_cells(block).any()  # the filter leaves small counts to protect
     assert derivable(numbers.to_numpy(), hidden_cells(block)) == []
+    _, shade = opd.matrix_table()  # no shade tells one hidden count from another
+    assert shade.isna().to_numpy()[hidden_cells(block)[:, 1:]].all()
+    rank = opd.agency_ranking("Dinsos")
+    hidden = rank["Perlu Dinsos"].isin(["< 5", "–"])
+    assert (rank.loc[hidden, "Peringkat"] == "–").all()
+    assert (rank.loc[hidden, "Persentase"] == "–").all()  # a rate would tell the count
     pairs = opd.pairs_table()
     assert derivable(opd.pairs.to_numpy(), hidden_cells(pairs)) == []
     cov = coverage_view.coverage_view(sc, c.names, hide=True)

@@ -14,7 +14,14 @@ from geo.filters import Filters
 from geo.fmt import fmt_int
 from geo.indicators import NO_DATA, NOT_IN_REGISTER, Settings
 from geo.schema import PROGRAMS
-from geo.suppression import count_texts, hide_small, protected_texts, rate_text, rate_texts
+from geo.suppression import (
+    count_texts,
+    hidden_cells,
+    hide_small,
+    protected_texts,
+    rate_text,
+    rate_texts,
+)
 from geo.views.common import Scope, area_labels
 
 COVER_IDS = tuple(planning.COVERAGE.values())
@@ -80,7 +87,7 @@ class CoverageView:
         tooltip = pd.DataFrame({
             "Kelurahan": self.kel_names,
             "Kecamatan": self.kec_names,
-            ind.label: rate_texts(table[c.rate], table[c.denominator], hide),
+            ind.label: rate_texts(table[c.rate], table[c.denominator], hide, table[c.count]),
             "Rumah tangga": count_texts(indicators.known_count(
                 table, ind_id, ind_id, self.settings.min_known_share), hide),
             f"Penyebut ({ind.denominator_label}, diketahui)": count_texts(
@@ -99,7 +106,8 @@ class CoverageView:
             "Kelurahan": [self.kel_names[i] for i in pos],
             "Layak": texts[c.denominator].to_numpy(),
             "Menerima": texts[c.count].to_numpy(),
-            "Cakupan": rate_texts(ranked[c.rate], ranked[c.denominator], hide),
+            "Cakupan": rate_texts(ranked[c.rate], ranked[c.denominator], hide, ranked[c.count],
+                                  hidden_cells(texts[[c.count]])[:, 0]),
         })
 
     def coverage_table(self) -> pd.DataFrame:
@@ -109,7 +117,8 @@ class CoverageView:
                             index=table.index)
         for program, ind_id in planning.COVERAGE.items():
             c = columns(ind_id)
-            wide[PROGRAMS[program]] = rate_texts(table[c.rate], table[c.denominator], self.hide)
+            wide[PROGRAMS[program]] = rate_texts(table[c.rate], table[c.denominator], self.hide,
+                                                 table[c.count])
         return wide
 
     def most_errors(self, ind_id: str) -> pd.DataFrame:
@@ -118,11 +127,13 @@ class CoverageView:
         ranked = table[indicators.is_known(table, ind_id, self.settings.min_known_share)]
         ranked = ranked.sort_values(c.count, ascending=False)
         pos = table.index.get_indexer(ranked.index)
+        counts = protected_texts(ranked[[c.count]], hide)
         return pd.DataFrame({
             "Kelurahan": [self.kel_names[i] for i in pos],
             "Kecamatan": [self.kec_names[i] for i in pos],
-            "Rumah tangga": protected_texts(ranked[[c.count]], hide)[c.count].to_numpy(),
-            "Persentase": rate_texts(ranked[c.rate], ranked[c.denominator], hide),
+            "Rumah tangga": counts[c.count].to_numpy(),
+            "Persentase": rate_texts(ranked[c.rate], ranked[c.denominator], hide, ranked[c.count],
+                                     hidden_cells(counts)[:, 0]),
         })
 
 

@@ -13,7 +13,7 @@ from geo.columns import HOUSEHOLDS, PERSONS, columns
 from geo.filters import Filters, chosen_areas
 from geo.fmt import fmt_int, fmt_num, fmt_pct
 from geo.indicators import NO_DATA, Settings
-from geo.suppression import count_text, hide_small, protected_texts, rate_text
+from geo.suppression import count_text, hide_small, protected_texts, rate_text, rate_texts
 from geo.views.common import households_mask
 
 LEVELS = {"kota": "Kota", "kecamatan": "Kecamatan", "kelurahan": "Kelurahan"}
@@ -141,8 +141,8 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     warning = indicators.availability_note(prepared, ind_id)
     value_col = {"persen": c.rate, "rumah_tangga": c.count, "jiwa": c.persons}[measure]
     values = table[value_col].astype(float).where(has_data & known)
-    if hide:  # no colour for a small count, nor for a rate over a small denominator
-        values = hide_small(values, table[c.denominator if measure == "persen" else c.count])
+    if hide:  # no colour for a small count, nor for a rate that would tell one
+        values = hide_small(hide_small(values, table[c.count]), table[c.denominator])
     count_of = (lambda v: count_text(v)) if hide else fmt_int
     unit = {"persen": f"{ind.unit} ({ind.denominator_label})", "rumah_tangga": "rumah tangga",
             "jiwa": "jiwa (anggota rumah tangga)"}[measure]
@@ -186,11 +186,13 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                                     ind_id, n=TOP_N, min_denominator=MIN_DENOMINATOR)
     worst = pd.DataFrame({
         "Kelurahan": [names.get(k, k) for k in ranked.index],
-        "%": [fmt_pct(v) for v in ranked[c.rate]],
+        "%": rate_texts(ranked[c.rate], ranked[c.denominator], hide, ranked[c.count]),
         "Rumah tangga": [count_of(v) for v in ranked[c.count]],
     })
     export, labels = _export(areas, table, ind_id, level_label, share)
     if hide:  # counts as text: "< 5", and "–" where a small count could be worked out
+        rate = hide_small(pd.Series(export[c.rate].to_numpy()), table[c.count].to_numpy())
+        export[c.rate] = hide_small(rate, table[c.denominator].to_numpy()).to_numpy()
         counts = [col for col in export.columns if col not in ("kode", "nama", c.rate, c.known)]
         export[counts] = protected_texts(export[counts]).to_numpy()
 

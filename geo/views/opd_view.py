@@ -12,7 +12,7 @@ from geo import indicators, planning
 from geo.columns import HOUSEHOLDS
 from geo.fmt import fmt_int, fmt_pct
 from geo.indicators import NO_DATA
-from geo.suppression import count_texts, hide_small, protected_texts, rate_texts
+from geo.suppression import count_texts, hidden_cells, hide_small, protected_texts, rate_texts
 from geo.views.common import Scope, area_labels
 
 AGENCIES = list(planning.AGENCIES)
@@ -44,23 +44,23 @@ class OpdView:
 
     def matrix_table(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(the kelurahan × OPD matrix as text, most households needing ≥ 2 OPD first; its
-        numbers in the same order for the colours)."""
+        numbers in the same order for the colours, empty where a count is hidden: a shade
+        would tell a hidden count from another)."""
         hide = self.hide
         display = pd.DataFrame({"Kecamatan": self.kec_names, "Kelurahan": self.kel_names},
                                index=self.matrix.index)
-        block = pd.DataFrame({HOUSEHOLDS: self.households}, index=self.matrix.index)
-        if self.as_pct:
-            display["Rumah tangga"] = protected_texts(block, hide)[HOUSEHOLDS]
-            for col in COLUMNS:
-                display[LABELS[col]] = rate_texts(self.pct[col], self.households, hide)
-        else:  # every count of the matrix protected together, along rows and columns
-            block = pd.concat([block, self.counts[COLUMNS]], axis=1)
-            texts = protected_texts(block, hide)
-            display["Rumah tangga"] = texts[HOUSEHOLDS]
-            for col in COLUMNS:
-                display[LABELS[col]] = texts[col]
-        values = self.values()
-        order = values[MULTI].fillna(-1).sort_values(ascending=False, kind="stable").index
+        # every count of the matrix protected together, along rows and columns
+        block = pd.concat([pd.DataFrame({HOUSEHOLDS: self.households}, index=self.matrix.index),
+                           self.counts[COLUMNS]], axis=1)
+        texts = protected_texts(block, hide)
+        secret = pd.DataFrame(hidden_cells(texts), index=texts.index, columns=texts.columns)
+        display["Rumah tangga"] = texts[HOUSEHOLDS]
+        for col in COLUMNS:
+            display[LABELS[col]] = (
+                rate_texts(self.pct[col], self.households, hide, self.counts[col], secret[col])
+                if self.as_pct else texts[col])
+        values = self.values().where(~secret[COLUMNS])
+        order = self.values()[MULTI].fillna(-1).sort_values(ascending=False, kind="stable").index
         return display.loc[order], values.loc[order].rename(columns=LABELS)
 
     def availability(self) -> list[tuple[str, str]]:
@@ -86,7 +86,7 @@ class OpdView:
         tooltip = pd.DataFrame({
             "Kelurahan": self.kel_names, "Kecamatan": self.kec_names,
             f"Perlu {agency}": count_texts(self.counts[agency], hide),
-            "Persentase": rate_texts(self.pct[agency], known, hide),
+            "Persentase": rate_texts(self.pct[agency], known, hide, self.counts[agency]),
             "Rumah tangga": count_texts(self.households, hide),
             "Kebutuhan diketahui": count_texts(known, hide),
         }, index=self.matrix.index)
@@ -99,13 +99,21 @@ class OpdView:
         ids = planning.AGENCIES[agency]
         sub = self.scope.table(ids)
         ranked = self.counts[agency].dropna().sort_values(ascending=False, kind="stable")
+        texts = protected_texts(ranked.to_frame(), hide)
+        secret = hidden_cells(texts)[:, 0]
+        if hide and secret.any():  # hidden counts: no rank, in name order (no order leaks)
+            names = pd.Series(self.kel_names, index=self.matrix.index).reindex(ranked.index)
+            order = np.r_[np.flatnonzero(~secret),
+                          np.flatnonzero(secret)[np.argsort(names.to_numpy()[secret])]]
+            ranked, texts, secret = ranked.iloc[order], texts.iloc[order], secret[order]
         pos = self.matrix.index.get_indexer(ranked.index)
         table = pd.DataFrame({
-            "Peringkat": ranked.rank(method="min", ascending=False).astype(int).to_numpy(),
+            "Peringkat": [int(r) if not x else "–" for r, x in zip(
+                ranked.rank(method="min", ascending=False).astype(int), secret)],
             "Kelurahan": [self.kel_names[i] for i in pos],
-            f"Perlu {agency}": protected_texts(ranked.to_frame(), hide).iloc[:, 0].to_numpy(),
+            f"Perlu {agency}": texts.iloc[:, 0].to_numpy(),
             "Persentase": rate_texts([self.pct[agency].iat[i] for i in pos],
-                                     [known.iat[i] for i in pos], hide),
+                                     [known.iat[i] for i in pos], hide, ranked, secret),
         })
         share = self.scope.settings.min_known_share
         for ind_id in ids:
@@ -133,7 +141,8 @@ class OpdView:
             "Kecamatan": [self.kec_names[i] for i in pos],
             "Rumah tangga": texts[HOUSEHOLDS].to_numpy(),
             "Perlu ≥ 2 OPD": texts[MULTI].to_numpy(),
-            "Persentase": rate_texts(ov["persen"], ov[HOUSEHOLDS], hide),
+            "Persentase": rate_texts(ov["persen"], ov[HOUSEHOLDS], hide, ov[MULTI],
+                                     hidden_cells(texts[[MULTI]])[:, 0]),
             "Pasangan OPD terbanyak": ov["pasangan_terbanyak"].to_numpy(),
             "Jumlah pasangan": texts["pasangan_jumlah"].to_numpy(),
         })

@@ -77,8 +77,9 @@ class PriorityView:
         }, index=frame.index)
         for ind_id in self.weights:
             c = columns(ind_id)
-            out[indicators.get(ind_id).label] = rate_texts(
-                table.loc[frame.index, c.rate], table.loc[frame.index, c.denominator], hide)
+            out[indicators.get(ind_id).label] = rate_texts(  # a rate also tells its count
+                table.loc[frame.index, c.rate], table.loc[frame.index, c.denominator], hide,
+                table.loc[frame.index, c.count])
         return out
 
     def top(self, n: int) -> set[str]:
