@@ -35,7 +35,8 @@ st.dataframe(up.intensity_styler(display, shade), hide_index=True, width="stretc
              height=420, key="opd_matrix")
 st.caption("Warna: intensitas dalam tiap kolom (kelas kuantil, makin gelap makin banyak); "
            f"abu-abu “{indicators.NO_DATA}”: kebutuhan OPD itu diketahui untuk kurang dari "
-           f"{settings.min_known_share:.0%} rumah tangga kelurahan (bukan 0). Persentase "
+           f"{settings.min_known_share:.0%} rumah tangga kelurahan (bukan 0); abu-abu juga "
+           "untuk angka yang disembunyikan (“< 5”, “–”). Persentase "
            "dihitung atas rumah tangga yang kebutuhannya diketahui. Diurutkan menurut rumah "
            "tangga yang perlu ≥ 2 OPD (kebutuhan yang diketahui).")
 for kind, text in page.availability():
