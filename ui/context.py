@@ -14,7 +14,9 @@ from geo.link import unlinked_warning
 from geo.maps import tiles_reachable
 from ui import data
 
-DEMO_NOTICE = "Data contoh, fiktif — kota, nama dan angka rekaan untuk mencoba aplikasi."
+DEMO_NOTICE = ("Data contoh, fiktif — kota, nama dan angka rekaan untuk mencoba aplikasi. "
+               "Aplikasi terbuka tanpa login sampai data sungguhan diimpor (impor memerlukan "
+               "akun admin).")
 
 
 @dataclass(frozen=True)

@@ -96,9 +96,6 @@ def run_frame(page_path: str | None = None) -> None:
                                     for n, (path, title, icon) in enumerate(shown)],
                                    position="sidebar" if user else "hidden")
     user = auth.gate()  # the login (or first-admin) form when nobody may look
-    if user is access.DEMO_VISITOR:
-        st.info("Data contoh fiktif: aplikasi terbuka tanpa login sampai data sungguhan "
-                "diimpor (impor memerlukan akun admin).", icon="ℹ️")
     sidebar(user)
     if navigation is None:
         run_page(page_path)
