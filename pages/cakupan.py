@@ -79,7 +79,7 @@ else:
     auth.require("household_list")  # the list of households: checked, not only hidden
     st.info("Daftar ini memuat data pribadi untuk verifikasi lapangan (verval) oleh Dinsos/"
             "SLRT, bukan untuk forum terbuka. NIK dan No. KK disamarkan; nama tidak dicantumkan.",
-            icon="🔒")
+            icon=":material/lock:")
     key = up.settings_key(settings)
     snapshot_id = int(view.snapshot["id"])
     flagged, reasons = up.verification_base(snapshot_id, view.version, key)

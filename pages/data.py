@@ -12,7 +12,7 @@ view = context.current()
 context.page_header("Data", view)
 can_import = access.allowed(user, "import")
 if not can_import:  # the demo visitor: the first real import needs an admin
-    st.info("Impor data sungguhan memerlukan akun admin atau operator.", icon="🔑")
+    st.info("Impor data sungguhan memerlukan akun admin atau operator.", icon=":material/key:")
     if accounts.admin_exists(data.engine()):
         auth.login_form("data_login")
     else:

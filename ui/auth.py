@@ -79,7 +79,7 @@ def setup_form() -> None:
     _setup_code_printed(store.database_url())
     st.info("Belum ada admin. Sebelum data sungguhan diimpor, buat akun admin pertama dengan "
             "kode penyiapan yang tercetak di konsol server (tempat `streamlit run app.py` "
-            "dijalankan).", icon="🔑")
+            "dijalankan).", icon=":material/key:")
     with st.form("setup_admin"):
         code = st.text_input("Kode penyiapan")
         name = st.text_input("Nama pengguna")
@@ -120,7 +120,7 @@ def require(what: str) -> User:
                 setup_form()
             st.stop()
         audit.record(data.engine(), user.name if user else None, "access_refused", akses=what)
-        st.error(str(err), icon="🔒")
+        st.error(str(err), icon=":material/lock:")
         st.stop()
     return user
 
