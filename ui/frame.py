@@ -86,16 +86,20 @@ def run_frame(page_path: str | None = None) -> None:
     ensure_static_assets()
     build_demo_if_empty()
     user = auth.visitor()
-    navigation = None
+    allowed = [p for p in PAGES if access.allowed(user, page_id(p[0]))] or list(PAGES[:1])
+    navigation, pages = None, {}
     if page_path is None:
-        # the navigation lists the pages the user may open (each page checks again, in
-        # geo.access); before login it is built hidden, so a shared deep link survives it
-        shown = ([p for p in PAGES if access.allowed(user, page_id(p[0]))] if user
-                 else list(PAGES)) or list(PAGES[:1])
-        navigation = st.navigation([st.Page(path, title=title, icon=icon, default=n == 0)
-                                    for n, (path, title, icon) in enumerate(shown)],
-                                   position="sidebar" if user else "hidden")
+        # every page is registered (hidden), so an address names its page before and after
+        # login, and a refused one shows the page's own refusal (geo.access); the sidebar
+        # links only the pages the user may open
+        pages = {path: st.Page(path, title=title, icon=icon, default=path == allowed[0][0])
+                 for path, title, icon in PAGES}
+        navigation = st.navigation(list(pages.values()), position="hidden")
     user = auth.gate()  # the login (or first-admin) form when nobody may look
+    for path, title, icon in allowed if pages else ():
+        st.sidebar.page_link(pages[path], label=title, icon=icon)
+    if pages:
+        st.sidebar.divider()
     sidebar(user)
     if navigation is None:
         run_page(page_path)
