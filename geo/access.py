@@ -113,3 +113,20 @@ def scope_filters(user: User | None, filters: Filters, kelurahan: Iterable[str],
                   or parent_of.get(k) in set(filters.kecamatan)} or allowed
     kecamatan = tuple(k for k in filters.kecamatan if k in {parent_of.get(c) for c in allowed})
     return replace(filters, kecamatan=kecamatan, kelurahan=tuple(sorted(chosen)))
+
+
+def rows_in_scope(user: User | None, codes: Iterable[str], level: str,
+                  parent_of: dict[str, str]) -> list[bool]:
+    """Which rows of a table per ``level`` (``codes``) lie in the user's area; every row for
+    an unscoped user. A scoped user sees no level above kecamatan (a city total would count
+    households outside the area)."""
+    codes = list(codes)
+    if user is None or not user.areas:
+        return [True] * len(codes)
+    kelurahan = allowed_kelurahan(user, parent_of, parent_of)
+    if level == "kelurahan":
+        return [c in kelurahan for c in codes]
+    if level == "kecamatan":
+        kecamatan = {parent_of.get(k) for k in kelurahan}
+        return [c in kecamatan for c in codes]
+    return [False] * len(codes)

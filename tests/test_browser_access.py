@@ -114,6 +114,17 @@ def test_access_in_the_browser(real_url):
             assert titles == {TITLES[p] for p in pages}, role
             visit.close()
 
+        # download buttons: the masked verification list is the operator's to download
+        for role, can in (("perencana", False), ("operator", True)):
+            visit, _ = tracked_page(browser)
+            visit.goto(f"{url}/cakupan", wait_until="domcontentloaded")
+            log_in(visit, role)
+            visit.get_by_text("Daftar verifikasi", exact=True).click(timeout=60_000)
+            wait_text(visit, "perlu diverifikasi")
+            button = visit.get_by_role("button", name="Unduh daftar verifikasi (Excel)")
+            assert (button.count() == 1) is can, role
+            visit.close()
+
         # a planner limited to one kecamatan: the map holds only its kelurahan
         camat, _ = tracked_page(browser)
         camat.goto(url, wait_until="domcontentloaded")

@@ -63,3 +63,27 @@ def test_audit_lists_what_happened_as_csv_and_json(db, monkeypatch, capsys):
     code, out, _ = run(monkeypatch, capsys, "audit", "--since", "2000-01-01")
     assert out.splitlines()[0] == "waktu,pengguna,tindakan,arti,rincian"
     assert "user_added" in out
+
+
+def test_a_scoped_users_command_line_tables_hold_only_their_area(tmp_path, monkeypatch,
+                                                                  capsys):
+    from tests.access_fixtures import PASSWORD, real_city
+
+    path = tmp_path / "real.sqlite"
+    info = real_city(path)
+    monkeypatch.setenv("PETA_DB_URL", f"sqlite:///{path}")
+    code, out, _ = run(monkeypatch, capsys, "indicators", "--format", "json", "--user",
+                       "camat", stdin=PASSWORD + "\n")
+    rows = json.loads(out)
+    assert code == 0 and rows and {r["kode"][:8] for r in rows} == {info["kecamatan"]}
+    code, out, _ = run(monkeypatch, capsys, "indicators", "--level", "kota", "--format",
+                       "json", "--user", "camat", stdin=PASSWORD + "\n")
+    assert json.loads(out) == []  # a city total would count other areas
+    code, out, _ = run(monkeypatch, capsys, "data-quality", "--format", "json", "--user",
+                       "camat", stdin=PASSWORD + "\n")
+    assert code == 1 and "tidak diizinkan" in _  # planners have no data-quality page
+    code, out, _ = run(monkeypatch, capsys, "indicators", "--user", "camat",
+                       stdin="salah-sandi\n")
+    assert code == 1 and "salah" in _
+    code, out, _ = run(monkeypatch, capsys, "indicators", "--format", "json")
+    assert len(json.loads(out)) > len(rows)  # the server's administrator sees all

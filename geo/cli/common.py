@@ -63,6 +63,39 @@ def add_json(parser: argparse.ArgumentParser, what: str) -> None:
                         help=f"cetak {what} sebagai satu objek JSON (tanpa bilah kemajuan)")
 
 
+def add_user(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", metavar="NAMA",
+                        help="jalankan sebagai pengguna ini (kata sandi dari masukan standar): "
+                             "peran dan wilayahnya berlaku; tanpa --user: administrator server")
+
+
+def user_of(args: argparse.Namespace, what: str) -> object:
+    """The account named by ``--user`` (its password read from standard input), checked for
+    ``what`` (geo.access); None without ``--user``. Raises AccountError or AccessDenied."""
+    from geo import access, accounts, store
+
+    if not getattr(args, "user", None):
+        return None
+    password = sys.stdin.readline().rstrip("\r\n")
+    user, token = accounts.login(store.get_engine(), args.user, password)
+    accounts.logout(store.get_engine(), token)
+    access.check(user, what)
+    return user
+
+
+def scoped(table: pd.DataFrame, user: object, level: str) -> pd.DataFrame:
+    """``table`` (a ``kode`` column per ``level``) cut to the user's area."""
+    from geo import access, store
+
+    if user is None or not user.areas:
+        return table
+    regions = store.region_list(store.get_engine())
+    kel = regions[regions["level"] == "kelurahan"]
+    parent_of = dict(zip(kel["kode"], kel["kode_induk"]))
+    return table[access.rows_in_scope(user, table["kode"], level, parent_of)].reset_index(
+        drop=True)
+
+
 # ------------------------------------------------------------------ progress
 
 def progress_wanted(args: argparse.Namespace) -> bool:
