@@ -63,25 +63,12 @@ def planning_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 @pytest.fixture
 def app(planning_db, monkeypatch):  # noqa: ANN001, ANN201
     """An AppTest factory pointed at the planning database, with fresh Streamlit caches."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
+    from tests.apptest import fresh_caches, open_app_page
 
     path, _ = planning_db
     monkeypatch.setenv("PETA_DB_URL", f"sqlite:///{path}")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-    def open_page(page: str) -> AppTest:
-        at = AppTest.from_file("../app.py", default_timeout=120)
-        at.run()
-        at.switch_page(page)
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    yield open_page
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    with fresh_caches():
+        yield open_app_page
 
 
 def sidebar_and_page() -> None:

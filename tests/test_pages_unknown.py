@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.apptest import fresh_caches, open_app_page
 from tests.test_pages_planning import build_db
 
 ABSENT = ("luas_lantai", "jenis_lantai", "jenis_dinding", "jenis_atap", "sumber_penerangan",
@@ -24,27 +25,9 @@ def partial_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def page(partial_db, monkeypatch):  # noqa: ANN001, ANN201
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
     monkeypatch.setenv("PETA_DB_URL", f"sqlite:///{partial_db}")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-    def open_page(name: str, **params: str) -> AppTest:
-        at = AppTest.from_file("../app.py", default_timeout=120)
-        for key, value in params.items():
-            at.query_params[key] = value
-        at.run()
-        if name != "pages/peta.py":
-            at.switch_page(name)
-            at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    yield open_page
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    with fresh_caches():
+        yield open_app_page
 
 
 def texts(at) -> str:  # noqa: ANN001

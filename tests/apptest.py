@@ -1,0 +1,38 @@
+"""Opening a page of the real app under AppTest, the way every page test does it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from streamlit.testing.v1 import AppTest
+
+DEFAULT_PAGE = "pages/peta.py"
+
+
+@contextmanager
+def fresh_caches() -> Iterator[None]:
+    """Streamlit's caches empty before and after (each test sees its own database)."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        yield
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+
+def open_app_page(page: str, **query: str) -> AppTest:
+    """``app.py`` run once (with ``query`` in the address), then switched to ``page``; fails on
+    any exception the page shows."""
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if page != DEFAULT_PAGE:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
