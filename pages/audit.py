@@ -24,6 +24,7 @@ if who != "Semua":
 if what != "Semua":
     trail = trail[trail["tindakan"] == what]
 st.markdown(f"**{fmt_int(len(trail))} catatan**")
-st.dataframe(trail.iloc[::-1], hide_index=True, width="stretch", key="audit_table")
+shown = trail.iloc[::-1].fillna({"pengguna": "–"}).rename(columns=str.capitalize)
+st.dataframe(shown, hide_index=True, width="stretch", key="audit_table")
 auth.download_button(st, "Unduh CSV", lambda: explorer.csv_bytes(trail), "jejak_audit.csv",
                      what="view_audit", mime="text/csv", key="audit_csv")
