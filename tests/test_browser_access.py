@@ -121,7 +121,10 @@ def test_access_in_the_browser(real_url):
             log_in(visit, role)
             visit.get_by_text("Daftar verifikasi", exact=True).click(timeout=60_000)
             wait_text(visit, "perlu diverifikasi")
+            wait_text(visit, "Cara menghitung setiap angka")  # the page's end: all drawn
             button = visit.get_by_role("button", name="Unduh daftar verifikasi (Excel)")
+            if can:
+                button.wait_for(timeout=30_000)
             assert (button.count() == 1) is can, role
             visit.close()
 
