@@ -71,3 +71,14 @@ def test_overlap_and_pairs():
     pairs = p.pairs_table()
     assert list(pairs.columns) == ov.AGENCIES
     assert pairs.loc["Dinsos", "Dinsos"] == fmt_int(p.matrix["Dinsos"].sum())
+
+
+def test_multi_agency_need_is_no_data_where_no_agency_need_is_known():
+    columns = ("desil", "sumber_air_minum", "fasilitas_bab", "jenis_kloset", "pembuangan_tinja",
+               "luas_lantai", "jenis_lantai", "jenis_dinding", "jenis_atap",
+               "sumber_penerangan", "jumlah_anak_tidak_sekolah", "krt_bekerja",
+               "penerima_pbi_jkn")
+    p = page(hide=False, blank=columns)
+    assert p.counts[ov.MULTI].isna().all() and p.pct[ov.MULTI].isna().all()
+    display, _ = p.matrix_table()
+    assert (display["≥ 2 OPD"] == indicators.NO_DATA).all()

@@ -163,9 +163,13 @@ def opd_view(scope: Scope, names: pd.DataFrame, as_pct: bool = False, hide: bool
     matrix = planning.gap_matrix(needs, keys, codes, labels, known=known_needs)
     counts, pct = planning.agency_rates(matrix, AGENCIES, scope.settings.min_known_share)
     households = matrix[HOUSEHOLDS].to_numpy(dtype=float)
+    # "≥ 2 OPD" counts the needs that are known: where no agency's need is known there is
+    # nothing to count, and the cell is "tidak ada data", not 0
+    any_known = counts[AGENCIES].notna().any(axis=1).to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
-        pct[MULTI] = np.where(households > 0, 100 * matrix[MULTI] / households, np.nan)
-    counts[MULTI] = matrix[MULTI].astype(float)
+        pct[MULTI] = np.where((households > 0) & any_known,
+                              100 * matrix[MULTI] / households, np.nan)
+    counts[MULTI] = matrix[MULTI].astype(float).where(any_known)
     overlap = planning.overlapping_needs(needs, keys, codes, labels)
     kel_names, kec_names = area_labels(names, matrix.index)
     return OpdView(scope, matrix, counts, pct, overlap, planning.overlap_pairs(needs),
