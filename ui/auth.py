@@ -11,20 +11,19 @@ its console. Once a real period is stored, every page needs a login.
 from __future__ import annotations
 
 import streamlit as st
-from sqlalchemy import select
 
 from geo import access, accounts, audit, store
 from geo.accounts import AccountError, User
 from ui import context, data
 
 SESSION_KEY = _TOKEN = "_peta_session_token"  # the browser session's login token
+_VISITOR = "_peta_visitor"  # who is looking, settled once per run by the frame
 
 
 def demo_only() -> bool:
-    """Whether every stored period is the fictional demo (or none is stored)."""
-    with data.engine().connect() as conn:
-        flags = conn.execute(select(store.snapshots.c.is_demo)).scalars().all()
-    return all(flags)
+    """Whether every stored period is the fictional demo (or none is stored); from the
+    cached list of periods, no query on a rerun."""
+    return bool(data.snapshots(data.data_version())["is_demo"].astype(bool).all())
 
 
 @st.cache_resource(show_spinner=False)
@@ -42,12 +41,21 @@ def current_user() -> User | None:
     return accounts.user_for_token(data.engine(), st.session_state.get(_TOKEN))
 
 
-def visitor() -> User | None:
-    """Who is looking: the logged-in user, or the demo visitor while only demo data exists."""
+def identify() -> User | None:
+    """Settle who is looking for this run (the frame calls it first; one session lookup per
+    rerun however many checks the page makes)."""
     user = current_user()
     if user is None and demo_only():
-        return access.DEMO_VISITOR
+        user = access.DEMO_VISITOR
+    st.session_state[_VISITOR] = user
     return user
+
+
+def visitor() -> User | None:
+    """Who is looking: the logged-in user, or the demo visitor while only demo data exists."""
+    if _VISITOR in st.session_state:
+        return st.session_state[_VISITOR]
+    return identify()
 
 
 def login_form(key: str = "login") -> None:
@@ -66,11 +74,12 @@ def _log_in(name: str, password: str, first_admin_code: str | None = None) -> No
     try:
         if first_admin_code is not None:
             accounts.create_first_admin(data.engine(), first_admin_code, name, password)
-        _, token = accounts.login(data.engine(), name, password)
+        user, token = accounts.login(data.engine(), name, password)
     except AccountError as err:
         st.error(str(err))
         return
     st.session_state[_TOKEN] = token
+    st.session_state[_VISITOR] = user
     st.rerun()
 
 
@@ -133,6 +142,7 @@ def sidebar_account(user: User) -> None:
     st.sidebar.caption(f"Masuk sebagai **{user.name}** ({user.role})")
     if st.sidebar.button("Keluar", key="logout"):
         accounts.logout(data.engine(), st.session_state.pop(_TOKEN, None))
+        st.session_state.pop(_VISITOR, None)
         st.rerun()
 
 

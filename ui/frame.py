@@ -85,7 +85,7 @@ def run_frame(page_path: str | None = None) -> None:
         context.use_explicit_navigation()  # the deep-link fix: see ui.context
     ensure_static_assets()
     build_demo_if_empty()
-    user = auth.visitor()
+    user = auth.identify()
     allowed = [p for p in PAGES if access.allowed(user, page_id(p[0]))] or list(PAGES[:1])
     navigation, pages = None, {}
     if page_path is None:
