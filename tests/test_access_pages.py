@@ -11,6 +11,7 @@ import pytest
 from geo import accounts, store
 from tests.access_fixtures import PASSWORD, real_city
 from tests.test_access import EXPECTED
+from tests.test_pages_planning import sidebar_and_page
 
 PROJECT = Path(__file__).resolve().parent.parent
 PAGES = ("peta", "data", "cakupan", "lintas_opd", "prioritas", "kualitas_data", "pengguna",
@@ -21,14 +22,6 @@ PAGES = ("peta", "data", "cakupan", "lintas_opd", "prioritas", "kualitas_data", 
 def real_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     path = tmp_path_factory.mktemp("access") / "real.sqlite"
     return path, real_city(path)
-
-
-def frame_and_page() -> None:
-    import os
-
-    from ui.frame import run_frame
-
-    run_frame(os.environ["PETA_TEST_PAGE"])
 
 
 @pytest.fixture
@@ -46,7 +39,7 @@ def open_as(real_db, monkeypatch):  # noqa: ANN001, ANN201
         st.cache_data.clear()
         st.cache_resource.clear()
         monkeypatch.setenv("PETA_TEST_PAGE", str(PROJECT / "pages" / f"{page}.py"))
-        at = AppTest.from_function(frame_and_page, default_timeout=120)
+        at = AppTest.from_function(sidebar_and_page, default_timeout=120)
         if user:
             engine = store.get_engine()
             at.session_state[SESSION_KEY] = accounts.login(engine, user, PASSWORD)[1]

@@ -7,21 +7,9 @@ import json
 from contextlib import redirect_stdout
 
 import pandas as pd
-import pytest
 
 from geo.cli import main
-from geo.households import import_households
-from tests import corpus
-from tests.test_data_quality import _broken
-
-
-@pytest.fixture
-def imported(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
-    url = f"sqlite:///{tmp_path / 'corpus.sqlite'}"
-    monkeypatch.setenv("PETA_DB_URL", url)
-    engine = corpus.engine_with_regions(tmp_path)
-    result = import_households(engine, corpus.csv_case(_broken)(tmp_path), "2026-09")
-    return engine, result
+from tests.test_data_quality import imported  # noqa: F401  (the fixture)
 
 
 def run_cli(*argv: str) -> str:
@@ -31,7 +19,7 @@ def run_cli(*argv: str) -> str:
     return out.getvalue()
 
 
-def test_command_line_csv_and_json_with_the_share_known(imported):
+def test_command_line_csv_and_json_with_the_share_known(imported):  # noqa: F811
     csv = pd.read_csv(io.StringIO(run_cli()), dtype={"kode": str}, keep_default_na=False)
     for column in ("kode", "nama", "rumah_tangga", "tertaut_kode", "tertaut_nama",
                    "tertaut_titik", "konflik", "dikarantina", "diketahui_miskin",
@@ -43,6 +31,6 @@ def test_command_line_csv_and_json_with_the_share_known(imported):
     json.loads(run_cli("--verval", "--format", "json"))
 
 
-def test_command_line_unknown_period_fails(imported, capsys):
+def test_command_line_unknown_period_fails(imported, capsys):  # noqa: F811
     assert main(["data-quality", "--period", "2019-01"]) == 1
     assert "2019-01" in capsys.readouterr().err
