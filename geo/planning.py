@@ -25,7 +25,6 @@ from geo.schema import PROGRAMS
 from geo.suppression import (  # noqa: F401  (the pages' names for the one rule)
     SMALL_COUNT,
     count_text,
-    export_count,
     protected_texts,
     rate_text,
     small_count_note,

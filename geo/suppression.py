@@ -79,11 +79,6 @@ def rate_texts(values: object, denominators: object, hide_small: bool = True,
             for r, d, x in zip(values, denominators, secret)]
 
 
-def export_count(value: float, hide_small: bool = True) -> object:
-    """A count for an export: ``< 5`` text when small and hidden, else an int."""
-    return count_text(value) if hide_small and 0 < value < SMALL_COUNT else int(value)
-
-
 def protected_texts(counts: pd.DataFrame, hide: bool = True,
                     threshold: int = SMALL_COUNT) -> pd.DataFrame:
     """A table of counts (areas × columns) as text, safe to show beside its row and column

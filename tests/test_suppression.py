@@ -9,7 +9,6 @@ from geo import indicators, planning, suppression
 from geo.suppression import (
     NO_DATA,
     count_text,
-    export_count,
     hide_small,
     is_small,
     rate_text,
@@ -36,8 +35,6 @@ def test_hidden_values_are_empty_and_unknown_stays_unknown():
     counts = [2, 10, 10, 0]
     assert hide_small(rates, counts).isna().tolist() == [True, False, True, False]
     assert hide_small(rates, counts, hide=False) is rates
-    assert [export_count(v) for v in (3.0, 0.0, 12.0)] == ["< 5", 0, 12]
-    assert export_count(3.0, hide_small=False) == 3
 
 
 def test_the_planning_names_are_the_same_rule():

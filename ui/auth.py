@@ -150,7 +150,7 @@ def small_counts_hidden(key: str, container: object = None, default: bool = True
     """The "hide small counts" switch; pimpinan and forum cannot turn it off."""
     where = container or st
     user = visitor()
-    if user is not None and user.role in access.ALWAYS_SUPPRESSED:
+    if access.must_suppress(user, asked=False):  # the rule is geo.access's
         where.caption("Angka kecil (< 5) selalu disembunyikan untuk peran ini.")
         return True
     return bool(where.toggle("Sembunyikan angka kecil (< 5) untuk forum terbuka",
