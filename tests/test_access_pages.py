@@ -136,3 +136,14 @@ def test_an_operator_reveals_one_nik_explicitly_and_it_is_recorded(open_as):
     at = open_as("perencana", "cakupan")
     at.radio(key="cak_view").set_value("Daftar verifikasi").run()
     assert not [b for b in at.button if b.key == "cak_reveal"]  # planners see masked only
+
+
+def test_the_users_page_refuses_a_bad_account_with_a_message_and_adds_nothing(open_as):
+    at = open_as("admin", "pengguna")
+    before = len(accounts.list_users(store.get_engine()))
+    at.text_input[0].input("baru")
+    at.text_input[1].input("Kota Serang")  # not a Kemendagri code
+    at.text_input[2].input("sandi-baru-123")
+    at.button[0].click().run()
+    assert any("bukan kode kecamatan" in e.value for e in at.error)
+    assert len(accounts.list_users(store.get_engine())) == before

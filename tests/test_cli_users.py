@@ -87,3 +87,12 @@ def test_a_scoped_users_command_line_tables_hold_only_their_area(tmp_path, monke
     assert code == 1 and "salah" in _
     code, out, _ = run(monkeypatch, capsys, "indicators", "--format", "json")
     assert len(json.loads(out)) > len(rows)  # the server's administrator sees all
+
+
+def test_a_bad_date_or_a_missing_password_is_a_usage_error_in_indonesian(db, capsys):
+    with pytest.raises(SystemExit) as usage:
+        main(["audit", "--since", "05/12/2026"])
+    assert usage.value.code == 2 and "TTTT-BB-HH" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main(["users", "add", "x", "--role", "forum"])  # no --password-stdin
+    assert usage.value.code == 2 and "salah pakai" in capsys.readouterr().err
