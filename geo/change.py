@@ -1,0 +1,56 @@
+"""Change between two periods, per area: the one place that says what "since last time" means.
+
+Both periods are counted over today's boundaries (re-linking keeps every period linked to
+them), each with :func:`geo.indicator_table.indicator_table`, so a value here is exactly the
+value ``python -m geo indicators --period P`` prints. The change of an indicator is in
+percentage points (``<id>_ke - <id>_dari`` of the rates); where either side is unknown (too
+little known, or no households) the change is unknown too: missing, never 0.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from geo import indicators, store
+from geo.indicator_table import indicator_table
+
+FROM, TO, CHANGE = "dari", "ke", "selisih"
+
+
+def periods(engine: Engine) -> list[str]:
+    """Every stored period, oldest first."""
+    return sorted(store.list_snapshots(engine)["period"].tolist())
+
+
+def previous_period(engine: Engine, period: str | None = None) -> str | None:
+    """The stored period right before ``period`` (default: the newest), or None."""
+    stored = periods(engine)
+    if not stored:
+        return None
+    current = period or stored[-1]
+    earlier = [p for p in stored if p < current]
+    return earlier[-1] if earlier else None
+
+
+def compare_tables(engine: Engine, period_from: str, period_to: str, level: str = "kelurahan",
+                   settings: indicators.Settings = indicators.DEFAULT_SETTINGS,
+                   ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """One row per area of ``level``: ``kode``, ``nama``, and per indicator ``<id>_dari``,
+    ``<id>_ke`` (rates in %, missing where unknown) and ``<id>_selisih`` (points)."""
+    ids = ids or tuple(ind.id for ind in indicators.INDICATORS)
+    before, _ = indicator_table(engine, period_from, level, settings)
+    after, _ = indicator_table(engine, period_to, level, settings)
+    before = before.set_index("kode")
+    after = after.set_index("kode")
+    codes = after.index.union(before.index, sort=False)
+    names = after["nama"].reindex(codes).fillna(before["nama"].reindex(codes))
+    out = pd.DataFrame({"kode": codes, "nama": names.to_numpy()})
+    for ind_id in ids:
+        rate_from = before[f"{ind_id}_persen"].reindex(codes).astype("float64")
+        rate_to = after[f"{ind_id}_persen"].reindex(codes).astype("float64")
+        out[f"{ind_id}_{FROM}"] = rate_from.to_numpy()
+        out[f"{ind_id}_{TO}"] = rate_to.to_numpy()
+        # NaN on either side stays NaN: an unknown change is never "no change"
+        out[f"{ind_id}_{CHANGE}"] = (rate_to - rate_from).round(2).to_numpy()
+    return out.reset_index(drop=True)

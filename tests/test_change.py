@@ -1,0 +1,61 @@
+"""Change between two periods per area (geo.change): the rates of both periods as
+``python -m geo indicators`` gives them, the difference in points, unknown stays unknown."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo import change, store
+from geo.indicator_table import indicator_table
+from tests.map_fixtures import write_city
+
+
+@pytest.fixture
+def two_periods(tmp_path) -> tuple:
+    engine = store.get_engine(f"sqlite:///{tmp_path / 'change.sqlite'}")
+    first = write_city(engine, n=900, n_kelurahan=10, n_kecamatan=3, period="2026-03")
+    later = first.copy()
+    # the later period: a third of the households rise to desil 7, one kelurahan loses its
+    # sanitation answers (unknown there, not 0)
+    rng = np.random.default_rng(1)
+    later.loc[rng.random(len(later)) < 0.33, "desil"] = 7
+    blank = later["region_code"] == later["region_code"].iloc[0]
+    later.loc[blank, ["fasilitas_bab", "jenis_kloset", "pembuangan_tinja"]] = np.nan
+    write_city(engine, n=900, n_kelurahan=10, n_kecamatan=3, period="2026-09",
+               households=later.drop(columns=["row_number"]))
+    return engine, later["region_code"].iloc[0]
+
+
+def test_periods_are_listed_oldest_first_and_the_previous_one_is_found(two_periods):
+    engine, _ = two_periods
+    assert change.periods(engine) == ["2026-03", "2026-09"]
+    assert change.previous_period(engine) == "2026-03"
+    assert change.previous_period(engine, "2026-09") == "2026-03"
+    assert change.previous_period(engine, "2026-03") is None
+
+
+def test_change_is_the_difference_of_the_two_indicator_tables(two_periods):
+    engine, _ = two_periods
+    table = change.compare_tables(engine, "2026-03", "2026-09").set_index("kode")
+    before = indicator_table(engine, "2026-03")[0].set_index("kode")
+    after = indicator_table(engine, "2026-09")[0].set_index("kode")
+    pd.testing.assert_series_equal(table["miskin_dari"], before["miskin_persen"],
+                                   check_names=False)
+    pd.testing.assert_series_equal(table["miskin_ke"], after["miskin_persen"],
+                                   check_names=False)
+    expected = (after["miskin_persen"] - before["miskin_persen"]).round(2)
+    pd.testing.assert_series_equal(table["miskin_selisih"], expected, check_names=False)
+    assert (table["miskin_selisih"] < 0).all()  # a third rose out of poverty everywhere
+
+
+def test_a_change_is_unknown_where_either_period_is_unknown(two_periods):
+    engine, blank_code = two_periods
+    table = change.compare_tables(engine, "2026-03", "2026-09").set_index("kode")
+    row = table.loc[blank_code]
+    assert pd.notna(row["sanitasi_tidak_layak_dari"])
+    assert pd.isna(row["sanitasi_tidak_layak_ke"])
+    assert pd.isna(row["sanitasi_tidak_layak_selisih"])
+    others = table.drop(index=blank_code)
+    assert others["sanitasi_tidak_layak_selisih"].notna().all()
