@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import access, audit, indicators, planning
+from geo import access, audit, exports, indicators, planning
 from geo.fmt import fmt_int
 from geo.maps import choropleth, classify
 from geo.schema import PROGRAMS
@@ -111,7 +111,7 @@ else:
                                   settings)
     auth.download_button(
         st, "Unduh daftar verifikasi (Excel)",
-        lambda: planning.workbook([("Daftar verifikasi", listing)], notes),
+        lambda: exports.xlsx([exports.Table(listing, "Daftar verifikasi", formats={})], notes),
         f"daftar_verifikasi_{view.snapshot['period']}.xlsx", what="household_list_download",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="cak_download")
