@@ -89,7 +89,8 @@ def snapshot_source(snapshot: Mapping | None) -> dict[str, object]:
         return {}
     return {"source": str(snapshot.get("source_file") or "–")
             + (" (data contoh, fiktif)" if snapshot.get("is_demo") else ""),
-            "imported": snapshot.get("imported_at")}
+            "imported": None if snapshot.get("imported_at") is None
+            else pd.Timestamp(snapshot["imported_at"])}
 
 
 # ------------------------------------------------------------------ Excel
@@ -116,8 +117,8 @@ def _write_sheet(sheet, table: Table, start_row: int = 1) -> None:  # noqa: ANN0
                 if i < 500:
                     widths[j] = max(widths[j], len(value))
             else:
-                cell.number_format = fmt or (INT_FORMAT if isinstance(value, int)
-                                             else FLOAT_FORMAT)
+                cell.number_format = fmt or (
+                    INT_FORMAT if isinstance(value, int) or value.is_integer() else FLOAT_FORMAT)
                 if i < 500:
                     widths[j] = max(widths[j], len(f"{value:,}"))
     for j, width in enumerate(widths, start=1):

@@ -18,9 +18,8 @@ from geo.fmt import fmt_int, fmt_num, fmt_pct
 from geo.indicators import NO_DATA, Settings
 from geo.suppression import (
     count_text,
-    hidden_cells,
     hide_small,
-    protected_texts,
+    protected_numbers,
     rate_text,
     rate_texts,
     small_count_note,
@@ -220,11 +219,9 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
         rate = hide_small(pd.Series(export[c.rate].to_numpy()), table[c.count].to_numpy())
         export[c.rate] = hide_small(rate, table[c.denominator].to_numpy()).to_numpy()
         counts = [col for col in export.columns if col not in ("kode", "nama", c.rate, c.known)]
-        texts = protected_texts(export[counts])
-        hidden = hidden_cells(texts)
-        for j, col in enumerate(counts):  # hidden cells as text, the others stay numbers
-            export[col] = [t if h else v for v, t, h in
-                           zip(export[col].astype(object), texts[col], hidden[:, j])]
+        numbers, _ = protected_numbers(export[counts])  # hidden as text, others numbers
+        for col in counts:
+            export[col] = numbers[col].to_numpy()
 
     return MapView(
         ind_id=ind_id, level=level, measure=measure, areas=areas, table=table,
