@@ -285,3 +285,49 @@ def test_unlinked_and_quarantine_csvs_of_a_real_import_neutralise_codes(tmp_path
     assert list(back.columns) == ["Baris", "Alasan", "Nilai asli"]
     assert not back.astype(str).apply(lambda c: c.str.startswith(("=", "+", "@"))).any().any()
     engine.dispose()
+
+
+@pytest.mark.parametrize("hide", [False, True])
+def test_lintas_opd_export_holds_the_screen_matrix(hide):
+    from geo.views import opd_view as ov
+    from tests.view_fixtures import scope
+
+    c = city()
+    page = ov.opd_view(scope(c), c.names, as_pct=False, hide=hide)
+    display, _ = page.matrix_table()
+    frame, labels = page.matrix_export()
+    assert list(frame["nama"]) == list(display["Kelurahan"])  # the screen's order
+    back = read_csv_excel(exports.csv_excel(exports.Table(frame, "Lintas OPD", labels)))
+    assert "Perlu Perkim/PUPR, rumah tangga" in back.columns
+    for agency in ov.COLUMNS:
+        cells = back[labels[ov.agency_id(agency)]]
+        assert [screen_text(x, agency, []) for x in cells] == list(display[ov.LABELS[agency]])
+    if hide:
+        assert (back.astype(str) == "< 5").any().any()
+        hidden = back[labels["dinsos"]].astype(str).isin(["< 5", "–"])
+        assert back.loc[hidden, labels["dinsos_persen"]].isna().all()
+
+
+def test_cakupan_export_numbers_and_hidden_rates():
+    from geo.views import coverage_view as cv
+    from tests.view_fixtures import scope
+
+    c = city()
+    plain = cv.coverage_view(scope(c), c.names, hide=False)
+    forum = cv.coverage_view(scope(c), c.names, hide=True)
+    export = plain.export()
+    assert list(export["kode"]) == list(plain.table.index)
+    np.testing.assert_allclose(export["cakupan_pkh_persen"].astype(float),
+                               plain.table["cakupan_pkh_persen"].round(2).astype(float))
+    book = read_xlsx(exports.xlsx([exports.Table(export, "Cakupan", exports.labels(
+        export.columns, "Kelurahan"))]))
+    assert "Cakupan PKH, %" in book.columns
+    np.testing.assert_allclose(book["Cakupan PKH, %"].astype(float),
+                               export["cakupan_pkh_persen"].astype(float))
+    hidden = forum.export()
+    small = hidden["eksklusi"].astype(str).isin(["< 5", "–"])
+    assert hidden.loc[small, "eksklusi_persen"].isna().all()
+    shown = forum.coverage_table()["PKH"].tolist()  # the screen: "–" where the rate is hidden
+    for text, rate in zip(shown, hidden["cakupan_pkh_persen"]):
+        if text in ("–", indicators.NO_DATA):
+            assert rate != rate
