@@ -110,7 +110,7 @@ def test_excel_formats_catatan_and_unknown_as_empty():
     assert sheet.cell(empty, count).value == 0  # zero households: a count, 0
     assert sheet.cell(empty, rate).value is None  # its rate is unknown: empty, never 0
     notes = {row[0]: row[1] for row in book["Catatan"].iter_rows(values_only=True)}
-    assert notes["Periode data"] == "Periode data September 2026"
+    assert notes["Periode data"] == "September 2026"
     assert notes["Filter"] == "Semua rumah tangga"
     assert notes["Sumber data"] == "dtks.csv" and notes["Tanggal impor"] == "30 Sep 2026"
     assert notes["Rumah tangga miskin (desil 1–4)"].startswith("Desil kesejahteraan 1 sampai 4")
@@ -331,3 +331,23 @@ def test_cakupan_export_numbers_and_hidden_rates():
     for text, rate in zip(shown, hidden["cakupan_pkh_persen"]):
         if text in ("–", indicators.NO_DATA):
             assert rate != rate
+
+
+def test_prioritas_csvs_hold_the_minutes_table():
+    from geo.views import priority_view as pv
+    from tests.view_fixtures import scope
+
+    c = city()
+    page = pv.priority_view(scope(c), {"miskin": 2, "rtlh": 1}, "kelurahan", c.kecamatan,
+                            c.names)
+    export = page.export(hide=False)
+    back = read_csv_excel(exports.csv_excel(exports.Table(export, "Peringkat")))
+    assert list(back.columns) == list(export.columns)
+    np.testing.assert_allclose(back["Skor (0-100)"], export["Skor (0-100)"].astype(float))
+    machine = read_csv_machine(exports.csv_machine(page.machine_export(hide=False)))
+    assert list(machine.columns)[:5] == ["peringkat", "peringkat_sama", "perubahan", "kode",
+                                         "nama"]
+    assert {"skor", "rumah_tangga", "miskin_persen", "rtlh_persen", "induk"} <= set(
+        machine.columns)
+    np.testing.assert_allclose(machine["miskin_persen"].astype(float),
+                               export["Rumah tangga miskin (desil 1–4), %"].astype(float))

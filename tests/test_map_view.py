@@ -134,7 +134,7 @@ def test_export_notes_name_the_indicator_filters_period_and_source():
     assert notes["Indikator"] == "Rumah tangga miskin (desil 1–4) (Dinsos)"
     assert notes["Rumah tangga miskin (desil 1–4)"].startswith("Desil kesejahteraan 1 sampai 4.")
     assert notes["Filter"] == "semua rumah tangga"
-    assert notes["Periode data"] == "Periode data September 2026"
+    assert notes["Periode data"] == "September 2026"
     assert notes["Sumber data"] == "dtks.csv" and notes["Tanggal impor"] == "30 Sep 2026"
     assert notes["Angka kecil"].startswith("Tidak disembunyikan")
     assert indicators.NO_DATA in notes["Sel kosong"] and "bukan 0" in notes["Sel kosong"]

@@ -13,12 +13,12 @@ import streamlit as st
 from geo import exports
 from ui import auth
 
-FORMATS = {  # format: (button label, file extension, help)
+FORMATS = {  # format: (button label, file name ending, help)
     "xlsx": ("Excel", "xlsx", "Lembar kerja dengan judul kolom berbahasa Indonesia, angka "
              "sebagai angka, dan lembar “Catatan” (periode, filter, definisi, sumber)."),
-    "csv_excel": ("CSV (Excel)", "csv", "Pemisah titik koma dan koma desimal: terbuka rapi "
+    "csv_excel": ("CSV (Excel)", "excel.csv", "Pemisah titik koma dan koma desimal: terbuka rapi "
                   "di Excel berbahasa Indonesia."),
-    "csv": ("CSV (mesin)", "csv", "Pemisah koma, titik desimal dan nama kolom asli "
+    "csv": ("CSV (mesin)", "mesin.csv", "Pemisah koma, titik desimal dan nama kolom asli "
             "(snake_case), UTF-8: untuk program dan skrip."),
     "gpkg": ("GeoPackage", "gpkg", "Batas wilayah beserta nilai indikatornya, untuk QGIS. "
              "Tanpa data rumah tangga."),
@@ -57,10 +57,11 @@ def table_downloads(stem: str, key: str, table: Callable[[], exports.Table],
     formats = list(formats or (AREA_FORMATS if layer else TABLE_FORMATS))
     where = container or st
     where.caption(title)
-    columns = where.columns([1] * len(formats) + [max(1, 7 - len(formats))])
+    columns = where.columns([1] * len(formats) + [max(1, 6 - len(formats))])
     for column, fmt in zip(columns, formats):
-        label, extension, helptext = FORMATS[fmt]
+        label, ending, helptext = FORMATS[fmt]
+        separator = "_" if ending.endswith(".csv") else "."  # peta_x_excel.csv, peta_x.xlsx
         auth.download_button(column, label, builder(fmt, table, notes, machine, layer),
-                             f"{stem}.{extension}", what=what,
-                             mime=exports.MIME["csv" if extension == "csv" else extension],
+                             f"{stem}{separator}{ending}", what=what,
+                             mime=exports.MIME[ending.rsplit(".", 1)[-1]],
                              icon=":material/download:", key=f"{key}_{fmt}", help=helptext)

@@ -21,6 +21,7 @@ from geo.exports.cells import cell_value, neutralise
 from geo.fmt import fmt_date
 
 MAX_WIDTH = 60
+HEADER_WIDTH = 24  # a column is at least as wide as its label, up to this; longer ones wrap
 INT_FORMAT = "#,##0"
 FLOAT_FORMAT = "#,##0.0#"
 EMPTY_NOTE = ("Sel kosong", f"{indicators.NO_DATA}: nilai tidak ada di register, atau diketahui "
@@ -66,9 +67,10 @@ class Notes:
 
     def frame(self) -> pd.DataFrame:
         imported = self.imported
+        period = self.period.removeprefix("Periode data ")
         if imported is not None and not isinstance(imported, str):
             imported = fmt_date(pd.Timestamp(imported))
-        rows = [("Periode data", self.period),
+        rows = [("Periode data", period),
                 ("Filter", self.filters or "Tanpa filter (semua rumah tangga)"),
                 *([("Sumber data", self.source)] if self.source else []),
                 *([("Tanggal impor", imported)] if imported else []),
@@ -96,14 +98,15 @@ def snapshot_source(snapshot: Mapping | None) -> dict[str, object]:
 # ------------------------------------------------------------------ Excel
 
 def _write_sheet(sheet, table: Table, start_row: int = 1) -> None:  # noqa: ANN001
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     headers = table.headers()
     for j, header in enumerate(headers, start=1):
         cell = sheet.cell(row=start_row, column=j, value=neutralise(str(header)))
         cell.font = Font(bold=True)
-    widths = [len(str(h)) for h in headers]
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    widths = [min(len(str(h)), HEADER_WIDTH) for h in headers]  # long labels wrap
     for j, column in enumerate(table.frame.columns):
         fmt = table.format_of(str(column))
         for i, raw in enumerate(table.frame[column].tolist()):
