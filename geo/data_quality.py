@@ -226,26 +226,45 @@ FIXED_LABELS = {
 }
 
 
+def _is_share(column: str) -> bool:
+    return column.endswith("_bagian") or column.startswith("diketahui_")
+
+
+def column_label(column: str) -> str:
+    """The Indonesian header of a quality-table column (shares: with "(%)")."""
+    if column.startswith("diketahui_"):
+        return f"Diketahui: {indicators.get(column.removeprefix('diketahui_')).label} (%)"
+    if column.startswith("karantina_") and column != "karantina_bagian":
+        kind = column.removeprefix("karantina_")
+        return f"Karantina: {dict((r.kind, r.label) for r in REASON_KINDS).get(kind, kind)}"
+    return FIXED_LABELS.get(column, column)
+
+
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
     """The table for the page: Indonesian headers, counts as ``1.234``, shares as ``95,0%``,
     an empty share as "tidak ada data"."""
     from geo.fmt import fmt_int, fmt_pct
 
-    reason_labels = {r.kind: r.label for r in REASON_KINDS}
     out = pd.DataFrame(index=table.index)
     for column in table.columns:
         values = table[column]
-        if column.startswith("diketahui_"):
-            label = f"Diketahui: {indicators.get(column.removeprefix('diketahui_')).label}"
-        elif column.startswith("karantina_") and column != "karantina_bagian":
-            kind = column.removeprefix("karantina_")
-            label = f"Karantina: {reason_labels.get(kind, kind)}"
-        else:
-            label = FIXED_LABELS.get(column, column)
-        if column.endswith("_bagian") or column.startswith("diketahui_"):
+        label = column_label(column).removesuffix(" (%)") if column.startswith(
+            "diketahui_") else column_label(column)
+        if _is_share(column):
             out[label] = [indicators.NO_DATA if v != v else fmt_pct(100 * v) for v in values]
         elif values.dtype.kind in "iuf":
             out[label] = [fmt_int(v) for v in values]
         else:
             out[label] = values.to_numpy()
     return out
+
+
+def export_table(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+    """(the table for Excel: shares as percentages 0–100 rounded to 0,1 as on the page, an
+    unknown share empty; its headers by column id; the percentage columns). The machine CSV
+    keeps the table itself (shares 0–1)."""
+    out = table.copy()
+    shares = [c for c in table.columns if _is_share(c)]
+    for column in shares:
+        out[column] = (100 * table[column].astype(float)).round(1)
+    return out, {c: column_label(c) for c in table.columns}, shares

@@ -9,14 +9,13 @@ how ties are ranked. Nothing here imports Streamlit.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Column, Engine, Integer, MetaData, Table, delete, insert, select
 
-from geo import indicators, store
+from geo import exports, indicators, store
 from geo.columns import columns
 from geo.fmt import fmt_num
 from geo.indicators import CASH_AND_FOOD, Settings, flag_set
@@ -445,16 +444,6 @@ def score_text(value: float) -> str:
 
 # ------------------------------------------------------------------ Excel
 
-def _autosize(sheet, frame: pd.DataFrame, start_row: int = 0) -> None:  # noqa: ANN001
-    from openpyxl.utils import get_column_letter
-
-    for i, col in enumerate(frame.columns, start=1):
-        width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(500).tolist()])
-        letter = get_column_letter(i)
-        current = sheet.column_dimensions[letter].width or 0
-        sheet.column_dimensions[letter].width = max(current, min(60, width + 2))
-
-
 def priority_notes(weights: Mapping[str, float], period: str, settings: Settings,
                    filters_text: str = "", extra: Sequence[tuple[str, str]] = ()
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -519,46 +508,16 @@ def priority_export(table: pd.DataFrame, ranked: pd.DataFrame, labels: pd.DataFr
     for ind_id in ids:
         rate = suppress(table.loc[idx, columns(ind_id).rate].astype(float).round(2),
                         table.loc[idx, columns(ind_id).denominator], hide_small)
-        out[f"{indicators.get(ind_id).label} (%)"] = rate.to_numpy()
+        out[exports.label(columns(ind_id).rate)] = rate.to_numpy()
     return out
 
 
 def priority_workbook(export: pd.DataFrame, notes: tuple[pd.DataFrame, pd.DataFrame]) -> bytes:
     """The minutes' workbook: sheet ``Peringkat`` (the ranked table), sheet ``Catatan``
-    (period, filters, normalisation method, weights and definitions)."""
-    formats = {c: "0.0" for c in export.columns if c.endswith("(%)") or c.startswith("Skor")}
-    return workbook([("Peringkat", export)], notes, number_formats=formats)
-
-
-def workbook(sheets: Sequence[tuple[str, pd.DataFrame]],
-             notes: tuple[pd.DataFrame, pd.DataFrame] | pd.DataFrame | None = None,
-             number_formats: Mapping[str, str] | None = None) -> bytes:
-    """An .xlsx (openpyxl) with the given data sheets and a last sheet ``Catatan``: the notes
-    table, then (if given) the indicator table two rows below it."""
-    number_formats = number_formats or {}
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets:
-            frame.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            _autosize(sheet, frame)
-            sheet.freeze_panes = "A2"
-            for i, col in enumerate(frame.columns, start=1):
-                fmt = number_formats.get(col)
-                if fmt:
-                    for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                        cell.number_format = fmt
-        if notes is not None:
-            head, table = notes if isinstance(notes, tuple) else (notes, None)
-            head.to_excel(writer, sheet_name="Catatan", index=False)
-            sheet = writer.sheets["Catatan"]
-            _autosize(sheet, head)
-            if table is not None and len(table):
-                start = len(head) + 3
-                table.to_excel(writer, sheet_name="Catatan", index=False, startrow=start)
-                _autosize(sheet, table)
-            sheet.column_dimensions["B"].width = 100
-    return buffer.getvalue()
+    (period, filters, normalisation method, weights and definitions), through
+    :mod:`geo.exports` (numbers as numbers, text neutralised)."""
+    formats = {c: "0.0" for c in export.columns if c.endswith(", %") or c.startswith("Skor")}
+    return exports.xlsx([exports.Table(export, "Peringkat", formats=formats)], notes)
 
 
 def reveal_identity(engine: Engine, snapshot_id: int, id_keluarga: str) -> dict[str, str]:

@@ -98,6 +98,17 @@ def protected_texts(counts: pd.DataFrame, hide: bool = True,
     return pd.DataFrame(texts, index=counts.index, columns=counts.columns)
 
 
+def protected_numbers(counts: pd.DataFrame, hide: bool = True,
+                      threshold: int = SMALL_COUNT) -> tuple[pd.DataFrame, np.ndarray]:
+    """For exports: the cells :func:`protected_texts` hides, as its text (``< 5``, ``–``); every
+    other count kept as a number (an unknown one empty), so a spreadsheet can add them up.
+    Returns (the table, which cells are hidden)."""
+    texts = protected_texts(counts, hide, threshold)
+    hidden = hidden_cells(texts)
+    out = counts.astype(object).mask(hidden, texts)
+    return out, hidden
+
+
 def hidden_cells(texts: pd.DataFrame) -> np.ndarray:
     """Which cells of :func:`protected_texts`'s table are hidden (for checks and tests)."""
     return texts.isin([f"< {SMALL_COUNT}", HIDDEN_TOO]).to_numpy()

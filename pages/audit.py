@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from geo import audit
+from geo import audit, exports
 from geo.fmt import fmt_int
-from ui import auth, data, explorer
+from ui import auth, data, downloads
 
 admin = auth.require("audit")
 st.title("Jejak audit")
@@ -26,5 +27,10 @@ if what != "Semua":
 st.markdown(f"**{fmt_int(len(trail))} catatan**")
 shown = trail.iloc[::-1].fillna({"pengguna": "–"}).rename(columns=str.capitalize)
 st.dataframe(shown, hide_index=True, width="stretch", key="audit_table")
-auth.download_button(st, "Unduh CSV", lambda: explorer.csv_bytes(trail), "jejak_audit.csv",
-                     what="view_audit", mime="text/csv", key="audit_csv")
+downloads.table_downloads(
+    "jejak_audit", "audit",
+    lambda: exports.Table(trail, "Jejak audit", {c: c.capitalize() for c in trail.columns}),
+    notes=lambda: pd.DataFrame([("Isi", "Jejak audit, urut dari yang terlama"),
+                                ("Pengguna", who), ("Tindakan", audit.ACTIONS.get(what, what))],
+                               columns=["Keterangan", "Isi"]),
+    what="view_audit")

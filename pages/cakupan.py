@@ -6,12 +6,12 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import access, audit, indicators, planning
+from geo import access, audit, exports, indicators, planning
 from geo.fmt import fmt_int
 from geo.maps import choropleth, classify
 from geo.schema import PROGRAMS
 from geo.views import coverage_view as cv
-from ui import auth, context, data
+from ui import auth, context, data, downloads
 from ui import planning as up
 
 user = auth.require("cakupan")
@@ -111,11 +111,21 @@ else:
                                   settings)
     auth.download_button(
         st, "Unduh daftar verifikasi (Excel)",
-        lambda: planning.workbook([("Daftar verifikasi", listing)], notes),
+        lambda: exports.xlsx([exports.Table(listing, "Daftar verifikasi", formats={})], notes),
         f"daftar_verifikasi_{view.snapshot['period']}.xlsx", what="household_list_download",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="cak_download")
 
+if section != "Daftar verifikasi":
+    downloads.table_downloads(
+        f"cakupan_{view.snapshot['period']}", "cak", lambda: exports.Table(
+            page.export(), "Cakupan", exports.labels(page.export().columns, "Kelurahan")),
+        notes=lambda: exports.Notes(
+            view.period_label, scope.description, indicators=cv.IDS,
+            suppression=planning.small_count_note() if hide else "Tidak disembunyikan.",
+            settings=settings.describe(), **exports.snapshot_source(view.snapshot)),
+        machine=page.export, layer=lambda: exports.area_layer(scope.areas, page.export()),
+        title="Unduh tabel cakupan dan kesalahan sasaran per kelurahan:")
 if hide and section != "Daftar verifikasi":
     st.caption(planning.small_count_note())
 up.how_counted(cv.IDS, settings)

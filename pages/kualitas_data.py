@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import data_quality, indicators
+from geo import data_quality, exports, indicators
 from geo.maps import choropleth, classify
 from geo.views import quality_view as qv
-from ui import auth, context, data, explorer
+from ui import auth, context, data, downloads, explorer
 
 auth.require("kualitas_data")
 view = context.page_with_data("Kualitas data")
@@ -50,9 +50,24 @@ with right:
 st.subheader("Tabel kualitas data per kelurahan")
 st.dataframe(data_quality.display_table(table), hide_index=True, width="stretch",
              key="dq_table")
-auth.download_button(st, "Unduh CSV", lambda: explorer.csv_bytes(table),
-                     f"kualitas_data_{view.snapshot['period']}.csv", mime="text/csv",
-                     key="dq_csv")
-st.caption("Kolom diketahui_<indikator>: bagian rumah tangga (0–1) yang nilai indikatornya ada "
-           "di register; kosong bila kelurahan tidak punya rumah tangga yang dimaksud. Tanpa "
-           "data pribadi.")
+
+
+def quality_export() -> exports.Table:
+    frame, labels, shares = data_quality.export_table(table)
+    return exports.Table(frame, "Kualitas data", labels,
+                         exports.number_formats(frame.columns, percent=shares))
+
+
+downloads.table_downloads(
+    f"kualitas_data_{view.snapshot['period']}", "dq", quality_export,
+    notes=lambda: exports.Notes(
+        view.period_label, "Seluruh register periode ini (tanpa filter)",
+        lines=[("Isi", "Per kelurahan: cara rumah tangga tertaut, konflik, baris yang "
+                       "dikarantina dan bagian rumah tangga yang nilai tiap indikatornya ada "
+                       "di register. Tanpa data pribadi.")],
+        suppression="Tidak berlaku: tabel ini untuk operator data, bukan forum terbuka.",
+        **exports.snapshot_source(view.snapshot)),
+    machine=lambda: table)
+st.caption("Kolom diketahui_<indikator>: bagian rumah tangga yang nilai indikatornya ada di "
+           "register (CSV mesin 0–1, Excel dan tabel ini %); kosong bila kelurahan tidak punya "
+           "rumah tangga yang dimaksud. Tanpa data pribadi.")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import indicators, planning
+from geo import exports, indicators, planning
 from geo.fmt import fmt_int
 from geo.maps import choropleth, classify
 from geo.views import opd_view as ov
-from ui import auth, context, data
+from ui import auth, context, data, downloads
 from ui import planning as up
 
 auth.require("lintas_opd")
@@ -41,6 +41,29 @@ st.caption("Warna: intensitas dalam tiap kolom (kelas kuantil, makin gelap makin
            "tangga yang perlu ≥ 2 OPD (kebutuhan yang diketahui).")
 for kind, text in page.availability():
     (st.warning if kind == "warning" else st.info)(text)
+
+
+
+def matrix_table() -> exports.Table:
+    frame, labels = page.matrix_export()
+    return exports.Table(frame, "Lintas OPD", labels,
+                         exports.number_formats(frame.columns, [c for c in frame.columns
+                                                                if c.endswith("_persen")]))
+
+
+downloads.table_downloads(
+    f"lintas_opd_{view.snapshot['period']}", "opd", matrix_table,
+    notes=lambda: exports.Notes(
+        view.period_label, scope.description, indicators=planning.AGENCY_INDICATORS,
+        suppression=planning.small_count_note() if hide else "Tidak disembunyikan.",
+        lines=[(f"OPD {agency}", ", ".join(indicators.get(i).label for i in ids))
+               for agency, ids in planning.AGENCIES.items()]
+        + [("Perlu tindakan", "Rumah tangga dihitung perlu tindakan suatu OPD bila minimal "
+                              "satu indikator OPD itu berlaku padanya; persentase atas rumah "
+                              "tangga yang kebutuhannya diketahui.")],
+        settings=settings.describe(), **exports.snapshot_source(view.snapshot)),
+    machine=lambda: page.matrix_export()[0],
+    layer=lambda: exports.area_layer(scope.areas, page.matrix_export()[0]))
 
 st.subheader("Satu OPD: peta dan urutan kelurahan")
 agency = st.selectbox("Pilih OPD", ov.AGENCIES, key="opd_agency")

@@ -12,7 +12,7 @@ from geo import indicators
 from geo.fmt import fmt_int, fmt_num, fmt_period
 from geo.maps import add_point_clusters, choropleth, classify, grid_clusters
 from geo.views import map_view as mv
-from ui import auth, context, explorer
+from ui import auth, context, downloads, explorer
 from ui import data as ui_data
 from ui import filters as ui_filters
 from ui import planning as ui_planning
@@ -131,7 +131,6 @@ with right:
 
 # ------------------------------------------------------------------ the table behind the map
 st.subheader(f"Tabel per {level_label.lower()}")
-export = mapped.export
 on_screen, int_columns, rate_columns = mapped.on_screen()
 styled = on_screen.style.format(fmt_int, subset=int_columns)
 styled = styled.format(lambda v: fmt_num(v, 2), subset=rate_columns)
@@ -139,14 +138,12 @@ st.dataframe(styled, hide_index=True, width="stretch", key="peta_tabel",
              column_config={c: st.column_config.Column(label)
                             for c, label in mapped.labels.items()})
 
-notes = mapped.export_notes(description, view.period_label, base.prepared.settings)
 stem = f"peta_{IND.id}_{mapped.level}_{view.snapshot['period']}"
-d1, d2, _ = st.columns([1, 1, 4])
-auth.download_button(d1, "Unduh CSV", lambda: explorer.csv_bytes(export), f"{stem}.csv",
-                     mime="text/csv", icon=":material/download:", key="peta_csv")
-auth.download_button(d2, "Unduh Excel", lambda: explorer.excel_bytes(export, IND.id, notes),
-                     f"{stem}.xlsx", icon=":material/download:", key="peta_xlsx",
-                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+downloads.table_downloads(
+    stem, "peta", mapped.export_table,
+    notes=lambda: mapped.export_notes(description, view.period_label, base.prepared.settings,
+                                      view.snapshot),
+    machine=lambda: mapped.export, layer=mapped.area_layer)
 with st.expander("Cara menghitung dan pengaturan yang berlaku"):
     st.markdown(f"**{IND.label}** — pemilik: {IND.opd}.  \n{IND.definition}  \n"
                 f"Penyebut persentase: {IND.denominator_label}.")

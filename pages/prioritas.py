@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import indicators, planning
+from geo import exports, indicators, planning
 from geo.fmt import fmt_int
 from geo.maps import choropleth, classify
 from geo.views import priority_view as pv
-from ui import auth, context, data, explorer
+from ui import auth, context, data, downloads, explorer
 from ui import planning as up
 
 auth.require("prioritas")
@@ -95,6 +95,11 @@ auth.download_button(
     f"prioritas_musrenbang_{view.snapshot['period']}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="prio_download")
+downloads.table_downloads(
+    f"prioritas_musrenbang_{view.snapshot['period']}", "prio_csv",
+    lambda: exports.Table(page.export(hide), "Peringkat"),
+    machine=lambda: page.machine_export(hide), formats=("csv_excel", "csv"),
+    title="Tabel peringkat sebagai CSV:")
 
 with st.expander("Cara menghitung skor prioritas"):
     st.markdown(planning.NORMALISATION_METHOD)

@@ -71,16 +71,19 @@ def test_point_tooltips_carry_counts_only():
 
 
 def test_excel_and_csv_exports_hold_the_table():
-    from ui.explorer import csv_bytes, excel_bytes
+    from geo import exports
 
     table = pd.DataFrame({"kode": ["99.71.01.1001"], "nama": [PAYLOAD], "rumah_tangga": [1234],
                           "miskin_persen": [12.5]})
-    book = openpyxl.load_workbook(io.BytesIO(excel_bytes(table, "miskin", ["Filter: x"])))
+    book = openpyxl.load_workbook(io.BytesIO(exports.xlsx(
+        [exports.Table(table, "miskin", exports.labels(table.columns, "Kelurahan"))],
+        pd.DataFrame({"Keterangan": ["Filter"], "Isi": ["x"]}))))
     sheet = book["miskin"]
-    assert [c.value for c in sheet[1]] == ["kode", "nama", "rumah_tangga", "miskin_persen"]
+    assert [c.value for c in sheet[1]] == ["Kode wilayah", "Kelurahan", "Rumah tangga",
+                                           "Rumah tangga miskin (desil 1–4), %"]
     assert [c.value for c in sheet[2]] == ["99.71.01.1001", PAYLOAD, 1234, 12.5]
-    assert book["Keterangan"]["A2"].value == "Filter: x"
-    text = csv_bytes(table).decode("utf-8-sig")
+    assert book["Catatan"]["B2"].value == "x"
+    text = exports.csv_machine(table).decode("utf-8")
     assert text.splitlines()[1] == f"99.71.01.1001,{PAYLOAD},1234,12.5"
 
 

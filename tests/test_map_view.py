@@ -4,6 +4,7 @@ measure and filters (the same numbers the AppTest of the page reads)."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from geo import indicators
@@ -55,7 +56,7 @@ def test_kelurahan_table_tooltip_and_export_per_area():
     row = v.tooltip.loc[c.kelurahan["kode"].iat[0]]
     assert row["Persentase"] == fmt_pct(v.table["miskin_persen"].iat[0])
     assert row["Rumah tangga terhitung"] == fmt_int(v.table["miskin"].iat[0])
-    assert v.labels["miskin_persen"] == "Rumah tangga miskin (desil 1–4) (%)"
+    assert v.labels["miskin_persen"] == "Rumah tangga miskin (desil 1–4), %"
     assert v.palette == "YlOrRd" and v.decimals == 1
 
 
@@ -125,12 +126,19 @@ def test_unlinked_households_are_said_not_shown():
             "(lihat halaman Data).") in v.notes
 
 
-def test_export_notes_name_the_indicator_filters_and_period():
+def test_export_notes_name_the_indicator_filters_period_and_source():
     v = view()
-    notes = v.export_notes("semua rumah tangga", "Periode data September 2026", SETTINGS)
-    assert notes[0] == "Indikator: Rumah tangga miskin (desil 1–4) (Dinsos)"
-    assert f"Kosong = {indicators.NO_DATA} (nilai tidak ada di register), bukan 0" in notes
-    assert notes[-len(SETTINGS.describe()):] == SETTINGS.describe()
+    snapshot = {"source_file": "dtks.csv", "imported_at": pd.Timestamp("2026-09-30")}
+    notes = v.export_notes("semua rumah tangga", "Periode data September 2026", SETTINGS,
+                           snapshot).frame().set_index("Keterangan")["Isi"]
+    assert notes["Indikator"] == "Rumah tangga miskin (desil 1–4) (Dinsos)"
+    assert notes["Rumah tangga miskin (desil 1–4)"].startswith("Desil kesejahteraan 1 sampai 4.")
+    assert notes["Filter"] == "semua rumah tangga"
+    assert notes["Periode data"] == "September 2026"
+    assert notes["Sumber data"] == "dtks.csv" and notes["Tanggal impor"] == "30 Sep 2026"
+    assert notes["Angka kecil"].startswith("Tidak disembunyikan")
+    assert indicators.NO_DATA in notes["Sel kosong"] and "bukan 0" in notes["Sel kosong"]
+    assert list(notes["Pengaturan definisi"]) == SETTINGS.describe()
 
 
 def test_hidden_small_counts_on_the_map_for_a_forum():

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import create_engine
 
-from geo import indicators, planning, store
+from geo import exports, indicators, planning, store
 from geo.indicators import Settings
 from geo.snapshot_writer import write_snapshot
 
@@ -113,9 +113,9 @@ def test_verification_list_masks_ids_and_reads_only_flagged_rows(small, tmp_path
     assert not listing.astype(str).apply(lambda c: c.str.contains("Rahasia")).any().any()
     assert set(listing["Kelurahan"]) == {"Satu", "Dua"}
     assert set(listing["Kecamatan"]) == {"Kec Satu"}
-    data = planning.workbook([("Daftar verifikasi", listing)],
-                             pd.DataFrame([("Periode data", "September 2026")],
-                                          columns=["Keterangan", "Isi"]))
+    data = exports.xlsx([exports.Table(listing, "Daftar verifikasi", formats={})],
+                        pd.DataFrame([("Periode data", "September 2026")],
+                                     columns=["Keterangan", "Isi"]))
     book = load_workbook(io.BytesIO(data))
     sheet = book["Daftar verifikasi"]
     cells = [c.value for row in sheet.iter_rows() for c in row]
@@ -234,8 +234,8 @@ def test_priority_workbook_holds_ranking_and_minutes():
     weights = {"miskin": 2.0, "rtlh": 1.0}
     notes = planning.priority_notes(weights, "Periode data September 2026", Settings(),
                                     "Kecamatan Satu")
-    data = planning.workbook([("Peringkat", ranked)], notes,
-                             number_formats={"Skor (0-100)": "0.0"})
+    data = exports.xlsx([exports.Table(ranked, "Peringkat",
+                                       formats={"Skor (0-100)": "0.0"})], notes)
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Peringkat", "Catatan"]
     sheet = book["Peringkat"]
@@ -270,16 +270,16 @@ def test_priority_export_sheet_from_a_real_aggregate(small):
     export = planning.priority_export(table, ranked, labels, hide_small=True)
     assert list(export.columns) == [
         "Peringkat", "Peringkat (bobot sama)", "Perubahan", "Kode", "Kelurahan", "Kecamatan",
-        "Skor (0-100)", "Rumah tangga", "Rumah tangga miskin (desil 1–4) (%)",
-        "Rumah tidak layak huni (RTLH) (%)"]
+        "Skor (0-100)", "Rumah tangga", "Rumah tangga miskin (desil 1–4), %",
+        "Rumah tidak layak huni (RTLH), %"]
     # Tiga has no households: not ranked; Satu and Dua both have 50% poor, no RTLH: a tie
     assert list(export["Kelurahan"]) == ["Satu", "Dua"]
     assert list(export["Peringkat"]) == [1, 1]
     assert list(export["Rumah tangga"]) == ["< 5", "< 5"]  # 4 and 2 households
-    assert export["Rumah tangga miskin (desil 1–4) (%)"].isna().all()  # denominators < 5
+    assert export["Rumah tangga miskin (desil 1–4), %"].isna().all()  # denominators < 5
     shown = planning.priority_export(table, ranked, labels, hide_small=False)
     assert list(shown["Rumah tangga"]) == [4, 2]
-    assert shown["Rumah tangga miskin (desil 1–4) (%)"].tolist() == [50.0, 50.0]
+    assert shown["Rumah tangga miskin (desil 1–4), %"].tolist() == [50.0, 50.0]
     notes = planning.priority_notes({"miskin": 2, "rtlh": 1}, "Periode data September 2026",
                                     Settings())
     book = load_workbook(io.BytesIO(planning.priority_workbook(shown, notes)))

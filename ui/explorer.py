@@ -7,12 +7,10 @@ mask and counts with ``np.bincount``; it reads no file, no database row and no g
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from geo import indicators, snapshot_cache, store
@@ -52,20 +50,3 @@ def available_indicators(snapshot_id: int, version: tuple) -> set[str]:
 def areas(level: str, version: tuple) -> gpd.GeoDataFrame:
     """Display geometry of one level (shared; do not modify)."""
     return store.load_regions(data.engine(), level=level, display=True)
-
-
-def excel_bytes(table: pd.DataFrame, sheet: str = "Peta", notes: list[str] | None = None
-                ) -> bytes:
-    """The table as an .xlsx file (openpyxl), with a second sheet saying what it shows."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name=sheet[:31], index=False)
-        if notes:
-            pd.DataFrame({"Keterangan": notes}).to_excel(writer, sheet_name="Keterangan",
-                                                          index=False)
-    return buffer.getvalue()
-
-
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, so Excel opens names with accents correctly."""
-    return table.to_csv(index=False).encode("utf-8-sig")

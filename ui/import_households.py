@@ -10,12 +10,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from geo import audit, register_files, store
+from geo import audit, exports, register_files, store
 from geo import households as hh
 from geo.fmt import fmt_int, fmt_period
 from geo.privacy import mask_id
 from geo.schema import HOUSEHOLD_COLUMNS
-from ui import auth, data
+from ui import auth, data, downloads
 
 COUNT_LABELS = {
     "rows_read": "Baris dibaca", "accepted": "Diterima", "quarantined": "Dikarantina",
@@ -280,18 +280,24 @@ def _stored(engine: Engine) -> None:
     st.markdown(f"**Karantina** ({_fmt(len(quarantine))} baris)")
     if len(quarantine):
         st.dataframe(quarantine.head(1000), hide_index=True)
-        auth.download_button(st, "Unduh karantina (CSV)",
-                             lambda: quarantine.to_csv(index=False).encode(),
-                             f"karantina_{period}.csv", what="household_list_download",
-                             mime="text/csv", key="hh_dl_quarantine")
+        downloads.table_downloads(
+            f"karantina_{period}", "hh_dl_quarantine", lambda: _table(quarantine, "Karantina"),
+            formats=("csv_excel", "csv"), what="household_list_download",
+            title="Unduh karantina:")
     unlinked = unlinked_table(engine, sid)
     st.markdown(f"**Belum tertaut atau konflik** ({_fmt(len(unlinked))} baris)")
     if len(unlinked):
         st.dataframe(unlinked.head(1000), hide_index=True)
-        auth.download_button(st, "Unduh baris belum tertaut (CSV)",
-                             lambda: unlinked.to_csv(index=False).encode(),
-                             f"belum_tertaut_{period}.csv", what="household_list_download",
-                             mime="text/csv", key="hh_dl_unlinked")
+        downloads.table_downloads(
+            f"belum_tertaut_{period}", "hh_dl_unlinked",
+            lambda: _table(unlinked, "Belum tertaut"), formats=("csv_excel", "csv"),
+            what="household_list_download", title="Unduh baris belum tertaut:")
+
+
+def _table(frame: pd.DataFrame, name: str) -> exports.Table:
+    """A list of rows as an export: its own headers, capitalised, in the Excel CSV."""
+    return exports.Table(frame, name, {c: (str(c)[:1].upper() + str(c)[1:]).replace("_", " ")
+                                       for c in frame.columns})
 
 
 def quarantine_table(engine: Engine, snapshot_id: int) -> pd.DataFrame:

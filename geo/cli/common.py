@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from geo.boundaries.base import LEVEL_LABEL
 from geo.cli import exit_codes
+from geo.exports.cells import safe_frame
 from geo.fmt import fmt_int
 
 Progress = Callable[[float, str], None]
@@ -155,5 +156,5 @@ def write_table(table: pd.DataFrame, fmt: str) -> None:
     if fmt == "json":
         json.dump(records(table), sys.stdout, ensure_ascii=False, indent=1, default=str)
         sys.stdout.write("\n")
-    else:
-        table.to_csv(sys.stdout, index=False)
+    else:  # text that a spreadsheet would run as a formula is neutralised (geo.exports)
+        safe_frame(table).to_csv(sys.stdout, index=False)

@@ -18,6 +18,7 @@ from geo.suppression import (
     count_texts,
     hidden_cells,
     hide_small,
+    protected_numbers,
     protected_texts,
     rate_text,
     rate_texts,
@@ -120,6 +121,28 @@ class CoverageView:
             wide[PROGRAMS[program]] = rate_texts(table[c.rate], table[c.denominator], self.hide,
                                                  table[c.count])
         return wide
+
+    def export(self) -> pd.DataFrame:
+        """Every coverage and targeting-error indicator per kelurahan for Excel and CSV
+        (column ids of the label registry): eligible households known, households counted
+        (a hidden count as its text, an unknown one empty) and the rate (empty where the
+        screen hides it)."""
+        table, share = self.table, self.settings.min_known_share
+        out = pd.DataFrame({"kode": table.index, "kecamatan": self.kec_names,
+                            "nama": self.kel_names}, index=table.index)
+        block = pd.DataFrame(index=table.index)
+        for ind_id in IDS:
+            c = columns(ind_id)
+            block[c.denominator] = table[c.denominator]
+            block[c.count] = indicators.known_count(table, ind_id, ind_id, share)
+        numbers, hidden = protected_numbers(block, self.hide)
+        secret = pd.DataFrame(hidden, index=block.index, columns=block.columns)
+        for ind_id in IDS:
+            c = columns(ind_id)
+            out[c.denominator], out[c.count] = numbers[c.denominator], numbers[c.count]
+            hide_rate = secret[c.count] | secret[c.denominator]
+            out[c.rate] = table[c.rate].round(2).where(~hide_rate)
+        return out.reset_index(drop=True)
 
     def most_errors(self, ind_id: str) -> pd.DataFrame:
         """Kelurahan where the error is known, most households first."""

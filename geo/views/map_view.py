@@ -3,17 +3,27 @@ worst kelurahan and the table behind the map (also the export)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from geo import indicators
 from geo.columns import HOUSEHOLDS, PERSONS, columns
+from geo.exports import Notes, Table, area_layer, registry, snapshot_source
 from geo.filters import Filters, chosen_areas
 from geo.fmt import fmt_int, fmt_num, fmt_pct
 from geo.indicators import NO_DATA, Settings
-from geo.suppression import count_text, hide_small, protected_texts, rate_text, rate_texts
+from geo.suppression import (
+    count_text,
+    hide_small,
+    protected_numbers,
+    rate_text,
+    rate_texts,
+    small_count_note,
+)
 from geo.views.common import households_mask
 
 LEVELS = {"kota": "Kota", "kecamatan": "Kecamatan", "kelurahan": "Kelurahan"}
@@ -83,25 +93,40 @@ class MapView:
                 "dalam wilayah dan filter ini."]
 
     def on_screen(self) -> tuple[pd.DataFrame, list[str], list[str]]:
-        """(the export with unknown cells written out, integer columns, rate columns whose
-        cells are all numbers): st.dataframe shows an empty cell as "None"."""
+        """(the export with unknown and hidden cells written out, integer columns, rate
+        columns whose cells are all numbers): st.dataframe shows an empty cell as "None"."""
         export, rates = self.export, self.rate_columns
-        ints = [c for c in export.columns if c not in ("kode", "nama", *rates)
-                and export[c].dtype.kind in "iuf"]  # suppressed counts are already text
+        counts = [c for c in export.columns if c not in ("kode", "nama", *rates)]
         out = export.copy()
-        for column in [c for c in (*ints, *rates) if out[c].isna().any()]:
-            fmt = fmt_int if column in ints else (lambda v: fmt_num(v, 2))
-            out[column] = [NO_DATA if v != v else fmt(v) for v in export[column]]
-        return (out, [c for c in ints if export[c].notna().all()],
-                [c for c in rates if export[c].notna().all()])
+        for column in counts + rates:
+            if export[column].dtype.kind in "iuf" and export[column].notna().all():
+                continue
+            fmt = (lambda v: fmt_num(v, 2)) if column in rates else fmt_int
+            out[column] = [v if isinstance(v, str) else NO_DATA if v is None or v is pd.NA
+                           or v != v else fmt(v) for v in export[column].astype(object)]
+        return (out, [c for c in counts if out[c].dtype.kind in "iuf"],
+                [c for c in rates if out[c].dtype.kind in "iuf"])
 
-    def export_notes(self, description: str, period_label: str, settings: Settings
-                     ) -> list[str]:
+    def export_table(self) -> Table:
+        """The table behind the map as an export (ids as columns, screen labels as headers)."""
+        return Table(self.export, f"Peta {self.level_label.lower()}", self.labels)
+
+    def export_notes(self, description: str, period_label: str, settings: Settings,
+                     snapshot: Mapping | None = None) -> Notes:
+        """The "Catatan" sheet: period, filters, the indicator's definition, suppression,
+        source and import date, the definition settings."""
         ind = indicators.get(self.ind_id)
-        return [f"Indikator: {ind.label} ({ind.opd})", f"Cara menghitung: {ind.definition}",
-                f"Penyebut: {ind.denominator_label} yang nilainya diketahui",
-                f"Kosong = {NO_DATA} (nilai tidak ada di register), bukan 0",
-                f"Filter: {description}", period_label, *settings.describe()]
+        return Notes(
+            period=period_label, filters=description, indicators=[self.ind_id],
+            suppression=small_count_note() if self.hide else
+            "Tidak disembunyikan (bukan untuk forum terbuka).",
+            lines=[("Indikator", f"{ind.label} ({ind.opd})"),
+                   ("Tingkat wilayah", self.level_label)],
+            settings=settings.describe(), **snapshot_source(snapshot))
+
+    def area_layer(self) -> gpd.GeoDataFrame:
+        """The export per area with its geometry, for QGIS (GeoPackage, GeoJSON)."""
+        return area_layer(self.areas, self.export)
 
 
 def shown_value(value: float, measure: str) -> str:
@@ -194,7 +219,9 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
         rate = hide_small(pd.Series(export[c.rate].to_numpy()), table[c.count].to_numpy())
         export[c.rate] = hide_small(rate, table[c.denominator].to_numpy()).to_numpy()
         counts = [col for col in export.columns if col not in ("kode", "nama", c.rate, c.known)]
-        export[counts] = protected_texts(export[counts]).to_numpy()
+        numbers, _ = protected_numbers(export[counts])  # hidden as text, others numbers
+        for col in counts:
+            export[col] = numbers[col].to_numpy()
 
     return MapView(
         ind_id=ind_id, level=level, measure=measure, areas=areas, table=table,
@@ -211,7 +238,7 @@ def _export(areas: pd.DataFrame, table: pd.DataFrame, ind_id: str, level_label: 
             share: float) -> tuple[pd.DataFrame, dict[str, str]]:
     """The table behind the map (numbers as numbers; unknown counts stay empty, never 0) and
     its column headers."""
-    ind, c = indicators.get(ind_id), columns(ind_id)
+    c = columns(ind_id)
     export = pd.DataFrame({"kode": areas["kode"].to_numpy(), "nama": areas["nama"].to_numpy()})
     for column in (HOUSEHOLDS, PERSONS):
         export[column] = table[column].to_numpy()
@@ -224,10 +251,5 @@ def _export(areas: pd.DataFrame, table: pd.DataFrame, ind_id: str, level_label: 
     others = [o for o in indicators.NEED_INDICATORS if o != ind_id]
     for other in others:
         export[other] = indicators.known_count(table, other, other, share).to_numpy()
-    labels = {"kode": "Kode", "nama": level_label, HOUSEHOLDS: "Rumah tangga", PERSONS: "Jiwa",
-              c.count: f"{ind.label} (rumah tangga)", c.persons: f"{ind.label} (jiwa)",
-              c.denominator: f"Penyebut: {ind.denominator_label}, nilai diketahui",
-              c.population: f"Semua {ind.denominator_label}",
-              c.rate: f"{ind.label} (%)", c.known: "Data diketahui (%)",
-              **{o: f"{indicators.get(o).label} (rumah tangga)" for o in others}}
+    labels = registry.labels(export.columns, level_label, single=ind_id)
     return export, labels

@@ -3,6 +3,7 @@ kelurahan, one agency's map and ranking, and households needing two or more agen
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,13 +13,26 @@ from geo import indicators, planning
 from geo.columns import HOUSEHOLDS
 from geo.fmt import fmt_int, fmt_pct
 from geo.indicators import NO_DATA
-from geo.suppression import count_texts, hidden_cells, hide_small, protected_texts, rate_texts
+from geo.suppression import (
+    count_texts,
+    hidden_cells,
+    hide_small,
+    is_small,
+    protected_numbers,
+    protected_texts,
+    rate_texts,
+)
 from geo.views.common import Scope, area_labels
 
 AGENCIES = list(planning.AGENCIES)
 MULTI = "dua_opd_atau_lebih"
 COLUMNS = [*AGENCIES, MULTI]
 LABELS = {**{a: a for a in AGENCIES}, MULTI: "≥ 2 OPD"}
+
+
+def agency_id(agency: str) -> str:
+    """An agency as a column id for machines: ``Perkim/PUPR`` → ``perkim_pupr``."""
+    return re.sub(r"[^a-z0-9]+", "_", agency.lower()).strip("_")
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,29 @@ class OpdView:
         values = self.values().where(~secret[COLUMNS])
         order = self.values()[MULTI].fillna(-1).sort_values(ascending=False, kind="stable").index
         return display.loc[order], values.loc[order].rename(columns=LABELS)
+
+    def matrix_export(self) -> tuple[pd.DataFrame, dict[str, str]]:
+        """(the matrix for Excel and CSV, in the screen's order: households needing each OPD
+        and ≥ 2 OPD as numbers and their percentages, a hidden count as its text ``< 5``/``–``
+        with its percentage empty, an unknown value empty; headers by column id)."""
+        block = pd.concat([pd.DataFrame({HOUSEHOLDS: self.households}, index=self.matrix.index),
+                           self.counts[COLUMNS]], axis=1)
+        numbers, hidden = protected_numbers(block, self.hide)
+        secret = pd.DataFrame(hidden, index=block.index, columns=block.columns)
+        small = pd.Series(is_small(self.households) & self.hide, index=block.index)
+        out = pd.DataFrame({"kode": self.matrix.index, "kecamatan": self.kec_names,
+                            "nama": self.kel_names}, index=self.matrix.index)
+        out[HOUSEHOLDS] = numbers[HOUSEHOLDS]
+        labels = {"kode": "Kode wilayah", "kecamatan": "Kecamatan", "nama": "Kelurahan",
+                  HOUSEHOLDS: "Rumah tangga"}
+        for col in COLUMNS:
+            key = agency_id(col)
+            out[key] = numbers[col]
+            out[f"{key}_persen"] = self.pct[col].round(1).where(~(secret[col] | small))
+            labels[key] = f"Perlu {LABELS[col]}, rumah tangga"
+            labels[f"{key}_persen"] = f"Perlu {LABELS[col]}, %"
+        order = self.values()[MULTI].fillna(-1).sort_values(ascending=False, kind="stable").index
+        return out.loc[order].reset_index(drop=True), labels
 
     def availability(self) -> list[tuple[str, str]]:
         """("warning" | "info", text) per agency the register lacks indicators of."""

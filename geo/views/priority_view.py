@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo import indicators, planning
+from geo import exports, indicators, planning
 from geo.columns import HOUSEHOLDS, columns
 from geo.fmt import fmt_int, fmt_num
 from geo.suppression import protected_texts, rate_texts, small_count_note
@@ -115,6 +115,16 @@ class PriorityView:
                               index=names.index)
         return planning.priority_export(self.table, self.ranked, labels, hide, self.area_label,
                                         self.parent_label)
+
+    def machine_export(self, hide: bool = True) -> pd.DataFrame:
+        """:meth:`export` with snake_case column ids, for the machine CSV."""
+        ids = {"Peringkat": "peringkat", "Peringkat (bobot sama)": "peringkat_sama",
+               "Perubahan": "perubahan", "Kode": "kode", self.area_label: "nama",
+               "Skor (0-100)": "skor", "Rumah tangga": HOUSEHOLDS,
+               **{exports.label(columns(i).rate): columns(i).rate for i in self.weights}}
+        if self.parent_label:
+            ids[self.parent_label] = "induk"
+        return self.export(hide).rename(columns=ids)
 
     def notes(self, period_label: str, settings: indicators.Settings, description: str,
               hide: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
