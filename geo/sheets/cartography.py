@@ -91,7 +91,7 @@ def draw_areas(sheet: Sheet, box: Box, areas: gpd.GeoDataFrame, fills: list[str]
     c.clipPath(path, stroke=0, fill=0)
     c.setLineJoin(1)
     codes = areas["kode"].tolist()
-    for geom, color, code in zip(geoms, fills, codes):
+    for geom, color in zip(geoms, fills):
         rings = _rings(geom)
         if not rings:
             continue

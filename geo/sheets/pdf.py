@@ -14,7 +14,8 @@ from datetime import date
 
 import reportlab
 from reportlab.lib.colors import HexColor, white
-from reportlab.lib.pagesizes import A3, A4, landscape as turned
+from reportlab.lib.pagesizes import A3, A4
+from reportlab.lib.pagesizes import landscape as turned
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
