@@ -1,0 +1,119 @@
+"""Kartu kelurahan (``python -m geo kartu``, geo.sheets.kartu): one A4 page per kelurahan whose
+numbers are those of ``python -m geo indicators``."""
+
+from __future__ import annotations
+
+import io
+import re
+from contextlib import redirect_stdout
+
+import pandas as pd
+import pytest
+
+from geo import indicators, store
+from geo.cli import main
+from geo.demo import build_city, generate_households
+from geo.fmt import fmt_int, fmt_pct
+from geo.snapshot_writer import write_snapshot
+from tests import pdf_tools
+from tests.map_fixtures import write_city
+
+SHOWN = ("miskin", "sanitasi_tidak_layak", "rtlh", "eksklusi", "cakupan_pkh")
+
+
+@pytest.fixture(scope="module")
+def two_periods(tmp_path_factory) -> str:
+    """A city of 12 kelurahan with households in 2026-06 and 2026-09."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('kartu') / 'kartu.sqlite'}"
+    engine = store.get_engine(url)
+    write_city(engine, n=1200, n_kelurahan=12, n_kecamatan=3)
+    kel, river = build_city(7, n_kelurahan=12, n_kecamatan=3)
+    hh = generate_households(kel, river, 1100, 11)
+    hh["region_code"], hh["link_method"] = hh["kode_benar"], "kode"
+    hh = hh.reset_index(drop=True)
+    hh["row_number"] = range(2, len(hh) + 2)
+    write_snapshot(engine, "2026-06", "juni.csv", hh,
+                   pd.DataFrame(columns=["row_number", "values_json", "reasons"]),
+                   {"rows_read": len(hh), "accepted": len(hh), "linked_by_code": len(hh)},
+                   is_demo=True)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def city_db(two_periods, monkeypatch) -> str:
+    monkeypatch.setenv("PETA_DB_URL", two_periods)
+    return two_periods
+
+
+def indicators_table(*argv: str) -> pd.DataFrame:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["indicators", *argv]) == 0
+    return pd.read_csv(io.StringIO(out.getvalue()), dtype={"kode": str}).set_index("kode")
+
+
+def page_row(page_text: str, label: str) -> list[str]:
+    """The cells of the table row of ``label`` on a page (pdftotext -layout)."""
+    for line in page_text.splitlines():
+        if line.strip().startswith(label):
+            return re.split(r"\s{2,}", line.strip()[len(label):].strip())
+    raise AssertionError(f"no row {label!r}")
+
+
+def test_one_page_per_kelurahan_with_the_numbers_of_geo_indicators(city_db, tmp_path, capsys):
+    out = tmp_path / "kartu.pdf"
+    assert main(["kartu", "--out", str(out)]) == 0
+    assert "12 kartu kelurahan" in capsys.readouterr().out
+    info = pdf_tools.info(out)
+    assert info["Pages"] == "12" and info["Page size"].startswith("595.276 x 841.89")
+    assert all(emb == "yes" for _, emb in pdf_tools.fonts(out))
+    table = indicators_table()
+    kec = indicators_table("--level", "kecamatan")
+    kota = indicators_table("--level", "kota").iloc[0]
+    for page in (1, 5, 12):
+        text = pdf_tools.text(out, page)
+        code = re.search(r"kode (\d\d\.\d\d\.\d\d\.\d{4})", text).group(1)
+        row = table.loc[code]
+        assert f"Kartu Kelurahan {row['nama']}" in text
+        assert f"{fmt_int(row['rumah_tangga'])} rumah tangga" in text
+        assert f"{fmt_int(row['jiwa'])} jiwa" in text
+        for ind_id in SHOWN:
+            cells = page_row(text, indicators.get(ind_id).label)
+            count, rate = row[ind_id], row[f"{ind_id}_persen"]
+            assert cells[0] == fmt_int(count), (ind_id, cells)
+            assert cells[1] == fmt_pct(rate), (ind_id, cells)
+            assert cells[2] == fmt_pct(100 * row[f"{ind_id}_diketahui"], 0)
+            assert cells[3] == fmt_pct(kec.loc[code[:8], f"{ind_id}_persen"])
+            assert cells[4] == fmt_pct(kota[f"{ind_id}_persen"])
+            assert re.fullmatch(r"\d+ dari 12", cells[5]), cells
+            assert re.fullmatch(r"[+-]?\d+,\d", cells[7]), cells  # change since 2026-06
+        assert "OPD dengan kebutuhan terbesar" in text
+        assert "Perubahan: selisih persentase (poin) sejak Juni 2026" in " ".join(text.split())
+        assert f"Halaman {page} dari 12" in text
+
+
+def test_kartu_of_one_kecamatan_and_its_rank_order(city_db, tmp_path):
+    table = indicators_table()
+    kec = sorted({k[:8] for k in table.index})[0]
+    out = tmp_path / "kec.pdf"
+    assert main(["kartu", "--kecamatan", kec, "--period", "2026-09", "--out", str(out)]) == 0
+    in_kec = table[[k.startswith(kec + ".") for k in table.index]]
+    assert pdf_tools.info(out)["Pages"] == str(len(in_kec))
+    worst = table["miskin_persen"].idxmax()  # rank 1 in the city: the highest rate
+    if worst in in_kec.index:
+        page = list(in_kec.index).index(worst) + 1
+        assert page_row(pdf_tools.text(out, page), indicators.get("miskin").label)[5] == (
+            "1 dari 12")
+
+
+def test_the_first_period_has_no_change_column_and_says_why(city_db, tmp_path):
+    out = tmp_path / "juni.pdf"
+    assert main(["kartu", "--period", "2026-06", "--out", str(out)]) == 0
+    text = " ".join(pdf_tools.text(out, 1, layout=False).split())
+    assert "belum ada periode sebelumnya" in text and "Perubahan (poin)" not in text
+
+
+def test_unknown_kecamatan_fails_with_a_message(city_db, tmp_path, capsys):
+    assert main(["kartu", "--kecamatan", "99.99.99", "--out", str(tmp_path / "x.pdf")]) == 1
+    assert "99.99.99" in capsys.readouterr().err
