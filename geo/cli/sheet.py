@@ -13,7 +13,6 @@ from geo.cli import common, exit_codes
 from geo.filters import Filters
 from geo.sheets.map_sheet import sheet_for
 from geo.sheets.pdf import PAPERS
-from geo.views.map_view import LEVELS
 
 HELP = "lembar peta PDF (A4/A3) untuk dicetak: peta, legenda, skala, sumber dan definisi"
 
@@ -21,7 +20,7 @@ HELP = "lembar peta PDF (A4/A3) untuk dicetak: peta, legenda, skala, sumber dan 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--indicator", required=True, choices=list(indicators.BY_ID),
                         metavar="ID", help="indikator (id dari registri, mis. miskin, rtlh)")
-    common.add_level(parser, tuple(LEVELS))
+    common.add_level(parser, ("kelurahan", "kecamatan", "kota"))  # the map page's default first
     common.add_period(parser)
     parser.add_argument("--kecamatan", metavar="KODE",
                         help="hanya kecamatan ini (kode bertitik, mis. 36.73.01): peta "
