@@ -60,6 +60,7 @@ class KartuData:
     codes: list[str]  # the kelurahan to print, in code order
     settings: Settings
     hide: bool
+    ranks: Ranks
     show_city: bool = True  # False for a user scoped to an area (geo.access.rows_in_scope)
 
 
@@ -108,16 +109,38 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
         kota=kota.iloc[0], denominators=counts.reindex(kel.index), changes=changes,
         opd_counts=opd.counts, opd_pct=opd.pct, shapes=shapes.to_crs(metric),
         kec_shapes=kec_shapes.to_crs(metric).reset_index(drop=True), codes=codes,
-        settings=settings, hide=hide, show_city=show_city)
+        settings=settings, hide=hide, ranks=all_ranks(kel), show_city=show_city)
 
 
 # ------------------------------------------------------------------ numbers of one page
 
-def ranks(table: pd.DataFrame, ind_id: str) -> pd.Series:
+def ranks(table: pd.DataFrame, ind_id: str, groups: object = None) -> pd.Series:
     """Rank of each area on ``ind_id`` (1 = greatest need: highest rate, or lowest coverage
-    where higher is better); areas whose rate is unknown get no rank (NaN)."""
+    where higher is better), within ``groups`` (one key per row) when given; areas whose
+    rate is unknown get no rank (NaN)."""
     rate = table[columns(ind_id).rate].astype(float)
-    return rate.rank(method="min", ascending=not indicators.get(ind_id).higher_is_worse)
+    ascending = not indicators.get(ind_id).higher_is_worse
+    if groups is None:
+        return rate.rank(method="min", ascending=ascending)
+    return rate.groupby(np.asarray(groups)).rank(method="min", ascending=ascending)
+
+
+@dataclass(frozen=True)
+class Ranks:
+    """Per indicator: rank in the city and in the kecamatan, and how many areas are ranked."""
+
+    city: pd.DataFrame  # kelurahan × indicator
+    kecamatan: pd.DataFrame
+    city_of: pd.Series  # indicator -> kelurahan ranked in the city
+    kecamatan_of: pd.DataFrame  # kecamatan × indicator -> kelurahan ranked there
+
+
+def all_ranks(kel: pd.DataFrame) -> Ranks:
+    groups = [kecamatan_of(k) for k in kel.index]
+    ids = [i.id for i in indicators.INDICATORS]
+    city = pd.DataFrame({i: ranks(kel, i) for i in ids}, index=kel.index)
+    kec = pd.DataFrame({i: ranks(kel, i, groups) for i in ids}, index=kel.index)
+    return Ranks(city, kec, city.notna().sum(), kec.notna().groupby(groups).sum())
 
 
 def _rank_text(rank: float, of: int) -> str:
@@ -134,7 +157,7 @@ def indicator_rows(data: KartuData, code: str) -> tuple[list[list[str]], list[in
     """(table rows, indexes of group heading rows) of one kelurahan's page."""
     kel, kec_code = data.kelurahan, kecamatan_of(code)
     row, kec_row, kota = kel.loc[code], data.kecamatan.loc[kec_code], data.kota
-    in_kec = kel[[kecamatan_of(k) == kec_code for k in kel.index]]
+    rank = data.ranks
     hide = data.hide
     rows: list[list[str]] = []
     sections: list[int] = []
@@ -150,15 +173,14 @@ def indicator_rows(data: KartuData, code: str) -> tuple[list[list[str]], list[in
             count = np.nan if count is pd.NA else float(count)
             den = data.denominators.at[code, c.denominator]
             rate_here = rate_texts([row[c.rate]], [den], hide, [count])[0]
-            city_rank = ranks(kel, ind.id)
-            kec_rank = ranks(in_kec, ind.id)
             line = [ind.label, count_text(count, hide), rate_here,
                     fmt_pct(100 * row[c.known], 0) if row[c.known] == row[c.known] else NO_DATA,
                     _pct(kec_row[c.rate]),
                     _pct(kota[c.rate]) if data.show_city else HIDDEN_TOO,
-                    _rank_text(city_rank[code], int(city_rank.notna().sum()))
+                    _rank_text(rank.city.at[code, ind.id], int(rank.city_of[ind.id]))
                     if data.show_city else HIDDEN_TOO,
-                    _rank_text(kec_rank[code], int(kec_rank.notna().sum()))]
+                    _rank_text(rank.kecamatan.at[code, ind.id],
+                               int(rank.kecamatan_of.at[kec_code, ind.id]))]
             if data.changes is not None:
                 line.append(_change_text(float(data.changes.at[code, f"{ind.id}_selisih"])
                                          if code in data.changes.index else np.nan))
