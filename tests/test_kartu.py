@@ -117,3 +117,11 @@ def test_the_first_period_has_no_change_column_and_says_why(city_db, tmp_path):
 def test_unknown_kecamatan_fails_with_a_message(city_db, tmp_path, capsys):
     assert main(["kartu", "--kecamatan", "99.99.99", "--out", str(tmp_path / "x.pdf")]) == 1
     assert "99.99.99" in capsys.readouterr().err
+
+
+def test_change_in_points_is_signed_and_never_minus_zero():
+    from geo.sheets.kartu import _change_text
+
+    assert [_change_text(v) for v in (1.26, -3.0, -0.04, 0.04)] == ["+1,3", "-3,0", "0,0",
+                                                                   "0,0"]
+    assert _change_text(float("nan")) == indicators.NO_DATA

@@ -148,8 +148,12 @@ def _rank_text(rank: float, of: int) -> str:
 
 
 def _change_text(value: float) -> str:
+    """"+1,2" / "-0,8" points; "0,0" when it rounds to nothing (no "-0,0")."""
     if value != value:
         return NO_DATA
+    value = round(value, 1)
+    if value == 0:
+        return fmt_num(0.0, 1)
     return ("+" if value > 0 else "") + fmt_num(value, 1)
 
 

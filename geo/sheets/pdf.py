@@ -181,16 +181,17 @@ class Sheet:
         align = list(align or ["l", *["r"] * (len(widths) - 1)])
         total = sum(widths)
         pad = 2.5
-        wrapped = [simpleSplit(h, FONT_BOLD, size, w - 2 * pad)[:3] or [""]
+        head = size * 0.9  # header words must fit their column
+        wrapped = [simpleSplit(h, FONT_BOLD, head, w - 2 * pad)[:3] or [""]
                    for h, w in zip(header, widths)]
-        head_h = max(len(w) for w in wrapped) * size * 1.15 + 2 * pad
+        head_h = max(len(w) for w in wrapped) * head * 1.15 + 2 * pad
         c.setFillColor(HexColor("#e4e4e4"))
         c.rect(x, y - head_h, total, head_h, stroke=0, fill=1)
         cx = x
         for lines, w, a in zip(wrapped, widths, align):
             for i, line in enumerate(lines):
-                ty = y - pad - size * (i + 0.85) * 1.1
-                self._cell(cx, w, ty, line, size, True, a, pad)
+                ty = y - pad - head * (i + 0.85) * 1.1
+                self._cell(cx, w, ty, line, head, True, a, pad)
             cx += w
         y -= head_h
         row_h = size * 1.55
