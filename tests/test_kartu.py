@@ -125,3 +125,43 @@ def test_change_in_points_is_signed_and_never_minus_zero():
     assert [_change_text(v) for v in (1.26, -3.0, -0.04, 0.04)] == ["+1,3", "-3,0", "0,0",
                                                                    "0,0"]
     assert _change_text(float("nan")) == indicators.NO_DATA
+
+
+def test_users_get_their_area_and_their_roles_suppression(two_periods, tmp_path, monkeypatch,
+                                                          capsys):
+    import shutil
+
+    from geo import accounts
+
+    copy = tmp_path / "users.sqlite"
+    shutil.copyfile(two_periods.removeprefix("sqlite:///"), copy)
+    url = f"sqlite:///{copy}"
+    monkeypatch.setenv("PETA_DB_URL", url)
+    table = indicators_table()
+    kec = sorted({k[:8] for k in table.index})[1]
+    in_kec = table[[k.startswith(kec + ".") for k in table.index]]
+    engine = store.get_engine(url)
+    accounts.add_user(engine, "camat", "perencana", "sandi-camat-123", areas=[kec])
+    accounts.add_user(engine, "wali", "pimpinan", "sandi-wali-1234")
+
+    out = tmp_path / "camat.pdf"
+    monkeypatch.setattr("sys.stdin", io.StringIO("sandi-camat-123\n"))
+    assert main(["kartu", "--user", "camat", "--out", str(out)]) == 0
+    assert pdf_tools.info(out)["Pages"] == str(len(in_kec))
+    cells = page_row(pdf_tools.text(out, 1), indicators.get("miskin").label)
+    assert cells[4] == "–" and cells[5] == "–"  # no city value or city rank for an area user
+    assert "Dicetak oleh camat" in pdf_tools.text(out, 1)
+
+    small = [(code, ind) for code in in_kec.index for ind in SHOWN
+             if 0 < (in_kec.at[code, ind] or 0) < 5]
+    assert small  # the fixture has small counts to hide
+    out = tmp_path / "wali.pdf"
+    monkeypatch.setattr("sys.stdin", io.StringIO("sandi-wali-1234\n"))
+    assert main(["kartu", "--user", "wali", "--kecamatan", kec, "--out", str(out)]) == 0
+    text = pdf_tools.text(out)
+    assert "ditampilkan sebagai" in " ".join(text.split())  # the small-count note
+    for code, ind in small:
+        page = list(in_kec.index).index(code) + 1
+        cell = page_row(pdf_tools.text(out, page), indicators.get(ind).label)[0]
+        assert cell.replace(" ", "") == "<5"  # "< 5" (pdftotext's layout may eat the space)
+    capsys.readouterr()
