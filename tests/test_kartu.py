@@ -165,3 +165,23 @@ def test_users_get_their_area_and_their_roles_suppression(two_periods, tmp_path,
         cell = page_row(pdf_tools.text(out, page), indicators.get(ind).label)[0]
         assert cell.replace(" ", "") == "<5"  # "< 5" (pdftotext's layout may eat the space)
     capsys.readouterr()
+
+
+def test_a_kelurahan_without_households_gets_a_page_saying_so(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    monkeypatch.setenv("PETA_DB_URL", url)
+    kel, river = build_city(7, n_kelurahan=12, n_kecamatan=3)
+    hh = generate_households(kel, river, 800, 7)
+    hh["region_code"], hh["link_method"] = hh["kode_benar"], "kode"
+    gone = sorted(hh["region_code"].unique())[2]
+    write_city(store.get_engine(url), n_kelurahan=12, n_kecamatan=3,
+               households=hh[hh["region_code"] != gone])
+    out = tmp_path / "kartu.pdf"
+    assert main(["kartu", "--out", str(out)]) == 0
+    assert pdf_tools.info(out)["Pages"] == "12"
+    text = " ".join(pdf_tools.text(out, 3, layout=False).split())
+    assert f"kode {gone}" in text and "0 rumah tangga" in text
+    assert "Tidak ada rumah tangga dalam register periode ini" in text
+    cells = page_row(pdf_tools.text(out, 3), indicators.get("miskin").label)
+    # count, rate and share known: unknown, never 0 (small type: pdftotext joins the cells)
+    assert " ".join(cells).startswith(" ".join([indicators.NO_DATA] * 3))

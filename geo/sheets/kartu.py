@@ -91,16 +91,16 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
                                              available),
                        kel_regions, Filters(), names, settings)
     opd = ov.opd_view(scope, names, hide=hide)
-    codes = [k for k in kel_regions["kode"] if k in kel.index and kel.at[k, "rumah_tangga"] > 0]
+    codes = [k for k in kel_regions["kode"] if k in kel.index]  # with or without households
     if kecamatan:
         codes = [k for k in codes if kecamatan_of(k) == kecamatan]
         if not codes:
-            raise LookupError(f"Kecamatan {kecamatan} tidak ada, atau tidak punya kelurahan "
-                              "dengan rumah tangga pada periode ini.")
+            raise LookupError(f"Kecamatan {kecamatan} tidak ada (tidak ada kelurahan dengan "
+                              "kode itu di batas wilayah).")
     if allowed is not None:
         codes = allowed(codes)
     if not codes:
-        raise LookupError("Tidak ada kelurahan dengan rumah tangga untuk dicetak.")
+        raise LookupError("Tidak ada kelurahan untuk dicetak di wilayah ini.")
     shapes = kel_regions[["kode", "nama", "kode_induk", "geometry"]]
     metric = shapes.estimate_utm_crs()
     kec_shapes = regions[regions["level"] == "kecamatan"][["kode", "nama", "geometry"]]
@@ -224,7 +224,7 @@ def known_summary(data: KartuData, code: str) -> str:
 
 # ------------------------------------------------------------------ drawing
 
-WIDTHS = (163, 40, 46, 42, 46, 46, 46, 46, 52)
+WIDTHS = (160, 44, 45, 45, 45, 45, 45, 46, 52)  # the longest indicator label fits
 HEADER = ("Indikator", "Rumah tangga", "Kelurahan", "Diketahui", "Kecamatan", "Kota",
           "Peringkat di kota", "Peringkat di kecamatan", "Perubahan (poin)")
 
@@ -268,6 +268,10 @@ def draw_kartu(sheet: Sheet, data: KartuData, code: str, page: int, pages: int,
     if data.show_city:
         y = sheet.paragraph(x, y, width, f"{fmt_pct(share)} dari rumah tangga kota dalam "
                             "register, yang tertaut ke kelurahan ini.", 7.5, color=MUTED)
+    if not row["rumah_tangga"]:
+        y = sheet.paragraph(x, y, width, "Tidak ada rumah tangga dalam register periode ini "
+                            f"yang tertaut ke kelurahan ini: semua angka {NO_DATA} (bukan 0).",
+                            8, bold=True)
     need = largest_need(data, code)
     y -= 4
     if need:

@@ -217,6 +217,9 @@ class Sheet:
     def _cell(self, x: float, w: float, y: float, text: str, size: float, bold: bool,
               align: str, pad: float) -> None:
         room = w - 2 * pad
+        wide = text_width(text, size, bold)
+        if wide > room:  # shrink a little before cutting ("tidak ada data" in a narrow column)
+            size = max(size * 0.72, size * room / wide)
         while text and text_width(text, size, bold) > room and len(text) > 2:
             text = text[:-2].rstrip() + "…"
         if align == "r":
