@@ -16,6 +16,7 @@ from ui import auth, context, downloads, explorer
 from ui import data as ui_data
 from ui import filters as ui_filters
 from ui import planning as ui_planning
+from ui import sheets as ui_sheets
 
 auth.require("peta")
 view = context.page_with_data("Peta indikator")
@@ -144,6 +145,10 @@ downloads.table_downloads(
     notes=lambda: mapped.export_notes(description, view.period_label, base.prepared.settings,
                                       view.snapshot),
     machine=lambda: mapped.export, layer=mapped.area_layer)
+p0, p1, p2, _ = st.columns([0.8, 1.5, 1.6, 1.1])  # printed sheets (geo.sheets), built on click
+ui_sheets.map_sheet_button(p0, p1, mapped, classes, description, view, base.prepared.settings,
+                           method, n_classes)
+ui_sheets.kartu_button(p2, filters, view, base.prepared.settings, hide)
 with st.expander("Cara menghitung dan pengaturan yang berlaku"):
     st.markdown(f"**{IND.label}** — pemilik: {IND.opd}.  \n{IND.definition}  \n"
                 f"Penyebut persentase: {IND.denominator_label}.")

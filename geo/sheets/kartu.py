@@ -1,0 +1,326 @@
+"""Kartu kelurahan: one A4 page per kelurahan for Musrenbang and Forum OPD.
+
+Each page: where the kelurahan lies in its kecamatan (and the kecamatan in the city), its
+households and people, every indicator beside the kecamatan and city value with its rank,
+program coverage and targeting errors, the OPD with the largest need there, the change since
+the previous period when one is stored, and how much of the data is known.
+
+Numbers are those of ``python -m geo indicators``
+(:func:`geo.indicator_table.indicator_table`) at kelurahan, kecamatan and kota level; the
+change is :func:`geo.change.compare_tables`; the needs per OPD are the cross-agency page's
+(:func:`geo.views.opd_view.opd_view`, agencies as :data:`geo.planning.AGENCIES`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from geo import change, indicators, planning, store
+from geo.columns import columns
+from geo.filters import Filters, kecamatan_of
+from geo.fmt import fmt_int, fmt_num, fmt_pct, fmt_period
+from geo.indicator_table import indicator_table
+from geo.indicators import DEFAULT_SETTINGS, NO_DATA, Settings
+from geo.sheets import cartography as carto
+from geo.sheets.pdf import MUTED, Box, Sheet
+from geo.sheets.sources import load_period, source_text
+from geo.suppression import HIDDEN_TOO, count_text, rate_texts, small_count_note
+from geo.views import opd_view as ov
+from geo.views.common import make_scope
+
+Progress = Callable[[float, str], None]
+GROUPS = ("Kemiskinan", "Infrastruktur", "Layanan", "Ketepatan sasaran", "Cakupan program")
+HERE_COLOR, OTHER_COLOR = "#fd8d3c", "#f0f0f0"
+NOT_HIDDEN_NOTE = ("Angka kecil (< 5) tidak disembunyikan di kartu ini: jangan tampilkan di "
+                   "forum terbuka.")
+
+
+@dataclass(frozen=True)
+class KartuData:
+    """Everything the pages show, read once for all kelurahan."""
+
+    snapshot: dict
+    previous: str | None  # the period the change is measured from (None: no earlier one)
+    kelurahan: pd.DataFrame  # indicator_table at kelurahan level, indexed by kode
+    kecamatan: pd.DataFrame  # ... at kecamatan level, indexed by kode
+    kota: pd.Series  # ... the city's row
+    denominators: pd.DataFrame  # per kelurahan: <id>_penyebut (for suppressing rates)
+    changes: pd.DataFrame | None  # compare_tables per kelurahan, indexed by kode
+    opd_counts: pd.DataFrame  # kelurahan × agency: households needing it (NaN: unknown)
+    opd_pct: pd.DataFrame  # ... as % of the households whose need is known
+    shapes: gpd.GeoDataFrame  # kelurahan, projected (metres), with kode, nama, kode_induk
+    kec_shapes: gpd.GeoDataFrame  # kecamatan, projected
+    codes: list[str]  # the kelurahan to print, in code order
+    settings: Settings
+    hide: bool
+    ranks: Ranks
+    show_city: bool = True  # False for a user scoped to an area (geo.access.rows_in_scope)
+
+
+def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None = None,
+               settings: Settings = DEFAULT_SETTINGS, hide: bool = False,
+               allowed: Callable[[list[str]], list[str]] | None = None,
+               show_city: bool = True) -> KartuData:
+    """Read what the kartu of ``kecamatan`` (default: the whole city) show. ``allowed`` cuts
+    the kelurahan codes to a user's area; ``show_city`` False leaves out the city's values
+    and ranks (a user scoped to an area sees no level above kecamatan). Raises LookupError
+    with an Indonesian message."""
+    snapshot, prepared = load_period(engine, period, settings)
+    period = snapshot["period"]
+    kel, _ = indicator_table(engine, period, "kelurahan", settings)
+    kec, _ = indicator_table(engine, period, "kecamatan", settings)
+    kota, _ = indicator_table(engine, period, "kota", settings)
+    kel, kec = kel.set_index("kode"), kec.set_index("kode")
+    previous = change.previous_period(engine, period)
+    changes = (change.compare_tables(engine, previous, period, "kelurahan", settings)
+               .set_index("kode") if previous else None)
+    counts, _ = indicators.area_counts(prepared, detail=())
+    regions = store.load_regions(engine, display=True)
+    names = store.region_list(engine)
+    kel_regions = regions[regions["level"] == "kelurahan"].reset_index(drop=True)
+    available = [i.id for i in indicators.INDICATORS if prepared.available(i.id)]
+    scope = make_scope(prepared, planning.agency_needs(prepared.hits, available),
+                       planning.agency_known(prepared.hits, prepared.dens, prepared.bases,
+                                             available),
+                       kel_regions, Filters(), names, settings)
+    opd = ov.opd_view(scope, names, hide=hide)
+    codes = [k for k in kel_regions["kode"] if k in kel.index]  # with or without households
+    if kecamatan:
+        codes = [k for k in codes if kecamatan_of(k) == kecamatan]
+        if not codes:
+            raise LookupError(f"Kecamatan {kecamatan} tidak ada (tidak ada kelurahan dengan "
+                              "kode itu di batas wilayah).")
+    if allowed is not None:
+        codes = allowed(codes)
+    if not codes:
+        raise LookupError("Tidak ada kelurahan untuk dicetak di wilayah ini.")
+    shapes = kel_regions[["kode", "nama", "kode_induk", "geometry"]]
+    metric = shapes.estimate_utm_crs()
+    kec_shapes = regions[regions["level"] == "kecamatan"][["kode", "nama", "geometry"]]
+    return KartuData(
+        snapshot=snapshot, previous=previous, kelurahan=kel, kecamatan=kec,
+        kota=kota.iloc[0], denominators=counts.reindex(kel.index), changes=changes,
+        opd_counts=opd.counts, opd_pct=opd.pct, shapes=shapes.to_crs(metric),
+        kec_shapes=kec_shapes.to_crs(metric).reset_index(drop=True), codes=codes,
+        settings=settings, hide=hide, ranks=all_ranks(kel), show_city=show_city)
+
+
+# ------------------------------------------------------------------ numbers of one page
+
+def ranks(table: pd.DataFrame, ind_id: str, groups: object = None) -> pd.Series:
+    """Rank of each area on ``ind_id`` (1 = greatest need: highest rate, or lowest coverage
+    where higher is better), within ``groups`` (one key per row) when given; areas whose
+    rate is unknown get no rank (NaN)."""
+    rate = table[columns(ind_id).rate].astype(float)
+    ascending = not indicators.get(ind_id).higher_is_worse
+    if groups is None:
+        return rate.rank(method="min", ascending=ascending)
+    return rate.groupby(np.asarray(groups)).rank(method="min", ascending=ascending)
+
+
+@dataclass(frozen=True)
+class Ranks:
+    """Per indicator: rank in the city and in the kecamatan, and how many areas are ranked."""
+
+    city: pd.DataFrame  # kelurahan × indicator
+    kecamatan: pd.DataFrame
+    city_of: pd.Series  # indicator -> kelurahan ranked in the city
+    kecamatan_of: pd.DataFrame  # kecamatan × indicator -> kelurahan ranked there
+
+
+def all_ranks(kel: pd.DataFrame) -> Ranks:
+    groups = [kecamatan_of(k) for k in kel.index]
+    ids = [i.id for i in indicators.INDICATORS]
+    city = pd.DataFrame({i: ranks(kel, i) for i in ids}, index=kel.index)
+    kec = pd.DataFrame({i: ranks(kel, i, groups) for i in ids}, index=kel.index)
+    return Ranks(city, kec, city.notna().sum(), kec.notna().groupby(groups).sum())
+
+
+def _rank_text(rank: float, of: int) -> str:
+    return NO_DATA if rank != rank else f"{int(rank)} dari {of}"
+
+
+def _change_text(value: float) -> str:
+    """"+1,2" / "-0,8" points; "0,0" when it rounds to nothing (no "-0,0")."""
+    if value != value:
+        return NO_DATA
+    value = round(value, 1)
+    if value == 0:
+        return fmt_num(0.0, 1)
+    return ("+" if value > 0 else "") + fmt_num(value, 1)
+
+
+def indicator_rows(data: KartuData, code: str) -> tuple[list[list[str]], list[int]]:
+    """(table rows, indexes of group heading rows) of one kelurahan's page."""
+    kel, kec_code = data.kelurahan, kecamatan_of(code)
+    row, kec_row, kota = kel.loc[code], data.kecamatan.loc[kec_code], data.kota
+    rank = data.ranks
+    hide = data.hide
+    rows: list[list[str]] = []
+    sections: list[int] = []
+    for group in GROUPS:
+        members = [i for i in indicators.INDICATORS if i.group == group]
+        if not members:
+            continue
+        sections.append(len(rows))
+        rows.append([group])
+        for ind in members:
+            c = columns(ind.id)
+            count = row[ind.id]
+            count = np.nan if count is pd.NA else float(count)
+            den = data.denominators.at[code, c.denominator]
+            rate_here = rate_texts([row[c.rate]], [den], hide, [count])[0]
+            line = [ind.label, count_text(count, hide), rate_here,
+                    fmt_pct(100 * row[c.known], 0) if row[c.known] == row[c.known] else NO_DATA,
+                    _pct(kec_row[c.rate]),
+                    _pct(kota[c.rate]) if data.show_city else HIDDEN_TOO,
+                    _rank_text(rank.city.at[code, ind.id], int(rank.city_of[ind.id]))
+                    if data.show_city else HIDDEN_TOO,
+                    _rank_text(rank.kecamatan.at[code, ind.id],
+                               int(rank.kecamatan_of.at[kec_code, ind.id]))]
+            if data.changes is not None:
+                line.append(_change_text(float(data.changes.at[code, f"{ind.id}_selisih"])
+                                         if code in data.changes.index else np.nan))
+            rows.append(line)
+    return rows, sections
+
+
+def _pct(value: float) -> str:
+    return NO_DATA if value != value else fmt_pct(value)
+
+
+def largest_need(data: KartuData, code: str) -> tuple[str, float, float] | None:
+    """(agency, households needing it, % of those whose need is known) with the most
+    households in need in the kelurahan; None when no agency's need is known there."""
+    counts = data.opd_counts.loc[code, ov.AGENCIES].astype(float)
+    if counts.isna().all():
+        return None
+    agency = str(counts.idxmax())
+    return agency, float(counts[agency]), float(data.opd_pct.at[code, agency])
+
+
+def known_summary(data: KartuData, code: str) -> str:
+    """How much of the data is known: indicators with enough known, and the weakest."""
+    row = data.kelurahan.loc[code]
+    share = data.settings.min_known_share
+    known = {i.id: float(row[columns(i.id).known]) for i in indicators.INDICATORS}
+    enough = [i for i, v in known.items() if v == v and v >= share - 1e-12]
+    lowest = min((v, i) for i, v in known.items() if v == v) if any(
+        v == v for v in known.values()) else None
+    text = (f"Data diketahui: {fmt_int(len(enough))} dari {fmt_int(len(known))} indikator "
+            f"diketahui untuk minimal {share:.0%} rumah tangga yang bersangkutan")
+    if lowest and lowest[0] < 1:
+        text += (f"; terendah {indicators.get(lowest[1]).label.lower()} "
+                 f"({fmt_pct(100 * lowest[0], 0)})")
+    return text + ". Kolom “Diketahui”: bagian rumah tangga yang nilainya diketahui."
+
+
+# ------------------------------------------------------------------ drawing
+
+WIDTHS = (160, 44, 45, 45, 45, 45, 45, 46, 52)  # the longest indicator label fits
+HEADER = ("Indikator", "Rumah tangga", "Kelurahan", "Diketahui", "Kecamatan", "Kota",
+          "Peringkat di kota", "Peringkat di kecamatan", "Perubahan (poin)")
+
+
+def draw_kartu(sheet: Sheet, data: KartuData, code: str, page: int, pages: int,
+               printed_by: str, printed_on: date | None = None) -> None:
+    """One kelurahan's page."""
+    row = data.kelurahan.loc[code]
+    kec_code = kecamatan_of(code)
+    kec_name = (data.kecamatan.at[kec_code, "nama"] if kec_code in data.kecamatan.index
+                else kec_code)
+    body = sheet.body
+    top = sheet.title_block(f"Kartu Kelurahan {row['nama']}",
+                            f"Kecamatan {kec_name} · kode {code} · periode "
+                            f"{fmt_period(data.snapshot['period'])}")
+    # where it lies: its kecamatan, and the kecamatan in the city
+    map_box = Box(body.x0, top - 200, body.x0 + 230, top)
+    shapes = data.shapes[data.shapes["kode_induk"] == kec_code]
+    names = pd.Series(shapes["nama"].to_numpy(), index=shapes["kode"].to_numpy())
+    carto.draw_areas(sheet, map_box, shapes,
+                     [HERE_COLOR if k == code else OTHER_COLOR for k in shapes["kode"]],
+                     names, highlight={code}, label_size=5.5)
+    carto.frame(sheet, map_box)
+    inset = Box(map_box.x1 - 52, map_box.y0 + 1, map_box.x1 - 1, map_box.y0 + 52)
+    sheet.white_box(inset)
+    carto.draw_areas(sheet, inset, data.kec_shapes,
+                     [HERE_COLOR if k == kec_code else OTHER_COLOR
+                      for k in data.kec_shapes["kode"]], highlight={kec_code})
+    carto.frame(sheet, inset)
+    carto.draw_north_arrow(sheet, map_box.x0 + 10, map_box.y1 - 24, 12)
+
+    # households, people, the largest need
+    x, width, hide = map_box.x1 + 14, body.x1 - map_box.x1 - 14, data.hide
+    y = top - 4
+    sheet.text(x, y - 14, f"{count_text(row['rumah_tangga'], hide)} rumah tangga", 14,
+               bold=True)
+    sheet.text(x, y - 30, f"{count_text(row['jiwa'], hide)} jiwa", 11)
+    share = 100 * row["rumah_tangga"] / data.kota["rumah_tangga"] if data.kota[
+        "rumah_tangga"] else float("nan")
+    y -= 36
+    if data.show_city:
+        y = sheet.paragraph(x, y, width, f"{fmt_pct(share)} dari rumah tangga kota dalam "
+                            "register, yang tertaut ke kelurahan ini.", 7.5, color=MUTED)
+    if not row["rumah_tangga"]:
+        y = sheet.paragraph(x, y, width, "Tidak ada rumah tangga dalam register periode ini "
+                            f"yang tertaut ke kelurahan ini: semua angka {NO_DATA} (bukan 0).",
+                            8, bold=True)
+    need = largest_need(data, code)
+    y -= 4
+    if need:
+        agency, count, pct = need
+        y = sheet.paragraph(x, y, width, f"OPD dengan kebutuhan terbesar: {agency}", 9,
+                            bold=True)
+        y = sheet.paragraph(x, y, width, f"{count_text(count, hide)} rumah tangga perlu "
+                            f"tindakan {agency} ({_pct(pct)} dari rumah tangga yang "
+                            "kebutuhannya diketahui).", 7.5)
+    else:
+        y = sheet.paragraph(x, y, width, f"OPD dengan kebutuhan terbesar: {NO_DATA}.", 9,
+                            bold=True)
+    opd_rows = [[a, count_text(data.opd_counts.at[code, a], hide),
+                 _pct(data.opd_pct.at[code, a])] for a in ov.AGENCIES]
+    y = sheet.table(x, y - 4, (110, 70, 60), ("OPD", "Rumah tangga perlu", "Persentase"),
+                    opd_rows, size=6.5)
+    # every indicator beside kecamatan and city
+    y = min(y, map_box.y0) - 10
+    rows, sections = indicator_rows(data, code)
+    widths = WIDTHS if data.changes is not None else (WIDTHS[0] + WIDTHS[-1], *WIDTHS[1:-1])
+    header = HEADER if data.changes is not None else HEADER[:-1]
+    y = sheet.table(body.x0, y, widths, header, rows, size=7, section_rows=sections)
+    notes = [known_summary(data, code),
+             "Kelurahan, Kecamatan, Kota: persentase atas rumah tangga yang nilainya "
+             "diketahui. Peringkat 1 = kebutuhan terbesar (untuk cakupan program: cakupan "
+             "terendah); wilayah yang datanya kurang tidak diperingkat.",
+             (f"Perubahan: selisih persentase (poin) sejak {fmt_period(data.previous)}; "
+              f"“{NO_DATA}” bila salah satu periode tidak diketahui."
+              if data.previous else "Perubahan: belum ada periode sebelumnya untuk "
+              "dibandingkan."),
+             source_text(data.snapshot),
+             small_count_note() if hide else NOT_HIDDEN_NOTE]
+    for note in notes:
+        y = sheet.paragraph(body.x0, y - 2, body.width, note, 7, color=MUTED,
+                            min_y=body.y0)
+    sheet.footer(printed_by, printed_on, note="Definisi: " + "; ".join(
+        data.settings.describe()[:2]), page_text=f"Halaman {page} dari {pages}")
+
+
+def kartu_pdf(data: KartuData, printed_by: str, printed_on: date | None = None,
+              progress: Progress | None = None) -> bytes:
+    """All pages of ``data.codes`` in one A4 PDF."""
+    title = (f"Kartu kelurahan · periode {fmt_period(data.snapshot['period'])}")
+    sheet = Sheet("A4", False, title=title, author=printed_by)
+    total = len(data.codes)
+    for i, code in enumerate(data.codes, start=1):
+        if i > 1:
+            sheet.next_page()
+        draw_kartu(sheet, data, code, i, total, printed_by, printed_on)
+        if progress:
+            progress(i / total, f"Kartu {i}/{total}: {data.kelurahan.at[code, 'nama']}")
+    return sheet.pdf_bytes()

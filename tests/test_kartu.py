@@ -1,0 +1,187 @@
+"""Kartu kelurahan (``python -m geo kartu``, geo.sheets.kartu): one A4 page per kelurahan whose
+numbers are those of ``python -m geo indicators``."""
+
+from __future__ import annotations
+
+import io
+import re
+from contextlib import redirect_stdout
+
+import pandas as pd
+import pytest
+
+from geo import indicators, store
+from geo.cli import main
+from geo.demo import build_city, generate_households
+from geo.fmt import fmt_int, fmt_pct
+from geo.snapshot_writer import write_snapshot
+from tests import pdf_tools
+from tests.map_fixtures import write_city
+
+SHOWN = ("miskin", "sanitasi_tidak_layak", "rtlh", "eksklusi", "cakupan_pkh")
+
+
+@pytest.fixture(scope="module")
+def two_periods(tmp_path_factory) -> str:
+    """A city of 12 kelurahan with households in 2026-06 and 2026-09."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('kartu') / 'kartu.sqlite'}"
+    engine = store.get_engine(url)
+    write_city(engine, n=1200, n_kelurahan=12, n_kecamatan=3)
+    kel, river = build_city(7, n_kelurahan=12, n_kecamatan=3)
+    hh = generate_households(kel, river, 1100, 11)
+    hh["region_code"], hh["link_method"] = hh["kode_benar"], "kode"
+    hh = hh.reset_index(drop=True)
+    hh["row_number"] = range(2, len(hh) + 2)
+    write_snapshot(engine, "2026-06", "juni.csv", hh,
+                   pd.DataFrame(columns=["row_number", "values_json", "reasons"]),
+                   {"rows_read": len(hh), "accepted": len(hh), "linked_by_code": len(hh)},
+                   is_demo=True)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def city_db(two_periods, monkeypatch) -> str:
+    monkeypatch.setenv("PETA_DB_URL", two_periods)
+    return two_periods
+
+
+def indicators_table(*argv: str) -> pd.DataFrame:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["indicators", *argv]) == 0
+    return pd.read_csv(io.StringIO(out.getvalue()), dtype={"kode": str}).set_index("kode")
+
+
+def page_row(page_text: str, label: str) -> list[str]:
+    """The cells of the table row of ``label`` on a page (pdftotext -layout)."""
+    for line in page_text.splitlines():
+        if line.strip().startswith(label):
+            return re.split(r"\s{2,}", line.strip()[len(label):].strip())
+    raise AssertionError(f"no row {label!r}")
+
+
+def test_one_page_per_kelurahan_with_the_numbers_of_geo_indicators(city_db, tmp_path, capsys):
+    out = tmp_path / "kartu.pdf"
+    assert main(["kartu", "--out", str(out)]) == 0
+    assert "12 kartu kelurahan" in capsys.readouterr().out
+    info = pdf_tools.info(out)
+    assert info["Pages"] == "12" and info["Page size"].startswith("595.276 x 841.89")
+    assert all(emb == "yes" for _, emb in pdf_tools.fonts(out))
+    table = indicators_table()
+    kec = indicators_table("--level", "kecamatan")
+    kota = indicators_table("--level", "kota").iloc[0]
+    for page in (1, 5, 12):
+        text = pdf_tools.text(out, page)
+        code = re.search(r"kode (\d\d\.\d\d\.\d\d\.\d{4})", text).group(1)
+        row = table.loc[code]
+        assert f"Kartu Kelurahan {row['nama']}" in text
+        assert f"{fmt_int(row['rumah_tangga'])} rumah tangga" in text
+        assert f"{fmt_int(row['jiwa'])} jiwa" in text
+        for ind_id in SHOWN:
+            cells = page_row(text, indicators.get(ind_id).label)
+            count, rate = row[ind_id], row[f"{ind_id}_persen"]
+            assert cells[0] == fmt_int(count), (ind_id, cells)
+            assert cells[1] == fmt_pct(rate), (ind_id, cells)
+            assert cells[2] == fmt_pct(100 * row[f"{ind_id}_diketahui"], 0)
+            assert cells[3] == fmt_pct(kec.loc[code[:8], f"{ind_id}_persen"])
+            assert cells[4] == fmt_pct(kota[f"{ind_id}_persen"])
+            assert re.fullmatch(r"\d+ dari 12", cells[5]), cells
+            assert re.fullmatch(r"[+-]?\d+,\d", cells[7]), cells  # change since 2026-06
+        assert "OPD dengan kebutuhan terbesar" in text
+        assert "Perubahan: selisih persentase (poin) sejak Juni 2026" in " ".join(text.split())
+        assert f"Halaman {page} dari 12" in text
+
+
+def test_kartu_of_one_kecamatan_and_its_rank_order(city_db, tmp_path):
+    table = indicators_table()
+    kec = sorted({k[:8] for k in table.index})[0]
+    out = tmp_path / "kec.pdf"
+    assert main(["kartu", "--kecamatan", kec, "--period", "2026-09", "--out", str(out)]) == 0
+    in_kec = table[[k.startswith(kec + ".") for k in table.index]]
+    assert pdf_tools.info(out)["Pages"] == str(len(in_kec))
+    worst = table["miskin_persen"].idxmax()  # rank 1 in the city: the highest rate
+    if worst in in_kec.index:
+        page = list(in_kec.index).index(worst) + 1
+        assert page_row(pdf_tools.text(out, page), indicators.get("miskin").label)[5] == (
+            "1 dari 12")
+
+
+def test_the_first_period_has_no_change_column_and_says_why(city_db, tmp_path):
+    out = tmp_path / "juni.pdf"
+    assert main(["kartu", "--period", "2026-06", "--out", str(out)]) == 0
+    text = " ".join(pdf_tools.text(out, 1, layout=False).split())
+    assert "belum ada periode sebelumnya" in text and "Perubahan (poin)" not in text
+
+
+def test_unknown_kecamatan_fails_with_a_message(city_db, tmp_path, capsys):
+    assert main(["kartu", "--kecamatan", "99.99.99", "--out", str(tmp_path / "x.pdf")]) == 1
+    assert "99.99.99" in capsys.readouterr().err
+
+
+def test_change_in_points_is_signed_and_never_minus_zero():
+    from geo.sheets.kartu import _change_text
+
+    assert [_change_text(v) for v in (1.26, -3.0, -0.04, 0.04)] == ["+1,3", "-3,0", "0,0",
+                                                                   "0,0"]
+    assert _change_text(float("nan")) == indicators.NO_DATA
+
+
+def test_users_get_their_area_and_their_roles_suppression(two_periods, tmp_path, monkeypatch,
+                                                          capsys):
+    import shutil
+
+    from geo import accounts
+
+    copy = tmp_path / "users.sqlite"
+    shutil.copyfile(two_periods.removeprefix("sqlite:///"), copy)
+    url = f"sqlite:///{copy}"
+    monkeypatch.setenv("PETA_DB_URL", url)
+    table = indicators_table()
+    kec = sorted({k[:8] for k in table.index})[1]
+    in_kec = table[[k.startswith(kec + ".") for k in table.index]]
+    engine = store.get_engine(url)
+    accounts.add_user(engine, "camat", "perencana", "sandi-camat-123", areas=[kec])
+    accounts.add_user(engine, "wali", "pimpinan", "sandi-wali-1234")
+
+    out = tmp_path / "camat.pdf"
+    monkeypatch.setattr("sys.stdin", io.StringIO("sandi-camat-123\n"))
+    assert main(["kartu", "--user", "camat", "--out", str(out)]) == 0
+    assert pdf_tools.info(out)["Pages"] == str(len(in_kec))
+    cells = page_row(pdf_tools.text(out, 1), indicators.get("miskin").label)
+    assert cells[4] == "–" and cells[5] == "–"  # no city value or city rank for an area user
+    assert "Dicetak oleh camat" in pdf_tools.text(out, 1)
+
+    small = [(code, ind) for code in in_kec.index for ind in SHOWN
+             if 0 < (in_kec.at[code, ind] or 0) < 5]
+    assert small  # the fixture has small counts to hide
+    out = tmp_path / "wali.pdf"
+    monkeypatch.setattr("sys.stdin", io.StringIO("sandi-wali-1234\n"))
+    assert main(["kartu", "--user", "wali", "--kecamatan", kec, "--out", str(out)]) == 0
+    text = pdf_tools.text(out)
+    assert "ditampilkan sebagai" in " ".join(text.split())  # the small-count note
+    for code, ind in small:
+        page = list(in_kec.index).index(code) + 1
+        cell = page_row(pdf_tools.text(out, page), indicators.get(ind).label)[0]
+        assert cell.replace(" ", "") == "<5"  # "< 5" (pdftotext's layout may eat the space)
+    capsys.readouterr()
+
+
+def test_a_kelurahan_without_households_gets_a_page_saying_so(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    monkeypatch.setenv("PETA_DB_URL", url)
+    kel, river = build_city(7, n_kelurahan=12, n_kecamatan=3)
+    hh = generate_households(kel, river, 800, 7)
+    hh["region_code"], hh["link_method"] = hh["kode_benar"], "kode"
+    gone = sorted(hh["region_code"].unique())[2]
+    write_city(store.get_engine(url), n_kelurahan=12, n_kecamatan=3,
+               households=hh[hh["region_code"] != gone])
+    out = tmp_path / "kartu.pdf"
+    assert main(["kartu", "--out", str(out)]) == 0
+    assert pdf_tools.info(out)["Pages"] == "12"
+    text = " ".join(pdf_tools.text(out, 3, layout=False).split())
+    assert f"kode {gone}" in text and "0 rumah tangga" in text
+    assert "Tidak ada rumah tangga dalam register periode ini" in text
+    cells = page_row(pdf_tools.text(out, 3), indicators.get("miskin").label)
+    # count, rate and share known: unknown, never 0 (small type: pdftotext joins the cells)
+    assert " ".join(cells).startswith(" ".join([indicators.NO_DATA] * 3))

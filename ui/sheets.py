@@ -1,0 +1,73 @@
+"""Download buttons for printed sheets (geo.sheets): the map sheet of the current map view and
+the kartu kelurahan of the chosen kecamatan (or the city). Both PDFs are built only when the
+button is clicked, through ``ui.auth.download_button`` (role check and audit trail)."""
+
+from __future__ import annotations
+
+from geo import access
+from geo.filters import Filters
+from geo.indicators import Settings
+from geo.maps import Classes
+from geo.sheets.kartu import kartu_data, kartu_pdf
+from geo.sheets.map_sheet import classification_text, map_sheet_pdf
+from geo.views.map_view import MapView
+from ui import auth, data
+from ui.context import View
+
+PAPERS = {"A4 tegak": ("A4", False), "A4 mendatar": ("A4", True),
+          "A3 tegak": ("A3", False), "A3 mendatar": ("A3", True)}
+
+
+def _printed_by() -> str:
+    user = auth.visitor()
+    return user.name if user else "–"
+
+
+def map_sheet_button(paper_col: object, button_col: object, mapped: MapView, classes: Classes,
+                     description: str, view: View, settings: Settings, method: str, k: int,
+                     key: str = "peta_pdf") -> None:
+    """Paper choice and "Unduh lembar peta (PDF)" for the view on screen (nothing for a role
+    that may not download)."""
+    if not access.allowed(auth.visitor(), "download"):
+        return
+    choice = paper_col.selectbox("Kertas", list(PAPERS), key=f"{key}_kertas",
+                                 label_visibility="collapsed")
+    paper, landscape = PAPERS[choice]
+
+    def build() -> bytes:
+        return map_sheet_pdf(mapped, classes, description, view.snapshot, settings,
+                             _printed_by(), paper, landscape,
+                             classification=classification_text(method, k)).pdf
+
+    stem = f"lembar_peta_{mapped.ind_id}_{mapped.level}_{view.snapshot['period']}"
+    auth.download_button(button_col, "Unduh lembar peta (PDF)", build,
+                         f"{stem}_{paper}{'_mendatar' if landscape else ''}.pdf",
+                         mime="application/pdf", icon=":material/print:", key=key)
+
+
+def kartu_button(container: object, filters: Filters, view: View, settings: Settings,
+                 hide: bool, key: str = "kartu_pdf") -> None:
+    """"Unduh kartu kelurahan (PDF)": one page per kelurahan of the one chosen kecamatan, or of
+    the whole city (within the user's area)."""
+    kecamatan = filters.kecamatan[0] if len(filters.kecamatan) == 1 else None
+    user = auth.visitor()
+    where = f"kecamatan {kecamatan}" if kecamatan else "seluruh kota"
+
+    def build() -> bytes:
+        names = data.region_names(view.version)
+        kel = names[names["level"] == "kelurahan"]
+        parents = dict(zip(kel["kode"], kel["kode_induk"]))
+
+        def allowed(codes: list[str]) -> list[str]:
+            inside = access.allowed_kelurahan(user, codes, parents)
+            return [c for c in codes if c in inside]
+
+        cards = kartu_data(data.engine(), view.snapshot["period"], kecamatan, settings,
+                           hide=hide, allowed=allowed,
+                           show_city=not (user and user.areas))
+        return kartu_pdf(cards, _printed_by())
+
+    auth.download_button(container, "Unduh kartu kelurahan (PDF)", build,
+                         f"kartu_kelurahan_{kecamatan or 'kota'}_{view.snapshot['period']}.pdf",
+                         mime="application/pdf", icon=":material/badge:", key=key,
+                         help=f"Satu halaman A4 per kelurahan ({where}).")
