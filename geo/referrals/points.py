@@ -228,3 +228,24 @@ def access_table(region_code: pd.Series, lon: np.ndarray, lat: np.ndarray,
     for kind in types:
         out[f"jarak_{kind}"] = g[f"jarak_{kind}"].median().round(0)
     return out
+
+
+def service_access(engine: Engine, period: str | None = None,
+                   types: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """:func:`access_table` for the register of ``period`` (default: the newest) and the
+    stored points; one row per kelurahan of the boundaries (``kode`` index)."""
+    from geo import snapshot_cache, store
+
+    snapshot = store.snapshot_for(engine, period)
+    if snapshot is None:
+        raise LookupError("Belum ada data rumah tangga di basis data.")
+    hh = snapshot_cache.load_households_fast(engine, snapshot,
+                                             ["region_code", "lintang", "bujur"])
+    table = access_table(hh["region_code"], hh["bujur"].to_numpy(dtype=float, na_value=np.nan),
+                         hh["lintang"].to_numpy(dtype=float, na_value=np.nan),
+                         load_points(engine), types)
+    regions = store.region_list(engine)
+    codes = regions.loc[regions["level"] == "kelurahan", "kode"]
+    out = table.reindex(pd.Index(codes, name="kode"))
+    out["rumah_tangga_bertitik"] = out["rumah_tangga_bertitik"].fillna(0).astype("int64")
+    return out
