@@ -11,7 +11,7 @@ from geo.referrals import log as referral_log
 from geo.referrals import measures, vocab
 from geo.referrals.tables import referral_quarantine, referrals
 from geo.register_errors import ImportFailed
-from tests.referral_fixtures import small_city, write
+from tests.referral_fixtures import small_city
 
 HEADER = "NO_RUJUKAN,TGL_RUJUKAN,NIK,KODE_WILAYAH,KEBUTUHAN,DIRUJUK_KE,STATUS\n"
 

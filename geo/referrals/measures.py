@@ -1,8 +1,9 @@
 """The referral log joined to the register of a period, and what a forum reads from it.
 
-Per area (:func:`area_table`): ``rujukan`` (referrals from the area's residents), ``rujukan_per_1000``
-(per 1.000 register households), ``terbuka`` (baru, dirujuk or ditangani), ``median_hari_terbuka``
-(days from the referral to the log's latest date, over open referrals), ``dari_luar_register``
+Per area (:func:`area_table`): ``rujukan`` (referrals from the area's residents),
+``rujukan_per_1000`` (per 1.000 register households), ``terbuka`` (baru, dirujuk or
+ditangani), ``median_hari_terbuka`` (days from the referral to the log's latest date, over
+open referrals), ``dari_luar_register``
 (the household matches none of the period's register), ``eksklusi`` (exclusion-error
 households by :func:`geo.indicators.is_excluded`, the registry's rule), ``eksklusi_dirujuk``
 (those with at least one referral) and ``eksklusi_tanpa_rujukan``. Referrals count where the log
