@@ -24,6 +24,9 @@ COMMANDS: dict[str, str] = {
     "data-quality": "geo.cli.data_quality",
     "users": "geo.cli.users",
     "audit": "geo.cli.audit",
+    "import-referrals": "geo.cli.import_referrals",
+    "referrals": "geo.cli.referrals",
+    "import-points": "geo.cli.import_points",
 }
 
 EPILOG = ("kode keluar: 0 selesai, 1 gagal, 2 salah pakai (argumen), "
