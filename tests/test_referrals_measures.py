@@ -109,7 +109,7 @@ def test_backlog_per_opd_and_follow_up_list(engine, joined):
     listing = measures.follow_up(j, truth.names, opd="Dinas Perkim")
     assert len(listing) == backlog.loc["Dinas Perkim", "terbuka"]
     assert listing["Hari terbuka"].is_monotonic_decreasing
-    for value in listing["NIK/No. KK (disamarkan)"]:
+    for value in listing["NIK/No. KK/ID DTKS (disamarkan)"]:
         assert value == "" or "********" in value
     scoped = measures.follow_up(j, truth.names, kelurahan={sorted(truth.names)[0]})
     assert set(scoped["Kelurahan"]) <= {truth.names[sorted(truth.names)[0]]}

@@ -237,7 +237,7 @@ def import_referrals(engine: Engine, source: object, name: str | None = None,
     records = []
     for i in range(len(accepted)):
         a = accepted.iloc[i]
-        personal = a["nik"] or a["no_kk"]
+        personal = a["nik"] or a["no_kk"] or a["id_keluarga"]
         records.append({
             "row_number": int(acc_rows[i]), "id_rujukan": a["id_rujukan"],
             "tanggal": iso(a["tanggal"]), "kebutuhan": a["kebutuhan"],

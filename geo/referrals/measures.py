@@ -226,7 +226,7 @@ def follow_up(joined: Joined, names: dict[str, str], kelurahan: set[str] | None 
     r = refs[keep.to_numpy()]
     out = pd.DataFrame({
         "ID rujukan": r["id_rujukan"],
-        "NIK/No. KK (disamarkan)": r["identitas_samaran"].fillna(""),
+        "NIK/No. KK/ID DTKS (disamarkan)": r["identitas_samaran"].fillna(""),
         "Kelurahan": r["region_code"].map(names).fillna("(tidak tertaut)"),
         "Kebutuhan": r["kebutuhan"].map({k: v[0] for k, v in vocab.NEEDS.items()}).fillna(
             indicators.NO_DATA),
@@ -239,3 +239,10 @@ def follow_up(joined: Joined, names: dict[str, str], kelurahan: set[str] | None 
     })
     return out.sort_values("Hari terbuka", ascending=False, na_position="last").reset_index(
         drop=True)
+
+
+def facilitators(joined: Joined) -> pd.Series:
+    """Distinct facilitators or posts named in the log per kelurahan (empty when the log names
+    none: unknown, not 0)."""
+    refs = joined.referrals.dropna(subset=["petugas", "region_code"])
+    return refs.groupby("region_code")["petugas"].nunique()
