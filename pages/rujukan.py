@@ -43,6 +43,8 @@ if stamp is None:
 
 joined = ur.joined(int(view.snapshot["id"]), view.version, stamp)
 in_scope = set(scope.areas["kode"])
+# referrals the log could not place count for the whole city, not for an area
+whole_city = not (user.areas or scope.filters.kecamatan or scope.filters.kelurahan)
 table = measures.area_table(joined, data.region_names(view.version))
 table = table[table["kode"].isin(in_scope)].reset_index(drop=True)
 area = rv.AreaView(table, hide)
@@ -87,7 +89,7 @@ if section == "Peta rujukan":
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 elif section == "Backlog per OPD":
-    refs = joined.referrals[joined.referrals["region_code"].isin(in_scope)]
+    refs = joined.referrals[joined.referrals["region_code"].isin(in_scope) | whole_city]
     backlog = measures.opd_backlog(measures.Joined(refs, joined.prepared, joined.referred,
                                                    joined.as_of, joined.period,
                                                    joined.source_file))
@@ -149,10 +151,12 @@ else:  # Daftar tindak lanjut
     opds = sorted(joined.referrals["dirujuk_ke"].fillna("(tidak disebut)").unique())
     if kind == "opd":
         opd = b.selectbox("OPD / lembaga tujuan", opds, key="ruj_opd")
-        listing = measures.follow_up(joined, names.to_dict(), in_scope, opd=opd)
+        listing = measures.follow_up(joined, names.to_dict(), None if whole_city else in_scope,
+                                     opd=opd)
     else:
         opd = "semua"
-        listing = measures.follow_up(joined, names.to_dict(), in_scope, open_only=False)
+        listing = measures.follow_up(joined, names.to_dict(), None if whole_city else in_scope,
+                                     open_only=False)
         listing = listing[listing["Di register"] == "tidak"].reset_index(drop=True)
     auth.record_once("household_list", daftar=f"rujukan_{kind}", opd=opd,
                      periode=view.snapshot["period"], filter=scope.filters.to_query())

@@ -27,14 +27,15 @@ def open_as(app_env, monkeypatch):  # noqa: ANN001, ANN201
     monkeypatch.chdir(PROJECT)
     monkeypatch.setenv("PETA_TEST_PAGE", str(PROJECT / "pages" / "rujukan.py"))
 
-    def run(user: str | None = None) -> AppTest:
+    def run(user: str | None = None, role: str | None = None,
+            areas: list[str] | None = None) -> AppTest:
         st.cache_data.clear()
         st.cache_resource.clear()
         at = AppTest.from_function(sidebar_and_page, default_timeout=120)
         if user:
             engine = store.get_engine()
             if accounts.get_user(engine, user) is None:
-                accounts.add_user(engine, user, user, PASSWORD)
+                accounts.add_user(engine, user, role or user, PASSWORD, areas=areas or [])
             at.session_state[SESSION_KEY] = accounts.login(engine, user, PASSWORD)[1]
         at.run()
         assert not at.exception, [e.value for e in at.exception]
@@ -103,3 +104,15 @@ def test_a_type_without_points_is_no_data_not_zero(open_as):
 def test_an_admin_imports_a_log_on_the_page(open_as):
     at = open_as("admin")
     assert "Impor" in at.radio(key="ruj_view").options
+
+
+def test_a_kecamatan_planner_sees_only_that_kecamatan(open_as):
+    kec = "99.71.03"
+    at = open_as("camat", role="perencana", areas=[kec])
+    names = store.region_list(store.get_engine()).set_index("kode")
+    mine = set(names.loc[names["kode_induk"] == kec, "nama"])
+    table = table_with(at, "Per 1.000 RT")
+    assert len(table) and set(table["Kelurahan"]) <= mine
+    at.radio(key="ruj_view").set_value("Daftar tindak lanjut").run()
+    listing = table_with(at, "Kelurahan")
+    assert set(listing["Kelurahan"]) <= mine

@@ -51,25 +51,43 @@ def digest(key: bytes, kind: str, value: object) -> str | None:
     text = normalize(kind, value)
     if text is None:
         return None
-    return hmac.new(key, f"{kind}:{text}".encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key, f"{kind}:{text}".encode(), hashlib.sha256).hex()
 
 
 def digests(key: bytes, kind: str, values: pd.Series) -> np.ndarray:
-    """:func:`digest` of a column (object array, None where empty)."""
-    return np.array([digest(key, kind, v) for v in values], dtype=object)
+    """:func:`digest` of a column (object array, None where empty); the normalising is done
+    on the column at once and the HMAC by OpenSSL's one-shot call."""
+    text = pd.Series(values, dtype=object).astype("string").str.strip()
+    if kind in ("kk", "nik"):
+        text = text.str.replace(r"\.0+$", "", regex=True)
+    text = text.where(text.str.len() > 0)
+    out = np.full(len(text), None, dtype=object)
+    prefix = f"{kind}:".encode()
+    one_shot = hmac.digest
+    for i, v in zip(np.flatnonzero(text.notna().to_numpy()), text.dropna().tolist()):
+        out[i] = one_shot(key, prefix + v.encode(), hashlib.sha256).hex()
+    return out
 
 
-def register_index(key: bytes, households: pd.DataFrame) -> dict[str, dict[str, int]]:
-    """Per kind, hash -> position in ``households`` (columns id_keluarga, no_kk, nik_krt)."""
+def register_index(key: bytes, households: pd.DataFrame,
+                   kinds: tuple[str, ...] = KINDS) -> dict[str, dict[str, int]]:
+    """Per kind, hash -> position in ``households`` (columns id_keluarga, no_kk, nik_krt);
+    only the ``kinds`` a log uses are hashed (the others stay empty)."""
     out: dict[str, dict[str, int]] = {}
     for kind, column in REGISTER_COLUMN.items():
         index: dict[str, int] = {}
-        if column in households:
+        if column in households and kind in kinds:
             for i, h in enumerate(digests(key, kind, households[column])):
                 if h is not None:
                     index.setdefault(h, i)
         out[kind] = index
     return out
+
+
+def kinds_used(referrals: pd.DataFrame) -> tuple[str, ...]:
+    """The identifier kinds at least one referral carries."""
+    return tuple(k for k in KINDS if f"kunci_{k}" in referrals
+                 and referrals[f"kunci_{k}"].notna().any())
 
 
 def match(index: dict[str, dict[str, int]], referrals: pd.DataFrame) -> np.ndarray:

@@ -213,7 +213,9 @@ def import_referrals(engine: Engine, source: object, name: str | None = None,
     hashed = {f"kunci_{kind}": keys.digests(key, kind, accepted[column])
               for kind, column in (("id", "id_keluarga"), ("kk", "no_kk"), ("nik", "nik"))}
     snapshot, register = _register_for_matching(engine, period)
-    matched = keys.match(keys.register_index(key, register), pd.DataFrame(hashed))
+    hashed_frame = pd.DataFrame(hashed)
+    matched = keys.match(keys.register_index(key, register, keys.kinds_used(hashed_frame)),
+                         hashed_frame)
 
     notes: list[tuple[int, str]] = []
     acc_rows = rows[ok]

@@ -76,7 +76,8 @@ def join(referral_rows: pd.DataFrame, register: pd.DataFrame, key: bytes, as_of:
     """Match ``referral_rows`` (as stored) to ``register`` (household rows of one period)."""
     register = register.reset_index(drop=True)
     prepared = indicators.prepare(register, settings)
-    hh = keys.match(keys.register_index(key, register), referral_rows)
+    hh = keys.match(keys.register_index(key, register, keys.kinds_used(referral_rows)),
+                    referral_rows)
     refs = referral_rows.copy()
     refs["hh"] = hh
     refs["dari_luar_register"] = hh < 0
