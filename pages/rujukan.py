@@ -73,8 +73,10 @@ if section == "Peta rujukan":
         st_folium(fmap, height=560, use_container_width=True, returned_objects=[],
                   key="ruj_map")
     with right:
-        st.markdown("**Rujukan per 1.000 rumah tangga menurut kebutuhan**")
-        rates = measures.by_need(joined, table)
+        by = st.radio("Rujukan per 1.000 rumah tangga menurut", ["kebutuhan", "dirujuk_ke"],
+                      horizontal=True, key="ruj_by",
+                      format_func={"kebutuhan": "kebutuhan", "dirujuk_ke": "OPD tujuan"}.get)
+        rates = measures.by_need(joined, table, by=by)
         rates.index = table["kode"]
         st.dataframe(rv.need_display(rates, names), hide_index=True, width="stretch",
                      height=520, key="ruj_need")

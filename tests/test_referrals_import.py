@@ -144,3 +144,14 @@ def test_wording_of_needs_and_statuses_maps_to_one_code():
     assert vocab.status_code("Tuntas") == vocab.status_code("SELESAI") == "selesai"
     assert vocab.status_code("menunggu") is None
     assert vocab.point_type("Pustu") == "puskesmas"
+
+
+def test_a_date_after_today_is_quarantined(engine, tmp_path):
+    households = small_city(engine)
+    nik, code = households["nik_krt"].iat[0], households["region_code"].iat[0]
+    path = tmp_path / "masa_depan.csv"
+    path.write_text(HEADER + f"R-1,2999-01-01,{nik},{code},BPJS,Dinkes,Baru\n"
+                    f"R-2,2025-01-01,{nik},{code},BPJS,Dinkes,Baru\n", encoding="utf-8")
+    result = referral_log.import_referrals(engine, path)
+    assert result.counts["quarantined"] == 1 and result.counts["accepted"] == 1
+    assert "TGL_RUJUKAN: tanggal 2999-01-01 belum terjadi" in result.quarantined[0][1]

@@ -113,3 +113,18 @@ def test_backlog_per_opd_and_follow_up_list(engine, joined):
         assert value == "" or "********" in value
     scoped = measures.follow_up(j, truth.names, kelurahan={sorted(truth.names)[0]})
     assert set(scoped["Kelurahan"]) <= {truth.names[sorted(truth.names)[0]]}
+
+
+def test_referrals_per_1000_by_need_and_by_opd(engine, joined):
+    truth, j = joined
+    table = measures.area_table(j, store.region_list(engine))
+    code = table["kode"].iat[0]
+    hh = table["rumah_tangga"].iat[0]
+    mine = truth.kelurahan == code
+    by_opd = measures.by_need(j, table, by="dirujuk_ke").set_axis(table["kode"])
+    for opd in ("Dinas Sosial", "Dinas Perkim"):
+        n = (mine & (truth.log["DIRUJUK_KE"] == opd).to_numpy()).sum()
+        assert by_opd.loc[code, opd] == round(1000 * n / hh, 2)
+    by_need = measures.by_need(j, table).set_axis(table["kode"])
+    n = (mine & (truth.log["KEBUTUHAN"] == "RTLH").to_numpy()).sum()
+    assert by_need.loc[code, "rumah"] == round(1000 * n / hh, 2)

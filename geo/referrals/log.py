@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import numpy as np
 import pandas as pd
@@ -133,6 +133,12 @@ def _check_rows(frame: pd.DataFrame, headers: dict[str, str]) -> tuple[list[list
                                   "atau 14/03/2025 (tahun 2000 atau sesudahnya).")
             elif v is None and name == "tanggal":
                 reasons[i].append(f"{h(name)}: tanggal rujukan kosong.")
+    today = date.today()
+    for name, values in (("tanggal", dates), ("tanggal_status", status_dates)):
+        for i, d in enumerate(values):
+            if d and d > today:
+                reasons[i].append(f"{h(name)}: tanggal {d.isoformat()} belum terjadi (setelah "
+                                  f"hari ini, {today.isoformat()}); salah ketik?")
     for i, (d, s) in enumerate(zip(dates, status_dates)):
         if d and s and s < d:
             reasons[i].append(f"{h('tanggal_status')}: tanggal status {s.isoformat()} sebelum "

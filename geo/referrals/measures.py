@@ -170,12 +170,14 @@ def area_table(joined: Joined, regions: pd.DataFrame, level: str = "kelurahan") 
     return out.reset_index(drop=True)
 
 
-def by_need(joined: Joined, area: pd.DataFrame, level: str = "kelurahan") -> pd.DataFrame:
-    """Referrals per 1.000 register households per area (rows) and need (columns); NaN where
-    the area has no households. A need the log does not give is "tidak diketahui"."""
+def by_need(joined: Joined, area: pd.DataFrame, level: str = "kelurahan",
+            by: str = "kebutuhan") -> pd.DataFrame:
+    """Referrals per 1.000 register households per area (rows) and need (columns), or OPD
+    with ``by="dirujuk_ke"``; NaN where the area has no households. A need or OPD the log does
+    not give is "tidak_diketahui"."""
     refs = joined.referrals
     where = _group(refs["region_code"], level)
-    need = refs["kebutuhan"].fillna("tidak_diketahui")
+    need = refs[by].fillna("tidak_diketahui")
     counts = pd.crosstab(where, need).reindex(area["kode"]).fillna(0)
     hh = area.set_index("kode")["rumah_tangga"].astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
