@@ -78,7 +78,8 @@ if section == "Peta rujukan":
                       format_func={"kebutuhan": "kebutuhan", "dirujuk_ke": "OPD tujuan"}.get)
         rates = measures.by_need(joined, table, by=by)
         rates.index = table["kode"]
-        st.dataframe(rv.need_display(rates, names), hide_index=True, width="stretch",
+        st.dataframe(rv.need_display(rates, names, table.set_index("kode")["rumah_tangga"],
+                                     hide), hide_index=True, width="stretch",
                      height=520, key="ruj_need")
     st.subheader("Tabel per kelurahan")
     st.dataframe(area.display(measures.facilitators(joined)), hide_index=True,

@@ -86,6 +86,8 @@ def test_the_forum_sees_small_counts_hidden_and_no_list(open_as):
     assert not [t for t in at.toggle if t.key == "ruj_hide"]
     table = table_with(at, "Per 1.000 RT")
     assert (table.astype(str) == "< 5").any().any()
+    need = table_with(at, "Bantuan sosial")  # rates that stand for 1–4 referrals: not shown
+    assert (need.astype(str) == "–").any().any()
 
 
 def test_a_type_without_points_is_no_data_not_zero(open_as):

@@ -117,12 +117,19 @@ def backlog_display(backlog: pd.DataFrame, hide: bool) -> pd.DataFrame:
     })
 
 
-def need_display(rates: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
-    """Referrals per 1.000 households by need (columns) per area (rows), as text."""
+def need_display(rates: pd.DataFrame, names: pd.Series, households: pd.Series | None = None,
+                 hide: bool = False) -> pd.DataFrame:
+    """Referrals per 1.000 households by need or OPD (columns) per area (rows), as text. With
+    ``hide``, a rate that stands for 1–4 referrals is not shown ("–"): with the households
+    beside it, it would give the small count away."""
     labels = {k: v[0] for k, v in vocab.NEEDS.items()} | {"tidak_diketahui": "(tidak disebut)"}
     out = pd.DataFrame({"Kelurahan": names.reindex(rates.index).to_numpy()})
+    hh = (households.reindex(rates.index).to_numpy(dtype=float) if households is not None
+          else np.full(len(rates), np.nan))
     for column in rates.columns:
-        out[labels.get(column, column)] = [_num(v) for v in rates[column]]
+        values = rates[column].to_numpy(dtype=float)
+        small = is_small(np.round(values * hh / 1000)) & hide
+        out[labels.get(column, column)] = ["–" if x else _num(v) for x, v in zip(small, values)]
     return out
 
 
