@@ -22,6 +22,7 @@ PAGES: dict[str, str] = {
     "lintas_opd": "Kesenjangan lintas OPD",
     "prioritas": "Prioritas Musrenbang",
     "kualitas_data": "Kualitas data",
+    "rujukan": "Rujukan SLRT",
     "pengguna": "Pengguna",
     "audit": "Jejak audit",
 }
@@ -37,12 +38,12 @@ ACTIONS: dict[str, str] = {
     "database_path": "melihat lokasi basis data",
 }
 
-_MAPS = {"peta", "cakupan", "lintas_opd", "prioritas"}
+_MAPS = {"peta", "cakupan", "lintas_opd", "prioritas", "rujukan"}
 ALLOWED: dict[str, frozenset[str]] = {
     "admin": frozenset(PAGES) | frozenset(ACTIONS),
     "operator": frozenset({"data", "kualitas_data", "cakupan", "import", "household_list",
                            "household_list_download", "reveal_nik", "download",
-                           "unsuppressed"}),
+                           "unsuppressed", "rujukan"}),
     "perencana": frozenset(_MAPS | {"household_list", "download", "unsuppressed"}),
     "pimpinan": frozenset(_MAPS | {"download"}),
     "forum": frozenset(_MAPS | {"download"}),

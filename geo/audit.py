@@ -21,6 +21,8 @@ ACTIONS: dict[str, str] = {
     "setup_admin": "admin pertama dibuat dengan kode penyiapan",
     "import_households": "impor register rumah tangga",
     "import_boundaries": "impor batas wilayah",
+    "import_referrals": "impor log rujukan SLRT",
+    "import_points": "impor titik layanan",
     "period_replaced": "periode diganti",
     "period_deleted": "periode dihapus",
     "download": "unduhan",

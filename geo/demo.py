@@ -541,7 +541,12 @@ def load_demo(engine, n: int = 60_000, seed: int = 7, progress=None,  # noqa: AN
     boundary_report = import_boundaries(engine, files.boundaries)
     step(0.5, "Mengimpor register rumah tangga…")
     result = import_households(engine, files.register, period=DEMO_PERIOD, is_demo=True,
-                               progress=lambda f, t: step(0.5 + 0.45 * f, t))
+                               progress=lambda f, t: step(0.5 + 0.4 * f, t))
+    step(0.92, "Membuat log rujukan SLRT dan titik layanan contoh…")
+    from geo.referrals.demo import load_demo_referrals
+
+    referrals, points = load_demo_referrals(engine, files.boundaries.parent, seed)
     step(1.0, "Selesai.")
-    return {"boundaries": boundary_report, "households": result}
+    return {"boundaries": boundary_report, "households": result, "referrals": referrals,
+            "service_points": points}
 

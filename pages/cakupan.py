@@ -13,6 +13,7 @@ from geo.schema import PROGRAMS
 from geo.views import coverage_view as cv
 from ui import auth, context, data, downloads
 from ui import planning as up
+from ui import referrals as ur
 
 user = auth.require("cakupan")
 view = context.page_with_data("Cakupan & ketepatan sasaran")
@@ -34,6 +35,7 @@ def area_map(ind_id: str, palette: str, key: str) -> None:
     fmap = choropleth(scope.areas, rate, title=ind.label, unit=f"{ind.unit} per kelurahan",
                       tooltip_rows=tooltip, note=view.period_label, tiles=view.basemap,
                       classes=classify(rate.to_numpy(dtype=float), palette=palette))
+    ur.service_points_layer(fmap, view.version, f"{key}_titik")  # optional layer
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[], key=key)
 
 

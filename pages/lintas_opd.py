@@ -12,6 +12,7 @@ from geo.maps import choropleth, classify
 from geo.views import opd_view as ov
 from ui import auth, context, data, downloads
 from ui import planning as up
+from ui import referrals as ur
 
 auth.require("lintas_opd")
 view = context.page_with_data("Kesenjangan lintas OPD")
@@ -75,6 +76,7 @@ with left:
                       tooltip_rows=tooltip, note=view.period_label, tiles=view.basemap,
                       decimals=1 if as_pct else 0,
                       classes=classify(agency_values.to_numpy(dtype=float), palette="Purples"))
+    ur.service_points_layer(fmap, view.version, "opd_titik")  # optional layer
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[], key="opd_map")
 with right:
     st.dataframe(page.agency_ranking(agency), hide_index=True, width="stretch", height=480,

@@ -16,6 +16,7 @@ from ui import auth, context, downloads, explorer
 from ui import data as ui_data
 from ui import filters as ui_filters
 from ui import planning as ui_planning
+from ui import referrals as ui_referrals
 from ui import sheets as ui_sheets
 
 auth.require("peta")
@@ -96,6 +97,8 @@ if len(filters.kelurahan) == 1 and not hide:  # points of a few households could
                              base.prepared.hits[IND.id][in_kel], tuple(areas.total_bounds),
                              cells=16)
     add_point_clusters(fmap, clusters, IND.label.lower())
+
+ui_referrals.service_points_layer(fmap, view.version, "peta_titik")  # optional layer
 
 # ------------------------------------------------------------------ layout
 left, right = st.columns([3, 1.25])

@@ -11,6 +11,7 @@ from geo.maps import choropleth, classify
 from geo.views import priority_view as pv
 from ui import auth, context, data, downloads, explorer
 from ui import planning as up
+from ui import referrals as ur
 
 auth.require("prioritas")
 view = context.page_with_data("Prioritas Musrenbang")
@@ -69,6 +70,7 @@ with left:
                       classes=classify(page.ranked["skor"].to_numpy(dtype=float),
                                        palette="YlOrRd"),
                       note=view.period_label, highlight=page.top(top_n), tiles=view.basemap)
+    ur.service_points_layer(fmap, view.version, "prio_titik")  # optional layer
     st_folium(fmap, height=560, use_container_width=True, returned_objects=[],
               key="prio_map")
 with right:

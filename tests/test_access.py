@@ -11,11 +11,11 @@ from geo.accounts import User
 
 EXPECTED = {  # role -> pages it may open (household lists and imports checked below)
     "admin": {"peta", "data", "cakupan", "lintas_opd", "prioritas", "kualitas_data",
-              "pengguna", "audit"},
-    "operator": {"data", "kualitas_data", "cakupan"},
-    "perencana": {"peta", "cakupan", "lintas_opd", "prioritas"},
-    "pimpinan": {"peta", "cakupan", "lintas_opd", "prioritas"},
-    "forum": {"peta", "cakupan", "lintas_opd", "prioritas"},
+              "pengguna", "audit", "rujukan"},
+    "operator": {"data", "kualitas_data", "cakupan", "rujukan"},
+    "perencana": {"peta", "cakupan", "lintas_opd", "prioritas", "rujukan"},
+    "pimpinan": {"peta", "cakupan", "lintas_opd", "prioritas", "rujukan"},
+    "forum": {"peta", "cakupan", "lintas_opd", "prioritas", "rujukan"},
 }
 
 

@@ -26,6 +26,9 @@ COMMANDS: dict[str, str] = {
     "audit": "geo.cli.audit",
     "sheet": "geo.cli.sheet",
     "kartu": "geo.cli.kartu",
+    "import-referrals": "geo.cli.import_referrals",
+    "referrals": "geo.cli.referrals",
+    "import-points": "geo.cli.import_points",
 }
 
 EPILOG = ("kode keluar: 0 selesai, 1 gagal, 2 salah pakai (argumen), "

@@ -1,0 +1,251 @@
+"""The referral log joined to the register of a period, and what a forum reads from it.
+
+Per area (:func:`area_table`): ``rujukan`` (referrals from the area's residents),
+``rujukan_per_1000`` (per 1.000 register households), ``terbuka`` (baru, dirujuk or
+ditangani), ``median_hari_terbuka`` (days from the referral to the log's latest date, over
+open referrals), ``dari_luar_register``
+(the household matches none of the period's register), ``eksklusi`` (exclusion-error
+households by :func:`geo.indicators.is_excluded`, the registry's rule), ``eksklusi_dirujuk``
+(those with at least one referral) and ``eksklusi_tanpa_rujukan``. Referrals count where the log
+places them; exclusion errors where the register places the household. Unknown stays unknown:
+no households → no rate; no open referral → no median; too little known about exclusion
+(``Settings.min_known_share``) → no exclusion counts. Never 0 for an unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from geo import indicators, snapshot_cache, store
+from geo.codes import parent_codes
+from geo.referrals import keys, vocab
+from geo.referrals.tables import ensure, referral_imports, referrals
+
+EXCLUSION = "eksklusi"  # the indicator registry's exclusion error (geo.indicators)
+MEASURES = ("rujukan", "rujukan_per_1000", "terbuka", "median_hari_terbuka",
+            "dari_luar_register", "eksklusi", "eksklusi_dirujuk", "eksklusi_tanpa_rujukan")
+LABELS = {
+    "rujukan": "Rujukan", "rujukan_per_1000": "Rujukan per 1.000 RT", "terbuka": "Terbuka",
+    "median_hari_terbuka": "Median hari terbuka", "dari_luar_register": "Dari luar register",
+    "eksklusi": "Kesalahan eksklusi (RT)", "eksklusi_dirujuk": "Eksklusi yang dirujuk",
+    "eksklusi_tanpa_rujukan": "Eksklusi tanpa rujukan",
+}
+REFERRAL_COLUMNS = ("row_number", "id_rujukan", "tanggal", "kebutuhan", "dirujuk_ke", "status",
+                    "tanggal_status", "petugas", "kunci_id", "kunci_kk", "kunci_nik",
+                    "identitas_samaran", "region_code")
+HOUSEHOLD_COLUMNS = tuple(dict.fromkeys((*indicators.RULE_COLUMNS, "id_keluarga", "no_kk",
+                                         "nik_krt")))
+
+
+@dataclass(frozen=True, eq=False)
+class Joined:
+    """The log of referrals matched to one period's register."""
+
+    referrals: pd.DataFrame  # one row per referral, with hh (register position, -1 outside)
+    prepared: indicators.Prepared  # the register's indicators (exclusion error per household)
+    referred: np.ndarray  # per register household: has at least one referral
+    as_of: date | None  # days open are counted to this date (the log's latest)
+    period: str
+    source_file: str | None
+
+
+def log_info(engine: Engine) -> dict | None:
+    """The log in force: source_file, imported_at, as_of, report (None when none)."""
+    ensure(engine)
+    with engine.connect() as conn:
+        row = conn.execute(select(referral_imports)).mappings().first()
+    return dict(row) if row else None
+
+
+def load_referrals(engine: Engine) -> pd.DataFrame:
+    ensure(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(select(*(referrals.c[c] for c in REFERRAL_COLUMNS))
+                            .order_by(referrals.c.row_number)).all()
+    return pd.DataFrame(rows, columns=list(REFERRAL_COLUMNS))
+
+
+def join(referral_rows: pd.DataFrame, register: pd.DataFrame, key: bytes, as_of: date | None,
+         period: str, settings: indicators.Settings = indicators.DEFAULT_SETTINGS,
+         source_file: str | None = None) -> Joined:
+    """Match ``referral_rows`` (as stored) to ``register`` (household rows of one period)."""
+    register = register.reset_index(drop=True)
+    prepared = indicators.prepare(register, settings)
+    hh = keys.match(keys.register_index(key, register, keys.kinds_used(referral_rows)),
+                    referral_rows)
+    refs = referral_rows.copy()
+    refs["hh"] = hh
+    refs["dari_luar_register"] = hh < 0
+    refs["tanggal"] = pd.to_datetime(refs["tanggal"]).dt.date
+    refs["terbuka"] = refs["status"].isin(vocab.OPEN_STATUSES).to_numpy()
+    days = [(as_of - d).days if (as_of and open_) else np.nan
+            for d, open_ in zip(refs["tanggal"], refs["terbuka"])]
+    refs["hari_terbuka"] = np.asarray(days, dtype=float)
+    desil = (register["desil"].to_numpy(dtype=float, na_value=np.nan) if "desil" in register
+             else np.full(len(register), np.nan))
+    refs["desil"] = np.where(hh >= 0, desil[np.clip(hh, 0, None)] if len(register) else np.nan,
+                             np.nan)
+    excluded = prepared.hits[EXCLUSION]
+    refs["eksklusi"] = np.where(hh >= 0, excluded[np.clip(hh, 0, None)] if len(register)
+                                else False, False)
+    referred = np.zeros(len(register), dtype=bool)
+    referred[hh[hh >= 0]] = True
+    return Joined(refs, prepared, referred, as_of, period, source_file)
+
+
+def load_joined(engine: Engine, period: str | None = None,
+                settings: indicators.Settings = indicators.DEFAULT_SETTINGS) -> Joined:
+    """The stored log joined to the register of ``period`` (default: the newest)."""
+    snapshot = store.snapshot_for(engine, period)
+    if snapshot is None:
+        raise LookupError(f"Tidak ada data untuk periode {period}." if period
+                          else "Belum ada data rumah tangga di basis data.")
+    info = log_info(engine)
+    if info is None:
+        raise LookupError("Belum ada log rujukan SLRT yang diimpor (python -m geo "
+                          "import-referrals BERKAS, atau halaman Rujukan SLRT).")
+    register = snapshot_cache.load_households_fast(engine, snapshot, list(HOUSEHOLD_COLUMNS))
+    as_of = date.fromisoformat(info["as_of"]) if info["as_of"] else None
+    return join(load_referrals(engine), register, keys.secret(engine), as_of,
+                snapshot["period"], settings, info["source_file"])
+
+
+def _group(codes: pd.Series, level: str) -> pd.Series:
+    linked = codes.notna()
+    out = pd.Series(None, index=codes.index, dtype=object)
+    if linked.any():
+        out[linked] = parent_codes(codes[linked], level).to_numpy()
+    return out
+
+
+def area_table(joined: Joined, regions: pd.DataFrame, level: str = "kelurahan") -> pd.DataFrame:
+    """One row per region of ``level`` (``regions``: kode, nama, level as in
+    :func:`geo.store.region_list`) with ``kode``, ``nama``, ``rumah_tangga`` and
+    :data:`MEASURES` (unknown: NaN / <NA>, never 0)."""
+    p = joined.prepared
+    settings = p.settings
+    kel, _ = indicators.area_counts(p, ids=(EXCLUSION,), detail=())
+    size = len(p.codes) + 1
+    dirujuk = np.bincount(p.area, weights=p.hits[EXCLUSION] & joined.referred,
+                          minlength=size)[:-1]
+    kel["eksklusi_dirujuk"] = np.round(dirujuk).astype("int64")
+    table = indicators.roll_up(kel, level, settings.min_known_share)
+    if level != "kelurahan":
+        table["eksklusi_dirujuk"] = kel["eksklusi_dirujuk"].groupby(
+            parent_codes(kel.index, level).to_numpy()).sum()
+    names = regions[regions["level"] == level].set_index("kode")["nama"]
+    codes = names.index.union(table.index)
+    counts = table.reindex(codes)
+    out = pd.DataFrame({"kode": codes, "nama": names.reindex(codes).fillna("").to_numpy()})
+    hh = counts["rumah_tangga"].fillna(0).to_numpy(dtype=float)
+    out["rumah_tangga"] = hh.astype("int64")
+
+    refs = joined.referrals
+    where = _group(refs["region_code"], level)
+    grouped = refs.assign(_kode=where).dropna(subset=["_kode"]).groupby("_kode")
+    n = grouped.size().reindex(codes).fillna(0).to_numpy()
+    out["rujukan"] = n.astype("int64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["rujukan_per_1000"] = np.where(hh > 0, 1000 * n / hh, np.nan).round(2)
+    out["terbuka"] = grouped["terbuka"].sum().reindex(codes).fillna(0).to_numpy().astype("int64")
+    out["median_hari_terbuka"] = grouped["hari_terbuka"].median().reindex(codes).to_numpy()
+    out["dari_luar_register"] = grouped["dari_luar_register"].sum().reindex(codes).fillna(
+        0).to_numpy().astype("int64")
+    known = np.asarray(indicators.is_known(counts.fillna({
+        f"{EXCLUSION}_penyebut": 0}), EXCLUSION, settings.min_known_share), dtype=bool)
+    for column, values in (
+            ("eksklusi", counts[EXCLUSION]),
+            ("eksklusi_dirujuk", counts["eksklusi_dirujuk"]),
+            ("eksklusi_tanpa_rujukan", counts[EXCLUSION] - counts["eksklusi_dirujuk"])):
+        out[column] = pd.array(np.where(known, values.fillna(0), 0).astype("int64"),
+                               dtype="Int64")
+        out.loc[~known, column] = pd.NA
+    out["eksklusi_persen"] = counts[f"{EXCLUSION}_persen"].round(2).to_numpy()
+    out["eksklusi_diketahui"] = counts[f"{EXCLUSION}_diketahui"].round(4).to_numpy()
+    return out.reset_index(drop=True)
+
+
+def by_need(joined: Joined, area: pd.DataFrame, level: str = "kelurahan",
+            by: str = "kebutuhan") -> pd.DataFrame:
+    """Referrals per 1.000 register households per area (rows) and need (columns), or OPD
+    with ``by="dirujuk_ke"``; NaN where the area has no households. A need or OPD the log does
+    not give is "tidak_diketahui"."""
+    refs = joined.referrals
+    where = _group(refs["region_code"], level)
+    need = refs[by].fillna("tidak_diketahui")
+    counts = pd.crosstab(where, need).reindex(area["kode"]).fillna(0)
+    hh = area.set_index("kode")["rumah_tangga"].astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = counts.div(hh.where(hh > 0), axis=0) * 1000
+    return rate.round(2)
+
+
+def opd_backlog(joined: Joined) -> pd.DataFrame:
+    """Per OPD or institution referred to: ``rujukan``, ``terbuka``, ``median_hari_terbuka``,
+    ``terlama_hari`` (the oldest open referral), ``lebih_30_hari`` (open for more than 30
+    days); the largest backlog first. A referral naming no OPD is under "(tidak disebut)"."""
+    refs = joined.referrals.assign(dirujuk_ke=joined.referrals["dirujuk_ke"].fillna(
+        "(tidak disebut)"))
+    g = refs.groupby("dirujuk_ke")
+    out = pd.DataFrame({
+        "rujukan": g.size(),
+        "terbuka": g["terbuka"].sum().astype("int64"),
+        "median_hari_terbuka": g["hari_terbuka"].median(),
+        "terlama_hari": g["hari_terbuka"].max(),
+        "lebih_30_hari": g["hari_terbuka"].apply(lambda s: int((s > 30).sum())),
+    })
+    out.index.name = "dirujuk_ke"
+    return out.sort_values(["terbuka", "median_hari_terbuka"], ascending=False).reset_index()
+
+
+def outreach_gap(table: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """Kelurahan where exclusion error is high but few come forward: exclusion rate at or above
+    the median of areas where it is known, referrals per 1.000 households at or below the
+    median, ranked by exclusion-error households without a referral."""
+    known = table[table["eksklusi_persen"].notna() & table["rujukan_per_1000"].notna()]
+    if known.empty:
+        return known
+    gap = known[(known["eksklusi_persen"] >= known["eksklusi_persen"].median())
+                & (known["rujukan_per_1000"] <= known["rujukan_per_1000"].median())]
+    return gap.sort_values(["eksklusi_tanpa_rujukan", "eksklusi_persen"],
+                           ascending=False).head(n)
+
+
+def follow_up(joined: Joined, names: dict[str, str], kelurahan: set[str] | None = None,
+              opd: str | None = None, open_only: bool = True) -> pd.DataFrame:
+    """The follow-up list per OPD: one row per referral, masked identity, the household's
+    kelurahan, need, days open; ``kelurahan`` limits it to an area scope."""
+    refs = joined.referrals
+    keep = refs["terbuka"] if open_only else pd.Series(True, index=refs.index)
+    if kelurahan is not None:
+        keep &= refs["region_code"].isin(kelurahan)
+    if opd is not None:
+        keep &= refs["dirujuk_ke"].fillna("(tidak disebut)") == opd
+    r = refs[keep.to_numpy()]
+    out = pd.DataFrame({
+        "ID rujukan": r["id_rujukan"],
+        "NIK/No. KK/ID DTKS (disamarkan)": r["identitas_samaran"].fillna(""),
+        "Kelurahan": r["region_code"].map(names).fillna("(tidak tertaut)"),
+        "Kebutuhan": r["kebutuhan"].map({k: v[0] for k, v in vocab.NEEDS.items()}).fillna(
+            indicators.NO_DATA),
+        "Dirujuk ke": r["dirujuk_ke"].fillna("(tidak disebut)"),
+        "Status": r["status"].map({k: v[0] for k, v in vocab.STATUSES.items()}),
+        "Tanggal rujukan": r["tanggal"].astype(str),
+        "Hari terbuka": r["hari_terbuka"].astype("Int64"),
+        "Di register": np.where(r["dari_luar_register"], "tidak", "ya"),
+        "Desil": pd.array(r["desil"].round(), dtype="Int64"),
+    })
+    return out.sort_values("Hari terbuka", ascending=False, na_position="last").reset_index(
+        drop=True)
+
+
+def facilitators(joined: Joined) -> pd.Series:
+    """Distinct facilitators or posts named in the log per kelurahan (empty when the log names
+    none: unknown, not 0)."""
+    refs = joined.referrals.dropna(subset=["petugas", "region_code"])
+    return refs.groupby("region_code")["petugas"].nunique()

@@ -1,0 +1,157 @@
+"""What the Rujukan SLRT page shows, without Streamlit: map values and tooltips, the area
+table, the OPD backlog and the outreach gap as text, with small counts hidden ("< 5") when the
+page asks for it (:mod:`geo.suppression`) and unknown values as "tidak ada data"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo.answers import NO_DATA
+from geo.fmt import fmt_int, fmt_num
+from geo.referrals import measures, vocab
+from geo.suppression import count_texts, hide_small, is_small, protected_texts
+
+MAP_MEASURES: dict[str, tuple[str, str, str]] = {  # id -> (label, unit, palette)
+    "rujukan_per_1000": ("Rujukan per 1.000 rumah tangga", "per 1.000 RT", "YlGnBu"),
+    "terbuka": ("Rujukan terbuka", "rujukan", "OrRd"),
+    "median_hari_terbuka": ("Median hari terbuka", "hari", "OrRd"),
+    "dari_luar_register": ("Rujukan dari luar register", "rujukan", "Purples"),
+    "eksklusi_tanpa_rujukan": ("Kesalahan eksklusi tanpa rujukan", "rumah tangga", "YlOrRd"),
+}
+COUNTS = ("rujukan", "terbuka", "dari_luar_register", "eksklusi_dirujuk",
+          "eksklusi_tanpa_rujukan")
+
+
+def _num(value: float, decimals: int = 1) -> str:
+    return NO_DATA if value is None or pd.isna(value) else fmt_num(float(value), decimals)
+
+
+def _days(value: float) -> str:
+    return NO_DATA if value is None or pd.isna(value) else fmt_int(value)
+
+
+@dataclass(frozen=True)
+class AreaView:
+    table: pd.DataFrame  # measures.area_table of the kelurahan in scope
+    hide: bool
+
+    def map_values(self, measure: str) -> pd.Series:
+        """Values to colour (indexed by kode); a small count is not coloured when hidden, and
+        the rate and median of an area with few referrals neither (they would reveal it)."""
+        t = self.table.set_index("kode")
+        values = t[measure].astype(float)
+        if measure in COUNTS:
+            return hide_small(values, values, self.hide)
+        basis = t["terbuka"] if measure == "median_hari_terbuka" else t["rujukan"]
+        return hide_small(values, basis.astype(float), self.hide)
+
+    def tooltip(self) -> pd.DataFrame:
+        t = self.table.set_index("kode")
+        texts = self.count_texts()
+        per_1000 = self.map_values("rujukan_per_1000")
+        median = self.map_values("median_hari_terbuka")
+        return pd.DataFrame({
+            "Kelurahan": t["nama"],
+            "Rumah tangga (register)": [fmt_int(v) for v in t["rumah_tangga"]],
+            "Rujukan": texts["rujukan"].to_numpy(),
+            "Per 1.000 RT": [_num(v) if not (np.isnan(v) and not np.isnan(r)) else "–"
+                             for v, r in zip(per_1000, t["rujukan_per_1000"].astype(float))],
+            "Terbuka": texts["terbuka"].to_numpy(),
+            "Median hari terbuka": [_days(v) if not (np.isnan(v) and not np.isnan(r)) else "–"
+                                    for v, r in zip(median,
+                                                    t["median_hari_terbuka"].astype(float))],
+            "Dari luar register": texts["dari_luar_register"].to_numpy(),
+            "Eksklusi tanpa rujukan": texts["eksklusi_tanpa_rujukan"].to_numpy(),
+        }, index=t.index)
+
+    def count_texts(self) -> pd.DataFrame:
+        t = self.table.set_index("kode")
+        counts = t[list(COUNTS)].astype(float)
+        return protected_texts(counts, self.hide)
+
+    def display(self, facilitators: pd.Series | None = None) -> pd.DataFrame:
+        """The table per kelurahan as a person reads it."""
+        t = self.table.set_index("kode")
+        texts = self.count_texts()
+        tip = self.tooltip()
+        out = pd.DataFrame({
+            "Kelurahan": t["nama"], "Rumah tangga": tip["Rumah tangga (register)"],
+            "Rujukan": texts["rujukan"], "Per 1.000 RT": tip["Per 1.000 RT"],
+            "Terbuka": texts["terbuka"], "Median hari terbuka": tip["Median hari terbuka"],
+            "Dari luar register": texts["dari_luar_register"],
+            "Eksklusi dirujuk": texts["eksklusi_dirujuk"],
+            "Eksklusi tanpa rujukan": texts["eksklusi_tanpa_rujukan"],
+            "Eksklusi diketahui": [NO_DATA if pd.isna(v) else f"{fmt_num(100 * v, 0)}%"
+                                   for v in t["eksklusi_diketahui"]],
+        }, index=t.index)
+        if facilitators is not None and len(facilitators):
+            out["Fasilitator/pos"] = [fmt_int(v) if not pd.isna(v) else NO_DATA
+                                      for v in facilitators.reindex(t.index)]
+        return out.reset_index(drop=True)
+
+    def totals(self) -> dict[str, str]:
+        t = self.table
+        counts = {c: float(t[c].sum()) for c in ("rujukan", "terbuka", "dari_luar_register")}
+        texts = dict(zip(counts, count_texts(counts.values(), self.hide)))
+        ex = t["eksklusi_tanpa_rujukan"]
+        texts["eksklusi_tanpa_rujukan"] = (NO_DATA if ex.isna().all() else
+                                           count_texts([float(ex.sum())], self.hide)[0])
+        return texts
+
+
+def backlog_display(backlog: pd.DataFrame, hide: bool) -> pd.DataFrame:
+    """The OPD backlog (:func:`measures.opd_backlog`) as text."""
+    small = is_small(backlog["terbuka"].to_numpy(dtype=float)) & hide
+    return pd.DataFrame({
+        "OPD / lembaga tujuan": backlog["dirujuk_ke"],
+        "Rujukan": count_texts(backlog["rujukan"], hide),
+        "Terbuka": count_texts(backlog["terbuka"], hide),
+        "Median hari terbuka": ["–" if s else _days(v)
+                                for s, v in zip(small, backlog["median_hari_terbuka"])],
+        "Terlama (hari)": ["–" if s else _days(v)
+                           for s, v in zip(small, backlog["terlama_hari"])],
+        "Terbuka > 30 hari": count_texts(backlog["lebih_30_hari"], hide),
+    })
+
+
+def need_display(rates: pd.DataFrame, names: pd.Series, households: pd.Series | None = None,
+                 hide: bool = False) -> pd.DataFrame:
+    """Referrals per 1.000 households by need or OPD (columns) per area (rows), as text. With
+    ``hide``, a rate that stands for 1–4 referrals is not shown ("–"): with the households
+    beside it, it would give the small count away."""
+    labels = {k: v[0] for k, v in vocab.NEEDS.items()} | {"tidak_diketahui": "(tidak disebut)"}
+    out = pd.DataFrame({"Kelurahan": names.reindex(rates.index).to_numpy()})
+    hh = (households.reindex(rates.index).to_numpy(dtype=float) if households is not None
+          else np.full(len(rates), np.nan))
+    for column in rates.columns:
+        values = rates[column].to_numpy(dtype=float)
+        small = is_small(np.round(values * hh / 1000)) & hide
+        out[labels.get(column, column)] = ["–" if x else _num(v) for x, v in zip(small, values)]
+    return out
+
+
+def gap_display(gap: pd.DataFrame, hide: bool) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Kelurahan": gap["nama"],
+        "Kesalahan eksklusi": [f"{fmt_num(v, 1)}%" for v in gap["eksklusi_persen"]],
+        "Eksklusi tanpa rujukan": count_texts(gap["eksklusi_tanpa_rujukan"].astype(float),
+                                              hide),
+        "Rujukan per 1.000 RT": ["–" if s else _num(v) for s, v in zip(
+            is_small(gap["rujukan"].to_numpy(dtype=float)) & hide, gap["rujukan_per_1000"])],
+    })
+
+
+def access_display(access: pd.DataFrame, names: pd.Series, types: tuple[str, ...]
+                   ) -> pd.DataFrame:
+    out = pd.DataFrame({"Kelurahan": names.reindex(access.index).to_numpy()})
+    out["RT dengan titik"] = [fmt_int(v) for v in access["rumah_tangga_bertitik"]]
+    for kind in types:
+        out[f"{vocab.POINT_TYPES[kind][0]} (m)"] = [_days(v) for v in access[f"jarak_{kind}"]]
+    return out
+
+
+__all__ = ["AreaView", "MAP_MEASURES", "access_display", "backlog_display", "gap_display",
+           "measures", "need_display"]

@@ -1,0 +1,120 @@
+"""AppTest of the Rujukan SLRT page on the demo city (its referral log and service points are
+loaded with the demo): the sections, the backlog OPD on top, masked follow-up lists, a forum
+that sees small counts hidden and no list, a type without points shown as no data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete
+
+from geo import accounts, store
+from geo.referrals.tables import service_points
+from tests.test_pages_planning import sidebar_and_page
+
+PROJECT = Path(__file__).resolve().parent.parent
+PASSWORD = "sandi-uji-123"
+
+
+@pytest.fixture
+def open_as(app_env, monkeypatch):  # noqa: ANN001, ANN201
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from ui.auth import SESSION_KEY
+
+    monkeypatch.chdir(PROJECT)
+    monkeypatch.setenv("PETA_TEST_PAGE", str(PROJECT / "pages" / "rujukan.py"))
+
+    def run(user: str | None = None, role: str | None = None,
+            areas: list[str] | None = None) -> AppTest:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_function(sidebar_and_page, default_timeout=120)
+        if user:
+            engine = store.get_engine()
+            if accounts.get_user(engine, user) is None:
+                accounts.add_user(engine, user, role or user, PASSWORD, areas=areas or [])
+            at.session_state[SESSION_KEY] = accounts.login(engine, user, PASSWORD)[1]
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return run
+
+
+def table_with(at, column: str):  # noqa: ANN001, ANN201
+    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    assert frames, f"no table with column {column!r}"
+    return frames[0]
+
+
+def test_the_demo_visitor_sees_the_referral_map_and_table(open_as):
+    at = open_as()
+    assert at.title[0].value == "Rujukan SLRT"
+    assert [m.label for m in at.metric] == ["Rujukan", "Terbuka", "Dari luar register",
+                                            "Eksklusi tanpa rujukan"]
+    table = table_with(at, "Per 1.000 RT")
+    assert len(table) == 44 and "Fasilitator/pos" in table.columns
+    assert "Daftar tindak lanjut" in at.radio(key="ruj_view").options
+    assert "Impor" not in at.radio(key="ruj_view").options  # importing needs an admin
+
+
+def test_the_backlog_opd_is_on_top(open_as):
+    at = open_as()
+    at.radio(key="ruj_view").set_value("Backlog per OPD").run()
+    backlog = table_with(at, "OPD / lembaga tujuan")
+    assert backlog["OPD / lembaga tujuan"].iat[0] == "Dinas Perkim"
+
+
+def test_follow_up_list_is_masked(open_as):
+    at = open_as()
+    at.radio(key="ruj_view").set_value("Daftar tindak lanjut").run()
+    listing = table_with(at, "NIK/No. KK/ID DTKS (disamarkan)")
+    assert len(listing) and listing["NIK/No. KK/ID DTKS (disamarkan)"].str.contains(
+        r"\*{4}").all()
+    at.radio(key="ruj_list_kind").set_value("luar").run()
+    outside = table_with(at, "Di register")
+    assert len(outside) and (outside["Di register"] == "tidak").all()
+
+
+def test_the_forum_sees_small_counts_hidden_and_no_list(open_as):
+    at = open_as("forum")
+    options = at.radio(key="ruj_view").options
+    assert "Daftar tindak lanjut" not in options and "Impor" not in options
+    assert not [t for t in at.toggle if t.key == "ruj_hide"]
+    table = table_with(at, "Per 1.000 RT")
+    assert (table.astype(str) == "< 5").any().any()
+    need = table_with(at, "Bantuan sosial")  # rates that stand for 1–4 referrals: not shown
+    assert (need.astype(str) == "–").any().any()
+
+
+def test_a_type_without_points_is_no_data_not_zero(open_as):
+    with store.get_engine().begin() as conn:
+        conn.execute(delete(service_points).where(service_points.c.jenis == "panti"))
+    at = open_as()
+    at.radio(key="ruj_view").set_value("Akses titik layanan").run()
+    at.selectbox(key="ruj_jenis").set_value("panti").run()
+    assert any("Belum ada titik Panti sosial: jarak tidak ada data, bukan 0" in w.value
+               for w in at.warning)
+    table = table_with(at, "Panti sosial (m)")
+    assert (table["Panti sosial (m)"] == "tidak ada data").all()
+    assert (table["Puskesos (m)"] != "tidak ada data").all()
+
+
+def test_an_admin_imports_a_log_on_the_page(open_as):
+    at = open_as("admin")
+    assert "Impor" in at.radio(key="ruj_view").options
+
+
+def test_a_kecamatan_planner_sees_only_that_kecamatan(open_as):
+    kec = "99.71.03"
+    at = open_as("camat", role="perencana", areas=[kec])
+    names = store.region_list(store.get_engine()).set_index("kode")
+    mine = set(names.loc[names["kode_induk"] == kec, "nama"])
+    table = table_with(at, "Per 1.000 RT")
+    assert len(table) and set(table["Kelurahan"]) <= mine
+    at.radio(key="ruj_view").set_value("Daftar tindak lanjut").run()
+    listing = table_with(at, "Kelurahan")
+    assert set(listing["Kelurahan"]) <= mine

@@ -1,0 +1,130 @@
+"""Per-kelurahan referral measures on a generated log whose truth is known: counts, open
+referrals, median days open, referrals from outside the register, and exclusion-error
+households (the registry's rule) with and without a referral."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo import indicators, store
+from geo.referrals import log as referral_log
+from geo.referrals import measures
+from tests.referral_fixtures import OPEN, generated_log, write
+
+
+@pytest.fixture
+def joined(engine, tmp_path):
+    truth = generated_log(engine)
+    result = referral_log.import_referrals(engine, write(truth.log, tmp_path))
+    assert result.counts["quarantined"] == 0
+    return truth, measures.load_joined(engine)
+
+
+def expected(truth) -> pd.DataFrame:
+    """The measures counted the slow, obvious way from the truth."""
+    hh = truth.households
+    excluded = indicators.is_excluded(hh, indicators.DEFAULT_SETTINGS).yes
+    referred = set(truth.hh[truth.hh >= 0].tolist())
+    rows = []
+    for code in sorted(truth.names):
+        mine = truth.kelurahan == code
+        is_open = mine & np.isin(truth.status, OPEN)
+        days = [(truth.as_of - d).days for d in truth.day[is_open]]
+        in_kel = np.flatnonzero((hh["region_code"] == code).to_numpy())
+        ex = [i for i in in_kel if excluded[i]]
+        n_hh = len(in_kel)
+        rows.append({
+            "kode": code, "rumah_tangga": n_hh, "rujukan": int(mine.sum()),
+            "rujukan_per_1000": round(1000 * mine.sum() / n_hh, 2) if n_hh else np.nan,
+            "terbuka": int(is_open.sum()),
+            "median_hari_terbuka": float(np.median(days)) if days else np.nan,
+            "dari_luar_register": int((mine & (truth.hh < 0)).sum()),
+            "eksklusi": len(ex), "eksklusi_dirujuk": sum(1 for i in ex if i in referred),
+            "eksklusi_tanpa_rujukan": sum(1 for i in ex if i not in referred),
+        })
+    return pd.DataFrame(rows)
+
+
+def test_per_kelurahan_measures_equal_the_known_truth(engine, joined):
+    truth, j = joined
+    table = measures.area_table(j, store.region_list(engine))
+    want = expected(truth)
+    got = table.set_index("kode").loc[want["kode"]].reset_index()
+    for column in ("rumah_tangga", "rujukan", "terbuka", "dari_luar_register", "eksklusi",
+                   "eksklusi_dirujuk", "eksklusi_tanpa_rujukan"):
+        assert got[column].astype(int).tolist() == want[column].tolist(), column
+    for column in ("rujukan_per_1000", "median_hari_terbuka"):
+        np.testing.assert_allclose(got[column].astype(float), want[column].astype(float),
+                                   err_msg=column)
+    assert want["dari_luar_register"].sum() == 40
+    assert want["eksklusi_dirujuk"].sum() > 0 and want["eksklusi_tanpa_rujukan"].sum() > 0
+    assert j.as_of == truth.as_of
+
+
+def test_kecamatan_and_kota_add_up_and_medians_are_taken_over_referrals(engine, joined):
+    truth, j = joined
+    kota = measures.area_table(j, store.region_list(engine), "kota").iloc[0]
+    assert kota["rujukan"] == len(truth.log)
+    open_ = np.isin(truth.status, OPEN)
+    assert kota["terbuka"] == open_.sum()
+    assert kota["median_hari_terbuka"] == np.median([(truth.as_of - d).days
+                                                     for d in truth.day[open_]])
+    assert kota["dari_luar_register"] == (truth.hh < 0).sum()
+    kel = measures.area_table(j, store.region_list(engine))
+    kec = measures.area_table(j, store.region_list(engine), "kecamatan")
+    for column in ("rujukan", "terbuka", "eksklusi", "eksklusi_dirujuk"):
+        assert kec[column].sum() == kel[column].sum() == kota[column]
+
+
+def test_unknown_is_not_zero(engine, joined):
+    truth, j = joined
+    refs = j.referrals
+    # a kelurahan with no open referral has no median days open (not 0)
+    table = measures.area_table(j.__class__(refs.assign(terbuka=False,
+                                                         hari_terbuka=np.nan),
+                                            j.prepared, j.referred, j.as_of, j.period, None),
+                                store.region_list(engine))
+    assert table["median_hari_terbuka"].isna().all()
+    assert (table["terbuka"] == 0).all()
+    # a register without the program columns cannot decide exclusion: no count, not 0
+    hh = truth.households.drop(columns=["penerima_bpnt", "penerima_pkh", "penerima_pbi_jkn"])
+    from geo.referrals import keys
+    blind = measures.join(measures.load_referrals(engine), hh, keys.secret(engine), j.as_of,
+                          j.period)
+    table = measures.area_table(blind, store.region_list(engine))
+    assert table["eksklusi"].isna().all() and table["eksklusi_tanpa_rujukan"].isna().all()
+    assert table["rujukan"].sum() == len(truth.log)
+
+
+def test_backlog_per_opd_and_follow_up_list(engine, joined):
+    truth, j = joined
+    backlog = measures.opd_backlog(j).set_index("dirujuk_ke")
+    for opd in ("Dinas Sosial", "Dinas Perkim"):
+        mine = (truth.log["DIRUJUK_KE"] == opd).to_numpy() & np.isin(truth.status, OPEN)
+        assert backlog.loc[opd, "terbuka"] == mine.sum()
+        assert backlog.loc[opd, "median_hari_terbuka"] == np.median(
+            [(truth.as_of - d).days for d in truth.day[mine]])
+    listing = measures.follow_up(j, truth.names, opd="Dinas Perkim")
+    assert len(listing) == backlog.loc["Dinas Perkim", "terbuka"]
+    assert listing["Hari terbuka"].is_monotonic_decreasing
+    for value in listing["NIK/No. KK/ID DTKS (disamarkan)"]:
+        assert value == "" or "********" in value
+    scoped = measures.follow_up(j, truth.names, kelurahan={sorted(truth.names)[0]})
+    assert set(scoped["Kelurahan"]) <= {truth.names[sorted(truth.names)[0]]}
+
+
+def test_referrals_per_1000_by_need_and_by_opd(engine, joined):
+    truth, j = joined
+    table = measures.area_table(j, store.region_list(engine))
+    code = table["kode"].iat[0]
+    hh = table["rumah_tangga"].iat[0]
+    mine = truth.kelurahan == code
+    by_opd = measures.by_need(j, table, by="dirujuk_ke").set_axis(table["kode"])
+    for opd in ("Dinas Sosial", "Dinas Perkim"):
+        n = (mine & (truth.log["DIRUJUK_KE"] == opd).to_numpy()).sum()
+        assert by_opd.loc[code, opd] == round(1000 * n / hh, 2)
+    by_need = measures.by_need(j, table).set_axis(table["kode"])
+    n = (mine & (truth.log["KEBUTUHAN"] == "RTLH").to_numpy()).sum()
+    assert by_need.loc[code, "rumah"] == round(1000 * n / hh, 2)
