@@ -126,7 +126,12 @@ class Classes:
         return out
 
     def labels(self, decimals: int = 1) -> list[str]:
+        """"lo – hi" per class; one value (a single area, or every area alike) is shown as
+        that value, not as the range "29,3 – 29,3"."""
         edges = [self.lower, *self.breaks]
+        if len(self.breaks) == 1 and fmt_num(self.lower, decimals) == fmt_num(
+                self.breaks[0], decimals):
+            return [fmt_num(self.breaks[0], decimals)]
         return [f"{fmt_num(edges[i], decimals)} – {fmt_num(edges[i + 1], decimals)}"
                 for i in range(len(self.breaks))]
 

@@ -19,6 +19,7 @@ from ui.context import View
 # (script, title, icon); the first is the default page
 PAGES = (
     ("pages/peta.py", "Peta", ":material/map:"),
+    ("pages/ringkasan.py", "Ringkasan", ":material/dashboard:"),
     ("pages/data.py", "Data", ":material/upload_file:"),
     ("pages/cakupan.py", "Cakupan & ketepatan sasaran", ":material/fact_check:"),
     ("pages/lintas_opd.py", "Kesenjangan lintas OPD", ":material/hub:"),
@@ -87,6 +88,8 @@ def run_frame(page_path: str | None = None) -> None:
     build_demo_if_empty()
     user = auth.identify()
     allowed = [p for p in PAGES if access.allowed(user, page_id(p[0]))] or list(PAGES[:1])
+    home = access.home_page(user)  # a role's own start page (leadership: Ringkasan) first
+    allowed.sort(key=lambda p: page_id(p[0]) != home)
     navigation, pages = None, {}
     if page_path is None:
         # every page is registered (hidden), so an address names its page before and after
