@@ -35,7 +35,14 @@ PAGE_PARAMS = [ui_filters.Param(name, key, default, decode=lambda t, o=options: 
         ("jumlah_kelas", "p_k", ["3", "4", "5"], "5"))]
 ui_filters.params_from_url(*PAGE_PARAMS)
 
-c1, c2, c3, c4 = st.columns([2.2, 1.4, 1.4, 1.2])
+phone = context.on_phone()  # a phone: the controls fold away above the map
+if phone:
+    MAP_SIZE = (360, 460)
+    box = st.expander(f"Pilihan peta: {indicators.BY_ID[st.session_state['p_ind']].label} · "
+                      f"{mv.LEVELS[st.session_state['p_level']]}", expanded=False)
+else:
+    box = st.container()
+c1, c2, c3, c4 = box.columns([2.2, 1.4, 1.4, 1.2])
 available = explorer.available_indicators(int(view.snapshot["id"]), view.version)
 ind_id = c1.selectbox(
     "Indikator", list(indicators.BY_ID), key="p_ind",
