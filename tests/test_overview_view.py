@@ -117,3 +117,17 @@ def test_a_legend_of_one_value_shows_the_value_not_a_range():
     assert alike.labels() == ["12,0"]
     assert Classes((10.0, 20.0), ("#fff", "#000"), 5.0).labels() == ["5,0 – 10,0",
                                                                       "10,0 – 20,0"]
+
+
+def test_an_account_limited_to_a_kecamatan_gets_that_kecamatans_numbers():
+    from geo import indicators
+    from geo.filters import Filters
+
+    c = view_fixtures.city()
+    kec = c.kecamatan["kode"].iat[0]
+    row = ovv.scope_row(view_fixtures.scope(c, Filters(kecamatan=(kec,))))
+    kel, _ = indicators.area_counts(view_fixtures.prepared(c), ids=ovv.HEADLINE_IDS)
+    want = indicators.roll_up(kel, "kecamatan").loc[kec]
+    heads = {h.key: h for h in ovv.headline(row, None)}
+    assert heads[HOUSEHOLDS].value == fmt_int(want[HOUSEHOLDS])
+    assert heads["miskin"].value == fmt_pct(float(want["miskin_persen"]))

@@ -216,8 +216,8 @@ def overview(row: pd.Series, changes: pd.Series | None, previous: str | None,
     accepted = int(snapshot.get("accepted") or 0)
     unlinked = int(snapshot.get("unlinked") or 0)
     linked = fmt_pct(100 * (accepted - unlinked) / accepted) if accepted else NO_DATA
-    notes = [f"Angka {area}: tabel indikator (python -m geo indicators --level kota); "
-             f"persentase atas rumah tangga yang nilainya diketahui; “{NO_DATA}” bukan 0."]
+    notes = [f"Angka {area}: tabel indikator (python -m geo indicators); persentase atas "
+             f"rumah tangga yang nilainya diketahui; “{NO_DATA}” bukan 0."]
     if hide:
         notes.append("Angka kecil (1–4 rumah tangga) disembunyikan.")
     return Overview(
