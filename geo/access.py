@@ -17,6 +17,7 @@ from geo.filters import Filters
 # What can be asked for: the pages, then actions inside pages.
 PAGES: dict[str, str] = {
     "peta": "Peta",
+    "ringkasan": "Ringkasan",
     "data": "Data",
     "cakupan": "Cakupan & ketepatan sasaran",
     "lintas_opd": "Kesenjangan lintas OPD",
@@ -38,10 +39,11 @@ ACTIONS: dict[str, str] = {
     "database_path": "melihat lokasi basis data",
 }
 
-_MAPS = {"peta", "cakupan", "lintas_opd", "prioritas", "rujukan"}
+_MAPS = {"peta", "ringkasan", "cakupan", "lintas_opd", "prioritas", "rujukan"}
 ALLOWED: dict[str, frozenset[str]] = {
     "admin": frozenset(PAGES) | frozenset(ACTIONS),
-    "operator": frozenset({"data", "kualitas_data", "cakupan", "import", "household_list",
+    "operator": frozenset({"data", "kualitas_data", "cakupan", "ringkasan", "import",
+                           "household_list",
                            "household_list_download", "reveal_nik", "download",
                            "unsuppressed", "rujukan"}),
     "perencana": frozenset(_MAPS | {"household_list", "download", "unsuppressed"}),
@@ -49,6 +51,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "forum": frozenset(_MAPS | {"download"}),
 }
 ALWAYS_SUPPRESSED = frozenset({"pimpinan", "forum"})
+# The page a role opens first (the others open the first page they may see).
+HOME_PAGE: dict[str, str] = {"pimpinan": "ringkasan"}
 assert set(ALLOWED) == set(ROLES), "every role needs its rights"
 
 # While the database holds only the fictional demo, the app opens without login: a visitor
@@ -68,6 +72,11 @@ def allowed(user: User | None, what: str) -> bool:
     if what not in PAGES and what not in ACTIONS:
         raise ValueError(f"unknown page or action {what!r}")
     return user is not None and not user.disabled and what in ALLOWED.get(user.role, ())
+
+
+def home_page(user: User | None) -> str | None:
+    """The page the user's role opens first, if it has one of its own."""
+    return HOME_PAGE.get(user.role) if user is not None else None
 
 
 def check(user: User | None, what: str) -> None:

@@ -126,7 +126,12 @@ class Classes:
         return out
 
     def labels(self, decimals: int = 1) -> list[str]:
+        """"lo – hi" per class; one value (a single area, or every area alike) is shown as
+        that value, not as the range "29,3 – 29,3"."""
         edges = [self.lower, *self.breaks]
+        if len(self.breaks) == 1 and fmt_num(self.lower, decimals) == fmt_num(
+                self.breaks[0], decimals):
+            return [fmt_num(self.breaks[0], decimals)]
         return [f"{fmt_num(edges[i], decimals)} – {fmt_num(edges[i + 1], decimals)}"
                 for i in range(len(self.breaks))]
 
@@ -162,10 +167,20 @@ def classify(values: np.ndarray, k: int = 5, method: str = "quantile",
     return Classes(breaks, tuple(colors[i] for i in pick), lo)
 
 
+# On a narrow map (a phone) the legend is smaller and leaves out the note (said above the
+# map), so it stays in the strip kept free below the areas (LEGEND_ROOM_PX).
+LEGEND_CSS = ("@media (max-width: 480px){.peta-legend>div{max-width:150px!important;"
+              "font-size:10px!important;padding:4px 6px!important}"
+              ".peta-legend .peta-legend-note{display:none}}")
+
+
 class Legend(MacroElement):
     """A Leaflet control in the map's corner; its HTML is built (and escaped) in Python."""
 
     _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.control({position: "bottomright"});
         {{ this.get_name() }}.onAdd = function (map) {
@@ -180,6 +195,7 @@ class Legend(MacroElement):
     def __init__(self, html_text: str) -> None:
         super().__init__()
         self._name = "Legend"
+        self.css = LEGEND_CSS
         self.html_json = json.dumps(html_text)
 
 
@@ -193,7 +209,8 @@ def legend_html(title: str, unit: str, classes: Classes, no_data: bool, note: st
         rows += (f'<div><span style="background:{NO_DATA_COLOR};display:inline-block;width:18px;'
                  f'height:12px;margin-right:6px;border:1px solid #777"></span>'
                  f'{NO_DATA_LABEL}</div>')
-    extra = f'<div style="margin-top:4px;color:#555">{escape(note)}</div>' if note else ""
+    extra = (f'<div class="peta-legend-note" style="margin-top:4px;color:#555">'
+             f'{escape(note)}</div>' if note else "")
     return (
         '<div style="background:rgba(255,255,255,0.9);padding:6px 8px;border-radius:4px;'
         'box-shadow:0 1px 4px rgba(0,0,0,0.35);font:11px/1.4 sans-serif;color:#222;'

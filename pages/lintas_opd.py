@@ -6,11 +6,12 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import exports, indicators, planning
+from geo import exports, indicators, links, planning
 from geo.fmt import fmt_int
 from geo.maps import choropleth, classify
 from geo.views import opd_view as ov
 from ui import auth, context, data, downloads
+from ui import filters as ui_filters
 from ui import planning as up
 from ui import referrals as ur
 
@@ -23,6 +24,14 @@ with st.expander("OPD dan indikator yang menjadi tugasnya", expanded=False):
     st.caption("Rumah tangga dihitung “perlu tindakan” suatu OPD bila minimal satu indikator "
                "OPD itu berlaku padanya; satu rumah tangga dapat perlu beberapa OPD.")
 
+MEASURE_IN_URL = {"jumlah": "Jumlah rumah tangga", "persen": "Persentase rumah tangga"}
+PAGE_PARAMS = (
+    ui_filters.Param("ukuran", "opd_measure", MEASURE_IN_URL["jumlah"],
+                     decode=MEASURE_IN_URL.get,
+                     encode=lambda v: "persen" if v.startswith("Persentase") else "jumlah"),
+    ui_filters.Param("opd", "opd_agency", ov.AGENCIES[0],
+                     decode=lambda t: links.decode_choice(t, ov.AGENCIES)))
+ui_filters.params_from_url(*PAGE_PARAMS)
 a, b = st.columns(2)
 measure = a.radio("Angka dalam matriks", ["Jumlah rumah tangga", "Persentase rumah tangga"],
                   horizontal=True, key="opd_measure")
@@ -68,6 +77,7 @@ downloads.table_downloads(
 
 st.subheader("Satu OPD: peta dan urutan kelurahan")
 agency = st.selectbox("Pilih OPD", ov.AGENCIES, key="opd_agency")
+ui_filters.params_to_url(*PAGE_PARAMS)  # the matrix's measure and the OPD: a link keeps both
 left, right = st.columns([3, 2])
 with left:
     agency_values, tooltip = page.agency_map(agency)

@@ -8,7 +8,7 @@ from dataclasses import replace
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import indicators
+from geo import indicators, links
 from geo.fmt import fmt_int, fmt_num, fmt_period
 from geo.maps import add_point_clusters, choropleth, classify, grid_clusters
 from geo.views import map_view as mv
@@ -28,17 +28,23 @@ METHODS = {"quantile": "Kuantil", "natural": "Jenks (alami)", "equal": "Interval
 MAP_SIZE = (620, 620)  # the map column at a 1400 px wide window; labels must fit there
 
 # ------------------------------------------------------------------ page controls (in the URL)
-PAGE_PARAMS = {"indikator": ("p_ind", list(indicators.BY_ID), "miskin"),
-               "tingkat": ("p_level", list(mv.LEVELS), "kelurahan"),
-               "ukuran": ("p_measure", list(MEASURES), "persen"),
-               "kelas": ("p_method", list(METHODS), "quantile"),
-               "jumlah_kelas": ("p_k", ["3", "4", "5"], "5")}
-for param, (key, options, default) in PAGE_PARAMS.items():
-    if key not in st.session_state:
-        wanted = st.query_params.get(param)
-        st.session_state[key] = wanted if wanted in options else default
+PAGE_PARAMS = [ui_filters.Param(name, key, default, decode=lambda t, o=options: (
+    links.decode_choice(t, o))) for name, key, options, default in (
+        ("indikator", "p_ind", list(indicators.BY_ID), "miskin"),
+        ("tingkat", "p_level", list(mv.LEVELS), "kelurahan"),
+        ("ukuran", "p_measure", list(MEASURES), "persen"),
+        ("kelas", "p_method", list(METHODS), "quantile"),
+        ("jumlah_kelas", "p_k", ["3", "4", "5"], "5"))]
+ui_filters.params_from_url(*PAGE_PARAMS)
 
-c1, c2, c3, c4 = st.columns([2.2, 1.4, 1.4, 1.2])
+phone = context.on_phone()  # a phone: the controls fold away above the map
+if phone:
+    MAP_SIZE = (360, 460)
+    box = st.expander(f"Pilihan peta: {indicators.BY_ID[st.session_state['p_ind']].label} · "
+                      f"{mv.LEVELS[st.session_state['p_level']]}", expanded=False)
+else:
+    box = st.container()
+c1, c2, c3, c4 = box.columns([2.2, 1.4, 1.4, 1.2])
 available = explorer.available_indicators(int(view.snapshot["id"]), view.version)
 ind_id = c1.selectbox(
     "Indikator", list(indicators.BY_ID), key="p_ind",
@@ -50,11 +56,7 @@ measure = c3.radio("Ukuran", list(MEASURES), key="p_measure", format_func=MEASUR
                    horizontal=True)
 method = c4.selectbox("Klasifikasi", list(METHODS), key="p_method", format_func=METHODS.get)
 n_classes = int(c4.select_slider("Jumlah kelas", ["3", "4", "5"], key="p_k"))
-for param, (key, _options, default) in PAGE_PARAMS.items():
-    value = st.session_state[key]
-    if value != default or param in st.query_params:
-        if st.query_params.get(param) != value:
-            st.query_params[param] = value
+ui_filters.params_to_url(*PAGE_PARAMS)
 
 IND = indicators.get(ind_id)
 names = ui_data.region_names(view.version)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import exports, indicators, planning
+from geo import exports, indicators, links, planning
 from geo.fmt import fmt_int
 from geo.maps import choropleth, classify
 from geo.views import priority_view as pv
 from ui import auth, context, data, downloads, explorer
+from ui import filters as ui_filters
 from ui import planning as up
 from ui import referrals as ur
 
@@ -19,7 +20,15 @@ settings, scope = up.planning_scope(view)
 
 available = scope.available()
 default, left_out = pv.default_choice(available)
-chosen = st.multiselect("Indikator yang dipertimbangkan forum", pv.CHOICES, default=default,
+# a shared link carries the indicator set, the weights, the level and the highlighted top N
+CHOSEN = ui_filters.Param("indikator_skor", "prio_ids", default,
+                          decode=lambda t: links.decode_list(t, pv.CHOICES),
+                          encode=links.encode_list)
+LEVEL = ui_filters.Param("tingkat", "prio_level", "kelurahan",
+                         decode=lambda t: links.decode_choice(t, ("kelurahan", "kecamatan")))
+WEIGHTS = ui_filters.Param("bobot", "_prio_weights", {}, encode=links.encode_weights)
+ui_filters.params_from_url(CHOSEN, LEVEL)
+chosen = st.multiselect("Indikator yang dipertimbangkan forum", pv.CHOICES,
                         format_func=lambda i: indicators.get(i).label + (
                             "" if i in available else f" ({indicators.NOT_IN_REGISTER})"),
                         key="prio_ids")
@@ -34,10 +43,15 @@ st.markdown("**Bobot** (bawaan sama, 1; bobot 0 mengeluarkan indikator dari skor
             "berarti dua kali lebih penting dari bobot 1)")
 weights: dict[str, float] = {}
 cols = st.columns(4)
+url_weights = links.decode_weights(st.query_params.get(WEIGHTS.name, ""), pv.CHOICES)
 for n, ind_id in enumerate(chosen):
+    key = f"prio_w_{ind_id}"
+    if key not in st.session_state:  # a new weight starts from the link (or 1)
+        st.session_state[key] = url_weights.get(ind_id, 1)
     weights[ind_id] = float(cols[n % 4].number_input(
-        indicators.get(ind_id).label, min_value=0, max_value=10, value=1, step=1,
-        key=f"prio_w_{ind_id}"))
+        indicators.get(ind_id).label, min_value=0, max_value=10, step=1, key=key))
+st.session_state[WEIGHTS.key] = {i: w for i, w in weights.items() if w != 1}
+ui_filters.params_to_url(CHOSEN, WEIGHTS)
 if not any(w > 0 for w in weights.values()):
     st.info("Semua bobot 0: beri bobot pada minimal satu indikator.")
     st.stop()
@@ -52,8 +66,13 @@ page = pv.priority_view(scope, weights, level, explorer.areas("kecamatan", view.
                         data.region_names(view.version))
 AREA = page.area_label  # column and text label of the ranked areas
 hide = auth.small_counts_hidden("prio_hide")
-top_n = st.slider(f"Sorot N {level} teratas di peta", 1, max(1, len(page.ranked)),
-                  min(10, max(1, len(page.ranked))), key="prio_top")
+most = max(1, len(page.ranked))
+TOP = ui_filters.Param("sorot", "prio_top", min(10, most),
+                       decode=lambda t: links.decode_int(t, 1, most), encode=str)
+ui_filters.params_from_url(TOP)
+st.session_state[TOP.key] = min(st.session_state[TOP.key], most)
+top_n = st.slider(f"Sorot N {level} teratas di peta", 1, most, key="prio_top")
+ui_filters.params_to_url(LEVEL, TOP)
 shown = page.ranking_table(hide)
 n_scored = len(page.scored)
 

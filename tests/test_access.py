@@ -10,12 +10,12 @@ from geo.access import AccessDenied
 from geo.accounts import User
 
 EXPECTED = {  # role -> pages it may open (household lists and imports checked below)
-    "admin": {"peta", "data", "cakupan", "lintas_opd", "prioritas", "kualitas_data",
-              "pengguna", "audit", "rujukan"},
-    "operator": {"data", "kualitas_data", "cakupan", "rujukan"},
-    "perencana": {"peta", "cakupan", "lintas_opd", "prioritas", "rujukan"},
-    "pimpinan": {"peta", "cakupan", "lintas_opd", "prioritas", "rujukan"},
-    "forum": {"peta", "cakupan", "lintas_opd", "prioritas", "rujukan"},
+    "admin": {"peta", "ringkasan", "data", "cakupan", "lintas_opd", "prioritas",
+              "kualitas_data", "pengguna", "audit", "rujukan"},
+    "operator": {"data", "kualitas_data", "cakupan", "ringkasan", "rujukan"},
+    "perencana": {"peta", "ringkasan", "cakupan", "lintas_opd", "prioritas", "rujukan"},
+    "pimpinan": {"peta", "ringkasan", "cakupan", "lintas_opd", "prioritas", "rujukan"},
+    "forum": {"peta", "ringkasan", "cakupan", "lintas_opd", "prioritas", "rujukan"},
 }
 
 
@@ -94,3 +94,9 @@ def test_the_demo_visitor_sees_the_fictional_data_but_cannot_import():
     assert access.allowed(visitor, "peta") and access.allowed(visitor, "data")
     assert not access.allowed(visitor, "import") and not access.allowed(visitor, "reveal_nik")
     assert not access.allowed(visitor, "pengguna") and not access.allowed(visitor, "audit")
+
+
+def test_leadership_opens_the_overview_first_the_others_their_first_page():
+    assert access.home_page(User("u", "pimpinan")) == "ringkasan"
+    assert access.home_page(User("u", "perencana")) is None
+    assert access.home_page(None) is None

@@ -14,8 +14,8 @@ from tests.test_access import EXPECTED
 from tests.test_pages_planning import sidebar_and_page
 
 PROJECT = Path(__file__).resolve().parent.parent
-PAGES = ("peta", "data", "cakupan", "lintas_opd", "prioritas", "kualitas_data", "pengguna",
-         "audit")
+PAGES = ("peta", "ringkasan", "data", "cakupan", "lintas_opd", "prioritas", "kualitas_data",
+         "pengguna", "audit")
 
 
 @pytest.fixture(scope="module")

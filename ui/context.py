@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -17,6 +18,19 @@ from ui import data
 DEMO_NOTICE = ("Data contoh, fiktif — kota, nama dan angka rekaan untuk mencoba aplikasi. "
                "Aplikasi terbuka tanpa login sampai data sungguhan diimpor (impor memerlukan "
                "akun admin).")
+
+
+PHONE_AGENT = re.compile(r"Mobi|Android|iPhone|iPod", re.IGNORECASE)
+
+
+def on_phone() -> bool:
+    """Whether the browser says it is a phone's (User-Agent): pages fold their controls
+    away so the map is on the first screen."""
+    try:
+        agent = st.context.headers.get("User-Agent") or ""
+    except Exception:  # noqa: BLE001  (no request: AppTest, a bare script run)
+        agent = ""
+    return bool(PHONE_AGENT.search(agent))
 
 
 @dataclass(frozen=True)

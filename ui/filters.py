@@ -8,9 +8,12 @@ on the next run (Streamlit forbids changing a widget's value after it is drawn).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import streamlit as st
 
-from geo import access
+from geo import access, links
 from geo.accounts import User
 from geo.filters import DESIL_MAX, DESIL_MIN, QUERY_KEYS, Filters, kecamatan_of
 from geo.schema import PROGRAMS, VULNERABLE
@@ -114,3 +117,47 @@ def _write_query(filters: Filters) -> None:
                 st.query_params[key] = wanted[key]
         elif key in st.query_params:
             del st.query_params[key]
+
+
+# ------------------------------------------------------------------ a page's own choices
+
+@dataclass(frozen=True)
+class Param:
+    """A page widget kept in the URL as ``name``: ``key`` is its session-state key,
+    ``decode`` reads the URL's text (None: not valid, keep the default), ``encode`` writes
+    it. Like the filters: the URL leads on the widget's first run, then the widget leads."""
+
+    name: str
+    key: str
+    default: object
+    decode: Callable[[str], object | None] = str
+    encode: Callable[[object], str] = str
+
+
+def params_from_url(*params: Param) -> None:
+    """Before the widgets are drawn: a widget not yet in this session starts from the URL
+    (or its default). The widgets are then drawn with ``key`` only, no ``value``."""
+    for p in params:
+        if p.key in st.session_state:
+            continue
+        raw = st.query_params.get(p.name)
+        value = p.decode(raw) if raw is not None else None
+        st.session_state[p.key] = p.default if value is None else value
+
+
+def params_to_url(*params: Param) -> None:
+    """After the widgets: write their values into the URL (a default value is left out)."""
+    for p in params:
+        value = st.session_state.get(p.key, p.default)
+        if value == p.default:
+            if p.name in st.query_params:
+                del st.query_params[p.name]
+            continue
+        text = p.encode(value)
+        if st.query_params.get(p.name) != text:
+            st.query_params[p.name] = text
+
+
+# The periods a comparison page compares (geo.change), ready for it: ``banding=2026-08,2026-09``.
+COMPARED_PERIODS = Param("banding", "cmp_periods", [], decode=links.decode_periods,
+                         encode=links.encode_list)

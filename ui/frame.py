@@ -6,6 +6,7 @@ app when a ``pages/`` folder exists, so they run the page inside the same frame 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlparse
 
 import streamlit as st
 
@@ -19,6 +20,7 @@ from ui.context import View
 # (script, title, icon); the first is the default page
 PAGES = (
     ("pages/peta.py", "Peta", ":material/map:"),
+    ("pages/ringkasan.py", "Ringkasan", ":material/dashboard:"),
     ("pages/data.py", "Data", ":material/upload_file:"),
     ("pages/cakupan.py", "Cakupan & ketepatan sasaran", ":material/fact_check:"),
     ("pages/lintas_opd.py", "Kesenjangan lintas OPD", ":material/hub:"),
@@ -28,6 +30,9 @@ PAGES = (
     ("pages/pengguna.py", "Pengguna", ":material/group:"),
     ("pages/audit.py", "Jejak audit", ":material/history:"),
 )
+
+
+_AT_ROOT = "_login_at_root"  # the login form was shown for the app's root address
 
 
 def page_id(path: str) -> str:
@@ -88,6 +93,8 @@ def run_frame(page_path: str | None = None) -> None:
     build_demo_if_empty()
     user = auth.identify()
     allowed = [p for p in PAGES if access.allowed(user, page_id(p[0]))] or list(PAGES[:1])
+    home = access.home_page(user)  # a role's own start page (leadership: Ringkasan) first
+    allowed.sort(key=lambda p: page_id(p[0]) != home)
     navigation, pages = None, {}
     if page_path is None:
         # every page is registered (hidden), so an address names its page before and after
@@ -96,7 +103,12 @@ def run_frame(page_path: str | None = None) -> None:
         pages = {path: st.Page(path, title=title, icon=icon, default=path == allowed[0][0])
                  for path, title, icon in PAGES}
         navigation = st.navigation(list(pages.values()), position="hidden")
+    if pages and auth.visitor() is None:  # the login form: remember if the root was asked
+        st.session_state[_AT_ROOT] = urlparse(st.context.url or "/").path.strip("/") == ""
     user = auth.gate()  # the login (or first-admin) form when nobody may look
+    home = access.home_page(user)
+    if st.session_state.pop(_AT_ROOT, False) and home:  # logged in at "/": the role's page
+        st.switch_page(pages[f"pages/{home}.py"])
     for path, title, icon in allowed if pages else ():
         st.sidebar.page_link(pages[path], label=title, icon=icon)
     if pages:

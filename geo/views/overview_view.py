@@ -1,0 +1,259 @@
+"""The overview page (Ringkasan) for leadership: the city's headline numbers with their change
+since the previous period, the kelurahan that need most action per OPD, the largest coverage
+gaps and how fresh the data is, on one screen.
+
+The headline numbers are the kota row of :func:`geo.indicator_table.indicator_table` (what
+``python -m geo indicators --level kota`` prints), their change is
+:func:`geo.change.compare_tables` at kota level. :func:`overview_content` gives everything as
+plain data (strings and lists), for a printed sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from geo import change, indicators, planning
+from geo.columns import HOUSEHOLDS, PERSONS, columns
+from geo.filters import Filters
+from geo.fmt import fmt_date, fmt_num, fmt_pct, fmt_period
+from geo.indicator_table import indicator_table
+from geo.indicators import NO_DATA, Settings
+from geo.maps import choropleth, classify
+from geo.schema import PROGRAMS
+from geo.suppression import count_text
+from geo.views.common import Scope
+from geo.views.coverage_view import coverage_view
+from geo.views.map_view import map_view
+from geo.views.opd_view import AGENCIES, opd_view
+
+# the headline: poverty, the key infrastructure gaps, exclusion error (households first)
+HEADLINE_IDS = ("miskin", "miskin_ekstrem", "air_minum_tidak_layak", "sanitasi_tidak_layak",
+                "rtlh", "eksklusi")
+COUNT_FIRST = {"eksklusi"}  # shown as households (the rate in the detail line)
+MAP_CHOICES = tuple(i for i in indicators.NEED_INDICATORS if i != "inklusi")
+TOP_KELURAHAN = 5
+TOP_GAPS = 4
+WIDTHS = {"air_minum_tidak_layak": 1.25, "sanitasi_tidak_layak": 1.2, "eksklusi": 1.15,
+          "rtlh": 0.85, "miskin_ekstrem": 0.95}  # a screen's columns, relative to 1
+SHORT_LABELS = {  # the metric's label must fit a seventh of the screen
+    HOUSEHOLDS: "Rumah tangga",
+    "miskin": "Miskin (desil 1–4)",
+    "miskin_ekstrem": "Miskin ekstrem",
+    "air_minum_tidak_layak": "Air minum tidak layak",
+    "sanitasi_tidak_layak": "Sanitasi tidak layak",
+    "rtlh": "RTLH",
+    "eksklusi": "Layak tanpa bantuan",
+}
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline number: label, value as text, its change as text (None: no previous
+    period), the change in points (None: none or unknown) and a detail line."""
+
+    key: str
+    label: str
+    value: str
+    change: str | None
+    delta: float | None
+    detail: str
+    higher_is_worse: bool = True
+    explanation: str = ""  # what the number counts and how much is known (a tooltip)
+
+
+@dataclass(frozen=True)
+class CoverageGap:
+    program: str
+    coverage: str  # "63,2%" of the eligible
+    not_covered: str  # eligible households not receiving
+    lowest: str  # the kelurahan with the lowest coverage and its rate
+
+
+@dataclass(frozen=True)
+class Overview:
+    area: str  # the city (or the account's area)
+    period: str
+    period_label: str
+    imported: str
+    linked_share: str
+    previous: str | None  # the period the change is counted from
+    is_demo: bool
+    headline: list[Headline]
+    opd_top: dict[str, list[tuple[str, str]]]  # agency -> [(kelurahan, households)]
+    coverage_gaps: list[CoverageGap]
+    notes: list[str]
+
+    def freshness(self) -> str:
+        """Period, import date and share linked, in one line."""
+        text = (f"Periode {self.period_label} · diimpor {self.imported} · "
+                f"{self.linked_share} rumah tangga tertaut ke kelurahan")
+        text += (f" · perubahan dibanding {fmt_period(self.previous)}" if self.previous
+                 else " · belum ada periode sebelumnya untuk dibandingkan")
+        return text + (" · data contoh, fiktif" if self.is_demo else "")
+
+
+def city_numbers(engine: Engine, period: str, settings: Settings = indicators.DEFAULT_SETTINGS
+                 ) -> tuple[pd.DataFrame, pd.DataFrame | None, str | None]:
+    """(the kota rows of the indicator table, the kota rows of the change since the previous
+    stored period or None, that period or None)."""
+    table, _ = indicator_table(engine, period, "kota", settings)
+    previous = change.previous_period(engine, period)
+    if previous is None:
+        return table, None, None
+    compared = change.compare_tables(engine, previous, period, "kota", settings,
+                                     ids=HEADLINE_IDS)
+    before, _ = indicator_table(engine, previous, "kota", settings)
+    compared[f"{HOUSEHOLDS}_{change.CHANGE}"] = (
+        compared["kode"].map(table.set_index("kode")[HOUSEHOLDS])
+        - compared["kode"].map(before.set_index("kode")[HOUSEHOLDS]))
+    return table, compared, previous
+
+
+def city_row(table: pd.DataFrame) -> pd.Series:
+    """The city's row (the one with most households when the data holds several)."""
+    return table.sort_values(HOUSEHOLDS, ascending=False, kind="stable").iloc[0]
+
+
+def scope_row(scope: Scope) -> pd.Series:
+    """The totals of a scope (an account limited to part of the city) shaped like a row of
+    the indicator table: the count is missing where too little is known."""
+    total = indicators.totals(scope.table(HEADLINE_IDS), scope.settings.min_known_share)
+    row = total.copy()
+    for ind_id in HEADLINE_IDS:
+        if not indicators.is_known(total, ind_id, scope.settings.min_known_share):
+            row[ind_id] = pd.NA
+    return row
+
+
+def _signed(value: float, decimals: int, unit: str = "") -> str:
+    """``+1,2 poin``, ``-0,4 poin``, ``±0,0 poin`` (the sign of the value as shown)."""
+    value = round(value, decimals)
+    sign = "+" if value > 0 else "-" if value < 0 else "±"
+    return f"{sign}{fmt_num(abs(value), decimals)} {unit}".rstrip()
+
+
+def headline(row: pd.Series, changes: pd.Series | None, hide: bool = True) -> list[Headline]:
+    """The headline numbers of one row of the indicator table; ``changes``: its row of
+    :func:`city_numbers`' change (None: no previous period)."""
+    def count(value: object) -> str:
+        return count_text(value, hide) if not pd.isna(value) else NO_DATA
+
+    out = []
+    households = row[HOUSEHOLDS]
+    delta = None if changes is None else changes.get(f"{HOUSEHOLDS}_{change.CHANGE}")
+    delta = None if delta is None or pd.isna(delta) else round(float(delta))
+    out.append(Headline(
+        HOUSEHOLDS, SHORT_LABELS[HOUSEHOLDS], count(households),
+        None if changes is None else (NO_DATA if delta is None else _signed(delta, 0)),
+        delta, f"{count(row[PERSONS])} jiwa", higher_is_worse=False))
+    for ind_id in HEADLINE_IDS:
+        ind, c = indicators.get(ind_id), columns(ind_id)
+        known = not pd.isna(row[c.count]) and not pd.isna(row[c.rate])
+        rate = fmt_pct(float(row[c.rate])) if known else NO_DATA
+        households_text = count(row[c.count]) if known else NO_DATA
+        share = row.get(c.known)
+        known_text = (f"diketahui untuk {fmt_pct(100 * float(share), 0)} rumah tangga"
+                      if share is not None and not pd.isna(share) else NO_DATA)
+        if ind_id in COUNT_FIRST:
+            value = households_text
+            detail = f"{rate} dari yang layak" if known else known_text
+        else:
+            value = rate
+            detail = f"{households_text} rumah tangga" if known else known_text
+        if changes is None:
+            change_text, points = None, None
+        else:
+            points = changes.get(f"{ind_id}_{change.CHANGE}")
+            points = None if points is None or pd.isna(points) else round(float(points), 1)
+            change_text = NO_DATA if points is None else _signed(points, 1, "poin")
+        out.append(Headline(ind_id, SHORT_LABELS[ind_id], value, change_text, points, detail,
+                            ind.higher_is_worse, f"{ind.label}: {ind.definition} "
+                            f"{known_text.capitalize()}."))
+    return out
+
+
+def opd_top(scope: Scope, names: pd.DataFrame, hide: bool = True,
+            n: int = TOP_KELURAHAN) -> dict[str, list[tuple[str, str]]]:
+    """Per OPD, the ``n`` kelurahan with most households needing its action (the Lintas OPD
+    page's ranking): [(kelurahan, households as text)]."""
+    page = opd_view(scope, names, as_pct=False, hide=hide)
+    out = {}
+    for agency in AGENCIES:
+        ranking = page.agency_ranking(agency).head(n)
+        out[agency] = list(zip(ranking["Kelurahan"], ranking[f"Perlu {agency}"]))
+    return out
+
+
+def coverage_gaps(scope: Scope, names: pd.DataFrame, hide: bool = True,
+                  n: int = TOP_GAPS) -> list[CoverageGap]:
+    """The programs with most eligible households not receiving them (the Cakupan page's
+    numbers), largest gap first; programs the register does not hold are left out."""
+    page = coverage_view(scope, names, hide)
+    rows = []
+    for program, ind_id in planning.COVERAGE.items():
+        c, t = columns(ind_id), page.total
+        if ind_id not in page.available or pd.isna(t[c.rate]):
+            continue
+        gap = float(t[c.denominator] - t[c.count])
+        lowest = page.lowest_coverage(ind_id)
+        lowest = lowest[lowest["Cakupan"].str.endswith("%")].head(1)  # a shown rate
+        lowest_text = (f"{lowest['Kelurahan'].iat[0]} ({lowest['Cakupan'].iat[0]})"
+                       if len(lowest) else NO_DATA)
+        rows.append((gap, CoverageGap(PROGRAMS[program], fmt_pct(float(t[c.rate])),
+                                      count_text(gap, hide), lowest_text)))
+    rows.sort(key=lambda r: -r[0])
+    return [gap for _, gap in rows[:n]]
+
+
+def overview(row: pd.Series, changes: pd.Series | None, previous: str | None,
+             snapshot: dict, scope: Scope, names: pd.DataFrame, area: str,
+             hide: bool = True) -> Overview:
+    """Everything the overview shows. ``row``: the indicator table's row of the area
+    (:func:`city_row` or :func:`scope_row`); ``snapshot``: the period's stored snapshot."""
+    accepted = int(snapshot.get("accepted") or 0)
+    unlinked = int(snapshot.get("unlinked") or 0)
+    linked = fmt_pct(100 * (accepted - unlinked) / accepted) if accepted else NO_DATA
+    notes = [f"Angka {area}: tabel indikator (python -m geo indicators); persentase atas "
+             f"rumah tangga yang nilainya diketahui; “{NO_DATA}” bukan 0."]
+    if hide:
+        notes.append("Angka kecil (1–4 rumah tangga) disembunyikan.")
+    return Overview(
+        area=area, period=str(snapshot["period"]), period_label=fmt_period(snapshot["period"]),
+        imported=fmt_date(pd.Timestamp(snapshot["imported_at"])), linked_share=linked,
+        previous=previous, is_demo=bool(snapshot.get("is_demo")),
+        headline=headline(row, changes, hide), opd_top=opd_top(scope, names, hide),
+        coverage_gaps=coverage_gaps(scope, names, hide), notes=notes)
+
+
+def overview_content(ov: Overview) -> dict:
+    """The overview as plain data (strings, lists, dicts) for a printed A4 sheet: title,
+    freshness line, headline rows, the top kelurahan per OPD, the coverage gaps, notes."""
+    return {
+        "title": f"Ringkasan {ov.area}",
+        "period": ov.period,
+        "freshness": ov.freshness(),
+        "headline": [asdict(h) for h in ov.headline],
+        "opd_top": {agency: [list(pair) for pair in rows] for agency, rows in ov.opd_top.items()},
+        "coverage_gaps": [asdict(g) for g in ov.coverage_gaps],
+        "notes": list(ov.notes),
+    }
+
+
+def need_map(prepared: indicators.Prepared, filters: Filters, ind_id: str,
+             kelurahan: pd.DataFrame, name_of: pd.Series, settings: Settings, hide: bool,
+             note: str, size_px: tuple[int, int], tiles: str | None = None):  # noqa: ANN201
+    """The map of one need per kelurahan (the map page's numbers, classes and legend), or None
+    when no kelurahan is in the filters' area."""
+    mapped = map_view(prepared, filters, ind_id, "kelurahan", "persen", kelurahan, name_of,
+                      settings, hide=hide)
+    if mapped is None:
+        return None
+    classes = classify(mapped.values.to_numpy(), k=5, palette=mapped.palette)
+    ind = indicators.get(ind_id)  # a short legend: the map is small
+    return choropleth(mapped.areas, mapped.values, title=ind.label,
+                      unit=f"{ind.unit} per kelurahan", tooltip_rows=mapped.tooltip,
+                      classes=classes, decimals=1, labels=name_of, note=note,
+                      size_px=size_px, tiles=tiles)
