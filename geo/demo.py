@@ -542,6 +542,10 @@ def load_demo(engine, n: int = 60_000, seed: int = 7, progress=None,  # noqa: AN
     step(0.5, "Mengimpor register rumah tangga…")
     result = import_households(engine, files.register, period=DEMO_PERIOD, is_demo=True,
                                progress=lambda f, t: step(0.5 + 0.45 * f, t))
+    step(0.97, "Mengimpor usulan Musrenbang contoh…")
+    from geo.proposals.demo import load_demo_proposals
+
+    proposals = load_demo_proposals(engine, out_dir or DATA_DIR / "demo", seed=seed)
     step(1.0, "Selesai.")
-    return {"boundaries": boundary_report, "households": result}
+    return {"boundaries": boundary_report, "households": result, "proposals": proposals}
 
