@@ -23,6 +23,7 @@ PAGES = (
     ("pages/cakupan.py", "Cakupan & ketepatan sasaran", ":material/fact_check:"),
     ("pages/lintas_opd.py", "Kesenjangan lintas OPD", ":material/hub:"),
     ("pages/prioritas.py", "Prioritas Musrenbang", ":material/leaderboard:"),
+    ("pages/usulan.py", "Usulan Musrenbang", ":material/how_to_vote:"),
     ("pages/kualitas_data.py", "Kualitas data", ":material/rule:"),
     ("pages/pengguna.py", "Pengguna", ":material/group:"),
     ("pages/audit.py", "Jejak audit", ":material/history:"),

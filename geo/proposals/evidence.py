@@ -50,13 +50,15 @@ class Weights:
                 self.parts().items()]
 
 
+DEFAULT_WEIGHTS = Weights()
+
 PART_LABELS = {
     "kebutuhan": "Kebutuhan (rumah tangga perlu, dibanding usulan dengan kebutuhan terbesar)",
     "jangkauan": "Jangkauan (bagian kebutuhan kelurahan yang dijangkau volume usulan)",
     "biaya": "Biaya (biaya per rumah tangga termurah di antara usulan ÷ biaya usulan ini)",
     "peringkat": "Peringkat kelurahan di kota untuk indikator itu (peringkat 1 = 1)",
 }
-SCORE_METHOD = ("Skor 0–100 = 100 × Σ(bobot × bagian) ÷ Σ bobot; tiap bagian bernilai 0–1. "
+SCORE_METHOD = ("Skor 0–100 = 100 × jumlah(bobot × bagian) ÷ jumlah bobot; tiap bagian 0–1. "
                 f"Usulan “{NO_DATA}” (nilai indikator kelurahannya tidak diketahui) dan "
                 f"“{NO_INDICATOR}” (kegiatan tanpa indikator register) tidak diberi skor, "
                 "bukan skor 0.")
@@ -139,10 +141,16 @@ def evidence(engine: Engine, period: str | None = None, top: int = DEFAULT_TOP,
                "volume", "satuan", "anggaran", "jangkauan_rumah_tangga", "indikator",
                "nilai_indikator", "peringkat_kelurahan", "kelurahan_diperingkat",
                "rumah_tangga_perlu", "diketahui", "biaya_per_rumah_tangga", "top_n", "bukti"]
-    return pd.DataFrame(rows, columns=columns), table
+    out = pd.DataFrame(rows, columns=columns)
+    for column in ("peringkat_kelurahan", "kelurahan_diperingkat", "rumah_tangga_perlu"):
+        out[column] = pd.to_numeric(out[column]).astype("Int64")
+    for column in ("nilai_indikator", "diketahui", "biaya_per_rumah_tangga"):
+        out[column] = pd.to_numeric(out[column]).astype(float)
+    out["top_n"] = out["top_n"].astype("boolean")
+    return out, table
 
 
-def score(ev: pd.DataFrame, weights: Weights = Weights()) -> pd.DataFrame:
+def score(ev: pd.DataFrame, weights: Weights = DEFAULT_WEIGHTS) -> pd.DataFrame:
     """``ev`` with the score's parts (``bagian_<part>``, 0–1), ``skor`` (0–100) and
     ``peringkat_opd`` (rank within the OPD, same score = same rank), sorted by OPD then score;
     proposals without evidence keep empty parts and score and come last in their OPD."""
@@ -182,7 +190,7 @@ RANK_COLUMNS = ["id", "kelurahan", "opd", "kegiatan", "indikator", "nilai_indika
 
 
 def ranking(engine: Engine, period: str | None = None, opd: str | None = None,
-            weights: Weights = Weights(), top: int = DEFAULT_TOP) -> pd.DataFrame:
+            weights: Weights = DEFAULT_WEIGHTS, top: int = DEFAULT_TOP) -> pd.DataFrame:
     """The ranked proposals with evidence and score parts (optionally of one OPD)."""
     ev, _ = evidence(engine, period, top)
     ranked = score(ev, weights)

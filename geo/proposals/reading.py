@@ -93,8 +93,9 @@ def read_file(path: object, lookup: Lookup, name: str | None = None) -> Read:
         if "kepala kolom" not in str(err):
             raise
         raise ImportFailed(
-            f"{src.name}: kepala kolom usulan tidak dikenali (dicari mis. id_usulan, kelurahan, "
-            "kegiatan/giat_teks, volume, anggaran/pagu). Pastikan baris kepala kolom ada.") from None
+            f"{src.name}: kepala kolom usulan tidak dikenali (dicari mis. id_usulan, "
+            "kelurahan, kegiatan/giat_teks, volume, anggaran/pagu). Pastikan baris kepala "
+            "kolom ada.") from None
     columns = mapping_of(fmt.headers)
     missing = [FIELD_LABEL[f] for f in ("kegiatan", "volume")
                if f not in columns]
