@@ -94,8 +94,14 @@ def evidence(engine: Engine, period: str | None = None, top: int = DEFAULT_TOP,
              proposals: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(one row per proposal with its evidence, the indicator table used)."""
     table, _ = indicator_table(engine, period, "kelurahan", settings)
-    entries = {e.kegiatan: e for e in kamus.load(engine)}
     props = load_proposals(engine) if proposals is None else proposals
+    return evidence_from(table, kamus.load(engine), props, top), table
+
+
+def evidence_from(table: pd.DataFrame, kamus_entries: list[kamus.Entry],
+                  props: pd.DataFrame, top: int = DEFAULT_TOP) -> pd.DataFrame:
+    """One row per proposal with its evidence from an indicator table (see module note)."""
+    entries = {e.kegiatan: e for e in kamus_entries}
     ids = tuple(dict.fromkeys(i for e in entries.values() for i in e.indikator))
     long = kelurahan_evidence(table, ids).set_index(["kode", "indikator"])
     names = table.set_index("kode")["nama"]
@@ -147,7 +153,7 @@ def evidence(engine: Engine, period: str | None = None, top: int = DEFAULT_TOP,
     for column in ("nilai_indikator", "diketahui", "biaya_per_rumah_tangga"):
         out[column] = pd.to_numeric(out[column]).astype(float)
     out["top_n"] = out["top_n"].astype("boolean")
-    return out, table
+    return out
 
 
 def score(ev: pd.DataFrame, weights: Weights = DEFAULT_WEIGHTS) -> pd.DataFrame:

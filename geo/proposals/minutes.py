@@ -168,13 +168,19 @@ def minutes_for(engine, period: str | None = None, weights: Weights = DEFAULT_WE
     ev, table = evidence(engine, snapshot["period"], top, settings)
     ranked = score(ev, weights)
     gap = unanswered(table, load_proposals(engine), opd_indicators(load(engine)), top)
-    history = decisions.history(engine)
     if opd:
         ranked = ranked[ranked["opd"].map(key) == key(opd)]
         gap = gap[gap["opd"].map(key) == key(opd)]
-        history = history[history["id_usulan"].isin(set(ranked["id"]))]
+    return build(snapshot["period"], weights, top, opd, ranked, gap,
+                 decisions.history(engine), hide)
+
+
+def build(period: str, weights: Weights, top: int, opd: str | None, ranked: pd.DataFrame,
+          gap: pd.DataFrame, history: pd.DataFrame, hide: bool) -> Minutes:
+    """The berita acara of tables already computed (the page's)."""
+    history = history[history["id_usulan"].isin(set(ranked["id"]))]
     latest = history.groupby("id_usulan").tail(1).set_index("id_usulan")
-    return Minutes(snapshot["period"], weights, top, opd, ranking_table(ranked, latest, hide),
+    return Minutes(period, weights, top, opd, ranking_table(ranked, latest, hide),
                    gap_table(gap, hide), decision_table(history), hide)
 
 
