@@ -72,6 +72,8 @@ left, right = st.columns([3, 2])
 with left:
     candidates = list(opd_ids.get(opd, ())) if opd else list(dict.fromkeys(
         i for ids in opd_ids.values() for i in ids))
+    # the most widespread need first (households in need over the known kelurahan)
+    candidates.sort(key=lambda i: -float(table[i].astype(float).sum()))
     ind_id = st.selectbox("Kebutuhan di peta", candidates or ["miskin"],
                           format_func=lambda i: indicators.get(i).label, key="usulan_ind")
     areas = explorer.areas("kelurahan", view.version)
