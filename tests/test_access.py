@@ -11,11 +11,11 @@ from geo.accounts import User
 
 EXPECTED = {  # role -> pages it may open (household lists and imports checked below)
     "admin": {"peta", "data", "cakupan", "lintas_opd", "prioritas", "kualitas_data",
-              "pengguna", "audit"},
-    "operator": {"data", "kualitas_data", "cakupan"},
-    "perencana": {"peta", "cakupan", "lintas_opd", "prioritas"},
-    "pimpinan": {"peta", "cakupan", "lintas_opd", "prioritas"},
-    "forum": {"peta", "cakupan", "lintas_opd", "prioritas"},
+              "pengguna", "audit", "usulan"},
+    "operator": {"data", "kualitas_data", "cakupan", "usulan"},
+    "perencana": {"peta", "cakupan", "lintas_opd", "prioritas", "usulan"},
+    "pimpinan": {"peta", "cakupan", "lintas_opd", "prioritas", "usulan"},
+    "forum": {"peta", "cakupan", "lintas_opd", "prioritas", "usulan"},
 }
 
 
@@ -94,3 +94,13 @@ def test_the_demo_visitor_sees_the_fictional_data_but_cannot_import():
     assert access.allowed(visitor, "peta") and access.allowed(visitor, "data")
     assert not access.allowed(visitor, "import") and not access.allowed(visitor, "reveal_nik")
     assert not access.allowed(visitor, "pengguna") and not access.allowed(visitor, "audit")
+
+
+@pytest.mark.parametrize("role,decide,imports", [
+    ("admin", True, True), ("perencana", True, False), ("operator", False, True),
+    ("forum", False, False), ("pimpinan", False, False)])
+def test_who_decides_and_who_imports_proposals(role, decide, imports):
+    user = User("u", role)
+    assert access.allowed(user, "usulan_decide") is decide
+    assert access.allowed(user, "usulan_import") is imports
+    assert access.allowed(user, "kamus_edit") is (role == "admin")

@@ -15,7 +15,7 @@ from tests.test_pages_planning import sidebar_and_page
 
 PROJECT = Path(__file__).resolve().parent.parent
 PAGES = ("peta", "data", "cakupan", "lintas_opd", "prioritas", "kualitas_data", "pengguna",
-         "audit")
+         "audit", "usulan")
 
 
 @pytest.fixture(scope="module")
