@@ -44,9 +44,8 @@ st.markdown("**Bobot skor bukti** (0 = bagian tidak dihitung; bagian tiap usulan
             "tabel)")
 weight_cols = st.columns(4)
 weights = pe.Weights(**{
-    part: float(weight_cols[n].slider(pe.PART_LABELS[part].split(" (")[0], 0.0, 3.0, 1.0,
-                                      0.5, key=f"usulan_w_{part}",
-                                      help=pe.PART_LABELS[part]))
+    part: float(weight_cols[n].slider(pe.PART_LABELS[part].split(" (")[0], 0, 5, 1, 1,
+                                      key=f"usulan_w_{part}", help=pe.PART_LABELS[part]))
     for n, part in enumerate(pe.Weights().parts())})
 if not any(weights.parts().values()):
     st.info("Semua bobot 0: beri bobot pada minimal satu bagian.")

@@ -44,7 +44,7 @@ def test_a_weight_of_zero_changes_the_scores(open_as, with_proposals):  # noqa: 
     at = open_as("perencana", "usulan")
     before = list(ranking_of(at)["Skor"])
     for key in ("usulan_w_kebutuhan", "usulan_w_jangkauan", "usulan_w_biaya"):
-        at.slider(key=key).set_value(0.0)
+        at.slider(key=key).set_value(0)
     at.run()
     after = ranking_of(at)
     assert list(after["Skor"]) != before
