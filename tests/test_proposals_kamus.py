@@ -39,9 +39,8 @@ def test_an_invalid_edit_is_refused_with_reasons(engine):
 def test_no_proposals_rank_to_an_empty_table(engine):
     import pandas as pd
 
-    from geo.proposals.importer import load_proposals
-
     from geo import indicators
+    from geo.proposals.importer import load_proposals
 
     table = pd.DataFrame(columns=["kode", "nama", *[f"{i.id}{s}" for i in indicators.INDICATORS
                                                     for s in ("", "_persen", "_diketahui")]])
