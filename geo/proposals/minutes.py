@@ -83,7 +83,16 @@ def ranking_table(ranked: pd.DataFrame, decisions: pd.DataFrame | None = None,
             "Diputuskan pada": when(dec["pada"]) if dec is not None else "",
         }
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=RANKING_COLUMNS)
+
+
+# the forum reads the score and the evidence first, the file's details after
+RANKING_COLUMNS = [
+    "Peringkat OPD", "ID", "OPD", "Kelurahan", "Kegiatan", "Skor", "Bukti", "Indikator",
+    "Nilai indikator", "Peringkat kelurahan", "Rumah tangga perlu", "Jangkauan (rumah tangga)",
+    "Biaya per rumah tangga perlu", "Top N", "Anggaran", "Volume", "Sumber",
+    *[f"Bagian {p}" for p in DEFAULT_WEIGHTS.parts()], "Diketahui", "Status", "Alasan",
+    "Diputuskan oleh", "Diputuskan pada"]
 
 
 def gap_table(gap: pd.DataFrame, hide: bool = True) -> pd.DataFrame:
