@@ -80,6 +80,7 @@ def test_the_berita_acara_pdf_embeds_its_fonts(engine_with_proposals):
     data = minutes.minutes_for(engine_with_proposals, hide=True).pdf()
     assert data.startswith(b"%PDF") and b"/FontFile2" in data
     assert b"BitstreamVeraSans" in data
+    assert b"/Helvetica" not in data  # no font left unembedded
 
 
 def test_proposals_import_command_counts_as_json(engine_with_proposals, tmp_path):

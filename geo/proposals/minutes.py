@@ -78,7 +78,7 @@ def ranking_table(ranked: pd.DataFrame, decisions: pd.DataFrame | None = None,
                for p in Weights().parts()},
             "Skor": fmt_num(r["skor"], 1) if pd.notna(r["skor"]) else "tanpa skor",
             "Status": STATUSES.get(r["status"], r["status"]),
-            "Alasan": r["alasan"] or "",
+            "Alasan": r["alasan"] if isinstance(r["alasan"], str) else "",
             "Diputuskan oleh": dec["oleh"] if dec is not None else "",
             "Diputuskan pada": when(dec["pada"]) if dec is not None else "",
         }

@@ -26,7 +26,7 @@ FONT, BOLD = "PetaVera", "PetaVera-Bold"
 RANK_COLUMNS = ["Peringkat OPD", "ID", "OPD", "Kelurahan", "Kegiatan", "Indikator",
                 "Nilai indikator", "Peringkat kelurahan", "Rumah tangga perlu",
                 "Biaya per rumah tangga perlu", "Skor", "Status", "Alasan"]
-RANK_WIDTHS_CM = (1.6, 2.2, 1.8, 2.2, 3.2, 2.6, 1.4, 1.6, 1.4, 2.0, 1.0, 1.5, 3.0)
+RANK_WIDTHS_CM = (1.4, 2.6, 1.8, 2.4, 3.4, 2.8, 1.4, 1.6, 1.3, 2.0, 1.1, 1.9, 3.6)
 
 
 def _fonts() -> None:
@@ -48,6 +48,7 @@ def _table(frame: pd.DataFrame, columns: list[str], widths: list[float] | None =
              frame[columns].astype(str).itertuples(index=False)]
     table = LongTable(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # the table's own default is Helvetica
         ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
