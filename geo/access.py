@@ -26,6 +26,7 @@ PAGES: dict[str, str] = {
     "rujukan": "Rujukan SLRT",
     "pengguna": "Pengguna",
     "audit": "Jejak audit",
+    "usulan": "Usulan Musrenbang",
 }
 ACTIONS: dict[str, str] = {
     "import": "mengimpor data",
@@ -37,6 +38,9 @@ ACTIONS: dict[str, str] = {
     "manage_users": "mengelola pengguna",
     "view_audit": "melihat jejak audit",
     "database_path": "melihat lokasi basis data",
+    "usulan_import": "mengimpor atau memasukkan usulan Musrenbang",
+    "usulan_decide": "memutuskan usulan (diterima/ditolak)",
+    "kamus_edit": "mengubah kamus usulan",
 }
 
 _MAPS = {"peta", "ringkasan", "cakupan", "lintas_opd", "prioritas", "rujukan"}
@@ -45,10 +49,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     "operator": frozenset({"data", "kualitas_data", "cakupan", "ringkasan", "import",
                            "household_list",
                            "household_list_download", "reveal_nik", "download",
-                           "unsuppressed", "rujukan"}),
-    "perencana": frozenset(_MAPS | {"household_list", "download", "unsuppressed"}),
-    "pimpinan": frozenset(_MAPS | {"download"}),
-    "forum": frozenset(_MAPS | {"download"}),
+                           "unsuppressed", "rujukan", "usulan", "usulan_import"}),
+    "perencana": frozenset(_MAPS | {"household_list", "download", "unsuppressed", "usulan",
+                                    "usulan_decide"}),
+    "pimpinan": frozenset(_MAPS | {"download", "usulan"}),
+    "forum": frozenset(_MAPS | {"download", "usulan"}),
 }
 ALWAYS_SUPPRESSED = frozenset({"pimpinan", "forum"})
 # The page a role opens first (the others open the first page they may see).
@@ -60,7 +65,8 @@ assert set(ALLOWED) == set(ROLES), "every role needs its rights"
 # with the setup code the server prints on its console; users and audit stay admin-only.
 DEMO_ROLE = "tamu"
 ALLOWED[DEMO_ROLE] = frozenset(PAGES) - {"pengguna", "audit"} | {
-    "household_list", "household_list_download", "download", "unsuppressed"}
+    "household_list", "household_list_download", "download", "unsuppressed",
+    "usulan_decide"}
 DEMO_VISITOR = User("tamu (data contoh)", DEMO_ROLE)
 
 

@@ -32,6 +32,10 @@ ACTIONS: dict[str, str] = {
     "user_changed": "pengguna diubah (peran, wilayah, kata sandi)",
     "user_disabled": "pengguna dinonaktifkan",
     "access_refused": "akses ditolak",
+    "import_proposals": "impor usulan Musrenbang",
+    "proposal_added": "usulan dimasukkan lewat formulir",
+    "proposal_decision": "keputusan atas usulan (diterima/ditolak)",
+    "kamus_changed": "kamus usulan diubah",
 }
 
 

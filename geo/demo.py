@@ -546,7 +546,11 @@ def load_demo(engine, n: int = 60_000, seed: int = 7, progress=None,  # noqa: AN
     from geo.referrals.demo import load_demo_referrals
 
     referrals, points = load_demo_referrals(engine, files.boundaries.parent, seed)
+    step(0.97, "Mengimpor usulan Musrenbang contoh…")
+    from geo.proposals.demo import load_demo_proposals
+
+    proposals = load_demo_proposals(engine, out_dir or DATA_DIR / "demo", seed=seed)
     step(1.0, "Selesai.")
     return {"boundaries": boundary_report, "households": result, "referrals": referrals,
-            "service_points": points}
+            "service_points": points, "proposals": proposals}
 

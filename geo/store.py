@@ -159,6 +159,72 @@ value_profiles_table = Table(
     Column("mapping", Text, nullable=False),  # JSON: column -> {value as written: code}
 )
 
+# ---------------------------------------------------------------- usulan (geo.proposals)
+
+# The kamus usulan: activities the office accepts, each with its OPD, unit, indicative unit
+# cost, households one unit reaches, and the register indicators it answers (comma-separated).
+kamus_usulan = Table(
+    "kamus_usulan",
+    metadata,
+    Column("kegiatan", Text, primary_key=True),
+    Column("opd", Text, nullable=False),
+    Column("satuan", Text, nullable=False),
+    Column("biaya_satuan", Float),  # Rp per unit (indicative)
+    Column("rt_per_satuan", Float, nullable=False, default=1.0),
+    Column("indikator", Text, nullable=False, default=""),
+    Column("diubah_pada", DateTime(timezone=True), nullable=False),
+)
+
+usulan = Table(  # one row per proposal; a file's rows are replaced whole on re-import
+    "usulan",
+    metadata,
+    Column("id_usulan", String(64), primary_key=True),
+    Column("tahun", Integer),
+    Column("sumber", String(32)),
+    Column("kecamatan_teks", Text),
+    Column("kelurahan_teks", Text),
+    Column("region_code", String(13), index=True),
+    Column("link_method", String(8)),
+    Column("urusan", Text),
+    Column("kegiatan", Text, nullable=False),  # a kamus entry
+    Column("kegiatan_teks", Text),  # as written in the file
+    Column("permasalahan", Text),
+    Column("opd", Text, nullable=False),
+    Column("volume", Float, nullable=False),
+    Column("satuan", Text),
+    Column("anggaran", Float, nullable=False),  # Rp
+    Column("status", String(16), nullable=False),
+    Column("alasan", Text),
+    Column("periode_bukti", String(7)),
+    Column("lintang", Float),
+    Column("bujur", Float),
+    Column("lampiran", Text),  # attachment file names, never fetched
+    Column("source_file", Text, index=True),  # "" for proposals entered in the form
+    Column("row_number", Integer),
+    Column("dibuat_pada", DateTime(timezone=True), nullable=False),
+)
+
+usulan_karantina = Table(
+    "usulan_karantina",
+    metadata,
+    Column("source_file", Text, nullable=False, index=True),
+    Column("row_number", Integer, nullable=False),
+    Column("values_json", Text, nullable=False),
+    Column("reasons", Text, nullable=False),
+)
+
+usulan_keputusan = Table(  # every decision, kept: who decided what and when
+    "usulan_keputusan",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("id_usulan", String(64), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("alasan", Text),
+    Column("periode_bukti", String(7)),
+    Column("oleh", String(64), nullable=False),
+    Column("pada", DateTime(timezone=True), nullable=False),
+)
+
 HOUSEHOLD_TABLE_COLUMNS = ["row_number", *HOUSEHOLD_COLUMNS, *LINK_COLUMNS]
 
 

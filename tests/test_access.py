@@ -11,11 +11,13 @@ from geo.accounts import User
 
 EXPECTED = {  # role -> pages it may open (household lists and imports checked below)
     "admin": {"peta", "ringkasan", "data", "cakupan", "lintas_opd", "prioritas",
-              "kualitas_data", "pengguna", "audit", "rujukan"},
-    "operator": {"data", "kualitas_data", "cakupan", "ringkasan", "rujukan"},
-    "perencana": {"peta", "ringkasan", "cakupan", "lintas_opd", "prioritas", "rujukan"},
-    "pimpinan": {"peta", "ringkasan", "cakupan", "lintas_opd", "prioritas", "rujukan"},
-    "forum": {"peta", "ringkasan", "cakupan", "lintas_opd", "prioritas", "rujukan"},
+              "kualitas_data", "pengguna", "audit", "rujukan", "usulan"},
+    "operator": {"data", "kualitas_data", "cakupan", "ringkasan", "rujukan", "usulan"},
+    "perencana": {"peta", "ringkasan", "cakupan", "lintas_opd", "prioritas", "rujukan",
+                  "usulan"},
+    "pimpinan": {"peta", "ringkasan", "cakupan", "lintas_opd", "prioritas", "rujukan",
+                 "usulan"},
+    "forum": {"peta", "ringkasan", "cakupan", "lintas_opd", "prioritas", "rujukan", "usulan"},
 }
 
 
@@ -100,3 +102,13 @@ def test_leadership_opens_the_overview_first_the_others_their_first_page():
     assert access.home_page(User("u", "pimpinan")) == "ringkasan"
     assert access.home_page(User("u", "perencana")) is None
     assert access.home_page(None) is None
+
+
+@pytest.mark.parametrize("role,decide,imports", [
+    ("admin", True, True), ("perencana", True, False), ("operator", False, True),
+    ("forum", False, False), ("pimpinan", False, False)])
+def test_who_decides_and_who_imports_proposals(role, decide, imports):
+    user = User("u", role)
+    assert access.allowed(user, "usulan_decide") is decide
+    assert access.allowed(user, "usulan_import") is imports
+    assert access.allowed(user, "kamus_edit") is (role == "admin")

@@ -15,7 +15,7 @@ from tests.test_pages_planning import sidebar_and_page
 
 PROJECT = Path(__file__).resolve().parent.parent
 PAGES = ("peta", "ringkasan", "data", "cakupan", "lintas_opd", "prioritas", "kualitas_data",
-         "pengguna", "audit")
+         "pengguna", "audit", "usulan", "rujukan")
 
 
 @pytest.fixture(scope="module")

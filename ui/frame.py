@@ -26,6 +26,7 @@ PAGES = (
     ("pages/lintas_opd.py", "Kesenjangan lintas OPD", ":material/hub:"),
     ("pages/prioritas.py", "Prioritas Musrenbang", ":material/leaderboard:"),
     ("pages/rujukan.py", "Rujukan SLRT", ":material/support_agent:"),
+    ("pages/usulan.py", "Usulan Musrenbang", ":material/how_to_vote:"),
     ("pages/kualitas_data.py", "Kualitas data", ":material/rule:"),
     ("pages/pengguna.py", "Pengguna", ":material/group:"),
     ("pages/audit.py", "Jejak audit", ":material/history:"),

@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "import-referrals": "geo.cli.import_referrals",
     "referrals": "geo.cli.referrals",
     "import-points": "geo.cli.import_points",
+    "proposals": "geo.cli.proposals",
 }
 
 EPILOG = ("kode keluar: 0 selesai, 1 gagal, 2 salah pakai (argumen), "

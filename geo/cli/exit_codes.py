@@ -8,7 +8,8 @@ code    name              meaning
                           Indonesian (a failed import changes no data)
 2       USAGE             the command line itself is wrong or incomplete (argparse's own code)
 3       WARNINGS          done, but with warnings the caller must read (on stderr): an import
-                          left most households unlinked, or left coded values unmapped
+                          left most households unlinked, or left coded values unmapped, or
+                          quarantined proposal rows
 ======  ================  =====================================================================
 """
 
@@ -30,8 +31,10 @@ MEANING: dict[int, tuple[str, str]] = {
             "usage: wrong or missing arguments (argparse's own code)"),
     WARNINGS: ("selesai dengan peringatan yang wajib dibaca (di stderr): sebagian besar rumah "
                "tangga belum tertaut ke kelurahan/desa, atau ada nilai berkode yang tak "
-               "terpetakan (impor rumah tangga, impor batas wilayah, demo)",
+               "terpetakan (impor rumah tangga, impor batas wilayah, demo), atau ada baris usulan "
+               "yang dikarantina (proposals import)",
                "done with warnings the caller must read (on stderr): most households are "
                "left unlinked to any kelurahan/desa, or coded values were left unmapped "
-               "(import-households, import-boundaries, demo)"),
+               "(import-households, import-boundaries, demo), or proposal rows were "
+               "quarantined (proposals import)"),
 }

@@ -1,0 +1,205 @@
+"""Evidence per proposal from the register of a period, and the evidence score.
+
+The numbers are those of ``python -m geo indicators`` (:func:`geo.indicator_table.
+indicator_table`, per kelurahan): for the indicator(s) the proposal's kamus activity answers,
+the kelurahan's rate (``nilai_indikator``, %), its rank in the city, households in need and the
+share known. Where the activity answers several indicators, the one on which the kelurahan
+ranks worst (strongest evidence) is shown; ties go to kamus order.
+
+* **Rank in the city**: by rate, highest need = 1, same rate = same rank; only kelurahan whose
+  value is known (enough known households, ``Settings.min_known_share``) are ranked.
+* **Reach** (``jangkauan_rumah_tangga``) = volume × households per unit (kamus).
+* **Cost per household in need** = estimated cost / min(reach, households in need); empty
+  where that minimum is 0.
+* Unknown is never zero: a kelurahan whose value is not known is "tidak ada data" and gets no
+  score; an activity with no indicator is "tanpa bukti register" and gets no score either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from geo import indicators
+from geo.indicator_table import indicator_table
+from geo.proposals import kamus
+from geo.proposals.importer import load_proposals
+
+EVIDENCE, NO_DATA, NO_INDICATOR = "ada", indicators.NO_DATA, "tanpa bukti register"
+DEFAULT_TOP = 10
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each part of the evidence score counts (0 leaves a part out)."""
+
+    kebutuhan: float = 1.0  # households in need, relative to the largest among the proposals
+    jangkauan: float = 1.0  # share of the kelurahan's need the volume reaches
+    biaya: float = 1.0  # cheapest cost per household among the proposals / this one's
+    peringkat: float = 1.0  # the kelurahan's rank in the city (rank 1 = 1)
+
+    def parts(self) -> dict[str, float]:
+        return {"kebutuhan": self.kebutuhan, "jangkauan": self.jangkauan,
+                "biaya": self.biaya, "peringkat": self.peringkat}
+
+    def describe(self) -> list[str]:
+        return [f"{PART_LABELS[k]}: bobot {v:g}".replace(".", ",") for k, v in
+                self.parts().items()]
+
+
+DEFAULT_WEIGHTS = Weights()
+
+PART_LABELS = {
+    "kebutuhan": "Kebutuhan (rumah tangga perlu, dibanding usulan dengan kebutuhan terbesar)",
+    "jangkauan": "Jangkauan (bagian kebutuhan kelurahan yang dijangkau volume usulan)",
+    "biaya": "Biaya (biaya per rumah tangga termurah di antara usulan ÷ biaya usulan ini)",
+    "peringkat": "Peringkat kelurahan di kota untuk indikator itu (peringkat 1 = 1)",
+}
+SCORE_METHOD = ("Skor 0–100 = 100 × jumlah(bobot × bagian) ÷ jumlah bobot; tiap bagian 0–1. "
+                f"Usulan “{NO_DATA}” (nilai indikator kelurahannya tidak diketahui) dan "
+                f"“{NO_INDICATOR}” (kegiatan tanpa indikator register) tidak diberi skor, "
+                "bukan skor 0.")
+
+
+def city_ranks(table: pd.DataFrame, ind_id: str) -> pd.Series:
+    """Rank of each kelurahan's rate in the city (1 = highest need; same rate, same rank);
+    NA where the value is not known."""
+    known = table[ind_id].notna() & table[f"{ind_id}_persen"].notna()
+    rate = table[f"{ind_id}_persen"].where(known)
+    ascending = not indicators.get(ind_id).higher_is_worse
+    return rate.rank(method="min", ascending=ascending).astype("Int64")
+
+
+def kelurahan_evidence(table: pd.DataFrame, ids: tuple[str, ...]) -> pd.DataFrame:
+    """Long table kode × indicator: nilai (rate %), peringkat, n_diperingkat, perlu (households),
+    diketahui (share known)."""
+    frames = []
+    for ind_id in ids:
+        ranks = city_ranks(table, ind_id)
+        frames.append(pd.DataFrame({
+            "kode": table["kode"], "indikator": ind_id,
+            "nilai": table[f"{ind_id}_persen"].where(table[ind_id].notna()),
+            "peringkat": ranks, "n_diperingkat": int(ranks.notna().sum()),
+            "perlu": table[ind_id], "diketahui": table[f"{ind_id}_diketahui"]}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["kode", "indikator", "nilai", "peringkat", "n_diperingkat", "perlu",
+                 "diketahui"])
+
+
+def evidence(engine: Engine, period: str | None = None, top: int = DEFAULT_TOP,
+             settings: indicators.Settings = indicators.DEFAULT_SETTINGS,
+             proposals: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(one row per proposal with its evidence, the indicator table used)."""
+    table, _ = indicator_table(engine, period, "kelurahan", settings)
+    props = load_proposals(engine) if proposals is None else proposals
+    return evidence_from(table, kamus.load(engine), props, top), table
+
+
+def evidence_from(table: pd.DataFrame, kamus_entries: list[kamus.Entry],
+                  props: pd.DataFrame, top: int = DEFAULT_TOP) -> pd.DataFrame:
+    """One row per proposal with its evidence from an indicator table (see module note)."""
+    entries = {e.kegiatan: e for e in kamus_entries}
+    ids = tuple(dict.fromkeys(i for e in entries.values() for i in e.indikator))
+    long = kelurahan_evidence(table, ids).set_index(["kode", "indikator"])
+    names = table.set_index("kode")["nama"]
+    rows = []
+    for p in props.to_dict(orient="records"):
+        entry = entries.get(p["kegiatan"])
+        ind_ids = entry.indikator if entry else ()
+        reach = float(p["volume"]) * (entry.rt_per_satuan if entry else 0.0)
+        best = None
+        for ind_id in ind_ids:
+            key = (p["region_code"], ind_id)
+            if key not in long.index or pd.isna(long.loc[key, "peringkat"]):
+                continue
+            if best is None or long.loc[key, "peringkat"] < best[1]["peringkat"]:
+                best = (ind_id, long.loc[key])
+        row = {"id": p["id_usulan"], "kode": p["region_code"],
+               "kelurahan": names.get(p["region_code"], p["region_code"]),
+               "opd": p["opd"], "kegiatan": p["kegiatan"], "sumber": p["sumber"],
+               "status": p["status"], "alasan": p["alasan"], "volume": p["volume"],
+               "satuan": p["satuan"], "anggaran": p["anggaran"],
+               "jangkauan_rumah_tangga": reach, "indikator": None, "nilai_indikator": None,
+               "peringkat_kelurahan": None, "kelurahan_diperingkat": None,
+               "rumah_tangga_perlu": None, "diketahui": None, "biaya_per_rumah_tangga": None,
+               "top_n": None, "bukti": NO_INDICATOR if not ind_ids else NO_DATA}
+        if ind_ids and best is None:  # say which indicator is unknown, and how much is known
+            first = ind_ids[0]
+            row["indikator"] = first
+            if (p["region_code"], first) in long.index:
+                row["diketahui"] = long.loc[(p["region_code"], first), "diketahui"]
+        if best is not None:
+            ind_id, ev = best
+            need = int(ev["perlu"])
+            answered = min(reach, need)
+            row.update(indikator=ind_id, nilai_indikator=float(ev["nilai"]),
+                       peringkat_kelurahan=int(ev["peringkat"]),
+                       kelurahan_diperingkat=int(ev["n_diperingkat"]),
+                       rumah_tangga_perlu=need, diketahui=float(ev["diketahui"]),
+                       biaya_per_rumah_tangga=(float(p["anggaran"]) / answered
+                                               if answered > 0 else None),
+                       top_n=bool(ev["peringkat"] <= top), bukti=EVIDENCE)
+        rows.append(row)
+    columns = ["id", "kode", "kelurahan", "opd", "kegiatan", "sumber", "status", "alasan",
+               "volume", "satuan", "anggaran", "jangkauan_rumah_tangga", "indikator",
+               "nilai_indikator", "peringkat_kelurahan", "kelurahan_diperingkat",
+               "rumah_tangga_perlu", "diketahui", "biaya_per_rumah_tangga", "top_n", "bukti"]
+    out = pd.DataFrame(rows, columns=columns)
+    for column in ("peringkat_kelurahan", "kelurahan_diperingkat", "rumah_tangga_perlu"):
+        out[column] = pd.to_numeric(out[column]).astype("Int64")
+    for column in ("nilai_indikator", "diketahui", "biaya_per_rumah_tangga"):
+        out[column] = pd.to_numeric(out[column]).astype(float)
+    out["top_n"] = out["top_n"].astype("boolean")
+    return out
+
+
+def score(ev: pd.DataFrame, weights: Weights = DEFAULT_WEIGHTS) -> pd.DataFrame:
+    """``ev`` with the score's parts (``bagian_<part>``, 0–1), ``skor`` (0–100) and
+    ``peringkat_opd`` (rank within the OPD, same score = same rank), sorted by OPD then score;
+    proposals without evidence keep empty parts and score and come last in their OPD."""
+    out = ev.copy()
+    scored = out["bukti"] == EVIDENCE
+    need = pd.to_numeric(out["rumah_tangga_perlu"], errors="coerce").astype(float)
+    reach = pd.to_numeric(out["jangkauan_rumah_tangga"], errors="coerce").astype(float)
+    cost = pd.to_numeric(out["biaya_per_rumah_tangga"], errors="coerce").astype(float)
+    rank = pd.to_numeric(out["peringkat_kelurahan"], errors="coerce").astype(float)
+    ranked = pd.to_numeric(out["kelurahan_diperingkat"], errors="coerce").astype(float)
+    most = need[scored].max() if scored.any() else np.nan
+    cheapest = cost[scored].min() if scored.any() else np.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        parts = {
+            "kebutuhan": np.where(most > 0, need / most, 0.0),
+            "jangkauan": np.where(need > 0, np.minimum(reach, need) / need, 0.0),
+            "biaya": np.where(cost > 0, cheapest / cost, 0.0),
+            "peringkat": np.where(ranked > 0, (ranked - rank + 1) / ranked, 0.0),
+        }
+    total = sum(weights.parts().values())
+    skor = np.zeros(len(out))
+    for name, w in weights.parts().items():
+        part = np.where(scored, np.nan_to_num(parts[name]), np.nan)
+        out[f"bagian_{name}"] = part
+        skor = skor + w * np.nan_to_num(part)
+    out["skor"] = np.where(scored, 100 * skor / total if total > 0 else np.nan, np.nan)
+    out["skor"] = out["skor"].round(1)
+    out["peringkat_opd"] = out.groupby("opd")["skor"].rank(method="min", ascending=False
+                                                          ).astype("Int64")
+    order = out.assign(_none=out["skor"].isna()).sort_values(
+        ["opd", "_none", "skor", "id"], ascending=[True, True, False, True], kind="stable")
+    return order.drop(columns="_none").reset_index(drop=True)
+
+
+RANK_COLUMNS = ["id", "kelurahan", "opd", "kegiatan", "indikator", "nilai_indikator",
+                "peringkat_kelurahan", "rumah_tangga_perlu", "biaya_per_rumah_tangga", "skor"]
+
+
+def ranking(engine: Engine, period: str | None = None, opd: str | None = None,
+            weights: Weights = DEFAULT_WEIGHTS, top: int = DEFAULT_TOP) -> pd.DataFrame:
+    """The ranked proposals with evidence and score parts (optionally of one OPD)."""
+    ev, _ = evidence(engine, period, top)
+    ranked = score(ev, weights)
+    if opd:
+        ranked = ranked[ranked["opd"].map(kamus.key) == kamus.key(opd)].reset_index(drop=True)
+    return ranked

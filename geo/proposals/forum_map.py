@@ -1,0 +1,78 @@
+"""The forum's map: the need choropleth of one indicator (``geo.maps.choropleth``, grey
+"tidak ada data" where the value is not known) with the proposals per kelurahan drawn over it
+as circles sized by their number, and the top-N kelurahan outlined."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo import indicators
+from geo.fmt import fmt_int
+from geo.maps import choropleth, classify, escape
+from geo.proposals.evidence import city_ranks
+from geo.suppression import count_texts, hide_small, rate_texts
+
+
+def proposals_per_kelurahan(ev: pd.DataFrame) -> pd.DataFrame:
+    """Per kelurahan code: ``usulan`` (number) and ``daftar`` (ids and activities, short)."""
+    if ev.empty:
+        return pd.DataFrame(columns=["usulan", "daftar"])
+    grouped = ev.groupby("kode")
+    lines = grouped.apply(lambda g: "; ".join(
+        f"{i} {k}" for i, k in zip(g["id"].head(4), g["kegiatan"].head(4)))
+        + (f"; … {len(g) - 4} lagi" if len(g) > 4 else ""), include_groups=False)
+    return pd.DataFrame({"usulan": grouped.size(), "daftar": lines})
+
+
+def forum_map(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, ev: pd.DataFrame,
+              top: int = 10, hide: bool = True, note: str = "", tiles: str | None = None
+              ) -> folium.Map:
+    """Need of ``ind_id`` per kelurahan (rate %) with the proposals ``ev`` over it."""
+    ind = indicators.get(ind_id)
+    by_code = table.set_index("kode").reindex(areas["kode"])
+    count = by_code[ind_id].astype(float)
+    rate = by_code[f"{ind_id}_persen"].astype(float).where(count.notna())
+    households = by_code["rumah_tangga"].astype(float)
+    shown = hide_small(rate, count, hide)
+    ranks = city_ranks(table, ind_id)
+    rank_of = pd.Series(ranks.to_numpy(), index=table["kode"])
+    counts = proposals_per_kelurahan(ev).reindex(areas["kode"])
+    tooltip = pd.DataFrame({
+        "Kelurahan": by_code["nama"].fillna("").to_numpy(),
+        ind.label: rate_texts(rate, households, hide, count),
+        "Rumah tangga perlu": count_texts(count, hide),
+        "Peringkat di kota": [fmt_int(r) if pd.notna(r) else indicators.NO_DATA
+                              for r in rank_of.reindex(areas["kode"])],
+        "Usulan": [fmt_int(n) if pd.notna(n) else "0" for n in counts["usulan"]],
+    }, index=areas["kode"])
+    highlight = {k for k, r in rank_of.items() if pd.notna(r) and r <= top}
+    fmap = choropleth(areas, pd.Series(shown.to_numpy(), index=areas["kode"]),
+                      title=ind.label, unit=f"% rumah tangga · garis tebal: {top} teratas",
+                      tooltip_rows=tooltip, note=note, tiles=tiles,
+                      classes=classify(shown.to_numpy(dtype=float), palette="YlOrRd"))
+    _proposal_circles(fmap, areas, counts, highlight)
+    return fmap
+
+
+def _proposal_circles(fmap: folium.Map, areas: gpd.GeoDataFrame, counts: pd.DataFrame,
+                      top: set[str]) -> None:
+    group = folium.FeatureGroup(name="Usulan per kelurahan")
+    points = areas.geometry.representative_point()
+    for point, n, text in zip(points, counts["usulan"], counts["daftar"]):
+        if pd.isna(n) or not n:
+            continue
+        folium.CircleMarker(
+            location=[round(point.y, 6), round(point.x, 6)],
+            radius=float(min(5 + 3 * np.sqrt(n), 20)), color="#ffffff", weight=1.5, fill=True,
+            fill_color="#08519c", fill_opacity=0.85,
+            tooltip=folium.Tooltip(escape(f"{fmt_int(n)} usulan: {text}")),
+        ).add_to(group)
+    group.add_to(fmap)
+    for code in sorted(top):  # the top-N outline, drawn over the fill
+        geom = areas.loc[areas["kode"] == code, "geometry"]
+        if len(geom):
+            folium.GeoJson(geom.iloc[0].__geo_interface__, style_function=lambda _: {
+                "fill": False, "color": "#111", "weight": 3}, interactive=False).add_to(fmap)

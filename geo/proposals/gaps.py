@@ -1,0 +1,51 @@
+"""The need no proposal answers: for each OPD and each indicator its kamus activities address,
+the top-N kelurahan of the city (rank by rate, :func:`geo.proposals.evidence.city_ranks`;
+rank ≤ N, so a tie at N keeps every tied kelurahan) that have no proposal for that OPD.
+
+A rejected proposal does not answer a need (the need stays unanswered); any other status does.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from geo import indicators
+from geo.indicator_table import indicator_table
+from geo.proposals import kamus
+from geo.proposals.evidence import DEFAULT_TOP, city_ranks
+from geo.proposals.importer import load_proposals
+from geo.proposals.values import REJECTED
+
+COLUMNS = ["opd", "kode", "kelurahan", "indikator", "nilai_indikator", "peringkat_kelurahan",
+           "rumah_tangga_perlu"]
+
+
+def unanswered(table: pd.DataFrame, proposals: pd.DataFrame,
+               opd_ids: dict[str, tuple[str, ...]], top: int = DEFAULT_TOP) -> pd.DataFrame:
+    """The gap rows from an indicator table (``indicator_table``), the stored proposals and
+    OPD -> indicators."""
+    live = proposals[proposals["status"] != REJECTED]
+    answered = set(zip(live["opd"].map(kamus.key), live["region_code"]))
+    rows = []
+    for opd, ids in opd_ids.items():
+        for ind_id in ids:
+            ranks = city_ranks(table, ind_id)
+            top_rows = table.assign(_rank=ranks)[ranks.notna() & (ranks <= top)]
+            for rec in top_rows.sort_values(["_rank", "kode"]).to_dict(orient="records"):
+                if (kamus.key(opd), rec["kode"]) in answered:
+                    continue
+                rows.append({"opd": opd, "kode": rec["kode"], "kelurahan": rec["nama"],
+                             "indikator": ind_id,
+                             "nilai_indikator": float(rec[f"{ind_id}_persen"]),
+                             "peringkat_kelurahan": int(rec["_rank"]),
+                             "rumah_tangga_perlu": int(rec[ind_id])})
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def gaps(engine: Engine, period: str | None = None, top: int = DEFAULT_TOP,
+         settings: indicators.Settings = indicators.DEFAULT_SETTINGS) -> pd.DataFrame:
+    """The unanswered need of the period (see module note)."""
+    table, _ = indicator_table(engine, period, "kelurahan", settings)
+    return unanswered(table, load_proposals(engine),
+                      kamus.opd_indicators(kamus.load(engine)), top)

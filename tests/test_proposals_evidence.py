@@ -1,0 +1,126 @@
+"""Evidence per proposal equals the register's table (``python -m geo indicators``); cost per
+household in need = cost / min(reach, households in need); unknown is "tidak ada data" and
+is not scored; ``gaps`` lists exactly the top-N kelurahan per OPD indicator without a proposal
+of that OPD."""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stdout
+
+import pandas as pd
+import pytest
+
+from geo import store
+from geo.cli import main
+from geo.proposals import kamus
+from geo.proposals.evidence import EVIDENCE, NO_DATA, NO_INDICATOR, Weights, ranking
+from geo.proposals.importer import import_proposals
+from tests.proposal_fixtures import proposal_city, write_csv
+
+
+def cli(*argv: str) -> str:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(list(argv)) == 0
+    return out.getvalue()
+
+
+@pytest.fixture
+def city(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'usulan.sqlite'}"
+    monkeypatch.setenv("PETA_DB_URL", url)
+    engine = store.get_engine(url)
+    kel = proposal_city(engine)
+    rows = []
+    activities = ["Bedah rumah (rehab RTLH)", "Jamban sehat komunal",
+                  "Sambungan air minum (SR PDAM)", "Pelatihan kerja berbasis kompetensi",
+                  "Lampu penerangan jalan umum", "Tangki septik individual"]
+    for i, code in enumerate(kel["kode"]):
+        rows.append({"No. Usulan": f"U-{i:02d}", "kode_kelurahan": code,
+                     "giat_teks": activities[i % len(activities)], "vol": str(2 + i),
+                     "pagu": f"Rp {(i + 1) * 7_000_000:,}".replace(",", ".")})
+    # the kelurahan whose sanitation is unknown gets a sanitation proposal
+    rows.append({"No. Usulan": "U-SAN", "kode_kelurahan": kel["kode"][0],
+                 "giat_teks": "Tangki septik individual", "vol": "5", "pagu": "Rp 30.000.000"})
+    import_proposals(engine, write_csv(tmp_path / "usulan.csv", rows))
+    return engine, kel
+
+
+def test_each_proposals_evidence_equals_the_indicator_table(city):
+    engine, _ = city
+    table = pd.DataFrame(json.loads(cli("indicators", "--format", "json"))).set_index("kode")
+    ranked = pd.DataFrame(json.loads(cli("proposals", "rank", "--format", "json",
+                                         "--all-columns")))
+    entries = {e.kegiatan: e for e in kamus.load(engine)}
+    checked = 0
+    for row in ranked.to_dict(orient="records"):
+        if row["bukti"] != EVIDENCE:
+            continue
+        kel = table.loc[row["kode"]]
+        ind = row["indikator"]
+        assert row["rumah_tangga_perlu"] == kel[ind]
+        assert row["nilai_indikator"] == pytest.approx(kel[f"{ind}_persen"])
+        assert row["diketahui"] == pytest.approx(kel[f"{ind}_diketahui"])
+        rates = table[f"{ind}_persen"].where(table[ind].notna()).dropna()
+        assert row["peringkat_kelurahan"] == 1 + int((rates > kel[f"{ind}_persen"]).sum())
+        assert row["kelurahan_diperingkat"] == len(rates)
+        reach = row["volume"] * entries[row["kegiatan"]].rt_per_satuan
+        assert row["jangkauan_rumah_tangga"] == pytest.approx(reach)
+        answered = min(reach, kel[ind])
+        expected = row["anggaran"] / answered if answered > 0 else None
+        assert row["biaya_per_rumah_tangga"] == pytest.approx(expected)
+        checked += 1
+    assert checked >= 8
+
+
+def test_unknown_need_is_no_data_and_not_scored_as_zero(city):
+    engine, kel = city
+    ranked = ranking(engine).set_index("id")
+    unknown = ranked.loc["U-SAN"]
+    assert unknown["bukti"] == NO_DATA and unknown["indikator"] == "sanitasi_tidak_layak"
+    assert pd.isna(unknown["skor"]) and pd.isna(unknown["rumah_tangga_perlu"])
+    assert pd.isna(unknown["nilai_indikator"]) and pd.isna(unknown["peringkat_kelurahan"])
+    lights = ranked[ranked["kegiatan"] == "Lampu penerangan jalan umum"]
+    assert (lights["bukti"] == NO_INDICATOR).all() and lights["skor"].isna().all()
+    # in CSV the unknown cells are empty, not 0
+    csv = pd.read_csv(io.StringIO(cli("proposals", "rank")), keep_default_na=False)
+    row = csv.set_index("id").loc["U-SAN"]
+    assert row["skor"] == "" and row["rumah_tangga_perlu"] == "" and row["indikator"] != ""
+    # the unknown kelurahan is ranked nowhere for sanitation
+    assert all(r != kel["kode"][0] or i != "sanitasi_tidak_layak" for r, i in zip(
+        ranked["kode"], ranked["indikator"].where(ranked["bukti"] == EVIDENCE)))
+
+
+def test_score_parts_and_weights(city):
+    engine, _ = city
+    ranked = ranking(engine, weights=Weights(kebutuhan=0, jangkauan=0, biaya=0, peringkat=1))
+    scored = ranked[ranked["skor"].notna()]
+    assert (scored["skor"] == (100 * scored["bagian_peringkat"]).round(1)).all()
+    for _, group in scored.groupby("opd"):  # ranked within the OPD, best first
+        assert group["skor"].is_monotonic_decreasing
+        assert group["peringkat_opd"].iloc[0] == 1
+    perkim = ranking(engine, opd="perkim/pupr")
+    assert set(perkim["opd"]) == {"Perkim/PUPR"}
+
+
+@pytest.mark.parametrize("top", [2, 4])
+def test_gaps_are_exactly_the_top_n_per_opd_indicator_without_a_proposal(city, top):
+    engine, _ = city
+    table = pd.DataFrame(json.loads(cli("indicators", "--format", "json")))
+    props = pd.read_sql_table("usulan", engine)
+    gaps = pd.read_csv(io.StringIO(cli("proposals", "gaps", "--top", str(top))),
+                       dtype={"kode": str})
+    expected = set()
+    for opd, ids in kamus.opd_indicators(kamus.load(engine)).items():
+        with_proposal = set(props.loc[(props["opd"] == opd) & (props["status"] != "ditolak"),
+                                      "region_code"])
+        for ind in ids:
+            known = table[table[ind].notna()]
+            rank = known[f"{ind}_persen"].rank(method="min", ascending=False)
+            for code in known.loc[rank <= top, "kode"]:
+                if code not in with_proposal:
+                    expected.add((opd, code, ind))
+    got = set(zip(gaps["opd"], gaps["kode"], gaps["indikator"]))
+    assert got == expected and len(gaps) == len(expected) and expected
