@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import access, planning
+from geo import access, exports, planning
 from geo.answers import NO_DATA
 from geo.fmt import fmt_date
 from geo.maps import choropleth, classify
@@ -84,8 +84,8 @@ if section == "Peta rujukan":
     st.subheader("Tabel per kelurahan")
     st.dataframe(area.display(measures.facilitators(joined)), hide_index=True,
                  width="stretch", key="ruj_table")
-    auth.download_button(st, "Unduh tabel (Excel)", lambda: planning.workbook(
-        [("Rujukan per kelurahan", area.display())],
+    auth.download_button(st, "Unduh tabel (Excel)", lambda: exports.xlsx(
+        [exports.Table(area.display(), "Rujukan per kelurahan")],
         pd.DataFrame([("Periode", view.period_label), ("Log", joined.source_file),
                       ("Hari terbuka dihitung sampai", as_of)], columns=["Keterangan", "Isi"])),
         f"rujukan_kelurahan_{joined.period}.xlsx", key="ruj_xlsx",
@@ -171,8 +171,8 @@ else:  # Daftar tindak lanjut
                                            "dicantumkan. Hanya untuk tindak lanjut.")],
                          columns=["Keterangan", "Isi"])
     auth.download_button(
-        st, "Unduh daftar (Excel)", lambda: planning.workbook([("Tindak lanjut", listing)],
-                                                              notes),
+        st, "Unduh daftar (Excel)", lambda: exports.xlsx([exports.Table(listing, "Tindak lanjut")],
+                                                          notes),
         f"tindak_lanjut_{kind}_{joined.period}.xlsx", what="household_list_download",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="ruj_list_xlsx")

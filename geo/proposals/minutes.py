@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo import indicators, planning
+from geo import exports, indicators
 from geo.fmt import fmt_date, fmt_int, fmt_num, fmt_period
 from geo.proposals.evidence import (
     DEFAULT_WEIGHTS,
@@ -151,8 +151,9 @@ class Minutes:
 
     def excel(self) -> bytes:
         """The berita acara workbook: ranked proposals, unanswered need, decisions, notes."""
-        return planning.workbook([(RANK_SHEET, self.ranking), (GAP_SHEET, self.gaps),
-                                  (DECISION_SHEET, self.decisions)], self.notes())
+        return exports.xlsx([exports.Table(self.ranking, RANK_SHEET),
+                             exports.Table(self.gaps, GAP_SHEET),
+                             exports.Table(self.decisions, DECISION_SHEET)], self.notes())
 
     def pdf(self) -> bytes:
         from geo.proposals.minutes_pdf import minutes_pdf

@@ -7,22 +7,21 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+from geo.sheets.pdf import FONT, FONT_BOLD, register_fonts
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from geo.proposals.minutes import Minutes
 
-FONT, BOLD = "PetaVera", "PetaVera-Bold"
+BOLD = FONT_BOLD
 RANK_COLUMNS = ["Peringkat OPD", "ID", "OPD", "Kelurahan", "Kegiatan", "Indikator",
                 "Nilai indikator", "Peringkat kelurahan", "Rumah tangga perlu",
                 "Biaya per rumah tangga perlu", "Skor", "Status", "Alasan"]
@@ -30,12 +29,7 @@ RANK_WIDTHS_CM = (1.4, 2.6, 1.8, 2.4, 3.4, 2.8, 1.4, 1.6, 1.3, 2.0, 1.1, 1.9, 3.
 
 
 def _fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    # Vera.ttf ships in reportlab's own fonts folder, which is on TTFSearchPath
-    assert any("fonts" in str(p) for p in rl_config.TTFSearchPath)
-    pdfmetrics.registerFont(TTFont(FONT, "Vera.ttf"))
-    pdfmetrics.registerFont(TTFont(BOLD, "VeraBd.ttf"))
+    register_fonts()  # the printed sheets' embedded fonts: one registration for every PDF
 
 
 def _table(frame: pd.DataFrame, columns: list[str], widths: list[float] | None = None
