@@ -14,6 +14,7 @@ from geo.indicators import NO_DATA
 from geo.views import overview_view as ovv
 from ui import auth, context, data, explorer, overview
 from ui import filters as ui_filters
+from ui import sheets as ui_sheets
 
 user = auth.require("ringkasan")
 view = context.current()
@@ -43,15 +44,17 @@ NEED = ui_filters.Param("kebutuhan", "rk_need", "miskin",
 ui_filters.params_from_url(NEED)
 left, right = st.columns([1.1, 1])
 with left:
-    need = st.selectbox("Peta kebutuhan", ovv.MAP_CHOICES, key=NEED.key,
-                        format_func=lambda i: indicators.get(i).label,
-                        label_visibility="collapsed")
+    pick, printing = st.columns([3, 1], vertical_alignment="center")
+    need = pick.selectbox("Peta kebutuhan", ovv.MAP_CHOICES, key=NEED.key,
+                          format_func=lambda i: indicators.get(i).label,
+                          label_visibility="collapsed")
     ui_filters.params_to_url(NEED)
     names = data.region_names(view.version)
-    fmap = ovv.need_map(scope.prepared, scope.filters, need,
-                        explorer.areas("kelurahan", view.version),
-                        names.set_index("kode")["nama"], scope.settings, True,
-                        note="", size_px=(520, 370), tiles=view.basemap)
+    kelurahan, name_of = explorer.areas("kelurahan", view.version), names.set_index("kode")["nama"]
+    shown = ovv.need_view(scope.prepared, scope.filters, need, kelurahan, name_of,
+                          scope.settings, True)
+    fmap = ovv.need_map(shown, name_of, note="", size_px=(520, 370), tiles=view.basemap)
+    ui_sheets.overview_button(printing, ov, shown, view)
     if fmap is not None:
         st_folium(fmap, height=370, use_container_width=True, returned_objects=[],
                   key="rk_map")

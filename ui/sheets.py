@@ -71,3 +71,21 @@ def kartu_button(container: object, filters: Filters, view: View, settings: Sett
                          f"kartu_kelurahan_{kecamatan or 'kota'}_{view.snapshot['period']}.pdf",
                          mime="application/pdf", icon=":material/badge:", key=key,
                          help=f"Satu halaman A4 per kelurahan ({where}).")
+
+
+def overview_button(container: object, ov: object, need: object, view: View,
+                    key: str = "ringkasan_pdf") -> None:
+    """"Cetak (PDF)": the overview on one A4 page (nothing for a role that may not download).
+    ``need`` is :func:`geo.views.overview_view.need_view`'s (view, classes) or None."""
+    if not access.allowed(auth.visitor(), "download"):
+        return
+    from geo.sheets.overview_sheet import overview_pdf
+
+    def build() -> bytes:
+        mapped, classes = need if need is not None else (None, None)
+        return overview_pdf(ov, mapped, classes, view.snapshot, _printed_by())
+
+    auth.download_button(container, "Cetak (PDF)", build,
+                         f"ringkasan_{view.snapshot['period']}.pdf", mime="application/pdf",
+                         icon=":material/print:", key=key,
+                         help="Ringkasan ini pada satu halaman A4.")

@@ -21,12 +21,12 @@ from geo.filters import Filters
 from geo.fmt import fmt_date, fmt_num, fmt_pct, fmt_period
 from geo.indicator_table import indicator_table
 from geo.indicators import NO_DATA, Settings
-from geo.maps import choropleth, classify
+from geo.maps import Classes, choropleth, classify
 from geo.schema import PROGRAMS
 from geo.suppression import count_text
 from geo.views.common import Scope
 from geo.views.coverage_view import coverage_view
-from geo.views.map_view import map_view
+from geo.views.map_view import MapView, map_view
 from geo.views.opd_view import AGENCIES, opd_view
 
 # the headline: poverty, the key infrastructure gaps, exclusion error (households first)
@@ -242,17 +242,26 @@ def overview_content(ov: Overview) -> dict:
     }
 
 
-def need_map(prepared: indicators.Prepared, filters: Filters, ind_id: str,
-             kelurahan: pd.DataFrame, name_of: pd.Series, settings: Settings, hide: bool,
-             note: str, size_px: tuple[int, int], tiles: str | None = None):  # noqa: ANN201
-    """The map of one need per kelurahan (the map page's numbers, classes and legend), or None
-    when no kelurahan is in the filters' area."""
+def need_view(prepared: indicators.Prepared, filters: Filters, ind_id: str,
+              kelurahan: pd.DataFrame, name_of: pd.Series, settings: Settings, hide: bool,
+              ) -> tuple[MapView, Classes] | None:
+    """The need per kelurahan as the map page counts it, with its 5 classes (one definition
+    for the screen map and the printed sheet), or None when no kelurahan is in the area."""
     mapped = map_view(prepared, filters, ind_id, "kelurahan", "persen", kelurahan, name_of,
                       settings, hide=hide)
     if mapped is None:
         return None
-    classes = classify(mapped.values.to_numpy(), k=5, palette=mapped.palette)
-    ind = indicators.get(ind_id)  # a short legend: the map is small
+    return mapped, classify(mapped.values.to_numpy(), k=5, palette=mapped.palette)
+
+
+def need_map(need: tuple[MapView, Classes] | None, name_of: pd.Series, note: str,
+             size_px: tuple[int, int], tiles: str | None = None):  # noqa: ANN201
+    """The folium map of :func:`need_view`'s need per kelurahan (the map page's numbers,
+    classes and legend), or None when no kelurahan is in the area."""
+    if need is None:
+        return None
+    mapped, classes = need
+    ind = indicators.get(mapped.ind_id)  # a short legend: the map is small
     return choropleth(mapped.areas, mapped.values, title=ind.label,
                       unit=f"{ind.unit} per kelurahan", tooltip_rows=mapped.tooltip,
                       classes=classes, decimals=1, labels=name_of, note=note,
