@@ -13,7 +13,6 @@ from geo import indicators, store
 from geo.cli import main
 from tests.map_fixtures import write_city
 
-
 pytestmark = pytest.mark.both_backends  # the indicator table on SQLite and PostgreSQL
 
 
