@@ -2,6 +2,7 @@
 
     python bench/bench_import.py --households 1000000
     python bench/bench_import.py --households 3000000 --skip-baseline --repeat 1  # memory at 3M
+    python bench/bench_import.py --db-url postgresql+psycopg://user@host/db  # + PostgreSQL
 
 The register is the demo city's (with its ~2% defects), written once per size under
 ``--work`` (default /tmp/peta_bench) and reused. The import runs in a child process so its peak
@@ -11,6 +12,11 @@ child, timed the same way.
 The import's time ends when ``import_households`` returns: the period is committed and readers
 see it. Its SQLite writing process then copies the WAL into the database file (a checkpoint)
 on its own; the time until that is done is printed too, and peak memory is taken after it.
+
+``--db-url`` (a PostgreSQL database with PostGIS, e.g. the test server's ``PETA_TEST_PG_URL``)
+adds, in each round, the same import into PostgreSQL: into a fresh database copied from that
+one (``<name>_bench``, dropped and made again each round). Its peak memory is the importing
+process's only; the server's own memory is not counted.
 """
 
 from __future__ import annotations
@@ -55,7 +61,23 @@ def write_register(path: Path, n: int, seed: int) -> None:
             k += 1
 
 
-def child_import(path: Path, db: Path, seed: int) -> None:
+def fresh_postgres(url: str) -> str:
+    """A new empty database ``<name>_bench`` copied from the one ``url`` names; its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    base = make_url(url)
+    name = f"{base.database}_bench"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{base.database}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def child_import(path: Path, db: Path, seed: int, db_url: str | None = None) -> None:
     import geopandas as gpd
 
     from geo import store
@@ -63,8 +85,11 @@ def child_import(path: Path, db: Path, seed: int) -> None:
     from geo.households import import_households
     from geo.sqlite_writer import wait_for_checkpoints
 
-    db.unlink(missing_ok=True)
-    engine = store.get_engine(f"sqlite:///{db}")
+    if db_url:
+        engine = store.get_engine(fresh_postgres(db_url))
+    else:
+        db.unlink(missing_ok=True)
+        engine = store.get_engine(f"sqlite:///{db}")
     kel, _ = build_city(seed)
     store.replace_regions(engine, gpd.GeoDataFrame(
         {"kode": kel["kode_kel"], "nama": kel["nama_kel"], "level": "kelurahan",
@@ -114,11 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--work", type=Path, default=Path("/tmp/peta_bench"))
     p.add_argument("--skip-baseline", action="store_true")
     p.add_argument("--repeat", type=int, default=5, help="rounds; medians are compared")
+    p.add_argument("--db-url", help="also import into this PostgreSQL database's copy "
+                   "(postgresql+psycopg://…, with PostGIS)")
     p.add_argument("--_child", choices=["import", "read_csv"], help=argparse.SUPPRESS)
     p.add_argument("--_file", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args._child == "import":
-        child_import(args._file, args.work / "bench.sqlite", args.seed)
+        child_import(args._file, args.work / "bench.sqlite", args.seed, args.db_url)
         return 0
     if args._child == "read_csv":
         child_read_csv(args._file)
@@ -131,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         write_register(path, args.households, args.seed)
         print(f"wrote {path} ({path.stat().st_size / 1024**2:.0f} MB) in "
               f"{time.perf_counter() - t:.0f} s")
-    bases, runs = [], []
+    bases, runs, pg_runs = [], [], []
     for k in range(args.repeat):  # baseline and import in turns: both see the same machine
         if not args.skip_baseline:
             base, base_mem = run_child("--_child", "read_csv", "--_file", str(path),
@@ -149,6 +176,16 @@ def main(argv: list[str] | None = None) -> int:
               f"duplicates, quarantine, rest of the store and commit {ph['finish']:.2f} s\n"
               f"    after returning, the writer process copied the WAL into the database "
               f"file (checkpoint) until {ph['checkpointed']:.2f} s")
+        if args.db_url:
+            pg, pg_mem = run_child("--_child", "import", "--_file", str(path), "--work",
+                                   str(args.work), "--seed", str(args.seed),
+                                   "--db-url", args.db_url)
+            pg_runs.append(pg)
+            print(f"[{k + 1}] import_households into PostgreSQL (COPY): {pg['seconds']:.2f} s, "
+                  f"peak memory {pg_mem:.2f} GB (importing process; the server not counted); "
+                  f"read+map+validate+link, parts stored meanwhile "
+                  f"{pg['phases'].get('parts', 0):.2f} s, rest and commit "
+                  f"{pg['phases']['finish']:.2f} s")
     print(f"counts: {runs[-1]['counts']}")
     ours_s = statistics.median(r["seconds"] for r in runs)
     if bases:
@@ -158,6 +195,11 @@ def main(argv: list[str] | None = None) -> int:
               f"ratio {ours_s / base_s:.1f}x read_csv  (goal <= 10x)\n"
               f"    including the checkpoint after the import returned: {done_s:.2f} s, "
               f"{done_s / base_s:.1f}x")
+    if pg_runs:
+        pg_s = statistics.median(r["seconds"] for r in pg_runs)
+        against = f", {pg_s / statistics.median(bases):.1f}x read_csv" if bases else ""
+        print(f"median of {args.repeat}: import into PostgreSQL {pg_s:.2f} s, "
+              f"{pg_s / ours_s:.2f}x SQLite's {ours_s:.2f} s{against}")
     return 0
 
 

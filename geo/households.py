@@ -102,7 +102,7 @@ from geo.register_values import (
     value_table,
 )
 from geo.schema import LINK_COLUMNS
-from geo.snapshot_writer import SnapshotWriter, open_snapshot
+from geo.snapshot_writer import PeriodBusy, SnapshotWriter, open_snapshot
 from geo.sqlite_writer import WriterBusy
 
 __all__ = [
@@ -209,6 +209,11 @@ def _import(engine: Engine, src: Source, period: str, mapping: dict[str, str] | 
         try:
             with open_snapshot(engine, period, src.name, is_demo) as writer:
                 return _import_into(writer, src, plan, regions, progress, chunk_rows, period)
+        except PeriodBusy as err:
+            raise ImportFailed(f"{src.name}: periode {period} sedang diimpor oleh pengguna atau "
+                               "proses lain saat ini. Impor ini dibatalkan dan tidak mengubah "
+                               "apa pun; tunggu impor itu selesai, lalu ulangi bila berkas ini "
+                               "yang ingin dipakai untuk periode itu.") from err
         except WriterBusy as err:
             raise ImportFailed("Basis data sedang dipakai proses lain (mis. impor lain) lebih "
                                "dari 30 detik; data lama tidak berubah. Coba lagi sebentar "

@@ -495,8 +495,12 @@ def relink_snapshots(conn) -> Iterator[Relinked]:  # noqa: ANN001
         out = Relinked(snapshot_id=int(sid), changes=pd.DataFrame(), counts={})
         totals: Counter = Counter()
         changes: list[pd.DataFrame] = []
-        result = conn.execution_options(stream_results=True).execute(
-            select(*[hh.c[c] for c in LINK_INPUT]).where(hh.c.snapshot_id == sid))
+        # streamed for this statement only: Connection.execution_options() would set it on
+        # the caller's connection, and on PostgreSQL every later statement of the transaction
+        # (the UPDATEs of write_links) would become a server-side cursor (DECLARE … FOR UPDATE)
+        result = conn.execute(
+            select(*[hh.c[c] for c in LINK_INPUT]).where(hh.c.snapshot_id == sid),
+            execution_options={"stream_results": True})
         for rows in result.partitions(RELINK_CHUNK):
             frame = pd.DataFrame(rows, columns=LINK_INPUT)
             new = link_frame(frame, regions)

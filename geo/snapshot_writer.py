@@ -12,7 +12,11 @@ Two writers, one set of statements (SQLAlchemy Core, :mod:`geo.store`'s tables):
   read. ADBC binds whole Arrow columns in C; Python's ``sqlite3`` binds each of a million rows'
   41 values one by one under the GIL, which took longer than reading, checking and linking.
   The process starts, and replaces the period, while the first part is being read.
-- Elsewhere (PostgreSQL, SQLite in memory, ADBC not installed) through SQLAlchemy's connection.
+- On PostgreSQL through psycopg 3 (:mod:`geo.postgres_writer`): the same transaction on
+  SQLAlchemy's connection, household and quarantine rows sent with ``COPY … FROM STDIN`` as CSV
+  that Arrow writes in C, instead of one bound INSERT per row.
+- Elsewhere (SQLite in memory, ADBC not installed, other drivers) through SQLAlchemy's
+  connection.
 
 This module is the one writer of the ``households`` table: the import through
 :func:`open_snapshot`, and the re-linking after new boundaries (:func:`relink_all`, which
@@ -83,6 +87,15 @@ def _quarantine_rows(snapshot_id: int, quarantine: pd.DataFrame) -> list[dict]:
             for r in quarantine.itertuples(index=False)]
 
 
+class PeriodBusy(RuntimeError):
+    """Another import of the same period is being written right now (PostgreSQL: several
+    officers, one database); nothing of this one was written."""
+
+    def __init__(self, period: str) -> None:
+        super().__init__(f"period {period} is being imported by another connection")
+        self.period = period
+
+
 class SnapshotWriter:
     """One snapshot being written; see :func:`open_snapshot`."""
 
@@ -139,7 +152,14 @@ class _SqlAlchemyWriter(SnapshotWriter):
         return result.scalar() if result.returns_rows else None
 
     def _insert_snapshot(self, statement: ClauseElement) -> int:
-        return self.conn.execute(statement).inserted_primary_key[0]
+        from sqlalchemy.exc import IntegrityError
+
+        try:
+            return self.conn.execute(statement).inserted_primary_key[0]
+        except IntegrityError as err:  # the period committed by another import meanwhile
+            if "period" not in str(err.orig):
+                raise
+            raise PeriodBusy(statement.compile().params["period"]) from err
 
     def _insert_many(self, table: Any, rows: list[dict]) -> None:  # noqa: ANN401
         self.conn.execute(insert(table), rows)
@@ -150,6 +170,15 @@ class _SqlAlchemyWriter(SnapshotWriter):
         for start in range(0, len(part), STORE_BATCH):
             _insert_households(self.conn, part.iloc[start:start + STORE_BATCH],
                                self.snapshot_id)
+
+
+def _sql_writer(conn) -> _SqlAlchemyWriter:  # noqa: ANN001
+    """The writer on SQLAlchemy's connection ``conn``: COPY on PostgreSQL through psycopg 3."""
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        from geo.postgres_writer import PostgresWriter
+
+        return PostgresWriter(conn)
+    return _SqlAlchemyWriter(conn)
 
 
 def _object_values(column: pd.Series) -> np.ndarray:
@@ -311,7 +340,7 @@ def open_snapshot(engine: Engine, period: str, source_file: str, is_demo: bool =
     path = _sqlite_file(engine)
     if use_adbc is False or (use_adbc is None and path is None):
         with engine.begin() as conn:
-            writer = _SqlAlchemyWriter(conn)
+            writer = _sql_writer(conn)
             writer._begin(period, source_file, is_demo)
             yield writer
         return

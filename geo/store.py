@@ -137,7 +137,8 @@ setup_codes = Table(  # the one-time code printed on the console to create the f
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-# Append-only (geo.audit): SQLite triggers refuse UPDATE and DELETE (_protect_audit).
+# Append-only (geo.audit): triggers refuse UPDATE and DELETE (_protect_audit; SQLite and
+# PostgreSQL).
 audit_log = Table(
     "audit_log",
     metadata,
@@ -257,12 +258,21 @@ def get_engine(url: str | None = None) -> Engine:
         index.create(engine, checkfirst=True)
     _add_missing_columns(engine)
     _protect_audit(engine)
+    if engine.dialect.name == "postgresql":  # PostGIS geometry columns beside the WKB (QGIS)
+        from geo.postgis import add_geometry_columns
+
+        add_geometry_columns(engine)
     _ENGINES[url] = engine
     return engine
 
 
 def _protect_audit(engine: Engine) -> None:
     """The audit trail is append-only in the database itself, not only in the code."""
+    if engine.dialect.name == "postgresql":
+        from geo.postgis import protect_audit
+
+        protect_audit(engine)
+        return
     if engine.dialect.name != "sqlite":
         return
     with engine.begin() as conn:

@@ -12,12 +12,13 @@ from tests.test_pages_planning import build_db
 PASSWORD = "sandi-uji-123"
 
 
-def real_city(path: Path) -> dict:
-    """The planning test city at ``path``, marked as real data (so every page needs a login),
-    with an account per role (named after it) and ``camat``, a planner limited to the first
-    kecamatan (``info["kecamatan"]``), and ``kunci``, a planner to lock out."""
+def real_city(path: Path | str) -> dict:
+    """The planning test city at ``path`` (a SQLite file, or a database URL), marked as real
+    data (so every page needs a login), with an account per role (named after it) and
+    ``camat``, a planner limited to the first kecamatan (``info["kecamatan"]``), and ``kunci``,
+    a planner to lock out."""
     info = build_db(path, n=900)
-    engine = store.get_engine(f"sqlite:///{path}")
+    engine = store.get_engine(path if isinstance(path, str) else f"sqlite:///{path}")
     with engine.begin() as conn:
         conn.execute(update(store.snapshots).values(is_demo=False))
     for role in accounts.ROLES:

@@ -8,6 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.backends import (
+    BACKENDS,
+    create_database,
+    database_name,
+    drop_database,
+    forget_engine,
+    pg_database,
+)
+
 DEMO_HOUSEHOLDS = 3_000
 DEMO_SEED = 7
 
@@ -41,22 +50,75 @@ def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests of modules marked ``both_backends`` run on SQLite and on PostgreSQL
+    (tests/backends.py)."""
+    if "backend" in metafunc.fixturenames and \
+            metafunc.definition.get_closest_marker("both_backends"):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def engine(tmp_path: Path):
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend of the test: ``sqlite`` unless its module is ``both_backends``."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def db_url(backend: str, tmp_path: Path) -> str:
+    """The URL of an empty database private to the test, on the test's backend."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'peta.sqlite'}"
+        return
+    with pg_database() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_db_url() -> str:
+    """An empty PostgreSQL database private to the test, whatever the module's backends (for
+    tests of what only PostgreSQL does); skips without PETA_TEST_PG_URL, fails under CI."""
+    with pg_database() as url:
+        yield url
+
+
+@pytest.fixture
+def engine(db_url: str):
     """An empty database of the product's schema, private to the test."""
     from geo import store
 
-    eng = store.get_engine(f"sqlite:///{tmp_path / 'peta.sqlite'}")
+    eng = store.get_engine(db_url)
     yield eng
     eng.dispose()
 
 
+@pytest.fixture(scope="session")
+def pg_demo_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A PostgreSQL database holding the demo city, built once like demo_db_path; tests get
+    copies of it (demo_db_url)."""
+    from geo import store
+    from geo.demo import load_demo
+
+    url = create_database()
+    try:
+        load_demo(store.get_engine(url), n=DEMO_HOUSEHOLDS, seed=DEMO_SEED,
+                  out_dir=tmp_path_factory.mktemp("pg_demo") / "files")
+        forget_engine(url)  # a template database must have no connection open
+        yield database_name(url)
+    finally:
+        drop_database(url)
+
+
 @pytest.fixture
-def demo_db_url(demo_db_path: Path, tmp_path: Path) -> str:
+def demo_db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A private copy of the demo database (tests may change it)."""
+    if backend == "postgresql":
+        with pg_database(request.getfixturevalue("pg_demo_template")) as url:
+            yield url
+        return
     copy = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_db_path, copy)
-    return f"sqlite:///{copy}"
+    shutil.copyfile(request.getfixturevalue("demo_db_path"), copy)
+    yield f"sqlite:///{copy}"
 
 
 @pytest.fixture

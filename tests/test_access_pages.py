@@ -10,6 +10,7 @@ import pytest
 
 from geo import accounts, store
 from tests.access_fixtures import PASSWORD, real_city
+from tests.backends import BACKENDS, pg_database
 from tests.test_access import EXPECTED
 from tests.test_pages_planning import sidebar_and_page
 
@@ -18,10 +19,17 @@ PAGES = ("peta", "ringkasan", "data", "cakupan", "lintas_opd", "prioritas", "kua
          "pengguna", "audit", "usulan", "rujukan")
 
 
-@pytest.fixture(scope="module")
-def real_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def real_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+            ) -> tuple[str, dict]:
+    """The city with real data and an account per role, on SQLite and on PostgreSQL
+    (tests/backends.py): every test of this module runs on both."""
+    if request.param == "postgresql":
+        with pg_database() as url:
+            yield url, real_city(url)
+        return
     path = tmp_path_factory.mktemp("access") / "real.sqlite"
-    return path, real_city(path)
+    yield f"sqlite:///{path}", real_city(path)
 
 
 @pytest.fixture
@@ -31,8 +39,8 @@ def open_as(real_db, monkeypatch):  # noqa: ANN001, ANN201
 
     from ui.auth import SESSION_KEY
 
-    path, _ = real_db
-    monkeypatch.setenv("PETA_DB_URL", f"sqlite:///{path}")
+    url, _ = real_db
+    monkeypatch.setenv("PETA_DB_URL", url)
     monkeypatch.chdir(PROJECT)
 
     def run(user: str | None, page: str) -> AppTest:

@@ -11,6 +11,8 @@ from sqlalchemy.exc import DatabaseError
 
 from geo import audit, store
 
+pytestmark = pytest.mark.both_backends  # the `engine` tests run on SQLite and PostgreSQL
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 

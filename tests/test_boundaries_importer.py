@@ -9,6 +9,8 @@ from geo.boundaries import BoundaryImportFailed, import_boundaries
 from geo.cli.import_boundaries import format_report
 from tests.boundary_files import another_area, grid_city, write_geojson
 
+pytestmark = pytest.mark.both_backends  # the database tests run on SQLite and PostgreSQL
+
 
 def test_relink_runs_in_the_same_transaction(engine, tmp_path, monkeypatch):
     calls = []

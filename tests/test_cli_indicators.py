@@ -13,10 +13,12 @@ from geo import indicators, store
 from geo.cli import main
 from tests.map_fixtures import write_city
 
+pytestmark = pytest.mark.both_backends  # the indicator table on SQLite and PostgreSQL
+
 
 @pytest.fixture
-def city_db(tmp_path, monkeypatch) -> pd.DataFrame:
-    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+def city_db(db_url, monkeypatch) -> pd.DataFrame:
+    url = db_url
     monkeypatch.setenv("PETA_DB_URL", url)
     hh = write_city(store.get_engine(url), n=800, n_kelurahan=12, n_kecamatan=3)
     return hh
@@ -58,11 +60,11 @@ RTLH_COLUMNS = ("luas_lantai", "jenis_lantai", "jenis_dinding", "jenis_atap")
 
 
 @pytest.fixture
-def city_without_rtlh(tmp_path, monkeypatch) -> pd.DataFrame:
+def city_without_rtlh(db_url, monkeypatch) -> pd.DataFrame:
     """A register exported without the house columns RTLH needs."""
     from geo.demo import build_city, generate_households
 
-    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    url = db_url
     monkeypatch.setenv("PETA_DB_URL", url)
     kel, river = build_city(7, n_kelurahan=12, n_kecamatan=3)
     hh = generate_households(kel, river, 600, 7)

@@ -34,10 +34,13 @@ def regions_frame(seed: int = 11):
                             geometry=kel.geometry, crs=4326), kel
 
 
-def make_engine(tmp_path: Path, seed: int = 11):
+def make_engine(where: Path | str, seed: int = 11):
+    """The demo city's regions in a new database: a SQLite file in the folder ``where``, or
+    the database URL ``where``."""
     import geopandas as gpd
 
-    engine = store.get_engine(f"sqlite:///{tmp_path / 'hh.sqlite'}")
+    url = where if isinstance(where, str) else f"sqlite:///{where / 'hh.sqlite'}"
+    engine = store.get_engine(url)
     table, kel = regions_frame(seed)
     kec = kel.dissolve("kode_kec", as_index=False)
     kec_table = gpd.GeoDataFrame({"kode": kec["kode_kec"], "nama": kec["nama_kec"],
@@ -47,9 +50,24 @@ def make_engine(tmp_path: Path, seed: int = 11):
     return engine
 
 
+pytestmark = pytest.mark.both_backends  # the `engine` tests run on SQLite and PostgreSQL
+
+
 @pytest.fixture
-def engine(tmp_path: Path):
+def engine(db_url: str):
+    return make_engine(db_url)
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path):
+    """For what only SQLite does (its writer process, its write lock)."""
     return make_engine(tmp_path)
+
+
+@pytest.fixture
+def pg_engine(pg_db_url: str):
+    """For what only PostgreSQL does (COPY, concurrent officers)."""
+    return make_engine(pg_db_url)
 
 
 @pytest.fixture(scope="module")
@@ -128,9 +146,11 @@ def test_reimport_replaces_period_and_keeps_others(demo_files, engine):
 
 
 @pytest.mark.parametrize("use_adbc", [True, False], ids=["adbc", "sqlalchemy"])
-def test_failure_midway_leaves_previous_snapshot(demo_files, engine, monkeypatch, use_adbc):
+def test_failure_midway_leaves_previous_snapshot(demo_files, sqlite_engine, monkeypatch,
+                                                 use_adbc):
     from geo import households, snapshot_writer
 
+    engine = sqlite_engine
     before = import_households(engine, demo_files.register, "2026-09")
     real_open = snapshot_writer.open_snapshot
     monkeypatch.setattr(households, "open_snapshot",
@@ -320,7 +340,7 @@ def _has_open(pid: int, path: Path) -> bool:
     return False
 
 
-def test_import_while_another_holds_the_write_lock_waits_then_lands(demo_files, engine,
+def test_import_while_another_holds_the_write_lock_waits_then_lands(demo_files, sqlite_engine,
                                                                    monkeypatch):
     """The writing process waits for SQLite's lock (busy timeout) instead of failing: it opens
     the database while another connection holds the write lock, is still waiting (alive, no
@@ -332,6 +352,7 @@ def test_import_while_another_holds_the_write_lock_waits_then_lands(demo_files, 
 
     if not Path("/proc/self/fd").is_dir():
         pytest.skip("needs /proc to see the writer process open the database")
+    engine = sqlite_engine
     database = Path(engine.url.database).resolve()
     events: list[str] = []
     problems: list[str] = []
@@ -389,10 +410,11 @@ def test_import_while_another_holds_the_write_lock_waits_then_lands(demo_files, 
     assert store.household_count(engine, result.snapshot_id) == result.counts["accepted"]
 
 
-def test_import_gives_up_on_a_lock_held_too_long_with_a_message(demo_files, engine,
+def test_import_gives_up_on_a_lock_held_too_long_with_a_message(demo_files, sqlite_engine,
                                                                   monkeypatch):
     from geo import sqlite_writer
 
+    engine = sqlite_engine
     before = import_households(engine, demo_files.register, "2026-09")
     monkeypatch.setattr(sqlite_writer, "BUSY_TIMEOUT_MS", 200)
     with engine.connect() as conn:
@@ -401,6 +423,89 @@ def test_import_gives_up_on_a_lock_held_too_long_with_a_message(demo_files, engi
             import_households(engine, demo_files.register, "2026-09")
         conn.rollback()
     assert store.snapshot_for(engine, "2026-09")["id"] == before.snapshot_id
+
+
+def test_postgresql_copy_stores_what_sqlite_stores(demo_files, sqlite_engine, pg_engine):
+    """The COPY writer (geo.postgres_writer) against SQLite's: the same rows, values, NULLs
+    and empty texts, quarantine and counts."""
+    from geo import postgres_writer, snapshot_writer
+
+    with pg_engine.begin() as conn:
+        assert isinstance(snapshot_writer._sql_writer(conn), postgres_writer.PostgresWriter)
+    stored = {}
+    for name, eng in (("sqlite", sqlite_engine), ("postgresql", pg_engine)):
+        result = import_households(eng, demo_files.register, "2026-09", chunk_rows=700)
+        rows = store.load_households(eng, result.snapshot_id).sort_values("row_number")
+        stored[name] = (result.counts, rows.reset_index(drop=True),
+                        store.load_quarantine(eng, result.snapshot_id))
+    (lite_counts, lite_rows, lite_q), (pg_counts, pg_rows, pg_q) = stored.values()
+    assert lite_counts == pg_counts and len(pg_rows) == pg_counts["accepted"]
+    for column in lite_rows:
+        lite, pg = lite_rows[column].astype(object), pg_rows[column].astype(object)
+        assert (lite.isna() == pg.isna()).all(), column
+        known = lite.notna()
+        if pd.api.types.is_numeric_dtype(lite_rows[column]):
+            assert (lite_rows[column][known] == pg_rows[column][known]).all(), column
+        else:
+            assert lite[known].tolist() == pg[known].tolist(), column
+    pd.testing.assert_frame_equal(lite_q, pg_q)
+
+
+def test_postgresql_failure_midway_leaves_previous_snapshot(demo_files, pg_engine,
+                                                            monkeypatch):
+    from geo import postgres_writer
+
+    before = import_households(pg_engine, demo_files.register, "2026-09")
+    calls = {"n": 0}
+    real = postgres_writer.copy_arrow
+
+    def broken(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] >= 2:
+            raise RuntimeError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(postgres_writer, "copy_arrow", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_households(pg_engine, demo_files.register, "2026-09", chunk_rows=500)
+    assert calls["n"] >= 2  # the first part was stored before the failure
+    monkeypatch.undo()
+    assert store.snapshot_for(pg_engine, "2026-09")["id"] == before.snapshot_id
+    assert store.household_count(pg_engine, before.snapshot_id) == before.counts["accepted"]
+
+
+def test_two_imports_of_one_new_period_at_once_the_second_gets_a_message(demo_files,
+                                                                         pg_engine):
+    """PostgreSQL, several officers: while one import of a new period is being written,
+    another import of that period stops with a message naming the file and the period (it
+    used to wait, then end in ``IntegrityError … Key (period)=… already exists``); the first
+    lands, and afterwards the period can be imported again as usual."""
+    import threading
+
+    from geo import snapshot_writer
+
+    outcome: dict = {}
+    with snapshot_writer.open_snapshot(pg_engine, "2026-11", "pertama.csv") as first:
+        def second() -> None:
+            try:
+                outcome["result"] = import_households(pg_engine, demo_files.register,
+                                                      "2026-11")
+            except BaseException as err:  # noqa: BLE001 - checked below
+                outcome["error"] = err
+
+        worker = threading.Thread(target=second)
+        worker.start()
+        worker.join(60)  # before the fix it waits for the first transaction to end
+        first.finish(pd.DataFrame(columns=["row_number", "values_json", "reasons"]),
+                     {"rows_read": 0}, {})
+    worker.join()
+    error = outcome.get("error")
+    assert isinstance(error, ImportFailed), repr(error or outcome)
+    assert "periode 2026-11 sedang diimpor" in str(error)
+    assert demo_files.register.name in str(error)
+    assert store.snapshot_for(pg_engine, "2026-11")["source_file"] == "pertama.csv"
+    again = import_households(pg_engine, demo_files.register, "2026-11")
+    assert store.snapshot_for(pg_engine, "2026-11")["id"] == again.snapshot_id
 
 
 def test_names_callers_import_from_here_stay_importable():

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geo.views import overview_view as ovv
 from geo.sheets.overview_sheet import overview_pdf
+from geo.views import overview_view as ovv
 from tests import pdf_tools, view_fixtures
 
 SNAPSHOT = {"period": "2026-09", "imported_at": "2026-10-01 08:00", "accepted": 1_000,

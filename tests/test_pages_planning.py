@@ -18,12 +18,13 @@ PERIOD = "2026-09"
 PROJECT = Path(__file__).resolve().parent.parent
 
 
-def build_db(path: Path, n: int = 1500, seed: int = 7, empty_kelurahan: int = 1,
+def build_db(path: Path | str, n: int = 1500, seed: int = 7, empty_kelurahan: int = 1,
              blank: tuple[str, ...] = ()) -> dict:
     """Regions (kelurahan, kecamatan, kota) and one snapshot of ``n`` households linked to
     their true kelurahan; the last ``empty_kelurahan`` kelurahan get no households; the
-    ``blank`` columns are left empty (a register exported without them)."""
-    engine = store.get_engine(f"sqlite:///{path}")
+    ``blank`` columns are left empty (a register exported without them). ``path``: a SQLite
+    file, or a database URL."""
+    engine = store.get_engine(path if isinstance(path, str) else f"sqlite:///{path}")
     kel, river = build_city(seed)
     hh = generate_households(kel, river, n, seed)
     empty = list(kel["kode_kel"].iloc[len(kel) - empty_kelurahan:]) if empty_kelurahan else []

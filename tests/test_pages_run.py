@@ -12,6 +12,7 @@ from geo import store
 PROJECT = Path(__file__).resolve().parent.parent
 APP = str(PROJECT / "app.py")
 PAGES = sorted(f"pages/{p.name}" for p in (PROJECT / "pages").glob("*.py"))
+pytestmark = pytest.mark.both_backends  # the `app_env` tests run on SQLite and PostgreSQL
 
 
 ADMIN_PAGES = {"pages/pengguna.py", "pages/audit.py"}  # not open to the demo visitor
@@ -47,10 +48,10 @@ def test_page_runs_on_demo_data(page, app_env):
     assert at.title, "every page has a title"
 
 
-def test_first_start_on_empty_database_builds_the_demo(tmp_path, monkeypatch):
+def test_first_start_on_empty_database_builds_the_demo(db_url, tmp_path, monkeypatch):
     import streamlit as st
 
-    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    url = db_url
     monkeypatch.setenv("PETA_DB_URL", url)
     monkeypatch.setenv("PETA_DEMO_HOUSEHOLDS", "1200")
     monkeypatch.setattr("geo.demo.DATA_DIR", tmp_path)

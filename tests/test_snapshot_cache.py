@@ -17,6 +17,8 @@ from geo import indicators, snapshot_cache, store
 from geo.snapshot_cache import CACHE_COLUMNS, PRIVATE_COLUMNS, load_households_fast
 from geo.snapshot_writer import write_snapshot
 
+pytestmark = pytest.mark.both_backends  # the database reads run on SQLite and PostgreSQL
+
 EXPLORER_COLUMNS = [*indicators.RULE_COLUMNS, "lintang", "bujur"]
 VERIFY_COLUMNS = list(dict.fromkeys(["row_number", "region_code", *indicators.FILTER_COLUMNS,
                                      "punya_mobil"]))

@@ -12,12 +12,7 @@ from geo import store
 from geo.snapshot_writer import write_snapshot
 from geo.sqlite_writer import WriterFailed
 
-
-@pytest.fixture
-def engine(tmp_path):
-    eng = store.get_engine(f"sqlite:///{tmp_path / 'sub' / 'p.sqlite'}")
-    yield eng
-    eng.dispose()
+pytestmark = pytest.mark.both_backends  # the `engine` tests run on SQLite and PostgreSQL
 
 
 def _regions() -> gpd.GeoDataFrame:
@@ -86,7 +81,7 @@ def test_failed_write_leaves_previous_snapshot(engine):
     sid = write_snapshot(engine, "2026-09", "a.csv", _households(4), EMPTY_QUARANTINE, {})
     broken = _households(3)
     broken["row_number"] = None  # NOT NULL: the insert fails midway
-    with pytest.raises((IntegrityError, WriterFailed), match="NOT NULL"):
+    with pytest.raises((IntegrityError, WriterFailed), match="(?i)not.null"):
         write_snapshot(engine, "2026-09", "b.csv", broken, EMPTY_QUARANTINE, {})
     snap = store.snapshot_for(engine, "2026-09")
     assert snap["id"] == sid and snap["source_file"] == "a.csv"
@@ -109,3 +104,29 @@ def test_a_database_made_before_links_version_gets_the_column(tmp_path):
     with engine.connect() as conn:
         got = conn.execute(store.select(store.snapshots.c.links_version)).scalar()
     assert got == 0
+
+
+def test_postgresql_regions_are_a_postgis_layer_with_a_spatial_index(pg_db_url):
+    """On PostgreSQL the boundaries are also a PostGIS geometry column (EPSG:4326) with a GiST
+    index, so QGIS opens the regions table directly; the WKB the app reads is unchanged."""
+    from sqlalchemy import text
+
+    engine = store.get_engine(pg_db_url)
+    store.replace_regions(engine, _regions(), "batas.geojson")
+    with engine.connect() as conn:
+        layer = conn.execute(text(
+            "SELECT type, srid FROM geometry_columns WHERE f_table_name = 'regions' "
+            "AND f_geometry_column = 'geom'")).one()
+        index = conn.execute(text(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'regions' "
+            "AND indexdef ILIKE '%USING gist (geom)%'")).scalar_one()
+        hit = conn.execute(text(
+            "SELECT kode FROM regions WHERE level = 'kelurahan' AND "
+            "ST_Contains(geom, ST_SetSRID(ST_MakePoint(110.015, -6.995), 4326))")).scalars().all()
+        area_ok = conn.execute(text(
+            "SELECT bool_and(ST_Equals(geom, ST_GeomFromWKB(geometry, 4326))) FROM regions"
+        )).scalar_one()
+    assert layer == ("GEOMETRY", 4326) and "gist" in index.lower()
+    assert hit == ["99.71.01.1002"] and area_ok
+    assert store.load_regions(engine, "kelurahan").geometry.iloc[0].equals(
+        box(110, -7, 110.01, -6.99))
