@@ -27,6 +27,7 @@ PAGES: dict[str, str] = {
 }
 ACTIONS: dict[str, str] = {
     "import": "mengimpor data",
+    "delete_period": "menghapus satu periode data",
     "household_list": "melihat daftar rumah tangga (NIK disamarkan)",
     "household_list_download": "mengunduh daftar rumah tangga",
     "reveal_nik": "membuka satu NIK lengkap",
@@ -40,8 +41,8 @@ ACTIONS: dict[str, str] = {
 _MAPS = {"peta", "cakupan", "lintas_opd", "prioritas"}
 ALLOWED: dict[str, frozenset[str]] = {
     "admin": frozenset(PAGES) | frozenset(ACTIONS),
-    "operator": frozenset({"data", "kualitas_data", "cakupan", "import", "household_list",
-                           "household_list_download", "reveal_nik", "download",
+    "operator": frozenset({"data", "kualitas_data", "cakupan", "import", "delete_period",
+                           "household_list", "household_list_download", "reveal_nik", "download",
                            "unsuppressed"}),
     "perencana": frozenset(_MAPS | {"household_list", "download", "unsuppressed"}),
     "pimpinan": frozenset(_MAPS | {"download"}),

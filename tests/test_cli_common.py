@@ -38,7 +38,7 @@ def test_the_same_things_have_the_same_argument_names():
                 helps.setdefault(option, set()).add(name)
     assert helps["--period"] == {"import-households", "indicators", "data-quality"}
     assert helps["--level"] == {"indicators", "data-quality"}
-    assert helps["--format"] == {"indicators", "data-quality", "audit"}
+    assert helps["--format"] == {"indicators", "data-quality", "audit", "periods"}
     assert helps["--json"] == {"demo", "import-boundaries", "import-households"}
 
 

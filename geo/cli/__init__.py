@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "data-quality": "geo.cli.data_quality",
     "users": "geo.cli.users",
     "audit": "geo.cli.audit",
+    "periods": "geo.cli.periods",
 }
 
 EPILOG = ("kode keluar: 0 selesai, 1 gagal, 2 salah pakai (argumen), "
