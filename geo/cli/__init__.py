@@ -25,6 +25,8 @@ COMMANDS: dict[str, str] = {
     "users": "geo.cli.users",
     "audit": "geo.cli.audit",
     "periods": "geo.cli.periods",
+    "compare": "geo.cli.compare",
+    "transitions": "geo.cli.transitions",
 }
 
 EPILOG = ("kode keluar: 0 selesai, 1 gagal, 2 salah pakai (argumen), "
