@@ -124,7 +124,11 @@ class SideBySide(DualMap):
             own.default_css = [("leaflet_css", f"{LEAFLET_URL}/leaflet.css")]
             for child in list(source._children.values()):
                 own.add_child(child)
-        _Sync(self.m1, self.m2).add_to(self.m1)
+        _Sync(self.m1, self.m2).add_to(self.m2)  # after both maps exist in the script
+
+    def document(self) -> str:
+        """The whole HTML page of both maps (for an iframe; Leaflet from the app's path)."""
+        return self.get_root().render()
 
 
 def side_by_side(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, period_from: str,

@@ -64,7 +64,7 @@ def test_the_side_by_side_maps_fetch_nothing_and_move_together(two_periods):
     table = change.compare_tables(engine, "2026-03", "2026-09")
     areas = store.load_regions(engine, "kelurahan", display=True)
     dual = change_map.side_by_side(areas, table, "miskin", "2026-03", "2026-09")
-    page = dual._parent.render()
+    page = dual.document()
     assert "http://" not in page and "https://" not in page
     assert "cdn" not in page.lower()
     assert "setView(x.getCenter(), x.getZoom()" in page

@@ -7,6 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 from geo import access, change, change_map, indicators, suppression, transitions
@@ -116,8 +117,8 @@ def render_compare(view) -> None:  # noqa: ANN001
                 "(geser atau perbesar satu peta, yang lain mengikuti; skala warna sama)")
     dual = change_map.side_by_side(areas, table, ind_id, earlier, later, labels=names,
                                    tiles=view.basemap)
-    st_folium(dual, height=480, use_container_width=True, returned_objects=[],
-              key="c_side_by_side")
+    # its own page in an iframe: streamlit-folium draws only the first map of a DualMap
+    components.html(dual.document(), height=480)
     st.subheader(f"Tabel perubahan per {LEVELS[level].lower()}")
     st.dataframe(_changes_on_screen(table[["kode", "nama", f"{ind_id}_{change.FROM}",
                                            f"{ind_id}_{change.TO}",
