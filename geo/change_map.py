@@ -37,11 +37,12 @@ def diverging_classes(values: np.ndarray, higher_is_worse: bool = True,
     if len(data) == 0:
         return Classes((), (), 0.0)
     largest = float(np.abs(data).max())
-    still = 0.5 if counts else STILL
     step = next((s for s in (_COUNT_STEPS if counts else _STEPS) if 3 * s >= largest),
                 float(np.ceil(largest / 3)))
     top = max(3 * step, largest)
-    breaks = (-2 * step, -step, -still, still, step, 2 * step, top)
+    # whole numbers: the middle class is exactly 0 (-1 < v <= 0), never a "-0" label
+    still = (-1, 0) if counts else (-STILL, STILL)
+    breaks = (-2 * step, -step, *still, step, 2 * step, top)
     colors = BETTER_TO_WORSE if higher_is_worse else BETTER_TO_WORSE[::-1]
     return Classes(breaks, colors, -top)
 

@@ -110,8 +110,9 @@ def render_compare(view) -> None:  # noqa: ANN001
             if rows.empty:
                 st.caption("Tidak ada.")
             else:
-                st.dataframe(_changes_on_screen(rows, ind_id, earlier, later),
-                             hide_index=True, width="stretch")
+                shown = _changes_on_screen(rows, ind_id, earlier, later)
+                st.dataframe(shown[["Wilayah", "Perubahan (poin)"]], hide_index=True,
+                             width="stretch")
         trend_chart(view, ind_id, level, None)
     st.markdown(f"**Berdampingan: {fmt_period(earlier)} dan {fmt_period(later)}** "
                 "(geser atau perbesar satu peta, yang lain mengikuti; skala warna sama)")
@@ -180,9 +181,11 @@ def trend_chart(view, ind_id: str, level: str, filters) -> None:  # noqa: ANN001
     title = f"Tren {names.get(code, 'kota')} ({len(points)} periode)"
     st.markdown(f"**{title}**")
     chart = alt.Chart(points).mark_line(point=True).encode(
-        x=alt.X("Periode:N", sort=list(points["Periode"]), title=None),
-        y=alt.Y("persen:Q", title="% rumah tangga", scale=alt.Scale(zero=True)),
-        tooltip=["Periode", "Nilai"]).properties(height=170)
+        x=alt.X("Periode:N", sort=list(points["Periode"]), title=None,
+                axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("persen:Q", title="% rumah tangga", scale=alt.Scale(zero=True),
+                axis=alt.Axis(tickCount=4, format=".0f")),
+        tooltip=["Periode", "Nilai"]).properties(height=200)
     st.altair_chart(chart, width="stretch")
     unknown = points["persen"].isna().sum()
     if unknown:
