@@ -170,3 +170,67 @@ def test_the_app_asks_before_an_import_replaces_a_period(tmp_path, monkeypatch):
     at.button(key="hh_import").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert store.snapshot_for(engine, "2026-09")["imported_at"] != stamp
+
+
+MANAGE = """
+import os
+import streamlit as st
+from geo import store
+from geo.accounts import User
+from ui import periods as ui_periods
+
+st.session_state["_peta_visitor"] = User(os.environ["TEST_USER"], os.environ["TEST_ROLE"])
+ui_periods.offer_demo_delete(store.get_engine())
+ui_periods.manage(store.get_engine())
+"""
+
+
+@pytest.fixture
+def demo_and_real(tmp_path, monkeypatch):
+    from geo.snapshot_writer import write_snapshot
+    from tests.map_fixtures import write_city
+
+    url = f"sqlite:///{tmp_path / 'manage.sqlite'}"
+    monkeypatch.setenv("PETA_DB_URL", url)
+    monkeypatch.setenv("PETA_CACHE_DIR", str(tmp_path / "cache"))
+    engine = store.get_engine(url)
+    households = write_city(engine, n=200, n_kelurahan=4, n_kecamatan=2)  # the demo, 2026-09
+    write_snapshot(engine, "2026-10", "dtks_2026-10.csv", households,
+                   pd.DataFrame(columns=["row_number", "values_json", "reasons"]),
+                   {"rows_read": 200, "accepted": 200})
+    return engine
+
+
+def test_the_app_offers_to_delete_the_demo_once_real_data_is_in(demo_and_real, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TEST_USER", "operator1")
+    monkeypatch.setenv("TEST_ROLE", "operator")
+    at = AppTest.from_string(MANAGE, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("September 2026" in i.value for i in at.info)
+    at.button(key="hh_delete_demo").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert store.list_snapshots(demo_and_real)["period"].tolist() == ["2026-10"]
+    last = audit.entries(demo_and_real).iloc[-1]
+    assert last["tindakan"] == "period_deleted" and last["pengguna"] == "operator1"
+    assert not any("contoh fiktif" in i.value for i in at.info)  # offered no more
+
+
+def test_deleting_a_period_in_the_app_needs_a_yes_and_the_right_role(demo_and_real,
+                                                                      monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TEST_USER", "perencana1")
+    monkeypatch.setenv("TEST_ROLE", "perencana")
+    at = AppTest.from_string(MANAGE, default_timeout=60).run()
+    assert not at.exception and not at.button and not at.info  # not offered to a planner
+    monkeypatch.setenv("TEST_USER", "admin1")
+    monkeypatch.setenv("TEST_ROLE", "admin")
+    at = AppTest.from_string(MANAGE, default_timeout=60).run()
+    at.selectbox(key="hh_delete_period").set_value("2026-10").run()
+    assert at.button(key="hh_delete_button").disabled
+    at.checkbox(key="hh_delete_sure_2026-10").check().run()
+    at.button(key="hh_delete_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert store.list_snapshots(demo_and_real)["period"].tolist() == ["2026-09"]
