@@ -154,3 +154,11 @@ def test_the_matrix_of_one_kelurahan(moved):
     grid = transitions.matrix(table, x)
     assert grid.shape == (10, 10) and grid.at[2, 7] == 10
     assert int(np.trace(grid.to_numpy())) == expected["pairs"][x][(6, 6)]
+
+
+def test_poor_means_what_the_poverty_indicator_counts():
+    from geo import indicators
+
+    frame = pd.DataFrame({"desil": list(transitions.DESIL)})
+    poor = indicators.evaluate(frame, ids=("miskin",))["miskin"].to_numpy()
+    assert poor.tolist() == [d <= transitions.POOR_MAX for d in transitions.DESIL]
