@@ -27,12 +27,11 @@ def period_input(upload) -> str:  # noqa: ANN001
     if "hh_period" not in st.session_state:
         today = date.today()
         st.session_state["hh_period"] = f"{today.year}-{today.month:02d}"
-    period = st.text_input("Periode data (TTTT-BB)", key="hh_period",
-                           help="Diusulkan dari baris judul berkas (mis. \"Kondisi: Oktober "
-                                "2026\") atau nama berkasnya; periksa dan koreksi bila perlu.")
+    period = st.text_input("Periode data (TTTT-BB)", key="hh_period")
     where = st.session_state.get("hh_period_from")
     if upload is not None:
-        st.caption(f"Periode diusulkan dari {where}: periksa sebelum mengimpor." if where else
+        st.caption(f"Periode diusulkan dari {where}: periksa dan koreksi bila perlu sebelum "
+                   "mengimpor." if where else
                    "Berkas tidak menyebut periode: isi periode kondisi datanya (bukan bulan "
                    "impor).")
     return period.strip()
