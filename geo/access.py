@@ -30,6 +30,7 @@ PAGES: dict[str, str] = {
 }
 ACTIONS: dict[str, str] = {
     "import": "mengimpor data",
+    "delete_period": "menghapus satu periode data",
     "household_list": "melihat daftar rumah tangga (NIK disamarkan)",
     "household_list_download": "mengunduh daftar rumah tangga",
     "reveal_nik": "membuka satu NIK lengkap",
@@ -47,7 +48,7 @@ _MAPS = {"peta", "ringkasan", "cakupan", "lintas_opd", "prioritas", "rujukan"}
 ALLOWED: dict[str, frozenset[str]] = {
     "admin": frozenset(PAGES) | frozenset(ACTIONS),
     "operator": frozenset({"data", "kualitas_data", "cakupan", "ringkasan", "import",
-                           "household_list",
+                           "delete_period", "household_list",
                            "household_list_download", "reveal_nik", "download",
                            "unsuppressed", "rujukan", "usulan", "usulan_import"}),
     "perencana": frozenset(_MAPS | {"household_list", "download", "unsuppressed", "usulan",

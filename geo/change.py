@@ -9,6 +9,7 @@ little known, or no households) the change is unknown too: missing, never 0.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -54,3 +55,46 @@ def compare_tables(engine: Engine, period_from: str, period_to: str, level: str 
         # NaN on either side stays NaN: an unknown change is never "no change"
         out[f"{ind_id}_{CHANGE}"] = (rate_to - rate_from).round(2).to_numpy()
     return out.reset_index(drop=True)
+
+
+MAX_TREND_PERIODS = 12  # the trend shows at most this many periods (the newest)
+
+
+def improvement(table: pd.DataFrame, ind_id: str) -> pd.Series:
+    """The change of ``ind_id`` in points with the sign of "better": a fall of a rate where
+    higher is worse is a positive improvement. Missing where the change is unknown."""
+    change = table[f"{ind_id}_{CHANGE}"].astype("float64")
+    return -change if indicators.get(ind_id).higher_is_worse else change
+
+
+def largest_changes(table: pd.DataFrame, ind_id: str, n: int = 5
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(largest improvements, largest deteriorations) of ``table`` (from
+    :func:`compare_tables`): up to ``n`` areas each, with ``kode``, ``nama``, ``<id>_dari``,
+    ``<id>_ke``, ``<id>_selisih``; areas whose change is unknown are in neither."""
+    better = improvement(table, ind_id)
+    known = table.assign(_better=better)[better.notna()]
+    columns = ["kode", "nama", f"{ind_id}_{FROM}", f"{ind_id}_{TO}", f"{ind_id}_{CHANGE}"]
+    improved = known[known["_better"] > 0].sort_values("_better", ascending=False)
+    worsened = known[known["_better"] < 0].sort_values("_better")
+    return (improved[columns].head(n).reset_index(drop=True),
+            worsened[columns].head(n).reset_index(drop=True))
+
+
+def trend(tables: dict[str, pd.DataFrame], ind_id: str, code: str) -> pd.DataFrame:
+    """The rate of ``ind_id`` for the area ``code`` in each period of ``tables`` (period ->
+    :func:`geo.indicator_table.indicator_table` of the area's level), oldest first, at most
+    :data:`MAX_TREND_PERIODS`: ``periode``, ``persen`` (missing where unknown), ``diketahui``,
+    ``rumah_tangga``."""
+    rows = []
+    for period in sorted(tables)[-MAX_TREND_PERIODS:]:
+        table = tables[period].set_index("kode")
+        if code in table.index:
+            row = table.loc[code]
+            rows.append((period, row[f"{ind_id}_persen"], row[f"{ind_id}_diketahui"],
+                         row["rumah_tangga"]))
+        else:
+            rows.append((period, np.nan, np.nan, 0))
+    out = pd.DataFrame(rows, columns=["periode", "persen", "diketahui", "rumah_tangga"])
+    out["persen"] = out["persen"].astype("float64")
+    return out

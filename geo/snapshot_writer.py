@@ -19,8 +19,9 @@ Two writers, one set of statements (SQLAlchemy Core, :mod:`geo.store`'s tables):
   connection.
 
 This module is the one writer of the ``households`` table: the import through
-:func:`open_snapshot`, and the re-linking after new boundaries (:func:`relink_all`, which
-:mod:`geo.link` computes and :func:`write_links` stores, bumping ``snapshots.links_version``).
+:func:`open_snapshot`, deleting a period (:func:`delete_snapshot`), and the re-linking after
+new boundaries (:func:`relink_all`, which :mod:`geo.link` computes and :func:`write_links`
+stores, bumping ``snapshots.links_version``).
 """
 
 from __future__ import annotations
@@ -369,6 +370,17 @@ def write_snapshot(engine: Engine, period: str, source_file: str, accepted: pd.D
             writer.add(accepted)
         writer.finish(rejected, counts, report or {})
     return writer.snapshot_id
+
+
+def delete_snapshot(conn, period: str) -> dict[str, int]:  # noqa: ANN001
+    """Remove ``period``'s snapshot, households and quarantine in the caller's transaction
+    (:func:`geo.periods.delete_period` adds the audit row and removes the cache file).
+    Returns {"households", "quarantine"} removed; zeros when the period does not exist."""
+    snapshot_id = conn.execute(_old_snapshot(period)).scalar()
+    if snapshot_id is None:
+        return {"households": 0, "quarantine": 0}
+    counts = [conn.execute(statement).rowcount for statement in _remove_snapshot(snapshot_id)]
+    return {"households": int(counts[0]), "quarantine": int(counts[1])}
 
 
 # ---------------------------------------------------------------- re-linking

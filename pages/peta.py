@@ -13,6 +13,7 @@ from geo.fmt import fmt_int, fmt_num, fmt_period
 from geo.maps import add_point_clusters, choropleth, classify, grid_clusters
 from geo.views import map_view as mv
 from ui import auth, context, downloads, explorer
+from ui import change_view as ui_change
 from ui import data as ui_data
 from ui import filters as ui_filters
 from ui import planning as ui_planning
@@ -22,6 +23,10 @@ from ui import sheets as ui_sheets
 auth.require("peta")
 view = context.page_with_data("Peta indikator")
 filters = ui_filters.current()
+mode = ui_change.mode_control()  # comparing periods: its own view (ui/change_view.py)
+if mode != "satu":
+    (ui_change.render_compare if mode == "banding" else ui_change.render_moves)(view)
+    st.stop()
 
 MEASURES = mv.MEASURES
 METHODS = {"quantile": "Kuantil", "natural": "Jenks (alami)", "equal": "Interval sama"}
@@ -134,6 +139,7 @@ with right:
     st.caption(f"Diurutkan menurut persentase; kelurahan dengan penyebut kurang dari "
                f"{mv.MIN_DENOMINATOR} rumah tangga, atau yang nilainya diketahui untuk kurang "
                f"dari {settings.min_known_share:.0%} rumah tangga, tidak diperingkat.")
+    ui_change.trend_chart(view, ind_id, level, filters)
 
 # ------------------------------------------------------------------ the table behind the map
 st.subheader(f"Tabel per {level_label.lower()}")

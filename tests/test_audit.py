@@ -65,8 +65,9 @@ def test_each_import_writes_one_row_and_a_replaced_period_one_more(tmp_path, mon
     monkeypatch.setenv("PETA_DB_URL", url)
     engine = corpus.engine_with_regions(tmp_path)
     path = corpus.csv_case(lambda f: None)(tmp_path)
-    for _ in range(2):  # the second import replaces the period
-        assert main(["import-households", str(path), "--period", "2026-09", "--json"]) in (0, 3)
+    for replace in ([], ["--replace"]):  # the second import replaces the period
+        assert main(["import-households", str(path), "--period", "2026-09", "--json",
+                     *replace]) in (0, 3)
     trail = audit.entries(engine)
     assert trail["tindakan"].tolist() == ["import_households", "import_households",
                                           "period_replaced"]

@@ -59,3 +59,27 @@ def test_a_change_is_unknown_where_either_period_is_unknown(two_periods):
     assert pd.isna(row["sanitasi_tidak_layak_selisih"])
     others = table.drop(index=blank_code)
     assert others["sanitasi_tidak_layak_selisih"].notna().all()
+
+
+def test_the_compare_command_prints_the_comparison(two_periods, monkeypatch, capsys):
+    import io
+    import json
+
+    from geo.cli import main
+
+    engine, blank_code = two_periods
+    monkeypatch.setenv("PETA_DB_URL", str(engine.url))
+    capsys.readouterr()
+    assert main(["compare", "--from", "2026-03", "--to", "2026-09", "--format", "csv"]) == 0
+    printed = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"kode": str})
+    expected = change.compare_tables(engine, "2026-03", "2026-09")
+    pd.testing.assert_frame_equal(printed.set_index("kode")[expected.columns[2:]],
+                                  expected.set_index("kode")[expected.columns[2:]],
+                                  check_dtype=False)
+    assert main(["compare", "--from", "2026-03", "--to", "2026-09", "--format", "json",
+                 "--level", "kecamatan"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {"miskin_dari", "miskin_ke", "miskin_selisih"} <= set(rows[0])
+    assert main(["compare", "--from", "2026-03", "--to", "2026-09", "--format", "json"]) == 0
+    blank = next(r for r in json.loads(capsys.readouterr().out) if r["kode"] == blank_code)
+    assert blank["sanitasi_tidak_layak_selisih"] is None  # unknown: null, never 0

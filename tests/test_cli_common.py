@@ -37,8 +37,9 @@ def test_the_same_things_have_the_same_argument_names():
             for option in action.option_strings:
                 helps.setdefault(option, set()).add(name)
     assert helps["--period"] == {"import-households", "indicators", "data-quality"}
-    assert helps["--level"] == {"indicators", "data-quality"}
-    assert helps["--format"] == {"indicators", "data-quality", "audit"}
+    assert helps["--level"] == {"indicators", "data-quality", "compare", "transitions"}
+    assert helps["--format"] == {"indicators", "data-quality", "audit", "periods",
+                               "compare", "transitions"}
     assert helps["--json"] == {"demo", "import-boundaries", "import-households"}
 
 

@@ -270,7 +270,7 @@ def test_fit_tie_stops_the_command_line_before_writing(tmp_path, cli_env):
     before = import_households(engine, corpus.csv_case(lambda f: None)(tmp_path), "2026-09")
     store.save_value_profile(engine, "kantor", OFFICE["kantor"])
     path = _tie_file(tmp_path)
-    out = _cli(env, str(path), "--period", "2026-09", "--json")
+    out = _cli(env, str(path), "--period", "2026-09", "--json", "--replace")
     assert out.returncode == 1, out.stdout  # FAILED (was 2 before the codes were unified)
     assert "air_seri.csv" in out.stderr and "AIR_MINUM" in out.stderr
     assert "--kode sumber_air_minum=" in out.stderr and "pbdt2015" in out.stderr
@@ -278,7 +278,7 @@ def test_fit_tie_stops_the_command_line_before_writing(tmp_path, cli_env):
     kept = store.snapshot_for(engine, "2026-09")
     assert kept["id"] == before.snapshot_id and kept["source_file"] == "register.csv"
     # the user's choice decides
-    out = _cli(env, str(path), "--period", "2026-09", "--json", "--kode",
+    out = _cli(env, str(path), "--period", "2026-09", "--json", "--replace", "--kode",
                "sumber_air_minum=kantor")
     assert out.returncode == 0, out.stderr
     snap = store.snapshot_for(engine, "2026-09")
@@ -308,7 +308,7 @@ def test_value_option_profile_and_unmapped_in_json(tmp_path, cli_env):
     assert out.returncode == 3, out.stderr  # WARNINGS: values left unmapped (was 0)
     assert json.loads(out.stdout)["unmapped"] == {"sumber_air_minum": {"99": 2}}
 
-    out = _cli(env, str(path), "--period", "2026-09", "--json",
+    out = _cli(env, str(path), "--period", "2026-09", "--json", "--replace",
                "--value", "sumber_air_minum:99=lainnya", "--value", "jenis_lantai:9=semen_bata",
                "--save-profile", "dinsos")
     assert out.returncode == 0, out.stderr

@@ -4,18 +4,18 @@ progress, then the account of every row (quarantine and unlinked rows with reaso
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from geo import audit, exports, register_files, store
+from geo import audit, exports, periods, register_files, store
 from geo import households as hh
 from geo.fmt import fmt_int, fmt_period
 from geo.privacy import mask_id
 from geo.schema import HOUSEHOLD_COLUMNS
 from ui import auth, data, downloads
+from ui import periods as ui_periods
 
 COUNT_LABELS = {
     "rows_read": "Baris dibaca", "accepted": "Diterima", "quarantined": "Dikarantina",
@@ -59,15 +59,18 @@ def render(engine: Engine, can_import: bool = True) -> None:
         return
     upload = st.file_uploader("Berkas register", type=["csv", "txt", "xlsx", "parquet"],
                               key="hh_upload")
-    today = date.today()
-    period = st.text_input("Periode data (TTTT-BB)", value=f"{today.year}-{today.month:02d}",
-                           key="hh_period")
+    period = ui_periods.period_input(upload)
     if upload is not None:
-        _preview_and_import(engine, upload, period.strip())
+        _preview_and_import(engine, upload, period)
     last = st.session_state.get("hh_result")
     if last:
         _account(last["counts"], last.get("report", {}), last.get("source", ""))
+        ui_periods.offer_demo_delete(engine)
+    deleted = st.session_state.pop("hh_deleted", None)
+    if deleted:
+        st.success(deleted)
     _stored(engine)
+    ui_periods.manage(engine)
 
 
 def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: ANN001
@@ -135,9 +138,11 @@ def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: A
 
     if plan.undecided:
         st.caption("Tombol Impor aktif setelah daftar kode setiap kolom di atas dipilih.")
-    if st.button("Impor", type="primary", key="hh_import", disabled=bool(plan.undecided)):
+    may_replace = ui_periods.replace_allowed(engine, period)
+    if st.button("Impor", type="primary", key="hh_import",
+                 disabled=bool(plan.undecided) or not may_replace):
         bar = st.progress(0.0, text="Mulai…")
-        replaced = store.snapshot_for(engine, period) is not None
+        replaced = periods.exists(engine, period)
         try:
             result = hh.import_households(
                 engine, upload, period, mapping=overrides, source_name=upload.name,

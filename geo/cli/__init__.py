@@ -30,6 +30,9 @@ COMMANDS: dict[str, str] = {
     "referrals": "geo.cli.referrals",
     "import-points": "geo.cli.import_points",
     "proposals": "geo.cli.proposals",
+    "periods": "geo.cli.periods",
+    "compare": "geo.cli.compare",
+    "transitions": "geo.cli.transitions",
 }
 
 EPILOG = ("kode keluar: 0 selesai, 1 gagal, 2 salah pakai (argumen), "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from geo import audit, link, store
+from geo import audit, link, periods, store
 from geo.cli import common
 from geo.fmt import fmt_int
 from geo.households import ImportFailed, ImportResult, import_households, value_entries
@@ -45,6 +45,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--save-profile", metavar="NAMA",
                         help="setelah impor berhasil, simpan pemetaan nilai yang dipakai "
                              "(profil dan --value) sebagai profil NAMA")
+    parser.add_argument("--replace", action="store_true",
+                        help="ganti periode yang sudah ada (tanpa ini impor ke periode yang "
+                             "sudah ada ditolak dan tidak ada yang berubah)")
     common.add_json(parser, "hitungan dan nilai tak terpetakan")
 
 
@@ -82,7 +85,10 @@ def run(args: argparse.Namespace) -> int:
     engine = store.get_engine()
     try:
         entries = value_entries(engine, args.profile, args.value)
-        replaced = store.snapshot_for(engine, args.period) is not None
+        replaced = periods.exists(engine, args.period)
+        if replaced and not args.replace:  # asked, never replaced silently
+            return common.fail(f"{periods.replace_question(args.period)} Tambahkan --replace "
+                               "untuk menggantinya; tidak ada yang berubah.")
         with common.progress_bar(common.progress_wanted(args)) as progress:
             result = import_households(engine, args.file, args.period, mapping=dict(args.map),
                                        progress=progress, sheet=args.sheet,

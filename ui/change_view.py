@@ -1,0 +1,257 @@
+"""Map page, change between periods: the "Bandingkan periode" and "Perpindahan rumah tangga"
+modes, and the small trend chart beside the map. The numbers come from :mod:`geo.change`,
+:mod:`geo.transitions` and :mod:`geo.change_map`; this module only draws them."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+import streamlit.components.v1 as components
+from streamlit_folium import st_folium
+
+from geo import access, change, change_map, indicators, suppression, transitions
+from geo.fmt import fmt_int, fmt_num, fmt_period
+from geo.indicator_table import indicator_table
+from ui import auth, data, explorer
+
+MODES = {"satu": "Satu periode", "banding": "Bandingkan periode",
+         "pindah": "Perpindahan rumah tangga"}
+LEVELS = {"kelurahan": "Kelurahan", "kecamatan": "Kecamatan"}
+MAP_SIZE = (620, 620)
+
+
+def mode_control() -> str:
+    """The map page's mode (kept in the URL as ``mode``); "satu" with one period stored."""
+    if len(data.snapshots(data.data_version())) < 2:
+        return "satu"
+    if "p_mode" not in st.session_state:
+        wanted = st.query_params.get("mode")
+        st.session_state["p_mode"] = wanted if wanted in MODES else "satu"
+    mode = st.segmented_control("Tampilan", list(MODES), key="p_mode",
+                                format_func=MODES.get) or "satu"
+    if mode != "satu" or "mode" in st.query_params:
+        st.query_params["mode"] = mode
+    return mode
+
+
+# ------------------------------------------------------------------ cached numbers
+
+@st.cache_data(show_spinner="Menghitung indikator periode…", max_entries=48)
+def period_table(period: str, level: str, version: tuple) -> pd.DataFrame:
+    return indicator_table(data.engine(), period, level)[0]
+
+
+@st.cache_data(show_spinner="Membandingkan periode…", max_entries=8)
+def compare(period_from: str, period_to: str, level: str, version: tuple) -> pd.DataFrame:
+    return change.compare_tables(data.engine(), period_from, period_to, level)
+
+
+@st.cache_data(show_spinner="Mencocokkan rumah tangga antar periode…", max_entries=4)
+def moves(period_from: str, period_to: str, version: tuple) -> transitions.Transitions:
+    return transitions.transitions(data.engine(), period_from, period_to)
+
+
+def _in_scope(table: pd.DataFrame, level: str, version: tuple) -> pd.DataFrame:
+    names = data.region_names(version)
+    kel = names[names["level"] == "kelurahan"]
+    parent_of = dict(zip(kel["kode"], kel["kode_induk"]))
+    keep = access.rows_in_scope(auth.visitor(), table["kode"], level, parent_of)
+    return table[keep].reset_index(drop=True)
+
+
+def _periods(view) -> tuple[str, str] | None:  # noqa: ANN001
+    """(earlier, later): the later is the sidebar's period, the earlier chosen here."""
+    stored = sorted(data.snapshots(view.version)["period"].tolist())
+    later = view.snapshot["period"]
+    earlier_options = [p for p in stored if p < later]
+    if not earlier_options:
+        st.info(f"Tidak ada periode sebelum {fmt_period(later)}. Pilih periode yang lebih baru "
+                "di samping untuk membandingkan.")
+        return None
+    default = change.previous_period(data.engine(), later)
+    earlier = st.selectbox("Dibandingkan dengan periode", earlier_options[::-1],
+                           index=earlier_options[::-1].index(default), format_func=fmt_period,
+                           key="c_from")
+    return earlier, later
+
+
+# ------------------------------------------------------------------ compare mode
+
+def render_compare(view) -> None:  # noqa: ANN001
+    chosen = _periods(view)
+    if chosen is None:
+        return
+    earlier, later = chosen
+    c1, c2 = st.columns([2.2, 1.4])
+    ind_id = c1.selectbox("Indikator", list(indicators.BY_ID), key="c_ind",
+                          format_func=lambda i: indicators.BY_ID[i].label)
+    level = c2.radio("Tingkat wilayah", list(LEVELS), key="c_level", horizontal=True,
+                     format_func=LEVELS.get)
+    ind = indicators.get(ind_id)
+    table = _in_scope(compare(earlier, later, level, view.version), level, view.version)
+    areas = explorer.areas(level, view.version)
+    areas = areas[areas["kode"].isin(table["kode"])]
+    names = table.set_index("kode")["nama"]
+    st.caption(f"{ind.label}: {fmt_period(earlier)} → {fmt_period(later)}, dihitung atas batas "
+               "wilayah yang sekarang. Perubahan dalam poin persen; abu-abu = tidak ada data di "
+               "salah satu periode (bukan 0).")
+    left, right = st.columns([3, 1.25])
+    with left:
+        fmap = change_map.change_map(areas, table, ind_id, earlier, later, labels=names,
+                                     tiles=view.basemap, size_px=MAP_SIZE)
+        st_folium(fmap, height=MAP_SIZE[1], use_container_width=True, returned_objects=[],
+                  key="c_change_map")
+    with right:
+        improved, worsened = change.largest_changes(table, ind_id)
+        for title, rows in (("**Paling membaik**", improved), ("**Paling memburuk**",
+                                                               worsened)):
+            st.markdown(title)
+            if rows.empty:
+                st.caption("Tidak ada.")
+            else:
+                shown = _changes_on_screen(rows, ind_id, earlier, later)
+                st.dataframe(shown[["Wilayah", "Perubahan (poin)"]], hide_index=True,
+                             width="stretch")
+        trend_chart(view, ind_id, level, None)
+    st.markdown(f"**Berdampingan: {fmt_period(earlier)} dan {fmt_period(later)}** "
+                "(geser atau perbesar satu peta, yang lain mengikuti; skala warna sama)")
+    dual = change_map.side_by_side(areas, table, ind_id, earlier, later, labels=names,
+                                   tiles=view.basemap)
+    # its own page in an iframe: streamlit-folium draws only the first map of a DualMap
+    components.html(dual.document(), height=480)
+    st.subheader(f"Tabel perubahan per {LEVELS[level].lower()}")
+    st.dataframe(_changes_on_screen(table[["kode", "nama", f"{ind_id}_{change.FROM}",
+                                           f"{ind_id}_{change.TO}",
+                                           f"{ind_id}_{change.CHANGE}"]],
+                                    ind_id, earlier, later),
+                 hide_index=True, width="stretch", key="c_table")
+    stem = f"perubahan_{level}_{earlier}_{later}"
+    auth.download_button(st, "Unduh CSV (semua indikator)",
+                         lambda: explorer.csv_bytes(table), f"{stem}.csv", mime="text/csv",
+                         icon=":material/download:", key="c_csv")
+
+
+def _changes_on_screen(rows: pd.DataFrame, ind_id: str, earlier: str, later: str
+                       ) -> pd.DataFrame:
+    def pct(v: float) -> str:
+        return indicators.NO_DATA if pd.isna(v) else fmt_num(v, 1)
+
+    return pd.DataFrame({
+        "Wilayah": rows["nama"],
+        f"{fmt_period(earlier)} (%)": [pct(v) for v in rows[f"{ind_id}_{change.FROM}"]],
+        f"{fmt_period(later)} (%)": [pct(v) for v in rows[f"{ind_id}_{change.TO}"]],
+        "Perubahan (poin)": [indicators.NO_DATA if pd.isna(v) else
+                             ("+" if v > 0 else "") + fmt_num(v, 1)
+                             for v in rows[f"{ind_id}_{change.CHANGE}"]],
+    })
+
+
+# ------------------------------------------------------------------ trend
+
+def trend_area(filters, level: str) -> tuple[str, str]:  # noqa: ANN001
+    """(level, code) the trend is drawn for: the one kelurahan or kecamatan chosen in the
+    filters, else the city."""
+    if len(filters.kelurahan) == 1:
+        return "kelurahan", filters.kelurahan[0]
+    if len(filters.kecamatan) == 1:
+        return "kecamatan", filters.kecamatan[0]
+    return "kota", ""
+
+
+def trend_chart(view, ind_id: str, level: str, filters) -> None:  # noqa: ANN001
+    """A small line of the indicator's rate over the last 12 periods, for the chosen area."""
+    names = data.region_names(view.version).set_index("kode")["nama"]
+    area_level, code = trend_area(filters, level) if filters is not None else ("kota", "")
+    stored = sorted(data.snapshots(view.version)["period"].tolist())[
+        -change.MAX_TREND_PERIODS:]
+    if len(stored) < 2:
+        return
+    tables = {p: period_table(p, area_level, view.version) for p in stored}
+    if not code:
+        city = tables[stored[-1]]
+        if len(city) != 1 or not access.rows_in_scope(auth.visitor(), city["kode"], "kota",
+                                                      {})[0]:
+            return
+        code = city["kode"].iat[0]
+    points = change.trend(tables, ind_id, code)
+    points["Periode"] = points["periode"].map(fmt_period)
+    points["Nilai"] = [indicators.NO_DATA if pd.isna(v) else f"{fmt_num(v, 1)} %"
+                       for v in points["persen"]]
+    title = f"Tren {names.get(code, 'kota')} ({len(points)} periode)"
+    st.markdown(f"**{title}**")
+    chart = alt.Chart(points).mark_line(point=True).encode(
+        x=alt.X("Periode:N", sort=list(points["Periode"]), title=None,
+                axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("persen:Q", title="% rumah tangga", scale=alt.Scale(zero=True),
+                axis=alt.Axis(tickCount=4, format=".0f")),
+        tooltip=["Periode", "Nilai"]).properties(height=200)
+    st.altair_chart(chart, width="stretch")
+    unknown = points["persen"].isna().sum()
+    if unknown:
+        st.caption(f"{fmt_int(unknown)} periode {indicators.NO_DATA} (tidak digambar).")
+
+
+# ------------------------------------------------------------------ transitions mode
+
+def render_moves(view) -> None:  # noqa: ANN001
+    chosen = _periods(view)
+    if chosen is None:
+        return
+    earlier, later = chosen
+    hide = auth.small_counts_hidden("c_hide", default=True)
+    result = moves(earlier, later, view.version)
+    table = _in_scope(result.table, "kelurahan", view.version)
+    st.caption(
+        f"Rumah tangga dicocokkan antar {fmt_period(earlier)} dan {fmt_period(later)} lewat ID "
+        "keluarga (atau NIK yang di-hash dengan kunci rahasia basis data ini). Yang cocok dan "
+        "yang baru dihitung di kelurahannya pada periode akhir; yang keluar di kelurahannya "
+        "pada periode awal. ID yang muncul dua kali dilaporkan, tidak ditebak.")
+    areas = explorer.areas("kelurahan", view.version)
+    areas = areas[areas["kode"].isin(table["kode"])]
+    left, right = st.columns([3, 1.4])
+    with left:
+        fmap = change_map.net_out_of_poverty_map(
+            areas, table, earlier, later, labels=table.set_index("kode")["nama"],
+            tiles=view.basemap, hide_small=hide, size_px=MAP_SIZE)
+        st_folium(fmap, height=MAP_SIZE[1], use_container_width=True, returned_objects=[],
+                  key="c_moves_map")
+    with right:
+        kel = st.selectbox("Kelurahan", table["kode"].tolist(), key="c_moves_kel",
+                           format_func=table.set_index("kode")["nama"].get)
+        row = table.set_index("kode").loc[kel]
+        st.markdown(f"**Matriks desil {row['nama']}** (baris: desil {fmt_period(earlier)}, "
+                    f"kolom: desil {fmt_period(later)})")
+        grid = transitions.matrix(table, kel)
+        shown = pd.DataFrame({f"D{d}": suppression.count_texts(grid[d], hide_small=hide)
+                              for d in grid.columns}, index=[f"D{d}" for d in grid.index])
+        st.dataframe(shown, width="stretch", key="c_matrix")
+        summary = pd.DataFrame({
+            "Perpindahan": [transitions.LABELS[k] for k in transitions.SUMMARY],
+            "Rumah tangga": suppression.count_texts(row[list(transitions.SUMMARY)].abs(),
+                                                    hide_small=hide),
+        })
+        summary.loc[summary.index[transitions.SUMMARY.index("bersih_keluar_miskin")],
+                    "Rumah tangga"] = _signed(row["bersih_keluar_miskin"], hide, row)
+        st.dataframe(summary, hide_index=True, width="stretch", key="c_moves_summary")
+    st.subheader("Perpindahan per kelurahan")
+    columns = ["nama", *transitions.SUMMARY]
+    on_screen = table[columns].rename(columns={"nama": "Kelurahan", **transitions.LABELS})
+    if hide:
+        for k in transitions.SUMMARY:
+            if k != "bersih_keluar_miskin":
+                on_screen[transitions.LABELS[k]] = suppression.count_texts(table[k])
+        on_screen = on_screen.drop(columns=[transitions.LABELS["bersih_keluar_miskin"]])
+    st.dataframe(on_screen, hide_index=True, width="stretch", key="c_moves_table")
+    if not hide:
+        auth.download_button(st, "Unduh CSV (dengan pasangan desil)",
+                             lambda: explorer.csv_bytes(table),
+                             f"perpindahan_{earlier}_{later}.csv", mime="text/csv",
+                             icon=":material/download:", key="c_moves_csv")
+
+
+def _signed(value: int, hide: bool, row: pd.Series) -> str:
+    if hide and (suppression.is_small(row["keluar_miskin"])
+                 or suppression.is_small(row["jatuh_miskin"])):
+        return suppression.HIDDEN_TOO
+    return ("+" if value > 0 else "") + fmt_int(value)
