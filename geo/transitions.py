@@ -2,8 +2,8 @@
 receiving PKH or BPNT, entered or left the register, per area.
 
 Households are matched by a stable id: the register's ``id_keluarga`` (ID DTKS / ID keluarga);
-where a row has none, by the head's NIK through a keyed hash (HMAC-SHA256 with a secret made
-once and kept in the database, :func:`household_keys`), so no raw NIK leaves the households
+where a row has none, by the head's NIK through a keyed hash (:mod:`geo.keyed_ids`,
+:func:`household_keys`), so no raw NIK leaves the households
 table and the key means nothing outside this database. A key found on more than one row of
 either period is *ambiguous*: reported (``ambigu``), never guessed, and its rows are counted in
 nothing else. Rows with neither id are reported as ``tanpa_id``.
@@ -18,28 +18,18 @@ linked to any kelurahan are in no row.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
-    Column,
-    DateTime,
     Engine,
-    MetaData,
-    String,
-    Table,
-    Text,
     and_,
     or_,
     select,
 )
 
-from geo import snapshot_cache, store
+from geo import keyed_ids, snapshot_cache, store
 from geo.codes import parent_codes
 
 DESIL = tuple(range(1, 11))
@@ -59,37 +49,12 @@ LABELS: dict[str, str] = {
     "ambigu": "ID ganda (tidak dihitung)", "tanpa_id": "tanpa ID keluarga maupun NIK",
 }
 
-_meta = MetaData()
-_keys = Table("app_secrets", _meta,
-              Column("name", String(40), primary_key=True),
-              Column("value", Text, nullable=False),
-              Column("created_at", DateTime(timezone=True), nullable=False))
-_NIK_SECRET = "nik_hmac"
-
-
 def pair_column(d_from: int, d_to: int) -> str:
     """The column of a desil pair: ``desil_3_ke_6``."""
     return f"desil_{d_from}_ke_{d_to}"
 
 
 PAIRS = [pair_column(a, b) for a in DESIL for b in DESIL]
-
-
-def nik_secret(engine: Engine) -> bytes:
-    """The database's secret for hashing NIK, made once (random, 32 bytes) and kept."""
-    _keys.create(engine, checkfirst=True)
-    with engine.begin() as conn:
-        value = conn.execute(select(_keys.c.value).where(_keys.c.name == _NIK_SECRET)).scalar()
-        if value is None:
-            value = secrets.token_hex(32)
-            conn.execute(_keys.insert().values(name=_NIK_SECRET, value=value,
-                                               created_at=datetime.now(UTC)))
-    return bytes.fromhex(value)
-
-
-def nik_key(secret: bytes, nik: str) -> str:
-    """The keyed hash of a NIK: the same NIK gives the same key in this database only."""
-    return "nik:" + hmac.new(secret, nik.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def _nik_of_rows_without_id(engine: Engine, snapshot_id: int) -> pd.DataFrame:
@@ -112,8 +77,8 @@ def household_keys(engine: Engine, snapshot: dict) -> pd.DataFrame:
     if missing.any():
         nik = _nik_of_rows_without_id(engine, int(snapshot["id"]))
         if len(nik):
-            secret = nik_secret(engine)
-            hashed = pd.Series([nik_key(secret, str(n).strip()) for n in nik["nik_krt"]],
+            digests = keyed_ids.digests(keyed_ids.secret(engine), "nik", nik["nik_krt"])
+            hashed = pd.Series(["nik:" + d if d else None for d in digests],
                                index=nik["row_number"].to_numpy())
             by_row = pd.Series(frame["row_number"].to_numpy()).map(hashed)
             key = key.where(~missing, by_row.to_numpy())

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import indicators, store
+from geo import indicators, keyed_ids, store
 from geo.referrals import log as referral_log
 from geo.referrals import measures
 from tests.referral_fixtures import OPEN, generated_log, write
@@ -90,8 +90,7 @@ def test_unknown_is_not_zero(engine, joined):
     assert (table["terbuka"] == 0).all()
     # a register without the program columns cannot decide exclusion: no count, not 0
     hh = truth.households.drop(columns=["penerima_bpnt", "penerima_pkh", "penerima_pbi_jkn"])
-    from geo.referrals import keys
-    blind = measures.join(measures.load_referrals(engine), hh, keys.secret(engine), j.as_of,
+    blind = measures.join(measures.load_referrals(engine), hh, keyed_ids.secret(engine), j.as_of,
                           j.period)
     table = measures.area_table(blind, store.region_list(engine))
     assert table["eksklusi"].isna().all() and table["eksklusi_tanpa_rujukan"].isna().all()

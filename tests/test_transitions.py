@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import store, transitions
+from geo import keyed_ids, store, transitions
 from tests.map_fixtures import write_city
 
 FROM, TO = "2026-03", "2026-09"
@@ -143,8 +143,8 @@ def test_rows_without_an_id_are_matched_by_the_keyed_hash_of_the_nik(moved, tmp_
     # the secret is made once: the same NIK gives the same key next time
     again = transitions.household_keys(engine, store.snapshot_for(engine, FROM))["kunci"]
     assert (keys == again).all()
-    assert transitions.nik_key(b"another", "9971010809701258") != transitions.nik_key(
-        transitions.nik_secret(engine), "9971010809701258")
+    assert keyed_ids.digest(b"another", "nik", "9971010809701258") != keyed_ids.digest(
+        keyed_ids.secret(engine), "nik", "9971010809701258")
 
 
 def test_the_matrix_of_one_kelurahan(moved):

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, insert
 
-from geo import link, snapshot_cache, store
+from geo import keyed_ids, link, snapshot_cache, store
 from geo.privacy import mask_id
 from geo.referrals import keys, vocab
 from geo.referrals.tables import ensure, referral_imports, referral_quarantine, referrals
@@ -82,7 +82,7 @@ def _read(src: Source) -> tuple[pd.DataFrame, dict[str, str]]:
 
 
 def _identity_problem(value: str, label: str, header: str) -> str | None:
-    text = keys.normalize("nik", value)
+    text = keyed_ids.normalize("nik", value)
     if text is None:
         return None
     if "e+" in text.lower() or "e-" in text.lower():
@@ -215,8 +215,8 @@ def import_referrals(engine: Engine, source: object, name: str | None = None,
     regions = link.RegionIndex.from_store(engine)
     links = link.link_frame(accepted, regions) if len(accepted) else pd.DataFrame(
         columns=["region_code", "link_method", "link_note"])
-    key = keys.secret(engine)
-    hashed = {f"kunci_{kind}": keys.digests(key, kind, accepted[column])
+    key = keyed_ids.secret(engine)
+    hashed = {f"kunci_{kind}": keyed_ids.digests(key, kind, accepted[column])
               for kind, column in (("id", "id_keluarga"), ("kk", "no_kk"), ("nik", "nik"))}
     snapshot, register = _register_for_matching(engine, period)
     hashed_frame = pd.DataFrame(hashed)
@@ -252,7 +252,8 @@ def import_referrals(engine: Engine, source: object, name: str | None = None,
             "dirujuk_ke": a["dirujuk_ke"], "status": a["status"],
             "tanggal_status": iso(a["tanggal_status"]), "petugas": a["petugas"],
             **{k: v[i] for k, v in hashed.items()},
-            "identitas_samaran": mask_id(keys.normalize("nik", personal)) if personal else None,
+            "identitas_samaran": (mask_id(keyed_ids.normalize("nik", personal)) if personal
+                                  else None),
             "region_code": region.iat[i],
             "link_method": None if pd.isna(links["link_method"].iat[i])
             else str(links["link_method"].iat[i]),

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from geo import indicators, snapshot_cache, store
+from geo import indicators, keyed_ids, snapshot_cache, store
 from geo.codes import parent_codes
 from geo.referrals import keys, vocab
 from geo.referrals.tables import ensure, referral_imports, referrals
@@ -111,7 +111,7 @@ def load_joined(engine: Engine, period: str | None = None,
                           "import-referrals BERKAS, atau halaman Rujukan SLRT).")
     register = snapshot_cache.load_households_fast(engine, snapshot, list(HOUSEHOLD_COLUMNS))
     as_of = date.fromisoformat(info["as_of"]) if info["as_of"] else None
-    return join(load_referrals(engine), register, keys.secret(engine), as_of,
+    return join(load_referrals(engine), register, keyed_ids.secret(engine), as_of,
                 snapshot["period"], settings, info["source_file"])
 
 

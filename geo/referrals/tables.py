@@ -48,13 +48,6 @@ referral_imports = Table(  # one row: the log in force
     Column("report", Text),  # JSON: counts, notes
 )
 
-referral_key = Table(  # the HMAC secret, made once per database
-    "referral_key",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("secret", String(64), nullable=False),
-)
-
 service_points = Table(
     "service_points",
     metadata,
@@ -67,7 +60,7 @@ service_points = Table(
     Column("source_file", Text),
 )
 
-TABLES = (referrals, referral_quarantine, referral_imports, referral_key, service_points)
+TABLES = (referrals, referral_quarantine, referral_imports, service_points)
 
 
 def ensure(engine: Engine) -> Engine:

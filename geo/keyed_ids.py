@@ -1,0 +1,76 @@
+"""Keyed hashes of personal identifiers: the one way a NIK, No. KK or ID DTKS is matched
+outside the households table (households across periods, referrals to the register).
+
+An identifier is reduced to HMAC-SHA256 with a secret made once per database (random, 32
+bytes, table ``app_secrets``) and kept in it. The same identifier gives the same hash in this
+database only; without the secret a hash cannot be turned back into a NIK by trying all
+16-digit numbers. Whoever holds the whole database holds the secret too: this keeps raw
+identifiers out of derived tables and exports, it does not protect a stolen database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, Text, select
+
+_meta = MetaData()
+app_secrets = Table("app_secrets", _meta,
+                    Column("name", String(40), primary_key=True),
+                    Column("value", Text, nullable=False),
+                    Column("created_at", DateTime(timezone=True), nullable=False))
+SECRET_NAME = "id_hmac"
+KINDS = ("id", "kk", "nik")  # ID DTKS / id keluarga, No. KK, NIK
+
+
+def secret(engine: Engine) -> bytes:
+    """The database's HMAC secret, made on first use."""
+    app_secrets.create(engine, checkfirst=True)
+    with engine.begin() as conn:
+        value = conn.execute(select(app_secrets.c.value)
+                             .where(app_secrets.c.name == SECRET_NAME)).scalar()
+        if value is None:
+            value = secrets.token_hex(32)
+            conn.execute(app_secrets.insert().values(name=SECRET_NAME, value=value,
+                                                     created_at=datetime.now(UTC)))
+    return bytes.fromhex(value)
+
+
+def normalize(kind: str, value: object) -> str | None:
+    """The identifier as it is hashed: NIK / No. KK as written without a trailing ``.0`` (a
+    spreadsheet's float), ID stripped; None when empty."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    if kind in ("kk", "nik"):
+        text = re.sub(r"\.0+$", "", text)
+    return text or None
+
+
+def digest(key: bytes, kind: str, value: object) -> str | None:
+    """The keyed hash of one identifier (hex), None when empty."""
+    text = normalize(kind, value)
+    if text is None:
+        return None
+    return hmac.digest(key, f"{kind}:{text}".encode(), hashlib.sha256).hex()
+
+
+def digests(key: bytes, kind: str, values: pd.Series) -> np.ndarray:
+    """:func:`digest` of a column (object array, None where empty); the normalising is done
+    on the column at once and the HMAC by OpenSSL's one-shot call."""
+    text = pd.Series(values, dtype=object).astype("string").str.strip()
+    if kind in ("kk", "nik"):
+        text = text.str.replace(r"\.0+$", "", regex=True)
+    text = text.where(text.str.len() > 0)
+    out = np.full(len(text), None, dtype=object)
+    prefix = f"{kind}:".encode()
+    one_shot = hmac.digest
+    for i, v in zip(np.flatnonzero(text.notna().to_numpy()), text.dropna().tolist()):
+        out[i] = one_shot(key, prefix + v.encode(), hashlib.sha256).hex()
+    return out
