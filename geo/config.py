@@ -93,3 +93,13 @@ def lockout_minutes() -> int:
 
     Default: 15."""
     return _positive_int("PETA_LOCKOUT_MINUTES", 15)
+
+
+def small_count() -> int:
+    """``PETA_SMALL_COUNT``: k, the smallest number of households shown as a number or drawn as
+    a point cluster where small counts are hidden; counts 1..k-1 are written ``< k`` and no
+    cluster of fewer than k households is drawn on the map (a whole number, at least 2).
+
+    Default: 5."""
+    setting = _read("PETA_SMALL_COUNT")
+    return int(setting) if setting and setting.isdigit() and int(setting) >= 2 else 5

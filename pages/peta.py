@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 
 from geo import indicators
 from geo.fmt import fmt_int, fmt_num, fmt_period
-from geo.maps import add_point_clusters, choropleth, classify, grid_clusters
+from geo.maps import add_point_clusters, choropleth, classify
 from geo.views import map_view as mv
 from ui import auth, context, explorer
 from ui import data as ui_data
@@ -69,10 +69,11 @@ if settings == indicators.DEFAULT_SETTINGS:  # one cache entry for the default
     base = explorer.base(int(view.snapshot["id"]), view.version)
 else:
     base = explorer.base(int(view.snapshot["id"]), view.version, settings)
-hide = auth.small_counts_hidden("peta_hide", default=False)
+hide = auth.small_counts_hidden("peta_hide")
 mapped = mv.map_view(base.prepared, filters, ind_id, level, measure,
                      explorer.areas(level_shown, view.version), name_of, settings,
-                     kelurahan=explorer.areas("kelurahan", view.version), hide=hide)
+                     kelurahan=explorer.areas("kelurahan", view.version), hide=hide,
+                     lon=base.lon, lat=base.lat)
 if mapped is None:
     st.warning("Tidak ada wilayah yang cocok dengan filter wilayah. Ubah filter di samping.")
     st.stop()
@@ -89,12 +90,8 @@ fmap = choropleth(
     note=f"{description} · {fmt_period(view.snapshot['period'])}", size_px=MAP_SIZE,
     fill_opacity=0.3 if len(filters.kelurahan) == 1 else 0.8, tiles=view.basemap)
 
-if len(filters.kelurahan) == 1 and not hide:  # points of a few households could name them
-    in_kel = mv.households_in(base.prepared, mapped.keep, filters.kelurahan[0])
-    clusters = grid_clusters(base.lon[in_kel], base.lat[in_kel],
-                             base.prepared.hits[IND.id][in_kel], tuple(areas.total_bounds),
-                             cells=16)
-    add_point_clusters(fmap, clusters, IND.label.lower())
+if mapped.points is not None and len(mapped.points):  # cell centres, none under k
+    add_point_clusters(fmap, mapped.points, IND.label.lower())
 
 # ------------------------------------------------------------------ layout
 left, right = st.columns([3, 1.25])
