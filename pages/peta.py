@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import indicators
-from geo.fmt import fmt_int, fmt_num, fmt_period
+from geo.fmt import fmt_int, fmt_num, fmt_period, plain
 from geo.maps import add_point_clusters, choropleth, classify
 from geo.views import map_view as mv
 from ui import auth, context, explorer
@@ -60,7 +60,7 @@ name_of = names.set_index("kode")["nama"]
 level_shown = mv.shown_level(filters, level)
 if level_shown != level:
     st.caption(f"Wilayah dipilih di filter: peta menampilkan kelurahannya "
-               f"({filters.describe(name_of.to_dict()).split(' · ')[0]}).")
+               f"({plain(filters.describe(name_of.to_dict()).split(' · ')[0])}).")
 
 # ------------------------------------------------------------------ counting (hot path)
 # the definition choices where official rules differ; shared with the planning pages
@@ -109,7 +109,7 @@ if clicked_code and clicked_code != st.session_state.get("_peta_clicked"):
         ui_filters.request(replace(filters, kecamatan=(clicked_code,), kelurahan=()))
 
 with right:
-    st.markdown(f"**{IND.label}**  \n{description}")
+    st.markdown(f"**{IND.label}**  \n{plain(description)}")
     for (label, value), helptext in zip(mapped.metrics(), (
             None, None, f"Penyebut: {IND.denominator_label} yang nilainya diketahui.")):
         st.metric(label, value, help=helptext)

@@ -233,3 +233,35 @@ def test_map_counts_follow_a_relink_through_the_cache(city):
     assert shown_table[keep] == truth[keep] > city["region_code"].eq(keep).sum()
     assert shown_table.sort_index().tolist() == truth.reindex(shown_table.index).fillna(
         0).astype(int).sort_index().tolist()
+
+
+BEACON = "![b](http://127.0.0.1:8999/beacon.png)"
+
+
+def test_a_region_name_is_shown_as_plain_text_never_markdown(tmp_path, monkeypatch):
+    """Issue 20, finding 5: a kelurahan named like a Markdown image, once chosen in the filter,
+    is text on the page (escaped), never an image the browser would fetch."""
+    import streamlit as st
+
+    from tests.map_fixtures import city_regions
+
+    url = f"sqlite:///{tmp_path / 'beacon.sqlite'}"
+    monkeypatch.setenv("PETA_DB_URL", url)
+    monkeypatch.setenv("PETA_PROJECT", str(PROJECT))
+    monkeypatch.chdir(PROJECT)
+    table, _ = city_regions(n_kelurahan=14, n_kecamatan=3)
+    kel = table.loc[table["level"] == "kelurahan", "kode"].iat[0]
+    write_city(store.get_engine(url), n=1_000, n_kelurahan=14, n_kecamatan=3,
+               rename={kel: BEACON})
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_function(sidebar_and_map_page, default_timeout=90)
+        at.query_params["kel"] = kel
+        ok(at.run())
+        texts = [e.value for e in (*at.markdown, *at.caption, *at.warning, *at.info)]
+        assert not [t for t in texts if "](" in t and "beacon" in t]
+        assert any(r"\!\[b\]\(http\:" in t for t in texts)
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()

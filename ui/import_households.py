@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from geo import audit, register_files, store
 from geo import households as hh
-from geo.fmt import fmt_int, fmt_period
+from geo.fmt import fmt_int, fmt_period, plain
 from geo.privacy import mask_id
 from geo.schema import HOUSEHOLD_COLUMNS
 from ui import auth, data
@@ -105,7 +105,8 @@ def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: A
     where = (f"lembar {fmt.sheet!r}" if fmt.kind == "xlsx" else
              f"pemisah {fmt.delimiter!r}, pengodean {fmt.encoding}" if fmt.kind == "csv"
              else "Parquet")
-    st.write(f"**{plan.source}** — {where}, kepala kolom di baris {fmt.header_row}.")
+    st.write(f"**{plain(plan.source)}** — {plain(where)}, kepala kolom di baris "
+             f"{fmt.header_row}.")
 
     st.markdown("**Pemetaan kolom** (koreksi bila perlu)")
     options = [IGNORE, *register_files.TARGET_COLUMNS]
@@ -145,7 +146,7 @@ def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: A
                 progress=lambda f, t: bar.progress(f, text=t))
         except hh.ImportFailed as err:
             bar.empty()
-            st.error(f"Impor gagal, data lama tidak berubah. {err}")
+            st.error(f"Impor gagal, data lama tidak berubah. {plain(err)}")
             return
         except Exception as err:  # noqa: BLE001
             bar.empty()
@@ -169,17 +170,18 @@ def _code_lists(plan: hh.ImportPlan, chosen: dict[str, str], name: str) -> None:
     if not used:
         return
     st.caption("Daftar kode jawaban per kolom (dipilih menurut kecocokan angka): " + "; ".join(
-        f"{c.header}: {c.chosen or 'belum dipilih'}"
+        f"{plain(c.header)}: {c.chosen or 'belum dipilih'}"
         + (f" (cocok {c.fits.get(c.chosen, 0):.0%}, {c.by})" if c.chosen else "")
         for c in used))
     for c in used:
         if not (c.undecided or c.column in chosen):
             continue
         if c.undecided:
-            st.warning(f"Kolom {c.header} ({c.column}): {c.problem}. Pilih daftar kodenya; "
+            st.warning(f"Kolom {plain(c.header)} ({c.column}): {plain(c.problem)}. Pilih daftar "
+                       "kodenya; "
                        "angka yang tidak ada di daftar dilaporkan, tidak ditebak.")
         options = [CHOOSE, *c.fits]
-        picked = st.selectbox(f"Daftar kode untuk {c.header}", options,
+        picked = st.selectbox(f"Daftar kode untuk {plain(c.header)}", options,
                               index=options.index(chosen.get(c.column, CHOOSE)),
                               key=f"hh_codes_{name}_{c.column}",
                               format_func=lambda n, c=c: n if n == CHOOSE else
@@ -218,7 +220,7 @@ def _value_table(plan: hh.ImportPlan, own: dict[str, dict[str, object]], name: s
             try:
                 hh.check_entry(column, value, after)
             except hh.ValueEntryError as err:
-                st.warning(str(err))
+                st.warning(plain(err))
                 continue
             own.setdefault(column, {})[value] = after
             changed = True
@@ -238,23 +240,23 @@ def _save_profile(engine: Engine, entries: dict[str, dict[str, object]]) -> None
             try:
                 store.save_value_profile(engine, name, entries)
             except ValueError as err:
-                st.error(str(err))
+                st.error(plain(err))
             else:
-                st.success(f"Profil {name.strip()!r} tersimpan; pilih lagi untuk berkas "
+                st.success(f"Profil {plain(repr(name.strip()))} tersimpan; pilih lagi untuk berkas "
                            "berikutnya.")
 
 
 def _account(counts: dict, report: dict, source: str) -> None:
-    st.markdown(f"**Hasil impor {source}**")
+    st.markdown(f"**Hasil impor {plain(source)}**")
     cols = st.columns(4)
     for i, key in enumerate(store.COUNT_KEYS):
         cols[i % 4].metric(COUNT_LABELS[key], _fmt(counts.get(key, 0)))
     values = report.get("unmapped_values") or {}
     if values:
         st.warning("Nilai yang tidak bisa dipetakan (dibiarkan kosong, tidak ditebak): "
-                   + "; ".join(f"{c}: " + ", ".join(f"{k} ({_fmt(n)} baris)" for k, n in
-                                                   list(v.items())[:6]) for c, v in
-                               values.items()))
+                   + "; ".join(f"{plain(c)}: " + ", ".join(
+                       f"{plain(k)} ({_fmt(n)} baris)" for k, n in list(v.items())[:6])
+                       for c, v in values.items()))
     repairs = report.get("repairs") or {}
     if repairs:
         st.caption("Perbaikan format yang pasti (dicatat per baris): " + ", ".join(
