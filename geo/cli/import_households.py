@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from geo import audit, link, store
+from geo import audit, link, periods, store
 from geo.cli import common
 from geo.fmt import fmt_int
 from geo.households import ImportFailed, ImportResult, import_households, value_entries
@@ -80,6 +80,10 @@ def _print_summary(args: argparse.Namespace, result: ImportResult) -> None:
 
 def run(args: argparse.Namespace) -> int:
     engine = store.get_engine()
+    try:
+        args.period = periods.parse(args.period)
+    except periods.PeriodError as err:
+        return common.fail(err)
     try:
         entries = value_entries(engine, args.profile, args.value)
         replaced = store.snapshot_for(engine, args.period) is not None
