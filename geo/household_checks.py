@@ -29,6 +29,7 @@ from geo.schema import CODES, HOUSEHOLD_COLUMNS
 
 NIK_DIGITS = 16
 DESIL_RANGE = (1, 10)
+ART_RANGE = (1, 30)  # members of one household: more than 30 is a typo, not a household
 # Indonesia's extent with a margin (Sabang .. Merauke, Rote .. Miangas).
 INDONESIA_LAT = (-11.5, 6.5)
 INDONESIA_LON = (94.5, 141.5)
@@ -58,8 +59,12 @@ REASONS: dict[str, str] = {
     "desil_luar": "{h}: desil harus 1–10, tertulis {v}.",
     "art_kosong": "{h}: jumlah anggota rumah tangga kosong. Isi minimal 1.",
     "art_salah": "{h}: jumlah anggota rumah tangga harus bilangan bulat ≥ 1, tertulis {v!r}.",
+    "art_luar": "{h}: jumlah anggota rumah tangga {v} tidak masuk akal: harus 1–30. Periksa "
+                "isian di berkas sumber.",
     "angka_salah": "{h}: harus bilangan bulat ≥ 0, tertulis {v!r}.",
-    "luas_salah": "{h}: luas lantai harus angka ≥ 0 (m²), tertulis {v!r}.",
+    "angka_luar": "{h}: {v} anggota tidak masuk akal: harus 0–30 (tidak lebih dari jumlah "
+                  "anggota rumah tangga yang mungkin).",
+    "luas_salah": "{h}: luas lantai harus angka lebih dari 0 (m²), tertulis {v!r}.",
     "koordinat_teks": "{h}: koordinat bukan angka ({v!r}). Tulis derajat desimal, mis. -6,2871.",
     "rumus": "{h}: berisi rumus Excel ({v}), bukan data. Hapus rumusnya dan tulis nilainya.",
     "html": "{h}: berisi kode HTML ({v}). Tulis teks biasa tanpa tanda < >.",
@@ -234,17 +239,27 @@ def convert_chunk(chunk: pd.DataFrame, plan: ImportPlan, issues: Issues, unmappe
                 wrong = present & ~bad_text & ((values < lo) | (values > hi)
                                                | (values != np.floor(values)))
                 issues.add(wrong, "desil_luar", h=h, v=text)
-            elif column == "jumlah_art":
+            # plausibility: every number finite and in its range, or the row is quarantined
+            # with the reason (never stored as an empty value without one)
+            finite = np.isfinite(values)
+            if column == "jumlah_art":
                 issues.add(~present, "art_kosong", h=h)
-                wrong = present & (bad_text | (values < 1) | (values != np.floor(values)))
+                wrong = present & (bad_text | (values < 1)
+                                   | (finite & (values != np.floor(values))))
                 issues.add(wrong, "art_salah", h=h, v=text)
+                issues.add(present & ~wrong & (~finite | (values > ART_RANGE[1])), "art_luar",
+                           h=h, v=text)
             elif column in ("lintang", "bujur"):
-                issues.add(bad_text, "koordinat_teks", h=h, v=text)
+                issues.add(present & (bad_text | ~finite), "koordinat_teks", h=h, v=text)
             elif column == "luas_lantai":
-                issues.add(present & (bad_text | (values < 0)), "luas_salah", h=h, v=text)
+                issues.add(present & (bad_text | ~finite | (values <= 0)), "luas_salah", h=h,
+                           v=text)
             else:
-                issues.add(present & (bad_text | (values < 0) | (values != np.floor(values))),
-                           "angka_salah", h=h, v=text)
+                wrong = present & (bad_text | (values < 0)
+                                   | (finite & (values != np.floor(values))))
+                issues.add(wrong, "angka_salah", h=h, v=text)
+                issues.add(present & ~wrong & (~finite | (values > ART_RANGE[1])), "angka_luar",
+                           h=h, v=text)
             if kind == "int":
                 ok = (np.isfinite(values) & (values == np.floor(values))
                       & (np.abs(values) < 2**31))

@@ -54,3 +54,28 @@ def test_personal_numbers_never_in_reasons(tmp_path):
     assert len(q) == corpus.ROWS
     assert not q["reasons"].str.contains(r"\d{10}").any()
     assert q["reasons"].str.contains(r"\*{4}").all()
+
+
+def test_implausible_numbers_are_quarantined_with_a_reason_never_nulled(tmp_path):
+    """Issue 20, finding 8: household size 1–30, floor area finite and > 0, every number
+    finite; out of range means quarantined with the reason."""
+    typed, issues, _ = _converted(tmp_path, (
+        "ID_DTKS,DESIL,JML_ART,LUAS_LANTAI,JML_LANSIA,LATITUDE,LONGITUDE\n"
+        "1,2,3,36,1,-6.2,106.8\n"
+        "2,2,1e9,36,0,,\n"
+        "3,2,12345678901234567890,36,0,,\n"
+        "4,2,4,inf,0,,\n"
+        "5,2,4,nan,0,,\n"
+        "6,2,4,0,0,,\n"
+        "7,2,4,36,inf,,\n"
+        "8,2,4,36,99,,\n"
+        "9,2,4,36,0,inf,106.8\n"
+        "10,2,31,36,0,,\n"))
+    assert 0 not in issues.reasons
+    assert sorted(issues.reasons) == list(range(1, 10))
+    assert issues.kinds["art_luar"] == 3
+    assert "JML_ART: jumlah anggota rumah tangga 1e9 tidak masuk akal: harus 1–30" in (
+        issues.reasons[1][0])
+    assert issues.kinds["luas_salah"] == 3 and issues.kinds["angka_luar"] == 2
+    assert issues.kinds["koordinat_teks"] == 1
+    assert all(issues.reasons[i] for i in range(1, 10))
