@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from geo import audit, register_files, store
 from geo import households as hh
 from geo.fmt import fmt_int, fmt_period, plain
-from geo.privacy import mask_id
+from geo.privacy import mask_record, mask_text
 from geo.schema import HOUSEHOLD_COLUMNS
 from ui import auth, data
 
@@ -301,17 +301,20 @@ def quarantine_table(engine: Engine, snapshot_id: int) -> pd.DataFrame:
     q = store.load_quarantine(engine, snapshot_id)
     if q.empty:
         return pd.DataFrame(columns=["baris", "alasan", "nilai asli"])
-    return pd.DataFrame({"baris": q["row_number"], "alasan": q["reasons"],
+    return pd.DataFrame({"baris": q["row_number"], "alasan": q["reasons"].map(mask_text),
                          "nilai asli": q["values_json"].map(_mask_json)})
 
 
 def _mask_json(text: str) -> str:
+    """The row's original values with NIK, KK and phone numbers masked (by header and by
+    content)."""
     try:
         values = json.loads(text)
     except ValueError:
         return ""
-    out = {k: mask_id(v) if register_files.personal_header(k) else v for k, v in values.items()}
-    return json.dumps(out, ensure_ascii=False)
+    if not isinstance(values, dict):
+        return ""
+    return json.dumps(mask_record(values, register_files.personal_header), ensure_ascii=False)
 
 
 def unlinked_table(engine: Engine, snapshot_id: int) -> pd.DataFrame:
