@@ -103,3 +103,11 @@ def small_count() -> int:
     Default: 5."""
     setting = _read("PETA_SMALL_COUNT")
     return int(setting) if setting and setting.isdigit() and int(setting) >= 2 else 5
+
+
+def max_field_kb() -> int:
+    """``PETA_MAX_FIELD_KB``: the longest value of one CSV field (cell) read, in KB; a row with
+    a longer field is quarantined with the reason (often a quotation mark left open).
+
+    Default: 128 (Python's own CSV limit)."""
+    return _positive_int("PETA_MAX_FIELD_KB", 128)

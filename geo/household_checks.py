@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from geo import config
 from geo.codes import join_split_code, normalize_codes
 from geo.household_plan import TARGET_KIND, ImportPlan
 from geo.privacy import mask_id
@@ -69,6 +70,9 @@ REASONS: dict[str, str] = {
     "rumus": "{h}: berisi rumus Excel ({v}), bukan data. Hapus rumusnya dan tulis nilainya.",
     "html": "{h}: berisi kode HTML ({v}). Tulis teks biasa tanpa tanda < >.",
     "baris_total": "Baris jumlah/total ({v}), bukan rumah tangga. Hapus baris ini dari berkas.",
+    "terlalu_panjang": "{h}: isian {n} terlalu panjang (batas {limit}, pengaturan "
+                       "PETA_MAX_FIELD_KB); mungkin tanda kutip tidak ditutup. Periksa baris "
+                       "ini di berkas sumber.",
     "kolom_lebih": "Baris berisi lebih banyak kolom daripada kepala kolom (mungkin tanda "
                    "pemisah di dalam teks tanpa tanda kutip): {v}. Perbaiki baris ini.",
 }
@@ -208,6 +212,7 @@ def convert_chunk(chunk: pd.DataFrame, plan: ImportPlan, issues: Issues, unmappe
     out = pd.DataFrame(index=chunk.index)
     out["row_number"] = chunk["_row"].to_numpy()
     n = len(chunk)
+    _long_fields(chunk, issues)
     by_col = {c: h for h, c in plan.mapping.items()}
 
     def src(column: str) -> pd.Series | None:
@@ -313,6 +318,36 @@ def convert_chunk(chunk: pd.DataFrame, plan: ImportPlan, issues: Issues, unmappe
 
     _coordinates(out, repairs)
     return out
+
+
+def _long_fields(chunk: pd.DataFrame, issues: Issues) -> None:
+    """Rows with a field longer than ``PETA_MAX_FIELD_KB``: quarantined with the reason (the
+    value is read whole, never cut)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    limit = config.max_field_kb() * 1024
+    for h in chunk.columns:
+        if h == "_row" or str(h).startswith("_lebih_"):
+            continue
+        column = chunk[h]
+        if column.dtype.kind not in "OSU" and not isinstance(column.dtype, pd.StringDtype):
+            continue
+        try:
+            length = pc.binary_length(arrow_strings(column))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers (XLSX): no long text
+            continue
+        if (pc.max(length).as_py() or 0) <= limit:
+            continue
+        sizes = pc.fill_null(length, 0).to_numpy(zero_copy_only=False)
+        issues.add(sizes > limit, "terlalu_panjang", h=h, limit=_kb(limit),
+                   n=lambda i, sizes=sizes: _kb(int(sizes[i])))
+
+
+def _kb(size: int) -> str:
+    from geo.fmt import fmt_int
+
+    return f"{fmt_int(size // 1024)} KB"
 
 
 def _join_split(parts: list[pd.Series]) -> pd.Series:

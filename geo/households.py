@@ -102,7 +102,7 @@ from geo.register_values import (
 )
 from geo.schema import LINK_COLUMNS
 from geo.snapshot_writer import SnapshotWriter, open_snapshot
-from geo.sqlite_writer import WriterBusy
+from geo.sqlite_writer import WriterBusy, WriterFailed
 
 __all__ = [
     # the import (here)
@@ -213,6 +213,10 @@ def _import(engine: Engine, src: Source, period: str, mapping: dict[str, str] | 
             raise ImportFailed("Basis data sedang dipakai proses lain (mis. impor lain) lebih "
                                "dari 30 detik; data lama tidak berubah. Coba lagi sebentar "
                                "lagi.") from err
+        except WriterFailed as err:
+            raise ImportFailed(f"{src.name}: penyimpanan ke basis data gagal, data lama tidak "
+                               f"berubah ({err}). Coba lagi; bila terulang, laporkan ke "
+                               "pengelola aplikasi.") from err
         except UnicodeDecodeError:  # the whole transaction is rolled back: read again
             if attempt or plan.format.encoding == "cp1252":
                 raise ImportFailed(f"{src.name}: pengodean teks tidak dikenali. Simpan ulang "

@@ -172,6 +172,14 @@ def _header_names(rows: list[list[object]], at: int) -> list[str]:
     return names
 
 
+def _no_csv_field_limit() -> None:
+    """Python's csv module stops at a field over 128 KiB with an English error; fields are read
+    whole here and a row with one longer than ``PETA_MAX_FIELD_KB`` is quarantined with its
+    reason instead (geo.household_checks)."""
+    if csv.field_size_limit() < 2**31 - 1:
+        csv.field_size_limit(2**31 - 1)
+
+
 def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
     lines = text.splitlines()[: HEADER_SCAN_ROWS + 5]
     if len(lines) > 1:
@@ -220,6 +228,7 @@ def detect_format(src: Source, overrides: dict[str, str] | None = None,
         return _detect_parquet(src)
     encoding = _detect_encoding(head)
     text = _decode(head, encoding)
+    _no_csv_field_limit()
     delimiter = _detect_delimiter(text)
     rows = _csv_rows(text, delimiter)
     at, score = _find_header(rows, overrides)
@@ -556,6 +565,7 @@ def _raw_lines(src: Source, fmt: FileFormat, wanted: set[int]) -> dict[int, str]
     """Original values of rows read straight from their lines (blocks where one line is one
     row), as JSON of header -> text."""
     found: dict[int, str] = {}
+    _no_csv_field_limit()
     rows = np.array(sorted(wanted), dtype=np.int64)
     with src.open() as f:
         for offset, length, start, count in src.blocks:

@@ -139,7 +139,9 @@ class SqliteWriterProcess:
             self._raise()
             self._stderr.seek(0)
             tail = self._stderr.read().decode(errors="replace").strip().splitlines()[-5:]
-            raise WriterFailed("proses penulis SQLite berhenti: " + " | ".join(tail))
+            raise WriterFailed("proses penulis SQLite berhenti: " + (
+                " | ".join(tail) or f"tanpa keterangan (kode keluar {self.proc.returncode}; "
+                "mungkin dihentikan sistem karena memori habis)"))
         answer = json.loads(line)
         if "error" in answer:
             kind = WriterBusy if "database is locked" in answer["error"] else WriterFailed

@@ -7,6 +7,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 from sqlalchemy import Engine, delete
+from sqlalchemy.exc import OperationalError
 
 from geo import snapshot_cache, snapshot_writer, store
 from geo.boundaries.base import (
@@ -34,12 +35,27 @@ def _relink(engine: Engine, conn) -> dict:  # noqa: ANN001
 def _store(engine: Engine, table: gpd.GeoDataFrame, source: str) -> dict:
     """Replace all regions and re-link households in one transaction."""
     columns = ["kode", "nama", "level", "kode_induk", "area_km2", "geometry", "geometry_display"]
+    try:
+        return _store_in(engine, table, source, columns)
+    except OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        raise BoundaryImportFailed(
+            f"{source}: basis data sedang dipakai proses lain (mis. impor register rumah "
+            "tangga); batas wilayah tidak disimpan, data lama tetap utuh. Coba lagi setelah "
+            "proses itu selesai.") from exc
+
+
+def _store_in(engine: Engine, table: gpd.GeoDataFrame, source: str, columns: list[str]
+              ) -> dict:
     with engine.begin() as conn:
         conn.execute(delete(store.regions))
         store.insert_regions(conn, table[columns], source)  # in the same transaction
         try:
             return _relink(engine, conn)
         except Exception as exc:  # the regions roll back with the links
+            if isinstance(exc, OperationalError) and "locked" in str(exc):
+                raise  # said as "in use" by _store
             raise BoundaryImportFailed(
                 f"{source}: batas wilayah tidak disimpan karena penautan ulang rumah tangga "
                 f"gagal ({exc}). Laporkan ke pengelola aplikasi; data lama tetap utuh.") from exc
