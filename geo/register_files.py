@@ -97,10 +97,47 @@ class FileFormat:
     sheets: list[str] = field(default_factory=list)
 
 
+COMPRESSED = {b"\x1f\x8b": "gzip (.gz)", b"7z\xbc\xaf": "7-Zip (.7z)", b"Rar!": "RAR (.rar)",
+              b"BZh": "bzip2 (.bz2)", b"\xfd7zXZ": "XZ (.xz)"}
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """Text in UTF-16 without its byte-order mark: every other byte is 0 (ASCII letters)."""
+    sample = head[:4096]
+    if len(sample) < 8:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return max(even.count(0) / len(even), odd.count(0) / len(odd)) > 0.9
+
+
+def _zip_is_workbook(src: Source) -> tuple[bool, list[str]]:
+    """Whether a ZIP file is an Excel workbook, and the names of its members."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(src.open()) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True, []  # a damaged workbook: openpyxl says so
+    return "xl/workbook.xml" in names or "[Content_Types].xml" in names, names
+
+
 def _sniff_kind(src: Source, head: bytes) -> str:
     suffix = Path(src.name).suffix.lower()
     if head.startswith(b"PK\x03\x04"):
+        workbook, names = _zip_is_workbook(src)
+        if not workbook:
+            shown = ", ".join(names[:5]) + (f" dan {len(names) - 5} lainnya"
+                                             if len(names) > 5 else "")
+            raise ImportFailed(
+                f"{src.name}: berkas ini arsip ZIP, bukan CSV atau Excel (isinya: "
+                f"{shown or 'kosong'}). Ekstrak dulu, lalu impor berkas CSV/XLSX di dalamnya.")
         return "xlsx"
+    for magic, kind in COMPRESSED.items():
+        if head.startswith(magic):
+            raise ImportFailed(
+                f"{src.name}: berkas ini terkompresi {kind}, bukan CSV. Ekstrak dulu, lalu "
+                "impor berkas CSV/XLSX di dalamnya.")
     if head.startswith(b"PAR1"):
         return "parquet"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -109,6 +146,10 @@ def _sniff_kind(src: Source, head: bytes) -> str:
             "dan simpan sebagai .xlsx atau CSV, lalu impor lagi.")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "csv"
+    if _utf16_without_bom(head):
+        raise ImportFailed(
+            f"{src.name}: teks UTF-16 tanpa penanda urutan bita (BOM), pengodeannya tidak "
+            "pasti. Simpan ulang sebagai CSV UTF-8 (Excel: \"CSV UTF-8 (Comma delimited)\").")
     if b"\x00" in head[:8192]:
         raise ImportFailed(
             f"{src.name}: bukan berkas teks/CSV yang bisa dibaca (berisi data biner). "
@@ -452,14 +493,17 @@ def _csv_chunks_pandas(handle: io.BufferedIOBase, fmt: FileFormat, chunk_rows: i
                 yield chunk
         except pd.errors.ParserError as err:
             raise ImportFailed(
-                f"berkas CSV rusak sekitar baris {_parser_line(err, first - 1)}: jumlah "
-                "kolom tidak sesuai (tanda pemisah di dalam teks tanpa tanda kutip?). Perbaiki "
-                "baris itu lalu impor lagi.") from err
+                f"berkas CSV rusak {_parser_line(err, first - 1, start)}: jumlah kolom tidak "
+                "sesuai (tanda pemisah di dalam teks tanpa tanda kutip?). Perbaiki baris itu "
+                "lalu impor lagi.") from err
 
 
-def _parser_line(err: Exception, offset: int) -> str:
+def _parser_line(err: Exception, offset: int, reached: int) -> str:
+    """Where the parser stopped: the line it names, or after the last row read."""
     m = re.search(r"line (\d+)", str(err))
-    return str(int(m.group(1)) + offset) if m else "?"
+    if m:
+        return f"sekitar baris {int(m.group(1)) + offset}"
+    return f"setelah baris {max(reached - 1, 1)}"
 
 
 def _xlsx_chunks(src: Source, fmt: FileFormat, chunk_rows: int) -> Iterator[pd.DataFrame]:

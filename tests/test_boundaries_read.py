@@ -99,3 +99,50 @@ def test_unknown_format(engine, tmp_path):
     path.write_text("bukan peta")
     with pytest.raises(BoundaryImportFailed, match="format berkas tidak dikenal"):
         import_boundaries(engine, path)
+
+
+# ---------------------------------------------------------------- clear messages (issue 20, 12)
+
+def _nan_geojson(folder, word: str):  # noqa: ANN001, ANN202
+    import json
+
+    ring = [[106.6, -6.3], [106.7, -6.3], ["X", -6.2], [106.6, -6.3]]
+    fc = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"kode": "36.74.01.1001", "nama": "Serpong"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]}}]}
+    path = folder / f"{word}.geojson"
+    path.write_text(json.dumps(fc).replace('"X"', word))
+    return path
+
+
+@pytest.mark.parametrize("word", ["NaN", "Infinity"])
+def test_coordinates_that_are_not_numbers_are_named_not_a_crs_question(engine, tmp_path, word):
+    with pytest.raises(BoundaryImportFailed) as info:
+        import_boundaries(engine, _nan_geojson(tmp_path, word))
+    text = str(info.value)
+    assert "koordinat yang bukan angka (NaN atau Infinity), mis. 36.74.01.1001" in text
+    assert "EPSG" not in text
+
+
+def test_a_shapefile_zip_without_dbf_says_the_dbf_is_missing(engine, tmp_path):
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    wgs84(grid_city()).to_file(folder / "batas.shp")
+    archive = tmp_path / "batas.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in folder.iterdir():
+            if part.suffix != ".dbf":
+                zf.write(part, part.name)
+    with pytest.raises(BoundaryImportFailed, match=r"batas\.zip: Shapefile batas\.shp tanpa "
+                                                   r"berkas \.dbf \(tabel atribut"):
+        import_boundaries(engine, archive)
+
+
+def test_a_broken_file_is_explained_in_indonesian_without_gdal_english(engine, tmp_path):
+    path = tmp_path / "rusak.gpkg"
+    path.write_bytes(b"\x13\x37" * 2500)
+    with pytest.raises(BoundaryImportFailed) as info:
+        import_boundaries(engine, path)
+    text = str(info.value)
+    assert "rusak.gpkg tidak dapat dibaca sebagai data spasial" in text
+    assert "not recognized" not in text and "supported" not in text
