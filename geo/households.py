@@ -307,6 +307,7 @@ def _import_into(writer: SnapshotWriter, src: Source, plan: ImportPlan, regions:
         "unmapped_value_counts": {c: int(sum(v.values())) for c, v in unmapped.items()
                                   if v},
         "repairs": {k: v for k, v in repairs.items() if v},
+        "sheets_note": plan.format.sheets_note(),  # a register over several XLSX sheets
         "quarantine_reasons": dict(kinds),
         "regions_available": len(regions),
         "value_maps": {c: dict(list(m.items())[:REPORT_VALUES]) for c, m in

@@ -134,3 +134,28 @@ def test_a_parser_error_without_a_line_number_names_where_reading_stopped():
         "setelah baris 1200")
     assert register_files._parser_line(ValueError("Expected 3 fields in line 7, saw 4"), 10,
                                        1) == "sekitar baris 17"
+
+
+# ---------------------------------------------------------------- XLSX sheets (issue 20, 9)
+
+def test_a_register_over_two_sheets_is_read_whole_and_said(tmp_path):
+    src = Source.of(corpus.xlsx_two_sheets(tmp_path))
+    fmt = detect_format(src)
+    assert (fmt.sheet, fmt.more_sheets) == ("DTKS_1", [("DTKS_2", 1)])
+    assert "terbagi di 2 lembar berkepala kolom sama (DTKS_1, DTKS_2)" in fmt.sheets_note()
+    rows = pd.concat(read_chunks(src, fmt))
+    assert len(rows) == corpus.ROWS and rows["_row"].is_unique
+    assert sorted(rows["ID_DTKS"]) == sorted(corpus.clean()["ID_DTKS"].astype(str))
+
+
+def test_a_chosen_sheet_is_read_alone(tmp_path):
+    fmt = detect_format(Source.of(corpus.xlsx_two_sheets(tmp_path)), sheet="DTKS_2")
+    assert (fmt.sheet, fmt.more_sheets, fmt.sheets_note()) == ("DTKS_2", [], None)
+
+
+def test_a_header_cell_merged_over_rows_reads_as_its_label(tmp_path):
+    src = Source.of(corpus.xlsx_merged_label(tmp_path))
+    fmt = detect_format(src)
+    assert "ALAMAT" in fmt.headers and not [h for h in fmt.headers if h.startswith("KOLOM_")]
+    rows = pd.concat(read_chunks(src, fmt))
+    assert rows["ALAMAT"].tolist() == corpus.clean()["ALAMAT"].tolist()

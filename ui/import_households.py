@@ -105,6 +105,8 @@ def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: A
     where = (f"lembar {fmt.sheet!r}" if fmt.kind == "xlsx" else
              f"pemisah {fmt.delimiter!r}, pengodean {fmt.encoding}" if fmt.kind == "csv"
              else "Parquet")
+    if fmt.sheets_note():
+        st.info(plain(fmt.sheets_note()))
     st.write(f"**{plain(plan.source)}** — {plain(where)}, kepala kolom di baris "
              f"{fmt.header_row}.")
 
@@ -251,6 +253,8 @@ def _account(counts: dict, report: dict, source: str) -> None:
     cols = st.columns(4)
     for i, key in enumerate(store.COUNT_KEYS):
         cols[i % 4].metric(COUNT_LABELS[key], _fmt(counts.get(key, 0)))
+    if report.get("sheets_note"):
+        st.info(plain(report["sheets_note"]))
     values = report.get("unmapped_values") or {}
     if values:
         st.warning("Nilai yang tidak bisa dipetakan (dibiarkan kosong, tidak ditebak): "

@@ -65,6 +65,8 @@ def import_warnings(result: ImportResult) -> list[str]:
 def _print_summary(args: argparse.Namespace, result: ImportResult) -> None:
     unmapped = result.report["unmapped_values"]
     print(f"Periode {args.period} tersimpan (snapshot {result.snapshot_id}).")
+    if result.report.get("sheets_note"):
+        print(result.report["sheets_note"])
     print("\n".join(common.count_lines(result.counts, store.COUNT_KEYS)))
     for c, values in unmapped.items():
         listed = ", ".join(f"{v} ({fmt_int(n)} baris)" for v, n in list(values.items())[:8])
@@ -106,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
     wait_for_checkpoints()
     if args.json:
         common.print_json({**{k: int(result.counts[k]) for k in store.COUNT_KEYS},
-                           "unmapped": result.report["unmapped_values"]})
+                           "unmapped": result.report["unmapped_values"],
+                           "sheets_note": result.report.get("sheets_note")})
     else:
         _print_summary(args, result)
     return common.warn(import_warnings(result))
