@@ -111,3 +111,18 @@ def max_field_kb() -> int:
 
     Default: 128 (Python's own CSV limit)."""
     return _positive_int("PETA_MAX_FIELD_KB", 128)
+
+
+def zip_max_mb() -> int:
+    """``PETA_ZIP_MAX_MB``: the largest total uncompressed size of a boundary archive (.zip,
+    .kmz) in MB, checked from the archive's directory before anything is unpacked.
+
+    Default: 1024."""
+    return _positive_int("PETA_ZIP_MAX_MB", 1024)
+
+
+def zip_max_files() -> int:
+    """``PETA_ZIP_MAX_FILES``: the most members a boundary archive may hold.
+
+    Default: 1000."""
+    return _positive_int("PETA_ZIP_MAX_FILES", 1000)

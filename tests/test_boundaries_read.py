@@ -146,3 +146,48 @@ def test_a_broken_file_is_explained_in_indonesian_without_gdal_english(engine, t
     text = str(info.value)
     assert "rusak.gpkg tidak dapat dibaca sebagai data spasial" in text
     assert "not recognized" not in text and "supported" not in text
+
+
+# ---------------------------------------------------------------- zip bomb (issue 20, finding 3)
+
+def _with_padding(tmp_path, padding_mb: int):  # noqa: ANN001, ANN202
+    """A zipped Shapefile plus a padding.bin of zeros (small packed, large unpacked)."""
+    path = tmp_path / "batas_bom.zip"
+    path.write_bytes(_zipped_shapefile(tmp_path))
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("padding.bin", b"\0" * (padding_mb * 1024**2))
+    return path
+
+
+def test_an_archive_over_the_unpacked_size_limit_is_refused_from_its_directory(
+        engine, tmp_path, monkeypatch):
+    path = _with_padding(tmp_path, 3)
+    assert path.stat().st_size < 1024**2  # 3 MB of zeros pack small
+    monkeypatch.setenv("PETA_ZIP_MAX_MB", "2")
+    with pytest.raises(BoundaryImportFailed, match=r"batas_bom\.zip: isi arsip bila dibuka 3 MB, "
+                                                   r"melebihi batas 2 MB .pengaturan "
+                                                   r"PETA_ZIP_MAX_MB"):
+        import_boundaries(engine, path)
+    with pytest.raises(BoundaryImportFailed, match="PETA_ZIP_MAX_MB"):
+        list_layers(path)
+    assert store.load_regions(engine, "kelurahan").empty
+
+
+def test_an_archive_with_too_many_members_is_refused(engine, tmp_path, monkeypatch):
+    path = _with_padding(tmp_path, 1)
+    monkeypatch.setenv("PETA_ZIP_MAX_FILES", "3")
+    with pytest.raises(BoundaryImportFailed, match=r"berisi \d+ berkas, melebihi batas 3 "
+                                                   r".pengaturan PETA_ZIP_MAX_FILES"):
+        import_boundaries(engine, path)
+
+
+def test_only_the_data_files_of_an_archive_are_unpacked(engine, tmp_path):
+    from geo.boundaries.read import _extract
+
+    path = _with_padding(tmp_path, 1)
+    into = tmp_path / "buka"
+    into.mkdir()
+    _extract(path, into, path.name)
+    unpacked = sorted(p.name for p in into.rglob("*") if p.is_file())
+    assert "padding.bin" not in unpacked and "ADMINISTRASI_AR_DESAKEL.shp" in unpacked
+    assert import_boundaries(engine, path).levels == GRID_LEVELS

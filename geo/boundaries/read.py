@@ -39,16 +39,47 @@ def _local_path(path: object) -> Iterator[tuple[Path, str]]:
         yield target, name
 
 
+# what is unpacked from an archive: data files and a Shapefile's sidecars, nothing else
+UNPACKED = {*FORMATS, ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd"}
+
+
+def check_archive(members: list[zipfile.ZipInfo], name: str) -> None:
+    """Refuse an archive whose directory says it holds too many members or unpacks to more
+    than the settings allow (a zip bomb), before anything is unpacked."""
+    from geo import config
+    from geo.fmt import fmt_int
+
+    most, limit_mb = config.zip_max_files(), config.zip_max_mb()
+    if len(members) > most:
+        raise BoundaryImportFailed(
+            f"{name}: arsip berisi {fmt_int(len(members))} berkas, melebihi batas "
+            f"{fmt_int(most)} (pengaturan PETA_ZIP_MAX_FILES). Buat arsip yang hanya berisi "
+            "berkas batas wilayah.")
+    total = sum(m.file_size for m in members)
+    if total > limit_mb * 1024**2:
+        raise BoundaryImportFailed(
+            f"{name}: isi arsip bila dibuka {fmt_int(total // 1024**2)} MB, melebihi batas "
+            f"{fmt_int(limit_mb)} MB (pengaturan PETA_ZIP_MAX_MB). Buat arsip yang hanya "
+            "berisi berkas batas wilayah (.shp, .shx, .dbf, .prj atau .gpkg/.geojson).")
+
+
 def _extract(archive: Path, into: Path, name: str) -> Path:
+    """Unpack the data files of an archive (after :func:`check_archive`); other members (a
+    padding file, documents) are left packed."""
     try:
         with zipfile.ZipFile(archive) as zf:
-            for member in zf.infolist():
+            members = zf.infolist()
+            check_archive(members, name)
+            wanted = []
+            for member in members:
                 target = (into / member.filename).resolve()
                 if not target.is_relative_to(into.resolve()):
                     raise BoundaryImportFailed(
                         f"{name}: arsip berisi jalur berbahaya ({member.filename}); "
                         "buat ulang arsip .zip dari folder berkasnya.")
-            zf.extractall(into)
+                if not member.is_dir() and Path(member.filename).suffix.lower() in UNPACKED:
+                    wanted.append(member)
+            zf.extractall(into, members=wanted)
     except zipfile.BadZipFile as exc:
         raise BoundaryImportFailed(
             f"{name}: arsip tidak dapat dibuka ({exc}). Periksa bahwa berkas .zip tidak rusak."
