@@ -32,8 +32,10 @@ def db_url() -> str:
 
 
 def cache_dir() -> Path:
-    """``PETA_CACHE_DIR``: the folder of the derived Parquet copy of each period's non-personal
-    columns (safe to delete; rebuilt on use).
+    """``PETA_CACHE_DIR``: the folder of the derived Parquet copy of each period's map and
+    indicator columns: household id, area code, point and indicator values, never NIK, KK,
+    name or address; id and point are still personal, so it is private (0700, files 0600).
+    Safe to delete; rebuilt on use.
 
     Default: ``data/cache`` (git-ignored, like everything under data/)."""
     return Path(_read("PETA_CACHE_DIR") or DATA_DIR / "cache")

@@ -78,3 +78,23 @@ def mask_record(values: Mapping[str, object], personal: object = None) -> dict[s
         else:
             out[header] = mask_text(value)
     return out
+
+
+def private_folder(path: object) -> None:
+    """Make a folder holding personal data readable by its owner only (0700), where the
+    platform allows (a shared or foreign folder is left as it is)."""
+    _chmod(path, 0o700)
+
+
+def private_file(path: object) -> None:
+    """Make a file holding personal data readable by its owner only (0600) where possible."""
+    _chmod(path, 0o600)
+
+
+def _chmod(path: object, mode: int) -> None:
+    import os
+
+    try:
+        os.chmod(str(path), mode)
+    except OSError:
+        pass
