@@ -128,3 +128,19 @@ def zip_max_files() -> int:
 
     Default: 1000."""
     return _positive_int("PETA_ZIP_MAX_FILES", 1000)
+
+
+def max_vertices_feature() -> int:
+    """``PETA_MAX_VERTICES_FEATURE``: the most vertices one boundary feature may have; a file
+    with a larger one is refused before any work (features over 5,000 vertices are simplified
+    to 1 m before cleaning).
+
+    Default: 2,000,000."""
+    return _positive_int("PETA_MAX_VERTICES_FEATURE", 2_000_000)
+
+
+def max_vertices_total() -> int:
+    """``PETA_MAX_VERTICES_TOTAL``: the most vertices a boundary file may have in all.
+
+    Default: 10,000,000."""
+    return _positive_int("PETA_MAX_VERTICES_TOTAL", 10_000_000)

@@ -22,6 +22,7 @@ from geo.boundaries.coverage import clean_coverage
 from geo.boundaries.display import display_geometry
 from geo.boundaries.fields import detect_fields, normalise
 from geo.boundaries.hierarchy import build_hierarchy
+from geo.boundaries.limits import check_vertices, simplify_large
 from geo.boundaries.quality import outside_indonesia, quality
 from geo.boundaries.read import read_boundary_file
 from geo.boundaries.repair import merge_duplicates, repair, to_wgs84
@@ -76,11 +77,13 @@ def import_boundaries(engine: Engine, path: object, *, fields: dict[str, str] | 
     report = BoundaryReport(source=name, format=fmt, layer=used_layer, features=len(frame))
     if frame.empty:
         raise BoundaryImportFailed(f"{name}: berkas tidak berisi fitur.")
+    check_vertices(frame, name)  # before any work on a huge file
     mapping = detect_fields([str(c) for c in frame.columns if c != frame.geometry.name],
                             fields, name)
     table = normalise(frame, mapping, name, report)
     say(progress, 0.1, "Mengubah koordinat ke WGS84")
     table = to_wgs84(table, crs, name, report)
+    table = simplify_large(table, report)
     say(progress, 0.2, "Memeriksa dan memperbaiki geometri")
     table = repair(table, report)
     if table.empty:
