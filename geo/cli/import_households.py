@@ -107,9 +107,10 @@ def run(args: argparse.Namespace) -> int:
     # file next), SQLite's WAL is copied into it
     wait_for_checkpoints()
     if args.json:
+        note = result.report.get("sheets_note")  # only when the register spans sheets
         common.print_json({**{k: int(result.counts[k]) for k in store.COUNT_KEYS},
                            "unmapped": result.report["unmapped_values"],
-                           "sheets_note": result.report.get("sheets_note")})
+                           **({"sheets_note": note} if note else {})})
     else:
         _print_summary(args, result)
     return common.warn(import_warnings(result))
