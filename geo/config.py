@@ -32,8 +32,10 @@ def db_url() -> str:
 
 
 def cache_dir() -> Path:
-    """``PETA_CACHE_DIR``: the folder of the derived Parquet copy of each period's non-personal
-    columns (safe to delete; rebuilt on use).
+    """``PETA_CACHE_DIR``: the folder of the derived Parquet copy of each period's map and
+    indicator columns: household id, area code, point and indicator values, never NIK, KK,
+    name or address; id and point are still personal, so it is private (0700, files 0600).
+    Safe to delete; rebuilt on use.
 
     Default: ``data/cache`` (git-ignored, like everything under data/)."""
     return Path(_read("PETA_CACHE_DIR") or DATA_DIR / "cache")
@@ -93,3 +95,52 @@ def lockout_minutes() -> int:
 
     Default: 15."""
     return _positive_int("PETA_LOCKOUT_MINUTES", 15)
+
+
+def small_count() -> int:
+    """``PETA_SMALL_COUNT``: k, the smallest number of households shown as a number or drawn as
+    a point cluster where small counts are hidden; counts 1..k-1 are written ``< k`` and no
+    cluster of fewer than k households is drawn on the map (a whole number, at least 2).
+
+    Default: 5."""
+    setting = _read("PETA_SMALL_COUNT")
+    return int(setting) if setting and setting.isdigit() and int(setting) >= 2 else 5
+
+
+def max_field_kb() -> int:
+    """``PETA_MAX_FIELD_KB``: the longest value of one CSV field (cell) read, in KB; a row with
+    a longer field is quarantined with the reason (often a quotation mark left open).
+
+    Default: 128 (Python's own CSV limit)."""
+    return _positive_int("PETA_MAX_FIELD_KB", 128)
+
+
+def zip_max_mb() -> int:
+    """``PETA_ZIP_MAX_MB``: the largest total uncompressed size of a boundary archive (.zip,
+    .kmz) in MB, checked from the archive's directory before anything is unpacked.
+
+    Default: 1024."""
+    return _positive_int("PETA_ZIP_MAX_MB", 1024)
+
+
+def zip_max_files() -> int:
+    """``PETA_ZIP_MAX_FILES``: the most members a boundary archive may hold.
+
+    Default: 1000."""
+    return _positive_int("PETA_ZIP_MAX_FILES", 1000)
+
+
+def max_vertices_feature() -> int:
+    """``PETA_MAX_VERTICES_FEATURE``: the most vertices one boundary feature may have; a file
+    with a larger one is refused before any work (features over 5,000 vertices are simplified
+    to 1 m before cleaning).
+
+    Default: 2,000,000."""
+    return _positive_int("PETA_MAX_VERTICES_FEATURE", 2_000_000)
+
+
+def max_vertices_total() -> int:
+    """``PETA_MAX_VERTICES_TOTAL``: the most vertices a boundary file may have in all.
+
+    Default: 10,000,000."""
+    return _positive_int("PETA_MAX_VERTICES_TOTAL", 10_000_000)

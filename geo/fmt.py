@@ -47,3 +47,15 @@ def fmt_period(period: str | None) -> str:
         return "–"
     year, month = period.split("-")
     return f"{_MONTHS_LONG[int(month) - 1]} {year}"
+
+
+_MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:=&\"'")
+
+
+def plain(text: object) -> str:
+    """A name or value from the data (region name, file name, column header, cell value)
+    made safe to put in text Streamlit renders as Markdown: every Markdown and HTML mark
+    escaped with a backslash and line breaks made spaces, so it shows as the plain text it is
+    (no image, link, heading or colour). ``![b](http://x/b.png)`` -> ``\\!\\[b\\]\\(http\\:…``."""
+    flat = " ".join(str(text).split()) if text is not None else ""
+    return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in flat)

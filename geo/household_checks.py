@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from geo import config
 from geo.codes import join_split_code, normalize_codes
 from geo.household_plan import TARGET_KIND, ImportPlan
 from geo.privacy import mask_id
@@ -29,6 +30,7 @@ from geo.schema import CODES, HOUSEHOLD_COLUMNS
 
 NIK_DIGITS = 16
 DESIL_RANGE = (1, 10)
+ART_RANGE = (1, 30)  # members of one household: more than 30 is a typo, not a household
 # Indonesia's extent with a margin (Sabang .. Merauke, Rote .. Miangas).
 INDONESIA_LAT = (-11.5, 6.5)
 INDONESIA_LON = (94.5, 141.5)
@@ -58,12 +60,19 @@ REASONS: dict[str, str] = {
     "desil_luar": "{h}: desil harus 1–10, tertulis {v}.",
     "art_kosong": "{h}: jumlah anggota rumah tangga kosong. Isi minimal 1.",
     "art_salah": "{h}: jumlah anggota rumah tangga harus bilangan bulat ≥ 1, tertulis {v!r}.",
+    "art_luar": "{h}: jumlah anggota rumah tangga {v} tidak masuk akal: harus 1–30. Periksa "
+                "isian di berkas sumber.",
     "angka_salah": "{h}: harus bilangan bulat ≥ 0, tertulis {v!r}.",
-    "luas_salah": "{h}: luas lantai harus angka ≥ 0 (m²), tertulis {v!r}.",
+    "angka_luar": "{h}: {v} anggota tidak masuk akal: harus 0–30 (tidak lebih dari jumlah "
+                  "anggota rumah tangga yang mungkin).",
+    "luas_salah": "{h}: luas lantai harus angka lebih dari 0 (m²), tertulis {v!r}.",
     "koordinat_teks": "{h}: koordinat bukan angka ({v!r}). Tulis derajat desimal, mis. -6,2871.",
     "rumus": "{h}: berisi rumus Excel ({v}), bukan data. Hapus rumusnya dan tulis nilainya.",
     "html": "{h}: berisi kode HTML ({v}). Tulis teks biasa tanpa tanda < >.",
     "baris_total": "Baris jumlah/total ({v}), bukan rumah tangga. Hapus baris ini dari berkas.",
+    "terlalu_panjang": "{h}: isian {n} terlalu panjang (batas {limit}, pengaturan "
+                       "PETA_MAX_FIELD_KB); mungkin tanda kutip tidak ditutup. Periksa baris "
+                       "ini di berkas sumber.",
     "kolom_lebih": "Baris berisi lebih banyak kolom daripada kepala kolom (mungkin tanda "
                    "pemisah di dalam teks tanpa tanda kutip): {v}. Perbaiki baris ini.",
 }
@@ -203,6 +212,7 @@ def convert_chunk(chunk: pd.DataFrame, plan: ImportPlan, issues: Issues, unmappe
     out = pd.DataFrame(index=chunk.index)
     out["row_number"] = chunk["_row"].to_numpy()
     n = len(chunk)
+    _long_fields(chunk, issues)
     by_col = {c: h for h, c in plan.mapping.items()}
 
     def src(column: str) -> pd.Series | None:
@@ -234,17 +244,27 @@ def convert_chunk(chunk: pd.DataFrame, plan: ImportPlan, issues: Issues, unmappe
                 wrong = present & ~bad_text & ((values < lo) | (values > hi)
                                                | (values != np.floor(values)))
                 issues.add(wrong, "desil_luar", h=h, v=text)
-            elif column == "jumlah_art":
+            # plausibility: every number finite and in its range, or the row is quarantined
+            # with the reason (never stored as an empty value without one)
+            finite = np.isfinite(values)
+            if column == "jumlah_art":
                 issues.add(~present, "art_kosong", h=h)
-                wrong = present & (bad_text | (values < 1) | (values != np.floor(values)))
+                wrong = present & (bad_text | (values < 1)
+                                   | (finite & (values != np.floor(values))))
                 issues.add(wrong, "art_salah", h=h, v=text)
+                issues.add(present & ~wrong & (~finite | (values > ART_RANGE[1])), "art_luar",
+                           h=h, v=text)
             elif column in ("lintang", "bujur"):
-                issues.add(bad_text, "koordinat_teks", h=h, v=text)
+                issues.add(present & (bad_text | ~finite), "koordinat_teks", h=h, v=text)
             elif column == "luas_lantai":
-                issues.add(present & (bad_text | (values < 0)), "luas_salah", h=h, v=text)
+                issues.add(present & (bad_text | ~finite | (values <= 0)), "luas_salah", h=h,
+                           v=text)
             else:
-                issues.add(present & (bad_text | (values < 0) | (values != np.floor(values))),
-                           "angka_salah", h=h, v=text)
+                wrong = present & (bad_text | (values < 0)
+                                   | (finite & (values != np.floor(values))))
+                issues.add(wrong, "angka_salah", h=h, v=text)
+                issues.add(present & ~wrong & (~finite | (values > ART_RANGE[1])), "angka_luar",
+                           h=h, v=text)
             if kind == "int":
                 ok = (np.isfinite(values) & (values == np.floor(values))
                       & (np.abs(values) < 2**31))
@@ -298,6 +318,36 @@ def convert_chunk(chunk: pd.DataFrame, plan: ImportPlan, issues: Issues, unmappe
 
     _coordinates(out, repairs)
     return out
+
+
+def _long_fields(chunk: pd.DataFrame, issues: Issues) -> None:
+    """Rows with a field longer than ``PETA_MAX_FIELD_KB``: quarantined with the reason (the
+    value is read whole, never cut)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    limit = config.max_field_kb() * 1024
+    for h in chunk.columns:
+        if h == "_row" or str(h).startswith("_lebih_"):
+            continue
+        column = chunk[h]
+        if column.dtype.kind not in "OSU" and not isinstance(column.dtype, pd.StringDtype):
+            continue
+        try:
+            length = pc.binary_length(arrow_strings(column))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers (XLSX): no long text
+            continue
+        if (pc.max(length).as_py() or 0) <= limit:
+            continue
+        sizes = pc.fill_null(length, 0).to_numpy(zero_copy_only=False)
+        issues.add(sizes > limit, "terlalu_panjang", h=h, limit=_kb(limit),
+                   n=lambda i, sizes=sizes: _kb(int(sizes[i])))
+
+
+def _kb(size: int) -> str:
+    from geo.fmt import fmt_int
+
+    return f"{fmt_int(size // 1024)} KB"
 
 
 def _join_split(parts: list[pd.Series]) -> pd.Series:

@@ -10,8 +10,14 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo.privacy import mask_id
-from geo.register_columns import EXTRA_COLUMNS, HEADER_ALIASES, check_overrides, detect_mapping
+from geo.privacy import mask_id, mask_text
+from geo.register_columns import (
+    EXTRA_COLUMNS,
+    HEADER_ALIASES,
+    check_overrides,
+    detect_mapping,
+    personal_header,
+)
 from geo.register_errors import ImportFailed
 from geo.register_files import FileFormat, Source, detect_format, read_chunks
 from geo.register_values import (
@@ -149,9 +155,11 @@ def plan_import(source: object, mapping: dict[str, str] | None = None, *,
             if choices[c].chosen:
                 numbers[c] = dict(lists[choices[c].chosen].get(c, {}))
     shown = sample.head(20).drop(columns=[c for c in sample.columns if c.startswith("_lebih")])
-    for h, c in cols.items():
-        if c in PERSONAL_COLUMNS:
+    for h in shown.columns:  # NIK, KK, phone: by header, and by content in any column
+        if cols.get(h) in PERSONAL_COLUMNS or personal_header(h):
             shown[h] = shown[h].map(mask_id)
+        elif h != "_row":
+            shown[h] = shown[h].map(mask_text)
     plan = ImportPlan(src.name, fmt, cols, choices, schemes, value_maps, shown,
                       entries={c: dict(v) for c, v in (values or {}).items() if v},
                       code_numbers=numbers)

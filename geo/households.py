@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from geo import snapshot_cache, store
+from geo import periods, snapshot_cache, store
 from geo.fmt import fmt_int
 from geo.household_checks import (
     DATE_FORMATS,
@@ -103,11 +102,11 @@ from geo.register_values import (
 )
 from geo.schema import LINK_COLUMNS
 from geo.snapshot_writer import PeriodBusy, SnapshotWriter, open_snapshot
-from geo.sqlite_writer import WriterBusy
+from geo.sqlite_writer import WriterBusy, WriterFailed
 
 __all__ = [
     # the import (here)
-    "PERIOD_RE", "REPORT_VALUES", "ImportResult", "Progress", "import_households",
+    "REPORT_VALUES", "ImportResult", "Progress", "import_households",
     # the --profile/--value entries of an import (the command line is geo/cli/)
     "value_entries",
     # geo.household_plan
@@ -131,7 +130,6 @@ __all__ = [
 ]
 
 REPORT_VALUES = 200  # distinct values per column listed in a snapshot's report
-PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 Progress = Callable[[float, str], None]
 
@@ -171,8 +169,10 @@ def import_households(engine: Engine, path: object, period: str, *,
     ``code_list``, ``values``: see :func:`plan_import`; the office's saved profiles are read
     from the database.
     """
-    if not isinstance(period, str) or not PERIOD_RE.match(period):
-        raise ImportFailed(f"Periode {period!r} tidak sah: tulis sebagai TTTT-BB, mis. 2026-09.")
+    try:
+        period = periods.parse(period)
+    except periods.PeriodError as err:
+        raise ImportFailed(str(err)) from None
     src = Source.of(path, source_name)
     with _gc_paused():
         result = _import(engine, src, period, mapping, progress, is_demo, sheet, code_list,
@@ -218,6 +218,10 @@ def _import(engine: Engine, src: Source, period: str, mapping: dict[str, str] | 
             raise ImportFailed("Basis data sedang dipakai proses lain (mis. impor lain) lebih "
                                "dari 30 detik; data lama tidak berubah. Coba lagi sebentar "
                                "lagi.") from err
+        except WriterFailed as err:
+            raise ImportFailed(f"{src.name}: penyimpanan ke basis data gagal, data lama tidak "
+                               f"berubah ({err}). Coba lagi; bila terulang, laporkan ke "
+                               "pengelola aplikasi.") from err
         except UnicodeDecodeError:  # the whole transaction is rolled back: read again
             if attempt or plan.format.encoding == "cp1252":
                 raise ImportFailed(f"{src.name}: pengodean teks tidak dikenali. Simpan ulang "
@@ -308,6 +312,7 @@ def _import_into(writer: SnapshotWriter, src: Source, plan: ImportPlan, regions:
         "unmapped_value_counts": {c: int(sum(v.values())) for c, v in unmapped.items()
                                   if v},
         "repairs": {k: v for k, v in repairs.items() if v},
+        "sheets_note": plan.format.sheets_note(),  # a register over several XLSX sheets
         "quarantine_reasons": dict(kinds),
         "regions_available": len(regions),
         "value_maps": {c: dict(list(m.items())[:REPORT_VALUES]) for c, m in

@@ -25,8 +25,10 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.config import OSM_TILES
-from geo.fmt import fmt_int, fmt_num
+from geo.fmt import fmt_num
 from geo.store import PROJECT_DIR
+from geo.suppression import count_text
+from geo.suppression import k as small_count
 
 STATIC_DIR = PROJECT_DIR / "static"
 LEAFLET_URL = "/app/static/leaflet"  # where Streamlit serves static/leaflet
@@ -349,19 +351,25 @@ class Labels(MacroElement):
 # ------------------------------------------------------------------ household points
 
 def grid_clusters(lon: np.ndarray, lat: np.ndarray, hit: np.ndarray,
-                  bounds: tuple[float, float, float, float], cells: int = 24) -> pd.DataFrame:
-    """Households grouped in a ``cells`` × ``cells`` grid over ``bounds``: one row per occupied
-    cell with the mean position (``lon``, ``lat``), ``n`` households and ``hits`` among them.
+                  bounds: tuple[float, float, float, float], cells: int = 24,
+                  k: int | None = None) -> pd.DataFrame:
+    """Households grouped in a ``cells`` × ``cells`` grid over ``bounds``: one row per cell
+    holding at least ``k`` households (``PETA_SMALL_COUNT``, :func:`geo.suppression.k`), at the
+    cell's centre (``lon``, ``lat``), with ``n`` households and ``hits`` among them.
 
-    Server-side clustering: no marker-cluster plugin (it would load from a CDN) and no single
-    household's location leaves the server.
+    Server-side clustering: no marker-cluster plugin (it would load from a CDN). A cell of fewer
+    than k households is not drawn at all, and no position is a household's own (nor the mean
+    of a few): only the grid's cell centres leave the server.
     """
+    k = k or small_count()
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
-    ok = ~(np.isnan(lon) | np.isnan(lat))
+    ok = np.isfinite(lon) & np.isfinite(lat)
     lon, lat, hit = lon[ok], lat[ok], np.asarray(hit, dtype=bool)[ok]
+    empty = pd.DataFrame({"lon": pd.Series(dtype=float), "lat": pd.Series(dtype=float),
+                          "n": pd.Series(dtype=int), "hits": pd.Series(dtype=int)})
     if not len(lon):
-        return pd.DataFrame(columns=["lon", "lat", "n", "hits"])
+        return empty
     minx, miny, maxx, maxy = bounds
     dx = max((maxx - minx) / cells, 1e-9)
     dy = max((maxy - miny) / cells, 1e-9)
@@ -370,18 +378,19 @@ def grid_clusters(lon: np.ndarray, lat: np.ndarray, hit: np.ndarray,
     key = iy * cells + ix
     uniq, inverse = np.unique(key, return_inverse=True)
     n = np.bincount(inverse)
+    big = n >= k
     return pd.DataFrame({
-        "lon": np.bincount(inverse, weights=lon) / n,
-        "lat": np.bincount(inverse, weights=lat) / n,
-        "n": n,
-        "hits": np.bincount(inverse, weights=hit).astype(int),
+        "lon": minx + (uniq[big] % cells + 0.5) * dx,
+        "lat": miny + (uniq[big] // cells + 0.5) * dy,
+        "n": n[big],
+        "hits": np.bincount(inverse, weights=hit).astype(int)[big],
     })
 
 
 def add_point_clusters(m: folium.Map, clusters: pd.DataFrame, what: str,
                        color: str = "#08519c") -> folium.FeatureGroup:
     """Circles sized by household count; the tooltip says how many and how many count for
-    ``what`` (the indicator's label). No name, NIK or address."""
+    ``what`` (the indicator's label), a count under k as ``< k``. No name, NIK or address."""
     group = folium.FeatureGroup(name="Rumah tangga (dikelompokkan)")
     for row in clusters.itertuples(index=False):
         share = row.hits / row.n if row.n else 0.0
@@ -391,7 +400,7 @@ def add_point_clusters(m: folium.Map, clusters: pd.DataFrame, what: str,
             color="#ffffff", weight=1, fill=True, fill_color=color,
             fill_opacity=0.35 + 0.6 * share,
             tooltip=folium.Tooltip(escape(
-                f"{fmt_int(row.n)} rumah tangga · {fmt_int(row.hits)} {what}")),
+                f"{count_text(row.n)} rumah tangga · {count_text(row.hits)} {what}")),
         ).add_to(group)
     group.add_to(m)
     return group

@@ -3,15 +3,23 @@
 A period (``TTTT-BB``) is one snapshot of the register. Importing into a period that exists
 replaces it, so callers ask first (:func:`exists`; the CLI wants ``--replace``, the app a
 confirmation). The period a file is about is proposed from the file itself (a title row such as
-``Kondisi: Oktober 2026``, else its name, ``dtks_2026-10.csv``) and confirmed by the user; it is
-never guessed silently. Deleting a period removes its snapshot, households and quarantine
+``Kondisi: Oktober 2026``, else its name, ``dtks_2026-10.csv``) and confirmed by the user; it
+is never guessed silently. Deleting a period removes its snapshot, households and quarantine
 (through :mod:`geo.snapshot_writer`, the one writer of households) and its Parquet cache file,
 nothing else, and is written to the audit trail.
+
+The one definition of a valid period (:func:`parse`): a period names the month a register
+describes. It is written exactly ``TTTT-BB`` (spaces around are dropped; nothing else is
+tolerated, so ``"2026-09\\n"`` is ``2026-09`` and never a second period beside it) and lies
+between :data:`FIRST` and next month: a register from before 2000 or from the future is a typo
+(``2099-01``, ``9999-12``, ``0000-01``), and a wrong period would become the default period
+every page shows.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +27,6 @@ from sqlalchemy import Engine
 
 from geo import audit, snapshot_cache, store
 from geo.fmt import fmt_period
-from geo.households import PERIOD_RE
 from geo.register_errors import ImportFailed
 from geo.snapshot_writer import delete_snapshot
 
@@ -41,9 +48,44 @@ _YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})[\s_\-/.]?(0[1-9]|1[0-2])(?!\d
 _MONTH_YEAR = re.compile(r"(?<!\d)(0?[1-9]|1[0-2])[\-/.]((?:19|20)\d{2})(?!\d)")
 
 
-def is_period(text: str) -> bool:
-    return bool(PERIOD_RE.match(text or ""))
+# ---------------------------------------------------------------- a valid period
 
+FIRST = "2000-01"
+_SHAPE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+class PeriodError(ValueError):
+    """An invalid period; the message is Indonesian and names the value."""
+
+
+def last(today: date | None = None) -> str:
+    """The latest valid period: next month (a register prepared at the end of a month)."""
+    today = today or date.today()
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return f"{year:04d}-{month:02d}"
+
+
+def parse(text: object, today: date | None = None) -> str:
+    """The period ``text`` names, stripped; :class:`PeriodError` when it is not one."""
+    value = text.strip() if isinstance(text, str) else ""
+    if not _SHAPE.fullmatch(value):
+        raise PeriodError(f"Periode {text!r} tidak sah: tulis sebagai TTTT-BB, mis. 2026-09.")
+    newest = last(today)
+    if not FIRST <= value <= newest:
+        raise PeriodError(f"Periode {value} di luar rentang yang sah: {FIRST} sampai "
+                          f"{newest} (bulan depan).")
+    return value
+
+
+def is_valid(text: object, today: date | None = None) -> bool:
+    try:
+        parse(text, today)
+    except PeriodError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- which period a file is about
 
 def period_in_text(text: str) -> str | None:
     """The first period written in ``text``: ``Oktober 2026``, ``Okt-2026``, ``2026-10``,
@@ -96,10 +138,10 @@ def propose(src: object, name: str | None = None) -> tuple[str | None, str]:
         rows = []
     for row in rows:
         found = period_in_text(row)
-        if found:
+        if found and is_valid(found):
             return found, f"baris judul berkas ({row.strip()[:60]})"
     found = period_in_text(Path(file_name).stem)
-    if found:
+    if found and is_valid(found):
         return found, f"nama berkas ({file_name})"
     return None, ""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from geo.privacy import personal_key
 from geo.register_errors import ImportFailed
 from geo.schema import HOUSEHOLD_COLUMNS, PERSONAL_COLUMNS
 
@@ -95,10 +96,10 @@ def canonical_column(header: object) -> str | None:
 
 
 def personal_header(header: object) -> bool:
-    """A header whose values are personal data (NIK, No. KK): a known alias of such a column,
-    or a header that names a NIK or a KK number in another spelling."""
-    key = header_key(header)
-    return canonical_column(header) in PERSONAL_COLUMNS or "nik" in key or key.endswith("kk")
+    """A header whose values are personal data (NIK, No. KK, phone): a known alias of such a
+    column, or a header that names a NIK, KTP, KK or phone number in another spelling
+    (``NO_KTP``, ``NOMOR_INDUK_KEPENDUDUKAN``, ``NO_KARTU_KELUARGA_LAMA``, ``NO_HP``)."""
+    return canonical_column(header) in PERSONAL_COLUMNS or personal_key(header_key(header))
 
 
 def detect_mapping(headers: list[str], overrides: dict[str, str] | None = None

@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,14 @@ from geo.register_columns import (
     personal_header,
 )
 from geo.register_errors import ImportFailed
+from geo.register_headers import (
+    EXCEL_DIGITS,
+    HEADER_SCAN_ROWS,
+    _find_header,
+    _header_names,
+    _sheet_headers,
+    _xlsx_text,
+)
 
 __all__ = [  # read here, and the column names kept importable from here
     "CHUNK_ROWS", "EXCEL_DIGITS", "EXTRA_FIELDS", "HEADER_SCAN_ROWS", "MAX_FILE_BYTES",
@@ -41,7 +48,6 @@ __all__ = [  # read here, and the column names kept importable from here
 
 MAX_FILE_BYTES = 2 * 1024**3  # larger files are refused before reading (state it in the UI)
 CHUNK_ROWS = 100_000
-HEADER_SCAN_ROWS = 30  # title rows above the header are looked for in this many rows
 EXTRA_FIELDS = 8  # a data row may carry this many fields beyond the header (then quarantined)
 
 
@@ -95,12 +101,60 @@ class FileFormat:
     header_row: int = 1  # 1-based line/row of the header
     headers: list[str] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)
+    # XLSX: further sheets with the same header, imported after ``sheet`` (sheet, header row)
+    more_sheets: list[tuple[str, int]] = field(default_factory=list)
+
+    def sheets_note(self) -> str | None:
+        """What the import reads when the register spans several sheets (said to the user)."""
+        if not self.more_sheets:
+            return None
+        names = [self.sheet, *(s for s, _ in self.more_sheets)]
+        return (f"Register terbagi di {len(names)} lembar berkepala kolom sama "
+                f"({', '.join(names)}); semuanya diimpor berurutan. Nomor baris lembar "
+                f"berikutnya melanjutkan nomor lembar sebelumnya (baris kepala dilewati).")
+
+
+COMPRESSED = {b"\x1f\x8b": "gzip (.gz)", b"7z\xbc\xaf": "7-Zip (.7z)", b"Rar!": "RAR (.rar)",
+              b"BZh": "bzip2 (.bz2)", b"\xfd7zXZ": "XZ (.xz)"}
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """Text in UTF-16 without its byte-order mark: every other byte is 0 (ASCII letters)."""
+    sample = head[:4096]
+    if len(sample) < 8:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return max(even.count(0) / len(even), odd.count(0) / len(odd)) > 0.9
+
+
+def _zip_is_workbook(src: Source) -> tuple[bool, list[str]]:
+    """Whether a ZIP file is an Excel workbook, and the names of its members."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(src.open()) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True, []  # a damaged workbook: openpyxl says so
+    return "xl/workbook.xml" in names or "[Content_Types].xml" in names, names
 
 
 def _sniff_kind(src: Source, head: bytes) -> str:
     suffix = Path(src.name).suffix.lower()
     if head.startswith(b"PK\x03\x04"):
+        workbook, names = _zip_is_workbook(src)
+        if not workbook:
+            shown = ", ".join(names[:5]) + (f" dan {len(names) - 5} lainnya"
+                                             if len(names) > 5 else "")
+            raise ImportFailed(
+                f"{src.name}: berkas ini arsip ZIP, bukan CSV atau Excel (isinya: "
+                f"{shown or 'kosong'}). Ekstrak dulu, lalu impor berkas CSV/XLSX di dalamnya.")
         return "xlsx"
+    for magic, kind in COMPRESSED.items():
+        if head.startswith(magic):
+            raise ImportFailed(
+                f"{src.name}: berkas ini terkompresi {kind}, bukan CSV. Ekstrak dulu, lalu "
+                "impor berkas CSV/XLSX di dalamnya.")
     if head.startswith(b"PAR1"):
         return "parquet"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -109,6 +163,10 @@ def _sniff_kind(src: Source, head: bytes) -> str:
             "dan simpan sebagai .xlsx atau CSV, lalu impor lagi.")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "csv"
+    if _utf16_without_bom(head):
+        raise ImportFailed(
+            f"{src.name}: teks UTF-16 tanpa penanda urutan bita (BOM), pengodeannya tidak "
+            "pasti. Simpan ulang sebagai CSV UTF-8 (Excel: \"CSV UTF-8 (Comma delimited)\").")
     if b"\x00" in head[:8192]:
         raise ImportFailed(
             f"{src.name}: bukan berkas teks/CSV yang bisa dibaca (berisi data biner). "
@@ -136,40 +194,12 @@ def _decode(head: bytes, encoding: str) -> str:
     return head.decode(encoding, errors="replace")
 
 
-def _header_score(cells: list[object], overrides: dict[str, str]) -> int:
-    keys = {header_key(o) for o in overrides}
-    return sum(1 for c in cells if c is not None and str(c).strip() and (
-        canonical_column(c) is not None or header_key(c) in keys))
-
-
-def _find_header(rows: list[list[object]], overrides: dict[str, str]) -> tuple[int, int]:
-    """(index of the header among ``rows``, its score)."""
-    best, best_score = 0, -1
-    for i, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
-        score = _header_score(cells, overrides)
-        if score > best_score:
-            best, best_score = i, score
-    return best, best_score
-
-
-def _header_names(rows: list[list[object]], at: int) -> list[str]:
-    """Header cells, filled from the row above where a merged cell left them empty."""
-    cells = list(rows[at])
-    above = rows[at - 1] if at > 0 else []
-    names: list[str] = []
-    seen: Counter = Counter()
-    for i, c in enumerate(cells):
-        text = "" if c is None else " ".join(str(c).split())
-        if not text and i < len(above) and above[i] is not None and str(above[i]).strip():
-            text = " ".join(str(above[i]).split())
-        if not text:
-            text = f"KOLOM_{i + 1}"
-        seen[text] += 1
-        names.append(text if seen[text] == 1 else f"{text}_{seen[text]}")
-    while names and names[-1].startswith("KOLOM_") and all(
-            len(r) <= len(names) - 1 or r[len(names) - 1] in (None, "") for r in rows[at:]):
-        names.pop()
-    return names
+def _no_csv_field_limit() -> None:
+    """Python's csv module stops at a field over 128 KiB with an English error; fields are read
+    whole here and a row with one longer than ``PETA_MAX_FIELD_KB`` is quarantined with its
+    reason instead (geo.household_checks)."""
+    if csv.field_size_limit() < 2**31 - 1:
+        csv.field_size_limit(2**31 - 1)
 
 
 def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
@@ -220,6 +250,7 @@ def detect_format(src: Source, overrides: dict[str, str] | None = None,
         return _detect_parquet(src)
     encoding = _detect_encoding(head)
     text = _decode(head, encoding)
+    _no_csv_field_limit()
     delimiter = _detect_delimiter(text)
     rows = _csv_rows(text, delimiter)
     at, score = _find_header(rows, overrides)
@@ -243,30 +274,6 @@ def _open_workbook(src: Source):  # noqa: ANN202
                            "Simpan ulang sebagai .xlsx atau CSV.") from err
 
 
-EXCEL_DIGITS = 15  # Excel keeps 15 significant digits of a number
-
-
-def _xlsx_text(value: object) -> object:
-    """A cell as the text a CSV export would carry. A number of 16+ digits with no more than
-    Excel's 15 significant digits (a NIK typed as a number) is written as Excel shows it,
-    ``3.67401230485E+15``: its last digit may be lost, and the NIK check rejects it."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, (int, float)) and abs(value) >= 1e15 and float(value).is_integer():
-        digits = str(int(value))
-        if len(digits.rstrip("0")) <= EXCEL_DIGITS:
-            return f"{float(value):.{EXCEL_DIGITS - 1}E}".replace("E+", "E+")
-        return digits
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
-        return f"{value:.1f}"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    text = str(value)
-    return text if text.strip() else None
-
-
 def _detect_xlsx(src: Source, overrides: dict[str, str], sheet: str | None) -> FileFormat:
     wb = _open_workbook(src)
     try:
@@ -274,21 +281,27 @@ def _detect_xlsx(src: Source, overrides: dict[str, str], sheet: str | None) -> F
         if sheet is not None and sheet not in names:
             raise ImportFailed(f"{src.name}: lembar {sheet!r} tidak ada. Lembar yang ada: "
                                f"{', '.join(names)}.")
-        best = None
+        found = []
         for name in [sheet] if sheet else names:
             ws = wb[name]
             rows = [[_xlsx_text(v) for v in r] for r in
                     ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS + 2, values_only=True)]
             at, score = _find_header(rows, overrides) if rows else (0, 0)
-            if best is None or score > best[2]:
-                best = (name, at, score, rows)
+            found.append((name, at, score, rows))
+        best = max(found, key=lambda f: f[2], default=None)
         if best is None or best[2] < 2:
             raise ImportFailed(
                 f"{src.name}: tidak ada lembar berisi kepala kolom register (lembar: "
                 f"{', '.join(names)}). Pilih lembar yang berisi data rumah tangga.")
         name, at, _, rows = best
-        return FileFormat("xlsx", sheet=name, header_row=at + 1,
-                          headers=_header_names(rows, at), sheets=names)
+        headers = _sheet_headers(src, wb[name], rows, at)
+        # a register split over sheets (DTKS_1, DTKS_2): every sheet with the same header
+        more = [(n, a + 1) for n, a, score, r in found if n != name and score >= 2
+                and _sheet_headers(src, wb[n], r, a) == headers]
+        more.sort(key=lambda s: names.index(s[0]))
+        return FileFormat("xlsx", sheet=name, header_row=at + 1, headers=headers, sheets=names,
+                          more_sheets=[s for s in more if names.index(s[0]) > names.index(name)]
+                          + [s for s in more if names.index(s[0]) < names.index(name)])
     finally:
         wb.close()
 
@@ -443,34 +456,40 @@ def _csv_chunks_pandas(handle: io.BufferedIOBase, fmt: FileFormat, chunk_rows: i
                 yield chunk
         except pd.errors.ParserError as err:
             raise ImportFailed(
-                f"berkas CSV rusak sekitar baris {_parser_line(err, first - 1)}: jumlah "
-                "kolom tidak sesuai (tanda pemisah di dalam teks tanpa tanda kutip?). Perbaiki "
-                "baris itu lalu impor lagi.") from err
+                f"berkas CSV rusak {_parser_line(err, first - 1, start)}: jumlah kolom tidak "
+                "sesuai (tanda pemisah di dalam teks tanpa tanda kutip?). Perbaiki baris itu "
+                "lalu impor lagi.") from err
 
 
-def _parser_line(err: Exception, offset: int) -> str:
+def _parser_line(err: Exception, offset: int, reached: int) -> str:
+    """Where the parser stopped: the line it names, or after the last row read."""
     m = re.search(r"line (\d+)", str(err))
-    return str(int(m.group(1)) + offset) if m else "?"
+    if m:
+        return f"sekitar baris {int(m.group(1)) + offset}"
+    return f"setelah baris {max(reached - 1, 1)}"
 
 
 def _xlsx_chunks(src: Source, fmt: FileFormat, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """The rows of the register's sheet, then of every further sheet with the same header
+    (their row numbers continue the previous sheet's: one number per row of the file)."""
     wb = _open_workbook(src)
     try:
-        ws = wb[fmt.sheet]
         width = len(fmt.headers)
         names = [*fmt.headers, *[f"_lebih_{i}" for i in range(EXTRA_FIELDS)]]
         buf: list[list[object]] = []
         rows: list[int] = []
         row_no = fmt.header_row
-        for values in ws.iter_rows(min_row=fmt.header_row + 1, values_only=True):
-            row_no += 1
-            cells = [_xlsx_text(v) for v in values[: width + EXTRA_FIELDS]]
-            cells += [None] * (len(names) - len(cells))
-            buf.append(cells)
-            rows.append(row_no)
-            if len(buf) >= chunk_rows:
-                yield _frame(buf, names, rows)
-                buf, rows = [], []
+        for sheet, header_row in [(fmt.sheet, fmt.header_row), *fmt.more_sheets]:
+            ws = wb[sheet]
+            for values in ws.iter_rows(min_row=header_row + 1, values_only=True):
+                row_no += 1
+                cells = [_xlsx_text(v) for v in values[: width + EXTRA_FIELDS]]
+                cells += [None] * (len(names) - len(cells))
+                buf.append(cells)
+                rows.append(row_no)
+                if len(buf) >= chunk_rows:
+                    yield _frame(buf, names, rows)
+                    buf, rows = [], []
         if buf:
             yield _frame(buf, names, rows)
     finally:
@@ -556,6 +575,7 @@ def _raw_lines(src: Source, fmt: FileFormat, wanted: set[int]) -> dict[int, str]
     """Original values of rows read straight from their lines (blocks where one line is one
     row), as JSON of header -> text."""
     found: dict[int, str] = {}
+    _no_csv_field_limit()
     rows = np.array(sorted(wanted), dtype=np.int64)
     with src.open() as f:
         for offset, length, start, count in src.blocks:

@@ -8,8 +8,8 @@ re-import or a re-link can never be served from an older file; it may be deleted
 
 Layout: ``data/cache/<db-fingerprint>/snapshot_<id>_<imported_at compact>_l<links>.parquet``. The
 fingerprint hashes the database URL without its password, so two databases never share a
-cache. Personal data (NIK, No. KK, names, addresses) is never written here: requests that need
-it go to the database.
+cache. NIK, No. KK, names and addresses are never written here (requests that need them go to
+the database); household ids and points are, so the folder is 0700 and its files 0600.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import URL
 
 from geo import config, store
+from geo.privacy import private_file, private_folder
 from geo.schema import PERSONAL_COLUMNS
 
 log = logging.getLogger(__name__)
@@ -224,8 +225,11 @@ def _write_atomic(frame: pd.DataFrame, path: Path) -> bool:
     assert not set(frame.columns) & set(PRIVATE_COLUMNS), "personal data must not be cached"
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in (path.parent.parent, path.parent):  # household ids and points
+            private_folder(folder)
         frame.to_parquet(tmp, index=False)
+        private_file(tmp)
         os.replace(tmp, path)
         return True
     except (OSError, ValueError, TypeError, pa.ArrowException) as exc:

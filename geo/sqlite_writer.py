@@ -37,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -76,10 +77,15 @@ class SqliteWriterProcess:
 
     def __init__(self, path: str) -> None:
         self._stderr = tempfile.TemporaryFile()
-        self._parts = Path(tempfile.mkdtemp(prefix="peta-import-", dir=_parts_folder()))
+        remove_stale_parts()
+        # a private folder (mkdtemp: 0700) named for this process, so that a later run knows
+        # it is stale once the process is gone
+        self._parts = Path(tempfile.mkdtemp(prefix=f"{PARTS_PREFIX}{os.getpid()}-",
+                                            dir=_parts_folder()))
         self._sent = 0
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "geo.sqlite_writer", path, str(BUSY_TIMEOUT_MS)],
+            [sys.executable, "-m", "geo.sqlite_writer", path, str(BUSY_TIMEOUT_MS),
+             str(self._parts)],
             cwd=PROJECT_DIR,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
             env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})  # no idle BLAS threads spinning
@@ -139,7 +145,9 @@ class SqliteWriterProcess:
             self._raise()
             self._stderr.seek(0)
             tail = self._stderr.read().decode(errors="replace").strip().splitlines()[-5:]
-            raise WriterFailed("proses penulis SQLite berhenti: " + " | ".join(tail))
+            raise WriterFailed("proses penulis SQLite berhenti: " + (
+                " | ".join(tail) or f"tanpa keterangan (kode keluar {self.proc.returncode}; "
+                "mungkin dihentikan sistem karena memori habis)"))
         answer = json.loads(line)
         if "error" in answer:
             kind = WriterBusy if "database is locked" in answer["error"] else WriterFailed
@@ -184,6 +192,45 @@ class SqliteWriterProcess:
         _FINISHING.discard(self.ended)
 
 
+PARTS_PREFIX = "peta-import-"
+STALE_UNNAMED_SECONDS = 24 * 3600  # parts folders from before the pid was in the name
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_parts() -> list[str]:
+    """Remove the parts folders (full NIK, KK, names, addresses) that a killed import left
+    behind: folders of this user whose process is gone. Returns what was removed."""
+    removed = []
+    for base in {_parts_folder() or tempfile.gettempdir(), tempfile.gettempdir()}:
+        try:
+            entries = list(Path(base).glob(f"{PARTS_PREFIX}*"))
+        except OSError:
+            continue
+        for folder in entries:
+            try:
+                info = folder.stat()
+            except OSError:
+                continue
+            if not folder.is_dir() or info.st_uid != os.getuid():
+                continue
+            pid = folder.name.removeprefix(PARTS_PREFIX).split("-", 1)[0]
+            stale = (not _alive(int(pid)) if pid.isdigit()
+                     else time.time() - info.st_mtime > STALE_UNNAMED_SECONDS)
+            if stale:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(str(folder))
+    return removed
+
+
 SHM_FREE_NEEDED = 1 << 30  # a few parts of ~50 MB; Docker's default /dev/shm (64 MB) is too small
 
 
@@ -215,7 +262,18 @@ def _read_ipc(path: str) -> Any:  # noqa: ANN401
 
 # ---------------------------------------------------------------- child side
 
-def serve(path: str, busy_timeout_ms: int, inp: BinaryIO, out: TextIO) -> int:
+def serve(path: str, busy_timeout_ms: int, inp: BinaryIO, out: TextIO,
+          parts: str | None = None) -> int:
+    """Serve the parent's requests; whatever happens (the parent killed too), the parts folder
+    is removed when this process ends."""
+    try:
+        return _serve(path, busy_timeout_ms, inp, out)
+    finally:
+        if parts:
+            shutil.rmtree(parts, ignore_errors=True)
+
+
+def _serve(path: str, busy_timeout_ms: int, inp: BinaryIO, out: TextIO) -> int:
     import adbc_driver_sqlite.dbapi as adbc
 
     gc.disable()  # a short-lived process that makes no reference cycles worth a scan
@@ -288,4 +346,5 @@ def _checkpoint(cursor: Any) -> None:  # noqa: ANN401
 
 
 if __name__ == "__main__":
-    sys.exit(serve(sys.argv[1], int(sys.argv[2]), sys.stdin.buffer, sys.stdout))
+    sys.exit(serve(sys.argv[1], int(sys.argv[2]), sys.stdin.buffer, sys.stdout,
+                   sys.argv[3] if len(sys.argv) > 3 else None))

@@ -39,6 +39,7 @@ from sqlalchemy import (
 )
 
 from geo import config
+from geo.privacy import private_file
 from geo.schema import HOUSEHOLD_COLUMNS, LINK_COLUMNS
 
 PROJECT_DIR = config.PROJECT_DIR
@@ -242,8 +243,10 @@ def get_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url in _ENGINES:
         return _ENGINES[url]
+    sqlite_file = None
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        sqlite_file = Path(url.removeprefix("sqlite:///"))
+        sqlite_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
@@ -262,6 +265,8 @@ def get_engine(url: str | None = None) -> Engine:
         from geo.postgis import add_geometry_columns
 
         add_geometry_columns(engine)
+    if sqlite_file is not None:  # personal data: the owner's only (the WAL follows the file)
+        private_file(sqlite_file)
     _ENGINES[url] = engine
     return engine
 

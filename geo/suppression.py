@@ -11,41 +11,60 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo import disclosure
+from geo import config, disclosure
 from geo.answers import NO_DATA
 from geo.fmt import fmt_int, fmt_pct
 
-SMALL_COUNT = disclosure.SMALL_COUNT  # counts 1..4 are hidden in forum-facing tables
+SMALL_COUNT = disclosure.SMALL_COUNT  # the default k: counts 1..4 are hidden
 HIDDEN_TOO = "–"  # a count hidden so that a small one cannot be worked out from a total
+
+
+def k() -> int:
+    """The k in force (``PETA_SMALL_COUNT``, default 5): counts 1..k-1 are small, and no point
+    cluster of fewer than k households is drawn."""
+    return config.small_count()
 
 
 def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 
 
-def is_small(values: object, threshold: int = SMALL_COUNT) -> np.ndarray:
+def is_small(values: object, threshold: int | None = None) -> np.ndarray:
     """Where a count (scalar, array or Series) is small: 0 < value < threshold; NaN is not."""
+    threshold = threshold or k()
     v = np.asarray(values, dtype=float)
     with np.errstate(invalid="ignore"):
         return (v > 0) & (v < threshold)
 
 
 def hide_small(values: pd.Series, counts: object, hide: bool = True,
-               threshold: int = SMALL_COUNT) -> pd.Series:
+               threshold: int | None = None) -> pd.Series:
     """``values`` left empty (NaN) where ``counts`` (same length) is small and ``hide``."""
     if not hide:
         return values
     return values.where(~is_small(np.asarray(counts, dtype=float), threshold))
 
 
-def count_text(value: float, hide_small: bool = True, threshold: int = SMALL_COUNT) -> str:
+def count_text(value: float, hide_small: bool = True, threshold: int | None = None) -> str:
     """A household count as text; 1..threshold-1 shown as ``< 5`` when ``hide_small``; an
     unknown count (NaN) as "tidak ada data"."""
     if _missing(value):
         return NO_DATA
+    threshold = threshold or k()
     if hide_small and 0 < value < threshold:
         return f"< {threshold}"
     return fmt_int(value)
+
+
+def people_text(persons: float, households: float, hide_small: bool = True,
+                threshold: int | None = None) -> str:
+    """The people (jiwa) of a household count as text: hidden (``–``) with the count when the
+    count is small and ``hide_small`` (the people of 1–4 households tell about them as much as
+    their number), else as :func:`count_text`."""
+    threshold = threshold or k()
+    if hide_small and not _missing(households) and 0 < households < threshold:
+        return HIDDEN_TOO
+    return count_text(persons, hide_small, threshold)
 
 
 def count_texts(values: object, hide_small: bool = True) -> list[str]:
@@ -54,9 +73,10 @@ def count_texts(values: object, hide_small: bool = True) -> list[str]:
 
 
 def rate_text(value: float, denominator: float | None, hide_small: bool = True,
-              threshold: int = SMALL_COUNT) -> str:
+              threshold: int | None = None) -> str:
     """A rate as text; hidden (``–``) when its denominator is a small count and ``hide_small``;
     an unknown rate (NaN: too little known) as "tidak ada data"."""
+    threshold = threshold or k()
     if hide_small and denominator is not None and 0 < denominator < threshold:
         return "–"
     if _missing(value):
@@ -80,11 +100,12 @@ def rate_texts(values: object, denominators: object, hide_small: bool = True,
 
 
 def protected_texts(counts: pd.DataFrame, hide: bool = True,
-                    threshold: int = SMALL_COUNT) -> pd.DataFrame:
+                    threshold: int | None = None) -> pd.DataFrame:
     """A table of counts (areas × columns) as text, safe to show beside its row and column
     totals: small counts ``< 5``, and, so that none of them is a total minus the shown cells,
     one more count hidden (``–``) in every row and column that would hide only one
     (complementary suppression, :mod:`geo.disclosure`). Unknown counts: "tidak ada data"."""
+    threshold = threshold or k()
     values = counts.to_numpy(dtype=float)
     if hide:
         cut = disclosure.suppress(values, threshold)
@@ -99,7 +120,7 @@ def protected_texts(counts: pd.DataFrame, hide: bool = True,
 
 
 def protected_numbers(counts: pd.DataFrame, hide: bool = True,
-                      threshold: int = SMALL_COUNT) -> tuple[pd.DataFrame, np.ndarray]:
+                      threshold: int | None = None) -> tuple[pd.DataFrame, np.ndarray]:
     """For exports: the cells :func:`protected_texts` hides, as its text (``< 5``, ``–``); every
     other count kept as a number (an unknown one empty), so a spreadsheet can add them up.
     Returns (the table, which cells are hidden)."""
@@ -111,10 +132,11 @@ def protected_numbers(counts: pd.DataFrame, hide: bool = True,
 
 def hidden_cells(texts: pd.DataFrame) -> np.ndarray:
     """Which cells of :func:`protected_texts`'s table are hidden (for checks and tests)."""
-    return texts.isin([f"< {SMALL_COUNT}", HIDDEN_TOO]).to_numpy()
+    return texts.isin([f"< {k()}", HIDDEN_TOO]).to_numpy()
 
 
-def small_count_note(threshold: int = SMALL_COUNT) -> str:
+def small_count_note(threshold: int | None = None) -> str:
+    threshold = threshold or k()
     return (f"Jumlah 1–{threshold - 1} rumah tangga ditampilkan sebagai “< {threshold}”, dan "
             f"di tabel satu angka lain di baris atau kolom yang sama sebagai “{HIDDEN_TOO}” "
             "agar angka kecil tidak dapat dihitung dari total; persentase dengan penyebut di "

@@ -9,8 +9,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import indicators, links
-from geo.fmt import fmt_int, fmt_num, fmt_period
-from geo.maps import add_point_clusters, choropleth, classify, grid_clusters
+from geo.fmt import fmt_int, fmt_num, fmt_period, plain
+from geo.maps import add_point_clusters, choropleth, classify
 from geo.views import map_view as mv
 from ui import auth, context, downloads, explorer
 from ui import change_view as ui_change
@@ -69,7 +69,7 @@ name_of = names.set_index("kode")["nama"]
 level_shown = mv.shown_level(filters, level)
 if level_shown != level:
     st.caption(f"Wilayah dipilih di filter: peta menampilkan kelurahannya "
-               f"({filters.describe(name_of.to_dict()).split(' · ')[0]}).")
+               f"({plain(filters.describe(name_of.to_dict()).split(' · ')[0])}).")
 
 # ------------------------------------------------------------------ counting (hot path)
 # the definition choices where official rules differ; shared with the planning pages
@@ -78,10 +78,11 @@ if settings == indicators.DEFAULT_SETTINGS:  # one cache entry for the default
     base = explorer.base(int(view.snapshot["id"]), view.version)
 else:
     base = explorer.base(int(view.snapshot["id"]), view.version, settings)
-hide = auth.small_counts_hidden("peta_hide", default=False)
+hide = auth.small_counts_hidden("peta_hide")
 mapped = mv.map_view(base.prepared, filters, ind_id, level, measure,
                      explorer.areas(level_shown, view.version), name_of, settings,
-                     kelurahan=explorer.areas("kelurahan", view.version), hide=hide)
+                     kelurahan=explorer.areas("kelurahan", view.version), hide=hide,
+                     lon=base.lon, lat=base.lat)
 if mapped is None:
     st.warning("Tidak ada wilayah yang cocok dengan filter wilayah. Ubah filter di samping.")
     st.stop()
@@ -98,12 +99,8 @@ fmap = choropleth(
     note=f"{description} · {fmt_period(view.snapshot['period'])}", size_px=MAP_SIZE,
     fill_opacity=0.3 if len(filters.kelurahan) == 1 else 0.8, tiles=view.basemap)
 
-if len(filters.kelurahan) == 1 and not hide:  # points of a few households could name them
-    in_kel = mv.households_in(base.prepared, mapped.keep, filters.kelurahan[0])
-    clusters = grid_clusters(base.lon[in_kel], base.lat[in_kel],
-                             base.prepared.hits[IND.id][in_kel], tuple(areas.total_bounds),
-                             cells=16)
-    add_point_clusters(fmap, clusters, IND.label.lower())
+if mapped.points is not None and len(mapped.points):  # cell centres, none under k
+    add_point_clusters(fmap, mapped.points, IND.label.lower())
 
 ui_referrals.service_points_layer(fmap, view.version, "peta_titik")  # optional layer
 
@@ -123,7 +120,7 @@ if clicked_code and clicked_code != st.session_state.get("_peta_clicked"):
         ui_filters.request(replace(filters, kecamatan=(clicked_code,), kelurahan=()))
 
 with right:
-    st.markdown(f"**{IND.label}**  \n{description}")
+    st.markdown(f"**{IND.label}**  \n{plain(description)}")
     for (label, value), helptext in zip(mapped.metrics(), (
             None, None, f"Penyebut: {IND.denominator_label} yang nilainya diketahui.")):
         st.metric(label, value, help=helptext)

@@ -253,6 +253,38 @@ def xlsx_title_and_merged_header(folder: Path) -> Path:
         *data]})
 
 
+def xlsx_two_sheets(folder: Path) -> Path:
+    """A register split over two sheets with the same header (DTKS_1, DTKS_2)."""
+    rows = _rows(clean())
+    half = 1 + ROWS // 2
+    return _xlsx(folder, "register_dua_bagian.xlsx", {
+        "Petunjuk": [["Petunjuk pengisian"]], "DTKS_1": rows[:half],
+        "DTKS_2": [rows[0], *rows[half:]]})
+
+
+def xlsx_merged_label(folder: Path) -> Path:
+    """ALAMAT in a header cell merged over three rows (the label in the top cell, two rows
+    above the header row the other columns use)."""
+    import openpyxl
+
+    rows = _rows(clean())
+    header = rows[0]
+    col = header.index("ALAMAT")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "DTKS"
+    ws.append(["DATA TERPADU KESEJAHTERAAN SOSIAL"])
+    ws.append([None] * col + ["ALAMAT"])
+    ws.append([None] * len(header))
+    ws.append([None if i == col else h for i, h in enumerate(header)])
+    for row in rows[1:]:
+        ws.append(row)
+    ws.merge_cells(start_row=2, start_column=col + 1, end_row=4, end_column=col + 1)
+    path = folder / "register_gabung.xlsx"
+    wb.save(path)
+    return path
+
+
 def xlsx_numbers_and_dates(folder: Path) -> Path:
     import datetime as dt
 
@@ -359,6 +391,24 @@ def cases() -> list[Case]:
              counts={"quarantined": 4}, reason=r"desil", rows=[3, 4, 5, 6]),
         Case("jumlah_art_nol", csv_case(_set(7, JML_ART=0)), counts={"quarantined": 1},
              reason=r"JML_ART: jumlah anggota rumah tangga harus bilangan bulat ≥ 1", rows=[9]),
+        Case("jumlah_art_satu_miliar", csv_case(_set(7, JML_ART="1e9")),
+             counts={"rows_read": n, "quarantined": 1},
+             reason=r"JML_ART: jumlah anggota rumah tangga 1e9 tidak masuk akal", rows=[9]),
+        Case("jumlah_art_20_angka", csv_case(_set(7, JML_ART="12345678901234567890")),
+             counts={"rows_read": n, "quarantined": 1}, reason=r"harus 1–30", rows=[9]),
+        Case("luas_tak_hingga_nan_nol", csv_case(_many(_set(1, LUAS_LANTAI="inf"),
+                                                       _set(2, LUAS_LANTAI="nan"),
+                                                       _set(3, LUAS_LANTAI="0"))),
+             counts={"rows_read": n, "quarantined": 3},
+             reason=r"LUAS_LANTAI: luas lantai harus angka lebih dari 0", rows=[3, 4, 5]),
+        Case("jumlah_lansia_tak_hingga", csv_case(_set(2, JML_LANSIA="inf")),
+             counts={"rows_read": n, "quarantined": 1}, reason=r"JML_LANSIA: .*tidak masuk akal",
+             rows=[4]),
+        Case("isian_melebihi_batas", csv_case(_set(3, ALAMAT="x" * 200_000)),
+             counts={"rows_read": n, "quarantined": 1},
+             reason=r"ALAMAT: isian 195 KB terlalu panjang .batas 128 KB", rows=[5]),
+        Case("isian_panjang_di_awal", csv_case(_set(0, ALAMAT="y" * 200_000)),
+             counts={"rows_read": n, "quarantined": 1}, reason=r"terlalu panjang", rows=[2]),
         Case("nama_kelurahan_berbeda_ejaan", csv_case(name_variants),
              counts={"accepted": n, "linked_by_name": 8, "linked_by_code": n - 8,
                      "unlinked": 0}),
@@ -385,6 +435,10 @@ def cases() -> list[Case]:
         Case("xlsx_judul_dan_kepala_gabung", xlsx_title_and_merged_header,
              counts={"rows_read": n, "quarantined": 1}, reason=r"desil harus angka",
              rows=[8]),
+        Case("xlsx_dua_lembar_register", xlsx_two_sheets,
+             counts={"rows_read": n, "accepted": n, "linked_by_code": n}),
+        Case("xlsx_kepala_gabung_tiga_baris", xlsx_merged_label,
+             counts={"rows_read": n, "accepted": n}),
         Case("xlsx_angka_dan_tanggal", xlsx_numbers_and_dates,
              counts={"rows_read": n, "quarantined": 1}, reason=r"rusak oleh Excel", rows=[2]),
         Case("parquet", parquet_file, counts={"accepted": n, "linked_by_code": n}),

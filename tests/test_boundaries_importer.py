@@ -106,3 +106,25 @@ def test_boundaries_that_move_nobody_build_no_cache(demo_db_url, tmp_path, monke
     report = import_boundaries(engine, same)
     assert report.relink["changed"] == 0 and report.relink["relinked"] == []
     assert not list((tmp_path / "cache").rglob("*.parquet"))
+
+
+def test_a_boundary_import_while_the_database_is_busy_says_so(tmp_path):
+    """Issue 20, finding 10: another process (a household import) holds SQLite's write lock:
+    the boundary import ends with a message and changes nothing, no 'database is locked'
+    traceback."""
+    import sqlite3
+
+    path = tmp_path / "sibuk.sqlite"
+    engine = store.get_engine(f"sqlite:///{path}")
+    import_boundaries(engine, write_geojson(grid_city(), tmp_path))
+    other = sqlite3.connect(path)
+    other.execute("BEGIN IMMEDIATE")  # as the household import's writer process does
+    try:
+        with pytest.raises(BoundaryImportFailed, match=r"baru\.geojson: basis data sedang "
+                                                       r"dipakai proses lain"):
+            import_boundaries(engine, write_geojson(grid_city().iloc[:3], tmp_path,
+                                                    "baru.geojson"))
+    finally:
+        other.rollback()
+        other.close()
+    assert len(store.load_regions(engine, "kelurahan")) == 6

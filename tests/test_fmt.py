@@ -80,3 +80,13 @@ def test_fmt_date(value, text):
 ])
 def test_fmt_period(period, text):
     assert fmt_period(period) == text
+
+
+def test_a_name_from_the_data_is_plain_text_in_markdown():
+    from geo.fmt import plain
+
+    beacon = "![b](http://127.0.0.1:8999/beacon.png)"
+    assert plain(beacon) == r"\!\[b\]\(http\://127\.0\.0\.1\:8999/beacon\.png\)"
+    assert plain("Sukamaju\n# Judul <img src=x> :red[merah] $x$") == (
+        r"Sukamaju \# Judul \<img src\=x\> \:red\[merah\] \$x\$")
+    assert plain(None) == ""

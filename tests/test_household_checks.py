@@ -54,3 +54,79 @@ def test_personal_numbers_never_in_reasons(tmp_path):
     assert len(q) == corpus.ROWS
     assert not q["reasons"].str.contains(r"\d{10}").any()
     assert q["reasons"].str.contains(r"\*{4}").all()
+
+
+def test_implausible_numbers_are_quarantined_with_a_reason_never_nulled(tmp_path):
+    """Issue 20, finding 8: household size 1–30, floor area finite and > 0, every number
+    finite; out of range means quarantined with the reason."""
+    typed, issues, _ = _converted(tmp_path, (
+        "ID_DTKS,DESIL,JML_ART,LUAS_LANTAI,JML_LANSIA,LATITUDE,LONGITUDE\n"
+        "1,2,3,36,1,-6.2,106.8\n"
+        "2,2,1e9,36,0,,\n"
+        "3,2,12345678901234567890,36,0,,\n"
+        "4,2,4,inf,0,,\n"
+        "5,2,4,nan,0,,\n"
+        "6,2,4,0,0,,\n"
+        "7,2,4,36,inf,,\n"
+        "8,2,4,36,99,,\n"
+        "9,2,4,36,0,inf,106.8\n"
+        "10,2,31,36,0,,\n"))
+    assert 0 not in issues.reasons
+    assert sorted(issues.reasons) == list(range(1, 10))
+    assert issues.kinds["art_luar"] == 3
+    assert "JML_ART: jumlah anggota rumah tangga 1e9 tidak masuk akal: harus 1–30" in (
+        issues.reasons[1][0])
+    assert issues.kinds["luas_salah"] == 3 and issues.kinds["angka_luar"] == 2
+    assert issues.kinds["koordinat_teks"] == 1
+    assert all(issues.reasons[i] for i in range(1, 10))
+
+
+def test_a_long_field_is_read_up_to_the_setting(tmp_path, monkeypatch):
+    """Issue 20, finding 10: no '_csv.Error: field larger than field limit'; a field over
+    PETA_MAX_FIELD_KB quarantines its row with the reason, one under it is read."""
+    text = ("ID_DTKS,DESIL,JML_ART,KODE_WILAYAH,ALAMAT\n1,2,3,9971010001,Jl. Melati\n"
+            "2,2,3,9971010001," + "x" * 200_000 + "\n")
+    typed, issues, _ = _converted(tmp_path, text)
+    assert list(issues.reasons) == [1]
+    assert issues.reasons[1][0].startswith("ALAMAT: isian 195 KB terlalu panjang (batas 128 KB")
+    monkeypatch.setenv("PETA_MAX_FIELD_KB", "256")
+    typed, issues, _ = _converted(tmp_path, text)
+    assert not issues.reasons and len(typed["alamat"].iat[1]) == 200_000
+
+
+def _kill_the_writer() -> None:
+    """SIGKILL the SQLite writer process this test's import started (its child)."""
+    import os
+    import signal
+    from pathlib import Path
+
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            cmd = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat[1]) == os.getpid() and b"geo.sqlite_writer" in cmd:
+            os.kill(int(proc.name), signal.SIGKILL)
+
+
+def test_the_writer_dying_is_a_message_not_a_traceback(tmp_path):
+    import pytest
+
+    from geo.households import ImportFailed
+
+    engine = corpus.engine_with_regions(tmp_path)
+    path = corpus.write_csv(corpus.clean(), tmp_path / "register.csv")
+    killed = []
+
+    def progress(fraction: float, text: str) -> None:
+        if fraction > 0 and not killed:
+            _kill_the_writer()
+            killed.append(text)
+
+    with pytest.raises(ImportFailed, match=r"register\.csv: penyimpanan ke basis data gagal, "
+                                           r"data lama tidak berubah \(.*berhenti: \S"):
+        import_households(engine, path, "2026-09", progress=progress)
+    assert killed and store.list_snapshots(engine).empty

@@ -55,7 +55,8 @@ def test_corpus_file(case, tmp_path, monkeypatch):
     truth = corpus.clean()["_kode_benar"]
     # rows whose original position is known (no title/blank lines) link to the true kelurahan
     if case.name not in ("baris_judul_di_atas_kepala", "baris_kosong",
-                         "xlsx_judul_dan_kepala_gabung"):
+                         "xlsx_judul_dan_kepala_gabung", "xlsx_kepala_gabung_tiga_baris",
+                         "xlsx_dua_lembar_register"):
         pos = linked["row_number"] - 2
         ok = pos < len(truth)
         assert (linked.loc[ok, "region_code"].to_numpy()

@@ -113,6 +113,9 @@ def test_each_filter_changes_the_numbers_as_the_rules_say(city):
 def test_worst_kelurahan_and_table_follow_indicator_and_level(city):
     at = AppTest.from_function(sidebar_and_map_page, default_timeout=90)
     at.run()
+    assert at.toggle(key="peta_hide").value  # small counts hidden unless switched off
+    at.toggle(key="peta_hide").set_value(False)
+    ok(at.run())
     table = at.dataframe[-1].value
     assert len(table) == 14 and table["rumah_tangga"].sum() == len(city)
     worst = at.dataframe[0].value
@@ -176,7 +179,7 @@ def test_one_kelurahan_shows_its_households_as_clustered_points(city):
     assert any(c.value.startswith("Lingkaran: rumah tangga dikelompokkan") for c in at.caption)
     table = at.dataframe[-1].value
     assert table["kode"].tolist() == [kel]
-    assert table["rumah_tangga"].iloc[0] == (city["region_code"] == kel).sum()
+    assert table["rumah_tangga"].iloc[0] == fmt_int((city["region_code"] == kel).sum())
 
 
 def test_definition_settings_change_the_numbers(city):
@@ -221,6 +224,8 @@ def test_map_counts_follow_a_relink_through_the_cache(city):
     st.cache_data.clear()  # a new session after the data version's short TTL
     st.cache_resource.clear()
     at = ok(AppTest.from_function(sidebar_and_map_page, default_timeout=90).run())
+    at.toggle(key="peta_hide").set_value(False)
+    ok(at.run())
     shown_table = at.dataframe[-1].value.set_index("kode")["rumah_tangga"]
     database = store.load_households(engine, int(snapshot["id"]), ["region_code"])
     truth = database["region_code"].value_counts()
@@ -228,3 +233,35 @@ def test_map_counts_follow_a_relink_through_the_cache(city):
     assert shown_table[keep] == truth[keep] > city["region_code"].eq(keep).sum()
     assert shown_table.sort_index().tolist() == truth.reindex(shown_table.index).fillna(
         0).astype(int).sort_index().tolist()
+
+
+BEACON = "![b](http://127.0.0.1:8999/beacon.png)"
+
+
+def test_a_region_name_is_shown_as_plain_text_never_markdown(tmp_path, monkeypatch):
+    """Issue 20, finding 5: a kelurahan named like a Markdown image, once chosen in the filter,
+    is text on the page (escaped), never an image the browser would fetch."""
+    import streamlit as st
+
+    from tests.map_fixtures import city_regions
+
+    url = f"sqlite:///{tmp_path / 'beacon.sqlite'}"
+    monkeypatch.setenv("PETA_DB_URL", url)
+    monkeypatch.setenv("PETA_PROJECT", str(PROJECT))
+    monkeypatch.chdir(PROJECT)
+    table, _ = city_regions(n_kelurahan=14, n_kecamatan=3)
+    kel = table.loc[table["level"] == "kelurahan", "kode"].iat[0]
+    write_city(store.get_engine(url), n=1_000, n_kelurahan=14, n_kecamatan=3,
+               rename={kel: BEACON})
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_function(sidebar_and_map_page, default_timeout=90)
+        at.query_params["kel"] = kel
+        ok(at.run())
+        texts = [e.value for e in (*at.markdown, *at.caption, *at.warning, *at.info)]
+        assert not [t for t in texts if "](" in t and "beacon" in t]
+        assert any(r"\!\[b\]\(http\:" in t for t in texts)
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()

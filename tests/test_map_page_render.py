@@ -52,8 +52,9 @@ def test_grid_clusters_count_every_located_household_once():
     lat = rng.uniform(-6.3, -6.2, 500)
     lon[:5] = np.nan  # no location: not drawn
     hit = rng.random(500) < 0.3
-    cells = grid_clusters(lon, lat, hit, (106.6, -6.3, 106.7, -6.2), cells=8)
+    cells = grid_clusters(lon, lat, hit, (106.6, -6.3, 106.7, -6.2), cells=8, k=1)
     assert cells["n"].sum() == 495 and cells["hits"].sum() == hit[5:].sum()
+    assert grid_clusters(lon, lat, hit, (106.6, -6.3, 106.7, -6.2), cells=8)["n"].min() >= 5
     assert len(cells) <= 64
     assert cells["lon"].between(106.6, 106.7).all() and cells["lat"].between(-6.3, -6.2).all()
 
@@ -68,6 +69,9 @@ def test_point_tooltips_carry_counts_only():
     add_point_clusters(m, cells, "rumah tangga miskin")
     html = m.get_root().render()
     assert "1.234 rumah tangga · 56 rumah tangga miskin" in html
+    few = pd.DataFrame({"lon": [106.65], "lat": [-6.25], "n": [7], "hits": [3]})
+    add_point_clusters(m, few, "rumah tangga miskin")
+    assert "7 rumah tangga · &lt; 5 rumah tangga miskin" in m.get_root().render()
 
 
 def test_excel_and_csv_exports_hold_the_table():

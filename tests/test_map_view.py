@@ -164,3 +164,90 @@ def test_hidden_small_counts_on_the_map_for_a_forum():
     numbers = plain.export[counts].to_numpy(dtype=float)
     assert derivable(numbers, hidden_cells(texts)) == []
     assert "Lingkaran" not in " ".join(page.notes)
+
+
+def few_households() -> tuple[Filters, int]:
+    """A filter that selects 1–4 households in one kelurahan (a narrow one, as in
+    ``/?kel=…&desil=1-1&program=pkh``), and how many it selects."""
+    c = city()
+    hh = c.households
+    for kel in c.kelurahan["kode"]:
+        for f in (Filters(kelurahan=(kel,), desil_min=1, desil_max=1,
+                          programs=("penerima_pkh",)),
+                  Filters(kelurahan=(kel,), desil_min=1, desil_max=1),
+                  Filters(kelurahan=(kel,), desil_min=2, desil_max=2,
+                          programs=("penerima_pkh",))):
+            n = int(f.mask(hh).sum())
+            if 1 <= n <= 4:
+                return f, n
+    raise AssertionError("no filter selects 1–4 households")
+
+
+def test_one_to_four_households_in_a_kelurahan_show_no_count_people_or_position():
+    """Acceptance 2 of issue 20: with the default k, the map, its totals, tooltip, top-10 and
+    export (CSV and Excel) say "< 5" and hide the people; no point cluster is drawn."""
+    from ui.explorer import csv_bytes, excel_bytes
+
+    c = city()
+    f, n = few_households()
+    hh = c.households[f.mask(c.households)]
+    people = int(hh["jumlah_art"].sum())
+    shown = mv.shown_level(f, "kelurahan")
+    v = mv.map_view(prepared(c), f, "miskin", "kelurahan", "rumah_tangga", c.areas(shown),
+                    c.name_of, SETTINGS, kelurahan=c.kelurahan, hide=True,
+                    lon=hh.reindex(c.households.index)["bujur"].to_numpy(dtype=float),
+                    lat=hh.reindex(c.households.index)["lintang"].to_numpy(dtype=float))
+    assert v.points is not None and v.points.empty  # no marker for fewer than k households
+    metrics = dict(v.metrics())
+    assert metrics["Rumah tangga terhitung"] in ("< 5", "0", indicators.NO_DATA)
+    assert metrics["Jiwa dalam rumah tangga itu"] in ("–", "0", indicators.NO_DATA)
+    row = v.tooltip.iloc[0]
+    assert row["Rumah tangga terhitung"] in ("< 5", "0", indicators.NO_DATA)
+    assert row["Jiwa terhitung"] in ("–", "0", indicators.NO_DATA)
+    assert not any(str(n) in line or str(people) in line for line in v.total_captions()[1:])
+    export = v.export
+    assert export["rumah_tangga"].iat[0] == "< 5"
+    assert export["jiwa"].iat[0] == "–"
+    for column in export.columns.drop(["kode", "nama", "miskin_persen", "miskin_diketahui"]):
+        assert export[column].iat[0] in ("< 5", "–", "0") or export[column].isna().iat[0], column
+    csv = csv_bytes(export).decode("utf-8-sig")
+    assert f",{n}," not in csv and f",{people}," not in csv
+    assert excel_bytes(export, "miskin")  # the same table
+
+
+def test_point_clusters_sit_at_cell_centres_and_never_under_k_households():
+    """Clusters of a kelurahan: whatever the small-count switch, no circle for fewer than k
+    households, and every circle at its grid cell's centre (never a household's position)."""
+    c = city()
+    kel = c.households["region_code"].value_counts().index[0]
+    f = Filters(kelurahan=(kel,))
+    hh = c.households
+    for hide in (False, True):
+        v = mv.map_view(prepared(c), f, "miskin", "kelurahan", "persen", c.areas("kelurahan"),
+                        c.name_of, SETTINGS, kelurahan=c.kelurahan, hide=hide,
+                        lon=hh["bujur"].to_numpy(dtype=float),
+                        lat=hh["lintang"].to_numpy(dtype=float))
+        points = v.points
+        assert len(points) and (points["n"] >= 5).all()
+        minx, miny, maxx, maxy = v.areas.total_bounds
+        dx, dy = (maxx - minx) / mv.CLUSTER_CELLS, (maxy - miny) / mv.CLUSTER_CELLS
+        fx = (points["lon"] - minx) / dx - 0.5
+        fy = (points["lat"] - miny) / dy - 0.5
+        assert np.allclose(fx, fx.round()) and np.allclose(fy, fy.round())
+        positions = set(zip(hh["bujur"].round(6), hh["lintang"].round(6)))
+        assert not positions & set(zip(points["lon"].round(6), points["lat"].round(6)))
+
+
+def test_the_small_count_is_a_setting(monkeypatch):
+    from geo.maps import grid_clusters
+    from geo.suppression import count_text
+
+    lon = np.array([106.61] * 6 + [106.69] * 3)
+    lat = np.array([-6.29] * 6 + [-6.21] * 3)
+    bounds = (106.6, -6.3, 106.7, -6.2)
+    assert list(grid_clusters(lon, lat, np.ones(9, bool), bounds, cells=4)["n"]) == [6]
+    monkeypatch.setenv("PETA_SMALL_COUNT", "3")
+    assert sorted(grid_clusters(lon, lat, np.ones(9, bool), bounds, cells=4)["n"]) == [3, 6]
+    assert count_text(2) == "< 3" and count_text(3) == "3"
+    monkeypatch.setenv("PETA_SMALL_COUNT", "10")
+    assert grid_clusters(lon, lat, np.ones(9, bool), bounds, cells=4).empty

@@ -92,3 +92,70 @@ def test_csv_read_in_blocks_keeps_every_row_and_its_number(tmp_path: Path, line_
     assert got["_row"].tolist() == list(range(2, len(want) + 2))
     values = got[fmt.headers].astype(object)
     assert values.where(values.notna(), None).values.tolist() == want
+
+
+# ---------------------------------------------------------------- clear messages (issue 20, 12)
+
+def _register_bytes() -> bytes:
+    return corpus.clean().drop(columns=["_kode_benar"]).to_csv(index=False).encode()
+
+
+def test_a_gzip_named_csv_is_called_compressed_not_binary(tmp_path):
+    import gzip
+
+    path = tmp_path / "register.csv"
+    path.write_bytes(gzip.compress(_register_bytes()))
+    with pytest.raises(register_files.ImportFailed,
+                       match=r"register\.csv: berkas ini terkompresi gzip"):
+        detect_format(Source.of(path))
+
+
+def test_a_zip_named_csv_lists_what_is_inside(tmp_path):
+    import zipfile
+
+    path = tmp_path / "register.csv"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("dtks_september.csv", _register_bytes())
+    with pytest.raises(register_files.ImportFailed) as info:
+        detect_format(Source.of(path))
+    assert "arsip ZIP, bukan CSV atau Excel (isinya: dtks_september.csv)" in str(info.value)
+    assert "KeyError" not in str(info.value)
+
+
+def test_utf16_without_bom_is_named(tmp_path):
+    path = tmp_path / "register.csv"
+    path.write_bytes(_register_bytes().decode().encode("utf-16-le"))
+    with pytest.raises(register_files.ImportFailed, match=r"UTF-16 tanpa penanda"):
+        detect_format(Source.of(path))
+
+
+def test_a_parser_error_without_a_line_number_names_where_reading_stopped():
+    assert register_files._parser_line(ValueError("Error tokenizing data"), 0, 1201) == (
+        "setelah baris 1200")
+    assert register_files._parser_line(ValueError("Expected 3 fields in line 7, saw 4"), 10,
+                                       1) == "sekitar baris 17"
+
+
+# ---------------------------------------------------------------- XLSX sheets (issue 20, 9)
+
+def test_a_register_over_two_sheets_is_read_whole_and_said(tmp_path):
+    src = Source.of(corpus.xlsx_two_sheets(tmp_path))
+    fmt = detect_format(src)
+    assert (fmt.sheet, fmt.more_sheets) == ("DTKS_1", [("DTKS_2", 1)])
+    assert "terbagi di 2 lembar berkepala kolom sama (DTKS_1, DTKS_2)" in fmt.sheets_note()
+    rows = pd.concat(read_chunks(src, fmt))
+    assert len(rows) == corpus.ROWS and rows["_row"].is_unique
+    assert sorted(rows["ID_DTKS"]) == sorted(corpus.clean()["ID_DTKS"].astype(str))
+
+
+def test_a_chosen_sheet_is_read_alone(tmp_path):
+    fmt = detect_format(Source.of(corpus.xlsx_two_sheets(tmp_path)), sheet="DTKS_2")
+    assert (fmt.sheet, fmt.more_sheets, fmt.sheets_note()) == ("DTKS_2", [], None)
+
+
+def test_a_header_cell_merged_over_rows_reads_as_its_label(tmp_path):
+    src = Source.of(corpus.xlsx_merged_label(tmp_path))
+    fmt = detect_format(src)
+    assert "ALAMAT" in fmt.headers and not [h for h in fmt.headers if h.startswith("KOLOM_")]
+    rows = pd.concat(read_chunks(src, fmt))
+    assert rows["ALAMAT"].tolist() == corpus.clean()["ALAMAT"].tolist()

@@ -200,3 +200,20 @@ def test_a_relink_is_a_new_cache_key(engine: Engine) -> None:
     new = snapshot_cache.cache_path(engine, snap)
     assert new != old and new.name.endswith("_l1.parquet") and not old.exists()
     assert frame["region_code"].isna().all()
+
+
+def test_cache_and_database_are_the_owners_only(engine: Engine, cache_root: Path,
+                                               tmp_path: Path) -> None:
+    """Issue 20, finding 6: the cache holds household ids and points, the database everything:
+    0700 folders and 0600 files, where the platform allows."""
+    import stat
+
+    path = snapshot_cache.warm(engine, _snapshot(engine))
+    assert path is not None
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(cache_root.stat().st_mode) == 0o700
+    fresh = tmp_path / "baru" / "peta.sqlite"
+    store.get_engine(f"sqlite:///{fresh}")
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+    assert stat.S_IMODE(fresh.parent.stat().st_mode) == 0o700

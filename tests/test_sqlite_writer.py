@@ -129,3 +129,53 @@ def test_parts_stay_out_of_a_small_shared_memory_folder(monkeypatch):
 
     monkeypatch.setattr(os, "statvfs", missing)
     assert sqlite_writer._parts_folder() is None
+
+
+# ---------------------------------------------------------------- leftovers (issue 20, finding 6)
+
+def test_parts_sit_in_a_private_folder_removed_when_the_writer_ends(db):
+    import os
+    import stat
+
+    path, engine = db
+    writer = SqliteWriterProcess(str(path))
+    parts = writer._parts
+    assert stat.S_IMODE(parts.stat().st_mode) == 0o700
+    assert parts.name.startswith(f"peta-import-{os.getpid()}-")
+    writer.ingest("t", lambda: table(10))
+    writer.execute("SELECT 1", [], fetch=True)
+    writer.proc.kill()  # as kill -9 would; the parent then rolls back
+    writer.proc.wait()
+    with pytest.raises(WriterFailed):
+        writer.execute("SELECT 1", [], fetch=True)
+    writer.close(commit=False)
+    assert not parts.exists()
+
+
+def test_a_killed_parents_parts_are_removed_by_the_writer_and_stale_ones_at_next_start(db):
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    path, _engine = db
+    base = Path(sqlite_writer._parts_folder() or tempfile.gettempdir())
+    # the writer child outlives a parent killed with -9: its stdin closes, it removes the parts
+    folder = Path(tempfile.mkdtemp(prefix="peta-import-999999999-", dir=base))
+    (folder / "bagian-1.arrow").write_bytes(b"NIK 3674012304850001")
+    child = subprocess.run([sys.executable, "-m", "geo.sqlite_writer", str(path), "200",
+                            str(folder)], input=b"", capture_output=True, timeout=120)
+    assert child.returncode == 1 and not folder.exists()
+    # both killed: the folder stays until the next import starts (its pid is gone)
+    stale = Path(tempfile.mkdtemp(prefix="peta-import-999999999-", dir=base))
+    (stale / "bagian-1.arrow").write_bytes(b"NIK 3674012304850001")
+    mine = Path(tempfile.mkdtemp(prefix=f"peta-import-{__import__('os').getpid()}-", dir=base))
+    try:
+        assert str(stale) in sqlite_writer.remove_stale_parts()
+        assert not stale.exists() and mine.exists()  # a live process keeps its parts
+        writer = SqliteWriterProcess(str(path))
+        writer.close(commit=False)
+    finally:
+        import shutil
+
+        shutil.rmtree(mine, ignore_errors=True)

@@ -14,6 +14,7 @@ import streamlit as st
 
 from geo import access, accounts, audit, store
 from geo.accounts import AccountError, User
+from geo.suppression import k as small_count
 from ui import context, data
 
 SESSION_KEY = _TOKEN = "_peta_session_token"  # the browser session's login token
@@ -151,9 +152,9 @@ def small_counts_hidden(key: str, container: object = None, default: bool = True
     where = container or st
     user = visitor()
     if access.must_suppress(user, asked=False):  # the rule is geo.access's
-        where.caption("Angka kecil (< 5) selalu disembunyikan untuk peran ini.")
+        where.caption(f"Angka kecil (< {small_count()}) selalu disembunyikan untuk peran ini.")
         return True
-    return bool(where.toggle("Sembunyikan angka kecil (< 5) untuk forum terbuka",
+    return bool(where.toggle(f"Sembunyikan angka kecil (< {small_count()}) untuk forum terbuka",
                              value=default, key=key))
 
 

@@ -16,6 +16,7 @@ import streamlit as st
 from geo import access, links
 from geo.accounts import User
 from geo.filters import DESIL_MAX, DESIL_MIN, QUERY_KEYS, Filters, kecamatan_of
+from geo.fmt import plain
 from geo.schema import PROGRAMS, VULNERABLE
 from ui import data
 from ui.context import View
@@ -103,7 +104,7 @@ def sidebar_filters(view: View, user: User | None = None) -> Filters:
     _write_query(filters)
     if user is not None and user.areas:
         sb.caption("Wilayah akun ini: " + ", ".join(
-            kel_names.get(c) or kec_names.get(c) or c for c in user.areas))
+            plain(kel_names.get(c) or kec_names.get(c) or c) for c in user.areas))
     filters = access.scope_filters(user, filters, parent_of, parent_of)
     st.session_state[_STATE] = filters
     return filters

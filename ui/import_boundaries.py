@@ -18,7 +18,7 @@ from geo.boundaries import (
     import_boundaries,
     list_layers,
 )
-from geo.fmt import fmt_int, fmt_num, fmt_pct
+from geo.fmt import fmt_int, fmt_num, fmt_pct, plain
 from geo.link import unlinked_warning
 from ui import auth, data
 
@@ -58,7 +58,7 @@ def render(engine: Engine, can_import: bool = True) -> None:
     counts = _stored_counts(engine)
     stored = [f"{LEVEL_LABEL[lv]} {_fmt(counts[lv])}" for lv in LEVELS if counts.get(lv)]
     if stored:
-        st.caption(f"Tersimpan sekarang ({counts['_source'] or 'tanpa nama berkas'}): "
+        st.caption(f"Tersimpan sekarang ({plain(counts['_source'] or 'tanpa nama berkas')}): "
                    + ", ".join(stored) + ". Impor baru menggantikan semuanya; rumah tangga "
                    "ditautkan ulang ke batas baru.")
     else:
@@ -83,7 +83,7 @@ def _options_and_import(engine: Engine, upload) -> None:  # noqa: ANN001
     try:
         layers = list_layers(upload)
     except BoundaryImportFailed as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     if len(layers) > 1:
         layer = st.selectbox("Lapisan", layers, key="bnd_layer",
@@ -101,7 +101,7 @@ def _options_and_import(engine: Engine, upload) -> None:  # noqa: ANN001
                 fields[role] = value.strip()
     if not st.button("Impor batas wilayah", type="primary", key="bnd_go"):
         return
-    with st.status(f"Mengimpor {upload.name} …", expanded=True) as status:
+    with st.status(f"Mengimpor {plain(upload.name)} …", expanded=True) as status:
         bar = st.progress(0.0)
 
         def progress(fraction: float, message: str) -> None:
@@ -113,9 +113,9 @@ def _options_and_import(engine: Engine, upload) -> None:  # noqa: ANN001
                                        progress=progress, source_name=upload.name)
         except BoundaryImportFailed as exc:
             status.update(label="Impor gagal; data lama tetap utuh", state="error")
-            st.error(str(exc))
+            st.error(plain(exc))
             return
-        status.update(label=f"{upload.name} diimpor", state="complete", expanded=False)
+        status.update(label=f"{plain(upload.name)} diimpor", state="complete", expanded=False)
     st.session_state["bnd_report"] = report.to_dict()
     who = auth.visitor()
     audit.record_import(engine, who.name if who else None, "import_boundaries", upload.name)
@@ -124,7 +124,7 @@ def _options_and_import(engine: Engine, upload) -> None:  # noqa: ANN001
 
 def show_report(report: dict) -> None:
     """The quality report of an import (``BoundaryReport.to_dict()``)."""
-    st.markdown(f"**Laporan mutu: {report.get('source', '')}**")
+    st.markdown(f"**Laporan mutu: {plain(report.get('source', ''))}**")
     levels = report.get("levels", {})
     cols = st.columns(4)
     cols[0].metric("Fitur dibaca", _fmt(report.get("features", 0)))
@@ -135,7 +135,7 @@ def show_report(report: dict) -> None:
         st.caption(f"{_fmt(report.get('kelurahan', 0))} kelurahan dan "
                    f"{_fmt(report['desa'])} desa.")
     for warning in report.get("warnings", []):
-        st.warning(warning)
+        st.warning(plain(warning))
     problems = [
         ("duplicates", "Kode ganda (digabung)"), ("missing_names", "Tanpa nama"),
         ("outside_indonesia", "Di luar Indonesia"), ("dropped", "Tidak disimpan"),

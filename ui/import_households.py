@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 
 from geo import audit, exports, periods, register_files, store
 from geo import households as hh
-from geo.fmt import fmt_int, fmt_period
-from geo.privacy import mask_id
+from geo.fmt import fmt_int, fmt_period, plain
+from geo.privacy import mask_record, mask_text
 from geo.schema import HOUSEHOLD_COLUMNS
 from ui import auth, data, downloads
 from ui import periods as ui_periods
@@ -108,7 +108,10 @@ def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: A
     where = (f"lembar {fmt.sheet!r}" if fmt.kind == "xlsx" else
              f"pemisah {fmt.delimiter!r}, pengodean {fmt.encoding}" if fmt.kind == "csv"
              else "Parquet")
-    st.write(f"**{plan.source}** — {where}, kepala kolom di baris {fmt.header_row}.")
+    if fmt.sheets_note():
+        st.info(plain(fmt.sheets_note()))
+    st.write(f"**{plain(plan.source)}** — {plain(where)}, kepala kolom di baris "
+             f"{fmt.header_row}.")
 
     st.markdown("**Pemetaan kolom** (koreksi bila perlu)")
     options = [IGNORE, *register_files.TARGET_COLUMNS]
@@ -150,7 +153,7 @@ def _preview_and_import(engine: Engine, upload, period: str) -> None:  # noqa: A
                 progress=lambda f, t: bar.progress(f, text=t))
         except hh.ImportFailed as err:
             bar.empty()
-            st.error(f"Impor gagal, data lama tidak berubah. {err}")
+            st.error(f"Impor gagal, data lama tidak berubah. {plain(err)}")
             return
         except Exception as err:  # noqa: BLE001
             bar.empty()
@@ -174,17 +177,18 @@ def _code_lists(plan: hh.ImportPlan, chosen: dict[str, str], name: str) -> None:
     if not used:
         return
     st.caption("Daftar kode jawaban per kolom (dipilih menurut kecocokan angka): " + "; ".join(
-        f"{c.header}: {c.chosen or 'belum dipilih'}"
+        f"{plain(c.header)}: {c.chosen or 'belum dipilih'}"
         + (f" (cocok {c.fits.get(c.chosen, 0):.0%}, {c.by})" if c.chosen else "")
         for c in used))
     for c in used:
         if not (c.undecided or c.column in chosen):
             continue
         if c.undecided:
-            st.warning(f"Kolom {c.header} ({c.column}): {c.problem}. Pilih daftar kodenya; "
+            st.warning(f"Kolom {plain(c.header)} ({c.column}): {plain(c.problem)}. Pilih daftar "
+                       "kodenya; "
                        "angka yang tidak ada di daftar dilaporkan, tidak ditebak.")
         options = [CHOOSE, *c.fits]
-        picked = st.selectbox(f"Daftar kode untuk {c.header}", options,
+        picked = st.selectbox(f"Daftar kode untuk {plain(c.header)}", options,
                               index=options.index(chosen.get(c.column, CHOOSE)),
                               key=f"hh_codes_{name}_{c.column}",
                               format_func=lambda n, c=c: n if n == CHOOSE else
@@ -223,7 +227,7 @@ def _value_table(plan: hh.ImportPlan, own: dict[str, dict[str, object]], name: s
             try:
                 hh.check_entry(column, value, after)
             except hh.ValueEntryError as err:
-                st.warning(str(err))
+                st.warning(plain(err))
                 continue
             own.setdefault(column, {})[value] = after
             changed = True
@@ -243,23 +247,25 @@ def _save_profile(engine: Engine, entries: dict[str, dict[str, object]]) -> None
             try:
                 store.save_value_profile(engine, name, entries)
             except ValueError as err:
-                st.error(str(err))
+                st.error(plain(err))
             else:
-                st.success(f"Profil {name.strip()!r} tersimpan; pilih lagi untuk berkas "
+                st.success(f"Profil {plain(repr(name.strip()))} tersimpan; pilih lagi untuk berkas "
                            "berikutnya.")
 
 
 def _account(counts: dict, report: dict, source: str) -> None:
-    st.markdown(f"**Hasil impor {source}**")
+    st.markdown(f"**Hasil impor {plain(source)}**")
     cols = st.columns(4)
     for i, key in enumerate(store.COUNT_KEYS):
         cols[i % 4].metric(COUNT_LABELS[key], _fmt(counts.get(key, 0)))
+    if report.get("sheets_note"):
+        st.info(plain(report["sheets_note"]))
     values = report.get("unmapped_values") or {}
     if values:
         st.warning("Nilai yang tidak bisa dipetakan (dibiarkan kosong, tidak ditebak): "
-                   + "; ".join(f"{c}: " + ", ".join(f"{k} ({_fmt(n)} baris)" for k, n in
-                                                   list(v.items())[:6]) for c, v in
-                               values.items()))
+                   + "; ".join(f"{plain(c)}: " + ", ".join(
+                       f"{plain(k)} ({_fmt(n)} baris)" for k, n in list(v.items())[:6])
+                       for c, v in values.items()))
     repairs = report.get("repairs") or {}
     if repairs:
         st.caption("Perbaikan format yang pasti (dicatat per baris): " + ", ".join(
@@ -310,17 +316,20 @@ def quarantine_table(engine: Engine, snapshot_id: int) -> pd.DataFrame:
     q = store.load_quarantine(engine, snapshot_id)
     if q.empty:
         return pd.DataFrame(columns=["baris", "alasan", "nilai asli"])
-    return pd.DataFrame({"baris": q["row_number"], "alasan": q["reasons"],
+    return pd.DataFrame({"baris": q["row_number"], "alasan": q["reasons"].map(mask_text),
                          "nilai asli": q["values_json"].map(_mask_json)})
 
 
 def _mask_json(text: str) -> str:
+    """The row's original values with NIK, KK and phone numbers masked (by header and by
+    content)."""
     try:
         values = json.loads(text)
     except ValueError:
         return ""
-    out = {k: mask_id(v) if register_files.personal_header(k) else v for k, v in values.items()}
-    return json.dumps(out, ensure_ascii=False)
+    if not isinstance(values, dict):
+        return ""
+    return json.dumps(mask_record(values, register_files.personal_header), ensure_ascii=False)
 
 
 def unlinked_table(engine: Engine, snapshot_id: int) -> pd.DataFrame:

@@ -39,7 +39,7 @@ def period_input(upload) -> str:  # noqa: ANN001
 
 def replace_allowed(engine: Engine, period: str) -> bool:
     """False until the user confirms replacing an existing ``period`` (True if it is new)."""
-    if not periods.is_period(period) or not periods.exists(engine, period):
+    if not periods.is_valid(period) or not periods.exists(engine, period):
         return True
     st.warning(periods.replace_question(period), icon=":material/warning:")
     return st.checkbox(f"Ya, ganti periode {fmt_period(period)}", key=f"hh_replace_{period}")

@@ -14,7 +14,7 @@ import streamlit as st
 
 from geo import indicators, planning, snapshot_cache
 from geo.filters import Filters
-from geo.fmt import fmt_int
+from geo.fmt import fmt_int, plain
 from geo.indicators import DEFAULT_SETTINGS, Settings
 from geo.views.common import Scope, make_scope
 from ui import data, explorer
@@ -143,7 +143,7 @@ def scope(view, settings: Settings) -> Scope:  # noqa: ANN001
 
 def filters_caption(scope: Scope) -> None:
     """The active filters, and the households no kelurahan table can show (not linked)."""
-    st.caption(f"**Filter aktif:** {scope.description}" if scope.description
+    st.caption(f"**Filter aktif:** {plain(scope.description)}" if scope.description
                else "**Filter:** semua rumah tangga (atur filter di panel samping).")
     if scope.unlinked:
         st.caption(f"{fmt_int(scope.unlinked)} rumah tangga belum tertaut ke kelurahan: tidak "

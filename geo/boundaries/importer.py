@@ -7,6 +7,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 from sqlalchemy import Engine, delete
+from sqlalchemy.exc import OperationalError
 
 from geo import snapshot_cache, snapshot_writer, store
 from geo.boundaries.base import (
@@ -21,6 +22,7 @@ from geo.boundaries.coverage import clean_coverage
 from geo.boundaries.display import display_geometry
 from geo.boundaries.fields import detect_fields, normalise
 from geo.boundaries.hierarchy import build_hierarchy
+from geo.boundaries.limits import check_vertices, simplify_large
 from geo.boundaries.quality import outside_indonesia, quality
 from geo.boundaries.read import read_boundary_file
 from geo.boundaries.repair import merge_duplicates, repair, to_wgs84
@@ -34,12 +36,27 @@ def _relink(engine: Engine, conn) -> dict:  # noqa: ANN001
 def _store(engine: Engine, table: gpd.GeoDataFrame, source: str) -> dict:
     """Replace all regions and re-link households in one transaction."""
     columns = ["kode", "nama", "level", "kode_induk", "area_km2", "geometry", "geometry_display"]
+    try:
+        return _store_in(engine, table, source, columns)
+    except OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        raise BoundaryImportFailed(
+            f"{source}: basis data sedang dipakai proses lain (mis. impor register rumah "
+            "tangga); batas wilayah tidak disimpan, data lama tetap utuh. Coba lagi setelah "
+            "proses itu selesai.") from exc
+
+
+def _store_in(engine: Engine, table: gpd.GeoDataFrame, source: str, columns: list[str]
+              ) -> dict:
     with engine.begin() as conn:
         conn.execute(delete(store.regions))
         store.insert_regions(conn, table[columns], source)  # in the same transaction
         try:
             return _relink(engine, conn)
         except Exception as exc:  # the regions roll back with the links
+            if isinstance(exc, OperationalError) and "locked" in str(exc):
+                raise  # said as "in use" by _store
             raise BoundaryImportFailed(
                 f"{source}: batas wilayah tidak disimpan karena penautan ulang rumah tangga "
                 f"gagal ({exc}). Laporkan ke pengelola aplikasi; data lama tetap utuh.") from exc
@@ -60,11 +77,13 @@ def import_boundaries(engine: Engine, path: object, *, fields: dict[str, str] | 
     report = BoundaryReport(source=name, format=fmt, layer=used_layer, features=len(frame))
     if frame.empty:
         raise BoundaryImportFailed(f"{name}: berkas tidak berisi fitur.")
+    check_vertices(frame, name)  # before any work on a huge file
     mapping = detect_fields([str(c) for c in frame.columns if c != frame.geometry.name],
                             fields, name)
     table = normalise(frame, mapping, name, report)
     say(progress, 0.1, "Mengubah koordinat ke WGS84")
     table = to_wgs84(table, crs, name, report)
+    table = simplify_large(table, report)
     say(progress, 0.2, "Memeriksa dan memperbaiki geometri")
     table = repair(table, report)
     if table.empty:

@@ -3,6 +3,7 @@ GeoParquet, from a path or an upload; archives unpacked, polygon layers listed."
 
 from __future__ import annotations
 
+import logging
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -14,6 +15,8 @@ import pandas as pd
 import pyogrio
 
 from geo.boundaries.base import BoundaryImportFailed
+
+log = logging.getLogger(__name__)
 
 # Extensions by format; .zip and folders hold any of these.
 FORMATS = {".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "Shapefile", ".gpkg": "GeoPackage",
@@ -36,16 +39,47 @@ def _local_path(path: object) -> Iterator[tuple[Path, str]]:
         yield target, name
 
 
+# what is unpacked from an archive: data files and a Shapefile's sidecars, nothing else
+UNPACKED = {*FORMATS, ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd"}
+
+
+def check_archive(members: list[zipfile.ZipInfo], name: str) -> None:
+    """Refuse an archive whose directory says it holds too many members or unpacks to more
+    than the settings allow (a zip bomb), before anything is unpacked."""
+    from geo import config
+    from geo.fmt import fmt_int
+
+    most, limit_mb = config.zip_max_files(), config.zip_max_mb()
+    if len(members) > most:
+        raise BoundaryImportFailed(
+            f"{name}: arsip berisi {fmt_int(len(members))} berkas, melebihi batas "
+            f"{fmt_int(most)} (pengaturan PETA_ZIP_MAX_FILES). Buat arsip yang hanya berisi "
+            "berkas batas wilayah.")
+    total = sum(m.file_size for m in members)
+    if total > limit_mb * 1024**2:
+        raise BoundaryImportFailed(
+            f"{name}: isi arsip bila dibuka {fmt_int(total // 1024**2)} MB, melebihi batas "
+            f"{fmt_int(limit_mb)} MB (pengaturan PETA_ZIP_MAX_MB). Buat arsip yang hanya "
+            "berisi berkas batas wilayah (.shp, .shx, .dbf, .prj atau .gpkg/.geojson).")
+
+
 def _extract(archive: Path, into: Path, name: str) -> Path:
+    """Unpack the data files of an archive (after :func:`check_archive`); other members (a
+    padding file, documents) are left packed."""
     try:
         with zipfile.ZipFile(archive) as zf:
-            for member in zf.infolist():
+            members = zf.infolist()
+            check_archive(members, name)
+            wanted = []
+            for member in members:
                 target = (into / member.filename).resolve()
                 if not target.is_relative_to(into.resolve()):
                     raise BoundaryImportFailed(
                         f"{name}: arsip berisi jalur berbahaya ({member.filename}); "
                         "buat ulang arsip .zip dari folder berkasnya.")
-            zf.extractall(into)
+                if not member.is_dir() and Path(member.filename).suffix.lower() in UNPACKED:
+                    wanted.append(member)
+            zf.extractall(into, members=wanted)
     except zipfile.BadZipFile as exc:
         raise BoundaryImportFailed(
             f"{name}: arsip tidak dapat dibuka ({exc}). Periksa bahwa berkas .zip tidak rusak."
@@ -94,17 +128,33 @@ def _opened(path: object) -> Iterator[tuple[list[tuple[Path, str]], str, str]]:
             if FORMATS[file.suffix.lower()] == "GeoParquet":
                 candidates.append((file, file.stem))
                 continue
+            if file.suffix.lower() == ".shp":
+                _check_sidecars(file, name)
             try:
                 layers = pyogrio.list_layers(file)
             except Exception as exc:  # noqa: BLE001 - any driver error means unreadable
+                log.warning("%s: %s tidak terbaca oleh GDAL: %s", name, file.name, exc)
                 raise BoundaryImportFailed(
-                    f"{name}: {file.name} tidak dapat dibaca ({exc}). Periksa bahwa berkas "
-                    "lengkap (untuk Shapefile: .shp, .shx, .dbf dan .prj bersama).") from exc
+                    f"{name}: {file.name} tidak dapat dibaca sebagai data spasial (berkas rusak "
+                    "atau bukan format yang disebut namanya). Periksa bahwa berkas lengkap "
+                    "(untuk Shapefile: .shp, .shx, .dbf dan .prj bersama).") from exc
             for layer_name, geometry_type in layers:
                 if _is_polygonal(geometry_type):
                     candidates.append((file, str(layer_name)))
         fmt = ", ".join(sorted({FORMATS[f.suffix.lower()] for f in files}))
         yield candidates, name, fmt
+
+
+def _check_sidecars(shp: Path, name: str) -> None:
+    """A Shapefile needs its .dbf (the codes and names) and .shx beside the .shp."""
+    present = {p.suffix.lower() for p in shp.parent.glob(shp.stem + ".*")}
+    missing = [ext for ext in (".dbf", ".shx") if ext not in present]
+    if missing:
+        raise BoundaryImportFailed(
+            f"{name}: Shapefile {shp.name} tanpa berkas {' dan '.join(missing)} "
+            + ("(tabel atribut yang memuat kode dan nama wilayah). " if ".dbf" in missing
+               else "(indeks geometri). ")
+            + "Sertakan .shp, .shx, .dbf dan .prj bersama dalam satu folder atau .zip.")
 
 
 def list_layers(path: object) -> list[str]:
@@ -147,8 +197,10 @@ def read_boundary_file(path: object, layer: str | None = None
                 else:
                     frames.append(gpd.read_file(file, layer=lyr, engine="pyogrio"))
             except Exception as exc:  # noqa: BLE001
+                log.warning("%s: %s tidak terbaca: %s", name, file.name, exc)
                 raise BoundaryImportFailed(
-                    f"{name}: {file.name} tidak dapat dibaca ({exc}).") from exc
+                    f"{name}: {file.name} tidak dapat dibaca sebagai data spasial (berkas rusak "
+                    "atau terpotong). Ekspor ulang dari aplikasi GIS-nya.") from exc
         crs = next((f.crs for f in frames if f.crs is not None), None)
         frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs)
         used = labels[candidates.index(chosen[0])] if len(chosen) == 1 else None

@@ -3,6 +3,8 @@ and several features of one code merged."""
 
 from __future__ import annotations
 
+import logging
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -11,6 +13,8 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from geo.boundaries.base import BoundaryImportFailed, BoundaryReport
+
+log = logging.getLogger(__name__)
 
 
 def _parse_crs(crs: str | int, name: str) -> CRS:
@@ -23,10 +27,27 @@ def _parse_crs(crs: str | int, name: str) -> CRS:
             "(WGS84) atau 32748 (UTM zona 48S).") from exc
 
 
+def _check_finite(frame: gpd.GeoDataFrame, name: str) -> None:
+    """Coordinates that are not numbers (NaN, Infinity) are a broken file, not a CRS
+    question."""
+    geoms = frame.geometry.values
+    if np.isfinite(shapely.get_coordinates(geoms)).all():
+        return
+    bad = [i for i, g in enumerate(geoms) if g is not None and not g.is_empty
+           and not np.isfinite(shapely.get_coordinates(g)).all()]
+    if bad:
+        codes = (frame["kode"].iloc[bad[:5]].astype(str).tolist() if "kode" in frame.columns
+                 else [str(i + 1) for i in bad[:5]])
+        raise BoundaryImportFailed(
+            f"{name}: {len(bad)} fitur berisi koordinat yang bukan angka (NaN atau Infinity), "
+            f"mis. {', '.join(codes)}. Perbaiki geometrinya di aplikasi GIS lalu ekspor ulang.")
+
+
 def to_wgs84(frame: gpd.GeoDataFrame, crs: str | int | None, name: str,
              report: BoundaryReport) -> gpd.GeoDataFrame:
     """Reproject to EPSG:4326; a file without CRS must be in degrees, or ``crs`` must be given."""
     report.source_crs = frame.crs.to_string() if frame.crs is not None else ""
+    _check_finite(frame, name)
     minx, miny, maxx, maxy = frame.total_bounds
     degrees = -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
     if crs is not None:
@@ -60,9 +81,10 @@ def to_wgs84(frame: gpd.GeoDataFrame, crs: str | int | None, name: str,
     try:
         out = frame.to_crs(4326)
     except Exception as exc:  # noqa: BLE001
+        log.warning("%s: proyeksi dari %s gagal: %s", name, frame.crs.to_string(), exc)
         raise BoundaryImportFailed(
-            f"{name}: koordinat tidak dapat diubah dari {frame.crs.to_string()} ke WGS84 "
-            f"({exc}). Periksa CRS berkas, atau sebutkan yang benar dengan --crs.") from exc
+            f"{name}: koordinat tidak dapat diubah dari {frame.crs.to_string()} ke WGS84. "
+            "Periksa CRS berkas, atau sebutkan yang benar dengan --crs.") from exc
     if not np.isfinite(out.total_bounds).all():
         raise BoundaryImportFailed(
             f"{name}: koordinat tidak cocok dengan sistem koordinat {frame.crs.to_string()}. "

@@ -68,6 +68,8 @@ def import_warnings(result: ImportResult) -> list[str]:
 def _print_summary(args: argparse.Namespace, result: ImportResult) -> None:
     unmapped = result.report["unmapped_values"]
     print(f"Periode {args.period} tersimpan (snapshot {result.snapshot_id}).")
+    if result.report.get("sheets_note"):
+        print(result.report["sheets_note"])
     print("\n".join(common.count_lines(result.counts, store.COUNT_KEYS)))
     for c, values in unmapped.items():
         listed = ", ".join(f"{v} ({fmt_int(n)} baris)" for v, n in list(values.items())[:8])
@@ -83,6 +85,10 @@ def _print_summary(args: argparse.Namespace, result: ImportResult) -> None:
 
 def run(args: argparse.Namespace) -> int:
     engine = store.get_engine()
+    try:
+        args.period = periods.parse(args.period)
+    except periods.PeriodError as err:
+        return common.fail(err)
     try:
         entries = value_entries(engine, args.profile, args.value)
         replaced = periods.exists(engine, args.period)
@@ -107,8 +113,10 @@ def run(args: argparse.Namespace) -> int:
     # file next), SQLite's WAL is copied into it
     wait_for_checkpoints()
     if args.json:
+        note = result.report.get("sheets_note")  # only when the register spans sheets
         common.print_json({**{k: int(result.counts[k]) for k in store.COUNT_KEYS},
-                           "unmapped": result.report["unmapped_values"]})
+                           "unmapped": result.report["unmapped_values"],
+                           **({"sheets_note": note} if note else {})})
     else:
         _print_summary(args, result)
     return common.warn(import_warnings(result))

@@ -16,9 +16,13 @@ from geo.exports import Notes, Table, area_layer, registry, snapshot_source
 from geo.filters import Filters, chosen_areas
 from geo.fmt import fmt_int, fmt_num, fmt_pct
 from geo.indicators import NO_DATA, Settings
+from geo.maps import grid_clusters
 from geo.suppression import (
+    HIDDEN_TOO,
     count_text,
     hide_small,
+    k,
+    people_text,
     protected_numbers,
     rate_text,
     rate_texts,
@@ -30,6 +34,7 @@ LEVELS = {"kota": "Kota", "kecamatan": "Kecamatan", "kelurahan": "Kelurahan"}
 MEASURES = {"persen": "Persentase", "rumah_tangga": "Jumlah rumah tangga", "jiwa": "Jumlah jiwa"}
 MIN_DENOMINATOR = 10  # kelurahan with fewer households in the denominator are not ranked
 TOP_N = 10
+CLUSTER_CELLS = 16  # the point clusters' grid over one kelurahan: 16 × 16 cells
 
 
 def shown_level(filters: Filters, level: str) -> str:
@@ -62,6 +67,7 @@ class MapView:
     notes: list[str] = field(default_factory=list)  # captions under the map
     warning: str | None = None  # "... tidak tersedia di register ini ..."
     hide: bool = False  # small counts suppressed (forum, leadership)
+    points: pd.DataFrame | None = None  # grid clusters of one kelurahan (geo.maps.grid_clusters)
 
     @property
     def level_label(self) -> str:
@@ -77,8 +83,9 @@ class MapView:
         c, t = columns(self.ind_id), self.total
         ok = self.total_known
         count = (lambda v: count_text(v)) if self.hide else fmt_int
+        people = people_text(t[c.persons], t[c.count]) if self.hide else fmt_int(t[c.persons])
         return [("Rumah tangga terhitung", count(t[c.count]) if ok else NO_DATA),
-                ("Jiwa dalam rumah tangga itu", count(t[c.persons]) if ok else NO_DATA),
+                ("Jiwa dalam rumah tangga itu", people if ok else NO_DATA),
                 ("Persentase", rate_text(t[c.rate], t[c.denominator], self.hide) if ok
                  else NO_DATA)]
 
@@ -143,14 +150,17 @@ def households_in(prepared: indicators.Prepared, keep: np.ndarray | None, code: 
 
 def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level: str,
              measure: str, areas: pd.DataFrame, names: pd.Series, settings: Settings,
-             kelurahan: pd.DataFrame | None = None, hide: bool = False) -> MapView | None:
+             kelurahan: pd.DataFrame | None = None, hide: bool = False,
+             lon: np.ndarray | None = None, lat: np.ndarray | None = None) -> MapView | None:
     """What the map page shows for the filters; None when no area matches the area filter.
     With ``hide`` (forum and leadership), small counts are suppressed everywhere: map
     colours, tooltips, the top-10, totals and the export (:mod:`geo.suppression`).
 
     ``areas``: every region of the shown level (:func:`shown_level`; kode, nama, ...);
     ``names``: region name by code; ``kelurahan``: every kelurahan (kode), for the top-10
-    when a higher level is shown."""
+    when a higher level is shown; ``lon``/``lat``: household positions (for the point
+    clusters of one chosen kelurahan: at grid cell centres, none of fewer than k households,
+    whether or not small counts are hidden elsewhere)."""
     ind, c = indicators.get(ind_id), columns(ind_id)
     level = shown_level(filters, level)
     keep = households_mask(prepared, filters)
@@ -179,8 +189,8 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                             ("–" if ok else NO_DATA) for v, ok in zip(values, known)],
         "Rumah tangga terhitung": [count_of(v) if ok else NO_DATA
                                    for v, ok in zip(table[c.count], known)],
-        "Jiwa terhitung": [count_of(v) if ok else NO_DATA
-                           for v, ok in zip(table[c.persons], known)],
+        "Jiwa terhitung": [(people_text(v, n) if hide else fmt_int(v)) if ok else NO_DATA
+                           for v, n, ok in zip(table[c.persons], table[c.count], known)],
         "Data diketahui": [indicators.known_text(row, ind_id) for _, row in table.iterrows()],
     }, index=areas["kode"].to_numpy())
 
@@ -198,9 +208,17 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                      "kelurahan mana pun dan tidak tampil di peta (lihat halaman Data).")
     if level == "kecamatan":
         notes.append("Klik sebuah kecamatan untuk melihat kelurahannya.")
-    if len(filters.kelurahan) == 1 and not hide:
-        notes.append("Lingkaran: rumah tangga dikelompokkan per petak (tanpa nama, NIK atau "
-                     "alamat); makin pekat, makin besar bagian yang terhitung indikator.")
+    points = None
+    if len(filters.kelurahan) == 1 and lon is not None and lat is not None:
+        inside = households_in(prepared, keep, filters.kelurahan[0])
+        points = grid_clusters(np.asarray(lon)[inside], np.asarray(lat)[inside],
+                               prepared.hits[ind_id][inside], tuple(areas.total_bounds),
+                               cells=CLUSTER_CELLS)
+    if len(filters.kelurahan) == 1:
+        notes.append("Lingkaran: rumah tangga dikelompokkan per petak, digambar di tengah "
+                     f"petak (tanpa nama, NIK atau alamat); petak dengan kurang dari {k()} "
+                     "rumah tangga tidak digambar; makin pekat, makin besar bagian yang "
+                     "terhitung indikator.")
 
     total = indicators.totals(table, share)
     if level == "kelurahan" or kelurahan is None:
@@ -219,9 +237,15 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
         rate = hide_small(pd.Series(export[c.rate].to_numpy()), table[c.count].to_numpy())
         export[c.rate] = hide_small(rate, table[c.denominator].to_numpy()).to_numpy()
         counts = [col for col in export.columns if col not in ("kode", "nama", c.rate, c.known)]
-        numbers, _ = protected_numbers(export[counts])  # hidden as text, others numbers
-        for col in counts:
+        households = [col for col in counts if col not in (PERSONS, c.persons)]
+        numbers, hidden = protected_numbers(export[households])  # hidden as text, others numbers
+        for col in households:
             export[col] = numbers[col].to_numpy()
+        hidden = pd.DataFrame(hidden, columns=households)
+        for persons, of in ((PERSONS, HOUSEHOLDS), (c.persons, c.count)):  # no people of few
+            if persons in export.columns and of in hidden.columns:
+                export[persons] = export[persons].astype(object).mask(
+                    hidden[of].to_numpy(), HIDDEN_TOO).to_numpy()
 
     return MapView(
         ind_id=ind_id, level=level, measure=measure, areas=areas, table=table,
@@ -231,7 +255,8 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
         total_known=indicators.is_known(total, ind_id, share),
         worst_title=(f"**{TOP_N} kelurahan dengan kondisi terburuk**" if ind.higher_is_worse
                      else f"**{TOP_N} kelurahan dengan cakupan terendah**"),
-        worst=worst, export=export, labels=labels, notes=notes, warning=warning, hide=hide)
+        worst=worst, export=export, labels=labels, notes=notes, warning=warning, hide=hide,
+        points=points)
 
 
 def _export(areas: pd.DataFrame, table: pd.DataFrame, ind_id: str, level_label: str,
