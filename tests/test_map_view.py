@@ -186,7 +186,7 @@ def few_households() -> tuple[Filters, int]:
 def test_one_to_four_households_in_a_kelurahan_show_no_count_people_or_position():
     """Acceptance 2 of issue 20: with the default k, the map, its totals, tooltip, top-10 and
     export (CSV and Excel) say "< 5" and hide the people; no point cluster is drawn."""
-    from ui.explorer import csv_bytes, excel_bytes
+    from geo import exports
 
     c = city()
     f, n = few_households()
@@ -209,10 +209,12 @@ def test_one_to_four_households_in_a_kelurahan_show_no_count_people_or_position(
     assert export["rumah_tangga"].iat[0] == "< 5"
     assert export["jiwa"].iat[0] == "–"
     for column in export.columns.drop(["kode", "nama", "miskin_persen", "miskin_diketahui"]):
-        assert export[column].iat[0] in ("< 5", "–", "0") or export[column].isna().iat[0], column
-    csv = csv_bytes(export).decode("utf-8-sig")
+        assert export[column].iat[0] in ("< 5", "–", 0) or export[column].isna().iat[0], column
+    csv = exports.csv_machine(export).decode("utf-8")
     assert f",{n}," not in csv and f",{people}," not in csv
-    assert excel_bytes(export, "miskin")  # the same table
+    csv = exports.csv_excel(v.export_table()).decode("utf-8-sig")
+    assert f";{n};" not in csv and f";{people};" not in csv
+    assert exports.xlsx([v.export_table()])  # the same table
 
 
 def test_point_clusters_sit_at_cell_centres_and_never_under_k_households():
