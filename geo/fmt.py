@@ -49,6 +49,12 @@ def fmt_period(period: str | None) -> str:
     return f"{_MONTHS_LONG[int(month) - 1]} {year}"
 
 
+def fmt_period_short(period: str) -> str:
+    """``2026-09`` -> ``Sep 2026``."""
+    year, month = period.split("-")
+    return f"{_MONTHS[int(month) - 1]} {year}"
+
+
 _MARKDOWN = set("\\`*_{}[]()#+-.!|<>~$:=&\"'")
 
 

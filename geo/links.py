@@ -8,11 +8,9 @@ widgets (``ui.filters.Param``) use the codecs here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 
 WEIGHT_MIN, WEIGHT_MAX = 0, 10  # the priority page's weights, whole numbers
-_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def encode_list(values: object) -> str:
@@ -57,12 +55,3 @@ def decode_weights(text: str, allowed: Collection[str]) -> dict[str, int]:
         if key.strip() in allowed and value is not None:
             out[key.strip()] = value
     return out
-
-
-def decode_periods(text: str) -> list[str] | None:
-    """Compared periods, ``2026-08,2026-09`` -> ``["2026-08", "2026-09"]``, oldest first;
-    None unless every part is a YYYY-MM period."""
-    parts = [p.strip() for p in text.split(",") if p.strip()]
-    if not parts or not all(_PERIOD.match(p) for p in parts):
-        return None
-    return sorted(dict.fromkeys(parts))

@@ -101,3 +101,20 @@ def test_moves_mode_shows_the_matrix_of_a_kelurahan(two_periods):
     expected = transitions.matrix(transitions.transitions(engine, "2026-03", "2026-09").table,
                                   kel)
     assert grid.iat[0, 0] in (str(expected.iat[0, 0]), "< 5")
+
+
+def test_a_shared_comparison_link_opens_the_same_comparison(two_periods):
+    at = AppTest.from_function(sidebar_and_map_page, default_timeout=120)
+    for name, value in {"mode": "banding", "banding": "2026-03", "banding_indikator": "rtlh",
+                        "banding_tingkat": "kecamatan"}.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.segmented_control(key="p_mode").value == "banding"
+    assert at.selectbox(key="c_from").value == "2026-03"
+    assert at.selectbox(key="c_ind").value == "rtlh"
+    assert at.radio(key="c_level").value == "kecamatan"
+    # and the choices made on the page go into the link
+    at.selectbox(key="c_ind").set_value("miskin_ekstrem").run()
+    assert at.query_params["banding_indikator"] == ["miskin_ekstrem"] or \
+        at.query_params["banding_indikator"] == "miskin_ekstrem"

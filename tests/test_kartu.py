@@ -185,3 +185,16 @@ def test_a_kelurahan_without_households_gets_a_page_saying_so(tmp_path, monkeypa
     cells = page_row(pdf_tools.text(out, 3), indicators.get("miskin").label)
     # count, rate and share known: unknown, never 0 (small type: pdftotext joins the cells)
     assert " ".join(cells).startswith(" ".join([indicators.NO_DATA] * 3))
+
+
+def test_each_page_shows_the_trend_of_poverty_over_the_stored_periods(city_db, tmp_path):
+    out = tmp_path / "tren.pdf"
+    assert main(["kartu", "--out", str(out)]) == 0
+    june = indicators_table("--period", "2026-06")
+    september = indicators_table("--period", "2026-09")
+    for page in (1, 7):
+        text = " ".join(pdf_tools.text(out, page, layout=False).split())
+        code = re.search(r"kode (\d\d\.\d\d\.\d\d\.\d{4})", text).group(1)
+        assert "Tren Rumah tangga miskin" in text
+        assert (f"Jun 2026 {fmt_pct(june.loc[code, 'miskin_persen'])} · "
+                f"Sep 2026 {fmt_pct(september.loc[code, 'miskin_persen'])}") in text

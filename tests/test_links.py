@@ -30,8 +30,3 @@ def test_lists_and_choices():
     assert links.decode_int("7", 1, 10) == 7
     assert links.decode_int("70", 1, 10) is None and links.decode_int("x", 1, 10) is None
 
-
-def test_compared_periods():
-    assert links.decode_periods("2026-09,2026-08") == ["2026-08", "2026-09"]
-    assert links.decode_periods("2026-13") is None
-    assert links.decode_periods("") is None

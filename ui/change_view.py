@@ -10,15 +10,23 @@ import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
-from geo import access, change, change_map, indicators, suppression, transitions
+from geo import access, change, change_map, exports, indicators, suppression, transitions
 from geo.fmt import fmt_int, fmt_num, fmt_period
 from geo.indicator_table import indicator_table
 from ui import auth, data, explorer
+from ui import filters as ui_filters
 
 MODES = {"satu": "Satu periode", "banding": "Bandingkan periode",
          "pindah": "Perpindahan rumah tangga"}
 LEVELS = {"kelurahan": "Kelurahan", "kecamatan": "Kecamatan"}
 MAP_SIZE = (620, 620)
+# the comparison's choices in the URL, so a shared link opens the same comparison
+COMPARE_PARAMS = (
+    ui_filters.Param("banding_indikator", "c_ind", "miskin",
+                     decode=lambda t: t if t in indicators.BY_ID else None),
+    ui_filters.Param("banding_tingkat", "c_level", "kelurahan",
+                     decode=lambda t: t if t in LEVELS else None),
+)
 
 
 def mode_control() -> str:
@@ -70,9 +78,14 @@ def _periods(view) -> tuple[str, str] | None:  # noqa: ANN001
                 "di samping untuk membandingkan.")
         return None
     default = change.previous_period(data.engine(), later)
+    since = ui_filters.Param("banding", "c_from", default,
+                             decode=lambda t: t if t in earlier_options else None)
+    if st.session_state.get(since.key) not in (None, *earlier_options):
+        del st.session_state[since.key]  # the sidebar's period moved before it
+    ui_filters.params_from_url(since)
     earlier = st.selectbox("Dibandingkan dengan periode", earlier_options[::-1],
-                           index=earlier_options[::-1].index(default), format_func=fmt_period,
-                           key="c_from")
+                           format_func=fmt_period, key=since.key)
+    ui_filters.params_to_url(since)
     return earlier, later
 
 
@@ -84,10 +97,12 @@ def render_compare(view) -> None:  # noqa: ANN001
         return
     earlier, later = chosen
     c1, c2 = st.columns([2.2, 1.4])
+    ui_filters.params_from_url(*COMPARE_PARAMS)
     ind_id = c1.selectbox("Indikator", list(indicators.BY_ID), key="c_ind",
                           format_func=lambda i: indicators.BY_ID[i].label)
     level = c2.radio("Tingkat wilayah", list(LEVELS), key="c_level", horizontal=True,
                      format_func=LEVELS.get)
+    ui_filters.params_to_url(*COMPARE_PARAMS)
     ind = indicators.get(ind_id)
     table = _in_scope(compare(earlier, later, level, view.version), level, view.version)
     areas = explorer.areas(level, view.version)
@@ -127,8 +142,8 @@ def render_compare(view) -> None:  # noqa: ANN001
                                     ind_id, earlier, later),
                  hide_index=True, width="stretch", key="c_table")
     stem = f"perubahan_{level}_{earlier}_{later}"
-    auth.download_button(st, "Unduh CSV (semua indikator)",
-                         lambda: explorer.csv_bytes(table), f"{stem}.csv", mime="text/csv",
+    auth.download_button(st, "Unduh CSV (mesin, semua indikator)",
+                         lambda: exports.csv_machine(table), f"{stem}.csv", mime="text/csv",
                          icon=":material/download:", key="c_csv")
 
 
@@ -237,15 +252,16 @@ def render_moves(view) -> None:  # noqa: ANN001
     st.subheader("Perpindahan per kelurahan")
     columns = ["nama", *transitions.SUMMARY]
     on_screen = table[columns].rename(columns={"nama": "Kelurahan", **transitions.LABELS})
-    if hide:
-        for k in transitions.SUMMARY:
-            if k != "bersih_keluar_miskin":
-                on_screen[transitions.LABELS[k]] = suppression.count_texts(table[k])
+    if hide:  # small counts, and one more per row and column so none can be worked out
+        counted = [k for k in transitions.SUMMARY if k != "bersih_keluar_miskin"]
+        texts = suppression.protected_texts(table[counted])
+        for k in counted:
+            on_screen[transitions.LABELS[k]] = texts[k].to_numpy()
         on_screen = on_screen.drop(columns=[transitions.LABELS["bersih_keluar_miskin"]])
     st.dataframe(on_screen, hide_index=True, width="stretch", key="c_moves_table")
     if not hide:
         auth.download_button(st, "Unduh CSV (dengan pasangan desil)",
-                             lambda: explorer.csv_bytes(table),
+                             lambda: exports.csv_machine(table),
                              f"perpindahan_{earlier}_{later}.csv", mime="text/csv",
                              icon=":material/download:", key="c_moves_csv")
 

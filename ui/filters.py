@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from geo import access, links
+from geo import access
 from geo.accounts import User
 from geo.filters import DESIL_MAX, DESIL_MIN, QUERY_KEYS, Filters, kecamatan_of
 from geo.fmt import plain
@@ -158,7 +158,3 @@ def params_to_url(*params: Param) -> None:
         if st.query_params.get(p.name) != text:
             st.query_params[p.name] = text
 
-
-# The periods a comparison page compares (geo.change), ready for it: ``banding=2026-08,2026-09``.
-COMPARED_PERIODS = Param("banding", "cmp_periods", [], decode=links.decode_periods,
-                         encode=links.encode_list)

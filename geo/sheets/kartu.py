@@ -25,7 +25,7 @@ from sqlalchemy import Engine
 from geo import change, indicators, planning, store
 from geo.columns import columns
 from geo.filters import Filters, kecamatan_of
-from geo.fmt import fmt_int, fmt_num, fmt_pct, fmt_period
+from geo.fmt import fmt_int, fmt_num, fmt_pct, fmt_period, fmt_period_short
 from geo.indicator_table import indicator_table
 from geo.indicators import DEFAULT_SETTINGS, NO_DATA, Settings
 from geo.sheets import cartography as carto
@@ -62,6 +62,8 @@ class KartuData:
     hide: bool
     ranks: Ranks
     show_city: bool = True  # False for a user scoped to an area (geo.access.rows_in_scope)
+    # period -> indicator_table per kelurahan, the last stored periods up to this one (trend)
+    trend_tables: dict[str, pd.DataFrame] | None = None
 
 
 def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None = None,
@@ -79,6 +81,9 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
     kota, _ = indicator_table(engine, period, "kota", settings)
     kel, kec = kel.set_index("kode"), kec.set_index("kode")
     previous = change.previous_period(engine, period)
+    earlier = [p for p in change.periods(engine) if p < period][-(change.MAX_TREND_PERIODS - 1):]
+    trend_tables = {p: indicator_table(engine, p, "kelurahan", settings)[0] for p in earlier}
+    trend_tables[period] = kel.reset_index()
     changes = (change.compare_tables(engine, previous, period, "kelurahan", settings)
                .set_index("kode") if previous else None)
     counts, _ = indicators.area_counts(prepared, detail=())
@@ -109,7 +114,8 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
         kota=kota.iloc[0], denominators=counts.reindex(kel.index), changes=changes,
         opd_counts=opd.counts, opd_pct=opd.pct, shapes=shapes.to_crs(metric),
         kec_shapes=kec_shapes.to_crs(metric).reset_index(drop=True), codes=codes,
-        settings=settings, hide=hide, ranks=all_ranks(kel), show_city=show_city)
+        settings=settings, hide=hide, ranks=all_ranks(kel), show_city=show_city,
+        trend_tables=trend_tables)
 
 
 # ------------------------------------------------------------------ numbers of one page
@@ -288,6 +294,7 @@ def draw_kartu(sheet: Sheet, data: KartuData, code: str, page: int, pages: int,
                  _pct(data.opd_pct.at[code, a])] for a in ov.AGENCIES]
     y = sheet.table(x, y - 4, (110, 70, 60), ("OPD", "Rumah tangga perlu", "Persentase"),
                     opd_rows, size=6.5)
+    y = draw_trend(sheet, data, code, x, y - 4, width)
     # every indicator beside kecamatan and city
     y = min(y, map_box.y0) - 10
     rows, sections = indicator_rows(data, code)
@@ -309,6 +316,52 @@ def draw_kartu(sheet: Sheet, data: KartuData, code: str, page: int, pages: int,
                             min_y=body.y0)
     sheet.footer(printed_by, printed_on, note="Definisi: " + "; ".join(
         data.settings.describe()[:2]), page_text=f"Halaman {page} dari {pages}")
+
+
+TREND_INDICATOR = "miskin"
+
+
+def trend_text(data: KartuData, code: str, ind_id: str = TREND_INDICATOR) -> str | None:
+    """"Mar 2026 34,1% · Sep 2026 30,2%": the kelurahan's rate in each stored period up to
+    this one (at most 12); None with fewer than two periods."""
+    if not data.trend_tables or len(data.trend_tables) < 2:
+        return None
+    points = change.trend(data.trend_tables, ind_id, code)
+    return " · ".join(f"{fmt_period_short(p)} {_pct(v)}"
+                      for p, v in zip(points["periode"], points["persen"]))
+
+
+def draw_trend(sheet: Sheet, data: KartuData, code: str, x: float, y: float, width: float,
+               ind_id: str = TREND_INDICATOR) -> float:
+    """The trend line of the page: the values as text and a small line (unknown periods are
+    gaps, never 0); returns the y below."""
+    text = trend_text(data, code, ind_id)
+    if text is None:
+        return y
+    y = sheet.paragraph(x, y, width, f"Tren {indicators.get(ind_id).label}, %:", 7.5,
+                        bold=True)
+    y = sheet.paragraph(x, y, width, text, 7)
+    points = change.trend(data.trend_tables, ind_id, code)["persen"].to_numpy(dtype=float)
+    known = points[~np.isnan(points)]
+    if len(known) >= 2:
+        top, low, h = float(known.max()), float(known.min()), 26.0
+        span = (top - low) or 1.0
+        step = (width - 20) / (len(points) - 1)
+        c = sheet.canvas
+        c.setStrokeColor(HERE_COLOR)
+        c.setLineWidth(1.2)
+        last = None
+        for i, v in enumerate(points):
+            if np.isnan(v):
+                last = None
+                continue
+            px, py = x + 10 + i * step, y - 4 - h + (v - low) / span * h
+            if last is not None:
+                c.line(last[0], last[1], px, py)
+            c.circle(px, py, 1.4, stroke=1, fill=0)
+            last = (px, py)
+        y -= h + 8
+    return y
 
 
 def kartu_pdf(data: KartuData, printed_by: str, printed_on: date | None = None,
