@@ -66,9 +66,20 @@ def test_change_map_and_side_by_side_are_drawn_offline_and_zoom_together(two_per
         assert "Perubahan" in legend and "poin persen" in legend and "Tidak ada data" in legend
         before = dual.evaluate(ZOOMS)
         assert len(before) == 2 and before[0] == before[1]
-        dual.locator(".leaflet-control-zoom-in").first.click()
-        wait_for(lambda: dual.evaluate(ZOOMS)[0] > before[0], what="the left map zoomed")
-        wait_for(lambda: len(set(dual.evaluate(ZOOMS))) == 1, what="the right map followed")
+
+        def side_by_side():  # noqa: ANN202  (found again: a rerun may redraw its iframe)
+            return dict((n, f) for f, n in _frames_with_polygons(page))[2 * N_KEL]
+
+        def zoomed_in() -> bool:
+            maps = side_by_side()
+            if maps.evaluate(ZOOMS)[0] > before[0]:
+                return True
+            maps.locator(".leaflet-control-zoom-in").first.click(timeout=5_000)
+            return False
+
+        wait_for(zoomed_in, what="the left map zoomed")
+        wait_for(lambda: len(set(side_by_side().evaluate(ZOOMS))) == 1,
+                 what="the right map followed")
         text = page.locator("body").inner_text()
         browser.close()
     assert "Paling membaik" in text and "Berdampingan" in text

@@ -36,11 +36,15 @@ def test_the_same_things_have_the_same_argument_names():
         for action in sub._actions:
             for option in action.option_strings:
                 helps.setdefault(option, set()).add(name)
-    assert helps["--period"] == {"import-households", "indicators", "data-quality"}
-    assert helps["--level"] == {"indicators", "data-quality", "compare", "transitions"}
+    assert helps["--period"] == {"import-households", "import-referrals", "indicators",
+                                 "data-quality", "kartu", "referrals", "sheet"}
+    assert helps["--level"] == {"indicators", "data-quality", "compare", "transitions",
+                                "referrals", "sheet"}
     assert helps["--format"] == {"indicators", "data-quality", "audit", "periods",
-                               "compare", "transitions"}
-    assert helps["--json"] == {"demo", "import-boundaries", "import-households"}
+                                 "compare", "transitions", "referrals"}
+    assert helps["--json"] == {"demo", "import-boundaries", "import-households",
+                               "import-points", "import-referrals"}
+    assert helps["--kecamatan"] == {"kartu", "sheet"} and helps["--out"] == {"kartu", "sheet"}
 
 
 def test_count_labels_are_shared():

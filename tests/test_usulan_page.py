@@ -14,8 +14,8 @@ from tests.test_access_pages import open_as, real_db  # noqa: F401  (fixtures)
 
 @pytest.fixture(scope="module")
 def with_proposals(real_db, tmp_path_factory):  # noqa: F811
-    path, info = real_db
-    engine = store.get_engine(f"sqlite:///{path}")
+    url, info = real_db
+    engine = store.get_engine(url)
     result = load_demo_proposals(engine, tmp_path_factory.mktemp("usulan"))
     assert result.accepted == result.rows_read > 20
     return info
