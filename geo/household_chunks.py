@@ -125,10 +125,11 @@ class ImportTally:
 
     def finish(self, writer: SnapshotWriter, plan: ImportPlan, regions_available: int,
                original: Callable[[set[int]], dict[int, str]],
-               step: Callable[[float, str], None]) -> tuple[dict, dict]:
+               step: Callable[[float, str], None], extra: dict | None = None
+               ) -> tuple[dict, dict]:
         """Duplicates across the register, the quarantine, the counts and the report, written;
-        ``original``: the original values (JSON) of the given row numbers, read again.
-        Returns (counts, report)."""
+        ``original``: the original values (JSON) of the given row numbers, read again;
+        ``extra``: more entries of the report. Returns (counts, report)."""
         step(0.96, "Mencari id keluarga dan NIK ganda…")
         every = pd.concat(self.keys, ignore_index=True)
         self.keys = []
@@ -170,6 +171,7 @@ class ImportTally:
             "regions_available": regions_available,
             "value_maps": {c: dict(list(m.items())[:REPORT_VALUES]) for c, m in
                            plan.value_maps.items()},
+            **(extra or {}),
         }
         step(0.98, "Menyimpan karantina dan ringkasan…")
         writer.finish(quarantine, counts, report)
