@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import Engine
 
 from geo import snapshot_cache, store
@@ -65,7 +66,19 @@ def check_file(path: str, name: str, plan: ImportPlan, regions: RegionIndex,
                                "CSV UTF-8.") from None
         plan.format.encoding = "cp1252"
         return check_file(path, name, plan, regions, chunk_rows)
+    for chunk in chunks:
+        _arrow_text(chunk.linked)
     return FilePart(chunks, plan.value_maps, plan.format.encoding)
+
+
+def _arrow_text(frame: pd.DataFrame | None) -> None:
+    """Text columns as Arrow strings, in place: they travel from the worker as a few buffers
+    instead of one pickled Python object per value (the same values)."""
+    if frame is None:
+        return
+    for name in frame.columns:
+        if frame[name].dtype == object:
+            frame[name] = frame[name].astype("string[pyarrow]")
 
 
 def file_plans(sources: Sequence[Source], mapping: dict[str, str] | None, sheet: str | None,
