@@ -133,7 +133,7 @@ def run(files: list[Path], desa, work: Path, workers: int) -> dict:  # noqa: ANN
     db = work / f"dask_{workers}.sqlite"
     engine = fresh_database(db, desa)
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None, memory_limit=0) as cluster, \
+                      dashboard_address=":0", memory_limit=0) as cluster, \
             Client(cluster) as client:
         marks: dict[str, float] = {}
 

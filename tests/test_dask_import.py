@@ -27,7 +27,7 @@ PERIOD = "2026-09"
 @pytest.fixture(scope="module")
 def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as local:
+                                  dashboard_address=":0") as local:
         yield local
 
 
@@ -141,3 +141,18 @@ def test_files_with_other_columns_are_refused_by_name(files, tmp_path):
     with pytest.raises(ImportFailed, match="lain.csv: kolomnya tidak sama dengan bagian_1.csv"):
         import_households_dask(engine, [parts[0], other], PERIOD, scheduler="tcp://0:1")
     assert store.snapshot_for(engine, PERIOD) is None
+
+
+def test_cli_starts_its_own_local_cluster(files, tmp_path, monkeypatch, capsys):
+    """Without --scheduler the command starts (and stops) a LocalCluster of --workers."""
+    _, parts = files
+    engine = corpus.engine_with_regions(tmp_path)
+    monkeypatch.setenv("PETA_DB_URL", str(engine.url))
+    code = main(["import-households", *map(str, parts[:2]), "--period", PERIOD, "--engine",
+                 "dask", "--workers", "2"])
+    assert code in (0, 3)
+    out = capsys.readouterr().out
+    assert f"Periode {PERIOD} tersimpan" in out
+    report = json.loads(store.snapshot_for(engine, PERIOD)["report"])
+    assert report["mesin"] == {"engine": "dask", "pekerja": 2}
+    assert report["berkas"][1]["baris_terakhir"] == 2_001  # 2 x 1.000 rows, header once
