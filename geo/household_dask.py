@@ -1,10 +1,10 @@
 """The household import on Dask (``import-households --engine dask``): many files, many workers.
 
 The same plan, rules and linking as the single-machine import (:mod:`geo.households`): the plan
-is decided from the head of the first file (every file must have the same columns); each file is
-one partition, read and checked chunk by chunk on a worker by
-:func:`geo.household_chunks.check_chunk`, with the boundary index built once here and scattered
-to every worker. The checked chunks come back in file order to one
+is decided from the head of the first file (every file must have the same columns); each file (a
+folder: its Parquet files, a partitioned dataset) is one partition, read and checked chunk by
+chunk on a worker by :func:`geo.household_chunks.check_chunk`, with the boundary index built
+once here and scattered to every worker. The checked chunks come back in file order to one
 :class:`geo.household_chunks.ImportTally`, which writes them through the one snapshot writer
 and then runs the whole-register pass (duplicate ids and NIK across all files).
 
@@ -42,6 +42,23 @@ from geo.snapshot_writer import open_snapshot
 from geo.sqlite_writer import WriterBusy
 
 ENGINES = ("pandas", "dask")  # --engine: this process, or a Dask cluster
+
+
+def register_sources(paths: Sequence[object]) -> list[Source]:
+    """The files to import, in order: each file given, and a folder (a partitioned Parquet
+    dataset, e.g. ``kab=3201/part-0.parquet``) as its ``.parquet`` files in path order, named
+    by their path under the folder. Values that exist only in folder names are not read."""
+    out = []
+    for given in paths:
+        path = Path(str(given))
+        if not path.is_dir():
+            out.append(Source.of(path))
+            continue
+        found = sorted(f for f in path.rglob("*.parquet") if f.is_file())
+        if not found:
+            raise ImportFailed(f"Folder {path.name} tidak berisi berkas .parquet.")
+        out.extend(Source.of(f, str(f.relative_to(path.parent))) for f in found)
+    return out
 
 
 @dataclass
@@ -142,9 +159,9 @@ def import_households_dask(engine: Engine, paths: Sequence[object], period: str,
     numbered across the files). Raises :class:`ImportFailed` as that does."""
     if not isinstance(period, str) or not PERIOD_RE.match(period):
         raise ImportFailed(f"Periode {period!r} tidak sah: tulis sebagai TTTT-BB, mis. 2026-09.")
-    if not paths:
+    sources = register_sources(paths)
+    if not sources:
         raise ImportFailed("Tidak ada berkas register yang diberikan.")
-    sources = [Source.of(p) for p in paths]
     if len({s.path.resolve() for s in sources}) < len(sources):
         raise ImportFailed("Berkas yang sama diberikan lebih dari sekali.")
 

@@ -156,3 +156,35 @@ def test_cli_starts_its_own_local_cluster(files, tmp_path, monkeypatch, capsys):
     report = json.loads(store.snapshot_for(engine, PERIOD)["report"])
     assert report["mesin"] == {"engine": "dask", "pekerja": 2}
     assert report["berkas"][1]["baris_terakhir"] == 2_001  # 2 x 1.000 rows, header once
+
+
+def test_partitioned_parquet_dataset_equals_single_file(tmp_path, cluster):
+    """A folder of Parquet files (kab=../part.parquet) imports like the same rows in one
+    Parquet file on the single-machine path."""
+    register = _register()
+    register = register.astype(str).where(register.notna(), None)
+    whole = tmp_path / "register.parquet"
+    register.to_parquet(whole, index=False)
+    dataset = tmp_path / "dtsen"
+    for i, rows in enumerate(np.array_split(np.arange(len(register)), 3)):
+        part = dataset / f"kab=0{i + 1}"
+        part.mkdir(parents=True)
+        register.iloc[rows].to_parquet(part / "part-0.parquet", index=False)
+    single_engine = corpus.engine_with_regions(tmp_path / "single")
+    single = import_households(single_engine, whole, PERIOD)
+    dask_engine = corpus.engine_with_regions(tmp_path / "dask")
+    result = import_households_dask(dask_engine, [dataset], PERIOD,
+                                    scheduler=cluster.scheduler_address)
+    assert result.counts == single.counts
+    assert [f["berkas"] for f in result.report["berkas"]] == [
+        f"dtsen/kab=0{i}/part-0.parquet" for i in (1, 2, 3)]
+    a, b = _snapshot(single_engine), _snapshot(dask_engine)
+    pd.testing.assert_frame_equal(a["quarantine"], b["quarantine"])
+    pd.testing.assert_frame_equal(a["indicators"][0], b["indicators"][0])
+
+
+def test_folder_without_parquet_is_refused(tmp_path):
+    (tmp_path / "kosong").mkdir()
+    engine = corpus.engine_with_regions(tmp_path)
+    with pytest.raises(ImportFailed, match="kosong tidak berisi berkas .parquet"):
+        import_households_dask(engine, [tmp_path / "kosong"], PERIOD, scheduler="tcp://0:1")

@@ -28,7 +28,8 @@ def parse_map(item: str) -> tuple[str, str]:
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="BERKAS", nargs="+",
                         help="berkas register: CSV, XLSX atau Parquet (lebih dari satu berkas "
-                             "berkolom sama: dengan --engine dask)")
+                             "berkolom sama, atau folder dataset Parquet: dengan --engine "
+                             "dask)")
     common.add_period(parser, required=True)
     parser.add_argument("--map", action="append", type=parse_map, metavar="KOLOM=kolom",
                         default=[], help="petakan kolom berkas ke kolom tabel (boleh "
