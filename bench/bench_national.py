@@ -124,7 +124,8 @@ def _reset_peak() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
-def run(files: list[Path], desa, work: Path, workers: int) -> dict:  # noqa: ANN001
+def run(files: list[Path], desa, work: Path, workers: int,  # noqa: ANN001
+        warm_cache: bool = True) -> dict:
     from distributed import Client, LocalCluster
 
     from geo.household_dask import import_households_dask
@@ -144,7 +145,8 @@ def run(files: list[Path], desa, work: Path, workers: int) -> dict:  # noqa: ANN
 
         started = time.perf_counter()
         result = import_households_dask(engine, files, PERIOD, progress=progress,
-                                        scheduler=cluster.scheduler_address)
+                                        scheduler=cluster.scheduler_address,
+                                        warm_cache=warm_cache)
         seconds = time.perf_counter() - started
         peaks = client.run(_peak_mb)
     rows = result.counts["rows_read"]
@@ -195,6 +197,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--work", type=Path, default=Path("/tmp/peta_bench_national"))
     parser.add_argument("--skip-single", action="store_true")
+    parser.add_argument("--no-view-cache", action="store_true",
+                        help="leave the view cache to the first load (it holds every household "
+                             "in memory: ~2,5 GB per million)")
     args = parser.parse_args()
 
     folder = args.work / f"{args.households}_{args.desa}_{args.files}"
@@ -209,7 +214,7 @@ def main() -> None:
           f"(ready in {time.perf_counter() - started:.0f} s)", flush=True)
     out = []
     for w in [int(x) for x in args.workers.split(",")]:
-        out.append(run(files, desa, folder, w))
+        out.append(run(files, desa, folder, w, not args.no_view_cache))
         print(json.dumps(out[-1]), flush=True)
     if not args.skip_single:
         print(json.dumps(single(files[0], desa, folder)), flush=True)

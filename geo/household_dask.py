@@ -152,11 +152,12 @@ def import_households_dask(engine: Engine, paths: Sequence[object], period: str,
                            progress: Progress | None = None, sheet: str | None = None,
                            code_list: str | dict[str, str] | None = None,
                            values: dict[str, dict[str, object]] | None = None,
-                           chunk_rows: int = CHUNK_ROWS, is_demo: bool = False
-                           ) -> ImportResult:
+                           chunk_rows: int = CHUNK_ROWS, is_demo: bool = False,
+                           warm_cache: bool = True) -> ImportResult:
     """Import register files (paths) into the snapshot ``period`` on a Dask cluster: the same
     result as :func:`geo.households.import_households` of the files joined into one (rows
-    numbered across the files). Raises :class:`ImportFailed` as that does."""
+    numbered across the files). Raises :class:`ImportFailed` as that does. ``warm_cache``:
+    build the period's view cache now (default), or leave it to the first load."""
     if not isinstance(period, str) or not PERIOD_RE.match(period):
         raise ImportFailed(f"Periode {period!r} tidak sah: tulis sebagai TTTT-BB, mis. 2026-09.")
     sources = register_sources(paths)
@@ -232,6 +233,7 @@ def import_households_dask(engine: Engine, paths: Sequence[object], period: str,
                                "dari 30 detik; data lama tidak berubah. Coba lagi sebentar "
                                "lagi.") from err
     step(1.0, "Menyiapkan cache tampilan peta…")
-    snapshot_cache.warm_after_import(engine, [writer.snapshot_id])
+    if warm_cache:
+        snapshot_cache.warm_after_import(engine, [writer.snapshot_id])
     return ImportResult(counts=counts, snapshot_id=writer.snapshot_id, report=report,
                         period=period)
