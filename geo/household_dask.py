@@ -42,6 +42,9 @@ from geo.snapshot_writer import open_snapshot
 from geo.sqlite_writer import WriterBusy
 
 ENGINES = ("pandas", "dask")  # --engine: this process, or a Dask cluster
+# files checked ahead of the writer, per worker: results wait in the workers' memory until the
+# one writer takes them, so only so many are asked for at a time (the writer sets the pace)
+FILES_AHEAD_PER_WORKER = 2
 
 
 def register_sources(paths: Sequence[object]) -> list[Source]:
@@ -182,16 +185,22 @@ def import_households_dask(engine: Engine, paths: Sequence[object], period: str,
     with dask_client(scheduler, workers, processes) as client:
         step(0.02, "Membagikan indeks batas wilayah ke pekerja…")
         shared = client.scatter(regions, broadcast=True)
-        futures = [client.submit(check_file, str(src.path), src.name, plan, shared, chunk_rows,
-                                 pure=False)
-                   for src, plan in zip(sources, plans)]
+        ahead = FILES_AHEAD_PER_WORKER * max(1, len(client.nthreads()))
+
+        def submit(i: int) -> object:
+            return client.submit(check_file, str(sources[i].path), sources[i].name, plans[i],
+                                 shared, chunk_rows, pure=False)
+
+        futures = [submit(i) for i in range(min(ahead, len(sources)))]
         try:
             with open_snapshot(engine, period, name, is_demo) as writer:
                 tally = ImportTally()
                 spans = []  # per file: (first row, last row, shift)
                 rows_before = 0  # data lines of the files before, as one file
-                for i, (src, plan, future) in enumerate(zip(sources, plans, futures)):
-                    part = future.result()
+                for i, (src, plan) in enumerate(zip(sources, plans)):
+                    if i + ahead - 1 < len(sources) and i:  # keep ``ahead`` files in flight
+                        futures.append(submit(i + ahead - 1))
+                    part = futures[i].result()
                     plan.format.encoding = part.encoding
                     first.value_maps.update({c: {**first.value_maps.get(c, {}), **m}
                                              for c, m in part.value_maps.items()})

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import store
+from geo import household_dask, store
 from geo.cli import main
 from geo.demo import add_defects, generate_households, register_frame
 from geo.household_dask import import_households_dask
@@ -158,9 +158,11 @@ def test_cli_starts_its_own_local_cluster(files, tmp_path, monkeypatch, capsys):
     assert report["berkas"][1]["baris_terakhir"] == 2_001  # 2 x 1.000 rows, header once
 
 
-def test_partitioned_parquet_dataset_equals_single_file(tmp_path, cluster):
+def test_partitioned_parquet_dataset_equals_single_file(tmp_path, cluster, monkeypatch):
     """A folder of Parquet files (kab=../part.parquet) imports like the same rows in one
-    Parquet file on the single-machine path."""
+    Parquet file on the single-machine path; with fewer files in flight than files (2 of 3),
+    the next is asked for as one is written."""
+    monkeypatch.setattr(household_dask, "FILES_AHEAD_PER_WORKER", 1)
     register = _register()
     register = register.astype(str).where(register.notna(), None)
     whole = tmp_path / "register.parquet"
