@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import Engine
 
 from geo import periods, snapshot_cache, store
@@ -45,22 +42,21 @@ from geo.household_checks import (
     REASONS,
     TEXT_CHECKED,
     TOTALS_RE,
-    Issues,
     convert_chunk,
 )
-from geo.household_duplicates import digit_keys, mark_duplicates
+from geo.household_chunks import REPORT_VALUES, ImportTally, check_chunk
+from geo.household_duplicates import digit_keys
 from geo.household_plan import (
     SAMPLE_ROWS,
     TARGET_KIND,
     ImportPlan,
-    blank_rows,
     merge_entries,
     plan_import,
     undecided_message,
     value_options,
     value_rows,
 )
-from geo.link import RegionIndex, link_counts, link_frame
+from geo.link import RegionIndex
 from geo.register_columns import (
     EXTRA_COLUMNS,
     HEADER_ALIASES,
@@ -100,7 +96,6 @@ from geo.register_values import (
     value_key,
     value_table,
 )
-from geo.schema import LINK_COLUMNS
 from geo.snapshot_writer import PeriodBusy, SnapshotWriter, open_snapshot
 from geo.sqlite_writer import WriterBusy, WriterFailed
 
@@ -128,8 +123,6 @@ __all__ = [
     "check_entry", "choose_code_list", "entry_index", "flag_scheme", "known_lists",
     "parse_code_list_option", "parse_value_option", "phrase_key", "value_key", "value_table",
 ]
-
-REPORT_VALUES = 200  # distinct values per column listed in a snapshot's report
 
 Progress = Callable[[float, str], None]
 
@@ -195,6 +188,26 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextlib.contextmanager
+def storage_failures(name: str, period: str) -> Iterator[None]:
+    """The writer's failures as :class:`ImportFailed` messages naming the file (both engines):
+    another import of the period, a database busy too long, the writing process dying."""
+    try:
+        yield
+    except PeriodBusy as err:
+        raise ImportFailed(f"{name}: periode {period} sedang diimpor oleh pengguna atau proses "
+                           "lain saat ini. Impor ini dibatalkan dan tidak mengubah apa pun; "
+                           "tunggu impor itu selesai, lalu ulangi bila berkas ini yang ingin "
+                           "dipakai untuk periode itu.") from err
+    except WriterBusy as err:
+        raise ImportFailed("Basis data sedang dipakai proses lain (mis. impor lain) lebih dari "
+                           "30 detik; data lama tidak berubah. Coba lagi sebentar lagi.") from err
+    except WriterFailed as err:
+        raise ImportFailed(f"{name}: penyimpanan ke basis data gagal, data lama tidak berubah "
+                           f"({err}). Coba lagi; bila terulang, laporkan ke pengelola "
+                           "aplikasi.") from err
+
+
 def _import(engine: Engine, src: Source, period: str, mapping: dict[str, str] | None,
             progress: Progress | None, is_demo: bool, sheet: str | None,
             code_list: str | dict[str, str] | None, values: dict | None,
@@ -207,21 +220,9 @@ def _import(engine: Engine, src: Source, period: str, mapping: dict[str, str] | 
     regions = RegionIndex.from_store(engine)
     for attempt in range(2):
         try:
-            with open_snapshot(engine, period, src.name, is_demo) as writer:
+            with storage_failures(src.name, period), \
+                    open_snapshot(engine, period, src.name, is_demo) as writer:
                 return _import_into(writer, src, plan, regions, progress, chunk_rows, period)
-        except PeriodBusy as err:
-            raise ImportFailed(f"{src.name}: periode {period} sedang diimpor oleh pengguna atau "
-                               "proses lain saat ini. Impor ini dibatalkan dan tidak mengubah "
-                               "apa pun; tunggu impor itu selesai, lalu ulangi bila berkas ini "
-                               "yang ingin dipakai untuk periode itu.") from err
-        except WriterBusy as err:
-            raise ImportFailed("Basis data sedang dipakai proses lain (mis. impor lain) lebih "
-                               "dari 30 detik; data lama tidak berubah. Coba lagi sebentar "
-                               "lagi.") from err
-        except WriterFailed as err:
-            raise ImportFailed(f"{src.name}: penyimpanan ke basis data gagal, data lama tidak "
-                               f"berubah ({err}). Coba lagi; bila terulang, laporkan ke "
-                               "pengelola aplikasi.") from err
         except UnicodeDecodeError:  # the whole transaction is rolled back: read again
             if attempt or plan.format.encoding == "cp1252":
                 raise ImportFailed(f"{src.name}: pengodean teks tidak dikenali. Simpan ulang "
@@ -235,104 +236,26 @@ def _import_into(writer: SnapshotWriter, src: Source, plan: ImportPlan, regions:
     """Read, check, link and store chunk by chunk (the writer stores one part while the next is
     read); rows found bad only once the whole file is seen (duplicates) are then dropped."""
     size = max(src.size(), 1)
-    keys: list[pd.DataFrame] = []  # row_number, id_keluarga, nik_krt of every row
-    id_keys: list[np.ndarray | None] = []  # their digit_keys per chunk
-    nik_keys: list[np.ndarray | None] = []
-    links: list[pd.DataFrame] = []  # row_number and link columns of every stored row
-    rejected: dict[int, str] = {}  # raw values (JSON) of rows rejected within their chunk
-    reasons_all: dict[int, list[str]] = {}  # reasons by position among all rows read
-    repairs: Counter = Counter()
-    unmapped: dict[str, Counter] = {}
-    kinds: Counter = Counter()
-    rows_read = 0
+    tally = ImportTally()
     for chunk in read_chunks(src, plan.format, chunk_rows):
-        blank = blank_rows(chunk, plan.format.headers)
-        if blank.any():
-            repairs["baris_kosong_dilewati"] += int(blank.sum())
-            chunk = chunk.loc[~blank]
-        if chunk.empty:
+        part = check_chunk(chunk, plan, regions)
+        tally.add(part, writer)
+        if part.linked is None:
             continue
-        chunk = chunk.reset_index(drop=True)
-        issues = Issues()
-        typed = convert_chunk(chunk, plan, issues, unmapped, repairs)
-        kinds.update(issues.kinds)
-        positions = sorted(issues.reasons)
-        for i in positions:
-            reasons_all[rows_read + i] = issues.reasons[i]
-        rejected.update(zip(chunk["_row"].to_numpy()[positions].tolist(),
-                            rows_json(chunk, positions)))
-        keys.append(typed[["row_number", "id_keluarga", "nik_krt"]])
-        id_keys.append(digit_keys(typed["id_keluarga"]))
-        nik_keys.append(digit_keys(typed["nik_krt"]))
-        keep = np.ones(len(typed), dtype=bool)
-        keep[positions] = False
-        part = _linked(typed, regions)  # rejected rows too: cheaper than a copy without them
-        links.append(part.loc[keep, ["row_number", "link_method", "link_conflict"]])
-        writer.add(part, keep)
-        rows_read += len(typed)
+        rows_read = tally.rows_read
         _step(progress, 0.95 * (min(1.0, rows_read * 200 / size) if plan.format.kind != "csv"
-                                else _approx_fraction(int(chunk["_row"].iat[-1]), rows_read,
-                                                      size)),
+                                else _approx_fraction(part.last_row, rows_read, size)),
               f"Membaca, memeriksa, menautkan dan menyimpan {fmt_int(rows_read)} baris…")
-    if not rows_read:
+    if not tally.rows_read:
         raise ImportFailed(f"{src.name}: tidak ada baris data. Ekspor ulang register beserta "
                            "datanya.")
-
-    _step(progress, 0.96, "Mencari id keluarga dan NIK ganda…")
-    every = pd.concat(keys, ignore_index=True)
-    del keys
-    first_bad = set(reasons_all)
-    mark_duplicates(every, plan, reasons_all, kinds, id_keys, nik_keys)
-    bad = np.zeros(rows_read, dtype=bool)
-    if reasons_all:
-        bad[list(reasons_all)] = True
-    row_numbers = every["row_number"].to_numpy()
-    del every
-    stored = pd.concat(links, ignore_index=True)
-    late = row_numbers[sorted(set(reasons_all) - first_bad)]  # stored, then found bad
-    if len(late):
-        writer.drop(late.tolist())  # not waited for: the writer works while we read below
-        stored = stored[~stored["row_number"].isin(late)]
-    # original values of rejected rows: kept from their chunk, or read again for rows rejected
-    # only when the whole file was seen (duplicates)
-    need = set(row_numbers[bad].tolist()) - set(rejected)
-    if need:
-        rejected.update(original_rows(src, plan.format, need, chunk_rows))
-    quarantine = pd.DataFrame({
-        "row_number": row_numbers[bad],
-        "values_json": [rejected.get(int(r), "{}") for r in row_numbers[bad]],
-        "reasons": ["; ".join(reasons_all[i]) for i in np.flatnonzero(bad)],
-    })
-    counts = {"rows_read": rows_read, "accepted": int((~bad).sum()),
-              "quarantined": int(bad.sum()), **link_counts(stored)}
-    report = {
-        **plan.to_dict(),
-        "unmapped_values": {c: dict(v.most_common(REPORT_VALUES)) for c, v in
-                            unmapped.items() if v},
-        "unmapped_value_counts": {c: int(sum(v.values())) for c, v in unmapped.items()
-                                  if v},
-        "repairs": {k: v for k, v in repairs.items() if v},
-        "sheets_note": plan.format.sheets_note(),  # a register over several XLSX sheets
-        "quarantine_reasons": dict(kinds),
-        "regions_available": len(regions),
-        "value_maps": {c: dict(list(m.items())[:REPORT_VALUES]) for c, m in
-                       plan.value_maps.items()},
-    }
-    _step(progress, 0.98, "Menyimpan karantina dan ringkasan…")
-    writer.finish(quarantine, counts, report)
+    counts, report = tally.finish(
+        writer, plan, len(regions),
+        lambda need: original_rows(src, plan.format, need, chunk_rows),
+        lambda fraction, text: _step(progress, fraction, text))
     _step(progress, 1.0, "Selesai.")
     return ImportResult(counts=counts, snapshot_id=writer.snapshot_id, report=report,
                         period=period)
-
-
-def _linked(part: pd.DataFrame, regions: RegionIndex) -> pd.DataFrame:
-    """Accepted rows with their LINK_COLUMNS; the link note follows the row's own notes."""
-    links = link_frame(part, regions)
-    notes = part.pop("_catatan").astype(object)
-    extra = links["link_note"].astype(object)
-    links["link_note"] = notes.where(extra.isna(), extra).where(
-        notes.isna(), notes.where(extra.isna(), notes + "; " + extra))
-    return pd.concat([part, links[list(LINK_COLUMNS)]], axis=1)  # no copy of the columns
 
 
 def _approx_fraction(line: int, rows: int, size: int) -> float:

@@ -7,6 +7,7 @@ import argparse
 from geo import audit, link, periods, store
 from geo.cli import common
 from geo.fmt import fmt_int
+from geo.household_dask import ENGINES, import_households_dask
 from geo.households import ImportFailed, ImportResult, import_households, value_entries
 from geo.register_values import parse_code_list_option
 from geo.sqlite_writer import wait_for_checkpoints
@@ -25,7 +26,10 @@ def parse_map(item: str) -> tuple[str, str]:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="BERKAS", help="berkas register: CSV, XLSX atau Parquet")
+    parser.add_argument("file", metavar="BERKAS", nargs="+",
+                        help="berkas register: CSV, XLSX atau Parquet (lebih dari satu berkas "
+                             "berkolom sama, atau folder dataset Parquet: dengan --engine "
+                             "dask)")
     common.add_period(parser, required=True)
     parser.add_argument("--map", action="append", type=parse_map, metavar="KOLOM=kolom",
                         default=[], help="petakan kolom berkas ke kolom tabel (boleh "
@@ -48,6 +52,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replace", action="store_true",
                         help="ganti periode yang sudah ada (tanpa ini impor ke periode yang "
                              "sudah ada ditolak dan tidak ada yang berubah)")
+    parser.add_argument("--engine", choices=ENGINES, default="pandas",
+                        help="pandas: proses ini (bawaan); dask: klaster Dask, satu partisi per "
+                             "berkas, aturan yang sama (lihat docs/scale.md)")
+    parser.add_argument("--scheduler", metavar="ALAMAT",
+                        help="alamat penjadwal Dask, mis. tcp://10.0.0.5:8786 (bawaan: "
+                             "LocalCluster di mesin ini)")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="jumlah pekerja LocalCluster (bawaan: satu per inti CPU)")
     common.add_json(parser, "hitungan dan nilai tak terpetakan")
 
 
@@ -96,13 +108,20 @@ def run(args: argparse.Namespace) -> int:
             return common.fail(f"{periods.replace_question(args.period)} Tambahkan --replace "
                                "untuk menggantinya; tidak ada yang berubah.")
         with common.progress_bar(common.progress_wanted(args)) as progress:
-            result = import_households(engine, args.file, args.period, mapping=dict(args.map),
-                                       progress=progress, sheet=args.sheet,
-                                       code_list=parse_code_list_option(args.kode),
-                                       values=entries)
+            options = {"mapping": dict(args.map), "progress": progress, "sheet": args.sheet,
+                       "code_list": parse_code_list_option(args.kode), "values": entries}
+            if args.engine == "dask":
+                result = import_households_dask(engine, args.file, args.period,
+                                                scheduler=args.scheduler,
+                                                workers=args.workers, **options)
+            elif len(args.file) > 1 or args.scheduler or args.workers:
+                raise ImportFailed("lebih dari satu berkas, --scheduler dan --workers hanya "
+                                   "dengan --engine dask.")
+            else:
+                result = import_households(engine, args.file[0], args.period, **options)
     except ImportFailed as err:
         return common.fail(err)
-    audit.record_import(engine, audit.CLI_USER, "import_households", str(args.file),
+    audit.record_import(engine, audit.CLI_USER, "import_households", ", ".join(args.file),
                         args.period, replaced, result.counts)
     if args.save_profile:
         try:
