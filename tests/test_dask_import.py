@@ -24,6 +24,20 @@ ROWS = 3_000
 PERIOD = "2026-09"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _plain_main():
+    """Dask's worker processes are spawned, and a spawned process runs the parent's
+    ``__main__`` file again. Streamlit's AppTest (in other test modules of the same process)
+    leaves its page script as ``__main__``; a bare module stands in while this module's
+    clusters start. (``python -m geo`` has its own ``__main__``, guarded.)"""
+    import sys
+    import types
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+        yield
+
+
 @pytest.fixture(scope="module")
 def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
