@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import pandas as pd
@@ -149,6 +149,34 @@ def records(table: pd.DataFrame) -> list[dict]:
     """Rows for JSON: unknown values as ``None`` (``null``), never 0 or NaN."""
     frame = table.astype(object).where(table.notna(), None)
     return frame.to_dict(orient="records")
+
+
+def add_area_table_options(parser: argparse.ArgumentParser, levels: Sequence[str]) -> None:
+    """``--level``, ``--format`` and ``--user`` of a command that prints a table per area."""
+    add_level(parser, levels)
+    add_format(parser)
+    add_user(parser)
+
+
+def area_table_command(args: argparse.Namespace, command: str,
+                       build: Callable[[], tuple[pd.DataFrame, str | None]]) -> tuple[int, object]:
+    """What every per-area table command does: check ``--user`` for downloads, ``build()``
+    the table (with the period text for the audit trail), cut it to the user's area, write
+    the audit row and print the table. Returns (exit code, the user or None)."""
+    from geo import audit, store
+    from geo.access import AccessDenied
+    from geo.accounts import AccountError
+
+    try:
+        user = user_of(args, "download")
+        table, period = build()
+    except (LookupError, AccountError, AccessDenied) as exc:
+        return fail(exc), None
+    table = scoped(table, user, args.level)
+    audit.record(store.get_engine(), user.name if user else audit.CLI_USER, "download",
+                 perintah=command, periode=period, tingkat=args.level)
+    write_table(table, args.format)
+    return exit_codes.OK, user
 
 
 def write_table(table: pd.DataFrame, fmt: str) -> None:

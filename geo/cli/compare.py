@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import argparse
 
-from geo import audit, change, store
-from geo.access import AccessDenied
-from geo.accounts import AccountError
-from geo.cli import common, exit_codes
+from geo import change, store
+from geo.cli import common
 from geo.indicator_table import LEVELS
 
 HELP = "bandingkan dua periode per wilayah: nilai tiap indikator dan selisihnya (poin persen)"
@@ -24,20 +22,12 @@ def add_periods(parser: argparse.ArgumentParser) -> None:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_periods(parser)
-    common.add_level(parser, LEVELS)
-    common.add_format(parser)
-    common.add_user(parser)
+    common.add_area_table_options(parser, LEVELS)
 
 
 def run(args: argparse.Namespace) -> int:
-    engine = store.get_engine()
-    try:
-        user = common.user_of(args, "download")
-        table = change.compare_tables(engine, args.period_from, args.period_to, args.level)
-    except (LookupError, AccountError, AccessDenied) as exc:
-        return common.fail(exc)
-    table = common.scoped(table, user, args.level)
-    audit.record(engine, user.name if user else audit.CLI_USER, "download", perintah="compare",
-                 periode=f"{args.period_from}..{args.period_to}", tingkat=args.level)
-    common.write_table(table, args.format)
-    return exit_codes.OK
+    def build() -> tuple:
+        return (change.compare_tables(store.get_engine(), args.period_from, args.period_to,
+                                      args.level), f"{args.period_from}..{args.period_to}")
+
+    return common.area_table_command(args, "compare", build)[0]

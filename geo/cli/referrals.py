@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from geo import audit, store
-from geo.access import AccessDenied
-from geo.accounts import AccountError
+from geo import store
 from geo.cli import common
 from geo.indicator_table import LEVELS
 from geo.referrals import measures
@@ -18,21 +16,15 @@ HELP = ("rujukan SLRT per wilayah: rujukan, per 1.000 rumah tangga, terbuka, med
 
 def configure(parser: argparse.ArgumentParser) -> None:
     common.add_period(parser)
-    common.add_level(parser, LEVELS)
-    common.add_format(parser)
-    common.add_user(parser)
+    common.add_area_table_options(parser, LEVELS)
 
 
 def run(args: argparse.Namespace) -> int:
     engine = store.get_engine()
-    try:
-        user = common.user_of(args, "download")
+
+    def build() -> tuple:
         joined = measures.load_joined(engine, args.period)
-    except (LookupError, AccountError, AccessDenied) as exc:
-        return common.fail(exc)
-    table = measures.area_table(joined, store.region_list(engine), args.level)
-    table = common.scoped(table, user, args.level)
-    audit.record(engine, user.name if user else audit.CLI_USER, "download",
-                 perintah="referrals", periode=joined.period, tingkat=args.level)
-    common.write_table(table, args.format)
-    return 0
+        return (measures.area_table(joined, store.region_list(engine), args.level),
+                joined.period)
+
+    return common.area_table_command(args, "referrals", build)[0]

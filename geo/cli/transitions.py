@@ -10,10 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from geo import audit, store, transitions
-from geo.access import AccessDenied
-from geo.accounts import AccountError
-from geo.cli import common, exit_codes
+from geo import store, transitions
+from geo.cli import common
 from geo.cli.compare import add_periods
 from geo.fmt import fmt_int
 from geo.indicator_table import LEVELS
@@ -24,24 +22,19 @@ HELP = ("perpindahan rumah tangga antar dua periode per wilayah: pasangan desil,
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_periods(parser)
-    common.add_level(parser, LEVELS)
-    common.add_format(parser)
-    common.add_user(parser)
+    common.add_area_table_options(parser, LEVELS)
 
 
 def run(args: argparse.Namespace) -> int:
-    engine = store.get_engine()
-    try:
-        user = common.user_of(args, "download")
-        result = transitions.transitions(engine, args.period_from, args.period_to, args.level)
-    except (LookupError, AccountError, AccessDenied) as exc:
-        return common.fail(exc)
-    table = common.scoped(result.table, user, args.level)
-    audit.record(engine, user.name if user else audit.CLI_USER, "download",
-                 perintah="transitions", periode=f"{args.period_from}..{args.period_to}",
-                 tingkat=args.level)
-    common.write_table(table, args.format)
-    if not (user and user.areas):
+    found = []
+
+    def build() -> tuple:
+        found.append(transitions.transitions(store.get_engine(), args.period_from,
+                                             args.period_to, args.level))
+        return found[0].table, f"{args.period_from}..{args.period_to}"
+
+    code, user = common.area_table_command(args, "transitions", build)
+    if found and not (user and user.areas):
         print("Seluruh kota (termasuk yang belum tertaut): " + ", ".join(
-            f"{k} {fmt_int(result.totals[k])}" for k in transitions.SUMMARY), file=sys.stderr)
-    return exit_codes.OK
+            f"{k} {fmt_int(found[0].totals[k])}" for k in transitions.SUMMARY), file=sys.stderr)
+    return code
