@@ -167,17 +167,14 @@ def net_out_of_poverty_map(areas: gpd.GeoDataFrame, moves: pd.DataFrame, period_
     if hide_small:
         small = is_small(rows["keluar_miskin"]) | is_small(rows["jatuh_miskin"])
         values = values.where(~small)
-    tooltip = pd.DataFrame({
+    from geo.suppression import count_texts
+
+    tooltip = pd.DataFrame({  # an unknown count is "tidak ada data", never 0
         "Wilayah": rows["nama"],
-        "Keluar dari miskin": rows["keluar_miskin"].astype(str),
-        "Jatuh miskin": rows["jatuh_miskin"].astype(str),
+        "Keluar dari miskin": count_texts(rows["keluar_miskin"], hide_small=hide_small),
+        "Jatuh miskin": count_texts(rows["jatuh_miskin"], hide_small=hide_small),
         "Bersih": [NO_DATA_LABEL if np.isnan(v) else f"{v:+.0f}" for v in values],
     }, index=rows.index)
-    if hide_small:
-        from geo.suppression import count_texts
-
-        tooltip["Keluar dari miskin"] = count_texts(rows["keluar_miskin"])
-        tooltip["Jatuh miskin"] = count_texts(rows["jatuh_miskin"])
     classes = diverging_classes(values.to_numpy(), higher_is_worse=False, counts=True)
     return choropleth(
         areas, values, title="Bersih keluar dari miskin",

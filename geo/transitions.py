@@ -160,17 +160,23 @@ def count_transitions(before: pd.DataFrame, after: pd.DataFrame, level: str,
     rows["desil_tidak_diketahui"] = area[~known]
     rows["keluar_miskin"] = area[known & (d1 <= POOR_MAX) & (d2 > POOR_MAX)]
     rows["jatuh_miskin"] = area[known & (d1 > POOR_MAX) & (d2 <= POOR_MAX)]
+    knowable = {"keluar_miskin": area[known], "jatuh_miskin": area[known]}
     for name, column in PROGRAM_COLUMNS.items():
         got, now = values(before, column, r1), values(after, column, r2)
         rows[name] = area[(got == 1) & (now == 0)]  # unknown in either period: not counted
+        knowable[name] = area[~np.isnan(got) & ~np.isnan(now)]
     pair = np.where(known, (np.nan_to_num(d1) - 1) * 10 + np.nan_to_num(d2) - 1, -1)
     return _per_area(rows, pair.astype("int64"), area, pd.Index(level_uniques), level,
-                     regions)
+                     regions, knowable)
 
 
 def _per_area(rows: dict[str, np.ndarray], pair: np.ndarray, area: np.ndarray,
-              area_codes: pd.Index, level: str, regions: pd.DataFrame) -> Transitions:
-    """The counts per area id (an index into ``area_codes``; -1: not linked) as the table."""
+              area_codes: pd.Index, level: str, regions: pd.DataFrame,
+              knowable: dict[str, np.ndarray]) -> Transitions:
+    """The counts per area id (an index into ``area_codes``; -1: not linked) as the table.
+    ``knowable``: per count, the areas of the matched households whose answer is known in
+    both periods; an area with matched households but none known gets no count (missing,
+    never 0)."""
     names = regions.loc[regions["level"] == level].set_index("kode")["nama"]
     n_areas = len(area_codes)
     totals = {name: int(len(ids)) for name, ids in rows.items()}
@@ -184,6 +190,11 @@ def _per_area(rows: dict[str, np.ndarray], pair: np.ndarray, area: np.ndarray,
         if name != "bersih_keluar_miskin":
             out[name] = np.where(where >= 0, counts[name][np.maximum(where, 0)]
                                  if n_areas else 0, 0).astype("int64")
+    for name, ids in knowable.items():
+        known = np.bincount(ids[ids >= 0], minlength=n_areas)
+        known = np.where(where >= 0, known[np.maximum(where, 0)] if n_areas else 0, 0)
+        out[name] = pd.array(out[name], dtype="Int64")
+        out.loc[(out["cocok"].to_numpy() > 0) & (known == 0), name] = pd.NA
     out["bersih_keluar_miskin"] = out["keluar_miskin"] - out["jatuh_miskin"]
     totals["bersih_keluar_miskin"] = totals["keluar_miskin"] - totals["jatuh_miskin"]
     linked = (area >= 0) & (pair >= 0)

@@ -162,3 +162,20 @@ def test_poor_means_what_the_poverty_indicator_counts():
     frame = pd.DataFrame({"desil": list(transitions.DESIL)})
     poor = indicators.evaluate(frame, ids=("miskin",))["miskin"].to_numpy()
     assert poor.tolist() == [d <= transitions.POOR_MAX for d in transitions.DESIL]
+
+
+def test_a_move_nobody_answered_is_unknown_not_zero(tmp_path):
+    """A kelurahan whose later period holds no PKH answer and no desil: its 'stopped receiving
+    PKH' and its moves out of or into poverty are missing (empty in CSV), never 0."""
+    engine = store.get_engine(f"sqlite:///{tmp_path / 'blank.sqlite'}")
+    generated = write_city(engine, n=600, n_kelurahan=6, n_kecamatan=2, period=FROM)
+    first, later, expected = _design(generated)
+    x, y, _ = expected["codes"]
+    later.loc[later["region_code"] == y, ["penerima_pkh", "desil"]] = np.nan
+    write_city(engine, n=600, n_kelurahan=6, n_kecamatan=2, period=FROM, households=first)
+    write_city(engine, n=600, n_kelurahan=6, n_kecamatan=2, period=TO, households=later)
+    table = transitions.transitions(engine, FROM, TO).table.set_index("kode")
+    for column in ("lulus_pkh", "keluar_miskin", "jatuh_miskin", "bersih_keluar_miskin"):
+        assert pd.isna(table.at[y, column]), column
+    assert table.at[y, "lulus_bpnt"] == 0  # BPNT is still answered there
+    assert table.at[x, "lulus_pkh"] == 4 and table.at[x, "keluar_miskin"] == 10

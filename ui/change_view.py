@@ -267,6 +267,8 @@ def render_moves(view) -> None:  # noqa: ANN001
 
 
 def _signed(value: int, hide: bool, row: pd.Series) -> str:
+    if pd.isna(value):
+        return indicators.NO_DATA
     if hide and (suppression.is_small(row["keluar_miskin"])
                  or suppression.is_small(row["jatuh_miskin"])):
         return suppression.HIDDEN_TOO
