@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from geo import periods, snapshot_cache, store
+from geo import cube, periods, snapshot_cache, store
 from geo.fmt import fmt_int
 from geo.household_chunks import CheckedChunk, ImportTally, check_chunk
 from geo.household_plan import ImportPlan, plan_import, undecided_message
@@ -241,5 +241,6 @@ def import_households_dask(engine: Engine, paths: Sequence[object], period: str,
     step(1.0, "Menyiapkan cache tampilan peta…")
     if warm_cache:
         snapshot_cache.warm_after_import(engine, [writer.snapshot_id])
+        cube.build_after_import(engine, [writer.snapshot_id])
     return ImportResult(counts=counts, snapshot_id=writer.snapshot_id, report=report,
                         period=period)

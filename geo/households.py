@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from geo import periods, snapshot_cache, store
+from geo import cube, periods, snapshot_cache, store
 from geo.fmt import fmt_int
 from geo.household_checks import (
     DATE_FORMATS,
@@ -172,6 +172,7 @@ def import_households(engine: Engine, path: object, period: str, *,
                          values, chunk_rows)
     _step(progress, 1.0, "Menyiapkan cache tampilan peta…")  # the first map load: Parquet
     snapshot_cache.warm_after_import(engine, [result.snapshot_id])
+    cube.build_after_import(engine, [result.snapshot_id])  # the counts every page filters
     return result
 
 

@@ -400,9 +400,18 @@ class Prepared:
     attrs: pd.DataFrame  # the columns filters read (region_code categorical, numeric others)
     settings: Settings
     known_columns: frozenset[str] = frozenset()  # columns holding at least one value
+    # a cube (geo.cube): each row a cell of households alike in kelurahan and every filter
+    # column; then hits/dens/bases hold counts, ``weight`` households and ``members`` persons
+    weight: np.ndarray | None = None  # households per row (None: one household per row)
+    hit_members: dict[str, np.ndarray] | None = None  # id -> persons counted per row
 
     def __len__(self) -> int:
         return len(self.area)
+
+    @property
+    def households(self) -> int:
+        """Households in the period (rows, or the cube's summed cells)."""
+        return len(self.area) if self.weight is None else int(self.weight.sum())
 
     @property
     def unlinked_id(self) -> int:
@@ -499,10 +508,11 @@ def area_counts(prepared: Prepared, keep: np.ndarray | None = None,
     """
     ids = tuple(ids) if ids is not None else tuple(ind.id for ind in INDICATORS)
     detail = ids if detail is None else tuple(d for d in detail if d in ids)
-    area, members = prepared.area, prepared.members
+    area, members, weight = prepared.area, prepared.members, prepared.weight
     if keep is not None and not keep.all():
         sel = np.flatnonzero(keep)
         area, members = area[sel], members[sel]
+        weight = None if weight is None else weight[sel]
     else:
         sel = None
     size = len(prepared.codes) + 1
@@ -513,13 +523,15 @@ def area_counts(prepared: Prepared, keep: np.ndarray | None = None,
     def pick(values: np.ndarray) -> np.ndarray:
         return values if sel is None else values[sel]
 
-    households = count()
+    households = count(weight)
     data: dict[str, np.ndarray] = {"rumah_tangga": households, "jiwa": count(members)}
     for ind_id in ids:
         hit = pick(prepared.hits[ind_id])
         data[ind_id] = count(hit)
         if ind_id in detail:
-            data[columns(ind_id).persons] = count(np.where(hit, members, 0.0))
+            data[columns(ind_id).persons] = count(
+                np.where(hit, members, 0.0) if prepared.hit_members is None
+                else pick(prepared.hit_members[ind_id]))
         den, base = prepared.dens[ind_id], prepared.bases[ind_id]
         data[columns(ind_id).denominator] = count(pick(den))
         data[columns(ind_id).population] = (data[columns(ind_id).denominator] if base is den

@@ -10,6 +10,7 @@ how ties are ranked. Nothing here imports Streamlit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -118,6 +119,25 @@ def agency_known(hits: Mapping[str, np.ndarray], dens: Mapping[str, np.ndarray],
     return pd.DataFrame(out)
 
 
+@dataclass(frozen=True, eq=False)
+class NeedCells:
+    """Households × agency: needed, and whether the need is known; each row one household
+    (``weight`` None) or a cell of alike households of a cube (:mod:`geo.cube`)."""
+
+    codes: np.ndarray  # kelurahan codes; area id i ↔ codes[i], len(codes) = not linked
+    area: np.ndarray  # area id per row
+    attrs: pd.DataFrame  # the filter columns (as ``indicators.Prepared.attrs``)
+    needs: pd.DataFrame  # row × agency, bool
+    known: pd.DataFrame  # row × agency, bool
+    weight: np.ndarray | None = None  # households per row (None: one)
+
+    @classmethod
+    def of_households(cls, prepared: indicators.Prepared, needs: pd.DataFrame,
+                      known: pd.DataFrame) -> NeedCells:
+        """Needs per household of a household-level evaluation."""
+        return cls(prepared.codes, prepared.area, prepared.attrs, needs, known)
+
+
 def _group_sums(values: dict[str, np.ndarray], keys: object,
                 areas: Sequence[str] | None, labels: Sequence[str] | None = None
                 ) -> pd.DataFrame:
@@ -141,19 +161,21 @@ def _group_sums(values: dict[str, np.ndarray], keys: object,
 
 
 def gap_matrix(needs: pd.DataFrame, keys: object, areas: Sequence[str] | None = None,
-               labels: Sequence[str] | None = None, known: pd.DataFrame | None = None
-               ) -> pd.DataFrame:
+               labels: Sequence[str] | None = None, known: pd.DataFrame | None = None,
+               weights: np.ndarray | None = None) -> pd.DataFrame:
     """Area × agency: households needing each agency, plus ``rumah_tangga`` and
     ``dua_opd_atau_lebih`` (households needing two or more agencies, where agencies should act
     together). ``keys`` is the kelurahan code per household; ``areas`` reindexes the result
     (areas without households get zeros); ``labels``: see :func:`_group_sums`. With ``known``
-    (:func:`agency_known`), also ``<agency>_diketahui``: households whose need is known."""
-    values = {"rumah_tangga": np.ones(len(needs))}
+    (:func:`agency_known`), also ``<agency>_diketahui``: households whose need is known.
+    ``weights``: households per row when rows are cells of a cube (:mod:`geo.cube`)."""
+    w = np.ones(len(needs)) if weights is None else np.asarray(weights, dtype=float)
+    values = {"rumah_tangga": w}
     for agency in needs.columns:
-        values[agency] = needs[agency].to_numpy(dtype=float)
+        values[agency] = w * needs[agency].to_numpy(dtype=float)
         if known is not None:
-            values[known_column(agency)] = known[agency].to_numpy(dtype=float)
-    values["dua_opd_atau_lebih"] = (needs.to_numpy().sum(axis=1) >= 2).astype(float)
+            values[known_column(agency)] = w * known[agency].to_numpy(dtype=float)
+    values["dua_opd_atau_lebih"] = w * (needs.to_numpy().sum(axis=1) >= 2)
     return _group_sums(values, keys, areas, labels)
 
 
@@ -174,23 +196,28 @@ def agency_rates(matrix: pd.DataFrame, agencies: Sequence[str],
     return (pd.DataFrame(counts, index=matrix.index), pd.DataFrame(rates, index=matrix.index))
 
 
-def overlap_pairs(needs: pd.DataFrame) -> pd.DataFrame:
-    """Agency × agency: households needing both (the diagonal: households needing the agency)."""
+def overlap_pairs(needs: pd.DataFrame, weights: np.ndarray | None = None) -> pd.DataFrame:
+    """Agency × agency: households needing both (the diagonal: households needing the agency).
+    ``weights``: households per row (cube cells)."""
     values = needs.to_numpy(dtype="int64")
-    return pd.DataFrame(values.T @ values, index=needs.columns, columns=needs.columns)
+    weighted = values if weights is None else values * np.asarray(weights).round().astype(
+        "int64")[:, None]
+    return pd.DataFrame(weighted.T @ values, index=needs.columns, columns=needs.columns)
 
 
 def overlapping_needs(needs: pd.DataFrame, keys: object,
                       areas: Sequence[str] | None = None,
-                      labels: Sequence[str] | None = None) -> pd.DataFrame:
+                      labels: Sequence[str] | None = None,
+                      weights: np.ndarray | None = None) -> pd.DataFrame:
     """Per area: ``rumah_tangga``, ``dua_opd_atau_lebih``, its ``persen`` and the agency pair
-    most often needed together (``pasangan_terbanyak``, ``pasangan_jumlah``)."""
+    most often needed together (``pasangan_terbanyak``, ``pasangan_jumlah``). ``weights``:
+    households per row (cube cells)."""
     agencies = list(needs.columns)
     pairs = [(a, b) for i, a in enumerate(agencies) for b in agencies[i + 1:]]
-    values = {"rumah_tangga": np.ones(len(needs)),
-              "dua_opd_atau_lebih": (needs.to_numpy().sum(axis=1) >= 2).astype(float)}
+    w = np.ones(len(needs)) if weights is None else np.asarray(weights, dtype=float)
+    values = {"rumah_tangga": w, "dua_opd_atau_lebih": w * (needs.to_numpy().sum(axis=1) >= 2)}
     for a, b in pairs:
-        values[f"{a} + {b}"] = (needs[a].to_numpy() & needs[b].to_numpy()).astype(float)
+        values[f"{a} + {b}"] = w * (needs[a].to_numpy() & needs[b].to_numpy())
     table = _group_sums(values, keys, areas, labels)
     both = table[[f"{a} + {b}" for a, b in pairs]]
     base = table[["rumah_tangga", "dua_opd_atau_lebih"]].copy()

@@ -80,6 +80,21 @@ snapshots = Table(
     Column("links_version", Integer, nullable=False, default=0, server_default="0"),
 )
 
+cubes = Table(  # the pre-aggregated counts of a period (geo/cube.py), one Parquet blob per kind
+    "cubes",
+    metadata,
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("kind", String(16), primary_key=True),  # hitungan | kebutuhan
+    Column("version", String(32), nullable=False),  # the rules that made it (geo.cube.VERSION)
+    Column("links_version", Integer, nullable=False),
+    Column("cells", Integer, nullable=False),
+    Column("households", Integer, nullable=False),
+    Column("known_columns", Text, nullable=False),  # JSON list
+    Column("built_at", DateTime(timezone=True), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
 _SQL_TYPES = {"text": Text, "code": String(32), "int": Integer, "float": Float, "flag": Integer,
               "date": String(10)}
 

@@ -79,10 +79,13 @@ if settings == indicators.DEFAULT_SETTINGS:  # one cache entry for the default
 else:
     base = explorer.base(int(view.snapshot["id"]), view.version, settings)
 hide = auth.small_counts_hidden("peta_hide")
+local = (explorer.local(int(view.snapshot["id"]), view.version, filters.kelurahan[0], settings)
+         if len(filters.kelurahan) == 1 else None)  # its households, for the point clusters
 mapped = mv.map_view(base.prepared, filters, ind_id, level, measure,
                      explorer.areas(level_shown, view.version), name_of, settings,
                      kelurahan=explorer.areas("kelurahan", view.version), hide=hide,
-                     lon=base.lon, lat=base.lat)
+                     lon=local and local.lon, lat=local and local.lat,
+                     local=local and local.prepared)
 if mapped is None:
     st.warning("Tidak ada wilayah yang cocok dengan filter wilayah. Ubah filter di samping.")
     st.stop()

@@ -1,8 +1,10 @@
 """Cached building blocks of the map explorer (and of any page counting indicators by area).
 
-Everything heavy is cached as a *resource* (shared, never copied): the evaluated indicator flags
-of a snapshot and the display geometry of a level. A filter change then only builds a boolean
-mask and counts with ``np.bincount``; it reads no file, no database row and no geometry.
+Everything heavy is cached as a *resource* (shared, never copied): the period's cube (its
+counts summed per cell of alike households, :mod:`geo.cube`; built at import) or, for other
+definition settings, the evaluated indicator flags of every household; and the display
+geometry of a level. A filter change then only builds a boolean mask and counts with
+``np.bincount``; it reads no file, no database row and no geometry.
 """
 
 from __future__ import annotations
@@ -13,30 +15,50 @@ import geopandas as gpd
 import numpy as np
 import streamlit as st
 
-from geo import indicators, snapshot_cache, store
+from geo import cube, indicators, planning, snapshot_cache, store
 from ui import data
 
 
 @dataclass(frozen=True, eq=False)
 class Base:
-    """One snapshot, evaluated: indicator flags plus the house locations (for points)."""
+    """One snapshot, evaluated: indicator counts per cell (the cube) or flags per household,
+    plus the house locations when rows are households (for points)."""
 
     prepared: indicators.Prepared
-    lon: np.ndarray
-    lat: np.ndarray
+    lon: np.ndarray | None = None
+    lat: np.ndarray | None = None
 
 
-@st.cache_resource(show_spinner="Menghitung indikator untuk seluruh register…", max_entries=3)
+@st.cache_resource(show_spinner="Menyiapkan indikator periode ini…", max_entries=3)
 def base(snapshot_id: int, version: tuple,
          settings: indicators.Settings = indicators.DEFAULT_SETTINGS) -> Base:
-    """Read the snapshot once (only the columns rules, filters and points read; no personal
-    data) and evaluate every indicator."""
+    """The period's cube when it answers for ``settings`` (read from the database, built
+    there first if missing), else every household read once (only the columns rules and
+    filters read; no personal data) and evaluated."""
+    if cube.serves(settings):
+        return Base(cube.counts(data.engine(), snapshot_id, settings))
+    households = snapshot_cache.load_households_fast(data.engine(), {"id": snapshot_id},
+                                                     list(indicators.RULE_COLUMNS))
+    return Base(indicators.prepare(households, settings))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def need_cells(snapshot_id: int, version: tuple) -> planning.NeedCells:
+    """The period's needs cube (Lintas OPD, Ringkasan), for the default rules."""
+    return cube.needs(data.engine(), snapshot_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def local(snapshot_id: int, version: tuple, kelurahan: str,
+          settings: indicators.Settings = indicators.DEFAULT_SETTINGS) -> Base:
+    """The households of one kelurahan, evaluated, with their locations: the point clusters
+    drawn when a single kelurahan is chosen."""
     columns = [*indicators.RULE_COLUMNS, "lintang", "bujur"]
     households = snapshot_cache.load_households_fast(data.engine(), {"id": snapshot_id}, columns)
-    prepared = indicators.prepare(households, settings)
+    households = households[households["region_code"] == kelurahan].reset_index(drop=True)
     lon = households["bujur"].to_numpy(dtype=float, na_value=np.nan)
     lat = households["lintang"].to_numpy(dtype=float, na_value=np.nan)
-    return Base(prepared, lon, lat)
+    return Base(indicators.prepare(households, settings), lon, lat)
 
 
 def available_indicators(snapshot_id: int, version: tuple) -> set[str]:

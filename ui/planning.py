@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo import indicators, planning, snapshot_cache
+from geo import cube, indicators, planning, snapshot_cache
 from geo.filters import Filters
 from geo.fmt import fmt_int, plain
 from geo.indicators import DEFAULT_SETTINGS, Settings
@@ -28,9 +28,17 @@ def prepared(snapshot_id: int, version: tuple, settings: Settings) -> indicators
     return explorer.base(snapshot_id, version, settings).prepared
 
 
+def needs(snapshot_id: int, version: tuple, settings_key: tuple
+          ) -> pd.DataFrame | planning.NeedCells:
+    """Household × agency needs, or the needs cube's cells when the cube answers for the
+    settings (shared resources; do not modify)."""
+    if cube.serves(_settings_from_key(settings_key)):
+        return explorer.need_cells(snapshot_id, version)
+    return _household_needs(snapshot_id, version, settings_key)
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def needs(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame:
-    """Household × agency needs (shared resource; do not modify)."""
+def _household_needs(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame:
     p = prepared(snapshot_id, version, _settings_from_key(settings_key))
     return planning.agency_needs(p.hits, _available_ids(p))
 
@@ -39,9 +47,17 @@ def _available_ids(p: indicators.Prepared) -> list[str]:
     return [ind.id for ind in indicators.INDICATORS if p.available(ind.id)]
 
 
+def needs_known(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame | None:
+    """Household × agency: whether the need is known (None with the needs cube, whose cells
+    carry it)."""
+    if cube.serves(_settings_from_key(settings_key)):
+        return None
+    return _household_needs_known(snapshot_id, version, settings_key)
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def needs_known(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame:
-    """Household × agency: whether the need is known (shared resource; do not modify)."""
+def _household_needs_known(snapshot_id: int, version: tuple, settings_key: tuple
+                           ) -> pd.DataFrame:
     p = prepared(snapshot_id, version, _settings_from_key(settings_key))
     return planning.agency_known(p.hits, p.dens, p.bases, _available_ids(p))
 

@@ -9,7 +9,7 @@ import numpy as np
 from sqlalchemy import Engine, delete
 from sqlalchemy.exc import OperationalError
 
-from geo import snapshot_cache, snapshot_writer, store
+from geo import cube, snapshot_cache, snapshot_writer, store
 from geo.boundaries.base import (
     INDONESIA_BOUNDS,
     LEVELS,
@@ -121,6 +121,7 @@ def import_boundaries(engine: Engine, path: object, *, fields: dict[str, str] | 
     if report.relink.get("relinked"):  # the first map load after new boundaries is fast
         say(progress, 0.95, "Menyiapkan cache tampilan peta")
         snapshot_cache.warm_after_import(engine, report.relink["relinked"])
+        cube.build_after_import(engine, report.relink["relinked"])
     say(progress, 1.0, "Selesai")
     return report
 

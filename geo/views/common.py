@@ -11,6 +11,7 @@ import pandas as pd
 from geo import indicators
 from geo.filters import Filters, chosen_areas
 from geo.indicators import Settings
+from geo.planning import NeedCells
 
 
 def households_mask(prepared: indicators.Prepared, filters: Filters) -> np.ndarray | None:
@@ -33,10 +34,10 @@ def area_labels(names: pd.DataFrame, codes: object) -> tuple[list[str], list[str
 class Scope:
     """What a planning page works on after the sidebar filters."""
 
-    prepared: indicators.Prepared  # shared, do not modify
-    keep: np.ndarray | None  # households kept by the household part of the filters (None: all)
-    needs: pd.DataFrame  # household × agency, all households (apply ``keep``)
-    needs_known: pd.DataFrame  # household × agency: is the need known (apply ``keep``)
+    prepared: indicators.Prepared  # shared, do not modify (households, or a cube's cells)
+    keep: np.ndarray | None  # rows kept by the household part of the filters (None: all)
+    need_cells: NeedCells  # household (or cell) × agency, all rows (apply ``need_keep``)
+    need_keep: np.ndarray | None  # rows of ``need_cells`` the filters keep (None: all)
     areas: gpd.GeoDataFrame  # kelurahan in scope (display geometry)
     filters: Filters
     description: str  # the filters in words ("" = none)
@@ -47,14 +48,16 @@ class Scope:
         table, _ = indicators.area_counts(self.prepared, self.keep, ids=ids)
         return indicators.for_areas(table, self.areas["kode"])
 
-    def household_needs(self) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.DataFrame]:
+    def household_needs(self) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.DataFrame,
+                                       np.ndarray | None]:
         """(needs of the kept households, their kelurahan as positions in the third item,
-        the kelurahan codes, whether each need is known); not linked = position len(codes)."""
-        p = self.prepared
-        if self.keep is None:
-            return self.needs, p.area, p.codes, self.needs_known
-        return (self.needs[self.keep], p.area[self.keep], p.codes,
-                self.needs_known[self.keep])
+        the kelurahan codes, whether each need is known, households per row or None when
+        each row is one household); not linked = position len(codes)."""
+        c, keep = self.need_cells, self.need_keep
+        if keep is None:
+            return c.needs, c.area, c.codes, c.known, c.weight
+        return (c.needs[keep], c.area[keep], c.codes, c.known[keep],
+                None if c.weight is None else c.weight[keep])
 
     @property
     def unlinked(self) -> int:
@@ -63,7 +66,9 @@ class Scope:
         out = p.area == p.unlinked_id
         if self.keep is not None:
             out &= self.keep
-        return 0 if self.filters.kecamatan or self.filters.kelurahan else int(out.sum())
+        if self.filters.kecamatan or self.filters.kelurahan:
+            return 0
+        return int(out.sum() if p.weight is None else p.weight[out].sum())
 
     def available(self) -> set[str]:
         """Indicators the period decides for at least one household."""
@@ -74,17 +79,22 @@ class Scope:
         return indicators.availability_note(self.prepared, ind_id) or ""
 
 
-def make_scope(prepared: indicators.Prepared, needs: pd.DataFrame, needs_known: pd.DataFrame,
-               kelurahan: gpd.GeoDataFrame, filters: Filters, names: pd.DataFrame,
-               settings: Settings) -> Scope:
-    """Apply the filters to an evaluated register; ``kelurahan`` are all kelurahan areas,
+def make_scope(prepared: indicators.Prepared, needs: pd.DataFrame | NeedCells,
+               needs_known: pd.DataFrame | None, kelurahan: gpd.GeoDataFrame, filters: Filters,
+               names: pd.DataFrame, settings: Settings) -> Scope:
+    """Apply the filters to an evaluated register; ``needs``: household × agency (with
+    ``needs_known``) or the needs cube's cells; ``kelurahan`` are all kelurahan areas,
     ``names`` the region names (kode, nama, ...)."""
     keep = households_mask(prepared, filters)
+    cells = needs if isinstance(needs, NeedCells) else NeedCells.of_households(
+        prepared, needs, needs_known)
+    rest = filters.households_only
+    need_keep = None if rest.is_empty else rest.mask(cells.attrs)
     description = ""
     areas = kelurahan
     if not filters.is_empty:
         description = filters.describe(names.set_index("kode")["nama"].to_dict())
         # kelurahan outside the chosen area are left out, not listed as "no households"
         areas = areas[chosen_areas(areas, filters, "kelurahan")]
-    return Scope(prepared, keep, needs, needs_known, areas.reset_index(drop=True), filters,
+    return Scope(prepared, keep, cells, need_keep, areas.reset_index(drop=True), filters,
                  description, settings)

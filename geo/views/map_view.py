@@ -151,7 +151,8 @@ def households_in(prepared: indicators.Prepared, keep: np.ndarray | None, code: 
 def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level: str,
              measure: str, areas: pd.DataFrame, names: pd.Series, settings: Settings,
              kelurahan: pd.DataFrame | None = None, hide: bool = False,
-             lon: np.ndarray | None = None, lat: np.ndarray | None = None) -> MapView | None:
+             lon: np.ndarray | None = None, lat: np.ndarray | None = None,
+             local: indicators.Prepared | None = None) -> MapView | None:
     """What the map page shows for the filters; None when no area matches the area filter.
     With ``hide`` (forum and leadership), small counts are suppressed everywhere: map
     colours, tooltips, the top-10, totals and the export (:mod:`geo.suppression`).
@@ -160,7 +161,9 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     ``names``: region name by code; ``kelurahan``: every kelurahan (kode), for the top-10
     when a higher level is shown; ``lon``/``lat``: household positions (for the point
     clusters of one chosen kelurahan: at grid cell centres, none of fewer than k households,
-    whether or not small counts are hidden elsewhere)."""
+    whether or not small counts are hidden elsewhere), of ``local``'s households when given
+    (the chosen kelurahan's households, evaluated: ``prepared`` may be a cube) else of
+    ``prepared``'s."""
     ind, c = indicators.get(ind_id), columns(ind_id)
     level = shown_level(filters, level)
     keep = households_mask(prepared, filters)
@@ -209,10 +212,12 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     if level == "kecamatan":
         notes.append("Klik sebuah kecamatan untuk melihat kelurahannya.")
     points = None
-    if len(filters.kelurahan) == 1 and lon is not None and lat is not None:
-        inside = households_in(prepared, keep, filters.kelurahan[0])
+    rows = prepared if local is None else local
+    if len(filters.kelurahan) == 1 and lon is not None and lat is not None \
+            and rows.weight is None:
+        inside = households_in(rows, households_mask(rows, filters), filters.kelurahan[0])
         points = grid_clusters(np.asarray(lon)[inside], np.asarray(lat)[inside],
-                               prepared.hits[ind_id][inside], tuple(areas.total_bounds),
+                               rows.hits[ind_id][inside], tuple(areas.total_bounds),
                                cells=CLUSTER_CELLS)
     if len(filters.kelurahan) == 1:
         notes.append("Lingkaran: rumah tangga dikelompokkan per petak, digambar di tengah "

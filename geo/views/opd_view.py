@@ -196,8 +196,8 @@ def opd_view(scope: Scope, names: pd.DataFrame, as_pct: bool = False, hide: bool
              ) -> OpdView:
     """What the cross-agency page shows for the scope; ``names``: region names."""
     codes = scope.areas["kode"].tolist()
-    needs, keys, labels, known_needs = scope.household_needs()
-    matrix = planning.gap_matrix(needs, keys, codes, labels, known=known_needs)
+    needs, keys, labels, known_needs, weights = scope.household_needs()
+    matrix = planning.gap_matrix(needs, keys, codes, labels, known=known_needs, weights=weights)
     counts, pct = planning.agency_rates(matrix, AGENCIES, scope.settings.min_known_share)
     households = matrix[HOUSEHOLDS].to_numpy(dtype=float)
     # "≥ 2 OPD" counts the needs that are known: where no agency's need is known there is
@@ -207,7 +207,7 @@ def opd_view(scope: Scope, names: pd.DataFrame, as_pct: bool = False, hide: bool
         pct[MULTI] = np.where((households > 0) & any_known,
                               100 * matrix[MULTI] / households, np.nan)
     counts[MULTI] = matrix[MULTI].astype(float).where(any_known)
-    overlap = planning.overlapping_needs(needs, keys, codes, labels)
+    overlap = planning.overlapping_needs(needs, keys, codes, labels, weights=weights)
     kel_names, kec_names = area_labels(names, matrix.index)
-    return OpdView(scope, matrix, counts, pct, overlap, planning.overlap_pairs(needs),
+    return OpdView(scope, matrix, counts, pct, overlap, planning.overlap_pairs(needs, weights),
                    kel_names, kec_names, as_pct, hide)
