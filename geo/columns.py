@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import pandas as pd
+
+from geo.fmt import fmt_int
+
 HOUSEHOLDS = "rumah_tangga"  # every household of the area (in the filters)
 PERSONS = "jiwa"  # their members
 
@@ -28,3 +32,15 @@ def columns(ind_id: str) -> Columns:
     """The area-table columns of one indicator."""
     return Columns(ind_id, f"{ind_id}_jiwa", f"{ind_id}_penyebut", f"{ind_id}_semesta",
                    f"{ind_id}_diketahui", f"{ind_id}_persen")
+
+
+def known_texts(table: pd.DataFrame, ind_id: str) -> list[str]:
+    """"diketahui untuk 18.203 dari 19.751 rumah tangga" for every row of an area table."""
+    c = columns(ind_id)
+    return [f"diketahui untuk {fmt_int(d)} dari {fmt_int(b)} rumah tangga"
+            for d, b in zip(table[c.denominator], table[c.population])]
+
+
+def known_text(row: pd.Series, ind_id: str) -> str:
+    """:func:`known_texts` of one area or total row."""
+    return known_texts(row.to_frame().T, ind_id)[0]

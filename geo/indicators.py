@@ -29,7 +29,7 @@ from geo.answers import (  # noqa: F401  (flag_set, not_, NO_DATA: used through 
     not_,
 )
 from geo.codes import are_desa, parent_codes
-from geo.columns import Columns, columns  # noqa: F401  (Columns: for callers)
+from geo.columns import Columns, columns, known_text, known_texts  # noqa: F401  (for callers)
 from geo.schema import PROGRAMS
 
 # ------------------------------------------------------------------ settings
@@ -457,8 +457,10 @@ def with_rates(table: pd.DataFrame, min_known_share: float = DEFAULT_SETTINGS.mi
                ) -> pd.DataFrame:
     """Add ``<id>_diketahui`` (share known, 0–1) and ``<id>_persen`` for every indicator with
     a ``<id>_penyebut`` column; the rate is left empty where less than ``min_known_share`` of
-    the population is known (never 0 for an unknown)."""
+    the population is known (never 0 for an unknown). Columns are added at once (a filter
+    change builds this for every area on every rerun)."""
     ids = [c.removesuffix("_penyebut") for c in table.columns if c.endswith("_penyebut")]
+    added: dict[str, np.ndarray] = {}
     for ind_id in ids:
         den = table[columns(ind_id).denominator].to_numpy(dtype=float)
         base = table[columns(ind_id).population].to_numpy(dtype=float)
@@ -466,9 +468,12 @@ def with_rates(table: pd.DataFrame, min_known_share: float = DEFAULT_SETTINGS.mi
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.where(base > 0, den / base, np.nan)
             enough = (den > 0) & (share >= min_known_share - 1e-12)
-            table[columns(ind_id).known] = share
-            table[columns(ind_id).rate] = np.where(enough, 100 * num / den, np.nan)
-    return table
+            added[columns(ind_id).known] = share
+            added[columns(ind_id).rate] = np.where(enough, 100 * num / den, np.nan)
+    if not added:
+        return table
+    kept = table.drop(columns=[c for c in added if c in table.columns])
+    return pd.concat([kept, pd.DataFrame(added, index=table.index)], axis=1)
 
 
 def is_known(table: pd.DataFrame | pd.Series, ind_id: str,
@@ -486,14 +491,6 @@ def known_count(table: pd.DataFrame, column: str, ind_id: str,
     """``table[column]`` (a count of ``ind_id``) as floats, NaN where too little is known."""
     values = table[column].astype(float)
     return values.where(is_known(table, ind_id, min_known_share))
-
-
-def known_text(row: pd.Series, ind_id: str) -> str:
-    """"diketahui untuk 18.203 dari 19.751 rumah tangga" for one area or total row."""
-    from geo.fmt import fmt_int
-
-    return (f"diketahui untuk {fmt_int(row[columns(ind_id).denominator])} dari "
-            f"{fmt_int(row[columns(ind_id).population])} rumah tangga")
 
 
 def area_counts(prepared: Prepared, keep: np.ndarray | None = None,

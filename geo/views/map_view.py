@@ -194,7 +194,7 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                                    for v, ok in zip(table[c.count], known)],
         "Jiwa terhitung": [(people_text(v, n) if hide else fmt_int(v)) if ok else NO_DATA
                            for v, n, ok in zip(table[c.persons], table[c.count], known)],
-        "Data diketahui": [indicators.known_text(row, ind_id) for _, row in table.iterrows()],
+        "Data diketahui": indicators.known_texts(table, ind_id),
     }, index=areas["kode"].to_numpy())
 
     notes = []
