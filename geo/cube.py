@@ -41,6 +41,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, select
 
 from geo import indicators, planning, store
+from geo.filters import Filters
 from geo.indicators import DEFAULT_SETTINGS, INDICATORS, Prepared, Settings
 from geo.schema import PROGRAMS, VULNERABLE
 
@@ -182,9 +183,11 @@ def combine(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ reading as Prepared
 
-def _area_ids(region: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Categorical]:
+def _area_ids(region: pd.Series, codes: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray, pd.Categorical]:
+    """Area ids of region codes, over ``codes`` (default: those present, sorted)."""
     region = region.astype("string")
-    cat = pd.Categorical(region)
+    cat = pd.Categorical(region) if codes is None else pd.Categorical(region, categories=codes)
     codes = np.asarray(cat.categories.astype(str), dtype=object)
     area = np.asarray(cat.codes, dtype=np.intp).copy()
     area[area < 0] = len(codes)
@@ -200,11 +203,13 @@ def _attrs(cells: pd.DataFrame, cat: pd.Categorical) -> pd.DataFrame:
 
 
 def prepared_from(cells: pd.DataFrame, known_columns: Iterable[str],
-                  settings: Settings = RULE_SETTINGS) -> Prepared:
-    """A counts cube (:func:`cells_of`) as a weighted :class:`Prepared`."""
+                  settings: Settings = RULE_SETTINGS, codes: np.ndarray | None = None
+                  ) -> Prepared:
+    """A counts cube (:func:`cells_of`) as a weighted :class:`Prepared`; ``codes``: the
+    kelurahan it counts (default: those in ``cells``)."""
     if not serves(settings):
         raise ValueError("a cube only serves the default rules")
-    codes, area, cat = _area_ids(cells["region_code"])
+    codes, area, cat = _area_ids(cells["region_code"], codes)
     hits, dens, bases, persons = {}, {}, {}, {}
     for ind in INDICATORS:
         c = indicators.columns(ind.id)
@@ -227,6 +232,51 @@ def need_cells_from(cells: pd.DataFrame) -> planning.NeedCells:
     known = pd.DataFrame({a: cells[planning.known_column(a)].to_numpy() > 0 for a in agencies})
     return planning.NeedCells(codes, area, _attrs(cells, cat), needs, known,
                      cells["rumah_tangga"].to_numpy(dtype=np.float64))
+
+
+def _rolled(cells: pd.DataFrame, column: str | None) -> pd.DataFrame:
+    """The cells summed over the yes/no columns (``column`` None), or those with ``column``
+    summed over the others: one row per kelurahan and desil."""
+    part = cells if column is None else cells[cells[column] > 0]
+    measures = [c for c in cells.columns if c not in KEY_COLUMNS]
+    out = part.groupby(["region_code", "desil"], dropna=False, sort=False)[measures].sum()
+    out = out.reset_index()
+    for bit in BIT_COLUMNS:
+        out[bit] = np.int8(1 if bit == column else 0)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Cube:
+    """A counts cube ready for any filter: every cell, and the cells summed over the yes/no
+    columns when no program or group is chosen, or over all but the one chosen: the most
+    common filter changes then count a few rows per kelurahan instead of every cell."""
+
+    cells: Prepared
+    by_desil: Prepared
+    by_column: dict[str, Prepared]
+
+    def for_filters(self, filters: Filters) -> Prepared:
+        """The rows that answer ``filters`` (their mask still applies: area, desil, ...)."""
+        chosen = (*filters.programs, *filters.vulnerable)
+        if not chosen:
+            return self.by_desil
+        if len(chosen) == 1:
+            return self.by_column[chosen[0]]
+        return self.cells
+
+
+def cube_from(cells: pd.DataFrame, known_columns: Iterable[str],
+              settings: Settings = RULE_SETTINGS) -> Cube:
+    """A counts cube (:func:`cells_of`) with its sums for the common filters."""
+    whole = prepared_from(cells, known_columns, settings)
+    decided = frozenset(ind.id for ind in INDICATORS if whole.available(ind.id))
+
+    def part(column: str | None) -> Prepared:  # availability is the period's, not the part's
+        return replace(prepared_from(_rolled(cells, column), known_columns, settings,
+                                     whole.codes), decided=decided)
+
+    return Cube(whole, part(None), {column: part(column) for column in BIT_COLUMNS})
 
 
 # ------------------------------------------------------------------ storing
@@ -303,13 +353,13 @@ def load_meta(engine: Engine, snapshot_id: int, kind: str) -> bool:
     return row is not None and row.version == VERSION and row.links_version == row.current_links
 
 
-def counts(engine: Engine, snapshot_id: int, settings: Settings = RULE_SETTINGS) -> Prepared:
-    """The period's counts cube as a weighted Prepared (built first when missing)."""
+def counts(engine: Engine, snapshot_id: int, settings: Settings = RULE_SETTINGS) -> Cube:
+    """The period's counts cube (built first when missing)."""
     stored = load(engine, snapshot_id, "hitungan")
     if stored is None:
         build(engine, snapshot_id)
         stored = load(engine, snapshot_id, "hitungan")
-    return prepared_from(stored.cells, stored.known_columns, settings)
+    return cube_from(stored.cells, stored.known_columns, settings)
 
 
 def needs(engine: Engine, snapshot_id: int) -> planning.NeedCells:

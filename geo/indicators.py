@@ -404,6 +404,7 @@ class Prepared:
     # column; then hits/dens/bases hold counts, ``weight`` households and ``members`` persons
     weight: np.ndarray | None = None  # households per row (None: one household per row)
     hit_members: dict[str, np.ndarray] | None = None  # id -> persons counted per row
+    decided: frozenset[str] | None = None  # what the period decides (None: from ``dens``)
 
     def __len__(self) -> int:
         return len(self.area)
@@ -419,7 +420,8 @@ class Prepared:
 
     def available(self, ind_id: str) -> bool:
         """Whether the period decides the indicator for at least one household."""
-        return bool(self.dens[ind_id].any())
+        return ind_id in self.decided if self.decided is not None else bool(
+            self.dens[ind_id].any())
 
     def missing_inputs(self, ind_id: str) -> list[str]:
         """The columns the indicator reads that hold no value in this period."""

@@ -81,7 +81,7 @@ else:
 hide = auth.small_counts_hidden("peta_hide")
 local = (explorer.local(int(view.snapshot["id"]), view.version, filters.kelurahan[0], settings)
          if len(filters.kelurahan) == 1 else None)  # its households, for the point clusters
-mapped = mv.map_view(base.prepared, filters, ind_id, level, measure,
+mapped = mv.map_view(base.for_filters(filters), filters, ind_id, level, measure,
                      explorer.areas(level_shown, view.version), name_of, settings,
                      kelurahan=explorer.areas("kelurahan", view.version), hide=hide,
                      lon=local and local.lon, lat=local and local.lat,

@@ -39,30 +39,33 @@ def both(request: pytest.FixtureRequest) -> tuple[indicators.Prepared, indicator
     households.loc[households.index[::17], "region_code"] = None  # not linked
     households.loc[households.index[::23], "desil"] = np.nan  # desil unknown
     rows = indicators.prepare(households)
-    cells = cube.cells_of(rows)
-    return rows, cube.prepared_from(cells, rows.known_columns)
+    return rows, cube.cube_from(cube.cells_of(rows), rows.known_columns)
 
 
 def test_a_cube_has_fewer_rows_than_households_and_the_same_households(both) -> None:
-    rows, cells = both
-    assert len(cells) < len(rows) / 2
-    assert cells.households == rows.households == len(rows)
+    rows, counts = both
+    assert len(counts.cells) < len(rows) / 2
+    assert counts.cells.households == rows.households == len(rows)
+    for part in (counts.by_desil, *counts.by_column.values()):
+        assert len(part) < len(counts.cells)
 
 
 @pytest.mark.parametrize("filters", _filters(), ids=lambda f: str(f.to_query()) or "semua")
 def test_every_filter_counts_the_same_from_the_cube(both, filters: Filters) -> None:
-    rows, cells = both
+    rows, counts = both
     expected, unlinked = indicators.area_counts(rows, households_mask(rows, filters))
-    got, got_unlinked = indicators.area_counts(cells, households_mask(cells, filters))
-    assert_frame_equal(got, expected)
-    assert got_unlinked.equals(unlinked)
+    for cells in (counts.cells, counts.for_filters(filters)):  # every cell, or its sums
+        got, got_unlinked = indicators.area_counts(cells, households_mask(cells, filters))
+        assert_frame_equal(got, expected)
+        assert got_unlinked.equals(unlinked)
 
 
 def test_availability_and_missing_columns_come_with_the_cube(both) -> None:
-    rows, cells = both
-    for ind in indicators.INDICATORS:
-        assert cells.available(ind.id) == rows.available(ind.id)
-        assert cells.missing_inputs(ind.id) == rows.missing_inputs(ind.id)
+    rows, counts = both
+    for cells in (counts.cells, counts.by_desil, *counts.by_column.values()):
+        for ind in indicators.INDICATORS:
+            assert cells.available(ind.id) == rows.available(ind.id)
+            assert cells.missing_inputs(ind.id) == rows.missing_inputs(ind.id)
 
 
 def test_cells_of_parts_combine_to_the_cells_of_the_whole() -> None:
@@ -109,9 +112,9 @@ def test_stored_cube_is_rebuilt_after_a_relink(tmp_path) -> None:  # noqa: ANN00
     with engine.begin() as conn:
         conn.execute(store.snapshots.update().values(links_version=1))
     assert cube.load(engine, int(snapshot["id"]), "hitungan") is None
-    prepared = cube.counts(engine, int(snapshot["id"]))  # rebuilt on demand
-    assert prepared.households == 800
-    assert isinstance(prepared.attrs, pd.DataFrame)
+    counts = cube.counts(engine, int(snapshot["id"]))  # rebuilt on demand
+    assert counts.cells.households == counts.by_desil.households == 800
+    assert isinstance(counts.cells.attrs, pd.DataFrame)
 
 
 @pytest.mark.parametrize("filters", [Filters(), Filters(desil_min=1, desil_max=4),

@@ -16,6 +16,7 @@ import numpy as np
 import streamlit as st
 
 from geo import cube, indicators, planning, snapshot_cache, store
+from geo.filters import Filters
 from ui import data
 
 
@@ -24,9 +25,14 @@ class Base:
     """One snapshot, evaluated: indicator counts per cell (the cube) or flags per household,
     plus the house locations when rows are households (for points)."""
 
-    prepared: indicators.Prepared
+    prepared: indicators.Prepared  # every household, or every cell of the cube
     lon: np.ndarray | None = None
     lat: np.ndarray | None = None
+    cube: cube.Cube | None = None
+
+    def for_filters(self, filters: Filters) -> indicators.Prepared:
+        """The rows that count ``filters``: the cube's sums for them, or the households."""
+        return self.prepared if self.cube is None else self.cube.for_filters(filters)
 
 
 @st.cache_resource(show_spinner="Menyiapkan indikator periode ini…", max_entries=3)
@@ -36,7 +42,8 @@ def base(snapshot_id: int, version: tuple,
     there first if missing), else every household read once (only the columns rules and
     filters read; no personal data) and evaluated."""
     if cube.serves(settings):
-        return Base(cube.counts(data.engine(), snapshot_id, settings))
+        counts = cube.counts(data.engine(), snapshot_id, settings)
+        return Base(counts.cells, cube=counts)
     households = snapshot_cache.load_households_fast(data.engine(), {"id": snapshot_id},
                                                      list(indicators.RULE_COLUMNS))
     return Base(indicators.prepare(households, settings))

@@ -46,7 +46,7 @@ def whole_area_scope(view: View, user: User | None) -> Scope:
     kelurahan = explorer.areas("kelurahan", view.version)
     parent_of = kelurahan.set_index("kode")["kode_induk"].to_dict()
     filters = access.scope_filters(user, Filters(), parent_of, parent_of)
-    return make_scope(up.prepared(snapshot_id, view.version, settings),
+    return make_scope(up.prepared(snapshot_id, view.version, settings, filters),
                       up.needs(snapshot_id, view.version, key),
                       up.needs_known(snapshot_id, view.version, key), kelurahan, filters,
                       data.region_names(view.version), settings)

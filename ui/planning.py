@@ -21,11 +21,15 @@ from ui import data, explorer
 from ui import filters as shared_filters
 
 
-def prepared(snapshot_id: int, version: tuple, settings: Settings) -> indicators.Prepared:
-    """Every indicator evaluated once for the snapshot (the map explorer's cached resource)."""
+def prepared(snapshot_id: int, version: tuple, settings: Settings,
+             filters: Filters | None = None) -> indicators.Prepared:
+    """Every indicator evaluated once for the snapshot (the map explorer's cached resource):
+    the rows that count ``filters`` (the cube's, see ``explorer.Base.for_filters``)."""
     if settings == DEFAULT_SETTINGS:  # same cache entry as the map page
-        return explorer.base(snapshot_id, version).prepared
-    return explorer.base(snapshot_id, version, settings).prepared
+        base = explorer.base(snapshot_id, version)
+    else:
+        base = explorer.base(snapshot_id, version, settings)
+    return base.for_filters(filters or Filters())
 
 
 def needs(snapshot_id: int, version: tuple, settings_key: tuple
@@ -149,11 +153,11 @@ def current_filters() -> Filters:
 
 def scope(view, settings: Settings) -> Scope:  # noqa: ANN001
     """Apply the shared filters to the cached evaluation (no database read)."""
-    snapshot_id = int(view.snapshot["id"])
-    return make_scope(prepared(snapshot_id, view.version, settings),
+    snapshot_id, filters = int(view.snapshot["id"]), current_filters()
+    return make_scope(prepared(snapshot_id, view.version, settings, filters),
                       needs(snapshot_id, view.version, settings_key(settings)),
                       needs_known(snapshot_id, view.version, settings_key(settings)),
-                      explorer.areas("kelurahan", view.version), current_filters(),
+                      explorer.areas("kelurahan", view.version), filters,
                       data.region_names(view.version), settings)
 
 
