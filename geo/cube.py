@@ -32,7 +32,7 @@ import hashlib
 import io
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -144,12 +144,14 @@ def cells_of(prepared: Prepared) -> pd.DataFrame:
     return out
 
 
-def need_cells_of(prepared: Prepared) -> pd.DataFrame:
+def need_cells_of(prepared: Prepared, available: Iterable[str] | None = None) -> pd.DataFrame:
     """The needs cube: one row per cell of households alike in the filter columns *and* in
     which agencies they need and whose need is known (:func:`geo.planning.agency_needs`,
     :func:`geo.planning.agency_known`); ``rumah_tangga`` per cell and one 0/1 column per
-    agency need (``<agency>``) and known need (``<agency>_diketahui``)."""
-    available = [ind.id for ind in INDICATORS if prepared.available(ind.id)]
+    agency need (``<agency>``) and known need (``<agency>_diketahui``). ``available``: the
+    indicators the whole period decides (default: those ``prepared`` decides)."""
+    available = (list(available) if available is not None
+                 else [ind.id for ind in INDICATORS if prepared.available(ind.id)])
     needs = planning.agency_needs(prepared.hits, available)
     known = planning.agency_known(prepared.hits, prepared.dens, prepared.bases, available)
     bits = np.zeros(len(prepared), dtype=np.int64)
@@ -323,23 +325,58 @@ def load(engine: Engine, snapshot_id: int, kind: str) -> Stored | None:
     return Stored(cells, frozenset(json.loads(row.known_columns)), int(row.households))
 
 
+@dataclass(frozen=True)
+class Part:
+    """The cubes of one part of a period (a file, a partition, a block of rows)."""
+
+    counts: pd.DataFrame
+    needs: pd.DataFrame
+    known_columns: frozenset[str]
+    available: frozenset[str]
+
+
+def part_of(households: pd.DataFrame, available: Iterable[str] | None = None) -> Part:
+    """Evaluate one part's households and sum them into cells (runs where the part is: on a
+    Dask worker for a partitioned period)."""
+    prepared = indicators.prepare(households, RULE_SETTINGS)
+    decided = frozenset(ind.id for ind in INDICATORS if prepared.available(ind.id))
+    return Part(cells_of(prepared), need_cells_of(prepared, available),
+                prepared.known_columns, decided)
+
+
+def whole_of(parts: list[Part], redo: Callable[[int, frozenset[str]], Part]) -> Part:
+    """The period's cubes from its parts' (cells add up). A part that decides fewer
+    indicators than the period had its needs' "known" judged on fewer: ``redo(i, available)``
+    evaluates part ``i`` again with the period's."""
+    available = frozenset().union(*[p.available for p in parts]) if parts else frozenset()
+    parts = [p if p.available == available else redo(i, available)
+             for i, p in enumerate(parts)]
+    known = frozenset().union(*[p.known_columns for p in parts]) if parts else frozenset()
+    return Part(combine(p.counts for p in parts), combine(p.needs for p in parts), known,
+                available)
+
+
+def save_part(engine: Engine, snapshot_id: int, whole: Part) -> dict[str, int]:
+    """Store a period's cubes (keyed by its current links); the number of cells per kind."""
+    with engine.connect() as conn:
+        links = conn.execute(select(store.snapshots.c.links_version)
+                             .where(store.snapshots.c.id == int(snapshot_id))).scalar_one()
+    made = {"hitungan": whole.counts, "kebutuhan": whole.needs}
+    for kind, cells in made.items():
+        save(engine, snapshot_id, kind, cells, whole.known_columns, links)
+    return {kind: len(cells) for kind, cells in made.items()}
+
+
 def build(engine: Engine, snapshot_id: int,
           households: pd.DataFrame | None = None) -> dict[str, int]:
     """Build and store both cubes of a snapshot from its households (read with the Parquet
     cache when not given). Returns the number of cells per kind."""
     from geo import snapshot_cache
 
-    with engine.connect() as conn:
-        links = conn.execute(select(store.snapshots.c.links_version)
-                             .where(store.snapshots.c.id == int(snapshot_id))).scalar_one()
     if households is None:
         households = snapshot_cache.load_households_fast(
             engine, {"id": int(snapshot_id)}, list(indicators.RULE_COLUMNS))
-    prepared = indicators.prepare(households, RULE_SETTINGS)
-    made = {"hitungan": cells_of(prepared), "kebutuhan": need_cells_of(prepared)}
-    for kind, cells in made.items():
-        save(engine, snapshot_id, kind, cells, prepared.known_columns, links)
-    return {kind: len(cells) for kind, cells in made.items()}
+    return save_part(engine, snapshot_id, part_of(households))
 
 
 def load_meta(engine: Engine, snapshot_id: int, kind: str) -> bool:

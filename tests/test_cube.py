@@ -140,3 +140,21 @@ def test_lintas_opd_counts_the_same_from_the_needs_cube(filters: Filters) -> Non
     assert_frame_equal(got.overlap, expected.overlap)
     assert_frame_equal(got.pairs, expected.pairs)
     assert by_cell.unlinked == by_household.unlinked
+
+
+def test_parts_that_decide_less_are_judged_with_the_periods_indicators() -> None:
+    households = vf.city(2_500).households.copy()
+    parts_rows = [households.iloc[:1200].copy(), households.iloc[1200:].reset_index(drop=True)]
+    parts_rows[0]["krt_bekerja"] = None  # the first part decides fewer indicators
+    whole_rows = pd.concat(parts_rows, ignore_index=True)
+    expected = cube.part_of(whole_rows)
+    parts = [cube.part_of(p) for p in parts_rows]
+    assert parts[0].available != parts[1].available
+    got = cube.whole_of(parts, lambda i, available: cube.part_of(parts_rows[i], available))
+    key = [c for c in expected.needs.columns if c != "rumah_tangga"]
+
+    def ordered(cells: pd.DataFrame) -> pd.DataFrame:
+        return cells.sort_values(key, na_position="first").reset_index(drop=True)
+
+    assert_frame_equal(ordered(got.needs), ordered(expected.needs), check_dtype=False)
+    assert got.known_columns == expected.known_columns
