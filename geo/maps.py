@@ -24,11 +24,14 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
+from geo import leaflet_render
 from geo.config import OSM_TILES
 from geo.fmt import fmt_num
 from geo.store import PROJECT_DIR
 from geo.suppression import count_text
 from geo.suppression import k as small_count
+
+leaflet_render.install()  # finished layer text is not compiled again on every rerun
 
 STATIC_DIR = PROJECT_DIR / "static"
 LEAFLET_URL = "/app/static/leaflet"  # where Streamlit serves static/leaflet
@@ -61,9 +64,11 @@ def ensure_static_assets() -> Path:
 
 
 def escape(value: object) -> str:
-    """Text from data, safe in innerHTML *and* in a JS template literal."""
+    """Text from data, safe in innerHTML, in a JS template literal *and* in text branca may
+    compile as a Jinja template (``{{``, ``{%``, ``{#`` from data would be read as markup)."""
     text = html.escape("" if value is None else str(value), quote=True)
-    return text.replace("`", "&#96;").replace("${", "&#36;{")
+    return (text.replace("`", "&#96;").replace("${", "&#36;{")
+            .replace("{", "&#123;").replace("}", "&#125;"))
 
 
 class MetricScale(MacroElement):
