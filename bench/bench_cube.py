@@ -4,7 +4,7 @@
     python bench/bench_cube.py --households 1000000 --desa 600
 
 Builds once (and reuses) a SQLite database holding ``--desa`` synthetic desa (squares over Java,
-as bench_national.py; kecamatan and kabupaten made by the boundary importer) and one period
+as bench_national.py; their kecamatan and kabupaten dissolved from them) and one period
 whose households exist only as its cube: generated block by block (the demo city's values,
 each block's rows given random desa), each block evaluated and summed into cells, the blocks'
 cells combined (cells are additive: this is how partitions on many workers build one cube).
@@ -26,7 +26,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -67,6 +66,31 @@ def concat_prepared(parts: list, codes: np.ndarray):  # noqa: ANN001, ANN201
                     frozenset().union(*[p.known_columns for p in parts]))
 
 
+def region_levels(desa):  # noqa: ANN001, ANN201
+    """Desa, their kecamatan and kabupaten (dissolved), each with its display geometry (the
+    squares need no simplification; the boundary importer's checks are not what is measured
+    here)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    levels = [desa.assign(level="kelurahan")]
+    kec = desa.dissolve(by="kode_induk", as_index=False)[["kode_induk", "geometry"]]
+    kec = kec.rename(columns={"kode_induk": "kode"})
+    kec["nama"] = "Kecamatan " + kec["kode"]
+    kec["kode_induk"] = kec["kode"].str[:5]
+    levels.append(kec.assign(level="kecamatan"))
+    kab = kec.dissolve(by="kode_induk", as_index=False)[["kode_induk", "geometry"]]
+    kab = kab.rename(columns={"kode_induk": "kode"})
+    kab["nama"] = "Kabupaten " + kab["kode"]
+    kab["kode_induk"] = None
+    levels.append(kab.assign(level="kota"))
+    table = gpd.GeoDataFrame(pd.concat(levels, ignore_index=True), crs=4326)
+    table["geometry_display"] = table.geometry
+    table["area_km2"] = table.geometry.to_crs(3857).area / 1e6
+    return table[["kode", "nama", "level", "kode_induk", "area_km2", "geometry",
+                  "geometry_display"]]
+
+
 def build(db: Path, n: int, m: int, seed: int, keep_rows: bool):  # noqa: ANN201
     """The database (boundaries, one period, its cubes); the household-level baseline when
     ``keep_rows``. Returns (engine, baseline Prepared or None, build figures)."""
@@ -75,21 +99,13 @@ def build(db: Path, n: int, m: int, seed: int, keep_rows: bool):  # noqa: ANN201
     from bench_national import desa_table
 
     from geo import cube, indicators, store
-    from geo.boundaries.importer import import_boundaries
     from geo.demo import build_city, generate_households
 
     fresh = not db.exists()
     engine = store.get_engine(f"sqlite:///{db}")
     desa, _ = desa_table(m)
     if fresh:
-        t = time.perf_counter()
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "desa.geojson"
-            desa.rename(columns={"kode": "kode_desa", "nama": "nama_desa"}).drop(
-                columns=["level", "kode_induk"]).to_file(path, driver="GeoJSON")
-            import_boundaries(engine, path)
-        print(f"batas wilayah: {m:,} desa diimpor dalam {time.perf_counter() - t:.0f} s",
-              flush=True)
+        store.replace_regions(engine, region_levels(desa), "bench_cube")
     snapshot = store.snapshot_for(engine, PERIOD)
     if snapshot and cube.load_meta(engine, int(snapshot["id"]), "hitungan") and not keep_rows:
         return engine, None, None

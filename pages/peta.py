@@ -31,6 +31,7 @@ if mode != "satu":
 MEASURES = mv.MEASURES
 METHODS = {"quantile": "Kuantil", "natural": "Jenks (alami)", "equal": "Interval sama"}
 MAP_SIZE = (620, 620)  # the map column at a 1400 px wide window; labels must fit there
+TABLE_ROWS = 100  # the table behind the map is shown at once up to this many areas
 
 # ------------------------------------------------------------------ page controls (in the URL)
 PAGE_PARAMS = [ui_filters.Param(name, key, default, decode=lambda t, o=options: (
@@ -143,12 +144,17 @@ with right:
 
 # ------------------------------------------------------------------ the table behind the map
 st.subheader(f"Tabel per {level_label.lower()}")
-on_screen, int_columns, rate_columns = mapped.on_screen()
-styled = on_screen.style.format(fmt_int, subset=int_columns)
-styled = styled.format(lambda v: fmt_num(v, 2), subset=rate_columns)
-st.dataframe(styled, hide_index=True, width="stretch", key="peta_tabel",
-             column_config={c: st.column_config.Column(label)
-                            for c, label in mapped.labels.items()})
+# formatting every cell costs a rerun ~1 ms per row: a province's table waits to be asked for
+if st.toggle(f"Tampilkan tabel ({fmt_int(len(areas))} baris)", value=len(areas) <= TABLE_ROWS,
+             key="peta_tabel_tampil"):
+    on_screen, int_columns, rate_columns = mapped.on_screen()
+    styled = on_screen.style.format(fmt_int, subset=int_columns)
+    styled = styled.format(lambda v: fmt_num(v, 2), subset=rate_columns)
+    st.dataframe(styled, hide_index=True, width="stretch", key="peta_tabel",
+                 column_config={c: st.column_config.Column(label)
+                                for c, label in mapped.labels.items()})
+else:
+    st.caption("Tabel lengkap ada juga di unduhan di bawah.")
 
 stem = f"peta_{IND.id}_{mapped.level}_{view.snapshot['period']}"
 downloads.table_downloads(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
@@ -62,8 +63,7 @@ class MapView:
     total_known: bool
     worst_title: str
     worst: pd.DataFrame  # the top-10 (Kelurahan, %, Rumah tangga); empty: nothing ranked
-    export: pd.DataFrame  # the table behind the map, numbers as numbers, unknown empty
-    labels: dict[str, str]  # export column -> header on screen
+    share: float  # the minimum known share in force
     notes: list[str] = field(default_factory=list)  # captions under the map
     warning: str | None = None  # "... tidak tersedia di register ini ..."
     hide: bool = False  # small counts suppressed (forum, leadership)
@@ -72,6 +72,21 @@ class MapView:
     @property
     def level_label(self) -> str:
         return LEVELS[self.level]
+
+    @cached_property
+    def _export_and_labels(self) -> tuple[pd.DataFrame, dict[str, str]]:
+        return _export_hidden(self)
+
+    @property
+    def export(self) -> pd.DataFrame:
+        """The table behind the map, numbers as numbers, unknown empty (built when asked for:
+        a rerun that shows no table and downloads nothing does not build it)."""
+        return self._export_and_labels[0]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Export column -> header on screen."""
+        return self._export_and_labels[1]
 
     @property
     def rate_columns(self) -> list[str]:
@@ -237,7 +252,21 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
         "%": rate_texts(ranked[c.rate], ranked[c.denominator], hide, ranked[c.count]),
         "Rumah tangga": [count_of(v) for v in ranked[c.count]],
     })
-    export, labels = _export(areas, table, ind_id, level_label, share)
+    return MapView(
+        ind_id=ind_id, level=level, measure=measure, areas=areas, table=table,
+        kel_table=kel_table, keep=keep, has_data=has_data, known=known, values=values,
+        unit=unit, decimals=1 if measure == "persen" else 0,
+        palette="YlOrRd" if ind.higher_is_worse else "Blues", tooltip=tooltip, total=total,
+        total_known=indicators.is_known(total, ind_id, share),
+        worst_title=(f"**{TOP_N} kelurahan dengan kondisi terburuk**" if ind.higher_is_worse
+                     else f"**{TOP_N} kelurahan dengan cakupan terendah**"),
+        worst=worst, share=share, notes=notes, warning=warning, hide=hide, points=points)
+
+
+def _export_hidden(view: MapView) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The table behind the map (:func:`_export`), small counts hidden when ``view.hide``."""
+    table, ind_id, hide, c = view.table, view.ind_id, view.hide, columns(view.ind_id)
+    export, labels = _export(view.areas, table, ind_id, view.level_label, view.share)
     if hide:  # counts as text: "< 5", and "–" where a small count could be worked out
         rate = hide_small(pd.Series(export[c.rate].to_numpy()), table[c.count].to_numpy())
         export[c.rate] = hide_small(rate, table[c.denominator].to_numpy()).to_numpy()
@@ -251,17 +280,7 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
             if persons in export.columns and of in hidden.columns:
                 export[persons] = export[persons].astype(object).mask(
                     hidden[of].to_numpy(), HIDDEN_TOO).to_numpy()
-
-    return MapView(
-        ind_id=ind_id, level=level, measure=measure, areas=areas, table=table,
-        kel_table=kel_table, keep=keep, has_data=has_data, known=known, values=values,
-        unit=unit, decimals=1 if measure == "persen" else 0,
-        palette="YlOrRd" if ind.higher_is_worse else "Blues", tooltip=tooltip, total=total,
-        total_known=indicators.is_known(total, ind_id, share),
-        worst_title=(f"**{TOP_N} kelurahan dengan kondisi terburuk**" if ind.higher_is_worse
-                     else f"**{TOP_N} kelurahan dengan cakupan terendah**"),
-        worst=worst, export=export, labels=labels, notes=notes, warning=warning, hide=hide,
-        points=points)
+    return export, labels
 
 
 def _export(areas: pd.DataFrame, table: pd.DataFrame, ind_id: str, level_label: str,
