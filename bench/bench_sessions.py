@@ -484,6 +484,11 @@ def report(p: Phase, baseline: Phase | None) -> None:
           f"puncak RSS server {p.peak_rss_mb:.0f} MB")
     print(f"  CPU klien ini {p.client_cpu_s:.1f} s; CPU proses lain di mesin "
           f"{p.others_cpu_s:.1f} s; beban rata-rata {p.load[0]} → {p.load[1]}")
+    cores = os.cpu_count() or 1
+    used = (p.server_cpu_s + p.client_cpu_s + p.others_cpu_s) / (p.wall_s * cores)
+    print(f"  throughput {p.runs / p.wall_s:.2f} run/s; mesin {cores} inti terpakai {used:.0%} "
+          f"(server {p.server_cpu_s / p.wall_s:.2f} inti, klien "
+          f"{p.client_cpu_s / p.wall_s:.2f}, proses lain {p.others_cpu_s / p.wall_s:.2f})")
     if baseline is not None and baseline.changes and p.changes:
         ratio = percentile(p.changes, 50) / percentile(baseline.changes, 50)
         line = f"  rasio p50 ubah filter (klien) {n} sesi / 1 sesi: {ratio:.1f}×"
