@@ -27,7 +27,8 @@ shared.
 Phases, in one run, on the same server: warm-up (one session, its first run fills the caches),
 baseline (one session alone doing the same K changes, ``--baseline-repeat`` times in a row),
 then N concurrent sessions for each N of ``--sessions``, all connecting at once with no think
-time between changes (the worst case; ``--think`` adds a pause).
+time between changes (the worst case; ``--think S`` adds a pause before each change, drawn
+uniformly between 0 and 2·S seconds so the sessions do not fire together).
 
     python bench/bench_sessions.py                               # 1.000.000 households, 20 and 50
     python bench/bench_sessions.py --households 20000 --db /tmp/s20k.sqlite --sessions 5 --changes 3
@@ -317,8 +318,8 @@ async def run_session(port: int, changes: Sequence[tuple[str, object]], timeout_
             hold(run)
             query = run.query_string if run.query_string is not None else query
             for done, change in enumerate(changes, 1):
-                if think_s:
-                    await asyncio.sleep(think_s)
+                if think_s:  # a planner reading the map; random so sessions drift apart
+                    await asyncio.sleep(random.uniform(0, 2 * think_s))
                 state = change_state(change, widgets)
                 states[state.id] = state  # the page sends this value with all the others
                 run, elapsed = await one_run(back(False), ws)
@@ -512,7 +513,8 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=5, help="filter changes per session")
     parser.add_argument("--baseline-repeat", type=int, default=3,
                         help="single sessions run one after another for the baseline")
-    parser.add_argument("--think", type=float, default=0.0, help="seconds between changes")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds before each change (uniform 0–2×; default 0: none)")
     parser.add_argument("--timeout", type=float, default=600, help="per run, seconds")
     parser.add_argument("--port", type=int, default=None)
     args = parser.parse_args()
@@ -556,7 +558,8 @@ async def _phases(pid: int, port: int, args: argparse.Namespace) -> int:
     report(baseline, None)
     phases = []
     for n in args.sessions:
-        p = await phase(f"{n} sesi serentak", pid, port, n, k, args.timeout, args.think)
+        name = f"{n} sesi serentak" + (f", jeda rata-rata {args.think:g} s" if args.think else "")
+        p = await phase(name, pid, port, n, k, args.timeout, args.think)
         report(p, baseline)
         phases.append(p)
         sys.stdout.flush()
