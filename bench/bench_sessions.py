@@ -429,6 +429,10 @@ class Phase:
         return [s.open_s for s in self.sessions if s.open_s is not None]
 
     @property
+    def open_server(self) -> list[float]:
+        return [s.open_server_s for s in self.sessions if s.open_server_s is not None]
+
+    @property
     def errors(self) -> list[str]:
         return [e for s in self.sessions for e in s.errors]
 
@@ -478,6 +482,7 @@ def report(p: Phase, baseline: Phase | None) -> None:
     print(f"\n== {p.name}: {n} sesi, {len(p.changes)} ubah filter + {len(p.opens)} buka, "
           f"{len(p.errors)} galat, {p.wall_s:.1f} s")
     print(f"  buka sesi (sambung → peta pertama, klien): {fmt_s(p.opens)}")
+    print(f"  buka sesi, waktu skrip di server:          {fmt_s(p.open_server)}")
     print(f"  ubah filter → script_finished (klien):     {fmt_s(p.changes)}")
     print(f"  waktu skrip per rerun di server (page_profile): {fmt_s(p.server)}")
     print(f"  CPU server: {p.server_cpu_s:.1f} s = {p.server_cpu_s / max(p.runs, 1):.3f} s per "
