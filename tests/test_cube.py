@@ -100,10 +100,10 @@ def test_needs_cube_sums_to_the_household_needs() -> None:
         assert (cells.weight * cells.needs[agency]).sum() == needs[agency].sum()
 
 
-def test_stored_cube_is_rebuilt_after_a_relink(tmp_path) -> None:  # noqa: ANN001
+@pytest.mark.both_backends
+def test_stored_cube_is_rebuilt_after_a_relink(engine) -> None:  # noqa: ANN001
     from tests.map_fixtures import write_city
 
-    engine = store.get_engine(f"sqlite:///{tmp_path / 'cube.db'}")
     write_city(engine, n=800)
     snapshot = store.snapshot_for(engine)
     built = cube.build(engine, int(snapshot["id"]))
@@ -115,6 +115,10 @@ def test_stored_cube_is_rebuilt_after_a_relink(tmp_path) -> None:  # noqa: ANN00
     counts = cube.counts(engine, int(snapshot["id"]))  # rebuilt on demand
     assert counts.cells.households == counts.by_desil.households == 800
     assert isinstance(counts.cells.attrs, pd.DataFrame)
+    with engine.begin() as conn:  # deleting the period deletes its cubes
+        conn.execute(store.snapshots.delete())
+    with engine.connect() as conn:
+        assert conn.execute(store.cubes.select()).first() is None
 
 
 @pytest.mark.parametrize("filters", [Filters(), Filters(desil_min=1, desil_max=4),
