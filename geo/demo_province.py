@@ -76,11 +76,31 @@ def demo_areas(engine: Engine) -> gpd.GeoDataFrame:
         "area_km2": kel["area_km2"]}, geometry=kel.geometry.values, crs=4326)
 
 
-def _chunks(counts: np.ndarray, size: int) -> list[tuple[int, int]]:
-    """Consecutive ranges of areas holding about ``size`` households each."""
-    edges = np.searchsorted(np.cumsum(counts), np.arange(size, counts.sum(), size), "left")
-    bounds = np.unique(np.r_[0, edges + 1, len(counts)].clip(0, len(counts)))
-    return [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+def _chunks(counts: np.ndarray, kecamatan: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """Consecutive ranges of areas holding about ``size`` households each, cut only between
+    kecamatan (so each kecamatan's NIKs are made unique in one piece)."""
+    starts = np.flatnonzero(np.r_[True, kecamatan[1:] != kecamatan[:-1]])
+    ends = np.r_[starts[1:], len(counts)]
+    out, first, held = [], 0, 0
+    for start, end in zip(starts, ends):
+        held += int(counts[start:end].sum())
+        if held >= size:
+            out.append((first, int(end)))
+            first, held = int(end), 0
+    if first < len(counts):
+        out.append((first, len(counts)))
+    return out
+
+
+def unique_niks(nik: pd.Series, rng: np.random.Generator) -> pd.Series:
+    """``nik`` with the repeats given other serial numbers (the last 4 digits) until every NIK
+    is unique: with thousands of households per kecamatan, random birth dates and serials
+    repeat, and the import would quarantine both rows as one person heading two households."""
+    nik = nik.copy()
+    while (repeated := nik.duplicated(keep="first")).any():
+        serials = [f"{v:04d}" for v in rng.integers(1, 9999, int(repeated.sum()))]
+        nik[repeated] = nik[repeated].str[:12] + pd.Series(serials, index=nik.index[repeated])
+    return nik
 
 
 def write_register(areas: gpd.GeoDataFrame, n: int, path: Path, seed: int = 7,
@@ -94,7 +114,8 @@ def write_register(areas: gpd.GeoDataFrame, n: int, path: Path, seed: int = 7,
     counts = household_counts(areas["area_km2"].to_numpy(), urban, n, rng)
     province = str(areas["kode_kel"].iat[0]).split(".")[0] if len(areas) else "99"
     written = 0
-    for a, b in _chunks(counts, CHUNK_HOUSEHOLDS):
+    kecamatan = areas["kode_kel"].astype(str).str.rsplit(".", n=1).str[0].to_numpy()
+    for a, b in _chunks(counts, kecamatan, CHUNK_HOUSEHOLDS):
         part = areas.iloc[a:b]
         hh = place_households(part, counts[a:b], rng)
         k = a + hh["_k"].to_numpy()
@@ -103,6 +124,7 @@ def write_register(areas: gpd.GeoDataFrame, n: int, path: Path, seed: int = 7,
         edge_h = np.clip(np.where(urban[k], 0.3, 0.95) + rng.normal(0, 0.15, m), 0, 1.2)
         hh = household_values(hh, part, poverty, edge_h, np.zeros(m), rng,
                               id_prefix=f"{province}9", id_offset=written)
+        hh["nik_krt"] = unique_niks(hh["nik_krt"], rng)
         register_frame(hh).to_csv(path, mode="w" if written == 0 else "a",
                                   header=written == 0, index=False)
         written += m

@@ -13,7 +13,13 @@ import shapely
 from geo import store
 from geo.cli import exit_codes, main
 from geo.demo import build_city
-from geo.demo_province import household_counts, is_urban, load_province_demo
+from geo.demo_province import (
+    _chunks,
+    household_counts,
+    is_urban,
+    load_province_demo,
+    unique_niks,
+)
 
 N = 2_000
 
@@ -52,7 +58,9 @@ def test_demo_command_over_a_boundary_file_links_every_household_in_its_period(
     assert len(households) == N and households["region_code"].notna().all()
 
 
-def test_households_sit_inside_the_kelurahan_their_code_names(boundaries_file, db, tmp_path):
+def test_households_sit_inside_the_kelurahan_their_code_names(boundaries_file, db, tmp_path,
+                                                               monkeypatch):
+    monkeypatch.setattr("geo.demo_province.CHUNK_HOUSEHOLDS", 500)  # written in several parts
     engine = store.get_engine(db)
     demo = load_province_demo(engine, boundaries_file, N, seed=3, out_dir=tmp_path / "files")
     assert int(demo.per_area.sum()) == N and (demo.per_area > 0).all()
@@ -64,7 +72,7 @@ def test_households_sit_inside_the_kelurahan_their_code_names(boundaries_file, d
     regions = store.load_regions(engine, level="kelurahan").set_index("kode")
     polygons = regions.geometry.reindex(households["region_code"]).to_numpy()
     assert shapely.contains_xy(polygons, households["bujur"], households["lintang"]).all()
-    assert households["id_keluarga"].is_unique
+    assert households["id_keluarga"].is_unique and households["nik_krt"].is_unique
     assert households["desil"].between(1, 10).all()
 
 
@@ -95,3 +103,17 @@ def test_households_are_shared_by_area_and_alike_with_kelurahan_twice_a_desa():
     assert counts.sum() == 1_000_000
     assert counts[0] / counts[1] == pytest.approx(2, rel=0.02)
     assert counts[2] > counts[0] and counts[3] > counts[1]
+
+
+def test_parts_are_cut_between_kecamatan_and_cover_every_area():
+    counts = np.array([100, 100, 100, 100, 100, 100])
+    kecamatan = np.array(["36.01.01", "36.01.01", "36.01.02", "36.01.02", "36.01.02", "36.01.03"])
+    parts = _chunks(counts, kecamatan, 150)
+    assert parts == [(0, 2), (2, 5), (5, 6)]
+
+
+def test_repeated_niks_get_other_serials():
+    nik = pd.Series(["3601011201900001"] * 50 + ["3601011201900002"])
+    fixed = unique_niks(nik, np.random.default_rng(1))
+    assert fixed.is_unique and fixed.str.len().eq(16).all()
+    assert fixed.str[:12].eq("360101120190").all()
