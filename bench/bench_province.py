@@ -19,10 +19,7 @@ filter change's rerun with the most cumulative time (cProfile).
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import os
-import pstats
 import statistics
 import sys
 import time
@@ -37,6 +34,7 @@ from bench.map_session import (  # noqa: E402
     first_loads,
     map_session,
     naive_and_fast,
+    profile_filter_change,
     timed_run,
 )
 
@@ -88,18 +86,6 @@ def planning_reruns() -> dict[str, tuple[float, float]]:
     return out
 
 
-def profile_change(at, change) -> str:  # noqa: ANN001
-    """The 15 calls with the most cumulative time in one filter change's rerun."""
-    change()
-    profiler = cProfile.Profile()
-    profiler.enable()
-    timed_run(at)
-    profiler.disable()
-    out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(15)
-    return out.getvalue()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--boundaries", type=Path, required=True,
@@ -131,7 +117,7 @@ def main() -> int:
     kec = sorted(regions.query("level == 'kecamatan'")["kode"])
     changes = filter_changes(at, kec[1], args.reruns)
     all_changes = [t for ts in changes.values() for t in ts]
-    profile = profile_change(at, lambda: at.slider(key="f_desil").set_value((1, 3))) \
+    profile = profile_filter_change(lambda a: a.slider(key="f_desil").set_value((1, 3))) \
         if args.profile else ""
 
     planning = planning_reruns()

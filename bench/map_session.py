@@ -62,6 +62,46 @@ def map_session():  # noqa: ANN201
     return at
 
 
+def profiled_map_page() -> None:
+    """:func:`tests.map_fixtures.sidebar_and_map_page` under cProfile, the statistics of each
+    run written to ``PETA_BENCH_PROFILE`` (AppTest runs the page in its own thread, which a
+    profiler started by the caller does not see)."""
+    import cProfile
+    import os
+
+    from ui.frame import run_frame
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        run_frame(os.path.join(os.environ["PETA_PROJECT"], "pages", "peta.py"))
+    finally:
+        profiler.disable()
+        profiler.dump_stats(os.environ["PETA_BENCH_PROFILE"])
+
+
+def profile_filter_change(change: Callable[[object], object], top: int = 15) -> str:
+    """The ``top`` calls with the most cumulative time in the rerun after ``change(at)``, in a
+    new session of the map page (server caches warm)."""
+    import io
+    import os
+    import pstats
+    import tempfile
+
+    from streamlit.testing.v1 import AppTest
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["PETA_BENCH_PROFILE"] = str(Path(tmp) / "rerun.prof")
+        at = AppTest.from_function(profiled_map_page, default_timeout=300)
+        timed_run(at)
+        change(at)
+        elapsed = timed_run(at)
+        out = io.StringIO()
+        pstats.Stats(os.environ["PETA_BENCH_PROFILE"], stream=out).sort_stats(
+            "cumulative").print_stats(top)
+    return f"rerun {elapsed:.3f} s\n{out.getvalue()}"
+
+
 def filter_changes(at, kecamatan: str, rounds: int) -> dict[str, list[float]]:  # noqa: ANN001
     """Seconds of each filter change's rerun, ``rounds`` times over :func:`filter_steps`."""
     steps = filter_steps(at, kecamatan)

@@ -191,7 +191,9 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                                    for v, ok in zip(table[c.count], known)],
         "Jiwa terhitung": [(people_text(v, n) if hide else fmt_int(v)) if ok else NO_DATA
                            for v, n, ok in zip(table[c.persons], table[c.count], known)],
-        "Data diketahui": [indicators.known_text(row, ind_id) for _, row in table.iterrows()],
+        "Data diketahui": [indicators.known_text(row, ind_id) for row in table[[  # no iterrows:
+            indicators.columns(ind_id).denominator,  # 0,8 s for a province's 1.552 desa
+            indicators.columns(ind_id).population]].to_dict("records")],
     }, index=areas["kode"].to_numpy())
 
     notes = []
