@@ -34,7 +34,7 @@ from bench.map_session import (  # noqa: E402
     first_loads,
     map_session,
     naive_and_fast,
-    profile_filter_change,
+    profile_rerun,
     timed_run,
 )
 
@@ -117,7 +117,7 @@ def main() -> int:
     kec = sorted(regions.query("level == 'kecamatan'")["kode"])
     changes = filter_changes(at, kec[1], args.reruns)
     all_changes = [t for ts in changes.values() for t in ts]
-    profile = profile_filter_change(lambda a: a.slider(key="f_desil").set_value((1, 3))) \
+    profile = profile_rerun(lambda a: a.slider(key="f_desil").set_value((1, 3))) \
         if args.profile else ""
 
     planning = planning_reruns()

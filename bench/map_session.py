@@ -62,10 +62,10 @@ def map_session():  # noqa: ANN201
     return at
 
 
-def profiled_map_page() -> None:
-    """:func:`tests.map_fixtures.sidebar_and_map_page` under cProfile, the statistics of each
-    run written to ``PETA_BENCH_PROFILE`` (AppTest runs the page in its own thread, which a
-    profiler started by the caller does not see)."""
+def profiled_page(page: str = "peta") -> None:
+    """A page in the app's frame (as :func:`tests.map_fixtures.sidebar_and_map_page`) under
+    cProfile, the statistics of each run written to ``PETA_BENCH_PROFILE`` (AppTest runs the
+    page in its own thread, which a profiler started by the caller does not see)."""
     import cProfile
     import os
 
@@ -74,15 +74,16 @@ def profiled_map_page() -> None:
     profiler = cProfile.Profile()
     profiler.enable()
     try:
-        run_frame(os.path.join(os.environ["PETA_PROJECT"], "pages", "peta.py"))
+        run_frame(os.path.join(os.environ["PETA_PROJECT"], "pages", f"{page}.py"))
     finally:
         profiler.disable()
         profiler.dump_stats(os.environ["PETA_BENCH_PROFILE"])
 
 
-def profile_filter_change(change: Callable[[object], object], top: int = 15) -> str:
+def profile_rerun(change: Callable[[object], object], top: int = 15, page: str = "peta"
+                  ) -> str:
     """The ``top`` calls with the most cumulative time in the rerun after ``change(at)``, in a
-    new session of the map page (server caches warm)."""
+    new session of ``page`` (server caches warm)."""
     import io
     import os
     import pstats
@@ -92,7 +93,7 @@ def profile_filter_change(change: Callable[[object], object], top: int = 15) -> 
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["PETA_BENCH_PROFILE"] = str(Path(tmp) / "rerun.prof")
-        at = AppTest.from_function(profiled_map_page, default_timeout=300)
+        at = AppTest.from_function(profiled_page, default_timeout=300, args=(page,))
         timed_run(at)
         change(at)
         elapsed = timed_run(at)
