@@ -27,6 +27,7 @@ from jinja2 import Template
 from geo import leaflet_render
 from geo.config import OSM_TILES
 from geo.fmt import fmt_num
+from geo.map_layer import CANVAS_FROM_AREAS, AreaLayer
 from geo.store import PROJECT_DIR
 from geo.suppression import count_text
 from geo.suppression import k as small_count
@@ -98,14 +99,16 @@ def tiles_reachable(url: str = OSM_TILES, timeout: float = 1.5) -> bool:
         return False
 
 
-def base_map(bounds: tuple[float, float, float, float], tiles: str | None = None) -> folium.Map:
+def base_map(bounds: tuple[float, float, float, float], tiles: str | None = None,
+             canvas: bool = False) -> folium.Map:
     """A Leaflet map fitted to ``bounds`` (minx, miny, maxx, maxy), loading only local files.
 
     ``tiles`` is an optional tile URL; the default is no basemap (the map needs no internet).
+    ``canvas``: vector layers drawn on one canvas (many areas), not as SVG paths.
     """
     minx, miny, maxx, maxy = bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], tiles=None,
-                   prefer_canvas=False, control_scale=False, zoom_snap=0.25)
+                   prefer_canvas=canvas, control_scale=False, zoom_snap=0.25)
     MetricScale().add_to(m)  # folium's scale shows miles too
     m.default_js = [("leaflet", f"{LEAFLET_URL}/leaflet.js")]
     m.default_css = [("leaflet_css", f"{LEAFLET_URL}/leaflet.css")]
@@ -272,14 +275,14 @@ def choropleth(
     props["kode"] = [escape(k) for k in areas["kode"]]
     props["_fill"] = fill
     props["_hi"] = [bool(highlight and k in highlight) for k in areas["kode"]]
-    frame = gpd.GeoDataFrame(props, geometry=areas.geometry.values, crs=areas.crs)
-    m = base_map(tuple(areas.total_bounds), tiles=tiles)
+    bounds = tuple(float(b) for b in areas.total_bounds)
+    m = base_map(bounds, tiles=tiles, canvas=len(areas) > CANVAS_FROM_AREAS)
     # keep the bottom strip free for the legend (bottom right), so it hides no area
-    minx, miny, maxx, maxy = areas.total_bounds
+    minx, miny, maxx, maxy = bounds
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10),
                  padding_bottom_right=(10, LEGEND_ROOM_PX))
-    folium.GeoJson(
-        json.loads(frame.to_json(drop_id=True)),
+    AreaLayer(
+        props["kode"].tolist(), props.to_dict(orient="records"), areas.geometry.values, bounds,
         name=escape(title),
         style_function=lambda f: {
             "fillColor": f["properties"]["_fill"], "fillOpacity": fill_opacity,
@@ -313,19 +316,26 @@ def fitting_labels(areas: gpd.GeoDataFrame, names: pd.Series,
     minx, miny, maxx, maxy = areas.total_bounds
     width_px, height_px = size_px
     deg_per_px = max((maxx - minx) / width_px, (maxy - miny) / height_px, 1e-9)
-    points = areas.geometry.representative_point()
+    geoms = areas.geometry.to_numpy()
+    texts = [names.get(code) for code in areas["kode"]]
+    known = np.array([g is not None and t is not None and not pd.isna(t)
+                      for g, t in zip(geoms, texts)], dtype=bool)
+    text_px = np.array([CHAR_PX * len(str(t)) + 6 for t in texts])
+    x0, y0, x1, y1 = shapely.bounds(np.where(known, geoms, None)).T
+    # only areas wide and tall enough in their bounds can hold their name (a province's
+    # desa mostly cannot): the rest are not measured
+    maybe = np.flatnonzero(known & ((x1 - x0) / deg_per_px >= text_px)
+                           & ((y1 - y0) / deg_per_px >= 30))
     out = []
-    for geom, point, code in zip(areas.geometry, points, areas["kode"]):
-        name = names.get(code)
-        if geom is None or point is None or name is None or pd.isna(name):
+    points = shapely.point_on_surface(geoms[maybe])
+    for i, point in zip(maybe, points):
+        if point is None or point.is_empty:
             continue
-        x0, y0, x1, y1 = geom.bounds
         # width of the area along the label's row
-        row = geom.intersection(shapely.box(x0, point.y - 1e-9, x1, point.y + 1e-9))
+        row = geoms[i].intersection(shapely.box(x0[i], point.y - 1e-9, x1[i], point.y + 1e-9))
         row_width = (row.bounds[2] - row.bounds[0]) if not row.is_empty else 0.0
-        text_px = CHAR_PX * len(str(name)) + 6
-        if row_width / deg_per_px >= text_px and (y1 - y0) / deg_per_px >= 30:
-            out.append((round(point.y, 6), round(point.x, 6), str(name)))
+        if row_width / deg_per_px >= text_px[i]:
+            out.append((round(point.y, 6), round(point.x, 6), str(texts[i])))
     return out
 
 

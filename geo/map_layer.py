@@ -1,0 +1,145 @@
+"""The area layer of a map as the browser gets it: compact, and light enough for a province.
+
+``folium.GeoJson`` embeds its data with ``json.dumps`` (a space after every comma) and walks
+every coordinate in Python for the map's bounds; at Banten's 1.552 kelurahan/desa that is
+4,5 MB of page and 2 s of server time per rerun. :class:`AreaLayer` is a ``folium.GeoJson``
+whose geometry is written by GEOS (``shapely.to_geojson``, no spaces), each area's text kept
+between reruns (the display geometry of a level is shared and does not change with filters),
+and whose bounds are known. A layer still over :data:`LAYER_BUDGET_BYTES` is sent with one
+decimal fewer (0,0001° ≈ 11 m): every vertex is rounded alike, so neighbours still share
+their edges exactly. Many areas (over :data:`CANVAS_FROM_AREAS`) are drawn on one canvas
+(``prefer_canvas``) rather than as thousands of SVG paths, so the page does not freeze.
+"""
+
+from __future__ import annotations
+
+import json
+
+import folium
+import numpy as np
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo.boundaries.display import DISPLAY_DECIMALS
+
+# the layer's share of the 4 MB a province's kelurahan map may send to the browser (the style
+# switch, labels, legend and the rest of the map's script take the remainder)
+LAYER_BUDGET_BYTES = 3_500_000
+CANVAS_FROM_AREAS = 300  # more areas than this: Leaflet's canvas renderer
+_CACHE_LIMIT = 50_000  # geometry texts kept (areas × decimals), then started afresh
+_TEXT: dict[tuple[int, int], tuple[object, str]] = {}
+
+
+def _geometry_text(geoms: np.ndarray, decimals: int) -> list[str]:
+    """GeoJSON text of each geometry at ``decimals``, remembered per geometry object (the
+    object is kept with its text, so its id cannot be reused while remembered)."""
+    out: list[str | None] = []
+    missing = []
+    for i, geom in enumerate(geoms):
+        hit = _TEXT.get((id(geom), decimals))
+        if hit is not None and hit[0] is geom:
+            out.append(hit[1])
+        else:
+            out.append(None)
+            missing.append(i)
+    if missing:
+        if len(_TEXT) + len(missing) > _CACHE_LIMIT:
+            _TEXT.clear()
+        todo = geoms[missing]
+        if decimals < DISPLAY_DECIMALS:
+            todo = shapely.transform(todo, lambda xy: np.round(xy, decimals))
+        for i, text in zip(missing, shapely.to_geojson(todo)):
+            out[i] = text
+            _TEXT[(id(geoms[i]), decimals)] = (geoms[i], text)
+    return out
+
+
+def layer_json(codes: list[str], props: list[dict], geoms: np.ndarray,
+               budget: int = LAYER_BUDGET_BYTES) -> str:
+    """The FeatureCollection as compact text (``id`` = kode), one decimal fewer when over
+    ``budget`` bytes. Property values must already be escaped (geo.maps.escape); those whose
+    name starts with ``_`` stay on the server (what the style is made from)."""
+    geoms = np.asarray(geoms, dtype=object)
+    shown = [{k: v for k, v in p.items() if not k.startswith("_")} for p in props]
+    heads = [f'{{"type":"Feature","id":{json.dumps(c)},"properties":'
+             f'{json.dumps(p, ensure_ascii=False, separators=(",", ":"))},"geometry":'
+             for c, p in zip(codes, shown)]
+
+    def collection(texts: list[str]) -> str:
+        body = ",".join(f"{h}{t}}}" for h, t in zip(heads, texts))
+        # safe inside <script>: no "</" can close it
+        return ('{"type":"FeatureCollection","features":[' + body + "]}").replace("</", "<\\/")
+
+    text = collection(_geometry_text(geoms, DISPLAY_DECIMALS))
+    if len(text.encode()) > budget:
+        text = collection(_geometry_text(geoms, DISPLAY_DECIMALS - 1))
+    return text
+
+
+class _Raw(Element):
+    """Script text added to the page as it is (branca would compile it as a template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: object) -> str:
+        return self._text
+
+
+class _LayerData(MacroElement):
+    """Adds the compact FeatureCollection to its parent :class:`AreaLayer` in the browser."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.addData({{ this.text }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "AreaLayerData"
+        self.text = text
+
+    def render(self, **kwargs: object) -> None:
+        """As MacroElement's, without compiling megabytes of data as a Jinja template."""
+        self.get_root().script.add_child(
+            _Raw(f"{self._parent.get_name()}.addData({self.text});"), name=self.get_name())
+
+
+class AreaLayer(folium.GeoJson):
+    """``folium.GeoJson`` of areas with the compact data of :func:`layer_json`.
+
+    folium's style and highlight maps (a ``switch`` on the kode) are made here from the
+    properties; the layer itself embeds one property-only stub feature (a feature without
+    geometry, which Leaflet skips, so the tooltip finds its fields), and the data comes from
+    :class:`_LayerData`. ``id`` is the kode, so styles are matched by it.
+    """
+
+    def __init__(self, codes: list[str], props: list[dict], geoms: np.ndarray,
+                 bounds: tuple[float, float, float, float], **kwargs: object) -> None:
+        features = [{"type": "Feature", "id": c, "properties": p, "geometry": None}
+                    for c, p in zip(codes, props)]
+        super().__init__({"type": "FeatureCollection", "features": features}, **kwargs)
+        if features and (self.style or self.highlight):
+            mapper = folium.features.GeoJsonStyleMapper(self.data, self.feature_identifier,
+                                                        self)
+            if self.style:
+                self.style_map = mapper.get_style_map(self.style_function)
+            if self.highlight:
+                self.highlight_map = mapper.get_highlight_map(self.highlight_function)
+        stub = {"type": "Feature", "id": "", "properties": props[0] if props else {},
+                "geometry": None}
+        self.data = {"type": "FeatureCollection", "features": [stub]}
+        self._bounds = bounds
+        self.add_child(_LayerData(layer_json(codes, props, geoms)))
+
+    def _get_self_bounds(self) -> list[list[float]]:
+        minx, miny, maxx, maxy = self._bounds
+        return [[miny, minx], [maxy, maxx]]
+
+    def render(self, **kwargs: object) -> None:
+        """folium's render without making the style maps again (from the stub)."""
+        self.parent_map = folium.utilities.get_obj_in_upper_tree(self, folium.Map)
+        folium.map.Layer.render(self, **kwargs)
