@@ -179,7 +179,8 @@ class PointIndex:
         at_edge = (last % nx) == nx - 1
         end_label = np.where(at_edge, -1, grid[np.minimum(after, len(grid) - 1)])
         self.run_end_label = end_label.astype(np.int32)  # polygon of the pure cell after a run
-        self.run_end_x = self.x0 + ((last % nx) + 1) * self.dx  # x where that cell begins
+        # x where that cell begins; beyond the grid's right border nothing is left to cross
+        self.run_end_x = np.where(at_edge, np.inf, self.x0 + ((last % nx) + 1) * self.dx)
         grid[mask] = (-2 - run_of[mask]).astype(np.int32)
         del mask
         key = _sorted_unique(run_of[cell] * len(self.edges) + edge)
