@@ -60,12 +60,21 @@ def _hwm_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux: inherited
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process, all threads (user + system)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 # ---------------------------------------------------------------- methods (child side)
 
 def link_ours(geoms: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    import shapely
+
     from geo.point_index import PointIndex, cells_for
 
-    cells = cells_for(len(x), len(geoms))  # as geo.link.RegionIndex.points
+    vertices = int(shapely.get_num_coordinates(geoms).sum())
+    cells = cells_for(len(x), len(geoms), vertices)  # as geo.link.RegionIndex.points
     return PointIndex(geoms, cells=cells).lookup(x, y)
 
 
@@ -140,12 +149,14 @@ def child(method: str, data: Path) -> int:
     y = np.load(data / "y.npy")
     geoms = shapely.from_wkb(pickle.loads((data / "polygons.pkl").read_bytes()))
     before = _hwm_mb()
+    cpu = _cpu_seconds()
     t = time.perf_counter()
     out = fn(geoms, x, y)
     seconds = time.perf_counter() - t
+    cpu = _cpu_seconds() - cpu
     peak = _hwm_mb()
     np.save(data / f"{method}.npy", np.asarray(out, dtype=np.int64))
-    print(json.dumps({"method": method, "seconds": seconds, "peak_mb": peak,
+    print(json.dumps({"method": method, "seconds": seconds, "cpu": cpu, "peak_mb": peak,
                       "before_mb": before}))
     return 0
 
@@ -182,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--radius-km", type=float, default=None)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--outside", type=float, default=0.03, help="share of points outside")
+    p.add_argument("--segmentize", type=float, default=None, metavar="DEG",
+                   help="densify the boundaries to this vertex spacing (degrees), like a "
+                        "detailed BIG boundary file (e.g. 0.00005: about 1.900 vertices/desa)")
     p.add_argument("--repeat", type=int, default=1,
                    help="runs of each method (alternating); the median time is compared")
     p.add_argument("--skip", nargs="*", default=[], choices=METHODS[1:],
@@ -201,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     kel, _ = build_city(args.seed, n_kelurahan=args.areas, n_kecamatan=kec, radius_km=radius)
     geoms = kel.geometry.to_numpy()
+    if args.segmentize:
+        geoms = shapely.segmentize(geoms, args.segmentize)
     print(f"city: {len(kel)} polygons ({int(shapely.get_num_coordinates(geoms).sum())} "
           f"vertices), radius {radius:.0f} km, built in {time.perf_counter() - t:.1f} s")
     rng = np.random.default_rng(args.seed)
@@ -221,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
             print("sedonadb: not installed (pip install -r requirements-bench.txt), skipped")
             methods.remove("sedonadb")
     times: dict[str, list[float]] = {m: [] for m in methods}
+    cpus: dict[str, list[float]] = {m: [] for m in methods}
     peaks: dict[str, list[float]] = {m: [] for m in methods}
     befores: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="bench_link_") as tmp:
@@ -234,9 +251,10 @@ def main(argv: list[str] | None = None) -> int:
                 if res is None:
                     return 1
                 times[m].append(res["seconds"])
+                cpus[m].append(res["cpu"])
                 peaks[m].append(res["peak_mb"])
                 befores[m] = res["before_mb"]
-                print(f"  run {r + 1} {m:9s} {res['seconds']:6.2f} s   "
+                print(f"  run {r + 1} {m:9s} {res['seconds']:6.2f} s (CPU {res['cpu']:5.2f} s)  "
                       f"peak {res['peak_mb']:5.0f} MB (before linking {res['before_mb']:.0f} MB)")
         results = {m: np.load(data / f"{m}.npy") for m in methods}
 
@@ -254,9 +272,10 @@ def main(argv: list[str] | None = None) -> int:
         agree_ok &= bool(edge.all())
 
     med = {m: statistics.median(times[m]) for m in methods}
-    print("times (median of runs):")
+    print("times (median of runs; CPU: all threads, user + system):")
     for m in methods:
-        print(f"  {m:9s} {med[m]:6.2f} s   peak {max(peaks[m]):5.0f} MB")
+        print(f"  {m:9s} {med[m]:6.2f} s (CPU {statistics.median(cpus[m]):5.2f} s)  "
+              f"peak {max(peaks[m]):5.0f} MB")
     peers = [m for m in methods if m != "ours"]
     best = min(peers, key=med.get)
     ratio = med[best] / med["ours"]

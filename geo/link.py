@@ -109,7 +109,8 @@ class RegionIndex:
         return len(self.codes)
 
     def points(self, n_points: int) -> PointIndex:
-        cells = cells_for(n_points, len(self.geoms))
+        vertices = int(shapely.get_num_coordinates(self.geoms).sum())
+        cells = cells_for(n_points, len(self.geoms), vertices)
         if self._points is None or self._point_cells < cells:
             self._points = PointIndex(self.geoms, cells=cells)
             self._point_cells = cells

@@ -42,16 +42,14 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[np.concatenate([[True], values[1:] != values[:-1]])] if len(values) else values
 
 
-def _edges(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every ring segment of every polygon: (n, 4) float array ax ay bx by, and its owner."""
+def _vertices(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All ring vertices (n, 2), the index of every edge's first vertex (its second is the
+    next one), and the polygon of each vertex."""
     parts, part_owner = shapely.get_parts(geoms, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     xy, ring_of = shapely.get_coordinates(rings, return_index=True)
-    same = ring_of[1:] == ring_of[:-1]
-    a, b = xy[:-1][same], xy[1:][same]
-    keep = (a != b).any(axis=1)  # repeated vertices make no edge
-    owner = part_owner[ring_part[ring_of[:-1][same][keep]]].astype(np.int32)
-    return np.column_stack([a[keep], b[keep]]), owner
+    start = np.flatnonzero(ring_of[1:] == ring_of[:-1])
+    return np.ascontiguousarray(xy), start, part_owner[ring_part[ring_of]].astype(np.int32)
 
 
 class PointIndex:
@@ -75,13 +73,10 @@ class PointIndex:
         self.nx, self.ny = max(1, math.ceil(w / size)), max(1, math.ceil(h / size))
         self.x0, self.y0 = float(minx), float(miny)
         self.dx, self.dy = w / self.nx, h / self.ny
-        edges, owner = _edges(self.geoms)
-        self.edges = edges
-        self._edge_owner = owner
-        npoly = len(self.geoms)
-        grid = self._label_centres(edges, owner, npoly)
-        boundary = self._touched_cells(edges)
-        self._build_runs(grid, boundary)
+        self.xy, start, self._owner = _vertices(self.geoms)
+        u, v = self._uv(self.xy[:, 0], self.xy[:, 1])
+        grid = self._label_centres(u, v, start)
+        self._build_runs(grid, u, v, start)
 
     # ------------------------------------------------------------ build
 
@@ -89,26 +84,28 @@ class PointIndex:
         """Grid coordinates (cell units); the same arithmetic for edges and for points."""
         return (x - self.x0) / self.dx, (y - self.y0) / self.dy
 
-    def _label_centres(self, edges: np.ndarray, owner: np.ndarray, npoly: int) -> np.ndarray:
+    def _label_centres(self, u: np.ndarray, v: np.ndarray, start: np.ndarray) -> np.ndarray:
         """Polygon holding each cell centre by an even-odd scanline per grid row: -1 none,
         ``npoly`` where polygons overlap (such cells are later treated like boundary cells)."""
-        nx, ny = self.nx, self.ny
-        ua, va = self._uv(edges[:, 0], edges[:, 1])
-        ub, vb = self._uv(edges[:, 2], edges[:, 3])
+        nx, ny, npoly = self.nx, self.ny, len(self.geoms)
+        va, vb = v[start], v[start + 1]
         lo, hi = np.minimum(va, vb), np.maximum(va, vb)
         # rows r whose centre line v = r + 0.5 the edge crosses: lo <= r + 0.5 < hi
         r0 = np.clip(np.ceil(lo - 0.5), 0, ny).astype(np.int64)
         r1 = np.clip(np.ceil(hi - 0.5), 0, ny).astype(np.int64)
-        count = r1 - r0
-        e = np.repeat(np.arange(len(edges)), count)
+        del lo, hi
+        crossing = np.flatnonzero(r1 > r0)  # most short edges cross no centre line
+        count = (r1 - r0)[crossing]
+        e = np.repeat(crossing, count)
         row = np.arange(len(e)) - np.repeat(np.cumsum(count) - count, count) + r0[e]
-        del count, r0, r1, lo, hi
-        t = (row + 0.5 - va[e]) / (vb[e] - va[e])
-        u = ua[e] + t * (ub[e] - ua[e])
+        del count, r0, r1, crossing
+        ua, ub = u[start[e]], u[start[e] + 1]
+        va, vb = va[e], vb[e]
+        col = ua + (row + 0.5 - va) / (vb - va) * (ub - ua)
         # centres right of the crossing toggle: first column k with k + 0.5 > u
-        col = np.clip(np.floor(u - 0.5) + 1, 0, nx).astype(np.int64)
-        poly = owner[e].astype(np.int64)
-        del t, u, e, ua, va, ub, vb
+        col = np.clip(np.floor(col - 0.5) + 1, 0, nx).astype(np.int64)
+        poly = self._owner[start[e]].astype(np.int64)
+        del ua, ub, va, vb, e
         order = np.lexsort((col, row * npoly + poly))
         row, col, poly = row[order], col[order], poly[order]
         group = row * npoly + poly
@@ -127,67 +124,87 @@ class PointIndex:
         grid[cover[:, :nx] > 1] = npoly
         return grid.ravel()
 
-    def _touched_cells(self, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(cell, edge) for every cell an edge touches (widened by PAD cells, so rounding
-        never misses one): each edge is cut into pieces spanning at most one cell per axis,
-        and each piece marks the cells of its (padded) bounding box."""
+    def _boxes(self, u: np.ndarray, v: np.ndarray, start: np.ndarray
+               ) -> tuple[np.ndarray, ...]:
+        """Cell boxes (edge, ilo, ihi, jlo, jhi) covering every edge, widened by PAD cells so
+        rounding never misses a cell: an edge's own box when it spans at most 2 x 2 cells,
+        else boxes of pieces spanning at most one cell per axis."""
         nx, ny = self.nx, self.ny
-        ua, va = self._uv(edges[:, 0], edges[:, 1])
-        ub, vb = self._uv(edges[:, 2], edges[:, 3])
-        k = np.maximum(1, np.ceil(np.maximum(np.abs(ub - ua), np.abs(vb - va)))).astype(np.int64)
-        e = np.repeat(np.arange(len(edges)), k)
-        step = np.arange(len(e)) - np.repeat(np.cumsum(k) - k, k)
-        t0, t1 = step / k[e], (step + 1) / k[e]
-        du, dv = ub[e] - ua[e], vb[e] - va[e]
-        pu0, pu1 = ua[e] + t0 * du, ua[e] + t1 * du
-        pv0, pv1 = va[e] + t0 * dv, va[e] + t1 * dv
-        del t0, t1, du, dv, step
-        ilo = np.clip(np.floor(np.minimum(pu0, pu1) - PAD), 0, nx - 1).astype(np.int64)
-        ihi = np.clip(np.floor(np.maximum(pu0, pu1) + PAD), 0, nx - 1).astype(np.int64)
-        jlo = np.clip(np.floor(np.minimum(pv0, pv1) - PAD), 0, ny - 1).astype(np.int64)
-        jhi = np.clip(np.floor(np.maximum(pv0, pv1) + PAD), 0, ny - 1).astype(np.int64)
-        del pu0, pu1, pv0, pv1
-        cells, owners = [], []
+
+        def floors(w: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+            return (np.clip(np.floor(w - PAD), 0, n - 1).astype(np.int32),
+                    np.clip(np.floor(w + PAD), 0, n - 1).astype(np.int32))
+
+        ulo, uhi = floors(u, nx)
+        vlo, vhi = floors(v, ny)
+        s1 = start + 1
+        ilo, ihi = np.minimum(ulo[start], ulo[s1]), np.maximum(uhi[start], uhi[s1])
+        jlo, jhi = np.minimum(vlo[start], vlo[s1]), np.maximum(vhi[start], vhi[s1])
+        del ulo, uhi, vlo, vhi
+        long = np.flatnonzero((ihi - ilo > 1) | (jhi - jlo > 1))
+        short = np.ones(len(start), dtype=bool)
+        short[long] = False
+        edge = np.flatnonzero(short)
+        boxes = [edge, ilo[edge], ihi[edge], jlo[edge], jhi[edge]]
+        if len(long):
+            ua, ub = u[start[long]], u[start[long] + 1]
+            va, vb = v[start[long]], v[start[long] + 1]
+            k = np.ceil(np.maximum(np.abs(ub - ua), np.abs(vb - va))).astype(np.int64)
+            which = np.repeat(np.arange(len(long)), k)
+            step = np.arange(len(which)) - np.repeat(np.cumsum(k) - k, k)
+            t0, t1 = step / k[which], (step + 1) / k[which]
+            du, dv = (ub - ua)[which], (vb - va)[which]
+            pu0, pu1 = ua[which] + t0 * du, ua[which] + t1 * du
+            pv0, pv1 = va[which] + t0 * dv, va[which] + t1 * dv
+            plo, phi = floors(np.minimum(pu0, pu1), nx)[0], floors(np.maximum(pu0, pu1), nx)[1]
+            qlo, qhi = floors(np.minimum(pv0, pv1), ny)[0], floors(np.maximum(pv0, pv1), ny)[1]
+            for i, extra in enumerate([long[which], plo, phi, qlo, qhi]):
+                boxes[i] = np.concatenate([boxes[i], extra])
+        return tuple(boxes)
+
+    def _build_runs(self, grid: np.ndarray, u: np.ndarray, v: np.ndarray, start: np.ndarray
+                    ) -> None:
+        """Boundary (and overlap) cells become runs along rows; the grid then holds, per cell,
+        its polygon (>= 0), -1 (outside all) or -2 - run for a cell of a run; each run lists
+        the edges touching it (CSR: ``run_ptr``, ``run_edges`` as first-vertex indices)."""
+        nx, ny = self.nx, self.ny
+        edge, ilo, ihi, jlo, jhi = self._boxes(u, v, start)
+        mask = grid == len(self.geoms)
+        mask[jlo * nx + ilo] = True
+        big = np.flatnonzero((ihi > ilo) | (jhi > jlo))
         for oj in range(3):
             for oi in range(3):
-                ok = (ilo + oi <= ihi) & (jlo + oj <= jhi)
-                cells.append((jlo[ok] + oj) * nx + ilo[ok] + oi)
-                owners.append(e[ok])
-        cell = np.concatenate(cells)
-        edge = np.concatenate(owners)
-        key = _sorted_unique(cell * len(edges) + edge)
-        return np.divmod(key, len(edges))
-
-    def _build_runs(self, grid: np.ndarray, touched: tuple[np.ndarray, np.ndarray]) -> None:
-        """Boundary (and overlap) cells become runs along rows; the grid then holds, per cell,
-        its polygon (>= 0), -1 (outside all) or -2 - run for a cell of a run."""
-        nx, ny = self.nx, self.ny
-        npoly = len(self.geoms)
-        cell, edge = touched
-        mask = grid == npoly
-        mask[cell] = True
+                if oi or oj:
+                    b = big[(ilo[big] + oi <= ihi[big]) & (jlo[big] + oj <= jhi[big])]
+                    mask[(jlo[b] + oj) * nx + ilo[b] + oi] = True
         m = mask.reshape(ny, nx)
         starts = m.copy()
         starts[:, 1:] &= ~m[:, :-1]
         ends = m.copy()
         ends[:, :-1] &= ~m[:, 1:]
-        run_of = np.cumsum(starts.ravel(), dtype=np.int64) - 1
+        run_of = np.cumsum(starts.ravel(), dtype=np.int32) - 1
         del starts
         last = np.flatnonzero(ends.ravel())  # last cell of each run, in run order
         del ends
-        after = last + 1
         at_edge = (last % nx) == nx - 1
-        end_label = np.where(at_edge, -1, grid[np.minimum(after, len(grid) - 1)])
+        end_label = np.where(at_edge, -1, grid[np.minimum(last + 1, len(grid) - 1)])
         self.run_end_label = end_label.astype(np.int32)  # polygon of the pure cell after a run
         # x where that cell begins; beyond the grid's right border nothing is left to cross
         self.run_end_x = np.where(at_edge, np.inf, self.x0 + ((last % nx) + 1) * self.dx)
-        grid[mask] = (-2 - run_of[mask]).astype(np.int32)
+        grid[mask] = -2 - run_of[mask]
         del mask
-        key = _sorted_unique(run_of[cell] * len(self.edges) + edge)
+        # a box's cells in one row are adjacent boundary cells: one run per row of the box
+        n_edges = len(start)
+        keys = []
+        for oj in range(3):
+            ok = np.flatnonzero(jlo + oj <= jhi) if oj else slice(None)
+            keys.append(run_of[(jlo[ok] + oj) * nx + ilo[ok]].astype(np.int64) * n_edges
+                        + edge[ok])
         del run_of
-        run, run_edge = np.divmod(key, len(self.edges))
+        key = _sorted_unique(np.concatenate(keys))  # pieces of one edge may share a run
+        run, which = np.divmod(key, n_edges)
         self.run_ptr = np.searchsorted(run, np.arange(len(last) + 1)).astype(np.int64)
-        self.run_edges = run_edge.astype(np.int32)
+        self.run_edges = start[which]
         self.grid = grid.reshape(ny, nx)
 
     # ------------------------------------------------------------ lookup
@@ -253,9 +270,9 @@ class PointIndex:
         npoly = len(self.geoms)
         pt = np.repeat(np.arange(n), count)
         which = np.arange(len(pt)) - np.repeat(np.cumsum(count) - count, count) + lo[pt]
-        e = self.run_edges[which]
+        e = self.run_edges[which]  # first vertex of each edge
         del which
-        ay, by, py = self.edges[e, 1], self.edges[e, 3], y[pt]
+        ay, by, py = self.xy[e, 1], self.xy[e + 1, 1], y[pt]
         above_a, above_b = ay > py, by > py
         straddle = above_a != above_b
         # only pairs whose edge crosses the point's row, or ends on it, need a closer look:
@@ -266,8 +283,8 @@ class PointIndex:
         pt, e = pt[look], e[look]
         py = py[look]
         px = x[pt]
-        seg = self.edges[e]
-        ax, ay, bx, by = seg[:, 0], seg[:, 1], seg[:, 2], seg[:, 3]
+        a, b = self.xy[e], self.xy[e + 1]
+        ax, ay, bx, by = a[:, 0], a[:, 1], b[:, 0], b[:, 1]
         t1 = (bx - ax) * (py - ay)
         t2 = (by - ay) * (px - ax)
         cross = t1 - t2
@@ -281,8 +298,8 @@ class PointIndex:
         ax, ay, bx, by, px, py = ax[hit], ay[hit], bx[hit], by[hit], px[hit], py[hit]
         xc = ax + (py - ay) * (bx - ax) / (by - ay)
         hit = hit[xc < self.run_end_x[run[pt[hit]]]]
-        del seg, t1, t2, cross, near, straddle
-        owner = self._edge_owner[e[hit]].astype(np.int64)
+        del a, b, t1, t2, cross, near, straddle
+        owner = self._owner[e[hit]].astype(np.int64)
         end = self.run_end_label[run].astype(np.int64)
         has_end = np.flatnonzero(end >= 0)
         key = np.concatenate([pt[hit] * npoly + owner, has_end * npoly + end[has_end]])
@@ -317,14 +334,15 @@ class PointIndex:
         return out
 
 
-def cells_for(n_points: int, n_polygons: int) -> int:
+def cells_for(n_points: int, n_polygons: int, n_vertices: int = 0) -> int:
     """Grid size for linking ``n_points`` points over ``n_polygons`` polygons.
 
     Building costs about one pass per cell; a lookup's exact tests scale with the share of
-    points in boundary cells, about sqrt(n_polygons / cells). The sum is least near
-    (n_points * sqrt(n_polygons)) ** (2/3) cells times a constant measured with
-    bench/bench_link.py (1M points/56 polygons: about 2**18; 3M/1.550: about 2**21), kept
-    between 2**12 and 2**22 (16 MB of grid).
+    points in boundary cells, about sqrt(n_polygons / cells), times the edges per boundary
+    cell. The sum is least near (n_points * sqrt(n_polygons)) ** (2/3) cells times a constant
+    measured with bench/bench_link.py (1M points/56 polygons: about 2**18; 3M/1.550: about
+    2**21), and at least one cell per vertex for detailed boundaries; kept between 2**12 and
+    2**22 (16 MB of grid).
     """
     best = 7.0 * (max(n_points, 1) * math.sqrt(max(n_polygons, 1))) ** (2 / 3)
-    return int(np.clip(best, 2**12, 2**22))
+    return int(np.clip(max(best, n_vertices), 2**12, 2**22))
