@@ -34,6 +34,7 @@ POINT_CHUNK = 1 << 19  # points per lookup chunk
 PAIR_BATCH = 1 << 18  # (point, edge) pairs per exact-test batch
 ORIENT_EPS = 1e-14  # relative rounding bound under which a point counts as on an edge
 PAD = 1e-7  # cells an edge is widened by when marking the cells it touches
+EDGE_CHUNK = 1 << 18  # edges per build chunk
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -74,9 +75,32 @@ class PointIndex:
         self.x0, self.y0 = float(minx), float(miny)
         self.dx, self.dy = w / self.nx, h / self.ny
         self.xy, start, self._owner = _vertices(self.geoms)
-        u, v = self._uv(self.xy[:, 0], self.xy[:, 1])
-        grid = self._label_centres(u, v, start)
-        self._build_runs(grid, u, v, start)
+        # pass 1 over the edges, in chunks: scanline crossings and the cells edges touch
+        touched = np.zeros(self.ny * self.nx, dtype=bool)
+        crossings = []
+        for c in range(0, len(start), EDGE_CHUNK):
+            s = start[c:c + EDGE_CHUNK]
+            ends = self._ends(s)
+            crossings.append(self._crossings(s, *ends))
+            self._mark(touched, self._boxes(*ends))
+        grid = self._fill(*(np.concatenate(parts) for parts in zip(*crossings)))
+        del crossings
+        touched |= grid == len(self.geoms)  # overlaps are treated like boundary cells
+        run_of = self._build_runs(grid, touched)
+        del touched
+        # pass 2: the edges of each run
+        keys = []
+        for c in range(0, len(start), EDGE_CHUNK):
+            keys.append(self._run_keys(run_of, self._boxes(*self._ends(start[c:c + EDGE_CHUNK])),
+                                       c, len(start)))
+        del run_of
+        key = _sorted_unique(np.concatenate(keys))  # pieces of one edge may share a run
+        del keys
+        run, which = np.divmod(key, len(start))
+        del key
+        self.run_ptr = np.searchsorted(run, np.arange(len(self.run_end_x) + 1))
+        self.run_edges = start[which]  # as the index of each edge's first vertex
+        self.grid = grid.reshape(self.ny, self.nx)
 
     # ------------------------------------------------------------ build
 
@@ -84,28 +108,36 @@ class PointIndex:
         """Grid coordinates (cell units); the same arithmetic for edges and for points."""
         return (x - self.x0) / self.dx, (y - self.y0) / self.dy
 
-    def _label_centres(self, u: np.ndarray, v: np.ndarray, start: np.ndarray) -> np.ndarray:
-        """Polygon holding each cell centre by an even-odd scanline per grid row: -1 none,
-        ``npoly`` where polygons overlap (such cells are later treated like boundary cells)."""
-        nx, ny, npoly = self.nx, self.ny, len(self.geoms)
-        va, vb = v[start], v[start + 1]
+    def _ends(self, s: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Grid coordinates ua, va, ub, vb of the edges starting at vertices ``s``."""
+        return (*self._uv(self.xy[s, 0], self.xy[s, 1]),
+                *self._uv(self.xy[s + 1, 0], self.xy[s + 1, 1]))
+
+    def _crossings(self, s: np.ndarray, ua: np.ndarray, va: np.ndarray, ub: np.ndarray,
+                   vb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, column, polygon) where an edge crosses a row's centre line: the centres from
+        that column on are on the other side of the edge."""
         lo, hi = np.minimum(va, vb), np.maximum(va, vb)
         # rows r whose centre line v = r + 0.5 the edge crosses: lo <= r + 0.5 < hi
-        r0 = np.clip(np.ceil(lo - 0.5), 0, ny).astype(np.int64)
-        r1 = np.clip(np.ceil(hi - 0.5), 0, ny).astype(np.int64)
+        r0 = np.clip(np.ceil(lo - 0.5), 0, self.ny).astype(np.int64)
+        r1 = np.clip(np.ceil(hi - 0.5), 0, self.ny).astype(np.int64)
         del lo, hi
         crossing = np.flatnonzero(r1 > r0)  # most short edges cross no centre line
         count = (r1 - r0)[crossing]
         e = np.repeat(crossing, count)
         row = np.arange(len(e)) - np.repeat(np.cumsum(count) - count, count) + r0[e]
-        del count, r0, r1, crossing
-        ua, ub = u[start[e]], u[start[e] + 1]
-        va, vb = va[e], vb[e]
+        ua, ub, va, vb = ua[e], ub[e], va[e], vb[e]
         col = ua + (row + 0.5 - va) / (vb - va) * (ub - ua)
         # centres right of the crossing toggle: first column k with k + 0.5 > u
-        col = np.clip(np.floor(col - 0.5) + 1, 0, nx).astype(np.int64)
-        poly = self._owner[start[e]].astype(np.int64)
-        del ua, ub, va, vb, e
+        col = np.clip(np.floor(col - 0.5) + 1, 0, self.nx).astype(np.int64)
+        return row, col, self._owner[s[e]].astype(np.int64)
+
+    def _fill(self, row: np.ndarray, col: np.ndarray, poly: np.ndarray) -> np.ndarray:
+        """Polygon holding each cell centre (even-odd per polygon): -1 none, ``npoly`` where
+        polygons overlap."""
+        nx, ny, npoly = self.nx, self.ny, len(self.geoms)
+        if not len(row):  # no polygon spans a row's centre line
+            return np.full(ny * nx, -1, dtype=np.int32)
         order = np.lexsort((col, row * npoly + poly))
         row, col, poly = row[order], col[order], poly[order]
         group = row * npoly + poly
@@ -124,66 +156,60 @@ class PointIndex:
         grid[cover[:, :nx] > 1] = npoly
         return grid.ravel()
 
-    def _boxes(self, u: np.ndarray, v: np.ndarray, start: np.ndarray
+    def _boxes(self, ua: np.ndarray, va: np.ndarray, ub: np.ndarray, vb: np.ndarray
                ) -> tuple[np.ndarray, ...]:
         """Cell boxes (edge, ilo, ihi, jlo, jhi) covering every edge, widened by PAD cells so
         rounding never misses a cell: an edge's own box when it spans at most 2 x 2 cells,
         else boxes of pieces spanning at most one cell per axis."""
         nx, ny = self.nx, self.ny
 
-        def floors(w: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-            return (np.clip(np.floor(w - PAD), 0, n - 1).astype(np.int32),
-                    np.clip(np.floor(w + PAD), 0, n - 1).astype(np.int32))
+        def box(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+            return (np.clip(np.floor(np.minimum(a, b) - PAD), 0, n - 1).astype(np.int32),
+                    np.clip(np.floor(np.maximum(a, b) + PAD), 0, n - 1).astype(np.int32))
 
-        ulo, uhi = floors(u, nx)
-        vlo, vhi = floors(v, ny)
-        s1 = start + 1
-        ilo, ihi = np.minimum(ulo[start], ulo[s1]), np.maximum(uhi[start], uhi[s1])
-        jlo, jhi = np.minimum(vlo[start], vlo[s1]), np.maximum(vhi[start], vhi[s1])
-        del ulo, uhi, vlo, vhi
+        ilo, ihi = box(ua, ub, nx)
+        jlo, jhi = box(va, vb, ny)
         long = np.flatnonzero((ihi - ilo > 1) | (jhi - jlo > 1))
-        short = np.ones(len(start), dtype=bool)
+        if not len(long):
+            return np.arange(len(ua)), ilo, ihi, jlo, jhi
+        short = np.ones(len(ua), dtype=bool)
         short[long] = False
         edge = np.flatnonzero(short)
-        boxes = [edge, ilo[edge], ihi[edge], jlo[edge], jhi[edge]]
-        if len(long):
-            ua, ub = u[start[long]], u[start[long] + 1]
-            va, vb = v[start[long]], v[start[long] + 1]
-            k = np.ceil(np.maximum(np.abs(ub - ua), np.abs(vb - va))).astype(np.int64)
-            which = np.repeat(np.arange(len(long)), k)
-            step = np.arange(len(which)) - np.repeat(np.cumsum(k) - k, k)
-            t0, t1 = step / k[which], (step + 1) / k[which]
-            du, dv = (ub - ua)[which], (vb - va)[which]
-            pu0, pu1 = ua[which] + t0 * du, ua[which] + t1 * du
-            pv0, pv1 = va[which] + t0 * dv, va[which] + t1 * dv
-            plo, phi = floors(np.minimum(pu0, pu1), nx)[0], floors(np.maximum(pu0, pu1), nx)[1]
-            qlo, qhi = floors(np.minimum(pv0, pv1), ny)[0], floors(np.maximum(pv0, pv1), ny)[1]
-            for i, extra in enumerate([long[which], plo, phi, qlo, qhi]):
-                boxes[i] = np.concatenate([boxes[i], extra])
-        return tuple(boxes)
+        ua, ub, va, vb = ua[long], ub[long], va[long], vb[long]
+        k = np.ceil(np.maximum(np.abs(ub - ua), np.abs(vb - va))).astype(np.int64)
+        which = np.repeat(np.arange(len(long)), k)
+        step = np.arange(len(which)) - np.repeat(np.cumsum(k) - k, k)
+        t0, t1 = step / k[which], (step + 1) / k[which]
+        du, dv = (ub - ua)[which], (vb - va)[which]
+        plo, phi = box(ua[which] + t0 * du, ua[which] + t1 * du, nx)
+        qlo, qhi = box(va[which] + t0 * dv, va[which] + t1 * dv, ny)
+        return (np.concatenate([edge, long[which]]), np.concatenate([ilo[edge], plo]),
+                np.concatenate([ihi[edge], phi]), np.concatenate([jlo[edge], qlo]),
+                np.concatenate([jhi[edge], qhi]))
 
-    def _build_runs(self, grid: np.ndarray, u: np.ndarray, v: np.ndarray, start: np.ndarray
-                    ) -> None:
-        """Boundary (and overlap) cells become runs along rows; the grid then holds, per cell,
-        its polygon (>= 0), -1 (outside all) or -2 - run for a cell of a run; each run lists
-        the edges touching it (CSR: ``run_ptr``, ``run_edges`` as first-vertex indices)."""
-        nx, ny = self.nx, self.ny
-        edge, ilo, ihi, jlo, jhi = self._boxes(u, v, start)
-        mask = grid == len(self.geoms)
-        mask[jlo * nx + ilo] = True
+    def _mark(self, touched: np.ndarray, boxes: tuple[np.ndarray, ...]) -> None:
+        nx = self.nx
+        _, ilo, ihi, jlo, jhi = boxes
+        touched[jlo * nx + ilo] = True
         big = np.flatnonzero((ihi > ilo) | (jhi > jlo))
         for oj in range(3):
             for oi in range(3):
                 if oi or oj:
                     b = big[(ilo[big] + oi <= ihi[big]) & (jlo[big] + oj <= jhi[big])]
-                    mask[(jlo[b] + oj) * nx + ilo[b] + oi] = True
+                    touched[(jlo[b] + oj) * nx + ilo[b] + oi] = True
+
+    def _build_runs(self, grid: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Boundary (and overlap) cells, ``mask``, become runs along rows; the grid then holds,
+        per cell, its polygon (>= 0), -1 (outside all) or -2 - run for a cell of a run.
+        Returns the run of each cell (meaningful in runs only)."""
+        nx, ny = self.nx, self.ny
         m = mask.reshape(ny, nx)
         starts = m.copy()
         starts[:, 1:] &= ~m[:, :-1]
-        ends = m.copy()
-        ends[:, :-1] &= ~m[:, 1:]
         run_of = np.cumsum(starts.ravel(), dtype=np.int32) - 1
         del starts
+        ends = m.copy()
+        ends[:, :-1] &= ~m[:, 1:]
         last = np.flatnonzero(ends.ravel())  # last cell of each run, in run order
         del ends
         at_edge = (last % nx) == nx - 1
@@ -192,20 +218,20 @@ class PointIndex:
         # x where that cell begins; beyond the grid's right border nothing is left to cross
         self.run_end_x = np.where(at_edge, np.inf, self.x0 + ((last % nx) + 1) * self.dx)
         grid[mask] = -2 - run_of[mask]
-        del mask
-        # a box's cells in one row are adjacent boundary cells: one run per row of the box
-        n_edges = len(start)
+        return run_of
+
+    def _run_keys(self, run_of: np.ndarray, boxes: tuple[np.ndarray, ...], first: int,
+                  n_edges: int) -> np.ndarray:
+        """run * n_edges + edge for every run an edge's boxes touch: a box's cells in one row
+        are adjacent boundary cells, so one run per row of the box."""
+        edge, ilo, _, jlo, jhi = boxes
+        edge = edge + first
         keys = []
         for oj in range(3):
             ok = np.flatnonzero(jlo + oj <= jhi) if oj else slice(None)
-            keys.append(run_of[(jlo[ok] + oj) * nx + ilo[ok]].astype(np.int64) * n_edges
+            keys.append(run_of[(jlo[ok] + oj) * self.nx + ilo[ok]].astype(np.int64) * n_edges
                         + edge[ok])
-        del run_of
-        key = _sorted_unique(np.concatenate(keys))  # pieces of one edge may share a run
-        run, which = np.divmod(key, n_edges)
-        self.run_ptr = np.searchsorted(run, np.arange(len(last) + 1)).astype(np.int64)
-        self.run_edges = start[which]
-        self.grid = grid.reshape(ny, nx)
+        return np.concatenate(keys)
 
     # ------------------------------------------------------------ lookup
 

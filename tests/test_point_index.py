@@ -149,12 +149,17 @@ def test_demo_city_matches_shapely_at_any_grid_size():
         assert (got == expected).all()
 
 
-def test_large_lookups_go_in_chunks_with_the_same_answer(monkeypatch):
+def test_builds_and_lookups_in_chunks_give_the_same_answer(monkeypatch):
     from geo import point_index
 
-    geoms = squares()
-    x, y = lattice(-0.5, 3.5, 65)
-    whole = PointIndex(geoms, cells=36).lookup(x, y)
+    kel, _ = build_city(5, n_kelurahan=12, n_kecamatan=2, radius_km=3)
+    geoms = np.concatenate([kel.geometry.to_numpy(), squares(step=0.001)])
+    rng = np.random.default_rng(2)
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+    x, y = rng.uniform(minx, maxx, 5000), rng.uniform(miny, maxy, 5000)
+    whole = PointIndex(geoms, cells=2000).lookup(x, y)
     monkeypatch.setattr(point_index, "POINT_CHUNK", 97)
     monkeypatch.setattr(point_index, "PAIR_BATCH", 5)
-    assert PointIndex(geoms, cells=36).lookup(x, y).tolist() == whole.tolist()
+    monkeypatch.setattr(point_index, "EDGE_CHUNK", 7)
+    assert PointIndex(geoms, cells=2000).lookup(x, y).tolist() == whole.tolist()
+    assert whole.tolist() == reference(geoms, x, y).tolist()
