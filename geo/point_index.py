@@ -37,20 +37,17 @@ PAD = 1e-7  # cells an edge is widened by when marking the cells it touches
 EDGE_CHUNK = 1 << 18  # edges per build chunk
 
 
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """np.unique by sorting (numpy's hash-based unique is far slower on millions of ints)."""
-    values = np.sort(values)
-    return values[np.concatenate([[True], values[1:] != values[:-1]])] if len(values) else values
-
-
 def _vertices(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All ring vertices (n, 2), the index of every edge's first vertex (its second is the
-    next one), and the polygon of each vertex."""
+    next one), and the polygon of each vertex (int32, without n-sized int64 temporaries)."""
     parts, part_owner = shapely.get_parts(geoms, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
-    xy, ring_of = shapely.get_coordinates(rings, return_index=True)
-    start = np.flatnonzero(ring_of[1:] == ring_of[:-1])
-    return np.ascontiguousarray(xy), start, part_owner[ring_part[ring_of]].astype(np.int32)
+    counts = shapely.get_num_coordinates(rings)
+    xy = np.ascontiguousarray(shapely.get_coordinates(rings))
+    owner = np.repeat(part_owner[ring_part].astype(np.int32), counts)
+    is_start = np.ones(len(xy), dtype=bool)
+    is_start[np.cumsum(counts) - 1] = False  # a ring's last vertex starts no edge
+    return xy, np.flatnonzero(is_start).astype(np.int32), owner
 
 
 class PointIndex:
@@ -94,12 +91,14 @@ class PointIndex:
             keys.append(self._run_keys(run_of, self._boxes(*self._ends(start[c:c + EDGE_CHUNK])),
                                        c, len(start)))
         del run_of
-        key = _sorted_unique(np.concatenate(keys))  # pieces of one edge may share a run
+        key = np.concatenate(keys)
         del keys
-        run, which = np.divmod(key, len(start))
-        del key
-        self.run_ptr = np.searchsorted(run, np.arange(len(self.run_end_x) + 1))
-        self.run_edges = start[which]  # as the index of each edge's first vertex
+        key.sort()
+        if len(key):  # pieces of an edge may share a run; sorted by run, then edge
+            key = key[np.concatenate([[True], key[1:] != key[:-1]])]
+        self.run_ptr = np.searchsorted(key, np.arange(len(self.run_end_x) + 1) * len(start))
+        np.remainder(key, len(start), out=key)
+        self.run_edges = start[key]  # as the index of each edge's first vertex
         self.grid = grid.reshape(self.ny, self.nx)
 
     # ------------------------------------------------------------ build
