@@ -39,14 +39,29 @@ EDGE_CHUNK = 1 << 18  # edges per build chunk
 
 def _vertices(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All ring vertices (n, 2), the index of every edge's first vertex (its second is the
-    next one), and the polygon of each vertex (int32, without n-sized int64 temporaries)."""
-    parts, part_owner = shapely.get_parts(geoms, return_index=True)
-    rings, ring_part = shapely.get_rings(parts, return_index=True)
-    counts = shapely.get_num_coordinates(rings)
-    xy = np.ascontiguousarray(shapely.get_coordinates(rings))
-    owner = np.repeat(part_owner[ring_part].astype(np.int32), counts)
+    next one), and the polygon of each vertex (int32). Read as one ragged array, so no ring
+    geometries are made (for detailed boundaries they would copy every vertex once more)."""
+    try:
+        kind, xy, offsets = shapely.to_ragged_array(geoms, include_z=False)
+    except (ValueError, TypeError):  # not (multi)polygons only: through shapely's rings
+        parts, part_owner = shapely.get_parts(geoms, return_index=True)
+        rings, ring_geom = shapely.get_rings(parts, return_index=True)
+        ring_geom = part_owner[ring_geom]
+        counts = shapely.get_num_coordinates(rings)
+        xy = shapely.get_coordinates(rings)
+    else:
+        every = np.arange(len(geoms))
+        if kind == shapely.GeometryType.POLYGON:
+            ring_off, geom_off = offsets
+            ring_geom = np.repeat(every, np.diff(geom_off))
+        else:
+            ring_off, part_off, geom_off = offsets
+            ring_geom = np.repeat(np.repeat(every, np.diff(geom_off)), np.diff(part_off))
+        counts = np.diff(ring_off)
+    xy = np.ascontiguousarray(xy)
+    owner = np.repeat(ring_geom.astype(np.int32), counts)
     is_start = np.ones(len(xy), dtype=bool)
-    is_start[np.cumsum(counts) - 1] = False  # a ring's last vertex starts no edge
+    is_start[np.cumsum(counts)[counts > 0] - 1] = False  # a ring's last vertex starts no edge
     return xy, np.flatnonzero(is_start).astype(np.int32), owner
 
 

@@ -163,3 +163,15 @@ def test_builds_and_lookups_in_chunks_give_the_same_answer(monkeypatch):
     monkeypatch.setattr(point_index, "EDGE_CHUNK", 7)
     assert PointIndex(geoms, cells=2000).lookup(x, y).tolist() == whole.tolist()
     assert whole.tolist() == reference(geoms, x, y).tolist()
+
+
+def test_a_geometry_collection_among_the_polygons():
+    """Not (multi)polygons only: read through shapely's rings, same answers."""
+    from shapely.geometry import GeometryCollection
+
+    geoms = np.array([box(0, 0, 1, 1), GeometryCollection([box(1, 0, 2, 1), box(3, 0, 4, 1)])],
+                     dtype=object)
+    x, y = lattice(-0.25, 4.25, 19)
+    got = PointIndex(geoms, cells=64).lookup(x, y)
+    assert got.tolist() == reference(geoms, x, y).tolist()
+    assert (got == 1).sum() > 0
