@@ -20,12 +20,12 @@ import pandas as pd
 import shapely
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
-from scipy import ndimage
 from sqlalchemy import Engine, select
 
 from geo import store
 from geo.codes import normalize_code, parent_code
 from geo.fmt import fmt_int
+from geo.point_index import PointIndex, cells_for
 
 CONFLICT_METRES = 200.0  # a point further than this outside its coded kelurahan is a conflict
 
@@ -72,121 +72,6 @@ def normalize_name(value: object) -> str:
     return " ".join(words)
 
 
-# ---------------------------------------------------------------- point index
-
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """np.unique by sorting (numpy's hash-based unique is far slower on millions of ints)."""
-    values = np.sort(values)
-    return values[np.concatenate([[True], values[1:] != values[:-1]])] if len(values) else values
-
-
-class PointIndex:
-    """Point-in-polygon for many points over a fixed set of polygons.
-
-    A grid over the polygons' extent holds, per cell, the polygon that wholly contains it, -1
-    when no polygon touches it, or -2 for cells a boundary crosses (found by marking the cells of
-    densely densified boundary vertices and their 8 neighbours, which is conservative). Interior
-    cells are labelled as connected components, one point-in-polygon test per component. Only
-    points falling in boundary cells get an exact test, against the few polygons whose boundary
-    passes near their cell (``shapely.contains_xy``, prepared); points in none of them (on an
-    edge, or outside) go through the STRtree with ``intersects``, so a point on a shared edge
-    goes to one polygon.
-    """
-
-    def __init__(self, geometries: np.ndarray, cells: int = 2**22) -> None:
-        self.geoms = np.asarray(geometries, dtype=object)
-        self.tree = shapely.STRtree(self.geoms)
-        if len(self.geoms) == 0:
-            self.grid = None
-            return
-        minx, miny, maxx, maxy = shapely.total_bounds(self.geoms)
-        w, h = max(maxx - minx, 1e-9), max(maxy - miny, 1e-9)
-        size = math.sqrt(w * h / cells)
-        self.nx, self.ny = max(1, math.ceil(w / size)), max(1, math.ceil(h / size))
-        self.x0, self.y0 = minx, miny
-        self.dx, self.dy = w / self.nx, h / self.ny
-        shapely.prepare(self.geoms)
-        rings = shapely.boundary(self.geoms)
-        # vertices closer than a cell: a segment then stays in the 3x3 cells around its ends
-        dense = shapely.segmentize(rings, 0.9 * min(self.dx, self.dy))
-        xy, owner_of = shapely.get_coordinates(dense, return_index=True)
-        ix = np.clip(((xy[:, 0] - self.x0) / self.dx).astype(np.int64), 0, self.nx - 1)
-        iy = np.clip(((xy[:, 1] - self.y0) / self.dy).astype(np.int64), 0, self.ny - 1)
-        # (cell, polygon) pairs: the polygons whose boundary passes through a cell or one of
-        # its 8 neighbours; the candidates for exact tests of points in that cell
-        npoly = len(self.geoms)
-        key = _sorted_unique((iy * self.nx + ix) * npoly + owner_of)
-        cell, poly = np.divmod(key, npoly)
-        cy0, cx0 = np.divmod(cell, self.nx)
-        keys = []
-        for oy in (-1, 0, 1):
-            for ox in (-1, 0, 1):
-                yy, xx = cy0 + oy, cx0 + ox
-                ok = (yy >= 0) & (yy < self.ny) & (xx >= 0) & (xx < self.nx)
-                keys.append((yy[ok] * self.nx + xx[ok]) * npoly + poly[ok])
-        key = _sorted_unique(np.concatenate(keys))
-        self.cand_cell, self.cand_poly = np.divmod(key, npoly)
-        edge = np.zeros(self.ny * self.nx, dtype=bool)
-        edge[self.cand_cell] = True
-        labels, n = ndimage.label(~edge.reshape(self.ny, self.nx))
-        grid = np.full((self.ny, self.nx), -2, dtype=np.int32)
-        if n:
-            flat = labels.ravel()
-            first = np.zeros(n + 1, dtype=np.int64)  # first cell of each label
-            first[flat[::-1]] = np.arange(len(flat) - 1, -1, -1)
-            cy, cx = np.divmod(first[1:], self.nx)
-            table = np.full(n + 1, -2, dtype=np.int32)
-            table[1:] = self._exact(self.x0 + (cx + 0.5) * self.dx,
-                                    self.y0 + (cy + 0.5) * self.dy)
-            grid = table[flat].reshape(grid.shape)
-        self.grid = grid
-
-    def _candidates(self, cells: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Exact test of points in boundary cells against their cell's candidate polygons;
-        the rest (outside every candidate: edges, the outline) through the STRtree."""
-        lo = np.searchsorted(self.cand_cell, cells, "left")
-        count = np.searchsorted(self.cand_cell, cells, "right") - lo
-        pt = np.repeat(np.arange(len(cells)), count)
-        start = np.repeat(np.cumsum(count) - count, count)
-        which = np.arange(len(pt)) - start + np.repeat(lo, count)
-        poly = self.cand_poly[which]
-        hit = shapely.contains_xy(self.geoms[poly], x[pt], y[pt])
-        out = np.full(len(cells), -1, dtype=np.int32)
-        hp, hq = pt[hit], poly[hit]
-        out[hp[::-1]] = hq[::-1]  # the lowest candidate wins
-        rest = np.flatnonzero(out < 0)
-        out[rest] = self._exact(x[rest], y[rest])
-        return out
-
-    def _exact(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        out = np.full(len(x), -1, dtype=np.int32)
-        if len(x) == 0:
-            return out
-        pairs = self.tree.query(shapely.points(x, y), predicate="intersects")
-        # lowest polygon index wins for points on a shared edge: assign in reverse order
-        order = np.lexsort((-pairs[1], pairs[0]))
-        out[pairs[0][order]] = pairs[1][order]
-        return out
-
-    def lookup(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Index of the polygon holding each point, -1 for none (also for NaN coordinates)."""
-        x = np.asarray(x, dtype=float)
-        y = np.asarray(y, dtype=float)
-        out = np.full(len(x), -1, dtype=np.int32)
-        if self.grid is None or len(x) == 0:
-            return out
-        fx = (x - self.x0) / self.dx
-        fy = (y - self.y0) / self.dy
-        inside = (fx >= 0) & (fx < self.nx) & (fy >= 0) & (fy < self.ny)  # NaN -> False
-        idx = np.flatnonzero(inside)
-        vals = self.grid[fy[idx].astype(np.int64), fx[idx].astype(np.int64)]
-        out[idx] = vals
-        edge = vals == -2
-        cells = (fy[idx[edge]].astype(np.int64) * self.nx + fx[idx[edge]].astype(np.int64))
-        out[idx[edge]] = self._candidates(cells, x[idx[edge]], y[idx[edge]])
-        return out
-
-
 # ---------------------------------------------------------------- regions
 
 @dataclass
@@ -224,7 +109,8 @@ class RegionIndex:
         return len(self.codes)
 
     def points(self, n_points: int) -> PointIndex:
-        cells = int(np.clip(4 * n_points, 2**16, 2**22))
+        vertices = int(shapely.get_num_coordinates(self.geoms).sum())
+        cells = cells_for(n_points, len(self.geoms), vertices)
         if self._points is None or self._point_cells < cells:
             self._points = PointIndex(self.geoms, cells=cells)
             self._point_cells = cells
