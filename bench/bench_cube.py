@@ -217,7 +217,7 @@ def main() -> int:
     os.environ["PETA_DB_URL"] = f"sqlite:///{db}"
     os.environ["PETA_PROJECT"] = str(ROOT)
     os.chdir(ROOT)
-    from bench_map import timed_run
+    from map_session import timed_run
     from streamlit.testing.v1 import AppTest
 
     from tests.map_fixtures import sidebar_and_map_page
