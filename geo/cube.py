@@ -278,7 +278,8 @@ def cube_from(cells: pd.DataFrame, known_columns: Iterable[str],
         return replace(prepared_from(_rolled(cells, column), known_columns, settings,
                                      whole.codes), decided=decided)
 
-    return Cube(whole, part(None), {column: part(column) for column in BIT_COLUMNS})
+    return Cube(replace(whole, decided=decided), part(None),
+                {column: part(column) for column in BIT_COLUMNS})
 
 
 # ------------------------------------------------------------------ storing
