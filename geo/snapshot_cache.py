@@ -222,20 +222,35 @@ def _build(engine: Engine, snapshot_id: int, path: Path) -> pd.DataFrame:
 def _write_atomic(frame: pd.DataFrame, path: Path) -> bool:
     """Write to a temp file beside ``path`` and rename it into place: a reader sees the old file
     or the whole new one, never half. False (and no file) if it cannot be written."""
+    tmp = _write_private(frame, path)
+    if tmp is None:
+        return False
+    try:
+        os.replace(tmp, path)
+        return True
+    except OSError as exc:
+        log.warning("could not write cache %s (%s); reading from the database", path, exc)
+        tmp.unlink(missing_ok=True)
+        return False
+
+
+def _write_private(frame: pd.DataFrame, path: Path) -> Path | None:
+    """``frame`` as Parquet in a private (0600) temp file beside ``path`` (folders 0700), not
+    yet in place; None (and no file) if it cannot be written."""
     assert not set(frame.columns) & set(PRIVATE_COLUMNS), "personal data must not be cached"
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         for folder in (path.parent.parent, path.parent):  # household ids and points
             private_folder(folder)
-        frame.to_parquet(tmp, index=False)
+        tmp.touch(mode=0o600)
         private_file(tmp)
-        os.replace(tmp, path)
-        return True
+        frame.to_parquet(tmp, index=False)
+        return tmp
     except (OSError, ValueError, TypeError, pa.ArrowException) as exc:
         log.warning("could not write cache %s (%s); reading from the database", path, exc)
         tmp.unlink(missing_ok=True)
-        return False
+        return None
 
 
 def remove_stale(engine: Engine, folder: Path) -> list[Path]:
@@ -259,3 +274,167 @@ def remove_stale(engine: Engine, folder: Path) -> list[Path]:
         except OSError:
             pass
     return removed
+
+
+# ------------------------------------------------------------------ written by the import
+
+def _arrow_type(name: str) -> pa.DataType:
+    """The Arrow type of a households column as the import stores it (SQL type)."""
+    from sqlalchemy import Float, Integer
+
+    kind = store.households.c[name].type
+    if isinstance(kind, Integer):
+        return pa.int64()
+    return pa.float64() if isinstance(kind, Float) else pa.string()
+
+
+class ImportCache:
+    """The cache file of a snapshot being imported, made from the rows as they are stored, so
+    that no million rows are read back from the database after the commit.
+
+    The stored parts' cacheable columns go to a private temporary Arrow file in the cache
+    folder (:meth:`add`, in file order); rows dropped later (duplicates) are left out; before
+    the commit the Parquet file is written under a temporary name (:meth:`prepare`), and after
+    it renamed into place under the name the stored snapshot gives (:meth:`publish`). The frame
+    is the one :func:`read_database` would give (ints with gaps as float64, an all-empty column
+    as object), so readers cannot tell the two apart. Any failure here only leaves the cache to
+    :func:`warm_after_import`; the import never fails for it.
+    """
+
+    def __init__(self, engine: Engine, folder: Path) -> None:
+        self.engine = engine
+        self.folder = folder
+        self.parts = folder / f".snapshot_import_{os.getpid()}_{uuid.uuid4().hex[:8]}.tmp"
+        self.ready: Path | None = None  # the Parquet file written, not yet in place
+        self.failed = False
+        self._sink: pa.NativeFile | None = None
+        self._stream: pa.ipc.RecordBatchStreamWriter | None = None
+        self._dropped: list[int] = []
+        self._types = {name: _arrow_type(name) for name in CACHE_COLUMNS}
+
+    @classmethod
+    def start(cls, engine: Engine) -> ImportCache | None:
+        """None where the database cannot be cached (in-memory SQLite)."""
+        folder = cache_dir(engine)
+        return None if folder is None else cls(engine, folder)
+
+    def add(self, table: pa.Table) -> None:
+        """Keep the cacheable columns of stored rows (an Arrow table of households columns)."""
+        if self.failed:
+            return
+        try:
+            n = table.num_rows
+            part = pa.Table.from_arrays(
+                [table[name].cast(kind) if name in table.column_names else pa.nulls(n, kind)
+                 for name, kind in self._types.items()], names=list(self._types))
+            if self._stream is None:
+                self._open(part.schema)
+            self._stream.write_table(part)
+        except Exception as exc:  # noqa: BLE001 - a cache never fails an import
+            self._fail(exc)
+
+    def _open(self, schema: pa.Schema) -> None:
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in (self.folder.parent, self.folder):  # household ids and points
+            private_folder(folder)
+        self.parts.touch(mode=0o600)
+        private_file(self.parts)
+        self._sink = pa.OSFile(str(self.parts), "wb")
+        self._stream = pa.ipc.new_stream(self._sink, schema)
+
+    def drop(self, row_numbers: Sequence[int]) -> None:
+        """Rows stored, then removed (found bad once the whole register was seen)."""
+        self._dropped.extend(int(r) for r in row_numbers)
+
+    def prepare(self) -> None:
+        """Before the commit: the Parquet file written beside the cache, not yet in place."""
+        if self.failed or self._stream is None:
+            return
+        source = None
+        try:
+            self._close_stream()
+            source = pa.memory_map(str(self.parts))
+            table = pa.ipc.open_stream(source).read_all()
+            if self._dropped:
+                import pyarrow.compute as pc
+
+                late = pa.array(self._dropped, pa.int64())
+                table = table.filter(pc.invert(pc.is_in(table["row_number"], late)))
+            if table.num_rows:  # an empty snapshot is not cached (as _build)
+                self.ready = _write_private(_database_frame(table),
+                                            self.folder / "snapshot_import")
+            del table
+        except Exception as exc:  # noqa: BLE001 - a cache never fails an import
+            self._fail(exc)
+        finally:
+            if source is not None:
+                source.close()
+            _remove(self.parts)
+
+    def publish(self, snapshot_id: int) -> Path | None:
+        """After the commit: the file in place under the stored snapshot's name (None: not
+        cached; the snapshot was deleted or re-linked meanwhile, or the file failed)."""
+        ready, self.ready = self.ready, None
+        if ready is None:
+            return None
+        s = store.snapshots.c
+        try:
+            with self.engine.connect() as conn:
+                row = conn.execute(select(s.imported_at, s.links_version)
+                                   .where(s.id == snapshot_id)).first()
+            if row is None or int(row.links_version or 0) != 0:  # the file's links are older
+                return None
+            path = self.folder / file_name(snapshot_id, row.imported_at, 0)
+            os.replace(ready, path)
+        except Exception as exc:  # noqa: BLE001 - a cache never fails an import
+            log.warning("could not place the cache of snapshot %s (%s: %s)", snapshot_id,
+                        type(exc).__name__, exc)
+            return None
+        finally:
+            _remove(ready)  # left over when not renamed
+        try:
+            remove_stale(self.engine, self.folder)
+        except Exception as exc:  # noqa: BLE001 - only old files stay a while longer
+            log.warning("could not remove old cache files (%s)", exc)
+        return path
+
+    def discard(self) -> None:
+        """The import was rolled back (or the cache failed): no file of it stays."""
+        self._close_stream()
+        _remove(self.parts)
+        if self.ready is not None:
+            _remove(self.ready)
+            self.ready = None
+
+    def _close_stream(self) -> None:
+        stream, sink, self._stream, self._sink = self._stream, self._sink, None, None
+        for closing in (stream, sink):
+            if closing is not None:
+                try:
+                    closing.close()
+                except Exception:  # noqa: BLE001, S110 - the file is removed next
+                    pass
+
+    def _fail(self, exc: BaseException) -> None:
+        log.warning("could not write the cache during the import (%s: %s); it is built from "
+                    "the database afterwards", type(exc).__name__, exc)
+        self.failed = True
+        self.discard()
+
+
+def _database_frame(table: pa.Table) -> pd.DataFrame:
+    """The frame :func:`read_database` gives for these rows: Arrow turns ints with gaps into
+    float64 and text into ``str`` as ``DataFrame.from_records`` does; a column with no value at
+    all is object (None) there."""
+    frame = table.to_pandas()
+    for name in table.column_names:
+        if table[name].null_count == table.num_rows:
+            frame[name] = pd.Series([None] * table.num_rows, dtype=object)
+    return frame
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:  # an old temp file is removed by remove_stale later
+        log.warning("could not remove %s (%s)", path, exc)
