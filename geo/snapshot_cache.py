@@ -19,7 +19,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -238,19 +238,29 @@ def _write_private(frame: pd.DataFrame, path: Path) -> Path | None:
     """``frame`` as Parquet in a private (0600) temp file beside ``path`` (folders 0700), not
     yet in place; None (and no file) if it cannot be written."""
     assert not set(frame.columns) & set(PRIVATE_COLUMNS), "personal data must not be cached"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp = _private_tmp(path)
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for folder in (path.parent.parent, path.parent):  # household ids and points
-            private_folder(folder)
-        tmp.touch(mode=0o600)
-        private_file(tmp)
+        _make_private(tmp)
         frame.to_parquet(tmp, index=False)
         return tmp
     except (OSError, ValueError, TypeError, pa.ArrowException) as exc:
         log.warning("could not write cache %s (%s); reading from the database", path, exc)
         tmp.unlink(missing_ok=True)
         return None
+
+
+def _private_tmp(path: Path) -> Path:
+    """A temp file name beside ``path`` (removed by :func:`remove_stale` if left behind)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def _make_private(tmp: Path) -> None:
+    """Create ``tmp`` empty, 0600, in folders that are 0700 (household ids and points)."""
+    tmp.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for folder in (tmp.parent.parent, tmp.parent):
+        private_folder(folder)
+    tmp.touch(mode=0o600)
+    private_file(tmp)
 
 
 def remove_stale(engine: Engine, folder: Path) -> list[Path]:
@@ -347,29 +357,53 @@ class ImportCache:
         self._dropped.extend(int(r) for r in row_numbers)
 
     def prepare(self) -> None:
-        """Before the commit: the Parquet file written beside the cache, not yet in place."""
+        """Before the commit: the Parquet file written beside the cache, not yet in place. The
+        parts are read one at a time (memory stays that of one part, also at 3M rows)."""
         if self.failed or self._stream is None:
             return
-        source = None
         try:
             self._close_stream()
-            source = pa.memory_map(str(self.parts))
-            table = pa.ipc.open_stream(source).read_all()
-            if self._dropped:
-                import pyarrow.compute as pc
-
-                late = pa.array(self._dropped, pa.int64())
-                table = table.filter(pc.invert(pc.is_in(table["row_number"], late)))
-            if table.num_rows:  # an empty snapshot is not cached (as _build)
-                self.ready = _write_private(_database_frame(table),
-                                            self.folder / "snapshot_import")
-            del table
+            schema, rows, nulls = self._census()
+            if not rows:  # an empty snapshot is not cached (as _build)
+                return
+            target = _database_schema(schema, rows, nulls)
+            ready = self.ready = _private_tmp(self.folder / "snapshot_import")
+            _make_private(ready)
+            with pq.ParquetWriter(ready, target) as out:
+                for batch in self._batches():
+                    out.write_table(pa.Table.from_arrays(
+                        [pa.nulls(batch.num_rows) if pa.types.is_null(f.type)
+                         else batch.column(f.name).cast(f.type) for f in target],
+                        schema=target))
         except Exception as exc:  # noqa: BLE001 - a cache never fails an import
             self._fail(exc)
         finally:
-            if source is not None:
-                source.close()
             _remove(self.parts)
+
+    def _batches(self) -> Iterator[pa.RecordBatch]:
+        """The kept rows, part by part (rows dropped later left out)."""
+        import pyarrow.compute as pc
+
+        late = pa.array(self._dropped, pa.int64())
+        with pa.OSFile(str(self.parts)) as source:
+            for batch in pa.ipc.open_stream(source):
+                if len(late):
+                    dropped = pc.is_in(batch.column("row_number"), late)
+                    if pc.any(dropped).as_py():
+                        batch = batch.filter(pc.invert(dropped))
+                if batch.num_rows:
+                    yield batch
+
+    def _census(self) -> tuple[pa.Schema, int, dict[str, int]]:
+        """The parts' schema, the rows kept and each column's missing values among them."""
+        with pa.OSFile(str(self.parts)) as source:
+            schema = pa.ipc.open_stream(source).schema
+        rows, nulls = 0, dict.fromkeys(schema.names, 0)
+        for batch in self._batches():
+            rows += batch.num_rows
+            for name, column in zip(schema.names, batch.columns):
+                nulls[name] += column.null_count
+        return schema, rows, nulls
 
     def publish(self, snapshot_id: int) -> Path | None:
         """After the commit: the file in place under the stored snapshot's name (None: not
@@ -422,15 +456,23 @@ class ImportCache:
         self.discard()
 
 
-def _database_frame(table: pa.Table) -> pd.DataFrame:
-    """The frame :func:`read_database` gives for these rows: Arrow turns ints with gaps into
-    float64 and text into ``str`` as ``DataFrame.from_records`` does; a column with no value at
-    all is object (None) there."""
-    frame = table.to_pandas()
-    for name in table.column_names:
-        if table[name].null_count == table.num_rows:
-            frame[name] = pd.Series([None] * table.num_rows, dtype=object)
-    return frame
+def _database_schema(schema: pa.Schema, rows: int, nulls: dict[str, int]) -> pa.Schema:
+    """The Parquet schema (pandas metadata included) that ``DataFrame.to_parquet`` writes for
+    the frame :func:`read_database` gives for these rows: ``DataFrame.from_records`` makes ints
+    with gaps float64, text ``str`` (large_string in Arrow), and a column with no value at all
+    object (None; Arrow's null type)."""
+    fields = []
+    for field in schema:
+        kind = field.type
+        if nulls[field.name] == rows:
+            kind = pa.null()
+        elif pa.types.is_integer(kind) and nulls[field.name]:
+            kind = pa.float64()
+        elif pa.types.is_string(kind):
+            kind = pa.large_string()
+        fields.append(pa.field(field.name, kind))
+    empty = pa.schema(fields).empty_table().to_pandas()  # the dtypes, for pandas' metadata
+    return pa.Schema.from_pandas(empty, preserve_index=False)
 
 
 def _remove(path: Path) -> None:
