@@ -104,6 +104,7 @@ def child_import(path: Path, db: Path, seed: int, db_url: str | None = None) -> 
         {"kode": kel["kode_kel"], "nama": kel["nama_kel"], "level": "kelurahan",
          "kode_induk": kel["kode_kec"]}, geometry=kel.geometry, crs=4326))
     t = time.perf_counter()
+    cpu0 = _cpu_seconds()
     phases: dict[str, float] = {}
 
     def progress(fraction: float, text: str) -> None:
@@ -118,12 +119,20 @@ def child_import(path: Path, db: Path, seed: int, db_url: str | None = None) -> 
     # committed and visible; the writer process still copies the WAL into the database file
     wait_for_checkpoints()
     phases["checkpointed"] = time.perf_counter() - t
+    cpu = {k: v - cpu0[k] for k, v in _cpu_seconds().items()}
     # this process and the SQLite writing process run at the same time: their sum bounds the
     # peak from above
     peak = sum(resource.getrusage(who).ru_maxrss
                for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024**2
     print(json.dumps({"seconds": elapsed, "counts": result.counts, "peak_gb": peak,
-                      "phases": phases}))
+                      "phases": phases, "cpu": cpu}))
+
+
+def _cpu_seconds() -> dict[str, float]:
+    """CPU seconds of this process (every thread) and of its ended children (the writer)."""
+    own, kids = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                     resource.RUSAGE_CHILDREN))
+    return {"self": own.ru_utime + own.ru_stime, "children": kids.ru_utime + kids.ru_stime}
 
 
 def child_first_map(db: Path) -> None:
@@ -147,9 +156,11 @@ def child_read_csv(path: Path) -> None:
     import pandas as pd
 
     t = time.perf_counter()
+    cpu0 = _cpu_seconds()["self"]
     frame = pd.read_csv(path)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    print(json.dumps({"seconds": time.perf_counter() - t, "rows": len(frame), "peak_gb": peak}))
+    print(json.dumps({"seconds": time.perf_counter() - t, "rows": len(frame), "peak_gb": peak,
+                      "cpu": _cpu_seconds()["self"] - cpu0}))
 
 
 def _load() -> str:
@@ -197,14 +208,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {path} ({path.stat().st_size / 1024**2:.0f} MB) in "
               f"{time.perf_counter() - t:.0f} s")
     print(f"load average at the start: {_load()} (2 cores here; other work slows both)")
-    bases, runs, pg_runs, maps = [], [], [], []
+    bases, runs, pg_runs, maps, base_cpu = [], [], [], [], []
     for k in range(args.repeat):  # baseline and import in turns: both see the same machine
         if not args.skip_baseline:
             base, base_mem = run_child("--_child", "read_csv", "--_file", str(path),
                                        "--work", str(args.work))
             bases.append(base["seconds"])
+            base_cpu.append(base["cpu"])
             print(f"[{k + 1}] baseline pandas.read_csv: {base['seconds']:.2f} s "
-                  f"({base['rows']:,} rows, peak {base_mem:.2f} GB)")
+                  f"({base['rows']:,} rows, peak {base_mem:.2f} GB, CPU {base['cpu']:.2f} s)")
         ours, mem = run_child("--_child", "import", "--_file", str(path), "--work",
                               str(args.work), "--seed", str(args.seed))
         runs.append(ours)
@@ -215,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
               f"    read+map+validate+link, parts stored meanwhile {ph.get('parts', 0):.2f} s; "
               f"duplicates, quarantine, rest of the store and commit {ph['finish']:.2f} s; "
               f"committed at {ph.get('committed', ours['seconds']):.2f} s\n"
+              f"    CPU: import process {ours['cpu']['self']:.2f} s (all threads), SQLite "
+              f"writing process {ours['cpu']['children']:.2f} s (with its checkpoint)\n"
               f"    after returning, the writer process copied the WAL into the database "
               f"file (checkpoint) until {ph['checkpointed']:.2f} s")
         if not args.db_url:
@@ -249,6 +263,13 @@ def main(argv: list[str] | None = None) -> int:
               f"{'PASS' if ratio <= args.goal else 'FAIL'} (goal <= {args.goal:g}x)\n"
               f"    including the checkpoint after the import returned: {done_s:.2f} s, "
               f"{done_s / base_s:.1f}x")
+        own = statistics.median(r["cpu"]["self"] for r in runs)
+        kids = statistics.median(r["cpu"]["children"] for r in runs)
+        base_c = statistics.median(base_cpu)
+        print(f"    CPU seconds (less sensitive to other load): read_csv {base_c:.2f}; import "
+              f"process {own:.2f} + SQLite writing process {kids:.2f} = {own + kids:.2f} "
+              f"({(own + kids) / base_c:.1f}x; on 2 cores the wall time cannot go below "
+              f"max(import, writer, sum / 2) = {max(own, kids, (own + kids) / 2):.2f} s)")
     if maps:
         first_s = statistics.median(m["seconds"] for m in maps)
         print(f"median of {args.repeat}: first map right after the import (fresh process, "
