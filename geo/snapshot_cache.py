@@ -5,6 +5,8 @@ Why: at a million households the first read of a period from SQLite takes 15–3
 the only source of truth; the cache is keyed on the snapshot's id, ``imported_at`` *and*
 ``links_version`` (bumped when re-linking against new boundaries moves households), so a
 re-import or a re-link can never be served from an older file; it may be deleted at any time.
+An import into a SQLite file writes it from the rows as it stores them (:class:`ImportCache`);
+otherwise it is built from the database (:func:`warm_after_import`, or on the first load).
 
 Layout: ``data/cache/<db-fingerprint>/snapshot_<id>_<imported_at compact>_l<links>.parquet``. The
 fingerprint hashes the database URL without its password, so two databases never share a

@@ -248,6 +248,7 @@ class _AdbcWriter(SnapshotWriter):
                  is_demo: bool, cache: ImportCache | None = None) -> None:
         self.dialect = dialect
         self.cache = cache  # the stored rows also go to the snapshot's Parquet cache
+        self._preparing: threading.Thread | None = None  # its file, written meanwhile
         self.child = SqliteWriterProcess(path)
         self._begin_error: BaseException | None = None
         self._beginning = threading.Thread(target=self._begin_meanwhile, name="snapshot-begin",
@@ -274,6 +275,13 @@ class _AdbcWriter(SnapshotWriter):
 
     def finish(self, quarantine: pd.DataFrame, counts: dict[str, int], report: dict) -> None:
         self._begun()
+        if self.cache is not None and self._preparing is None:
+            # every part and drop is known: the cache file is written on this process's thread
+            # while the child stores its last parts, the quarantine and the commit
+            self.child.drained()
+            self._preparing = threading.Thread(target=self.cache.prepare, daemon=True,
+                                               name="snapshot-cache")
+            self._preparing.start()
         super().finish(quarantine, counts, report)
 
     def close(self, commit: bool) -> None:
@@ -282,6 +290,7 @@ class _AdbcWriter(SnapshotWriter):
         only once the commit has landed."""
         self._beginning.join()  # its answers come before the child ends
         cache, self.cache = self.cache, None
+        preparing, self._preparing = self._preparing, None
         if self._begin_error is not None:
             if cache is not None:
                 cache.discard()
@@ -293,13 +302,17 @@ class _AdbcWriter(SnapshotWriter):
             self.child.close(commit)
             return
         try:
-            if commit:
+            if commit and preparing is None:  # no finish: written here
                 self.child.drained()
                 cache.prepare()
             self.child.close(commit)
         except BaseException:
+            if preparing is not None:
+                preparing.join()
             cache.discard()
             raise
+        if preparing is not None:
+            preparing.join()
         if commit:
             cache.publish(self.snapshot_id)
         else:
