@@ -409,8 +409,9 @@ def choose_code_list(column: str, header: str, values: Iterable[object],
     codes; among equally fitting lists the column's own header (:func:`header_era`) decides. A
     built-in list of another era than the header's is never used. Otherwise the column is
     undecided: the operator chooses (``forced``)."""
-    seen: dict[tuple[type, object], int] = {}  # each distinct value keyed once (by type too:
-    for v in values:                              # 1, 1.0 and True are different answers)
+    # each distinct value keyed once; by its type too: 1, 1.0 and True are different answers
+    seen: dict[tuple[type, object], int] = {}
+    for v in values:
         if v is None or (isinstance(v, float) and pd.isna(v)):
             continue
         seen[type(v), v] = seen.get((type(v), v), 0) + 1
