@@ -110,8 +110,18 @@ def child_import(path: Path, db: Path, seed: int, db_url: str | None = None) -> 
     def progress(fraction: float, text: str) -> None:
         if fraction >= 0.96 and "parts" not in phases:  # every chunk read, linked, sent
             phases["parts"] = time.perf_counter() - t
-        if text.startswith("Menyiapkan cache"):  # _import returned: the period is committed
+        if text.startswith("Menyiapkan cache") and "committed" not in phases:  # elsewhere
             phases["committed"] = time.perf_counter() - t
+
+    from geo import sqlite_writer
+
+    closing = sqlite_writer.SqliteWriterProcess.close
+
+    def close(self, commit: bool) -> None:  # noqa: ANN001 - SQLite: the COMMIT answered
+        closing(self, commit)
+        phases["committed"] = time.perf_counter() - t
+
+    sqlite_writer.SqliteWriterProcess.close = close
 
     result = import_households(engine, path, "2026-09", progress=progress)
     elapsed = time.perf_counter() - t
