@@ -9,9 +9,17 @@ The register is the demo city's (with its ~2% defects), written once per size un
 memory (max RSS) is its own; the baseline ``pandas.read_csv`` of the same file runs in another
 child, timed the same way.
 
-The import's time ends when ``import_households`` returns: the period is committed and readers
-see it. Its SQLite writing process then copies the WAL into the database file (a checkpoint)
-on its own; the time until that is done is printed too, and peak memory is taken after it.
+Two times per import: until the period is committed (readers see it), and until
+``import_households`` returns with the map's Parquet cache in place (on a SQLite file the import
+writes it from the rows as it stores them; elsewhere it is read back from the database). The
+goal (issue 17: import <= 3x read_csv) is judged on the second, the end to end time. The
+SQLite writing process then copies the WAL into the database file (a checkpoint) on its own;
+the time until that is done is printed too, and peak memory is taken after it. After each
+import a fresh process opens the period as the map does (``snapshot_cache.load_households_fast``
++ ``indicators.prepare``): "first map right after the import" (goal <= 2 s).
+
+The machine's load average is printed at the start and the end: the ratio is from one run, but
+other work on the machine slows the import (two processes) more than the read_csv baseline.
 
 ``--db-url`` (a PostgreSQL database with PostGIS, e.g. the test server's ``PETA_TEST_PG_URL``)
 adds, in each round, the same import into PostgreSQL: into a fresh database copied from that
@@ -23,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -95,33 +104,77 @@ def child_import(path: Path, db: Path, seed: int, db_url: str | None = None) -> 
         {"kode": kel["kode_kel"], "nama": kel["nama_kel"], "level": "kelurahan",
          "kode_induk": kel["kode_kec"]}, geometry=kel.geometry, crs=4326))
     t = time.perf_counter()
+    cpu0 = _cpu_seconds()
     phases: dict[str, float] = {}
 
     def progress(fraction: float, text: str) -> None:
         if fraction >= 0.96 and "parts" not in phases:  # every chunk read, linked, sent
             phases["parts"] = time.perf_counter() - t
+        if text.startswith("Menyiapkan cache") and "committed" not in phases:  # elsewhere
+            phases["committed"] = time.perf_counter() - t
+
+    from geo import sqlite_writer
+
+    closing = sqlite_writer.SqliteWriterProcess.close
+
+    def close(self, commit: bool) -> None:  # noqa: ANN001 - SQLite: the COMMIT answered
+        closing(self, commit)
+        phases["committed"] = time.perf_counter() - t
+
+    sqlite_writer.SqliteWriterProcess.close = close
 
     result = import_households(engine, path, "2026-09", progress=progress)
     elapsed = time.perf_counter() - t
-    phases["finish"] = elapsed - phases.get("parts", 0.0)
+    phases["finish"] = phases.get("committed", elapsed) - phases.get("parts", 0.0)
     # committed and visible; the writer process still copies the WAL into the database file
     wait_for_checkpoints()
     phases["checkpointed"] = time.perf_counter() - t
+    cpu = {k: v - cpu0[k] for k, v in _cpu_seconds().items()}
     # this process and the SQLite writing process run at the same time: their sum bounds the
     # peak from above
     peak = sum(resource.getrusage(who).ru_maxrss
                for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024**2
     print(json.dumps({"seconds": elapsed, "counts": result.counts, "peak_gb": peak,
-                      "phases": phases}))
+                      "phases": phases, "cpu": cpu}))
+
+
+def _cpu_seconds() -> dict[str, float]:
+    """CPU seconds of this process (every thread) and of its ended children (the writer)."""
+    own, kids = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                     resource.RUSAGE_CHILDREN))
+    return {"self": own.ru_utime + own.ru_stime, "children": kids.ru_utime + kids.ru_stime}
+
+
+def child_first_map(db: Path) -> None:
+    """A fresh process opens the period as the map does (the explorer's ``base``)."""
+    t0 = time.perf_counter()
+    from geo import indicators, snapshot_cache, store
+
+    engine = store.get_engine(f"sqlite:///{db}")
+    t = time.perf_counter()
+    snap = store.snapshot_for(engine, "2026-09")
+    columns = [*indicators.RULE_COLUMNS, "lintang", "bujur"]
+    cached = snapshot_cache.cache_path(engine, snap).exists()
+    frame = snapshot_cache.load_households_fast(engine, snap, columns)
+    loaded = time.perf_counter() - t
+    indicators.prepare(frame)
+    print(json.dumps({"seconds": time.perf_counter() - t, "load": loaded, "cached": cached,
+                      "imports": t - t0, "rows": len(frame), "peak_gb": 0.0}))
 
 
 def child_read_csv(path: Path) -> None:
     import pandas as pd
 
     t = time.perf_counter()
+    cpu0 = _cpu_seconds()["self"]
     frame = pd.read_csv(path)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    print(json.dumps({"seconds": time.perf_counter() - t, "rows": len(frame), "peak_gb": peak}))
+    print(json.dumps({"seconds": time.perf_counter() - t, "rows": len(frame), "peak_gb": peak,
+                      "cpu": _cpu_seconds()["self"] - cpu0}))
+
+
+def _load() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
 def run_child(*args: str) -> tuple[dict, float]:
@@ -141,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=5, help="rounds; medians are compared")
     p.add_argument("--db-url", help="also import into this PostgreSQL database's copy "
                    "(postgresql+psycopg://…, with PostGIS)")
-    p.add_argument("--_child", choices=["import", "read_csv"], help=argparse.SUPPRESS)
+    p.add_argument("--goal", type=float, default=3.0, help="import / read_csv at most")
+    p.add_argument("--_child", choices=["import", "read_csv", "first_map"],
+                   help=argparse.SUPPRESS)
     p.add_argument("--_file", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args._child == "import":
@@ -150,32 +205,50 @@ def main(argv: list[str] | None = None) -> int:
     if args._child == "read_csv":
         child_read_csv(args._file)
         return 0
+    if args._child == "first_map":
+        child_first_map(args.work / "bench.sqlite")
+        return 0
 
     args.work.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PETA_CACHE_DIR", str(args.work / "cache"))  # the children's cache
     path = args.work / f"register_{args.households}.csv"
     if not path.exists():
         t = time.perf_counter()
         write_register(path, args.households, args.seed)
         print(f"wrote {path} ({path.stat().st_size / 1024**2:.0f} MB) in "
               f"{time.perf_counter() - t:.0f} s")
-    bases, runs, pg_runs = [], [], []
+    print(f"load average at the start: {_load()} (2 cores here; other work slows both)")
+    bases, runs, pg_runs, maps, base_cpu = [], [], [], [], []
     for k in range(args.repeat):  # baseline and import in turns: both see the same machine
         if not args.skip_baseline:
             base, base_mem = run_child("--_child", "read_csv", "--_file", str(path),
                                        "--work", str(args.work))
             bases.append(base["seconds"])
+            base_cpu.append(base["cpu"])
             print(f"[{k + 1}] baseline pandas.read_csv: {base['seconds']:.2f} s "
-                  f"({base['rows']:,} rows, peak {base_mem:.2f} GB)")
+                  f"({base['rows']:,} rows, peak {base_mem:.2f} GB, CPU {base['cpu']:.2f} s)")
         ours, mem = run_child("--_child", "import", "--_file", str(path), "--work",
                               str(args.work), "--seed", str(args.seed))
         runs.append(ours)
         ph = ours["phases"]
-        print(f"[{k + 1}] import_households end to end: {ours['seconds']:.2f} s, peak memory "
-              f"{mem:.2f} GB (max RSS of the import process + its SQLite writing process)\n"
+        print(f"[{k + 1}] import_households end to end (committed, map cache ready): "
+              f"{ours['seconds']:.2f} s, peak memory {mem:.2f} GB (max RSS of the import "
+              f"process + its SQLite writing process)\n"
               f"    read+map+validate+link, parts stored meanwhile {ph.get('parts', 0):.2f} s; "
-              f"duplicates, quarantine, rest of the store and commit {ph['finish']:.2f} s\n"
+              f"duplicates, quarantine, rest of the store and commit {ph['finish']:.2f} s; "
+              f"committed at {ph.get('committed', ours['seconds']):.2f} s\n"
+              f"    CPU: import process {ours['cpu']['self']:.2f} s (all threads), SQLite "
+              f"writing process {ours['cpu']['children']:.2f} s (with its checkpoint)\n"
               f"    after returning, the writer process copied the WAL into the database "
               f"file (checkpoint) until {ph['checkpointed']:.2f} s")
+        if not args.db_url:
+            first, _ = run_child("--_child", "first_map", "--work", str(args.work))
+            maps.append(first)
+            where = "the Parquet cache" if first["cached"] else "THE DATABASE (no cache)"
+            print(f"    first map right after the import, fresh process: {first['seconds']:.2f} s"
+                  f" (load {first['load']:.2f} s from {where}, indicators.prepare "
+                  f"{first['seconds'] - first['load']:.2f} s; "
+                  f"{first['rows']:,} rows; imports before it {first['imports']:.2f} s)")
         if args.db_url:
             pg, pg_mem = run_child("--_child", "import", "--_file", str(path), "--work",
                                    str(args.work), "--seed", str(args.seed),
@@ -187,14 +260,31 @@ def main(argv: list[str] | None = None) -> int:
                   f"{pg['phases'].get('parts', 0):.2f} s, rest and commit "
                   f"{pg['phases']['finish']:.2f} s")
     print(f"counts: {runs[-1]['counts']}")
+    print(f"load average at the end: {_load()}")
     ours_s = statistics.median(r["seconds"] for r in runs)
+    committed_s = statistics.median(r["phases"].get("committed", r["seconds"]) for r in runs)
     if bases:
         base_s = statistics.median(bases)
         done_s = statistics.median(r["phases"]["checkpointed"] for r in runs)
-        print(f"median of {args.repeat}: import {ours_s:.2f} s, read_csv {base_s:.2f} s, "
-              f"ratio {ours_s / base_s:.1f}x read_csv  (goal <= 10x)\n"
+        ratio = ours_s / base_s
+        print(f"median of {args.repeat}: read_csv {base_s:.2f} s; import until committed "
+              f"{committed_s:.2f} s ({committed_s / base_s:.1f}x), until the map cache is "
+              f"ready {ours_s:.2f} s ({ratio:.1f}x read_csv): "
+              f"{'PASS' if ratio <= args.goal else 'FAIL'} (goal <= {args.goal:g}x)\n"
               f"    including the checkpoint after the import returned: {done_s:.2f} s, "
               f"{done_s / base_s:.1f}x")
+        own = statistics.median(r["cpu"]["self"] for r in runs)
+        kids = statistics.median(r["cpu"]["children"] for r in runs)
+        base_c = statistics.median(base_cpu)
+        print(f"    CPU seconds (less sensitive to other load): read_csv {base_c:.2f}; import "
+              f"process {own:.2f} + SQLite writing process {kids:.2f} = {own + kids:.2f} "
+              f"({(own + kids) / base_c:.1f}x; on 2 cores the wall time cannot go below "
+              f"max(import, writer, sum / 2) = {max(own, kids, (own + kids) / 2):.2f} s)")
+    if maps:
+        first_s = statistics.median(m["seconds"] for m in maps)
+        print(f"median of {args.repeat}: first map right after the import (fresh process, "
+              f"load + indicators.prepare) {first_s:.2f} s: "
+              f"{'PASS' if first_s <= 2.0 else 'FAIL'} (goal <= 2 s)")
     if pg_runs:
         pg_s = statistics.median(r["seconds"] for r in pg_runs)
         against = f", {pg_s / statistics.median(bases):.1f}x read_csv" if bases else ""

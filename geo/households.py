@@ -222,7 +222,8 @@ def _import(engine: Engine, src: Source, period: str, mapping: dict[str, str] | 
     for attempt in range(2):
         try:
             with storage_failures(src.name, period), \
-                    open_snapshot(engine, period, src.name, is_demo) as writer:
+                    open_snapshot(engine, period, src.name, is_demo,
+                                  cache=True) as writer:
                 return _import_into(writer, src, plan, regions, progress, chunk_rows, period)
         except UnicodeDecodeError:  # the whole transaction is rolled back: read again
             if attempt or plan.format.encoding == "cp1252":

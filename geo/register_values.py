@@ -409,13 +409,17 @@ def choose_code_list(column: str, header: str, values: Iterable[object],
     codes; among equally fitting lists the column's own header (:func:`header_era`) decides. A
     built-in list of another era than the header's is never used. Otherwise the column is
     undecided: the operator chooses (``forced``)."""
-    counts: dict[str, int] = {}
+    # each distinct value keyed once; by its type too: 1, 1.0 and True are different answers
+    seen: dict[tuple[type, object], int] = {}
     for v in values:
         if v is None or (isinstance(v, float) and pd.isna(v)):
             continue
+        seen[type(v), v] = seen.get((type(v), v), 0) + 1
+    counts: dict[str, int] = {}
+    for (_, v), n in seen.items():
         key = phrase_key(v)
         if is_number(key) and key not in (entries or {}):
-            counts[key] = counts.get(key, 0) + 1
+            counts[key] = counts.get(key, 0) + n
     total = sum(counts.values())
     fits = {name: (sum(n for k, n in counts.items() if k in lst.get(column, {})) / total
                    if total else 0.0) for name, lst in lists.items()}

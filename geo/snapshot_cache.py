@@ -5,6 +5,8 @@ Why: at a million households the first read of a period from SQLite takes 15–3
 the only source of truth; the cache is keyed on the snapshot's id, ``imported_at`` *and*
 ``links_version`` (bumped when re-linking against new boundaries moves households), so a
 re-import or a re-link can never be served from an older file; it may be deleted at any time.
+An import into a SQLite file writes it from the rows as it stores them (:class:`ImportCache`);
+otherwise it is built from the database (:func:`warm_after_import`, or on the first load).
 
 Layout: ``data/cache/<db-fingerprint>/snapshot_<id>_<imported_at compact>_l<links>.parquet``. The
 fingerprint hashes the database URL without its password, so two databases never share a
@@ -19,7 +21,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -222,20 +224,45 @@ def _build(engine: Engine, snapshot_id: int, path: Path) -> pd.DataFrame:
 def _write_atomic(frame: pd.DataFrame, path: Path) -> bool:
     """Write to a temp file beside ``path`` and rename it into place: a reader sees the old file
     or the whole new one, never half. False (and no file) if it cannot be written."""
-    assert not set(frame.columns) & set(PRIVATE_COLUMNS), "personal data must not be cached"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp = _write_private(frame, path)
+    if tmp is None:
+        return False
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        for folder in (path.parent.parent, path.parent):  # household ids and points
-            private_folder(folder)
-        frame.to_parquet(tmp, index=False)
-        private_file(tmp)
         os.replace(tmp, path)
         return True
-    except (OSError, ValueError, TypeError, pa.ArrowException) as exc:
+    except OSError as exc:
         log.warning("could not write cache %s (%s); reading from the database", path, exc)
         tmp.unlink(missing_ok=True)
         return False
+
+
+def _write_private(frame: pd.DataFrame, path: Path) -> Path | None:
+    """``frame`` as Parquet in a private (0600) temp file beside ``path`` (folders 0700), not
+    yet in place; None (and no file) if it cannot be written."""
+    assert not set(frame.columns) & set(PRIVATE_COLUMNS), "personal data must not be cached"
+    tmp = _private_tmp(path)
+    try:
+        _make_private(tmp)
+        frame.to_parquet(tmp, index=False)
+        return tmp
+    except (OSError, ValueError, TypeError, pa.ArrowException) as exc:
+        log.warning("could not write cache %s (%s); reading from the database", path, exc)
+        tmp.unlink(missing_ok=True)
+        return None
+
+
+def _private_tmp(path: Path) -> Path:
+    """A temp file name beside ``path`` (removed by :func:`remove_stale` if left behind)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def _make_private(tmp: Path) -> None:
+    """Create ``tmp`` empty, 0600, in folders that are 0700 (household ids and points)."""
+    tmp.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for folder in (tmp.parent.parent, tmp.parent):
+        private_folder(folder)
+    tmp.touch(mode=0o600)
+    private_file(tmp)
 
 
 def remove_stale(engine: Engine, folder: Path) -> list[Path]:
@@ -259,3 +286,199 @@ def remove_stale(engine: Engine, folder: Path) -> list[Path]:
         except OSError:
             pass
     return removed
+
+
+# ------------------------------------------------------------------ written by the import
+
+def _arrow_type(name: str) -> pa.DataType:
+    """The Arrow type of a households column as the import stores it (SQL type)."""
+    from sqlalchemy import Float, Integer
+
+    kind = store.households.c[name].type
+    if isinstance(kind, Integer):
+        return pa.int64()
+    return pa.float64() if isinstance(kind, Float) else pa.string()
+
+
+class ImportCache:
+    """The cache file of a snapshot being imported, made from the rows as they are stored, so
+    that no million rows are read back from the database after the commit.
+
+    The stored parts' cacheable columns go to a private temporary Arrow file in the cache
+    folder (:meth:`add`, in file order); rows dropped later (duplicates) are left out; before
+    the commit the Parquet file is written under a temporary name (:meth:`prepare`), and after
+    it renamed into place under the name the stored snapshot gives (:meth:`publish`). The frame
+    is the one :func:`read_database` would give (ints with gaps as float64, an all-empty column
+    as object), so readers cannot tell the two apart. Any failure here only leaves the cache to
+    :func:`warm_after_import`; the import never fails for it.
+    """
+
+    def __init__(self, engine: Engine, folder: Path) -> None:
+        self.engine = engine
+        self.folder = folder
+        self.parts = folder / f".snapshot_import_{os.getpid()}_{uuid.uuid4().hex[:8]}.tmp"
+        self.ready: Path | None = None  # the Parquet file written, not yet in place
+        self.failed = False
+        self._sink: pa.NativeFile | None = None
+        self._stream: pa.ipc.RecordBatchStreamWriter | None = None
+        self._dropped: list[int] = []
+        self._types = {name: _arrow_type(name) for name in CACHE_COLUMNS}
+
+    @classmethod
+    def start(cls, engine: Engine) -> ImportCache | None:
+        """None where the database cannot be cached (in-memory SQLite)."""
+        folder = cache_dir(engine)
+        return None if folder is None else cls(engine, folder)
+
+    def add(self, table: pa.Table) -> None:
+        """Keep the cacheable columns of stored rows (an Arrow table of households columns)."""
+        if self.failed:
+            return
+        try:
+            n = table.num_rows
+            part = pa.Table.from_arrays(
+                [table[name].cast(kind) if name in table.column_names else pa.nulls(n, kind)
+                 for name, kind in self._types.items()], names=list(self._types))
+            if self._stream is None:
+                self._open(part.schema)
+            self._stream.write_table(part)
+        except Exception as exc:  # noqa: BLE001 - a cache never fails an import
+            self._fail(exc)
+
+    def _open(self, schema: pa.Schema) -> None:
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in (self.folder.parent, self.folder):  # household ids and points
+            private_folder(folder)
+        self.parts.touch(mode=0o600)
+        private_file(self.parts)
+        self._sink = pa.OSFile(str(self.parts), "wb")
+        self._stream = pa.ipc.new_stream(self._sink, schema)
+
+    def drop(self, row_numbers: Sequence[int]) -> None:
+        """Rows stored, then removed (found bad once the whole register was seen)."""
+        self._dropped.extend(int(r) for r in row_numbers)
+
+    def prepare(self) -> None:
+        """Before the commit: the Parquet file written beside the cache, not yet in place. The
+        parts are read one at a time (memory stays that of one part, also at 3M rows)."""
+        if self.failed or self._stream is None:
+            return
+        try:
+            self._close_stream()
+            schema, rows, nulls = self._census()
+            if not rows:  # an empty snapshot is not cached (as _build)
+                return
+            target = _database_schema(schema, rows, nulls)
+            ready = self.ready = _private_tmp(self.folder / "snapshot_import")
+            _make_private(ready)
+            with pq.ParquetWriter(ready, target) as out:
+                for batch in self._batches():
+                    out.write_table(pa.Table.from_arrays(
+                        [pa.nulls(batch.num_rows) if pa.types.is_null(f.type)
+                         else batch.column(f.name).cast(f.type) for f in target],
+                        schema=target))
+        except Exception as exc:  # noqa: BLE001 - a cache never fails an import
+            self._fail(exc)
+        finally:
+            _remove(self.parts)
+
+    def _batches(self) -> Iterator[pa.RecordBatch]:
+        """The kept rows, part by part (rows dropped later left out)."""
+        import pyarrow.compute as pc
+
+        late = pa.array(self._dropped, pa.int64())
+        with pa.OSFile(str(self.parts)) as source:
+            for batch in pa.ipc.open_stream(source):
+                if len(late):
+                    dropped = pc.is_in(batch.column("row_number"), late)
+                    if pc.any(dropped).as_py():
+                        batch = batch.filter(pc.invert(dropped))
+                if batch.num_rows:
+                    yield batch
+
+    def _census(self) -> tuple[pa.Schema, int, dict[str, int]]:
+        """The parts' schema, the rows kept and each column's missing values among them."""
+        with pa.OSFile(str(self.parts)) as source:
+            schema = pa.ipc.open_stream(source).schema
+        rows, nulls = 0, dict.fromkeys(schema.names, 0)
+        for batch in self._batches():
+            rows += batch.num_rows
+            for name, column in zip(schema.names, batch.columns):
+                nulls[name] += column.null_count
+        return schema, rows, nulls
+
+    def publish(self, snapshot_id: int) -> Path | None:
+        """After the commit: the file in place under the stored snapshot's name (None: not
+        cached; the snapshot was deleted or re-linked meanwhile, or the file failed)."""
+        ready, self.ready = self.ready, None
+        if ready is None:
+            return None
+        s = store.snapshots.c
+        try:
+            with self.engine.connect() as conn:
+                row = conn.execute(select(s.imported_at, s.links_version)
+                                   .where(s.id == snapshot_id)).first()
+            if row is None or int(row.links_version or 0) != 0:  # the file's links are older
+                return None
+            path = self.folder / file_name(snapshot_id, row.imported_at, 0)
+            os.replace(ready, path)
+        except Exception as exc:  # noqa: BLE001 - a cache never fails an import
+            log.warning("could not place the cache of snapshot %s (%s: %s)", snapshot_id,
+                        type(exc).__name__, exc)
+            return None
+        finally:
+            _remove(ready)  # left over when not renamed
+        try:
+            remove_stale(self.engine, self.folder)
+        except Exception as exc:  # noqa: BLE001 - only old files stay a while longer
+            log.warning("could not remove old cache files (%s)", exc)
+        return path
+
+    def discard(self) -> None:
+        """The import was rolled back (or the cache failed): no file of it stays."""
+        self._close_stream()
+        _remove(self.parts)
+        if self.ready is not None:
+            _remove(self.ready)
+            self.ready = None
+
+    def _close_stream(self) -> None:
+        stream, sink, self._stream, self._sink = self._stream, self._sink, None, None
+        for closing in (stream, sink):
+            if closing is not None:
+                try:
+                    closing.close()
+                except Exception:  # noqa: BLE001, S110 - the file is removed next
+                    pass
+
+    def _fail(self, exc: BaseException) -> None:
+        log.warning("could not write the cache during the import (%s: %s); it is built from "
+                    "the database afterwards", type(exc).__name__, exc)
+        self.failed = True
+        self.discard()
+
+
+def _database_schema(schema: pa.Schema, rows: int, nulls: dict[str, int]) -> pa.Schema:
+    """The Parquet schema (pandas metadata included) that ``DataFrame.to_parquet`` writes for
+    the frame :func:`read_database` gives for these rows: ``DataFrame.from_records`` makes ints
+    with gaps float64, text ``str`` (large_string in Arrow), and a column with no value at all
+    object (None; Arrow's null type)."""
+    fields = []
+    for field in schema:
+        kind = field.type
+        if nulls[field.name] == rows:
+            kind = pa.null()
+        elif pa.types.is_integer(kind) and nulls[field.name]:
+            kind = pa.float64()
+        elif pa.types.is_string(kind):
+            kind = pa.large_string()
+        fields.append(pa.field(field.name, kind))
+    empty = pa.schema(fields).empty_table().to_pandas()  # the dtypes, for pandas' metadata
+    return pa.Schema.from_pandas(empty, preserve_index=False)
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:  # an old temp file is removed by remove_stale later
+        log.warning("could not remove %s (%s)", path, exc)

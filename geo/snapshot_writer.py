@@ -40,6 +40,7 @@ from sqlalchemy.sql import ClauseElement
 
 from geo import link, store
 from geo.schema import HOUSEHOLD_COLUMNS, LINK_COLUMNS
+from geo.snapshot_cache import ImportCache
 from geo.sqlite_writer import SqliteWriterProcess
 
 ROWS_PER_STATEMENT = 20  # SQLAlchemy path on SQLite: one INSERT of 20 rows beats 20 INSERTs
@@ -244,8 +245,10 @@ class _AdbcWriter(SnapshotWriter):
     process, household parts sent as Arrow tables without waiting."""
 
     def __init__(self, path: str, dialect, period: str, source_file: str,  # noqa: ANN001
-                 is_demo: bool) -> None:
+                 is_demo: bool, cache: ImportCache | None = None) -> None:
         self.dialect = dialect
+        self.cache = cache  # the stored rows also go to the snapshot's Parquet cache
+        self._preparing: threading.Thread | None = None  # its file, written meanwhile
         self.child = SqliteWriterProcess(path)
         self._begin_error: BaseException | None = None
         self._beginning = threading.Thread(target=self._begin_meanwhile, name="snapshot-begin",
@@ -267,20 +270,53 @@ class _AdbcWriter(SnapshotWriter):
     def drop(self, row_numbers: Sequence[int]) -> None:
         self._begun()
         super().drop(row_numbers)
+        if self.cache is not None:
+            self.cache.drop(row_numbers)
 
     def finish(self, quarantine: pd.DataFrame, counts: dict[str, int], report: dict) -> None:
         self._begun()
+        if self.cache is not None and self._preparing is None:
+            # every part and drop is known: the cache file is written on this process's thread
+            # while the child stores its last parts, the quarantine and the commit
+            self.child.drained()
+            self._preparing = threading.Thread(target=self.cache.prepare, daemon=True,
+                                               name="snapshot-cache")
+            self._preparing.start()
         super().finish(quarantine, counts, report)
 
     def close(self, commit: bool) -> None:
-        """Commit, or roll back; a failed beginning rolls back and is raised on commit."""
+        """Commit, or roll back; a failed beginning rolls back and is raised on commit. The
+        cache file is written while the child still stores the last parts, and put in place
+        only once the commit has landed."""
         self._beginning.join()  # its answers come before the child ends
+        cache, self.cache = self.cache, None
+        preparing, self._preparing = self._preparing, None
         if self._begin_error is not None:
+            if cache is not None:
+                cache.discard()
             self.child.close(commit=False)
             if commit:
                 raise self._begin_error
             return
-        self.child.close(commit)
+        if cache is None:
+            self.child.close(commit)
+            return
+        try:
+            if commit and preparing is None:  # no finish: written here
+                self.child.drained()
+                cache.prepare()
+            self.child.close(commit)
+        except BaseException:
+            if preparing is not None:
+                preparing.join()
+            cache.discard()
+            raise
+        if preparing is not None:
+            preparing.join()
+        if commit:
+            cache.publish(self.snapshot_id)
+        else:
+            cache.discard()
 
     def _sql(self, statement: ClauseElement) -> tuple[str, list]:
         compiled = statement.compile(dialect=self.dialect,
@@ -312,9 +348,14 @@ class _AdbcWriter(SnapshotWriter):
         self._begun()
         snapshot_id = self.snapshot_id
 
+        cache = self.cache
+
         def table():  # noqa: ANN202 - on the sender thread; the rows chosen in Arrow
             whole = arrow_households(part, snapshot_id)
-            return whole if rows is None else whole.filter(rows)
+            chosen = whole if rows is None else whole.filter(rows)
+            if cache is not None:
+                cache.add(chosen)
+            return chosen
 
         self.child.ingest(store.households.name, table)
 
@@ -334,10 +375,14 @@ def _sqlite_file(engine: Engine) -> str | None:
 
 @contextlib.contextmanager
 def open_snapshot(engine: Engine, period: str, source_file: str, is_demo: bool = False,
-                  *, use_adbc: bool | None = None) -> Iterator[SnapshotWriter]:
+                  *, use_adbc: bool | None = None, cache: bool = False
+                  ) -> Iterator[SnapshotWriter]:
     """The writer of ``period``'s new snapshot: the old one is replaced when the block ends
     without error, and everything is rolled back otherwise. ``use_adbc`` forces the choice of
-    writer (tests); by default ADBC on a SQLite file."""
+    writer (tests); by default ADBC on a SQLite file. ``cache``: on that writer, also write the
+    snapshot's Parquet cache from the stored rows (:class:`geo.snapshot_cache.ImportCache`),
+    in place after the commit; elsewhere :func:`geo.snapshot_cache.warm_after_import` builds
+    it from the database."""
     path = _sqlite_file(engine)
     if use_adbc is False or (use_adbc is None and path is None):
         with engine.begin() as conn:
@@ -348,7 +393,8 @@ def open_snapshot(engine: Engine, period: str, source_file: str, is_demo: bool =
     if path is None:
         raise ValueError("ADBC needs a SQLite database file")
     store.metadata.create_all(engine)  # the tables exist before another connection writes
-    writer = _AdbcWriter(path, engine.dialect, period, source_file, is_demo)
+    writer = _AdbcWriter(path, engine.dialect, period, source_file, is_demo,
+                         ImportCache.start(engine) if cache else None)
     try:
         yield writer
     except BaseException:

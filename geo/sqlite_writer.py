@@ -104,6 +104,9 @@ class SqliteWriterProcess:
             if item is None:
                 return
             header, make_table = item
+            if header is None:  # a mark (``drained``): everything before it is handed over
+                make_table.set()
+                continue
             if self._error is not None:
                 continue
             try:
@@ -165,6 +168,12 @@ class SqliteWriterProcess:
     def ingest(self, table: str, make_table: Callable[[], Any]) -> None:
         """Append the Arrow table ``make_table()`` (built on the sender thread) to ``table``."""
         self._send({"op": "ingest", "table": table}, make_table)
+
+    def drained(self) -> None:
+        """Wait until every request sent so far was handed to the child (its parts built)."""
+        done = threading.Event()
+        self._queue.put((None, done))
+        done.wait()
 
     def close(self, commit: bool) -> None:
         """Commit, or roll back (the child undoes its transaction when its input ends). After a

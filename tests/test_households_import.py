@@ -212,7 +212,8 @@ def test_a_cache_that_cannot_be_built_never_fails_the_import(demo_files, engine,
         raise OSError("disk penuh")
 
     monkeypatch.setenv("PETA_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(snapshot_cache, "warm", broken)
+    monkeypatch.setattr(snapshot_cache, "warm", broken)  # built from the database afterwards
+    monkeypatch.setattr(snapshot_cache.ImportCache, "_open", broken)  # or during the import
     with caplog.at_level("WARNING", logger="geo.snapshot_cache"):
         result = import_households(engine, demo_files.register, "2026-09")
     assert store.snapshot_for(engine, "2026-09")["id"] == result.snapshot_id
@@ -221,6 +222,63 @@ def test_a_cache_that_cannot_be_built_never_fails_the_import(demo_files, engine,
 
     assert cube.load(engine, result.snapshot_id, "hitungan").households == result.counts[
         "accepted"]
+
+
+def test_the_import_writes_the_cache_the_database_would_give(demo_files, sqlite_engine,
+                                                             tmp_path, monkeypatch):
+    """On a SQLite file the cache is written from the rows as they are stored (no million rows
+    read back after the commit), and it is the very frame the database gives: rows dropped as
+    duplicates left out, ints with gaps as float64, a column the file lacks as object."""
+    from geo import snapshot_cache
+
+    register = pd.read_csv(demo_files.register, dtype=str, keep_default_na=False)
+    register.loc[register.index % 5 == 0, "JML_LANSIA"] = ""  # NULL among the ints
+    register = register.drop(columns=["LUAS_LANTAI"])  # all NULL
+    path = tmp_path / "register.csv"
+    register.to_csv(path, index=False)
+    monkeypatch.setenv("PETA_CACHE_DIR", str(tmp_path / "cache"))
+    real_read = snapshot_cache.read_database
+
+    def no_read(*_args, **_kwargs):
+        raise AssertionError("the import read its rows back from the database")
+
+    monkeypatch.setattr(snapshot_cache, "read_database", no_read)
+    result = import_households(sqlite_engine, path, "2026-09", chunk_rows=700)
+    monkeypatch.setattr(snapshot_cache, "read_database", real_read)
+    assert result.report["quarantine_reasons"].get("nik_ganda")  # rows dropped after storing
+    cache = snapshot_cache.cache_path(sqlite_engine, {"id": result.snapshot_id})
+    assert cache is not None and cache.exists()
+    assert cache.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in cache.parent.iterdir()] == [cache.name]  # no temp file left
+    got = pd.read_parquet(cache)
+    expected = real_read(sqlite_engine, result.snapshot_id, snapshot_cache.CACHE_COLUMNS)
+    assert len(got) == result.counts["accepted"]
+    assert expected["jumlah_lansia"].dtype == "float64"
+    assert expected["luas_lantai"].dtype == object
+    assert list(got.dtypes.astype(str)) == list(expected.dtypes.astype(str))
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert not set(got.columns) & set(snapshot_cache.PRIVATE_COLUMNS)
+
+
+def test_a_failed_import_leaves_the_previous_cache_and_no_temp_file(demo_files, sqlite_engine,
+                                                                    tmp_path, monkeypatch):
+    from geo import snapshot_cache, snapshot_writer
+
+    monkeypatch.setenv("PETA_CACHE_DIR", str(tmp_path / "cache"))
+    before = import_households(sqlite_engine, demo_files.register, "2026-09")
+    cache = snapshot_cache.cache_path(sqlite_engine, {"id": before.snapshot_id})
+    real = snapshot_writer.SnapshotWriter.finish
+
+    def broken(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        raise RuntimeError("listrik padam")  # after every row was stored, before the commit
+
+    monkeypatch.setattr(snapshot_writer.SnapshotWriter, "finish", broken)
+    with pytest.raises(RuntimeError, match="listrik padam"):
+        import_households(sqlite_engine, demo_files.register, "2026-09", chunk_rows=500)
+    assert store.snapshot_for(sqlite_engine, "2026-09")["id"] == before.snapshot_id
+    assert [p.name for p in cache.parent.iterdir()] == [cache.name]
+    assert len(pd.read_parquet(cache)) == before.counts["accepted"]
 
 
 def test_command_line_json(demo_files, tmp_path):
