@@ -26,18 +26,21 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from geo import periods, snapshot_cache, store
+from geo import household_dataset, periods, snapshot_cache, store
 from geo.fmt import fmt_int
 from geo.household_chunks import CheckedChunk, ImportTally, check_chunk
+from geo.household_dataset import DatasetSnapshot, Target
 from geo.household_plan import ImportPlan, plan_import, undecided_message
 from geo.households import ImportResult, Progress, storage_failures
 from geo.link import RegionIndex
 from geo.register_columns import check_overrides, detect_mapping
 from geo.register_errors import ImportFailed
 from geo.register_files import CHUNK_ROWS, Source, detect_format, original_rows, read_chunks
+from geo.schema import STORAGES  # --storage: the households table, or a Parquet dataset
 from geo.snapshot_writer import open_snapshot
 
 ENGINES = ("pandas", "dask")  # --engine: this process, or a Dask cluster
@@ -70,11 +73,15 @@ class FilePart:
     chunks: list[CheckedChunk]
     value_maps: dict[str, dict[str, object]]  # values met and how they were mapped
     encoding: str | None
+    worker: str | None = None  # the worker that checked (and staged) it
 
 
 def check_file(path: str, name: str, plan: ImportPlan, regions: RegionIndex,
-               chunk_rows: int = CHUNK_ROWS) -> FilePart:
-    """Every chunk of one file through :func:`check_chunk` (runs on a worker)."""
+               chunk_rows: int = CHUNK_ROWS, stage: tuple[Target, int] | None = None
+               ) -> FilePart:
+    """Every chunk of one file through :func:`check_chunk` (runs on a worker). ``stage``:
+    (dataset target, file index) to write the accepted rows there, on this worker, and send
+    back only what the whole-register pass needs."""
     src = Source(name, path=Path(path))
     try:
         chunks = [check_chunk(c, plan, regions) for c in read_chunks(src, plan.format,
@@ -84,10 +91,25 @@ def check_file(path: str, name: str, plan: ImportPlan, regions: RegionIndex,
             raise ImportFailed(f"{name}: pengodean teks tidak dikenali. Simpan ulang sebagai "
                                "CSV UTF-8.") from None
         plan.format.encoding = "cp1252"
-        return check_file(path, name, plan, regions, chunk_rows)
+        return check_file(path, name, plan, regions, chunk_rows, stage)
+    if stage is not None:
+        household_dataset.stage_rows(*stage, (c.linked.loc[c.keep] for c in chunks
+                                              if c.linked is not None))
+        for chunk in chunks:
+            if chunk.linked is not None:
+                chunk.linked = chunk.linked[household_dataset.TALLY_COLUMNS]
     for chunk in chunks:
         _arrow_text(chunk.linked)
-    return FilePart(chunks, plan.value_maps, plan.format.encoding)
+    return FilePart(chunks, plan.value_maps, plan.format.encoding, _worker_address())
+
+
+def _worker_address() -> str | None:
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return None
 
 
 def _arrow_text(frame: pd.DataFrame | None) -> None:
@@ -155,11 +177,45 @@ def import_households_dask(engine: Engine, paths: Sequence[object], period: str,
                            code_list: str | dict[str, str] | None = None,
                            values: dict[str, dict[str, object]] | None = None,
                            chunk_rows: int = CHUNK_ROWS, is_demo: bool = False,
-                           warm_cache: bool = True) -> ImportResult:
+                           warm_cache: bool = True, storage: str = "database",
+                           dataset_dir: str | None = None) -> ImportResult:
     """Import register files (paths) into the snapshot ``period`` on a Dask cluster: the same
     result as :func:`geo.households.import_households` of the files joined into one (rows
     numbered across the files). Raises :class:`ImportFailed` as that does. ``warm_cache``:
-    build the period's view cache now (default), or leave it to the first load."""
+    build the period's view cache now (default), or leave it to the first load. ``storage``
+    ``dataset``: the households go to a partitioned Parquet dataset under ``dataset_dir``
+    (default ``PETA_DATASET_DIR``) written by the workers (:mod:`geo.household_dataset`)."""
+    if storage not in STORAGES:
+        raise ImportFailed(f"--storage {storage}: pilih salah satu dari {', '.join(STORAGES)}.")
+    try:
+        period = periods.parse(period)
+    except periods.PeriodError as err:
+        raise ImportFailed(str(err)) from None
+    target = Target.new(period, dataset_dir) if storage == "dataset" else None
+    old = store.snapshot_for(engine, period) if target is not None else None
+    try:
+        result = _import(engine, paths, period, scheduler, workers, processes, mapping,
+                         progress, sheet, code_list, values, chunk_rows, is_demo, target)
+    except BaseException:
+        if target is not None:  # nothing of this import stays; the previous dataset does
+            household_dataset.remove(target.temp)
+            household_dataset.remove(target.final)
+        raise
+    if target is not None:
+        if old is not None and old.get("storage") == "dataset" \
+                and old.get("dataset_location") != target.final:
+            household_dataset.remove(old["dataset_location"])  # replaced: committed above
+    elif warm_cache:
+        snapshot_cache.warm_after_import(engine, [result.snapshot_id])
+    return result
+
+
+def _import(engine: Engine, paths: Sequence[object], period: str, scheduler: str | None,
+            workers: int | None, processes: bool, mapping: dict[str, str] | None,
+            progress: Progress | None, sheet: str | None,
+            code_list: str | dict[str, str] | None,
+            values: dict[str, dict[str, object]] | None, chunk_rows: int, is_demo: bool,
+            target: Target | None) -> ImportResult:
     try:
         period = periods.parse(period)
     except periods.PeriodError as err:
@@ -188,20 +244,29 @@ def import_households_dask(engine: Engine, paths: Sequence[object], period: str,
         shared = client.scatter(regions, broadcast=True)
         ahead = FILES_AHEAD_PER_WORKER * max(1, len(client.nthreads()))
 
+        if target is not None:
+            target.create()
+
         def submit(i: int) -> object:
             return client.submit(check_file, str(sources[i].path), sources[i].name, plans[i],
-                                 shared, chunk_rows, pure=False)
+                                 shared, chunk_rows, None if target is None else (target, i),
+                                 pure=False)
 
         futures = [submit(i) for i in range(min(ahead, len(sources)))]
         with storage_failures(name, period):
-            with open_snapshot(engine, period, name, is_demo) as writer:
+            with open_snapshot(engine, period, name, is_demo) as db_writer:
                 tally = ImportTally()
                 spans = []  # per file: (first row, last row, shift)
+                checked_on: list[str | None] = []  # per file: the worker that staged it
+                writer = db_writer if target is None else DatasetSnapshot(
+                    db_writer, target, lambda late: _write_partitions(
+                        client, target, spans, checked_on, late))
                 rows_before = 0  # data lines of the files before, as one file
                 for i, (src, plan) in enumerate(zip(sources, plans)):
                     if i + ahead - 1 < len(sources) and i:  # keep ``ahead`` files in flight
                         futures.append(submit(i + ahead - 1))
                     part = futures[i].result()
+                    checked_on.append(part.worker)
                     plan.format.encoding = part.encoding
                     first.value_maps.update({c: {**first.value_maps.get(c, {}), **m}
                                              for c, m in part.value_maps.items()})
@@ -236,10 +301,26 @@ def import_households_dask(engine: Engine, paths: Sequence[object], period: str,
                                     for s, (lo, hi, _) in zip(sources, spans)],
                          "mesin": {"engine": "dask",
                                    "pekerja": len(client.nthreads())}}
+                if target is not None:
+                    extra["penyimpanan"] = {"storage": "dataset", "lokasi": target.final}
                 counts, report = tally.finish(writer, first, len(regions), original, step,
                                               extra)
+                if target is not None:  # in place just before the commit; removed if it fails
+                    household_dataset.publish(target)
     step(1.0, "Menyiapkan cache tampilan peta…")
-    if warm_cache:
-        snapshot_cache.warm_after_import(engine, [writer.snapshot_id])
     return ImportResult(counts=counts, snapshot_id=writer.snapshot_id, report=report,
                         period=period)
+
+
+def _write_partitions(client, target: Target, spans: list[tuple[int, int, int]],  # noqa: ANN001
+                      checked_on: list[str | None], late: list[int]) -> None:
+    """Each file's staged rows into the partitioned datasets, on the worker that staged them
+    (row numbers of the whole register; ``late``: rows found duplicate at the end, left out)."""
+    late_rows = np.asarray(late, dtype=np.int64)
+    futures = []
+    for i, (lo, hi, shift) in enumerate(spans):
+        mine = late_rows[(late_rows >= lo) & (late_rows <= hi)].tolist()
+        futures.append(client.submit(household_dataset.write_partitions, target, i, shift, mine,
+                                     pure=False, workers=[checked_on[i]] if checked_on[i]
+                                     else None, allow_other_workers=True))
+    client.gather(futures)

@@ -47,7 +47,7 @@ ROWS_PER_STATEMENT = 20  # SQLAlchemy path on SQLite: one INSERT of 20 rows beat
 STORE_BATCH = 50_000  # rows per executemany on the SQLAlchemy path
 DROP_BATCH = 500  # row numbers per DELETE ... IN (...)
 
-_ARROW_KIND = {"text": "string", "code": "string", "date": "string", "int": "int64",
+ARROW_KIND = {"text": "string", "code": "string", "date": "string", "int": "int64",
                "flag": "int64", "float": "float64"}
 COLUMN_KINDS = {"row_number": "int", **HOUSEHOLD_COLUMNS, **LINK_COLUMNS}
 
@@ -67,7 +67,8 @@ def _remove_snapshot(snapshot_id: int) -> list[ClauseElement]:
 def _new_snapshot(period: str, source_file: str, is_demo: bool) -> ClauseElement:
     return insert(store.snapshots).values(
         period=period, source_file=source_file, imported_at=datetime.now(UTC), is_demo=is_demo,
-        report="{}", links_version=0, **{key: 0 for key in store.COUNT_KEYS})
+        report="{}", links_version=0, storage="database", dataset_location="",
+        **{key: 0 for key in store.COUNT_KEYS})
 
 
 def _drop_rows(snapshot_id: int, rows: Sequence[int]) -> ClauseElement:
@@ -123,6 +124,11 @@ class SnapshotWriter:
         if rows:
             self._insert_many(store.quarantine, rows)
         self._run(_finish(self.snapshot_id, counts, report))
+
+    def set_storage(self, storage: str, location: str) -> None:
+        """Where this snapshot's households are (geo.schema.STORAGES) and the dataset folder."""
+        self._run(update(store.snapshots).where(store.snapshots.c.id == self.snapshot_id)
+                  .values(storage=storage, dataset_location=location))
 
     def _run(self, statement: ClauseElement) -> Any:  # noqa: ANN401
         raise NotImplementedError
@@ -235,7 +241,7 @@ def arrow_households(part: pd.DataFrame, snapshot_id: int):  # noqa: ANN201
         if pa.types.is_dictionary(array.type):
             array = array.dictionary_decode()
         names.append(name)
-        arrays.append(array.cast(_ARROW_KIND[COLUMN_KINDS[name]]))
+        arrays.append(array.cast(ARROW_KIND[COLUMN_KINDS[name]]))
     return pa.Table.from_arrays(arrays, names=names)
 
 
@@ -271,6 +277,10 @@ class _AdbcWriter(SnapshotWriter):
     def finish(self, quarantine: pd.DataFrame, counts: dict[str, int], report: dict) -> None:
         self._begun()
         super().finish(quarantine, counts, report)
+
+    def set_storage(self, storage: str, location: str) -> None:
+        self._begun()
+        super().set_storage(storage, location)
 
     def close(self, commit: bool) -> None:
         """Commit, or roll back; a failed beginning rolls back and is raised on commit."""
