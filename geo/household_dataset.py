@@ -210,17 +210,33 @@ def _kecamatan(kelurahan: Sequence[str]) -> list[str]:
     return sorted({".".join(str(c).split(".")[:3]) for c in kelurahan})
 
 
-def _dataset(location: str, name: str) -> ds.Dataset:
+def _schema(name: str) -> pa.Schema:
+    """The dataset's schema, given so that no file is opened to learn it."""
+    columns = ANALYTIC_COLUMNS if name == ANALYTIC else PERSONAL_DATASET_COLUMNS
+    return pa.schema([(c, _type(c)) for c in columns] + list(PARTITIONING.schema))
+
+
+def _dataset(location: str, name: str, kelurahan: Sequence[str] | None = None) -> ds.Dataset:
+    """One of a period's datasets; with ``kelurahan``, only the files of their kecamatan's
+    partitions are listed (no listing or reading of the rest)."""
     fs, path = filesystem(location)
-    return ds.dataset(posixpath.join(path, name), format="parquet", filesystem=fs,
-                      partitioning=PARTITIONING)
+    base = posixpath.join(path, name)
+    if kelurahan is None:
+        return ds.dataset(base, format="parquet", filesystem=fs, partitioning=PARTITIONING,
+                          schema=_schema(name))
+    files = []
+    for kec in _kecamatan(kelurahan):
+        folder = posixpath.join(base, f"kab={'.'.join(kec.split('.')[:2])}", f"kec={kec}")
+        if fs.exists(folder):
+            files += sorted(f for f in fs.find(folder) if f.endswith(".parquet"))
+    return ds.dataset(files, format="parquet", filesystem=fs, partitioning=PARTITIONING,
+                      partition_base_dir=base, schema=_schema(name))
 
 
 def dataset_files(location: str, kelurahan: Sequence[str] | None = None,
                   name: str = ANALYTIC) -> list[str]:
     """The Parquet files a read of ``kelurahan`` (None: all) opens: those of their kecamatan."""
-    where = None if kelurahan is None else ds.field("kec").isin(_kecamatan(kelurahan))
-    return sorted(f.path for f in _dataset(location, name).get_fragments(filter=where))
+    return sorted(f.path for f in _dataset(location, name, kelurahan).get_fragments())
 
 
 def _all(*parts: ds.Expression | None) -> ds.Expression | None:
@@ -241,7 +257,6 @@ def read(location: str, columns: Sequence[str], kelurahan: Sequence[str] | None 
     columns = list(columns)
     for name in columns:
         store.households.c[name]  # noqa: B018  KeyError for unknown columns, as the store
-    kec = None if kelurahan is None else ds.field("kec").isin(_kecamatan(kelurahan))
     codes = None if kelurahan is None else \
         ds.field("region_code").isin(sorted({str(c) for c in kelurahan}))
     chosen = _all(
@@ -255,24 +270,26 @@ def read(location: str, columns: Sequence[str], kelurahan: Sequence[str] | None 
                       chosen)
     else:
         table = _read(location, ANALYTIC, list(dict.fromkeys(["row_number", *analytic])),
-                      _all(kec, codes, chosen))
+                      _all(codes, chosen), kelurahan)
         if personal:
             wanted = ds.field("row_number").isin(table["row_number"].combine_chunks())
-            people = _read(location, PERSONAL, ["row_number", *personal], _all(kec, wanted))
+            people = _read(location, PERSONAL, ["row_number", *personal], wanted, kelurahan)
             table = table.join(people, "row_number", join_type="left outer")
-    return _as_database(table.sort_by("row_number").select(columns))
+    whole = kelurahan is None and rows is None and id_keluarga is None
+    return _as_database(table.sort_by("row_number").select(columns), whole)
 
 
-def _read(location: str, name: str, columns: list[str], where: ds.Expression | None
-          ) -> pa.Table:
-    return _dataset(location, name).to_table(columns=columns, filter=where)
+def _read(location: str, name: str, columns: list[str], where: ds.Expression | None,
+          kelurahan: Sequence[str] | None = None) -> pa.Table:
+    return _dataset(location, name, kelurahan).to_table(columns=columns, filter=where)
 
 
-def _as_database(table: pa.Table) -> pd.DataFrame:
-    """Arrow to pandas with the dtypes a read from the database gives: a column with no value
-    at all comes back as object None (as ``read_sql_query`` does)."""
+def _as_database(table: pa.Table, whole: bool) -> pd.DataFrame:
+    """Arrow to pandas with the dtypes a read from the database gives: in a read of the whole
+    period (``whole``), a column with no value at all comes back as object None (as
+    ``read_sql_query`` does); a part keeps the column's type, as a part of the whole would."""
     frame = table.to_pandas()
-    for name in frame.columns:
+    for name in frame.columns if whole else ():
         if table[name].null_count == len(table) and len(table):
             frame[name] = pd.Series([None] * len(frame), dtype=object, index=frame.index)
     return frame
