@@ -26,7 +26,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -73,7 +72,7 @@ class FilePart:
     chunks: list[CheckedChunk]
     value_maps: dict[str, dict[str, object]]  # values met and how they were mapped
     encoding: str | None
-    worker: str | None = None  # the worker that checked (and staged) it
+    kabupaten: list[str] | None = None  # staged: the kabupaten/kota its rows are in
 
 
 def check_file(path: str, name: str, plan: ImportPlan, regions: RegionIndex,
@@ -93,23 +92,15 @@ def check_file(path: str, name: str, plan: ImportPlan, regions: RegionIndex,
         plan.format.encoding = "cp1252"
         return check_file(path, name, plan, regions, chunk_rows, stage)
     if stage is not None:
-        household_dataset.stage_rows(*stage, (c.linked.loc[c.keep] for c in chunks
-                                              if c.linked is not None))
+        kabupaten = household_dataset.stage_rows(*stage, (c.linked.loc[c.keep] for c in chunks
+                                                          if c.linked is not None))
         for chunk in chunks:
             if chunk.linked is not None:
                 chunk.linked = chunk.linked[household_dataset.TALLY_COLUMNS]
     for chunk in chunks:
         _arrow_text(chunk.linked)
-    return FilePart(chunks, plan.value_maps, plan.format.encoding, _worker_address())
-
-
-def _worker_address() -> str | None:
-    try:
-        from distributed import get_worker
-
-        return get_worker().address
-    except (ImportError, ValueError):
-        return None
+    return FilePart(chunks, plan.value_maps, plan.format.encoding,
+                    kabupaten if stage is not None else None)
 
 
 def _arrow_text(frame: pd.DataFrame | None) -> None:
@@ -257,16 +248,16 @@ def _import(engine: Engine, paths: Sequence[object], period: str, scheduler: str
             with open_snapshot(engine, period, name, is_demo) as db_writer:
                 tally = ImportTally()
                 spans = []  # per file: (first row, last row, shift)
-                checked_on: list[str | None] = []  # per file: the worker that staged it
+                kabupaten: set[str] = set()  # staged: the kabupaten/kota met
                 writer = db_writer if target is None else DatasetSnapshot(
                     db_writer, target, lambda late: _write_partitions(
-                        client, target, spans, checked_on, late))
+                        client, target, spans, kabupaten, late))
                 rows_before = 0  # data lines of the files before, as one file
                 for i, (src, plan) in enumerate(zip(sources, plans)):
                     if i + ahead - 1 < len(sources) and i:  # keep ``ahead`` files in flight
                         futures.append(submit(i + ahead - 1))
                     part = futures[i].result()
-                    checked_on.append(part.worker)
+                    kabupaten.update(part.kabupaten or ())
                     plan.format.encoding = part.encoding
                     first.value_maps.update({c: {**first.value_maps.get(c, {}), **m}
                                              for c, m in part.value_maps.items()})
@@ -313,14 +304,10 @@ def _import(engine: Engine, paths: Sequence[object], period: str, scheduler: str
 
 
 def _write_partitions(client, target: Target, spans: list[tuple[int, int, int]],  # noqa: ANN001
-                      checked_on: list[str | None], late: list[int]) -> None:
-    """Each file's staged rows into the partitioned datasets, on the worker that staged them
-    (row numbers of the whole register; ``late``: rows found duplicate at the end, left out)."""
-    late_rows = np.asarray(late, dtype=np.int64)
-    futures = []
-    for i, (lo, hi, shift) in enumerate(spans):
-        mine = late_rows[(late_rows >= lo) & (late_rows <= hi)].tolist()
-        futures.append(client.submit(household_dataset.write_partitions, target, i, shift, mine,
-                                     pure=False, workers=[checked_on[i]] if checked_on[i]
-                                     else None, allow_other_workers=True))
+                      kabupaten: set[str], late: list[int]) -> None:
+    """The staged rows into the partitioned datasets, one task per kabupaten/kota on the
+    workers (row numbers of the whole register; ``late``: rows found duplicate at the end)."""
+    shifts = [shift for _, _, shift in spans]
+    futures = [client.submit(household_dataset.write_kabupaten, target, kab, shifts, late,
+                             pure=False) for kab in sorted(kabupaten)]
     client.gather(futures)

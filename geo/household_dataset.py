@@ -17,9 +17,11 @@ database keeps the snapshot record (``storage`` = ``dataset``, ``dataset_locatio
 quarantine and the counts.
 
 Writing, on the Dask workers (:mod:`geo.household_dask`): each file's accepted rows are staged
-where they were checked (:func:`stage_rows`, one Parquet file per register file, local row
-numbers); when the whole register has been seen (row numbers across files, duplicates dropped)
-each worker writes its files' partitions (:func:`write_partitions`). All of it goes to a
+where they were checked (:func:`stage_rows`: by kabupaten/kota, local row numbers); when the
+whole register has been seen (row numbers across files, duplicates dropped) the workers write
+the partitions, one task per kabupaten/kota gathering its rows from every file, one Parquet file
+per kecamatan (:func:`write_kabupaten`): a register split by something else than area (or not
+split) still gives few, whole files per partition. All of it goes to a
 temporary folder, renamed to the period's folder (:func:`publish`) just before the database
 commit and removed if the commit fails; the previous period's folder is removed only after.
 """
@@ -53,6 +55,7 @@ ANALYTIC_COLUMNS = [c for c in store.HOUSEHOLD_TABLE_COLUMNS if c not in PRIVATE
 PERSONAL_DATASET_COLUMNS = ["row_number", "id_keluarga", *PRIVATE_COLUMNS]
 PARTITIONING = ds.partitioning(pa.schema([("kab", pa.string()), ("kec", pa.string())]),
                                flavor="hive")
+STAGING_PARTITIONING = ds.partitioning(pa.schema([("kab", pa.string())]), flavor="hive")
 # what the client keeps of a staged chunk: the whole-register pass and the link counts
 TALLY_COLUMNS = ["row_number", "id_keluarga", "nik_krt", "link_method", "link_conflict"]
 
@@ -96,8 +99,9 @@ class Target:
         root = posixpath.dirname(path)
         _private(fs, [], [root, path, posixpath.join(path, STAGING)])
 
-    def staging(self, index: int) -> str:
-        return posixpath.join(filesystem(self.temp)[1], STAGING, f"file-{index:05d}.parquet")
+    def staging(self) -> str:
+        """The staging folder: each file's rows by kabupaten/kota, before numbering."""
+        return posixpath.join(filesystem(self.temp)[1], STAGING)
 
 
 def arrow_rows(frame: pd.DataFrame) -> pa.Table:
@@ -114,20 +118,25 @@ def _type(name: str) -> pa.DataType:
     return pa.type_for_alias(ARROW_KIND[COLUMN_KINDS[name]])
 
 
-def stage_rows(target: Target, index: int, parts: Iterable[pd.DataFrame]) -> int:
+def stage_rows(target: Target, index: int, parts: Iterable[pd.DataFrame]) -> list[str]:
     """Write the accepted rows of register file ``index`` (frames in file order, local row
-    numbers) to its staging file; runs on the worker that checked them. Returns rows written."""
+    numbers) to the staging folder, one file per kabupaten/kota; runs on the worker that
+    checked them. Returns the kabupaten/kota met."""
     fs, _ = filesystem(target.temp)
-    path = target.staging(index)
     schema = pa.schema([(n, _type(n)) for n in store.HOUSEHOLD_TABLE_COLUMNS])
-    rows = 0
-    with fs.open(path, "wb") as out, pq.ParquetWriter(out, schema) as writer:
-        for part in parts:
-            if len(part):
-                writer.write_table(arrow_rows(part).cast(schema))
-                rows += len(part)
-    _private(fs, [path])
-    return rows
+    tables = [arrow_rows(part).cast(schema) for part in parts if len(part)]
+    if not tables:
+        return []
+    table = pa.concat_tables(tables)
+    kab, _ = partition_keys(table["region_code"])
+    written: list[str] = []
+    ds.write_dataset(table.append_column("kab", kab), target.staging(), format="ipc",
+                     partitioning=STAGING_PARTITIONING, filesystem=fs,
+                     basename_template=f"file-{index:05d}-{{i}}.arrow",
+                     existing_data_behavior="overwrite_or_ignore",
+                     file_visitor=lambda f: written.append(f.path))
+    _private(fs, written, sorted({posixpath.dirname(p) for p in written}))
+    return sorted(pc.unique(kab).to_pylist())
 
 
 def partition_keys(region_code: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, pa.Array]:
@@ -138,32 +147,47 @@ def partition_keys(region_code: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, p
     return pc.fill_null(kab, UNLINKED), pc.fill_null(kec, UNLINKED)
 
 
-def write_partitions(target: Target, index: int, shift: int, drop: Sequence[int]) -> dict:
-    """Register file ``index``'s staged rows into both partitioned datasets: row numbers moved
-    by ``shift`` (the files numbered as one), rows in ``drop`` (found duplicate across the
-    register) left out. Runs on a worker. Returns {"rows", "files"}."""
+def write_kabupaten(target: Target, kab: str, shifts: Sequence[int], drop: Sequence[int]
+                    ) -> dict:
+    """One kabupaten/kota's staged rows (of every register file) into both partitioned
+    datasets, one file per kecamatan: row numbers of file i moved by ``shifts[i]`` (the files
+    numbered as one), rows in ``drop`` (found duplicate across the register) left out. Runs on
+    a worker. Returns {"rows", "files"}."""
     fs, root = filesystem(target.temp)
-    staged = target.staging(index)
-    with fs.open(staged, "rb") as f:
-        table = pq.read_table(f)
-    numbers = pc.add(table["row_number"], pa.scalar(shift, pa.int64()))
-    table = table.set_column(0, "row_number", numbers)
+    folder = posixpath.join(target.staging(), f"kab={kab}")
+    tables = []
+    for path in sorted(f for f in fs.find(folder) if f.endswith(".arrow")):
+        index = int(posixpath.basename(path).split("-")[1])
+        with fs.open(path, "rb") as f:
+            table = pa.ipc.open_file(f).read_all()
+        numbers = pc.add(table["row_number"], pa.scalar(int(shifts[index]), pa.int64()))
+        tables.append(table.set_column(0, "row_number", numbers))
+    table = pa.concat_tables(tables).sort_by("row_number")
     if len(drop):
-        table = table.filter(pc.invert(pc.is_in(numbers, pa.array(list(drop), pa.int64()))))
-    kab, kec = partition_keys(table["region_code"])
-    table = table.append_column("kab", kab).append_column("kec", kec)
+        table = table.filter(pc.invert(pc.is_in(table["row_number"],
+                                                pa.array(list(drop), pa.int64()))))
+    _, kec = partition_keys(table["region_code"])
+    order = pc.sort_indices(pa.table({"kec": kec, "row": table["row_number"]}),
+                            [("kec", "ascending"), ("row", "ascending")])
+    table, kec = table.take(order), kec.take(order)
+    keys = np.asarray(kec.to_pylist(), dtype=object)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else []
+    ends = np.r_[starts[1:], len(keys)] if len(keys) else []
     written: list[str] = []
     for name, columns in ((ANALYTIC, ANALYTIC_COLUMNS), (PERSONAL, PERSONAL_DATASET_COLUMNS)):
-        ds.write_dataset(table.select([*columns, "kab", "kec"]), posixpath.join(root, name),
-                         format="parquet", partitioning=PARTITIONING, filesystem=fs,
-                         basename_template=f"part-{index:05d}-{{i}}.parquet",
-                         existing_data_behavior="overwrite_or_ignore",
-                         file_visitor=lambda f: written.append(f.path))
+        part = table.select(columns)
+        for start, end in zip(starts, ends):  # one file per kecamatan (sorted slices)
+            folder_out = posixpath.join(root, name, f"kab={kab}", f"kec={keys[start]}")
+            fs.makedirs(folder_out, exist_ok=True)
+            path = posixpath.join(folder_out, "part-0.parquet")
+            with fs.open(path, "wb") as out:
+                pq.write_table(part.slice(start, end - start), out, compression="zstd")
+            written.append(path)
     folders = {posixpath.dirname(p) for p in written}
     folders |= {posixpath.dirname(f) for f in folders} | {posixpath.join(root, ANALYTIC),
                                                           posixpath.join(root, PERSONAL)}
     _private(fs, written, sorted(folders))
-    fs.rm(staged)
+    fs.rm(folder, recursive=True)
     return {"rows": table.num_rows, "files": len(written)}
 
 
@@ -221,11 +245,11 @@ def _dataset(location: str, name: str, kelurahan: Sequence[str] | None = None) -
     partitions are listed (no listing or reading of the rest)."""
     fs, path = filesystem(location)
     base = posixpath.join(path, name)
-    if kelurahan is None:
+    if kelurahan is None and fs.exists(base):
         return ds.dataset(base, format="parquet", filesystem=fs, partitioning=PARTITIONING,
                           schema=_schema(name))
-    files = []
-    for kec in _kecamatan(kelurahan):
+    files = []  # no folder: a period with no accepted household
+    for kec in _kecamatan(kelurahan or ()):
         folder = posixpath.join(base, f"kab={'.'.join(kec.split('.')[:2])}", f"kec={kec}")
         if fs.exists(folder):
             files += sorted(f for f in fs.find(folder) if f.endswith(".parquet"))
