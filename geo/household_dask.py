@@ -183,8 +183,7 @@ def import_households_dask(engine: Engine, paths: Sequence[object], period: str,
     except periods.PeriodError as err:
         raise ImportFailed(str(err)) from None
     target = Target.new(period, dataset_dir) if storage == "dataset" else None
-    old = store.snapshot_for(engine, period) if target is not None else None
-    try:
+    try:  # a replaced period's dataset is removed after the commit (open_snapshot)
         result = _import(engine, paths, period, scheduler, workers, processes, mapping,
                          progress, sheet, code_list, values, chunk_rows, is_demo, target)
     except BaseException:
@@ -192,11 +191,7 @@ def import_households_dask(engine: Engine, paths: Sequence[object], period: str,
             household_dataset.remove(target.temp)
             household_dataset.remove(target.final)
         raise
-    if target is not None:
-        if old is not None and old.get("storage") == "dataset" \
-                and old.get("dataset_location") != target.final:
-            household_dataset.remove(old["dataset_location"])  # replaced: committed above
-    elif warm_cache:
+    if target is None and warm_cache:
         snapshot_cache.warm_after_import(engine, [result.snapshot_id])
     return result
 

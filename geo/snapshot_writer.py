@@ -349,11 +349,13 @@ def open_snapshot(engine: Engine, period: str, source_file: str, is_demo: bool =
     without error, and everything is rolled back otherwise. ``use_adbc`` forces the choice of
     writer (tests); by default ADBC on a SQLite file."""
     path = _sqlite_file(engine)
+    replaced = _dataset_of(engine, period)
     if use_adbc is False or (use_adbc is None and path is None):
         with engine.begin() as conn:
             writer = _sql_writer(conn)
             writer._begin(period, source_file, is_demo)
             yield writer
+        _remove_replaced(engine, period, replaced)
         return
     if path is None:
         raise ValueError("ADBC needs a SQLite database file")
@@ -365,6 +367,24 @@ def open_snapshot(engine: Engine, period: str, source_file: str, is_demo: bool =
         writer.close(commit=False)
         raise
     writer.close(commit=True)
+    _remove_replaced(engine, period, replaced)
+
+
+def _dataset_of(engine: Engine, period: str) -> str:
+    """The Parquet dataset folder of ``period``'s stored snapshot ("" when in the database)."""
+    s = store.snapshots.c
+    with engine.connect() as conn:
+        row = conn.execute(select(s.storage, s.dataset_location)
+                           .where(s.period == period)).first()
+    return row.dataset_location if row is not None and row.storage == "dataset" else ""
+
+
+def _remove_replaced(engine: Engine, period: str, replaced: str) -> None:
+    """After the commit: the replaced period's dataset folder, unless the new one is it."""
+    if replaced and _dataset_of(engine, period) != replaced:
+        from geo.household_dataset import remove  # deferred: that module builds on this one
+
+        remove(replaced)
 
 
 def write_snapshot(engine: Engine, period: str, source_file: str, accepted: pd.DataFrame,

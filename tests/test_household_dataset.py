@@ -224,3 +224,26 @@ def test_old_database_gains_the_storage_columns(tmp_path):
     assert (snap["storage"], snap["dataset_location"], snap["links_version"]) == \
         ("database", "", 0)
     assert household_dataset.location_of(engine, 1) is None
+
+
+def test_dataset_dir_as_fsspec_url(imported, cluster, tmp_path):  # noqa: F811
+    """PETA_DATASET_DIR may be an fsspec URL; ``file://`` is the one tested here. A period
+    imported again into the database loses its dataset."""
+    engine = corpus.engine_with_regions(tmp_path)
+    root = tmp_path / "url"
+    result = import_households_dask(engine, imported["parts"][:1], PERIOD,
+                                     scheduler=cluster.scheduler_address, storage="dataset",
+                                     dataset_dir=f"file://{root}")
+    snap = store.snapshot_for(engine, PERIOD)
+    assert snap["dataset_location"].startswith(f"file://{root}/")
+    got = _households(engine)
+    assert len(got) == result.counts["accepted"] > 900
+    plain = snap["dataset_location"].removeprefix("file://")
+    pd.testing.assert_frame_equal(household_dataset.read(plain, store.HOUSEHOLD_TABLE_COLUMNS),
+                                  got)
+    assert stat.S_IMODE(Path(plain).stat().st_mode) == 0o700
+    # replaced by a period in the database: the dataset goes once that is committed
+    import_households_dask(engine, imported["parts"][:1], PERIOD,
+                           scheduler=cluster.scheduler_address)
+    assert store.snapshot_for(engine, PERIOD)["storage"] == "database"
+    assert list(root.iterdir()) == []
