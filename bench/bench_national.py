@@ -7,15 +7,19 @@ Generates ``--desa`` synthetic desa (squares on a grid over Java, codes 32.KK.CC
 register of ``--households`` rows over them in ``--files`` CSV files (the demo city's values and
 defects, ~2%, repeated with new ids, codes, names and points), then runs the import on a Dask
 LocalCluster (one single-threaded worker process each) with 1 and with 2 workers, each into a
-fresh SQLite database holding only the boundaries. Reports, per run: the wall time until the
-period is committed, and until its view cache (geo/snapshot_cache.py) is built too; rows/s
-(until the commit) in all and per worker; the peak memory (VmHWM) of each worker process and
-of this process until the commit and with the view cache (this process plans, feeds the single
-writer and runs the duplicate pass; the SQLite writing process is a child, not included).
-Then, for comparison, the single-machine import of the first file (``--engine pandas``).
+fresh SQLite database holding only the boundaries. ``--storage dataset`` (the default): the
+households go to a partitioned Parquet dataset written by the workers (geo/household_dataset.py)
+and the database keeps the snapshot record, quarantine and counts; ``--storage database``: the
+households table, and the view cache (geo/snapshot_cache.py) after the commit. Reports, per
+run: the wall time until the period is committed (and, with the database, until its view cache
+is built too); rows/s (until the commit) in all and per worker; the peak memory (VmHWM) of each
+worker process and of this process until the commit (this process plans, runs the duplicate
+pass and, with the database, feeds the single writer; the SQLite writing process is a child,
+not included); with the dataset: its size on disk and the time to read one kelurahan's and the
+whole period's analytic columns back. Then, for comparison, the single-machine import of the
+first file (``--engine pandas``, into the database).
 
-What it does not measure: the Parquet dataset storage and the pre-aggregated cube of issue 18
-(not built); see docs/scale.md.
+The pre-aggregated cube of issue 18 is built elsewhere (geo/cube.py); not measured here.
 """
 
 from __future__ import annotations
@@ -125,14 +129,19 @@ def _reset_peak() -> None:
 
 
 def run(files: list[Path], desa, work: Path, workers: int,  # noqa: ANN001
-        warm_cache: bool = True) -> dict:
+        warm_cache: bool = True, storage: str = "dataset") -> dict:
+    import shutil
+
     from distributed import Client, LocalCluster
 
+    from geo import household_dataset, snapshot_cache, store
     from geo.household_dask import import_households_dask
 
     _reset_peak()
     db = work / f"dask_{workers}.sqlite"
     engine = fresh_database(db, desa)
+    dataset_dir = work / f"dataset_{workers}"
+    shutil.rmtree(dataset_dir, ignore_errors=True)
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                       dashboard_address=":0", memory_limit=0) as cluster, \
             Client(cluster) as client:
@@ -146,20 +155,43 @@ def run(files: list[Path], desa, work: Path, workers: int,  # noqa: ANN001
         started = time.perf_counter()
         result = import_households_dask(engine, files, PERIOD, progress=progress,
                                         scheduler=cluster.scheduler_address,
-                                        warm_cache=warm_cache)
+                                        warm_cache=warm_cache, storage=storage,
+                                        dataset_dir=str(dataset_dir))
         seconds = time.perf_counter() - started
         peaks = client.run(_peak_mb)
     rows = result.counts["rows_read"]
-    engine.dispose()
     committed = marks["committed"] - started
-    return {"workers": workers, "rows": rows, "seconds_committed": round(committed, 1),
-            "seconds_with_view_cache": round(seconds, 1),
-            "rows_per_s": round(rows / committed), "rows_per_s_per_worker":
-                round(rows / committed / workers),
-            "peak_mb_per_worker": sorted(round(v) for v in peaks.values()),
-            "peak_mb_this_process_until_commit": round(marks["peak_committed"]),
-            "peak_mb_this_process_with_view_cache": round(_peak_mb()),
-            "counts": result.counts}
+    out = {"workers": workers, "storage": storage, "rows": rows,
+           "seconds_committed": round(committed, 1),
+           "rows_per_s": round(rows / committed), "rows_per_s_per_worker":
+               round(rows / committed / workers),
+           "peak_mb_per_worker": sorted(round(v) for v in peaks.values()),
+           "peak_mb_this_process_until_commit": round(marks["peak_committed"])}
+    snap = store.snapshot_for(engine, PERIOD)
+    if storage == "dataset":
+        location = snap["dataset_location"]
+        analytic = household_dataset.size_bytes(f"{location}/{household_dataset.ANALYTIC}")
+        out["dataset_mb"] = round(household_dataset.size_bytes(location) / 1e6)
+        out["dataset_mb_analytic"] = round(analytic / 1e6)
+        out["dataset_files"] = len(household_dataset.dataset_files(location))
+        columns = ["row_number", "region_code", "desil", "penerima_pkh", "penerima_bpnt"]
+        kelurahan = desa["kode"].iat[len(desa) // 2]
+        t0 = time.perf_counter()
+        one = snapshot_cache.load_households_fast(engine, snap, columns, kelurahan=[kelurahan])
+        out["seconds_read_one_kelurahan"] = round(time.perf_counter() - t0, 3)
+        out["rows_one_kelurahan"] = len(one)
+        t0 = time.perf_counter()
+        whole = snapshot_cache.load_households_fast(engine, snap, columns)
+        out["seconds_read_all_5_columns"] = round(time.perf_counter() - t0, 1)
+        out["rows_read_back"] = len(whole)
+        del whole
+    else:
+        out["seconds_with_view_cache"] = round(seconds, 1)
+        out["peak_mb_this_process_with_view_cache"] = round(_peak_mb())
+    out["database_mb"] = round(sum(f.stat().st_size for f in db.parent.glob(db.name + "*")) / 1e6)
+    engine.dispose()
+    out["counts"] = result.counts
+    return out
 
 
 def single(path: Path, desa, work: Path) -> dict:  # noqa: ANN001
@@ -197,6 +229,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--work", type=Path, default=Path("/tmp/peta_bench_national"))
     parser.add_argument("--skip-single", action="store_true")
+    parser.add_argument("--storage", choices=("dataset", "database"), default="dataset",
+                        help="where the dask runs store the households (default: dataset)")
     parser.add_argument("--no-view-cache", action="store_true",
                         help="leave the view cache to the first load (it holds every household "
                              "in memory: ~2,5 GB per million)")
@@ -214,7 +248,7 @@ def main() -> None:
           f"(ready in {time.perf_counter() - started:.0f} s)", flush=True)
     out = []
     for w in [int(x) for x in args.workers.split(",")]:
-        out.append(run(files, desa, folder, w, not args.no_view_cache))
+        out.append(run(files, desa, folder, w, not args.no_view_cache, args.storage))
         print(json.dumps(out[-1]), flush=True)
     if not args.skip_single:
         print(json.dumps(single(files[0], desa, folder)), flush=True)

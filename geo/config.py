@@ -41,6 +41,16 @@ def cache_dir() -> Path:
     return Path(_read("PETA_CACHE_DIR") or DATA_DIR / "cache")
 
 
+def dataset_dir() -> str:
+    """``PETA_DATASET_DIR``: where periods imported with ``--storage dataset`` keep their
+    households, as partitioned Parquet datasets (one folder per period, analytic and personal
+    columns apart): a folder, or an fsspec URL (``file://``, ``s3://bucket/peta``, … with the
+    matching fsspec package installed). Personal data: local folders are 0700, files 0600.
+
+    Default: ``data/dataset`` (beside the cache, git-ignored)."""
+    return _read("PETA_DATASET_DIR") or str(DATA_DIR / "dataset")
+
+
 def tiles_url() -> str:
     """``PETA_TILES_URL``: the tile server of the optional basemap (the sidebar's "Peta dasar"
     switch; it stays off when the network does not answer).

@@ -29,16 +29,20 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from geo import cube, periods, snapshot_cache, store
+from geo import cube, cube_dask, household_dataset, periods, snapshot_cache, store
 from geo.fmt import fmt_int
 from geo.household_chunks import CheckedChunk, ImportTally, check_chunk
+from geo.household_dataset import DatasetSnapshot, Target
 from geo.household_plan import ImportPlan, plan_import, undecided_message
 from geo.households import ImportResult, Progress, storage_failures
 from geo.link import RegionIndex
 from geo.register_columns import check_overrides, detect_mapping
 from geo.register_errors import ImportFailed
 from geo.register_files import CHUNK_ROWS, Source, detect_format, original_rows, read_chunks
+from geo.schema import STORAGES  # --storage: the households table, or a Parquet dataset
 from geo.snapshot_writer import open_snapshot
+
+log = logging.getLogger(__name__)
 
 ENGINES = ("pandas", "dask")  # --engine: this process, or a Dask cluster
 # files checked ahead of the writer, per worker: results wait in the workers' memory until the
@@ -70,11 +74,15 @@ class FilePart:
     chunks: list[CheckedChunk]
     value_maps: dict[str, dict[str, object]]  # values met and how they were mapped
     encoding: str | None
+    kabupaten: list[str] | None = None  # staged: the kabupaten/kota its rows are in
 
 
 def check_file(path: str, name: str, plan: ImportPlan, regions: RegionIndex,
-               chunk_rows: int = CHUNK_ROWS) -> FilePart:
-    """Every chunk of one file through :func:`check_chunk` (runs on a worker)."""
+               chunk_rows: int = CHUNK_ROWS, stage: tuple[Target, int] | None = None
+               ) -> FilePart:
+    """Every chunk of one file through :func:`check_chunk` (runs on a worker). ``stage``:
+    (dataset target, file index) to write the accepted rows there, on this worker, and send
+    back only what the whole-register pass needs."""
     src = Source(name, path=Path(path))
     try:
         chunks = [check_chunk(c, plan, regions) for c in read_chunks(src, plan.format,
@@ -84,10 +92,17 @@ def check_file(path: str, name: str, plan: ImportPlan, regions: RegionIndex,
             raise ImportFailed(f"{name}: pengodean teks tidak dikenali. Simpan ulang sebagai "
                                "CSV UTF-8.") from None
         plan.format.encoding = "cp1252"
-        return check_file(path, name, plan, regions, chunk_rows)
+        return check_file(path, name, plan, regions, chunk_rows, stage)
+    if stage is not None:
+        kabupaten = household_dataset.stage_rows(*stage, (c.linked.loc[c.keep] for c in chunks
+                                                          if c.linked is not None))
+        for chunk in chunks:
+            if chunk.linked is not None:
+                chunk.linked = chunk.linked[household_dataset.TALLY_COLUMNS]
     for chunk in chunks:
         _arrow_text(chunk.linked)
-    return FilePart(chunks, plan.value_maps, plan.format.encoding)
+    return FilePart(chunks, plan.value_maps, plan.format.encoding,
+                    kabupaten if stage is not None else None)
 
 
 def _arrow_text(frame: pd.DataFrame | None) -> None:
@@ -155,11 +170,41 @@ def import_households_dask(engine: Engine, paths: Sequence[object], period: str,
                            code_list: str | dict[str, str] | None = None,
                            values: dict[str, dict[str, object]] | None = None,
                            chunk_rows: int = CHUNK_ROWS, is_demo: bool = False,
-                           warm_cache: bool = True) -> ImportResult:
+                           warm_cache: bool = True, storage: str = "database",
+                           dataset_dir: str | None = None) -> ImportResult:
     """Import register files (paths) into the snapshot ``period`` on a Dask cluster: the same
     result as :func:`geo.households.import_households` of the files joined into one (rows
     numbered across the files). Raises :class:`ImportFailed` as that does. ``warm_cache``:
-    build the period's view cache now (default), or leave it to the first load."""
+    build the period's view cache now (default), or leave it to the first load. ``storage``
+    ``dataset``: the households go to a partitioned Parquet dataset under ``dataset_dir``
+    (default ``PETA_DATASET_DIR``) written by the workers (:mod:`geo.household_dataset`)."""
+    if storage not in STORAGES:
+        raise ImportFailed(f"--storage {storage}: pilih salah satu dari {', '.join(STORAGES)}.")
+    try:
+        period = periods.parse(period)
+    except periods.PeriodError as err:
+        raise ImportFailed(str(err)) from None
+    target = Target.new(period, dataset_dir) if storage == "dataset" else None
+    try:  # a replaced period's dataset is removed after the commit (open_snapshot)
+        result = _import(engine, paths, period, scheduler, workers, processes, mapping,
+                         progress, sheet, code_list, values, chunk_rows, is_demo, target)
+    except BaseException:
+        if target is not None:  # nothing of this import stays; the previous dataset does
+            household_dataset.remove(target.temp)
+            household_dataset.remove(target.final)
+        raise
+    if target is None and warm_cache:
+        snapshot_cache.warm_after_import(engine, [result.snapshot_id])
+        cube.build_after_import(engine, [result.snapshot_id])
+    return result
+
+
+def _import(engine: Engine, paths: Sequence[object], period: str, scheduler: str | None,
+            workers: int | None, processes: bool, mapping: dict[str, str] | None,
+            progress: Progress | None, sheet: str | None,
+            code_list: str | dict[str, str] | None,
+            values: dict[str, dict[str, object]] | None, chunk_rows: int, is_demo: bool,
+            target: Target | None) -> ImportResult:
     try:
         period = periods.parse(period)
     except periods.PeriodError as err:
@@ -188,20 +233,29 @@ def import_households_dask(engine: Engine, paths: Sequence[object], period: str,
         shared = client.scatter(regions, broadcast=True)
         ahead = FILES_AHEAD_PER_WORKER * max(1, len(client.nthreads()))
 
+        if target is not None:
+            target.create()
+
         def submit(i: int) -> object:
             return client.submit(check_file, str(sources[i].path), sources[i].name, plans[i],
-                                 shared, chunk_rows, pure=False)
+                                 shared, chunk_rows, None if target is None else (target, i),
+                                 pure=False)
 
         futures = [submit(i) for i in range(min(ahead, len(sources)))]
         with storage_failures(name, period):
-            with open_snapshot(engine, period, name, is_demo) as writer:
+            with open_snapshot(engine, period, name, is_demo) as db_writer:
                 tally = ImportTally()
                 spans = []  # per file: (first row, last row, shift)
+                kabupaten: set[str] = set()  # staged: the kabupaten/kota met
+                writer = db_writer if target is None else DatasetSnapshot(
+                    db_writer, target, lambda late: _write_partitions(
+                        client, target, spans, kabupaten, late))
                 rows_before = 0  # data lines of the files before, as one file
                 for i, (src, plan) in enumerate(zip(sources, plans)):
                     if i + ahead - 1 < len(sources) and i:  # keep ``ahead`` files in flight
                         futures.append(submit(i + ahead - 1))
                     part = futures[i].result()
+                    kabupaten.update(part.kabupaten or ())
                     plan.format.encoding = part.encoding
                     first.value_maps.update({c: {**first.value_maps.get(c, {}), **m}
                                              for c, m in part.value_maps.items()})
@@ -236,11 +290,30 @@ def import_households_dask(engine: Engine, paths: Sequence[object], period: str,
                                     for s, (lo, hi, _) in zip(sources, spans)],
                          "mesin": {"engine": "dask",
                                    "pekerja": len(client.nthreads())}}
+                if target is not None:
+                    extra["penyimpanan"] = {"storage": "dataset", "lokasi": target.final}
                 counts, report = tally.finish(writer, first, len(regions), original, step,
                                               extra)
+                if target is not None:  # in place just before the commit; removed if it fails
+                    household_dataset.publish(target)
+        if target is not None:  # the cube, built where the partitions are
+            step(0.98, "Menjumlahkan kubus periode di pekerja…")
+            try:
+                cube_dask.build_on_workers(client, engine, writer.snapshot_id, target.final)
+            except Exception as exc:  # noqa: BLE001 - a cube never fails an import
+                log.warning("could not build the cube of snapshot %s on the workers (%s: %s); "
+                            "it is built on the first load", writer.snapshot_id,
+                            type(exc).__name__, exc)
     step(1.0, "Menyiapkan cache tampilan peta…")
-    if warm_cache:
-        snapshot_cache.warm_after_import(engine, [writer.snapshot_id])
-        cube.build_after_import(engine, [writer.snapshot_id])
     return ImportResult(counts=counts, snapshot_id=writer.snapshot_id, report=report,
                         period=period)
+
+
+def _write_partitions(client, target: Target, spans: list[tuple[int, int, int]],  # noqa: ANN001
+                      kabupaten: set[str], late: list[int]) -> None:
+    """The staged rows into the partitioned datasets, one task per kabupaten/kota on the
+    workers (row numbers of the whole register; ``late``: rows found duplicate at the end)."""
+    shifts = [shift for _, _, shift in spans]
+    futures = [client.submit(household_dataset.write_kabupaten, target, kab, shifts, late,
+                             pure=False) for kab in sorted(kabupaten)]
+    client.gather(futures)

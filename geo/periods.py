@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine
 
-from geo import audit, snapshot_cache, store
+from geo import audit, household_dataset, snapshot_cache, store
 from geo.fmt import fmt_period
 from geo.register_errors import ImportFailed
 from geo.snapshot_writer import delete_snapshot
@@ -181,8 +181,9 @@ def replace_question(period: str) -> str:
 
 def delete_period(engine: Engine, period: str, user: str | None) -> dict:
     """Delete ``period``: its snapshot, households and quarantine in one transaction with the
-    audit row, then its cache file. Raises LookupError (Indonesian) if it does not exist.
-    Returns {"periode", "rumah_tangga", "dikarantina", "cache_dihapus"}."""
+    audit row, then its cache file, or its Parquet dataset (``--storage dataset``). Raises
+    LookupError (Indonesian) if it does not exist. Returns {"periode", "rumah_tangga",
+    "dikarantina", "cache_dihapus", "dataset_dihapus"}."""
     snapshot = store.snapshot_for(engine, period)
     if snapshot is None:
         raise LookupError(f"Periode {period} tidak ada. Lihat daftar periode: "
@@ -191,9 +192,13 @@ def delete_period(engine: Engine, period: str, user: str | None) -> dict:
     folder = snapshot_cache.cache_dir(engine)
     with engine.begin() as conn:
         removed = delete_snapshot(conn, period)
+        if snapshot.get("storage") == "dataset":  # its households were in the dataset
+            removed["households"] = int(snapshot.get("accepted") or 0)
         audit.record(conn, user, "period_deleted", periode=period,
                      berkas=snapshot.get("source_file") or "",
                      rumah_tangga=removed["households"], contoh=bool(snapshot.get("is_demo")))
+    dataset = snapshot.get("storage") == "dataset" and \
+        household_dataset.remove(snapshot.get("dataset_location") or "")
     files = []
     if folder is not None:  # this snapshot's files (any stamp), nothing of another
         for file in {*([cache] if cache else []),
@@ -202,4 +207,5 @@ def delete_period(engine: Engine, period: str, user: str | None) -> dict:
                 file.unlink(missing_ok=True)
                 files.append(file)
     return {"periode": period, "rumah_tangga": removed["households"],
-            "dikarantina": removed["quarantine"], "cache_dihapus": len(files)}
+            "dikarantina": removed["quarantine"], "cache_dihapus": len(files),
+            "dataset_dihapus": bool(dataset)}

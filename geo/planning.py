@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Column, Engine, Integer, MetaData, Table, delete, insert, select
 
-from geo import exports, indicators, store
+from geo import exports, household_dataset, indicators, store
 from geo.columns import columns
 from geo.fmt import fmt_num
 from geo.indicators import CASH_AND_FOOD, Settings, flag_set
@@ -292,17 +292,22 @@ def verification_reasons(households: pd.DataFrame, flags: pd.DataFrame,
 IDENTITY_COLUMNS = ("id_keluarga", "rt", "rw", "nik_krt", "no_kk", "alamat")
 
 
-def load_identity(engine: Engine, snapshot_id: int, row_numbers: Iterable[int]
-                  ) -> pd.DataFrame:
+def load_identity(engine: Engine, snapshot_id: int, row_numbers: Iterable[int],
+                  kelurahan: Sequence[str] | None = None) -> pd.DataFrame:
     """Register id, RT/RW, masked NIK and No. KK and the address of the given rows only,
     indexed by ``row_number``. Full numbers never leave this function.
 
     The wanted row numbers go into a temporary table joined in one pass, so the database
-    returns only those rows however many there are."""
+    returns only those rows however many there are. A period stored as a Parquet dataset is
+    read from it; ``kelurahan`` (the codes the rows are linked to, when all are) lets it open
+    only their partitions."""
     wanted = sorted({int(r) for r in row_numbers})
     columns = ["row_number", *IDENTITY_COLUMNS]
     frame = pd.DataFrame(columns=columns)
-    if wanted:
+    location = household_dataset.location_of(engine, snapshot_id)
+    if wanted and location is not None:
+        frame = household_dataset.read(location, columns, kelurahan, rows=wanted)
+    elif wanted:
         t = store.households
         temp = Table("_peta_wanted_rows", MetaData(),
                      Column("row_number", Integer, primary_key=True), prefixes=["TEMPORARY"])
@@ -550,10 +555,16 @@ def priority_workbook(export: pd.DataFrame, notes: tuple[pd.DataFrame, pd.DataFr
 def reveal_identity(engine: Engine, snapshot_id: int, id_keluarga: str) -> dict[str, str]:
     """The full NIK KRT and No. KK of one household: an explicit, recorded action of a role
     allowed to (``geo.access``, "reveal_nik"); every list shows them masked."""
-    t = store.households.c
-    with engine.connect() as conn:
-        row = conn.execute(select(t.nik_krt, t.no_kk).where(
-            t.snapshot_id == snapshot_id, t.id_keluarga == str(id_keluarga))).first()
+    location = household_dataset.location_of(engine, snapshot_id)
+    if location is not None:  # a period stored as a Parquet dataset: its personal dataset
+        found = household_dataset.read(location, ["nik_krt", "no_kk"],
+                                       id_keluarga=str(id_keluarga))
+        row = next(found.itertuples(index=False), None)
+    else:
+        t = store.households.c
+        with engine.connect() as conn:
+            row = conn.execute(select(t.nik_krt, t.no_kk).where(
+                t.snapshot_id == snapshot_id, t.id_keluarga == str(id_keluarga))).first()
     if row is None:
         raise LookupError(f"ID keluarga {id_keluarga} tidak ada di periode ini.")
     return {"NIK KRT": row.nik_krt or "", "No. KK": row.no_kk or ""}

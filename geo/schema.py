@@ -92,3 +92,11 @@ LINK_COLUMNS: dict[str, str] = {
 }
 
 PERSONAL_COLUMNS = ("no_kk", "nik_krt")
+
+PRIVATE_COLUMNS = (*PERSONAL_COLUMNS, "nama_krt", "alamat")
+"""Personal columns kept out of every analytic copy of the households (the view cache, the
+analytic Parquet dataset): NIK, No. KK, name and address."""
+
+STORAGES = ("database", "dataset")
+"""Where a period's households are: the database's households table, or a partitioned Parquet
+dataset (:mod:`geo.household_dataset`, ``import-households --storage dataset``)."""

@@ -31,14 +31,14 @@ import pyarrow.parquet as pq
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import URL
 
-from geo import config, store
+from geo import config, household_dataset, store
 from geo.privacy import private_file, private_folder
-from geo.schema import PERSONAL_COLUMNS
+from geo.schema import PRIVATE_COLUMNS
 
 log = logging.getLogger(__name__)
 
-PRIVATE_COLUMNS = (*PERSONAL_COLUMNS, "nama_krt", "alamat")
-"""Never written to the cache (personal data stays in the database)."""
+# PRIVATE_COLUMNS (geo.schema) are never written to the cache (personal data stays in the
+# database, or in a dataset period's personal dataset)
 
 CACHE_COLUMNS: list[str] = [c for c in store.HOUSEHOLD_TABLE_COLUMNS
                             if c not in PRIVATE_COLUMNS]
@@ -153,15 +153,27 @@ def _read_cache(path: Path, columns: list[str]) -> pd.DataFrame | None:
         return None
 
 
-def load_households_fast(engine: Engine, snapshot: dict, columns: list[str]) -> pd.DataFrame:
+def load_households_fast(engine: Engine, snapshot: dict, columns: list[str],
+                         kelurahan: Sequence[str] | None = None) -> pd.DataFrame:
     """Household rows of ``snapshot`` (a row of ``snapshots``; only ``"id"`` is needed), the
     same frame as :func:`store.load_households`, from the Parquet cache when it is there.
 
     A miss reads every cacheable column from the database once, writes the cache, and returns
-    the requested ones. Personal columns are always read from the database.
+    the requested ones. Personal columns are always read from the database. A period stored as
+    a Parquet dataset (``--storage dataset``) is read from it (:mod:`geo.household_dataset`),
+    personal columns from its personal dataset. ``kelurahan``: only the rows linked to these
+    codes (a dataset period opens only their kecamatan's partitions).
     """
     snapshot_id = int(snapshot["id"])
     columns = list(columns)
+    location = household_dataset.location_of(engine, snapshot_id)
+    if location is not None:
+        return household_dataset.read(location, columns, kelurahan)
+    if kelurahan is not None:
+        codes = {str(c) for c in kelurahan}
+        wanted = list(dict.fromkeys([*columns, "region_code"]))
+        frame = load_households_fast(engine, snapshot, wanted)
+        return frame.loc[frame["region_code"].isin(codes), columns].reset_index(drop=True)
     if not set(columns) <= set(CACHE_COLUMNS) or len(set(columns)) != len(columns):
         return read_database(engine, snapshot_id, columns)
     path = cache_path(engine, snapshot)
@@ -178,8 +190,8 @@ def warm(engine: Engine, snapshot: dict) -> Path | None:
     """Build the snapshot's cache now (after an import, for the demo) unless a readable one
     exists. Returns the file, or None if the snapshot cannot be (or was not) cached."""
     path = cache_path(engine, snapshot)
-    if path is None:
-        return None
+    if path is None or household_dataset.location_of(engine, int(snapshot["id"])):
+        return None  # a dataset period is read from its own Parquet files
     if path.exists():
         try:
             pq.read_schema(path)

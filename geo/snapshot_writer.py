@@ -48,7 +48,7 @@ ROWS_PER_STATEMENT = 20  # SQLAlchemy path on SQLite: one INSERT of 20 rows beat
 STORE_BATCH = 50_000  # rows per executemany on the SQLAlchemy path
 DROP_BATCH = 500  # row numbers per DELETE ... IN (...)
 
-_ARROW_KIND = {"text": "string", "code": "string", "date": "string", "int": "int64",
+ARROW_KIND = {"text": "string", "code": "string", "date": "string", "int": "int64",
                "flag": "int64", "float": "float64"}
 COLUMN_KINDS = {"row_number": "int", **HOUSEHOLD_COLUMNS, **LINK_COLUMNS}
 
@@ -68,7 +68,8 @@ def _remove_snapshot(snapshot_id: int) -> list[ClauseElement]:
 def _new_snapshot(period: str, source_file: str, is_demo: bool) -> ClauseElement:
     return insert(store.snapshots).values(
         period=period, source_file=source_file, imported_at=datetime.now(UTC), is_demo=is_demo,
-        report="{}", links_version=0, **{key: 0 for key in store.COUNT_KEYS})
+        report="{}", links_version=0, storage="database", dataset_location="",
+        **{key: 0 for key in store.COUNT_KEYS})
 
 
 def _drop_rows(snapshot_id: int, rows: Sequence[int]) -> ClauseElement:
@@ -124,6 +125,11 @@ class SnapshotWriter:
         if rows:
             self._insert_many(store.quarantine, rows)
         self._run(_finish(self.snapshot_id, counts, report))
+
+    def set_storage(self, storage: str, location: str) -> None:
+        """Where this snapshot's households are (geo.schema.STORAGES) and the dataset folder."""
+        self._run(update(store.snapshots).where(store.snapshots.c.id == self.snapshot_id)
+                  .values(storage=storage, dataset_location=location))
 
     def _run(self, statement: ClauseElement) -> Any:  # noqa: ANN401
         raise NotImplementedError
@@ -236,7 +242,7 @@ def arrow_households(part: pd.DataFrame, snapshot_id: int):  # noqa: ANN201
         if pa.types.is_dictionary(array.type):
             array = array.dictionary_decode()
         names.append(name)
-        arrays.append(array.cast(_ARROW_KIND[COLUMN_KINDS[name]]))
+        arrays.append(array.cast(ARROW_KIND[COLUMN_KINDS[name]]))
     return pa.Table.from_arrays(arrays, names=names)
 
 
@@ -283,6 +289,10 @@ class _AdbcWriter(SnapshotWriter):
                                                name="snapshot-cache")
             self._preparing.start()
         super().finish(quarantine, counts, report)
+
+    def set_storage(self, storage: str, location: str) -> None:
+        self._begun()
+        super().set_storage(storage, location)
 
     def close(self, commit: bool) -> None:
         """Commit, or roll back; a failed beginning rolls back and is raised on commit. The
@@ -384,11 +394,13 @@ def open_snapshot(engine: Engine, period: str, source_file: str, is_demo: bool =
     in place after the commit; elsewhere :func:`geo.snapshot_cache.warm_after_import` builds
     it from the database."""
     path = _sqlite_file(engine)
+    replaced = _dataset_of(engine, period)
     if use_adbc is False or (use_adbc is None and path is None):
         with engine.begin() as conn:
             writer = _sql_writer(conn)
             writer._begin(period, source_file, is_demo)
             yield writer
+        _remove_replaced(engine, period, replaced)
         return
     if path is None:
         raise ValueError("ADBC needs a SQLite database file")
@@ -401,6 +413,24 @@ def open_snapshot(engine: Engine, period: str, source_file: str, is_demo: bool =
         writer.close(commit=False)
         raise
     writer.close(commit=True)
+    _remove_replaced(engine, period, replaced)
+
+
+def _dataset_of(engine: Engine, period: str) -> str:
+    """The Parquet dataset folder of ``period``'s stored snapshot ("" when in the database)."""
+    s = store.snapshots.c
+    with engine.connect() as conn:
+        row = conn.execute(select(s.storage, s.dataset_location)
+                           .where(s.period == period)).first()
+    return row.dataset_location if row is not None and row.storage == "dataset" else ""
+
+
+def _remove_replaced(engine: Engine, period: str, replaced: str) -> None:
+    """After the commit: the replaced period's dataset folder, unless the new one is it."""
+    if replaced and _dataset_of(engine, period) != replaced:
+        from geo.household_dataset import remove  # deferred: that module builds on this one
+
+        remove(replaced)
 
 
 def write_snapshot(engine: Engine, period: str, source_file: str, accepted: pd.DataFrame,
@@ -446,7 +476,11 @@ def relink_all(engine: Engine, conn=None) -> dict:  # noqa: ANN001
             return relink_all(engine, conn=own)
     summary: dict = {"households": 0, "changed": 0, "unlinked_before": 0, "unlinked_after": 0,
                      "snapshots": 0, "relinked": []}
+    in_dataset = set(conn.execute(select(store.snapshots.c.id).where(
+        store.snapshots.c.storage == "dataset")).scalars())
     for done in link.relink_snapshots(conn):
+        if done.snapshot_id in in_dataset:  # its households are not in this table: its links
+            continue  # and counts stay as imported (re-linking a dataset is not built yet)
         summary["snapshots"] += 1
         summary["households"] += done.households
         summary["changed"] += done.moved

@@ -78,6 +78,11 @@ snapshots = Table(
     Column("report", Text),  # JSON: mapping used, unmapped values, ...
     # bumped each time re-linking changes a household's kelurahan: part of every cache key
     Column("links_version", Integer, nullable=False, default=0, server_default="0"),
+    # where the households are (geo.schema.STORAGES): the households table, or a partitioned
+    # Parquet dataset at dataset_location (geo.household_dataset)
+    Column("storage", String(16), nullable=False, default="database",
+           server_default=text("'database'")),
+    Column("dataset_location", Text, nullable=False, default="", server_default=text("''")),
 )
 
 cubes = Table(  # the pre-aggregated counts of a period (geo/cube.py), one Parquet blob per kind

@@ -29,7 +29,7 @@ from sqlalchemy import (
     select,
 )
 
-from geo import keyed_ids, snapshot_cache, store
+from geo import household_dataset, keyed_ids, snapshot_cache, store
 from geo.codes import parent_codes
 
 DESIL = tuple(range(1, 11))
@@ -59,6 +59,13 @@ PAIRS = [pair_column(a, b) for a in DESIL for b in DESIL]
 
 def _nik_of_rows_without_id(engine: Engine, snapshot_id: int) -> pd.DataFrame:
     """``row_number``, ``nik_krt`` of the rows with no id_keluarga (read here, hashed at once)."""
+    location = household_dataset.location_of(engine, snapshot_id)
+    if location is not None:  # a period stored as a Parquet dataset: its personal dataset
+        rows = household_dataset.read(location, ["row_number", "id_keluarga", "nik_krt"])
+        ids = rows["id_keluarga"].astype("string").fillna("")
+        nik = rows["nik_krt"].astype("string").fillna("")
+        rows = rows.loc[ids.eq("").to_numpy() & nik.ne("").to_numpy(), ["row_number", "nik_krt"]]
+        return rows.reset_index(drop=True)
     h = store.households.c
     query = select(h.row_number, h.nik_krt).where(
         h.snapshot_id == snapshot_id, h.nik_krt.is_not(None), h.nik_krt != "",

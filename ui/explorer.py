@@ -61,8 +61,8 @@ def local(snapshot_id: int, version: tuple, kelurahan: str,
     """The households of one kelurahan, evaluated, with their locations: the point clusters
     drawn when a single kelurahan is chosen."""
     columns = [*indicators.RULE_COLUMNS, "lintang", "bujur"]
-    households = snapshot_cache.load_households_fast(data.engine(), {"id": snapshot_id}, columns)
-    households = households[households["region_code"] == kelurahan].reset_index(drop=True)
+    households = snapshot_cache.load_households_fast(data.engine(), {"id": snapshot_id}, columns,
+                                                     kelurahan=[kelurahan])
     lon = households["bujur"].to_numpy(dtype=float, na_value=np.nan)
     lat = households["lintang"].to_numpy(dtype=float, na_value=np.nan)
     return Base(indicators.prepare(households, settings), lon, lat)

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from geo import audit, exports, periods, register_files, store
+from geo import audit, exports, periods, register_files, snapshot_cache, store
 from geo import households as hh
 from geo.fmt import fmt_int, fmt_period, plain
 from geo.privacy import mask_record, mask_text
@@ -336,7 +336,7 @@ def unlinked_table(engine: Engine, snapshot_id: int) -> pd.DataFrame:
     cols = ["row_number", "id_keluarga", "kode_kelurahan", "nama_kelurahan", "nama_kecamatan",
             "lintang", "bujur", "region_code", "link_method", "link_conflict", "link_note"]
     cols = [c for c in cols if c in store.HOUSEHOLD_TABLE_COLUMNS]
-    frame = store.load_households(engine, snapshot_id, cols)
+    frame = snapshot_cache.load_households_fast(engine, {"id": snapshot_id}, cols)
     frame = frame[frame["link_method"].isna() | (frame["link_conflict"] == 1)]
     return frame.rename(columns={"row_number": "baris", "link_note": "catatan / calon",
                                  "region_code": "kelurahan tertaut", "link_method": "cara"})

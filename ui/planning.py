@@ -87,7 +87,9 @@ def verification_base(snapshot_id: int, version: tuple, settings_key: tuple
 def flagged_identity(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame:
     """Masked NIK/No. KK and address of the flagged households only."""
     hh, _ = verification_base(snapshot_id, version, settings_key)
-    return planning.load_identity(data.engine(), snapshot_id, hh["row_number"].astype(int))
+    codes = hh["region_code"]  # a dataset period then opens only their partitions
+    return planning.load_identity(data.engine(), snapshot_id, hh["row_number"].astype(int),
+                                  None if codes.isna().any() else codes.unique().tolist())
 
 
 # ------------------------------------------------------------------ settings

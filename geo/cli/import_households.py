@@ -7,7 +7,7 @@ import argparse
 from geo import audit, link, periods, store
 from geo.cli import common
 from geo.fmt import fmt_int
-from geo.household_dask import ENGINES, import_households_dask
+from geo.household_dask import ENGINES, STORAGES, import_households_dask
 from geo.households import ImportFailed, ImportResult, import_households, value_entries
 from geo.register_values import parse_code_list_option
 from geo.sqlite_writer import wait_for_checkpoints
@@ -60,6 +60,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "LocalCluster di mesin ini)")
     parser.add_argument("--workers", type=int, metavar="N",
                         help="jumlah pekerja LocalCluster (bawaan: satu per inti CPU)")
+    parser.add_argument("--storage", choices=STORAGES, default="database",
+                        help="database: tabel rumah tangga di basis data (bawaan); dataset: "
+                             "dataset Parquet berpartisi kabupaten/kota dan kecamatan di "
+                             "PETA_DATASET_DIR, ditulis oleh pekerja (hanya dengan --engine "
+                             "dask; lihat docs/scale.md)")
     common.add_json(parser, "hitungan dan nilai tak terpetakan")
 
 
@@ -113,10 +118,12 @@ def run(args: argparse.Namespace) -> int:
             if args.engine == "dask":
                 result = import_households_dask(engine, args.file, args.period,
                                                 scheduler=args.scheduler,
-                                                workers=args.workers, **options)
-            elif len(args.file) > 1 or args.scheduler or args.workers:
-                raise ImportFailed("lebih dari satu berkas, --scheduler dan --workers hanya "
-                                   "dengan --engine dask.")
+                                                workers=args.workers, storage=args.storage,
+                                                **options)
+            elif len(args.file) > 1 or args.scheduler or args.workers \
+                    or args.storage != "database":
+                raise ImportFailed("lebih dari satu berkas, --scheduler, --workers dan "
+                                   "--storage dataset hanya dengan --engine dask.")
             else:
                 result = import_households(engine, args.file[0], args.period, **options)
     except ImportFailed as err:
