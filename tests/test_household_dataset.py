@@ -94,6 +94,26 @@ def test_dataset_period_equals_database_period(imported):
     assert report["penyimpanan"] == {"storage": "dataset", "lokasi": b["dataset_location"]}
 
 
+def test_the_cube_built_on_the_workers_equals_the_database_periods(imported):
+    from geo import cube
+
+    database, engine = imported["database"], imported["engine"]
+    a, b = store.snapshot_for(database, PERIOD), store.snapshot_for(engine, PERIOD)
+    for kind in cube.KINDS:
+        expected = cube.load(database, int(a["id"]), kind)
+        got = cube.load(engine, int(b["id"]), kind)  # stored by the import, partition-wise
+        assert got is not None and expected is not None, kind
+        key = [c for c in expected.cells.columns
+               if c in cube.KEY_COLUMNS or c not in cube.measure_columns() + ["rumah_tangga"]]
+
+        def ordered(cells: pd.DataFrame, key: list[str] = key) -> pd.DataFrame:
+            return cells.sort_values(key, na_position="first").reset_index(drop=True)
+
+        pd.testing.assert_frame_equal(ordered(got.cells), ordered(expected.cells),
+                                      check_dtype=False)
+        assert got.known_columns == expected.known_columns
+
+
 def test_personal_columns_only_in_the_personal_dataset(imported):
     location = Path(store.snapshot_for(imported["engine"], PERIOD)["dataset_location"])
     analytic = list((location / "households").rglob("*.parquet"))
