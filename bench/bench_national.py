@@ -19,7 +19,9 @@ not included); with the dataset: its size on disk and the time to read one kelur
 whole period's analytic columns back. Then, for comparison, the single-machine import of the
 first file (``--engine pandas``, into the database).
 
-The pre-aggregated cube of issue 18 is built elsewhere (geo/cube.py); not measured here.
+With the dataset each run also reports the period's cube, built on the workers partition by
+partition (geo/cube_dask.py) after the commit: its cells and bytes, the time it took, its load
+time and one filter change counted on it (median of 5, ms).
 """
 
 from __future__ import annotations
@@ -148,9 +150,12 @@ def run(files: list[Path], desa, work: Path, workers: int,  # noqa: ANN001
         marks: dict[str, float] = {}
 
         def progress(fraction: float, text: str) -> None:
-            if text.startswith("Menyiapkan cache"):  # committed; the view cache comes next
-                marks["committed"] = time.perf_counter()
+            if "committed" not in marks and (text.startswith("Menyiapkan cache")
+                                             or text.startswith("Menjumlahkan kubus")):
+                marks["committed"] = time.perf_counter()  # the cube or view cache comes next
                 marks["peak_committed"] = _peak_mb()
+            if text.startswith("Menyiapkan cache"):
+                marks["cube"] = time.perf_counter()
 
         started = time.perf_counter()
         result = import_households_dask(engine, files, PERIOD, progress=progress,
@@ -185,12 +190,48 @@ def run(files: list[Path], desa, work: Path, workers: int,  # noqa: ANN001
         out["seconds_read_all_5_columns"] = round(time.perf_counter() - t0, 1)
         out["rows_read_back"] = len(whole)
         del whole
+        out.update(cube_figures(engine, int(snap["id"])))
+        out["seconds_cube_on_workers"] = round(marks["cube"] - marks["committed"], 1)
     else:
         out["seconds_with_view_cache"] = round(seconds, 1)
         out["peak_mb_this_process_with_view_cache"] = round(_peak_mb())
     out["database_mb"] = round(sum(f.stat().st_size for f in db.parent.glob(db.name + "*")) / 1e6)
     engine.dispose()
     out["counts"] = result.counts
+    return out
+
+
+def cube_figures(engine, snapshot_id: int) -> dict:  # noqa: ANN001
+    """The stored cube's size and a filter change counted on it (median of 5)."""
+    import statistics
+
+    from geo import cube, indicators, store
+    from geo.filters import Filters
+
+    with engine.connect() as conn:
+        rows = conn.execute(store.cubes.select().where(
+            store.cubes.c.snapshot_id == snapshot_id)).all()
+    out = {f"cube_{r.kind}_cells": r.cells for r in rows}
+    out.update({f"cube_{r.kind}_mb": round(len(r.data) / 1e6, 1) for r in rows})
+    t0 = time.perf_counter()
+    counts = cube.counts(engine, snapshot_id)
+    out["seconds_cube_load"] = round(time.perf_counter() - t0, 2)
+    ids = tuple(dict.fromkeys(("rtlh", *indicators.NEED_INDICATORS)))
+    times = {}
+    for name, f in (("desil_1_4", Filters(desil_min=1, desil_max=4)),
+                    ("pkh", Filters(programs=("penerima_pkh",))),
+                    ("desil_1_4_bpnt_balita", Filters(desil_min=1, desil_max=4,
+                                                      programs=("penerima_bpnt",),
+                                                      vulnerable=("jumlah_balita",)))):
+        part, keep = counts.for_filters(f), None
+        runs = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            keep = f.households_only.mask(part.attrs)
+            indicators.area_counts(part, keep, ids=ids, detail=("rtlh",))
+            runs.append(time.perf_counter() - t0)
+        times[name] = round(statistics.median(runs) * 1000, 1)
+    out["ms_filter_change_on_cube"] = times
     return out
 
 
