@@ -108,6 +108,22 @@ class _LayerData(MacroElement):
             _Raw(f"{self._parent.get_name()}.addData({self.text});"), name=self.get_name())
 
 
+def style_mapping(codes: list[str], props: list[dict], style: object) -> dict:
+    """folium's style map (style as JSON → the ids drawn with it, the commonest as
+    ``default``), calling ``style`` once per distinct set of ``_`` properties rather than once
+    per area: a style is made only from those (the fill class, the highlight flag)."""
+    groups: dict[tuple, list[str]] = {}
+    for code, p in zip(codes, props):
+        key = tuple(sorted((k, v) for k, v in p.items() if k.startswith("_")))
+        groups.setdefault(key, []).append(code)
+    mapping: dict[str, list[str]] = {}
+    for key, ids in groups.items():
+        content = style({"type": "Feature", "properties": dict(key)})
+        mapping.setdefault(folium.features.GeoJsonStyleMapper._to_key(content), []).extend(ids)
+    folium.features.GeoJsonStyleMapper._set_default_key(mapping)
+    return mapping
+
+
 class AreaLayer(folium.GeoJson):
     """``folium.GeoJson`` of areas with the compact data of :func:`layer_json`.
 
@@ -119,19 +135,13 @@ class AreaLayer(folium.GeoJson):
 
     def __init__(self, codes: list[str], props: list[dict], geoms: np.ndarray,
                  bounds: tuple[float, float, float, float], **kwargs: object) -> None:
-        features = [{"type": "Feature", "id": c, "properties": p, "geometry": None}
-                    for c, p in zip(codes, props)]
-        super().__init__({"type": "FeatureCollection", "features": features}, **kwargs)
-        if features and (self.style or self.highlight):
-            mapper = folium.features.GeoJsonStyleMapper(self.data, self.feature_identifier,
-                                                        self)
-            if self.style:
-                self.style_map = mapper.get_style_map(self.style_function)
-            if self.highlight:
-                self.highlight_map = mapper.get_highlight_map(self.highlight_function)
         stub = {"type": "Feature", "id": "", "properties": props[0] if props else {},
                 "geometry": None}
-        self.data = {"type": "FeatureCollection", "features": [stub]}
+        super().__init__({"type": "FeatureCollection", "features": [stub]}, **kwargs)
+        if props and self.style:
+            self.style_map = style_mapping(codes, props, self.style_function)
+        if props and self.highlight:
+            self.highlight_map = style_mapping(codes, props, self.highlight_function)
         self._bounds = bounds
         self.add_child(_LayerData(layer_json(codes, props, geoms)))
 

@@ -282,7 +282,7 @@ def choropleth(
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10),
                  padding_bottom_right=(10, LEGEND_ROOM_PX))
     AreaLayer(
-        props["kode"].tolist(), props.to_dict(orient="records"), areas.geometry.values, bounds,
+        props["kode"].tolist(), _records(props), areas.geometry.values, bounds,
         name=escape(title),
         style_function=lambda f: {
             "fillColor": f["properties"]["_fill"], "fillOpacity": fill_opacity,
@@ -298,6 +298,13 @@ def choropleth(
     if names is not None:
         Labels(fitting_labels(areas, names, size_px)).add_to(m)
     return m
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict(orient="records")`` of plain Python values, without pandas' per-cell
+    boxing (a province's 1.552 areas on every rerun)."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, row)) for row in zip(*(frame[c].tolist() for c in columns))]
 
 
 # ------------------------------------------------------------------ labels

@@ -69,3 +69,27 @@ def test_many_areas_are_drawn_on_a_canvas_few_as_svg():
                           ).get_root().render()
         assert f'"preferCanvas": {"true" if canvas else "false"}' in html
         assert html.count('"type":"Feature"') == len(frame)  # each area once, compact
+
+
+def test_style_mapping_matches_folium_per_feature_mapping():
+    import folium
+
+    from geo.map_layer import style_mapping
+
+    codes = [f"99.71.01.{1001 + i}" for i in range(9)]
+    props = [{"t0": f"Kel {i}", "_fill": ["#fee5d9", "#fcae91", "#d9d9d9"][i % 3],
+              "_hi": i == 4} for i in range(9)]
+
+    def style(f):  # noqa: ANN001, ANN202
+        return {"fillColor": f["properties"]["_fill"],
+                "weight": 3 if f["properties"]["_hi"] else 0.8}
+
+    features = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": c, "properties": p, "geometry": None}
+        for c, p in zip(codes, props)]}
+    layer = folium.GeoJson(features)
+    expected = folium.features.GeoJsonStyleMapper(features, "feature.id", layer).get_style_map(
+        style)
+    got = style_mapping(codes, props, style)
+    assert {k: sorted(v) if isinstance(v, list) else v for k, v in got.items()} == \
+        {k: sorted(v) if isinstance(v, list) else v for k, v in expected.items()}
