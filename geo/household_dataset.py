@@ -43,9 +43,9 @@ import pyarrow.parquet as pq
 from sqlalchemy import Engine, select
 
 from geo import config, store
+from geo.household_arrow import ARROW_KIND, COLUMN_KINDS, arrow_households
 from geo.privacy import private_file, private_folder
 from geo.schema import PRIVATE_COLUMNS
-from geo.snapshot_writer import ARROW_KIND, COLUMN_KINDS, arrow_households
 
 ANALYTIC = "households"
 PERSONAL = "personal"

@@ -39,7 +39,11 @@ from sqlalchemy import Engine, delete, insert, select, text, update
 from sqlalchemy.sql import ClauseElement
 
 from geo import link, store
-from geo.schema import HOUSEHOLD_COLUMNS, LINK_COLUMNS
+from geo.household_arrow import (  # noqa: F401  (ARROW_KIND, COLUMN_KINDS: for callers)
+    ARROW_KIND,
+    COLUMN_KINDS,
+    arrow_households,
+)
 from geo.snapshot_cache import ImportCache
 from geo.sqlite_writer import SqliteWriterProcess
 
@@ -48,9 +52,6 @@ ROWS_PER_STATEMENT = 20  # SQLAlchemy path on SQLite: one INSERT of 20 rows beat
 STORE_BATCH = 50_000  # rows per executemany on the SQLAlchemy path
 DROP_BATCH = 500  # row numbers per DELETE ... IN (...)
 
-ARROW_KIND = {"text": "string", "code": "string", "date": "string", "int": "int64",
-               "flag": "int64", "float": "float64"}
-COLUMN_KINDS = {"row_number": "int", **HOUSEHOLD_COLUMNS, **LINK_COLUMNS}
 
 
 # ---------------------------------------------------------------- statements (one definition)
@@ -229,22 +230,6 @@ def _insert_households(conn, frame: pd.DataFrame, snapshot_id: int) -> None:  # 
 
 
 # ---------------------------------------------------------------- ADBC (SQLite file)
-
-def arrow_households(part: pd.DataFrame, snapshot_id: int):  # noqa: ANN201
-    """The rows as an Arrow table of the households table's columns and SQL types."""
-    import pyarrow as pa
-
-    names, arrays = ["snapshot_id"], [pa.array(np.full(len(part), snapshot_id, np.int64))]
-    for name in store.HOUSEHOLD_TABLE_COLUMNS:
-        if name not in part:
-            continue
-        array = pa.array(part[name], from_pandas=True)
-        if pa.types.is_dictionary(array.type):
-            array = array.dictionary_decode()
-        names.append(name)
-        arrays.append(array.cast(ARROW_KIND[COLUMN_KINDS[name]]))
-    return pa.Table.from_arrays(arrays, names=names)
-
 
 class _AdbcWriter(SnapshotWriter):
     """The statements compiled here by SQLAlchemy, run by :mod:`geo.sqlite_writer`'s child
