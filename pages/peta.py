@@ -31,7 +31,6 @@ if mode != "satu":
 MEASURES = mv.MEASURES
 METHODS = {"quantile": "Kuantil", "natural": "Jenks (alami)", "equal": "Interval sama"}
 MAP_SIZE = (620, 620)  # the map column at a 1400 px wide window; labels must fit there
-TABLE_ROWS = 100  # the table behind the map is shown at once up to this many areas
 
 # ------------------------------------------------------------------ page controls (in the URL)
 PAGE_PARAMS = [ui_filters.Param(name, key, default, decode=lambda t, o=options: (
@@ -144,8 +143,9 @@ with right:
 
 # ------------------------------------------------------------------ the table behind the map
 st.subheader(f"Tabel per {level_label.lower()}")
-# formatting every cell costs a rerun ~1 ms per row: a province's table waits to be asked for
-if st.toggle(f"Tampilkan tabel ({fmt_int(len(areas))} baris)", value=len(areas) <= TABLE_ROWS,
+# shown on request (the choice stays for the session): building and formatting the whole
+# table was half of every filter change's rerun at 56 kelurahan, and seconds at a province
+if st.toggle(f"Tampilkan tabel ({fmt_int(len(areas))} baris)", value=False,
              key="peta_tabel_tampil"):
     on_screen, int_columns, rate_columns = mapped.on_screen()
     styled = on_screen.style.format(fmt_int, subset=int_columns)

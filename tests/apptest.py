@@ -24,10 +24,14 @@ def fresh_caches() -> Iterator[None]:
         st.cache_resource.clear()
 
 
+MAP_TABLE = "peta_tabel_tampil"  # the map page's "Tampilkan tabel" toggle
+
+
 def open_app_page(page: str, **query: str) -> AppTest:
     """``app.py`` run once (with ``query`` in the address), then switched to ``page``; fails on
-    any exception the page shows."""
+    any exception the page shows. The map page's table is switched on (shown on request)."""
     at = AppTest.from_file("../app.py", default_timeout=120)
+    at.session_state[MAP_TABLE] = True
     for key, value in query.items():
         at.query_params[key] = value
     at.run()

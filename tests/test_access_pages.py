@@ -37,6 +37,7 @@ def open_as(real_db, monkeypatch):  # noqa: ANN001, ANN201
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from tests.apptest import MAP_TABLE
     from ui.auth import SESSION_KEY
 
     url, _ = real_db
@@ -48,6 +49,7 @@ def open_as(real_db, monkeypatch):  # noqa: ANN001, ANN201
         st.cache_resource.clear()
         monkeypatch.setenv("PETA_TEST_PAGE", str(PROJECT / "pages" / f"{page}.py"))
         at = AppTest.from_function(sidebar_and_page, default_timeout=120)
+        at.session_state[MAP_TABLE] = True  # the map page's table, shown on request
         if user:
             engine = store.get_engine()
             at.session_state[SESSION_KEY] = accounts.login(engine, user, PASSWORD)[1]

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from geo import indicators, store
 from geo.filters import Filters
 from geo.fmt import fmt_int, fmt_pct
+from tests.apptest import MAP_TABLE
 from tests.map_fixtures import sidebar_and_map_page, write_city
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -63,8 +64,15 @@ def ok(at: AppTest) -> AppTest:
     return at
 
 
+def map_page(timeout: int = 90) -> AppTest:
+    """The sidebar and map page, with the table behind the map switched on."""
+    at = AppTest.from_function(sidebar_and_map_page, default_timeout=timeout)
+    at.session_state[MAP_TABLE] = True
+    return at
+
+
 def test_each_filter_changes_the_numbers_as_the_rules_say(city):
-    at = ok(AppTest.from_function(sidebar_and_map_page, default_timeout=90).run())
+    at = ok(map_page().run())
     assert shown(at) == expected(city, Filters())
     assert at.query_params.get("kec") is None
 
@@ -111,7 +119,7 @@ def test_each_filter_changes_the_numbers_as_the_rules_say(city):
 
 
 def test_worst_kelurahan_and_table_follow_indicator_and_level(city):
-    at = AppTest.from_function(sidebar_and_map_page, default_timeout=90)
+    at = map_page()
     at.run()
     assert at.toggle(key="peta_hide").value  # small counts hidden unless switched off
     at.toggle(key="peta_hide").set_value(False)
@@ -134,6 +142,7 @@ def test_a_copied_link_reproduces_the_view_in_the_real_app(city):
     params = {"kec": "99.71.01", "desil": "1-5", "program": "bpnt", "indikator": "belum_jkn",
               "tingkat": "kecamatan", "ukuran": "jiwa", "kelas": "equal", "jumlah_kelas": "3"}
     at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=120)
+    at.session_state[MAP_TABLE] = True
     for key, value in params.items():
         at.query_params[key] = value
     ok(at.run())
@@ -164,7 +173,7 @@ def test_an_area_without_households_is_grey_and_explained(city, tmp_path):
     write_city(store.get_engine(url), n_kelurahan=14, n_kecamatan=3, households=hh)
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = ok(AppTest.from_function(sidebar_and_map_page, default_timeout=90).run())
+    at = ok(map_page().run())
     assert any("abu-abu (1)" in c.value for c in at.caption)
     assert any(c.value.startswith("5 rumah tangga belum tertaut") for c in at.caption)
     table = at.dataframe[-1].value
@@ -173,7 +182,7 @@ def test_an_area_without_households_is_grey_and_explained(city, tmp_path):
 
 def test_one_kelurahan_shows_its_households_as_clustered_points(city):
     kel = sorted(city["region_code"].unique())[3]
-    at = AppTest.from_function(sidebar_and_map_page, default_timeout=90)
+    at = map_page()
     at.query_params["kel"] = kel
     ok(at.run())
     assert any(c.value.startswith("Lingkaran: rumah tangga dikelompokkan") for c in at.caption)
@@ -183,7 +192,7 @@ def test_one_kelurahan_shows_its_households_as_clustered_points(city):
 
 
 def test_definition_settings_change_the_numbers(city):
-    at = AppTest.from_function(sidebar_and_map_page, default_timeout=90)
+    at = map_page()
     at.query_params["indikator"] = "rtlh"
     ok(at.run())
     assert shown(at) == expected(city, Filters(), "rtlh")
@@ -206,7 +215,7 @@ def test_map_counts_follow_a_relink_through_the_cache(city):
     from tests.map_fixtures import city_regions
 
     engine = store.get_engine()
-    ok(AppTest.from_function(sidebar_and_map_page, default_timeout=90).run())
+    ok(map_page().run())
     snapshot = store.snapshot_for(engine)
     assert snapshot_cache.cache_path(engine, snapshot).exists()  # the map warmed the cache
 
@@ -223,7 +232,7 @@ def test_map_counts_follow_a_relink_through_the_cache(city):
 
     st.cache_data.clear()  # a new session after the data version's short TTL
     st.cache_resource.clear()
-    at = ok(AppTest.from_function(sidebar_and_map_page, default_timeout=90).run())
+    at = ok(map_page().run())
     at.toggle(key="peta_hide").set_value(False)
     ok(at.run())
     shown_table = at.dataframe[-1].value.set_index("kode")["rumah_tangga"]
@@ -256,7 +265,7 @@ def test_a_region_name_is_shown_as_plain_text_never_markdown(tmp_path, monkeypat
     st.cache_data.clear()
     st.cache_resource.clear()
     try:
-        at = AppTest.from_function(sidebar_and_map_page, default_timeout=90)
+        at = map_page()
         at.query_params["kel"] = kel
         ok(at.run())
         texts = [e.value for e in (*at.markdown, *at.caption, *at.warning, *at.info)]
@@ -265,3 +274,15 @@ def test_a_region_name_is_shown_as_plain_text_never_markdown(tmp_path, monkeypat
     finally:
         st.cache_data.clear()
         st.cache_resource.clear()
+
+
+def test_the_table_behind_the_map_is_shown_on_request(city):
+    at = ok(AppTest.from_function(sidebar_and_map_page, default_timeout=90).run())
+    assert len(at.dataframe) == 1  # the top-10 only: a filter change builds no full table
+    assert any("unduhan" in c.value for c in at.caption)
+    at.toggle(key=MAP_TABLE).set_value(True)
+    ok(at.run())
+    assert len(at.dataframe) == 2 and len(at.dataframe[-1].value) == 14
+    at.slider(key="f_desil").set_value((1, 4))
+    ok(at.run())
+    assert len(at.dataframe) == 2  # the choice stays for the session
