@@ -37,7 +37,7 @@ def test_the_same_things_have_the_same_argument_names():
             for option in action.option_strings:
                 helps.setdefault(option, set()).add(name)
     assert helps["--period"] == {"import-households", "import-referrals", "indicators",
-                                 "data-quality", "kartu", "referrals", "sheet"}
+                                 "data-quality", "kartu", "referrals", "sheet", "demo"}
     assert helps["--level"] == {"indicators", "data-quality", "compare", "transitions",
                                 "referrals", "sheet"}
     assert helps["--format"] == {"indicators", "data-quality", "audit", "periods",

@@ -5,6 +5,7 @@ kelurahan, quarantine (row numbers, reasons, original values) and link counts.""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -59,9 +60,8 @@ def _register() -> pd.DataFrame:
     return out
 
 
-@pytest.fixture(scope="module")
-def files(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("register")
+def write_register(folder: Path) -> tuple[Path, list[Path]]:
+    """The test register whole (``register.csv``) and split into 3 CSV files."""
     register = _register()
     whole = folder / "register.csv"
     register.to_csv(whole, index=False)
@@ -71,6 +71,11 @@ def files(tmp_path_factory):
         register.iloc[rows].to_csv(path, index=False)
         parts.append(path)
     return whole, parts
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    return write_register(tmp_path_factory.mktemp("register"))
 
 
 def _snapshot(engine) -> dict:

@@ -11,7 +11,6 @@ import shutil
 import stat
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -23,7 +22,12 @@ from geo.households import import_households
 from geo.indicator_table import indicator_table
 from geo.schema import PRIVATE_COLUMNS
 from tests import corpus
-from tests.test_dask_import import _plain_main, _register, cluster  # noqa: F401 (fixtures)
+from tests.test_dask_import import (  # noqa: F401 (fixtures)
+    _plain_main,
+    _register,
+    cluster,
+    write_register,
+)
 
 pytest.importorskip("distributed")
 
@@ -35,14 +39,7 @@ def imported(tmp_path_factory, cluster):  # noqa: F811
     """The same register: whole on the single-machine path into the database, and in 3 CSV
     files through the CLI with --engine dask --storage dataset on the 2-worker cluster."""
     folder = tmp_path_factory.mktemp("dataset")
-    register = _register()
-    whole = folder / "register.csv"
-    register.to_csv(whole, index=False)
-    parts = []
-    for i, rows in enumerate(np.array_split(np.arange(len(register)), 3)):
-        path = folder / f"bagian_{i + 1}.csv"
-        register.iloc[rows].to_csv(path, index=False)
-        parts.append(path)
+    whole, parts = write_register(folder)
     database = corpus.engine_with_regions(folder / "database")
     single = import_households(database, whole, PERIOD)
     engine = corpus.engine_with_regions(folder / "dataset_db")
