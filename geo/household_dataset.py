@@ -28,6 +28,7 @@ commit and removed if the commit fails; the previous period's folder is removed 
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import uuid
 from collections.abc import Iterable, Sequence
@@ -53,9 +54,17 @@ STAGING = "_staging"
 UNLINKED = "tanpa_wilayah"  # partition of households linked to no kelurahan
 ANALYTIC_COLUMNS = [c for c in store.HOUSEHOLD_TABLE_COLUMNS if c not in PRIVATE_COLUMNS]
 PERSONAL_DATASET_COLUMNS = ["row_number", "id_keluarga", *PRIVATE_COLUMNS]
-PARTITIONING = ds.partitioning(pa.schema([("kab", pa.string()), ("kec", pa.string())]),
-                               flavor="hive")
-STAGING_PARTITIONING = ds.partitioning(pa.schema([("kab", pa.string())]), flavor="hive")
+PARTITION_SCHEMA = pa.schema([("kab", pa.string()), ("kec", pa.string())])
+
+
+@functools.cache
+def _partitioning(staging: bool = False) -> ds.Partitioning:
+    """The datasets' hive partitioning (kab, then kec; staging: kab only). Made on first use,
+    not at import: a pyarrow object built while importing left a process that merely imported
+    this module (every ``python -m geo`` command) to abort now and then at exit ("terminate
+    called without an active exception", about one exit in 35)."""
+    schema = pa.schema([PARTITION_SCHEMA.field("kab")]) if staging else PARTITION_SCHEMA
+    return ds.partitioning(schema, flavor="hive")
 # what the client keeps of a staged chunk: the whole-register pass and the link counts
 TALLY_COLUMNS = ["row_number", "id_keluarga", "nik_krt", "link_method", "link_conflict"]
 
@@ -131,7 +140,7 @@ def stage_rows(target: Target, index: int, parts: Iterable[pd.DataFrame]) -> lis
     kab, _ = partition_keys(table["region_code"])
     written: list[str] = []
     ds.write_dataset(table.append_column("kab", kab), target.staging(), format="ipc",
-                     partitioning=STAGING_PARTITIONING, filesystem=fs,
+                     partitioning=_partitioning(staging=True), filesystem=fs,
                      basename_template=f"file-{index:05d}-{{i}}.arrow",
                      existing_data_behavior="overwrite_or_ignore",
                      file_visitor=lambda f: written.append(f.path))
@@ -237,7 +246,7 @@ def _kecamatan(kelurahan: Sequence[str]) -> list[str]:
 def _schema(name: str) -> pa.Schema:
     """The dataset's schema, given so that no file is opened to learn it."""
     columns = ANALYTIC_COLUMNS if name == ANALYTIC else PERSONAL_DATASET_COLUMNS
-    return pa.schema([(c, _type(c)) for c in columns] + list(PARTITIONING.schema))
+    return pa.schema([(c, _type(c)) for c in columns] + list(PARTITION_SCHEMA))
 
 
 def _dataset(location: str, name: str, kelurahan: Sequence[str] | None = None) -> ds.Dataset:
@@ -246,14 +255,14 @@ def _dataset(location: str, name: str, kelurahan: Sequence[str] | None = None) -
     fs, path = filesystem(location)
     base = posixpath.join(path, name)
     if kelurahan is None and fs.exists(base):
-        return ds.dataset(base, format="parquet", filesystem=fs, partitioning=PARTITIONING,
+        return ds.dataset(base, format="parquet", filesystem=fs, partitioning=_partitioning(),
                           schema=_schema(name))
     files = []  # no folder: a period with no accepted household
     for kec in _kecamatan(kelurahan or ()):
         folder = posixpath.join(base, f"kab={'.'.join(kec.split('.')[:2])}", f"kec={kec}")
         if fs.exists(folder):
             files += sorted(f for f in fs.find(folder) if f.endswith(".parquet"))
-    return ds.dataset(files, format="parquet", filesystem=fs, partitioning=PARTITIONING,
+    return ds.dataset(files, format="parquet", filesystem=fs, partitioning=_partitioning(),
                       partition_base_dir=base, schema=_schema(name))
 
 
@@ -267,7 +276,7 @@ def read_file(location: str, path: str, columns: Sequence[str]) -> pd.DataFrame:
     """Analytic ``columns`` of one partition file (from :func:`dataset_files`), typed as a
     read of part of the period."""
     fs, base = filesystem(location)
-    dataset = ds.dataset([path], format="parquet", filesystem=fs, partitioning=PARTITIONING,
+    dataset = ds.dataset([path], format="parquet", filesystem=fs, partitioning=_partitioning(),
                          partition_base_dir=posixpath.join(base, ANALYTIC),
                          schema=_schema(ANALYTIC))
     return _as_database(dataset.to_table(columns=list(columns)), whole=False)
