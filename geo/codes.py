@@ -139,3 +139,16 @@ def are_desa(codes: pd.Series) -> np.ndarray:
     code = codes.astype("string").fillna("")
     return (code.str.len().eq(CODE_LENGTH["kelurahan"]) & code.str[9:10].eq("2")).to_numpy(
         dtype=bool)
+
+
+def area_ids(region: pd.Series, codes: np.ndarray | None = None
+             ) -> tuple[np.ndarray, np.ndarray, pd.Categorical]:
+    """Kelurahan codes as integer area ids: (the codes, an id per row with ``len(codes)`` for
+    a row linked to none, the categorical of the rows). ``codes``: the areas to number
+    (default: those present, sorted)."""
+    region = region.astype("string")
+    cat = pd.Categorical(region) if codes is None else pd.Categorical(region, categories=codes)
+    codes = np.asarray(cat.categories.astype(str), dtype=object)
+    area = np.asarray(cat.codes, dtype=np.intp).copy()
+    area[area < 0] = len(codes)
+    return codes, area, cat

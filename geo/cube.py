@@ -41,6 +41,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, select
 
 from geo import indicators, planning, store
+from geo.codes import area_ids
 from geo.filters import Filters
 from geo.indicators import DEFAULT_SETTINGS, INDICATORS, Prepared, Settings
 from geo.schema import PROGRAMS, VULNERABLE
@@ -185,17 +186,6 @@ def combine(parts: Iterable[pd.DataFrame]) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ reading as Prepared
 
-def _area_ids(region: pd.Series, codes: np.ndarray | None = None
-              ) -> tuple[np.ndarray, np.ndarray, pd.Categorical]:
-    """Area ids of region codes, over ``codes`` (default: those present, sorted)."""
-    region = region.astype("string")
-    cat = pd.Categorical(region) if codes is None else pd.Categorical(region, categories=codes)
-    codes = np.asarray(cat.categories.astype(str), dtype=object)
-    area = np.asarray(cat.codes, dtype=np.intp).copy()
-    area[area < 0] = len(codes)
-    return codes, area, cat
-
-
 def _attrs(cells: pd.DataFrame, cat: pd.Categorical) -> pd.DataFrame:
     attrs = pd.DataFrame({"region_code": cat}, index=range(len(cells)))
     attrs["desil"] = cells["desil"].to_numpy(dtype=np.float32)
@@ -211,7 +201,7 @@ def prepared_from(cells: pd.DataFrame, known_columns: Iterable[str],
     kelurahan it counts (default: those in ``cells``)."""
     if not serves(settings):
         raise ValueError("a cube only serves the default rules")
-    codes, area, cat = _area_ids(cells["region_code"], codes)
+    codes, area, cat = area_ids(cells["region_code"], codes)
     hits, dens, bases, persons = {}, {}, {}, {}
     for ind in INDICATORS:
         c = indicators.columns(ind.id)
@@ -228,7 +218,7 @@ def prepared_from(cells: pd.DataFrame, known_columns: Iterable[str],
 
 def need_cells_from(cells: pd.DataFrame) -> planning.NeedCells:
     """A needs cube (:func:`need_cells_of`) ready for the planning views."""
-    codes, area, cat = _area_ids(cells["region_code"])
+    codes, area, cat = area_ids(cells["region_code"])
     agencies = list(planning.AGENCIES)
     needs = pd.DataFrame({a: cells[a].to_numpy() > 0 for a in agencies})
     known = pd.DataFrame({a: cells[planning.known_column(a)].to_numpy() > 0 for a in agencies})

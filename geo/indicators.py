@@ -28,7 +28,7 @@ from geo.answers import (  # noqa: F401  (flag_set, not_, NO_DATA: used through 
     flag_set,
     not_,
 )
-from geo.codes import are_desa, parent_codes
+from geo.codes import are_desa, area_ids, parent_codes
 from geo.columns import Columns, columns, known_text, known_texts  # noqa: F401  (for callers)
 from geo.schema import PROGRAMS
 
@@ -432,14 +432,10 @@ def prepare(households: pd.DataFrame, settings: Settings = DEFAULT_SETTINGS) -> 
     """Evaluate every indicator once and index households by kelurahan (see module note)."""
     region = (households["region_code"] if "region_code" in households
               else pd.Series(pd.NA, index=households.index, dtype="string"))
-    region = region.astype("string")
-    cat = pd.Categorical(region)
-    codes = np.asarray(cat.categories.astype(str), dtype=object)
-    area = np.asarray(cat.codes, dtype=np.intp).copy()
-    area[area < 0] = len(codes)
+    codes, area, cat = area_ids(region)
     members = (households["jumlah_art"].to_numpy(dtype=float, na_value=0.0)
                if "jumlah_art" in households else np.ones(len(households)))
-    attrs = pd.DataFrame({"region_code": pd.Categorical(region)}, index=range(len(households)))
+    attrs = pd.DataFrame({"region_code": cat}, index=range(len(households)))
     for column in FILTER_COLUMNS:  # compact: a million rows stay a few MB
         if column not in households:
             continue

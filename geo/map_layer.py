@@ -18,10 +18,11 @@ import json
 import folium
 import numpy as np
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.boundaries.display import DISPLAY_DECIMALS
+from geo.leaflet_render import PlainTextElement
 
 # the layer's share of the 4 MB a province's kelurahan map may send to the browser (the style
 # switch, labels, legend and the rest of the map's script take the remainder)
@@ -77,17 +78,6 @@ def layer_json(codes: list[str], props: list[dict], geoms: np.ndarray,
     return text
 
 
-class _Raw(Element):
-    """Script text added to the page as it is (branca would compile it as a template)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._text = text
-
-    def render(self, **kwargs: object) -> str:
-        return self._text
-
-
 class _LayerData(MacroElement):
     """Adds the compact FeatureCollection to its parent :class:`AreaLayer` in the browser."""
 
@@ -105,7 +95,8 @@ class _LayerData(MacroElement):
     def render(self, **kwargs: object) -> None:
         """As MacroElement's, without compiling megabytes of data as a Jinja template."""
         self.get_root().script.add_child(
-            _Raw(f"{self._parent.get_name()}.addData({self.text});"), name=self.get_name())
+            PlainTextElement(f"{self._parent.get_name()}.addData({self.text});"),
+            name=self.get_name())
 
 
 def style_mapping(codes: list[str], props: list[dict], style: object) -> dict:
