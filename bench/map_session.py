@@ -114,22 +114,30 @@ def filter_changes(at, kecamatan: str, rounds: int) -> dict[str, list[float]]:  
     return times
 
 
-def sent_map_bytes(fmap) -> int:  # noqa: ANN001
-    """Bytes st_folium sends to the browser for ``fmap``: its HTML, header and script, made as
-    ``streamlit_folium.st_folium`` makes them."""
+def sent_map_bytes(fmap) -> tuple[int, int]:  # noqa: ANN001
+    """Bytes st_folium sends to the browser for ``fmap`` (its HTML, header and script, made as
+    ``streamlit_folium.st_folium`` makes them): (the first time, with the published geometry
+    files the script fetches; on a later rerun, the browser having those cached)."""
+    import re
+
     import streamlit_folium as sf
+
+    from geo import static_files
 
     fmap.get_root().render()
     fmap.render()
     parts = (sf._get_html(fmap), sf._get_header(fmap), sf._get_map_string(fmap))
-    return sum(len(p.encode()) for p in parts)
+    rerun = sum(len(p.encode()) for p in parts)
+    urls = set(re.findall(rf'fetch\("({static_files.STATIC_URL}/[^"]+)"\)', parts[2]))
+    return rerun + sum(static_files.path_of(u).stat().st_size for u in urls), rerun
 
 
 class MapBytes:
-    """While active, records the bytes of every map the pages pass to ``st_folium``."""
+    """While active, records the bytes of every map the pages pass to ``st_folium``
+    ((first time, later rerun) per map, :func:`sent_map_bytes`)."""
 
     def __init__(self) -> None:
-        self.sizes: list[int] = []
+        self.sizes: list[tuple[int, int]] = []
 
     def __enter__(self) -> MapBytes:
         import streamlit_folium

@@ -9,6 +9,12 @@ and whose bounds are known. A layer still over :data:`LAYER_BUDGET_BYTES` is sen
 decimal fewer (0,0001° ≈ 11 m): every vertex is rounded alike, so neighbours still share
 their edges exactly. Many areas (over :data:`CANVAS_FROM_AREAS`) are drawn on one canvas
 (``prefer_canvas``) rather than as thousands of SVG paths, so the page does not freeze.
+
+The geometry does not change with filters, so it is published once as a file the app serves
+(:func:`served_geometry`, :mod:`geo.static_files`) and the browser fetches and caches it; each
+rerun sends only the areas' tooltips and the style switch. Before that, every filter change at
+a province sent 3,9 MB again and ``st_folium`` hashed and dedented it (half of the rerun).
+When the folder cannot be written the geometry is embedded as before.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
+from geo import static_files
 from geo.boundaries.display import DISPLAY_DECIMALS
 from geo.leaflet_render import PlainTextElement
 
@@ -56,16 +63,23 @@ def _geometry_text(geoms: np.ndarray, decimals: int) -> list[str]:
     return out
 
 
-def layer_json(codes: list[str], props: list[dict], geoms: np.ndarray,
-               budget: int = LAYER_BUDGET_BYTES) -> str:
-    """The FeatureCollection as compact text (``id`` = kode), one decimal fewer when over
-    ``budget`` bytes. Property values must already be escaped (geo.maps.escape); those whose
+def _heads(codes: list[str], props: list[dict] | None) -> list[str]:
+    """Each feature's text up to its geometry; without ``props``: id only. Properties whose
     name starts with ``_`` stay on the server (what the style is made from)."""
+    if props is None:
+        return [f'{{"type":"Feature","id":{json.dumps(c)},"geometry":' for c in codes]
+    return [f'{{"type":"Feature","id":{json.dumps(c)},"properties":'
+            f'{_shown_json(p)},"geometry":' for c, p in zip(codes, props)]
+
+
+def _shown_json(p: dict) -> str:
+    return json.dumps({k: v for k, v in p.items() if not k.startswith("_")},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _within_budget(heads: list[str], geoms: np.ndarray, budget: int) -> str:
+    """The FeatureCollection, one decimal fewer when over ``budget`` bytes."""
     geoms = np.asarray(geoms, dtype=object)
-    shown = [{k: v for k, v in p.items() if not k.startswith("_")} for p in props]
-    heads = [f'{{"type":"Feature","id":{json.dumps(c)},"properties":'
-             f'{json.dumps(p, ensure_ascii=False, separators=(",", ":"))},"geometry":'
-             for c, p in zip(codes, shown)]
 
     def collection(texts: list[str]) -> str:
         body = ",".join(f"{h}{t}}}" for h, t in zip(heads, texts))
@@ -78,25 +92,76 @@ def layer_json(codes: list[str], props: list[dict], geoms: np.ndarray,
     return text
 
 
+def layer_json(codes: list[str], props: list[dict], geoms: np.ndarray,
+               budget: int = LAYER_BUDGET_BYTES) -> str:
+    """The FeatureCollection as compact text (``id`` = kode), one decimal fewer when over
+    ``budget`` bytes. Property values must already be escaped (geo.maps.escape); those whose
+    name starts with ``_`` stay on the server (what the style is made from)."""
+    return _within_budget(_heads(codes, props), geoms, budget)
+
+
+def geometry_json(codes: list[str], geoms: np.ndarray, budget: int = LAYER_BUDGET_BYTES) -> str:
+    """The areas' FeatureCollection without properties (``id`` = kode): what is published once
+    and fetched by the browser (the properties come with each rerun, :func:`properties_json`)."""
+    return _within_budget(_heads(codes, None), geoms, budget)
+
+
+def properties_json(codes: list[str], props: list[dict]) -> str:
+    """``{kode: properties}`` as compact text, ``_`` properties left out (safe in <script>)."""
+    body = ",".join(f"{json.dumps(c)}:{_shown_json(p)}" for c, p in zip(codes, props))
+    return ("{" + body + "}").replace("</", "<\\/")
+
+
+_SERVED: dict[tuple, tuple[np.ndarray, str]] = {}  # geometry objects and codes → their URL
+
+
+def served_geometry(codes: list[str], geoms: np.ndarray,
+                    budget: int = LAYER_BUDGET_BYTES) -> str | None:
+    """URL of the published :func:`geometry_json` (:func:`geo.static_files.publish`), made once
+    per set of geometry objects and codes; None when it cannot be published."""
+    geoms = np.asarray(geoms, dtype=object)
+    key = (tuple(codes), tuple(map(id, geoms)), budget)
+    hit = _SERVED.get(key)
+    if hit is not None and static_files.path_of(hit[1]).exists():
+        return hit[1]
+    url = static_files.publish(geometry_json(codes, geoms, budget))
+    if url is not None:
+        if len(_SERVED) > 32:
+            _SERVED.clear()
+        _SERVED[key] = (geoms, url)  # the objects are kept, so their ids are not reused
+    return url
+
+
 class _LayerData(MacroElement):
-    """Adds the compact FeatureCollection to its parent :class:`AreaLayer` in the browser."""
+    """Adds the areas to its parent :class:`AreaLayer` in the browser: fetched from ``url``
+    (the geometry, cached by the browser) with ``props`` from this rerun, or embedded whole
+    (``text``) when the geometry could not be published. ``st_folium`` renders the script
+    macro of each element; the page's own render adds the same text to the root's script."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.addData({{ this.text }});
+        {{ this.script() }}
         {% endmacro %}
     """)
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str = "", url: str | None = None, props: str = "") -> None:
         super().__init__()
         self._name = "AreaLayerData"
-        self.text = text
+        self.text, self.url, self.props = text, url, props
+
+    def script(self) -> str:
+        layer = self._parent.get_name()
+        if self.url is None:
+            return f"{layer}.addData({self.text});"
+        # areas drawn under the layers added after them (points, markers), as when embedded
+        return (f"fetch({json.dumps(self.url)}).then(function (r) {{ return r.json(); }})"
+                f".then(function (g) {{ var p = {self.props};\n"
+                "g.features.forEach(function (f) { f.properties = p[f.id] || {}; });\n"
+                f"{layer}.addData(g); {layer}.bringToBack(); }});")
 
     def render(self, **kwargs: object) -> None:
         """As MacroElement's, without compiling megabytes of data as a Jinja template."""
-        self.get_root().script.add_child(
-            PlainTextElement(f"{self._parent.get_name()}.addData({self.text});"),
-            name=self.get_name())
+        self.get_root().script.add_child(PlainTextElement(self.script()), name=self.get_name())
 
 
 def style_mapping(codes: list[str], props: list[dict], style: object) -> dict:
@@ -125,7 +190,8 @@ class AreaLayer(folium.GeoJson):
     """
 
     def __init__(self, codes: list[str], props: list[dict], geoms: np.ndarray,
-                 bounds: tuple[float, float, float, float], **kwargs: object) -> None:
+                 bounds: tuple[float, float, float, float], served: bool = True,
+                 **kwargs: object) -> None:
         stub = {"type": "Feature", "id": "", "properties": props[0] if props else {},
                 "geometry": None}
         super().__init__({"type": "FeatureCollection", "features": [stub]}, **kwargs)
@@ -134,7 +200,11 @@ class AreaLayer(folium.GeoJson):
         if props and self.highlight:
             self.highlight_map = style_mapping(codes, props, self.highlight_function)
         self._bounds = bounds
-        self.add_child(_LayerData(layer_json(codes, props, geoms)))
+        url = served_geometry(codes, geoms) if served else None
+        if url is None:
+            self.add_child(_LayerData(text=layer_json(codes, props, geoms)))
+        else:
+            self.add_child(_LayerData(url=url, props=properties_json(codes, props)))
 
     def _get_self_bounds(self) -> list[list[float]]:
         minx, miny, maxx, maxy = self._bounds

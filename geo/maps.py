@@ -8,6 +8,7 @@ blank. Here a map lists only Leaflet, served by the app itself from ``static/lea
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import shutil
@@ -28,14 +29,13 @@ from geo import leaflet_render
 from geo.config import OSM_TILES
 from geo.fmt import fmt_num
 from geo.map_layer import CANVAS_FROM_AREAS, AreaLayer
-from geo.store import PROJECT_DIR
+from geo.static_files import STATIC_DIR, STATIC_URL
 from geo.suppression import count_text
 from geo.suppression import k as small_count
 
 leaflet_render.install()  # finished layer text is not compiled again on every rerun
 
-STATIC_DIR = PROJECT_DIR / "static"
-LEAFLET_URL = "/app/static/leaflet"  # where Streamlit serves static/leaflet
+LEAFLET_URL = f"{STATIC_URL}/leaflet"  # where Streamlit serves static/leaflet
 NO_DATA_COLOR = "#d9d9d9"
 NO_DATA_LABEL = "Tidak ada data"  # grey: nothing, or too little, known (never a class, never 0)
 BORDER_COLOR = "#4d4d4d"
@@ -67,7 +67,13 @@ def ensure_static_assets() -> Path:
 def escape(value: object) -> str:
     """Text from data, safe in innerHTML, in a JS template literal *and* in text branca may
     compile as a Jinja template (``{{``, ``{%``, ``{#`` from data would be read as markup)."""
-    text = html.escape("" if value is None else str(value), quote=True)
+    return _escaped("" if value is None else str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _escaped(text: str) -> str:
+    """(Remembered: a province's tooltips repeat the same names and numbers every rerun.)"""
+    text = html.escape(text, quote=True)
     return (text.replace("`", "&#96;").replace("${", "&#36;{")
             .replace("{", "&#123;").replace("}", "&#125;"))
 
@@ -324,7 +330,8 @@ def fitting_labels(areas: gpd.GeoDataFrame, names: pd.Series,
     width_px, height_px = size_px
     deg_per_px = max((maxx - minx) / width_px, (maxy - miny) / height_px, 1e-9)
     geoms = areas.geometry.to_numpy()
-    texts = [names.get(code) for code in areas["kode"]]
+    name_of = names.to_dict()
+    texts = [name_of.get(code) for code in areas["kode"].tolist()]
     known = np.array([g is not None and t is not None and not pd.isna(t)
                       for g, t in zip(geoms, texts)], dtype=bool)
     text_px = np.array([CHAR_PX * len(str(t)) + 6 for t in texts])

@@ -3,11 +3,14 @@ demo city, households already linked to their true kelurahan), independent of th
 
 from __future__ import annotations
 
+import json
+import re
+
 import geopandas as gpd
 import pandas as pd
 from sqlalchemy import Engine
 
-from geo import store
+from geo import static_files, store
 from geo.boundaries import build_hierarchy, display_geometry
 from geo.demo import build_city, generate_households
 from geo.snapshot_writer import write_snapshot
@@ -62,3 +65,24 @@ def sidebar_and_map_page() -> None:
     from ui.frame import run_frame
 
     run_frame(os.path.join(os.environ["PETA_PROJECT"], "pages", "peta.py"))
+
+
+_FETCHED = re.compile(r'fetch\("([^"]+)"\).*?var p = (\{.*?\});\n', re.S)
+_EMBEDDED = re.compile(r'\.addData\((\{"type":"FeatureCollection".*?\})\);\n', re.S)
+
+
+def published_url(html: str) -> str | None:
+    """The URL a map's area layer fetches its geometry from (None: embedded)."""
+    hit = _FETCHED.search(html)
+    return hit.group(1) if hit else None
+
+
+def drawn_areas(html: str) -> list[dict]:
+    """The area features a map's page gives Leaflet: the published geometry with this page's
+    properties (as the browser joins them by id), or the embedded collection."""
+    hit = _FETCHED.search(html)
+    if hit:
+        props = json.loads(hit.group(2))
+        data = json.loads(static_files.path_of(hit.group(1)).read_text())
+        return [{**f, "properties": props.get(f["id"], {})} for f in data["features"]]
+    return json.loads(_EMBEDDED.search(html).group(1))["features"]

@@ -1,5 +1,6 @@
 """geo.map_layer: the area layer as the browser gets it — compact text, one decimal fewer over
-the budget (neighbours still sharing their edges), and a canvas for many areas."""
+the budget (neighbours still sharing their edges), a canvas for many areas, and the geometry
+published once for the browser to fetch and cache, each rerun sending only tooltips and styles."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo import map_layer, static_files
 from geo.demo import build_city
 from geo.map_layer import CANVAS_FROM_AREAS, layer_json
 from geo.maps import choropleth
+from tests.map_fixtures import drawn_areas, published_url
 
 
 def city():  # noqa: ANN201
@@ -68,7 +71,7 @@ def test_many_areas_are_drawn_on_a_canvas_few_as_svg():
         html = choropleth(frame, values, title="t", unit="%", tooltip_rows=tooltip
                           ).get_root().render()
         assert f'"preferCanvas": {"true" if canvas else "false"}' in html
-        assert html.count('"type":"Feature"') == len(frame)  # each area once, compact
+        assert len(drawn_areas(html)) == len(frame)  # each area once
 
 
 def test_style_mapping_matches_folium_per_feature_mapping():
@@ -93,3 +96,53 @@ def test_style_mapping_matches_folium_per_feature_mapping():
     got = style_mapping(codes, props, style)
     assert {k: sorted(v) if isinstance(v, list) else v for k, v in got.items()} == \
         {k: sorted(v) if isinstance(v, list) else v for k, v in expected.items()}
+
+
+def small_map(areas, scale: float = 1.0):  # noqa: ANN001, ANN201
+    values = pd.Series(np.arange(len(areas), dtype=float) * scale, index=areas["kode"])
+    tooltip = pd.DataFrame({"Kelurahan": areas["nama"].to_numpy(),
+                            "Nilai": [f"{v:g}" for v in values]}, index=areas["kode"])
+    return choropleth(areas, values, title="t", unit="%", tooltip_rows=tooltip)
+
+
+def city_areas():  # noqa: ANN201
+    kel, _ = build_city(7)
+    return kel.rename(columns={"kode_kel": "kode", "nama_kel": "nama"})
+
+
+def test_geometry_is_published_once_and_each_rerun_sends_only_tooltips_and_styles():
+    areas = city_areas()
+    first, again = small_map(areas).get_root().render(), small_map(areas, 2.0).get_root().render()
+    url = published_url(first)
+    assert url is not None and url == published_url(again)  # same geometry, same file
+    assert '"coordinates"' not in first  # the page holds no geometry, only the URL
+    data = json.loads(static_files.path_of(url).read_text())
+    assert [f["id"] for f in data["features"]] == areas["kode"].tolist()
+    assert all("properties" not in f for f in data["features"])
+    drawn = drawn_areas(again)  # the file's geometry with this rerun's tooltips
+    assert [f["properties"]["t1"] for f in drawn] == [f"{2.0 * i:g}" for i in range(len(areas))]
+    geoms = shapely.from_geojson([json.dumps(f["geometry"]) for f in drawn])
+    assert shapely.equals_exact(geoms, areas.geometry.values, tolerance=1e-9).all()
+
+
+def test_when_the_static_folder_cannot_be_written_the_geometry_is_embedded(tmp_path,
+                                                                           monkeypatch):
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("")
+    monkeypatch.setattr(static_files, "STATIC_DIR", blocker)
+    map_layer._SERVED.clear()
+    areas = city_areas()
+    html = small_map(areas).get_root().render()
+    assert published_url(html) is None
+    assert [f["id"] for f in drawn_areas(html)] == areas["kode"].tolist()
+
+
+def test_published_files_are_named_by_content_written_whole_and_kept_bounded(tmp_path,
+                                                                             monkeypatch):
+    monkeypatch.setattr(static_files, "STATIC_DIR", tmp_path)
+    monkeypatch.setattr(static_files, "KEEP_FILES", 3)
+    urls = [static_files.publish(f'{{"n":{i}}}') for i in range(5)]
+    assert static_files.publish('{"n":4}') == urls[4]
+    files = sorted(p.name for p in (tmp_path / static_files.PUBLISHED).iterdir())
+    assert len(files) == 3 and not any(name.startswith(".tmp") for name in files)
+    assert json.loads(static_files.path_of(urls[4]).read_text()) == {"n": 4}
