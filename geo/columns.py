@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from geo.fmt import fmt_int
+from geo.fmt import fmt_ints
 
 HOUSEHOLDS = "rumah_tangga"  # every household of the area (in the filters)
 PERSONS = "jiwa"  # their members
@@ -37,8 +37,8 @@ def columns(ind_id: str) -> Columns:
 def known_texts(table: pd.DataFrame, ind_id: str) -> list[str]:
     """"diketahui untuk 18.203 dari 19.751 rumah tangga" for every row of an area table."""
     c = columns(ind_id)
-    return [f"diketahui untuk {fmt_int(d)} dari {fmt_int(b)} rumah tangga"
-            for d, b in zip(table[c.denominator], table[c.population])]
+    return [f"diketahui untuk {d} dari {b} rumah tangga"
+            for d, b in zip(fmt_ints(table[c.denominator]), fmt_ints(table[c.population]))]
 
 
 def known_text(row: pd.Series, ind_id: str) -> str:

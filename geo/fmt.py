@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
 
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 _MONTHS_LONG = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -19,6 +23,31 @@ def fmt_int(value: float | int | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return _swap(f"{round(value):,}")
+
+
+def floats(values: Iterable) -> np.ndarray:
+    """Numbers as a float array, a missing one (None, NaN, pd.NA) as NaN."""
+    if not isinstance(values, (np.ndarray, pd.Series, pd.api.extensions.ExtensionArray)):
+        values = list(values)
+    return pd.array(values, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
+
+
+def fmt_ints(values: Iterable) -> list[str]:
+    """:func:`fmt_int` of every value, at once (a province's tooltips on every rerun)."""
+    arr = floats(values)
+    ok = ~np.isnan(arr)
+    out = np.full(len(arr), "–", dtype=object)
+    out[ok] = [f"{v:,}".replace(",", ".") for v in np.round(arr[ok]).astype(np.int64).tolist()]
+    return out.tolist()
+
+
+def fmt_pcts(values: Iterable, decimals: int = 1) -> list[str]:
+    """:func:`fmt_pct` of every value, at once."""
+    arr = floats(values)
+    ok = ~np.isnan(arr)
+    out = np.full(len(arr), "–", dtype=object)
+    out[ok] = [_swap(f"{v:,.{decimals}f}") + "%" for v in arr[ok].tolist()]
+    return out.tolist()
 
 
 def fmt_num(value: float | None, decimals: int = 1) -> str:

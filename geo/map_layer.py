@@ -23,6 +23,7 @@ import json
 
 import folium
 import numpy as np
+import pandas as pd
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
@@ -106,10 +107,26 @@ def geometry_json(codes: list[str], geoms: np.ndarray, budget: int = LAYER_BUDGE
     return _within_budget(_heads(codes, None), geoms, budget)
 
 
-def properties_json(codes: list[str], props: list[dict]) -> str:
-    """``{kode: properties}`` as compact text, ``_`` properties left out (safe in <script>)."""
-    body = ",".join(f"{json.dumps(c)}:{_shown_json(p)}" for c, p in zip(codes, props))
-    return ("{" + body + "}").replace("</", "<\\/")
+def properties_json(codes: list[str], props: list[dict] | pd.DataFrame) -> str:
+    """The areas' properties as columns, ``{"id": [kode, ...], "p": {name: [value, ...]}}``,
+    ``_`` properties left out; one ``json.dumps`` for all areas (safe in <script>). The
+    browser gives each feature its row (:class:`_LayerData`)."""
+    frame = _frame(props)
+    shown = {c: frame[c].tolist() for c in frame.columns if not str(c).startswith("_")}
+    text = json.dumps({"id": list(codes), "p": shown}, ensure_ascii=False,
+                      separators=(",", ":"))
+    return text.replace("</", "<\\/")
+
+
+def _frame(props: list[dict] | pd.DataFrame) -> pd.DataFrame:
+    return props if isinstance(props, pd.DataFrame) else pd.DataFrame.from_records(props)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict(orient="records")`` of plain Python values, without pandas' per-cell
+    boxing."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, row)) for row in zip(*(frame[c].tolist() for c in columns))]
 
 
 _SERVED: dict[tuple, tuple[np.ndarray, str]] = {}  # geometry objects and codes → their URL
@@ -155,8 +172,10 @@ class _LayerData(MacroElement):
             return f"{layer}.addData({self.text});"
         # areas drawn under the layers added after them (points, markers), as when embedded
         return (f"fetch({json.dumps(self.url)}).then(function (r) {{ return r.json(); }})"
-                f".then(function (g) {{ var p = {self.props};\n"
-                "g.features.forEach(function (f) { f.properties = p[f.id] || {}; });\n"
+                f".then(function (g) {{ var P = {self.props};\n"
+                "var at = {}; P.id.forEach(function (k, i) { at[k] = i; });\n"
+                "g.features.forEach(function (f) { var i = at[f.id], q = {};\n"
+                "for (var c in P.p) { q[c] = P.p[c][i]; } f.properties = q; });\n"
                 f"{layer}.addData(g); {layer}.bringToBack(); }});")
 
     def render(self, **kwargs: object) -> None:
@@ -164,18 +183,21 @@ class _LayerData(MacroElement):
         self.get_root().script.add_child(PlainTextElement(self.script()), name=self.get_name())
 
 
-def style_mapping(codes: list[str], props: list[dict], style: object) -> dict:
+def style_mapping(codes: list[str], props: list[dict] | pd.DataFrame, style: object) -> dict:
     """folium's style map (style as JSON → the ids drawn with it, the commonest as
     ``default``), calling ``style`` once per distinct set of ``_`` properties rather than once
     per area: a style is made only from those (the fill class, the highlight flag)."""
-    groups: dict[tuple, list[str]] = {}
-    for code, p in zip(codes, props):
-        key = tuple(sorted((k, v) for k, v in p.items() if k.startswith("_")))
-        groups.setdefault(key, []).append(code)
+    frame = _frame(props)
+    hidden = [c for c in frame.columns if str(c).startswith("_")]
+    codes = list(codes)
+    groups = (frame.groupby(hidden, sort=False, dropna=False).indices if hidden
+              else {(): np.arange(len(codes))})
     mapping: dict[str, list[str]] = {}
-    for key, ids in groups.items():
-        content = style({"type": "Feature", "properties": dict(key)})
-        mapping.setdefault(folium.features.GeoJsonStyleMapper._to_key(content), []).extend(ids)
+    for key, rows in groups.items():
+        values = key if isinstance(key, tuple) else (key,)
+        content = style({"type": "Feature", "properties": dict(zip(hidden, values))})
+        mapping.setdefault(folium.features.GeoJsonStyleMapper._to_key(content), []).extend(
+            codes[i] for i in rows)
     folium.features.GeoJsonStyleMapper._set_default_key(mapping)
     return mapping
 
@@ -189,20 +211,23 @@ class AreaLayer(folium.GeoJson):
     :class:`_LayerData`. ``id`` is the kode, so styles are matched by it.
     """
 
-    def __init__(self, codes: list[str], props: list[dict], geoms: np.ndarray,
+    def __init__(self, codes: list[str], props: list[dict] | pd.DataFrame, geoms: np.ndarray,
                  bounds: tuple[float, float, float, float], served: bool = True,
                  **kwargs: object) -> None:
-        stub = {"type": "Feature", "id": "", "properties": props[0] if props else {},
-                "geometry": None}
+        """``props``: one row of properties per area (records or a frame, in ``codes``'
+        order)."""
+        props = _frame(props)
+        first = _records(props.iloc[:1])[0] if len(props) else {}
+        stub = {"type": "Feature", "id": "", "properties": first, "geometry": None}
         super().__init__({"type": "FeatureCollection", "features": [stub]}, **kwargs)
-        if props and self.style:
+        if len(props) and self.style:
             self.style_map = style_mapping(codes, props, self.style_function)
-        if props and self.highlight:
+        if len(props) and self.highlight:
             self.highlight_map = style_mapping(codes, props, self.highlight_function)
         self._bounds = bounds
         url = served_geometry(codes, geoms) if served else None
         if url is None:
-            self.add_child(_LayerData(text=layer_json(codes, props, geoms)))
+            self.add_child(_LayerData(text=layer_json(codes, _records(props), geoms)))
         else:
             self.add_child(_LayerData(url=url, props=properties_json(codes, props)))
 

@@ -288,7 +288,7 @@ def choropleth(
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10),
                  padding_bottom_right=(10, LEGEND_ROOM_PX))
     AreaLayer(
-        props["kode"].tolist(), _records(props), areas.geometry.values, bounds,
+        props["kode"].tolist(), props, areas.geometry.values, bounds,
         name=escape(title),
         style_function=lambda f: {
             "fillColor": f["properties"]["_fill"], "fillOpacity": fill_opacity,
@@ -306,13 +306,6 @@ def choropleth(
     return m
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """``frame.to_dict(orient="records")`` of plain Python values, without pandas' per-cell
-    boxing (a province's 1.552 areas on every rerun)."""
-    columns = list(frame.columns)
-    return [dict(zip(columns, row)) for row in zip(*(frame[c].tolist() for c in columns))]
-
-
 # ------------------------------------------------------------------ labels
 
 LABEL_CSS = (".peta-label{background:none;border:none;white-space:nowrap;text-align:center;"
@@ -325,13 +318,28 @@ def fitting_labels(areas: gpd.GeoDataFrame, names: pd.Series,
                    size_px: tuple[int, int] = (900, 620)) -> list[tuple[float, float, str]]:
     """(lat, lon, name) for the areas whose name fits inside them when the map shows all of
     ``areas`` at ``size_px``: the name's width must fit in the area's width at the label point
-    and the area must be at least two lines tall."""
-    minx, miny, maxx, maxy = areas.total_bounds
-    width_px, height_px = size_px
-    deg_per_px = max((maxx - minx) / width_px, (maxy - miny) / height_px, 1e-9)
+    and the area must be at least two lines tall. Remembered per set of geometry objects,
+    names and size (the same on every filter change)."""
     geoms = areas.geometry.to_numpy()
     name_of = names.to_dict()
     texts = [name_of.get(code) for code in areas["kode"].tolist()]
+    key = (tuple(map(id, geoms)), tuple(map(str, texts)), tuple(size_px))
+    hit = _LABELS.get(key)
+    if hit is None:
+        if len(_LABELS) >= 16:
+            _LABELS.clear()
+        hit = _LABELS[key] = (geoms, _fitting(areas, geoms, texts, size_px))
+    return hit[1]
+
+
+_LABELS: dict[tuple, tuple[np.ndarray, list]] = {}  # geometry objects kept: ids stay theirs
+
+
+def _fitting(areas: gpd.GeoDataFrame, geoms: np.ndarray, texts: list,
+             size_px: tuple[int, int]) -> list[tuple[float, float, str]]:
+    minx, miny, maxx, maxy = areas.total_bounds
+    width_px, height_px = size_px
+    deg_per_px = max((maxx - minx) / width_px, (maxy - miny) / height_px, 1e-9)
     known = np.array([g is not None and t is not None and not pd.isna(t)
                       for g, t in zip(geoms, texts)], dtype=bool)
     text_px = np.array([CHAR_PX * len(str(t)) + 6 for t in texts])

@@ -13,7 +13,7 @@ import pandas as pd
 
 from geo import config, disclosure
 from geo.answers import NO_DATA
-from geo.fmt import fmt_int, fmt_pct
+from geo.fmt import floats, fmt_int, fmt_ints, fmt_pct
 
 SMALL_COUNT = disclosure.SMALL_COUNT  # the default k: counts 1..4 are hidden
 HIDDEN_TOO = "–"  # a count hidden so that a small one cannot be worked out from a total
@@ -68,8 +68,21 @@ def people_text(persons: float, households: float, hide_small: bool = True,
 
 
 def count_texts(values: object, hide_small: bool = True) -> list[str]:
-    """:func:`count_text` of every value."""
-    return [count_text(v, hide_small) for v in values]
+    """:func:`count_text` of every value, at once."""
+    arr = floats(values)
+    out = np.array(fmt_ints(arr), dtype=object)
+    out[np.isnan(arr)] = NO_DATA
+    if hide_small:
+        out[is_small(arr)] = f"< {k()}"
+    return out.tolist()
+
+
+def people_texts(persons: object, households: object, hide_small: bool = True) -> list[str]:
+    """:func:`people_text` of every (persons, households) pair, at once."""
+    out = np.array(count_texts(persons, hide_small), dtype=object)
+    if hide_small:
+        out[is_small(floats(households))] = HIDDEN_TOO
+    return out.tolist()
 
 
 def rate_text(value: float, denominator: float | None, hide_small: bool = True,

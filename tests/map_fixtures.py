@@ -67,7 +67,7 @@ def sidebar_and_map_page() -> None:
     run_frame(os.path.join(os.environ["PETA_PROJECT"], "pages", "peta.py"))
 
 
-_FETCHED = re.compile(r'fetch\("([^"]+)"\).*?var p = (\{.*?\});\n', re.S)
+_FETCHED = re.compile(r'fetch\("([^"]+)"\).*?var P = (\{.*?\});\n', re.S)
 _EMBEDDED = re.compile(r'\.addData\((\{"type":"FeatureCollection".*?\})\);\n', re.S)
 
 
@@ -82,7 +82,10 @@ def drawn_areas(html: str) -> list[dict]:
     properties (as the browser joins them by id), or the embedded collection."""
     hit = _FETCHED.search(html)
     if hit:
-        props = json.loads(hit.group(2))
+        columns = json.loads(hit.group(2))
+        row_of = {code: i for i, code in enumerate(columns["id"])}
         data = json.loads(static_files.path_of(hit.group(1)).read_text())
-        return [{**f, "properties": props.get(f["id"], {})} for f in data["features"]]
+        return [{**f, "properties": {name: values[row_of[f["id"]]]
+                                     for name, values in columns["p"].items()}}
+                for f in data["features"]]
     return json.loads(_EMBEDDED.search(html).group(1))["features"]

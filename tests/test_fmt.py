@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.fmt import fmt_date, fmt_int, fmt_num, fmt_pct, fmt_period
+from geo.fmt import fmt_date, fmt_int, fmt_ints, fmt_num, fmt_pct, fmt_pcts, fmt_period
 
 
 @pytest.mark.parametrize("value, text", [
@@ -90,3 +90,13 @@ def test_a_name_from_the_data_is_plain_text_in_markdown():
     assert plain("Sukamaju\n# Judul <img src=x> :red[merah] $x$") == (
         r"Sukamaju \# Judul \<img src\=x\> \:red\[merah\] \$x\$")
     assert plain(None) == ""
+
+
+MIXED = [0, 1, 4, 5, 12.5, 2.5, 3.5, 1234.6, 1234567, -7, float("nan"), None, pd.NA]
+
+
+def test_formatting_many_at_once_equals_one_at_a_time():
+    assert fmt_ints(MIXED) == [fmt_int(None if v is pd.NA else v) for v in MIXED]
+    assert fmt_ints(pd.Series([3, None], dtype="Int64")) == ["3", "–"]
+    assert fmt_pcts(MIXED) == [fmt_pct(None if v is pd.NA else v) for v in MIXED]
+    assert fmt_pcts([12.34, 100.0], decimals=0) == [fmt_pct(12.34, 0), fmt_pct(100.0, 0)]

@@ -9,8 +9,11 @@ from geo import indicators, planning, suppression
 from geo.suppression import (
     NO_DATA,
     count_text,
+    count_texts,
     hide_small,
     is_small,
+    people_text,
+    people_texts,
     rate_text,
     small_count_note,
 )
@@ -85,3 +88,14 @@ def test_tables_the_forum_sees_leave_no_small_count_derivable():
         shown = cov.most_errors(ind_id)[["Rumah tangga"]]
         numbers = np.sort(sc.table((ind_id,))[ind_id].to_numpy())[::-1][: len(shown)]
         assert derivable(numbers, hidden_cells(shown)[:, 0]) == []
+
+
+def test_count_and_people_texts_at_once_equal_one_at_a_time():
+    values = [0, 1, 4, 5, 12.5, 1234.6, float("nan"), None]
+    households = [0, 3, 5, 1, 4, 7, 2, float("nan")]
+    for hide in (True, False):
+        assert count_texts(values, hide) == [
+            count_text(float("nan") if v is None else v, hide) for v in values]
+        assert people_texts(values, households, hide) == [
+            people_text(float("nan") if v is None else v, n, hide)
+            for v, n in zip(values, households)]

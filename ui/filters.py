@@ -51,22 +51,40 @@ def _reset() -> None:
     _load_into_widgets(Filters())
 
 
+@dataclass(frozen=True)
+class AreaChoices:
+    """The areas the sidebar offers one user scope: kelurahan and kecamatan names by code (in
+    the scope), and every kelurahan's kecamatan."""
+
+    parent_of: dict[str, str]
+    kel_names: dict[str, str]
+    kec_names: dict[str, str]
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def area_choices(version: object, areas: tuple[str, ...], _user: User | None) -> AreaChoices:
+    """Made once per data version and user area scope (``areas``, the user's): a province's
+    thousands of names are not sorted out again on every rerun."""
+    names = data.region_names(version)
+    kel_table = names[names["level"] == "kelurahan"]
+    parent_of = kel_table.set_index("kode")["kode_induk"].to_dict()
+    # a user limited to some kecamatan/kelurahan is offered only those (geo.access)
+    allowed = access.allowed_kelurahan(_user, kel_table["kode"], parent_of)
+    kel_table = kel_table[kel_table["kode"].isin(allowed)]
+    kec_names = names[(names["level"] == "kecamatan")
+                      & names["kode"].isin(set(kel_table["kode_induk"]))].set_index(
+        "kode")["nama"].to_dict()
+    return AreaChoices(parent_of, kel_table.set_index("kode")["nama"].to_dict(), kec_names)
+
+
 def sidebar_filters(view: View, user: User | None = None) -> Filters:
     """Draw the filter widgets in the sidebar and return what they select.
 
     On a session's first run the widgets start from the URL's query parameters; afterwards the
     widgets lead and the URL follows, so the address bar always reproduces the view.
     """
-    names = data.region_names(view.version)
-    kel_table = names[names["level"] == "kelurahan"]
-    parent_of = kel_table.set_index("kode")["kode_induk"].to_dict()
-    # a user limited to some kecamatan/kelurahan is offered only those (geo.access)
-    allowed = access.allowed_kelurahan(user, kel_table["kode"], parent_of)
-    kel_table = kel_table[kel_table["kode"].isin(allowed)]
-    kec_names = names[(names["level"] == "kecamatan")
-                      & names["kode"].isin(set(kel_table["kode_induk"]))].set_index(
-        "kode")["nama"].to_dict()
-    kel_names = kel_table.set_index("kode")["nama"].to_dict()
+    choices = area_choices(view.version, tuple(user.areas) if user else (), user)
+    parent_of, kel_names, kec_names = choices.parent_of, choices.kel_names, choices.kec_names
 
     pending = st.session_state.pop(_PENDING, None)
     if pending is not None:
@@ -81,8 +99,7 @@ def sidebar_filters(view: View, user: User | None = None) -> Filters:
     chosen_kec = sb.multiselect(
         "Kecamatan", list(kec_names), key=K_KEC, format_func=lambda c: kec_names.get(c, c),
         placeholder="Semua kecamatan")
-    kel_options = [c for c in kel_table["kode"]
-                   if not chosen_kec or kecamatan_of(c) in set(chosen_kec)]
+    kel_options = [c for c in kel_names if not chosen_kec or kecamatan_of(c) in set(chosen_kec)]
     st.session_state[K_KEL] = [c for c in st.session_state[K_KEL] if c in set(kel_options)]
     chosen_kel = sb.multiselect(
         "Kelurahan", kel_options, key=K_KEL, format_func=lambda c: kel_names.get(c, c),

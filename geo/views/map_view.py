@@ -15,15 +15,17 @@ from geo import indicators
 from geo.columns import HOUSEHOLDS, PERSONS, columns
 from geo.exports import Notes, Table, area_layer, registry, snapshot_source
 from geo.filters import Filters, chosen_areas
-from geo.fmt import fmt_int, fmt_num, fmt_pct
+from geo.fmt import fmt_int, fmt_ints, fmt_num, fmt_pcts
 from geo.indicators import NO_DATA, Settings
 from geo.maps import grid_clusters
 from geo.suppression import (
     HIDDEN_TOO,
     count_text,
+    count_texts,
     hide_small,
     k,
     people_text,
+    people_texts,
     protected_numbers,
     rate_text,
     rate_texts,
@@ -151,10 +153,6 @@ class MapView:
         return area_layer(self.areas, self.export)
 
 
-def shown_value(value: float, measure: str) -> str:
-    return fmt_pct(value) if measure == "persen" else fmt_int(value)
-
-
 def households_in(prepared: indicators.Prepared, keep: np.ndarray | None, code: str
                   ) -> np.ndarray:
     """The kept households linked to kelurahan ``code`` (for the point clusters)."""
@@ -197,18 +195,26 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     if hide:  # no colour for a small count, nor for a rate that would tell one
         values = hide_small(hide_small(values, table[c.count]), table[c.denominator])
     count_of = (lambda v: count_text(v)) if hide else fmt_int
+    unknown = ~np.asarray(known, dtype=bool)
+
+    def where_known(texts: list[str]) -> np.ndarray:
+        out = np.array(texts, dtype=object)
+        out[unknown] = NO_DATA
+        return out
+
+    shown = np.array(fmt_pcts(values) if measure == "persen" else fmt_ints(values),
+                     dtype=object)  # "–": hidden (small count) or no households
     unit = {"persen": f"{ind.unit} ({ind.denominator_label})", "rumah_tangga": "rumah tangga",
             "jiwa": "jiwa (anggota rumah tangga)"}[measure]
     level_label = LEVELS[level]
     tooltip = pd.DataFrame({
         level_label: areas["nama"].to_numpy(),
         "Kode": areas["kode"].to_numpy(),
-        MEASURES[measure]: [shown_value(v, measure) if ok and v == v else
-                            ("–" if ok else NO_DATA) for v, ok in zip(values, known)],
-        "Rumah tangga terhitung": [count_of(v) if ok else NO_DATA
-                                   for v, ok in zip(table[c.count], known)],
-        "Jiwa terhitung": [(people_text(v, n) if hide else fmt_int(v)) if ok else NO_DATA
-                           for v, n, ok in zip(table[c.persons], table[c.count], known)],
+        MEASURES[measure]: where_known(shown),
+        "Rumah tangga terhitung": where_known(count_texts(table[c.count]) if hide
+                                              else fmt_ints(table[c.count])),
+        "Jiwa terhitung": where_known(people_texts(table[c.persons], table[c.count]) if hide
+                                      else fmt_ints(table[c.persons])),
         "Data diketahui": indicators.known_texts(table, ind_id),
     }, index=areas["kode"].to_numpy())
 
