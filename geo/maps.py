@@ -13,6 +13,7 @@ import html
 import json
 import shutil
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -256,7 +257,7 @@ def choropleth(
     tiles: str | None = None,
     decimals: int = 1,
     highlight: set[str] | None = None,
-    labels: pd.Series | None = None,
+    labels: pd.Series | Mapping[str, str] | None = None,
     size_px: tuple[int, int] = (900, 620),
     fill_opacity: float = 0.8,
 ) -> folium.Map:
@@ -314,14 +315,15 @@ LABEL_CSS = (".peta-label{background:none;border:none;white-space:nowrap;text-al
 CHAR_PX = 6.6  # mean width of a character at the label's font, px
 
 
-def fitting_labels(areas: gpd.GeoDataFrame, names: pd.Series,
+def fitting_labels(areas: gpd.GeoDataFrame, names: pd.Series | Mapping[str, str],
                    size_px: tuple[int, int] = (900, 620)) -> list[tuple[float, float, str]]:
     """(lat, lon, name) for the areas whose name fits inside them when the map shows all of
     ``areas`` at ``size_px``: the name's width must fit in the area's width at the label point
     and the area must be at least two lines tall. Remembered per set of geometry objects,
     names and size (the same on every filter change)."""
     geoms = areas.geometry.to_numpy()
-    name_of = names.to_dict()
+    name_of = names if isinstance(names, Mapping) else dict(zip(names.index.tolist(),
+                                                                 names.tolist()))
     texts = [name_of.get(code) for code in areas["kode"].tolist()]
     key = (tuple(map(id, geoms)), tuple(map(str, texts)), tuple(size_px))
     hit = _LABELS.get(key)

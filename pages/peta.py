@@ -65,11 +65,11 @@ ui_filters.params_to_url(*PAGE_PARAMS)
 
 IND = indicators.get(ind_id)
 names = ui_data.region_names(view.version)
-name_of = names.set_index("kode")["nama"]
+name_of = ui_data.names_by_code(view.version)
 level_shown = mv.shown_level(filters, level)
 if level_shown != level:
     st.caption(f"Wilayah dipilih di filter: peta menampilkan kelurahannya "
-               f"({plain(filters.describe(name_of.to_dict()).split(' · ')[0])}).")
+               f"({plain(filters.describe(name_of).split(' · ')[0])}).")
 
 # ------------------------------------------------------------------ counting (hot path)
 # the definition choices where official rules differ; shared with the planning pages
@@ -95,7 +95,7 @@ areas = mapped.areas
 classes = classify(mapped.values.to_numpy(), k=n_classes, method=method,
                    palette=mapped.palette)
 level_label = mapped.level_label
-description = filters.describe(name_of.to_dict())
+description = filters.describe(name_of)
 fmap = choropleth(
     areas, mapped.values, title=IND.label, unit=f"{mapped.unit} per {level_label.lower()}",
     tooltip_rows=mapped.tooltip, classes=classes, decimals=mapped.decimals, labels=name_of,

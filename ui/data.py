@@ -43,6 +43,13 @@ def region_names(version: tuple) -> pd.DataFrame:
     return store.region_list(engine())
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def names_by_code(version: tuple) -> dict[str, str]:
+    """Region name by code (read only: shared by every session of this data version)."""
+    names = region_names(version)
+    return dict(zip(names["kode"].tolist(), names["nama"].tolist()))
+
+
 
 @st.cache_resource(show_spinner="Menghitung kualitas data…", max_entries=2)
 def quality(snapshot_id: int, version: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:

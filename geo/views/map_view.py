@@ -162,7 +162,8 @@ def households_in(prepared: indicators.Prepared, keep: np.ndarray | None, code: 
 
 
 def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level: str,
-             measure: str, areas: pd.DataFrame, names: pd.Series, settings: Settings,
+             measure: str, areas: pd.DataFrame, names: Mapping[str, str] | pd.Series,
+             settings: Settings,
              kelurahan: pd.DataFrame | None = None, hide: bool = False,
              lon: np.ndarray | None = None, lat: np.ndarray | None = None,
              local: indicators.Prepared | None = None) -> MapView | None:
