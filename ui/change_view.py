@@ -4,7 +4,6 @@ modes, and the small trend chart beside the map. The numbers come from :mod:`geo
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
@@ -195,6 +194,8 @@ def trend_chart(view, ind_id: str, level: str, filters) -> None:  # noqa: ANN001
                        for v in points["persen"]]
     title = f"Tren {names.get(code, 'kota')} ({len(points)} periode)"
     st.markdown(f"**{title}**")
+    import altair as alt  # here: altair takes 0,5 s to import, on every page's first run
+
     chart = alt.Chart(points).mark_line(point=True).encode(
         x=alt.X("Periode:N", sort=list(points["Periode"]), title=None,
                 axis=alt.Axis(labelAngle=-45)),

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from pyproj import CRS, Transformer
-from scipy.spatial import cKDTree
 from sqlalchemy import Engine, delete, insert, select
 
 from geo import link
@@ -204,6 +203,8 @@ def nearest_distance(lon: np.ndarray, lat: np.ndarray, p_lon: np.ndarray, p_lat:
     if not len(p_lon) or not has.any():
         return out
     crs = crs or metric_crs(np.concatenate([lon[has], p_lon]), np.concatenate([lat[has], p_lat]))
+    from scipy.spatial import cKDTree  # here: scipy.spatial takes 0,6 s to import
+
     tree = cKDTree(project(p_lon, p_lat, crs))
     out[has], _ = tree.query(project(lon[has], lat[has], crs))
     return out
