@@ -128,7 +128,7 @@ def sent_map_bytes(fmap) -> tuple[int, int]:  # noqa: ANN001
     fmap.render()
     parts = (sf._get_html(fmap), sf._get_header(fmap), sf._get_map_string(fmap))
     rerun = sum(len(p.encode()) for p in parts)
-    urls = set(re.findall(rf'fetch\("({static_files.STATIC_URL}/[^"]+)"\)', parts[2]))
+    urls = set(re.findall(rf'var url = "({static_files.STATIC_URL}/[^"]+)"', parts[2]))
     return rerun + sum(static_files.path_of(u).stat().st_size for u in urls), rerun
 
 

@@ -149,6 +149,30 @@ def served_geometry(codes: list[str], geoms: np.ndarray,
     return url
 
 
+# The geometry's text is kept in the page (``window.parent``, the app's page, which outlives the
+# map's frame: each rerun draws a new frame), so a filter change fetches nothing and parses the
+# kept text; Streamlit's static files carry no caching headers, so the browser's own cache would
+# download it again. Each area then gets this rerun's properties (one column each, by kode), and
+# the areas are drawn under the layers added after them (points, markers), as when embedded.
+_FETCH_JS = """(function () {
+var url = __URL__, P = __PROPS__, keep;
+try { keep = window.parent.petaGeometri = window.parent.petaGeometri || {}; }
+catch (e) { keep = {}; }
+if (!keep[url] && Object.keys(keep).length >= 8) { for (var k in keep) { delete keep[k]; } }
+var text = keep[url] ? Promise.resolve(keep[url]) : fetch(url).then(function (r) {
+  if (!r.ok) { throw new Error("geometri peta " + url + ": HTTP " + r.status); }
+  return r.text(); });
+text.then(function (t) {
+  keep[url] = t;
+  var g = JSON.parse(t), at = {};
+  P.id.forEach(function (k, i) { at[k] = i; });
+  g.features.forEach(function (f) { var i = at[f.id], q = {};
+    for (var c in P.p) { q[c] = P.p[c][i]; } f.properties = q; });
+  __LAYER__.addData(g); __LAYER__.bringToBack();
+});
+})();"""
+
+
 class _LayerData(MacroElement):
     """Adds the areas to its parent :class:`AreaLayer` in the browser: fetched from ``url``
     (the geometry, cached by the browser) with ``props`` from this rerun, or embedded whole
@@ -170,13 +194,8 @@ class _LayerData(MacroElement):
         layer = self._parent.get_name()
         if self.url is None:
             return f"{layer}.addData({self.text});"
-        # areas drawn under the layers added after them (points, markers), as when embedded
-        return (f"fetch({json.dumps(self.url)}).then(function (r) {{ return r.json(); }})"
-                f".then(function (g) {{ var P = {self.props};\n"
-                "var at = {}; P.id.forEach(function (k, i) { at[k] = i; });\n"
-                "g.features.forEach(function (f) { var i = at[f.id], q = {};\n"
-                "for (var c in P.p) { q[c] = P.p[c][i]; } f.properties = q; });\n"
-                f"{layer}.addData(g); {layer}.bringToBack(); }});")
+        return (_FETCH_JS.replace("__URL__", json.dumps(self.url))
+                .replace("__PROPS__", self.props).replace("__LAYER__", layer))
 
     def render(self, **kwargs: object) -> None:
         """As MacroElement's, without compiling megabytes of data as a Jinja template."""

@@ -67,7 +67,7 @@ def sidebar_and_map_page() -> None:
     run_frame(os.path.join(os.environ["PETA_PROJECT"], "pages", "peta.py"))
 
 
-_FETCHED = re.compile(r'fetch\("([^"]+)"\).*?var P = (\{.*?\});\n', re.S)
+_FETCHED = re.compile(r'var url = "([^"]+)", P = (\{.*?\}), keep;\n', re.S)
 _EMBEDDED = re.compile(r'\.addData\((\{"type":"FeatureCollection".*?\})\);\n', re.S)
 
 
