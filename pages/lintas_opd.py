@@ -41,7 +41,8 @@ page = ov.opd_view(scope, data.region_names(view.version), as_pct, hide)
 
 st.subheader("Matriks kelurahan × OPD")
 display, shade = page.matrix_table()
-st.dataframe(up.intensity_styler(display, shade), hide_index=True, width="stretch",
+rows = up.rows_to_show(len(display), "opd_matrix_semua", "kelurahan")
+st.dataframe(up.intensity_styler(display, shade, rows=rows), hide_index=True, width="stretch",
              height=420, key="opd_matrix")
 st.caption("Warna: intensitas dalam tiap kolom (kelas kuantil, makin gelap makin banyak); "
            f"abu-abu “{indicators.NO_DATA}”: kebutuhan OPD itu diketahui untuk kurang dari "
