@@ -9,10 +9,13 @@ flagged households.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import pandas as pd
 import streamlit as st
 
-from geo import cube, indicators, planning, snapshot_cache
+from geo import cube, indicators, planning, snapshot_cache, suppression
 from geo.filters import Filters
 from geo.fmt import fmt_int, plain
 from geo.indicators import DEFAULT_SETTINGS, Settings
@@ -90,6 +93,25 @@ def flagged_identity(snapshot_id: int, version: tuple, settings_key: tuple) -> p
     codes = hh["region_code"]  # a dataset period then opens only their partitions
     return planning.load_identity(data.engine(), snapshot_id, hh["row_number"].astype(int),
                                   None if codes.isna().any() else codes.unique().tolist())
+
+
+T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _per_scope(page: str, snapshot_id: int, version: tuple, settings: tuple, filters: Filters,
+               key: tuple, k: int, _build: Callable[[], T]) -> T:
+    return _build()
+
+
+def per_scope(page: str, view, settings: Settings, key: tuple,  # noqa: ANN001
+              build: Callable[[], T]) -> T:
+    """``build()`` once per page, period, data version, definition settings, shared filters
+    (with the user's area), ``key`` (the page's own choices) and k of small counts, shared by
+    sessions: a rerun that changes none of them (another agency, the map's layers) reuses it.
+    What it returns is shared: never modify it."""
+    return _per_scope(page, int(view.snapshot["id"]), view.version, settings_key(settings),
+                      current_filters(), key, suppression.k(), build)
 
 
 # ------------------------------------------------------------------ settings
