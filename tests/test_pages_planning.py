@@ -389,3 +389,22 @@ def test_priority_table_shows_its_first_ranks_and_all_on_request(app, monkeypatc
     assert len(full) > 10
     pd.testing.assert_frame_equal(full.head(10), first)
     assert full["Peringkat"].is_monotonic_increasing
+
+
+def test_cross_opd_matrix_follows_the_small_count_switch_and_keeps_it_per_agency(app):
+    """The matrix is reused between reruns (ui.planning.per_scope): the switch that hides
+    small counts must still change it, and choosing an agency must not."""
+    at = app("pages/lintas_opd.py")
+    hidden = frame_with(at, "≥ 2 OPD")
+    assert hidden.isin(["< 5"]).any().any()
+    at.toggle(key="opd_hide").set_value(False)
+    at.run()
+    assert not at.exception
+    shown = frame_with(at, "≥ 2 OPD")
+    assert not shown.isin(["< 5", "–"]).any().any()
+    at.selectbox(key="opd_agency").set_value("Disnaker")
+    at.run()
+    pd.testing.assert_frame_equal(frame_with(at, "≥ 2 OPD"), shown)
+    at.toggle(key="opd_hide").set_value(True)
+    at.run()
+    pd.testing.assert_frame_equal(frame_with(at, "≥ 2 OPD"), hidden)
