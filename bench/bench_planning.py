@@ -6,10 +6,12 @@ filter (a new desil range each round, so nothing is reused), and each page's own
 Goal (issue 17): ≤ 1 s per rerun at a province (1.552 desa, 3M households).
 
     python bench/bench_planning.py --db data/bench_province_3000000.sqlite
-    python bench/bench_planning.py --db COPY.sqlite --project /tmp/old-checkout   # before/after
+    python bench/bench_planning.py --db data/bench_province_3000000.sqlite --baseline OLD
 
-``--project``: the checkout whose pages are timed (default: this one), so an older commit can be
-measured by the same script in the same run conditions. The database is only read.
+``--baseline OLD``: an older checkout (e.g. ``git archive main | tar -x -C OLD``) measured first,
+in its own process, on the same database in the same run, and the ratio of the slowest reruns.
+``--project``: the checkout whose pages are timed (default: this one). The database is only
+read.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -65,7 +68,11 @@ def main() -> int:
     parser.add_argument("--project", type=Path, default=HERE,
                         help="checkout whose pages are timed (default: this one)")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--baseline", type=Path,
+                        help="older checkout measured first, in its own process")
     args = parser.parse_args()
+    if args.baseline:
+        return compare(args)
     project = args.project.resolve()
     sys.path.insert(0, str(project))
     os.environ["PETA_DB_URL"] = f"sqlite:///{args.db.resolve()}"
@@ -95,6 +102,25 @@ def main() -> int:
     print(f"terlama {worst:.2f} s, target ≤ {GOAL:.0f} s: "
           f"{'PASS' if worst <= GOAL else 'FAIL'}".replace(".", ","))
     return 0 if worst <= GOAL else 1
+
+
+def compare(args: argparse.Namespace) -> int:
+    """This script on ``--baseline``, then on ``--project``, each in its own process (the two
+    checkouts' modules share names); the ratio of their slowest median reruns."""
+    worst = {}
+    for name, project in (("baseline", args.baseline), ("sekarang", args.project)):
+        out = subprocess.run(
+            [sys.executable, __file__, "--db", str(args.db), "--project", str(project),
+             "--rounds", str(args.rounds)], capture_output=True, text=True, check=False)
+        lines = [line for line in out.stdout.splitlines() if line.strip()]
+        print("\n".join(lines), flush=True)
+        if not lines or not lines[-1].startswith("terlama"):
+            print(out.stderr[-2000:], file=sys.stderr)
+            return 2
+        worst[name] = float(lines[-1].split()[1].replace(",", "."))
+    print(f"terlama: baseline {worst['baseline']:.2f} s, sekarang {worst['sekarang']:.2f} s "
+          f"({worst['baseline'] / worst['sekarang']:.1f}× lebih cepat)".replace(".", ","))
+    return 0 if worst["sekarang"] <= GOAL else 1
 
 
 if __name__ == "__main__":

@@ -35,6 +35,26 @@ def fmt_pct(value: float | None, decimals: int = 1) -> str:
     return f"{fmt_num(value, decimals)}%"
 
 
+_SWAP = str.maketrans(",.", ".,")
+
+
+def fmt_ints(values: list[float]) -> list[str]:
+    """:func:`fmt_int` of each value (floats; NaN -> ``–``), formatted in one pass: a
+    province's tables hold tens of thousands of numbers."""
+    if not values:
+        return []
+    return "\n".join("–" if v != v else f"{round(v):,}" for v in values).translate(
+        _SWAP).split("\n")
+
+
+def fmt_pcts(values: list[float], decimals: int = 1) -> list[str]:
+    """:func:`fmt_pct` of each value (floats; NaN -> ``–``), formatted in one pass."""
+    if not values:
+        return []
+    return "\n".join("–" if v != v else f"{v:,.{decimals}f}%" for v in values).translate(
+        _SWAP).split("\n")
+
+
 def fmt_date(value: date | datetime | None) -> str:
     if value is None:
         return "–"

@@ -13,7 +13,7 @@ import pandas as pd
 
 from geo import config, disclosure
 from geo.answers import NO_DATA
-from geo.fmt import fmt_int, fmt_pct
+from geo.fmt import fmt_int, fmt_ints, fmt_pct, fmt_pcts
 
 SMALL_COUNT = disclosure.SMALL_COUNT  # the default k: counts 1..4 are hidden
 HIDDEN_TOO = "–"  # a count hidden so that a small one cannot be worked out from a total
@@ -88,7 +88,7 @@ def _texts(values: np.ndarray, small: np.ndarray, small_text: str,
     if hidden is not None:
         out[shown & hidden] = HIDDEN_TOO
         shown &= ~hidden
-    out[shown] = [fmt_int(v) for v in values[shown].tolist()]
+    out[shown] = fmt_ints(values[shown].tolist())
     return out
 
 
@@ -130,7 +130,7 @@ def rate_texts(values: object, denominators: object, hide_small: bool = True,
     out = np.full(len(rates), NO_DATA, dtype=object)
     out[secret] = HIDDEN_TOO
     shown = ~secret & ~np.isnan(rates)
-    out[shown] = [fmt_pct(r) for r in rates[shown].tolist()]
+    out[shown] = fmt_pcts(rates[shown].tolist())
     return out.tolist()
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.fmt import fmt_date, fmt_int, fmt_num, fmt_pct, fmt_period
+from geo.fmt import fmt_date, fmt_int, fmt_ints, fmt_num, fmt_pct, fmt_pcts, fmt_period
 
 
 @pytest.mark.parametrize("value, text", [
@@ -55,6 +55,14 @@ def test_fmt_num(args, text):
 ])
 def test_fmt_pct(args, text):
     assert fmt_pct(*args) == text
+
+
+def test_a_table_of_numbers_is_formatted_as_each_number_alone():
+    values = [0.0, 999.0, 1234.5, 1235.5, -1234.0, 1e9 + 0.4, float("nan"), 12.345, 99.95]
+    assert fmt_ints(values) == [fmt_int(v) for v in values]
+    assert fmt_pcts(values) == [fmt_pct(v) for v in values]
+    assert fmt_pcts(values, 2) == [fmt_pct(v, 2) for v in values]
+    assert fmt_ints([]) == [] and fmt_pcts([]) == []
 
 
 @pytest.mark.parametrize("value, text", [
