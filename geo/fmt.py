@@ -26,28 +26,13 @@ def fmt_int(value: float | int | None) -> str:
 
 
 def floats(values: Iterable) -> np.ndarray:
-    """Numbers as a float array, a missing one (None, NaN, pd.NA) as NaN."""
-    if not isinstance(values, (np.ndarray, pd.Series, pd.api.extensions.ExtensionArray)):
-        values = list(values)
-    return pd.array(values, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
-
-
-def fmt_ints(values: Iterable) -> list[str]:
-    """:func:`fmt_int` of every value, at once (a province's tooltips on every rerun)."""
-    arr = floats(values)
-    ok = ~np.isnan(arr)
-    out = np.full(len(arr), "–", dtype=object)
-    out[ok] = [f"{v:,}".replace(",", ".") for v in np.round(arr[ok]).astype(np.int64).tolist()]
-    return out.tolist()
-
-
-def fmt_pcts(values: Iterable, decimals: int = 1) -> list[str]:
-    """:func:`fmt_pct` of every value, at once."""
-    arr = floats(values)
-    ok = ~np.isnan(arr)
-    out = np.full(len(arr), "–", dtype=object)
-    out[ok] = [_swap(f"{v:,.{decimals}f}") + "%" for v in arr[ok].tolist()]
-    return out.tolist()
+    """Numbers (array, Series or list) as a float array, a missing one (None, NaN, pd.NA) as
+    NaN."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
+        return values.astype(float, copy=False)
+    if isinstance(values, pd.Series | pd.Index):
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    return pd.array(list(values), dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
 
 
 def fmt_num(value: float | None, decimals: int = 1) -> str:
@@ -62,6 +47,28 @@ def fmt_pct(value: float | None, decimals: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{fmt_num(value, decimals)}%"
+
+
+_SWAP = str.maketrans(",.", ".,")
+
+
+def fmt_ints(values: Iterable) -> list[str]:
+    """:func:`fmt_int` of each value (missing -> ``–``), formatted in one pass: a province's
+    tables and tooltips hold tens of thousands of numbers."""
+    arr = floats(values)
+    if not len(arr):
+        return []
+    return "\n".join("–" if v != v else f"{round(v):,}" for v in arr.tolist()).translate(
+        _SWAP).split("\n")
+
+
+def fmt_pcts(values: Iterable, decimals: int = 1) -> list[str]:
+    """:func:`fmt_pct` of each value (missing -> ``–``), formatted in one pass."""
+    arr = floats(values)
+    if not len(arr):
+        return []
+    return "\n".join("–" if v != v else f"{v:,.{decimals}f}%" for v in arr.tolist()).translate(
+        _SWAP).split("\n")
 
 
 def fmt_date(value: date | datetime | None) -> str:

@@ -149,10 +149,11 @@ def _group_sums(values: dict[str, np.ndarray], keys: object,
         codes = np.where(codes < len(uniques), codes, -1)
     else:
         codes, uniques = pd.factorize(np.asarray(keys, dtype=object))
-    ok = codes >= 0
-    idx = codes[ok]
-    table = pd.DataFrame({name: np.bincount(idx, weights=np.asarray(v)[ok],
-                                            minlength=len(uniques)).round().astype("int64")
+    n = len(uniques)
+    idx = np.where(codes >= 0, codes, n)  # dropped keys summed in a last bin, cut off (no copy
+    # of every array through a mask: half of a province's rerun here)
+    table = pd.DataFrame({name: np.bincount(idx, weights=np.asarray(v, dtype=float),
+                                            minlength=n + 1)[:n].round().astype("int64")
                           for name, v in values.items()},
                          index=pd.Index(np.asarray(uniques, dtype=object), name="kode"))
     if areas is not None:

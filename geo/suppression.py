@@ -13,7 +13,7 @@ import pandas as pd
 
 from geo import config, disclosure
 from geo.answers import NO_DATA
-from geo.fmt import floats, fmt_int, fmt_ints, fmt_pct
+from geo.fmt import floats, fmt_int, fmt_ints, fmt_pct, fmt_pcts
 
 SMALL_COUNT = disclosure.SMALL_COUNT  # the default k: counts 1..4 are hidden
 HIDDEN_TOO = "–"  # a count hidden so that a small one cannot be worked out from a total
@@ -67,14 +67,28 @@ def people_text(persons: float, households: float, hide_small: bool = True,
     return count_text(persons, hide_small, threshold)
 
 
+def _texts(values: np.ndarray, small: np.ndarray, small_text: str,
+           hidden: np.ndarray | None = None) -> np.ndarray:
+    """Counts as text (object array, same shape): NaN "tidak ada data", ``small`` cells
+    ``small_text``, ``hidden`` ones :data:`HIDDEN_TOO`, every other as :func:`fmt_int`."""
+    out = np.full(values.shape, NO_DATA, dtype=object)
+    shown = ~np.isnan(values)
+    out[shown & small] = small_text
+    shown &= ~small
+    if hidden is not None:
+        out[shown & hidden] = HIDDEN_TOO
+        shown &= ~hidden
+    out[shown] = fmt_ints(values[shown].tolist())
+    return out
+
+
 def count_texts(values: object, hide_small: bool = True) -> list[str]:
-    """:func:`count_text` of every value, at once."""
-    arr = floats(values)
-    out = np.array(fmt_ints(arr), dtype=object)
-    out[np.isnan(arr)] = NO_DATA
-    if hide_small:
-        out[is_small(arr)] = f"< {k()}"
-    return out.tolist()
+    """:func:`count_text` of every value (one pass: the per-value reading of k was most of a
+    province table's time)."""
+    threshold = k()
+    v = floats(values)
+    small = is_small(v, threshold) if hide_small else np.zeros(v.shape, dtype=bool)
+    return _texts(v, small, f"< {threshold}").tolist()
 
 
 def people_texts(persons: object, households: object, hide_small: bool = True) -> list[str]:
@@ -102,14 +116,20 @@ def rate_texts(values: object, denominators: object, hide_small: bool = True,
     """:func:`rate_text` of every (rate, denominator) pair. A rate also reveals its numerator
     (rate × denominator), so with ``hide_small`` it is hidden too where the numerator is small
     (``numerators``) or was hidden in its table (``hidden``: bool per rate)."""
-    values, denominators = list(values), list(denominators)
-    secret = np.zeros(len(values), dtype=bool)
-    if hide_small and numerators is not None:
-        secret |= is_small(np.asarray(list(numerators), dtype=float))
-    if hide_small and hidden is not None:
-        secret |= np.asarray(hidden, dtype=bool)
-    return [HIDDEN_TOO if x else rate_text(r, d, hide_small)
-            for r, d, x in zip(values, denominators, secret)]
+    threshold = k()
+    rates, dens = floats(values), floats(denominators)
+    secret = np.zeros(len(rates), dtype=bool)
+    if hide_small:
+        secret |= is_small(dens, threshold)  # rate_text's "–" for a small denominator
+        if numerators is not None:
+            secret |= is_small(floats(numerators), threshold)
+        if hidden is not None:
+            secret |= np.asarray(hidden, dtype=bool)
+    out = np.full(len(rates), NO_DATA, dtype=object)
+    out[secret] = HIDDEN_TOO
+    shown = ~secret & ~np.isnan(rates)
+    out[shown] = fmt_pcts(rates[shown].tolist())
+    return out.tolist()
 
 
 def protected_texts(counts: pd.DataFrame, hide: bool = True,
@@ -125,10 +145,8 @@ def protected_texts(counts: pd.DataFrame, hide: bool = True,
         hidden, primary = cut.hidden, cut.primary
     else:
         hidden = primary = np.zeros(values.shape, dtype=bool)
-    texts = np.empty(values.shape, dtype=object)
-    for (i, j), v in np.ndenumerate(values):
-        texts[i, j] = (NO_DATA if np.isnan(v) else f"< {threshold}" if primary[i, j]
-                       else HIDDEN_TOO if hidden[i, j] else fmt_int(v))
+    texts = _texts(values, np.asarray(primary, dtype=bool), f"< {threshold}",
+                   np.asarray(hidden, dtype=bool))
     return pd.DataFrame(texts, index=counts.index, columns=counts.columns)
 
 

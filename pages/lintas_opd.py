@@ -3,6 +3,7 @@ agency's map and ranking, and households with needs across two or more agencies.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -37,11 +38,21 @@ measure = a.radio("Angka dalam matriks", ["Jumlah rumah tangga", "Persentase rum
                   horizontal=True, key="opd_measure")
 hide = auth.small_counts_hidden("opd_hide", b)
 as_pct = measure.startswith("Persentase")
-page = ov.opd_view(scope, data.region_names(view.version), as_pct, hide)
+
+
+def tables() -> tuple[ov.OpdView, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The page's numbers and the tables that do not depend on the chosen agency."""
+    built = ov.opd_view(scope, data.region_names(view.version), as_pct, hide)
+    return (built, *built.matrix_table(), built.overlap_table())
+
+
+# the same for every agency chosen below: built once per filters, settings and measure
+page, display, shade, overlap = up.per_scope("lintas_opd", view, settings, (as_pct, hide),
+                                             tables)
 
 st.subheader("Matriks kelurahan × OPD")
-display, shade = page.matrix_table()
-st.dataframe(up.intensity_styler(display, shade), hide_index=True, width="stretch",
+rows = up.rows_to_show(len(display), "opd_matrix_semua", "kelurahan")
+st.dataframe(up.intensity_styler(display, shade, rows=rows), hide_index=True, width="stretch",
              height=420, key="opd_matrix")
 st.caption("Warna: intensitas dalam tiap kolom (kelas kuantil, makin gelap makin banyak); "
            f"abu-abu “{indicators.NO_DATA}”: kebutuhan OPD itu diketahui untuk kurang dari "
@@ -94,7 +105,7 @@ with right:
     st.caption(page.agency_total(agency))
 
 st.subheader("Kebutuhan tumpang tindih: rumah tangga yang perlu ≥ 2 OPD")
-st.dataframe(page.overlap_table(), hide_index=True, width="stretch", height=420,
+st.dataframe(overlap, hide_index=True, width="stretch", height=420,
              key="opd_overlap")
 st.markdown("**Seluruh wilayah terpilih: rumah tangga yang perlu kedua OPD**")
 st.dataframe(page.pairs_table(), width="stretch")

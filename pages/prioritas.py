@@ -100,8 +100,9 @@ with right:
 st.subheader("Tabel peringkat")
 st.caption("Perubahan: selisih dengan peringkat bila semua bobot sama (▲ naik, ▼ turun, "
            "= tetap). " + planning.TIES_METHOD)
-st.dataframe(shown.style.map(movement_colour, subset=["Perubahan"]), hide_index=True,
-             width="stretch", key="prio_table")
+rows = up.rows_to_show(len(shown), "prio_tabel_semua", level)
+st.dataframe(shown.head(rows).style.map(movement_colour, subset=["Perubahan"]),
+             hide_index=True, width="stretch", key="prio_table")
 if len(page.unscored):
     st.markdown(f"**{AREA} tanpa skor** (didaftar terpisah, tidak diberi peringkat)")
     st.dataframe(page.unscored_table(), hide_index=True, width="stretch")

@@ -40,3 +40,20 @@ def open_app_page(page: str, **query: str) -> AppTest:
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def cell_styles(element) -> dict[tuple[int, int], str]:  # noqa: ANN001
+    """(row, column) → the CSS a styled ``st.dataframe`` (an AppTest element) sends for that
+    cell, read from the Styler's rules; rows and columns count from 0, as shown."""
+    import re
+
+    out: dict[tuple[int, int], str] = {}
+    for rule in element.proto.arrow_data.styler.styles.split("}"):
+        if "{" not in rule:
+            continue
+        selectors, body = rule.split("{", 1)
+        for selector in selectors.split(","):
+            cell = re.search(r"_row(\d+)_col(\d+)\b", selector)
+            if cell:
+                out[int(cell[1]), int(cell[2])] = body.strip()
+    return out

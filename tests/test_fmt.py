@@ -57,6 +57,14 @@ def test_fmt_pct(args, text):
     assert fmt_pct(*args) == text
 
 
+def test_a_table_of_numbers_is_formatted_as_each_number_alone():
+    values = [0.0, 999.0, 1234.5, 1235.5, -1234.0, 1e9 + 0.4, float("nan"), 12.345, 99.95]
+    assert fmt_ints(values) == [fmt_int(v) for v in values]
+    assert fmt_pcts(values) == [fmt_pct(v) for v in values]
+    assert fmt_pcts(values, 2) == [fmt_pct(v, 2) for v in values]
+    assert fmt_ints([]) == [] and fmt_pcts([]) == []
+
+
 @pytest.mark.parametrize("value, text", [
     (date(2026, 11, 22), "22 Nov 2026"),
     (datetime(2026, 1, 5, 13, 4), "5 Jan 2026"),

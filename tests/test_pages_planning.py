@@ -345,3 +345,66 @@ def test_priority_ranks_kecamatan_for_the_city_forum(app, planning_db):
     kec_names = kel.drop_duplicates("kode_kec").set_index("kode_kec")["nama_kec"]
     assert table["Kecamatan"].iat[0] == kec_names[want.index[0]]
     assert "Kelurahan" not in table.columns
+
+
+def test_cross_opd_matrix_shows_its_first_rows_and_all_on_request(app, planning_db,
+                                                                  monkeypatch):
+    import ui.planning
+    from geo import indicators
+    from geo.maps import NO_DATA_COLOR
+    from tests.apptest import cell_styles
+
+    monkeypatch.setattr(ui.planning, "SHOWN_ROWS", 10)  # the city has fewer than 100 kelurahan
+    at = app("pages/lintas_opd.py")
+    first = frame_with(at, "≥ 2 OPD")
+    assert len(first) == 10
+    assert any("10 kelurahan teratas dari" in c.value for c in at.caption)
+    at.toggle(key="opd_matrix_semua").set_value(True)
+    at.run()
+    assert not at.exception
+    element = next(d for d in at.dataframe if "≥ 2 OPD" in d.value.columns)
+    full, styles = element.value, cell_styles(element)
+    assert len(full) > 10
+    pd.testing.assert_frame_equal(full.head(10), first)  # the same rows, in the same order
+    # a hidden count is grey (a shade would tell it from another), as is an unknown one; a
+    # shown count is not
+    grey = ("< 5", "–", indicators.NO_DATA)
+    for column in ["Dinsos", "Dinkes", "Disdik", "Disnaker", "Perkim/PUPR", "≥ 2 OPD"]:
+        j = full.columns.get_loc(column)
+        for i, text in enumerate(full[column]):
+            assert (NO_DATA_COLOR in styles[i, j]) == (text in grey), (column, text)
+
+
+def test_priority_table_shows_its_first_ranks_and_all_on_request(app, monkeypatch):
+    import ui.planning
+
+    monkeypatch.setattr(ui.planning, "SHOWN_ROWS", 10)
+    at = app("pages/prioritas.py")
+    first = frame_with(at, "Peringkat (bobot sama)")
+    assert len(first) == 10
+    at.toggle(key="prio_tabel_semua").set_value(True)
+    at.run()
+    assert not at.exception
+    full = frame_with(at, "Peringkat (bobot sama)")
+    assert len(full) > 10
+    pd.testing.assert_frame_equal(full.head(10), first)
+    assert full["Peringkat"].is_monotonic_increasing
+
+
+def test_cross_opd_matrix_follows_the_small_count_switch_and_keeps_it_per_agency(app):
+    """The matrix is reused between reruns (ui.planning.per_scope): the switch that hides
+    small counts must still change it, and choosing an agency must not."""
+    at = app("pages/lintas_opd.py")
+    hidden = frame_with(at, "≥ 2 OPD")
+    assert hidden.isin(["< 5"]).any().any()
+    at.toggle(key="opd_hide").set_value(False)
+    at.run()
+    assert not at.exception
+    shown = frame_with(at, "≥ 2 OPD")
+    assert not shown.isin(["< 5", "–"]).any().any()
+    at.selectbox(key="opd_agency").set_value("Disnaker")
+    at.run()
+    pd.testing.assert_frame_equal(frame_with(at, "≥ 2 OPD"), shown)
+    at.toggle(key="opd_hide").set_value(True)
+    at.run()
+    pd.testing.assert_frame_equal(frame_with(at, "≥ 2 OPD"), hidden)

@@ -90,3 +90,15 @@ def test_opd_matrix_shows_agencies_without_data_as_no_data_not_zero(page):
     assert not (matrix["Perkim/PUPR"] == "tidak ada data").all()
     assert any(i.value.startswith("Perkim/PUPR dihitung tanpa") and "RTLH" in i.value
                for i in at.info)
+
+
+def test_opd_matrix_shades_cells_without_data_grey(page):
+    from geo.maps import NO_DATA_COLOR
+    from tests.apptest import cell_styles
+
+    at = page("pages/lintas_opd.py")
+    element = next(d for d in at.dataframe if "≥ 2 OPD" in d.value.columns)
+    matrix, styles = element.value, cell_styles(element)
+    disdik, dinsos = matrix.columns.get_loc("Disdik"), matrix.columns.get_loc("Dinsos")
+    assert all(NO_DATA_COLOR in styles[row, disdik] for row in range(len(matrix)))
+    assert any(NO_DATA_COLOR not in styles[row, dinsos] for row in range(len(matrix)))

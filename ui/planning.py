@@ -9,10 +9,13 @@ flagged households.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import pandas as pd
 import streamlit as st
 
-from geo import cube, indicators, planning, snapshot_cache
+from geo import cube, indicators, planning, snapshot_cache, suppression
 from geo.filters import Filters
 from geo.fmt import fmt_int, plain
 from geo.indicators import DEFAULT_SETTINGS, Settings
@@ -90,6 +93,25 @@ def flagged_identity(snapshot_id: int, version: tuple, settings_key: tuple) -> p
     codes = hh["region_code"]  # a dataset period then opens only their partitions
     return planning.load_identity(data.engine(), snapshot_id, hh["row_number"].astype(int),
                                   None if codes.isna().any() else codes.unique().tolist())
+
+
+T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _per_scope(page: str, snapshot_id: int, version: tuple, settings: tuple, filters: Filters,
+               key: tuple, k: int, _build: Callable[[], T]) -> T:
+    return _build()
+
+
+def per_scope(page: str, view, settings: Settings, key: tuple,  # noqa: ANN001
+              build: Callable[[], T]) -> T:
+    """``build()`` once per page, period, data version, definition settings, shared filters
+    (with the user's area), ``key`` (the page's own choices) and k of small counts, shared by
+    sessions: a rerun that changes none of them (another agency, the map's layers) reuses it.
+    What it returns is shared: never modify it."""
+    return _per_scope(page, int(view.snapshot["id"]), view.version, settings_key(settings),
+                      current_filters(), key, suppression.k(), build)
 
 
 # ------------------------------------------------------------------ settings
@@ -185,20 +207,52 @@ def how_counted(ids: tuple[str, ...], settings: Settings, extra: list[str] | Non
         st.markdown("**Pengaturan yang berlaku:**  \n" + "  \n".join(settings.describe()))
 
 
-def intensity_styler(display: pd.DataFrame, values: pd.DataFrame,
-                     palette: str = "YlOrRd"):  # noqa: ANN201
-    """Colour each cell of ``display`` by its column's class in ``values`` (same shape)."""
+# A styled table costs pandas' Styler time per cell on every rerun (0,4 s for the 1.552 × 9
+# matrix of a province): the planning pages show its first rows, all on the planner's request.
+SHOWN_ROWS = 100
+
+
+def intensity_css(values: pd.DataFrame, palette: str = "YlOrRd") -> pd.DataFrame:
+    """The CSS of each cell of ``values``: its column's quantile class (classes over every
+    row, so a cell keeps its colour however many rows are shown); grey
+    (:data:`geo.maps.NO_DATA_COLOR`) where the value is NaN: unknown, or a hidden count."""
     from geo.maps import PALETTES, classify
 
-    css = pd.DataFrame("", index=display.index, columns=display.columns)
+    dark = set(PALETTES[palette][-2:])  # white text on the two darkest colours
+    css = {}
     for col in values.columns:
         vals = values[col].to_numpy(dtype=float)
-        classes = classify(vals, k=5, palette=palette)
-        colours = classes.color_of(vals)
-        dark = set(PALETTES[palette][-2:])  # white text on the two darkest colours
+        colours = classify(vals, k=5, palette=palette).color_of(vals)
         css[col] = [f"background-color: {c}; color: {'#fff' if c in dark else '#222'}"
                     for c in colours]
-    return display.style.apply(lambda _: css, axis=None)
+    return pd.DataFrame(css, index=values.index, columns=values.columns)
+
+
+def intensity_styler(display: pd.DataFrame, values: pd.DataFrame, palette: str = "YlOrRd",
+                     rows: int | None = None):  # noqa: ANN201
+    """Colour each cell of ``display`` by its column's class in ``values`` (same rows; its
+    columns a subset of ``display``'s), showing the first ``rows`` rows (None: all)."""
+    css = intensity_css(values, palette)
+    if rows is not None:
+        display, css = display.iloc[:rows], css.iloc[:rows]
+    full = pd.DataFrame("", index=display.index, columns=display.columns)
+    full[list(css.columns)] = css
+    return display.style.apply(lambda _: full, axis=None)
+
+
+def rows_to_show(total: int, key: str, noun: str) -> int:
+    """How many rows of a styled table to show: all when they are few, else the first
+    :data:`SHOWN_ROWS` until the planner switches the toggle ``key`` on (kept for the
+    session)."""
+    if total <= SHOWN_ROWS:
+        return total
+    if st.toggle(f"Tampilkan semua {fmt_int(total)} {noun}", value=False, key=key,
+                 help="Tabel lengkap lebih lambat dimuat ulang pada setiap perubahan; "
+                      "semua baris ada juga di unduhan."):
+        return total
+    st.caption(f"Menampilkan {fmt_int(SHOWN_ROWS)} {noun} teratas dari {fmt_int(total)} "
+               "(urutan yang sama; semua baris ada di unduhan).")
+    return SHOWN_ROWS
 
 
 def planning_scope(view) -> tuple[Settings, Scope]:  # noqa: ANN001

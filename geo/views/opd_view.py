@@ -149,8 +149,8 @@ class OpdView:
                 ranked.rank(method="min", ascending=False).astype(int), secret)],
             "Kelurahan": [self.kel_names[i] for i in pos],
             f"Perlu {agency}": texts.iloc[:, 0].to_numpy(),
-            "Persentase": rate_texts([self.pct[agency].iat[i] for i in pos],
-                                     [known.iat[i] for i in pos], hide, ranked, secret),
+            "Persentase": rate_texts(self.pct[agency].to_numpy()[pos],
+                                     known.to_numpy()[pos], hide, ranked, secret),
         })
         share = self.scope.settings.min_known_share
         for ind_id in ids:
