@@ -1,6 +1,6 @@
 """The map explorer in Chromium on a live `streamlit run`: switch indicator and level, read the
 legend and count the polygons; a kelurahan named like an HTML payload shows as text; nothing
-is requested from outside the machine."""
+is requested from outside the machine; the areas' geometry is fetched once per set of areas."""
 
 from __future__ import annotations
 
@@ -74,6 +74,9 @@ def test_switch_indicator_and_level_and_escape_names_offline(city_url):
         browser = launch(p)
         page, external = tracked_page(browser)
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        geometry: list[str] = []  # the published area geometry the maps fetch
+        page.on("request", lambda r: geometry.append(r.url) if "/app/static/peta/" in r.url
+                else None)
         page.goto(url, wait_until="domcontentloaded")
 
         # default: poverty share per kelurahan
@@ -109,6 +112,7 @@ def test_switch_indicator_and_level_and_escape_names_offline(city_url):
                  and "per kelurahan" in legend(page), what="the clicked kecamatan's kelurahan")
         kec = href(page).split("kec=")[1].split("&")[0]
         assert polygons(page) == info["per_kecamatan"][kec]
+        fetched = list(geometry)  # six maps drawn, four sets of areas
 
         # the hostile name: one kelurahan chosen through the link, label + tooltip as text
         page.goto(f"{url}/?kel={info['target']}", wait_until="domcontentloaded")
@@ -126,3 +130,6 @@ def test_switch_indicator_and_level_and_escape_names_offline(city_url):
     assert PAYLOAD in page_text  # sidebar, summary and table show it as text
     assert dialogs == [], f"a script from data ran: {dialogs}"
     assert external == [], f"requests left the machine: {external[:5]}"
+    # each set of areas fetched once; a rerun (another indicator, a level shown again) sends
+    # only colours and tooltips
+    assert len(fetched) == len(set(fetched)) == 4, fetched
