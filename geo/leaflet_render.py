@@ -10,17 +10,49 @@ about half of ``st_folium``'s time per rerun, and a province layer is megabytes.
 give the text back, less one trailing newline, Jinja's default); text with markup (folium puts
 ``{{'name'}}`` references in some style maps on purpose) still compiles as before. It replaces
 the name ``Element`` in ``branca.element`` only, the name ``MacroElement.render`` uses; every
-other class keeps branca's. ``tests/test_leaflet_render.py`` pins that a map's HTML is the same.
+other class keeps branca's. Text with markup, and the templates folium's tooltip makes anew on
+every render (``GeoJsonDetail.render``, about 7 ms a rerun), are compiled once per distinct
+source and reused (a compiled template is not changed by rendering it).
+``tests/test_leaflet_render.py`` pins that a map's HTML is the same.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 import branca.element
+import folium.features
+import jinja2
+from folium.template import Template as FoliumTemplate
 
 _JINJA_MARKUP = re.compile(r"\{[{%#]")
 _BRANCA_ELEMENT = branca.element.Element
+_FOLIUM_FEATURES_TEMPLATE = folium.features.Template
+
+
+_REUSED_UP_TO = 4096  # longer sources carry data (a style map's codes): seldom the same again
+
+
+def _compiled(source: str) -> jinja2.Template:
+    """As branca's Element compiles its text."""
+    return (_compiled_once(source) if len(source) <= _REUSED_UP_TO
+            else jinja2.Template(source))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_once(source: str) -> jinja2.Template:
+    return jinja2.Template(source)
+
+
+def _compiled_folium(source: str) -> FoliumTemplate:
+    return (_compiled_folium_once(source) if len(source) <= _REUSED_UP_TO
+            else FoliumTemplate(source))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_folium_once(source: str) -> FoliumTemplate:
+    return FoliumTemplate(source)
 
 
 class PlainTextElement(_BRANCA_ELEMENT):
@@ -29,10 +61,13 @@ class PlainTextElement(_BRANCA_ELEMENT):
     def __init__(self, template: str | None = None, template_name: str | None = None) -> None:
         plain = (isinstance(template, str) and template_name is None
                  and not _JINJA_MARKUP.search(template))
-        super().__init__(None if plain else template, template_name)
+        markup = isinstance(template, str) and template_name is None and not plain
+        super().__init__(None if plain or markup else template, template_name)
         self._plain_text = template.removesuffix("\n") if plain else None
-        if plain:
+        if plain or markup:
             self._template_str = template
+        if markup:
+            self._template = _compiled(template)
 
     def render(self, **kwargs: object) -> str:
         if self._plain_text is not None:
@@ -41,10 +76,13 @@ class PlainTextElement(_BRANCA_ELEMENT):
 
 
 def install() -> None:
-    """Use :class:`PlainTextElement` for the text branca wraps while rendering (idempotent)."""
+    """Use :class:`PlainTextElement` for the text branca wraps while rendering, and compiled
+    templates again for folium's features (idempotent)."""
     branca.element.Element = PlainTextElement
+    folium.features.Template = _compiled_folium
 
 
 def uninstall() -> None:
-    """branca as shipped (tests compare both)."""
+    """branca and folium as shipped (tests compare both)."""
     branca.element.Element = _BRANCA_ELEMENT
+    folium.features.Template = _FOLIUM_FEATURES_TEMPLATE

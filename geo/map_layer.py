@@ -20,6 +20,7 @@ When the folder cannot be written the geometry is embedded as before.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 
 import folium
 import numpy as np
@@ -107,26 +108,32 @@ def geometry_json(codes: list[str], geoms: np.ndarray, budget: int = LAYER_BUDGE
     return _within_budget(_heads(codes, None), geoms, budget)
 
 
-def properties_json(codes: list[str], props: list[dict] | pd.DataFrame) -> str:
+Props = Mapping[str, Sequence] | list[dict] | pd.DataFrame
+"""Each area's properties, in the codes' order: columns (name → values) or records."""
+
+
+def properties_json(codes: list[str], props: Props) -> str:
     """The areas' properties as columns, ``{"id": [kode, ...], "p": {name: [value, ...]}}``,
     ``_`` properties left out; one ``json.dumps`` for all areas (safe in <script>). The
     browser gives each feature its row (:class:`_LayerData`)."""
-    frame = _frame(props)
-    shown = {c: frame[c].tolist() for c in frame.columns if not str(c).startswith("_")}
+    shown = {c: v for c, v in _columns(props).items() if not str(c).startswith("_")}
     text = json.dumps({"id": list(codes), "p": shown}, ensure_ascii=False,
                       separators=(",", ":"))
     return text.replace("</", "<\\/")
 
 
-def _frame(props: list[dict] | pd.DataFrame) -> pd.DataFrame:
-    return props if isinstance(props, pd.DataFrame) else pd.DataFrame.from_records(props)
+def _columns(props: Props) -> dict[str, list]:
+    if isinstance(props, pd.DataFrame):
+        return {c: props[c].tolist() for c in props.columns}
+    if isinstance(props, Mapping):
+        return {c: list(v) for c, v in props.items()}
+    names = list(dict.fromkeys(k for p in props for k in p))
+    return {c: [p.get(c) for p in props] for c in names}
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    """``frame.to_dict(orient="records")`` of plain Python values, without pandas' per-cell
-    boxing."""
-    columns = list(frame.columns)
-    return [dict(zip(columns, row)) for row in zip(*(frame[c].tolist() for c in columns))]
+def _records(columns: dict[str, list]) -> list[dict]:
+    names = list(columns)
+    return [dict(zip(names, row)) for row in zip(*columns.values())]
 
 
 _SERVED: dict[tuple, tuple[np.ndarray, str]] = {}  # geometry objects and codes → their URL
@@ -202,21 +209,20 @@ class _LayerData(MacroElement):
         self.get_root().script.add_child(PlainTextElement(self.script()), name=self.get_name())
 
 
-def style_mapping(codes: list[str], props: list[dict] | pd.DataFrame, style: object) -> dict:
+def style_mapping(codes: list[str], props: Props, style: object) -> dict:
     """folium's style map (style as JSON → the ids drawn with it, the commonest as
     ``default``), calling ``style`` once per distinct set of ``_`` properties rather than once
     per area: a style is made only from those (the fill class, the highlight flag)."""
-    frame = _frame(props)
-    hidden = [c for c in frame.columns if str(c).startswith("_")]
-    codes = list(codes)
-    groups = (frame.groupby(hidden, sort=False, dropna=False).indices if hidden
-              else {(): np.arange(len(codes))})
+    columns = _columns(props)
+    hidden = [c for c in columns if str(c).startswith("_")]
+    groups: dict[tuple, list[str]] = {}
+    for code, key in zip(codes, zip(*(columns[c] for c in hidden)) if hidden
+                         else [()] * len(codes)):
+        groups.setdefault(key, []).append(code)
     mapping: dict[str, list[str]] = {}
-    for key, rows in groups.items():
-        values = key if isinstance(key, tuple) else (key,)
-        content = style({"type": "Feature", "properties": dict(zip(hidden, values))})
-        mapping.setdefault(folium.features.GeoJsonStyleMapper._to_key(content), []).extend(
-            codes[i] for i in rows)
+    for key, ids in groups.items():
+        content = style({"type": "Feature", "properties": dict(zip(hidden, key))})
+        mapping.setdefault(folium.features.GeoJsonStyleMapper._to_key(content), []).extend(ids)
     folium.features.GeoJsonStyleMapper._set_default_key(mapping)
     return mapping
 
@@ -230,18 +236,17 @@ class AreaLayer(folium.GeoJson):
     :class:`_LayerData`. ``id`` is the kode, so styles are matched by it.
     """
 
-    def __init__(self, codes: list[str], props: list[dict] | pd.DataFrame, geoms: np.ndarray,
+    def __init__(self, codes: list[str], props: Props, geoms: np.ndarray,
                  bounds: tuple[float, float, float, float], served: bool = True,
                  **kwargs: object) -> None:
-        """``props``: one row of properties per area (records or a frame, in ``codes``'
-        order)."""
-        props = _frame(props)
-        first = _records(props.iloc[:1])[0] if len(props) else {}
+        """``props``: each area's properties (:data:`Props`, in ``codes``' order)."""
+        props = _columns(props)
+        first = {c: values[0] for c, values in props.items()} if codes else {}
         stub = {"type": "Feature", "id": "", "properties": first, "geometry": None}
         super().__init__({"type": "FeatureCollection", "features": [stub]}, **kwargs)
-        if len(props) and self.style:
+        if codes and self.style:
             self.style_map = style_mapping(codes, props, self.style_function)
-        if len(props) and self.highlight:
+        if codes and self.highlight:
             self.highlight_map = style_mapping(codes, props, self.highlight_function)
         self._bounds = bounds
         url = served_geometry(codes, geoms) if served else None

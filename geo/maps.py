@@ -271,17 +271,17 @@ def choropleth(
     vals = values.reindex(areas["kode"]).to_numpy(dtype=float)
     classes = classes or classify(vals)
     fill = classes.color_of(vals)
-    props = pd.DataFrame(index=areas.index)
     names = labels
     labels = list(tooltip_rows.columns)
     keys = [f"t{i}" for i in range(len(labels))]
-    rows = tooltip_rows.reindex(areas["kode"])
-    for key, label in zip(keys, labels):
-        props[key] = [escape(v) if not (isinstance(v, float) and np.isnan(v)) else "–"
-                      for v in rows[label].tolist()]
-    props["kode"] = [escape(k) for k in areas["kode"]]
-    props["_fill"] = fill
-    props["_hi"] = [bool(highlight and k in highlight) for k in areas["kode"]]
+    codes = areas["kode"].tolist()
+    rows = tooltip_rows.reindex(codes)
+    props: dict[str, list] = {
+        key: [escape(v) if not (isinstance(v, float) and np.isnan(v)) else "–"
+              for v in rows[label].tolist()] for key, label in zip(keys, labels)}
+    props["kode"] = [escape(k) for k in codes]
+    props["_fill"] = fill.tolist()
+    props["_hi"] = [bool(highlight and k in highlight) for k in codes]
     bounds = tuple(float(b) for b in areas.total_bounds)
     m = base_map(bounds, tiles=tiles, canvas=len(areas) > CANVAS_FROM_AREAS)
     # keep the bottom strip free for the legend (bottom right), so it hides no area
@@ -289,7 +289,7 @@ def choropleth(
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10),
                  padding_bottom_right=(10, LEGEND_ROOM_PX))
     AreaLayer(
-        props["kode"].tolist(), props, areas.geometry.values, bounds,
+        props["kode"], props, areas.geometry.values, bounds,
         name=escape(title),
         style_function=lambda f: {
             "fillColor": f["properties"]["_fill"], "fillOpacity": fill_opacity,
