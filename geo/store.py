@@ -256,6 +256,7 @@ def database_url() -> str:
 
 
 _ENGINES: dict[str, Engine] = {}
+SQLITE_POOL, SQLITE_OVERFLOW = 10, 90  # connections kept, and more made while sessions need them
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -267,7 +268,11 @@ def get_engine(url: str | None = None) -> Engine:
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         sqlite_file = Path(url.removeprefix("sqlite:///"))
         sqlite_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    engine = create_engine(url)
+    # SQLite connections are cheap and its readers do not block each other (WAL): one per
+    # concurrent session, not SQLAlchemy's default 5 + 10, which 50 sessions opening at once on
+    # one server exhausted (QueuePool timeouts after 30 s; bench/bench_sessions.py)
+    engine = create_engine(url, pool_size=SQLITE_POOL, max_overflow=SQLITE_OVERFLOW) \
+        if sqlite_file is not None else create_engine(url)
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001

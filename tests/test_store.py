@@ -130,3 +130,30 @@ def test_postgresql_regions_are_a_postgis_layer_with_a_spatial_index(pg_db_url):
     assert hit == ["99.71.01.1002"] and area_ok
     assert store.load_regions(engine, "kelurahan").geometry.iloc[0].equals(
         box(110, -7, 110.01, -6.99))
+
+
+def test_a_sqlite_file_serves_many_sessions_at_once(tmp_path):
+    """Each of 60 threads holds a connection at the same time (50 sessions opening together
+    exhausted SQLAlchemy's default pool of 5 + 10)."""
+    import threading
+
+    from sqlalchemy import text
+
+    engine = store.get_engine(f"sqlite:///{tmp_path / 'many.sqlite'}")
+    barrier, errors = threading.Barrier(60, timeout=60), []
+
+    def session() -> None:
+        try:
+            with engine.connect() as conn:
+                barrier.wait()  # every thread holds its connection here
+                conn.execute(text("SELECT count(*) FROM snapshots")).one()
+        except Exception as err:  # noqa: BLE001
+            errors.append(err)
+
+    threads = [threading.Thread(target=session) for _ in range(60)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    engine.dispose()
+    assert errors == []
