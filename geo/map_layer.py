@@ -11,8 +11,9 @@ their edges exactly. Many areas (over :data:`CANVAS_FROM_AREAS`) are drawn on on
 (``prefer_canvas``) rather than as thousands of SVG paths, so the page does not freeze.
 
 The geometry does not change with filters, so it is published once as a file the app serves
-(:func:`served_geometry`, :mod:`geo.static_files`) and the browser fetches and caches it; each
-rerun sends only the areas' tooltips and the style switch. Before that, every filter change at
+(:func:`served_geometry`, :mod:`geo.static_files`); the browser fetches it once per page load
+and keeps it (:data:`_FETCH_JS`), and each rerun sends only the areas' tooltips and the style
+switch. Before that, every filter change at
 a province sent 3,9 MB again and ``st_folium`` hashed and dedented it (half of the rerun).
 When the folder cannot be written the geometry is embedded as before.
 """
