@@ -168,7 +168,7 @@ class Filters:
         if self.kecamatan:
             parts.append(f"Kecamatan {named(self.kecamatan)}")
         if not parts:
-            parts.append("Seluruh kota")
+            parts.append("Seluruh wilayah")  # a city, a kabupaten or a province
         if not self.full_desil:
             parts.append(f"desil {self.desil_min}" if self.desil_min == self.desil_max
                          else f"desil {self.desil_min}–{self.desil_max}")

@@ -304,7 +304,7 @@ class _NameMatcher:
                         f"kelurahan {str(kel).strip()!r} tidak dicocokkan")
         else:
             cand = list(range(len(self.norm)))
-            where = "di seluruh kota (kecamatan kosong)"
+            where = "di seluruh wilayah (kecamatan kosong)"
         for table, probe in ((self.norm, key), (self.compact, key.replace(" ", ""))):
             exact = [i for i in cand if table[i] == probe]
             if len(exact) == 1:

@@ -104,7 +104,7 @@ def test_describe_in_indonesian_with_names():
     text = f.describe({"99.71.01": "Serpong"})
     assert text == ("Kecamatan Serpong · desil 1–4 · menerima BPNT/Sembako dan PKH · "
                     "ada anggota lansia")
-    assert Filters().describe() == "Seluruh kota"
+    assert Filters().describe() == "Seluruh wilayah"
 
 
 def test_counts_by_area_follow_the_filter(hh):

@@ -51,7 +51,7 @@ def kartu_button(container: object, filters: Filters, view: View, settings: Sett
     the whole city (within the user's area)."""
     kecamatan = filters.kecamatan[0] if len(filters.kecamatan) == 1 else None
     user = auth.visitor()
-    where = f"kecamatan {kecamatan}" if kecamatan else "seluruh kota"
+    where = f"kecamatan {kecamatan}" if kecamatan else "seluruh wilayah"
 
     def build() -> bytes:
         names = data.region_names(view.version)

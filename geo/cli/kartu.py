@@ -13,14 +13,14 @@ from geo.cli.sheet import add_hide, add_out, hidden, parent_map, printed_by
 from geo.fmt import fmt_int
 from geo.sheets.kartu import kartu_data, kartu_pdf
 
-HELP = "kartu kelurahan PDF: satu halaman A4 per kelurahan (kecamatan atau seluruh kota)"
+HELP = "kartu kelurahan PDF: satu halaman A4 per kelurahan (kecamatan atau seluruh wilayah)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     common.add_period(parser)
     parser.add_argument("--kecamatan", metavar="KODE",
                         help="hanya kelurahan kecamatan ini (kode bertitik, mis. 36.73.01); "
-                             "bawaan: seluruh kota")
+                             "bawaan: seluruh wilayah")
     add_out(parser)
     add_hide(parser)
     common.add_user(parser)

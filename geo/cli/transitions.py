@@ -35,6 +35,6 @@ def run(args: argparse.Namespace) -> int:
 
     code, user = common.area_table_command(args, "transitions", build)
     if found and not (user and user.areas):
-        print("Seluruh kota (termasuk yang belum tertaut): " + ", ".join(
+        print("Seluruh wilayah (termasuk yang belum tertaut): " + ", ".join(
             f"{k} {fmt_int(found[0].totals[k])}" for k in transitions.SUMMARY), file=sys.stderr)
     return code
