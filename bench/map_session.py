@@ -118,17 +118,15 @@ def sent_map_bytes(fmap) -> tuple[int, int]:  # noqa: ANN001
     """Bytes st_folium sends to the browser for ``fmap`` (its HTML, header and script, made as
     ``streamlit_folium.st_folium`` makes them): (the first time, with the published geometry
     files the script fetches; on a later rerun, the browser having those cached)."""
-    import re
-
     import streamlit_folium as sf
 
-    from geo import static_files
+    from geo import map_layer, static_files
 
     fmap.get_root().render()
     fmap.render()
     parts = (sf._get_html(fmap), sf._get_header(fmap), sf._get_map_string(fmap))
     rerun = sum(len(p.encode()) for p in parts)
-    urls = set(re.findall(rf'var url = "({static_files.STATIC_URL}/[^"]+)"', parts[2]))
+    urls = {url for url, _ in map_layer.published_layers(parts[2])}
     return rerun + sum(static_files.path_of(u).stat().st_size for u in urls), rerun
 
 

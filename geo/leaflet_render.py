@@ -34,25 +34,19 @@ _FOLIUM_FEATURES_TEMPLATE = folium.features.Template
 _REUSED_UP_TO = 4096  # longer sources carry data (a style map's codes): seldom the same again
 
 
-def _compiled(source: str) -> jinja2.Template:
-    """As branca's Element compiles its text."""
-    return (_compiled_once(source) if len(source) <= _REUSED_UP_TO
-            else jinja2.Template(source))
+def _compiled(source: str, kind: type = jinja2.Template) -> jinja2.Template:
+    """``kind(source)`` (branca's Element compiles a ``jinja2.Template``, folium's features a
+    ``folium.template.Template``), reused for short sources."""
+    return _compiled_once(kind, source) if len(source) <= _REUSED_UP_TO else kind(source)
 
 
 @functools.lru_cache(maxsize=256)
-def _compiled_once(source: str) -> jinja2.Template:
-    return jinja2.Template(source)
+def _compiled_once(kind: type, source: str) -> jinja2.Template:
+    return kind(source)
 
 
 def _compiled_folium(source: str) -> FoliumTemplate:
-    return (_compiled_folium_once(source) if len(source) <= _REUSED_UP_TO
-            else FoliumTemplate(source))
-
-
-@functools.lru_cache(maxsize=256)
-def _compiled_folium_once(source: str) -> FoliumTemplate:
-    return FoliumTemplate(source)
+    return _compiled(source, FoliumTemplate)
 
 
 class PlainTextElement(_BRANCA_ELEMENT):

@@ -21,11 +21,11 @@ When the folder cannot be written the geometry is embedded as before.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 
 import folium
 import numpy as np
-import pandas as pd
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
@@ -109,7 +109,7 @@ def geometry_json(codes: list[str], geoms: np.ndarray, budget: int = LAYER_BUDGE
     return _within_budget(_heads(codes, None), geoms, budget)
 
 
-Props = Mapping[str, Sequence] | list[dict] | pd.DataFrame
+Props = Mapping[str, Sequence] | list[dict]
 """Each area's properties, in the codes' order: columns (name → values) or records."""
 
 
@@ -124,10 +124,8 @@ def properties_json(codes: list[str], props: Props) -> str:
 
 
 def _columns(props: Props) -> dict[str, list]:
-    if isinstance(props, pd.DataFrame):
-        return {c: props[c].tolist() for c in props.columns}
     if isinstance(props, Mapping):
-        return {c: list(v) for c, v in props.items()}
+        return {c: v if isinstance(v, list) else list(v) for c, v in props.items()}
     names = list(dict.fromkeys(k for p in props for k in p))
     return {c: [p.get(c) for p in props] for c in names}
 
@@ -179,6 +177,16 @@ text.then(function (t) {
   __LAYER__.addData(g); __LAYER__.bringToBack();
 });
 })();"""
+
+
+_PUBLISHED = re.compile(r'var url = ("[^"]+"), P = (\{.*?\}), keep;\n', re.S)
+
+
+def published_layers(script: str) -> list[tuple[str, dict]]:
+    """(URL of the published geometry, this rerun's property columns) of each area layer in a
+    map's rendered script: what the browser joins (for tests and benches; read back from
+    :data:`_FETCH_JS` as written)."""
+    return [(json.loads(url), json.loads(props)) for url, props in _PUBLISHED.findall(script)]
 
 
 class _LayerData(MacroElement):

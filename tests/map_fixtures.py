@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 from sqlalchemy import Engine
 
-from geo import static_files, store
+from geo import map_layer, static_files, store
 from geo.boundaries import build_hierarchy, display_geometry
 from geo.demo import build_city, generate_households
 from geo.snapshot_writer import write_snapshot
@@ -67,25 +67,22 @@ def sidebar_and_map_page() -> None:
     run_frame(os.path.join(os.environ["PETA_PROJECT"], "pages", "peta.py"))
 
 
-_FETCHED = re.compile(r'var url = "([^"]+)", P = (\{.*?\}), keep;\n', re.S)
-_EMBEDDED = re.compile(r'\.addData\((\{"type":"FeatureCollection".*?\})\);\n', re.S)
-
-
 def published_url(html: str) -> str | None:
     """The URL a map's area layer fetches its geometry from (None: embedded)."""
-    hit = _FETCHED.search(html)
-    return hit.group(1) if hit else None
+    layers = map_layer.published_layers(html)
+    return layers[0][0] if layers else None
 
 
 def drawn_areas(html: str) -> list[dict]:
     """The area features a map's page gives Leaflet: the published geometry with this page's
     properties (as the browser joins them by id), or the embedded collection."""
-    hit = _FETCHED.search(html)
-    if hit:
-        columns = json.loads(hit.group(2))
+    layers = map_layer.published_layers(html)
+    if layers:
+        url, columns = layers[0]
         row_of = {code: i for i, code in enumerate(columns["id"])}
-        data = json.loads(static_files.path_of(hit.group(1)).read_text())
+        data = json.loads(static_files.path_of(url).read_text())
         return [{**f, "properties": {name: values[row_of[f["id"]]]
                                      for name, values in columns["p"].items()}}
                 for f in data["features"]]
-    return json.loads(_EMBEDDED.search(html).group(1))["features"]
+    embedded = re.search(r'\.addData\((\{"type":"FeatureCollection".*?\})\);\n', html, re.S)
+    return json.loads(embedded.group(1))["features"]
