@@ -105,6 +105,8 @@ def test_an_indicator_the_register_lacks_is_no_data_never_zero():
     assert indicators.NOT_IN_REGISTER in v.warning and "luas_lantai" in v.warning
     assert v.values.isna().all() and not v.known.any()
     assert set(v.tooltip["Persentase"]) == {indicators.NO_DATA}
+    for counted in ("Rumah tangga terhitung", "Jiwa terhitung"):  # never 0
+        assert set(v.tooltip[counted]) == {indicators.NO_DATA}
     assert v.export["rtlh"].isna().all()
     assert v.worst.empty
     assert [value for _, value in v.metrics()] == [indicators.NO_DATA] * 3
