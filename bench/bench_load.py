@@ -29,6 +29,9 @@ from typing import TypeVar
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
+
+from bench.map_session import city_arguments  # noqa: E402
+
 T = TypeVar("T")
 
 FRESH_PROCESS = """
@@ -52,10 +55,7 @@ def timed(fn: Callable[[], T]) -> tuple[float, T]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--households", type=int, default=1_000_000)
-    parser.add_argument("--areas", type=int, default=56)
-    parser.add_argument("--kecamatan", type=int, default=8)
-    parser.add_argument("--db", type=Path, default=PROJECT / "data" / "bench_map_1m.sqlite")
+    city_arguments(parser)
     args = parser.parse_args()
 
     from bench_map import build  # same generated city as the map bench

@@ -27,6 +27,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from bench.map_session import (  # noqa: E402
+    city_arguments,
     filter_changes,
     first_loads,
     map_session,
@@ -61,10 +62,7 @@ def build(db: Path, n: int, areas: int, kecamatan: int) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--households", type=int, default=1_000_000)
-    parser.add_argument("--areas", type=int, default=56)
-    parser.add_argument("--kecamatan", type=int, default=8)
-    parser.add_argument("--db", type=Path, default=PROJECT / "data" / "bench_map_1m.sqlite")
+    city_arguments(parser)
     parser.add_argument("--reruns", type=int, default=3, help="rounds of filter changes")
     args = parser.parse_args()
 

@@ -23,6 +23,9 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
+
+from bench.map_session import city_arguments  # noqa: E402
+
 FROM, TO = "2026-03", "2026-09"
 
 
@@ -103,10 +106,7 @@ STEPS = ("muat_satu_periode", "tabel_indikator_satu_periode", "compare", "transi
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--households", type=int, default=1_000_000)
-    parser.add_argument("--areas", type=int, default=56)
-    parser.add_argument("--kecamatan", type=int, default=8)
-    parser.add_argument("--db", type=Path, default=PROJECT / "data" / "bench_periods_1m.sqlite")
+    city_arguments(parser, "bench_periods_1m.sqlite")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args = parser.parse_args()

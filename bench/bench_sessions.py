@@ -64,6 +64,8 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
+from bench.map_session import city_arguments  # noqa: E402
+
 MAP_COMPONENT = "streamlit_folium.st_folium"
 DESIL_KEY, PROGRAM_KEY = "f_desil", "f_program"
 # filter changes, in order; each session starts at its own place in the cycle so the sessions
@@ -517,10 +519,7 @@ def report(p: Phase, baseline: Phase | None) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--households", type=int, default=1_000_000)
-    parser.add_argument("--areas", type=int, default=56)
-    parser.add_argument("--kecamatan", type=int, default=8)
-    parser.add_argument("--db", type=Path, default=PROJECT / "data" / "bench_map_1m.sqlite")
+    city_arguments(parser)
     parser.add_argument("--cache", type=Path, default=None,
                         help="PETA_CACHE_DIR of the server (default: a folder beside --db)")
     parser.add_argument("--sessions", type=int, nargs="+", default=[20, 50])

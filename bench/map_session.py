@@ -4,12 +4,23 @@ change. Used by bench_map.py (a city) and bench_province.py (a province)."""
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
+
+
+def city_arguments(parser: argparse.ArgumentParser, db_name: str = "bench_map_1m.sqlite"
+                   ) -> None:
+    """The bench city the map benches share: ``--households``, ``--areas``, ``--kecamatan``
+    and its database ``--db`` (built once by ``tests.map_fixtures.write_city``, then reused)."""
+    parser.add_argument("--households", type=int, default=1_000_000)
+    parser.add_argument("--areas", type=int, default=56)
+    parser.add_argument("--kecamatan", type=int, default=8)
+    parser.add_argument("--db", type=Path, default=PROJECT / "data" / db_name)
 
 
 def timed_run(at) -> float:  # noqa: ANN001
