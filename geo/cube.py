@@ -205,15 +205,30 @@ def prepared_from(cells: pd.DataFrame, known_columns: Iterable[str],
     hits, dens, bases, persons = {}, {}, {}, {}
     for ind in INDICATORS:
         c = indicators.columns(ind.id)
-        hits[ind.id] = cells[c.count].to_numpy(dtype=np.float64)
-        persons[ind.id] = cells[c.persons].to_numpy(dtype=np.float64)
-        dens[ind.id] = cells[c.denominator].to_numpy(dtype=np.float64)
-        base = cells[c.population].to_numpy(dtype=np.float64)
+        hits[ind.id] = _cell_counts(cells[c.count])
+        persons[ind.id] = _cell_counts(cells[c.persons])
+        dens[ind.id] = _cell_counts(cells[c.denominator])
+        base = _cell_counts(cells[c.population])
         bases[ind.id] = dens[ind.id] if np.array_equal(base, dens[ind.id]) else base
-    return Prepared(codes, area, cells["jiwa"].to_numpy(dtype=np.float64), hits, dens, bases,
+    return Prepared(codes, area, _cell_counts(cells["jiwa"]), hits, dens, bases,
                     _attrs(cells, cat), settings, frozenset(known_columns),
                     weight=cells["rumah_tangga"].to_numpy(dtype=np.float64),
                     hit_members=persons)
+
+
+EXACT_FLOAT32 = 2**24
+"""Whole numbers below this are exact in float32."""
+
+
+def _cell_counts(column: pd.Series) -> np.ndarray:
+    """A cell's counts as float32 when every value is exact in it (a cell is a kelurahan's
+    households alike, far below 16,7 million), else float64: half the memory, and half the
+    bytes a filter change copies. Only ever summed by ``np.bincount``, which adds in float64;
+    ``weight`` (summed directly for the period's total) stays float64."""
+    values = column.to_numpy(dtype=np.float64)
+    if len(values) and np.abs(values).max() >= EXACT_FLOAT32:
+        return values
+    return values.astype(np.float32)
 
 
 def need_cells_from(cells: pd.DataFrame) -> planning.NeedCells:

@@ -96,13 +96,12 @@ class Filters:
         if not self.full_desil:
             if "desil" not in households:
                 return np.zeros(n, dtype=bool)
-            desil = households["desil"].to_numpy(dtype=float, na_value=np.nan)
+            desil = _numbers(households["desil"], np.nan)
             keep &= (desil >= self.desil_min) & (desil <= self.desil_max)
         for column in (*self.programs, *self.vulnerable):
             if column not in households:
                 return np.zeros(n, dtype=bool)
-            values = households[column].to_numpy(dtype=float, na_value=0.0)
-            keep &= values > 0
+            keep &= _numbers(households[column], 0.0) > 0
         return keep
 
     # ------------------------------------------------------------ URL
@@ -201,6 +200,14 @@ def _joined(words: list[str]) -> str:
 
 def _is_code(text: str, length: int) -> bool:
     return len(text) == length and text.replace(".", "").isdigit()
+
+
+def _numbers(column: pd.Series, missing: float) -> np.ndarray:
+    """A column's values as a NumPy array, ``missing`` for an empty one; a plain numeric column
+    as it is (a cube's int8 flags and float32 desil are compared without a float64 copy)."""
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "fiub":
+        return column.to_numpy()
+    return column.to_numpy(dtype=float, na_value=missing)
 
 
 def _kelurahan_in(codes: pd.Series, kecamatan: tuple[str, ...]) -> list[str]:

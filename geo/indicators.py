@@ -567,7 +567,10 @@ def totals(table: pd.DataFrame,
 def for_areas(table: pd.DataFrame, codes: object) -> pd.DataFrame:
     """``table`` (per area) reindexed to ``codes``: an area without households gets count 0,
     and no rate or share (they stay empty, never 0)."""
-    out = table.reindex(pd.Index(list(codes), name="kode"))
+    index = pd.Index(list(codes), name="kode")
+    if table.index.equals(index):  # every area has a row already (a whole level, in order)
+        return table.copy(deep=False)
+    out = table.reindex(index)
     counts = [c for c in out.columns if not c.endswith(DERIVED_SUFFIXES)]
     out[counts] = out[counts].fillna(0).astype("int64")
     return out

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import folium
 import numpy as np
@@ -113,14 +113,18 @@ Props = Mapping[str, Sequence] | list[dict]
 """Each area's properties, in the codes' order: columns (name → values) or records."""
 
 
-def properties_json(codes: list[str], props: Props) -> str:
-    """The areas' properties as columns, ``{"id": [kode, ...], "p": {name: [value, ...]}}``,
-    ``_`` properties left out; one ``json.dumps`` for all areas (safe in <script>). The
-    browser gives each feature its row (:class:`_LayerData`)."""
+def properties_json(codes: list[str], props: Props, styles: Mapping | None = None) -> str:
+    """The areas' properties as columns, ``{"id": [kode, ...], "p": {name: [value, ...]},
+    "s": styles}``, ``_`` properties left out; one ``json.dumps`` for all areas (safe in
+    <script>). The browser gives each feature its row (:class:`_LayerData`); ``styles`` are
+    the layer's style switches (:class:`AreaLayer`)."""
     shown = {c: v for c, v in _columns(props).items() if not str(c).startswith("_")}
-    text = json.dumps({"id": list(codes), "p": shown}, ensure_ascii=False,
-                      separators=(",", ":"))
-    return text.replace("</", "<\\/")
+    return _json({"id": list(codes), "p": shown, "s": dict(styles or {})})
+
+
+def _json(value: object) -> str:
+    """Compact JSON, safe inside <script>."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
 def _columns(props: Props) -> dict[str, list]:
@@ -173,10 +177,17 @@ text.then(function (t) {
   var g = JSON.parse(t), at = {};
   P.id.forEach(function (k, i) { at[k] = i; });
   g.features.forEach(function (f) { var i = at[f.id], q = {};
-    for (var c in P.p) { q[c] = P.p[c][i]; } f.properties = q; });
+    for (var c in P.p) { q[c] = P.p[c][i]; } f.properties = q; f.i = i; });
+  __STYLES__(__LAYER__, P.s);
   __LAYER__.addData(g); __LAYER__.bringToBack();
 });
 })();"""
+
+# Each area's style and highlight, as folium's styler asks for them (``<layer>.peta.style``):
+# the few distinct styles and each area's index into them, ``f.i`` being the area's row.
+_STYLES_JS = """(function (layer, S) { layer.peta = {};
+  Object.keys(S).forEach(function (kind) { var s = S[kind];
+    layer.peta[kind] = function (f) { return s.list[s.of[f.i]]; }; }); })"""
 
 
 _PUBLISHED = re.compile(r'var url = ("[^"]+"), P = (\{.*?\}), keep;\n', re.S)
@@ -187,6 +198,15 @@ def published_layers(script: str) -> list[tuple[str, dict]]:
     map's rendered script: what the browser joins (for tests and benches; read back from
     :data:`_FETCH_JS` as written)."""
     return [(json.loads(url), json.loads(props)) for url, props in _PUBLISHED.findall(script)]
+
+
+_EMBEDDED = re.compile(r'var g = (\{"type":"FeatureCollection".*?\});\n', re.S)
+
+
+def embedded_layers(script: str) -> list[list[dict]]:
+    """The features of each area layer a map's rendered script embeds (the geometry could not
+    be published), as the browser adds them (for tests)."""
+    return [json.loads(text)["features"] for text in _EMBEDDED.findall(script)]
 
 
 class _LayerData(MacroElement):
@@ -201,48 +221,51 @@ class _LayerData(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, text: str = "", url: str | None = None, props: str = "") -> None:
+    def __init__(self, text: str = "", url: str | None = None, props: str = "",
+                 styles: str = "{}") -> None:
         super().__init__()
         self._name = "AreaLayerData"
-        self.text, self.url, self.props = text, url, props
+        self.text, self.url, self.props, self.styles = text, url, props, styles
 
     def script(self) -> str:
         layer = self._parent.get_name()
         if self.url is None:
-            return f"{layer}.addData({self.text});"
+            return (f"(function () {{ var g = {self.text};\n"
+                    f"g.features.forEach(function (f, i) {{ f.i = i; }});\n"
+                    f"{_STYLES_JS}({layer}, {self.styles});\n{layer}.addData(g); }})();")
         return (_FETCH_JS.replace("__URL__", json.dumps(self.url))
-                .replace("__PROPS__", self.props).replace("__LAYER__", layer))
+                .replace("__PROPS__", self.props).replace("__STYLES__", _STYLES_JS)
+                .replace("__LAYER__", layer))
 
     def render(self, **kwargs: object) -> None:
         """As MacroElement's, without compiling megabytes of data as a Jinja template."""
         self.get_root().script.add_child(PlainTextElement(self.script()), name=self.get_name())
 
 
-def style_mapping(codes: list[str], props: Props, style: object) -> dict:
-    """folium's style map (style as JSON → the ids drawn with it, the commonest as
-    ``default``), calling ``style`` once per distinct set of ``_`` properties rather than once
-    per area: a style is made only from those (the fill class, the highlight flag)."""
+def style_classes(props: Props, style: Callable[[dict], dict]) -> tuple[list[dict], list[int]]:
+    """The distinct styles ``style`` gives the areas and each area's index into them, calling
+    ``style`` once per distinct set of ``_`` properties rather than once per area: a style is
+    made only from those (the fill class, the highlight flag)."""
     columns = _columns(props)
     hidden = [c for c in columns if str(c).startswith("_")]
-    groups: dict[tuple, list[str]] = {}
-    for code, key in zip(codes, zip(*(columns[c] for c in hidden)) if hidden
-                         else [()] * len(codes)):
-        groups.setdefault(key, []).append(code)
-    mapping: dict[str, list[str]] = {}
-    for key, ids in groups.items():
-        content = style({"type": "Feature", "properties": dict(zip(hidden, key))})
-        mapping.setdefault(folium.features.GeoJsonStyleMapper._to_key(content), []).extend(ids)
-    folium.features.GeoJsonStyleMapper._set_default_key(mapping)
-    return mapping
+    rows = len(next(iter(columns.values()))) if columns else 0
+    keys = zip(*(columns[c] for c in hidden)) if hidden else [()] * rows
+    index: dict[tuple, int] = {}
+    of = [index.setdefault(key, len(index)) for key in keys]
+    return [style({"type": "Feature", "properties": dict(zip(hidden, key))})
+            for key in index], of
 
 
 class AreaLayer(folium.GeoJson):
     """``folium.GeoJson`` of areas with the compact data of :func:`layer_json`.
 
-    folium's style and highlight maps (a ``switch`` on the kode) are made here from the
-    properties; the layer itself embeds one property-only stub feature (a feature without
-    geometry, which Leaflet skips, so the tooltip finds its fields), and the data comes from
-    :class:`_LayerData`. ``id`` is the kode, so styles are matched by it.
+    The styles are made here from the properties (:func:`style_classes`) and sent as a few
+    distinct styles with each area's index into them, which folium's styler reads; folium's
+    own style map is a ``switch`` with a case per area, rendered by Jinja one id at a time
+    (two thirds of a province's rerun). A style every area shares is folium's ``default``.
+    The layer itself embeds one property-only stub feature (a feature without geometry,
+    which Leaflet skips, so the tooltip finds its fields), and the data comes from
+    :class:`_LayerData`. ``id`` is the kode.
     """
 
     def __init__(self, codes: list[str], props: Props, geoms: np.ndarray,
@@ -253,16 +276,25 @@ class AreaLayer(folium.GeoJson):
         first = {c: values[0] for c, values in props.items()} if codes else {}
         stub = {"type": "Feature", "id": "", "properties": first, "geometry": None}
         super().__init__({"type": "FeatureCollection", "features": [stub]}, **kwargs)
-        if codes and self.style:
-            self.style_map = style_mapping(codes, props, self.style_function)
-        if codes and self.highlight:
-            self.highlight_map = style_mapping(codes, props, self.highlight_function)
+        switches = {}
+        for kind, wanted, function in (("style", self.style, self.style_function),
+                                       ("highlight", self.highlight, self.highlight_function)):
+            if not (codes and wanted):
+                continue
+            styles, of = style_classes(props, function)
+            if len(styles) == 1:  # the same for every area
+                default = folium.features.GeoJsonStyleMapper._to_key(styles[0])
+            else:
+                default = f"{self.get_name()}.peta.{kind}(feature)"
+                switches[kind] = {"list": styles, "of": of}
+            setattr(self, f"{kind}_map", {"default": default})
         self._bounds = bounds
         url = served_geometry(codes, geoms) if served else None
         if url is None:
-            self.add_child(_LayerData(text=layer_json(codes, _records(props), geoms)))
+            self.add_child(_LayerData(text=layer_json(codes, _records(props), geoms),
+                                      styles=_json(switches)))
         else:
-            self.add_child(_LayerData(url=url, props=properties_json(codes, props)))
+            self.add_child(_LayerData(url=url, props=properties_json(codes, props, switches)))
 
     def _get_self_bounds(self) -> list[list[float]]:
         minx, miny, maxx, maxy = self._bounds

@@ -13,7 +13,7 @@ import html
 import json
 import shutil
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -71,9 +71,32 @@ def escape(value: object) -> str:
     return _escaped("" if value is None else str(value))
 
 
+_UNSAFE = ("&", "<", ">", '"', "'", "`", "{", "}", "$")
+_SEP = "\x1f"  # joins a column's texts for one pass (a value holding it is escaped alone)
+
+
+def escape_all(values: Iterable[object], missing: str = "–") -> list[str]:
+    """:func:`escape` of each value, a missing one (None, NaN, pd.NA) as ``missing``, in one
+    pass over the column: a province's tooltips hold tens of thousands of texts, nearly all
+    numbers and names with nothing to escape."""
+    texts = list(values)
+    if set(map(type, texts)) - {str}:  # our formatters' columns hold only texts
+        texts = [missing if v is None or v is pd.NA or v != v else str(v) for v in texts]
+    joined = _SEP.join(texts)
+    if not any(c in joined for c in _UNSAFE):
+        return texts
+    if joined.count(_SEP) == len(texts) - 1:
+        return _escape_text(joined).split(_SEP)
+    return [_escaped(t) for t in texts]
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _escaped(text: str) -> str:
     """(Remembered: a province's tooltips repeat the same names and numbers every rerun.)"""
+    return _escape_text(text)
+
+
+def _escape_text(text: str) -> str:
     text = html.escape(text, quote=True)
     return (text.replace("`", "&#96;").replace("${", "&#36;{")
             .replace("{", "&#123;").replace("}", "&#125;"))
@@ -276,10 +299,9 @@ def choropleth(
     keys = [f"t{i}" for i in range(len(labels))]
     codes = areas["kode"].tolist()
     rows = tooltip_rows.reindex(codes)
-    props: dict[str, list] = {
-        key: [escape(v) if not (isinstance(v, float) and np.isnan(v)) else "–"
-              for v in rows[label].tolist()] for key, label in zip(keys, labels)}
-    props["kode"] = [escape(k) for k in codes]
+    props: dict[str, list] = {key: escape_all(rows[label].tolist())
+                              for key, label in zip(keys, labels)}
+    props["kode"] = escape_all(codes)
     props["_fill"] = fill.tolist()
     props["_hi"] = [bool(highlight and k in highlight) for k in codes]
     bounds = tuple(float(b) for b in areas.total_bounds)

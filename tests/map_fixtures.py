@@ -4,7 +4,6 @@ demo city, households already linked to their true kelurahan), independent of th
 from __future__ import annotations
 
 import json
-import re
 
 import geopandas as gpd
 import pandas as pd
@@ -84,5 +83,4 @@ def drawn_areas(html: str) -> list[dict]:
         return [{**f, "properties": {name: values[row_of[f["id"]]]
                                      for name, values in columns["p"].items()}}
                 for f in data["features"]]
-    embedded = re.search(r'\.addData\((\{"type":"FeatureCollection".*?\})\);\n', html, re.S)
-    return json.loads(embedded.group(1))["features"]
+    return map_layer.embedded_layers(html)[0]

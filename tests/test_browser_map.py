@@ -84,6 +84,10 @@ def test_switch_indicator_and_level_and_escape_names_offline(city_url):
         text = legend(page)
         assert "Rumah tangga miskin" in text and "% rumah tangga" in text
         assert "per kelurahan" in text
+        fills = map_frame(page)[0].locator("path.leaflet-interactive").evaluate_all(
+            "ps => ps.map(p => p.getAttribute('fill'))")
+        # each area in its class's colour (the styles come by index); none in Leaflet's blue
+        assert len(set(fills)) > 2 and None not in fills and "#3388ff" not in fills, fills
 
         # switch the indicator in its select box
         box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Indikator").first

@@ -74,28 +74,43 @@ def test_many_areas_are_drawn_on_a_canvas_few_as_svg():
         assert len(drawn_areas(html)) == len(frame)  # each area once
 
 
-def test_style_mapping_matches_folium_per_feature_mapping():
-    import folium
+def test_each_area_gets_the_style_its_own_properties_give():
+    from geo.map_layer import style_classes
 
-    from geo.map_layer import style_mapping
-
-    codes = [f"99.71.01.{1001 + i}" for i in range(9)]
-    props = [{"t0": f"Kel {i}", "_fill": ["#fee5d9", "#fcae91", "#d9d9d9"][i % 3],
-              "_hi": i == 4} for i in range(9)]
+    fills = ["#fee5d9", "#fcae91", "#d9d9d9"]
+    props = {"t0": [f"Kel {i}" for i in range(9)], "_fill": [fills[i % 3] for i in range(9)],
+             "_hi": [i == 4 for i in range(9)]}
+    calls = []
 
     def style(f):  # noqa: ANN001, ANN202
+        calls.append(f)
         return {"fillColor": f["properties"]["_fill"],
                 "weight": 3 if f["properties"]["_hi"] else 0.8}
 
-    features = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": c, "properties": p, "geometry": None}
-        for c, p in zip(codes, props)]}
-    layer = folium.GeoJson(features)
-    expected = folium.features.GeoJsonStyleMapper(features, "feature.id", layer).get_style_map(
-        style)
-    got = style_mapping(codes, props, style)
-    assert {k: sorted(v) if isinstance(v, list) else v for k, v in got.items()} == \
-        {k: sorted(v) if isinstance(v, list) else v for k, v in expected.items()}
+    styles, of = style_classes(props, style)
+    for i in range(9):
+        assert styles[of[i]] == style({"properties": {"_fill": props["_fill"][i],
+                                                      "_hi": props["_hi"][i]}})
+    assert len(styles) == 4 and len(calls) == 4 + 9  # once per distinct style, not per area
+
+
+def test_unknown_areas_are_drawn_grey_and_the_rest_in_their_class_colour():
+    from geo.maps import NO_DATA_COLOR, classify
+
+    areas = city_areas()
+    values = pd.Series(np.arange(len(areas), dtype=float), index=areas["kode"])
+    values.iloc[::5] = np.nan  # unknown: grey, never the colour of 0
+    tooltip = pd.DataFrame({"Kelurahan": areas["nama"].to_numpy()}, index=areas["kode"])
+    html = choropleth(areas, values, title="t", unit="%", tooltip_rows=tooltip
+                      ).get_root().render()
+    (_url, columns), = map_layer.published_layers(html)
+    switch = columns["s"]["style"]
+    drawn = [switch["list"][i]["fillColor"] for i in switch["of"]]
+    want = classify(values.to_numpy()).color_of(values.to_numpy()).tolist()
+    assert drawn == want
+    assert {drawn[i] for i in range(0, len(areas), 5)} == {NO_DATA_COLOR}
+    assert NO_DATA_COLOR not in {drawn[i] for i in range(1, len(areas), 5)}
+    assert ".peta.style(feature)" in html and len(switch["list"]) < 10  # no case per area
 
 
 def small_map(areas, scale: float = 1.0):  # noqa: ANN001, ANN201

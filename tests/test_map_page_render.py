@@ -11,7 +11,15 @@ import openpyxl
 import pandas as pd
 import shapely
 
-from geo.maps import add_point_clusters, choropleth, classify, fitting_labels, grid_clusters
+from geo.maps import (
+    add_point_clusters,
+    choropleth,
+    classify,
+    escape,
+    escape_all,
+    fitting_labels,
+    grid_clusters,
+)
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 TEMPLATE = "`${alert(2)}`"
@@ -36,6 +44,14 @@ def test_names_from_data_are_escaped_in_tooltips_labels_and_legend():
     assert PAYLOAD not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "${alert(2)}" not in html
     assert "Tidak ada data" in html  # the area without a value is named in the legend
+
+
+def test_a_column_is_escaped_as_each_of_its_values_and_missing_is_a_dash():
+    values = [PAYLOAD, TEMPLATE, "1.234", "Sukamaju", "{{ x }}", "a\x1fb<", 7]
+    assert escape_all(values) == [escape(v) for v in values]
+    assert escape_all(["1.234", "12,5%"]) == ["1.234", "12,5%"]  # nothing to escape
+    assert escape_all([None, np.nan, pd.NA, "x"]) == ["–", "–", "–", "x"]
+    assert escape_all([]) == []
 
 
 def test_labels_only_where_the_name_fits():

@@ -99,7 +99,8 @@ def sidebar_filters(view: View, user: User | None = None) -> Filters:
     chosen_kec = sb.multiselect(
         "Kecamatan", list(kec_names), key=K_KEC, format_func=lambda c: kec_names.get(c, c),
         placeholder="Semua kecamatan")
-    kel_options = [c for c in kel_names if not chosen_kec or kecamatan_of(c) in set(chosen_kec)]
+    in_kec = set(chosen_kec)
+    kel_options = [c for c in kel_names if not in_kec or kecamatan_of(c) in in_kec]
     st.session_state[K_KEL] = [c for c in st.session_state[K_KEL] if c in set(kel_options)]
     chosen_kel = sb.multiselect(
         "Kelurahan", kel_options, key=K_KEL, format_func=lambda c: kel_names.get(c, c),
