@@ -60,6 +60,13 @@ def test_every_filter_counts_the_same_from_the_cube(both, filters: Filters) -> N
         assert got_unlinked.equals(unlinked)
 
 
+def test_cell_counts_are_float32_only_where_every_value_is_exact() -> None:
+    small = cube._cell_counts(pd.Series([0, 3, cube.EXACT_FLOAT32 - 1]))
+    assert small.dtype == np.float32 and small[-1] == cube.EXACT_FLOAT32 - 1
+    big = cube._cell_counts(pd.Series([1, cube.EXACT_FLOAT32 + 1]))
+    assert big.dtype == np.float64 and big[-1] == cube.EXACT_FLOAT32 + 1  # float32 would round
+
+
 def test_availability_and_missing_columns_come_with_the_cube(both) -> None:
     rows, counts = both
     for cells in (counts.cells, counts.by_desil, *counts.by_column.values()):
