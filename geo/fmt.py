@@ -56,19 +56,25 @@ def fmt_ints(values: Iterable) -> list[str]:
     """:func:`fmt_int` of each value (missing -> ``–``), formatted in one pass: a province's
     tables and tooltips hold tens of thousands of numbers."""
     arr = floats(values)
-    if not len(arr):
-        return []
-    return "\n".join("–" if v != v else f"{round(v):,}" for v in arr.tolist()).translate(
-        _SWAP).split("\n")
+    missing = np.isnan(arr)
+    whole = np.rint(np.where(missing, 0.0, arr)).astype(np.int64)  # half to even, as round()
+    return _missing_as_dash("{:,}", whole, missing)
 
 
 def fmt_pcts(values: Iterable, decimals: int = 1) -> list[str]:
     """:func:`fmt_pct` of each value (missing -> ``–``), formatted in one pass."""
     arr = floats(values)
-    if not len(arr):
+    return _missing_as_dash(f"{{:,.{decimals}f}}%", arr, np.isnan(arr))
+
+
+def _missing_as_dash(pattern: str, values: np.ndarray, missing: np.ndarray) -> list[str]:
+    """Each value through ``pattern`` with Indonesian separators, ``–`` where ``missing``."""
+    if not len(values):
         return []
-    return "\n".join("–" if v != v else f"{v:,.{decimals}f}%" for v in arr.tolist()).translate(
-        _SWAP).split("\n")
+    texts = "\n".join(map(pattern.format, values.tolist())).translate(_SWAP).split("\n")
+    for i in np.flatnonzero(missing).tolist():
+        texts[i] = "–"
+    return texts
 
 
 def fmt_date(value: date | datetime | None) -> str:

@@ -11,7 +11,7 @@ and a rate (count / denominator households, in percent).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -458,20 +458,30 @@ def with_rates(table: pd.DataFrame, min_known_share: float = DEFAULT_SETTINGS.mi
     the population is known (never 0 for an unknown). Columns are added at once (a filter
     change builds this for every area on every rerun)."""
     ids = [c.removesuffix("_penyebut") for c in table.columns if c.endswith("_penyebut")]
-    added: dict[str, np.ndarray] = {}
-    for ind_id in ids:
-        den = table[columns(ind_id).denominator].to_numpy(dtype=float)
-        base = table[columns(ind_id).population].to_numpy(dtype=float)
-        num = table[ind_id].to_numpy(dtype=float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = np.where(base > 0, den / base, np.nan)
-            enough = (den > 0) & (share >= min_known_share - 1e-12)
-            added[columns(ind_id).known] = share
-            added[columns(ind_id).rate] = np.where(enough, 100 * num / den, np.nan)
+    added = _rates({c: table[c].to_numpy(dtype=float) for c in table.columns
+                    if not c.endswith(DERIVED_SUFFIXES)}, ids, min_known_share)
     if not added:
         return table
     kept = table.drop(columns=[c for c in added if c in table.columns])
     return pd.concat([kept, pd.DataFrame(added, index=table.index)], axis=1)
+
+
+def _rates(counts: Mapping[str, np.ndarray], ids: Iterable[str], min_known_share: float
+           ) -> dict[str, np.ndarray]:
+    """``<id>_diketahui`` and ``<id>_persen`` of each id from its count columns (the one
+    definition :func:`with_rates` and :func:`area_counts` share)."""
+    added: dict[str, np.ndarray] = {}
+    for ind_id in ids:
+        c = columns(ind_id)
+        den = np.asarray(counts[c.denominator], dtype=float)
+        base = np.asarray(counts[c.population], dtype=float)
+        num = np.asarray(counts[ind_id], dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(base > 0, den / base, np.nan)
+            enough = (den > 0) & (share >= min_known_share - 1e-12)
+            added[c.known] = share
+            added[c.rate] = np.where(enough, 100 * num / den, np.nan)
+    return added
 
 
 def is_known(table: pd.DataFrame | pd.Series, ind_id: str,
@@ -531,10 +541,11 @@ def area_counts(prepared: Prepared, keep: np.ndarray | None = None,
         data[columns(ind_id).denominator] = count(pick(den))
         data[columns(ind_id).population] = (data[columns(ind_id).denominator] if base is den
                                      else count(pick(base)))
-    full = pd.DataFrame(data).round().astype("int64")
-    full.index = pd.Index([*prepared.codes, ""], name="kode")
-    table, unlinked = full.iloc[:-1].copy(), full.iloc[-1]
-    return with_rates(table, prepared.settings.min_known_share), unlinked
+    whole = {name: np.rint(values).astype(np.int64) for name, values in data.items()}
+    unlinked = pd.Series({name: values[-1] for name, values in whole.items()}, dtype="int64")
+    areas = {name: values[:-1] for name, values in whole.items()}
+    areas.update(_rates(areas, ids, prepared.settings.min_known_share))
+    return pd.DataFrame(areas, index=pd.Index(prepared.codes, name="kode")), unlinked
 
 
 DERIVED_SUFFIXES = ("_persen", "_diketahui")
