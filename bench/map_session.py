@@ -137,7 +137,7 @@ def sent_map_bytes(fmap) -> tuple[int, int]:  # noqa: ANN001
     fmap.render()
     parts = (sf._get_html(fmap), sf._get_header(fmap), sf._get_map_string(fmap))
     rerun = sum(len(p.encode()) for p in parts)
-    urls = {url for url, _ in map_layer.published_layers(parts[2])}
+    urls = {url for url, _ in map_layer.published_layers("\n".join(parts))}
     return rerun + sum(static_files.path_of(u).stat().st_size for u in urls), rerun
 
 

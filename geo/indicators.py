@@ -571,14 +571,17 @@ def roll_up(kelurahan_table: pd.DataFrame, level: str,
 def totals(table: pd.DataFrame,
            min_known_share: float = DEFAULT_SETTINGS.min_known_share) -> pd.Series:
     """One row of sums over ``table``'s areas, with the rates recomputed."""
-    frame = counts_only(table).sum().to_frame().T
-    return with_rates(frame, min_known_share).iloc[0]
+    counts = counts_only(table)
+    sums = dict(zip(counts.columns, counts.to_numpy(dtype=float).sum(axis=0)))
+    ids = [c.removesuffix("_penyebut") for c in counts.columns if c.endswith("_penyebut")]
+    rates = _rates({c: np.array([v]) for c, v in sums.items()}, ids, min_known_share)
+    return pd.Series({**sums, **{c: v[0] for c, v in rates.items()}}, dtype=float)
 
 
 def for_areas(table: pd.DataFrame, codes: object) -> pd.DataFrame:
     """``table`` (per area) reindexed to ``codes``: an area without households gets count 0,
     and no rate or share (they stay empty, never 0)."""
-    index = pd.Index(list(codes), name="kode")
+    index = pd.Index(np.asarray(codes, dtype=object), dtype=object, name="kode")
     if table.index.equals(index):  # every area has a row already (a whole level, in order)
         return table.copy(deep=False)
     out = table.reindex(index)

@@ -298,7 +298,8 @@ def choropleth(
     labels = list(tooltip_rows.columns)
     keys = [f"t{i}" for i in range(len(labels))]
     codes = areas["kode"].tolist()
-    rows = tooltip_rows.reindex(codes)
+    same = len(tooltip_rows) == len(codes) and (tooltip_rows.index.to_numpy() == codes).all()
+    rows = tooltip_rows if same else tooltip_rows.reindex(codes)
     props: dict[str, list] = {key: escape_all(rows[label].tolist())
                               for key, label in zip(keys, labels)}
     props["kode"] = escape_all(codes)

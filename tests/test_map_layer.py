@@ -140,6 +140,22 @@ def test_geometry_is_published_once_and_each_rerun_sends_only_tooltips_and_style
     assert shapely.equals_exact(geoms, areas.geometry.values, tolerance=1e-9).all()
 
 
+def test_st_folium_gets_the_properties_in_the_html_and_a_new_script_for_new_numbers():
+    import streamlit_folium as sf
+
+    def sent(fmap) -> tuple[str, str]:  # noqa: ANN001 - as st_folium makes its arguments
+        fmap.get_root().render()
+        fmap.render()
+        return sf._get_html(fmap), sf._get_map_string(fmap)
+
+    areas = city_areas()
+    (html, script), (_html2, script2) = sent(small_map(areas)), sent(small_map(areas, 2.0))
+    (_url, columns), = map_layer.published_layers(html + script)  # the script finds its data
+    assert columns["p"]["t1"][:3] == ["0", "1", "2"]
+    assert columns["id"][5] not in script  # st_folium dedents and hashes the script: no data
+    assert script != script2  # other numbers: a new map (st_folium keys it by its script)
+
+
 def test_when_the_static_folder_cannot_be_written_the_geometry_is_embedded(tmp_path,
                                                                            monkeypatch):
     blocker = tmp_path / "not_a_folder"
