@@ -42,6 +42,20 @@ def test_totals_count_the_households_the_rules_and_filters_select(filters):
     assert view(filters=filters).metrics() == expected_totals(filters)
 
 
+@pytest.mark.parametrize("level", ["kelurahan", "kecamatan"])
+def test_the_export_counts_every_need_indicator_the_map_counts_only_its_own(level):
+    c = city()
+    filters = Filters(desil_min=1, desil_max=4)
+    v = view("rtlh", level=level, filters=filters)
+    assert "sanitasi_tidak_layak" not in v.table.columns  # a filter change counts one
+    keep = filters.mask(c.households)
+    full, _ = indicators.area_counts(prepared(c), keep)
+    full = indicators.for_areas(indicators.roll_up(full, level), v.areas["kode"])
+    for other in ("sanitasi_tidak_layak", "miskin_ekstrem", "belum_jkn"):
+        want = indicators.known_count(full, other, other).to_numpy()
+        np.testing.assert_array_equal(v.export[other].to_numpy(dtype=float), want)
+
+
 def test_kelurahan_table_tooltip_and_export_per_area():
     c = city()
     v = view()

@@ -3,7 +3,7 @@ worst kelurahan and the table behind the map (also the export)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -70,6 +70,9 @@ class MapView:
     warning: str | None = None  # "... tidak tersedia di register ini ..."
     hide: bool = False  # small counts suppressed (forum, leadership)
     points: pd.DataFrame | None = None  # grid clusters of one kelurahan (geo.maps.grid_clusters)
+    # the other need indicators per shown area, for the export: counted only when it is built
+    # (a filter change that downloads nothing counts one indicator, not thirteen)
+    need_counts: Callable[[], pd.DataFrame] | None = None
 
     @property
     def level_label(self) -> str:
@@ -181,13 +184,18 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     ind, c = indicators.get(ind_id), columns(ind_id)
     level = shown_level(filters, level)
     keep = households_mask(prepared, filters)
-    ids = tuple(dict.fromkeys((ind_id, *indicators.NEED_INDICATORS)))
-    kel_table, unlinked = indicators.area_counts(prepared, keep, ids=ids, detail=(ind_id,))
+    kel_table, unlinked = indicators.area_counts(prepared, keep, ids=(ind_id,))
     areas = areas[chosen_areas(areas, filters, level).to_numpy()]
     if areas.empty:
         return None
     share = settings.min_known_share
     table = indicators.for_areas(indicators.roll_up(kel_table, level), areas["kode"])
+
+    def need_counts() -> pd.DataFrame:
+        """The other need indicators per shown area (for the export, counted when asked)."""
+        others = tuple(i for i in indicators.NEED_INDICATORS if i != ind_id)
+        counts, _ = indicators.area_counts(prepared, keep, ids=others, detail=())
+        return indicators.for_areas(indicators.roll_up(counts, level, share), areas["kode"])
     has_data = table[HOUSEHOLDS].to_numpy() > 0
     known = indicators.is_known(table, ind_id, share)
     warning = indicators.availability_note(prepared, ind_id)
@@ -267,13 +275,15 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
         total_known=indicators.is_known(total, ind_id, share),
         worst_title=(f"**{TOP_N} kelurahan dengan kondisi terburuk**" if ind.higher_is_worse
                      else f"**{TOP_N} kelurahan dengan cakupan terendah**"),
-        worst=worst, share=share, notes=notes, warning=warning, hide=hide, points=points)
+        worst=worst, share=share, notes=notes, warning=warning, hide=hide, points=points,
+        need_counts=need_counts)
 
 
 def _export_hidden(view: MapView) -> tuple[pd.DataFrame, dict[str, str]]:
     """The table behind the map (:func:`_export`), small counts hidden when ``view.hide``."""
     table, ind_id, hide, c = view.table, view.ind_id, view.hide, columns(view.ind_id)
-    export, labels = _export(view.areas, table, ind_id, view.level_label, view.share)
+    needs = view.need_counts() if view.need_counts is not None else view.table
+    export, labels = _export(view.areas, table, ind_id, view.level_label, view.share, needs)
     if hide:  # counts as text: "< 5", and "–" where a small count could be worked out
         rate = hide_small(pd.Series(export[c.rate].to_numpy()), table[c.count].to_numpy())
         export[c.rate] = hide_small(rate, table[c.denominator].to_numpy()).to_numpy()
@@ -291,7 +301,7 @@ def _export_hidden(view: MapView) -> tuple[pd.DataFrame, dict[str, str]]:
 
 
 def _export(areas: pd.DataFrame, table: pd.DataFrame, ind_id: str, level_label: str,
-            share: float) -> tuple[pd.DataFrame, dict[str, str]]:
+            share: float, needs: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     """The table behind the map (numbers as numbers; unknown counts stay empty, never 0) and
     its column headers."""
     c = columns(ind_id)
@@ -306,6 +316,6 @@ def _export(areas: pd.DataFrame, table: pd.DataFrame, ind_id: str, level_label: 
     export[c.known] = (100 * table[c.known]).round(1).to_numpy()
     others = [o for o in indicators.NEED_INDICATORS if o != ind_id]
     for other in others:
-        export[other] = indicators.known_count(table, other, other, share).to_numpy()
+        export[other] = indicators.known_count(needs, other, other, share).to_numpy()
     labels = registry.labels(export.columns, level_label, single=ind_id)
     return export, labels
