@@ -78,7 +78,7 @@ def _texts(values: np.ndarray, small: np.ndarray, small_text: str,
     if hidden is not None:
         out[shown & hidden] = HIDDEN_TOO
         shown &= ~hidden
-    out[shown] = fmt_ints(values[shown].tolist())
+    out[shown] = fmt_ints(values[shown])
     return out
 
 
@@ -128,7 +128,7 @@ def rate_texts(values: object, denominators: object, hide_small: bool = True,
     out = np.full(len(rates), NO_DATA, dtype=object)
     out[secret] = HIDDEN_TOO
     shown = ~secret & ~np.isnan(rates)
-    out[shown] = fmt_pcts(rates[shown].tolist())
+    out[shown] = fmt_pcts(rates[shown])
     return out.tolist()
 
 
