@@ -175,12 +175,12 @@ def trend_area(filters, level: str) -> tuple[str, str]:  # noqa: ANN001
 
 def trend_chart(view, ind_id: str, level: str, filters) -> None:  # noqa: ANN001
     """A small line of the indicator's rate over the last 12 periods, for the chosen area."""
-    names = data.region_names(view.version).set_index("kode")["nama"]
     area_level, code = trend_area(filters, level) if filters is not None else ("kota", "")
     stored = sorted(data.snapshots(view.version)["period"].tolist())[
         -change.MAX_TREND_PERIODS:]
     if len(stored) < 2:
         return
+    names = data.names_by_code(view.version)
     tables = {p: period_table(p, area_level, view.version) for p in stored}
     if not code:
         city = tables[stored[-1]]
