@@ -29,7 +29,13 @@ from geo.answers import (  # noqa: F401  (flag_set, not_, NO_DATA: used through 
     not_,
 )
 from geo.codes import are_desa, area_ids, parent_codes
-from geo.columns import Columns, columns, known_text, known_texts  # noqa: F401  (for callers)
+from geo.columns import (  # noqa: F401  (for callers)
+    Columns,
+    columns,
+    known_of_texts,
+    known_text,
+    known_texts,
+)
 from geo.schema import PROGRAMS
 
 # ------------------------------------------------------------------ settings

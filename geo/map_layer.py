@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import folium
 import numpy as np
@@ -185,10 +185,11 @@ text.then(function (t) {
 })();"""
 
 # Each area's style and highlight, as folium's styler asks for them (``<layer>.peta.style``):
-# the few distinct styles and each area's index into them, ``f.i`` being the area's row.
+# the few distinct styles of each kind, and each area's index into them (``of``, by the area's
+# row ``f.i``).
 _STYLES_JS = """(function (layer, S) { layer.peta = {};
-  Object.keys(S).forEach(function (kind) { var s = S[kind];
-    layer.peta[kind] = function (f) { return s.list[s.of[f.i]]; }; }); })"""
+  Object.keys(S).forEach(function (kind) { var list = S[kind];
+    layer.peta[kind] = function (f) { return list[S.of[f.i]]; }; }); })"""
 
 
 _PUBLISHED = re.compile(
@@ -267,24 +268,23 @@ class _LayerData(MacroElement):
         root.script.add_child(PlainTextElement(self.script()), name=self.get_name())
 
 
-def style_classes(props: Props, style: Callable[[dict], dict]) -> tuple[list[dict], list[int]]:
-    """The distinct styles ``style`` gives the areas and each area's index into them, calling
-    ``style`` once per distinct set of ``_`` properties rather than once per area: a style is
-    made only from those (the fill class, the highlight flag)."""
+def style_groups(props: Props) -> tuple[list[dict], list[int]]:
+    """The distinct sets of ``_`` properties (all a style is made from: the fill class, the
+    highlight flag), each as a feature for a style function, and each area's index into them:
+    the style functions run once per set rather than once per area."""
     columns = _columns(props)
     hidden = [c for c in columns if str(c).startswith("_")]
     rows = len(next(iter(columns.values()))) if columns else 0
     keys = zip(*(columns[c] for c in hidden)) if hidden else [()] * rows
     index: dict[tuple, int] = {}
     of = [index.setdefault(key, len(index)) for key in keys]
-    return [style({"type": "Feature", "properties": dict(zip(hidden, key))})
-            for key in index], of
+    return [{"type": "Feature", "properties": dict(zip(hidden, key))} for key in index], of
 
 
 class AreaLayer(folium.GeoJson):
     """``folium.GeoJson`` of areas with the compact data of :func:`layer_json`.
 
-    The styles are made here from the properties (:func:`style_classes`) and sent as a few
+    The styles are made here from the properties (:func:`style_groups`) and sent as a few
     distinct styles with each area's index into them, which folium's styler reads; folium's
     own style map is a ``switch`` with a case per area, rendered by Jinja one id at a time
     (two thirds of a province's rerun). A style every area shares is folium's ``default``.
@@ -301,18 +301,22 @@ class AreaLayer(folium.GeoJson):
         first = {c: values[0] for c, values in props.items()} if codes else {}
         stub = {"type": "Feature", "id": "", "properties": first, "geometry": None}
         super().__init__({"type": "FeatureCollection", "features": [stub]}, **kwargs)
-        switches = {}
+        features, of = style_groups(props) if codes else ([], [])
+        switches: dict[str, list] = {}
         for kind, wanted, function in (("style", self.style, self.style_function),
                                        ("highlight", self.highlight, self.highlight_function)):
             if not (codes and wanted):
                 continue
-            styles, of = style_classes(props, function)
-            if len(styles) == 1:  # the same for every area
-                default = folium.features.GeoJsonStyleMapper._to_key(styles[0])
+            styles = [function(f) for f in features]
+            keys = {folium.features.GeoJsonStyleMapper._to_key(style) for style in styles}
+            if len(keys) == 1:  # the same for every area
+                default = keys.pop()
             else:
                 default = f"{self.get_name()}.peta.{kind}(feature)"
-                switches[kind] = {"list": styles, "of": of}
+                switches[kind] = styles
             setattr(self, f"{kind}_map", {"default": default})
+        if switches:
+            switches["of"] = of
         self._bounds = bounds
         url = served_geometry(codes, geoms) if served else None
         if url is None:

@@ -75,23 +75,16 @@ def test_many_areas_are_drawn_on_a_canvas_few_as_svg():
 
 
 def test_each_area_gets_the_style_its_own_properties_give():
-    from geo.map_layer import style_classes
+    from geo.map_layer import style_groups
 
     fills = ["#fee5d9", "#fcae91", "#d9d9d9"]
     props = {"t0": [f"Kel {i}" for i in range(9)], "_fill": [fills[i % 3] for i in range(9)],
              "_hi": [i == 4 for i in range(9)]}
-    calls = []
-
-    def style(f):  # noqa: ANN001, ANN202
-        calls.append(f)
-        return {"fillColor": f["properties"]["_fill"],
-                "weight": 3 if f["properties"]["_hi"] else 0.8}
-
-    styles, of = style_classes(props, style)
+    features, of = style_groups(props)
+    assert len(features) == 4  # a style function runs once per distinct set, not per area
     for i in range(9):
-        assert styles[of[i]] == style({"properties": {"_fill": props["_fill"][i],
-                                                      "_hi": props["_hi"][i]}})
-    assert len(styles) == 4 and len(calls) == 4 + 9  # once per distinct style, not per area
+        assert features[of[i]]["properties"] == {"_fill": props["_fill"][i],
+                                                 "_hi": props["_hi"][i]}
 
 
 def test_unknown_areas_are_drawn_grey_and_the_rest_in_their_class_colour():
@@ -104,13 +97,14 @@ def test_unknown_areas_are_drawn_grey_and_the_rest_in_their_class_colour():
     html = choropleth(areas, values, title="t", unit="%", tooltip_rows=tooltip
                       ).get_root().render()
     (_url, columns), = map_layer.published_layers(html)
-    switch = columns["s"]["style"]
-    drawn = [switch["list"][i]["fillColor"] for i in switch["of"]]
+    styles = columns["s"]["style"]
+    drawn = [styles[i]["fillColor"] for i in columns["s"]["of"]]
     want = classify(values.to_numpy()).color_of(values.to_numpy()).tolist()
     assert drawn == want
     assert {drawn[i] for i in range(0, len(areas), 5)} == {NO_DATA_COLOR}
     assert NO_DATA_COLOR not in {drawn[i] for i in range(1, len(areas), 5)}
-    assert ".peta.style(feature)" in html and len(switch["list"]) < 10  # no case per area
+    assert ".peta.style(feature)" in html and len(styles) < 10  # no case per area
+    assert "highlight" not in columns["s"]  # the same for every area: folium's default
 
 
 def small_map(areas, scale: float = 1.0):  # noqa: ANN001, ANN201

@@ -224,7 +224,7 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                                               else fmt_ints(table[c.count])),
         "Jiwa terhitung": where_known(people_texts(table[c.persons], table[c.count]) if hide
                                       else fmt_ints(table[c.persons])),
-        "Data diketahui": indicators.known_texts(table, ind_id),
+        "Diketahui untuk": indicators.known_of_texts(table, ind_id),
     }, index=areas["kode"].to_numpy(), dtype=object)  # texts as they are (not to Arrow)
 
     notes = []
