@@ -551,7 +551,8 @@ def area_counts(prepared: Prepared, keep: np.ndarray | None = None,
     unlinked = pd.Series({name: values[-1] for name, values in whole.items()}, dtype="int64")
     areas = {name: values[:-1] for name, values in whole.items()}
     areas.update(_rates(areas, ids, prepared.settings.min_known_share))
-    return pd.DataFrame(areas, index=pd.Index(prepared.codes, name="kode")), unlinked
+    index = pd.Index(prepared.codes, dtype=object, name="kode")  # as they are (not Arrow)
+    return pd.DataFrame(areas, index=index), unlinked
 
 
 DERIVED_SUFFIXES = ("_persen", "_diketahui")
