@@ -32,9 +32,8 @@ import hashlib
 import io
 import json
 import logging
-import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -254,22 +253,15 @@ def _rolled(cells: pd.DataFrame, column: str | None) -> pd.DataFrame:
     return out
 
 
-HAVING_KEPT = 3
-"""Cells of one program or group kept for filters choosing several (each a part of the cube)."""
-
-
 @dataclass(frozen=True, eq=False)
 class Cube:
     """A counts cube ready for any filter: every cell, and the cells summed over the yes/no
     columns when no program or group is chosen, or over all but the one chosen: the most
-    common filter changes then count a few rows per kelurahan instead of every cell. A filter
-    choosing several counts only the cells of the first chosen (:meth:`having`)."""
+    common filter changes then count a few rows per kelurahan instead of every cell."""
 
     cells: Prepared
     by_desil: Prepared
     by_column: dict[str, Prepared]
-    _having: dict[str, Prepared] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # sessions share
 
     def for_filters(self, filters: Filters) -> Prepared:
         """The rows that answer ``filters`` (their mask still applies: area, desil, ...)."""
@@ -278,39 +270,7 @@ class Cube:
             return self.by_desil
         if len(chosen) == 1:
             return self.by_column[chosen[0]]
-        return self.having(chosen[0])
-
-    def having(self, column: str) -> Prepared:
-        """The cells of households with ``column`` (receiving the program, with a member of the
-        group), made on first use and the last :data:`HAVING_KEPT` kept: a filter choosing
-        several then masks and counts a part of the cells rather than all of them."""
-        with self._lock:
-            part = self._having.pop(column, None)
-        if part is None:
-            attrs = self.cells.attrs
-            flags = (attrs[column].to_numpy() > 0 if column in attrs
-                     else np.zeros(len(attrs), dtype=bool))
-            part = rows_of(self.cells, np.flatnonzero(flags))
-        with self._lock:
-            self._having.pop(column, None)
-            while len(self._having) >= HAVING_KEPT:
-                self._having.pop(next(iter(self._having)))
-            self._having[column] = part  # the newest last
-        return part
-
-
-def rows_of(cube: Prepared, rows: np.ndarray) -> Prepared:
-    """The cells ``rows`` of a cube (what the period decides is the whole period's)."""
-    def take(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        return {k: v[rows] for k, v in arrays.items()}
-
-    dens = take(cube.dens)
-    return replace(cube, area=cube.area[rows], members=cube.members[rows], hits=take(cube.hits),
-                   dens=dens, bases={k: dens[k] if v is cube.dens[k] else v[rows]
-                                     for k, v in cube.bases.items()},
-                   attrs=cube.attrs.iloc[rows].reset_index(drop=True),
-                   weight=None if cube.weight is None else cube.weight[rows],
-                   hit_members=None if cube.hit_members is None else take(cube.hit_members))
+        return self.cells
 
 
 def cube_from(cells: pd.DataFrame, known_columns: Iterable[str],

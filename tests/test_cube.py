@@ -67,21 +67,6 @@ def test_cell_counts_are_float32_only_where_every_value_is_exact() -> None:
     assert big.dtype == np.float64 and big[-1] == cube.EXACT_FLOAT32 + 1  # float32 would round
 
 
-def test_filters_choosing_several_count_a_bounded_few_parts_of_the_cube(both) -> None:
-    rows, counts = both
-    choices = [*PROGRAMS, *VULNERABLE]
-    for first in choices[: cube.HAVING_KEPT + 2]:  # more parts than are kept
-        chosen = (first, next(c for c in choices if c != first))
-        f = Filters(programs=tuple(c for c in chosen if c in PROGRAMS),
-                    vulnerable=tuple(c for c in chosen if c in VULNERABLE))
-        part = counts.for_filters(f)
-        assert len(part) < len(counts.cells)  # a part, not every cell
-        expected, _ = indicators.area_counts(rows, households_mask(rows, f))
-        got, _ = indicators.area_counts(part, households_mask(part, f))
-        assert_frame_equal(got, expected)
-    assert len(counts._having) <= cube.HAVING_KEPT
-
-
 def test_availability_and_missing_columns_come_with_the_cube(both) -> None:
     rows, counts = both
     for cells in (counts.cells, counts.by_desil, *counts.by_column.values()):
