@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -58,7 +59,25 @@ def fmt_ints(values: Iterable) -> list[str]:
     arr = floats(values)
     missing = np.isnan(arr)
     whole = np.rint(np.where(missing, 0.0, arr)).astype(np.int64)  # half to even, as round()
-    return _missing_as_dash("{:,}", whole, missing)
+    small = (whole >= 0) & (whole < SMALL_INTS)
+    texts = _small_int_texts()[np.where(small, whole, 0)]
+    other = np.flatnonzero(~small)
+    if len(other):
+        texts[other] = _missing_as_dash("{:,}", whole[other], np.zeros(len(other), bool))
+    texts[missing] = "–"
+    return texts.tolist()
+
+
+SMALL_INTS = 100_000
+"""Whole numbers below this are looked up, not formatted: an area's counts nearly always are."""
+
+
+@functools.cache
+def _small_int_texts() -> np.ndarray:
+    """``0`` … ``99.999`` as texts, made once (6 MB): a province's map formats tens of thousands
+    of counts on every filter change."""
+    return np.array(_missing_as_dash("{:,}", np.arange(SMALL_INTS), np.zeros(SMALL_INTS, bool)),
+                    dtype=object)
 
 
 def fmt_pcts(values: Iterable, decimals: int = 1) -> list[str]:

@@ -8,7 +8,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.fmt import fmt_date, fmt_int, fmt_ints, fmt_num, fmt_pct, fmt_pcts, fmt_period
+from geo.fmt import (
+    SMALL_INTS,
+    fmt_date,
+    fmt_int,
+    fmt_ints,
+    fmt_num,
+    fmt_pct,
+    fmt_pcts,
+    fmt_period,
+)
 
 
 @pytest.mark.parametrize("value, text", [
@@ -63,6 +72,9 @@ def test_a_table_of_numbers_is_formatted_as_each_number_alone():
     assert fmt_pcts(values) == [fmt_pct(v) for v in values]
     assert fmt_pcts(values, 2) == [fmt_pct(v, 2) for v in values]
     assert fmt_ints([]) == [] and fmt_pcts([]) == []
+    # small counts are looked up, the rest formatted: both sides of the edge, and negatives
+    edge = [SMALL_INTS - 1.5, SMALL_INTS - 0.5, SMALL_INTS - 0.4, SMALL_INTS, -0.5, -1.0]
+    assert fmt_ints(edge) == [fmt_int(v) for v in edge]
 
 
 @pytest.mark.parametrize("value, text", [
