@@ -116,11 +116,16 @@ Props = Mapping[str, Sequence] | list[dict]
 
 def properties_json(codes: list[str], props: Props, styles: Mapping | None = None) -> str:
     """The areas' properties as columns, ``{"id": [kode, ...], "p": {name: [value, ...]},
-    "s": styles}``, ``_`` properties left out; one ``json.dumps`` for all areas (safe in
-    <script>). The browser gives each feature its row (:class:`_LayerData`); ``styles`` are
-    the layer's style switches (:class:`AreaLayer`)."""
+    "k": [name, ...], "s": styles}``, ``_`` properties left out; one ``json.dumps`` for all
+    areas (safe in <script>). A property that is each area's kode (the clicked area's ``kode``,
+    the tooltip's "Kode") is named in ``k`` rather than sent again. The browser gives each
+    feature its row (:class:`_LayerData`); ``styles`` are the layer's style switches
+    (:class:`AreaLayer`)."""
+    codes = list(codes)
     shown = {c: v for c, v in _columns(props).items() if not str(c).startswith("_")}
-    return _json({"id": list(codes), "p": shown, "s": dict(styles or {})})
+    same = [c for c, values in shown.items() if values == codes]
+    return _json({"id": codes, "p": {c: v for c, v in shown.items() if c not in same},
+                  "k": same, "s": dict(styles or {})})
 
 
 def _json(value: object) -> str:
@@ -178,7 +183,8 @@ text.then(function (t) {
   var g = JSON.parse(t), at = {};
   P.id.forEach(function (k, i) { at[k] = i; });
   g.features.forEach(function (f) { var i = at[f.id], q = {};
-    for (var c in P.p) { q[c] = P.p[c][i]; } f.properties = q; f.i = i; });
+    for (var c in P.p) { q[c] = P.p[c][i]; }
+    P.k.forEach(function (c) { q[c] = f.id; }); f.properties = q; f.i = i; });
   __STYLES__(__LAYER__, P.s);
   __LAYER__.addData(g); __LAYER__.bringToBack();
 });
@@ -202,8 +208,12 @@ def published_layers(page: str) -> list[tuple[str, dict]]:
     map's rendered page (its HTML and script): what the browser joins (for tests and benches;
     read back from :data:`_FETCH_JS` and :meth:`_LayerData.data_html` as written)."""
     data = dict(_DATA.findall(page))
-    return [(json.loads(url), json.loads(data[json.loads(name)]))
-            for url, name in _PUBLISHED.findall(page)]
+    out = []
+    for url, name in _PUBLISHED.findall(page):
+        columns = json.loads(data[json.loads(name)])
+        columns["p"].update({c: list(columns["id"]) for c in columns["k"]})  # as joined
+        out.append((json.loads(url), columns))
+    return out
 
 
 _EMBEDDED = re.compile(r'var g = (\{"type":"FeatureCollection".*?\});\n', re.S)

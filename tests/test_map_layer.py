@@ -147,6 +147,8 @@ def test_st_folium_gets_the_properties_in_the_html_and_a_new_script_for_new_numb
     (_url, columns), = map_layer.published_layers(html + script)  # the script finds its data
     assert columns["p"]["t1"][:3] == ["0", "1", "2"]
     assert columns["id"][5] not in script  # st_folium dedents and hashes the script: no data
+    assert html.count(columns["id"][5]) == 1  # each kode once, though "kode" is a property
+    assert columns["p"]["kode"] == columns["id"]  # (the browser gives it from the id)
     assert script != script2  # other numbers: a new map (st_folium keys it by its script)
 
 
