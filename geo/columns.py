@@ -35,16 +35,16 @@ def columns(ind_id: str) -> Columns:
 
 
 def known_of_texts(table: pd.DataFrame, ind_id: str) -> list[str]:
-    """"18.203 dari 19.751 rumah tangga" (whose value is known, of all) for every row of an
-    area table."""
+    """"18.203 dari 19.751" (households whose value is known, of all) for every row of an area
+    table."""
     c = columns(ind_id)
-    return [f"{d} dari {b} rumah tangga"
+    return [f"{d} dari {b}"
             for d, b in zip(fmt_ints(table[c.denominator]), fmt_ints(table[c.population]))]
 
 
 def known_texts(table: pd.DataFrame, ind_id: str) -> list[str]:
     """"diketahui untuk 18.203 dari 19.751 rumah tangga" for every row of an area table."""
-    return [f"diketahui untuk {text}" for text in known_of_texts(table, ind_id)]
+    return [f"diketahui untuk {text} rumah tangga" for text in known_of_texts(table, ind_id)]
 
 
 def known_text(row: pd.Series, ind_id: str) -> str:

@@ -224,7 +224,7 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                                               else fmt_ints(table[c.count])),
         "Jiwa terhitung": where_known(people_texts(table[c.persons], table[c.count]) if hide
                                       else fmt_ints(table[c.persons])),
-        "Diketahui untuk": indicators.known_of_texts(table, ind_id),
+        "Rumah tangga diketahui": indicators.known_of_texts(table, ind_id),
     }, index=pd.Index(areas["kode"].to_numpy(), dtype=object), dtype=object)  # not Arrow
 
     notes = []
