@@ -9,8 +9,10 @@ name them through :func:`columns` (``columns("rtlh").rate == "rtlh_persen"``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from geo.fmt import fmt_ints
@@ -50,3 +52,22 @@ def known_texts(table: pd.DataFrame, ind_id: str) -> list[str]:
 def known_text(row: pd.Series, ind_id: str) -> str:
     """:func:`known_texts` of one area or total row."""
     return known_texts(row.to_frame().T, ind_id)[0]
+
+
+def rates_of(counts: Mapping[str, np.ndarray], ids: Iterable[str], min_known_share: float
+           ) -> dict[str, np.ndarray]:
+    """``<id>_diketahui`` (share known, 0–1) and ``<id>_persen`` (the rate; empty where less
+    than ``min_known_share`` of the population is known, never 0 for an unknown) of each id,
+    from its count columns: the one rate definition every area table uses."""
+    added: dict[str, np.ndarray] = {}
+    for ind_id in ids:
+        c = columns(ind_id)
+        den = np.asarray(counts[c.denominator], dtype=float)
+        base = np.asarray(counts[c.population], dtype=float)
+        num = np.asarray(counts[ind_id], dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(base > 0, den / base, np.nan)
+            enough = (den > 0) & (share >= min_known_share - 1e-12)
+            added[c.known] = share
+            added[c.rate] = np.where(enough, 100 * num / den, np.nan)
+    return added

@@ -11,7 +11,7 @@ and a rate (count / denominator households, in percent).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,13 +29,7 @@ from geo.answers import (  # noqa: F401  (flag_set, not_, NO_DATA: used through 
     not_,
 )
 from geo.codes import are_desa, area_ids, parent_codes
-from geo.columns import (  # noqa: F401  (for callers)
-    Columns,
-    columns,
-    known_of_texts,
-    known_text,
-    known_texts,
-)
+from geo.columns import Columns, columns, known_text, known_texts, rates_of  # noqa: F401
 from geo.schema import PROGRAMS
 
 # ------------------------------------------------------------------ settings
@@ -464,30 +458,12 @@ def with_rates(table: pd.DataFrame, min_known_share: float = DEFAULT_SETTINGS.mi
     the population is known (never 0 for an unknown). Columns are added at once (a filter
     change builds this for every area on every rerun)."""
     ids = [c.removesuffix("_penyebut") for c in table.columns if c.endswith("_penyebut")]
-    added = _rates({c: table[c].to_numpy(dtype=float) for c in table.columns
+    added = rates_of({c: table[c].to_numpy(dtype=float) for c in table.columns
                     if not c.endswith(DERIVED_SUFFIXES)}, ids, min_known_share)
     if not added:
         return table
     kept = table.drop(columns=[c for c in added if c in table.columns])
     return pd.concat([kept, pd.DataFrame(added, index=table.index)], axis=1)
-
-
-def _rates(counts: Mapping[str, np.ndarray], ids: Iterable[str], min_known_share: float
-           ) -> dict[str, np.ndarray]:
-    """``<id>_diketahui`` and ``<id>_persen`` of each id from its count columns (the one
-    definition :func:`with_rates` and :func:`area_counts` share)."""
-    added: dict[str, np.ndarray] = {}
-    for ind_id in ids:
-        c = columns(ind_id)
-        den = np.asarray(counts[c.denominator], dtype=float)
-        base = np.asarray(counts[c.population], dtype=float)
-        num = np.asarray(counts[ind_id], dtype=float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = np.where(base > 0, den / base, np.nan)
-            enough = (den > 0) & (share >= min_known_share - 1e-12)
-            added[c.known] = share
-            added[c.rate] = np.where(enough, 100 * num / den, np.nan)
-    return added
 
 
 def is_known(table: pd.DataFrame | pd.Series, ind_id: str,
@@ -550,7 +526,7 @@ def area_counts(prepared: Prepared, keep: np.ndarray | None = None,
     whole = {name: np.rint(values).astype(np.int64) for name, values in data.items()}
     unlinked = pd.Series({name: values[-1] for name, values in whole.items()}, dtype="int64")
     areas = {name: values[:-1] for name, values in whole.items()}
-    areas.update(_rates(areas, ids, prepared.settings.min_known_share))
+    areas.update(rates_of(areas, ids, prepared.settings.min_known_share))
     index = pd.Index(prepared.codes, dtype=object, name="kode")  # as they are (not Arrow)
     return pd.DataFrame(areas, index=index), unlinked
 
@@ -581,7 +557,7 @@ def totals(table: pd.DataFrame,
     counts = counts_only(table)
     sums = dict(zip(counts.columns, counts.to_numpy(dtype=float).sum(axis=0)))
     ids = [c.removesuffix("_penyebut") for c in counts.columns if c.endswith("_penyebut")]
-    rates = _rates({c: np.array([v]) for c, v in sums.items()}, ids, min_known_share)
+    rates = rates_of({c: np.array([v]) for c, v in sums.items()}, ids, min_known_share)
     return pd.Series({**sums, **{c: v[0] for c, v in rates.items()}}, dtype=float)
 
 

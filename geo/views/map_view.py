@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from geo import indicators
-from geo.columns import HOUSEHOLDS, PERSONS, columns
+from geo.columns import HOUSEHOLDS, PERSONS, columns, known_of_texts
 from geo.exports import Notes, Table, area_layer, registry, snapshot_source
 from geo.filters import Filters, chosen_areas
 from geo.fmt import fmt_int, fmt_ints, fmt_num, fmt_pcts
@@ -224,7 +224,7 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                                               else fmt_ints(table[c.count])),
         "Jiwa terhitung": where_known(people_texts(table[c.persons], table[c.count]) if hide
                                       else fmt_ints(table[c.persons])),
-        "Rumah tangga diketahui": indicators.known_of_texts(table, ind_id),
+        "Rumah tangga diketahui": known_of_texts(table, ind_id),
     }, index=pd.Index(areas["kode"].to_numpy(), dtype=object), dtype=object)  # not Arrow
 
     notes = []
