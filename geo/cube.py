@@ -32,7 +32,7 @@ import hashlib
 import io
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -362,11 +362,14 @@ def whole_of(parts: list[Part], redo: Callable[[int, frozenset[str]], Part]) -> 
                 available)
 
 
-def save_part(engine: Engine, snapshot_id: int, whole: Part) -> dict[str, int]:
-    """Store a period's cubes (keyed by its current links); the number of cells per kind."""
-    with engine.connect() as conn:
-        links = conn.execute(select(store.snapshots.c.links_version)
-                             .where(store.snapshots.c.id == int(snapshot_id))).scalar_one()
+def save_part(engine: Engine, snapshot_id: int, whole: Part,
+              links: int | None = None) -> dict[str, int]:
+    """Store a period's cubes, keyed by the links they were counted with (default: the
+    snapshot's current links); the number of cells per kind."""
+    if links is None:
+        with engine.connect() as conn:
+            links = conn.execute(select(store.snapshots.c.links_version)
+                                 .where(store.snapshots.c.id == int(snapshot_id))).scalar_one()
     made = {"hitungan": whole.counts, "kebutuhan": whole.needs}
     for kind, cells in made.items():
         save(engine, snapshot_id, kind, cells, whole.known_columns, links)
@@ -414,11 +417,18 @@ def needs(engine: Engine, snapshot_id: int) -> planning.NeedCells:
     return need_cells_from(stored.cells)
 
 
-def build_after_import(engine: Engine, snapshot_ids: Iterable[int]) -> None:
+def build_after_import(engine: Engine, snapshot_ids: Iterable[int],
+                       made: Mapping[int, Part] | None = None) -> None:
     """Build the cubes of snapshots just imported or re-linked. Never raises: the import is
-    committed whatever happens here, and a missing cube is built on the first load."""
+    committed whatever happens here, and a missing cube is built on the first load.
+    ``made``: parts already made by the import from the rows it stored (:func:`part_of`, with
+    the import's links, version 0), stored as they are instead of reading the rows back."""
     for snapshot_id in snapshot_ids:
         try:
+            part = (made or {}).get(int(snapshot_id))
+            if isinstance(part, Part):
+                save_part(engine, int(snapshot_id), part, links=0)
+                continue
             build(engine, int(snapshot_id))
         except Exception as exc:  # noqa: BLE001 - a cube never fails an import
             log.warning("could not build the cube of snapshot %s after the import (%s: %s); "

@@ -20,11 +20,11 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from geo import cube, periods, snapshot_cache, store
+from geo import cube, indicators, periods, snapshot_cache, store
 from geo.fmt import fmt_int
 from geo.household_checks import (
     DATE_FORMATS,
@@ -135,6 +135,7 @@ class ImportResult:
     snapshot_id: int
     report: dict
     period: str = ""
+    cube: object = field(default=None, repr=False)  # the cube made from the stored rows
 
     def to_dict(self) -> dict:
         return {"snapshot_id": self.snapshot_id, "period": self.period,
@@ -172,7 +173,8 @@ def import_households(engine: Engine, path: object, period: str, *,
                          values, chunk_rows)
     _step(progress, 1.0, "Menyiapkan cache tampilan peta…")  # the first map load: Parquet
     snapshot_cache.warm_after_import(engine, [result.snapshot_id])
-    cube.build_after_import(engine, [result.snapshot_id])  # the counts every page filters
+    cube.build_after_import(engine, [result.snapshot_id],  # the counts every page filters
+                            {result.snapshot_id: result.cube} if result.cube else None)
     return result
 
 
@@ -222,9 +224,12 @@ def _import(engine: Engine, src: Source, period: str, mapping: dict[str, str] | 
     for attempt in range(2):
         try:
             with storage_failures(src.name, period), \
-                    open_snapshot(engine, period, src.name, is_demo,
-                                  cache=True) as writer:
-                return _import_into(writer, src, plan, regions, progress, chunk_rows, period)
+                    open_snapshot(engine, period, src.name, is_demo, cache=True,
+                                  summary=cube.part_of,  # the cube, while the cache is written
+                                  summary_columns=indicators.RULE_COLUMNS) as writer:
+                result = _import_into(writer, src, plan, regions, progress, chunk_rows, period)
+            result.cube = writer.summarized
+            return result
         except UnicodeDecodeError:  # the whole transaction is rolled back: read again
             if attempt or plan.format.encoding == "cp1252":
                 raise ImportFailed(f"{src.name}: pengodean teks tidak dikenali. Simpan ulang "

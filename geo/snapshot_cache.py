@@ -19,9 +19,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -323,11 +324,21 @@ class ImportCache:
     is the one :func:`read_database` would give (ints with gaps as float64, an all-empty column
     as object), so readers cannot tell the two apart. Any failure here only leaves the cache to
     :func:`warm_after_import`; the import never fails for it.
+
+    ``summary``: a function of the kept rows' ``summary_columns`` (the frame a cache read of
+    those columns gives), run on a thread of its own while the Parquet file is written; its
+    result is :attr:`summarized` (None if it failed). The import's cube is made so, instead of
+    reading the rows back after the commit.
     """
 
-    def __init__(self, engine: Engine, folder: Path) -> None:
+    def __init__(self, engine: Engine, folder: Path,
+                 summary: Callable[[pd.DataFrame], object] | None = None,
+                 summary_columns: Sequence[str] = ()) -> None:
         self.engine = engine
         self.folder = folder
+        self.summary = summary
+        self.summary_columns = list(summary_columns)
+        self.summarized: object | None = None
         self.parts = folder / f".snapshot_import_{os.getpid()}_{uuid.uuid4().hex[:8]}.tmp"
         self.ready: Path | None = None  # the Parquet file written, not yet in place
         self.failed = False
@@ -337,10 +348,11 @@ class ImportCache:
         self._types = {name: _arrow_type(name) for name in CACHE_COLUMNS}
 
     @classmethod
-    def start(cls, engine: Engine) -> ImportCache | None:
+    def start(cls, engine: Engine, summary: Callable[[pd.DataFrame], object] | None = None,
+              summary_columns: Sequence[str] = ()) -> ImportCache | None:
         """None where the database cannot be cached (in-memory SQLite)."""
         folder = cache_dir(engine)
-        return None if folder is None else cls(engine, folder)
+        return None if folder is None else cls(engine, folder, summary, summary_columns)
 
     def add(self, table: pa.Table) -> None:
         """Keep the cacheable columns of stored rows (an Arrow table of households columns)."""
@@ -351,6 +363,9 @@ class ImportCache:
             part = pa.Table.from_arrays(
                 [table[name].cast(kind) if name in table.column_names else pa.nulls(n, kind)
                  for name, kind in self._types.items()], names=list(self._types))
+            # one batch per part: the CSV reader's chunks of ~3.000 rows would become as many
+            # Parquet row groups, twice as slow to write and to read
+            part = part.combine_chunks()
             if self._stream is None:
                 self._open(part.schema)
             self._stream.write_table(part)
@@ -383,16 +398,37 @@ class ImportCache:
             target = _database_schema(schema, rows, nulls)
             ready = self.ready = _private_tmp(self.folder / "snapshot_import")
             _make_private(ready)
-            with pq.ParquetWriter(ready, target) as out:
-                for batch in self._batches():
-                    out.write_table(pa.Table.from_arrays(
-                        [pa.nulls(batch.num_rows) if pa.types.is_null(f.type)
-                         else batch.column(f.name).cast(f.type) for f in target],
-                        schema=target))
+            summarizing = self._summarize_meanwhile(target)
+            try:
+                with pq.ParquetWriter(ready, target) as out:
+                    for batch in self._batches():
+                        out.write_table(_as_schema(batch, target))
+            finally:
+                if summarizing is not None:
+                    summarizing.join()
         except Exception as exc:  # noqa: BLE001 - a cache never fails an import
             self._fail(exc)
         finally:
             _remove(self.parts)
+
+    def _summarize_meanwhile(self, target: pa.Schema) -> threading.Thread | None:
+        """Start :attr:`summary` on the kept rows (None: nothing to summarize)."""
+        if self.summary is None or not set(self.summary_columns) <= set(target.names):
+            return None
+        wanted = _pandas_schema(target, self.summary_columns)
+
+        def run() -> None:
+            try:
+                parts = [_as_schema(batch, wanted) for batch in self._batches()]
+                frame = pa.concat_tables(parts).to_pandas()
+                self.summarized = self.summary(frame)
+            except Exception as exc:  # noqa: BLE001 - made again after the commit
+                log.warning("could not summarize the rows during the import (%s: %s)",
+                            type(exc).__name__, exc)
+
+        thread = threading.Thread(target=run, name="snapshot-summary", daemon=True)
+        thread.start()
+        return thread
 
     def _batches(self) -> Iterator[pa.RecordBatch]:
         """The kept rows, part by part (rows dropped later left out)."""
@@ -487,6 +523,21 @@ def _database_schema(schema: pa.Schema, rows: int, nulls: dict[str, int]) -> pa.
         fields.append(pa.field(field.name, kind))
     empty = pa.schema(fields).empty_table().to_pandas()  # the dtypes, for pandas' metadata
     return pa.Schema.from_pandas(empty, preserve_index=False)
+
+
+def _pandas_schema(schema: pa.Schema, columns: Sequence[str]) -> pa.Schema:
+    """``columns`` of a schema from :func:`_database_schema`, with the pandas metadata a
+    Parquet read of only those columns would give (so the frames are alike)."""
+    fields = [schema.field(c) for c in columns]
+    empty = pa.schema(fields).empty_table().to_pandas()
+    return pa.Schema.from_pandas(empty, preserve_index=False)
+
+
+def _as_schema(batch: pa.RecordBatch, schema: pa.Schema) -> pa.Table:
+    """A batch of the parts as a table of ``schema`` (its columns picked and cast)."""
+    return pa.Table.from_arrays(
+        [pa.nulls(batch.num_rows) if pa.types.is_null(f.type)
+         else batch.column(f.name).cast(f.type) for f in schema], schema=schema)
 
 
 def _remove(path: Path) -> None:

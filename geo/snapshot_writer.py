@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -104,6 +104,7 @@ class SnapshotWriter:
     """One snapshot being written; see :func:`open_snapshot`."""
 
     snapshot_id: int
+    summarized: object | None = None  # open_snapshot's ``summary`` of the committed rows
 
     def add(self, part: pd.DataFrame, rows: np.ndarray | None = None) -> None:
         """Store household rows (columns of ``store.HOUSEHOLD_TABLE_COLUMNS``; missing: NULL);
@@ -310,6 +311,7 @@ class _AdbcWriter(SnapshotWriter):
             preparing.join()
         if commit:
             cache.publish(self.snapshot_id)
+            self.summarized = cache.summarized
         else:
             cache.discard()
 
@@ -370,14 +372,17 @@ def _sqlite_file(engine: Engine) -> str | None:
 
 @contextlib.contextmanager
 def open_snapshot(engine: Engine, period: str, source_file: str, is_demo: bool = False,
-                  *, use_adbc: bool | None = None, cache: bool = False
-                  ) -> Iterator[SnapshotWriter]:
+                  *, use_adbc: bool | None = None, cache: bool = False,
+                  summary: Callable[[pd.DataFrame], object] | None = None,
+                  summary_columns: Sequence[str] = ()) -> Iterator[SnapshotWriter]:
     """The writer of ``period``'s new snapshot: the old one is replaced when the block ends
     without error, and everything is rolled back otherwise. ``use_adbc`` forces the choice of
     writer (tests); by default ADBC on a SQLite file. ``cache``: on that writer, also write the
     snapshot's Parquet cache from the stored rows (:class:`geo.snapshot_cache.ImportCache`),
     in place after the commit; elsewhere :func:`geo.snapshot_cache.warm_after_import` builds
-    it from the database."""
+    it from the database. ``summary``: on that writer, made of the kept rows while the cache is
+    written (:class:`~geo.snapshot_cache.ImportCache`); after a commit the writer's
+    :attr:`~SnapshotWriter.summarized` (None elsewhere, or if it failed)."""
     path = _sqlite_file(engine)
     replaced = _dataset_of(engine, period)
     if use_adbc is False or (use_adbc is None and path is None):
@@ -391,7 +396,7 @@ def open_snapshot(engine: Engine, period: str, source_file: str, is_demo: bool =
         raise ValueError("ADBC needs a SQLite database file")
     store.metadata.create_all(engine)  # the tables exist before another connection writes
     writer = _AdbcWriter(path, engine.dialect, period, source_file, is_demo,
-                         ImportCache.start(engine) if cache else None)
+                         ImportCache.start(engine, summary, summary_columns) if cache else None)
     try:
         yield writer
     except BaseException:
