@@ -172,6 +172,46 @@ def child_read_csv(path: Path) -> None:
                       "cpu": _cpu_seconds()["self"] - cpu0}))
 
 
+def child_floor(path: Path, db: Path) -> None:
+    """What two steps every import here must take cost alone, on the same file and rows:
+    parsing the file as text (pyarrow, every thread; each check starts from the text) and
+    storing the rows the import accepted in an empty SQLite households table (ADBC, the same
+    table and index, nothing else: no check, no link, no cache)."""
+    import adbc_driver_sqlite.dbapi as adbc
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    with open(path, encoding="utf-8") as f:
+        headers = f.readline().rstrip("\n").split(",")
+    t = time.perf_counter()
+    pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
+        column_types=dict.fromkeys(headers, pa.large_string())))
+    parse_s = time.perf_counter() - t
+    with adbc.connect(str(db)) as conn, conn.cursor() as cur:
+        cur.execute("SELECT * FROM households")
+        rows = cur.fetch_arrow_table()
+        cur.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'households' "
+                    "AND sql IS NOT NULL")
+        ddl = [r[0] for r in cur.fetchall()]
+    empty = db.with_name("floor.sqlite")
+    for leftover in (empty, Path(f"{empty}-wal"), Path(f"{empty}-shm")):
+        leftover.unlink(missing_ok=True)
+    with adbc.connect(str(empty), autocommit=True) as conn, conn.cursor() as cur:
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=OFF"):
+            cur.execute(f"PRAGMA {pragma}")
+            cur.fetchall()
+        for statement in ddl:
+            cur.execute(statement)
+        cur.execute("BEGIN IMMEDIATE")
+        t = time.perf_counter()
+        cur.adbc_ingest("households", rows, "append")
+        cur.execute("COMMIT")
+        store_s = time.perf_counter() - t
+    empty.unlink(missing_ok=True)
+    print(json.dumps({"parse_text": parse_s, "store_sqlite": store_s, "rows": rows.num_rows,
+                      "columns": rows.num_columns, "peak_gb": 0.0}))
+
+
 def _load() -> str:
     return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
@@ -194,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db-url", help="also import into this PostgreSQL database's copy "
                    "(postgresql+psycopg://…, with PostGIS)")
     p.add_argument("--goal", type=float, default=3.0, help="import / read_csv at most")
-    p.add_argument("--_child", choices=["import", "read_csv", "first_map"],
+    p.add_argument("--_child", choices=["import", "read_csv", "first_map", "floor"],
                    help=argparse.SUPPRESS)
     p.add_argument("--_file", type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -207,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     if args._child == "first_map":
         child_first_map(args.work / "bench.sqlite")
         return 0
+    if args._child == "floor":
+        child_floor(args._file, args.work / "bench.sqlite")
+        return 0
 
     args.work.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PETA_CACHE_DIR", str(args.work / "cache"))  # the children's cache
@@ -217,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {path} ({path.stat().st_size / 1024**2:.0f} MB) in "
               f"{time.perf_counter() - t:.0f} s")
     print(f"load average at the start: {_load()} (2 cores here; other work slows both)")
-    bases, runs, pg_runs, maps, base_cpu = [], [], [], [], []
+    bases, runs, pg_runs, maps, base_cpu, floors = [], [], [], [], [], []
     for k in range(args.repeat):  # baseline and import in turns: both see the same machine
         if not args.skip_baseline:
             base, base_mem = run_child("--_child", "read_csv", "--_file", str(path),
@@ -248,6 +291,14 @@ def main(argv: list[str] | None = None) -> int:
                   f" (load {first['load']:.2f} s from {where}, indicators.prepare "
                   f"{first['seconds'] - first['load']:.2f} s; "
                   f"{first['rows']:,} rows; imports before it {first['imports']:.2f} s)")
+        if not args.db_url and not args.skip_baseline:
+            floor, _ = run_child("--_child", "floor", "--_file", str(path),
+                                 "--work", str(args.work))
+            floors.append(floor)
+            print(f"    floor, each step alone: parsing the file as text (pyarrow) "
+                  f"{floor['parse_text']:.2f} s; storing the {floor['rows']:,} accepted rows "
+                  f"({floor['columns']} columns) in an empty SQLite households table (ADBC, "
+                  f"nothing else) {floor['store_sqlite']:.2f} s")
         if args.db_url:
             pg, pg_mem = run_child("--_child", "import", "--_file", str(path), "--work",
                                    str(args.work), "--seed", str(args.seed),
@@ -279,6 +330,14 @@ def main(argv: list[str] | None = None) -> int:
               f"process {own:.2f} + SQLite writing process {kids:.2f} = {own + kids:.2f} "
               f"({(own + kids) / base_c:.1f}x; on 2 cores the wall time cannot go below "
               f"max(import, writer, sum / 2) = {max(own, kids, (own + kids) / 2):.2f} s)")
+    if floors and bases:
+        base_s = statistics.median(bases)
+        parse_s = statistics.median(f["parse_text"] for f in floors)
+        store_s = statistics.median(f["store_sqlite"] for f in floors)
+        print(f"median of {args.repeat}: the floor, measured in the same rounds: parsing as "
+              f"text {parse_s:.2f} s ({parse_s / base_s:.1f}x read_csv), storing the rows in "
+              f"SQLite {store_s:.2f} s ({store_s / base_s:.1f}x read_csv) on its own core; "
+              f"the goal leaves {args.goal * base_s:.2f} s for everything")
     if maps:
         first_s = statistics.median(m["seconds"] for m in maps)
         print(f"median of {args.repeat}: first map right after the import (fresh process, "
