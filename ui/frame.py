@@ -6,7 +6,6 @@ app when a ``pages/`` folder exists, so they run the page inside the same frame 
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlparse
 
 import streamlit as st
 
@@ -33,7 +32,7 @@ PAGES = (
 )
 
 
-_AT_ROOT = "_login_at_root"  # the login form was shown for the app's root address
+_DEMO_WARNING = "_demo_size_warning"  # the demo was built with another size than asked
 
 
 def page_id(path: str) -> str:
@@ -51,9 +50,11 @@ def build_demo_if_empty() -> None:
 
     setting = config.demo_households(demo.DEFAULT_HOUSEHOLDS)
     households = setting.count
-    if setting.rejected is not None:
-        st.warning(f"PETA_DEMO_HOUSEHOLDS={setting.rejected!r} bukan jumlah yang sah (≥ 100); "
-                   f"kota contoh dibuat dengan {fmt_int(households)} rumah tangga.")
+    if setting.rejected is not None:  # kept for the session: the root address reruns
+        st.session_state[_DEMO_WARNING] = (
+            f"PETA_DEMO_HOUSEHOLDS={setting.rejected!r} bukan jumlah yang sah (≥ 100); kota "
+            f"contoh dibuat dengan {fmt_int(households)} rumah tangga.")
+        st.warning(st.session_state[_DEMO_WARNING])
     with st.status("Menyiapkan kota contoh (data fiktif) untuk pertama kali…",
                    expanded=True) as status:
         bar = st.progress(0.0, text="Mulai…")
@@ -77,6 +78,22 @@ def sidebar(user: User) -> View:
     return view
 
 
+def start_page(user: User | None) -> str:
+    """The page the app's root address opens for ``user``: the role's own start page
+    (leadership: Ringkasan), else the first page it may open."""
+    home = access.home_page(user)
+    if home and access.allowed(user, home):
+        return f"pages/{home}.py"
+    allowed = [path for path, _, _ in PAGES if access.allowed(user, page_id(path))]
+    return (allowed or [PAGES[0][0]])[0]
+
+
+def _to_start_page(pages: dict[str, st.Page], user: User | None) -> None:
+    """The root address (a shared map link is ``/?kec=…``): on to the start page, with the
+    link's choices."""
+    st.switch_page(pages[start_page(user)], query_params=st.query_params.to_dict())
+
+
 def run_page(path: str) -> None:
     """Run a page script in this run (what ``st.navigation`` does for the chosen page)."""
     with open(path, encoding="utf-8") as fh:
@@ -91,6 +108,8 @@ def run_frame(page_path: str | None = None) -> None:
     if page_path is None:
         context.use_explicit_navigation()  # the deep-link fix: see ui.context
     ensure_static_assets()
+    if _DEMO_WARNING in st.session_state:  # shown again after the start page's rerun
+        st.warning(st.session_state[_DEMO_WARNING])
     build_demo_if_empty()
     user = auth.identify()
     allowed = [p for p in PAGES if access.allowed(user, page_id(p[0]))] or list(PAGES[:1])
@@ -98,18 +117,16 @@ def run_frame(page_path: str | None = None) -> None:
     allowed.sort(key=lambda p: page_id(p[0]) != home)
     navigation, pages = None, {}
     if page_path is None:
-        # every page is registered (hidden), so an address names its page before and after
-        # login, and a refused one shows the page's own refusal (geo.access); the sidebar
-        # links only the pages the user may open
-        pages = {path: st.Page(path, title=title, icon=icon, default=path == allowed[0][0])
-                 for path, title, icon in PAGES}
-        navigation = st.navigation(list(pages.values()), position="hidden")
-    if pages and auth.visitor() is None:  # the login form: remember if the root was asked
-        st.session_state[_AT_ROOT] = urlparse(st.context.url or "/").path.strip("/") == ""
+        # every page is registered (hidden) under its own address (/peta, /ringkasan…), so a
+        # link names its page before and after login, and a refused one shows the page's own
+        # refusal (geo.access); the sidebar links only the pages the user may open. The
+        # app's root address is a page of its own that goes on to the user's start page
+        # (Streamlit gives its default page no address of its own: /peta was "Page not found")
+        pages = {path: st.Page(path, title=title, icon=icon) for path, title, icon in PAGES}
+        start = st.Page(lambda: _to_start_page(pages, user), title="Peta Sinergi",
+                        url_path="mulai", default=True)
+        navigation = st.navigation([start, *pages.values()], position="hidden")
     user = auth.gate()  # the login (or first-admin) form when nobody may look
-    home = access.home_page(user)
-    if st.session_state.pop(_AT_ROOT, False) and home:  # logged in at "/": the role's page
-        st.switch_page(pages[f"pages/{home}.py"])
     for path, title, icon in allowed if pages else ():
         st.sidebar.page_link(pages[path], label=title, icon=icon)
     if pages:
