@@ -328,8 +328,9 @@ def main(argv: list[str] | None = None) -> int:
         base_c = statistics.median(base_cpu)
         print(f"    CPU seconds (less sensitive to other load): read_csv {base_c:.2f}; import "
               f"process {own:.2f} + SQLite writing process {kids:.2f} = {own + kids:.2f} "
-              f"({(own + kids) / base_c:.1f}x; on 2 cores the wall time cannot go below "
-              f"max(import, writer, sum / 2) = {max(own, kids, (own + kids) / 2):.2f} s)")
+              f"({(own + kids) / base_c:.1f}x; the import process runs several threads, so "
+              f"on 2 cores the wall time cannot go below max(writer, sum / 2) = "
+              f"{max(kids, (own + kids) / 2):.2f} s)")
     if floors and bases:
         base_s = statistics.median(bases)
         parse_s = statistics.median(f["parse_text"] for f in floors)

@@ -357,6 +357,17 @@ def unlinked_warning(unlinked: int, households: int) -> str | None:
             "dan register mencakup wilayah yang sama? Periksa halaman Data.")
 
 
+def not_relinked_warning(periods: list[str]) -> str | None:
+    """Periods stored as a Parquet dataset are not linked again to new boundaries (not built):
+    say which, and what to do, wherever new boundaries are reported."""
+    if not periods:
+        return None
+    return (f"Periode {', '.join(periods)} disimpan sebagai dataset Parquet (--storage dataset) "
+            "dan TIDAK ditautkan ulang ke batas wilayah baru ini: peta dan angka periode itu "
+            "masih memakai tautan lama. Impor ulang register periode itu (import-households "
+            "--engine dask --storage dataset) agar memakai batas ini.")
+
+
 @dataclass
 class Relinked:
     """One stored snapshot linked again: what :func:`geo.snapshot_writer.write_links` stores."""

@@ -459,15 +459,18 @@ def relink_all(engine: Engine, conn=None) -> dict:  # noqa: ANN001
 
     Called after new boundaries are stored. Runs in one transaction (or the caller's ``conn``).
     Returns {"households", "changed", "unlinked_before", "unlinked_after", "snapshots",
-    "relinked"}; ``relinked``: ids of the snapshots whose links changed (their caches are new).
+    "relinked", "not_relinked"}; ``relinked``: ids of the snapshots whose links changed (their
+    caches are new); ``not_relinked``: periods stored as a Parquet dataset, left as they were
+    (re-linking a dataset is not built; :func:`geo.link.not_relinked_warning`).
     """
     if conn is None:
         with engine.begin() as own:
             return relink_all(engine, conn=own)
+    s = store.snapshots.c
+    in_dataset = dict(conn.execute(select(s.id, s.period).where(s.storage == "dataset")
+                                   .order_by(s.period)).all())
     summary: dict = {"households": 0, "changed": 0, "unlinked_before": 0, "unlinked_after": 0,
-                     "snapshots": 0, "relinked": []}
-    in_dataset = set(conn.execute(select(store.snapshots.c.id).where(
-        store.snapshots.c.storage == "dataset")).scalars())
+                     "snapshots": 0, "relinked": [], "not_relinked": list(in_dataset.values())}
     for done in link.relink_snapshots(conn):
         if done.snapshot_id in in_dataset:  # its households are not in this table: its links
             continue  # and counts stay as imported (re-linking a dataset is not built yet)

@@ -264,3 +264,28 @@ def test_dataset_dir_as_fsspec_url(imported, cluster, tmp_path):  # noqa: F811
                            scheduler=cluster.scheduler_address)
     assert store.snapshot_for(engine, PERIOD)["storage"] == "database"
     assert list(root.iterdir()) == []
+
+
+def test_new_boundaries_say_which_dataset_periods_keep_their_old_links(imported, tmp_path,
+                                                                      monkeypatch, capsys):
+    """Re-linking a dataset period is not built: new boundaries must not pass in silence."""
+    from geo.boundaries.importer import import_boundaries
+    from tests.boundary_files import grid_city, write_geojson
+
+    copy = tmp_path / "copy.sqlite"  # the module's database stays as it was
+    shutil.copy(imported["engine"].url.database, copy)
+    monkeypatch.setenv("PETA_DB_URL", f"sqlite:///{copy}")
+    monkeypatch.setenv("PETA_CACHE_DIR", str(tmp_path / "cache"))
+    path = write_geojson(grid_city().rename(columns={"kode_kel": "ID", "nama_kel": "LABEL"}),
+                         tmp_path)
+    code = main(["import-boundaries", str(path), "--field", "kode=ID", "--field", "nama=LABEL"])
+    out, err = capsys.readouterr()
+    assert code == 3  # warnings
+    for text in (out, err):
+        assert f"Periode {PERIOD} disimpan sebagai dataset Parquet" in text
+        assert "TIDAK ditautkan ulang" in text
+    report = import_boundaries(store.get_engine(f"sqlite:///{copy}"), path,
+                               fields={"kode": "ID", "nama": "LABEL"})
+    assert report.relink["not_relinked"] == [PERIOD]
+    assert store.snapshot_for(store.get_engine(f"sqlite:///{copy}"), PERIOD)["links_version"] \
+        == store.snapshot_for(imported["engine"], PERIOD)["links_version"]
