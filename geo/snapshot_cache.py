@@ -387,41 +387,47 @@ class ImportCache:
 
     def prepare(self) -> None:
         """Before the commit: the Parquet file written beside the cache, not yet in place. The
-        parts are read one at a time (memory stays that of one part, also at 3M rows)."""
+        parts are read one at a time (memory stays that of one part, also at 3M rows); the
+        summary, if any, is made meanwhile on a thread of its own."""
         if self.failed or self._stream is None:
             return
+        summarizing: threading.Thread | None = None
         try:
             self._close_stream()
+            summarizing = self._summarize_meanwhile()
             schema, rows, nulls = self._census()
             if not rows:  # an empty snapshot is not cached (as _build)
                 return
             target = _database_schema(schema, rows, nulls)
             ready = self.ready = _private_tmp(self.folder / "snapshot_import")
             _make_private(ready)
-            summarizing = self._summarize_meanwhile(target)
-            try:
-                with pq.ParquetWriter(ready, target) as out:
-                    for batch in self._batches():
-                        out.write_table(_as_schema(batch, target))
-            finally:
-                if summarizing is not None:
-                    summarizing.join()
+            with pq.ParquetWriter(ready, target) as out:
+                for batch in self._batches():
+                    out.write_table(_as_schema(batch, target))
         except Exception as exc:  # noqa: BLE001 - a cache never fails an import
+            if summarizing is not None:  # it reads the parts the failure removes
+                summarizing.join()
             self._fail(exc)
         finally:
+            if summarizing is not None:
+                summarizing.join()
             _remove(self.parts)
 
-    def _summarize_meanwhile(self, target: pa.Schema) -> threading.Thread | None:
-        """Start :attr:`summary` on the kept rows (None: nothing to summarize)."""
-        if self.summary is None or not set(self.summary_columns) <= set(target.names):
+    def _summarize_meanwhile(self) -> threading.Thread | None:
+        """Start :attr:`summary` on the kept rows' summary columns, typed as a cache read gives
+        them (None: nothing to summarize)."""
+        if self.summary is None:
             return None
-        wanted = _pandas_schema(target, self.summary_columns)
 
         def run() -> None:
             try:
-                parts = [_as_schema(batch, wanted) for batch in self._batches()]
-                frame = pa.concat_tables(parts).to_pandas()
-                self.summarized = self.summary(frame)
+                parts = list(self._batches(self.summary_columns))
+                if not parts:
+                    return
+                kept = pa.Table.from_batches(parts)
+                nulls = {name: kept[name].null_count for name in kept.schema.names}
+                typed = _database_schema(kept.schema, kept.num_rows, nulls)
+                self.summarized = self.summary(_as_schema(kept, typed).to_pandas())
             except Exception as exc:  # noqa: BLE001 - made again after the commit
                 log.warning("could not summarize the rows during the import (%s: %s)",
                             type(exc).__name__, exc)
@@ -430,29 +436,41 @@ class ImportCache:
         thread.start()
         return thread
 
-    def _batches(self) -> Iterator[pa.RecordBatch]:
-        """The kept rows, part by part (rows dropped later left out)."""
+    def _batches(self, columns: Sequence[str] | None = None, kept: bool = True
+                 ) -> Iterator[pa.RecordBatch]:
+        """The kept rows (``kept=False``: the rows dropped later), part by part; ``columns``:
+        only these (picked before the rows, which copies less)."""
         import pyarrow.compute as pc
 
         late = pa.array(self._dropped, pa.int64())
         with pa.OSFile(str(self.parts)) as source:
             for batch in pa.ipc.open_stream(source):
-                if len(late):
-                    dropped = pc.is_in(batch.column("row_number"), late)
-                    if pc.any(dropped).as_py():
-                        batch = batch.filter(pc.invert(dropped))
+                dropped = pc.is_in(batch.column("row_number"), late) if len(late) else None
+                if columns is not None:
+                    batch = batch.select(list(columns))
+                if not kept:
+                    batch = batch.filter(dropped) if dropped is not None else batch.slice(0, 0)
+                elif dropped is not None and pc.any(dropped).as_py():
+                    batch = batch.filter(pc.invert(dropped))
                 if batch.num_rows:
                     yield batch
 
     def _census(self) -> tuple[pa.Schema, int, dict[str, int]]:
-        """The parts' schema, the rows kept and each column's missing values among them."""
+        """The parts' schema, the rows kept and each column's missing values among them: those
+        of all rows less those of the few rows dropped (no copy of the kept rows)."""
+        schema, rows, nulls = None, 0, {}
         with pa.OSFile(str(self.parts)) as source:
-            schema = pa.ipc.open_stream(source).schema
-        rows, nulls = 0, dict.fromkeys(schema.names, 0)
-        for batch in self._batches():
-            rows += batch.num_rows
+            stream = pa.ipc.open_stream(source)
+            schema = stream.schema
+            nulls = dict.fromkeys(schema.names, 0)
+            for batch in stream:
+                rows += batch.num_rows
+                for name, column in zip(schema.names, batch.columns):
+                    nulls[name] += column.null_count
+        for batch in self._batches(kept=False):
+            rows -= batch.num_rows
             for name, column in zip(schema.names, batch.columns):
-                nulls[name] += column.null_count
+                nulls[name] -= column.null_count
         return schema, rows, nulls
 
     def publish(self, snapshot_id: int) -> Path | None:
@@ -525,16 +543,8 @@ def _database_schema(schema: pa.Schema, rows: int, nulls: dict[str, int]) -> pa.
     return pa.Schema.from_pandas(empty, preserve_index=False)
 
 
-def _pandas_schema(schema: pa.Schema, columns: Sequence[str]) -> pa.Schema:
-    """``columns`` of a schema from :func:`_database_schema`, with the pandas metadata a
-    Parquet read of only those columns would give (so the frames are alike)."""
-    fields = [schema.field(c) for c in columns]
-    empty = pa.schema(fields).empty_table().to_pandas()
-    return pa.Schema.from_pandas(empty, preserve_index=False)
-
-
-def _as_schema(batch: pa.RecordBatch, schema: pa.Schema) -> pa.Table:
-    """A batch of the parts as a table of ``schema`` (its columns picked and cast)."""
+def _as_schema(batch: pa.RecordBatch | pa.Table, schema: pa.Schema) -> pa.Table:
+    """Rows of the parts as a table of ``schema`` (its columns picked and cast)."""
     return pa.Table.from_arrays(
         [pa.nulls(batch.num_rows) if pa.types.is_null(f.type)
          else batch.column(f.name).cast(f.type) for f in schema], schema=schema)
