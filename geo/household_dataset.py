@@ -131,12 +131,19 @@ def stage_rows(target: Target, index: int, parts: Iterable[pd.DataFrame]) -> lis
     """Write the accepted rows of register file ``index`` (frames in file order, local row
     numbers) to the staging folder, one file per kabupaten/kota; runs on the worker that
     checked them. Returns the kabupaten/kota met."""
+    tables = [arrow_rows(part) for part in parts if len(part)]
+    return stage_table(target, index, pa.concat_tables(tables)) if tables else []
+
+
+def household_schema() -> pa.Schema:
+    """Every households column, typed as stored (the staged files' schema)."""
+    return pa.schema([(n, _type(n)) for n in store.HOUSEHOLD_TABLE_COLUMNS])
+
+
+def stage_table(target: Target, index: int, table: pa.Table) -> list[str]:
+    """:func:`stage_rows` for rows already in Arrow (every households column)."""
     fs, _ = filesystem(target.temp)
-    schema = pa.schema([(n, _type(n)) for n in store.HOUSEHOLD_TABLE_COLUMNS])
-    tables = [arrow_rows(part).cast(schema) for part in parts if len(part)]
-    if not tables:
-        return []
-    table = pa.concat_tables(tables)
+    table = table.select(store.HOUSEHOLD_TABLE_COLUMNS).cast(household_schema())
     kab, _ = partition_keys(table["region_code"])
     written: list[str] = []
     ds.write_dataset(table.append_column("kab", kab), target.staging(), format="ipc",
@@ -280,6 +287,21 @@ def read_file(location: str, path: str, columns: Sequence[str]) -> pd.DataFrame:
                          partition_base_dir=posixpath.join(base, ANALYTIC),
                          schema=_schema(ANALYTIC))
     return _as_database(dataset.to_table(columns=list(columns)), whole=False)
+
+
+def read_partition(location: str, path: str) -> pa.Table:
+    """Every households column of one partition file (from :func:`dataset_files`): its
+    analytic file joined with the personal file of the same partition, in row order."""
+    fs, base = filesystem(location)
+    inside = posixpath.relpath(path, posixpath.join(base, ANALYTIC))
+    with fs.open(path, "rb") as f:
+        analytic = pq.read_table(f).select(ANALYTIC_COLUMNS)
+    with fs.open(posixpath.join(base, PERSONAL, inside), "rb") as f:
+        personal = pq.read_table(f).select(PERSONAL_DATASET_COLUMNS)
+    both = analytic.join(personal.drop_columns(["id_keluarga"]), "row_number",
+                         join_type="left outer")
+    return both.sort_by("row_number").select(store.HOUSEHOLD_TABLE_COLUMNS) \
+        .cast(household_schema())
 
 
 def _all(*parts: ds.Expression | None) -> ds.Expression | None:

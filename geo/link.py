@@ -357,17 +357,6 @@ def unlinked_warning(unlinked: int, households: int) -> str | None:
             "dan register mencakup wilayah yang sama? Periksa halaman Data.")
 
 
-def not_relinked_warning(periods: list[str]) -> str | None:
-    """Periods stored as a Parquet dataset are not linked again to new boundaries (not built):
-    say which, and what to do, wherever new boundaries are reported."""
-    if not periods:
-        return None
-    return (f"Periode {', '.join(periods)} disimpan sebagai dataset Parquet (--storage dataset) "
-            "dan TIDAK ditautkan ulang ke batas wilayah baru ini: peta dan angka periode itu "
-            "masih memakai tautan lama. Impor ulang register periode itu (import-households "
-            "--engine dask --storage dataset) agar memakai batas ini.")
-
-
 @dataclass
 class Relinked:
     """One stored snapshot linked again: what :func:`geo.snapshot_writer.write_links` stores."""
@@ -384,8 +373,7 @@ class Relinked:
 def relink_snapshots(conn) -> Iterator[Relinked]:  # noqa: ANN001
     """Link every stored snapshot's households again against the kelurahan stored in ``conn``
     (read only: the caller writes each result before asking for the next)."""
-    regions = RegionIndex.from_frames(_regions_in(conn, "kelurahan"),
-                                      _regions_in(conn, "kecamatan"))
+    regions = regions_of(conn)
     snap_ids = conn.execute(select(store.snapshots.c.id)).scalars().all()
     hh = store.households
     for sid in snap_ids:
@@ -400,19 +388,7 @@ def relink_snapshots(conn) -> Iterator[Relinked]:  # noqa: ANN001
             execution_options={"stream_results": True})
         for rows in result.partitions(RELINK_CHUNK):
             frame = pd.DataFrame(rows, columns=LINK_INPUT)
-            new = link_frame(frame, regions)
-            new["link_note"] = _keep_row_notes(frame["link_note"], new["link_note"])
-            old = {c: _plain(frame[c]) for c in ("region_code", "link_method", "link_note")}
-            moved = ((old["region_code"] != _plain(new["region_code"]))
-                     | (old["link_method"] != _plain(new["link_method"])))
-            differs = (moved | (old["link_note"] != _plain(new["link_note"]))
-                       | (pd.to_numeric(frame["link_conflict"]).fillna(0).to_numpy()
-                          != new["link_conflict"].to_numpy()))
-            out.households += len(frame)
-            out.moved += int(moved.sum())
-            out.unlinked_before += int(frame["region_code"].isna().sum())
-            out.unlinked_after += int(new["region_code"].isna().sum())
-            totals.update(link_counts(new))
+            new, differs = relink_rows(frame, regions, out, totals)
             if differs.any():
                 part = new.loc[differs].copy()
                 part.insert(0, "row_number", frame["row_number"].to_numpy()[differs])
@@ -422,6 +398,32 @@ def relink_snapshots(conn) -> Iterator[Relinked]:  # noqa: ANN001
         if changes:
             out.changes = pd.concat(changes, ignore_index=True)
         yield out
+
+
+def regions_of(conn) -> RegionIndex:  # noqa: ANN001
+    """The kelurahan (and kecamatan) stored in ``conn``, indexed for linking."""
+    return RegionIndex.from_frames(_regions_in(conn, "kelurahan"), _regions_in(conn, "kecamatan"))
+
+
+def relink_rows(frame: pd.DataFrame, regions: RegionIndex, out: Relinked, totals: Counter
+                ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Stored rows (:data:`LINK_INPUT`) linked again: their new LINK_COLUMNS (notes from
+    reading a row kept), and which rows differ from before; ``out`` and ``totals`` (the link
+    counts) take this part's figures. Where the rows are (table or dataset) is the caller's."""
+    new = link_frame(frame, regions)
+    new["link_note"] = _keep_row_notes(frame["link_note"], new["link_note"])
+    old = {c: _plain(frame[c]) for c in ("region_code", "link_method", "link_note")}
+    moved = ((old["region_code"] != _plain(new["region_code"]))
+             | (old["link_method"] != _plain(new["link_method"])))
+    differs = (moved | (old["link_note"] != _plain(new["link_note"]))
+               | (pd.to_numeric(frame["link_conflict"]).fillna(0).to_numpy()
+                  != new["link_conflict"].to_numpy()))
+    out.households += len(frame)
+    out.moved += int(moved.sum())
+    out.unlinked_before += int(frame["region_code"].isna().sum())
+    out.unlinked_after += int(new["region_code"].isna().sum())
+    totals.update(link_counts(new))
+    return new, np.asarray(differs, dtype=bool)
 
 
 LINK_COUNT_KEYS = ("linked_by_code", "linked_by_name", "linked_by_point", "unlinked",

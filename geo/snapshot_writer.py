@@ -459,28 +459,62 @@ def relink_all(engine: Engine, conn=None) -> dict:  # noqa: ANN001
 
     Called after new boundaries are stored. Runs in one transaction (or the caller's ``conn``).
     Returns {"households", "changed", "unlinked_before", "unlinked_after", "snapshots",
-    "relinked", "not_relinked"}; ``relinked``: ids of the snapshots whose links changed (their
-    caches are new); ``not_relinked``: periods stored as a Parquet dataset, left as they were
-    (re-linking a dataset is not built; :func:`geo.link.not_relinked_warning`).
+    "relinked", "datasets"}; ``relinked``: ids of the snapshots whose links changed (their
+    caches are new); ``datasets``: (old, new) folders of periods stored as a Parquet dataset
+    and written again with their new links (:mod:`geo.dataset_relink`): the caller removes the
+    old ones once the transaction has committed, the new ones if it fails
+    (:func:`geo.dataset_relink.finish`; done here when ``conn`` is our own).
     """
+    from geo import dataset_relink  # deferred: it builds on household_dataset, which on this
+
     if conn is None:
-        with engine.begin() as own:
-            return relink_all(engine, conn=own)
+        replaced: list = []
+        try:
+            with engine.begin() as own:
+                summary = relink_all(engine, conn=own)
+                replaced = summary["datasets"]
+        except BaseException:
+            dataset_relink.finish(replaced, committed=False)
+            raise
+        dataset_relink.finish(replaced, committed=True)
+        return summary
     s = store.snapshots.c
-    in_dataset = dict(conn.execute(select(s.id, s.period).where(s.storage == "dataset")
-                                   .order_by(s.period)).all())
+    in_dataset = {row.id: row for row in conn.execute(
+        select(s.id, s.period, s.dataset_location).where(s.storage == "dataset"))}
     summary: dict = {"households": 0, "changed": 0, "unlinked_before": 0, "unlinked_after": 0,
-                     "snapshots": 0, "relinked": [], "not_relinked": list(in_dataset.values())}
-    for done in link.relink_snapshots(conn):
-        if done.snapshot_id in in_dataset:  # its households are not in this table: its links
-            continue  # and counts stay as imported (re-linking a dataset is not built yet)
+                     "snapshots": 0, "relinked": [], "datasets": []}
+
+    def add(done: link.Relinked) -> None:
         summary["snapshots"] += 1
         summary["households"] += done.households
         summary["changed"] += done.moved
         summary["unlinked_before"] += done.unlinked_before
         summary["unlinked_after"] += done.unlinked_after
-        if write_links(conn, done.snapshot_id, done.changes, done.counts):
-            summary["relinked"].append(done.snapshot_id)
+
+    try:
+        for done in link.relink_snapshots(conn):
+            if done.snapshot_id in in_dataset:  # its households are not in this table
+                continue
+            add(done)
+            if write_links(conn, done.snapshot_id, done.changes, done.counts):
+                summary["relinked"].append(done.snapshot_id)
+        regions = link.regions_of(conn) if in_dataset else None
+        for snapshot_id, row in sorted(in_dataset.items()):
+            done, location = dataset_relink.relink_dataset(snapshot_id, row.period,
+                                                           row.dataset_location, regions)
+            add(done)
+            values: dict[str, Any] = {k: int(done.counts.get(k, 0))
+                                      for k in link.LINK_COUNT_KEYS}
+            if location is not None:
+                summary["datasets"].append((row.dataset_location, location))
+                summary["relinked"].append(snapshot_id)
+                values.update(links_version=store.snapshots.c.links_version + 1,
+                              dataset_location=location)
+            conn.execute(update(store.snapshots).where(store.snapshots.c.id == snapshot_id)
+                         .values(**values))
+    except BaseException:
+        dataset_relink.finish(summary["datasets"], committed=False)
+        raise
     return summary
 
 

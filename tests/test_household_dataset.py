@@ -266,26 +266,72 @@ def test_dataset_dir_as_fsspec_url(imported, cluster, tmp_path):  # noqa: F811
     assert list(root.iterdir()) == []
 
 
-def test_new_boundaries_say_which_dataset_periods_keep_their_old_links(imported, tmp_path,
-                                                                      monkeypatch, capsys):
-    """Re-linking a dataset period is not built: new boundaries must not pass in silence."""
+def test_new_boundaries_relink_a_dataset_period_as_they_relink_the_database_period(
+        imported, tmp_path, monkeypatch):
+    """The same register in the households table and in a dataset, then the same new
+    boundaries (two kelurahan merged): the same households, links, counts and cube after; the
+    dataset written again under a new name, the old folder gone after the commit."""
+    from geo import cube
     from geo.boundaries.importer import import_boundaries
-    from tests.boundary_files import grid_city, write_geojson
+    from tests.boundary_files import write_geojson
 
-    copy = tmp_path / "copy.sqlite"  # the module's database stays as it was
-    shutil.copy(imported["engine"].url.database, copy)
-    monkeypatch.setenv("PETA_DB_URL", f"sqlite:///{copy}")
+    root = tmp_path / "households"  # copies: the module's databases and dataset stay as they are
+    shutil.copytree(imported["root"], root)
+    engines = {}
+    for name in ("database", "engine"):
+        shutil.copy(imported[name].url.database, tmp_path / f"{name}.sqlite")
+        engines[name] = store.get_engine(f"sqlite:///{tmp_path / f'{name}.sqlite'}")
+    database, engine = engines["database"], engines["engine"]
+    old = root / Path(store.snapshot_for(engine, PERIOD)["dataset_location"]).name
+    with engine.begin() as conn:
+        conn.execute(store.snapshots.update().values(dataset_location=str(old)))
     monkeypatch.setenv("PETA_CACHE_DIR", str(tmp_path / "cache"))
-    path = write_geojson(grid_city().rename(columns={"kode_kel": "ID", "nama_kel": "LABEL"}),
-                         tmp_path)
-    code = main(["import-boundaries", str(path), "--field", "kode=ID", "--field", "nama=LABEL"])
-    out, err = capsys.readouterr()
-    assert code == 3  # warnings
-    for text in (out, err):
-        assert f"Periode {PERIOD} disimpan sebagai dataset Parquet" in text
-        assert "TIDAK ditautkan ulang" in text
-    report = import_boundaries(store.get_engine(f"sqlite:///{copy}"), path,
-                               fields={"kode": "ID", "nama": "LABEL"})
-    assert report.relink["not_relinked"] == [PERIOD]
-    assert store.snapshot_for(store.get_engine(f"sqlite:///{copy}"), PERIOD)["links_version"] \
-        == store.snapshot_for(imported["engine"], PERIOD)["links_version"]
+    kel, _ = corpus.city()
+    merged = kel.iloc[1:].copy()
+    merged.iloc[0, merged.columns.get_loc("geometry")] = kel.geometry.iloc[:2].union_all()
+    path = write_geojson(merged[["kode_kel", "nama_kel", "geometry"]], tmp_path)
+    reports = {name: import_boundaries(e, path, fields={"kode": "kode_kel", "nama": "nama_kel"})
+               for name, e in engines.items()}
+    assert reports["engine"].relink == reports["database"].relink | {
+        "relinked": reports["engine"].relink["relinked"]}
+    assert reports["engine"].relink["changed"] > 0
+    a, b = store.snapshot_for(database, PERIOD), store.snapshot_for(engine, PERIOD)
+    assert a["links_version"] == b["links_version"] == 1
+    for key in store.COUNT_KEYS:
+        assert a[key] == b[key], key
+    assert not old.exists() and Path(b["dataset_location"]).parent == root
+    assert sorted(p.name for p in root.iterdir()) == [Path(b["dataset_location"]).name]
+    expected = store.load_households(database, int(a["id"])).sort_values("row_number")
+    pd.testing.assert_frame_equal(expected.drop(columns=["snapshot_id"], errors="ignore")
+                                  .reset_index(drop=True), _households(engine))
+    for kind in ("hitungan", "kebutuhan"):
+        pd.testing.assert_frame_equal(cube.load(database, int(a["id"]), kind).cells,
+                                      cube.load(engine, int(b["id"]), kind).cells)
+
+
+def test_a_failed_dataset_relink_leaves_boundaries_links_and_dataset_as_they_were(
+        imported, tmp_path, monkeypatch):
+    from geo.boundaries.base import BoundaryImportFailed
+    from geo.boundaries.importer import import_boundaries
+    from tests.boundary_files import write_geojson
+
+    root = tmp_path / "households"
+    shutil.copytree(imported["root"], root)
+    shutil.copy(imported["engine"].url.database, tmp_path / "copy.sqlite")
+    engine = store.get_engine(f"sqlite:///{tmp_path / 'copy.sqlite'}")
+    old = root / Path(store.snapshot_for(engine, PERIOD)["dataset_location"]).name
+    with engine.begin() as conn:
+        conn.execute(store.snapshots.update().values(dataset_location=str(old)))
+    monkeypatch.setenv("PETA_CACHE_DIR", str(tmp_path / "cache"))
+    before = (store.snapshot_for(engine, PERIOD), len(store.load_regions(engine)))
+
+    def disk_full(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(household_dataset, "write_kabupaten", disk_full)
+    kel, _ = corpus.city()
+    path = write_geojson(kel.iloc[1:][["kode_kel", "nama_kel", "geometry"]], tmp_path)
+    with pytest.raises(BoundaryImportFailed, match="penautan ulang rumah tangga gagal"):
+        import_boundaries(engine, path, fields={"kode": "kode_kel", "nama": "nama_kel"})
+    assert (store.snapshot_for(engine, PERIOD), len(store.load_regions(engine))) == before
+    assert sorted(p.name for p in root.iterdir()) == [old.name]  # no new folder left

@@ -19,7 +19,7 @@ from geo.boundaries import (
     list_layers,
 )
 from geo.fmt import fmt_int, fmt_num, fmt_pct, plain
-from geo.link import not_relinked_warning, unlinked_warning
+from geo.link import unlinked_warning
 from ui import auth, data
 
 FIELD_LABELS = {
@@ -189,6 +189,3 @@ def show_report(report: dict) -> None:
             st.warning(f"{text} {warning}")
         else:
             st.success(text)
-        stale = not_relinked_warning(relink.get("not_relinked", []))
-        if stale:
-            st.warning(stale)

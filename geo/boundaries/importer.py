@@ -9,7 +9,7 @@ import numpy as np
 from sqlalchemy import Engine, delete
 from sqlalchemy.exc import OperationalError
 
-from geo import cube, snapshot_cache, snapshot_writer, store
+from geo import cube, dataset_relink, snapshot_cache, snapshot_writer, store
 from geo.boundaries.base import (
     INDONESIA_BOUNDS,
     LEVELS,
@@ -49,17 +49,25 @@ def _store(engine: Engine, table: gpd.GeoDataFrame, source: str) -> dict:
 
 def _store_in(engine: Engine, table: gpd.GeoDataFrame, source: str, columns: list[str]
               ) -> dict:
-    with engine.begin() as conn:
-        conn.execute(delete(store.regions))
-        store.insert_regions(conn, table[columns], source)  # in the same transaction
-        try:
-            return _relink(engine, conn)
-        except Exception as exc:  # the regions roll back with the links
-            if isinstance(exc, OperationalError) and "locked" in str(exc):
-                raise  # said as "in use" by _store
-            raise BoundaryImportFailed(
-                f"{source}: batas wilayah tidak disimpan karena penautan ulang rumah tangga "
-                f"gagal ({exc}). Laporkan ke pengelola aplikasi; data lama tetap utuh.") from exc
+    relinked: dict = {}
+    try:
+        with engine.begin() as conn:
+            conn.execute(delete(store.regions))
+            store.insert_regions(conn, table[columns], source)  # in the same transaction
+            try:
+                relinked = _relink(engine, conn)
+            except Exception as exc:  # the regions roll back with the links
+                if isinstance(exc, OperationalError) and "locked" in str(exc):
+                    raise  # said as "in use" by _store
+                raise BoundaryImportFailed(
+                    f"{source}: batas wilayah tidak disimpan karena penautan ulang rumah tangga "
+                    f"gagal ({exc}). Laporkan ke pengelola aplikasi; data lama tetap utuh."
+                ) from exc
+    except BaseException:  # dataset periods written again with new links: not kept
+        dataset_relink.finish(relinked.pop("datasets", []), committed=False)
+        raise
+    dataset_relink.finish(relinked.pop("datasets", []), committed=True)  # the old ones go
+    return relinked
 
 
 

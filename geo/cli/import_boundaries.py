@@ -81,10 +81,9 @@ def format_report(report: BoundaryReport) -> str:
                      f"{COUNT_LABEL['changed']}, {COUNT_LABEL['unlinked']} "
                      f"{fmt_int(relink.get('unlinked_before', 0))} → "
                      f"{fmt_int(relink.get('unlinked_after', 0))}")
-        for warning in (relink_warning(report),
-                        link.not_relinked_warning(relink.get("not_relinked", []))):
-            if warning:
-                lines.append(f"Peringatan: {warning}")
+        warning = relink_warning(report)
+        if warning:
+            lines.append(f"Peringatan: {warning}")
     else:
         lines.append(f"Penautan ulang rumah tangga: {json.dumps(relink, ensure_ascii=False)}")
     lines.extend(f"Catatan: {w}" for w in report.warnings)
@@ -104,5 +103,5 @@ def run(args: argparse.Namespace) -> int:
         common.print_json(report.to_dict())
     else:
         print(format_report(report))
-    stale = link.not_relinked_warning((report.relink or {}).get("not_relinked", []))
-    return common.warn([w for w in (relink_warning(report), stale) if w])
+    warning = relink_warning(report)
+    return common.warn([warning] if warning else [])
