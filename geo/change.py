@@ -25,12 +25,16 @@ def periods(engine: Engine) -> list[str]:
 
 
 def previous_period(engine: Engine, period: str | None = None) -> str | None:
-    """The stored period right before ``period`` (default: the newest), or None."""
-    stored = periods(engine)
-    if not stored:
+    """The stored period right before ``period`` (default: the newest) of the same kind, or
+    None: a real register is never compared with the fictional demo city kept beside it after
+    the first real import, nor the demo with a real register."""
+    stored = store.list_snapshots(engine)
+    if stored.empty:
         return None
-    current = period or stored[-1]
-    earlier = [p for p in stored if p < current]
+    demo = dict(zip(stored["period"], stored["is_demo"].astype(bool)))
+    current = period or max(demo)
+    earlier = sorted(p for p, fictional in demo.items()
+                     if p < current and fictional == demo.get(current, False))
     return earlier[-1] if earlier else None
 
 

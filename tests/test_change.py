@@ -36,6 +36,17 @@ def test_periods_are_listed_oldest_first_and_the_previous_one_is_found(two_perio
     assert change.previous_period(engine, "2026-03") is None
 
 
+def test_a_real_period_is_never_compared_with_the_fictional_demo(two_periods):
+    engine, _ = two_periods
+    with engine.begin() as conn:  # the first period is the demo city kept beside real data
+        for period, demo in (("2026-03", True), ("2026-09", False)):
+            conn.execute(store.snapshots.update().where(store.snapshots.c.period == period)
+                         .values(is_demo=demo))
+    assert change.previous_period(engine, "2026-09") is None
+    assert change.previous_period(engine) is None
+    assert change.previous_period(engine, "2026-03") is None
+
+
 def test_change_is_the_difference_of_the_two_indicator_tables(two_periods):
     engine, _ = two_periods
     table = change.compare_tables(engine, "2026-03", "2026-09").set_index("kode")

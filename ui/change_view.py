@@ -69,12 +69,17 @@ def _in_scope(table: pd.DataFrame, level: str, version: tuple) -> pd.DataFrame:
 
 def _periods(view) -> tuple[str, str] | None:  # noqa: ANN001
     """(earlier, later): the later is the sidebar's period, the earlier chosen here."""
-    stored = sorted(data.snapshots(view.version)["period"].tolist())
+    snaps = data.snapshots(view.version)
     later = view.snapshot["period"]
+    same_kind = snaps["is_demo"].astype(bool) == bool(view.snapshot.get("is_demo"))
+    stored = sorted(snaps.loc[same_kind, "period"].tolist())  # demo and real never mixed
     earlier_options = [p for p in stored if p < later]
     if not earlier_options:
-        st.info(f"Tidak ada periode sebelum {fmt_period(later)}. Pilih periode yang lebih baru "
-                "di samping untuk membandingkan.")
+        other = (snaps.loc[~same_kind, "period"] < later).any()
+        st.info(f"Tidak ada periode sebelum {fmt_period(later)}"
+                + (" selain data contoh fiktif, yang tidak dibandingkan dengan register "
+                   "sungguhan" if other else "")
+                + ". Pilih periode yang lebih baru di samping untuk membandingkan.")
         return None
     default = change.previous_period(data.engine(), later)
     since = ui_filters.Param("banding", "c_from", default,
