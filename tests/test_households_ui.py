@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from geo import store
 from geo.households import import_households
 from tests import corpus
+from tests.apptest import fresh_caches
 
 SCRIPT = """
 from geo import store
@@ -128,3 +129,28 @@ def test_preview_asks_for_an_undecided_code_list_and_offers_profiles(db_url, tmp
     water = store.load_households(engine, snap["id"], ["row_number", "sumber_air_minum"])
     water = water.sort_values("row_number")["sumber_air_minum"].tolist()
     assert water[:3] == ["air_kemasan", "isi_ulang", "ledeng"] and water[11] == "air_hujan"
+
+
+def test_the_demo_beside_real_data_is_marked_and_offered_for_deletion(db_url, tmp_path):
+    """Not only right after an import: whenever the fictional demo sits beside a real
+    register, the Data page says which period is fictional and offers to delete it."""
+    from geo import accounts
+    from ui.auth import SESSION_KEY
+
+    engine = store.get_engine(db_url)
+    store.replace_regions(engine, corpus.region_table())
+    path = corpus.csv_case(corpus._set(3, NIK_KRT="9971011234567"))(tmp_path)
+    import_households(engine, path, "2026-08", is_demo=True)
+    import_households(engine, path, "2026-09")
+    accounts.add_user(engine, "admin", "admin", "sandi-admin-12345")
+    at = AppTest.from_string(SCRIPT, default_timeout=60)
+    at.session_state[SESSION_KEY] = accounts.login(engine, "admin", "sandi-admin-12345")[1]
+    with fresh_caches():  # the app's engine is cached per process: this test's database
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    stored = next(df.value for df in at.dataframe if "Periode" in df.value.columns)
+    assert stored["Periode"].tolist() == ["September 2026", "Agustus 2026 (data contoh fiktif)"]
+    assert any("Periode contoh fiktif (Agustus 2026)" in i.value for i in at.info)
+    assert any(b.label == "Hapus periode contoh" for b in at.button)
+    box = next(s for s in at.selectbox if s.label.startswith("Lihat karantina"))
+    assert box.format_func("2026-08") == "Agustus 2026"

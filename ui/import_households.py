@@ -65,7 +65,7 @@ def render(engine: Engine, can_import: bool = True) -> None:
     last = st.session_state.get("hh_result")
     if last:
         _account(last["counts"], last.get("report", {}), last.get("source", ""))
-        ui_periods.offer_demo_delete(engine)
+    ui_periods.offer_demo_delete(engine)  # whenever real data sits beside the demo
     deleted = st.session_state.pop("hh_deleted", None)
     if deleted:
         st.success(deleted)
@@ -281,11 +281,13 @@ def _stored(engine: Engine) -> None:
     shown = snaps[["period", "source_file", *store.COUNT_KEYS]].copy()
     for key in store.COUNT_KEYS:
         shown[key] = shown[key].map(_fmt)
-    shown["period"] = shown["period"].map(fmt_period)
+    shown["period"] = [fmt_period(p) + (" (data contoh fiktif)" if demo else "")
+                       for p, demo in zip(snaps["period"], snaps["is_demo"].astype(bool))]
     shown = shown.rename(columns={"period": "Periode", "source_file": "Berkas", **COUNT_LABELS})
     st.dataframe(shown, hide_index=True)
     period = st.selectbox("Lihat karantina dan baris belum tertaut untuk periode",
-                          snaps["period"].tolist(), key="hh_detail_period")
+                          snaps["period"].tolist(), key="hh_detail_period",
+                          format_func=fmt_period)
     sid = int(snaps.loc[snaps["period"] == period, "id"].iloc[0])
     quarantine = quarantine_table(engine, sid)
     st.markdown(f"**Karantina** ({_fmt(len(quarantine))} baris)")
