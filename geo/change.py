@@ -32,7 +32,7 @@ def previous_period(engine: Engine, period: str | None = None) -> str | None:
     if stored.empty:
         return None
     demo = dict(zip(stored["period"], stored["is_demo"].astype(bool)))
-    current = period or max(demo)
+    current = period or store.default_period(stored)
     earlier = sorted(p for p, fictional in demo.items()
                      if p < current and fictional == demo.get(current, False))
     return earlier[-1] if earlier else None

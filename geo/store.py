@@ -395,11 +395,22 @@ def list_snapshots(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[c.name for c in snapshots.columns])
 
 
+def default_period(snaps: pd.DataFrame) -> str | None:
+    """The period a page or command opens when none is asked (``snaps``: rows of
+    :func:`list_snapshots`): the newest real register; the fictional demo city only while no
+    real register is stored, even when its period is newer."""
+    if snaps.empty:
+        return None
+    real = snaps.loc[~snaps["is_demo"].astype(bool), "period"]
+    return str(max(real) if len(real) else max(snaps["period"]))
+
+
 def snapshot_for(engine: Engine, period: str | None = None) -> dict | None:
-    """The snapshot of ``period`` (default: the newest) as a dict, or None."""
-    query = select(snapshots)
-    query = (query.where(snapshots.c.period == period) if period
-             else query.order_by(snapshots.c.period.desc()).limit(1))
+    """The snapshot of ``period`` (default: :func:`default_period`) as a dict, or None."""
+    period = period or default_period(list_snapshots(engine))
+    if period is None:
+        return None
+    query = select(snapshots).where(snapshots.c.period == period)
     with engine.connect() as conn:
         row = conn.execute(query).mappings().first()
     return dict(row) if row else None

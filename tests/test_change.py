@@ -94,3 +94,17 @@ def test_the_compare_command_prints_the_comparison(two_periods, monkeypatch, cap
     assert main(["compare", "--from", "2026-03", "--to", "2026-09", "--format", "json"]) == 0
     blank = next(r for r in json.loads(capsys.readouterr().out) if r["kode"] == blank_code)
     assert blank["sanitasi_tidak_layak_selisih"] is None  # unknown: null, never 0
+
+
+def test_pages_and_commands_open_the_newest_real_register_not_a_newer_demo(two_periods):
+    engine, _ = two_periods
+    with engine.begin() as conn:  # the demo city is September; the real register March
+        for period, demo in (("2026-03", False), ("2026-09", True)):
+            conn.execute(store.snapshots.update().where(store.snapshots.c.period == period)
+                         .values(is_demo=demo))
+    assert store.snapshot_for(engine)["period"] == "2026-03"
+    assert store.default_period(store.list_snapshots(engine)) == "2026-03"
+    assert change.previous_period(engine) is None
+    with engine.begin() as conn:  # only the demo: it is what opens
+        conn.execute(store.snapshots.delete().where(store.snapshots.c.period == "2026-03"))
+    assert store.snapshot_for(engine)["period"] == "2026-09"

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from geo import config
+from geo import config, store
 from geo.fmt import fmt_date, fmt_period
 from geo.link import unlinked_warning
 from geo.maps import tiles_reachable
@@ -55,11 +55,15 @@ def sidebar_period() -> View:
     if snaps.empty:
         return View(version, None)
     periods = snaps["period"].tolist()
+    default = store.default_period(snaps)  # the newest real register, not the demo beside it
+    fictional = set(snaps.loc[snaps["is_demo"].astype(bool), "period"])
     wanted = st.query_params.get("periode")
-    index = periods.index(wanted) if wanted in periods else 0
-    period = st.sidebar.selectbox("Periode data", periods, index=index,
-                                  format_func=fmt_period, key="periode")
-    if period != periods[0] or "periode" in st.query_params:
+    index = periods.index(wanted if wanted in periods else default)
+    period = st.sidebar.selectbox(
+        "Periode data", periods, index=index, key="periode",
+        format_func=lambda p: fmt_period(p) + (" (contoh fiktif)" if p in fictional
+                                              and len(fictional) < len(periods) else ""))
+    if period != default or "periode" in st.query_params:
         st.query_params["periode"] = period
     snapshot = snaps[snaps["period"] == period].iloc[0].to_dict()
     return View(version, snapshot)
