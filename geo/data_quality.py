@@ -37,6 +37,12 @@ class Reason:
     kind: str
     label: str
     pattern: re.Pattern
+    needle: str  # the template's longest fixed text: a text without it cannot match
+
+    def found_in(self, text: str) -> bool:
+        # the substring test first: a lazy ".*?" pattern that fails on a long text backtracks
+        # for milliseconds (18 s for the 11.898 quarantined rows of a 1-million register)
+        return self.needle in text and self.pattern.search(text) is not None
 
 
 def _reason_patterns() -> list[Reason]:
@@ -47,7 +53,7 @@ def _reason_patterns() -> list[Reason]:
         parts = re.split(r"\{[^}]*\}", template)
         body = ".*?".join(re.escape(p) for p in parts)
         label = re.sub(r"\{[^}]*\}", "…", template).split(". ")[0].removeprefix("…: ")
-        out.append(Reason(kind, label, re.compile(body)))
+        out.append(Reason(kind, label, re.compile(body), max(parts, key=len)))
     return out
 
 
@@ -56,7 +62,7 @@ REASON_KINDS = _reason_patterns()
 
 def reason_kinds(text: str) -> list[str]:
     """The reason kinds found in one quarantined row's ``reasons`` text ("; "-joined)."""
-    return [r.kind for r in REASON_KINDS if r.pattern.search(text or "")] or ["lainnya"]
+    return [r.kind for r in REASON_KINDS if r.found_in(text or "")] or ["lainnya"]
 
 
 def quarantine_area(quarantine: pd.DataFrame, report: dict) -> pd.Series:
