@@ -79,6 +79,29 @@ def test_same_frame_from_database_and_cache(engine: Engine, columns: list[str],
         pd.testing.assert_frame_equal(indicators.evaluate(warm), indicators.evaluate(expected))
 
 
+def test_personal_columns_alone_come_from_the_database(engine: Engine,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """NIK, No. KK, names never go to the cache: with them, the other columns still come
+    from it, and the frame is the database's, row for row (one of them blank here)."""
+    columns = ["id_keluarga", "no_kk", "nik_krt", "nama_krt", "desil", "region_code"]
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE households SET nama_krt = NULL"))
+        conn.execute(text("UPDATE households SET desil = NULL WHERE row_number % 5 = 0"))
+    snap = _snapshot(engine)
+    expected = store.load_households(engine, snap["id"], columns)
+    load_households_fast(engine, snap, ["desil"])  # the cache is there
+    asked: list[list[str]] = []
+    read = snapshot_cache.read_database
+
+    def recorded(engine_: Engine, snapshot_id: int, wanted: list[str]) -> pd.DataFrame:
+        asked.append(list(wanted))
+        return read(engine_, snapshot_id, wanted)
+
+    monkeypatch.setattr(snapshot_cache, "read_database", recorded)
+    _same(load_households_fast(engine, snap, columns), expected)
+    assert asked == [["row_number", "no_kk", "nik_krt", "nama_krt"]]
+
+
 def test_driver_read_matches_read_sql_on_every_column(engine: Engine) -> None:
     snap = _snapshot(engine)
     columns = store.HOUSEHOLD_TABLE_COLUMNS
