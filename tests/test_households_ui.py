@@ -24,7 +24,8 @@ import_households.render(store.get_engine())
 def db_url(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'ui.sqlite'}"
     monkeypatch.setenv("PETA_DB_URL", url)
-    return url
+    with fresh_caches():  # the app's caches hold one database per process: this test's
+        yield url
 
 
 def test_section_runs_on_an_empty_database(db_url):
@@ -145,8 +146,7 @@ def test_the_demo_beside_real_data_is_marked_and_offered_for_deletion(db_url, tm
     accounts.add_user(engine, "admin", "admin", "sandi-admin-12345")
     at = AppTest.from_string(SCRIPT, default_timeout=60)
     at.session_state[SESSION_KEY] = accounts.login(engine, "admin", "sandi-admin-12345")[1]
-    with fresh_caches():  # the app's engine is cached per process: this test's database
-        at.run()
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     stored = next(df.value for df in at.dataframe if "Periode" in df.value.columns)
     assert stored["Periode"].tolist() == ["September 2026", "Agustus 2026 (data contoh fiktif)"]

@@ -289,7 +289,7 @@ def _stored(engine: Engine) -> None:
                           snaps["period"].tolist(), key="hh_detail_period",
                           format_func=fmt_period)
     sid = int(snaps.loc[snaps["period"] == period, "id"].iloc[0])
-    quarantine = quarantine_table(engine, sid)
+    quarantine = _quarantine_shown(sid, data.data_version())
     st.markdown(f"**Karantina** ({_fmt(len(quarantine))} baris)")
     if len(quarantine):
         st.dataframe(quarantine.head(1000), hide_index=True)
@@ -311,6 +311,13 @@ def _table(frame: pd.DataFrame, name: str) -> exports.Table:
     """A list of rows as an export: its own headers, capitalised, in the Excel CSV."""
     return exports.Table(frame, name, {c: (str(c)[:1].upper() + str(c)[1:]).replace("_", " ")
                                        for c in frame.columns})
+
+
+@st.cache_data(show_spinner="Menyiapkan tabel karantina…", max_entries=4)
+def _quarantine_shown(snapshot_id: int, version: tuple) -> pd.DataFrame:
+    """:func:`quarantine_table` once per period and data version: masking every quarantined
+    row took 2 s at a million households, on every rerun of this page."""
+    return quarantine_table(data.engine(), snapshot_id)
 
 
 def quarantine_table(engine: Engine, snapshot_id: int) -> pd.DataFrame:
