@@ -28,6 +28,23 @@ def test_a_missing_argument_is_a_usage_error_in_indonesian(capsys):
     assert exit_info.value.code == exit_codes.USAGE
 
 
+@pytest.mark.parametrize(("argv", "said"), [
+    (["import-households", "berkas.csv"], "argumen wajib belum diberikan: --period"),
+    (["indicators", "--level", "desa"], "argumen --level: pilihan tidak sah: 'desa' (pilih dari"),
+    (["indicators", "--bogus"], "argumen tidak dikenal: --bogus"),
+    (["indicators", "--period"], "argumen --period: perlu satu nilai"),
+    (["tidak-ada"], "argumen PERINTAH: pilihan tidak sah: 'tidak-ada'"),
+], ids=["required", "choice", "unknown", "no_value", "command"])
+def test_argparse_messages_are_in_indonesian(argv, said, capsys):
+    with pytest.raises(SystemExit):
+        main(argv)
+    err = capsys.readouterr().err
+    assert said in err
+    for english in ("the following", "invalid choice", "unrecognized", "expected one",
+                    "choose from", "argument "):
+        assert english not in err, err
+
+
 def test_the_same_things_have_the_same_argument_names():
     commands = next(a for a in build_parser()._actions
                     if isinstance(a, argparse._SubParsersAction)).choices

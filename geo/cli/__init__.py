@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 from geo.cli import exit_codes
@@ -45,11 +46,38 @@ class _Formatter(argparse.HelpFormatter):
                                  "pemakaian: " if prefix is None else prefix)
 
 
+# argparse's own error messages (Python 3.11's wording), in Indonesian
+ARGPARSE_WORDS: tuple[tuple[str, str], ...] = (
+    (r"^argument (\S+): ", r"argumen \1: "),
+    (r"the following arguments are required: ", "argumen wajib belum diberikan: "),
+    (r"unrecognized arguments: ", "argumen tidak dikenal: "),
+    (r"invalid choice: (.*) \(choose from (.*)\)", r"pilihan tidak sah: \1 (pilih dari \2)"),
+    (r"invalid int value: ", "bukan bilangan bulat: "),
+    (r"invalid float value: ", "bukan angka: "),
+    (r"invalid (\S+) value: ", r"nilai \1 tidak sah: "),
+    (r"expected at least one argument", "perlu paling sedikit satu nilai"),
+    (r"expected at most one argument", "paling banyak satu nilai"),
+    (r"expected one argument", "perlu satu nilai"),
+    (r"expected (\d+) arguments?", r"perlu \1 nilai"),
+    (r"one of the arguments (.*) is required", r"salah satu argumen \1 wajib diberikan"),
+    (r"not allowed with argument ", "tidak boleh bersama argumen "),
+    (r"ambiguous option: (\S+) could match ", r"opsi \1 ambigu, bisa berarti "),
+    (r"ignored explicit argument ", "argumen eksplisit diabaikan: "),
+)
+
+
+def in_indonesian(message: str) -> str:
+    """An argparse error message in Indonesian (unknown wording is left as it is)."""
+    for pattern, words in ARGPARSE_WORDS:
+        message = re.sub(pattern, words, message)
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # noqa: ANN201
         """Usage and the message on stderr, exit code USAGE (argparse's own 2)."""
         self.print_usage(sys.stderr)
-        self.exit(exit_codes.USAGE, f"{self.prog}: salah pakai: {message}\n")
+        self.exit(exit_codes.USAGE, f"{self.prog}: salah pakai: {in_indonesian(message)}\n")
 
 
 def indonesian(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
