@@ -45,8 +45,11 @@ def level_counts(levels: Mapping[str, int]) -> str:
 
 def add_period(parser: argparse.ArgumentParser, required: bool = False) -> None:
     parser.add_argument("--period", metavar="TTTT-BB", required=required,
-                        help="periode data, mis. 2026-09" + ("" if required
-                                                              else " (bawaan: terbaru)"))
+                        help="periode data, mis. 2026-09" + ("" if required else DEFAULT_PERIOD))
+
+
+DEFAULT_PERIOD = " (bawaan: data sungguhan terbaru; data contoh hanya bila belum ada)"
+"""The default of every ``--period`` (geo.store.default_period)."""
 
 
 def add_level(parser: argparse.ArgumentParser, levels: tuple[str, ...]) -> None:

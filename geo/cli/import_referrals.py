@@ -20,7 +20,8 @@ SHOWN = 50  # messages printed; the rest are counted
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="BERKAS", help="log rujukan: CSV atau XLSX")
     parser.add_argument("--period", metavar="TTTT-BB",
-                        help="periode register untuk mencocokkan rumah tangga (bawaan: terbaru)")
+                        help="periode register untuk mencocokkan rumah tangga"
+                        + common.DEFAULT_PERIOD)
     common.add_json(parser, "hitungan dan pesan")
 
 
