@@ -24,17 +24,23 @@ def periods(engine: Engine) -> list[str]:
     return sorted(store.list_snapshots(engine)["period"].tolist())
 
 
+def comparable_earlier(snaps: pd.DataFrame, period: str) -> list[str]:
+    """The stored periods before ``period`` it may be compared with, oldest first (``snaps``:
+    rows of :func:`geo.store.list_snapshots`): those of its own kind only. A real register is
+    never compared with the fictional demo city kept beside it after the first real import,
+    nor the demo with a real register."""
+    demo = dict(zip(snaps["period"], snaps["is_demo"].astype(bool)))
+    return sorted(p for p, fictional in demo.items()
+                  if p < period and fictional == demo.get(period, False))
+
+
 def previous_period(engine: Engine, period: str | None = None) -> str | None:
-    """The stored period right before ``period`` (default: the newest) of the same kind, or
-    None: a real register is never compared with the fictional demo city kept beside it after
-    the first real import, nor the demo with a real register."""
+    """The stored period right before ``period`` (default: :func:`geo.store.default_period`)
+    that it may be compared with (:func:`comparable_earlier`), or None."""
     stored = store.list_snapshots(engine)
     if stored.empty:
         return None
-    demo = dict(zip(stored["period"], stored["is_demo"].astype(bool)))
-    current = period or store.default_period(stored)
-    earlier = sorted(p for p, fictional in demo.items()
-                     if p < current and fictional == demo.get(current, False))
+    earlier = comparable_earlier(stored, period or store.default_period(stored))
     return earlier[-1] if earlier else None
 
 

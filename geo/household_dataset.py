@@ -300,8 +300,7 @@ def read_partition(location: str, path: str) -> pa.Table:
         personal = pq.read_table(f).select(PERSONAL_DATASET_COLUMNS)
     both = analytic.join(personal.drop_columns(["id_keluarga"]), "row_number",
                          join_type="left outer")
-    return both.sort_by("row_number").select(store.HOUSEHOLD_TABLE_COLUMNS) \
-        .cast(household_schema())
+    return both.sort_by("row_number").select(store.HOUSEHOLD_TABLE_COLUMNS)  # as written
 
 
 def _all(*parts: ds.Expression | None) -> ds.Expression | None:

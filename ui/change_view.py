@@ -71,17 +71,18 @@ def _periods(view) -> tuple[str, str] | None:  # noqa: ANN001
     """(earlier, later): the later is the sidebar's period, the earlier chosen here."""
     snaps = data.snapshots(view.version)
     later = view.snapshot["period"]
-    same_kind = snaps["is_demo"].astype(bool) == bool(view.snapshot.get("is_demo"))
-    stored = sorted(snaps.loc[same_kind, "period"].tolist())  # demo and real never mixed
-    earlier_options = [p for p in stored if p < later]
+    earlier_options = change.comparable_earlier(snaps, later)  # demo and real never mixed
     if not earlier_options:
-        other = (snaps.loc[~same_kind, "period"] < later).any()
+        other = (snaps["period"] < later).any()  # only periods of the other kind
+        kinds = ("register sungguhan", "data contoh fiktif")
+        if not view.snapshot.get("is_demo"):
+            kinds = kinds[::-1]
         st.info(f"Tidak ada periode sebelum {fmt_period(later)}"
-                + (" selain data contoh fiktif, yang tidak dibandingkan dengan register "
-                   "sungguhan" if other else "")
+                + (f" selain {kinds[0]}, yang tidak dibandingkan dengan {kinds[1]}"
+                   if other else "")
                 + ". Pilih periode yang lebih baru di samping untuk membandingkan.")
         return None
-    default = change.previous_period(data.engine(), later)
+    default = earlier_options[-1]  # as change.previous_period, without reading the database
     since = ui_filters.Param("banding", "c_from", default,
                              decode=lambda t: t if t in earlier_options else None)
     if st.session_state.get(since.key) not in (None, *earlier_options):

@@ -78,20 +78,10 @@ def sidebar(user: User) -> View:
     return view
 
 
-def start_page(user: User | None) -> str:
-    """The page the app's root address opens for ``user``: the role's own start page
-    (leadership: Ringkasan), else the first page it may open."""
-    home = access.home_page(user)
-    if home and access.allowed(user, home):
-        return f"pages/{home}.py"
-    allowed = [path for path, _, _ in PAGES if access.allowed(user, page_id(path))]
-    return (allowed or [PAGES[0][0]])[0]
-
-
-def _to_start_page(pages: dict[str, st.Page], user: User | None) -> None:
-    """The root address (a shared map link is ``/?kec=…``): on to the start page, with the
-    link's choices."""
-    st.switch_page(pages[start_page(user)], query_params=st.query_params.to_dict())
+def _go_on_to(page: st.Page) -> None:
+    """The root address (a shared map link is ``/?kec=…``): on to the user's start page, with
+    the link's choices."""
+    st.switch_page(page, query_params=st.query_params.to_dict())
 
 
 def run_page(path: str) -> None:
@@ -123,8 +113,8 @@ def run_frame(page_path: str | None = None) -> None:
         # app's root address is a page of its own that goes on to the user's start page
         # (Streamlit gives its default page no address of its own: /peta was "Page not found")
         pages = {path: st.Page(path, title=title, icon=icon) for path, title, icon in PAGES}
-        start = st.Page(lambda: _to_start_page(pages, user), title="Peta Sinergi",
-                        url_path="mulai", default=True)
+        start = st.Page(lambda: _go_on_to(pages[allowed[0][0]]),  # the role's start page
+                        title="Peta Sinergi", url_path="mulai", default=True)
         navigation = st.navigation([start, *pages.values()], position="hidden")
     user = auth.gate()  # the login (or first-admin) form when nobody may look
     for path, title, icon in allowed if pages else ():
