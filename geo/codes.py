@@ -9,6 +9,7 @@ desa codes with 2.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -139,6 +140,33 @@ def are_desa(codes: pd.Series) -> np.ndarray:
     code = codes.astype("string").fillna("")
     return (code.str.len().eq(CODE_LENGTH["kelurahan"]) & code.str[9:10].eq("2")).to_numpy(
         dtype=bool)
+
+
+KOTA_FROM = 71  # Kemendagri: a kabupaten/kota code's 2nd segment 01–69 is a kabupaten, 71– a kota
+LEVEL_WORDS = {"kota": ("Kabupaten", "Kota", "Kabupaten/Kota"),
+               "kelurahan": ("Desa", "Kelurahan", "Kelurahan/Desa")}
+
+
+def _kind(code: str, level: str) -> bool | None:
+    """True for a kota or a kelurahan, False for a kabupaten or a desa, None when the code does
+    not say (not a Kemendagri code of that level)."""
+    digits = code.replace(".", "")
+    if level == "kota":
+        ok = len(digits) == 4 and digits.isdigit()
+        return int(digits[2:]) >= KOTA_FROM if ok else None
+    ok = len(code) == CODE_LENGTH["kelurahan"] and code[9] in "12"
+    return code[9] == "1" if ok else None
+
+
+def level_word(level: str, codes: Iterable[object]) -> str:
+    """What the areas of ``level`` are called, from their codes: "Kota", "Kabupaten" or, when
+    both (a province) or the codes do not say, "Kabupaten/Kota"; likewise "Kelurahan", "Desa"
+    or "Kelurahan/Desa". "Kecamatan" and "Provinsi" are always that."""
+    if level not in LEVEL_WORDS:
+        return level.capitalize()
+    kinds = {_kind(str(c), level) for c in codes}
+    no, yes, both = LEVEL_WORDS[level]
+    return both if len(kinds) != 1 or None in kinds else (yes if kinds.pop() else no)
 
 
 def area_ids(region: pd.Series, codes: np.ndarray | None = None

@@ -42,11 +42,12 @@ PAGE_PARAMS = [ui_filters.Param(name, key, default, decode=lambda t, o=options: 
         ("jumlah_kelas", "p_k", ["3", "4", "5"], "5"))]
 ui_filters.params_from_url(*PAGE_PARAMS)
 
+LEVEL_WORDS = ui_data.level_words(view.version)  # "Kabupaten" in a kabupaten, "Kota" in a kota
 phone = context.on_phone()  # a phone: the controls fold away above the map
 if phone:
     MAP_SIZE = (360, 460)
     box = st.expander(f"Pilihan peta: {indicators.BY_ID[st.session_state['p_ind']].label} · "
-                      f"{mv.LEVELS[st.session_state['p_level']]}", expanded=False)
+                      f"{LEVEL_WORDS[st.session_state['p_level']]}", expanded=False)
 else:
     box = st.container()
 c1, c2, c3, c4 = box.columns([2.2, 1.4, 1.4, 1.2])
@@ -56,7 +57,7 @@ ind_id = c1.selectbox(
     format_func=lambda i: f"{indicators.BY_ID[i].group} · {indicators.BY_ID[i].label}" + (
         "" if i in available else f" ({indicators.NOT_IN_REGISTER})"))
 level = c2.radio("Tingkat wilayah", list(mv.LEVELS), key="p_level", horizontal=True,
-                 format_func=mv.LEVELS.get)
+                 format_func=LEVEL_WORDS.get)
 measure = c3.radio("Ukuran", list(MEASURES), key="p_measure", format_func=MEASURES.get,
                    horizontal=True)
 method = c4.selectbox("Klasifikasi", list(METHODS), key="p_method", format_func=METHODS.get)

@@ -147,3 +147,22 @@ def test_are_desa():
 
     codes = pd.Series(["36.74.01.2001", "36.74.01.1001", None, "36.74.01"])
     assert are_desa(codes).tolist() == [True, False, False, False]
+
+
+def test_what_a_level_is_called_follows_its_codes():
+    """Kemendagri: a kabupaten/kota segment from 71 is a kota; a last segment from 2 a desa."""
+    from geo.codes import level_word
+    from geo.views.map_view import level_words
+
+    assert level_word("kota", ["36.74", "36.73"]) == "Kota"
+    assert level_word("kota", ["36.01"]) == "Kabupaten"
+    assert level_word("kota", ["36.01", "36.74"]) == "Kabupaten/Kota"  # a province
+    assert level_word("kota", ["Tangsel"]) == level_word("kota", []) == "Kabupaten/Kota"
+    assert level_word("kelurahan", ["36.74.01.1001"]) == "Kelurahan"
+    assert level_word("kelurahan", ["36.01.28.2007"]) == "Desa"
+    assert level_word("kelurahan", ["36.01.28.2007", "36.74.01.1001"]) == "Kelurahan/Desa"
+    assert level_word("kecamatan", ["36.01.28"]) == "Kecamatan"
+    regions = pd.DataFrame({"kode": ["36.01", "36.01.28", "36.01.28.2007"],
+                            "level": ["kota", "kecamatan", "kelurahan"]})
+    assert level_words(regions) == {"kota": "Kabupaten", "kecamatan": "Kecamatan",
+                                    "kelurahan": "Desa"}

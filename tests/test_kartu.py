@@ -198,3 +198,54 @@ def test_each_page_shows_the_trend_of_poverty_over_the_stored_periods(city_db, t
         assert "Tren Rumah tangga miskin" in text
         assert (f"Jun 2026 {fmt_pct(june.loc[code, 'miskin_persen'])} · "
                 f"Sep 2026 {fmt_pct(september.loc[code, 'miskin_persen'])}") in text
+
+
+@pytest.fixture(scope="module")
+def province_db(tmp_path_factory) -> str:
+    """A fictional province: a kota (99.71, kelurahan) and a kabupaten beside it (99.01, desa),
+    with households from ``python -m geo demo --boundaries``."""
+    from geo.cli import main as cli
+
+    kota, _ = build_city(7, n_kelurahan=12, n_kecamatan=3)
+    kab = kota.copy()
+    for col in ("kode_kel", "kode_kec", "kode_kab"):
+        kab[col] = kab[col].str.replace("99.71", "99.01", n=1)
+    kab["kode_kel"] = kab["kode_kel"].str[:9] + "2" + kab["kode_kel"].str[10:]  # desa
+    kab["nama_kab"] = "Kabupaten Contoh"
+    kab["geometry"] = kab.geometry.translate(xoff=1.0)  # beside the kota, not over it
+    folder = tmp_path_factory.mktemp("province")
+    path = folder / "provinsi.geojson"
+    pd.concat([kota, kab], ignore_index=True).to_file(path, driver="GeoJSON")
+    url = f"sqlite:///{folder / 'provinsi.sqlite'}"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PETA_DB_URL", url)
+        assert cli(["demo", "--boundaries", str(path), "--households", "3000",
+                    "--period", "2026-10", "--json"]) == 0
+    return url
+
+
+def test_in_a_province_each_page_compares_with_its_own_kabupaten_or_kota(
+        province_db, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PETA_DB_URL", province_db)
+    table = indicators_table()
+    by_area = indicators_table("--level", "kota")
+    assert sorted(by_area.index) == ["99.01", "99.71"]
+    out = tmp_path / "kab.pdf"
+    assert main(["kartu", "--kecamatan", "99.01.02", "--out", str(out)]) == 0
+    text = pdf_tools.text(out, 1)
+    code = re.search(r"kode (\d\d\.\d\d\.\d\d\.\d{4})", text).group(1)
+    assert code.startswith("99.01.02.2")
+    assert f"Kartu Desa {table.loc[code, 'nama']}" in text
+    assert "Kabupaten" in text.split() and "kabupaten" in text.split()  # "Peringkat di kabupaten"
+    in_kab = table[[k.startswith("99.01.") for k in table.index]]
+    for ind_id in SHOWN:
+        cells = page_row(text, indicators.get(ind_id).label)
+        assert cells[4] == fmt_pct(by_area.loc["99.01", f"{ind_id}_persen"]), (ind_id, cells)
+        ranked = int(in_kab[f"{ind_id}_persen"].notna().sum())
+        assert re.fullmatch(rf"\d+ dari {ranked}", cells[5]), cells  # among its own 12
+    out = tmp_path / "kota.pdf"
+    assert main(["kartu", "--kecamatan", "99.71.01", "--out", str(out)]) == 0
+    text = pdf_tools.text(out, 1)
+    assert "Kartu Kelurahan" in text and {"Kota", "kota"} <= set(text.split())
+    cells = page_row(text, indicators.get("miskin").label)
+    assert cells[4] == fmt_pct(by_area.loc["99.71", "miskin_persen"])

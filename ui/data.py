@@ -8,6 +8,7 @@ import streamlit as st
 from sqlalchemy import Engine, func, select
 
 from geo import store
+from geo.views import map_view
 
 
 @st.cache_resource
@@ -49,6 +50,11 @@ def names_by_code(version: tuple) -> dict[str, str]:
     names = region_names(version)
     return dict(zip(names["kode"].tolist(), names["nama"].tolist()))
 
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def level_words(version: tuple) -> dict[str, str]:
+    """What each level is called in these boundaries (read only, shared by every session)."""
+    return map_view.level_words(region_names(version))
 
 
 @st.cache_resource(show_spinner="Menghitung kualitas data…", max_entries=2)

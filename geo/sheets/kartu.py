@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from geo import change, indicators, planning, store
+from geo.codes import level_word, parent_code
 from geo.columns import columns
 from geo.filters import Filters, kecamatan_of
 from geo.fmt import fmt_int, fmt_num, fmt_pct, fmt_period, fmt_period_short
@@ -50,7 +51,7 @@ class KartuData:
     previous: str | None  # the period the change is measured from (None: no earlier one)
     kelurahan: pd.DataFrame  # indicator_table at kelurahan level, indexed by kode
     kecamatan: pd.DataFrame  # ... at kecamatan level, indexed by kode
-    kota: pd.Series  # ... the city's row
+    kota: pd.DataFrame  # ... at kabupaten/kota level, indexed by kode (a province has several)
     denominators: pd.DataFrame  # per kelurahan: <id>_penyebut (for suppressing rates)
     changes: pd.DataFrame | None  # compare_tables per kelurahan, indexed by kode
     opd_counts: pd.DataFrame  # kelurahan × agency: households needing it (NaN: unknown)
@@ -111,7 +112,7 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
     kec_shapes = regions[regions["level"] == "kecamatan"][["kode", "nama", "geometry"]]
     return KartuData(
         snapshot=snapshot, previous=previous, kelurahan=kel, kecamatan=kec,
-        kota=kota.iloc[0], denominators=counts.reindex(kel.index), changes=changes,
+        kota=kota.set_index("kode"), denominators=counts.reindex(kel.index), changes=changes,
         opd_counts=opd.counts, opd_pct=opd.pct, shapes=shapes.to_crs(metric),
         kec_shapes=kec_shapes.to_crs(metric).reset_index(drop=True), codes=codes,
         settings=settings, hide=hide, ranks=all_ranks(kel), show_city=show_city,
@@ -133,20 +134,35 @@ def ranks(table: pd.DataFrame, ind_id: str, groups: object = None) -> pd.Series:
 
 @dataclass(frozen=True)
 class Ranks:
-    """Per indicator: rank in the city and in the kecamatan, and how many areas are ranked."""
+    """Per indicator: rank in its kabupaten/kota and in its kecamatan, and how many areas are
+    ranked there."""
 
     city: pd.DataFrame  # kelurahan × indicator
     kecamatan: pd.DataFrame
-    city_of: pd.Series  # indicator -> kelurahan ranked in the city
+    city_of: pd.DataFrame  # kabupaten/kota × indicator -> kelurahan ranked there
     kecamatan_of: pd.DataFrame  # kecamatan × indicator -> kelurahan ranked there
 
 
 def all_ranks(kel: pd.DataFrame) -> Ranks:
+    kota = [parent_code(k, "kota") for k in kel.index]
     groups = [kecamatan_of(k) for k in kel.index]
     ids = [i.id for i in indicators.INDICATORS]
-    city = pd.DataFrame({i: ranks(kel, i) for i in ids}, index=kel.index)
+    city = pd.DataFrame({i: ranks(kel, i, kota) for i in ids}, index=kel.index)
     kec = pd.DataFrame({i: ranks(kel, i, groups) for i in ids}, index=kel.index)
-    return Ranks(city, kec, city.notna().sum(), kec.notna().groupby(groups).sum())
+    return Ranks(city, kec, city.notna().groupby(kota).sum(), kec.notna().groupby(groups).sum())
+
+
+def kota_row(data: KartuData, code: str) -> pd.Series:
+    """The indicator row of the kabupaten/kota ``code`` lies in (empty: no households there)."""
+    return data.kota.reindex([parent_code(code, "kota")]).iloc[0]
+
+
+def table_header(data: KartuData, code: str) -> tuple[str, ...]:
+    """The table's column names, in the words of this kelurahan/desa and its kabupaten/kota."""
+    kel, kota = level_word("kelurahan", [code]), level_word("kota", [parent_code(code, "kota")])
+    return ("Indikator", "Rumah tangga", kel, "Diketahui", "Kecamatan", kota,
+            f"Peringkat di {kota.lower()}", "Peringkat di kecamatan", "Perubahan (poin)"
+            )[:None if data.changes is not None else -1]
 
 
 def _rank_text(rank: float, of: int) -> str:
@@ -166,7 +182,7 @@ def _change_text(value: float) -> str:
 def indicator_rows(data: KartuData, code: str) -> tuple[list[list[str]], list[int]]:
     """(table rows, indexes of group heading rows) of one kelurahan's page."""
     kel, kec_code = data.kelurahan, kecamatan_of(code)
-    row, kec_row, kota = kel.loc[code], data.kecamatan.loc[kec_code], data.kota
+    row, kec_row, kota = kel.loc[code], data.kecamatan.loc[kec_code], kota_row(data, code)
     rank = data.ranks
     hide = data.hide
     rows: list[list[str]] = []
@@ -187,7 +203,8 @@ def indicator_rows(data: KartuData, code: str) -> tuple[list[list[str]], list[in
                     fmt_pct(100 * row[c.known], 0) if row[c.known] == row[c.known] else NO_DATA,
                     _pct(kec_row[c.rate]),
                     _pct(kota[c.rate]) if data.show_city else HIDDEN_TOO,
-                    _rank_text(rank.city.at[code, ind.id], int(rank.city_of[ind.id]))
+                    _rank_text(rank.city.at[code, ind.id],
+                               int(rank.city_of.at[parent_code(code, "kota"), ind.id]))
                     if data.show_city else HIDDEN_TOO,
                     _rank_text(rank.kecamatan.at[code, ind.id],
                                int(rank.kecamatan_of.at[kec_code, ind.id]))]
@@ -231,8 +248,6 @@ def known_summary(data: KartuData, code: str) -> str:
 # ------------------------------------------------------------------ drawing
 
 WIDTHS = (160, 44, 45, 45, 45, 45, 45, 46, 52)  # the longest indicator label fits
-HEADER = ("Indikator", "Rumah tangga", "Kelurahan", "Diketahui", "Kecamatan", "Kota",
-          "Peringkat di kota", "Peringkat di kecamatan", "Perubahan (poin)")
 
 
 def draw_kartu(sheet: Sheet, data: KartuData, code: str, page: int, pages: int,
@@ -243,7 +258,9 @@ def draw_kartu(sheet: Sheet, data: KartuData, code: str, page: int, pages: int,
     kec_name = (data.kecamatan.at[kec_code, "nama"] if kec_code in data.kecamatan.index
                 else kec_code)
     body = sheet.body
-    top = sheet.title_block(f"Kartu Kelurahan {row['nama']}",
+    head = table_header(data, code)
+    kel_word, kota_word = head[2], head[5]
+    top = sheet.title_block(f"Kartu {kel_word} {row['nama']}",
                             f"Kecamatan {kec_name} · kode {code} · periode "
                             f"{fmt_period(data.snapshot['period'])}")
     # where it lies: its kecamatan, and the kecamatan in the city
@@ -268,16 +285,18 @@ def draw_kartu(sheet: Sheet, data: KartuData, code: str, page: int, pages: int,
     sheet.text(x, y - 14, f"{count_text(row['rumah_tangga'], hide)} rumah tangga", 14,
                bold=True)
     sheet.text(x, y - 30, f"{count_text(row['jiwa'], hide)} jiwa", 11)
-    share = 100 * row["rumah_tangga"] / data.kota["rumah_tangga"] if data.kota[
-        "rumah_tangga"] else float("nan")
+    kota = kota_row(data, code)
+    share = (100 * row["rumah_tangga"] / kota["rumah_tangga"] if kota["rumah_tangga"] > 0
+             else float("nan"))
     y -= 36
     if data.show_city:
-        y = sheet.paragraph(x, y, width, f"{fmt_pct(share)} dari rumah tangga kota dalam "
-                            "register, yang tertaut ke kelurahan ini.", 7.5, color=MUTED)
+        y = sheet.paragraph(x, y, width, f"{fmt_pct(share)} dari rumah tangga "
+                            f"{kota_word.lower()} dalam register, yang tertaut ke "
+                            f"{kel_word.lower()} ini.", 7.5, color=MUTED)
     if not row["rumah_tangga"]:
         y = sheet.paragraph(x, y, width, "Tidak ada rumah tangga dalam register periode ini "
-                            f"yang tertaut ke kelurahan ini: semua angka {NO_DATA} (bukan 0).",
-                            8, bold=True)
+                            f"yang tertaut ke {kel_word.lower()} ini: semua angka {NO_DATA} "
+                            "(bukan 0).", 8, bold=True)
     need = largest_need(data, code)
     y -= 4
     if need:
@@ -299,10 +318,9 @@ def draw_kartu(sheet: Sheet, data: KartuData, code: str, page: int, pages: int,
     y = min(y, map_box.y0) - 10
     rows, sections = indicator_rows(data, code)
     widths = WIDTHS if data.changes is not None else (WIDTHS[0] + WIDTHS[-1], *WIDTHS[1:-1])
-    header = HEADER if data.changes is not None else HEADER[:-1]
-    y = sheet.table(body.x0, y, widths, header, rows, size=7, section_rows=sections)
+    y = sheet.table(body.x0, y, widths, head, rows, size=7, section_rows=sections)
     notes = [known_summary(data, code),
-             "Kelurahan, Kecamatan, Kota: persentase atas rumah tangga yang nilainya "
+             f"{kel_word}, Kecamatan, {kota_word}: persentase atas rumah tangga yang nilainya "
              "diketahui. Peringkat 1 = kebutuhan terbesar (untuk cakupan program: cakupan "
              "terendah); wilayah yang datanya kurang tidak diperingkat.",
              (f"Perubahan: selisih persentase (poin) sejak {fmt_period(data.previous)}; "

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from geo import indicators
+from geo.codes import level_word
 from geo.columns import HOUSEHOLDS, PERSONS, columns, known_of_texts
 from geo.exports import Notes, Table, area_layer, registry, snapshot_source
 from geo.filters import Filters, chosen_areas
@@ -33,11 +34,16 @@ from geo.suppression import (
 )
 from geo.views.common import households_mask
 
-LEVELS = {"kota": "Kota", "kecamatan": "Kecamatan", "kelurahan": "Kelurahan"}
+LEVELS = ("kota", "kecamatan", "kelurahan")  # coarse to fine
 MEASURES = {"persen": "Persentase", "rumah_tangga": "Jumlah rumah tangga", "jiwa": "Jumlah jiwa"}
 MIN_DENOMINATOR = 10  # kelurahan with fewer households in the denominator are not ranked
 TOP_N = 10
 CLUSTER_CELLS = 16  # the point clusters' grid over one kelurahan: 16 × 16 cells
+
+
+def level_words(regions: pd.DataFrame) -> dict[str, str]:
+    """The name of each level for these regions (kode, level): "Kabupaten" in a kabupaten."""
+    return {lv: level_word(lv, regions.loc[regions["level"] == lv, "kode"]) for lv in LEVELS}
 
 
 def shown_level(filters: Filters, level: str) -> str:
@@ -76,7 +82,7 @@ class MapView:
 
     @property
     def level_label(self) -> str:
-        return LEVELS[self.level]
+        return level_word(self.level, self.areas["kode"])
 
     @cached_property
     def _export_and_labels(self) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -215,7 +221,7 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                      dtype=object)  # "–": hidden (small count) or no households
     unit = {"persen": f"{ind.unit} ({ind.denominator_label})", "rumah_tangga": "rumah tangga",
             "jiwa": "jiwa (anggota rumah tangga)"}[measure]
-    level_label = LEVELS[level]
+    level_label = level_word(level, areas["kode"])
     tooltip = pd.DataFrame({
         level_label: areas["nama"].to_numpy(),
         "Kode": areas["kode"].to_numpy(),
