@@ -6,7 +6,9 @@ Columns ``kode``, ``nama``, ``rumah_tangga``, ``jiwa`` and per indicator id ``<i
 Where too little is known (``Settings.min_known_share``) the count and the rate are missing
 (``pd.NA``/NaN), never 0. Regions without households count 0 households. Households not linked
 to any kelurahan are not in any row; :func:`indicator_table` returns their number beside the
-table. ``python -m geo indicators`` (:mod:`geo.cli.indicators`) prints it as CSV or JSON.
+table. Levels: kelurahan, kecamatan, kabupaten/kota (``kota``), ``provinsi``, and ``semua``:
+one row (code "") of every linked household. ``python -m geo indicators``
+(:mod:`geo.cli.indicators`) prints it as CSV or JSON.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from sqlalchemy import Engine
 
 from geo import indicators, snapshot_cache, store
 
-LEVELS = ("kelurahan", "kecamatan", "kota")
+AREA_LEVELS = ("kelurahan", "kecamatan", "kota")  # the levels a map is drawn at
+LEVELS = (*AREA_LEVELS, "provinsi", indicators.WHOLE_AREA)
+WHOLE_AREA_NAME = "Seluruh wilayah"
 
 
 def indicator_table(engine: Engine, period: str | None = None, level: str = "kelurahan",
@@ -40,6 +44,8 @@ def indicator_table(engine: Engine, period: str | None = None, level: str = "kel
     extra = table.index.difference(regions["kode"])
     names = pd.concat([regions.set_index("kode")["nama"],
                        pd.Series("", index=extra, dtype=object)])
+    if level == indicators.WHOLE_AREA:
+        names = pd.Series(WHOLE_AREA_NAME, index=pd.Index([""], dtype=object), dtype=object)
     counts = table.reindex(names.index)
     empty = counts["rumah_tangga"].isna().to_numpy()
     out = pd.DataFrame({"kode": names.index, "nama": names.to_numpy()})

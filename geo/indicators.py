@@ -539,14 +539,20 @@ def counts_only(table: pd.DataFrame) -> pd.DataFrame:
     return table[[c for c in table.columns if not c.endswith(DERIVED_SUFFIXES)]]
 
 
+WHOLE_AREA = "semua"  # a level of one area: every household the register links
+
+
 def roll_up(kelurahan_table: pd.DataFrame, level: str,
             min_known_share: float = DEFAULT_SETTINGS.min_known_share) -> pd.DataFrame:
-    """Sum a per-kelurahan table (from :func:`area_counts`) to ``kecamatan`` or ``kota`` by
-    the dotted code's prefix, and recompute the rates."""
+    """Sum a per-kelurahan table (from :func:`area_counts`) to ``kecamatan``, ``kota`` or
+    ``provinsi`` by the dotted code's prefix, or to one row (code "") for ``semua``, and
+    recompute the rates."""
     if level == "kelurahan":
         return kelurahan_table
     counts = counts_only(kelurahan_table)
-    table = counts.groupby(parent_codes(counts.index, level).to_numpy()).sum()
+    keys = (np.full(len(counts), "", dtype=object) if level == WHOLE_AREA
+            else parent_codes(counts.index, level).to_numpy())
+    table = counts.groupby(keys).sum()
     table.index.name = "kode"
     return with_rates(table, min_known_share)
 

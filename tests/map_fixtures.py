@@ -4,6 +4,7 @@ demo city, households already linked to their true kelurahan), independent of th
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -84,3 +85,36 @@ def drawn_areas(html: str) -> list[dict]:
                                      for name, values in columns["p"].items()}}
                 for f in data["features"]]
     return map_layer.embedded_layers(html)[0]
+
+
+def write_province(folder: Path, periods: tuple[tuple[str, int], ...] = (("2026-10", 3_000),)
+                   ) -> str:
+    """A fictional province in ``folder``: a kota (99.71, 12 kelurahan) and a kabupaten beside
+    it (99.01, 12 desa), with households from ``python -m geo demo --boundaries`` as a user
+    would load them, one register per (period, households). Returns the database URL."""
+    import os
+
+    from geo.cli import main
+
+    kota, _ = build_city(7, n_kelurahan=12, n_kecamatan=3)
+    kab = kota.copy()
+    for col in ("kode_kel", "kode_kec", "kode_kab"):
+        kab[col] = kab[col].str.replace("99.71", "99.01", n=1)
+    kab["kode_kel"] = kab["kode_kel"].str[:9] + "2" + kab["kode_kel"].str[10:]  # desa
+    kab["nama_kab"] = "Kabupaten Contoh"
+    kab["geometry"] = kab.geometry.translate(xoff=1.0)  # beside the kota, not over it
+    path = folder / "provinsi.geojson"
+    pd.concat([kota, kab], ignore_index=True).to_file(path, driver="GeoJSON")
+    url = f"sqlite:///{folder / 'provinsi.sqlite'}"
+    before = os.environ.get("PETA_DB_URL")
+    os.environ["PETA_DB_URL"] = url
+    try:
+        for period, households in periods:
+            assert main(["demo", "--boundaries", str(path), "--households", str(households),
+                         "--period", period, "--json"]) == 0
+    finally:
+        if before is None:
+            os.environ.pop("PETA_DB_URL")
+        else:
+            os.environ["PETA_DB_URL"] = before
+    return url

@@ -16,7 +16,7 @@ from geo.demo import build_city, generate_households
 from geo.fmt import fmt_int, fmt_pct
 from geo.snapshot_writer import write_snapshot
 from tests import pdf_tools
-from tests.map_fixtures import write_city
+from tests.map_fixtures import write_city, write_province
 
 SHOWN = ("miskin", "sanitasi_tidak_layak", "rtlh", "eksklusi", "cakupan_pkh")
 
@@ -202,26 +202,7 @@ def test_each_page_shows_the_trend_of_poverty_over_the_stored_periods(city_db, t
 
 @pytest.fixture(scope="module")
 def province_db(tmp_path_factory) -> str:
-    """A fictional province: a kota (99.71, kelurahan) and a kabupaten beside it (99.01, desa),
-    with households from ``python -m geo demo --boundaries``."""
-    from geo.cli import main as cli
-
-    kota, _ = build_city(7, n_kelurahan=12, n_kecamatan=3)
-    kab = kota.copy()
-    for col in ("kode_kel", "kode_kec", "kode_kab"):
-        kab[col] = kab[col].str.replace("99.71", "99.01", n=1)
-    kab["kode_kel"] = kab["kode_kel"].str[:9] + "2" + kab["kode_kel"].str[10:]  # desa
-    kab["nama_kab"] = "Kabupaten Contoh"
-    kab["geometry"] = kab.geometry.translate(xoff=1.0)  # beside the kota, not over it
-    folder = tmp_path_factory.mktemp("province")
-    path = folder / "provinsi.geojson"
-    pd.concat([kota, kab], ignore_index=True).to_file(path, driver="GeoJSON")
-    url = f"sqlite:///{folder / 'provinsi.sqlite'}"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PETA_DB_URL", url)
-        assert cli(["demo", "--boundaries", str(path), "--households", "3000",
-                    "--period", "2026-10", "--json"]) == 0
-    return url
+    return write_province(tmp_path_factory.mktemp("province"))
 
 
 def test_in_a_province_each_page_compares_with_its_own_kabupaten_or_kota(

@@ -131,3 +131,32 @@ def test_an_account_limited_to_a_kecamatan_gets_that_kecamatans_numbers():
     heads = {h.key: h for h in ovv.headline(row, None)}
     assert heads[HOUSEHOLDS].value == fmt_int(want[HOUSEHOLDS])
     assert heads["miskin"].value == fmt_pct(float(want["miskin_persen"]))
+
+
+def test_a_province_is_headlined_as_the_province_not_its_largest_kabupaten(tmp_path):
+    """A register over a kota and a kabupaten: the headline counts both (it showed the one
+    with most households), named as the province, and its change is the province's."""
+    from tests.map_fixtures import write_province
+
+    url = write_province(tmp_path, (("2026-09", 2_000), ("2026-10", 3_000)))
+    engine = store.get_engine(url)
+    try:
+        table, compared, previous = ovv.city_numbers(engine, "2026-10")
+        row = ovv.city_row(table)
+        kota, _ = indicator_table(engine, "2026-10", "kota")
+        assert len(kota[kota[HOUSEHOLDS] > 0]) == 2
+        province, _ = indicator_table(engine, "2026-10", "provinsi")
+        whole, _ = indicator_table(engine, "2026-10", "semua")
+        assert row[HOUSEHOLDS] == kota[HOUSEHOLDS].sum() == whole[HOUSEHOLDS].iat[0] == 3_000
+        assert row["nama"] == "Provinsi Contoh" and row["kode"] == "99"
+        heads = {h.key: h for h in ovv.headline(row, compared.set_index("kode").loc["99"])}
+        assert heads[HOUSEHOLDS].value == "3.000" and heads[HOUSEHOLDS].change == "+1.000"
+        before, _ = indicator_table(engine, previous, "provinsi")
+        for ind_id in ("miskin", "rtlh"):
+            assert row[f"{ind_id}_persen"] == province[f"{ind_id}_persen"].iat[0] == \
+                whole[f"{ind_id}_persen"].iat[0]
+            points = round(float(row[f"{ind_id}_persen"] - before[f"{ind_id}_persen"].iat[0]),
+                           1)
+            assert heads[ind_id].delta == points
+    finally:
+        engine.dispose()

@@ -32,7 +32,7 @@ def compact_layout() -> None:
     st.html(COMPACT_CSS)
 
 
-@st.cache_data(show_spinner="Menghitung angka utama kota…", max_entries=8)
+@st.cache_data(show_spinner="Menghitung angka utama wilayah…", max_entries=8)
 def _city_numbers(period: str, version: tuple
                   ) -> tuple[pd.DataFrame, pd.DataFrame | None, str | None]:
     return ovv.city_numbers(data.engine(), period)
@@ -54,7 +54,7 @@ def whole_area_scope(view: View, user: User | None) -> Scope:
 
 def build(view: View, user: User | None) -> tuple[ovv.Overview, Scope]:
     """The overview of the chosen period for the user (a scoped account sees its area, with
-    no change: the indicator table's kota row counts the whole city)."""
+    no change: the indicator table's row counts the whole kabupaten/kota or province)."""
     scope = whole_area_scope(view, user)
     names = data.region_names(view.version)
     if user is not None and user.areas:
@@ -66,6 +66,6 @@ def build(view: View, user: User | None) -> tuple[ovv.Overview, Scope]:
         row = ovv.city_row(table)
         changes = (None if compared is None
                    else compared.set_index("kode").loc[row["kode"]])
-        area = str(row["nama"] or "kota")
+        area = str(row["nama"] or "wilayah")
     return ovv.overview(row, changes, previous, view.snapshot, scope, names, area,
                         hide=True), scope

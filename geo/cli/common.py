@@ -53,8 +53,10 @@ DEFAULT_PERIOD = " (bawaan: data sungguhan terbaru; data contoh hanya bila belum
 
 
 def add_level(parser: argparse.ArgumentParser, levels: tuple[str, ...]) -> None:
-    parser.add_argument("--level", choices=levels, default=levels[0],
-                        help=f"tingkat wilayah (bawaan: {levels[0]})")
+    parser.add_argument("--level", choices=levels, default=levels[0], metavar="TINGKAT",
+                        help=f"tingkat wilayah: {', '.join(levels)} (bawaan: {levels[0]})"
+                        + ("; semua: satu baris seluruh rumah tangga yang tertaut"
+                           if "semua" in levels else ""))
 
 
 def add_format(parser: argparse.ArgumentParser) -> None:

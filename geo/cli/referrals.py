@@ -7,7 +7,7 @@ import argparse
 
 from geo import store
 from geo.cli import common
-from geo.indicator_table import LEVELS
+from geo.indicator_table import AREA_LEVELS
 from geo.referrals import measures
 
 HELP = ("rujukan SLRT per wilayah: rujukan, per 1.000 rumah tangga, terbuka, median hari "
@@ -16,7 +16,7 @@ HELP = ("rujukan SLRT per wilayah: rujukan, per 1.000 rumah tangga, terbuka, med
 
 def configure(parser: argparse.ArgumentParser) -> None:
     common.add_period(parser)
-    common.add_area_table_options(parser, LEVELS)
+    common.add_area_table_options(parser, AREA_LEVELS)
 
 
 def run(args: argparse.Namespace) -> int:

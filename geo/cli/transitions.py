@@ -14,7 +14,7 @@ from geo import store, transitions
 from geo.cli import common
 from geo.cli.compare import add_periods
 from geo.fmt import fmt_int
-from geo.indicator_table import LEVELS
+from geo.indicator_table import AREA_LEVELS as LEVELS
 
 HELP = ("perpindahan rumah tangga antar dua periode per wilayah: pasangan desil, baru, keluar, "
         "keluar/jatuh miskin, berhenti PKH/BPNT")

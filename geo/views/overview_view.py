@@ -95,17 +95,29 @@ class Overview:
         return text + (" · data contoh, fiktif" if self.is_demo else "")
 
 
+# The whole area a register covers: its kabupaten/kota; its province when it spans several;
+# every linked household when it spans several provinces.
+WHOLE_LEVELS = ("kota", "provinsi", indicators.WHOLE_AREA)
+
+
 def city_numbers(engine: Engine, period: str, settings: Settings = indicators.DEFAULT_SETTINGS
                  ) -> tuple[pd.DataFrame, pd.DataFrame | None, str | None]:
-    """(the kota rows of the indicator table, the kota rows of the change since the previous
-    stored period or None, that period or None)."""
-    table, _ = indicator_table(engine, period, "kota", settings)
+    """(the indicator table at the first of :data:`WHOLE_LEVELS` where one area holds the
+    households, its change since the previous stored period or None, that period or None).
+    A province's row is named "Provinsi <nama>"."""
+    for level in WHOLE_LEVELS:
+        table, _ = indicator_table(engine, period, level, settings)
+        if int((table[HOUSEHOLDS] > 0).sum()) <= 1:
+            break
+    if level == "provinsi":
+        table["nama"] = [n if n.lower().startswith("provinsi") else f"Provinsi {n}".strip()
+                         for n in table["nama"].astype(str)]
     previous = change.previous_period(engine, period)
     if previous is None:
         return table, None, None
-    compared = change.compare_tables(engine, previous, period, "kota", settings,
+    compared = change.compare_tables(engine, previous, period, level, settings,
                                      ids=HEADLINE_IDS)
-    before, _ = indicator_table(engine, previous, "kota", settings)
+    before, _ = indicator_table(engine, previous, level, settings)
     compared[f"{HOUSEHOLDS}_{change.CHANGE}"] = (
         compared["kode"].map(table.set_index("kode")[HOUSEHOLDS])
         - compared["kode"].map(before.set_index("kode")[HOUSEHOLDS]))
@@ -113,7 +125,8 @@ def city_numbers(engine: Engine, period: str, settings: Settings = indicators.DE
 
 
 def city_row(table: pd.DataFrame) -> pd.Series:
-    """The city's row (the one with most households when the data holds several)."""
+    """The whole area's row of :func:`city_numbers`' table (the one with households, when
+    empty areas of that level are stored beside it)."""
     return table.sort_values(HOUSEHOLDS, ascending=False, kind="stable").iloc[0]
 
 
