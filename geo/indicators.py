@@ -588,12 +588,19 @@ def availability_note(prepared: Prepared, ind_id: str) -> str | None:
             f"{', '.join(missing)}; tidak ada rumah tangga yang nilainya diketahui).")
 
 
-def worst_areas(table: pd.DataFrame, ind_id: str, n: int = 10, min_denominator: int = 10
-                ) -> pd.DataFrame:
-    """The ``n`` areas in greatest need on ``ind_id`` (lowest rate for an indicator where
-    higher is better), ranked by rate then count. Only areas with a rate (enough known) and at
-    least ``min_denominator`` known households in the denominator are ranked."""
+# An area with fewer known households in an indicator's denominator is not ranked on it: one
+# poor household of three is 33 %, noise that would top every "worst" list.
+MIN_RANKED_DENOMINATOR = 10
+
+
+def worst_areas(table: pd.DataFrame, ind_id: str, n: int | None = 10,
+                min_denominator: int = MIN_RANKED_DENOMINATOR) -> pd.DataFrame:
+    """The ``n`` (None: all) areas in greatest need on ``ind_id`` (lowest rate for an
+    indicator where higher is better), ranked by rate then count. Only areas with a rate
+    (enough known) and at least ``min_denominator`` known households in the denominator are
+    ranked."""
     ranked = table[table[columns(ind_id).rate].notna()
                    & (table[columns(ind_id).denominator] >= min_denominator)]
-    return ranked.sort_values([columns(ind_id).rate, ind_id],
-                              ascending=not get(ind_id).higher_is_worse).head(n)
+    ranked = ranked.sort_values([columns(ind_id).rate, ind_id],
+                                ascending=not get(ind_id).higher_is_worse)
+    return ranked if n is None else ranked.head(n)

@@ -60,6 +60,8 @@ if section == "Cakupan program":
         st.markdown(f"**Cakupan {PROGRAMS[program]} terendah**")
         st.dataframe(page.lowest_coverage(ind_id), hide_index=True, width="stretch",
                      height=480)
+        st.caption(f"Kelurahan dengan kurang dari {indicators.MIN_RANKED_DENOMINATOR} rumah "
+                   "tangga layak yang diketahui tidak diperingkat.")
     st.subheader("Cakupan semua program per kelurahan")
     st.dataframe(page.coverage_table(), hide_index=True, width="stretch", key="cak_cov_table")
     st.caption("Cakupan = rumah tangga layak yang menerima program ÷ rumah tangga layak "

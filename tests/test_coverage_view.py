@@ -3,6 +3,8 @@ list as the Cakupan page shows them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -59,8 +61,9 @@ def test_small_counts_are_hidden_on_the_map_and_in_the_tables():
 def test_lowest_coverage_and_most_errors_are_sorted():
     p = page(hide=False)
     low = p.lowest_coverage("cakupan_pkh")
-    rates = p.table["cakupan_pkh_persen"].dropna().sort_values()
-    assert list(low["Cakupan"]) == [planning.rate_text(r, None) for r in rates]
+    enough = p.table["cakupan_pkh_penyebut"] >= indicators.MIN_RANKED_DENOMINATOR
+    rates = p.table.loc[enough, "cakupan_pkh_persen"].dropna().sort_values()
+    assert len(rates) and list(low["Cakupan"]) == [planning.rate_text(r, None) for r in rates]
     most = p.most_errors("eksklusi")
     counts = [int(v.replace(".", "")) for v in most["Rumah tangga"]]
     assert counts == sorted(counts, reverse=True)
@@ -103,3 +106,17 @@ def test_verification_list_follows_the_filters_and_the_choices():
     notes = cv.verification_notes("Periode", "", "Eksklusi", kel, indicators.DEFAULT_SETTINGS)
     assert notes.set_index("Keterangan").loc["Filter", "Isi"] == "Tanpa filter"
     assert np.array_equal(notes.columns, ["Keterangan", "Isi"])
+
+
+def test_a_kelurahan_with_few_eligible_households_is_not_ranked_lowest():
+    """0 of 3 eligible is 0 %, noise: it would top the list (the map page's rule)."""
+    p = page(hide=False)
+    c = "cakupan_pkh"
+    few = p.table[f"{c}_penyebut"].between(1, indicators.MIN_RANKED_DENOMINATOR - 1)
+    table = p.table.copy()
+    first = table.index[0]
+    table.loc[first, [c, f"{c}_penyebut", f"{c}_persen"]] = [0, 3, 0.0]
+    small = replace(p, table=table)
+    names = set(small.lowest_coverage(c)["Kelurahan"])
+    assert p.kel_names[0] not in names
+    assert not any(n in names for n in np.asarray(p.kel_names)[few.to_numpy()])

@@ -98,9 +98,11 @@ class CoverageView:
         return rate, tooltip
 
     def lowest_coverage(self, ind_id: str) -> pd.DataFrame:
-        """Kelurahan with a coverage rate, lowest first."""
+        """Kelurahan with a coverage rate, lowest first; those with fewer eligible households
+        known than :data:`geo.indicators.MIN_RANKED_DENOMINATOR` are not ranked (the map
+        page's rule)."""
         c, table, hide = columns(ind_id), self.table, self.hide
-        ranked = table[table[c.rate].notna()].sort_values(c.rate)
+        ranked = indicators.worst_areas(table, ind_id, n=None)
         pos = table.index.get_indexer(ranked.index)
         texts = protected_texts(ranked[[c.denominator, c.count]], hide)
         return pd.DataFrame({

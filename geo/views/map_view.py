@@ -36,7 +36,7 @@ from geo.views.common import households_mask
 
 LEVELS = ("kota", "kecamatan", "kelurahan")  # coarse to fine
 MEASURES = {"persen": "Persentase", "rumah_tangga": "Jumlah rumah tangga", "jiwa": "Jumlah jiwa"}
-MIN_DENOMINATOR = 10  # kelurahan with fewer households in the denominator are not ranked
+MIN_DENOMINATOR = indicators.MIN_RANKED_DENOMINATOR
 TOP_N = 10
 CLUSTER_CELLS = 16  # the point clusters' grid over one kelurahan: 16 × 16 cells
 
