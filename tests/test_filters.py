@@ -139,3 +139,54 @@ def test_chosen_areas_at_every_level():
     assert chosen_areas(kel, by_kel, "kelurahan").tolist() == [False, False, True]
     assert chosen_areas(kec, by_kel, "kecamatan").tolist() == [False, True]
     assert chosen_areas(kota, Filters(), "kota").tolist() == [True, True]
+
+
+def test_areas_of_one_name_are_told_apart_by_their_parents():
+    """A province holds 13 kelurahan called Mekarsari and two kecamatan called Cibeber."""
+    from geo.views.common import distinct_names
+
+    names = pd.DataFrame([
+        ("36.02", "Kabupaten Lebak", "kota", "36"), ("36.72", "Kota Cilegon", "kota", "36"),
+        ("36.02.01", "Cibeber", "kecamatan", "36.02"),
+        ("36.72.01", "Cibeber", "kecamatan", "36.72"),
+        ("36.02.02", "Maja", "kecamatan", "36.02"),
+        ("36.02.01.2001", "Mekarsari", "kelurahan", "36.02.01"),
+        ("36.02.02.2001", "Mekarsari", "kelurahan", "36.02.02"),
+        ("36.02.01.2002", "Cibeber", "kelurahan", "36.02.01"),
+        ("36.72.01.1001", "Cibeber", "kelurahan", "36.72.01"),
+        ("36.02.02.2002", "Sindang", "kelurahan", "36.02.02"),
+        ("36.02.02.2003", "Sindang", "kelurahan", "36.02.02"),  # twice in one kecamatan
+        ("36.72.01.1002", "Kubang", "kelurahan", "36.72.01"),
+    ], columns=["kode", "nama", "level", "kode_induk"])
+    label = distinct_names(names)
+    assert label["36.02.01"] == "Cibeber (Kabupaten Lebak)"
+    assert label["36.72.01"] == "Cibeber (Kota Cilegon)"
+    assert label["36.02.02"] == "Maja" and label["36.72.01.1002"] == "Kubang"
+    assert label["36.02.01.2001"] == "Mekarsari (Cibeber)"
+    assert label["36.02.02.2001"] == "Mekarsari (Maja)"
+    assert label["36.02.01.2002"] == "Cibeber (Cibeber, Kabupaten Lebak)"
+    assert label["36.72.01.1001"] == "Cibeber (Cibeber, Kota Cilegon)"
+    assert label["36.02.02.2002"] != label["36.02.02.2003"]
+    assert "36.02" not in label  # kecamatan and kelurahan only
+
+
+def test_the_sidebar_offers_each_kelurahan_under_a_name_of_its_own(tmp_path, monkeypatch):
+    """The province fixture's kota and kabupaten repeat every kecamatan and kelurahan name."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import fresh_caches
+    from tests.map_fixtures import write_province
+
+    url = write_province(tmp_path)
+    monkeypatch.setenv("PETA_DB_URL", url)
+    script = ("from ui import context, filters\n"
+              "view = context.sidebar_period()\n"
+              "filters.sidebar_filters(view)\n")
+    with fresh_caches():
+        at = AppTest.from_string(script, default_timeout=60).run()
+        assert not at.exception, [e.value for e in at.exception]
+        kec, kel = at.sidebar.multiselect[0], at.sidebar.multiselect[1]
+        for box, count in ((kec, 6), (kel, 24)):
+            shown = [box.format_func(o) for o in box.options]
+            assert len(shown) == count and len(set(shown)) == count, shown
+        assert any(s.endswith("(Kabupaten Contoh)") for s in map(kec.format_func, kec.options))

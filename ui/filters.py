@@ -18,6 +18,7 @@ from geo.accounts import User
 from geo.filters import DESIL_MAX, DESIL_MIN, QUERY_KEYS, Filters, kecamatan_of
 from geo.fmt import plain
 from geo.schema import PROGRAMS, VULNERABLE
+from geo.views.common import distinct_names
 from ui import data
 from ui.context import View
 
@@ -71,10 +72,11 @@ def area_choices(version: object, areas: tuple[str, ...], _user: User | None) ->
     # a user limited to some kecamatan/kelurahan is offered only those (geo.access)
     allowed = access.allowed_kelurahan(_user, kel_table["kode"], parent_of)
     kel_table = kel_table[kel_table["kode"].isin(allowed)]
-    kec_names = names[(names["level"] == "kecamatan")
-                      & names["kode"].isin(set(kel_table["kode_induk"]))].set_index(
-        "kode")["nama"].to_dict()
-    return AreaChoices(parent_of, kel_table.set_index("kode")["nama"].to_dict(), kec_names)
+    label = distinct_names(names)  # "Mekarsari (Cibeber)" where a province has 13 Mekarsari
+    kec_codes = names.loc[(names["level"] == "kecamatan")
+                          & names["kode"].isin(set(kel_table["kode_induk"])), "kode"]
+    return AreaChoices(parent_of, {k: label[k] for k in kel_table["kode"]},
+                       {k: label[k] for k in kec_codes})
 
 
 def sidebar_filters(view: View, user: User | None = None) -> Filters:

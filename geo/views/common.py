@@ -30,6 +30,34 @@ def area_labels(names: pd.DataFrame, codes: object) -> tuple[list[str], list[str
             by_code["nama"].reindex(parent).fillna("–").tolist())
 
 
+def distinct_names(names: pd.DataFrame) -> dict[str, str]:
+    """A label per kecamatan and kelurahan code that tells apart areas of one name: the name
+    alone where it is the only one of its level; else with its kabupaten/kota (a kecamatan)
+    or its kecamatan (a kelurahan: "Mekarsari (Cibeber)"), and the kabupaten/kota too when
+    that still repeats. ``names`` has kode, nama, level, kode_induk of every region (a
+    province holds 13 kelurahan called Mekarsari)."""
+    by_code = names.set_index("kode")
+    name, parent = by_code["nama"].fillna("").astype(str), by_code["kode_induk"]
+    out: dict[str, str] = {}
+    for level in ("kecamatan", "kelurahan"):
+        rows = by_code.index[by_code["level"] == level]
+        label = name.reindex(rows)
+        for step in range(2):  # the parent's name, then the kabupaten/kota's as well
+            twice = label.duplicated(keep=False)
+            if not twice.any():
+                break
+            up = parent.reindex(rows[twice.to_numpy()])
+            if step:
+                up = parent.reindex(up.to_numpy())
+            label[twice] = [f"{n} ({p})" if not step else f"{n[:-1]}, {p})"
+                            for n, p in zip(label[twice], name.reindex(up.to_numpy())
+                                            .fillna("–"))]
+        twice = label.duplicated(keep=False)  # one name twice in one kecamatan: the code
+        label[twice] = [f"{n} · {k}" for n, k in zip(label[twice], label.index[twice])]
+        out.update(label.to_dict())
+    return out
+
+
 @dataclass(frozen=True)
 class Scope:
     """What a planning page works on after the sidebar filters."""
