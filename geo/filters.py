@@ -7,7 +7,8 @@ it is chosen beside the filters (``periode`` in the URL, see ``ui.context``).
 
 Matching rules (also stated by :meth:`describe`):
 - area: a household counts when its linked kelurahan (``region_code``) lies in one of the chosen
-  kecamatan *and*, when kelurahan are chosen, is one of them;
+  kabupaten/kota (a province's register), in one of the chosen kecamatan *and*, when kelurahan
+  are chosen, is one of them;
 - desil: ``desil_min`` ≤ desil ≤ ``desil_max``; with the full range 1–10 households without a
   desil are kept, with any narrower range they are left out;
 - programs: the household receives **every** chosen program;
@@ -27,10 +28,10 @@ from geo.schema import PROGRAMS, VULNERABLE
 
 DESIL_MIN, DESIL_MAX = 1, 10
 
-# URL names: short and readable (``?kec=36.74.01&desil=1-4&program=pkh,bpnt&rentan=lansia``)
+# URL names: short and readable (``?kab=36.74&kec=36.74.01&desil=1-4&program=pkh&rentan=lansia``)
 PROGRAM_KEYS: dict[str, str] = {name.removeprefix("penerima_"): name for name in PROGRAMS}
 VULNERABLE_KEYS: dict[str, str] = {name.removeprefix("jumlah_"): name for name in VULNERABLE}
-QUERY_KEYS = ("kec", "kel", "desil", "program", "rentan")
+QUERY_KEYS = ("kab", "kec", "kel", "desil", "program", "rentan")
 
 
 def kecamatan_of(region_code: str) -> str:
@@ -46,6 +47,7 @@ class Filters:
     desil_max: int = DESIL_MAX
     programs: tuple[str, ...] = ()  # program columns, e.g. "penerima_pkh" (receives all)
     vulnerable: tuple[str, ...] = ()  # "jumlah_lansia", ... (has a member of each)
+    kota: tuple[str, ...] = ()  # dotted kabupaten/kota codes, e.g. "36.02" (a province)
 
     def __post_init__(self) -> None:
         lo = min(max(int(self.desil_min), DESIL_MIN), DESIL_MAX)
@@ -53,6 +55,7 @@ class Filters:
         object.__setattr__(self, "desil_min", min(lo, hi))
         object.__setattr__(self, "desil_max", max(lo, hi))
         # canonical order, so equal selections are equal values (and cache keys)
+        object.__setattr__(self, "kota", tuple(sorted(set(self.kota))))
         object.__setattr__(self, "kecamatan", tuple(sorted(set(self.kecamatan))))
         object.__setattr__(self, "kelurahan", tuple(sorted(set(self.kelurahan))))
         object.__setattr__(self, "programs",
@@ -72,9 +75,14 @@ class Filters:
         return self == Filters()
 
     @property
+    def has_area(self) -> bool:
+        """True when an area (kabupaten/kota, kecamatan or kelurahan) is chosen."""
+        return bool(self.kota or self.kecamatan or self.kelurahan)
+
+    @property
     def households_only(self) -> Filters:
         """These filters without the area (for a map that shows every area of a level)."""
-        return replace(self, kecamatan=(), kelurahan=())
+        return replace(self, kota=(), kecamatan=(), kelurahan=())
 
     def mask(self, households: pd.DataFrame) -> np.ndarray:
         """Boolean array: which rows of ``households`` the filters keep.
@@ -84,15 +92,16 @@ class Filters:
         """
         n = len(households)
         keep = np.ones(n, dtype=bool)
-        if self.kecamatan or self.kelurahan:
+        if self.has_area:
             codes = households["region_code"] if "region_code" in households else None
             if codes is None:
                 return np.zeros(n, dtype=bool)
             if self.kelurahan:
                 keep &= codes.isin(self.kelurahan).to_numpy(dtype=bool, na_value=False)
-            if self.kecamatan:
-                wanted = _kelurahan_in(codes, self.kecamatan)
-                keep &= codes.isin(wanted).to_numpy(dtype=bool, na_value=False)
+            for chosen, level in ((self.kecamatan, "kecamatan"), (self.kota, "kota")):
+                if chosen:
+                    wanted = _kelurahan_in(codes, chosen, level)
+                    keep &= codes.isin(wanted).to_numpy(dtype=bool, na_value=False)
         if not self.full_desil:
             if "desil" not in households:
                 return np.zeros(n, dtype=bool)
@@ -109,6 +118,8 @@ class Filters:
     def to_query(self) -> dict[str, str]:
         """Query parameters for the active filters only (an unfiltered view adds nothing)."""
         out: dict[str, str] = {}
+        if self.kota:
+            out["kab"] = ",".join(self.kota)
         if self.kecamatan:
             out["kec"] = ",".join(self.kecamatan)
         if self.kelurahan:
@@ -134,6 +145,7 @@ class Filters:
             values = raw if isinstance(raw, list | tuple) else [raw]
             return [part.strip() for v in values for part in str(v).split(",") if part.strip()]
 
+        kota = tuple(c for c in items("kab") if _is_code(c, CODE_LENGTH["kota"]))
         kec = tuple(c for c in items("kec") if _is_code(c, CODE_LENGTH["kecamatan"]))
         kel = tuple(c for c in items("kel") if _is_code(c, CODE_LENGTH["kelurahan"]))
         lo, hi = DESIL_MIN, DESIL_MAX
@@ -149,7 +161,7 @@ class Filters:
                          if p in PROGRAM_KEYS)
         vulnerable = tuple(VULNERABLE_KEYS[v] for v in (x.lower() for x in items("rentan"))
                            if v in VULNERABLE_KEYS)
-        return cls(kec, kel, lo, hi, programs, vulnerable)
+        return cls(kec, kel, lo, hi, programs, vulnerable, kota)
 
     # ------------------------------------------------------------ words
 
@@ -166,6 +178,8 @@ class Filters:
             parts.append(f"Kelurahan {named(self.kelurahan)}")
         if self.kecamatan:
             parts.append(f"Kecamatan {named(self.kecamatan)}")
+        if self.kota:
+            parts.append(named(self.kota))  # "Kabupaten Lebak": the name says which
         if not parts:
             parts.append("Seluruh wilayah")  # a city, a kabupaten or a province
         if not self.full_desil:
@@ -181,11 +195,11 @@ class Filters:
 
 def chosen_areas(frame: pd.DataFrame, filters: Filters, level: str) -> pd.Series:
     """Which rows of a region table (``kode`` column, all of one ``level``) the area filter
-    keeps: an area counts when it lies in (or holds) a chosen kecamatan and a chosen
-    kelurahan."""
+    keeps: an area counts when it lies in (or holds) a chosen kabupaten/kota, a chosen
+    kecamatan and a chosen kelurahan."""
     codes = frame["kode"].astype(str)
     keep = pd.Series(True, index=frame.index)
-    for chosen, chosen_level in ((filters.kecamatan, "kecamatan"),
+    for chosen, chosen_level in ((filters.kota, "kota"), (filters.kecamatan, "kecamatan"),
                                  (filters.kelurahan, "kelurahan")):
         if chosen:
             at = coarser(level, chosen_level)
@@ -210,9 +224,10 @@ def _numbers(column: pd.Series, missing: float) -> np.ndarray:
     return column.to_numpy(dtype=float, na_value=missing)
 
 
-def _kelurahan_in(codes: pd.Series, kecamatan: tuple[str, ...]) -> list[str]:
-    """The distinct codes of ``codes`` lying in ``kecamatan`` (cheap: few distinct codes)."""
+def _kelurahan_in(codes: pd.Series, areas: tuple[str, ...], level: str) -> list[str]:
+    """The distinct codes of ``codes`` lying in ``areas`` of ``level`` (cheap: few distinct
+    codes)."""
     distinct = pd.unique(codes.dropna().astype(str)) if not isinstance(
         codes.dtype, pd.CategoricalDtype) else codes.cat.categories.astype(str)
-    wanted = set(kecamatan)
-    return [c for c in distinct if kecamatan_of(c) in wanted]
+    wanted = set(areas)
+    return [c for c in distinct if parent_code(c, level) in wanted]

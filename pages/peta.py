@@ -69,7 +69,8 @@ names = ui_data.region_names(view.version)
 name_of = ui_data.names_by_code(view.version)
 level_shown = mv.shown_level(filters, level)
 if level_shown != level:
-    st.caption(f"Wilayah dipilih di filter: peta menampilkan kelurahannya "
+    st.caption(f"Wilayah dipilih di filter: peta menampilkan "
+               f"{LEVEL_WORDS[level_shown].lower()} di dalamnya "
                f"({plain(filters.describe(name_of).split(' · ')[0])}).")
 
 # ------------------------------------------------------------------ counting (hot path)

@@ -44,7 +44,7 @@ if stamp is None:
 joined = ur.joined(int(view.snapshot["id"]), view.version, stamp)
 in_scope = set(scope.areas["kode"])
 # referrals the log could not place count for the whole city, not for an area
-whole_city = not (user.areas or scope.filters.kecamatan or scope.filters.kelurahan)
+whole_city = not (user.areas or scope.filters.has_area)
 table = measures.area_table(joined, data.region_names(view.version))
 table = table[table["kode"].isin(in_scope)].reset_index(drop=True)
 area = rv.AreaView(table, hide)

@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import access, indicators
+from geo.filters import chosen_areas
 from geo.fmt import fmt_int
 from geo.proposals import evidence as pe
 from geo.proposals import gaps as pg
@@ -29,8 +30,7 @@ names = data.region_names(view.version)
 kel = names[names["level"] == "kelurahan"]
 parent_of = dict(zip(kel["kode"], kel["kode_induk"]))
 chosen = access.scope_filters(auth.visitor(), filters.current(), kel["kode"], parent_of)
-shown_codes = set(chosen.kelurahan) or {k for k in kel["kode"] if not chosen.kecamatan
-                                        or parent_of.get(k) in set(chosen.kecamatan)}
+shown_codes = set(kel.loc[chosen_areas(kel, chosen, "kelurahan"), "kode"])
 
 opd_ids = kamus.opd_indicators(entries)
 opds = sorted({*opd_ids, *props["opd"].dropna()})

@@ -185,8 +185,59 @@ def test_the_sidebar_offers_each_kelurahan_under_a_name_of_its_own(tmp_path, mon
     with fresh_caches():
         at = AppTest.from_string(script, default_timeout=60).run()
         assert not at.exception, [e.value for e in at.exception]
-        kec, kel = at.sidebar.multiselect[0], at.sidebar.multiselect[1]
-        for box, count in ((kec, 6), (kel, 24)):
-            shown = [box.format_func(o) for o in box.options]
-            assert len(shown) == count and len(set(shown)) == count, shown
-        assert any(s.endswith("(Kabupaten Contoh)") for s in map(kec.format_func, kec.options))
+        box = {m.label: m for m in at.sidebar.multiselect}
+        kec, kel = box["Kecamatan"], box["Kelurahan"]
+        for box, count in ((kec, 6), (kel, 24)):  # options: the labels shown
+            assert len(box.options) == count and len(set(box.options)) == count, box.options
+        assert any(s.endswith("(Kabupaten Contoh)") for s in kec.options)
+
+
+def test_a_kabupaten_or_kota_filter_keeps_its_households_and_areas():
+    """A province's register: ``kab`` selects a kabupaten/kota as one choice."""
+    from geo.filters import chosen_areas
+
+    hh = pd.DataFrame({"region_code": ["36.02.01.2001", "36.02.05.2003", "36.72.01.1001",
+                                       None]})
+    f = Filters(kota=("36.02",))
+    assert rows(f, hh) == [0, 1] and f.has_area and not f.households_only.has_area
+    assert rows(Filters(kota=("36.02",), kecamatan=("36.02.05",)), hh) == [1]
+    assert f.to_query() == {"kab": "36.02"}
+    assert Filters.from_query({"kab": "36.02,x,36.7"}) == f  # malformed codes are ignored
+    assert f.describe({"36.02": "Kabupaten Lebak"}) == "Kabupaten Lebak"
+    areas = pd.DataFrame({"kode": ["36.02.01", "36.02.05", "36.72.01"]})
+    assert chosen_areas(areas, f, "kecamatan").tolist() == [True, True, False]
+    kota = pd.DataFrame({"kode": ["36.02", "36.72"]})
+    assert chosen_areas(kota, f, "kota").tolist() == [True, False]
+
+
+def test_the_sidebar_offers_kabupaten_kota_only_where_there_are_several(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import fresh_caches
+    from tests.map_fixtures import write_city, write_province
+
+    script = ("import streamlit as st\n"
+              "from ui import context, filters\n"
+              "view = context.sidebar_period()\n"
+              "st.write(repr(filters.sidebar_filters(view).kota))\n")
+    monkeypatch.setenv("PETA_DB_URL", write_province(tmp_path))
+    with fresh_caches():
+        at = AppTest.from_string(script, default_timeout=60)
+        at.query_params["kab"] = "99.01"
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        kota, kec, kel = at.sidebar.multiselect[:3]  # options: the labels shown
+        assert kota.label == "Kabupaten/Kota" and kota.value == ["99.01"]
+        assert kota.options == ["Kabupaten Contoh", "Kota Harapan Jaya"]
+        assert len(kec.options) == 3 and all(o.endswith("(Kabupaten Contoh)")
+                                             for o in kec.options)
+        assert len(kel.options) == 12 and all(o.endswith("Kabupaten Contoh)") for o in kel.options)
+        assert "('99.01',)" in at.markdown[0].value
+    city = tmp_path / "city.sqlite"
+    from geo import store
+
+    write_city(store.get_engine(f"sqlite:///{city}"), n=300, n_kelurahan=4, n_kecamatan=2)
+    monkeypatch.setenv("PETA_DB_URL", f"sqlite:///{city}")
+    with fresh_caches():
+        at = AppTest.from_string(script, default_timeout=60).run()
+        assert [m.label for m in at.sidebar.multiselect][:2] == ["Kecamatan", "Kelurahan"]

@@ -15,6 +15,7 @@ import streamlit as st
 
 from geo import access
 from geo.accounts import User
+from geo.codes import parent_code
 from geo.filters import DESIL_MAX, DESIL_MIN, QUERY_KEYS, Filters, kecamatan_of
 from geo.fmt import plain
 from geo.schema import PROGRAMS, VULNERABLE
@@ -24,8 +25,9 @@ from ui.context import View
 
 _STATE = "_filters"
 _PENDING = "_filters_pending"
-K_KEC, K_KEL, K_DESIL, K_PROG, K_VULN = ("f_kec", "f_kel", "f_desil", "f_program", "f_rentan")
-_KEYS = (K_KEC, K_KEL, K_DESIL, K_PROG, K_VULN)
+K_KOTA, K_KEC, K_KEL, K_DESIL, K_PROG, K_VULN = ("f_kab", "f_kec", "f_kel", "f_desil",
+                                                  "f_program", "f_rentan")
+_KEYS = (K_KOTA, K_KEC, K_KEL, K_DESIL, K_PROG, K_VULN)
 
 
 def current() -> Filters:
@@ -41,6 +43,7 @@ def request(filters: Filters) -> None:
 
 
 def _load_into_widgets(filters: Filters) -> None:
+    st.session_state[K_KOTA] = list(filters.kota)
     st.session_state[K_KEC] = list(filters.kecamatan)
     st.session_state[K_KEL] = list(filters.kelurahan)
     st.session_state[K_DESIL] = (filters.desil_min, filters.desil_max)
@@ -60,6 +63,7 @@ class AreaChoices:
     parent_of: dict[str, str]
     kel_names: dict[str, str]
     kec_names: dict[str, str]
+    kota_names: dict[str, str]  # offered only when there are several (a province)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -75,8 +79,10 @@ def area_choices(version: object, areas: tuple[str, ...], _user: User | None) ->
     label = distinct_names(names)  # "Mekarsari (Cibeber)" where a province has 13 Mekarsari
     kec_codes = names.loc[(names["level"] == "kecamatan")
                           & names["kode"].isin(set(kel_table["kode_induk"])), "kode"]
+    kota_names = names[(names["level"] == "kota") & names["kode"].isin(
+        {parent_code(k, "kota") for k in kec_codes})].set_index("kode")["nama"].to_dict()
     return AreaChoices(parent_of, {k: label[k] for k in kel_table["kode"]},
-                       {k: label[k] for k in kec_codes})
+                       {k: label[k] for k in kec_codes}, kota_names)
 
 
 def sidebar_filters(view: View, user: User | None = None) -> Filters:
@@ -97,12 +103,21 @@ def sidebar_filters(view: View, user: User | None = None) -> Filters:
     sb = st.sidebar
     sb.markdown("**Filter**")
     # drop codes this data does not have (an old link, another city's boundaries)
-    st.session_state[K_KEC] = [c for c in st.session_state[K_KEC] if c in kec_names]
+    kota_names = choices.kota_names if len(choices.kota_names) > 1 else {}
+    st.session_state[K_KOTA] = [c for c in st.session_state[K_KOTA] if c in kota_names]
+    chosen_kota = sb.multiselect(
+        "Kabupaten/Kota", list(kota_names), key=K_KOTA,
+        format_func=lambda c: kota_names.get(c, c),
+        placeholder="Semua kabupaten/kota") if kota_names else []
+    in_kota = set(chosen_kota)
+    kec_options = [c for c in kec_names if not in_kota or parent_code(c, "kota") in in_kota]
+    st.session_state[K_KEC] = [c for c in st.session_state[K_KEC] if c in set(kec_options)]
     chosen_kec = sb.multiselect(
-        "Kecamatan", list(kec_names), key=K_KEC, format_func=lambda c: kec_names.get(c, c),
+        "Kecamatan", kec_options, key=K_KEC, format_func=lambda c: kec_names.get(c, c),
         placeholder="Semua kecamatan")
     in_kec = set(chosen_kec)
-    kel_options = [c for c in kel_names if not in_kec or kecamatan_of(c) in in_kec]
+    kel_options = [c for c in kel_names if (not in_kec or kecamatan_of(c) in in_kec)
+                   and (not in_kota or parent_code(c, "kota") in in_kota)]
     st.session_state[K_KEL] = [c for c in st.session_state[K_KEL] if c in set(kel_options)]
     chosen_kel = sb.multiselect(
         "Kelurahan", kel_options, key=K_KEL, format_func=lambda c: kel_names.get(c, c),
@@ -118,7 +133,7 @@ def sidebar_filters(view: View, user: User | None = None) -> Filters:
         placeholder="Semua",
         help="Rumah tangga yang punya anggota dari setiap kelompok yang dipilih.")
     filters = Filters(tuple(chosen_kec), tuple(chosen_kel), int(desil[0]), int(desil[1]),
-                      tuple(programs), tuple(vulnerable))
+                      tuple(programs), tuple(vulnerable), tuple(chosen_kota))
     if not filters.is_empty:
         sb.button("Hapus filter", on_click=_reset, key="f_reset", icon=":material/close:")
     _write_query(filters)

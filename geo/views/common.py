@@ -94,7 +94,7 @@ class Scope:
         out = p.area == p.unlinked_id
         if self.keep is not None:
             out &= self.keep
-        if self.filters.kecamatan or self.filters.kelurahan:
+        if self.filters.has_area:
             return 0
         return int(out.sum() if p.weight is None else p.weight[out].sum())
 

@@ -47,8 +47,11 @@ def level_words(regions: pd.DataFrame) -> dict[str, str]:
 
 
 def shown_level(filters: Filters, level: str) -> str:
-    """A chosen kecamatan or kelurahan is shown by its kelurahan."""
-    return "kelurahan" if filters.kecamatan or filters.kelurahan else level
+    """A chosen kecamatan or kelurahan is shown by its kelurahan; a chosen kabupaten/kota by
+    its kecamatan or kelurahan (as asked; at the kota level, by its kecamatan)."""
+    if filters.kecamatan or filters.kelurahan:
+        return "kelurahan"
+    return "kecamatan" if filters.kota and level == "kota" else level
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,7 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     if unknown_areas:
         notes.append(f"Wilayah abu-abu ({fmt_int(unknown_areas)}): {NO_DATA}, nilai indikator "
                      f"ini diketahui untuk kurang dari {share:.0%} rumah tangganya (bukan 0).")
-    area_filtered = bool(filters.kecamatan or filters.kelurahan)
+    area_filtered = filters.has_area
     if not area_filtered and unlinked[HOUSEHOLDS]:
         notes.append(f"{fmt_int(unlinked[HOUSEHOLDS])} rumah tangga belum tertaut ke "
                      "kelurahan mana pun dan tidak tampil di peta (lihat halaman Data).")
