@@ -230,3 +230,24 @@ def test_in_a_province_each_page_compares_with_its_own_kabupaten_or_kota(
     assert "Kartu Kelurahan" in text and {"Kota", "kota"} <= set(text.split())
     cells = page_row(text, indicators.get("miskin").label)
     assert cells[4] == fmt_pct(by_area.loc["99.71", "miskin_persen"])
+
+
+def test_a_province_asks_for_a_kabupaten_or_kecamatan_before_printing_kartu(province_db,
+                                                                          monkeypatch):
+    """One page per kelurahan/desa of a whole province (1.552 in Banten) is not offered: the
+    map page's button waits for a kabupaten/kota or a kecamatan; a chosen one prints."""
+    from tests.apptest import fresh_caches, open_app_page
+
+    monkeypatch.setenv("PETA_DB_URL", province_db)
+
+    def kartu_button(**query: str):  # noqa: ANN202
+        at = open_app_page("pages/peta.py", **query)
+        return next(b.proto for b in at.get("download_button")
+                    if b.proto.label == "Unduh kartu kelurahan (PDF)")
+
+    with fresh_caches():
+        whole = kartu_button()
+        assert whole.disabled and "Pilih dulu satu kabupaten/kota" in whole.help
+    with fresh_caches():
+        one = kartu_button(kab="99.01")
+        assert not one.disabled and "Kabupaten Contoh" in one.help

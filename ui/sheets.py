@@ -5,6 +5,7 @@ button is clicked, through ``ui.auth.download_button`` (role check and audit tra
 from __future__ import annotations
 
 from geo import access
+from geo.codes import parent_code
 from geo.filters import Filters
 from geo.indicators import Settings
 from geo.maps import Classes
@@ -48,29 +49,41 @@ def map_sheet_button(paper_col: object, button_col: object, mapped: MapView, cla
 def kartu_button(container: object, filters: Filters, view: View, settings: Settings,
                  hide: bool, key: str = "kartu_pdf") -> None:
     """"Unduh kartu kelurahan (PDF)": one page per kelurahan of the one chosen kecamatan, or of
-    the whole city (within the user's area)."""
+    the one chosen kabupaten/kota, or of the whole city (within the user's area). A province
+    with no kabupaten/kota chosen is not printed whole (a page per kelurahan/desa: 1.552 in
+    Banten): the button asks for a choice first."""
     kecamatan = filters.kecamatan[0] if len(filters.kecamatan) == 1 else None
+    kota = filters.kota[0] if len(filters.kota) == 1 and not kecamatan else None
     user = auth.visitor()
-    where = f"kecamatan {kecamatan}" if kecamatan else "seluruh wilayah"
+    names = data.region_names(view.version)
+    name_of = data.names_by_code(view.version)
+    where = (f"kecamatan {name_of.get(kecamatan, kecamatan)}" if kecamatan
+             else name_of.get(kota, kota) if kota else "seluruh wilayah")
+    areas = ({parent_code(a, "kota") for a in user.areas} if user and user.areas
+             else set(names.loc[names["level"] == "kota", "kode"]))
+    too_many = not kecamatan and not kota and len(areas) > 1
 
     def build() -> bytes:
-        names = data.region_names(view.version)
         kel = names[names["level"] == "kelurahan"]
         parents = dict(zip(kel["kode"], kel["kode_induk"]))
 
         def allowed(codes: list[str]) -> list[str]:
             inside = access.allowed_kelurahan(user, codes, parents)
-            return [c for c in codes if c in inside]
+            return [c for c in codes if c in inside
+                    and (kota is None or parent_code(c, "kota") == kota)]
 
         cards = kartu_data(data.engine(), view.snapshot["period"], kecamatan, settings,
                            hide=hide, allowed=allowed,
                            show_city=not (user and user.areas))
         return kartu_pdf(cards, _printed_by())
 
-    auth.download_button(container, "Unduh kartu kelurahan (PDF)", build,
-                         f"kartu_kelurahan_{kecamatan or 'kota'}_{view.snapshot['period']}.pdf",
-                         mime="application/pdf", icon=":material/badge:", key=key,
-                         help=f"Satu halaman A4 per kelurahan ({where}).")
+    auth.download_button(
+        container, "Unduh kartu kelurahan (PDF)", build,
+        f"kartu_kelurahan_{kecamatan or kota or 'kota'}_{view.snapshot['period']}.pdf",
+        mime="application/pdf", icon=":material/badge:", key=key, disabled=too_many,
+        help="Pilih dulu satu kabupaten/kota atau satu kecamatan di panel samping: satu "
+             "halaman A4 per kelurahan/desa." if too_many
+        else f"Satu halaman A4 per kelurahan ({where}).")
 
 
 def overview_button(container: object, ov: object, need: object, view: View,

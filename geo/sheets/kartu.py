@@ -273,9 +273,12 @@ def draw_kartu(sheet: Sheet, data: KartuData, code: str, page: int, pages: int,
     carto.frame(sheet, map_box)
     inset = Box(map_box.x1 - 52, map_box.y0 + 1, map_box.x1 - 1, map_box.y0 + 52)
     sheet.white_box(inset)
-    carto.draw_areas(sheet, inset, data.kec_shapes,
+    # the kecamatan in its kabupaten/kota (not a whole province's)
+    kec_shapes = data.kec_shapes[data.kec_shapes["kode"].str.startswith(
+        parent_code(code, "kota") + ".")]
+    carto.draw_areas(sheet, inset, kec_shapes,
                      [HERE_COLOR if k == kec_code else OTHER_COLOR
-                      for k in data.kec_shapes["kode"]], highlight={kec_code})
+                      for k in kec_shapes["kode"]], highlight={kec_code})
     carto.frame(sheet, inset)
     carto.draw_north_arrow(sheet, map_box.x0 + 10, map_box.y1 - 24, 12)
 
