@@ -147,26 +147,25 @@ LEVEL_WORDS = {"kota": ("Kabupaten", "Kota", "Kabupaten/Kota"),
                "kelurahan": ("Desa", "Kelurahan", "Kelurahan/Desa")}
 
 
-def _kind(code: str, level: str) -> bool | None:
-    """True for a kota or a kelurahan, False for a kabupaten or a desa, None when the code does
-    not say (not a Kemendagri code of that level)."""
-    digits = code.replace(".", "")
-    if level == "kota":
-        ok = len(digits) == 4 and digits.isdigit()
-        return int(digits[2:]) >= KOTA_FROM if ok else None
-    ok = len(code) == CODE_LENGTH["kelurahan"] and code[9] in "12"
-    return code[9] == "1" if ok else None
-
-
 def level_word(level: str, codes: Iterable[object]) -> str:
     """What the areas of ``level`` are called, from their codes: "Kota", "Kabupaten" or, when
     both (a province) or the codes do not say, "Kabupaten/Kota"; likewise "Kelurahan", "Desa"
     or "Kelurahan/Desa". "Kecamatan" and "Provinsi" are always that."""
     if level not in LEVEL_WORDS:
         return level.capitalize()
-    kinds = {_kind(str(c), level) for c in codes}
-    no, yes, both = LEVEL_WORDS[level]
-    return both if len(kinds) != 1 or None in kinds else (yes if kinds.pop() else no)
+    code = pd.Series(list(codes), dtype=object).astype(str)
+    if level == "kota":  # PP.KK: the KK segment
+        digits = code.str.replace(".", "", regex=False)
+        says = digits.str.len().eq(4) & digits.str.isdigit()
+        yes = digits.str[2:].where(says, "0").astype(int) >= KOTA_FROM
+    else:  # PP.KK.CC.DDDD: the first digit of DDDD
+        first = code.str[9:10]
+        says = code.str.len().eq(CODE_LENGTH["kelurahan"]) & first.isin(["1", "2"])
+        yes = first.eq("1")
+    no, yes_word, both = LEVEL_WORDS[level]
+    if not len(code) or not says.all() or yes.nunique() != 1:
+        return both
+    return yes_word if yes.iat[0] else no
 
 
 def area_ids(region: pd.Series, codes: np.ndarray | None = None

@@ -28,6 +28,14 @@ def indicator_table(engine: Engine, period: str | None = None, level: str = "kel
                     settings: indicators.Settings = indicators.DEFAULT_SETTINGS,
                     ) -> tuple[pd.DataFrame, int]:
     """(table, households not linked) for the snapshot of ``period`` (default: the newest)."""
+    tables, unlinked = indicator_tables(engine, period, (level,), settings)
+    return tables[level], unlinked
+
+
+def indicator_tables(engine: Engine, period: str | None, levels: tuple[str, ...],
+                     settings: indicators.Settings = indicators.DEFAULT_SETTINGS,
+                     ) -> tuple[dict[str, pd.DataFrame], int]:
+    """:func:`indicator_table` at each of ``levels``, from one count of the register."""
     snapshot = store.snapshot_for(engine, period)
     if snapshot is None:
         raise LookupError(f"Tidak ada data untuk periode {period}." if period
@@ -37,8 +45,14 @@ def indicator_table(engine: Engine, period: str | None = None, level: str = "kel
     ids = tuple(ind.id for ind in indicators.INDICATORS)
     kel, unlinked = indicators.area_counts(indicators.prepare(households, settings), ids=ids,
                                            detail=())
-    table = indicators.roll_up(kel, level, settings.min_known_share)
     regions = store.region_list(engine)
+    return ({level: _at_level(kel, regions, level, settings, ids) for level in levels},
+            int(unlinked["rumah_tangga"]))
+
+
+def _at_level(kel: pd.DataFrame, regions: pd.DataFrame, level: str,
+              settings: indicators.Settings, ids: tuple[str, ...]) -> pd.DataFrame:
+    table = indicators.roll_up(kel, level, settings.min_known_share)
     regions = regions[regions["level"] == level]
     # areas with households but no boundary (codes of another scheme) are kept, named by code
     extra = table.index.difference(regions["kode"])
@@ -57,4 +71,4 @@ def indicator_table(engine: Engine, period: str | None = None, level: str = "kel
         out.loc[~known, ind_id] = pd.NA
         out[f"{ind_id}_persen"] = counts[f"{ind_id}_persen"].round(2).to_numpy()
         out[f"{ind_id}_diketahui"] = counts[f"{ind_id}_diketahui"].round(4).to_numpy()
-    return out.reset_index(drop=True), int(unlinked["rumah_tangga"])
+    return out.reset_index(drop=True)

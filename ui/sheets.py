@@ -13,6 +13,7 @@ from geo.sheets.kartu import kartu_data, kartu_pdf
 from geo.sheets.map_sheet import classification_text, map_sheet_pdf
 from geo.views.map_view import MapView
 from ui import auth, data
+from ui import filters as filters_ui
 from ui.context import View
 
 PAPERS = {"A4 tegak": ("A4", False), "A4 mendatar": ("A4", True),
@@ -59,9 +60,8 @@ def kartu_button(container: object, filters: Filters, view: View, settings: Sett
     name_of = data.names_by_code(view.version)
     where = (f"kecamatan {name_of.get(kecamatan, kecamatan)}" if kecamatan
              else name_of.get(kota, kota) if kota else "seluruh wilayah")
-    areas = ({parent_code(a, "kota") for a in user.areas} if user and user.areas
-             else set(names.loc[names["level"] == "kota", "kode"]))
-    too_many = not kecamatan and not kota and len(areas) > 1
+    in_scope = filters_ui.area_choices(view.version, tuple(user.areas) if user else (), user)
+    too_many = not kecamatan and not kota and len(in_scope.kota_names) > 1
 
     def build() -> bytes:
         kel = names[names["level"] == "kelurahan"]

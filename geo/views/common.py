@@ -41,19 +41,14 @@ def distinct_names(names: pd.DataFrame) -> dict[str, str]:
     out: dict[str, str] = {}
     for level in ("kecamatan", "kelurahan"):
         rows = by_code.index[by_code["level"] == level]
-        label = name.reindex(rows)
-        for step in range(2):  # the parent's name, then the kabupaten/kota's as well
-            twice = label.duplicated(keep=False)
-            if not twice.any():
-                break
-            up = parent.reindex(rows[twice.to_numpy()])
-            if step:
-                up = parent.reindex(up.to_numpy())
-            label[twice] = [f"{n} ({p})" if not step else f"{n[:-1]}, {p})"
-                            for n, p in zip(label[twice], name.reindex(up.to_numpy())
-                                            .fillna("–"))]
-        twice = label.duplicated(keep=False)  # one name twice in one kecamatan: the code
-        label[twice] = [f"{n} · {k}" for n, k in zip(label[twice], label.index[twice])]
+        up = parent.reindex(rows).to_numpy()
+        plain = name.reindex(rows)
+        with_parent = plain + " (" + name.reindex(up).fillna("–").to_numpy() + ")"
+        with_both = (plain + " (" + name.reindex(up).fillna("–").to_numpy() + ", "
+                     + name.reindex(parent.reindex(up).to_numpy()).fillna("–").to_numpy() + ")")
+        label = plain.where(~plain.duplicated(keep=False), with_parent)
+        label = label.where(~label.duplicated(keep=False), with_both)
+        label = label.where(~label.duplicated(keep=False), label + " · " + label.index)
         out.update(label.to_dict())
     return out
 

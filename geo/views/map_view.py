@@ -75,6 +75,7 @@ class MapView:
     worst_title: str
     worst: pd.DataFrame  # the top-10 (Kelurahan, %, Rumah tangga); empty: nothing ranked
     share: float  # the minimum known share in force
+    level_label: str  # what the areas shown are called ("Kabupaten", "Kelurahan/Desa", …)
     notes: list[str] = field(default_factory=list)  # captions under the map
     warning: str | None = None  # "... tidak tersedia di register ini ..."
     hide: bool = False  # small counts suppressed (forum, leadership)
@@ -82,10 +83,6 @@ class MapView:
     # the other need indicators per shown area, for the export: counted only when it is built
     # (a filter change that downloads nothing counts one indicator, not thirteen)
     need_counts: Callable[[], pd.DataFrame] | None = None
-
-    @property
-    def level_label(self) -> str:
-        return level_word(self.level, self.areas["kode"])
 
     @cached_property
     def _export_and_labels(self) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -284,8 +281,8 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
         total_known=indicators.is_known(total, ind_id, share),
         worst_title=(f"**{TOP_N} kelurahan dengan kondisi terburuk**" if ind.higher_is_worse
                      else f"**{TOP_N} kelurahan dengan cakupan terendah**"),
-        worst=worst, share=share, notes=notes, warning=warning, hide=hide, points=points,
-        need_counts=need_counts)
+        worst=worst, share=share, level_label=level_label, notes=notes, warning=warning,
+        hide=hide, points=points, need_counts=need_counts)
 
 
 def _export_hidden(view: MapView) -> tuple[pd.DataFrame, dict[str, str]]:

@@ -2,10 +2,11 @@
 since the previous period, the kelurahan that need most action per OPD, the largest coverage
 gaps and how fresh the data is, on one screen.
 
-The headline numbers are the kota row of :func:`geo.indicator_table.indicator_table` (what
-``python -m geo indicators --level kota`` prints), their change is
-:func:`geo.change.compare_tables` at kota level. :func:`overview_content` gives everything as
-plain data (strings and lists), for a printed sheet.
+The headline numbers are the whole area's row of :func:`geo.indicator_table.indicator_table`
+(what ``python -m geo indicators --level kota`` prints; ``--level provinsi`` for a province's
+register), their change is :func:`geo.change.compare_tables` at that level.
+:func:`overview_content` gives everything as plain data (strings and lists), for a printed
+sheet.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from geo import change, indicators, planning
 from geo.columns import HOUSEHOLDS, PERSONS, columns
 from geo.filters import Filters
 from geo.fmt import fmt_date, fmt_num, fmt_pct, fmt_period
-from geo.indicator_table import indicator_table
+from geo.indicator_table import indicator_table, indicator_tables
 from geo.indicators import NO_DATA, Settings
 from geo.maps import Classes, choropleth, classify
 from geo.schema import PROGRAMS
@@ -105,10 +106,10 @@ def city_numbers(engine: Engine, period: str, settings: Settings = indicators.DE
     """(the indicator table at the first of :data:`WHOLE_LEVELS` where one area holds the
     households, its change since the previous stored period or None, that period or None).
     A province's row is named "Provinsi <nama>"."""
-    for level in WHOLE_LEVELS:
-        table, _ = indicator_table(engine, period, level, settings)
-        if int((table[HOUSEHOLDS] > 0).sum()) <= 1:
-            break
+    tables, _ = indicator_tables(engine, period, WHOLE_LEVELS, settings)
+    # "semua" is always one row: the search ends there at the latest
+    level = next(lv for lv in WHOLE_LEVELS if int((tables[lv][HOUSEHOLDS] > 0).sum()) <= 1)
+    table = tables[level]
     if level == "provinsi":
         table["nama"] = [n if n.lower().startswith("provinsi") else f"Provinsi {n}".strip()
                          for n in table["nama"].astype(str)]
