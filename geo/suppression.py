@@ -166,10 +166,22 @@ def hidden_cells(texts: pd.DataFrame) -> np.ndarray:
     return texts.isin([f"< {k()}", HIDDEN_TOO]).to_numpy()
 
 
+def hidden_last(secret: object, names: object) -> np.ndarray:
+    """Positions that order a ranked table for a forum: the rows whose ranking figure is
+    shown keep their order, then the rows whose figure is hidden, by name. A hidden figure
+    left in its place would be told by its neighbours (between the ones above and below), so
+    it is never ranked."""
+    secret = np.asarray(secret, dtype=bool)
+    hidden = np.flatnonzero(secret)
+    by_name = np.argsort(np.asarray(names, dtype=object)[hidden].astype(str), kind="stable")
+    return np.r_[np.flatnonzero(~secret), hidden[by_name]].astype(int)
+
+
 def small_count_note(threshold: int | None = None) -> str:
     threshold = threshold or k()
     return (f"Jumlah 1–{threshold - 1} rumah tangga ditampilkan sebagai “< {threshold}”, dan "
             f"di tabel satu angka lain di baris atau kolom yang sama sebagai “{HIDDEN_TOO}” "
             "agar angka kecil tidak dapat dihitung dari total; persentase dengan penyebut di "
-            f"bawah {threshold} tidak ditampilkan. Dengan begitu rumah tangga tidak dapat "
-            "dikenali di forum terbuka.")
+            f"bawah {threshold} tidak ditampilkan; dalam daftar berperingkat, kelurahan yang "
+            "angkanya disembunyikan tidak diperingkat (di akhir, menurut nama). Dengan begitu "
+            "rumah tangga tidak dapat dikenali di forum terbuka.")

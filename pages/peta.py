@@ -141,6 +141,9 @@ with right:
     st.caption(f"Diurutkan menurut persentase; kelurahan dengan penyebut kurang dari "
                f"{mv.MIN_DENOMINATOR} rumah tangga, atau yang nilainya diketahui untuk kurang "
                f"dari {settings.min_known_share:.0%} rumah tangga, tidak diperingkat.")
+    if mapped.worst_hidden:
+        st.caption(f"{fmt_int(mapped.worst_hidden)} kelurahan yang persentasenya disembunyikan "
+                   "(angka kecil) tidak diperingkat.")
     ui_change.trend_chart(view, ind_id, level, filters)
 
 # ------------------------------------------------------------------ the table behind the map

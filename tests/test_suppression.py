@@ -99,3 +99,61 @@ def test_count_and_people_texts_at_once_equal_one_at_a_time():
         assert people_texts(values, households, hide) == [
             people_text(float("nan") if v is None else v, n, hide)
             for v, n in zip(values, households)]
+
+
+def _hidden_after_the_ranked(names: pd.Series, hidden: np.ndarray) -> bool:
+    """Every row whose ranking figure is hidden comes after every shown one, by name."""
+    hidden = np.asarray(hidden, dtype=bool)
+    first = int(np.argmax(hidden)) if hidden.any() else len(hidden)
+    rest = list(names.iloc[first:])
+    return bool(hidden[first:].all()) and rest == sorted(rest)
+
+
+def test_a_hidden_figure_is_never_ranked():
+    """Where a hidden count or rate sat in a ranked table, the shown ones above and below
+    would bound it; every ranked table the forum sees puts them last, by name, unranked."""
+    from geo.filters import Filters
+    from geo.views import coverage_view, map_view, opd_view
+    from tests.view_fixtures import city, prepared, scope
+
+    c = city()
+    narrow = Filters(desil_min=1, desil_max=1)
+    sc = scope(c, narrow)
+    seen = []
+    for as_pct in (False, True):
+        opd = opd_view.opd_view(sc, c.names, as_pct=as_pct, hide=True)
+        display, _ = opd.matrix_table()
+        hidden = display["≥ 2 OPD"].isin(["< 5", "–"]).to_numpy()
+        if as_pct:  # a percentage over few households is hidden too
+            households = pd.Series(opd.households, index=opd.matrix.index)[display.index]
+            hidden = hidden | is_small(households)
+        assert _hidden_after_the_ranked(display["Kelurahan"], hidden)
+        export, _ = opd.matrix_export()
+        assert list(export["kode"]) == list(display.index)
+        seen.append(hidden.any())
+    rank = opd.agency_ranking("Dinsos")
+    hidden = rank["Perlu Dinsos"].isin(["< 5", "–"]).to_numpy()
+    assert _hidden_after_the_ranked(rank["Kelurahan"], hidden)
+    overlap = opd.overlap_table()
+    hidden = overlap["Perlu ≥ 2 OPD"].isin(["< 5", "–"]).to_numpy()
+    assert _hidden_after_the_ranked(overlap["Kelurahan"], hidden)
+    seen.append(hidden.any())
+    cov = coverage_view.coverage_view(sc, c.names, hide=True)
+    for ind_id in coverage_view.COVER_IDS:
+        lowest = cov.lowest_coverage(ind_id)
+        hidden = (lowest["Cakupan"] == "–").to_numpy()
+        assert _hidden_after_the_ranked(lowest["Kelurahan"], hidden)
+        seen.append(hidden.any())
+    for ind_id in ("eksklusi", "inklusi"):
+        errors = cov.most_errors(ind_id)
+        hidden = errors["Rumah tangga"].isin(["< 5", "–"]).to_numpy()
+        assert _hidden_after_the_ranked(errors["Kelurahan"], hidden)
+        seen.append(hidden.any())
+    few = Filters(desil_min=1, desil_max=1, programs=("penerima_pkh",))
+    for ind_id in ("cakupan_pkh", "cakupan_bpnt", "miskin_ekstrem"):
+        mapped = map_view.map_view(prepared(c), few, ind_id, "kelurahan", "persen",
+                                   c.areas("kelurahan"), c.name_of,
+                                   indicators.DEFAULT_SETTINGS, kelurahan=c.kelurahan, hide=True)
+        assert "–" not in set(mapped.worst["%"])  # left out of the top 10, and counted
+        seen.append(mapped.worst_hidden > 0)
+    assert sum(seen) >= 3, seen  # the fixture leaves hidden figures in several tables

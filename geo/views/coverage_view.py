@@ -15,8 +15,10 @@ from geo.fmt import fmt_int
 from geo.indicators import NO_DATA, NOT_IN_REGISTER, Settings
 from geo.schema import PROGRAMS
 from geo.suppression import (
+    HIDDEN_TOO,
     count_texts,
     hidden_cells,
+    hidden_last,
     hide_small,
     protected_numbers,
     protected_texts,
@@ -100,17 +102,21 @@ class CoverageView:
     def lowest_coverage(self, ind_id: str) -> pd.DataFrame:
         """Kelurahan with a coverage rate, lowest first; those with fewer eligible households
         known than :data:`geo.indicators.MIN_RANKED_DENOMINATOR` are not ranked (the map
-        page's rule)."""
+        page's rule), nor, for a forum, those whose rate is hidden (last, by name)."""
         c, table, hide = columns(ind_id), self.table, self.hide
         ranked = indicators.worst_areas(table, ind_id, n=None)
-        pos = table.index.get_indexer(ranked.index)
         texts = protected_texts(ranked[[c.denominator, c.count]], hide)
+        rates = np.asarray(rate_texts(ranked[c.rate], ranked[c.denominator], hide,
+                                      ranked[c.count], hidden_cells(texts[[c.count]])[:, 0]),
+                           dtype=object)
+        pos = table.index.get_indexer(ranked.index)
+        # a hidden rate is not ranked (geo.suppression.hidden_last); shown, every rate is
+        order = hidden_last(rates == HIDDEN_TOO, [self.kel_names[i] for i in pos])
         return pd.DataFrame({
-            "Kelurahan": [self.kel_names[i] for i in pos],
-            "Layak": texts[c.denominator].to_numpy(),
-            "Menerima": texts[c.count].to_numpy(),
-            "Cakupan": rate_texts(ranked[c.rate], ranked[c.denominator], hide, ranked[c.count],
-                                  hidden_cells(texts[[c.count]])[:, 0]),
+            "Kelurahan": [self.kel_names[i] for i in pos[order]],
+            "Layak": texts[c.denominator].to_numpy()[order],
+            "Menerima": texts[c.count].to_numpy()[order],
+            "Cakupan": rates[order],
         })
 
     def coverage_table(self) -> pd.DataFrame:
@@ -151,8 +157,12 @@ class CoverageView:
         c, table, hide = columns(ind_id), self.table, self.hide
         ranked = table[indicators.is_known(table, ind_id, self.settings.min_known_share)]
         ranked = ranked.sort_values(c.count, ascending=False)
-        pos = table.index.get_indexer(ranked.index)
         counts = protected_texts(ranked[[c.count]], hide)
+        if hide:  # a hidden count is not ranked (geo.suppression.hidden_last)
+            names = pd.Series(self.kel_names, index=table.index).reindex(ranked.index)
+            order = hidden_last(hidden_cells(counts)[:, 0], names)
+            ranked, counts = ranked.iloc[order], counts.iloc[order]
+        pos = table.index.get_indexer(ranked.index)
         return pd.DataFrame({
             "Kelurahan": [self.kel_names[i] for i in pos],
             "Kecamatan": [self.kec_names[i] for i in pos],

@@ -74,6 +74,7 @@ class MapView:
     total_known: bool
     worst_title: str
     worst: pd.DataFrame  # the top-10 (Kelurahan, %, Rumah tangga); empty: nothing ranked
+    worst_hidden: int  # kelurahan left out of it: their rate is hidden (small counts)
     share: float  # the minimum known share in force
     level_label: str  # what the areas shown are called ("Kabupaten", "Kelurahan/Desa", …)
     notes: list[str] = field(default_factory=list)  # captions under the map
@@ -267,10 +268,14 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     else:
         kel_codes = kelurahan.loc[chosen_areas(kelurahan, filters, "kelurahan"), "kode"]
     ranked = indicators.worst_areas(kel_table.reindex(kel_codes).dropna(subset=[HOUSEHOLDS]),
-                                    ind_id, n=TOP_N, min_denominator=MIN_DENOMINATOR)
+                                    ind_id, n=None, min_denominator=MIN_DENOMINATOR)
+    rates = np.asarray(rate_texts(ranked[c.rate], ranked[c.denominator], hide, ranked[c.count]),
+                       dtype=object)
+    ranked_shown = rates != HIDDEN_TOO  # a hidden rate is never ranked (suppression.hidden_last)
+    ranked, rates = ranked[ranked_shown].head(TOP_N), rates[ranked_shown][:TOP_N]
     worst = pd.DataFrame({
         "Kelurahan": [names.get(k, k) for k in ranked.index],
-        "%": rate_texts(ranked[c.rate], ranked[c.denominator], hide, ranked[c.count]),
+        "%": rates,
         "Rumah tangga": [count_of(v) for v in ranked[c.count]],
     })
     return MapView(
@@ -281,8 +286,9 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
         total_known=indicators.is_known(total, ind_id, share),
         worst_title=(f"**{TOP_N} kelurahan dengan kondisi terburuk**" if ind.higher_is_worse
                      else f"**{TOP_N} kelurahan dengan cakupan terendah**"),
-        worst=worst, share=share, level_label=level_label, notes=notes, warning=warning,
-        hide=hide, points=points, need_counts=need_counts)
+        worst=worst, worst_hidden=int((~ranked_shown).sum()), share=share,
+        level_label=level_label, notes=notes, warning=warning, hide=hide, points=points,
+        need_counts=need_counts)
 
 
 def _export_hidden(view: MapView) -> tuple[pd.DataFrame, dict[str, str]]:

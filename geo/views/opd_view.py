@@ -16,6 +16,7 @@ from geo.indicators import NO_DATA
 from geo.suppression import (
     count_texts,
     hidden_cells,
+    hidden_last,
     hide_small,
     is_small,
     protected_numbers,
@@ -74,8 +75,20 @@ class OpdView:
                 rate_texts(self.pct[col], self.households, hide, self.counts[col], secret[col])
                 if self.as_pct else texts[col])
         values = self.values().where(~secret[COLUMNS])
-        order = self.values()[MULTI].fillna(-1).sort_values(ascending=False, kind="stable").index
+        order = self._order(secret[MULTI])
         return display.loc[order], values.loc[order].rename(columns=LABELS)
+
+    def _order(self, hidden: pd.Series) -> pd.Index:
+        """The matrix's rows, most households needing ≥ 2 OPD first; for a forum, rows whose
+        figure is hidden (``hidden``: its count; a percentage also over few households) last,
+        by name (:func:`geo.suppression.hidden_last`)."""
+        order = self.values()[MULTI].fillna(-1).sort_values(ascending=False, kind="stable").index
+        if not self.hide:
+            return order
+        if self.as_pct:
+            hidden = hidden | pd.Series(is_small(self.households), index=self.matrix.index)
+        names = pd.Series(self.kel_names, index=self.matrix.index)
+        return order[hidden_last(hidden.reindex(order).to_numpy(), names.reindex(order))]
 
     def matrix_export(self) -> tuple[pd.DataFrame, dict[str, str]]:
         """(the matrix for Excel and CSV, in the screen's order: households needing each OPD
@@ -97,8 +110,7 @@ class OpdView:
             out[f"{key}_persen"] = self.pct[col].round(1).where(~(secret[col] | small))
             labels[key] = f"Perlu {LABELS[col]}, rumah tangga"
             labels[f"{key}_persen"] = f"Perlu {LABELS[col]}, %"
-        order = self.values()[MULTI].fillna(-1).sort_values(ascending=False, kind="stable").index
-        return out.loc[order].reset_index(drop=True), labels
+        return out.loc[self._order(secret[MULTI])].reset_index(drop=True), labels
 
     def availability(self) -> list[tuple[str, str]]:
         """("warning" | "info", text) per agency the register lacks indicators of."""
@@ -138,10 +150,9 @@ class OpdView:
         ranked = self.counts[agency].dropna().sort_values(ascending=False, kind="stable")
         texts = protected_texts(ranked.to_frame(), hide)
         secret = hidden_cells(texts)[:, 0]
-        if hide and secret.any():  # hidden counts: no rank, in name order (no order leaks)
+        if hide:  # hidden counts: no rank, in name order (no order leaks)
             names = pd.Series(self.kel_names, index=self.matrix.index).reindex(ranked.index)
-            order = np.r_[np.flatnonzero(~secret),
-                          np.flatnonzero(secret)[np.argsort(names.to_numpy()[secret])]]
+            order = hidden_last(secret, names)
             ranked, texts, secret = ranked.iloc[order], texts.iloc[order], secret[order]
         pos = self.matrix.index.get_indexer(ranked.index)
         table = pd.DataFrame({
@@ -171,8 +182,12 @@ class OpdView:
         """Per kelurahan: households needing ≥ 2 OPD and the pair most often needed."""
         hide = self.hide
         ov = self.overlap.sort_values(MULTI, ascending=False, kind="stable")
-        pos = self.overlap.index.get_indexer(ov.index)
         texts = protected_texts(ov[[HOUSEHOLDS, MULTI, "pasangan_jumlah"]], hide)
+        if hide:  # a hidden count is not ranked (geo.suppression.hidden_last)
+            names = pd.Series(self.kel_names, index=self.overlap.index).reindex(ov.index)
+            order = hidden_last(hidden_cells(texts[[MULTI]])[:, 0], names)
+            ov, texts = ov.iloc[order], texts.iloc[order]
+        pos = self.overlap.index.get_indexer(ov.index)
         return pd.DataFrame({
             "Kelurahan": [self.kel_names[i] for i in pos],
             "Kecamatan": [self.kec_names[i] for i in pos],
