@@ -124,3 +124,52 @@ def test_gaps_are_exactly_the_top_n_per_opd_indicator_without_a_proposal(city, t
                     expected.add((opd, code, ind))
     got = set(zip(gaps["opd"], gaps["kode"], gaps["indikator"]))
     assert got == expected and len(gaps) == len(expected) and expected
+
+
+def test_in_a_province_a_kelurahan_is_ranked_in_its_own_kabupaten_or_kota(tmp_path):
+    """A Musrenbang is one kabupaten/kota's: a desa of the kabupaten is ranked among its
+    desa, not against the kota's kelurahan too; the forum map's tooltip says where."""
+    from geo.codes import parent_code
+    from geo.proposals.demo import load_demo_proposals
+    from geo.proposals.evidence import evidence
+    from geo.proposals.forum_map import forum_map
+    from tests.map_fixtures import write_province
+
+    engine = store.get_engine(write_province(tmp_path))
+    load_demo_proposals(engine, tmp_path)
+    ev, table = evidence(engine)
+    table = table.set_index("kode")
+    kota_of = {parent_code(k, "kota") for k in ev["kode"]}
+    assert kota_of == {"99.01", "99.71"}  # proposals in both
+    checked = 0
+    for row in ev[ev["bukti"] == EVIDENCE].to_dict(orient="records"):
+        ind, kota = row["indikator"], parent_code(row["kode"], "kota")
+        same = table[[parent_code(k, "kota") == kota for k in table.index]]
+        rates = same[f"{ind}_persen"].where(same[ind].notna()).dropna()
+        value = table.at[row["kode"], f"{ind}_persen"]
+        assert row["peringkat_kelurahan"] == 1 + int((rates > value).sum()), row
+        assert row["kelurahan_diperingkat"] == len(rates) <= 12
+        checked += 1
+    assert checked >= 8
+    areas = store.load_regions(engine, "kelurahan")
+    html = forum_map(areas, table.reset_index(), "miskin", ev).get_root().render()
+    assert "Peringkat di kabupaten/kota" in html and "Peringkat di kota" not in html
+
+
+def test_the_forum_map_neither_ranks_nor_outlines_a_hidden_rate(city):
+    from geo.proposals.evidence import evidence
+    from geo.proposals.forum_map import need_tooltip
+
+    engine, _ = city
+    ev, table = evidence(engine)
+    areas = store.load_regions(engine, "kelurahan")
+    for ind_id in ("miskin_ekstrem", "tanpa_listrik", "rtlh"):
+        tooltip, rate, outlined = need_tooltip(areas, table, ind_id, ev, top=50, hide=True)
+        hidden = tooltip.iloc[:, 1] == "–"
+        if hidden.any():
+            break
+    assert hidden.any(), "the fixture has a hidden rate"
+    assert (tooltip.loc[hidden, "Peringkat di kota"] == "–").all()
+    assert rate[hidden].isna().all() and not outlined & set(tooltip.index[hidden])
+    shown, _, _ = need_tooltip(areas, table, ind_id, ev, top=50, hide=False)
+    assert (shown.loc[hidden, "Peringkat di kota"] != "–").any()

@@ -2,12 +2,13 @@
 
 The numbers are those of ``python -m geo indicators`` (:func:`geo.indicator_table.
 indicator_table`, per kelurahan): for the indicator(s) the proposal's kamus activity answers,
-the kelurahan's rate (``nilai_indikator``, %), its rank in the city, households in need and the
-share known. Where the activity answers several indicators, the one on which the kelurahan
-ranks worst (strongest evidence) is shown; ties go to kamus order.
+the kelurahan's rate (``nilai_indikator``, %), its rank in its kabupaten/kota, households in
+need and the share known. Where the activity answers several indicators, the one on which the
+kelurahan ranks worst (strongest evidence) is shown; ties go to kamus order.
 
-* **Rank in the city**: by rate, highest need = 1, same rate = same rank; only kelurahan whose
-  value is known (enough known households, ``Settings.min_known_share``) are ranked.
+* **Rank in the kabupaten/kota** (a Musrenbang is one kabupaten/kota's): by rate, highest
+  need = 1, same rate = same rank; only kelurahan whose value is known (enough known
+  households, ``Settings.min_known_share``) are ranked.
 * **Reach** (``jangkauan_rumah_tangga``) = volume × households per unit (kamus).
 * **Cost per household in need** = estimated cost / min(reach, households in need); empty
   where that minimum is 0.
@@ -24,6 +25,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from geo import indicators
+from geo.codes import parent_codes
 from geo.indicator_table import indicator_table
 from geo.proposals import kamus
 from geo.proposals.importer import load_proposals
@@ -39,7 +41,7 @@ class Weights:
     kebutuhan: float = 1.0  # households in need, relative to the largest among the proposals
     jangkauan: float = 1.0  # share of the kelurahan's need the volume reaches
     biaya: float = 1.0  # cheapest cost per household among the proposals / this one's
-    peringkat: float = 1.0  # the kelurahan's rank in the city (rank 1 = 1)
+    peringkat: float = 1.0  # the kelurahan's rank in its kabupaten/kota (rank 1 = 1)
 
     def parts(self) -> dict[str, float]:
         return {"kebutuhan": self.kebutuhan, "jangkauan": self.jangkauan,
@@ -56,7 +58,8 @@ PART_LABELS = {
     "kebutuhan": "Kebutuhan (rumah tangga perlu, dibanding usulan dengan kebutuhan terbesar)",
     "jangkauan": "Jangkauan (bagian kebutuhan kelurahan yang dijangkau volume usulan)",
     "biaya": "Biaya (biaya per rumah tangga termurah di antara usulan ÷ biaya usulan ini)",
-    "peringkat": "Peringkat kelurahan di kota untuk indikator itu (peringkat 1 = 1)",
+    "peringkat": "Peringkat kelurahan di kabupaten/kotanya untuk indikator itu "
+                 "(peringkat 1 = 1)",
 }
 SCORE_METHOD = ("Skor 0–100 = 100 × jumlah(bobot × bagian) ÷ jumlah bobot; tiap bagian 0–1. "
                 f"Usulan “{NO_DATA}” (nilai indikator kelurahannya tidak diketahui) dan "
@@ -65,12 +68,14 @@ SCORE_METHOD = ("Skor 0–100 = 100 × jumlah(bobot × bagian) ÷ jumlah bobot; 
 
 
 def city_ranks(table: pd.DataFrame, ind_id: str) -> pd.Series:
-    """Rank of each kelurahan's rate in the city (1 = highest need; same rate, same rank);
-    NA where the value is not known."""
+    """Rank of each kelurahan's rate in its kabupaten/kota (1 = highest need; same rate, same
+    rank): a Musrenbang is one kabupaten/kota's, so in a province a desa is not ranked against
+    the others'. NA where the value is not known."""
     known = table[ind_id].notna() & table[f"{ind_id}_persen"].notna()
     rate = table[f"{ind_id}_persen"].where(known)
     ascending = not indicators.get(ind_id).higher_is_worse
-    return rate.rank(method="min", ascending=ascending).astype("Int64")
+    kota = np.asarray(parent_codes(table["kode"], "kota"))
+    return rate.groupby(kota).rank(method="min", ascending=ascending).astype("Int64")
 
 
 def kelurahan_evidence(table: pd.DataFrame, ids: tuple[str, ...]) -> pd.DataFrame:
@@ -82,7 +87,9 @@ def kelurahan_evidence(table: pd.DataFrame, ids: tuple[str, ...]) -> pd.DataFram
         frames.append(pd.DataFrame({
             "kode": table["kode"], "indikator": ind_id,
             "nilai": table[f"{ind_id}_persen"].where(table[ind_id].notna()),
-            "peringkat": ranks, "n_diperingkat": int(ranks.notna().sum()),
+            "peringkat": ranks,  # and how many are ranked in the kelurahan's kabupaten/kota
+            "n_diperingkat": ranks.notna().groupby(
+                np.asarray(parent_codes(table["kode"], "kota"))).transform("sum"),
             "perlu": table[ind_id], "diketahui": table[f"{ind_id}_diketahui"]}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["kode", "indikator", "nilai", "peringkat", "n_diperingkat", "perlu",

@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 
 from geo import indicators
+from geo.codes import level_word, parent_codes
 from geo.fmt import fmt_int
 from geo.maps import choropleth, classify, escape
 from geo.proposals.evidence import city_ranks
-from geo.suppression import count_texts, hide_small, rate_texts
+from geo.suppression import HIDDEN_TOO, count_texts, rate_texts
 
 
 def proposals_per_kelurahan(ev: pd.DataFrame) -> pd.DataFrame:
@@ -32,29 +33,44 @@ def forum_map(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, ev: pd.
               ) -> folium.Map:
     """Need of ``ind_id`` per kelurahan (rate %) with the proposals ``ev`` over it."""
     ind = indicators.get(ind_id)
+    tooltip, rate, highlight = need_tooltip(areas, table, ind_id, ev, top, hide)
+    counts = proposals_per_kelurahan(ev).reindex(areas["kode"])
+    fmap = choropleth(areas, rate, title=ind.label,
+                      unit=f"% rumah tangga · garis tebal: {top} teratas",
+                      tooltip_rows=tooltip, note=note, tiles=tiles,
+                      classes=classify(rate.to_numpy(dtype=float), palette="YlOrRd"))
+    _proposal_circles(fmap, areas, counts, highlight)
+    return fmap
+
+
+def need_tooltip(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, ev: pd.DataFrame,
+                 top: int = 10, hide: bool = True) -> tuple[pd.DataFrame, pd.Series, set[str]]:
+    """(the tooltip per area, the rate coloured (empty where hidden), the top-``top`` codes
+    outlined). A rate hidden for the forum is neither ranked nor outlined
+    (:func:`geo.suppression.hidden_last`'s rule)."""
+    ind = indicators.get(ind_id)
     by_code = table.set_index("kode").reindex(areas["kode"])
     count = by_code[ind_id].astype(float)
     rate = by_code[f"{ind_id}_persen"].astype(float).where(count.notna())
     households = by_code["rumah_tangga"].astype(float)
-    shown = hide_small(rate, count, hide)
-    ranks = city_ranks(table, ind_id)
-    rank_of = pd.Series(ranks.to_numpy(), index=table["kode"])
+    rank_of = pd.Series(city_ranks(table, ind_id).to_numpy(), index=table["kode"]
+                        ).reindex(areas["kode"])
+    rate_text = rate_texts(rate, households, hide, count)
+    hidden = np.asarray(rate_text, dtype=object) == HIDDEN_TOO
+    kota = level_word("kota", parent_codes(table["kode"], "kota")).lower()
     counts = proposals_per_kelurahan(ev).reindex(areas["kode"])
     tooltip = pd.DataFrame({
         "Kelurahan": by_code["nama"].fillna("").to_numpy(),
-        ind.label: rate_texts(rate, households, hide, count),
+        ind.label: rate_text,
         "Rumah tangga perlu": count_texts(count, hide),
-        "Peringkat di kota": [fmt_int(r) if pd.notna(r) else indicators.NO_DATA
-                              for r in rank_of.reindex(areas["kode"])],
+        f"Peringkat di {kota}": [HIDDEN_TOO if x else fmt_int(r) if pd.notna(r)
+                                 else indicators.NO_DATA for r, x in zip(rank_of, hidden)],
         "Usulan": [fmt_int(n) if pd.notna(n) else "0" for n in counts["usulan"]],
     }, index=areas["kode"])
-    highlight = {k for k, r in rank_of.items() if pd.notna(r) and r <= top}
-    fmap = choropleth(areas, pd.Series(shown.to_numpy(), index=areas["kode"]),
-                      title=ind.label, unit=f"% rumah tangga · garis tebal: {top} teratas",
-                      tooltip_rows=tooltip, note=note, tiles=tiles,
-                      classes=classify(shown.to_numpy(dtype=float), palette="YlOrRd"))
-    _proposal_circles(fmap, areas, counts, highlight)
-    return fmap
+    highlight = {k for k, r, x in zip(areas["kode"], rank_of, hidden)
+                 if pd.notna(r) and r <= top and not x}
+    shown = pd.Series(rate.where(~hidden).to_numpy(), index=areas["kode"])  # no colour either
+    return tooltip, shown, highlight
 
 
 def _proposal_circles(fmap: folium.Map, areas: gpd.GeoDataFrame, counts: pd.DataFrame,

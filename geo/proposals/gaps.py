@@ -1,6 +1,7 @@
 """The need no proposal answers: for each OPD and each indicator its kamus activities address,
-the top-N kelurahan of the city (rank by rate, :func:`geo.proposals.evidence.city_ranks`;
-rank ≤ N, so a tie at N keeps every tied kelurahan) that have no proposal for that OPD.
+the top-N kelurahan of their kabupaten/kota (rank by rate,
+:func:`geo.proposals.evidence.city_ranks`; rank ≤ N, so a tie at N keeps every tied
+kelurahan) that have no proposal for that OPD.
 
 A rejected proposal does not answer a need (the need stays unanswered); any other status does.
 """

@@ -137,7 +137,8 @@ class Minutes:
             ("Metode skor", SCORE_METHOD),
             *[(PART_LABELS[k], f"bobot {fmt_num(v, 1)}") for k, v in
               self.weights.parts().items()],
-            ("Top N", f"kelurahan peringkat 1–{self.top} di kota untuk indikator itu"),
+            ("Top N", f"kelurahan peringkat 1–{self.top} di kabupaten/kotanya untuk indikator "
+                      "itu"),
             ("Biaya per rumah tangga perlu",
              "anggaran ÷ min(jangkauan, rumah tangga perlu); jangkauan = volume × rumah "
              "tangga per satuan (kamus usulan)"),
