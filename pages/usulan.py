@@ -93,7 +93,8 @@ st.subheader("Usulan diperingkat menurut bukti" + (f": {opd}" if opd else " (per
 st.dataframe(book.ranking, hide_index=True, width="stretch", height=460, key="usulan_rank")
 st.caption(pe.SCORE_METHOD + " Biaya per rumah tangga perlu = anggaran ÷ min(jangkauan, "
            "rumah tangga perlu); jangkauan = volume × rumah tangga per satuan (kamus). "
-           "Peringkat kelurahan: menurut persentase di seluruh wilayah, 1 = kebutuhan tertinggi.")
+           "Peringkat kelurahan: menurut persentase di kabupaten/kotanya, 1 = kebutuhan "
+           "tertinggi.")
 
 form_col, entry_col = st.columns(2)
 with form_col:
