@@ -22,6 +22,7 @@ settings, scope = up.planning_scope(view)
 SHOW_ROWS = 2_000  # rows of the verification list sent to the browser
 hide = auth.small_counts_hidden("cak_hide")
 page = cv.coverage_view(scope, data.region_names(view.version), hide)
+kel = page.kel_word.lower()  # "kelurahan", "desa" or "kelurahan/desa"
 
 SECTIONS = ["Cakupan program", "Kesalahan sasaran"] + (
     ["Daftar verifikasi"] if access.allowed(user, "household_list") else [])
@@ -32,7 +33,7 @@ section = st.radio("Tampilan", SECTIONS, horizontal=True, key="cak_view",
 def area_map(ind_id: str, palette: str, key: str) -> None:
     ind = indicators.get(ind_id)
     rate, tooltip = page.map_values(ind_id)
-    fmap = choropleth(scope.areas, rate, title=ind.label, unit=f"{ind.unit} per kelurahan",
+    fmap = choropleth(scope.areas, rate, title=ind.label, unit=f"{ind.unit} per {kel}",
                       tooltip_rows=tooltip, note=view.period_label, tiles=view.basemap,
                       classes=classify(rate.to_numpy(dtype=float), palette=palette))
     ur.service_points_layer(fmap, view.version, f"{key}_titik")  # optional layer
@@ -60,9 +61,9 @@ if section == "Cakupan program":
         st.markdown(f"**Cakupan {PROGRAMS[program]} terendah**")
         st.dataframe(page.lowest_coverage(ind_id), hide_index=True, width="stretch",
                      height=480)
-        st.caption(f"Kelurahan dengan kurang dari {indicators.MIN_RANKED_DENOMINATOR} rumah "
+        st.caption(f"{page.kel_word} dengan kurang dari {indicators.MIN_RANKED_DENOMINATOR} rumah "
                    "tangga layak yang diketahui tidak diperingkat.")
-    st.subheader("Cakupan semua program per kelurahan")
+    st.subheader(f"Cakupan semua program per {kel}")
     st.dataframe(page.coverage_table(), hide_index=True, width="stretch", key="cak_cov_table")
     st.caption("Cakupan = rumah tangga layak yang menerima program ÷ rumah tangga layak "
                "program itu (rentang desil layak per program di pengaturan).")
@@ -75,7 +76,7 @@ elif section == "Kesalahan sasaran":
     with left:
         area_map(error, "YlOrRd", "cak_map_err")
     with right:
-        st.markdown(f"**Kelurahan dengan {indicators.get(error).label.lower()} terbanyak**")
+        st.markdown(f"**{page.kel_word} dengan {indicators.get(error).label.lower()} terbanyak**")
         st.dataframe(page.most_errors(error), hide_index=True, width="stretch", height=480,
                      key="cak_err_table")
 
@@ -123,13 +124,13 @@ else:
 if section != "Daftar verifikasi":
     downloads.table_downloads(
         f"cakupan_{view.snapshot['period']}", "cak", lambda: exports.Table(
-            page.export(), "Cakupan", exports.labels(page.export().columns, "Kelurahan")),
+            page.export(), "Cakupan", exports.labels(page.export().columns, page.kel_word)),
         notes=lambda: exports.Notes(
             view.period_label, scope.description, indicators=cv.IDS,
             suppression=planning.small_count_note() if hide else "Tidak disembunyikan.",
             settings=settings.describe(), **exports.snapshot_source(view.snapshot)),
         machine=page.export, layer=lambda: exports.area_layer(scope.areas, page.export()),
-        title="Unduh tabel cakupan dan kesalahan sasaran per kelurahan:")
+        title=f"Unduh tabel cakupan dan kesalahan sasaran per {kel}:")
 if hide and section != "Daftar verifikasi":
     st.caption(planning.small_count_note())
 up.how_counted(cv.IDS, settings)

@@ -15,6 +15,7 @@ auth.require("kualitas_data")
 view = context.page_with_data("Kualitas data")
 table, first = data.quality(int(view.snapshot["id"]), view.version)
 page = qv.quality_view(table, first)
+kel = page.kel_word.lower()  # "kelurahan", "desa" or "kelurahan/desa"
 for col, (label, value) in zip(st.columns(4), page.metrics()):
     col.metric(label, value)
 if page.stray_note():
@@ -29,15 +30,15 @@ values, tooltip = page.map_values(measure)
 areas = explorer.areas("kelurahan", view.version)
 left, right = st.columns([3, 2])
 with left:
-    fmap = choropleth(areas, values, title=label, unit="% per kelurahan",
+    fmap = choropleth(areas, values, title=label, unit=f"% per {kel}",
                       tooltip_rows=tooltip, note=view.period_label, tiles=view.basemap,
                       classes=classify(values.to_numpy(), palette="YlGnBu" if higher_is_better
                                        else "YlOrRd"))
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[], key="dq_map")
 with right:
-    st.markdown("**Kelurahan yang perlu diverifikasi lebih dulu**")
+    st.markdown(f"**{page.kel_word} yang perlu diverifikasi lebih dulu**")
     if first.empty:
-        st.caption("Tidak ada kelurahan yang menonjol: tautan, konflik, karantina dan data "
+        st.caption(f"Tidak ada {kel} yang menonjol: tautan, konflik, karantina dan data "
                    "yang diketahui di dalam batas.")
     else:
         st.dataframe(page.first_table(), hide_index=True, width="stretch",
@@ -47,7 +48,7 @@ with right:
                f"{data_quality.MAX_QUARANTINE_SHARE:.0%}, atau suatu indikator diketahui "
                f"untuk < {indicators.DEFAULT_SETTINGS.min_known_share:.0%} rumah tangga.")
 
-st.subheader("Tabel kualitas data per kelurahan")
+st.subheader(f"Tabel kualitas data per {kel}")
 st.dataframe(data_quality.display_table(table), hide_index=True, width="stretch",
              key="dq_table")
 

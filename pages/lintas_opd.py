@@ -50,13 +50,14 @@ def tables() -> tuple[ov.OpdView, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 page, display, shade, overlap = up.per_scope("lintas_opd", view, settings, (as_pct, hide),
                                              tables)
 
-st.subheader("Matriks kelurahan × OPD")
-rows = up.rows_to_show(len(display), "opd_matrix_semua", "kelurahan")
+kel = scope.kel_word.lower()  # "kelurahan", "desa" or "kelurahan/desa"
+st.subheader(f"Matriks {kel} × OPD")
+rows = up.rows_to_show(len(display), "opd_matrix_semua", kel)
 st.dataframe(up.intensity_styler(display, shade, rows=rows), hide_index=True, width="stretch",
              height=420, key="opd_matrix")
 st.caption("Warna: intensitas dalam tiap kolom (kelas kuantil, makin gelap makin banyak); "
            f"abu-abu “{indicators.NO_DATA}”: kebutuhan OPD itu diketahui untuk kurang dari "
-           f"{settings.min_known_share:.0%} rumah tangga kelurahan (bukan 0); abu-abu juga "
+           f"{settings.min_known_share:.0%} rumah tangga {kel} (bukan 0); abu-abu juga "
            "untuk angka yang disembunyikan (“< 5”, “–”). Persentase "
            "dihitung atas rumah tangga yang kebutuhannya diketahui. Diurutkan menurut rumah "
            "tangga yang perlu ≥ 2 OPD (kebutuhan yang diketahui).")
@@ -86,7 +87,7 @@ downloads.table_downloads(
     machine=lambda: page.matrix_export()[0],
     layer=lambda: exports.area_layer(scope.areas, page.matrix_export()[0]))
 
-st.subheader("Satu OPD: peta dan urutan kelurahan")
+st.subheader(f"Satu OPD: peta dan urutan {kel}")
 agency = st.selectbox("Pilih OPD", ov.AGENCIES, key="opd_agency")
 ui_filters.params_to_url(*PAGE_PARAMS)  # the matrix's measure and the OPD: a link keeps both
 left, right = st.columns([3, 2])

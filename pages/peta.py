@@ -133,16 +133,17 @@ with right:
         st.caption(line)
 
     st.markdown(mapped.worst_title)
+    kel = mapped.kel_word.lower()
     if len(mapped.worst):
         st.dataframe(mapped.worst, hide_index=True, width="stretch", key="peta_terburuk")
     else:
-        st.caption(f"Tidak ada kelurahan yang diperingkat: {indicators.NO_DATA} untuk "
-                   "indikator ini di wilayah dan filter ini.")
-    st.caption(f"Diurutkan menurut persentase; kelurahan dengan penyebut kurang dari "
+        st.caption(f"Tidak ada {kel} yang diperingkat: {indicators.NO_DATA} untuk indikator "
+                   "ini di wilayah dan filter ini.")
+    st.caption(f"Diurutkan menurut persentase; {kel} dengan penyebut kurang dari "
                f"{mv.MIN_DENOMINATOR} rumah tangga, atau yang nilainya diketahui untuk kurang "
                f"dari {settings.min_known_share:.0%} rumah tangga, tidak diperingkat.")
     if mapped.worst_hidden:
-        st.caption(f"{fmt_int(mapped.worst_hidden)} kelurahan yang persentasenya disembunyikan "
+        st.caption(f"{fmt_int(mapped.worst_hidden)} {kel} yang persentasenya disembunyikan "
                    "(angka kecil) tidak diperingkat.")
     ui_change.trend_chart(view, ind_id, level, filters)
 

@@ -63,11 +63,11 @@ with right:
     lines = [f"<p><b>{html.escape(agency)}</b>: " + (" · ".join(
         f"{html.escape(str(name))} {html.escape(str(count))}" for name, count in rows)
         or NO_DATA) + "</p>" for agency, rows in ov.opd_top.items()]
-    st.markdown(f"**{ovv.TOP_KELURAHAN} kelurahan dengan rumah tangga perlu tindakan "
-                "terbanyak, per OPD**")
+    st.markdown(f"**{ovv.TOP_KELURAHAN} {scope.kel_word.lower()} dengan rumah tangga perlu "
+                "tindakan terbanyak, per OPD**")
     st.html(f'<div class="ringkasan-list">{"".join(lines)}</div>')
     st.markdown("**Kesenjangan cakupan terbesar** (layak, belum menerima)")
     st.dataframe([{"Program": g.program, "Cakupan": g.coverage, "Belum menerima": g.not_covered,
-                   "Kelurahan terendah": g.lowest} for g in ov.coverage_gaps],
+                   f"{scope.kel_word} terendah": g.lowest} for g in ov.coverage_gaps],
                  hide_index=True, width="stretch", height=35 * (len(ov.coverage_gaps) + 1) + 3,
                  key="rk_gaps")

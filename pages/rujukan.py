@@ -48,6 +48,8 @@ whole_city = not (user.areas or scope.filters.has_area)
 table = measures.area_table(joined, data.region_names(view.version))
 table = table[table["kode"].isin(in_scope)].reset_index(drop=True)
 area = rv.AreaView(table, hide)
+word = scope.kel_word  # "Kelurahan", "Desa" or "Kelurahan/Desa"
+kel = word.lower()
 as_of = fmt_date(joined.as_of) if joined.as_of else NO_DATA
 st.caption(f"Log: {joined.source_file} · hari terbuka dihitung sampai {as_of} (tanggal "
            f"terakhir di log) · dicocokkan dengan register {view.period_label}.")
@@ -65,7 +67,7 @@ if section == "Peta rujukan":
     values = area.map_values(measure)
     left, right = st.columns([3, 2])
     with left:
-        fmap = choropleth(scope.areas, values, title=label, unit=f"{unit} per kelurahan",
+        fmap = choropleth(scope.areas, values, title=label, unit=f"{unit} per {kel}",
                           tooltip_rows=area.tooltip(), note=view.period_label,
                           tiles=view.basemap, labels=names,
                           classes=classify(values.to_numpy(dtype=float), palette=palette))
@@ -79,13 +81,13 @@ if section == "Peta rujukan":
         rates = measures.by_need(joined, table, by=by)
         rates.index = table["kode"]
         st.dataframe(rv.need_display(rates, names, table.set_index("kode")["rumah_tangga"],
-                                     hide), hide_index=True, width="stretch",
+                                     hide, word), hide_index=True, width="stretch",
                      height=520, key="ruj_need")
-    st.subheader("Tabel per kelurahan")
+    st.subheader(f"Tabel per {kel}")
     st.dataframe(area.display(measures.facilitators(joined)), hide_index=True,
                  width="stretch", key="ruj_table")
     auth.download_button(st, "Unduh tabel (Excel)", lambda: exports.xlsx(
-        [exports.Table(area.display(), "Rujukan per kelurahan")],
+        [exports.Table(area.display(), f"Rujukan per {kel}")],
         pd.DataFrame([("Periode", view.period_label), ("Log", joined.source_file),
                       ("Hari terbuka dihitung sampai", as_of)], columns=["Keterangan", "Isi"])),
         f"rujukan_kelurahan_{joined.period}.xlsx", key="ruj_xlsx",
@@ -104,14 +106,14 @@ elif section == "Backlog per OPD":
                "atau lebih. Tanpa rujukan terbuka: tidak ada data (bukan 0).")
 
 elif section == "Kesenjangan jangkauan":
-    st.markdown("**Kelurahan dengan kesalahan eksklusi tinggi tetapi sedikit warga datang** "
-                "(persentase eksklusi ≥ median kelurahan, rujukan per 1.000 RT ≤ median), "
+    st.markdown(f"**{word} dengan kesalahan eksklusi tinggi tetapi sedikit warga datang** "
+                f"(persentase eksklusi ≥ median {kel}, rujukan per 1.000 RT ≤ median), "
                 "diurutkan menurut rumah tangga eksklusi yang belum punya rujukan.")
     gap = measures.outreach_gap(table, n=15)
     if gap.empty:
-        st.caption(f"Tidak ada kelurahan yang bisa dinilai ({NO_DATA}).")
+        st.caption(f"Tidak ada {kel} yang bisa dinilai ({NO_DATA}).")
     else:
-        st.dataframe(rv.gap_display(gap, hide), hide_index=True, width="stretch",
+        st.dataframe(rv.gap_display(gap, hide, word), hide_index=True, width="stretch",
                      key="ruj_gap")
 
 elif section == "Akses titik layanan":
@@ -126,7 +128,7 @@ elif section == "Akses titik layanan":
                    "Impor titiknya di tab Impor.")
     left, right = st.columns([3, 2])
     with left:
-        tip = pd.DataFrame({"Kelurahan": names.reindex(reach.index),
+        tip = pd.DataFrame({word: names.reindex(reach.index),
                             "Median jarak (m)": rv.access_display(reach, names, (kind,)).iloc[
                                 :, -1].to_numpy()}, index=reach.index)
         fmap = choropleth(scope.areas, values, title=f"Jarak ke {vocab.POINT_TYPES[kind][0]}",
@@ -137,10 +139,10 @@ elif section == "Akses titik layanan":
         st_folium(fmap, height=560, use_container_width=True, returned_objects=[],
                   key="ruj_access_map")
     with right:
-        st.dataframe(rv.access_display(reach, names, tuple(vocab.POINT_TYPES)),
+        st.dataframe(rv.access_display(reach, names, tuple(vocab.POINT_TYPES), word),
                      hide_index=True, width="stretch", height=540, key="ruj_access")
     st.caption("Jarak garis lurus dalam proyeksi UTM, dari setiap rumah tangga yang punya "
-               "titik lokasi ke titik layanan terdekat jenis itu; median per kelurahan.")
+               f"titik lokasi ke titik layanan terdekat jenis itu; median per {kel}.")
 
 else:  # Daftar tindak lanjut
     auth.require("household_list")

@@ -186,7 +186,7 @@ def test_the_sidebar_offers_each_kelurahan_under_a_name_of_its_own(tmp_path, mon
         at = AppTest.from_string(script, default_timeout=60).run()
         assert not at.exception, [e.value for e in at.exception]
         box = {m.label: m for m in at.sidebar.multiselect}
-        kec, kel = box["Kecamatan"], box["Kelurahan"]
+        kec, kel = box["Kecamatan"], box["Kelurahan/Desa"]
         for box, count in ((kec, 6), (kel, 24)):  # options: the labels shown
             assert len(box.options) == count and len(set(box.options)) == count, box.options
         assert any(s.endswith("(Kabupaten Contoh)") for s in kec.options)

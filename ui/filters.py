@@ -15,7 +15,7 @@ import streamlit as st
 
 from geo import access
 from geo.accounts import User
-from geo.codes import parent_code
+from geo.codes import level_word, parent_code
 from geo.filters import DESIL_MAX, DESIL_MIN, QUERY_KEYS, Filters, kecamatan_of
 from geo.fmt import plain
 from geo.schema import PROGRAMS, VULNERABLE
@@ -64,6 +64,7 @@ class AreaChoices:
     kel_names: dict[str, str]
     kec_names: dict[str, str]
     kota_names: dict[str, str]  # offered only when there are several (a province)
+    kel_word: str = "Kelurahan"  # "Desa" in a kabupaten, "Kelurahan/Desa" in a province
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -82,7 +83,8 @@ def area_choices(version: object, areas: tuple[str, ...], _user: User | None) ->
     kota_names = names[(names["level"] == "kota") & names["kode"].isin(
         {parent_code(k, "kota") for k in kec_codes})].set_index("kode")["nama"].to_dict()
     return AreaChoices(parent_of, {k: label[k] for k in kel_table["kode"]},
-                       {k: label[k] for k in kec_codes}, kota_names)
+                       {k: label[k] for k in kec_codes}, kota_names,
+                       level_word("kelurahan", kel_table["kode"]))
 
 
 def sidebar_filters(view: View, user: User | None = None) -> Filters:
@@ -120,8 +122,8 @@ def sidebar_filters(view: View, user: User | None = None) -> Filters:
                    and (not in_kota or parent_code(c, "kota") in in_kota)]
     st.session_state[K_KEL] = [c for c in st.session_state[K_KEL] if c in set(kel_options)]
     chosen_kel = sb.multiselect(
-        "Kelurahan", kel_options, key=K_KEL, format_func=lambda c: kel_names.get(c, c),
-        placeholder="Semua kelurahan")
+        choices.kel_word, kel_options, key=K_KEL, format_func=lambda c: kel_names.get(c, c),
+        placeholder=f"Semua {choices.kel_word.lower()}")
     desil = sb.slider("Desil kesejahteraan", DESIL_MIN, DESIL_MAX, key=K_DESIL,
                       help="Desil 1 = 10% termiskin. Di luar rentang penuh 1–10, rumah tangga "
                            "tanpa desil tidak dihitung.")

@@ -41,6 +41,7 @@ def overview_pdf(ov: Overview, mapped: MapView | None, classes: Classes | None,
 
     # the need map (left) with its legend; the top kelurahan per OPD (right)
     map_box = Box(body.x0, y - 400, body.x0 + half, y)
+    kel_word = mapped.kel_word if mapped is not None else "Kelurahan"  # "Desa" in a kabupaten
     if mapped is not None and classes is not None:
         areas = mapped.areas
         values = mapped.values.reindex(areas["kode"]).to_numpy(dtype=float)
@@ -54,14 +55,14 @@ def overview_pdf(ov: Overview, mapped: MapView | None, classes: Classes | None,
         carto.draw_north_arrow(sheet, inner.x1 - 14, inner.y1 - 26, 13)
         carto.draw_scale_bar(sheet, layout, inner.x0 + 8, inner.y0 + 10, 80)
         carto.draw_legend(sheet, map_box.x0, map_box.y0 + 94, "",
-                          f"{mapped.unit} per kelurahan", classes, mapped.decimals,
+                          f"{mapped.unit} per {kel_word.lower()}", classes, mapped.decimals,
                           width=half)
     else:
         sheet.text(map_box.x0, map_box.y1 - 9, f"Peta: {NO_DATA}", 8.5)
     right = map_box.x1 + 12
     top_rows = [[agency, " · ".join(f"{name} ({count})" for name, count in pairs) or NO_DATA]
                 for agency, pairs in ov.opd_top.items()]
-    yy = sheet.paragraph(right, y + 1, half, "Kelurahan dengan rumah tangga perlu tindakan "
+    yy = sheet.paragraph(right, y + 1, half, f"{kel_word} dengan rumah tangga perlu tindakan "
                          "terbanyak, per OPD", 8, bold=True) - 3
     for agency, listing in top_rows:
         yy = sheet.paragraph(right, yy, half, f"{agency}: {listing}", 7) - 3
@@ -69,7 +70,7 @@ def overview_pdf(ov: Overview, mapped: MapView | None, classes: Classes | None,
     yy = sheet.paragraph(right, yy, half, "Kesenjangan cakupan terbesar (layak, belum "
                          "menerima)", 8, bold=True) - 3
     yy = sheet.table(right, yy, [half * 0.25, half * 0.17, half * 0.2, half * 0.38],
-                     ["Program", "Cakupan", "Belum menerima", "Kelurahan terendah"],
+                     ["Program", "Cakupan", "Belum menerima", f"{kel_word} terendah"],
                      [[g.program, g.coverage, g.not_covered, g.lowest]
                       for g in ov.coverage_gaps], size=6.5, align=["l", "r", "r", "l"])
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from geo import indicators
+from geo.codes import level_word
 from geo.filters import Filters, chosen_areas
 from geo.indicators import Settings
 from geo.planning import NeedCells
@@ -92,6 +94,12 @@ class Scope:
         if self.filters.has_area:
             return 0
         return int(out.sum() if p.weight is None else p.weight[out].sum())
+
+    @cached_property
+    def kel_word(self) -> str:
+        """What the scope's kelurahan are called in tables and titles: "Kelurahan", "Desa" (a
+        kabupaten's) or "Kelurahan/Desa" (:func:`geo.codes.level_word`)."""
+        return level_word("kelurahan", self.areas["kode"])
 
     def available(self) -> set[str]:
         """Indicators the period decides for at least one household."""

@@ -50,6 +50,7 @@ class CoverageView:
     unavailable: dict[str, str]  # indicator id -> "tidak tersedia di register ini ..."
     settings: Settings
     hide: bool  # small counts hidden
+    kel_word: str = "Kelurahan"  # what the kelurahan are called (Scope.kel_word)
 
     def program_metrics(self) -> list[Metric]:
         """One metric per program: coverage over the eligible, or "–" when not held."""
@@ -88,7 +89,7 @@ class CoverageView:
         ind, c, table, hide = indicators.get(ind_id), columns(ind_id), self.table, self.hide
         rate = hide_small(table[c.rate], table[c.denominator], hide)
         tooltip = pd.DataFrame({
-            "Kelurahan": self.kel_names,
+            self.kel_word: self.kel_names,
             "Kecamatan": self.kec_names,
             ind.label: rate_texts(table[c.rate], table[c.denominator], hide, table[c.count]),
             "Rumah tangga": count_texts(indicators.known_count(
@@ -113,7 +114,7 @@ class CoverageView:
         # a hidden rate is not ranked (geo.suppression.hidden_last); shown, every rate is
         order = hidden_last(rates == HIDDEN_TOO, [self.kel_names[i] for i in pos])
         return pd.DataFrame({
-            "Kelurahan": [self.kel_names[i] for i in pos[order]],
+            self.kel_word: [self.kel_names[i] for i in pos[order]],
             "Layak": texts[c.denominator].to_numpy()[order],
             "Menerima": texts[c.count].to_numpy()[order],
             "Cakupan": rates[order],
@@ -122,7 +123,7 @@ class CoverageView:
     def coverage_table(self) -> pd.DataFrame:
         """Coverage of every program per kelurahan."""
         table = self.table
-        wide = pd.DataFrame({"Kecamatan": self.kec_names, "Kelurahan": self.kel_names},
+        wide = pd.DataFrame({"Kecamatan": self.kec_names, self.kel_word: self.kel_names},
                             index=table.index)
         for program, ind_id in planning.COVERAGE.items():
             c = columns(ind_id)
@@ -164,7 +165,7 @@ class CoverageView:
             ranked, counts = ranked.iloc[order], counts.iloc[order]
         pos = table.index.get_indexer(ranked.index)
         return pd.DataFrame({
-            "Kelurahan": [self.kel_names[i] for i in pos],
+            self.kel_word: [self.kel_names[i] for i in pos],
             "Kecamatan": [self.kec_names[i] for i in pos],
             "Rumah tangga": counts[c.count].to_numpy(),
             "Persentase": rate_texts(ranked[c.rate], ranked[c.denominator], hide, ranked[c.count],
@@ -181,7 +182,7 @@ def coverage_view(scope: Scope, names: pd.DataFrame, hide: bool = True) -> Cover
     return CoverageView(table, indicators.totals(table, scope.settings.min_known_share),
                         kel_names, kec_names, available,
                         {i: scope.unavailable_text(i) for i in IDS if i not in available},
-                        scope.settings, hide)
+                        scope.settings, hide, scope.kel_word)
 
 
 def verification(flagged: pd.DataFrame, reasons: pd.DataFrame, identity: pd.DataFrame,

@@ -84,6 +84,7 @@ class MapView:
     # the other need indicators per shown area, for the export: counted only when it is built
     # (a filter change that downloads nothing counts one indicator, not thirteen)
     need_counts: Callable[[], pd.DataFrame] | None = None
+    kel_word: str = "Kelurahan"  # what the kelurahan in scope are called ("Desa", …)
 
     @cached_property
     def _export_and_labels(self) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -273,8 +274,9 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                        dtype=object)
     ranked_shown = rates != HIDDEN_TOO  # a hidden rate is never ranked (suppression.hidden_last)
     ranked, rates = ranked[ranked_shown].head(TOP_N), rates[ranked_shown][:TOP_N]
+    kel_word = level_word("kelurahan", kel_codes)  # "Kelurahan", "Desa" or "Kelurahan/Desa"
     worst = pd.DataFrame({
-        "Kelurahan": [names.get(k, k) for k in ranked.index],
+        kel_word: [names.get(k, k) for k in ranked.index],
         "%": rates,
         "Rumah tangga": [count_of(v) for v in ranked[c.count]],
     })
@@ -284,11 +286,12 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
         unit=unit, decimals=1 if measure == "persen" else 0,
         palette="YlOrRd" if ind.higher_is_worse else "Blues", tooltip=tooltip, total=total,
         total_known=indicators.is_known(total, ind_id, share),
-        worst_title=(f"**{TOP_N} kelurahan dengan kondisi terburuk**" if ind.higher_is_worse
-                     else f"**{TOP_N} kelurahan dengan cakupan terendah**"),
+        worst_title=(f"**{TOP_N} {kel_word.lower()} dengan kondisi terburuk**"
+                     if ind.higher_is_worse
+                     else f"**{TOP_N} {kel_word.lower()} dengan cakupan terendah**"),
         worst=worst, worst_hidden=int((~ranked_shown).sum()), share=share,
         level_label=level_label, notes=notes, warning=warning, hide=hide, points=points,
-        need_counts=need_counts)
+        need_counts=need_counts, kel_word=kel_word)
 
 
 def _export_hidden(view: MapView) -> tuple[pd.DataFrame, dict[str, str]]:

@@ -50,6 +50,10 @@ class OpdView:
     hide: bool
 
     @property
+    def kel_word(self) -> str:
+        return self.scope.kel_word
+
+    @property
     def households(self) -> np.ndarray:
         return self.matrix[HOUSEHOLDS].to_numpy(dtype=float)
 
@@ -62,7 +66,7 @@ class OpdView:
         numbers in the same order for the colours, empty where a count is hidden: a shade
         would tell a hidden count from another)."""
         hide = self.hide
-        display = pd.DataFrame({"Kecamatan": self.kec_names, "Kelurahan": self.kel_names},
+        display = pd.DataFrame({"Kecamatan": self.kec_names, self.kel_word: self.kel_names},
                                index=self.matrix.index)
         # every count of the matrix protected together, along rows and columns
         block = pd.concat([pd.DataFrame({HOUSEHOLDS: self.households}, index=self.matrix.index),
@@ -102,7 +106,7 @@ class OpdView:
         out = pd.DataFrame({"kode": self.matrix.index, "kecamatan": self.kec_names,
                             "nama": self.kel_names}, index=self.matrix.index)
         out[HOUSEHOLDS] = numbers[HOUSEHOLDS]
-        labels = {"kode": "Kode wilayah", "kecamatan": "Kecamatan", "nama": "Kelurahan",
+        labels = {"kode": "Kode wilayah", "kecamatan": "Kecamatan", "nama": self.kel_word,
                   HOUSEHOLDS: "Rumah tangga"}
         for col in COLUMNS:
             key = agency_id(col)
@@ -133,7 +137,7 @@ class OpdView:
         values = self.pct[agency] if self.as_pct else self.counts[agency]
         values = hide_small(values, known if self.as_pct else self.counts[agency], hide)
         tooltip = pd.DataFrame({
-            "Kelurahan": self.kel_names, "Kecamatan": self.kec_names,
+            self.kel_word: self.kel_names, "Kecamatan": self.kec_names,
             f"Perlu {agency}": count_texts(self.counts[agency], hide),
             "Persentase": rate_texts(self.pct[agency], known, hide, self.counts[agency]),
             "Rumah tangga": count_texts(self.households, hide),
@@ -156,9 +160,9 @@ class OpdView:
             ranked, texts, secret = ranked.iloc[order], texts.iloc[order], secret[order]
         pos = self.matrix.index.get_indexer(ranked.index)
         table = pd.DataFrame({
-            "Peringkat": [int(r) if not x else "–" for r, x in zip(
+            "Peringkat": [fmt_int(r) if not x else "–" for r, x in zip(  # text: one type
                 ranked.rank(method="min", ascending=False).astype(int), secret)],
-            "Kelurahan": [self.kel_names[i] for i in pos],
+            self.kel_word: [self.kel_names[i] for i in pos],
             f"Perlu {agency}": texts.iloc[:, 0].to_numpy(),
             "Persentase": rate_texts(self.pct[agency].to_numpy()[pos],
                                      known.to_numpy()[pos], hide, ranked, secret),
@@ -176,7 +180,7 @@ class OpdView:
                 f"({fmt_pct(100 * total / known if known else None)} dari {fmt_int(known)} "
                 f"rumah tangga yang kebutuhannya diketahui, dari "
                 f"{fmt_int(self.households.sum())} dalam data). Peringkat sama untuk jumlah "
-                f"sama; kelurahan “{NO_DATA}” tidak diperingkat.")
+                f"sama; {self.kel_word.lower()} “{NO_DATA}” tidak diperingkat.")
 
     def overlap_table(self) -> pd.DataFrame:
         """Per kelurahan: households needing ≥ 2 OPD and the pair most often needed."""
@@ -189,7 +193,7 @@ class OpdView:
             ov, texts = ov.iloc[order], texts.iloc[order]
         pos = self.overlap.index.get_indexer(ov.index)
         return pd.DataFrame({
-            "Kelurahan": [self.kel_names[i] for i in pos],
+            self.kel_word: [self.kel_names[i] for i in pos],
             "Kecamatan": [self.kec_names[i] for i in pos],
             "Rumah tangga": texts[HOUSEHOLDS].to_numpy(),
             "Perlu ≥ 2 OPD": texts[MULTI].to_numpy(),

@@ -197,7 +197,7 @@ def opd_top(scope: Scope, names: pd.DataFrame, hide: bool = True,
     out = {}
     for agency in AGENCIES:
         ranking = page.agency_ranking(agency).head(n)
-        out[agency] = list(zip(ranking["Kelurahan"], ranking[f"Perlu {agency}"]))
+        out[agency] = list(zip(ranking[page.kel_word], ranking[f"Perlu {agency}"]))
     return out
 
 
@@ -214,7 +214,7 @@ def coverage_gaps(scope: Scope, names: pd.DataFrame, hide: bool = True,
         gap = float(t[c.denominator] - t[c.count])
         lowest = page.lowest_coverage(ind_id)
         lowest = lowest[lowest["Cakupan"].str.endswith("%")].head(1)  # a shown rate
-        lowest_text = (f"{lowest['Kelurahan'].iat[0]} ({lowest['Cakupan'].iat[0]})"
+        lowest_text = (f"{lowest[page.kel_word].iat[0]} ({lowest['Cakupan'].iat[0]})"
                        if len(lowest) else NO_DATA)
         rows.append((gap, CoverageGap(PROGRAMS[program], fmt_pct(float(t[c.rate])),
                                       count_text(gap, hide), lowest_text)))
@@ -277,6 +277,6 @@ def need_map(need: tuple[MapView, Classes] | None, name_of: pd.Series, note: str
     mapped, classes = need
     ind = indicators.get(mapped.ind_id)  # a short legend: the map is small
     return choropleth(mapped.areas, mapped.values, title=ind.label,
-                      unit=f"{ind.unit} per kelurahan", tooltip_rows=mapped.tooltip,
+                      unit=f"{ind.unit} per {mapped.kel_word.lower()}", tooltip_rows=mapped.tooltip,
                       classes=classes, decimals=1, labels=name_of, note=note,
                       size_px=size_px, tiles=tiles)

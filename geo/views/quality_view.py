@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo import data_quality, indicators
+from geo.codes import level_word
 from geo.fmt import fmt_int, fmt_pct
 from geo.indicators import NO_DATA
 
@@ -20,6 +21,11 @@ class QualityView:
     @property
     def kelurahan(self) -> pd.DataFrame:
         return self.table[self.table["kode"] != data_quality.UNLINKED_CODE]
+
+    @property
+    def kel_word(self) -> str:
+        """"Kelurahan", "Desa" or "Kelurahan/Desa" (:func:`geo.codes.level_word`)."""
+        return level_word("kelurahan", self.kelurahan["kode"])
 
     @property
     def stray(self) -> pd.DataFrame:
@@ -40,8 +46,9 @@ class QualityView:
         if not len(stray) or not (stray["rumah_tangga"].iat[0] or stray["dikarantina"].iat[0]):
             return None
         return (f"{fmt_int(stray['rumah_tangga'].iat[0])} rumah tangga belum tertaut dan "
-                f"{fmt_int(stray['dikarantina'].iat[0])} baris karantina tanpa kode kelurahan "
-                "yang dikenal: tidak ada di peta, tercatat di baris terakhir tabel.")
+                f"{fmt_int(stray['dikarantina'].iat[0])} baris karantina tanpa kode "
+                f"{self.kel_word.lower()} yang dikenal: tidak ada di peta, tercatat di baris "
+                "terakhir tabel.")
 
     def missing_note(self) -> str | None:
         """The indicators no household of the register decides."""
@@ -57,7 +64,7 @@ class QualityView:
         label = data_quality.MEASURES[measure][0]
         values = (100 * kel.set_index("kode")[measure]).astype(float)
         tooltip = pd.DataFrame({
-            "Kelurahan": kel["nama"].to_numpy(),
+            self.kel_word: kel["nama"].to_numpy(),
             label: [fmt_pct(v) if v == v else NO_DATA for v in values],
             "Rumah tangga": [fmt_int(v) for v in kel["rumah_tangga"]],
             "Dikarantina": [fmt_int(v) for v in kel["dikarantina"]],
@@ -67,7 +74,7 @@ class QualityView:
     def first_table(self) -> pd.DataFrame:
         first = self.first
         return pd.DataFrame({
-            "Kelurahan": first["nama"],
+            self.kel_word: first["nama"],
             "Rumah tangga": [fmt_int(v) for v in first["rumah_tangga"]],
             "Alasan": first["alasan"]})
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from geo.answers import NO_DATA
+from geo.codes import level_word
 from geo.fmt import fmt_int, fmt_num
 from geo.referrals import measures, vocab
 from geo.suppression import count_texts, hide_small, is_small, protected_texts
@@ -38,6 +39,11 @@ class AreaView:
     table: pd.DataFrame  # measures.area_table of the kelurahan in scope
     hide: bool
 
+    @property
+    def kel_word(self) -> str:
+        """"Kelurahan", "Desa" or "Kelurahan/Desa" (:func:`geo.codes.level_word`)."""
+        return level_word("kelurahan", self.table["kode"])
+
     def map_values(self, measure: str) -> pd.Series:
         """Values to colour (indexed by kode); a small count is not coloured when hidden, and
         the rate and median of an area with few referrals neither (they would reveal it)."""
@@ -54,7 +60,7 @@ class AreaView:
         per_1000 = self.map_values("rujukan_per_1000")
         median = self.map_values("median_hari_terbuka")
         return pd.DataFrame({
-            "Kelurahan": t["nama"],
+            self.kel_word: t["nama"],
             "Rumah tangga (register)": [fmt_int(v) for v in t["rumah_tangga"]],
             "Rujukan": texts["rujukan"].to_numpy(),
             "Per 1.000 RT": [_num(v) if not (np.isnan(v) and not np.isnan(r)) else "–"
@@ -78,7 +84,7 @@ class AreaView:
         texts = self.count_texts()
         tip = self.tooltip()
         out = pd.DataFrame({
-            "Kelurahan": t["nama"], "Rumah tangga": tip["Rumah tangga (register)"],
+            self.kel_word: t["nama"], "Rumah tangga": tip["Rumah tangga (register)"],
             "Rujukan": texts["rujukan"], "Per 1.000 RT": tip["Per 1.000 RT"],
             "Terbuka": texts["terbuka"], "Median hari terbuka": tip["Median hari terbuka"],
             "Dari luar register": texts["dari_luar_register"],
@@ -118,12 +124,12 @@ def backlog_display(backlog: pd.DataFrame, hide: bool) -> pd.DataFrame:
 
 
 def need_display(rates: pd.DataFrame, names: pd.Series, households: pd.Series | None = None,
-                 hide: bool = False) -> pd.DataFrame:
+                 hide: bool = False, kel_word: str = "Kelurahan") -> pd.DataFrame:
     """Referrals per 1.000 households by need or OPD (columns) per area (rows), as text. With
     ``hide``, a rate that stands for 1–4 referrals is not shown ("–"): with the households
     beside it, it would give the small count away."""
     labels = {k: v[0] for k, v in vocab.NEEDS.items()} | {"tidak_diketahui": "(tidak disebut)"}
-    out = pd.DataFrame({"Kelurahan": names.reindex(rates.index).to_numpy()})
+    out = pd.DataFrame({kel_word: names.reindex(rates.index).to_numpy()})
     hh = (households.reindex(rates.index).to_numpy(dtype=float) if households is not None
           else np.full(len(rates), np.nan))
     for column in rates.columns:
@@ -133,9 +139,9 @@ def need_display(rates: pd.DataFrame, names: pd.Series, households: pd.Series | 
     return out
 
 
-def gap_display(gap: pd.DataFrame, hide: bool) -> pd.DataFrame:
+def gap_display(gap: pd.DataFrame, hide: bool, kel_word: str = "Kelurahan") -> pd.DataFrame:
     return pd.DataFrame({
-        "Kelurahan": gap["nama"],
+        kel_word: gap["nama"],
         "Kesalahan eksklusi": [f"{fmt_num(v, 1)}%" for v in gap["eksklusi_persen"]],
         "Eksklusi tanpa rujukan": count_texts(gap["eksklusi_tanpa_rujukan"].astype(float),
                                               hide),
@@ -144,9 +150,9 @@ def gap_display(gap: pd.DataFrame, hide: bool) -> pd.DataFrame:
     })
 
 
-def access_display(access: pd.DataFrame, names: pd.Series, types: tuple[str, ...]
-                   ) -> pd.DataFrame:
-    out = pd.DataFrame({"Kelurahan": names.reindex(access.index).to_numpy()})
+def access_display(access: pd.DataFrame, names: pd.Series, types: tuple[str, ...],
+                   kel_word: str = "Kelurahan") -> pd.DataFrame:
+    out = pd.DataFrame({kel_word: names.reindex(access.index).to_numpy()})
     out["RT dengan titik"] = [fmt_int(v) for v in access["rumah_tangga_bertitik"]]
     for kind in types:
         out[f"{vocab.POINT_TYPES[kind][0]} (m)"] = [_days(v) for v in access[f"jarak_{kind}"]]
