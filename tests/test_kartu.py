@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from geo import indicators, store
-from geo.cli import main
+from geo.cli import exit_codes, main
 from geo.demo import build_city, generate_households
 from geo.fmt import fmt_int, fmt_pct
 from geo.snapshot_writer import write_snapshot
@@ -251,3 +251,16 @@ def test_a_province_asks_for_a_kabupaten_or_kecamatan_before_printing_kartu(prov
     with fresh_caches():
         one = kartu_button(kab="99.01")
         assert not one.disabled and "Kabupaten Contoh" in one.help
+
+
+def test_kartu_of_one_kabupaten_from_the_command_line(province_db, tmp_path, monkeypatch,
+                                                      capsys):
+    monkeypatch.setenv("PETA_DB_URL", province_db)
+    out = tmp_path / "lebak.pdf"
+    assert main(["kartu", "--kabupaten", "99.01", "--out", str(out)]) == 0
+    assert "12 kartu kelurahan ditulis" in capsys.readouterr().out
+    assert pdf_tools.info(out)["Pages"] == "12"
+    assert all(re.search(r"kode 99\.01\.\d\d\.2\d{3}", pdf_tools.text(out, i))
+               for i in range(1, 13))
+    assert main(["kartu", "--kota", "99.09", "--out", str(out)]) == exit_codes.FAILED
+    assert "Kabupaten/kota 99.09 tidak ada" in capsys.readouterr().err

@@ -5,7 +5,6 @@ button is clicked, through ``ui.auth.download_button`` (role check and audit tra
 from __future__ import annotations
 
 from geo import access
-from geo.codes import parent_code
 from geo.filters import Filters
 from geo.indicators import Settings
 from geo.maps import Classes
@@ -69,12 +68,11 @@ def kartu_button(container: object, filters: Filters, view: View, settings: Sett
 
         def allowed(codes: list[str]) -> list[str]:
             inside = access.allowed_kelurahan(user, codes, parents)
-            return [c for c in codes if c in inside
-                    and (kota is None or parent_code(c, "kota") == kota)]
+            return [c for c in codes if c in inside]
 
         cards = kartu_data(data.engine(), view.snapshot["period"], kecamatan, settings,
                            hide=hide, allowed=allowed,
-                           show_city=not (user and user.areas))
+                           show_city=not (user and user.areas), kota=kota)
         return kartu_pdf(cards, _printed_by())
 
     auth.download_button(

@@ -1,5 +1,5 @@
-"""``python -m geo kartu``: one A4 page per kelurahan (of a kecamatan or the whole city) in
-one PDF, for Musrenbang and Forum OPD (:mod:`geo.sheets.kartu`)."""
+"""``python -m geo kartu``: one A4 page per kelurahan (of a kecamatan, a kabupaten/kota or the
+whole area) in one PDF, for Musrenbang and Forum OPD (:mod:`geo.sheets.kartu`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from geo.cli.sheet import add_hide, add_out, hidden, parent_map, printed_by
 from geo.fmt import fmt_int
 from geo.sheets.kartu import kartu_data, kartu_pdf
 
-HELP = "kartu kelurahan PDF: satu halaman A4 per kelurahan (kecamatan atau seluruh wilayah)"
+HELP = ("kartu kelurahan PDF: satu halaman A4 per kelurahan (kecamatan, kabupaten/kota atau "
+        "seluruh wilayah)")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -21,6 +22,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kecamatan", metavar="KODE",
                         help="hanya kelurahan kecamatan ini (kode bertitik, mis. 36.73.01); "
                              "bawaan: seluruh wilayah")
+    parser.add_argument("--kabupaten", "--kota", dest="kota", metavar="KODE",
+                        help="hanya kelurahan/desa kabupaten/kota ini (kode bertitik, mis. "
+                             "36.02), di register satu provinsi")
     add_out(parser)
     add_hide(parser)
     common.add_user(parser)
@@ -40,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
             data = kartu_data(engine, args.period, args.kecamatan,
                               hide=hidden(user, args.hide_small), allowed=allowed,
-                              show_city=not (user and user.areas))
+                              show_city=not (user and user.areas), kota=args.kota)
             progress(0.1, "Menggambar kartu")
             pdf = kartu_pdf(data, printed_by(user),
                             progress=lambda f, text: progress(0.1 + 0.88 * f, text))
@@ -48,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         except (LookupError, AccountError, AccessDenied, OSError) as exc:
             return common.fail(exc)
     audit.record(engine, printed_by(user), "download", perintah="kartu",
-                 berkas=str(args.out), periode=args.period, kecamatan=args.kecamatan)
+                 berkas=str(args.out), periode=args.period, kecamatan=args.kecamatan,
+                 kabupaten_kota=args.kota)
     print(f"{fmt_int(len(data.codes))} kartu kelurahan ditulis: {args.out}")
     return exit_codes.OK

@@ -70,8 +70,9 @@ class KartuData:
 def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None = None,
                settings: Settings = DEFAULT_SETTINGS, hide: bool = False,
                allowed: Callable[[list[str]], list[str]] | None = None,
-               show_city: bool = True) -> KartuData:
-    """Read what the kartu of ``kecamatan`` (default: the whole city) show. ``allowed`` cuts
+               show_city: bool = True, kota: str | None = None) -> KartuData:
+    """Read what the kartu of ``kecamatan`` or of the kabupaten/kota ``kota`` (default: the
+    whole area) show. ``allowed`` cuts
     the kelurahan codes to a user's area; ``show_city`` False leaves out the city's values
     and ranks (a user scoped to an area sees no level above kecamatan). Raises LookupError
     with an Indonesian message."""
@@ -79,7 +80,7 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
     period = snapshot["period"]
     kel, _ = indicator_table(engine, period, "kelurahan", settings)
     kec, _ = indicator_table(engine, period, "kecamatan", settings)
-    kota, _ = indicator_table(engine, period, "kota", settings)
+    kota_table, _ = indicator_table(engine, period, "kota", settings)
     kel, kec = kel.set_index("kode"), kec.set_index("kode")
     previous = change.previous_period(engine, period)
     earlier = [p for p in change.periods(engine) if p < period][-(change.MAX_TREND_PERIODS - 1):]
@@ -103,16 +104,21 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
         if not codes:
             raise LookupError(f"Kecamatan {kecamatan} tidak ada (tidak ada kelurahan dengan "
                               "kode itu di batas wilayah).")
+    if kota:
+        codes = [k for k in codes if parent_code(k, "kota") == kota]
+        if not codes:
+            raise LookupError(f"Kabupaten/kota {kota} tidak ada (tidak ada kelurahan/desa "
+                              "dengan kode itu di batas wilayah).")
     if allowed is not None:
         codes = allowed(codes)
     if not codes:
-        raise LookupError("Tidak ada kelurahan untuk dicetak di wilayah ini.")
+        raise LookupError("Tidak ada kelurahan/desa untuk dicetak di wilayah ini.")
     shapes = kel_regions[["kode", "nama", "kode_induk", "geometry"]]
     metric = shapes.estimate_utm_crs()
     kec_shapes = regions[regions["level"] == "kecamatan"][["kode", "nama", "geometry"]]
     return KartuData(
         snapshot=snapshot, previous=previous, kelurahan=kel, kecamatan=kec,
-        kota=kota.set_index("kode"), denominators=counts.reindex(kel.index), changes=changes,
+        kota=kota_table.set_index("kode"), denominators=counts.reindex(kel.index), changes=changes,
         opd_counts=opd.counts, opd_pct=opd.pct, shapes=shapes.to_crs(metric),
         kec_shapes=kec_shapes.to_crs(metric).reset_index(drop=True), codes=codes,
         settings=settings, hide=hide, ranks=all_ranks(kel), show_city=show_city,
