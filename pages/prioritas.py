@@ -56,10 +56,12 @@ if not any(w > 0 for w in weights.values()):
     st.info("Semua bobot 0: beri bobot pada minimal satu indikator.")
     st.stop()
 
+words = data.level_words(view.version)  # "Desa" in a kabupaten
 level = st.radio("Tingkat wilayah yang diperingkat", ["kelurahan", "kecamatan"],
-                 horizontal=True, key="prio_level", format_func=str.capitalize,
+                 horizontal=True, key="prio_level", format_func=words.get,
                  help="Musrenbang kelurahan/kecamatan: kelurahan; Musrenbang kota: kecamatan.")
-st.caption(f"Skor 0–100: persentase tiap indikator dinormalisasi min–maks antar-{level} "
+st.caption(f"Skor 0–100: persentase tiap indikator dinormalisasi min–maks antar-"
+           f"{words[level].lower()} "
            "(0 = terendah, 1 = tertinggi; cakupan program dibalik), lalu dirata-rata dengan "
            "bobot. Rincian di “Cara menghitung skor prioritas” di bawah.")
 page = pv.priority_view(scope, weights, level, explorer.areas("kecamatan", view.version),

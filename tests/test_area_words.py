@@ -44,6 +44,10 @@ def test_the_planning_pages_call_a_kabupatens_areas_desa(province, monkeypatch, 
         assert not at.exception
         assert f"Matriks {word.lower()} × OPD" in texts(at)
         assert word in headers(at) and not others & headers(at)
+        at.switch_page("pages/prioritas.py")
+        at.run()
+        assert not at.exception
+        assert word in headers(at) and not others & headers(at)
         at.switch_page("pages/ringkasan.py")  # the whole register's, filters aside
         at.run()
         assert not at.exception

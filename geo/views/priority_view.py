@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo import exports, indicators, planning
+from geo.codes import level_word
 from geo.columns import HOUSEHOLDS, columns
 from geo.fmt import fmt_int, fmt_num
 from geo.suppression import protected_texts, rate_texts, small_count_note
@@ -36,7 +37,8 @@ class PriorityView:
 
     @property
     def area_label(self) -> str:
-        return self.level.capitalize()
+        """"Kecamatan", or what the ranked kelurahan are called ("Desa" in a kabupaten)."""
+        return level_word(self.level, self.areas["kode"])
 
     @property
     def parent_label(self) -> str | None:
