@@ -17,7 +17,7 @@ Matching rules (also stated by :meth:`describe`):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -139,11 +139,7 @@ class Filters:
         Accepts a plain dict, ``st.query_params`` or a dict of lists (``parse_qs``).
         """
         def items(key: str) -> list[str]:
-            raw = params.get(key) if hasattr(params, "get") else None
-            if raw is None:
-                return []
-            values = raw if isinstance(raw, list | tuple) else [raw]
-            return [part.strip() for v in values for part in str(v).split(",") if part.strip()]
+            return _query_items(params, key)
 
         kota = tuple(c for c in items("kab") if _is_code(c, CODE_LENGTH["kota"]))
         kec = tuple(c for c in items("kec") if _is_code(c, CODE_LENGTH["kecamatan"]))
@@ -210,6 +206,25 @@ def chosen_areas(frame: pd.DataFrame, filters: Filters, level: str) -> pd.Series
 
 def _joined(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " dan " + words[-1]
+
+
+def _query_items(params: Mapping[str, object], key: str) -> list[str]:
+    """The comma-separated parts of one query parameter (a string, or a list of them)."""
+    raw = params.get(key) if hasattr(params, "get") else None
+    if raw is None:
+        return []
+    values = raw if isinstance(raw, list | tuple) else [raw]
+    return [part.strip() for v in values for part in str(v).split(",") if part.strip()]
+
+
+def ignored_areas(params: Mapping[str, object], offered: Mapping[str, Collection[str]]
+                  ) -> list[str]:
+    """The areas of a link (``kab``, ``kec``, ``kel``) the sidebar cannot select, as written:
+    malformed, or a code this data (or the user's area) does not hold. A link from another
+    city, or an old one, must say so rather than silently show the whole area. ``offered``:
+    the codes offered per parameter."""
+    return [part for key in ("kab", "kec", "kel") for part in _query_items(params, key)
+            if part not in offered.get(key, ())]
 
 
 def _is_code(text: str, length: int) -> bool:

@@ -241,3 +241,40 @@ def test_the_sidebar_offers_kabupaten_kota_only_where_there_are_several(tmp_path
     with fresh_caches():
         at = AppTest.from_string(script, default_timeout=60).run()
         assert [m.label for m in at.sidebar.multiselect][:2] == ["Kecamatan", "Kelurahan"]
+
+
+def test_a_link_to_areas_this_data_lacks_says_so():
+    """A link from another city (or an old one) does not silently show the whole area."""
+    from geo.filters import ignored_areas
+
+    offered = {"kab": {"36.02"}, "kec": {"36.02.01"}, "kel": {"36.02.01.2001"}}
+    link = {"kab": "36.02", "kec": "36.02.01,36.73.05", "kel": "xx,36.02.01.2001"}
+    assert ignored_areas(link, offered) == ["36.73.05", "xx"]
+    assert ignored_areas({"desil": "1-4"}, offered) == []
+
+
+def test_the_sidebar_warns_of_a_links_unknown_areas(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from geo import store
+    from tests.apptest import fresh_caches
+    from tests.map_fixtures import write_city
+
+    city = tmp_path / "city.sqlite"
+    write_city(store.get_engine(f"sqlite:///{city}"), n=300, n_kelurahan=4, n_kecamatan=2)
+    monkeypatch.setenv("PETA_DB_URL", f"sqlite:///{city}")
+    script = ("import streamlit as st\n"
+              "from ui import context, filters\n"
+              "view = context.sidebar_period()\n"
+              "st.write(repr(filters.sidebar_filters(view)))\n")
+    with fresh_caches():
+        at = AppTest.from_string(script, default_timeout=60)
+        at.query_params["kec"] = "36.73.05"
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert "36.73.05" in at.sidebar.warning[0].value.replace("\\", "")  # as markdown
+        at.sidebar.multiselect[0].set_value([at.sidebar.multiselect[0].options[0]]).run()
+        assert not at.sidebar.warning  # an area chosen: the note is done
+    with fresh_caches():
+        at = AppTest.from_string(script, default_timeout=60).run()
+        assert not at.sidebar.warning

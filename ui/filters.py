@@ -16,7 +16,14 @@ import streamlit as st
 from geo import access
 from geo.accounts import User
 from geo.codes import level_word, parent_code
-from geo.filters import DESIL_MAX, DESIL_MIN, QUERY_KEYS, Filters, kecamatan_of
+from geo.filters import (
+    DESIL_MAX,
+    DESIL_MIN,
+    QUERY_KEYS,
+    Filters,
+    ignored_areas,
+    kecamatan_of,
+)
 from geo.fmt import plain
 from geo.schema import PROGRAMS, VULNERABLE
 from geo.views.common import distinct_names
@@ -25,6 +32,7 @@ from ui.context import View
 
 _STATE = "_filters"
 _PENDING = "_filters_pending"
+_LINK_NOTE = "_filters_link_note"  # areas of the opening link this data does not hold
 K_KOTA, K_KEC, K_KEL, K_DESIL, K_PROG, K_VULN = ("f_kab", "f_kec", "f_kel", "f_desil",
                                                   "f_program", "f_rentan")
 _KEYS = (K_KOTA, K_KEC, K_KEL, K_DESIL, K_PROG, K_VULN)
@@ -101,9 +109,17 @@ def sidebar_filters(view: View, user: User | None = None) -> Filters:
         _load_into_widgets(pending)
     elif any(key not in st.session_state for key in _KEYS):
         _load_into_widgets(Filters.from_query(st.query_params))
+        ignored = ignored_areas(st.query_params, {"kab": choices.kota_names,
+                                                  "kec": kec_names, "kel": kel_names})
+        st.session_state[_LINK_NOTE] = (
+            f"Wilayah di tautan ini tidak ada di data ini (atau di luar wilayah akun) dan "
+            f"diabaikan: {', '.join(plain(p[:40]) for p in ignored[:5])}"
+            f"{' dan lainnya' if len(ignored) > 5 else ''}. Pilih wilayahnya di bawah."
+            if ignored else None)
 
     sb = st.sidebar
     sb.markdown("**Filter**")
+    link_note = sb.empty()  # filled below, once the areas chosen are known
     # drop codes this data does not have (an old link, another city's boundaries)
     kota_names = choices.kota_names if len(choices.kota_names) > 1 else {}
     st.session_state[K_KOTA] = [c for c in st.session_state[K_KOTA] if c in kota_names]
@@ -136,6 +152,10 @@ def sidebar_filters(view: View, user: User | None = None) -> Filters:
         help="Rumah tangga yang punya anggota dari setiap kelompok yang dipilih.")
     filters = Filters(tuple(chosen_kec), tuple(chosen_kel), int(desil[0]), int(desil[1]),
                       tuple(programs), tuple(vulnerable), tuple(chosen_kota))
+    if filters.has_area:  # the planner chose an area: the link's note is done
+        st.session_state.pop(_LINK_NOTE, None)
+    elif st.session_state.get(_LINK_NOTE):
+        link_note.warning(st.session_state[_LINK_NOTE], icon=":material/link_off:")
     if not filters.is_empty:
         sb.button("Hapus filter", on_click=_reset, key="f_reset", icon=":material/close:")
     _write_query(filters)
