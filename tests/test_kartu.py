@@ -243,7 +243,7 @@ def test_a_province_asks_for_a_kabupaten_or_kecamatan_before_printing_kartu(prov
     def kartu_button(**query: str):  # noqa: ANN202
         at = open_app_page("pages/peta.py", **query)
         return next(b.proto for b in at.get("download_button")
-                    if b.proto.label == "Unduh kartu kelurahan (PDF)")
+                    if b.proto.label == "Unduh kartu kelurahan/desa (PDF)")
 
     with fresh_caches():
         whole = kartu_button()

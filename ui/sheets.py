@@ -48,10 +48,10 @@ def map_sheet_button(paper_col: object, button_col: object, mapped: MapView, cla
 
 def kartu_button(container: object, filters: Filters, view: View, settings: Settings,
                  hide: bool, key: str = "kartu_pdf") -> None:
-    """"Unduh kartu kelurahan (PDF)": one page per kelurahan of the one chosen kecamatan, or of
-    the one chosen kabupaten/kota, or of the whole city (within the user's area). A province
-    with no kabupaten/kota chosen is not printed whole (a page per kelurahan/desa: 1.552 in
-    Banten): the button asks for a choice first."""
+    """"Unduh kartu kelurahan (PDF)" ("desa" in a kabupaten): one page per kelurahan of the one
+    chosen kecamatan, or of the one chosen kabupaten/kota, or of the whole city (within the
+    user's area). A province with no kabupaten/kota chosen is not printed whole (a page per
+    kelurahan/desa: 1.552 in Banten): the button asks for a choice first."""
     kecamatan = filters.kecamatan[0] if len(filters.kecamatan) == 1 else None
     kota = filters.kota[0] if len(filters.kota) == 1 and not kecamatan else None
     user = auth.visitor()
@@ -76,12 +76,12 @@ def kartu_button(container: object, filters: Filters, view: View, settings: Sett
         return kartu_pdf(cards, _printed_by())
 
     auth.download_button(
-        container, "Unduh kartu kelurahan (PDF)", build,
+        container, f"Unduh kartu {in_scope.kel_word.lower()} (PDF)", build,
         f"kartu_kelurahan_{kecamatan or kota or 'kota'}_{view.snapshot['period']}.pdf",
         mime="application/pdf", icon=":material/badge:", key=key, disabled=too_many,
         help="Pilih dulu satu kabupaten/kota atau satu kecamatan di panel samping: satu "
              "halaman A4 per kelurahan/desa." if too_many
-        else f"Satu halaman A4 per kelurahan ({where}).")
+        else f"Satu halaman A4 per {in_scope.kel_word.lower()} ({where}).")
 
 
 def overview_button(container: object, ov: object, need: object, view: View,
