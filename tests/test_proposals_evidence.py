@@ -173,3 +173,32 @@ def test_the_forum_map_neither_ranks_nor_outlines_a_hidden_rate(city):
     assert rate[hidden].isna().all() and not outlined & set(tooltip.index[hidden])
     shown, _, _ = need_tooltip(areas, table, ind_id, ev, top=50, hide=False)
     assert (shown.loc[hidden, "Peringkat di kota"] != "–").any()
+
+
+def test_a_small_needs_proposal_is_not_scored_or_ranked_for_the_forum(city):
+    """Its score, parts, ranks, rate and cost are each worked out from the hidden count (the
+    need part is need ÷ the largest need beside it): a forum sees none, and it comes last in
+    its OPD; the planner sees all of it."""
+    from geo.proposals.minutes import gap_table, ranking_table
+
+    engine, _ = city
+    ranked = ranking(engine)
+    ranked = ranked[ranked["bukti"] == EVIDENCE].reset_index(drop=True)
+    opd = ranked["opd"].iat[0]
+    first = ranked.index[ranked["opd"] == opd][0]
+    ranked.loc[first, "rumah_tangga_perlu"] = 3  # the OPD's best proposal, made small
+    forum = ranking_table(ranked, hide=True)
+    mine = forum[forum["OPD"] == opd]
+    hidden = mine[mine["ID"] == ranked.at[first, "id"]].iloc[0]
+    derived = ["Peringkat OPD", "Skor", "Nilai indikator", "Peringkat kelurahan", "Top N",
+               "Biaya per rumah tangga perlu", *[c for c in forum if c.startswith("Bagian")]]
+    assert (hidden[derived] == "–").all() and hidden["Rumah tangga perlu"] == "< 5"
+    assert mine["ID"].iat[-1] == hidden["ID"]  # last in its OPD, unranked
+    assert list(forum["OPD"]) == list(ranked["opd"])  # the OPDs keep their order
+    planner = ranking_table(ranked, hide=False)
+    assert planner["ID"].iat[0] == hidden["ID"] and planner["Skor"].iat[0] != "–"
+    gap = pd.DataFrame({"opd": [opd], "kelurahan": ["X"], "indikator": ["miskin"],
+                        "nilai_indikator": [12.5], "peringkat_kelurahan": [1],
+                        "rumah_tangga_perlu": [3]})
+    row = gap_table(gap, hide=True).iloc[0]
+    assert row["Nilai indikator"] == row["Peringkat kelurahan"] == "–"

@@ -3,7 +3,8 @@
 One table serves the page, the Excel and the PDF (:mod:`geo.proposals.minutes_pdf`): the ranked
 proposals with their evidence, score parts and decisions; the unanswered need; the notes
 (period, weights, method). With ``hide`` small household counts are "< 5" and what would
-reveal them (cost per household, the rate) is "–" (:mod:`geo.suppression`).
+reveal them (the rate, the cost per household, the ranks, the score and its parts) is "–",
+the proposal unranked at the end of its OPD (:mod:`geo.suppression`).
 """
 
 from __future__ import annotations
@@ -43,19 +44,33 @@ def when(value: object) -> str:
     return f"{fmt_date(t)} {t:%H:%M} UTC"
 
 
+def _secret(ranked: pd.DataFrame, hide: bool) -> np.ndarray:
+    """Proposals whose kelurahan's need is a small count, hidden for a forum."""
+    need = pd.to_numeric(ranked["rumah_tangga_perlu"], errors="coerce").to_numpy(dtype=float)
+    return hide & (ranked["bukti"] == EVIDENCE).to_numpy() & is_small(need)
+
+
 def ranking_table(ranked: pd.DataFrame, decisions: pd.DataFrame | None = None,
                   hide: bool = True) -> pd.DataFrame:
-    """The ranked proposals as the forum reads them (text cells, Indonesian style)."""
+    """The ranked proposals as the forum reads them (text cells, Indonesian style). With
+    ``hide``, a proposal whose need is a small count shows none of what is worked out from it
+    (rate, ranks, cost, score and its parts: each would give the count back) and comes last in
+    its OPD, unranked (:func:`geo.suppression.hidden_last`'s rule)."""
     decisions = decisions if decisions is not None else pd.DataFrame(
         columns=["oleh", "pada"])
+    secrets = _secret(ranked, hide)
+    order = np.lexsort((np.arange(len(ranked)), secrets,
+                        pd.factorize(ranked["opd"], sort=False)[0])) if hide else \
+        np.arange(len(ranked))
     rows = []
-    for r in ranked.to_dict(orient="records"):
+    for r, secret in zip(ranked.iloc[order].to_dict(orient="records"), secrets[order]):
         has = r["bukti"] == EVIDENCE
         need = r["rumah_tangga_perlu"]
-        secret = hide and has and bool(is_small(need))
+        shown = has and not secret
         dec = decisions.loc[r["id"]] if r["id"] in decisions.index else None
         row = {
-            "Peringkat OPD": fmt_int(r["peringkat_opd"]) if pd.notna(r["peringkat_opd"]) else "–",
+            "Peringkat OPD": fmt_int(r["peringkat_opd"]) if pd.notna(r["peringkat_opd"])
+            and not secret else "–",
             "ID": r["id"], "OPD": r["opd"], "Kelurahan": r["kelurahan"],
             "Kegiatan": r["kegiatan"], "Sumber": SOURCES.get(r["sumber"], r["sumber"] or "–"),
             "Volume": f"{fmt_num(r['volume'], 0)} {r['satuan'] or ''}".strip(),
@@ -65,18 +80,19 @@ def ranking_table(ranked: pd.DataFrame, decisions: pd.DataFrame | None = None,
             "Nilai indikator": ("–" if secret else f"{fmt_num(r['nilai_indikator'], 1)}%")
             if has else indicators.NO_DATA if r["indikator"] else "–",
             "Peringkat kelurahan": (f"{fmt_int(r['peringkat_kelurahan'])} dari "
-                                    f"{fmt_int(r['kelurahan_diperingkat'])}") if has else "–",
+                                    f"{fmt_int(r['kelurahan_diperingkat'])}") if shown else "–",
             "Rumah tangga perlu": count_text(need, hide) if has else (
                 indicators.NO_DATA if r["indikator"] else "–"),
             "Jangkauan (rumah tangga)": fmt_num(r["jangkauan_rumah_tangga"], 0),
             "Biaya per rumah tangga perlu": "–" if secret or not has
             else _rupiah(r["biaya_per_rumah_tangga"]),
-            "Top N": ("ya" if r["top_n"] else "tidak") if has else "–",
+            "Top N": ("ya" if r["top_n"] else "tidak") if shown else "–",
             "Diketahui": f"{fmt_num(100 * r['diketahui'], 0)}%" if pd.notna(r["diketahui"])
             else "–",
-            **{f"Bagian {p}": fmt_num(r[f"bagian_{p}"], 2) if has else "–"
+            **{f"Bagian {p}": fmt_num(r[f"bagian_{p}"], 2) if shown else "–"
                for p in Weights().parts()},
-            "Skor": fmt_num(r["skor"], 1) if pd.notna(r["skor"]) else "tanpa skor",
+            "Skor": "–" if secret else fmt_num(r["skor"], 1) if pd.notna(r["skor"])
+            else "tanpa skor",
             "Status": STATUSES.get(r["status"], r["status"]),
             "Alasan": r["alasan"] if isinstance(r["alasan"], str) else "",
             "Diputuskan oleh": dec["oleh"] if dec is not None else "",
@@ -96,12 +112,16 @@ RANKING_COLUMNS = [
 
 
 def gap_table(gap: pd.DataFrame, hide: bool = True) -> pd.DataFrame:
+    """The unanswered need; with ``hide`` a small count's rate and rank are "–" (the rank
+    would place the hidden rate between its neighbours')."""
+    secret = hide & is_small(gap["rumah_tangga_perlu"].to_numpy(dtype=float))
     return pd.DataFrame({
         "OPD": gap["opd"], "Kelurahan": gap["kelurahan"],
         "Indikator": [indicator_label(i) for i in gap["indikator"]],
-        "Nilai indikator": [("–" if hide and is_small(n) else f"{fmt_num(v, 1)}%")
-                            for v, n in zip(gap["nilai_indikator"], gap["rumah_tangga_perlu"])],
-        "Peringkat kelurahan": [fmt_int(x) for x in gap["peringkat_kelurahan"]],
+        "Nilai indikator": ["–" if x else f"{fmt_num(v, 1)}%"
+                            for v, x in zip(gap["nilai_indikator"], secret)],
+        "Peringkat kelurahan": ["–" if x else fmt_int(r)
+                                for r, x in zip(gap["peringkat_kelurahan"], secret)],
         "Rumah tangga perlu": [count_text(n, hide) for n in gap["rumah_tangga_perlu"]],
     })
 
