@@ -163,7 +163,7 @@ def test_the_forum_map_neither_ranks_nor_outlines_a_hidden_rate(city):
     engine, _ = city
     ev, table = evidence(engine)
     areas = store.load_regions(engine, "kelurahan")
-    for ind_id in ("miskin_ekstrem", "tanpa_listrik", "rtlh"):
+    for ind_id in ("miskin_ekstrem", "tanpa_listrik_pln", "rtlh"):
         tooltip, rate, outlined = need_tooltip(areas, table, ind_id, ev, top=50, hide=True)
         hidden = tooltip.iloc[:, 1] == "–"
         if hidden.any():
