@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from geo import indicators, store
 from geo.indicator_table import indicator_table
+from geo.suppression import is_small
 
 FROM, TO, CHANGE = "dari", "ke", "selisih"
 
@@ -44,11 +45,25 @@ def previous_period(engine: Engine, period: str | None = None) -> str | None:
     return earlier[-1] if earlier else None
 
 
+HIDDEN = "tersembunyi"  # suffix of a side's "hidden for a forum" flag: <id>_dari_tersembunyi
+
+
+def small_rates(table: pd.DataFrame, ind_id: str) -> pd.Series:
+    """Where an indicator table's rate is hidden for a forum: its count or the area's
+    households are small (:func:`geo.suppression.is_small`)."""
+    count = pd.to_numeric(table[ind_id], errors="coerce").to_numpy(dtype=float)
+    households = pd.to_numeric(table["rumah_tangga"], errors="coerce").to_numpy(dtype=float)
+    return pd.Series(is_small(count) | is_small(households), index=table.index)
+
+
 def compare_tables(engine: Engine, period_from: str, period_to: str, level: str = "kelurahan",
                    settings: indicators.Settings = indicators.DEFAULT_SETTINGS,
-                   ids: tuple[str, ...] | None = None) -> pd.DataFrame:
+                   ids: tuple[str, ...] | None = None, hide: bool = False) -> pd.DataFrame:
     """One row per area of ``level``: ``kode``, ``nama``, and per indicator ``<id>_dari``,
-    ``<id>_ke`` (rates in %, missing where unknown) and ``<id>_selisih`` (points)."""
+    ``<id>_ke`` (rates in %, missing where unknown) and ``<id>_selisih`` (points). With
+    ``hide`` (a forum) a rate over a small count is missing too, flagged in
+    ``<id>_dari_tersembunyi`` / ``<id>_ke_tersembunyi``, and so is the change it is part of
+    (a change beside the other period's rate gives the hidden one back)."""
     ids = ids or tuple(ind.id for ind in indicators.INDICATORS)
     before, _ = indicator_table(engine, period_from, level, settings)
     after, _ = indicator_table(engine, period_to, level, settings)
@@ -60,6 +75,11 @@ def compare_tables(engine: Engine, period_from: str, period_to: str, level: str 
     for ind_id in ids:
         rate_from = before[f"{ind_id}_persen"].reindex(codes).astype("float64")
         rate_to = after[f"{ind_id}_persen"].reindex(codes).astype("float64")
+        if hide:
+            for side, table, rate in ((FROM, before, rate_from), (TO, after, rate_to)):
+                hidden = small_rates(table, ind_id).reindex(codes, fill_value=False)
+                rate[hidden.to_numpy()] = np.nan
+                out[f"{ind_id}_{side}_{HIDDEN}"] = hidden.to_numpy()
         out[f"{ind_id}_{FROM}"] = rate_from.to_numpy()
         out[f"{ind_id}_{TO}"] = rate_to.to_numpy()
         # NaN on either side stays NaN: an unknown change is never "no change"
@@ -91,20 +111,28 @@ def largest_changes(table: pd.DataFrame, ind_id: str, n: int = 5
             worsened[columns].head(n).reset_index(drop=True))
 
 
-def trend(tables: dict[str, pd.DataFrame], ind_id: str, code: str) -> pd.DataFrame:
+def trend(tables: dict[str, pd.DataFrame], ind_id: str, code: str, hide: bool = False
+          ) -> pd.DataFrame:
     """The rate of ``ind_id`` for the area ``code`` in each period of ``tables`` (period ->
     :func:`geo.indicator_table.indicator_table` of the area's level), oldest first, at most
     :data:`MAX_TREND_PERIODS`: ``periode``, ``persen`` (missing where unknown), ``diketahui``,
-    ``rumah_tangga``."""
+    ``rumah_tangga``, ``tersembunyi``. With ``hide`` (a forum) a rate whose count or households
+    are small is missing too and ``tersembunyi``: the trend must not show what the table
+    beside it hides (:mod:`geo.suppression`)."""
     rows = []
     for period in sorted(tables)[-MAX_TREND_PERIODS:]:
         table = tables[period].set_index("kode")
         if code in table.index:
             row = table.loc[code]
             rows.append((period, row[f"{ind_id}_persen"], row[f"{ind_id}_diketahui"],
-                         row["rumah_tangga"]))
+                         row["rumah_tangga"], row[ind_id]))
         else:
-            rows.append((period, np.nan, np.nan, 0))
-    out = pd.DataFrame(rows, columns=["periode", "persen", "diketahui", "rumah_tangga"])
+            rows.append((period, np.nan, np.nan, 0, np.nan))
+    out = pd.DataFrame(rows, columns=["periode", "persen", "diketahui", "rumah_tangga",
+                                      "jumlah"])
     out["persen"] = out["persen"].astype("float64")
+    counts = pd.to_numeric(out.pop("jumlah"), errors="coerce").to_numpy(dtype=float)
+    out["tersembunyi"] = hide & (is_small(counts) | is_small(
+        out["rumah_tangga"].to_numpy(dtype=float)))
+    out.loc[out["tersembunyi"], "persen"] = np.nan
     return out

@@ -19,6 +19,7 @@ from jinja2 import Template
 from geo import change, indicators
 from geo.fmt import fmt_num, fmt_period
 from geo.maps import LEAFLET_URL, NO_DATA_LABEL, Classes, choropleth, classify
+from geo.suppression import HIDDEN_TOO
 
 # ColorBrewer RdBu (7): blue = better, red = worse, the middle class is "hardly changed"
 BETTER_TO_WORSE = ("#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b")
@@ -69,20 +70,41 @@ def change_map(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, period
     rows = table.set_index("kode")
     tooltip = pd.DataFrame({
         "Wilayah": rows["nama"],
-        fmt_period(period_from): [_rate(v) for v in rows[f"{ind_id}_{change.FROM}"]],
-        fmt_period(period_to): [_rate(v) for v in rows[f"{ind_id}_{change.TO}"]],
-        "Perubahan": [_change_text(v) for v in values],
+        fmt_period(period_from): rate_texts(rows, ind_id, change.FROM),
+        fmt_period(period_to): rate_texts(rows, ind_id, change.TO),
+        "Perubahan": change_texts(rows, ind_id),
     }, index=rows.index)
     classes = diverging_classes(values.to_numpy(), ind.higher_is_worse)
     return choropleth(
         areas, values, title=f"Perubahan: {ind.label}",
         unit=f"poin persen, {fmt_period(period_from)} → {fmt_period(period_to)}",
         tooltip_rows=tooltip, classes=classes, labels=labels, tiles=tiles, size_px=size_px,
-        note="biru: membaik, merah: memburuk; abu-abu: salah satu periode tidak ada data")
+        note="biru: membaik, merah: memburuk; abu-abu: salah satu periode tidak ada data "
+             "(atau disembunyikan: angka kecil)")
 
 
 def _rate(value: float) -> str:
     return NO_DATA_LABEL if pd.isna(value) else f"{fmt_num(value, 1)} %"
+
+
+def _hidden(rows: pd.DataFrame, ind_id: str, side: str) -> np.ndarray:
+    """Where one period's rate was hidden for a forum (``compare_tables(hide=True)``)."""
+    flag = f"{ind_id}_{side}_{change.HIDDEN}"
+    return rows[flag].to_numpy(dtype=bool) if flag in rows else np.zeros(len(rows), dtype=bool)
+
+
+def rate_texts(rows: pd.DataFrame, ind_id: str, side: str) -> list[str]:
+    """One period's rates of a :func:`change.compare_tables` table as text: "–" where hidden
+    for a forum, "tidak ada data" where unknown."""
+    return [HIDDEN_TOO if x else _rate(v)
+            for v, x in zip(rows[f"{ind_id}_{side}"], _hidden(rows, ind_id, side))]
+
+
+def change_texts(rows: pd.DataFrame, ind_id: str) -> list[str]:
+    """The changes as text ("+1,2 poin"): "–" where either period's rate is hidden."""
+    either = _hidden(rows, ind_id, change.FROM) | _hidden(rows, ind_id, change.TO)
+    return [HIDDEN_TOO if x else _change_text(float(v))
+            for v, x in zip(rows[f"{ind_id}_{change.CHANGE}"], either)]
 
 
 class _Sync(MacroElement):
@@ -145,7 +167,7 @@ def side_by_side(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, peri
     maps = []
     for period, side in ((period_from, change.FROM), (period_to, change.TO)):
         values = rows[f"{ind_id}_{side}"].astype("float64")
-        tooltip = pd.DataFrame({"Wilayah": rows["nama"], ind.label: [_rate(v) for v in values]},
+        tooltip = pd.DataFrame({"Wilayah": rows["nama"], ind.label: rate_texts(rows, ind_id, side)},
                                index=rows.index)
         maps.append(choropleth(areas, values, title=f"{ind.label} · {fmt_period(period)}",
                                unit="% rumah tangga", tooltip_rows=tooltip, classes=classes,

@@ -145,7 +145,7 @@ with right:
     if mapped.worst_hidden:
         st.caption(f"{fmt_int(mapped.worst_hidden)} {kel} yang persentasenya disembunyikan "
                    "(angka kecil) tidak diperingkat.")
-    ui_change.trend_chart(view, ind_id, level, filters)
+    ui_change.trend_chart(view, ind_id, level, filters, hide)
 
 # ------------------------------------------------------------------ the table behind the map
 st.subheader(f"Tabel per {level_label.lower()}")

@@ -108,3 +108,32 @@ def test_pages_and_commands_open_the_newest_real_register_not_a_newer_demo(two_p
     with engine.begin() as conn:  # only the demo: it is what opens
         conn.execute(store.snapshots.delete().where(store.snapshots.c.period == "2026-03"))
     assert store.snapshot_for(engine)["period"] == "2026-09"
+
+
+def test_a_forums_comparison_and_trend_hide_rates_over_small_counts(two_periods):
+    """A rate over 1–4 households is hidden for a forum in both periods and in the trend, and
+    so is the change it is part of: beside the other period's rate it gives the count back."""
+    engine, _ = two_periods
+    before, _ = indicator_table(engine, "2026-03", "kelurahan")
+    after, _ = indicator_table(engine, "2026-09", "kelurahan")
+    ind_id = next(i for i in ("tanpa_listrik_pln", "anak_tidak_sekolah", "miskin_ekstrem")
+                  if change.small_rates(after, i).any())
+    small = after.loc[change.small_rates(after, ind_id), "kode"]
+    shown = change.compare_tables(engine, "2026-03", "2026-09")
+    forum = change.compare_tables(engine, "2026-03", "2026-09", hide=True)
+    rows = forum.set_index("kode").loc[small]
+    assert rows[f"{ind_id}_ke_{change.HIDDEN}"].all()
+    assert rows[f"{ind_id}_ke"].isna().all() and rows[f"{ind_id}_selisih"].isna().all()
+    assert shown.set_index("kode").loc[small, f"{ind_id}_ke"].notna().any()
+    hidden_before = change.small_rates(before, ind_id).to_numpy()
+    assert (forum[f"{ind_id}_dari_{change.HIDDEN}"].to_numpy() == hidden_before).all()
+    tables = {"2026-03": before, "2026-09": after}
+    code = small.iat[0]
+    trend = change.trend(tables, ind_id, code, hide=True)
+    assert trend["tersembunyi"].iat[-1] and np.isnan(trend["persen"].iat[-1])
+    assert not change.trend(tables, ind_id, code)["tersembunyi"].any()
+    from geo.change_map import change_texts, rate_texts
+
+    texts = rows.reset_index()
+    assert set(rate_texts(texts, ind_id, change.TO)) == {"–"}
+    assert set(change_texts(texts, ind_id)) == {"–"}

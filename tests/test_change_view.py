@@ -118,3 +118,21 @@ def test_a_shared_comparison_link_opens_the_same_comparison(two_periods):
     at.selectbox(key="c_ind").set_value("miskin_ekstrem").run()
     assert at.query_params["banding_indikator"] == ["miskin_ekstrem"] or \
         at.query_params["banding_indikator"] == "miskin_ekstrem"
+
+
+def test_compare_mode_hides_a_small_counts_rate_and_change_for_a_forum(two_periods):
+    engine, _ = two_periods
+    at = _page(two_periods)
+    at.segmented_control(key="p_mode").set_value("banding").run()
+    ind_id = "tanpa_listrik_pln"
+    at.selectbox(key="c_ind").set_value(ind_id).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.toggle(key="c_hide").value  # on by default
+    forum = change.compare_tables(engine, "2026-03", "2026-09", hide=True)
+    either = forum[f"{ind_id}_dari_{change.HIDDEN}"] | forum[f"{ind_id}_ke_{change.HIDDEN}"]
+    assert either.any(), "the fixture has small counts"
+    table = at.dataframe[-1].value.set_index("Wilayah")
+    assert (table.loc[forum.loc[either, "nama"], "Perubahan (poin)"] == "–").all()
+    at.toggle(key="c_hide").set_value(False).run()
+    table = at.dataframe[-1].value.set_index("Wilayah")
+    assert (table.loc[forum.loc[either, "nama"], "Perubahan (poin)"] != "–").any()

@@ -162,8 +162,10 @@ def test_users_get_their_area_and_their_roles_suppression(two_periods, tmp_path,
     assert "ditampilkan sebagai" in " ".join(text.split())  # the small-count note
     for code, ind in small:
         page = list(in_kec.index).index(code) + 1
-        cell = page_row(pdf_tools.text(out, page), indicators.get(ind).label)[0]
-        assert cell.replace(" ", "") == "<5"  # "< 5" (pdftotext's layout may eat the space)
+        cells = page_row(pdf_tools.text(out, page), indicators.get(ind).label)
+        assert cells[0].replace(" ", "") == "<5"  # "< 5" (pdftotext's layout may eat the space)
+        # its rate, both ranks and its change are "–": each would place or give the count
+        assert cells[1] == "–" and cells[-3:] == ["–", "–", "–"], cells
     capsys.readouterr()
 
 

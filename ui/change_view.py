@@ -12,6 +12,7 @@ from streamlit_folium import st_folium
 from geo import access, change, change_map, exports, indicators, suppression, transitions
 from geo.fmt import fmt_int, fmt_num, fmt_period
 from geo.indicator_table import indicator_table
+from geo.maps import NO_DATA_LABEL
 from ui import auth, data, explorer
 from ui import filters as ui_filters
 
@@ -50,8 +51,9 @@ def period_table(period: str, level: str, version: tuple) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner="Membandingkan periode…", max_entries=8)
-def compare(period_from: str, period_to: str, level: str, version: tuple) -> pd.DataFrame:
-    return change.compare_tables(data.engine(), period_from, period_to, level)
+def compare(period_from: str, period_to: str, level: str, version: tuple, hide: bool = False
+            ) -> pd.DataFrame:
+    return change.compare_tables(data.engine(), period_from, period_to, level, hide=hide)
 
 
 @st.cache_data(show_spinner="Mencocokkan rumah tangga antar periode…", max_entries=4)
@@ -108,8 +110,9 @@ def render_compare(view) -> None:  # noqa: ANN001
     level = c2.radio("Tingkat wilayah", list(LEVELS), key="c_level", horizontal=True,
                      format_func=LEVELS.get)
     ui_filters.params_to_url(*COMPARE_PARAMS)
+    hide = auth.small_counts_hidden("c_hide", default=True)
     ind = indicators.get(ind_id)
-    table = _in_scope(compare(earlier, later, level, view.version), level, view.version)
+    table = _in_scope(compare(earlier, later, level, view.version, hide), level, view.version)
     areas = explorer.areas(level, view.version)
     areas = areas[areas["kode"].isin(table["kode"])]
     names = table.set_index("kode")["nama"]
@@ -133,7 +136,7 @@ def render_compare(view) -> None:  # noqa: ANN001
                 shown = _changes_on_screen(rows, ind_id, earlier, later)
                 st.dataframe(shown[["Wilayah", "Perubahan (poin)"]], hide_index=True,
                              width="stretch")
-        trend_chart(view, ind_id, level, None)
+        trend_chart(view, ind_id, level, None, hide)
     st.markdown(f"**Berdampingan: {fmt_period(earlier)} dan {fmt_period(later)}** "
                 "(geser atau perbesar satu peta, yang lain mengikuti; skala warna sama)")
     dual = change_map.side_by_side(areas, table, ind_id, earlier, later, labels=names,
@@ -141,10 +144,7 @@ def render_compare(view) -> None:  # noqa: ANN001
     # its own page in an iframe: streamlit-folium draws only the first map of a DualMap
     components.html(dual.document(), height=480)
     st.subheader(f"Tabel perubahan per {LEVELS[level].lower()}")
-    st.dataframe(_changes_on_screen(table[["kode", "nama", f"{ind_id}_{change.FROM}",
-                                           f"{ind_id}_{change.TO}",
-                                           f"{ind_id}_{change.CHANGE}"]],
-                                    ind_id, earlier, later),
+    st.dataframe(_changes_on_screen(table, ind_id, earlier, later),
                  hide_index=True, width="stretch", key="c_table")
     stem = f"perubahan_{level}_{earlier}_{later}"
     auth.download_button(st, "Unduh CSV (mesin, semua indikator)",
@@ -154,16 +154,18 @@ def render_compare(view) -> None:  # noqa: ANN001
 
 def _changes_on_screen(rows: pd.DataFrame, ind_id: str, earlier: str, later: str
                        ) -> pd.DataFrame:
-    def pct(v: float) -> str:
-        return indicators.NO_DATA if pd.isna(v) else fmt_num(v, 1)
+    """Rates of both periods and the change, as text: "–" where hidden for a forum."""
+    def plain(texts: list[str], unit: str) -> list[str]:  # the unit is in the header
+        return [indicators.NO_DATA if t == NO_DATA_LABEL else t.removesuffix(unit)
+                for t in texts]
 
+    rows = rows.reset_index(drop=True)
     return pd.DataFrame({
         "Wilayah": rows["nama"],
-        f"{fmt_period(earlier)} (%)": [pct(v) for v in rows[f"{ind_id}_{change.FROM}"]],
-        f"{fmt_period(later)} (%)": [pct(v) for v in rows[f"{ind_id}_{change.TO}"]],
-        "Perubahan (poin)": [indicators.NO_DATA if pd.isna(v) else
-                             ("+" if v > 0 else "") + fmt_num(v, 1)
-                             for v in rows[f"{ind_id}_{change.CHANGE}"]],
+        f"{fmt_period(earlier)} (%)": plain(change_map.rate_texts(rows, ind_id, change.FROM),
+                                            " %"),
+        f"{fmt_period(later)} (%)": plain(change_map.rate_texts(rows, ind_id, change.TO), " %"),
+        "Perubahan (poin)": plain(change_map.change_texts(rows, ind_id), " poin"),
     })
 
 
@@ -179,8 +181,10 @@ def trend_area(filters, level: str) -> tuple[str, str]:  # noqa: ANN001
     return "kota", ""
 
 
-def trend_chart(view, ind_id: str, level: str, filters) -> None:  # noqa: ANN001
-    """A small line of the indicator's rate over the last 12 periods, for the chosen area."""
+def trend_chart(view, ind_id: str, level: str, filters, hide: bool = True  # noqa: ANN001
+                ) -> None:
+    """A small line of the indicator's rate over the last 12 periods, for the chosen area;
+    with ``hide`` a rate over a small count is "–" and not drawn."""
     area_level, code = trend_area(filters, level) if filters is not None else ("kota", "")
     stored = sorted(data.snapshots(view.version)["period"].tolist())[
         -change.MAX_TREND_PERIODS:]
@@ -194,10 +198,11 @@ def trend_chart(view, ind_id: str, level: str, filters) -> None:  # noqa: ANN001
                                                       {})[0]:
             return
         code = city["kode"].iat[0]
-    points = change.trend(tables, ind_id, code)
+    points = change.trend(tables, ind_id, code, hide)
     points["Periode"] = points["periode"].map(fmt_period)
-    points["Nilai"] = [indicators.NO_DATA if pd.isna(v) else f"{fmt_num(v, 1)} %"
-                       for v in points["persen"]]
+    points["Nilai"] = [suppression.HIDDEN_TOO if x else indicators.NO_DATA if pd.isna(v)
+                       else f"{fmt_num(v, 1)} %"
+                       for v, x in zip(points["persen"], points["tersembunyi"])]
     title = f"Tren {names.get(code, 'kota')} ({len(points)} periode)"
     st.markdown(f"**{title}**")
     import altair as alt  # here: altair takes 0,5 s to import, on every page's first run
@@ -209,9 +214,12 @@ def trend_chart(view, ind_id: str, level: str, filters) -> None:  # noqa: ANN001
                 axis=alt.Axis(tickCount=4, format=".0f")),
         tooltip=["Periode", "Nilai"]).properties(height=200)
     st.altair_chart(chart, width="stretch")
-    unknown = points["persen"].isna().sum()
+    hidden = int(points["tersembunyi"].sum())
+    unknown = int(points["persen"].isna().sum()) - hidden
     if unknown:
         st.caption(f"{fmt_int(unknown)} periode {indicators.NO_DATA} (tidak digambar).")
+    if hidden:
+        st.caption(f"{fmt_int(hidden)} periode disembunyikan (angka kecil, tidak digambar).")
 
 
 # ------------------------------------------------------------------ transitions mode

@@ -86,8 +86,8 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
     earlier = [p for p in change.periods(engine) if p < period][-(change.MAX_TREND_PERIODS - 1):]
     trend_tables = {p: indicator_table(engine, p, "kelurahan", settings)[0] for p in earlier}
     trend_tables[period] = kel.reset_index()
-    changes = (change.compare_tables(engine, previous, period, "kelurahan", settings)
-               .set_index("kode") if previous else None)
+    changes = (change.compare_tables(engine, previous, period, "kelurahan", settings,
+                                     hide=hide).set_index("kode") if previous else None)
     counts, _ = indicators.area_counts(prepared, detail=())
     regions = store.load_regions(engine, display=True)
     names = store.region_list(engine)
@@ -205,20 +205,30 @@ def indicator_rows(data: KartuData, code: str) -> tuple[list[list[str]], list[in
             count = np.nan if count is pd.NA else float(count)
             den = data.denominators.at[code, c.denominator]
             rate_here = rate_texts([row[c.rate]], [den], hide, [count])[0]
+            secret = rate_here == HIDDEN_TOO  # a hidden rate is not ranked, nor its change
             line = [ind.label, count_text(count, hide), rate_here,
                     fmt_pct(100 * row[c.known], 0) if row[c.known] == row[c.known] else NO_DATA,
                     _pct(kec_row[c.rate]),
                     _pct(kota[c.rate]) if data.show_city else HIDDEN_TOO,
                     _rank_text(rank.city.at[code, ind.id],
                                int(rank.city_of.at[parent_code(code, "kota"), ind.id]))
-                    if data.show_city else HIDDEN_TOO,
+                    if data.show_city and not secret else HIDDEN_TOO,
+                    HIDDEN_TOO if secret else
                     _rank_text(rank.kecamatan.at[code, ind.id],
                                int(rank.kecamatan_of.at[kec_code, ind.id]))]
             if data.changes is not None:
-                line.append(_change_text(float(data.changes.at[code, f"{ind.id}_selisih"])
-                                         if code in data.changes.index else np.nan))
+                known = code in data.changes.index
+                line.append(HIDDEN_TOO if secret or (known and _hidden_change(
+                    data.changes.loc[code], ind.id)) else _change_text(
+                    float(data.changes.at[code, f"{ind.id}_selisih"]) if known else np.nan))
             rows.append(line)
     return rows, sections
+
+
+def _hidden_change(row: pd.Series, ind_id: str) -> bool:
+    """Either period's rate was hidden for a forum (``compare_tables(hide=True)``)."""
+    return any(bool(row.get(f"{ind_id}_{side}_{change.HIDDEN}", False))
+               for side in (change.FROM, change.TO))
 
 
 def _pct(value: float) -> str:
@@ -353,9 +363,10 @@ def trend_text(data: KartuData, code: str, ind_id: str = TREND_INDICATOR) -> str
     this one (at most 12); None with fewer than two periods."""
     if not data.trend_tables or len(data.trend_tables) < 2:
         return None
-    points = change.trend(data.trend_tables, ind_id, code)
-    return " · ".join(f"{fmt_period_short(p)} {_pct(v)}"
-                      for p, v in zip(points["periode"], points["persen"]))
+    points = change.trend(data.trend_tables, ind_id, code, data.hide)
+    return " · ".join(f"{fmt_period_short(p)} {HIDDEN_TOO if x else _pct(v)}"
+                      for p, v, x in zip(points["periode"], points["persen"],
+                                         points["tersembunyi"]))
 
 
 def draw_trend(sheet: Sheet, data: KartuData, code: str, x: float, y: float, width: float,
@@ -368,7 +379,8 @@ def draw_trend(sheet: Sheet, data: KartuData, code: str, x: float, y: float, wid
     y = sheet.paragraph(x, y, width, f"Tren {indicators.get(ind_id).label}, %:", 7.5,
                         bold=True)
     y = sheet.paragraph(x, y, width, text, 7)
-    points = change.trend(data.trend_tables, ind_id, code)["persen"].to_numpy(dtype=float)
+    points = change.trend(data.trend_tables, ind_id, code, data.hide)["persen"].to_numpy(
+        dtype=float)
     known = points[~np.isnan(points)]
     if len(known) >= 2:
         top, low, h = float(known.max()), float(known.min()), 26.0
