@@ -127,3 +127,22 @@ def test_referrals_per_1000_by_need_and_by_opd(engine, joined):
     by_need = measures.by_need(j, table).set_axis(table["kode"])
     n = (mine & (truth.log["KEBUTUHAN"] == "RTLH").to_numpy()).sum()
     assert by_need.loc[code, "rumah"] == round(1000 * n / hh, 2)
+
+
+def test_the_outreach_gap_for_a_forum_neither_shows_nor_ranks_a_small_count():
+    import pandas as pd
+
+    from geo.views.referral_view import gap_display
+
+    gap = pd.DataFrame({"nama": ["Cibeber", "Sukamaju", "Astana"],
+                        "eksklusi_tanpa_rujukan": [40, 3, 2], "eksklusi": [60, 30, 4],
+                        "eksklusi_persen": [20.0, 15.0, 12.5], "rujukan": [10, 6, 2],
+                        "rujukan_per_1000": [5.0, 2.0, 1.0]})
+    forum = gap_display(gap, hide=True)
+    assert list(forum["Kelurahan"]) == ["Cibeber", "Astana", "Sukamaju"]  # hidden: by name
+    assert list(forum["Eksklusi tanpa rujukan"]) == ["40", "< 5", "< 5"]
+    assert list(forum["Kesalahan eksklusi"]) == ["20,0%", "–", "15,0%"]  # Astana: 4 households
+    assert list(forum["Rujukan per 1.000 RT"])[1] == "–"
+    planner = gap_display(gap, hide=False)
+    assert list(planner["Kelurahan"]) == ["Cibeber", "Sukamaju", "Astana"]
+    assert list(planner["Kesalahan eksklusi"]) == ["20,0%", "15,0%", "12,5%"]

@@ -13,7 +13,7 @@ from geo.answers import NO_DATA
 from geo.codes import level_word
 from geo.fmt import fmt_int, fmt_num
 from geo.referrals import measures, vocab
-from geo.suppression import count_texts, hide_small, is_small, protected_texts
+from geo.suppression import count_texts, hidden_last, hide_small, is_small, protected_texts
 
 MAP_MEASURES: dict[str, tuple[str, str, str]] = {  # id -> (label, unit, palette)
     "rujukan_per_1000": ("Rujukan per 1.000 rumah tangga", "per 1.000 RT", "YlGnBu"),
@@ -140,11 +140,18 @@ def need_display(rates: pd.DataFrame, names: pd.Series, households: pd.Series | 
 
 
 def gap_display(gap: pd.DataFrame, hide: bool, kel_word: str = "Kelurahan") -> pd.DataFrame:
+    """The outreach gap (:func:`measures.outreach_gap`) as text. With ``hide`` an exclusion
+    rate over a small count is "–", and a row whose ranking count is hidden goes last, by
+    name (:func:`geo.suppression.hidden_last`)."""
+    untold = gap["eksklusi_tanpa_rujukan"].astype(float)
+    order = hidden_last(is_small(untold.to_numpy()) & hide, gap["nama"].astype(str))
+    gap, untold = gap.iloc[order], untold.iloc[order]
+    small_rate = is_small(pd.to_numeric(gap["eksklusi"], errors="coerce").to_numpy(dtype=float))
     return pd.DataFrame({
-        kel_word: gap["nama"],
-        "Kesalahan eksklusi": [f"{fmt_num(v, 1)}%" for v in gap["eksklusi_persen"]],
-        "Eksklusi tanpa rujukan": count_texts(gap["eksklusi_tanpa_rujukan"].astype(float),
-                                              hide),
+        kel_word: gap["nama"].to_numpy(),
+        "Kesalahan eksklusi": ["–" if x else f"{fmt_num(v, 1)}%"
+                               for v, x in zip(gap["eksklusi_persen"], small_rate & hide)],
+        "Eksklusi tanpa rujukan": count_texts(untold, hide),
         "Rujukan per 1.000 RT": ["–" if s else _num(v) for s, v in zip(
             is_small(gap["rujukan"].to_numpy(dtype=float)) & hide, gap["rujukan_per_1000"])],
     })
