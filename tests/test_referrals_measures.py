@@ -146,3 +146,20 @@ def test_the_outreach_gap_for_a_forum_neither_shows_nor_ranks_a_small_count():
     planner = gap_display(gap, hide=False)
     assert list(planner["Kelurahan"]) == ["Cibeber", "Sukamaju", "Astana"]
     assert list(planner["Kesalahan eksklusi"]) == ["20,0%", "15,0%", "12,5%"]
+
+
+def test_the_backlog_for_a_forum_does_not_rank_a_hidden_count():
+    import pandas as pd
+
+    from geo.views.referral_view import backlog_display
+
+    backlog = pd.DataFrame({"dirujuk_ke": ["Dinsos", "Puskesmas", "Dinkes"],
+                            "rujukan": [30, 6, 5], "terbuka": [20, 4, 2],
+                            "median_hari_terbuka": [12.0, 30.0, 8.0],
+                            "terlama_hari": [40.0, 60.0, 9.0], "lebih_30_hari": [5, 2, 0]})
+    forum = backlog_display(backlog, hide=True)
+    assert list(forum["OPD / lembaga tujuan"]) == ["Dinsos", "Dinkes", "Puskesmas"]
+    assert list(forum["Terbuka"]) == ["20", "< 5", "< 5"]
+    assert list(forum["Median hari terbuka"]) == ["12", "–", "–"]
+    assert list(backlog_display(backlog, hide=False)["OPD / lembaga tujuan"]) == [
+        "Dinsos", "Puskesmas", "Dinkes"]

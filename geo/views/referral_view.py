@@ -109,10 +109,13 @@ class AreaView:
 
 
 def backlog_display(backlog: pd.DataFrame, hide: bool) -> pd.DataFrame:
-    """The OPD backlog (:func:`measures.opd_backlog`) as text."""
+    """The OPD backlog (:func:`measures.opd_backlog`, most open first) as text; with ``hide``
+    an OPD whose open count is hidden goes last, by name (unranked)."""
     small = is_small(backlog["terbuka"].to_numpy(dtype=float)) & hide
+    order = hidden_last(small, backlog["dirujuk_ke"].astype(str))
+    backlog, small = backlog.iloc[order], small[order]
     return pd.DataFrame({
-        "OPD / lembaga tujuan": backlog["dirujuk_ke"],
+        "OPD / lembaga tujuan": backlog["dirujuk_ke"].to_numpy(),
         "Rujukan": count_texts(backlog["rujukan"], hide),
         "Terbuka": count_texts(backlog["terbuka"], hide),
         "Median hari terbuka": ["–" if s else _days(v)
