@@ -83,3 +83,21 @@ def test_multi_agency_need_is_no_data_where_no_agency_need_is_known():
     assert p.counts[ov.MULTI].isna().all() and p.pct[ov.MULTI].isna().all()
     display, _ = p.matrix_table()
     assert (display["≥ 2 OPD"] == indicators.NO_DATA).all()
+
+
+def test_the_pairs_of_a_chosen_area_count_its_households_only():
+    """"Seluruh wilayah terpilih": with one kecamatan chosen, its households (the matrix's),
+    not the whole city's (the pairs once ignored the area filter)."""
+    from geo.filters import Filters
+
+    c = city()
+    kec = sorted(c.kelurahan["kode_induk"].unique())[0]
+    for filters in (Filters(kecamatan=(kec,)), Filters(kecamatan=(kec,), desil_min=1,
+                                                       desil_max=4), Filters()):
+        p = ov.opd_view(scope(c, filters), c.names, hide=False)
+        for agency in ov.AGENCIES:
+            assert p.pairs.loc[agency, agency] == p.matrix[agency].sum(), (filters, agency)
+    whole = ov.opd_view(scope(c), c.names, hide=False).pairs
+    assert (p.pairs == whole).all().all()
+    chosen = ov.opd_view(scope(c, Filters(kecamatan=(kec,))), c.names, hide=False).pairs
+    assert (chosen.to_numpy() < whole.to_numpy()).any()

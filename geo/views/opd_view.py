@@ -228,5 +228,9 @@ def opd_view(scope: Scope, names: pd.DataFrame, as_pct: bool = False, hide: bool
     counts[MULTI] = matrix[MULTI].astype(float).where(any_known)
     overlap = planning.overlapping_needs(needs, keys, codes, labels, weights=weights)
     kel_names, kec_names = area_labels(names, matrix.index)
+    if scope.filters.has_area:  # the pairs of the chosen areas' households, as the matrix
+        inside = np.append(pd.Index(labels).isin(codes), False)  # last: not linked
+        rows = inside[np.asarray(keys)]
+        needs, weights = needs[rows], None if weights is None else np.asarray(weights)[rows]
     return OpdView(scope, matrix, counts, pct, overlap, planning.overlap_pairs(needs, weights),
                    kel_names, kec_names, as_pct, hide)
