@@ -87,10 +87,12 @@ with left:
 with right:
     st.markdown(f"**Kebutuhan yang belum dijawab usulan** (top {int(top)} per indikator "
                 "OPD, tanpa usulan OPD itu)")
-    st.dataframe(book.gaps, hide_index=True, width="stretch", height=500, key="usulan_gaps")
+    st.dataframe(book.gaps, hide_index=True, width="stretch", key="usulan_gaps",
+                 height=min(500, 38 + 35 * max(1, len(book.gaps))))  # no empty rows
 
 st.subheader("Usulan diperingkat menurut bukti" + (f": {opd}" if opd else " (per OPD)"))
-st.dataframe(book.ranking, hide_index=True, width="stretch", height=460, key="usulan_rank")
+st.dataframe(book.ranking, hide_index=True, width="stretch", key="usulan_rank",
+             height=min(460, 38 + 35 * max(1, len(book.ranking))))
 st.caption(pe.SCORE_METHOD + " Biaya per rumah tangga perlu = anggaran ÷ min(jangkauan, "
            "rumah tangga perlu); jangkauan = volume × rumah tangga per satuan (kamus). "
            "Peringkat kelurahan: menurut persentase di kabupaten/kotanya, 1 = kebutuhan "
