@@ -58,8 +58,8 @@ PART_LABELS = {
     "kebutuhan": "Kebutuhan (rumah tangga perlu, dibanding usulan dengan kebutuhan terbesar)",
     "jangkauan": "Jangkauan (bagian kebutuhan kelurahan yang dijangkau volume usulan)",
     "biaya": "Biaya (biaya per rumah tangga termurah di antara usulan ÷ biaya usulan ini)",
-    "peringkat": "Peringkat kelurahan di kabupaten/kotanya untuk indikator itu "
-                 "(peringkat 1 = 1)",
+    "peringkat": "Peringkat (kelurahan di kabupaten/kotanya untuk indikator itu; "
+                 "peringkat 1 = 1)",
 }
 SCORE_METHOD = ("Skor 0–100 = 100 × jumlah(bobot × bagian) ÷ jumlah bobot; tiap bagian 0–1. "
                 f"Usulan “{NO_DATA}” (nilai indikator kelurahannya tidak diketahui) dan "
