@@ -327,9 +327,9 @@ def load_identity(engine: Engine, snapshot_id: int, row_numbers: Iterable[int],
     return frame.set_index("row_number")
 
 
-VERIFICATION_COLUMNS = ["Jenis", "Alasan", "Kecamatan", "Kelurahan", "ID keluarga",
-                        "NIK KRT (disamarkan)", "No. KK (disamarkan)", "Alamat", "RT", "RW",
-                        "Desil"]
+VERIFICATION_COLUMNS = ["Jenis", "Alasan", "Kecamatan", "Kelurahan", "Kode wilayah",
+                        "ID keluarga", "NIK KRT (disamarkan)", "No. KK (disamarkan)", "Alamat",
+                        "RT", "RW", "Desil"]
 
 
 def verification_list(households: pd.DataFrame, reasons: pd.DataFrame,
@@ -353,6 +353,7 @@ def verification_list(households: pd.DataFrame, reasons: pd.DataFrame,
         "Alasan": reasons["alasan"].to_numpy(),
         "Kecamatan": kec.map(lookup["nama"]).fillna("(tidak tertaut)").to_numpy(),
         "Kelurahan": kel.map(lookup["nama"]).fillna("(tidak tertaut)").to_numpy(),
+        "Kode wilayah": kel.fillna("").to_numpy(),  # tells apart kelurahan of one name
         "ID keluarga": text("id_keluarga"),
         "NIK KRT (disamarkan)": text("nik_krt"),
         "No. KK (disamarkan)": text("no_kk"),

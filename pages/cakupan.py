@@ -93,9 +93,9 @@ else:
                               data.region_names(view.version), scope.filters)
     a, b = st.columns(2)
     kind = a.selectbox("Jenis", cv.KINDS, key="cak_kind")
-    kel_choice = b.selectbox("Kelurahan", ["Semua", *sorted(set(listing["Kelurahan"]))],
-                             key="cak_kel")
-    listing = cv.pick(listing, kind, kel_choice)
+    places = cv.place_choices(listing)  # by code: a kabupaten repeats desa names
+    kel_choice = b.selectbox(page.kel_word, ["Semua", *places], key="cak_kel")
+    listing = cv.pick(listing, kind, places.get(kel_choice))
     auth.record_once("household_list", daftar="verifikasi", periode=view.snapshot["period"],
                      jenis=kind, kelurahan=kel_choice, filter=scope.filters.to_query())
     st.markdown(f"**{fmt_int(len(listing))} rumah tangga** perlu diverifikasi.")

@@ -99,16 +99,20 @@ def launch(playwright):  # noqa: ANN001, ANN201
 
 
 def map_frame(page, timeout_s: float = 90):  # noqa: ANN001, ANN201
-    """The frame holding a Leaflet map once it has drawn polygons, and their count."""
+    """The frame holding a Leaflet map once it has drawn polygons, and their count: the same
+    count twice, half a second apart (a map still being drawn, or redrawn by a rerun, once
+    gave 20 of its 64 shapes)."""
     deadline = time.monotonic() + timeout_s
+    seen: dict[int, int] = {}
     while time.monotonic() < deadline:
-        for frame in page.frames:
+        for i, frame in enumerate(page.frames):
             try:
                 n = frame.locator("path.leaflet-interactive").count()
             except Exception:
                 continue
-            if n:
+            if n and seen.get(i) == n:
                 return frame, n
+            seen[i] = n
         time.sleep(0.5)
     raise AssertionError("no Leaflet polygons were drawn")
 

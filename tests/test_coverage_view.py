@@ -102,7 +102,8 @@ def test_verification_list_follows_the_filters_and_the_choices():
     excl = cv.pick(listing, "Eksklusi")
     assert len(excl) and excl["Jenis"].str.contains("Eksklusi").all()
     kel = listing["Kelurahan"].iat[0]
-    assert (cv.pick(listing, "Semua", kel)["Kelurahan"] == kel).all()
+    code = cv.place_choices(listing)[kel]
+    assert (cv.pick(listing, "Semua", code)["Kelurahan"] == kel).all()
     notes = cv.verification_notes("Periode", "", "Eksklusi", kel, indicators.DEFAULT_SETTINGS)
     assert notes.set_index("Keterangan").loc["Filter", "Isi"] == "Tanpa filter"
     assert np.array_equal(notes.columns, ["Keterangan", "Isi"])
@@ -120,3 +121,19 @@ def test_a_kelurahan_with_few_eligible_households_is_not_ranked_lowest():
     names = set(small.lowest_coverage(c)["Kelurahan"])
     assert p.kel_names[0] not in names
     assert not any(n in names for n in np.asarray(p.kel_names)[few.to_numpy()])
+
+
+def test_the_verification_list_tells_apart_kelurahan_of_one_name():
+    """A kabupaten repeats desa names across kecamatan: picking one gives that desa only."""
+    listing = pd.DataFrame({
+        "Jenis": ["Eksklusi"] * 5, "Kecamatan": ["Cibeber", "Cikulur", "Cikulur", "Cibeber",
+                                                  "Cibeber"],
+        "Kelurahan": ["Sukamaju", "Sukamaju", "Mekarsari", "Sukamaju", "Sukamaju"],
+        "Kode wilayah": ["36.02.01.2001", "36.02.02.2004", "36.02.02.2005", "36.02.01.2001",
+                         "36.72.01.1003"]})
+    places = cv.place_choices(listing)
+    assert places == {"Mekarsari": "36.02.02.2005",
+                      "Sukamaju (Cibeber) · 36.02.01.2001": "36.02.01.2001",
+                      "Sukamaju (Cibeber) · 36.72.01.1003": "36.72.01.1003",
+                      "Sukamaju (Cikulur)": "36.02.02.2004"}
+    assert list(cv.pick(listing, "Semua", "36.02.01.2001").index) == [0, 3]

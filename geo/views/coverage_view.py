@@ -194,13 +194,27 @@ def verification(flagged: pd.DataFrame, reasons: pd.DataFrame, identity: pd.Data
     return planning.verification_list(flagged, reasons, identity, names)
 
 
-def pick(listing: pd.DataFrame, kind: str = "Semua", kelurahan: str = "Semua"
+def place_choices(listing: pd.DataFrame) -> dict[str, str]:
+    """The kelurahan of a verification list as a planner picks them, label -> code: the name,
+    "Name (Kecamatan)" where kelurahan of one name lie in several kecamatan (common among a
+    kabupaten's desa), and the code too where that still repeats."""
+    places = listing[["Kode wilayah", "Kelurahan", "Kecamatan"]].drop_duplicates("Kode wilayah")
+    label = places["Kelurahan"].astype(str)
+    label = label.where(~label.duplicated(keep=False),
+                        label + " (" + places["Kecamatan"].astype(str) + ")")
+    label = label.where(~label.duplicated(keep=False),
+                        label + " · " + places["Kode wilayah"].astype(str))
+    return dict(sorted(zip(label, places["Kode wilayah"])))
+
+
+def pick(listing: pd.DataFrame, kind: str = "Semua", kelurahan: str | None = None
          ) -> pd.DataFrame:
-    """The rows of one kind (Eksklusi, Inklusi) and one kelurahan ("Semua": all)."""
+    """The rows of one kind (Eksklusi, Inklusi; "Semua": all) and of one kelurahan (its code
+    from :func:`place_choices`; None: all)."""
     if kind != "Semua":
         listing = listing[listing["Jenis"].str.contains(kind)]
-    if kelurahan != "Semua":
-        listing = listing[listing["Kelurahan"] == kelurahan]
+    if kelurahan is not None:
+        listing = listing[listing["Kode wilayah"] == kelurahan]
     return listing
 
 
