@@ -13,7 +13,8 @@ from tests.map_fixtures import write_province
 
 @pytest.fixture(scope="module")
 def province(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return write_province(tmp_path_factory.mktemp("words"))
+    return write_province(tmp_path_factory.mktemp("words"),
+                          (("2026-06", 1_500), ("2026-10", 3_000)))
 
 
 def texts(at) -> list[str]:  # noqa: ANN001
@@ -65,3 +66,17 @@ def test_the_sidebar_and_the_data_quality_page_name_the_whole_provinces_areas(pr
         at.run()
         assert not at.exception
         assert "Tabel kualitas data per kelurahan/desa" in texts(at)
+
+
+def test_comparing_periods_names_a_provinces_areas(province, monkeypatch):
+    monkeypatch.setenv("PETA_DB_URL", province)
+    with fresh_caches():
+        at = open_app_page("pages/peta.py", kab="99.01")
+        at.segmented_control(key="p_mode").set_value("banding").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert "Kelurahan/Desa" in at.radio(key="c_level").options
+        assert "Tabel perubahan per kelurahan/desa" in texts(at)
+        at.segmented_control(key="p_mode").set_value("pindah").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.selectbox(key="c_moves_kel").label == "Kelurahan/Desa"
+        assert "Perpindahan per kelurahan/desa" in texts(at)

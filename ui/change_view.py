@@ -107,8 +107,9 @@ def render_compare(view) -> None:  # noqa: ANN001
     ui_filters.params_from_url(*COMPARE_PARAMS)
     ind_id = c1.selectbox("Indikator", list(indicators.BY_ID), key="c_ind",
                           format_func=lambda i: indicators.BY_ID[i].label)
+    words = data.level_words(view.version)  # "Desa" in a kabupaten
     level = c2.radio("Tingkat wilayah", list(LEVELS), key="c_level", horizontal=True,
-                     format_func=LEVELS.get)
+                     format_func=lambda lv: words.get(lv) or LEVELS[lv])
     ui_filters.params_to_url(*COMPARE_PARAMS)
     hide = auth.small_counts_hidden("c_hide", default=True)
     ind = indicators.get(ind_id)
@@ -143,7 +144,7 @@ def render_compare(view) -> None:  # noqa: ANN001
                                    tiles=view.basemap)
     # its own page in an iframe: streamlit-folium draws only the first map of a DualMap
     components.html(dual.document(), height=480)
-    st.subheader(f"Tabel perubahan per {LEVELS[level].lower()}")
+    st.subheader(f"Tabel perubahan per {(words.get(level) or LEVELS[level]).lower()}")
     st.dataframe(_changes_on_screen(table, ind_id, earlier, later),
                  hide_index=True, width="stretch", key="c_table")
     stem = f"perubahan_{level}_{earlier}_{later}"
@@ -239,6 +240,7 @@ def render_moves(view) -> None:  # noqa: ANN001
         "pada periode awal. ID yang muncul dua kali dilaporkan, tidak ditebak.")
     areas = explorer.areas("kelurahan", view.version)
     areas = areas[areas["kode"].isin(table["kode"])]
+    word = data.level_words(view.version).get("kelurahan") or "Kelurahan"  # "Desa", …
     left, right = st.columns([3, 1.4])
     with left:
         fmap = change_map.net_out_of_poverty_map(
@@ -247,7 +249,7 @@ def render_moves(view) -> None:  # noqa: ANN001
         st_folium(fmap, height=MAP_SIZE[1], use_container_width=True, returned_objects=[],
                   key="c_moves_map")
     with right:
-        kel = st.selectbox("Kelurahan", table["kode"].tolist(), key="c_moves_kel",
+        kel = st.selectbox(word, table["kode"].tolist(), key="c_moves_kel",
                            format_func=table.set_index("kode")["nama"].get)
         row = table.set_index("kode").loc[kel]
         st.markdown(f"**Matriks desil {row['nama']}** (baris: desil {fmt_period(earlier)}, "
@@ -264,9 +266,9 @@ def render_moves(view) -> None:  # noqa: ANN001
         summary.loc[summary.index[transitions.SUMMARY.index("bersih_keluar_miskin")],
                     "Rumah tangga"] = _signed(row["bersih_keluar_miskin"], hide, row)
         st.dataframe(summary, hide_index=True, width="stretch", key="c_moves_summary")
-    st.subheader("Perpindahan per kelurahan")
+    st.subheader(f"Perpindahan per {word.lower()}")
     columns = ["nama", *transitions.SUMMARY]
-    on_screen = table[columns].rename(columns={"nama": "Kelurahan", **transitions.LABELS})
+    on_screen = table[columns].rename(columns={"nama": word, **transitions.LABELS})
     if hide:  # small counts, and one more per row and column so none can be worked out
         counted = [k for k in transitions.SUMMARY if k != "bersih_keluar_miskin"]
         texts = suppression.protected_texts(table[counted])
