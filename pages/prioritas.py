@@ -73,7 +73,7 @@ TOP = ui_filters.Param("sorot", "prio_top", min(10, most),
                        decode=lambda t: links.decode_int(t, 1, most), encode=str)
 ui_filters.params_from_url(TOP)
 st.session_state[TOP.key] = min(st.session_state[TOP.key], most)
-top_n = st.slider(f"Sorot N {level} teratas di peta", 1, most, key="prio_top")
+top_n = st.slider(f"Sorot N {AREA.lower()} teratas di peta", 1, most, key="prio_top")
 ui_filters.params_to_url(LEVEL, TOP)
 shown = page.ranking_table(hide)
 n_scored = len(page.scored)
@@ -95,14 +95,14 @@ with left:
     st_folium(fmap, height=560, use_container_width=True, returned_objects=[],
               key="prio_map")
 with right:
-    st.markdown(f"**{min(top_n, n_scored)} {level} teratas**")
+    st.markdown(f"**{min(top_n, n_scored)} {AREA.lower()} teratas**")
     st.dataframe(shown.head(top_n)[["Peringkat", AREA, "Skor (0–100)", "Perubahan"]],
                  hide_index=True, width="stretch")
 
 st.subheader("Tabel peringkat")
 st.caption("Perubahan: selisih dengan peringkat bila semua bobot sama (▲ naik, ▼ turun, "
            "= tetap). " + planning.TIES_METHOD)
-rows = up.rows_to_show(len(shown), "prio_tabel_semua", level)
+rows = up.rows_to_show(len(shown), "prio_tabel_semua", AREA.lower())
 st.dataframe(shown.head(rows).style.map(movement_colour, subset=["Perubahan"]),
              hide_index=True, width="stretch", key="prio_table")
 if len(page.unscored):
