@@ -56,6 +56,18 @@ def small_rates(table: pd.DataFrame, ind_id: str) -> pd.Series:
     return pd.Series(is_small(count) | is_small(households), index=table.index)
 
 
+def hidden(table: pd.DataFrame, ind_id: str, side: str | None = None) -> np.ndarray:
+    """Where :func:`compare_tables` (``hide=True``) hid the rate of one period (``side``:
+    :data:`FROM` or :data:`TO`), or either (None: the change is hidden too); all False for a
+    table made without ``hide``."""
+    out = np.zeros(len(table), dtype=bool)
+    for one in (FROM, TO) if side is None else (side,):
+        flag = f"{ind_id}_{one}_{HIDDEN}"
+        if flag in table:
+            out |= table[flag].to_numpy(dtype=bool)
+    return out
+
+
 def compare_tables(engine: Engine, period_from: str, period_to: str, level: str = "kelurahan",
                    settings: indicators.Settings = indicators.DEFAULT_SETTINGS,
                    ids: tuple[str, ...] | None = None, hide: bool = False) -> pd.DataFrame:
@@ -129,10 +141,8 @@ def trend(tables: dict[str, pd.DataFrame], ind_id: str, code: str, hide: bool = 
         else:
             rows.append((period, np.nan, np.nan, 0, np.nan))
     out = pd.DataFrame(rows, columns=["periode", "persen", "diketahui", "rumah_tangga",
-                                      "jumlah"])
+                                      ind_id])
     out["persen"] = out["persen"].astype("float64")
-    counts = pd.to_numeric(out.pop("jumlah"), errors="coerce").to_numpy(dtype=float)
-    out["tersembunyi"] = hide & (is_small(counts) | is_small(
-        out["rumah_tangga"].to_numpy(dtype=float)))
+    out["tersembunyi"] = hide & small_rates(out, ind_id).to_numpy()
     out.loc[out["tersembunyi"], "persen"] = np.nan
-    return out
+    return out.drop(columns=ind_id)

@@ -87,24 +87,17 @@ def _rate(value: float) -> str:
     return NO_DATA_LABEL if pd.isna(value) else f"{fmt_num(value, 1)} %"
 
 
-def _hidden(rows: pd.DataFrame, ind_id: str, side: str) -> np.ndarray:
-    """Where one period's rate was hidden for a forum (``compare_tables(hide=True)``)."""
-    flag = f"{ind_id}_{side}_{change.HIDDEN}"
-    return rows[flag].to_numpy(dtype=bool) if flag in rows else np.zeros(len(rows), dtype=bool)
-
-
 def rate_texts(rows: pd.DataFrame, ind_id: str, side: str) -> list[str]:
     """One period's rates of a :func:`change.compare_tables` table as text: "–" where hidden
     for a forum, "tidak ada data" where unknown."""
     return [HIDDEN_TOO if x else _rate(v)
-            for v, x in zip(rows[f"{ind_id}_{side}"], _hidden(rows, ind_id, side))]
+            for v, x in zip(rows[f"{ind_id}_{side}"], change.hidden(rows, ind_id, side))]
 
 
 def change_texts(rows: pd.DataFrame, ind_id: str) -> list[str]:
     """The changes as text ("+1,2 poin"): "–" where either period's rate is hidden."""
-    either = _hidden(rows, ind_id, change.FROM) | _hidden(rows, ind_id, change.TO)
     return [HIDDEN_TOO if x else _change_text(float(v))
-            for v, x in zip(rows[f"{ind_id}_{change.CHANGE}"], either)]
+            for v, x in zip(rows[f"{ind_id}_{change.CHANGE}"], change.hidden(rows, ind_id))]
 
 
 class _Sync(MacroElement):

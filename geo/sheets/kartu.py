@@ -218,17 +218,11 @@ def indicator_rows(data: KartuData, code: str) -> tuple[list[list[str]], list[in
                                int(rank.kecamatan_of.at[kec_code, ind.id]))]
             if data.changes is not None:
                 known = code in data.changes.index
-                line.append(HIDDEN_TOO if secret or (known and _hidden_change(
-                    data.changes.loc[code], ind.id)) else _change_text(
+                line.append(HIDDEN_TOO if secret or (known and change.hidden(
+                    data.changes.loc[[code]], ind.id)[0]) else _change_text(
                     float(data.changes.at[code, f"{ind.id}_selisih"]) if known else np.nan))
             rows.append(line)
     return rows, sections
-
-
-def _hidden_change(row: pd.Series, ind_id: str) -> bool:
-    """Either period's rate was hidden for a forum (``compare_tables(hide=True)``)."""
-    return any(bool(row.get(f"{ind_id}_{side}_{change.HIDDEN}", False))
-               for side in (change.FROM, change.TO))
 
 
 def _pct(value: float) -> str:

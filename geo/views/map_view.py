@@ -274,7 +274,8 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                        dtype=object)
     ranked_shown = rates != HIDDEN_TOO  # a hidden rate is never ranked (suppression.hidden_last)
     ranked, rates = ranked[ranked_shown].head(TOP_N), rates[ranked_shown][:TOP_N]
-    kel_word = level_word("kelurahan", kel_codes)  # "Kelurahan", "Desa" or "Kelurahan/Desa"
+    # "Kelurahan", "Desa" or "Kelurahan/Desa" (the shown level's word when it is theirs)
+    kel_word = level_label if level == "kelurahan" else level_word("kelurahan", kel_codes)
     worst = pd.DataFrame({
         kel_word: [names.get(k, k) for k in ranked.index],
         "%": rates,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -35,7 +36,7 @@ class PriorityView:
     ranked: pd.DataFrame  # planning.ranking
     region_names: pd.Series  # nama by kode, every region
 
-    @property
+    @cached_property  # read by several tables of one rerun
     def area_label(self) -> str:
         """"Kecamatan", or what the ranked kelurahan are called ("Desa" in a kabupaten)."""
         return level_word(self.level, self.areas["kode"])

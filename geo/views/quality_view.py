@@ -4,6 +4,7 @@ how much of each indicator the register holds, per kelurahan (:mod:`geo.data_qua
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -22,7 +23,7 @@ class QualityView:
     def kelurahan(self) -> pd.DataFrame:
         return self.table[self.table["kode"] != data_quality.UNLINKED_CODE]
 
-    @property
+    @cached_property  # read by several tables of one rerun
     def kel_word(self) -> str:
         """"Kelurahan", "Desa" or "Kelurahan/Desa" (:func:`geo.codes.level_word`)."""
         return level_word("kelurahan", self.kelurahan["kode"])

@@ -5,6 +5,7 @@ page asks for it (:mod:`geo.suppression`) and unknown values as "tidak ada data"
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -39,7 +40,7 @@ class AreaView:
     table: pd.DataFrame  # measures.area_table of the kelurahan in scope
     hide: bool
 
-    @property
+    @cached_property  # read by several tables of one rerun
     def kel_word(self) -> str:
         """"Kelurahan", "Desa" or "Kelurahan/Desa" (:func:`geo.codes.level_word`)."""
         return level_word("kelurahan", self.table["kode"])
