@@ -14,6 +14,7 @@ from geo.fmt import fmt_date
 from geo.maps import choropleth, classify
 from geo.referrals import measures, vocab
 from geo.views import referral_view as rv
+from geo.views.common import households_mask
 from ui import auth, context, data
 from ui import planning as up
 from ui import referrals as ur
@@ -41,7 +42,9 @@ if stamp is None:
             "`python -m geo import-referrals BERKAS`.")
     st.stop()
 
-joined = ur.joined(int(view.snapshot["id"]), view.version, stamp)
+everyone = ur.joined(int(view.snapshot["id"]), view.version, stamp, settings)
+keep = households_mask(everyone.prepared, scope.filters)  # desil, programs, groups
+joined = everyone.kept(keep)
 in_scope = set(scope.areas["kode"])
 # referrals the log could not place count for the whole city, not for an area
 whole_city = not (user.areas or scope.filters.has_area)
@@ -53,6 +56,8 @@ kel = word.lower()
 as_of = fmt_date(joined.as_of) if joined.as_of else NO_DATA
 st.caption(f"Log: {joined.source_file} · hari terbuka dihitung sampai {as_of} (tanggal "
            f"terakhir di log) · dicocokkan dengan register {view.period_label}.")
+if keep is not None and section != "Daftar tindak lanjut":
+    st.caption(rv.FILTERED_NOTE)
 
 if section == "Peta rujukan":
     totals = area.totals()
@@ -160,9 +165,11 @@ else:  # Daftar tindak lanjut
                                      opd=opd)
     else:
         opd = "semua"
-        listing = measures.follow_up(joined, names.to_dict(), None if whole_city else in_scope,
-                                     open_only=False)
+        listing = measures.follow_up(everyone, names.to_dict(),
+                                     None if whole_city else in_scope, open_only=False)
         listing = listing[listing["Di register"] == "tidak"].reset_index(drop=True)
+        if keep is not None:
+            st.caption(rv.OUTSIDE_LIST_NOTE)
     auth.record_once("household_list", daftar=f"rujukan_{kind}", opd=opd,
                      periode=view.snapshot["period"], filter=scope.filters.to_query())
     st.markdown(f"**{len(listing)} rujukan** dalam daftar.")

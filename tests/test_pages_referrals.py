@@ -118,3 +118,38 @@ def test_a_kecamatan_planner_sees_only_that_kecamatan(open_as):
     at.radio(key="ruj_view").set_value("Daftar tindak lanjut").run()
     listing = table_with(at, "Kelurahan")
     assert set(listing["Kelurahan"]) <= mine
+
+
+def test_the_sidebar_filters_and_definitions_count_on_the_referral_page(open_as):
+    """Desil 1–4 in the sidebar: fewer referrals, those from outside the register unknown
+    (not 0), and the page says so; PBI-JKN eligible to desil 5 changes exclusion errors, as
+    on the other planning pages. The list of referrals from outside the register ignores the
+    desil filter and says so."""
+    from geo.answers import NO_DATA
+    from geo.views.referral_view import FILTERED_NOTE, OUTSIDE_LIST_NOTE
+
+    def metrics(at):  # noqa: ANN001, ANN202
+        return {m.label: m.value for m in at.metric}
+
+    at = open_as()
+    everyone = metrics(at)
+    assert everyone["Dari luar register"] != NO_DATA
+    at.selectbox(key="ps_pbi").set_value(5).run()
+    assert not at.exception
+    wider = metrics(at)
+    assert int(wider["Eksklusi tanpa rujukan"].replace(".", "")) > int(
+        everyone["Eksklusi tanpa rujukan"].replace(".", ""))
+    at.slider(key="f_desil").set_range(1, 4).run()
+    assert not at.exception
+    poor = metrics(at)
+    assert 0 < int(poor["Rujukan"].replace(".", "")) < int(everyone["Rujukan"].replace(".", ""))
+    assert poor["Dari luar register"] == NO_DATA
+    assert FILTERED_NOTE in [c.value for c in at.caption]
+    table = table_with(at, "Per 1.000 RT")
+    assert (table["Dari luar register"] == NO_DATA).all()
+    at.selectbox(key="ruj_measure").set_value("dari_luar_register").run()
+    assert not at.exception  # a map of no data: every area grey, none coloured as 0
+    at.radio(key="ruj_view").set_value("Daftar tindak lanjut").run()
+    at.radio(key="ruj_list_kind").set_value("luar").run()
+    assert len(table_with(at, "Di register")) > 0
+    assert OUTSIDE_LIST_NOTE in [c.value for c in at.caption]

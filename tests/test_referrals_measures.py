@@ -22,17 +22,22 @@ def joined(engine, tmp_path):
     return truth, measures.load_joined(engine)
 
 
-def expected(truth) -> pd.DataFrame:
-    """The measures counted the slow, obvious way from the truth."""
+def expected(truth, keep: np.ndarray | None = None,
+             settings: indicators.Settings = indicators.DEFAULT_SETTINGS) -> pd.DataFrame:
+    """The measures counted the slow, obvious way from the truth; ``keep``: only these
+    register households and their referrals (a household filter)."""
     hh = truth.households
-    excluded = indicators.is_excluded(hh, indicators.DEFAULT_SETTINGS).yes
-    referred = set(truth.hh[truth.hh >= 0].tolist())
+    excluded = indicators.is_excluded(hh, settings).yes
+    kept = np.ones(len(hh), dtype=bool) if keep is None else keep
+    counted = (truth.hh >= 0) & kept[np.clip(truth.hh, 0, None)] if keep is not None \
+        else np.ones(len(truth.hh), dtype=bool)
+    referred = set(truth.hh[(truth.hh >= 0) & counted].tolist())
     rows = []
     for code in sorted(truth.names):
-        mine = truth.kelurahan == code
+        mine = (truth.kelurahan == code) & counted
         is_open = mine & np.isin(truth.status, OPEN)
         days = [(truth.as_of - d).days for d in truth.day[is_open]]
-        in_kel = np.flatnonzero((hh["region_code"] == code).to_numpy())
+        in_kel = np.flatnonzero((hh["region_code"] == code).to_numpy() & kept)
         ex = [i for i in in_kel if excluded[i]]
         n_hh = len(in_kel)
         rows.append({
@@ -61,6 +66,45 @@ def test_per_kelurahan_measures_equal_the_known_truth(engine, joined):
     assert want["dari_luar_register"].sum() == 40
     assert want["eksklusi_dirujuk"].sum() > 0 and want["eksklusi_tanpa_rujukan"].sum() > 0
     assert j.as_of == truth.as_of
+
+
+def test_a_household_filter_counts_only_its_households_and_their_referrals(engine, joined):
+    """The sidebar's desil filter on the Rujukan page: households, referrals and exclusion
+    errors of desil 1–4 only; referrals from outside the register cannot be placed in a desil,
+    so their count is unknown, never 0."""
+    truth, j = joined
+    keep = (truth.households["desil"].to_numpy(dtype=float, na_value=np.nan) <= 4)
+    table = measures.area_table(j.kept(keep), store.region_list(engine))
+    want = expected(truth, keep)
+    got = table.set_index("kode").loc[want["kode"]].reset_index()
+    for column in ("rumah_tangga", "rujukan", "terbuka", "eksklusi", "eksklusi_dirujuk",
+                   "eksklusi_tanpa_rujukan"):
+        assert got[column].astype(int).tolist() == want[column].tolist(), column
+    np.testing.assert_allclose(got["rujukan_per_1000"].astype(float),
+                               want["rujukan_per_1000"].astype(float))
+    assert got["rujukan"].sum() < len(truth.log) and got["rujukan"].sum() > 0
+    assert got["dari_luar_register"].isna().all()
+    assert j.kept(None) is j
+    assert len(measures.opd_backlog(j.kept(keep))) and \
+        measures.opd_backlog(j.kept(keep))["rujukan"].sum() == got["rujukan"].sum()
+
+
+def test_the_definition_settings_count_the_exclusion_errors(engine, joined):
+    """PBI-JKN eligible to desil 5 (the planning pages' setting) widens exclusion error on the
+    Rujukan page too; the log's match to the register is reused, not made again."""
+    truth, j = joined
+    wider = indicators.Settings(eligible_desil=tuple(
+        (p, lo, 5 if p == "penerima_pbi_jkn" else hi)
+        for p, lo, hi in indicators.DEFAULT_SETTINGS.eligible_desil))
+    again = measures.load_joined(engine, settings=wider, matched=j)
+    np.testing.assert_array_equal(again.referrals["hh"], j.referrals["hh"])
+    table = measures.area_table(again, store.region_list(engine))
+    want = expected(truth, settings=wider)
+    got = table.set_index("kode").loc[want["kode"]].reset_index()
+    for column in ("eksklusi", "eksklusi_dirujuk", "eksklusi_tanpa_rujukan"):
+        assert got[column].astype(int).tolist() == want[column].tolist(), column
+    assert got["eksklusi"].sum() > measures.area_table(j, store.region_list(engine))[
+        "eksklusi"].sum()
 
 
 def test_kecamatan_and_kota_add_up_and_medians_are_taken_over_referrals(engine, joined):

@@ -7,7 +7,7 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from geo import audit
+from geo import audit, indicators
 from geo.referrals import layer, measures, points, vocab
 from geo.referrals.log import import_referrals
 from geo.register_errors import ImportFailed
@@ -21,9 +21,27 @@ def log_stamp() -> str | None:
 
 
 @st.cache_resource(show_spinner="Mencocokkan log rujukan dengan register…", max_entries=2)
-def joined(snapshot_id: int, version: tuple, stamp: str | None) -> measures.Joined:
+def _matched(snapshot_id: int, version: tuple, stamp: str | None) -> measures.Joined:
     period = data.snapshots(version).set_index("id").loc[snapshot_id, "period"]
     return measures.load_joined(data.engine(), period)
+
+
+@st.cache_resource(show_spinner="Menghitung kesalahan eksklusi menurut pengaturan…",
+                   max_entries=2)
+def _under(snapshot_id: int, version: tuple, stamp: str | None,
+           settings: indicators.Settings) -> measures.Joined:
+    period = data.snapshots(version).set_index("id").loc[snapshot_id, "period"]
+    return measures.load_joined(data.engine(), period, settings,
+                                matched=_matched(snapshot_id, version, stamp))
+
+
+def joined(snapshot_id: int, version: tuple, stamp: str | None,
+           settings: indicators.Settings = indicators.DEFAULT_SETTINGS) -> measures.Joined:
+    """The log joined to the period's register, exclusion errors under ``settings`` (the
+    planning pages' definitions); matching the ids, the slow part, is done once."""
+    if settings == indicators.DEFAULT_SETTINGS:
+        return _matched(snapshot_id, version, stamp)
+    return _under(snapshot_id, version, stamp, settings)
 
 
 @st.cache_data(show_spinner=False, ttl=60)

@@ -10,11 +10,15 @@ households by :func:`geo.indicators.is_excluded`, the registry's rule), ``eksklu
 places them; exclusion errors where the register places the household. Unknown stays unknown:
 no households → no rate; no open referral → no median; too little known about exclusion
 (``Settings.min_known_share``) → no exclusion counts. Never 0 for an unknown.
+
+Filters: the sidebar's household part (desil, programs, groups; :meth:`Joined.kept`) keeps
+the households it marks and their referrals, so every measure is over those households; a
+referral from outside the register has no desil or program, so its count is then unknown.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -52,6 +56,18 @@ class Joined:
     as_of: date | None  # days open are counted to this date (the log's latest)
     period: str
     source_file: str | None
+    keep: np.ndarray | None = None  # register households the filters keep (None: all)
+
+    def kept(self, keep: np.ndarray | None) -> Joined:
+        """Only the register households ``keep`` marks (the sidebar's desil, program and group
+        filters) and their referrals. A referral from outside the register has no desil or
+        program, so a household filter leaves it out: its count is then unknown, not 0
+        (:func:`area_table`)."""
+        if keep is None:
+            return self
+        hh = self.referrals["hh"].to_numpy()
+        mine = (hh >= 0) & keep[np.clip(hh, 0, None)] if len(keep) else np.zeros(len(hh), bool)
+        return replace(self, referrals=self.referrals[mine], keep=keep)
 
 
 def log_info(engine: Engine) -> dict | None:
@@ -70,14 +86,24 @@ def load_referrals(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(REFERRAL_COLUMNS))
 
 
+def match(referral_rows: pd.DataFrame, register: pd.DataFrame, key: bytes) -> np.ndarray:
+    """Position of each referral's household in ``register`` (-1: outside it): keyed hashes
+    of the register's ids (the slow part at a million households; settings do not change
+    it)."""
+    register = register.reset_index(drop=True)
+    return keys.match(keys.register_index(key, register, keys.kinds_used(referral_rows)),
+                      referral_rows)
+
+
 def join(referral_rows: pd.DataFrame, register: pd.DataFrame, key: bytes, as_of: date | None,
          period: str, settings: indicators.Settings = indicators.DEFAULT_SETTINGS,
-         source_file: str | None = None) -> Joined:
-    """Match ``referral_rows`` (as stored) to ``register`` (household rows of one period)."""
+         source_file: str | None = None, hh: np.ndarray | None = None) -> Joined:
+    """Match ``referral_rows`` (as stored) to ``register`` (household rows of one period);
+    ``hh``: the match already made (:func:`match`), for other ``settings``."""
     register = register.reset_index(drop=True)
     prepared = indicators.prepare(register, settings)
-    hh = keys.match(keys.register_index(key, register, keys.kinds_used(referral_rows)),
-                    referral_rows)
+    if hh is None:
+        hh = match(referral_rows, register, key)
     refs = referral_rows.copy()
     refs["hh"] = hh
     refs["dari_luar_register"] = hh < 0
@@ -99,8 +125,11 @@ def join(referral_rows: pd.DataFrame, register: pd.DataFrame, key: bytes, as_of:
 
 
 def load_joined(engine: Engine, period: str | None = None,
-                settings: indicators.Settings = indicators.DEFAULT_SETTINGS) -> Joined:
-    """The stored log joined to the register of ``period`` (default: the newest)."""
+                settings: indicators.Settings = indicators.DEFAULT_SETTINGS,
+                matched: Joined | None = None) -> Joined:
+    """The stored log joined to the register of ``period`` (default: the newest), its
+    exclusion errors counted under ``settings``; ``matched``: the same log already joined
+    under other settings (its match to the register is reused)."""
     snapshot = store.snapshot_for(engine, period)
     if snapshot is None:
         raise LookupError(f"Tidak ada data untuk periode {period}." if period
@@ -111,6 +140,10 @@ def load_joined(engine: Engine, period: str | None = None,
                           "import-referrals BERKAS, atau halaman Rujukan SLRT).")
     register = snapshot_cache.load_households_fast(engine, snapshot, list(HOUSEHOLD_COLUMNS))
     as_of = date.fromisoformat(info["as_of"]) if info["as_of"] else None
+    if matched is not None:
+        rows = matched.referrals[list(REFERRAL_COLUMNS)]
+        return join(rows, register, b"", as_of, snapshot["period"], settings,
+                    info["source_file"], hh=matched.referrals["hh"].to_numpy())
     return join(load_referrals(engine), register, keyed_ids.secret(engine), as_of,
                 snapshot["period"], settings, info["source_file"])
 
@@ -127,12 +160,12 @@ def area_table(joined: Joined, regions: pd.DataFrame, level: str = "kelurahan") 
     """One row per region of ``level`` (``regions``: kode, nama, level as in
     :func:`geo.store.region_list`) with ``kode``, ``nama``, ``rumah_tangga`` and
     :data:`MEASURES` (unknown: NaN / <NA>, never 0)."""
-    p = joined.prepared
+    p, keep = joined.prepared, joined.keep
     settings = p.settings
-    kel, _ = indicators.area_counts(p, ids=(EXCLUSION,), detail=())
+    kel, _ = indicators.area_counts(p, keep, ids=(EXCLUSION,), detail=())
     size = len(p.codes) + 1
-    dirujuk = np.bincount(p.area, weights=p.hits[EXCLUSION] & joined.referred,
-                          minlength=size)[:-1]
+    referred = joined.referred if keep is None else joined.referred & keep
+    dirujuk = np.bincount(p.area, weights=p.hits[EXCLUSION] & referred, minlength=size)[:-1]
     kel["eksklusi_dirujuk"] = np.round(dirujuk).astype("int64")
     table = indicators.roll_up(kel, level, settings.min_known_share)
     if level != "kelurahan":
@@ -154,8 +187,11 @@ def area_table(joined: Joined, regions: pd.DataFrame, level: str = "kelurahan") 
         out["rujukan_per_1000"] = np.where(hh > 0, 1000 * n / hh, np.nan).round(2)
     out["terbuka"] = grouped["terbuka"].sum().reindex(codes).fillna(0).to_numpy().astype("int64")
     out["median_hari_terbuka"] = grouped["hari_terbuka"].median().reindex(codes).to_numpy()
-    out["dari_luar_register"] = grouped["dari_luar_register"].sum().reindex(codes).fillna(
-        0).to_numpy().astype("int64")
+    outside = grouped["dari_luar_register"].sum().reindex(codes).fillna(0).to_numpy()
+    # a household filter leaves out referrals from outside the register: not 0, unknown
+    out["dari_luar_register"] = pd.array(outside.astype("int64"), dtype="Int64")
+    if keep is not None:
+        out["dari_luar_register"] = pd.array([pd.NA] * len(out), dtype="Int64")
     known = np.asarray(indicators.is_known(counts.fillna({
         f"{EXCLUSION}_penyebut": 0}), EXCLUSION, settings.min_known_share), dtype=bool)
     for column, values in (

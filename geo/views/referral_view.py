@@ -23,6 +23,13 @@ MAP_MEASURES: dict[str, tuple[str, str, str]] = {  # id -> (label, unit, palette
     "dari_luar_register": ("Rujukan dari luar register", "rujukan", "Purples"),
     "eksklusi_tanpa_rujukan": ("Kesalahan eksklusi tanpa rujukan", "rumah tangga", "YlOrRd"),
 }
+FILTERED_NOTE = ("Filter rumah tangga (desil, program, kelompok rentan) berlaku di halaman ini: "
+                 "rumah tangga, rujukan dan kesalahan eksklusi dihitung hanya atas rumah "
+                 "tangga register yang lolos filter. Rujukan dari luar register tidak punya "
+                 f"desil atau program, jadi jumlahnya {NO_DATA}.")
+OUTSIDE_LIST_NOTE = ("Filter desil, program dan kelompok rentan tidak berlaku untuk daftar ini: "
+                     "rujukan dari luar register tidak punya data itu. Filter wilayah tetap "
+                     "berlaku.")
 COUNTS = ("rujukan", "terbuka", "dari_luar_register", "eksklusi_dirujuk",
           "eksklusi_tanpa_rujukan")
 
@@ -103,6 +110,8 @@ class AreaView:
         t = self.table
         counts = {c: float(t[c].sum()) for c in ("rujukan", "terbuka", "dari_luar_register")}
         texts = dict(zip(counts, count_texts(counts.values(), self.hide)))
+        if t["dari_luar_register"].isna().all():  # a household filter: unknown, not 0
+            texts["dari_luar_register"] = NO_DATA
         ex = t["eksklusi_tanpa_rujukan"]
         texts["eksklusi_tanpa_rujukan"] = (NO_DATA if ex.isna().all() else
                                            count_texts([float(ex.sum())], self.hide)[0])
