@@ -53,7 +53,7 @@ if not any(weights.parts().values()):
 
 ev = pe.evidence_from(table, entries, props, int(top))
 ev = ev[ev["kode"].isin(shown_codes)]
-ranked = pe.score(ev, weights)
+ranked = pe.score(ev, weights, hide)
 gap = pg.unanswered(table[table["kode"].isin(shown_codes)], props, opd_ids, int(top))
 if opd:
     ranked = ranked[ranked["opd"] == opd].reset_index(drop=True)

@@ -202,3 +202,27 @@ def test_a_small_needs_proposal_is_not_scored_or_ranked_for_the_forum(city):
                         "rumah_tangga_perlu": [3]})
     row = gap_table(gap, hide=True).iloc[0]
     assert row["Nilai indikator"] == row["Peringkat kelurahan"] == "–"
+
+
+def test_a_forums_shown_scores_carry_nothing_of_a_hidden_need(city):
+    """Every proposal's cost part is the cheapest cost per household ÷ its own, and a cost per
+    household is the budget ÷ the need: were the cheapest a hidden small need's, every shown
+    cost part would give that need back. For a forum the largest need and the cheapest cost are
+    taken over shown needs only, so its shown parts and scores are exactly those of the
+    proposals without the hidden one."""
+    from geo.proposals.evidence import evidence, score
+
+    engine, _ = city
+    ev, _ = evidence(engine)
+    ev = ev[ev["bukti"] == EVIDENCE].reset_index(drop=True)
+    i = int(ev["biaya_per_rumah_tangga"].idxmax())
+    ev.loc[i, "rumah_tangga_perlu"] = 3  # a small need, and the cheapest per household
+    ev.loc[i, "biaya_per_rumah_tangga"] = ev["biaya_per_rumah_tangga"].min() / 10
+    columns = ["skor", *[c for c in score(ev) if c.startswith("bagian_")]]
+    forum = score(ev, hide=True).set_index("id")
+    without = score(ev.drop(index=i), hide=True).set_index("id")
+    pd.testing.assert_frame_equal(forum.loc[without.index, columns], without[columns])
+    planner = score(ev).set_index("id")  # the planner's: over every proposal
+    assert planner.at[ev.at[i, "id"], "bagian_biaya"] == 1.0
+    assert (planner.loc[without.index, "bagian_biaya"]
+            < forum.loc[without.index, "bagian_biaya"]).all()

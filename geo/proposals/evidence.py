@@ -29,6 +29,7 @@ from geo.codes import parent_codes
 from geo.indicator_table import indicator_table
 from geo.proposals import kamus
 from geo.proposals.importer import load_proposals
+from geo.suppression import is_small
 
 EVIDENCE, NO_DATA, NO_INDICATOR = "ada", indicators.NO_DATA, "tanpa bukti register"
 DEFAULT_TOP = 10
@@ -163,10 +164,16 @@ def evidence_from(table: pd.DataFrame, kamus_entries: list[kamus.Entry],
     return out
 
 
-def score(ev: pd.DataFrame, weights: Weights = DEFAULT_WEIGHTS) -> pd.DataFrame:
+def score(ev: pd.DataFrame, weights: Weights = DEFAULT_WEIGHTS, hide: bool = False
+          ) -> pd.DataFrame:
     """``ev`` with the score's parts (``bagian_<part>``, 0–1), ``skor`` (0–100) and
     ``peringkat_opd`` (rank within the OPD, same score = same rank), sorted by OPD then score;
-    proposals without evidence keep empty parts and score and come last in their OPD."""
+    proposals without evidence keep empty parts and score and come last in their OPD.
+
+    ``hide`` (a forum): the largest need and the cheapest cost that the parts divide by are
+    taken over the proposals whose need is shown, so that no shown part or score carries a
+    hidden small need (the cost part of every proposal is the cheapest cost ÷ its own, and a
+    cost per household is the budget ÷ the need)."""
     out = ev.copy()
     scored = out["bukti"] == EVIDENCE
     need = pd.to_numeric(out["rumah_tangga_perlu"], errors="coerce").astype(float)
@@ -174,8 +181,9 @@ def score(ev: pd.DataFrame, weights: Weights = DEFAULT_WEIGHTS) -> pd.DataFrame:
     cost = pd.to_numeric(out["biaya_per_rumah_tangga"], errors="coerce").astype(float)
     rank = pd.to_numeric(out["peringkat_kelurahan"], errors="coerce").astype(float)
     ranked = pd.to_numeric(out["kelurahan_diperingkat"], errors="coerce").astype(float)
-    most = need[scored].max() if scored.any() else np.nan
-    cheapest = cost[scored].min() if scored.any() else np.nan
+    base = scored & ~is_small(need.to_numpy()) if hide else scored
+    most = need[base].max() if base.any() else np.nan
+    cheapest = cost[base].min() if base.any() else np.nan
     with np.errstate(invalid="ignore", divide="ignore"):
         parts = {
             "kebutuhan": np.where(most > 0, need / most, 0.0),
