@@ -132,6 +132,23 @@ def rate_texts(values: object, denominators: object, hide_small: bool = True,
     return out.tolist()
 
 
+def coarsened_rates(values: object, denominators: object, numerators: object) -> np.ndarray:
+    """Rates (percent) a forum's composite score may use: a rate :func:`rate_texts` hides (its
+    count or its denominator 1–4) is replaced by what the shown "< 5" allows at its middle: a
+    count of 2,5 over its denominator, or 50% over a denominator of 1–4. A score or rank worked
+    out from these tells nothing more than the table beside it; with the true rate it would
+    (score × weights − the shown rates = the hidden one)."""
+    threshold = k()
+    rates, dens, nums = floats(values), floats(denominators), floats(numerators)
+    middle = (threshold / 2.0) if threshold > 1 else 0.5
+    out = rates.copy()
+    small_count = is_small(nums, threshold) & ~is_small(dens, threshold) & ~np.isnan(rates)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[small_count] = np.minimum(100.0, 100.0 * middle / dens[small_count])
+    out[is_small(dens, threshold) & ~np.isnan(rates)] = 50.0
+    return out
+
+
 def protected_texts(counts: pd.DataFrame, hide: bool = True,
                     threshold: int | None = None) -> pd.DataFrame:
     """A table of counts (areas × columns) as text, safe to show beside its row and column

@@ -64,10 +64,10 @@ st.caption(f"Skor 0–100: persentase tiap indikator dinormalisasi min–maks an
            f"{words[level].lower()} "
            "(0 = terendah, 1 = tertinggi; cakupan program dibalik), lalu dirata-rata dengan "
            "bobot. Rincian di “Cara menghitung skor prioritas” di bawah.")
-page = pv.priority_view(scope, weights, level, explorer.areas("kecamatan", view.version),
-                        data.region_names(view.version))
-AREA = page.area_label  # column and text label of the ranked areas
 hide = auth.small_counts_hidden("prio_hide")
+page = pv.priority_view(scope, weights, level, explorer.areas("kecamatan", view.version),
+                        data.region_names(view.version), hide)
+AREA = page.area_label  # column and text label of the ranked areas
 most = max(1, len(page.ranked))
 TOP = ui_filters.Param("sorot", "prio_top", min(10, most),
                        decode=lambda t: links.decode_int(t, 1, most), encode=str)
@@ -128,6 +128,8 @@ downloads.table_downloads(
 with st.expander("Cara menghitung skor prioritas"):
     st.markdown(planning.NORMALISATION_METHOD)
     st.markdown(planning.TIES_METHOD + " " + planning.NO_DATA_NOTE)
+    if hide:
+        st.markdown(pv.FORUM_SCORE_NOTE)
     st.markdown(page.weights_text())
     st.markdown(f"Rumah tangga dalam cakupan filter: {fmt_int(page.households)}.")
 up.how_counted(tuple(weights), settings)

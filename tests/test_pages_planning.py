@@ -113,9 +113,12 @@ def frame_with(at, column: str) -> pd.DataFrame:  # noqa: ANN001
 
 
 def expected_ranking(info: dict, weights: dict[str, float],
-                     kecamatan: str | None = None) -> pd.DataFrame:
-    """The ranking computed straight from the stored households with geo/ (no Streamlit)."""
+                     kecamatan: str | None = None, hide: bool = True) -> pd.DataFrame:
+    """The ranking computed straight from the stored households with geo/ (no Streamlit);
+    ``hide`` (the page's default): scored as a forum sees it, hidden rates at the middle of
+    "< 5" (geo.views.priority_view.forum_rates)."""
     from geo import indicators, planning
+    from geo.views.priority_view import forum_rates
 
     hh = info["households"]
     kel = info["kelurahan"]
@@ -127,7 +130,7 @@ def expected_ranking(info: dict, weights: dict[str, float],
     table = indicators.aggregate(hh, flags, "region_code", ids=tuple(weights))
     table = table.reindex(codes)
     table["rumah_tangga"] = table["rumah_tangga"].fillna(0)
-    ranked = planning.ranking(table, weights)
+    ranked = planning.ranking(forum_rates(table, weights) if hide else table, weights)
     ranked["nama"] = kel.set_index("kode_kel").loc[ranked.index, "nama_kel"]
     return ranked
 
@@ -408,3 +411,21 @@ def test_cross_opd_matrix_follows_the_small_count_switch_and_keeps_it_per_agency
     at.toggle(key="opd_hide").set_value(True)
     at.run()
     pd.testing.assert_frame_equal(frame_with(at, "≥ 2 OPD"), hidden)
+
+
+def test_the_priority_ranking_without_hiding_uses_the_true_rates(app, planning_db):
+    """The forum's ranking scores a hidden rate at the middle of "< 5"; with small counts
+    shown (a planner at the desk) the ranking is the true rates', and the method says which."""
+    from geo.views.priority_view import FORUM_SCORE_NOTE
+
+    _, info = planning_db
+    at = app("pages/prioritas.py")
+    assert any(FORUM_SCORE_NOTE in m.value for m in at.markdown)
+    at.toggle(key="prio_hide").set_value(False).run()
+    assert not at.exception
+    table = frame_with(at, "Peringkat (bobot sama)")
+    want = expected_ranking(info, dict.fromkeys(DEFAULT_IDS, 1.0), hide=False)
+    want = want[want["skor"].notna()].sort_values(["peringkat", "skor_sama"],
+                                                  ascending=[True, False])
+    assert list(table["Kelurahan"]) == list(want["nama"])
+    assert not any(FORUM_SCORE_NOTE in m.value for m in at.markdown)

@@ -74,3 +74,43 @@ def test_export_and_notes_for_the_minutes():
     assert isi["Angka kecil"] == planning.small_count_note()
     assert list(rows["Kode indikator"]) == list(WEIGHTS)
     assert p.weights_text().startswith("Bobot terpilih: Rumah tangga miskin (desil 1–4) 2")
+
+
+def _areas(hidden_count: int):  # noqa: ANN202
+    """Five kelurahan, two indicators; kelurahan C has ``hidden_count`` RTLH households (1–4:
+    a forum sees "–" for its rate)."""
+    import pandas as pd
+
+    table = pd.DataFrame({"rumah_tangga": [200.0] * 5}, index=list("ABCDE"))
+    for ind_id, counts in (("miskin", [40, 10, 25, 60, 30]),
+                           ("rtlh", [30, 12, hidden_count, 20, 8])):
+        table[ind_id] = [float(v) for v in counts]
+        table[f"{ind_id}_penyebut"] = 100.0
+        table[f"{ind_id}_semesta"] = 200.0
+        table[f"{ind_id}_persen"] = table[ind_id] / table[f"{ind_id}_penyebut"] * 100
+    return table
+
+
+def test_a_forums_scores_and_ranks_tell_nothing_of_a_hidden_rate():
+    """Score = Σ weight × normalised rate ÷ Σ weight, shown beside the other rates and the
+    weights: with the true rate a forum could solve the hidden one from it. Scored from
+    forum_rates, every score and rank is the same whatever the hidden count (1–4); the
+    planner's follow the true count."""
+    weights = {"miskin": 1.0, "rtlh": 1.0}
+    forum = [planning.ranking(pv.forum_rates(_areas(n), weights), weights)[["skor", "peringkat"]]
+             for n in (1, 2, 3, 4)]
+    for other in forum[1:]:
+        assert other.equals(forum[0])
+    assert forum[0]["skor"].notna().all()  # still scored and ranked
+    planner = [planning.ranking(_areas(n), weights)["skor"] for n in (1, 4)]
+    assert not planner[0].equals(planner[1])  # C is the lowest: every normalised rate moves
+    shown = pv.forum_rates(_areas(3), weights)
+    assert shown.at["C", "rtlh_persen"] == 2.5  # the middle of 1–4 over 100 households
+    assert shown.at["A", "rtlh_persen"] == 30.0  # shown rates untouched
+
+
+def test_the_priority_page_for_a_forum_scores_from_the_forum_rates():
+    c = city()
+    forum = pv.priority_view(scope(c), WEIGHTS, "kelurahan", c.kecamatan, c.names, hide=True)
+    want = planning.ranking(pv.forum_rates(forum.table, WEIGHTS), WEIGHTS)
+    assert forum.ranked["skor"].equals(want["skor"])

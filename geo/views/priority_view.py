@@ -3,7 +3,7 @@ picks, with weights, per kelurahan or kecamatan, and the minutes' export."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -13,12 +13,20 @@ from geo import exports, indicators, planning
 from geo.codes import level_word
 from geo.columns import HOUSEHOLDS, columns
 from geo.fmt import fmt_int, fmt_num
-from geo.suppression import protected_texts, rate_texts, small_count_note
+from geo.suppression import coarsened_rates, protected_texts, rate_texts, small_count_note
 from geo.views.common import Scope
 
 CHOICES = [i.id for i in indicators.INDICATORS if i.id != "inklusi"]
 DEFAULT = ["miskin", "miskin_ekstrem", "air_minum_tidak_layak", "sanitasi_tidak_layak", "rtlh",
            "belum_jkn", "anak_tidak_sekolah", "krt_tidak_bekerja"]
+
+
+FORUM_SCORE_NOTE = ("Skor untuk forum terbuka: persentase yang disembunyikan (“–”, karena jumlah "
+                    "atau penyebutnya 1–4 rumah tangga) masuk skor sebagai nilai tengah yang "
+                    "mungkin: 2,5 rumah tangga dibagi penyebutnya, atau 50% bila penyebutnya "
+                    "1–4. Skor dan peringkat jadi tidak membuka angka yang disembunyikan; "
+                    "tanpa penyembunyian (perencana di meja kerja) skor memakai persentase "
+                    "sebenarnya, sehingga peringkat keduanya bisa sedikit berbeda.")
 
 
 def default_choice(available: set[str]) -> tuple[list[str], list[str]]:
@@ -138,7 +146,8 @@ class PriorityView:
             extra=[("Tingkat wilayah", area),
                    (f"{area} tanpa skor",
                     ", ".join(self.names.loc[self.unscored.index, "nama"]) or "–"),
-                   ("Angka kecil", small_count_note() if hide else "Tidak disembunyikan")])
+                   ("Angka kecil", small_count_note() if hide else "Tidak disembunyikan"),
+                   *([("Skor forum", FORUM_SCORE_NOTE)] if hide else [])])
 
     def weights_text(self) -> str:
         return "Bobot terpilih: " + "; ".join(
@@ -150,10 +159,12 @@ class PriorityView:
 
 
 def priority_view(scope: Scope, weights: Mapping[str, float], level: str,
-                  kecamatan: pd.DataFrame, names: pd.DataFrame) -> PriorityView:
+                  kecamatan: pd.DataFrame, names: pd.DataFrame, hide: bool = False
+                  ) -> PriorityView:
     """The ranking of the scope's kelurahan (``level="kelurahan"``) or of the kecamatan
     holding them; ``kecamatan``: every kecamatan area (kode, nama, ...); ``names``: region
-    names (kode, nama)."""
+    names (kode, nama). ``hide`` (a forum): scored from :func:`forum_rates`, so that no score
+    or rank gives back a rate the table hides."""
     ids = tuple(weights)
     table = scope.table(ids)
     areas = scope.areas
@@ -164,5 +175,16 @@ def priority_view(scope: Scope, weights: Mapping[str, float], level: str,
             indicators.roll_up(table, "kecamatan", scope.settings.min_known_share),
             areas["kode"])
     weights = dict(weights)
-    return PriorityView(level, weights, table, areas, planning.ranking(table, weights),
+    scored = forum_rates(table, weights) if hide else table
+    return PriorityView(level, weights, table, areas, planning.ranking(scored, weights),
                         names.set_index("kode")["nama"])
+
+
+def forum_rates(table: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
+    """``table`` with each rate of ``ids`` that a forum sees hidden replaced by the middle of
+    what is shown (:func:`geo.suppression.coarsened_rates`)."""
+    out = table.copy()
+    for ind_id in ids:
+        c = columns(ind_id)
+        out[c.rate] = coarsened_rates(table[c.rate], table[c.denominator], table[c.count])
+    return out
