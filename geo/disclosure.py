@@ -8,6 +8,13 @@ row and column that has exactly one hidden cell, the smallest other count, until
 column has none or at least two (the usual rule of statistical offices). A hidden cell's row or
 column whose other counts are all 0 cannot be protected that way: its total is hidden instead
 (``hidden_row_totals`` / ``hidden_column_totals``).
+
+Totals shown elsewhere count too. A table of kelurahan is summed per kecamatan on the map's
+kecamatan level (and kecamatan per kabupaten/kota in a province): one hidden kelurahan in a
+kecamatan would be that kecamatan's count minus its other kelurahan. With ``groups`` (a label
+per row: the area one level up) each group's part of a column is a line as well. A group whose
+other counts are all 0 needs nothing more: its total is then the small count itself, hidden
+where it is shown.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 SMALL_COUNT = 5  # k: counts 1..k-1 are hidden
 
@@ -27,9 +35,11 @@ class Suppression:
     hidden_column_totals: np.ndarray  # bool per column
 
 
-def suppress(counts: np.ndarray, k: int = SMALL_COUNT) -> Suppression:
+def suppress(counts: np.ndarray, k: int = SMALL_COUNT, groups: object = None
+             ) -> Suppression:
     """Which cells of a 2-D table of counts (rows × columns; NaN = not a number, adds nothing
-    to a total) to hide. A 1-D array is treated as one column."""
+    to a total) to hide. A 1-D array is treated as one column. ``groups``: a label per row
+    whose group totals are shown elsewhere (see the module note)."""
     values = np.asarray(counts, dtype=float)
     if values.ndim == 1:
         values = values[:, None]
@@ -38,9 +48,10 @@ def suppress(counts: np.ndarray, k: int = SMALL_COUNT) -> Suppression:
     hidden = primary.copy()
     row_totals = np.zeros(values.shape[0], dtype=bool)
     col_totals = np.zeros(values.shape[1], dtype=bool)
+    group_of = _group_ids(groups, values.shape[0])
     changed = True
     while changed:
-        changed = False
+        changed = _protect_groups(hidden, shown, group_of)
         for axis in ((1, 0) if values.shape[1] > 1 else (0,)):  # rows, then columns
             lines = hidden.sum(axis=axis)
             for line in np.flatnonzero(lines == 1):
@@ -61,11 +72,44 @@ def suppress(counts: np.ndarray, k: int = SMALL_COUNT) -> Suppression:
     return Suppression(hidden, primary, row_totals, col_totals)
 
 
+def _group_ids(groups: object, rows: int) -> np.ndarray | None:
+    """A group number per row (None: no groups, or a single group: the column rule covers
+    it)."""
+    if groups is None:
+        return None
+    ids, uniques = pd.factorize(pd.Series(list(groups), dtype=object), use_na_sentinel=True)
+    if len(ids) != rows:
+        raise ValueError(f"groups: {len(ids)} labels for {rows} rows")
+    return ids if len(uniques) > 1 else None
+
+
+def _protect_groups(hidden: np.ndarray, shown: np.ndarray, group_of: np.ndarray | None
+                    ) -> bool:
+    """One pass of the group rule (in place): in every group's part of a column with exactly
+    one hidden cell, hide the smallest other positive count of that part. True if it hid
+    any."""
+    if group_of is None:
+        return False
+    member = group_of >= 0
+    n_groups = int(group_of.max()) + 1
+    per_group = np.zeros((n_groups, hidden.shape[1]), dtype=int)
+    np.add.at(per_group, group_of[member], hidden[member].astype(int))
+    changed = False
+    for g, j in zip(*np.nonzero(per_group == 1)):
+        rows = np.flatnonzero(group_of == g)
+        candidates = rows[~hidden[rows, j] & (shown[rows, j] > 0)]
+        if len(candidates):
+            hidden[candidates[np.argmin(shown[candidates, j])], j] = True
+            changed = True
+    return changed
+
+
 def derivable(counts: np.ndarray, hidden: np.ndarray, row_totals_hidden: np.ndarray | None = None,
-              column_totals_hidden: np.ndarray | None = None) -> list[tuple[int, int]]:
-    """Hidden cells that a reader could work out as a (shown) row or column total minus the
-    shown cells of that row or column: the cells for which :func:`suppress` failed. Empty is
-    safe."""
+              column_totals_hidden: np.ndarray | None = None, groups: object = None
+              ) -> list[tuple[int, int]]:
+    """Hidden cells that a reader could work out as a (shown) row, column or group total
+    minus the shown cells of that row, column or group: the cells for which :func:`suppress`
+    failed. Empty is safe."""
     values = np.nan_to_num(np.asarray(counts, dtype=float), nan=0.0)
     hidden = np.asarray(hidden, dtype=bool)
     if values.ndim == 1:
@@ -75,12 +119,17 @@ def derivable(counts: np.ndarray, hidden: np.ndarray, row_totals_hidden: np.ndar
                    else np.asarray(row_totals_hidden))
     cols_hidden = (np.zeros(values.shape[1], bool) if column_totals_hidden is None
                    else np.asarray(column_totals_hidden))
+    group_of = _group_ids(groups, values.shape[0])
     out = []
     for i, j in zip(*np.nonzero(hidden)):
         if values[i, j] == 0:
             continue
         alone_in_row = hidden[i].sum() == 1 and not rows_hidden[i] and values.shape[1] > 1
         alone_in_col = hidden[:, j].sum() == 1 and not cols_hidden[j]
-        if alone_in_row or alone_in_col:
+        alone_in_group = False
+        if group_of is not None and group_of[i] >= 0:
+            mates = group_of == group_of[i]
+            alone_in_group = hidden[mates, j].sum() == 1 and (values[mates, j] > 0).sum() > 1
+        if alone_in_row or alone_in_col or alone_in_group:
             out.append((int(i), int(j)))
     return out

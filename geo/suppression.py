@@ -149,16 +149,28 @@ def coarsened_rates(values: object, denominators: object, numerators: object) ->
     return out
 
 
+def area_parents(index: object) -> list[str] | None:
+    """The area one level up of each row when the rows are kelurahan or kecamatan by code
+    (``36.71.01.1001`` -> ``36.71.01``): their sums are shown at that level, so
+    :func:`protected_texts` protects each group too. None for other rows."""
+    codes = list(index)
+    if not codes or not all(isinstance(c, str) and c.count(".") >= 2 for c in codes):
+        return None
+    return [c.rsplit(".", 1)[0] for c in codes]
+
+
 def protected_texts(counts: pd.DataFrame, hide: bool = True,
                     threshold: int | None = None) -> pd.DataFrame:
     """A table of counts (areas × columns) as text, safe to show beside its row and column
     totals: small counts ``< 5``, and, so that none of them is a total minus the shown cells,
     one more count hidden (``–``) in every row and column that would hide only one
-    (complementary suppression, :mod:`geo.disclosure`). Unknown counts: "tidak ada data"."""
+    (complementary suppression, :mod:`geo.disclosure`). Rows of kelurahan or kecamatan indexed
+    by code are protected within each kecamatan or kabupaten/kota as well (its sum is shown at
+    its own level: :func:`area_parents`). Unknown counts: "tidak ada data"."""
     threshold = threshold or k()
     values = counts.to_numpy(dtype=float)
     if hide:
-        cut = disclosure.suppress(values, threshold)
+        cut = disclosure.suppress(values, threshold, area_parents(counts.index))
         hidden, primary = cut.hidden, cut.primary
     else:
         hidden = primary = np.zeros(values.shape, dtype=bool)

@@ -45,17 +45,19 @@ def test_sheet_and_kartu_downloads_of_the_view_on_screen(city_url, tmp_path):
     with streamlit_server(db_url) as url, sync_playwright() as p:
         browser = launch(p)
         page, external = tracked_page(browser)
-        page.goto(f"{url}/?indikator=rtlh&kec={kec}", wait_until="domcontentloaded")
+        # an indicator with no count of 1–4 there: every kelurahan coloured (hidden ones are not)
+        page.goto(f"{url}/?indikator=sanitasi_tidak_layak&kec={kec}",
+                  wait_until="domcontentloaded")
         frame, _ = map_frame(page)
         screen_legend = frame.locator(".peta-legend").inner_text(timeout=10_000)
         limits = re.findall(r"\d[\d.]*,\d – \d[\d.]*,\d", screen_legend)
         assert len(limits) >= 3
 
         name = download(page, "Unduh lembar peta (PDF)", tmp_path / "a4.pdf")
-        assert name.endswith("_A4.pdf") and "rtlh" in name
+        assert name.endswith("_A4.pdf") and "sanitasi_tidak_layak" in name
         assert pdf_tools.info(tmp_path / "a4.pdf")["Page size"].startswith("595.276 x 841.89")
         text = " ".join(pdf_tools.text(tmp_path / "a4.pdf", layout=False).split())
-        assert "Rumah tidak layak huni (RTLH)" in text and f"Kecamatan {kec_name}" in text
+        assert "Sanitasi tidak layak" in text and f"Kecamatan {kec_name}" in text
         for limit in limits:  # the screen's classes, the same limits on paper
             assert limit in text
 

@@ -35,3 +35,28 @@ def test_no_hidden_cell_is_derivable_in_random_matrices(seed):
     assert derivable(counts, s.hidden, s.hidden_row_totals, s.hidden_column_totals) == []
     small = (np.nan_to_num(counts) > 0) & (np.nan_to_num(counts) < 5)
     assert (s.hidden[small]).all()
+
+
+def test_a_count_hidden_alone_in_its_kecamatan_gets_a_partner_there():
+    """Kelurahan rows of two kecamatan: the map's kecamatan level shows each kecamatan's sum,
+    so a kelurahan hidden alone in its kecamatan would be that sum minus its neighbours."""
+    counts = np.array([[3.0], [40.0], [60.0], [2.0], [30.0], [50.0]])
+    kecamatan = ["A", "A", "A", "B", "B", "B"]
+    plain = suppress(counts)
+    assert plain.hidden[:, 0].tolist() == [True, False, False, True, False, False]
+    assert derivable(counts, plain.hidden, groups=kecamatan) == [(0, 0), (3, 0)]
+    grouped = suppress(counts, groups=kecamatan)
+    assert grouped.hidden[:, 0].tolist() == [True, True, False, True, True, False]
+    assert derivable(counts, grouped.hidden, groups=kecamatan) == []
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_no_hidden_cell_is_derivable_from_a_group_total_in_random_tables(seed):
+    rng = np.random.default_rng(100 + seed)
+    rows = int(rng.integers(4, 40))
+    counts = rng.choice([0, 1, 2, 3, 4, 6, 20, 100], size=(rows, int(rng.integers(1, 5))),
+                        p=[.15, .1, .1, .05, .05, .15, .2, .2]).astype(float)
+    groups = rng.integers(0, max(2, rows // 4), rows).astype(str)
+    s = suppress(counts, groups=groups)
+    assert derivable(counts, s.hidden, s.hidden_row_totals, s.hidden_column_totals,
+                     groups=groups) == []

@@ -182,6 +182,36 @@ def test_hidden_small_counts_on_the_map_for_a_forum():
     assert "Lingkaran" not in " ".join(page.notes)
 
 
+def test_a_forum_map_hides_a_count_where_its_export_does_and_no_total_gives_one_back():
+    """The colours, the tooltips and the export read one suppression (forum_cells): a count
+    hidden in the export is hidden in the tooltip and uncoloured too, and no hidden count is
+    a total (the city's, shown beside the map; a kecamatan's, shown at its level) minus the
+    shown ones."""
+    from geo.disclosure import derivable
+    from geo.suppression import hidden_cells
+
+    c, narrow = city(), Filters(desil_min=1, desil_max=1)
+    page = mv.map_view(prepared(c), narrow, "miskin_ekstrem", "kelurahan", "persen",
+                       c.areas("kelurahan"), c.name_of, SETTINGS, kelurahan=c.kelurahan,
+                       hide=True)
+    plain = view("miskin_ekstrem", filters=narrow)
+    count = plain.table["miskin_ekstrem"].to_numpy(dtype=float)
+    tips = page.tooltip["Rumah tangga terhitung"].to_numpy()
+    hidden = np.isin(tips, ["< 5", "–"])
+    assert (tips == "–").any()  # complementary cells, not only the small ones
+    assert (page.export["miskin_ekstrem"].isin(["< 5", "–"]).to_numpy() == hidden).all()
+    assert page.values[hidden].isna().all() and page.values[~hidden].notna().any()
+    kecamatan = [k.rsplit(".", 1)[0] for k in plain.table.index]
+    assert derivable(count, hidden, groups=kecamatan) == []
+    assert hidden_cells(page.cells[["miskin_ekstrem"]])[:, 0].tolist() == hidden.tolist()
+    names = page.tooltip[page.level_label].to_numpy()
+    assert not set(page.worst[page.kel_word]) & set(names[hidden])  # nor in the worst ten
+    upper = mv.map_view(prepared(c), narrow, "miskin_ekstrem", "kecamatan", "persen",
+                        c.areas("kecamatan"), c.name_of, SETTINGS, kelurahan=c.kelurahan,
+                        hide=True)  # the same ten, hidden alike, at the kecamatan level
+    assert upper.worst.equals(page.worst)
+
+
 def few_households() -> tuple[Filters, int]:
     """A filter that selects 1–4 households in one kelurahan (a narrow one, as in
     ``/?kel=…&desil=1-1&program=pkh``), and how many it selects."""

@@ -22,12 +22,11 @@ from geo.maps import grid_clusters
 from geo.suppression import (
     HIDDEN_TOO,
     count_text,
-    count_texts,
-    hide_small,
+    hidden_cells,
     k,
     people_text,
-    people_texts,
     protected_numbers,
+    protected_texts,
     rate_text,
     rate_texts,
     small_count_note,
@@ -85,6 +84,7 @@ class MapView:
     # (a filter change that downloads nothing counts one indicator, not thirteen)
     need_counts: Callable[[], pd.DataFrame] | None = None
     kel_word: str = "Kelurahan"  # what the kelurahan in scope are called ("Desa", …)
+    cells: pd.DataFrame | None = None  # with ``hide``: the counts as shown (forum_cells)
 
     @cached_property
     def _export_and_labels(self) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -209,8 +209,10 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     warning = indicators.availability_note(prepared, ind_id)
     value_col = {"persen": c.rate, "rumah_tangga": c.count, "jiwa": c.persons}[measure]
     values = table[value_col].astype(float).where(has_data & known)
-    if hide:  # no colour for a small count, nor for a rate that would tell one
-        values = hide_small(hide_small(values, table[c.count]), table[c.denominator])
+    cells = forum_cells(table, ind_id, share) if hide else None
+    if cells is not None:  # no colour for a hidden count, nor for a rate that would tell one
+        secret = hidden_cells(cells)
+        values = values.where(~(secret[:, 1] | secret[:, 2]))
     count_of = (lambda v: count_text(v)) if hide else fmt_int
     unknown = ~np.asarray(known, dtype=bool)
 
@@ -228,11 +230,13 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
         level_label: areas["nama"].to_numpy(),
         "Kode": areas["kode"].to_numpy(),
         MEASURES[measure]: where_known(shown),
-        "Rumah tangga terhitung": where_known(count_texts(table[c.count]) if hide
+        "Rumah tangga terhitung": where_known(cells[c.count].tolist() if hide
                                               else fmt_ints(table[c.count])),
-        "Jiwa terhitung": where_known(people_texts(table[c.persons], table[c.count]) if hide
+        "Jiwa terhitung": where_known(_persons_texts(table[c.persons], cells, c.count) if hide
                                       else fmt_ints(table[c.persons])),
-        "Rumah tangga diketahui": known_of_texts(table, ind_id),
+        "Rumah tangga diketahui": ([f"{d} dari {p}" for d, p in zip(cells[c.denominator],
+                                                                     cells[c.population])]
+                                   if hide else known_of_texts(table, ind_id)),
     }, index=pd.Index(areas["kode"].to_numpy(), dtype=object), dtype=object)  # not Arrow
 
     notes = []
@@ -270,7 +274,16 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
         kel_codes = kelurahan.loc[chosen_areas(kelurahan, filters, "kelurahan"), "kode"]
     ranked = indicators.worst_areas(kel_table.reindex(kel_codes).dropna(subset=[HOUSEHOLDS]),
                                     ind_id, n=None, min_denominator=MIN_DENOMINATOR)
-    rates = np.asarray(rate_texts(ranked[c.rate], ranked[c.denominator], hide, ranked[c.count]),
+    secret = None  # the kelurahan's counts as their own map hides them (one suppression)
+    if hide:
+        kel_cells = cells if level == "kelurahan" else forum_cells(
+            indicators.for_areas(indicators.roll_up(kel_table, "kelurahan"), kel_codes),
+            ind_id, share)
+        secret = pd.DataFrame(hidden_cells(kel_cells), index=kel_cells.index,
+                              columns=kel_cells.columns).reindex(ranked.index)
+    rates = np.asarray(rate_texts(ranked[c.rate], ranked[c.denominator], hide, ranked[c.count],
+                                  None if secret is None else
+                                  (secret[c.count] | secret[c.denominator]).to_numpy()),
                        dtype=object)
     ranked_shown = rates != HIDDEN_TOO  # a hidden rate is never ranked (suppression.hidden_last)
     ranked, rates = ranked[ranked_shown].head(TOP_N), rates[ranked_shown][:TOP_N]
@@ -292,7 +305,33 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                      else f"**{TOP_N} {kel_word.lower()} dengan cakupan terendah**"),
         worst=worst, worst_hidden=int((~ranked_shown).sum()), share=share,
         level_label=level_label, notes=notes, warning=warning, hide=hide, points=points,
-        need_counts=need_counts, kel_word=kel_word)
+        need_counts=need_counts, kel_word=kel_word, cells=cells)
+
+
+def forum_cells(table: pd.DataFrame, ind_id: str, share: float) -> pd.DataFrame:
+    """The household counts behind the map as a forum sees them, as text (per shown area:
+    households, the indicator's count, its denominator and its population; suppressed by
+    :func:`geo.suppression.protected_texts` column by column, within each kecamatan too).
+    One computation that the colours, the tooltips, the table and the export all read: a
+    count hidden in one is never shown in another."""
+    c = columns(ind_id)
+    counts = pd.DataFrame({
+        HOUSEHOLDS: table[HOUSEHOLDS].to_numpy(dtype=float),
+        c.count: indicators.known_count(table, c.count, ind_id, share).to_numpy(dtype=float),
+        c.denominator: table[c.denominator].to_numpy(dtype=float),
+        c.population: table[c.population].to_numpy(dtype=float),
+    }, index=pd.Index(table.index, dtype=object))
+    # column by column: these four are not parts of a row total (a row rule would hide a
+    # kelurahan's households because its RTLH count is small)
+    return pd.concat([protected_texts(counts[[column]]) for column in counts], axis=1)
+
+
+def _persons_texts(persons: pd.Series, cells: pd.DataFrame, of: str) -> list[str]:
+    """People of a household count: hidden with it (the people of 1–4 households tell as
+    much)."""
+    out = np.array(fmt_ints(persons), dtype=object)
+    out[hidden_cells(cells[[of]])[:, 0]] = HIDDEN_TOO
+    return out.tolist()
 
 
 def _export_hidden(view: MapView) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -301,18 +340,24 @@ def _export_hidden(view: MapView) -> tuple[pd.DataFrame, dict[str, str]]:
     needs = view.need_counts() if view.need_counts is not None else view.table
     export, labels = _export(view.areas, table, ind_id, view.level_label, view.share, needs)
     if hide:  # counts as text: "< 5", and "–" where a small count could be worked out
-        rate = hide_small(pd.Series(export[c.rate].to_numpy()), table[c.count].to_numpy())
-        export[c.rate] = hide_small(rate, table[c.denominator].to_numpy()).to_numpy()
-        counts = [col for col in export.columns if col not in ("kode", "nama", c.rate, c.known)]
-        households = [col for col in counts if col not in (PERSONS, c.persons)]
-        numbers, hidden = protected_numbers(export[households])  # hidden as text, others numbers
-        for col in households:
-            export[col] = numbers[col].to_numpy()
-        hidden = pd.DataFrame(hidden, columns=households)
+        cells = view.cells if view.cells is not None else forum_cells(table, ind_id, view.share)
+        secret = pd.DataFrame(hidden_cells(cells), columns=cells.columns)
+        export[c.rate] = export[c.rate].where(
+            ~(secret[c.count] | secret[c.denominator]).to_numpy())
+        for col in cells.columns:  # the cells the tooltips show, hidden as there
+            export[col] = export[col].astype(object).mask(
+                secret[col].to_numpy(), cells[col].to_numpy()).to_numpy()
+        others = [col for col in export.columns if col not in (
+            "kode", "nama", c.rate, c.known, PERSONS, c.persons, *cells.columns)]
+        if others:  # the other needs: their own counts, protected alike
+            numbers, _ = protected_numbers(export[others].set_axis(
+                pd.Index(export["kode"].to_numpy(), dtype=object)))
+            for col in others:
+                export[col] = numbers[col].to_numpy()
         for persons, of in ((PERSONS, HOUSEHOLDS), (c.persons, c.count)):  # no people of few
-            if persons in export.columns and of in hidden.columns:
+            if persons in export.columns:
                 export[persons] = export[persons].astype(object).mask(
-                    hidden[of].to_numpy(), HIDDEN_TOO).to_numpy()
+                    secret[of].to_numpy(), HIDDEN_TOO).to_numpy()
     return export, labels
 
 
