@@ -266,3 +266,39 @@ def test_kartu_of_one_kabupaten_from_the_command_line(province_db, tmp_path, mon
                for i in range(1, 13))
     assert main(["kartu", "--kota", "99.09", "--out", str(out)]) == exit_codes.FAILED
     assert "Kabupaten/kota 99.09 tidak ada" in capsys.readouterr().err
+
+
+def test_a_forums_kartu_hides_what_the_forums_map_hides(two_periods):
+    """A count the map page hides for a forum (small, or "–" so that the city's or a
+    kecamatan's total cannot give a small one back) is hidden on the kartu too, with its rate;
+    so is a kecamatan's rate the map's kecamatan level hides. Else the kartu would show what
+    the map hid, and the map's totals would give the small count back."""
+    from geo import indicators as ind_mod
+    from geo.filters import Filters
+    from geo.sheets.kartu import indicator_rows, kartu_data
+    from geo.sheets.sources import load_period
+    from geo.views import map_view as mv
+
+    engine = store.get_engine(two_periods)
+    data = kartu_data(engine, hide=True)
+    _, prepared = load_period(engine, None, ind_mod.DEFAULT_SETTINGS)
+    regions = store.load_regions(engine, display=True)
+    names = regions.set_index("kode")["nama"]
+    dashes = 0
+    for ind_id in SHOWN:
+        label = indicators.get(ind_id).label
+        maps = {level: mv.map_view(prepared, Filters(), ind_id, level, "persen",
+                                   regions[regions["level"] == level], names,
+                                   ind_mod.DEFAULT_SETTINGS, hide=True)
+                for level in ("kelurahan", "kecamatan")}
+        kel_tips = maps["kelurahan"].tooltip["Rumah tangga terhitung"]
+        kec_tips = maps["kecamatan"].tooltip["Rumah tangga terhitung"]
+        dashes += int((kel_tips == "–").sum())
+        for code in data.codes:
+            rows, _ = indicator_rows(data, code)
+            cells = next(r for r in rows if r[0] == label)
+            if kel_tips[code] in ("< 5", "–"):
+                assert cells[1] in ("< 5", "–") and cells[2] == "–", (code, ind_id, cells)
+            if kec_tips[code.rsplit(".", 1)[0]] in ("< 5", "–"):
+                assert cells[4] == "–", (code, ind_id, cells)
+    assert dashes  # the city has counts hidden only to protect others

@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 
 from geo import change, indicators, planning, store
 from geo.codes import level_word, parent_code
-from geo.columns import columns
+from geo.columns import HOUSEHOLDS, columns
 from geo.filters import Filters, kecamatan_of
 from geo.fmt import fmt_int, fmt_num, fmt_pct, fmt_period, fmt_period_short
 from geo.indicator_table import indicator_table
@@ -32,9 +32,10 @@ from geo.indicators import DEFAULT_SETTINGS, NO_DATA, Settings
 from geo.sheets import cartography as carto
 from geo.sheets.pdf import MUTED, Box, Sheet
 from geo.sheets.sources import load_period, source_text
-from geo.suppression import HIDDEN_TOO, count_text, rate_texts, small_count_note
+from geo.suppression import HIDDEN_TOO, count_text, k, rate_texts, small_count_note
 from geo.views import opd_view as ov
 from geo.views.common import make_scope
+from geo.views.map_view import forum_hidden
 
 Progress = Callable[[float, str], None]
 GROUPS = ("Kemiskinan", "Infrastruktur", "Layanan", "Ketepatan sasaran", "Cakupan program")
@@ -65,6 +66,11 @@ class KartuData:
     show_city: bool = True  # False for a user scoped to an area (geo.access.rows_in_scope)
     # period -> indicator_table per kelurahan, the last stored periods up to this one (trend)
     trend_tables: dict[str, pd.DataFrame] | None = None
+    # with ``hide``: per level (kelurahan, kecamatan, kota), area × indicator, what the map
+    # page hides for a forum (map_view.forum_hidden); the OPD matrix's counts as the Lintas
+    # OPD page shows them. The kartu hides the same: no page gives back what another hides.
+    hidden: dict[str, pd.DataFrame] | None = None
+    opd_texts: pd.DataFrame | None = None
 
 
 def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None = None,
@@ -122,7 +128,30 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
         opd_counts=opd.counts, opd_pct=opd.pct, shapes=shapes.to_crs(metric),
         kec_shapes=kec_shapes.to_crs(metric).reset_index(drop=True), codes=codes,
         settings=settings, hide=hide, ranks=all_ranks(kel), show_city=show_city,
-        trend_tables=trend_tables)
+        trend_tables=trend_tables,
+        hidden=forum_hidden_levels(counts, names, settings) if hide else None,
+        opd_texts=opd.count_texts if hide else None)
+
+
+def forum_hidden_levels(counts: pd.DataFrame, names: pd.DataFrame, settings: Settings
+                        ) -> dict[str, pd.DataFrame]:
+    """:func:`geo.views.map_view.forum_hidden` of the unfiltered map at each level the kartu
+    shows (``counts``: area_counts per kelurahan; ``names``: every region, kode and level)."""
+    ids = [i.id for i in indicators.INDICATORS]
+    out = {}
+    for level in ("kelurahan", "kecamatan", "kota"):
+        table = indicators.for_areas(indicators.roll_up(counts, level),
+                                     names.loc[names["level"] == level, "kode"])
+        out[level] = forum_hidden(table, ids, settings.min_known_share)
+    return out
+
+
+def _hidden(data: KartuData, level: str, code: str, column: str) -> bool:
+    """Whether the map page hides this figure for a forum (False without ``hide``)."""
+    if data.hidden is None:
+        return False
+    table = data.hidden[level]
+    return bool(table.at[code, column]) if code in table.index else False
 
 
 # ------------------------------------------------------------------ numbers of one page
@@ -204,12 +233,17 @@ def indicator_rows(data: KartuData, code: str) -> tuple[list[list[str]], list[in
             count = row[ind.id]
             count = np.nan if count is pd.NA else float(count)
             den = data.denominators.at[code, c.denominator]
-            rate_here = rate_texts([row[c.rate]], [den], hide, [count])[0]
+            hidden_here = _hidden(data, "kelurahan", code, ind.id)  # as on the map
+            rate_here = rate_texts([row[c.rate]], [den], hide, [count], [hidden_here])[0]
             secret = rate_here == HIDDEN_TOO  # a hidden rate is not ranked, nor its change
-            line = [ind.label, count_text(count, hide), rate_here,
+            count_here = count_text(count, hide)
+            line = [ind.label, HIDDEN_TOO if hidden_here and count_here[0].isdigit()
+                    else count_here, rate_here,
                     fmt_pct(100 * row[c.known], 0) if row[c.known] == row[c.known] else NO_DATA,
-                    _pct(kec_row[c.rate]),
-                    _pct(kota[c.rate]) if data.show_city else HIDDEN_TOO,
+                    HIDDEN_TOO if _hidden(data, "kecamatan", kec_code, ind.id)
+                    else _pct(kec_row[c.rate]),
+                    _pct(kota[c.rate]) if data.show_city and not _hidden(
+                        data, "kota", parent_code(code, "kota"), ind.id) else HIDDEN_TOO,
                     _rank_text(rank.city.at[code, ind.id],
                                int(rank.city_of.at[parent_code(code, "kota"), ind.id]))
                     if data.show_city and not secret else HIDDEN_TOO,
@@ -227,6 +261,16 @@ def indicator_rows(data: KartuData, code: str) -> tuple[list[list[str]], list[in
 
 def _pct(value: float) -> str:
     return NO_DATA if value != value else fmt_pct(value)
+
+
+def opd_texts(data: KartuData, code: str, agency: str) -> tuple[str, str]:
+    """(households needing ``agency`` in the kelurahan, their %) as the Lintas OPD matrix shows
+    them: a count it hides is hidden here, and its percentage with it."""
+    count, pct = data.opd_counts.at[code, agency], data.opd_pct.at[code, agency]
+    if data.opd_texts is None:
+        return count_text(count, data.hide), _pct(pct)
+    text = data.opd_texts.at[code, agency] if code in data.opd_texts.index else NO_DATA
+    return text, (HIDDEN_TOO if text in (f"< {k()}", HIDDEN_TOO) else _pct(pct))
 
 
 def largest_need(data: KartuData, code: str) -> tuple[str, float, float] | None:
@@ -295,14 +339,15 @@ def draw_kartu(sheet: Sheet, data: KartuData, code: str, page: int, pages: int,
     # households, people, the largest need
     x, width, hide = map_box.x1 + 14, body.x1 - map_box.x1 - 14, data.hide
     y = top - 4
-    sheet.text(x, y - 14, f"{count_text(row['rumah_tangga'], hide)} rumah tangga", 14,
-               bold=True)
-    sheet.text(x, y - 30, f"{count_text(row['jiwa'], hide)} jiwa", 11)
+    few = _hidden(data, "kelurahan", code, HOUSEHOLDS)  # hidden on the map: here too
+    households = HIDDEN_TOO if few else count_text(row["rumah_tangga"], hide)
+    sheet.text(x, y - 14, f"{households} rumah tangga", 14, bold=True)
+    sheet.text(x, y - 30, f"{HIDDEN_TOO if few else count_text(row['jiwa'], hide)} jiwa", 11)
     kota = kota_row(data, code)
     share = (100 * row["rumah_tangga"] / kota["rumah_tangga"] if kota["rumah_tangga"] > 0
              else float("nan"))
     y -= 36
-    if data.show_city:
+    if data.show_city and not few:
         y = sheet.paragraph(x, y, width, f"{fmt_pct(share)} dari rumah tangga "
                             f"{kota_word.lower()} dalam register, yang tertaut ke "
                             f"{kel_word.lower()} ini.", 7.5, color=MUTED)
@@ -314,16 +359,16 @@ def draw_kartu(sheet: Sheet, data: KartuData, code: str, page: int, pages: int,
     y -= 4
     if need:
         agency, count, pct = need
+        count_here, pct_here = opd_texts(data, code, agency)
         y = sheet.paragraph(x, y, width, f"OPD dengan kebutuhan terbesar: {agency}", 9,
                             bold=True)
-        y = sheet.paragraph(x, y, width, f"{count_text(count, hide)} rumah tangga perlu "
-                            f"tindakan {agency} ({_pct(pct)} dari rumah tangga yang "
+        y = sheet.paragraph(x, y, width, f"{count_here} rumah tangga perlu "
+                            f"tindakan {agency} ({pct_here} dari rumah tangga yang "
                             "kebutuhannya diketahui).", 7.5)
     else:
         y = sheet.paragraph(x, y, width, f"OPD dengan kebutuhan terbesar: {NO_DATA}.", 9,
                             bold=True)
-    opd_rows = [[a, count_text(data.opd_counts.at[code, a], hide),
-                 _pct(data.opd_pct.at[code, a])] for a in ov.AGENCIES]
+    opd_rows = [[a, *opd_texts(data, code, a)] for a in ov.AGENCIES]
     y = sheet.table(x, y - 4, (110, 70, 60), ("OPD", "Rumah tangga perlu", "Persentase"),
                     opd_rows, size=6.5)
     y = draw_trend(sheet, data, code, x, y - 4, width)

@@ -3,7 +3,7 @@ worst kelurahan and the table behind the map (also the export)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -322,8 +322,26 @@ def forum_cells(table: pd.DataFrame, ind_id: str, share: float) -> pd.DataFrame:
         c.population: table[c.population].to_numpy(dtype=float),
     }, index=pd.Index(table.index, dtype=object))
     # column by column: these four are not parts of a row total (a row rule would hide a
-    # kelurahan's households because its RTLH count is small)
-    return pd.concat([protected_texts(counts[[column]]) for column in counts], axis=1)
+    # kelurahan's households because its RTLH count is small); in code order, so that a tie
+    # between two smallest counts is broken alike whichever page asks
+    counts = counts.sort_index()
+    texts = pd.concat([protected_texts(counts[[column]]) for column in counts], axis=1)
+    return texts.reindex(pd.Index(table.index, dtype=object))
+
+
+def forum_hidden(table: pd.DataFrame, ind_ids: Sequence[str], share: float) -> pd.DataFrame:
+    """Per area (``table``'s rows, a whole level unfiltered as the kartu shows it) and
+    indicator: whether the map page hides its rate for a forum (count or denominator hidden by
+    :func:`forum_cells`); column ``rumah_tangga``: whether it hides the households."""
+    out = {}
+    for ind_id in ind_ids:
+        c = columns(ind_id)
+        secret = pd.DataFrame(hidden_cells(forum_cells(table, ind_id, share)),
+                              index=table.index, columns=[HOUSEHOLDS, c.count, c.denominator,
+                                                          c.population])
+        out[ind_id] = secret[c.count] | secret[c.denominator]
+        out.setdefault(HOUSEHOLDS, secret[HOUSEHOLDS])
+    return pd.DataFrame(out, index=table.index)
 
 
 def _persons_texts(persons: pd.Series, cells: pd.DataFrame, of: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,14 @@ class OpdView:
         """The matrix's numbers (percentages or counts), agencies and ≥ 2 OPD."""
         return self.pct[COLUMNS] if self.as_pct else self.counts[COLUMNS]
 
+    @cached_property
+    def count_texts(self) -> pd.DataFrame:
+        """The matrix's counts (households, each agency, ≥ 2 OPD) as shown, every one protected
+        together along rows and columns (with ``hide``): the screen's and the kartu's."""
+        block = pd.concat([pd.DataFrame({HOUSEHOLDS: self.households}, index=self.matrix.index),
+                           self.counts[COLUMNS]], axis=1)
+        return protected_texts(block, self.hide)
+
     def matrix_table(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(the kelurahan × OPD matrix as text, most households needing ≥ 2 OPD first; its
         numbers in the same order for the colours, empty where a count is hidden: a shade
@@ -68,10 +77,7 @@ class OpdView:
         hide = self.hide
         display = pd.DataFrame({"Kecamatan": self.kec_names, self.kel_word: self.kel_names},
                                index=self.matrix.index)
-        # every count of the matrix protected together, along rows and columns
-        block = pd.concat([pd.DataFrame({HOUSEHOLDS: self.households}, index=self.matrix.index),
-                           self.counts[COLUMNS]], axis=1)
-        texts = protected_texts(block, hide)
+        texts = self.count_texts
         secret = pd.DataFrame(hidden_cells(texts), index=texts.index, columns=texts.columns)
         display["Rumah tangga"] = texts[HOUSEHOLDS]
         for col in COLUMNS:
