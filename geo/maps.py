@@ -39,6 +39,8 @@ leaflet_render.install()  # finished layer text is not compiled again on every r
 LEAFLET_URL = f"{STATIC_URL}/leaflet"  # where Streamlit serves static/leaflet
 NO_DATA_COLOR = "#d9d9d9"
 NO_DATA_LABEL = "Tidak ada data"  # grey: nothing, or too little, known (never a class, never 0)
+# grey on a forum's map: no data, or a figure hidden so that no household can be recognised
+HIDDEN_OR_NO_DATA_LABEL = "Tidak ada data atau disembunyikan"
 BORDER_COLOR = "#4d4d4d"
 LEGEND_ROOM_PX = 150  # map padding below the areas, where the legend sits
 
@@ -240,7 +242,7 @@ class Legend(MacroElement):
 
 
 def legend_html(title: str, unit: str, classes: Classes, no_data: bool, note: str = "",
-                decimals: int = 1) -> str:
+                decimals: int = 1, grey_label: str = NO_DATA_LABEL) -> str:
     rows = "".join(
         f'<div><span style="background:{c};display:inline-block;width:18px;height:12px;'
         f'margin-right:6px;border:1px solid #777"></span>{escape(label)}</div>'
@@ -248,7 +250,7 @@ def legend_html(title: str, unit: str, classes: Classes, no_data: bool, note: st
     if no_data or not classes.breaks:
         rows += (f'<div><span style="background:{NO_DATA_COLOR};display:inline-block;width:18px;'
                  f'height:12px;margin-right:6px;border:1px solid #777"></span>'
-                 f'{NO_DATA_LABEL}</div>')
+                 f'{escape(grey_label)}</div>')
     extra = (f'<div class="peta-legend-note" style="margin-top:4px;color:#555">'
              f'{escape(note)}</div>' if note else "")
     return (
@@ -283,11 +285,13 @@ def choropleth(
     labels: pd.Series | Mapping[str, str] | None = None,
     size_px: tuple[int, int] = (900, 620),
     fill_opacity: float = 0.8,
+    grey_label: str = NO_DATA_LABEL,
 ) -> folium.Map:
     """A choropleth of ``values`` (indexed by ``areas.kode``) with a legend and tooltips.
 
     ``tooltip_rows`` is indexed by kode; its columns are the tooltip's labels and its values
-    are shown as text (escaped here). Areas without a value are grey and named so in the legend.
+    are shown as text (escaped here). Areas without a value are grey and named so in the legend
+    (``grey_label``: a forum's map says that some are hidden).
     ``labels`` (names indexed by kode) are drawn on the areas where they fit at ``size_px``.
     Each feature carries its ``kode`` property, so a click (``last_active_drawing``) names it.
     """
@@ -324,7 +328,7 @@ def choropleth(
                                       sticky=True, labels=True),
     ).add_to(m)
     Legend(legend_html(title, unit, classes, bool(np.isnan(vals).any()), note,
-                       decimals)).add_to(m)
+                       decimals, grey_label)).add_to(m)
     if names is not None:
         Labels(fitting_labels(areas, names, size_px)).add_to(m)
     return m

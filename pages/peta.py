@@ -102,7 +102,8 @@ fmap = choropleth(
     areas, mapped.values, title=IND.label, unit=f"{mapped.unit} per {level_label.lower()}",
     tooltip_rows=mapped.tooltip, classes=classes, decimals=mapped.decimals, labels=name_of,
     note=f"{description} · {fmt_period(view.snapshot['period'])}", size_px=MAP_SIZE,
-    fill_opacity=0.3 if len(filters.kelurahan) == 1 else 0.8, tiles=view.basemap)
+    fill_opacity=0.3 if len(filters.kelurahan) == 1 else 0.8, tiles=view.basemap,
+    grey_label=mapped.grey_label)
 
 if mapped.points is not None and len(mapped.points):  # cell centres, none under k
     add_point_clusters(fmap, mapped.points, IND.label.lower())

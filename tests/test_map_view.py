@@ -210,6 +210,19 @@ def test_a_forum_map_hides_a_count_where_its_export_does_and_no_total_gives_one_
                         c.areas("kecamatan"), c.name_of, SETTINGS, kelurahan=c.kelurahan,
                         hide=True)  # the same ten, hidden alike, at the kecamatan level
     assert upper.worst.equals(page.worst)
+    # grey says why: hidden, not only "no data" (the legend and a note under the map)
+    from geo.maps import HIDDEN_OR_NO_DATA_LABEL, NO_DATA_LABEL, legend_html
+
+    assert page.grey_label == HIDDEN_OR_NO_DATA_LABEL and plain.grey_label == NO_DATA_LABEL
+    assert any("disembunyikan untuk forum terbuka" in n for n in page.notes)
+    assert HIDDEN_OR_NO_DATA_LABEL in legend_html("", "", mv_classes(page), True,
+                                                  grey_label=page.grey_label)
+
+
+def mv_classes(page):  # noqa: ANN001, ANN201
+    from geo.maps import classify
+
+    return classify(page.values.to_numpy(dtype=float))
 
 
 def few_households() -> tuple[Filters, int]:

@@ -160,14 +160,15 @@ def _place_labels(sheet: Sheet, layout: MapLayout, geoms: gpd.GeoSeries, codes: 
 # ------------------------------------------------------------------ legend, scale, north
 
 def draw_legend(sheet: Sheet, x: float, y: float, title: str, unit: str, classes: Classes,
-                decimals: int = 1, width: float = 170, no_data: bool = True) -> float:
+                decimals: int = 1, width: float = 170, no_data: bool = True,
+                grey_label: str = NO_DATA_LABEL) -> float:
     """The screen's legend on paper (same class limits and colours, Indonesian numbers), with
-    "Tidak ada data" in grey; top at ``y``, returns the y below it."""
+    "Tidak ada data" (``grey_label``) in grey; top at ``y``, returns the y below it."""
     y = sheet.paragraph(x, y, width, title, 8.5, bold=True)
     y = sheet.paragraph(x, y, width, unit, 7, color=MUTED) - 3
     rows = list(zip(classes.colors, classes.labels(decimals)))
     if no_data or not classes.breaks:
-        rows.append((NO_DATA_COLOR, NO_DATA_LABEL))
+        rows.append((NO_DATA_COLOR, grey_label))
     for color, label in rows:
         y -= 12
         sheet.swatch(x, y, color)

@@ -99,7 +99,7 @@ def draw_map_sheet(sheet: Sheet, mapped: MapView, classes: Classes, description:
                           indicators.get(mapped.ind_id).label,
                           f"{mapped.unit} per {mapped.level_label.lower()}", classes,
                           mapped.decimals, width=(notes_box.width if sheet.landscape
-                                                  else 175 * f))
+                                                  else 175 * f), grey_label=mapped.grey_label)
     if sheet.landscape:
         notes_box = Box(notes_box.x0, notes_box.y0, notes_box.x1, y - 6)
     size = 7.0 * (1.2 if big else 1.0)

@@ -18,7 +18,7 @@ from geo.exports import Notes, Table, area_layer, registry, snapshot_source
 from geo.filters import Filters, chosen_areas
 from geo.fmt import fmt_int, fmt_ints, fmt_num, fmt_pcts
 from geo.indicators import NO_DATA, Settings
-from geo.maps import grid_clusters
+from geo.maps import HIDDEN_OR_NO_DATA_LABEL, NO_DATA_LABEL, grid_clusters
 from geo.suppression import (
     HIDDEN_TOO,
     count_text,
@@ -85,6 +85,7 @@ class MapView:
     need_counts: Callable[[], pd.DataFrame] | None = None
     kel_word: str = "Kelurahan"  # what the kelurahan in scope are called ("Desa", …)
     cells: pd.DataFrame | None = None  # with ``hide``: the counts as shown (forum_cells)
+    grey_label: str = NO_DATA_LABEL  # the legend's grey ("… atau disembunyikan" for a forum)
 
     @cached_property
     def _export_and_labels(self) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -210,8 +211,10 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     value_col = {"persen": c.rate, "rumah_tangga": c.count, "jiwa": c.persons}[measure]
     values = table[value_col].astype(float).where(has_data & known)
     cells = forum_cells(table, ind_id, share) if hide else None
+    hidden_areas = 0
     if cells is not None:  # no colour for a hidden count, nor for a rate that would tell one
         secret = hidden_cells(cells)
+        hidden_areas = int((values.notna() & (secret[:, 1] | secret[:, 2])).sum())
         values = values.where(~(secret[:, 1] | secret[:, 2]))
     count_of = (lambda v: count_text(v)) if hide else fmt_int
     unknown = ~np.asarray(known, dtype=bool)
@@ -247,6 +250,10 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     if unknown_areas:
         notes.append(f"Wilayah abu-abu ({fmt_int(unknown_areas)}): {NO_DATA}, nilai indikator "
                      f"ini diketahui untuk kurang dari {share:.0%} rumah tangganya (bukan 0).")
+    if hidden_areas:
+        notes.append(f"Wilayah abu-abu ({fmt_int(hidden_areas)}): angkanya disembunyikan untuk "
+                     f"forum terbuka: jumlah 1–{k() - 1} rumah tangga, atau satu angka lain "
+                     "agar angka kecil tidak dapat dihitung dari total wilayah atau kecamatan.")
     area_filtered = filters.has_area
     if not area_filtered and unlinked[HOUSEHOLDS]:
         notes.append(f"{fmt_int(unlinked[HOUSEHOLDS])} rumah tangga belum tertaut ke "
@@ -305,7 +312,8 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                      else f"**{TOP_N} {kel_word.lower()} dengan cakupan terendah**"),
         worst=worst, worst_hidden=int((~ranked_shown).sum()), share=share,
         level_label=level_label, notes=notes, warning=warning, hide=hide, points=points,
-        need_counts=need_counts, kel_word=kel_word, cells=cells)
+        need_counts=need_counts, kel_word=kel_word, cells=cells,
+        grey_label=HIDDEN_OR_NO_DATA_LABEL if hidden_areas else NO_DATA_LABEL)
 
 
 def forum_cells(table: pd.DataFrame, ind_id: str, share: float) -> pd.DataFrame:
