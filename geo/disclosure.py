@@ -35,11 +35,14 @@ class Suppression:
     hidden_column_totals: np.ndarray  # bool per column
 
 
-def suppress(counts: np.ndarray, k: int = SMALL_COUNT, groups: object = None
-             ) -> Suppression:
+def suppress(counts: np.ndarray, k: int = SMALL_COUNT, groups: object = None,
+             rows_add_up: bool = True) -> Suppression:
     """Which cells of a 2-D table of counts (rows × columns; NaN = not a number, adds nothing
     to a total) to hide. A 1-D array is treated as one column. ``groups``: a label per row
-    whose group totals are shown elsewhere (see the module note)."""
+    whose group totals are shown elsewhere (see the module note). ``rows_add_up`` False: the
+    columns are separate counts of the same areas (households, those in need, those known…)
+    whose sum along a row is no total anyone reads, so each column is protected alone; then
+    a column hides the same cells in every table that shows it for the same areas."""
     values = np.asarray(counts, dtype=float)
     if values.ndim == 1:
         values = values[:, None]
@@ -52,7 +55,7 @@ def suppress(counts: np.ndarray, k: int = SMALL_COUNT, groups: object = None
     changed = True
     while changed:
         changed = _protect_groups(hidden, shown, group_of)
-        for axis in ((1, 0) if values.shape[1] > 1 else (0,)):  # rows, then columns
+        for axis in ((1, 0) if values.shape[1] > 1 and rows_add_up else (0,)):  # rows, columns
             lines = hidden.sum(axis=axis)
             for line in np.flatnonzero(lines == 1):
                 cells = hidden[line] if axis == 1 else hidden[:, line]
@@ -105,8 +108,8 @@ def _protect_groups(hidden: np.ndarray, shown: np.ndarray, group_of: np.ndarray 
 
 
 def derivable(counts: np.ndarray, hidden: np.ndarray, row_totals_hidden: np.ndarray | None = None,
-              column_totals_hidden: np.ndarray | None = None, groups: object = None
-              ) -> list[tuple[int, int]]:
+              column_totals_hidden: np.ndarray | None = None, groups: object = None,
+              rows_add_up: bool = True) -> list[tuple[int, int]]:
     """Hidden cells that a reader could work out as a (shown) row, column or group total
     minus the shown cells of that row, column or group: the cells for which :func:`suppress`
     failed. Empty is safe."""
@@ -124,7 +127,8 @@ def derivable(counts: np.ndarray, hidden: np.ndarray, row_totals_hidden: np.ndar
     for i, j in zip(*np.nonzero(hidden)):
         if values[i, j] == 0:
             continue
-        alone_in_row = hidden[i].sum() == 1 and not rows_hidden[i] and values.shape[1] > 1
+        alone_in_row = (rows_add_up and hidden[i].sum() == 1 and not rows_hidden[i]
+                        and values.shape[1] > 1)
         alone_in_col = hidden[:, j].sum() == 1 and not cols_hidden[j]
         alone_in_group = False
         if group_of is not None and group_of[i] >= 0:

@@ -160,17 +160,21 @@ def area_parents(index: object) -> list[str] | None:
 
 
 def protected_texts(counts: pd.DataFrame, hide: bool = True,
-                    threshold: int | None = None) -> pd.DataFrame:
+                    threshold: int | None = None, rows_add_up: bool = False) -> pd.DataFrame:
     """A table of counts (areas × columns) as text, safe to show beside its row and column
     totals: small counts ``< 5``, and, so that none of them is a total minus the shown cells,
     one more count hidden (``–``) in every row and column that would hide only one
     (complementary suppression, :mod:`geo.disclosure`). Rows of kelurahan or kecamatan indexed
     by code are protected within each kecamatan or kabupaten/kota as well (its sum is shown at
-    its own level: :func:`area_parents`). Unknown counts: "tidak ada data"."""
+    its own level: :func:`area_parents`). Unknown counts: "tidak ada data".
+
+    Column by column unless ``rows_add_up`` (a row's counts add up to one someone reads, e.g.
+    excluded = referred + not referred): then a column hides the same cells on every page that
+    shows it for the same areas, and no page gives back what another hides."""
     threshold = threshold or k()
     values = counts.to_numpy(dtype=float)
     if hide:
-        cut = disclosure.suppress(values, threshold, area_parents(counts.index))
+        cut = disclosure.suppress(values, threshold, area_parents(counts.index), rows_add_up)
         hidden, primary = cut.hidden, cut.primary
     else:
         hidden = primary = np.zeros(values.shape, dtype=bool)
@@ -180,11 +184,12 @@ def protected_texts(counts: pd.DataFrame, hide: bool = True,
 
 
 def protected_numbers(counts: pd.DataFrame, hide: bool = True,
-                      threshold: int | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+                      threshold: int | None = None, rows_add_up: bool = False
+                      ) -> tuple[pd.DataFrame, np.ndarray]:
     """For exports: the cells :func:`protected_texts` hides, as its text (``< 5``, ``–``); every
     other count kept as a number (an unknown one empty), so a spreadsheet can add them up.
     Returns (the table, which cells are hidden)."""
-    texts = protected_texts(counts, hide, threshold)
+    texts = protected_texts(counts, hide, threshold, rows_add_up)
     hidden = hidden_cells(texts)
     out = counts.astype(object).mask(hidden, texts)
     return out, hidden

@@ -271,7 +271,7 @@ def render_moves(view) -> None:  # noqa: ANN001
     on_screen = table[columns].rename(columns={"nama": word, **transitions.LABELS})
     if hide:  # small counts, and one more per row and column so none can be worked out
         counted = [k for k in transitions.SUMMARY if k != "bersih_keluar_miskin"]
-        texts = suppression.protected_texts(table[counted])
+        texts = suppression.protected_texts(table[counted], rows_add_up=True)  # moves add up
         for k in counted:
             on_screen[transitions.LABELS[k]] = texts[k].to_numpy()
         on_screen = on_screen.drop(columns=[transitions.LABELS["bersih_keluar_miskin"]])

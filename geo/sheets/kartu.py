@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from geo import change, indicators, planning, store
+from geo import change, forum, indicators, planning, store
 from geo.codes import level_word, parent_code
 from geo.columns import HOUSEHOLDS, columns
 from geo.filters import Filters, kecamatan_of
@@ -35,7 +35,6 @@ from geo.sheets.sources import load_period, source_text
 from geo.suppression import HIDDEN_TOO, count_text, k, rate_texts, small_count_note
 from geo.views import opd_view as ov
 from geo.views.common import make_scope
-from geo.views.map_view import forum_hidden
 
 Progress = Callable[[float, str], None]
 GROUPS = ("Kemiskinan", "Infrastruktur", "Layanan", "Ketepatan sasaran", "Cakupan program")
@@ -67,7 +66,7 @@ class KartuData:
     # period -> indicator_table per kelurahan, the last stored periods up to this one (trend)
     trend_tables: dict[str, pd.DataFrame] | None = None
     # with ``hide``: per level (kelurahan, kecamatan, kota), area × indicator, what the map
-    # page hides for a forum (map_view.forum_hidden); the OPD matrix's counts as the Lintas
+    # page hides for a forum (geo.forum.hidden_rates); the OPD matrix's counts as the Lintas
     # OPD page shows them. The kartu hides the same: no page gives back what another hides.
     hidden: dict[str, pd.DataFrame] | None = None
     opd_texts: pd.DataFrame | None = None
@@ -135,14 +134,14 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
 
 def forum_hidden_levels(counts: pd.DataFrame, names: pd.DataFrame, settings: Settings
                         ) -> dict[str, pd.DataFrame]:
-    """:func:`geo.views.map_view.forum_hidden` of the unfiltered map at each level the kartu
+    """:func:`geo.forum.hidden_rates` of the unfiltered map at each level the kartu
     shows (``counts``: area_counts per kelurahan; ``names``: every region, kode and level)."""
     ids = [i.id for i in indicators.INDICATORS]
     out = {}
     for level in ("kelurahan", "kecamatan", "kota"):
         table = indicators.for_areas(indicators.roll_up(counts, level),
                                      names.loc[names["level"] == level, "kode"])
-        out[level] = forum_hidden(table, ids, settings.min_known_share)
+        out[level] = forum.hidden_rates(table, ids, settings.min_known_share)
     return out
 
 

@@ -3,7 +3,7 @@ worst kelurahan and the table behind the map (also the export)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -11,7 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo import indicators
+from geo import forum, indicators
 from geo.codes import level_word
 from geo.columns import HOUSEHOLDS, PERSONS, columns, known_of_texts
 from geo.exports import Notes, Table, area_layer, registry, snapshot_source
@@ -22,11 +22,9 @@ from geo.maps import HIDDEN_OR_NO_DATA_LABEL, NO_DATA_LABEL, grid_clusters
 from geo.suppression import (
     HIDDEN_TOO,
     count_text,
-    hidden_cells,
     k,
     people_text,
     protected_numbers,
-    protected_texts,
     rate_text,
     rate_texts,
     small_count_note,
@@ -210,12 +208,12 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     warning = indicators.availability_note(prepared, ind_id)
     value_col = {"persen": c.rate, "rumah_tangga": c.count, "jiwa": c.persons}[measure]
     values = table[value_col].astype(float).where(has_data & known)
-    cells = forum_cells(table, ind_id, share) if hide else None
+    cells = forum.cells(table, ind_id, share) if hide else None
     hidden_areas = 0
     if cells is not None:  # no colour for a hidden count, nor for a rate that would tell one
-        secret = hidden_cells(cells)
-        hidden_areas = int((values.notna() & (secret[:, 1] | secret[:, 2])).sum())
-        values = values.where(~(secret[:, 1] | secret[:, 2]))
+        secret = forum.rate_hidden(cells, ind_id).to_numpy()
+        hidden_areas = int((values.notna() & secret).sum())
+        values = values.where(~secret)
     count_of = (lambda v: count_text(v)) if hide else fmt_int
     unknown = ~np.asarray(known, dtype=bool)
 
@@ -235,8 +233,8 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
         MEASURES[measure]: where_known(shown),
         "Rumah tangga terhitung": where_known(cells[c.count].tolist() if hide
                                               else fmt_ints(table[c.count])),
-        "Jiwa terhitung": where_known(_persons_texts(table[c.persons], cells, c.count) if hide
-                                      else fmt_ints(table[c.persons])),
+        "Jiwa terhitung": where_known(forum.persons_texts(table[c.persons], cells, c.count)
+                                      if hide else fmt_ints(table[c.persons])),
         "Rumah tangga diketahui": ([f"{d} dari {p}" for d, p in zip(cells[c.denominator],
                                                                      cells[c.population])]
                                    if hide else known_of_texts(table, ind_id)),
@@ -283,15 +281,12 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                                     ind_id, n=None, min_denominator=MIN_DENOMINATOR)
     secret = None  # the kelurahan's counts as their own map hides them (one suppression)
     if hide:
-        kel_cells = cells if level == "kelurahan" else forum_cells(
+        kel_cells = cells if level == "kelurahan" else forum.cells(
             indicators.for_areas(indicators.roll_up(kel_table, "kelurahan"), kel_codes),
             ind_id, share)
-        secret = pd.DataFrame(hidden_cells(kel_cells), index=kel_cells.index,
-                              columns=kel_cells.columns).reindex(ranked.index)
+        secret = forum.rate_hidden(kel_cells, ind_id).reindex(ranked.index).to_numpy()
     rates = np.asarray(rate_texts(ranked[c.rate], ranked[c.denominator], hide, ranked[c.count],
-                                  None if secret is None else
-                                  (secret[c.count] | secret[c.denominator]).to_numpy()),
-                       dtype=object)
+                                  secret), dtype=object)
     ranked_shown = rates != HIDDEN_TOO  # a hidden rate is never ranked (suppression.hidden_last)
     ranked, rates = ranked[ranked_shown].head(TOP_N), rates[ranked_shown][:TOP_N]
     # "Kelurahan", "Desa" or "Kelurahan/Desa" (the shown level's word when it is theirs)
@@ -316,60 +311,15 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
         grey_label=HIDDEN_OR_NO_DATA_LABEL if hidden_areas else NO_DATA_LABEL)
 
 
-def forum_cells(table: pd.DataFrame, ind_id: str, share: float) -> pd.DataFrame:
-    """The household counts behind the map as a forum sees them, as text (per shown area:
-    households, the indicator's count, its denominator and its population; suppressed by
-    :func:`geo.suppression.protected_texts` column by column, within each kecamatan too).
-    One computation that the colours, the tooltips, the table and the export all read: a
-    count hidden in one is never shown in another."""
-    c = columns(ind_id)
-    counts = pd.DataFrame({
-        HOUSEHOLDS: table[HOUSEHOLDS].to_numpy(dtype=float),
-        c.count: indicators.known_count(table, c.count, ind_id, share).to_numpy(dtype=float),
-        c.denominator: table[c.denominator].to_numpy(dtype=float),
-        c.population: table[c.population].to_numpy(dtype=float),
-    }, index=pd.Index(table.index, dtype=object))
-    # column by column: these four are not parts of a row total (a row rule would hide a
-    # kelurahan's households because its RTLH count is small); in code order, so that a tie
-    # between two smallest counts is broken alike whichever page asks
-    counts = counts.sort_index()
-    texts = pd.concat([protected_texts(counts[[column]]) for column in counts], axis=1)
-    return texts.reindex(pd.Index(table.index, dtype=object))
-
-
-def forum_hidden(table: pd.DataFrame, ind_ids: Sequence[str], share: float) -> pd.DataFrame:
-    """Per area (``table``'s rows, a whole level unfiltered as the kartu shows it) and
-    indicator: whether the map page hides its rate for a forum (count or denominator hidden by
-    :func:`forum_cells`); column ``rumah_tangga``: whether it hides the households."""
-    out = {}
-    for ind_id in ind_ids:
-        c = columns(ind_id)
-        secret = pd.DataFrame(hidden_cells(forum_cells(table, ind_id, share)),
-                              index=table.index, columns=[HOUSEHOLDS, c.count, c.denominator,
-                                                          c.population])
-        out[ind_id] = secret[c.count] | secret[c.denominator]
-        out.setdefault(HOUSEHOLDS, secret[HOUSEHOLDS])
-    return pd.DataFrame(out, index=table.index)
-
-
-def _persons_texts(persons: pd.Series, cells: pd.DataFrame, of: str) -> list[str]:
-    """People of a household count: hidden with it (the people of 1–4 households tell as
-    much)."""
-    out = np.array(fmt_ints(persons), dtype=object)
-    out[hidden_cells(cells[[of]])[:, 0]] = HIDDEN_TOO
-    return out.tolist()
-
-
 def _export_hidden(view: MapView) -> tuple[pd.DataFrame, dict[str, str]]:
     """The table behind the map (:func:`_export`), small counts hidden when ``view.hide``."""
     table, ind_id, hide, c = view.table, view.ind_id, view.hide, columns(view.ind_id)
     needs = view.need_counts() if view.need_counts is not None else view.table
     export, labels = _export(view.areas, table, ind_id, view.level_label, view.share, needs)
     if hide:  # counts as text: "< 5", and "–" where a small count could be worked out
-        cells = view.cells if view.cells is not None else forum_cells(table, ind_id, view.share)
-        secret = pd.DataFrame(hidden_cells(cells), columns=cells.columns)
-        export[c.rate] = export[c.rate].where(
-            ~(secret[c.count] | secret[c.denominator]).to_numpy())
+        cells = view.cells if view.cells is not None else forum.cells(table, ind_id, view.share)
+        secret = forum.hidden(cells).reset_index(drop=True)
+        export[c.rate] = export[c.rate].where(~forum.rate_hidden(cells, ind_id).to_numpy())
         for col in cells.columns:  # the cells the tooltips show, hidden as there
             export[col] = export[col].astype(object).mask(
                 secret[col].to_numpy(), cells[col].to_numpy()).to_numpy()

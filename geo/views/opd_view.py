@@ -210,7 +210,7 @@ class OpdView:
         })
 
     def pairs_table(self) -> pd.DataFrame:
-        return protected_texts(self.pairs, self.hide)
+        return protected_texts(self.pairs, self.hide, rows_add_up=True)  # symmetric
 
     @property
     def multi_total(self) -> int:

@@ -84,7 +84,8 @@ class AreaView:
     def count_texts(self) -> pd.DataFrame:
         t = self.table.set_index("kode")
         counts = t[list(COUNTS)].astype(float)
-        return protected_texts(counts, self.hide)
+        # eksklusi = dirujuk + tanpa rujukan (its count is on the Cakupan page): rows add up
+        return protected_texts(counts, self.hide, rows_add_up=True)
 
     def display(self, facilitators: pd.Series | None = None) -> pd.DataFrame:
         """The table per kelurahan as a person reads it."""

@@ -1,0 +1,72 @@
+"""What a forum sees of an indicator per area: one suppression that every page reads.
+
+Small counts (1–4) are hidden for a forum, and one more count ("–") wherever a total shown
+somewhere (the city's, a kecamatan's at its level) minus the shown counts would give a small one
+back (:mod:`geo.disclosure`). A count hidden on one page and shown on another is not hidden at
+all, so the pages do not each decide: for the areas of a level and the filters in force, an
+indicator's counts (households, those counted, the denominator, the population) are suppressed
+here, column by column (they do not add up along a row) in code order, and the map, its export,
+the Cakupan, Lintas OPD and Prioritas tables and the kartu show these texts, hide the rate of
+a hidden count or denominator, and take a subset of areas (a top list) from the whole level's
+suppression, never from their own rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from geo import indicators
+from geo.columns import HOUSEHOLDS, columns
+from geo.fmt import fmt_ints
+from geo.suppression import HIDDEN_TOO, hidden_cells, protected_texts
+
+
+def cells(table: pd.DataFrame, ind_id: str, share: float, hide: bool = True) -> pd.DataFrame:
+    """Per area (``table``: an area table of a whole level in scope): households, the
+    indicator's count (unknown where too little is known), its denominator and its population,
+    as text; with ``hide`` suppressed for a forum."""
+    c = columns(ind_id)
+    counts = pd.DataFrame({
+        HOUSEHOLDS: table[HOUSEHOLDS].to_numpy(dtype=float),
+        c.count: indicators.known_count(table, c.count, ind_id, share).to_numpy(dtype=float),
+        c.denominator: table[c.denominator].to_numpy(dtype=float),
+        c.population: table[c.population].to_numpy(dtype=float),
+    }, index=pd.Index(table.index, dtype=object))
+    # in code order, so that a tie between two smallest counts is broken alike on every page
+    ordered = counts.sort_index()
+    texts = pd.concat([protected_texts(ordered[[column]], hide) for column in ordered], axis=1)
+    return texts.reindex(counts.index)
+
+
+def hidden(texts: pd.DataFrame) -> pd.DataFrame:
+    """Which of :func:`cells`' texts are hidden (``< 5`` or ``–``), same shape."""
+    return pd.DataFrame(hidden_cells(texts), index=texts.index, columns=texts.columns)
+
+
+def rate_hidden(texts: pd.DataFrame, ind_id: str) -> pd.Series:
+    """Per area: the rate is hidden (its count or its denominator is: rate × denominator is
+    the count)."""
+    c, secret = columns(ind_id), hidden(texts)
+    return secret[c.count] | secret[c.denominator]
+
+
+def hidden_rates(table: pd.DataFrame, ind_ids: Sequence[str], share: float) -> pd.DataFrame:
+    """Per area and indicator: whether a forum sees its rate hidden; column ``rumah_tangga``:
+    whether it sees the households hidden (the kartu's whole-level reading)."""
+    out: dict[str, pd.Series] = {}
+    for ind_id in ind_ids:
+        texts = cells(table, ind_id, share)
+        out[ind_id] = rate_hidden(texts, ind_id)
+        out.setdefault(HOUSEHOLDS, hidden(texts)[HOUSEHOLDS])
+    return pd.DataFrame(out, index=table.index)
+
+
+def persons_texts(persons: pd.Series, texts: pd.DataFrame, of: str) -> list[str]:
+    """People of a household count: hidden with it (the people of 1–4 households tell as
+    much as their number)."""
+    out = np.array(fmt_ints(persons), dtype=object)
+    out[hidden(texts[[of]])[of].to_numpy()] = HIDDEN_TOO
+    return out.tolist()
