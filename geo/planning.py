@@ -515,13 +515,16 @@ def priority_notes(weights: Mapping[str, float], period: str, settings: Settings
 
 def priority_export(table: pd.DataFrame, ranked: pd.DataFrame, labels: pd.DataFrame,
                     hide_small: bool = True, area: str = "Kelurahan",
-                    parent: str | None = "Kecamatan") -> pd.DataFrame:
+                    parent: str | None = "Kecamatan", secret: pd.DataFrame | None = None
+                    ) -> pd.DataFrame:
     """Sheet 1 of the minutes: scored areas in rank order, numbers kept as numbers.
 
     ``table`` is the aggregate table, ``ranked`` :func:`ranking`'s result, ``labels`` has
     ``nama`` (and ``induk``, the parent's name, shown as column ``parent`` unless None) per
     kode; ``area`` names the areas' column. Small household counts become ``< 5`` and rates
-    with a small denominator are left empty when ``hide_small``."""
+    with a small denominator are left empty when ``hide_small``; ``secret`` (per area: an
+    indicator id or ``rumah_tangga`` -> hidden, as the screen hides them: geo.forum) hides the
+    same cells as the screen."""
     scored = ranked[ranked["skor"].notna()].sort_values(["peringkat", "skor_sama"],
                                                         ascending=[True, False])
     idx = scored.index
@@ -537,11 +540,18 @@ def priority_export(table: pd.DataFrame, ranked: pd.DataFrame, labels: pd.DataFr
         "Rumah tangga": (protected_texts(pd.DataFrame({"n": households}))["n"].tolist()
                          if hide_small else [int(v) for v in households]),
     })
+    if hide_small and secret is not None:  # the screen's: over every ranked area
+        every = protected_texts(table[["rumah_tangga"]].fillna(0))["rumah_tangga"]
+        out["Rumah tangga"] = np.where(secret.loc[idx, "rumah_tangga"].to_numpy(),
+                                       every.reindex(idx).to_numpy(),
+                                       [int(v) for v in households]).tolist()
     out = out.rename(columns={"_induk": parent}) if parent else out.drop(columns="_induk")
     ids = [c.removeprefix("norm_") for c in ranked.columns if c.startswith("norm_")]
     for ind_id in ids:
         rate = suppress(table.loc[idx, columns(ind_id).rate].astype(float).round(2),
                         table.loc[idx, columns(ind_id).denominator], hide_small)
+        if hide_small and secret is not None:
+            rate = rate.where(~secret.loc[idx, ind_id].to_numpy())
         out[exports.label(columns(ind_id).rate)] = rate.to_numpy()
     return out
 

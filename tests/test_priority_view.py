@@ -88,6 +88,7 @@ def _areas(hidden_count: int):  # noqa: ANN202
         table[f"{ind_id}_penyebut"] = 100.0
         table[f"{ind_id}_semesta"] = 200.0
         table[f"{ind_id}_persen"] = table[ind_id] / table[f"{ind_id}_penyebut"] * 100
+        table[f"{ind_id}_diketahui"] = 0.5
     return table
 
 
@@ -107,6 +108,9 @@ def test_a_forums_scores_and_ranks_tell_nothing_of_a_hidden_rate():
     shown = pv.forum_rates(_areas(3), weights)
     assert shown.at["C", "rtlh_persen"] == 2.5  # the middle of 1–4 over 100 households
     assert shown.at["A", "rtlh_persen"] == 30.0  # shown rates untouched
+    # E (8): hidden so that the city's total minus the rest cannot give C back; nothing of it
+    # is shown, so it counts as the median of the rates shown (A 30, B 12, D 20)
+    assert shown.at["E", "rtlh_persen"] == 20.0
 
 
 def test_the_priority_page_for_a_forum_scores_from_the_forum_rates():

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo import indicators, planning
+from geo import forum, indicators, planning
 from geo.columns import columns
 from geo.filters import Filters
 from geo.fmt import fmt_int
@@ -16,12 +16,8 @@ from geo.indicators import NO_DATA, NOT_IN_REGISTER, Settings
 from geo.schema import PROGRAMS
 from geo.suppression import (
     HIDDEN_TOO,
-    count_texts,
     hidden_cells,
     hidden_last,
-    hide_small,
-    protected_numbers,
-    protected_texts,
     rate_text,
     rate_texts,
 )
@@ -83,20 +79,25 @@ class CoverageView:
                               f"{share} ({indicators.known_text(t, ind_id)})"))
         return out
 
+    def cells(self, ind_id: str) -> pd.DataFrame:
+        """The indicator's counts per kelurahan in scope as shown (:func:`geo.forum.cells`:
+        the map page's suppression, so no page shows what another hides)."""
+        return forum.cells(self.table, ind_id, self.settings.min_known_share, self.hide)
+
     def map_values(self, ind_id: str) -> tuple[pd.Series, pd.DataFrame]:
-        """(the rate per kelurahan, empty where its denominator is small and hidden; the
-        tooltip rows)."""
+        """(the rate per kelurahan, empty where it is hidden; the tooltip rows)."""
         ind, c, table, hide = indicators.get(ind_id), columns(ind_id), self.table, self.hide
-        rate = hide_small(table[c.rate], table[c.denominator], hide)
+        cells = self.cells(ind_id)
+        secret = forum.rate_hidden(cells, ind_id)
+        rate = table[c.rate].where(~secret)
         tooltip = pd.DataFrame({
             self.kel_word: self.kel_names,
             "Kecamatan": self.kec_names,
-            ind.label: rate_texts(table[c.rate], table[c.denominator], hide, table[c.count]),
-            "Rumah tangga": count_texts(indicators.known_count(
-                table, ind_id, ind_id, self.settings.min_known_share), hide),
-            f"Penyebut ({ind.denominator_label}, diketahui)": count_texts(
-                table[c.denominator], hide),
-            f"Semua {ind.denominator_label}": count_texts(table[c.population], hide),
+            ind.label: rate_texts(table[c.rate], table[c.denominator], hide, table[c.count],
+                                  secret),
+            "Rumah tangga": cells[c.count].to_numpy(),
+            f"Penyebut ({ind.denominator_label}, diketahui)": cells[c.denominator].to_numpy(),
+            f"Semua {ind.denominator_label}": cells[c.population].to_numpy(),
         }, index=table.index)
         return rate, tooltip
 
@@ -106,9 +107,9 @@ class CoverageView:
         page's rule), nor, for a forum, those whose rate is hidden (last, by name)."""
         c, table, hide = columns(ind_id), self.table, self.hide
         ranked = indicators.worst_areas(table, ind_id, n=None)
-        texts = protected_texts(ranked[[c.denominator, c.count]], hide)
+        texts = self.cells(ind_id).reindex(ranked.index)  # the whole scope's suppression
         rates = np.asarray(rate_texts(ranked[c.rate], ranked[c.denominator], hide,
-                                      ranked[c.count], hidden_cells(texts[[c.count]])[:, 0]),
+                                      ranked[c.count], forum.rate_hidden(texts, ind_id)),
                            dtype=object)
         pos = table.index.get_indexer(ranked.index)
         # a hidden rate is not ranked (geo.suppression.hidden_last); shown, every rate is
@@ -128,7 +129,8 @@ class CoverageView:
         for program, ind_id in planning.COVERAGE.items():
             c = columns(ind_id)
             wide[PROGRAMS[program]] = rate_texts(table[c.rate], table[c.denominator], self.hide,
-                                                 table[c.count])
+                                                 table[c.count],
+                                                 forum.rate_hidden(self.cells(ind_id), ind_id))
         return wide
 
     def export(self) -> pd.DataFrame:
@@ -139,18 +141,14 @@ class CoverageView:
         table, share = self.table, self.settings.min_known_share
         out = pd.DataFrame({"kode": table.index, "kecamatan": self.kec_names,
                             "nama": self.kel_names}, index=table.index)
-        block = pd.DataFrame(index=table.index)
-        for ind_id in IDS:
-            c = columns(ind_id)
-            block[c.denominator] = table[c.denominator]
-            block[c.count] = indicators.known_count(table, ind_id, ind_id, share)
-        numbers, hidden = protected_numbers(block, self.hide)
-        secret = pd.DataFrame(hidden, index=block.index, columns=block.columns)
-        for ind_id in IDS:
-            c = columns(ind_id)
-            out[c.denominator], out[c.count] = numbers[c.denominator], numbers[c.count]
-            hide_rate = secret[c.count] | secret[c.denominator]
-            out[c.rate] = table[c.rate].round(2).where(~hide_rate)
+        for ind_id in IDS:  # as on screen: the whole scope's suppression of each column
+            c, texts = columns(ind_id), self.cells(ind_id)
+            secret = forum.hidden(texts)
+            for column, values in ((c.denominator, table[c.denominator].astype(float)),
+                                   (c.count, indicators.known_count(table, ind_id, ind_id,
+                                                                    share))):
+                out[column] = values.astype(object).mask(secret[column], texts[column])
+            out[c.rate] = table[c.rate].round(2).where(~forum.rate_hidden(texts, ind_id))
         return out.reset_index(drop=True)
 
     def most_errors(self, ind_id: str) -> pd.DataFrame:
@@ -158,18 +156,19 @@ class CoverageView:
         c, table, hide = columns(ind_id), self.table, self.hide
         ranked = table[indicators.is_known(table, ind_id, self.settings.min_known_share)]
         ranked = ranked.sort_values(c.count, ascending=False)
-        counts = protected_texts(ranked[[c.count]], hide)
+        texts = self.cells(ind_id).reindex(ranked.index)  # the whole scope's suppression
+        counts, secret = texts[[c.count]], forum.rate_hidden(texts, ind_id)
         if hide:  # a hidden count is not ranked (geo.suppression.hidden_last)
             names = pd.Series(self.kel_names, index=table.index).reindex(ranked.index)
             order = hidden_last(hidden_cells(counts)[:, 0], names)
-            ranked, counts = ranked.iloc[order], counts.iloc[order]
+            ranked, counts, secret = ranked.iloc[order], counts.iloc[order], secret.iloc[order]
         pos = table.index.get_indexer(ranked.index)
         return pd.DataFrame({
             self.kel_word: [self.kel_names[i] for i in pos],
             "Kecamatan": [self.kec_names[i] for i in pos],
             "Rumah tangga": counts[c.count].to_numpy(),
             "Persentase": rate_texts(ranked[c.rate], ranked[c.denominator], hide, ranked[c.count],
-                                     hidden_cells(counts)[:, 0]),
+                                     secret),
         })
 
 

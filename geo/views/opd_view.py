@@ -10,8 +10,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from geo import indicators, planning
-from geo.columns import HOUSEHOLDS
+from geo import forum, indicators, planning
+from geo.columns import HOUSEHOLDS, columns
 from geo.fmt import fmt_int, fmt_pct
 from geo.indicators import NO_DATA
 from geo.suppression import (
@@ -158,7 +158,7 @@ class OpdView:
         ids = planning.AGENCIES[agency]
         sub = self.scope.table(ids)
         ranked = self.counts[agency].dropna().sort_values(ascending=False, kind="stable")
-        texts = protected_texts(ranked.to_frame(), hide)
+        texts = self.count_texts[[agency]].reindex(ranked.index)  # the matrix's suppression
         secret = hidden_cells(texts)[:, 0]
         if hide:  # hidden counts: no rank, in name order (no order leaks)
             names = pd.Series(self.kel_names, index=self.matrix.index).reindex(ranked.index)
@@ -174,9 +174,9 @@ class OpdView:
                                      known.to_numpy()[pos], hide, ranked, secret),
         })
         share = self.scope.settings.min_known_share
-        for ind_id in ids:
-            table[indicators.get(ind_id).label] = count_texts(indicators.known_count(
-                sub, ind_id, ind_id, share).reindex(ranked.index), hide)
+        for ind_id in ids:  # each as the map shows it (geo.forum: the whole scope's)
+            table[indicators.get(ind_id).label] = forum.cells(
+                sub, ind_id, share, hide)[columns(ind_id).count].reindex(ranked.index).to_numpy()
         return table
 
     def agency_total(self, agency: str) -> str:

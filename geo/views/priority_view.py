@@ -9,7 +9,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from geo import exports, indicators, planning
+from geo import exports, forum, indicators, planning
 from geo.codes import level_word
 from geo.columns import HOUSEHOLDS, columns
 from geo.fmt import fmt_int, fmt_num
@@ -24,7 +24,9 @@ DEFAULT = ["miskin", "miskin_ekstrem", "air_minum_tidak_layak", "sanitasi_tidak_
 FORUM_SCORE_NOTE = ("Skor untuk forum terbuka: persentase yang disembunyikan (“–”, karena jumlah "
                     "atau penyebutnya 1–4 rumah tangga) masuk skor sebagai nilai tengah yang "
                     "mungkin: 2,5 rumah tangga dibagi penyebutnya, atau 50% bila penyebutnya "
-                    "1–4. Skor dan peringkat jadi tidak membuka angka yang disembunyikan; "
+                    "1–4; persentase yang disembunyikan agar angka kecil tidak dapat dihitung "
+                    "dari total masuk sebagai median persentase yang ditampilkan. Skor dan "
+                    "peringkat jadi tidak membuka angka yang disembunyikan; "
                     "tanpa penyembunyian (perencana di meja kerja) skor memakai persentase "
                     "sebenarnya, sehingga peringkat keduanya bisa sedikit berbeda.")
 
@@ -43,6 +45,16 @@ class PriorityView:
     areas: pd.DataFrame  # the ranked areas (kode, nama, kode_induk, geometry)
     ranked: pd.DataFrame  # planning.ranking
     region_names: pd.Series  # nama by kode, every region
+    share: float = indicators.DEFAULT_SETTINGS.min_known_share  # the minimum known share
+
+    def secret(self, hide: bool = True) -> pd.DataFrame:
+        """Per ranked area: which rates a forum sees hidden, and (``rumah_tangga``) whether
+        its households are (:func:`geo.forum.hidden_rates` over every ranked area: a subset
+        never decides alone)."""
+        if not hide:
+            return pd.DataFrame(False, index=self.table.index,
+                                columns=[*self.weights, HOUSEHOLDS])
+        return forum.hidden_rates(self.table, list(self.weights), self.share)
 
     @cached_property  # read by several tables of one rerun
     def area_label(self) -> str:
@@ -76,6 +88,8 @@ class PriorityView:
     def ranking_table(self, hide: bool = True) -> pd.DataFrame:
         """The scored areas in rank order, as shown."""
         frame, table, names = self.scored, self.table, self.names
+        secret = self.secret(hide).loc[frame.index]
+        households = protected_texts(table[[HOUSEHOLDS]], hide)[HOUSEHOLDS]  # every area
         out = pd.DataFrame({
             "Peringkat": frame["peringkat"].to_numpy(),
             "Perubahan": [planning.movement(v) for v in frame["perubahan"]],
@@ -83,14 +97,13 @@ class PriorityView:
             self.area_label: names.loc[frame.index, "nama"].to_numpy(),
             **self._parent(frame.index),
             "Skor (0–100)": [planning.score_text(v) for v in frame["skor"]],
-            "Rumah tangga": protected_texts(table.loc[frame.index, [HOUSEHOLDS]],
-                                            hide)[HOUSEHOLDS].to_numpy(),
+            "Rumah tangga": households.loc[frame.index].to_numpy(),
         }, index=frame.index)
         for ind_id in self.weights:
             c = columns(ind_id)
             out[indicators.get(ind_id).label] = rate_texts(  # a rate also tells its count
                 table.loc[frame.index, c.rate], table.loc[frame.index, c.denominator], hide,
-                table.loc[frame.index, c.count])
+                table.loc[frame.index, c.count], secret[ind_id].to_numpy())
         return out
 
     def top(self, n: int) -> set[str]:
@@ -125,7 +138,7 @@ class PriorityView:
                                "induk": self.region_names.reindex(names["kode_induk"]).to_numpy()},
                               index=names.index)
         return planning.priority_export(self.table, self.ranked, labels, hide, self.area_label,
-                                        self.parent_label)
+                                        self.parent_label, self.secret(hide))
 
     def machine_export(self, hide: bool = True) -> pd.DataFrame:
         """:meth:`export` with snake_case column ids, for the machine CSV."""
@@ -175,16 +188,26 @@ def priority_view(scope: Scope, weights: Mapping[str, float], level: str,
             indicators.roll_up(table, "kecamatan", scope.settings.min_known_share),
             areas["kode"])
     weights = dict(weights)
-    scored = forum_rates(table, weights) if hide else table
+    share = scope.settings.min_known_share
+    scored = forum_rates(table, weights, share) if hide else table
     return PriorityView(level, weights, table, areas, planning.ranking(scored, weights),
-                        names.set_index("kode")["nama"])
+                        names.set_index("kode")["nama"], share)
 
 
-def forum_rates(table: pd.DataFrame, ids: Iterable[str]) -> pd.DataFrame:
-    """``table`` with each rate of ``ids`` that a forum sees hidden replaced by the middle of
-    what is shown (:func:`geo.suppression.coarsened_rates`)."""
+def forum_rates(table: pd.DataFrame, ids: Iterable[str],
+                share: float = indicators.DEFAULT_SETTINGS.min_known_share) -> pd.DataFrame:
+    """``table`` with each rate of ``ids`` that a forum sees hidden (:mod:`geo.forum`)
+    replaced by what is shown of it: the middle of "< 5" for a small count
+    (:func:`geo.suppression.coarsened_rates`); for a count hidden only so that a total cannot
+    give a small one back ("–", nothing shown of it), the median of the rates shown."""
     out = table.copy()
+    secret = forum.hidden_rates(table, list(ids), share)
     for ind_id in ids:
         c = columns(ind_id)
-        out[c.rate] = coarsened_rates(table[c.rate], table[c.denominator], table[c.count])
+        rate = table[c.rate].astype(float)
+        coarse = pd.Series(coarsened_rates(rate, table[c.denominator], table[c.count]),
+                           index=table.index)
+        other = secret[ind_id] & (coarse == rate) & rate.notna()  # hidden, not small itself
+        coarse[other] = rate[~secret[ind_id]].median()
+        out[c.rate] = coarse
     return out

@@ -1,0 +1,118 @@
+"""geo.forum: for a forum, a figure hidden on one page is hidden on every page that shows it.
+
+A count shown on one page and hidden ("–") on another gives the small count it protects back
+(the city's total minus the shown counts). On a narrow filter (many small counts), every page
+that shows an indicator per kelurahan (the map and its export, Cakupan's tables, its map and
+its export, the Lintas OPD agency ranking, Prioritas' table and export) hides the count and the
+rate wherever the map hides them, and lists of a few kelurahan take their cells from the whole
+scope's suppression, not from their own rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo import forum, indicators
+from geo.columns import columns
+from geo.disclosure import derivable
+from geo.filters import Filters
+from geo.views import coverage_view, opd_view, priority_view
+from geo.views import map_view as mv
+from tests.view_fixtures import city, prepared, scope
+
+SETTINGS = indicators.DEFAULT_SETTINGS
+HIDDEN = ("< 5", "–")
+NARROW = Filters(desil_min=1, desil_max=2)
+
+
+@pytest.fixture(scope="module")
+def pages():  # noqa: ANN201
+    c = city()
+    sc = scope(c, NARROW)
+    return c, sc
+
+
+def map_hidden(c, ind_id: str) -> pd.Series:  # noqa: ANN001
+    """Per kelurahan code: the map page hides the indicator's rate for a forum."""
+    page = mv.map_view(prepared(c), NARROW, ind_id, "kelurahan", "persen", c.areas("kelurahan"),
+                       c.name_of, SETTINGS, kelurahan=c.kelurahan, hide=True)
+    rate_shown = page.values.notna().to_numpy() | page.table[columns(ind_id).rate].isna()
+    return pd.Series(~rate_shown.to_numpy(), index=page.table.index)
+
+
+def map_count_hidden(c, ind_id: str) -> pd.Series:  # noqa: ANN001
+    """Per kelurahan code: the map page's tooltip hides the indicator's count."""
+    page = mv.map_view(prepared(c), NARROW, ind_id, "kelurahan", "persen", c.areas("kelurahan"),
+                       c.name_of, SETTINGS, kelurahan=c.kelurahan, hide=True)
+    return page.tooltip["Rumah tangga terhitung"].isin(HIDDEN)
+
+
+def test_one_columns_cells_are_hidden_alike_and_none_is_a_total_minus_the_rest(pages):
+    c, sc = pages
+    table = sc.table(coverage_view.IDS)
+    for ind_id in coverage_view.IDS:
+        texts = forum.cells(table, ind_id, SETTINGS.min_known_share)
+        count = indicators.known_count(table, ind_id, ind_id, SETTINGS.min_known_share)
+        hidden = forum.hidden(texts)[columns(ind_id).count].to_numpy()
+        kecamatan = [k.rsplit(".", 1)[0] for k in table.index]
+        assert derivable(count.to_numpy(), hidden, groups=kecamatan) == []
+        # a subset of the rows (a top list) reads the whole scope's cells
+        half = table.iloc[::2]
+        assert forum.cells(table, ind_id, SETTINGS.min_known_share).reindex(
+            half.index).equals(texts.reindex(half.index))
+
+
+def test_every_page_hides_what_the_map_hides(pages):
+    c, sc = pages
+    cov = coverage_view.coverage_view(sc, c.names, hide=True)
+    checked = 0
+    for ind_id in coverage_view.IDS:
+        if ind_id not in cov.available:
+            continue
+        secret = map_hidden(c, ind_id)
+        codes = set(secret.index[secret])
+        checked += len(codes)
+        names = dict(zip(cov.table.index, cov.kel_names))
+        hidden_names = {names[k] for k in codes}
+        _, tip = cov.map_values(ind_id)
+        ind = indicators.get(ind_id)
+        assert tip.loc[list(codes), ind.label].isin(HIDDEN).all()
+        export = cov.export().set_index("kode")
+        assert export.loc[list(codes), columns(ind_id).rate].isna().all()
+        if ind_id in coverage_view.COVER_IDS:
+            low = cov.lowest_coverage(ind_id)
+            mine = low[low[cov.kel_word].isin(hidden_names)]
+            assert mine["Cakupan"].isin(HIDDEN).all(), ind_id
+        else:
+            most = cov.most_errors(ind_id)
+            mine = most[most[cov.kel_word].isin(hidden_names)]
+            assert mine["Persentase"].isin(HIDDEN).all(), ind_id
+    assert checked  # the filter leaves hidden figures to check
+
+
+def test_the_agency_ranking_and_the_priority_table_hide_what_the_map_hides(pages):
+    c, sc = pages
+    opd = opd_view.opd_view(sc, c.names, hide=True)
+    agency = "Perkim/PUPR"
+    rank = opd.agency_ranking(agency)
+    names = dict(zip(opd.matrix.index, opd.kel_names))
+    for ind_id in opd_view.planning.AGENCIES[agency]:  # counts: hidden where the map's are
+        secret = map_count_hidden(c, ind_id)
+        hidden_names = {names[k] for k in secret.index[secret]}
+        mine = rank[rank[opd.kel_word].isin(hidden_names)]
+        assert mine[indicators.get(ind_id).label].isin((*HIDDEN, indicators.NO_DATA)).all()
+    weights = {"miskin_ekstrem": 1.0, "rtlh": 1.0, "sanitasi_tidak_layak": 1.0}
+    prio = priority_view.priority_view(sc, weights, "kelurahan", c.kecamatan, c.names,
+                                       hide=True)
+    shown, export = prio.ranking_table(hide=True), prio.export(hide=True)
+    hidden_any = 0
+    for ind_id in weights:
+        secret = map_hidden(c, ind_id).reindex(shown.index)
+        hidden_any += int(secret.sum())
+        assert shown.loc[secret, indicators.get(ind_id).label].isin(HIDDEN).all()
+        rates = export.set_index("Kode")[[c_ for c_ in export.columns
+                                          if c_.startswith(indicators.get(ind_id).label)][0]]
+        assert rates.reindex(secret.index[secret]).isna().all()
+    assert hidden_any
+    assert np.isfinite(prio.ranked["skor"].dropna()).all()
