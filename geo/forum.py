@@ -21,7 +21,7 @@ import pandas as pd
 from geo import indicators
 from geo.columns import HOUSEHOLDS, columns
 from geo.fmt import fmt_ints
-from geo.suppression import HIDDEN_TOO, hidden_cells, protected_texts
+from geo.suppression import HIDDEN_TOO, hidden_cells, k, protected_texts
 
 
 def cells(table: pd.DataFrame, ind_id: str, share: float, hide: bool = True) -> pd.DataFrame:
@@ -35,10 +35,27 @@ def cells(table: pd.DataFrame, ind_id: str, share: float, hide: bool = True) -> 
         c.denominator: table[c.denominator].to_numpy(dtype=float),
         c.population: table[c.population].to_numpy(dtype=float),
     }, index=pd.Index(table.index, dtype=object))
-    # in code order, so that a tie between two smallest counts is broken alike on every page
-    ordered = counts.sort_index()
-    texts = pd.concat([protected_texts(ordered[[column]], hide) for column in ordered], axis=1)
-    return texts.reindex(counts.index)
+    return pd.concat([column_texts(counts[column], hide) for column in counts], axis=1)
+
+
+def column_texts(counts: pd.Series, hide: bool = True) -> pd.Series:
+    """One column of counts per area (indexed by code) as text, suppressed alone (within each
+    kecamatan too), in code order so that a tie between two smallest counts is broken alike
+    on every page. Areas with 0 or no count change nothing, so any page holding the same
+    non-zero counts of a level hides the same cells."""
+    values = pd.Series(counts.to_numpy(dtype=float), index=pd.Index(counts.index, dtype=object),
+                       name="n" if counts.name is None else counts.name)
+    ordered = values.sort_index()
+    texts = protected_texts(ordered.to_frame(), hide)[ordered.name]
+    return texts.reindex(values.index)
+
+
+def need_hidden(table: pd.DataFrame, ind_id: str) -> pd.Series:
+    """Per kelurahan (``table``: an indicator table of every kelurahan, with ``kode``): the
+    forum's map hides the indicator's count there (what Usulan calls the need)."""
+    counts = pd.Series(table[ind_id].to_numpy(dtype=float), index=table["kode"], name=ind_id)
+    texts = column_texts(counts)
+    return texts.isin([f"< {k()}", HIDDEN_TOO])
 
 
 def hidden(texts: pd.DataFrame) -> pd.DataFrame:

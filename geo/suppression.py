@@ -214,8 +214,9 @@ def hidden_last(secret: object, names: object) -> np.ndarray:
 def small_count_note(threshold: int | None = None) -> str:
     threshold = threshold or k()
     return (f"Jumlah 1–{threshold - 1} rumah tangga ditampilkan sebagai “< {threshold}”, dan "
-            f"di tabel satu angka lain di baris atau kolom yang sama sebagai “{HIDDEN_TOO}” "
-            "agar angka kecil tidak dapat dihitung dari total; persentase dengan penyebut di "
+            f"satu angka lain di kolom yang sama, atau di kecamatan yang sama, sebagai "
+            f"“{HIDDEN_TOO}” agar angka kecil tidak dapat dihitung dari total (di setiap halaman "
+            "sama); persentase dari angka yang disembunyikan atau dengan penyebut di "
             f"bawah {threshold} tidak ditampilkan; dalam daftar berperingkat, kelurahan yang "
             "angkanya disembunyikan tidak diperingkat (di akhir, menurut nama). Dengan begitu "
             "rumah tangga tidak dapat dikenali di forum terbuka.")

@@ -116,3 +116,15 @@ def test_the_agency_ranking_and_the_priority_table_hide_what_the_map_hides(pages
         assert rates.reindex(secret.index[secret]).isna().all()
     assert hidden_any
     assert np.isfinite(prio.ranked["skor"].dropna()).all()
+
+
+def test_areas_with_no_count_change_no_hidden_cell():
+    """Usulan's need table and the map's table of the same level may differ by areas with 0
+    or no count (no households, unknown): the same non-zero counts hide the same cells."""
+    codes = [f"99.71.0{k}.100{i}" for k in (1, 2) for i in range(1, 6)]
+    counts = pd.Series([3, 40, 12, 60, 9, 2, 30, 8, 50, 70], index=codes, dtype=float)
+    more = pd.concat([counts, pd.Series([0.0, np.nan], index=["99.71.01.1009",
+                                                              "99.71.02.1009"])])
+    assert forum.column_texts(more.iloc[::-1]).reindex(codes).equals(forum.column_texts(counts))
+    texts = forum.column_texts(counts)
+    assert list(texts) == ["< 5", "40", "12", "60", "–", "< 5", "30", "–", "50", "70"]

@@ -226,3 +226,26 @@ def test_a_forums_shown_scores_carry_nothing_of_a_hidden_need(city):
     assert planner.at[ev.at[i, "id"], "bagian_biaya"] == 1.0
     assert (planner.loc[without.index, "bagian_biaya"]
             < forum.loc[without.index, "bagian_biaya"]).all()
+
+
+def test_a_need_the_forums_map_hides_to_protect_another_is_hidden_in_usulan(city):
+    """A kelurahan count the forum's map shows as "–" (hidden so that a total cannot give a
+    small one back) is hidden in Usulan too: the need, and everything worked out from it."""
+    from geo.forum import need_hidden
+    from geo.proposals.evidence import evidence, score
+    from geo.proposals.minutes import ranking_table
+
+    engine, _ = city
+    ev, table = evidence(engine)
+    ev = ev[ev["bukti"] == EVIDENCE].reset_index(drop=True)
+    for ind_id in ev["indikator"].unique():
+        rows = ev[ev["indikator"] == ind_id]
+        assert rows["perlu_tersembunyi"].tolist() == need_hidden(table, ind_id).reindex(
+            rows["kode"]).tolist()
+    ranked = score(ev, hide=True)
+    first = int(ranked.index[ranked["rumah_tangga_perlu"] >= 5][0])
+    ranked.loc[first, "perlu_tersembunyi"] = True  # as the map would for a partner cell
+    forum = ranking_table(ranked, hide=True).set_index("ID")
+    row = forum.loc[ranked.at[first, "id"]]
+    assert row["Rumah tangga perlu"] == "–" and row["Skor"] == "–"
+    assert row["Nilai indikator"] == row["Biaya per rumah tangga perlu"] == "–"

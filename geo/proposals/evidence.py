@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 
 from geo import indicators
 from geo.codes import parent_codes
+from geo.forum import need_hidden
 from geo.indicator_table import indicator_table
 from geo.proposals import kamus
 from geo.proposals.importer import load_proposals
@@ -156,11 +157,26 @@ def evidence_from(table: pd.DataFrame, kamus_entries: list[kamus.Entry],
                "nilai_indikator", "peringkat_kelurahan", "kelurahan_diperingkat",
                "rumah_tangga_perlu", "diketahui", "biaya_per_rumah_tangga", "top_n", "bukti"]
     out = pd.DataFrame(rows, columns=columns)
+    out["perlu_tersembunyi"] = need_hidden_of(table, out)
     for column in ("peringkat_kelurahan", "kelurahan_diperingkat", "rumah_tangga_perlu"):
         out[column] = pd.to_numeric(out[column]).astype("Int64")
     for column in ("nilai_indikator", "diketahui", "biaya_per_rumah_tangga"):
         out[column] = pd.to_numeric(out[column]).astype(float)
     out["top_n"] = out["top_n"].astype("boolean")
+    return out
+
+
+def need_hidden_of(table: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """Per row (``kode``, ``indikator``): the forum's map hides that kelurahan's count of that
+    indicator (:func:`geo.forum.need_hidden`; a small one, or one hidden so that a total
+    cannot give a small one back). A forum then sees nothing worked out from the need."""
+    out = np.zeros(len(rows), dtype=bool)
+    for ind_id in rows["indikator"].dropna().unique():
+        if ind_id not in table:
+            continue
+        hidden = need_hidden(table, ind_id)
+        mine = (rows["indikator"] == ind_id).to_numpy()
+        out[mine] = hidden.reindex(rows.loc[mine, "kode"]).fillna(False).to_numpy(dtype=bool)
     return out
 
 
@@ -181,7 +197,9 @@ def score(ev: pd.DataFrame, weights: Weights = DEFAULT_WEIGHTS, hide: bool = Fal
     cost = pd.to_numeric(out["biaya_per_rumah_tangga"], errors="coerce").astype(float)
     rank = pd.to_numeric(out["peringkat_kelurahan"], errors="coerce").astype(float)
     ranked = pd.to_numeric(out["kelurahan_diperingkat"], errors="coerce").astype(float)
-    base = scored & ~is_small(need.to_numpy()) if hide else scored
+    hidden_need = is_small(need.to_numpy()) | ev.get(
+        "perlu_tersembunyi", pd.Series(False, index=ev.index)).to_numpy(dtype=bool)
+    base = scored & ~hidden_need if hide else scored
     most = need[base].max() if base.any() else np.nan
     cheapest = cost[base].min() if base.any() else np.nan
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -12,6 +12,7 @@ import pandas as pd
 from geo import indicators
 from geo.codes import level_word, parent_codes
 from geo.fmt import fmt_int
+from geo.forum import need_hidden
 from geo.maps import choropleth, classify, escape
 from geo.proposals.evidence import city_ranks
 from geo.suppression import HIDDEN_TOO, count_texts, rate_texts
@@ -55,14 +56,17 @@ def need_tooltip(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, ev: 
     households = by_code["rumah_tangga"].astype(float)
     rank_of = pd.Series(city_ranks(table, ind_id).to_numpy(), index=table["kode"]
                         ).reindex(areas["kode"])
-    rate_text = rate_texts(rate, households, hide, count)
+    hidden_need = need_hidden(table, ind_id).reindex(areas["kode"]).fillna(False).to_numpy(
+        dtype=bool) if hide else np.zeros(len(areas), dtype=bool)  # as the forum's map
+    rate_text = rate_texts(rate, households, hide, count, hidden_need)
     hidden = np.asarray(rate_text, dtype=object) == HIDDEN_TOO
     kota = level_word("kota", parent_codes(table["kode"], "kota")).lower()
     counts = proposals_per_kelurahan(ev).reindex(areas["kode"])
     tooltip = pd.DataFrame({
         "Kelurahan": by_code["nama"].fillna("").to_numpy(),
         ind.label: rate_text,
-        "Rumah tangga perlu": count_texts(count, hide),
+        "Rumah tangga perlu": [HIDDEN_TOO if x and t[:1].isdigit() else t
+                               for t, x in zip(count_texts(count, hide), hidden_need)],
         f"Peringkat di {kota}": [HIDDEN_TOO if x else fmt_int(r) if pd.notna(r)
                                  else indicators.NO_DATA for r, x in zip(rank_of, hidden)],
         "Usulan": [fmt_int(n) if pd.notna(n) else "0" for n in counts["usulan"]],

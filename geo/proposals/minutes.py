@@ -24,7 +24,7 @@ from geo.proposals.evidence import (
     Weights,
 )
 from geo.proposals.values import SOURCES, STATUSES
-from geo.suppression import count_text, is_small, small_count_note
+from geo.suppression import HIDDEN_TOO, count_text, is_small, small_count_note
 
 RANK_SHEET, GAP_SHEET, DECISION_SHEET = "Peringkat usulan", "Kebutuhan tanpa usulan", "Keputusan"
 
@@ -45,9 +45,23 @@ def when(value: object) -> str:
 
 
 def _secret(ranked: pd.DataFrame, hide: bool) -> np.ndarray:
-    """Proposals whose kelurahan's need is a small count, hidden for a forum."""
+    """Proposals whose kelurahan's need the forum's map hides (a small count, or one hidden
+    so that a total cannot give a small one back: ``perlu_tersembunyi``)."""
     need = pd.to_numeric(ranked["rumah_tangga_perlu"], errors="coerce").to_numpy(dtype=float)
-    return hide & (ranked["bukti"] == EVIDENCE).to_numpy() & is_small(need)
+    return hide & (ranked["bukti"] == EVIDENCE).to_numpy() & (
+        is_small(need) | _flag(ranked))
+
+
+def _flag(rows: pd.DataFrame) -> np.ndarray:
+    return rows.get("perlu_tersembunyi", pd.Series(False, index=rows.index)).fillna(
+        False).to_numpy(dtype=bool)
+
+
+def _need_text(need: object, secret: bool, hide: bool) -> str:
+    """The need as a forum reads it: "< 5", "–" when hidden to protect another, or the
+    count."""
+    text = count_text(need, hide)
+    return HIDDEN_TOO if secret and text[:1].isdigit() else text
 
 
 def ranking_table(ranked: pd.DataFrame, decisions: pd.DataFrame | None = None,
@@ -81,7 +95,7 @@ def ranking_table(ranked: pd.DataFrame, decisions: pd.DataFrame | None = None,
             if has else indicators.NO_DATA if r["indikator"] else "–",
             "Peringkat kelurahan": (f"{fmt_int(r['peringkat_kelurahan'])} dari "
                                     f"{fmt_int(r['kelurahan_diperingkat'])}") if shown else "–",
-            "Rumah tangga perlu": count_text(need, hide) if has else (
+            "Rumah tangga perlu": _need_text(need, secret, hide) if has else (
                 indicators.NO_DATA if r["indikator"] else "–"),
             "Jangkauan (rumah tangga)": fmt_num(r["jangkauan_rumah_tangga"], 0),
             "Biaya per rumah tangga perlu": "–" if secret or not has
@@ -114,7 +128,7 @@ RANKING_COLUMNS = [
 def gap_table(gap: pd.DataFrame, hide: bool = True) -> pd.DataFrame:
     """The unanswered need; with ``hide`` a small count's rate and rank are "–" (the rank
     would place the hidden rate between its neighbours')."""
-    secret = hide & is_small(gap["rumah_tangga_perlu"].to_numpy(dtype=float))
+    secret = hide & (is_small(gap["rumah_tangga_perlu"].to_numpy(dtype=float)) | _flag(gap))
     return pd.DataFrame({
         "OPD": gap["opd"], "Kelurahan": gap["kelurahan"],
         "Indikator": [indicator_label(i) for i in gap["indikator"]],
@@ -122,7 +136,8 @@ def gap_table(gap: pd.DataFrame, hide: bool = True) -> pd.DataFrame:
                             for v, x in zip(gap["nilai_indikator"], secret)],
         "Peringkat kelurahan": ["–" if x else fmt_int(r)
                                 for r, x in zip(gap["peringkat_kelurahan"], secret)],
-        "Rumah tangga perlu": [count_text(n, hide) for n in gap["rumah_tangga_perlu"]],
+        "Rumah tangga perlu": [_need_text(n, x, hide)
+                               for n, x in zip(gap["rumah_tangga_perlu"], secret)],
     })
 
 
