@@ -9,11 +9,14 @@ little known, or no households) the change is unknown too: missing, never 0.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
 from geo import indicators, store
+from geo.forum import need_hidden
 from geo.indicator_table import indicator_table
 from geo.suppression import is_small
 
@@ -56,6 +59,21 @@ def small_rates(table: pd.DataFrame, ind_id: str) -> pd.Series:
     return pd.Series(is_small(count) | is_small(households), index=table.index)
 
 
+def forum_rates_hidden(table: pd.DataFrame, ind_id: str) -> pd.Series:
+    """Per area of a whole level's indicator table (indexed by code): the rate a forum's map
+    of that period hides: :func:`small_rates`, and where the count is hidden so that a total
+    cannot give a small one back (:func:`geo.forum.need_hidden`)."""
+    counts = table.reset_index()[["kode", ind_id]]
+    protected = need_hidden(counts, ind_id).reindex(table.index, fill_value=False)
+    return small_rates(table, ind_id) | protected.to_numpy(dtype=bool)
+
+
+def hidden_by_period(tables: Mapping[str, pd.DataFrame], ind_id: str) -> dict[str, pd.Series]:
+    """:func:`forum_rates_hidden` of each period's table (``kode`` a column), by code: what
+    :func:`trend` reads, computed once for many areas (a kartu per kelurahan)."""
+    return {p: forum_rates_hidden(t.set_index("kode"), ind_id) for p, t in tables.items()}
+
+
 def hidden(table: pd.DataFrame, ind_id: str, side: str | None = None) -> np.ndarray:
     """Where :func:`compare_tables` (``hide=True``) hid the rate of one period (``side``:
     :data:`FROM` or :data:`TO`), or either (None: the change is hidden too); all False for a
@@ -89,7 +107,7 @@ def compare_tables(engine: Engine, period_from: str, period_to: str, level: str 
         rate_to = after[f"{ind_id}_persen"].reindex(codes).astype("float64")
         if hide:
             for side, table, rate in ((FROM, before, rate_from), (TO, after, rate_to)):
-                hidden = small_rates(table, ind_id).reindex(codes, fill_value=False)
+                hidden = forum_rates_hidden(table, ind_id).reindex(codes, fill_value=False)
                 rate[hidden.to_numpy()] = np.nan
                 out[f"{ind_id}_{side}_{HIDDEN}"] = hidden.to_numpy()
         out[f"{ind_id}_{FROM}"] = rate_from.to_numpy()
@@ -123,8 +141,8 @@ def largest_changes(table: pd.DataFrame, ind_id: str, n: int = 5
             worsened[columns].head(n).reset_index(drop=True))
 
 
-def trend(tables: dict[str, pd.DataFrame], ind_id: str, code: str, hide: bool = False
-          ) -> pd.DataFrame:
+def trend(tables: dict[str, pd.DataFrame], ind_id: str, code: str, hide: bool = False,
+          hidden: Mapping[str, pd.Series] | None = None) -> pd.DataFrame:
     """The rate of ``ind_id`` for the area ``code`` in each period of ``tables`` (period ->
     :func:`geo.indicator_table.indicator_table` of the area's level), oldest first, at most
     :data:`MAX_TREND_PERIODS`: ``periode``, ``persen`` (missing where unknown), ``diketahui``,
@@ -144,5 +162,10 @@ def trend(tables: dict[str, pd.DataFrame], ind_id: str, code: str, hide: bool = 
                                       ind_id])
     out["persen"] = out["persen"].astype("float64")
     out["tersembunyi"] = hide & small_rates(out, ind_id).to_numpy()
+    if hide:  # and where the forum's map of that period hides it to protect another
+        hidden = hidden if hidden is not None else hidden_by_period(
+            {p: tables[p] for p in out["periode"]}, ind_id)
+        out["tersembunyi"] |= np.array([bool(hidden[p].get(code, False))
+                                        for p in out["periode"]], dtype=bool)
     out.loc[out["tersembunyi"], "persen"] = np.nan
     return out.drop(columns=ind_id)

@@ -125,7 +125,7 @@ def test_a_forums_comparison_and_trend_hide_rates_over_small_counts(two_periods)
     assert rows[f"{ind_id}_ke_{change.HIDDEN}"].all()
     assert rows[f"{ind_id}_ke"].isna().all() and rows[f"{ind_id}_selisih"].isna().all()
     assert shown.set_index("kode").loc[small, f"{ind_id}_ke"].notna().any()
-    hidden_before = change.small_rates(before, ind_id).to_numpy()
+    hidden_before = change.forum_rates_hidden(before.set_index("kode"), ind_id).to_numpy()
     assert (forum[f"{ind_id}_dari_{change.HIDDEN}"].to_numpy() == hidden_before).all()
     tables = {"2026-03": before, "2026-09": after}
     code = small.iat[0]
@@ -137,3 +137,25 @@ def test_a_forums_comparison_and_trend_hide_rates_over_small_counts(two_periods)
     texts = rows.reset_index()
     assert set(rate_texts(texts, ind_id, change.TO)) == {"–"}
     assert set(change_texts(texts, ind_id)) == {"–"}
+
+
+def test_a_rate_the_forums_map_hides_to_protect_another_is_hidden_in_both_and_in_the_trend(
+        two_periods):
+    """A count the forum's map shows as "–" (so that the city's or its kecamatan's total
+    cannot give a small one back) has its rate hidden in the comparison and the trend too:
+    beside the map of that period they would show what the map hides."""
+    from geo.forum import need_hidden
+
+    engine, _ = two_periods
+    after, _ = indicator_table(engine, "2026-09", "kelurahan")
+    before, _ = indicator_table(engine, "2026-03", "kelurahan")
+    ind_id, partners = next(
+        (i, need_hidden(after, i) & ~change.small_rates(after.set_index("kode"), i))
+        for i in ("miskin_ekstrem", "rtlh", "tanpa_listrik_pln", "anak_tidak_sekolah")
+        if (need_hidden(after, i) & ~change.small_rates(after.set_index("kode"), i)).any())
+    forum = change.compare_tables(engine, "2026-03", "2026-09", hide=True).set_index("kode")
+    codes = partners.index[partners]
+    assert forum.loc[codes, f"{ind_id}_ke_{change.HIDDEN}"].all()
+    assert forum.loc[codes, f"{ind_id}_ke"].isna().all()
+    trend = change.trend({"2026-03": before, "2026-09": after}, ind_id, codes[0], hide=True)
+    assert trend["tersembunyi"].iat[-1]

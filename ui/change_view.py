@@ -50,6 +50,14 @@ def period_table(period: str, level: str, version: tuple) -> pd.DataFrame:
     return indicator_table(data.engine(), period, level)[0]
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def period_hidden(period: str, level: str, version: tuple, ind_id: str) -> pd.Series:
+    """Where the forum's map of ``period`` hides the indicator's rate, by code (cached: the
+    trend beside the map reads it on every rerun)."""
+    return change.forum_rates_hidden(period_table(period, level, version).set_index("kode"),
+                                     ind_id)
+
+
 @st.cache_data(show_spinner="Membandingkan periode…", max_entries=8)
 def compare(period_from: str, period_to: str, level: str, version: tuple, hide: bool = False
             ) -> pd.DataFrame:
@@ -199,7 +207,9 @@ def trend_chart(view, ind_id: str, level: str, filters, hide: bool = True  # noq
                                                       {})[0]:
             return
         code = city["kode"].iat[0]
-    points = change.trend(tables, ind_id, code, hide)
+    hidden = {p: period_hidden(p, area_level, view.version, ind_id) for p in stored} \
+        if hide else None
+    points = change.trend(tables, ind_id, code, hide, hidden)
     points["Periode"] = points["periode"].map(fmt_period)
     points["Nilai"] = [suppression.HIDDEN_TOO if x else indicators.NO_DATA if pd.isna(v)
                        else f"{fmt_num(v, 1)} %"

@@ -70,6 +70,7 @@ class KartuData:
     # OPD page shows them. The kartu hides the same: no page gives back what another hides.
     hidden: dict[str, pd.DataFrame] | None = None
     opd_texts: pd.DataFrame | None = None
+    trend_hidden: dict[str, pd.Series] | None = None  # period -> hidden rates of the trend
 
 
 def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None = None,
@@ -129,7 +130,8 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
         settings=settings, hide=hide, ranks=all_ranks(kel), show_city=show_city,
         trend_tables=trend_tables,
         hidden=forum_hidden_levels(counts, names, settings) if hide else None,
-        opd_texts=opd.count_texts if hide else None)
+        opd_texts=opd.count_texts if hide else None,
+        trend_hidden=change.hidden_by_period(trend_tables, TREND_INDICATOR) if hide else None)
 
 
 def forum_hidden_levels(counts: pd.DataFrame, names: pd.DataFrame, settings: Settings
@@ -396,12 +398,23 @@ def draw_kartu(sheet: Sheet, data: KartuData, code: str, page: int, pages: int,
 TREND_INDICATOR = "miskin"
 
 
+def trend_hidden(data: KartuData, ind_id: str) -> dict | None:
+    """:func:`geo.change.hidden_by_period` of the kartu's periods: read once per print for
+    the trend's indicator (a province prints 1.552 pages), else worked out here."""
+    if not data.hide or not data.trend_tables:
+        return None
+    if data.trend_hidden is not None and ind_id == TREND_INDICATOR:
+        return data.trend_hidden
+    return change.hidden_by_period(data.trend_tables, ind_id)
+
+
 def trend_text(data: KartuData, code: str, ind_id: str = TREND_INDICATOR) -> str | None:
     """"Mar 2026 34,1% · Sep 2026 30,2%": the kelurahan's rate in each stored period up to
     this one (at most 12); None with fewer than two periods."""
     if not data.trend_tables or len(data.trend_tables) < 2:
         return None
-    points = change.trend(data.trend_tables, ind_id, code, data.hide)
+    points = change.trend(data.trend_tables, ind_id, code, data.hide,
+                          trend_hidden(data, ind_id))
     return " · ".join(f"{fmt_period_short(p)} {HIDDEN_TOO if x else _pct(v)}"
                       for p, v, x in zip(points["periode"], points["persen"],
                                          points["tersembunyi"]))
@@ -417,7 +430,8 @@ def draw_trend(sheet: Sheet, data: KartuData, code: str, x: float, y: float, wid
     y = sheet.paragraph(x, y, width, f"Tren {indicators.get(ind_id).label}, %:", 7.5,
                         bold=True)
     y = sheet.paragraph(x, y, width, text, 7)
-    points = change.trend(data.trend_tables, ind_id, code, data.hide)["persen"].to_numpy(
+    points = change.trend(data.trend_tables, ind_id, code, data.hide,
+                          trend_hidden(data, ind_id))["persen"].to_numpy(
         dtype=float)
     known = points[~np.isnan(points)]
     if len(known) >= 2:
