@@ -118,7 +118,8 @@ elif section == "Kesenjangan jangkauan":
     if gap.empty:
         st.caption(f"Tidak ada {kel} yang bisa dinilai ({NO_DATA}).")
     else:
-        st.dataframe(rv.gap_display(gap, hide, word), hide_index=True, width="stretch",
+        st.dataframe(rv.gap_display(gap, hide, word, area.exclusion_hidden), hide_index=True,
+                     width="stretch",
                      key="ruj_gap")
 
 elif section == "Akses titik layanan":

@@ -207,3 +207,32 @@ def test_the_backlog_for_a_forum_does_not_rank_a_hidden_count():
     assert list(forum["Median hari terbuka"]) == ["12", "–", "–"]
     assert list(backlog_display(backlog, hide=False)["OPD / lembaga tujuan"]) == [
         "Dinsos", "Puskesmas", "Dinkes"]
+
+
+def test_where_the_forums_map_hides_an_exclusion_count_its_two_parts_are_hidden_too():
+    """Referred + not referred = the exclusion-error count, which the forum's map shows as
+    "–" where it protects a small one: both parts are hidden there, its rate in the outreach
+    gap too, and the map of the parts does not colour it."""
+    from geo.views.referral_view import AreaView, gap_display
+
+    codes = [f"99.71.01.100{i}" for i in range(1, 6)]
+    excluded = [3, 40, 12, 60, 30]  # 3: small; 12 its partner in the column
+    table = pd.DataFrame({
+        "kode": codes, "nama": list("ABCDE"), "rumah_tangga": [300] * 5,
+        "rujukan": [20] * 5, "rujukan_per_1000": [66.7] * 5, "terbuka": [10] * 5,
+        "median_hari_terbuka": [5.0] * 5, "dari_luar_register": [6] * 5,
+        "eksklusi": pd.array(excluded, dtype="Int64"),
+        "eksklusi_dirujuk": pd.array([1, 10, 5, 20, 10], dtype="Int64"),
+        "eksklusi_tanpa_rujukan": pd.array([2, 30, 7, 40, 20], dtype="Int64"),
+        "eksklusi_persen": [1.0, 13.3, 4.0, 20.0, 10.0], "eksklusi_diketahui": [1.0] * 5})
+    forum = AreaView(table, hide=True)
+    assert forum.exclusion_hidden.tolist() == [True, False, True, False, False]
+    texts = forum.count_texts()
+    assert texts.loc["99.71.01.1003", ["eksklusi_dirujuk", "eksklusi_tanpa_rujukan"]].tolist(
+        ) == ["–", "–"]
+    assert np.isnan(forum.map_values("eksklusi_tanpa_rujukan")["99.71.01.1003"])
+    gap = gap_display(table, True, hidden=forum.exclusion_hidden)
+    row = gap[gap["Kelurahan"] == "C"].iloc[0]
+    assert row["Kesalahan eksklusi"] == "–" and row["Eksklusi tanpa rujukan"] == "–"
+    planner = AreaView(table, hide=False)
+    assert planner.count_texts().loc["99.71.01.1003", "eksklusi_dirujuk"] == "5"

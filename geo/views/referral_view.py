@@ -10,11 +10,20 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from geo import forum
 from geo.answers import NO_DATA
 from geo.codes import level_word
 from geo.fmt import fmt_int, fmt_num
 from geo.referrals import measures, vocab
-from geo.suppression import count_texts, hidden_last, hide_small, is_small, protected_texts
+from geo.suppression import (
+    HIDDEN_TOO,
+    count_texts,
+    hidden_last,
+    hide_small,
+    is_small,
+    k,
+    protected_texts,
+)
 
 MAP_MEASURES: dict[str, tuple[str, str, str]] = {  # id -> (label, unit, palette)
     "rujukan_per_1000": ("Rujukan per 1.000 rumah tangga", "per 1.000 RT", "YlGnBu"),
@@ -30,6 +39,7 @@ FILTERED_NOTE = ("Filter rumah tangga (desil, program, kelompok rentan) berlaku 
 OUTSIDE_LIST_NOTE = ("Filter desil, program dan kelompok rentan tidak berlaku untuk daftar ini: "
                      "rujukan dari luar register tidak punya data itu. Filter wilayah tetap "
                      "berlaku.")
+EXCLUSION_PARTS = ("eksklusi_dirujuk", "eksklusi_tanpa_rujukan")  # they add up to eksklusi
 COUNTS = ("rujukan", "terbuka", "dari_luar_register", "eksklusi_dirujuk",
           "eksklusi_tanpa_rujukan")
 
@@ -52,11 +62,23 @@ class AreaView:
         """"Kelurahan", "Desa" or "Kelurahan/Desa" (:func:`geo.codes.level_word`)."""
         return level_word("kelurahan", self.table["kode"])
 
+    @cached_property
+    def exclusion_hidden(self) -> pd.Series:
+        """Per area (by kode): the forum's map of the same filters hides its exclusion-error
+        count (:func:`geo.forum.column_texts`). Its two parts, referred and not, add up to it,
+        so they are hidden there too, and its rate."""
+        t = self.table.set_index("kode")
+        if not self.hide:
+            return pd.Series(False, index=t.index)
+        return forum.column_texts(t["eksklusi"].astype(float)).isin([f"< {k()}", HIDDEN_TOO])
+
     def map_values(self, measure: str) -> pd.Series:
         """Values to colour (indexed by kode); a small count is not coloured when hidden, and
         the rate and median of an area with few referrals neither (they would reveal it)."""
         t = self.table.set_index("kode")
         values = t[measure].astype(float)
+        if measure in EXCLUSION_PARTS:
+            values = values.where(~self.exclusion_hidden)
         if measure in COUNTS:
             return hide_small(values, values, self.hide)
         basis = t["terbuka"] if measure == "median_hari_terbuka" else t["rujukan"]
@@ -85,7 +107,11 @@ class AreaView:
         t = self.table.set_index("kode")
         counts = t[list(COUNTS)].astype(float)
         # eksklusi = dirujuk + tanpa rujukan (its count is on the Cakupan page): rows add up
-        return protected_texts(counts, self.hide, rows_add_up=True)
+        texts = protected_texts(counts, self.hide, rows_add_up=True)
+        for part in EXCLUSION_PARTS:  # where the map hides their sum, both are hidden
+            shown = texts[part].str[:1].str.isdigit() & self.exclusion_hidden
+            texts.loc[shown, part] = HIDDEN_TOO
+        return texts
 
     def display(self, facilitators: pd.Series | None = None) -> pd.DataFrame:
         """The table per kelurahan as a person reads it."""
@@ -153,19 +179,27 @@ def need_display(rates: pd.DataFrame, names: pd.Series, households: pd.Series | 
     return out
 
 
-def gap_display(gap: pd.DataFrame, hide: bool, kel_word: str = "Kelurahan") -> pd.DataFrame:
+def gap_display(gap: pd.DataFrame, hide: bool, kel_word: str = "Kelurahan",
+                hidden: pd.Series | None = None) -> pd.DataFrame:
     """The outreach gap (:func:`measures.outreach_gap`) as text. With ``hide`` an exclusion
     rate over a small count is "–", and a row whose ranking count is hidden goes last, by
-    name (:func:`geo.suppression.hidden_last`)."""
+    name (:func:`geo.suppression.hidden_last`); ``hidden`` (by kode: the forum's map hides
+    the area's exclusion count, :attr:`AreaView.exclusion_hidden`) hides its rate and parts
+    the same way."""
+    protected = (hidden.reindex(gap["kode"]).fillna(False).to_numpy(dtype=bool)
+                 if hidden is not None and hide else np.zeros(len(gap), dtype=bool))
     untold = gap["eksklusi_tanpa_rujukan"].astype(float)
-    order = hidden_last(is_small(untold.to_numpy()) & hide, gap["nama"].astype(str))
-    gap, untold = gap.iloc[order], untold.iloc[order]
+    order = hidden_last((is_small(untold.to_numpy()) & hide) | protected,
+                        gap["nama"].astype(str))
+    gap, untold, protected = gap.iloc[order], untold.iloc[order], protected[order]
     small_rate = is_small(pd.to_numeric(gap["eksklusi"], errors="coerce").to_numpy(dtype=float))
+    untold_texts = [HIDDEN_TOO if x and t[:1].isdigit() else t
+                    for t, x in zip(count_texts(untold, hide), protected)]
     return pd.DataFrame({
         kel_word: gap["nama"].to_numpy(),
-        "Kesalahan eksklusi": ["–" if x else f"{fmt_num(v, 1)}%"
-                               for v, x in zip(gap["eksklusi_persen"], small_rate & hide)],
-        "Eksklusi tanpa rujukan": count_texts(untold, hide),
+        "Kesalahan eksklusi": ["–" if x else f"{fmt_num(v, 1)}%" for v, x in zip(
+            gap["eksklusi_persen"], (small_rate & hide) | protected)],
+        "Eksklusi tanpa rujukan": untold_texts,
         "Rujukan per 1.000 RT": ["–" if s else _num(v) for s, v in zip(
             is_small(gap["rujukan"].to_numpy(dtype=float)) & hide, gap["rujukan_per_1000"])],
     })
