@@ -40,14 +40,12 @@ def cells(table: pd.DataFrame, ind_id: str, share: float, hide: bool = True) -> 
 
 def column_texts(counts: pd.Series, hide: bool = True) -> pd.Series:
     """One column of counts per area (indexed by code) as text, suppressed alone (within each
-    kecamatan too), in code order so that a tie between two smallest counts is broken alike
-    on every page. Areas with 0 or no count change nothing, so any page holding the same
-    non-zero counts of a level hides the same cells."""
+    kecamatan too; ties broken in code order, :func:`geo.suppression.protected_texts`). Areas
+    with 0 or no count change nothing, so any page holding the same non-zero counts of a level
+    hides the same cells."""
     values = pd.Series(counts.to_numpy(dtype=float), index=pd.Index(counts.index, dtype=object),
                        name="n" if counts.name is None else counts.name)
-    ordered = values.sort_index()
-    texts = protected_texts(ordered.to_frame(), hide)[ordered.name]
-    return texts.reindex(values.index)
+    return protected_texts(values.to_frame(), hide)[values.name]
 
 
 def need_hidden(table: pd.DataFrame, ind_id: str) -> pd.Series:

@@ -174,8 +174,17 @@ def protected_texts(counts: pd.DataFrame, hide: bool = True,
     threshold = threshold or k()
     values = counts.to_numpy(dtype=float)
     if hide:
-        cut = disclosure.suppress(values, threshold, area_parents(counts.index), rows_add_up)
-        hidden, primary = cut.hidden, cut.primary
+        parents = area_parents(counts.index)
+        # areas in code order, so that a tie between two smallest counts is broken alike
+        # however a page sorts its rows
+        order = (np.argsort(np.asarray(counts.index, dtype=str), kind="stable")
+                 if parents is not None else np.arange(len(values)))
+        cut = disclosure.suppress(values[order], threshold,
+                                  None if parents is None else np.asarray(parents)[order],
+                                  rows_add_up)
+        back = np.empty_like(order)
+        back[order] = np.arange(len(order))
+        hidden, primary = np.asarray(cut.hidden)[back], np.asarray(cut.primary)[back]
     else:
         hidden = primary = np.zeros(values.shape, dtype=bool)
     texts = _texts(values, np.asarray(primary, dtype=bool), f"< {threshold}",

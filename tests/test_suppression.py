@@ -161,3 +161,18 @@ def test_a_hidden_figure_is_never_ranked():
         assert "–" not in set(mapped.worst["%"])  # left out of the top 10, and counted
         seen.append(mapped.worst_hidden > 0)
     assert sum(seen) >= 3, seen  # the fixture leaves hidden figures in several tables
+
+
+def test_a_tables_row_order_does_not_change_what_is_hidden():
+    """Two pages sort the same kelurahan differently (by name, by count): with two smallest
+    counts equal, each would pick a different partner for a small one, and together show
+    both. Ties are broken in code order, whatever the rows' order."""
+    from geo.suppression import protected_texts
+
+    codes = [f"99.71.01.100{i}" for i in range(1, 7)]
+    counts = pd.DataFrame({"n": [3.0, 9.0, 40.0, 9.0, 60.0, 25.0]}, index=codes)
+    first = protected_texts(counts)
+    for seed in range(5):
+        shuffled = counts.sample(frac=1, random_state=seed)
+        assert protected_texts(shuffled).reindex(codes).equals(first)
+    assert first["n"].tolist() == ["< 5", "–", "40", "9", "60", "25"]
