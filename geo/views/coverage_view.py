@@ -3,7 +3,7 @@ households, exclusion and inclusion errors per kelurahan, and the verification l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,7 @@ class CoverageView:
     settings: Settings
     hide: bool  # small counts hidden
     kel_word: str = "Kelurahan"  # what the kelurahan are called (Scope.kel_word)
+    _cells: dict = field(default_factory=dict, compare=False, repr=False)  # cells() by id
 
     def program_metrics(self) -> list[Metric]:
         """One metric per program: coverage over the eligible, or "–" when not held."""
@@ -82,7 +83,10 @@ class CoverageView:
     def cells(self, ind_id: str) -> pd.DataFrame:
         """The indicator's counts per kelurahan in scope as shown (:func:`geo.forum.cells`:
         the map page's suppression, so no page shows what another hides)."""
-        return forum.cells(self.table, ind_id, self.settings.min_known_share, self.hide)
+        if ind_id not in self._cells:  # several tables of one rerun read it
+            self._cells[ind_id] = forum.cells(self.table, ind_id,
+                                              self.settings.min_known_share, self.hide)
+        return self._cells[ind_id]
 
     def map_values(self, ind_id: str) -> tuple[pd.Series, pd.DataFrame]:
         """(the rate per kelurahan, empty where it is hidden; the tooltip rows)."""
