@@ -71,12 +71,16 @@ def rate_hidden(texts: pd.DataFrame, ind_id: str) -> pd.Series:
 def hidden_rates(table: pd.DataFrame, ind_ids: Sequence[str], share: float) -> pd.DataFrame:
     """Per area and indicator: whether a forum sees its rate hidden; column ``rumah_tangga``:
     whether it sees the households hidden (the kartu's whole-level reading)."""
-    out: dict[str, pd.Series] = {}
-    for ind_id in ind_ids:
-        texts = cells(table, ind_id, share)
-        out[ind_id] = rate_hidden(texts, ind_id)
-        out.setdefault(HOUSEHOLDS, hidden(texts)[HOUSEHOLDS])
-    return pd.DataFrame(out, index=table.index)
+    def secret(values: pd.Series) -> np.ndarray:  # one column, as cells() suppresses it
+        texts = column_texts(pd.Series(values.to_numpy(dtype=float), index=table.index))
+        return texts.isin([f"< {k()}", HIDDEN_TOO]).to_numpy()
+
+    out = {HOUSEHOLDS: secret(table[HOUSEHOLDS])}
+    for ind_id in ind_ids:  # the count and the denominator decide the rate
+        c = columns(ind_id)
+        out[ind_id] = secret(indicators.known_count(table, c.count, ind_id, share)) | secret(
+            table[c.denominator])
+    return pd.DataFrame(out, index=table.index)[[*ind_ids, HOUSEHOLDS]]
 
 
 def persons_texts(persons: pd.Series, texts: pd.DataFrame, of: str) -> list[str]:

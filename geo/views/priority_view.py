@@ -46,6 +46,7 @@ class PriorityView:
     ranked: pd.DataFrame  # planning.ranking
     region_names: pd.Series  # nama by kode, every region
     share: float = indicators.DEFAULT_SETTINGS.min_known_share  # the minimum known share
+    hidden: pd.DataFrame | None = None  # forum.hidden_rates, when made for a forum
 
     def secret(self, hide: bool = True) -> pd.DataFrame:
         """Per ranked area: which rates a forum sees hidden, and (``rumah_tangga``) whether
@@ -54,6 +55,8 @@ class PriorityView:
         if not hide:
             return pd.DataFrame(False, index=self.table.index,
                                 columns=[*self.weights, HOUSEHOLDS])
+        if self.hidden is not None:
+            return self.hidden
         return forum.hidden_rates(self.table, list(self.weights), self.share)
 
     @cached_property  # read by several tables of one rerun
@@ -189,19 +192,21 @@ def priority_view(scope: Scope, weights: Mapping[str, float], level: str,
             areas["kode"])
     weights = dict(weights)
     share = scope.settings.min_known_share
-    scored = forum_rates(table, weights, share) if hide else table
+    hidden = forum.hidden_rates(table, list(weights), share) if hide else None
+    scored = forum_rates(table, weights, share, hidden) if hide else table
     return PriorityView(level, weights, table, areas, planning.ranking(scored, weights),
-                        names.set_index("kode")["nama"], share)
+                        names.set_index("kode")["nama"], share, hidden)
 
 
 def forum_rates(table: pd.DataFrame, ids: Iterable[str],
-                share: float = indicators.DEFAULT_SETTINGS.min_known_share) -> pd.DataFrame:
+                share: float = indicators.DEFAULT_SETTINGS.min_known_share,
+                hidden: pd.DataFrame | None = None) -> pd.DataFrame:
     """``table`` with each rate of ``ids`` that a forum sees hidden (:mod:`geo.forum`)
     replaced by what is shown of it: the middle of "< 5" for a small count
     (:func:`geo.suppression.coarsened_rates`); for a count hidden only so that a total cannot
     give a small one back ("–", nothing shown of it), the median of the rates shown."""
     out = table.copy()
-    secret = forum.hidden_rates(table, list(ids), share)
+    secret = hidden if hidden is not None else forum.hidden_rates(table, list(ids), share)
     for ind_id in ids:
         c = columns(ind_id)
         rate = table[c.rate].astype(float)
