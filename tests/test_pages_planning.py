@@ -135,6 +135,12 @@ def expected_ranking(info: dict, weights: dict[str, float],
     return ranked
 
 
+def shown_names(ranked: pd.DataFrame) -> list[str]:
+    """The scored areas' names in the order the page's table lists them."""
+    scored = ranked[ranked["skor"].notna()]
+    return list(scored.sort_values(["peringkat", "skor_sama"], ascending=[True, False])["nama"])
+
+
 @pytest.mark.parametrize("page", ["pages/cakupan.py", "pages/lintas_opd.py",
                                   "pages/prioritas.py"])
 def test_planning_pages_run_and_state_the_period(app, page):
@@ -164,9 +170,7 @@ def test_priority_ranking_reacts_to_weights(app, planning_db):
     assert not at.exception
     moved = frame_with(at, "Peringkat (bobot sama)")
     weighted = expected_ranking(info, {**dict.fromkeys(DEFAULT_IDS, 1.0), "rtlh": 5.0})
-    want = weighted[weighted["skor"].notna()].sort_values(["peringkat", "skor_sama"],
-                                                          ascending=[True, False])
-    assert list(moved["Kelurahan"]) == list(want["nama"])
+    assert list(moved["Kelurahan"]) == shown_names(weighted)
     assert (moved["Perubahan"] != "=").any()
     assert moved["Perubahan"].str.match(r"^(=|▲ \d+|▼ \d+)$").all()
     # the change column says how far each area moved from its equal-weight rank
@@ -206,9 +210,7 @@ def test_priority_follows_the_sidebar_filters(app_with_filters, planning_db):
     assert not at.exception
     table = frame_with(at, "Peringkat (bobot sama)")
     want = expected_ranking(info, dict.fromkeys(DEFAULT_IDS, 1.0), kecamatan=kec)
-    want = want[want["skor"].notna()].sort_values(["peringkat", "skor_sama"],
-                                                  ascending=[True, False])
-    assert list(table["Kelurahan"]) == list(want["nama"])
+    assert list(table["Kelurahan"]) == shown_names(want)
     assert table["Peringkat"].min() == 1
     assert any("Filter aktif" in c.value and "Kecamatan" in c.value for c in at.caption)
     # a desil filter changes the rates the ranking is built on
@@ -425,7 +427,5 @@ def test_the_priority_ranking_without_hiding_uses_the_true_rates(app, planning_d
     assert not at.exception
     table = frame_with(at, "Peringkat (bobot sama)")
     want = expected_ranking(info, dict.fromkeys(DEFAULT_IDS, 1.0), hide=False)
-    want = want[want["skor"].notna()].sort_values(["peringkat", "skor_sama"],
-                                                  ascending=[True, False])
-    assert list(table["Kelurahan"]) == list(want["nama"])
+    assert list(table["Kelurahan"]) == shown_names(want)
     assert not any(FORUM_SCORE_NOTE in m.value for m in at.markdown)
