@@ -41,6 +41,11 @@ NO_DATA_COLOR = "#d9d9d9"
 NO_DATA_LABEL = "Tidak ada data"  # grey: nothing, or too little, known (never a class, never 0)
 # grey on a forum's map: no data, or a figure hidden so that no household can be recognised
 HIDDEN_OR_NO_DATA_LABEL = "Tidak ada data atau disembunyikan"
+
+
+def grey_label(hide: bool) -> str:
+    """The legend's grey: "Tidak ada data", or on a forum's map also "atau disembunyikan"."""
+    return HIDDEN_OR_NO_DATA_LABEL if hide else NO_DATA_LABEL
 BORDER_COLOR = "#4d4d4d"
 LEGEND_ROOM_PX = 150  # map padding below the areas, where the legend sits
 

@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from geo import access, audit, exports, indicators, planning
 from geo.fmt import fmt_int
-from geo.maps import choropleth, classify
+from geo.maps import choropleth, classify, grey_label
 from geo.schema import PROGRAMS
 from geo.views import coverage_view as cv
 from ui import auth, context, data, downloads
@@ -35,7 +35,8 @@ def area_map(ind_id: str, palette: str, key: str) -> None:
     rate, tooltip = page.map_values(ind_id)
     fmap = choropleth(scope.areas, rate, title=ind.label, unit=f"{ind.unit} per {kel}",
                       tooltip_rows=tooltip, note=view.period_label, tiles=view.basemap,
-                      classes=classify(rate.to_numpy(dtype=float), palette=palette))
+                      classes=classify(rate.to_numpy(dtype=float), palette=palette),
+                      grey_label=grey_label(page.hide))
     ur.service_points_layer(fmap, view.version, f"{key}_titik")  # optional layer
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[], key=key)
 

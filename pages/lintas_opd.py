@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 
 from geo import exports, indicators, links, planning
 from geo.fmt import fmt_int
-from geo.maps import choropleth, classify
+from geo.maps import choropleth, classify, grey_label
 from geo.views import opd_view as ov
 from ui import auth, context, data, downloads
 from ui import filters as ui_filters
@@ -97,7 +97,8 @@ with left:
                       unit="% rumah tangga" if as_pct else "rumah tangga",
                       tooltip_rows=tooltip, note=view.period_label, tiles=view.basemap,
                       decimals=1 if as_pct else 0,
-                      classes=classify(agency_values.to_numpy(dtype=float), palette="Purples"))
+                      classes=classify(agency_values.to_numpy(dtype=float), palette="Purples"),
+                      grey_label=grey_label(page.hide))
     ur.service_points_layer(fmap, view.version, "opd_titik")  # optional layer
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[], key="opd_map")
 with right:

@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 from geo import access, exports, planning
 from geo.answers import NO_DATA
 from geo.fmt import fmt_date
-from geo.maps import choropleth, classify
+from geo.maps import choropleth, classify, grey_label
 from geo.referrals import measures, vocab
 from geo.views import referral_view as rv
 from geo.views.common import households_mask
@@ -75,7 +75,8 @@ if section == "Peta rujukan":
         fmap = choropleth(scope.areas, values, title=label, unit=f"{unit} per {kel}",
                           tooltip_rows=area.tooltip(), note=view.period_label,
                           tiles=view.basemap, labels=names,
-                          classes=classify(values.to_numpy(dtype=float), palette=palette))
+                          classes=classify(values.to_numpy(dtype=float), palette=palette),
+                          grey_label=grey_label(hide))
         ur.service_points_layer(fmap, view.version, "ruj_titik")
         st_folium(fmap, height=560, use_container_width=True, returned_objects=[],
                   key="ruj_map")

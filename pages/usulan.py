@@ -83,7 +83,8 @@ with left:
               key="usulan_map")
     st.caption("Lingkaran biru: usulan per kelurahan (besar = banyak usulan; arahkan kursor "
                "untuk daftarnya). Garis tebal: kelurahan top N untuk kebutuhan ini. Abu-abu: "
-               f"“{indicators.NO_DATA}” (bukan 0).")
+               f"“{indicators.NO_DATA}” (bukan 0)"
+               + (", atau angkanya disembunyikan untuk forum terbuka." if hide else "."))
 with right:
     st.markdown(f"**Kebutuhan yang belum dijawab usulan** (top {int(top)} per indikator "
                 "OPD, tanpa usulan OPD itu)")

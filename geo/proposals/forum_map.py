@@ -13,7 +13,7 @@ from geo import indicators
 from geo.codes import level_word, parent_codes
 from geo.fmt import fmt_int
 from geo.forum import need_hidden
-from geo.maps import choropleth, classify, escape
+from geo.maps import choropleth, classify, escape, grey_label
 from geo.proposals.evidence import city_ranks
 from geo.suppression import HIDDEN_TOO, count_texts, rate_texts
 
@@ -39,7 +39,8 @@ def forum_map(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, ev: pd.
     fmap = choropleth(areas, rate, title=ind.label,
                       unit=f"% rumah tangga · garis tebal: {top} teratas",
                       tooltip_rows=tooltip, note=note, tiles=tiles,
-                      classes=classify(rate.to_numpy(dtype=float), palette="YlOrRd"))
+                      classes=classify(rate.to_numpy(dtype=float), palette="YlOrRd"),
+                      grey_label=grey_label(hide))
     _proposal_circles(fmap, areas, counts, highlight)
     return fmap
 

@@ -18,7 +18,7 @@ from geo.exports import Notes, Table, area_layer, registry, snapshot_source
 from geo.filters import Filters, chosen_areas
 from geo.fmt import fmt_int, fmt_ints, fmt_num, fmt_pcts
 from geo.indicators import NO_DATA, Settings
-from geo.maps import HIDDEN_OR_NO_DATA_LABEL, NO_DATA_LABEL, grid_clusters
+from geo.maps import NO_DATA_LABEL, grey_label, grid_clusters
 from geo.suppression import (
     HIDDEN_TOO,
     count_text,
@@ -308,7 +308,7 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
         worst=worst, worst_hidden=int((~ranked_shown).sum()), share=share,
         level_label=level_label, notes=notes, warning=warning, hide=hide, points=points,
         need_counts=need_counts, kel_word=kel_word, cells=cells,
-        grey_label=HIDDEN_OR_NO_DATA_LABEL if hidden_areas else NO_DATA_LABEL)
+        grey_label=grey_label(bool(hidden_areas)))
 
 
 def _export_hidden(view: MapView) -> tuple[pd.DataFrame, dict[str, str]]:
