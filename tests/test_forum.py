@@ -102,6 +102,10 @@ def test_the_agency_ranking_and_the_priority_table_hide_what_the_map_hides(pages
         hidden_names = {names[k] for k in secret.index[secret]}
         mine = rank[rank[opd.kel_word].isin(hidden_names)]
         assert mine[indicators.get(ind_id).label].isin((*HIDDEN, indicators.NO_DATA)).all()
+    values, tip = opd.agency_map(agency)  # the map beside the matrix hides what it hides
+    matrix = opd.count_texts[agency]
+    assert tip[f"Perlu {agency}"].equals(matrix) and (matrix == "–").any()
+    assert values[matrix.isin(HIDDEN)].isna().all()
     weights = {"miskin_ekstrem": 1.0, "rtlh": 1.0, "sanitasi_tidak_layak": 1.0}
     prio = priority_view.priority_view(sc, weights, "kelurahan", c.kecamatan, c.names,
                                        hide=True)

@@ -15,10 +15,8 @@ from geo.columns import HOUSEHOLDS, columns
 from geo.fmt import fmt_int, fmt_pct
 from geo.indicators import NO_DATA
 from geo.suppression import (
-    count_texts,
     hidden_cells,
     hidden_last,
-    hide_small,
     is_small,
     protected_numbers,
     protected_texts,
@@ -140,16 +138,28 @@ class OpdView:
     def agency_map(self, agency: str) -> tuple[pd.Series, pd.DataFrame]:
         """(one agency's value per kelurahan, empty where small and hidden; tooltip rows)."""
         hide, known = self.hide, self.matrix[planning.known_column(agency)]
+        texts = self.count_texts  # as the matrix beside it shows them
+        known_texts = self.known_texts(agency)
+        hidden_count = pd.Series(hidden_cells(texts[[agency]])[:, 0], index=texts.index)
+        hidden_known = pd.Series(hidden_cells(known_texts.to_frame())[:, 0],
+                                 index=texts.index)
         values = self.pct[agency] if self.as_pct else self.counts[agency]
-        values = hide_small(values, known if self.as_pct else self.counts[agency], hide)
+        values = values.where(~(hidden_count | (hidden_known & self.as_pct)))
         tooltip = pd.DataFrame({
             self.kel_word: self.kel_names, "Kecamatan": self.kec_names,
-            f"Perlu {agency}": count_texts(self.counts[agency], hide),
-            "Persentase": rate_texts(self.pct[agency], known, hide, self.counts[agency]),
-            "Rumah tangga": count_texts(self.households, hide),
-            "Kebutuhan diketahui": count_texts(known, hide),
+            f"Perlu {agency}": texts[agency],
+            "Persentase": rate_texts(self.pct[agency], known, hide, self.counts[agency],
+                                     (hidden_count | hidden_known).to_numpy()),
+            "Rumah tangga": texts[HOUSEHOLDS],
+            "Kebutuhan diketahui": known_texts,
         }, index=self.matrix.index)
         return values, tooltip
+
+    def known_texts(self, agency: str) -> pd.Series:
+        """Households whose need for ``agency`` is known, per kelurahan, as shown (their sum
+        is on the page: protected as a column, :func:`geo.forum.column_texts`)."""
+        return forum.column_texts(self.matrix[planning.known_column(agency)].rename("diketahui"),
+                                  self.hide)
 
     def agency_ranking(self, agency: str) -> pd.DataFrame:
         """Kelurahan where the agency's need is known, most households first (same count,
@@ -171,7 +181,8 @@ class OpdView:
             self.kel_word: [self.kel_names[i] for i in pos],
             f"Perlu {agency}": texts.iloc[:, 0].to_numpy(),
             "Persentase": rate_texts(self.pct[agency].to_numpy()[pos],
-                                     known.to_numpy()[pos], hide, ranked, secret),
+                                     known.to_numpy()[pos], hide, ranked, secret | hidden_cells(
+                                         self.known_texts(agency).iloc[pos].to_frame())[:, 0]),
         })
         share = self.scope.settings.min_known_share
         for ind_id in ids:  # each as the map shows it (geo.forum: the whole scope's)
