@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from geo import indicators, store
-from geo.forum import need_hidden
+from geo.forum import column_hidden
 from geo.indicator_table import indicator_table
 from geo.suppression import is_small
 
@@ -62,10 +62,9 @@ def small_rates(table: pd.DataFrame, ind_id: str) -> pd.Series:
 def forum_rates_hidden(table: pd.DataFrame, ind_id: str) -> pd.Series:
     """Per area of a whole level's indicator table (indexed by code): the rate a forum's map
     of that period hides: :func:`small_rates`, and where the count is hidden so that a total
-    cannot give a small one back (:func:`geo.forum.need_hidden`)."""
-    counts = table.reset_index()[["kode", ind_id]]
-    protected = need_hidden(counts, ind_id).reindex(table.index, fill_value=False)
-    return small_rates(table, ind_id) | protected.to_numpy(dtype=bool)
+    cannot give a small one back (:func:`geo.forum.column_hidden`)."""
+    protected = column_hidden(table[ind_id].astype(float)).to_numpy(dtype=bool)
+    return small_rates(table, ind_id) | protected
 
 
 def hidden_by_period(tables: Mapping[str, pd.DataFrame], ind_id: str) -> dict[str, pd.Series]:

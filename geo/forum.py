@@ -21,7 +21,7 @@ import pandas as pd
 from geo import indicators
 from geo.columns import HOUSEHOLDS, columns
 from geo.fmt import fmt_ints
-from geo.suppression import HIDDEN_TOO, hidden_cells, k, protected_texts
+from geo.suppression import HIDDEN_TOO, hidden_cells, protected_texts
 
 
 def cells(table: pd.DataFrame, ind_id: str, share: float, hide: bool = True) -> pd.DataFrame:
@@ -48,12 +48,15 @@ def column_texts(counts: pd.Series, hide: bool = True) -> pd.Series:
     return protected_texts(values.to_frame(), hide)[values.name]
 
 
+def column_hidden(counts: pd.Series) -> pd.Series:
+    """Per area (indexed by code): :func:`column_texts` hides the count for a forum."""
+    return pd.Series(hidden_cells(column_texts(counts)), index=counts.index)
+
+
 def need_hidden(table: pd.DataFrame, ind_id: str) -> pd.Series:
     """Per kelurahan (``table``: an indicator table of every kelurahan, with ``kode``): the
     forum's map hides the indicator's count there (what Usulan calls the need)."""
-    counts = pd.Series(table[ind_id].to_numpy(dtype=float), index=table["kode"], name=ind_id)
-    texts = column_texts(counts)
-    return texts.isin([f"< {k()}", HIDDEN_TOO])
+    return column_hidden(pd.Series(table[ind_id].to_numpy(dtype=float), index=table["kode"]))
 
 
 def hidden(texts: pd.DataFrame) -> pd.DataFrame:
@@ -72,8 +75,7 @@ def hidden_rates(table: pd.DataFrame, ind_ids: Sequence[str], share: float) -> p
     """Per area and indicator: whether a forum sees its rate hidden; column ``rumah_tangga``:
     whether it sees the households hidden (the kartu's whole-level reading)."""
     def secret(values: pd.Series) -> np.ndarray:  # one column, as cells() suppresses it
-        texts = column_texts(pd.Series(values.to_numpy(dtype=float), index=table.index))
-        return texts.isin([f"< {k()}", HIDDEN_TOO]).to_numpy()
+        return column_hidden(values).to_numpy()
 
     out = {HOUSEHOLDS: secret(table[HOUSEHOLDS])}
     for ind_id in ind_ids:  # the count and the denominator decide the rate

@@ -204,9 +204,16 @@ def protected_numbers(counts: pd.DataFrame, hide: bool = True,
     return out, hidden
 
 
-def hidden_cells(texts: pd.DataFrame) -> np.ndarray:
-    """Which cells of :func:`protected_texts`'s table are hidden (for checks and tests)."""
+def hidden_cells(texts: pd.DataFrame | pd.Series) -> np.ndarray:
+    """Which cells of :func:`protected_texts`'s table (or one column) are hidden."""
     return texts.isin([f"< {k()}", HIDDEN_TOO]).to_numpy()
+
+
+def hidden_too(texts: object, secret: object) -> list[str]:
+    """Counts as text with each shown count where ``secret`` hidden as "–" (hidden to
+    protect another); "< 5" and "tidak ada data" stay as they are."""
+    return [HIDDEN_TOO if x and str(t)[:1].isdigit() else t
+            for t, x in zip(texts, np.asarray(secret, dtype=bool))]
 
 
 def hidden_last(secret: object, names: object) -> np.ndarray:

@@ -15,7 +15,7 @@ from geo.fmt import fmt_int
 from geo.forum import need_hidden
 from geo.maps import choropleth, classify, escape, grey_label
 from geo.proposals.evidence import city_ranks
-from geo.suppression import HIDDEN_TOO, count_texts, rate_texts
+from geo.suppression import HIDDEN_TOO, count_texts, hidden_too, rate_texts
 
 
 def proposals_per_kelurahan(ev: pd.DataFrame) -> pd.DataFrame:
@@ -66,8 +66,7 @@ def need_tooltip(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, ev: 
     tooltip = pd.DataFrame({
         "Kelurahan": by_code["nama"].fillna("").to_numpy(),
         ind.label: rate_text,
-        "Rumah tangga perlu": [HIDDEN_TOO if x and t[:1].isdigit() else t
-                               for t, x in zip(count_texts(count, hide), hidden_need)],
+        "Rumah tangga perlu": hidden_too(count_texts(count, hide), hidden_need),
         f"Peringkat di {kota}": [HIDDEN_TOO if x else fmt_int(r) if pd.notna(r)
                                  else indicators.NO_DATA for r, x in zip(rank_of, hidden)],
         "Usulan": [fmt_int(n) if pd.notna(n) else "0" for n in counts["usulan"]],

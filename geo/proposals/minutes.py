@@ -24,7 +24,7 @@ from geo.proposals.evidence import (
     Weights,
 )
 from geo.proposals.values import SOURCES, STATUSES
-from geo.suppression import HIDDEN_TOO, count_text, is_small, small_count_note
+from geo.suppression import count_text, hidden_too, is_small, small_count_note
 
 RANK_SHEET, GAP_SHEET, DECISION_SHEET = "Peringkat usulan", "Kebutuhan tanpa usulan", "Keputusan"
 
@@ -60,8 +60,7 @@ def _flag(rows: pd.DataFrame) -> np.ndarray:
 def _need_text(need: object, secret: bool, hide: bool) -> str:
     """The need as a forum reads it: "< 5", "–" when hidden to protect another, or the
     count."""
-    text = count_text(need, hide)
-    return HIDDEN_TOO if secret and text[:1].isdigit() else text
+    return hidden_too([count_text(need, hide)], [secret])[0]
 
 
 def ranking_table(ranked: pd.DataFrame, decisions: pd.DataFrame | None = None,

@@ -32,7 +32,14 @@ from geo.indicators import DEFAULT_SETTINGS, NO_DATA, Settings
 from geo.sheets import cartography as carto
 from geo.sheets.pdf import MUTED, Box, Sheet
 from geo.sheets.sources import load_period, source_text
-from geo.suppression import HIDDEN_TOO, count_text, k, rate_texts, small_count_note
+from geo.suppression import (
+    HIDDEN_TOO,
+    count_text,
+    hidden_cells,
+    hidden_too,
+    rate_texts,
+    small_count_note,
+)
 from geo.views import opd_view as ov
 from geo.views.common import make_scope
 
@@ -238,8 +245,7 @@ def indicator_rows(data: KartuData, code: str) -> tuple[list[list[str]], list[in
             rate_here = rate_texts([row[c.rate]], [den], hide, [count], [hidden_here])[0]
             secret = rate_here == HIDDEN_TOO  # a hidden rate is not ranked, nor its change
             count_here = count_text(count, hide)
-            line = [ind.label, HIDDEN_TOO if hidden_here and count_here[0].isdigit()
-                    else count_here, rate_here,
+            line = [ind.label, hidden_too([count_here], [hidden_here])[0], rate_here,
                     fmt_pct(100 * row[c.known], 0) if row[c.known] == row[c.known] else NO_DATA,
                     HIDDEN_TOO if _hidden(data, "kecamatan", kec_code, ind.id)
                     else _pct(kec_row[c.rate]),
@@ -271,7 +277,7 @@ def opd_texts(data: KartuData, code: str, agency: str) -> tuple[str, str]:
     if data.opd_texts is None:
         return count_text(count, data.hide), _pct(pct)
     text = data.opd_texts.at[code, agency] if code in data.opd_texts.index else NO_DATA
-    return text, (HIDDEN_TOO if text in (f"< {k()}", HIDDEN_TOO) else _pct(pct))
+    return text, (HIDDEN_TOO if hidden_cells(pd.Series([text]))[0] else _pct(pct))
 
 
 def largest_need(data: KartuData, code: str) -> tuple[str, float, float] | None:

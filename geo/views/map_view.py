@@ -82,7 +82,7 @@ class MapView:
     # (a filter change that downloads nothing counts one indicator, not thirteen)
     need_counts: Callable[[], pd.DataFrame] | None = None
     kel_word: str = "Kelurahan"  # what the kelurahan in scope are called ("Desa", …)
-    cells: pd.DataFrame | None = None  # with ``hide``: the counts as shown (forum_cells)
+    cells: pd.DataFrame | None = None  # with ``hide``: the counts as shown (geo.forum.cells)
     grey_label: str = NO_DATA_LABEL  # the legend's grey ("… atau disembunyikan" for a forum)
 
     @cached_property
@@ -317,7 +317,7 @@ def _export_hidden(view: MapView) -> tuple[pd.DataFrame, dict[str, str]]:
     needs = view.need_counts() if view.need_counts is not None else view.table
     export, labels = _export(view.areas, table, ind_id, view.level_label, view.share, needs)
     if hide:  # counts as text: "< 5", and "–" where a small count could be worked out
-        cells = view.cells if view.cells is not None else forum.cells(table, ind_id, view.share)
+        cells = view.cells  # map_view made them with ``hide``
         secret = forum.hidden(cells).reset_index(drop=True)
         export[c.rate] = export[c.rate].where(~forum.rate_hidden(cells, ind_id).to_numpy())
         for col in cells.columns:  # the cells the tooltips show, hidden as there

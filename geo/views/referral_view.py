@@ -16,12 +16,11 @@ from geo.codes import level_word
 from geo.fmt import fmt_int, fmt_num
 from geo.referrals import measures, vocab
 from geo.suppression import (
-    HIDDEN_TOO,
     count_texts,
     hidden_last,
+    hidden_too,
     hide_small,
     is_small,
-    k,
     protected_texts,
 )
 
@@ -70,7 +69,7 @@ class AreaView:
         t = self.table.set_index("kode")
         if not self.hide:
             return pd.Series(False, index=t.index)
-        return forum.column_texts(t["eksklusi"].astype(float)).isin([f"< {k()}", HIDDEN_TOO])
+        return forum.column_hidden(t["eksklusi"].astype(float))
 
     def map_values(self, measure: str) -> pd.Series:
         """Values to colour (indexed by kode); a small count is not coloured when hidden, and
@@ -109,8 +108,7 @@ class AreaView:
         # eksklusi = dirujuk + tanpa rujukan (its count is on the Cakupan page): rows add up
         texts = protected_texts(counts, self.hide, rows_add_up=True)
         for part in EXCLUSION_PARTS:  # where the map hides their sum, both are hidden
-            shown = texts[part].str[:1].str.isdigit() & self.exclusion_hidden
-            texts.loc[shown, part] = HIDDEN_TOO
+            texts[part] = hidden_too(texts[part], self.exclusion_hidden.reindex(texts.index))
         return texts
 
     def display(self, facilitators: pd.Series | None = None) -> pd.DataFrame:
@@ -193,8 +191,7 @@ def gap_display(gap: pd.DataFrame, hide: bool, kel_word: str = "Kelurahan",
                         gap["nama"].astype(str))
     gap, untold, protected = gap.iloc[order], untold.iloc[order], protected[order]
     small_rate = is_small(pd.to_numeric(gap["eksklusi"], errors="coerce").to_numpy(dtype=float))
-    untold_texts = [HIDDEN_TOO if x and t[:1].isdigit() else t
-                    for t, x in zip(count_texts(untold, hide), protected)]
+    untold_texts = hidden_too(count_texts(untold, hide), protected)
     return pd.DataFrame({
         kel_word: gap["nama"].to_numpy(),
         "Kesalahan eksklusi": ["–" if x else f"{fmt_num(v, 1)}%" for v, x in zip(
