@@ -118,3 +118,13 @@ def test_the_priority_page_for_a_forum_scores_from_the_forum_rates():
     forum = pv.priority_view(scope(c), WEIGHTS, "kelurahan", c.kecamatan, c.names, hide=True)
     want = planning.ranking(pv.forum_rates(forum.table, WEIGHTS), WEIGHTS)
     assert forum.ranked["skor"].equals(want["skor"])
+
+
+def test_a_rate_over_a_denominator_of_one_to_four_scores_at_fifty_even_when_it_is_fifty():
+    """The middle of what a hidden rate over 1–4 known households allows is 50%; a true rate
+    of exactly 50% is no reason to score it as a "–" (the median of the shown ones)."""
+    table = _areas(20)
+    table.loc["B", ["rtlh", "rtlh_penyebut"]] = [1.0, 2.0]
+    table.loc["B", "rtlh_persen"] = 50.0
+    shown = pv.forum_rates(table, {"miskin": 1.0, "rtlh": 1.0})
+    assert shown.at["B", "rtlh_persen"] == 50.0

@@ -13,7 +13,13 @@ from geo import exports, forum, indicators, planning
 from geo.codes import level_word
 from geo.columns import HOUSEHOLDS, columns
 from geo.fmt import fmt_int, fmt_num
-from geo.suppression import coarsened_rates, protected_texts, rate_texts, small_count_note
+from geo.suppression import (
+    coarsened_rates,
+    is_small,
+    protected_texts,
+    rate_texts,
+    small_count_note,
+)
 from geo.views.common import Scope
 
 CHOICES = [i.id for i in indicators.INDICATORS if i.id != "inklusi"]
@@ -212,7 +218,8 @@ def forum_rates(table: pd.DataFrame, ids: Iterable[str],
         rate = table[c.rate].astype(float)
         coarse = pd.Series(coarsened_rates(rate, table[c.denominator], table[c.count]),
                            index=table.index)
-        other = secret[ind_id] & (coarse == rate) & rate.notna()  # hidden, not small itself
+        small = is_small(table[c.count]) | is_small(table[c.denominator])  # coarsened above
+        other = secret[ind_id] & ~small & rate.notna()  # hidden to protect another
         coarse[other] = rate[~secret[ind_id]].median()
         out[c.rate] = coarse
     return out
