@@ -1,7 +1,9 @@
-"""The planning pages' reruns (Prioritas, Lintas OPD, Cakupan) on an existing database, server
-side (AppTest, the app's frame with the sidebar filters), median of ``--rounds``: a rerun that
-changes nothing (as ``bench_province.py`` measures it), and the changes a planner makes: a
-filter (a new desil range each round, so nothing is reused), and each page's own choices.
+"""The planning pages' reruns (Prioritas, Lintas OPD, Cakupan, Rujukan, Usulan) on an existing
+database, server side (AppTest, the app's frame with the sidebar filters), median of
+``--rounds``: a rerun that changes nothing (as ``bench_province.py`` measures it), and the
+changes a planner makes: a filter (a new desil range each round, so nothing is reused), and
+each page's own choices. Rujukan and Usulan need a referral log and proposals: the province
+demo (``python -m geo demo --boundaries FILE``) imports both.
 
 Goal (issue 17): ≤ 1 s per rerun at a province (1.552 desa, 3M households).
 
@@ -25,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
-PAGES = ("prioritas", "lintas_opd", "cakupan")
+PAGES = ("prioritas", "lintas_opd", "cakupan", "rujukan", "usulan")
 GOAL = 1.0
 
 
@@ -47,6 +49,9 @@ def desil(at, i: int) -> None:  # noqa: ANN001
 
 def page_changes(page: str) -> list[tuple[str, Callable]]:
     agencies = ["Dinsos", "Dinkes", "Disdik", "Disnaker", "Perkim/PUPR"]
+    from geo.views.referral_view import MAP_MEASURES
+
+    measures = list(MAP_MEASURES)
     return {
         "prioritas": [
             ("bobot", lambda at, i: at.number_input(key="prio_w_miskin").set_value(2 + i % 2)),
@@ -59,6 +64,16 @@ def page_changes(page: str) -> list[tuple[str, Callable]]:
                 ["Persentase rumah tangga", "Jumlah rumah tangga"][i % 2])),
         ],
         "cakupan": [],
+        "rujukan": [
+            ("ukuran peta", lambda at, i: at.selectbox(key="ruj_measure").set_value(
+                measures[(i + 1) % len(measures)])),
+            ("tampilan", lambda at, i: at.radio(key="ruj_view").set_value(
+                ["Backlog per OPD", "Kesenjangan jangkauan", "Peta rujukan"][i % 3])),
+        ],
+        "usulan": [
+            ("bobot", lambda at, i: at.slider(key="usulan_w_kebutuhan").set_value(2 + i % 3)),
+            ("top N", lambda at, i: at.number_input(key="usulan_top").set_value(5 + i % 2 * 5)),
+        ],
     }[page]
 
 

@@ -12,6 +12,10 @@ twice that in a kelurahan (the 4th code segment starting with 1: urban) than in 
 small dense kelurahan is not left with a handful while a large rural desa gets thousands.
 Desa are poorer and use more wells than kelurahan, with a random local effect per area. The
 register is written in chunks of areas, so 3 million households need little memory.
+
+Then, as in the demo city, an SLRT referral log, service points and Musrenbang proposals made
+from the stored register (:mod:`geo.referrals.demo`, :mod:`geo.proposals.demo`) go through
+their own imports, so every planning page (Rujukan, Usulan) has data at a province's size.
 """
 
 from __future__ import annotations
@@ -39,13 +43,17 @@ Progress = Callable[[float, str], None]
 
 @dataclass
 class ProvinceDemo:
-    """What the province demo stored: the boundary report, the household import's result and
-    the households generated per kelurahan/desa (``kode`` -> count)."""
+    """What the province demo stored: the boundary report, the household import's result,
+    the households generated per kelurahan/desa (``kode`` -> count), and the import results
+    of the referral log, the service points and the proposals."""
 
     boundaries: object  # geo.boundaries.BoundaryReport
     households: object  # geo.households.ImportResult
     per_area: pd.Series
     period: str
+    referrals: object = None  # geo.referrals.log.ReferralImport
+    service_points: object = None  # geo.referrals.points.PointImport
+    proposals: object = None  # geo.proposals.ImportResult
 
 
 def is_urban(codes: pd.Series) -> np.ndarray:
@@ -147,6 +155,8 @@ def load_province_demo(engine: Engine, boundaries: object, n: int, *, seed: int 
     from geo.boundaries import import_boundaries
     from geo.households import ImportFailed, import_households
     from geo.periods import PeriodError, parse
+    from geo.proposals.demo import load_demo_proposals
+    from geo.referrals.demo import load_demo_referrals
 
     def step(start: float, span: float) -> Progress:
         return lambda f, text: progress(start + span * f, text) if progress else None
@@ -166,5 +176,9 @@ def load_province_demo(engine: Engine, boundaries: object, n: int, *, seed: int 
         register = folder / REGISTER_NAME
         per_area = write_register(areas, n, register, seed, step(0.3, 0.3))
         result = import_households(engine, register, period, is_demo=True,
-                                   progress=step(0.6, 0.4))
-    return ProvinceDemo(report, result, per_area, period)
+                                   progress=step(0.6, 0.35))
+        if progress:
+            progress(0.95, "Membuat log rujukan SLRT, titik layanan dan usulan contoh…")
+        referrals, points = load_demo_referrals(engine, folder, seed)
+        proposals = load_demo_proposals(engine, folder, seed=seed)
+    return ProvinceDemo(report, result, per_area, period, referrals, points, proposals)

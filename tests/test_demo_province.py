@@ -20,6 +20,7 @@ from geo.demo_province import (
     load_province_demo,
     unique_niks,
 )
+from geo.proposals.importer import load_proposals
 
 N = 2_000
 
@@ -74,6 +75,24 @@ def test_households_sit_inside_the_kelurahan_their_code_names(boundaries_file, d
     assert shapely.contains_xy(polygons, households["bujur"], households["lintang"]).all()
     assert households["id_keluarga"].is_unique and households["nik_krt"].is_unique
     assert households["desil"].between(1, 10).all()
+
+
+def test_the_province_demo_gives_the_referral_and_proposal_pages_data(boundaries_file, db,
+                                                                     tmp_path):
+    """Rujukan and Usulan are planning pages too: at a province's size they must have data to
+    be tried (and timed by bench/bench_planning.py), as in the demo city."""
+    engine = store.get_engine(db)
+    demo = load_province_demo(engine, boundaries_file, N, seed=3, out_dir=tmp_path / "files")
+    referrals = demo.referrals.counts
+    assert referrals["accepted"] > 0
+    assert referrals["accepted"] + referrals["quarantined"] == referrals["rows_read"]
+    assert demo.service_points.counts["accepted"] > 0
+    assert demo.proposals.accepted > 0
+    assert demo.proposals.accepted + demo.proposals.quarantined == demo.proposals.rows_read
+    codes = set(demo.per_area.index)
+    stored = load_proposals(engine)
+    assert len(stored) == demo.proposals.accepted
+    assert set(stored["region_code"].dropna()) <= codes
 
 
 def test_a_broken_boundary_file_is_named_in_indonesian_without_a_traceback(tmp_path, db,

@@ -61,6 +61,20 @@ def test_the_demo_visitor_sees_the_referral_map_and_table(open_as):
     assert "Impor" not in at.radio(key="ruj_view").options  # importing needs an admin
 
 
+def test_every_map_measure_draws_its_map(open_as):
+    """Each choice of "Ukuran di peta" draws (two named a palette the maps did not have and
+    ended the page with KeyError 'OrRd')."""
+    from geo.maps import PALETTES
+    from geo.views.referral_view import MAP_MEASURES
+
+    assert {palette for _, _, palette in MAP_MEASURES.values()} <= set(PALETTES)
+    at = open_as()
+    for measure in MAP_MEASURES:
+        at.selectbox(key="ruj_measure").set_value(measure).run()
+        assert not at.exception, (measure, [e.value for e in at.exception])
+        assert len(table_with(at, "Per 1.000 RT")) == 44  # the page went on past the map
+
+
 def test_the_backlog_opd_is_on_top(open_as):
     at = open_as()
     at.radio(key="ruj_view").set_value("Backlog per OPD").run()

@@ -67,6 +67,9 @@ def run_boundaries(args: argparse.Namespace) -> int:
               f"{fmt_int(int(demo.per_area.max()))}")
         print("Rumah tangga:")
         print("\n".join(common.count_lines(counts)))
+        print(f"Log rujukan SLRT contoh: {fmt_int(demo.referrals.counts['accepted'])} "
+              f"rujukan; titik layanan: {fmt_int(demo.service_points.counts['accepted'])}; "
+              f"usulan Musrenbang contoh: {fmt_int(demo.proposals.accepted)}")
     return common.warn([warning] if warning else [])
 
 
