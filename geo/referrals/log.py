@@ -16,11 +16,11 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, delete, insert
+from sqlalchemy import Engine, delete, insert, select
 
 from geo import keyed_ids, link, snapshot_cache, store
 from geo.privacy import mask_id
-from geo.referrals import keys, vocab
+from geo.referrals import keys, matches, vocab
 from geo.referrals.tables import ensure, referral_imports, referral_quarantine, referrals
 from geo.register_errors import ImportFailed
 from geo.register_files import Source, detect_format, read_chunks
@@ -192,9 +192,9 @@ def _register_for_matching(engine: Engine, period: str | None) -> tuple[dict | N
                                                                       pd.DataFrame]:
     snapshot = store.snapshot_for(engine, period)
     if snapshot is None:
-        return None, pd.DataFrame(columns=list(keys.REGISTER_COLUMN.values()))
+        return None, pd.DataFrame(columns=["row_number", *keys.REGISTER_COLUMN.values()])
     hh = snapshot_cache.load_households_fast(engine, snapshot,
-                                             list(keys.REGISTER_COLUMN.values()))
+                                             ["row_number", *keys.REGISTER_COLUMN.values()])
     return snapshot, hh
 
 
@@ -221,7 +221,7 @@ def import_referrals(engine: Engine, source: object, name: str | None = None,
     snapshot, register = _register_for_matching(engine, period)
     hashed_frame = pd.DataFrame(hashed)
     matched = keys.match(keys.register_index(key, register, keys.kinds_used(hashed_frame)),
-                         hashed_frame)
+                         hashed_frame, key)
 
     notes: list[tuple[int, str]] = []
     acc_rows = rows[ok]
@@ -286,4 +286,11 @@ def import_referrals(engine: Engine, source: object, name: str | None = None,
         conn.execute(insert(referral_imports).values(
             id=1, source_file=src.name, imported_at=datetime.now(UTC), as_of=as_of,
             report=json.dumps(report, ensure_ascii=False)))
+        matches.clear(conn)  # the old log's; this one's match to its period is kept
+        if snapshot is not None:
+            numbers = register["row_number"].to_numpy(dtype=np.int64)
+            household_rows = np.where(matched >= 0, numbers[np.clip(matched, 0, None)], -1) \
+                if len(numbers) else np.full(len(matched), -1)
+            stamped = conn.execute(select(referral_imports.c.imported_at)).scalar_one()
+            matches.replace(conn, snapshot, stamped, acc_rows, household_rows)
     return result

@@ -27,7 +27,7 @@ from sqlalchemy import Engine, select
 
 from geo import indicators, keyed_ids, snapshot_cache, store
 from geo.codes import parent_codes
-from geo.referrals import keys, vocab
+from geo.referrals import keys, matches, vocab
 from geo.referrals.tables import ensure, referral_imports, referrals
 
 EXCLUSION = "eksklusi"  # the indicator registry's exclusion error (geo.indicators)
@@ -42,8 +42,8 @@ LABELS = {
 REFERRAL_COLUMNS = ("row_number", "id_rujukan", "tanggal", "kebutuhan", "dirujuk_ke", "status",
                     "tanggal_status", "petugas", "kunci_id", "kunci_kk", "kunci_nik",
                     "identitas_samaran", "region_code")
-HOUSEHOLD_COLUMNS = tuple(dict.fromkeys((*indicators.RULE_COLUMNS, "id_keluarga", "no_kk",
-                                         "nik_krt")))
+# what the page reads of the register; its ids only when a match must be made (matches)
+REGISTER_COLUMNS = tuple(dict.fromkeys(("row_number", *indicators.RULE_COLUMNS)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,7 +92,7 @@ def match(referral_rows: pd.DataFrame, register: pd.DataFrame, key: bytes) -> np
     it)."""
     register = register.reset_index(drop=True)
     return keys.match(keys.register_index(key, register, keys.kinds_used(referral_rows)),
-                      referral_rows)
+                      referral_rows, key)
 
 
 def join(referral_rows: pd.DataFrame, register: pd.DataFrame, key: bytes, as_of: date | None,
@@ -138,14 +138,35 @@ def load_joined(engine: Engine, period: str | None = None,
     if info is None:
         raise LookupError("Belum ada log rujukan SLRT yang diimpor (python -m geo "
                           "import-referrals BERKAS, atau halaman Rujukan SLRT).")
-    register = snapshot_cache.load_households_fast(engine, snapshot, list(HOUSEHOLD_COLUMNS))
+    register = snapshot_cache.load_households_fast(engine, snapshot, list(REGISTER_COLUMNS))
     as_of = date.fromisoformat(info["as_of"]) if info["as_of"] else None
     if matched is not None:
         rows = matched.referrals[list(REFERRAL_COLUMNS)]
         return join(rows, register, b"", as_of, snapshot["period"], settings,
                     info["source_file"], hh=matched.referrals["hh"].to_numpy())
-    return join(load_referrals(engine), register, keyed_ids.secret(engine), as_of,
-                snapshot["period"], settings, info["source_file"])
+    rows = load_referrals(engine)
+    return join(rows, register, b"", as_of, snapshot["period"], settings, info["source_file"],
+                hh=_positions(engine, snapshot, info, rows, register))
+
+
+def _positions(engine: Engine, snapshot: dict, info: dict, rows: pd.DataFrame,
+               register: pd.DataFrame) -> np.ndarray:
+    """Position in ``register`` of each referral's household (-1: outside it): the match
+    stored for this period and log (:mod:`geo.referrals.matches`), or made now from the
+    register's ids and stored for the next server process."""
+    referral_rows = rows["row_number"].to_numpy()
+    household_rows = matches.stored(engine, snapshot, info["imported_at"], referral_rows)
+    if household_rows is None:
+        ids = snapshot_cache.load_households_fast(
+            engine, snapshot, ["row_number", *keys.REGISTER_COLUMN.values()])
+        at = match(rows, ids, keyed_ids.secret(engine))
+        numbers = ids["row_number"].to_numpy(dtype=np.int64)
+        household_rows = np.full(len(rows), -1, dtype=np.int64)
+        household_rows[at >= 0] = numbers[at[at >= 0]]
+        matches.save(engine, snapshot, info["imported_at"], referral_rows, household_rows)
+    position = pd.Series(np.arange(len(register)),
+                         index=register["row_number"].to_numpy(dtype=np.int64))
+    return position.reindex(household_rows).fillna(-1).to_numpy(dtype=np.int64)
 
 
 def _group(codes: pd.Series, level: str) -> pd.Series:

@@ -6,7 +6,17 @@ No raw NIK or No. KK is stored here: a referral keeps keyed hashes of its househ
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Engine, Float, Integer, String, Table, Text
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 
 from geo.store import metadata
 
@@ -48,6 +58,17 @@ referral_imports = Table(  # one row: the log in force
     Column("report", Text),  # JSON: counts, notes
 )
 
+referral_matches = Table(  # the log matched to one period's register (geo.referrals.matches)
+    "referral_matches",
+    metadata,
+    Column("snapshot_id", Integer, ForeignKey("snapshots.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("referral_row", Integer, primary_key=True),  # referrals.row_number
+    Column("household_row", Integer),  # households.row_number; NULL: outside the register
+    Column("snapshot_imported_at", String(40), nullable=False),  # both stamps: a match of an
+    Column("log_imported_at", String(40), nullable=False),  # older import is never read
+)
+
 service_points = Table(
     "service_points",
     metadata,
@@ -60,7 +81,8 @@ service_points = Table(
     Column("source_file", Text),
 )
 
-TABLES = (referrals, referral_quarantine, referral_imports, service_points)
+TABLES = (referrals, referral_quarantine, referral_imports, referral_matches,
+          service_points)
 
 
 def ensure(engine: Engine) -> Engine:
