@@ -208,8 +208,16 @@ def child_floor(path: Path, db: Path) -> None:
         cur.execute("COMMIT")
         store_s = time.perf_counter() - t
     empty.unlink(missing_ok=True)
-    print(json.dumps({"parse_text": parse_s, "store_sqlite": store_s, "rows": rows.num_rows,
-                      "columns": rows.num_columns, "peak_gb": 0.0}))
+    # the alternative (issue 17, item 4): the same rows as a Parquet file beside the database
+    import pyarrow.parquet as pq
+
+    parquet = db.with_name("floor.parquet")
+    t = time.perf_counter()
+    pq.write_table(rows, parquet, compression="snappy")
+    parquet_s = time.perf_counter() - t
+    parquet.unlink(missing_ok=True)
+    print(json.dumps({"parse_text": parse_s, "store_sqlite": store_s, "store_parquet": parquet_s,
+                      "rows": rows.num_rows, "columns": rows.num_columns, "peak_gb": 0.0}))
 
 
 def _load() -> str:
@@ -298,7 +306,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    floor, each step alone: parsing the file as text (pyarrow) "
                   f"{floor['parse_text']:.2f} s; storing the {floor['rows']:,} accepted rows "
                   f"({floor['columns']} columns) in an empty SQLite households table (ADBC, "
-                  f"nothing else) {floor['store_sqlite']:.2f} s")
+                  f"nothing else) {floor['store_sqlite']:.2f} s, as one Parquet file "
+                  f"(snappy) {floor['store_parquet']:.2f} s")
         if args.db_url:
             pg, pg_mem = run_child("--_child", "import", "--_file", str(path), "--work",
                                    str(args.work), "--seed", str(args.seed),
@@ -335,10 +344,15 @@ def main(argv: list[str] | None = None) -> int:
         base_s = statistics.median(bases)
         parse_s = statistics.median(f["parse_text"] for f in floors)
         store_s = statistics.median(f["store_sqlite"] for f in floors)
+        parquet_s = statistics.median(f["store_parquet"] for f in floors)
         print(f"median of {args.repeat}: the floor, measured in the same rounds: parsing as "
               f"text {parse_s:.2f} s ({parse_s / base_s:.1f}x read_csv), storing the rows in "
               f"SQLite {store_s:.2f} s ({store_s / base_s:.1f}x read_csv) on its own core; "
               f"the goal leaves {args.goal * base_s:.2f} s for everything")
+        print(f"    were the rows kept as Parquet beside the database instead: storing "
+              f"{parquet_s:.2f} s ({parquet_s / base_s:.1f}x read_csv); parsing + storing "
+              f"{(parse_s + parquet_s) / base_s:.1f}x read_csv before any check, link, "
+              f"duplicate pass or count")
     if maps:
         first_s = statistics.median(m["seconds"] for m in maps)
         print(f"median of {args.repeat}: first map right after the import (fresh process, "
