@@ -276,6 +276,14 @@ class Cube:
 def cube_from(cells: pd.DataFrame, known_columns: Iterable[str],
               settings: Settings = RULE_SETTINGS) -> Cube:
     """A counts cube (:func:`cells_of`) with its sums for the common filters."""
+    whole, part = _parts(cells, known_columns, settings)
+    return Cube(whole, part(None), {column: part(column) for column in BIT_COLUMNS})
+
+
+def _parts(cells: pd.DataFrame, known_columns: Iterable[str], settings: Settings
+           ) -> tuple[Prepared, Callable[[str | None], Prepared]]:
+    """(every cell, evaluated; the cells summed over the yes/no columns but ``column``)."""
+    known_columns = list(known_columns)
     whole = prepared_from(cells, known_columns, settings)
     decided = frozenset(ind.id for ind in INDICATORS if whole.available(ind.id))
 
@@ -283,8 +291,7 @@ def cube_from(cells: pd.DataFrame, known_columns: Iterable[str],
         return replace(prepared_from(_rolled(cells, column), known_columns, settings,
                                      whole.codes), decided=decided)
 
-    return Cube(replace(whole, decided=decided), part(None),
-                {column: part(column) for column in BIT_COLUMNS})
+    return replace(whole, decided=decided), part
 
 
 # ------------------------------------------------------------------ storing
@@ -406,6 +413,17 @@ def counts(engine: Engine, snapshot_id: int, settings: Settings = RULE_SETTINGS)
         build(engine, snapshot_id)
         stored = load(engine, snapshot_id, "hitungan")
     return cube_from(stored.cells, stored.known_columns, settings)
+
+
+def totals(engine: Engine, snapshot_id: int, settings: Settings = RULE_SETTINGS) -> Prepared:
+    """The period's counts with no filter: the cube's cells summed over desil, programs and
+    groups, as :meth:`Cube.for_filters` gives them for no filter, without the other sums
+    (built first when missing)."""
+    stored = load(engine, snapshot_id, "hitungan")
+    if stored is None:
+        build(engine, snapshot_id)
+        stored = load(engine, snapshot_id, "hitungan")
+    return _parts(stored.cells, stored.known_columns, settings)[1](None)
 
 
 def needs(engine: Engine, snapshot_id: int) -> planning.NeedCells:

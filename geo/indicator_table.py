@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from geo import indicators, snapshot_cache, store
+from geo import cube, indicators, snapshot_cache, store
 
 AREA_LEVELS = ("kelurahan", "kecamatan", "kota")  # the levels a map is drawn at
 LEVELS = (*AREA_LEVELS, "provinsi", indicators.WHOLE_AREA)
@@ -40,14 +40,31 @@ def indicator_tables(engine: Engine, period: str | None, levels: tuple[str, ...]
     if snapshot is None:
         raise LookupError(f"Tidak ada data untuk periode {period}." if period
                           else "Belum ada data rumah tangga di basis data.")
-    households = snapshot_cache.load_households_fast(engine, snapshot,
-                                                     list(indicators.RULE_COLUMNS))
+    return tables_from(_prepared(engine, snapshot, settings), store.region_list(engine),
+                       levels, settings)
+
+
+def tables_from(prepared: indicators.Prepared, regions: pd.DataFrame, levels: tuple[str, ...],
+                settings: indicators.Settings = indicators.DEFAULT_SETTINGS,
+                ) -> tuple[dict[str, pd.DataFrame], int]:
+    """:func:`indicator_tables` of a register already evaluated (households, or the cube's
+    cells for no filter); ``regions``: :func:`geo.store.region_list`."""
     ids = tuple(ind.id for ind in indicators.INDICATORS)
-    kel, unlinked = indicators.area_counts(indicators.prepare(households, settings), ids=ids,
-                                           detail=())
-    regions = store.region_list(engine)
+    kel, unlinked = indicators.area_counts(prepared, ids=ids, detail=())
     return ({level: _at_level(kel, regions, level, settings, ids) for level in levels},
             int(unlinked["rumah_tangga"]))
+
+
+def _prepared(engine: Engine, snapshot: dict, settings: indicators.Settings
+              ) -> indicators.Prepared:
+    """The whole register of the period evaluated: the period's counts cube (:mod:`geo.cube`,
+    cells of alike households, stored at import) when it answers for ``settings``, as the map
+    reads it; otherwise every household read and evaluated (4,5 s at 3 million)."""
+    if cube.serves(settings):
+        return cube.totals(engine, int(snapshot["id"]), settings)
+    households = snapshot_cache.load_households_fast(engine, snapshot,
+                                                     list(indicators.RULE_COLUMNS))
+    return indicators.prepare(households, settings)
 
 
 def _at_level(kel: pd.DataFrame, regions: pd.DataFrame, level: str,

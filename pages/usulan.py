@@ -23,7 +23,7 @@ period = view.snapshot["period"]
 settings = up.settings_control()
 version = ui.proposals_version()
 props, entries, history = ui.stored(version)
-table = ui.need_table(view.version, period, up.settings_key(settings))
+table = ui.need_table(int(view.snapshot["id"]), view.version, up.settings_key(settings))
 names = data.region_names(view.version)
 
 # the user's area and the sidebar's area filter: which kelurahan's proposals are shown

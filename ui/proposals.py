@@ -8,7 +8,7 @@ import streamlit as st
 from sqlalchemy import func, select
 
 from geo import access, indicators, store
-from geo.indicator_table import indicator_table
+from geo.indicator_table import tables_from
 from geo.proposals import decisions, kamus
 from geo.proposals.importer import add_proposal, import_proposals, load_proposals
 from geo.proposals.values import REJECTED, SOURCES, STATUSES
@@ -28,12 +28,15 @@ def proposals_version() -> tuple:
 
 
 @st.cache_data(show_spinner="Menghitung indikator per kelurahan…", max_entries=4)
-def need_table(version: tuple, period: str, settings_key: tuple) -> pd.DataFrame:
-    from ui.planning import _settings_from_key
+def need_table(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame:
+    """The kelurahan table of the whole register (no sidebar filter), from the evaluation the
+    map and the planning pages share (the period's cube): no household is read again."""
+    from ui.planning import _settings_from_key, prepared
 
-    table, _ = indicator_table(data.engine(), period, "kelurahan",
-                               _settings_from_key(settings_key))
-    return table
+    settings = _settings_from_key(settings_key)
+    tables, _ = tables_from(prepared(snapshot_id, version, settings),
+                            data.region_names(version), ("kelurahan",), settings)
+    return tables["kelurahan"]
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
