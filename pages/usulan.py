@@ -10,7 +10,6 @@ from geo import access, indicators
 from geo.filters import chosen_areas
 from geo.fmt import fmt_int
 from geo.proposals import evidence as pe
-from geo.proposals import gaps as pg
 from geo.proposals import kamus, minutes
 from geo.proposals.forum_map import forum_map
 from ui import auth, context, data, explorer, filters
@@ -51,10 +50,9 @@ if not any(weights.parts().values()):
     st.info("Semua bobot 0: beri bobot pada minimal satu bagian.")
     st.stop()
 
-ev = pe.evidence_from(table, entries, props, int(top))
-ev = ev[ev["kode"].isin(shown_codes)]
-ranked = pe.score(ev, weights, hide)
-gap = pg.unanswered(table[table["kode"].isin(shown_codes)], props, opd_ids, int(top))
+ranked, gap = ui.ranked_and_gaps(int(view.snapshot["id"]), view.version,
+                                 up.settings_key(settings), version, int(top),
+                                 frozenset(shown_codes), weights, hide)
 if opd:
     ranked = ranked[ranked["opd"] == opd].reset_index(drop=True)
     gap = gap[gap["opd"] == opd]

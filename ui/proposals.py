@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from geo import access, indicators, store
 from geo.indicator_table import tables_from
 from geo.proposals import decisions, kamus
+from geo.proposals import evidence as pe
+from geo.proposals import gaps as pg
 from geo.proposals.importer import add_proposal, import_proposals, load_proposals
 from geo.proposals.values import REJECTED, SOURCES, STATUSES
 from geo.register_errors import ImportFailed
@@ -37,6 +39,22 @@ def need_table(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.Data
     tables, _ = tables_from(prepared(snapshot_id, version, settings),
                             data.region_names(version), ("kelurahan",), settings)
     return tables["kelurahan"]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def ranked_and_gaps(snapshot_id: int, version: tuple, settings_key: tuple, proposals: tuple,
+                    top: int, shown: frozenset[str], weights: pe.Weights, hide: bool
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(proposals in ``shown`` kelurahan scored under ``weights``, needs in the top ``top``
+    no proposal answers): cached, so a rerun that changes none of these (a map hover, an
+    OPD or map-indicator choice) computes neither again."""
+    table = need_table(snapshot_id, version, settings_key)
+    props, entries, _ = stored(proposals)
+    ev = pe.evidence_from(table, entries, props, top)
+    ranked = pe.score(ev[ev["kode"].isin(shown)], weights, hide)
+    gap = pg.unanswered(table[table["kode"].isin(shown)], props, kamus.opd_indicators(entries),
+                        top)
+    return ranked, gap
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
