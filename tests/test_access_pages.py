@@ -158,3 +158,25 @@ def test_the_users_page_refuses_a_bad_account_with_a_message_and_adds_nothing(op
     at.button[0].click().run()
     assert any("bukan kode kecamatan" in e.value for e in at.error)
     assert len(accounts.list_users(store.get_engine())) == before
+
+
+def test_the_overview_made_for_one_account_is_never_shown_to_another(open_as):
+    """Ringkasan's overview is kept per period and account (a rerun reads it): the city's,
+    made first for a planner, is not what the kecamatan planner gets next, nor the reverse."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import MAP_TABLE
+    from ui.auth import SESSION_KEY
+
+    open_as("perencana", "ringkasan")  # a fresh cache, then none cleared below
+    captions = {}
+    for user in ("perencana", "camat", "perencana"):
+        at = AppTest.from_function(sidebar_and_page, default_timeout=120)
+        at.session_state[MAP_TABLE] = True
+        at.session_state[SESSION_KEY] = accounts.login(store.get_engine(), user, PASSWORD)[1]
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        captions.setdefault(user, []).append(next(c.value for c in at.caption
+                                                  if "**" in c.value))
+    city, camat = captions["perencana"][0], captions["camat"][0]
+    assert "wilayah" in camat and camat != city and captions["perencana"] == [city, city]

@@ -54,7 +54,16 @@ def whole_area_scope(view: View, user: User | None) -> Scope:
 
 def build(view: View, user: User | None) -> tuple[ovv.Overview, Scope]:
     """The overview of the chosen period for the user (a scoped account sees its area, with
-    no change: the indicator table's row counts the whole kabupaten/kota or province)."""
+    no change: the indicator table's row counts the whole kabupaten/kota or province). Made
+    once per period, data version and account: a rerun (choosing the map's need) reads it.
+    Shared between sessions: read only."""
+    return _built(int(view.snapshot["id"]), view.version, user, view)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _built(snapshot_id: int, version: tuple, user: User | None, _view: View
+           ) -> tuple[ovv.Overview, Scope]:
+    view = _view
     scope = whole_area_scope(view, user)
     names = data.region_names(view.version)
     if user is not None and user.areas:
