@@ -56,7 +56,17 @@ def column_hidden(counts: pd.Series) -> pd.Series:
 def need_hidden(table: pd.DataFrame, ind_id: str) -> pd.Series:
     """Per kelurahan (``table``: an indicator table of every kelurahan, with ``kode``): the
     forum's map hides the indicator's count there (what Usulan calls the need)."""
-    return column_hidden(pd.Series(table[ind_id].to_numpy(dtype=float), index=table["kode"]))
+    return _hidden_by_code(table, ind_id)
+
+
+def denominator_hidden(table: pd.DataFrame, ind_id: str) -> pd.Series:
+    """Per kelurahan, as :func:`need_hidden`: the forum's map hides the rate's denominator
+    (so the rate too: count ÷ rate would give the denominator back)."""
+    return _hidden_by_code(table, columns(ind_id).denominator)
+
+
+def _hidden_by_code(table: pd.DataFrame, column: str) -> pd.Series:
+    return column_hidden(pd.Series(table[column].to_numpy(dtype=float), index=table["kode"]))
 
 
 def hidden(texts: pd.DataFrame) -> pd.DataFrame:

@@ -1,8 +1,9 @@
 """The table behind the map for the whole register of a period: one row per region of a level.
 
 Columns ``kode``, ``nama``, ``rumah_tangga``, ``jiwa`` and per indicator id ``<id>``
-(households counted), ``<id>_persen`` (rate over the households whose value is known) and
-``<id>_diketahui`` (share of the households the indicator is about whose value is known, 0–1).
+(households counted), ``<id>_persen`` (rate over the households whose value is known),
+``<id>_penyebut`` (those households: the rate's denominator) and ``<id>_diketahui`` (share of
+the households the indicator is about whose value is known, 0–1).
 Where too little is known (``Settings.min_known_share``) the count and the rate are missing
 (``pd.NA``/NaN), never 0. Regions without households count 0 households. Households not linked
 to any kelurahan are not in any row; :func:`indicator_table` returns their number beside the
@@ -87,5 +88,7 @@ def _at_level(kel: pd.DataFrame, regions: pd.DataFrame, level: str,
         out[ind_id] = pd.array(np.where(known, counts[ind_id].fillna(0), 0), dtype="Int64")
         out.loc[~known, ind_id] = pd.NA
         out[f"{ind_id}_persen"] = counts[f"{ind_id}_persen"].round(2).to_numpy()
+        out[f"{ind_id}_penyebut"] = counts[f"{ind_id}_penyebut"].fillna(0).astype(
+            "int64").to_numpy()
         out[f"{ind_id}_diketahui"] = counts[f"{ind_id}_diketahui"].round(4).to_numpy()
     return out.reset_index(drop=True)

@@ -249,3 +249,65 @@ def test_a_need_the_forums_map_hides_to_protect_another_is_hidden_in_usulan(city
     row = forum.loc[ranked.at[first, "id"]]
     assert row["Rumah tangga perlu"] == "–" and row["Skor"] == "–"
     assert row["Nilai indikator"] == row["Biaya per rumah tangga perlu"] == "–"
+
+
+def test_a_rate_whose_denominator_the_forums_map_hides_is_hidden_in_usulan():
+    """Where the forum's map hides a kelurahan's denominator ("–", protecting a small one in
+    its kecamatan) but shows its count, Usulan shows the need and hides the rate, its rank,
+    the score and the tooltip's rate (count ÷ rate would give the denominator back)."""
+    import numpy as np
+
+    from geo.forum import denominator_hidden, need_hidden
+    from geo.proposals.evidence import rate_hidden_of
+    from geo.proposals.forum_map import need_tooltip
+    from geo.proposals.minutes import gap_table, ranking_table
+
+    codes = [f"99.71.01.100{i}" for i in range(1, 5)]
+    ind = "rtlh"
+    count, den = [2, 10, 50, 60], [3, 100, 40, 200]  # C (1003): count shown, denominator "–"
+    table = pd.DataFrame({"kode": codes, "nama": list("ABCD"), "rumah_tangga": [300] * 4,
+                          ind: count, f"{ind}_penyebut": den,
+                          f"{ind}_persen": [100 * c / d for c, d in zip(count, den)]})
+    assert need_hidden(table, ind).tolist() == [True, True, False, False]
+    assert denominator_hidden(table, ind).tolist() == [True, False, True, False]
+    rows = pd.DataFrame({"kode": codes, "indikator": ind})
+    assert rate_hidden_of(table, rows).tolist() == [True, True, True, False]
+
+    gap = pd.DataFrame({"opd": "Perkim", "kode": codes, "kelurahan": list("ABCD"),
+                        "indikator": ind, "nilai_indikator": table[f"{ind}_persen"],
+                        "peringkat_kelurahan": [4, 3, 2, 1], "rumah_tangga_perlu": count,
+                        "perlu_tersembunyi": need_hidden(table, ind).to_numpy(),
+                        "nilai_tersembunyi": rate_hidden_of(table, rows)})
+    shown = gap_table(gap, hide=True)
+    assert shown["Rumah tangga perlu"].tolist() == ["< 5", "–", "50", "60"]
+    assert shown["Nilai indikator"].tolist() == ["–", "–", "–", "30,0%"]
+    assert shown["Peringkat kelurahan"].tolist() == ["–", "–", "–", "1"]
+
+    ranked = pd.DataFrame({
+        "id": list("wxyz"), "opd": "Perkim", "kelurahan": list("ABCD"), "kegiatan": "Bedah",
+        "sumber": "ASMAS", "volume": 1.0, "satuan": "unit", "anggaran": 1e6, "indikator": ind,
+        "bukti": EVIDENCE, "nilai_indikator": gap["nilai_indikator"],
+        "peringkat_kelurahan": [4, 3, 2, 1], "kelurahan_diperingkat": 4,
+        "rumah_tangga_perlu": count, "jangkauan_rumah_tangga": 1.0,
+        "biaya_per_rumah_tangga": 1e4, "top_n": True, "diketahui": 1.0,
+        **{f"bagian_{p}": 0.5 for p in Weights().parts()}, "skor": [10.0, 20.0, 30.0, 40.0],
+        "peringkat_opd": [4, 3, 2, 1], "status": "diusulkan", "alasan": "",
+        "perlu_tersembunyi": gap["perlu_tersembunyi"],
+        "nilai_tersembunyi": gap["nilai_tersembunyi"]})
+    forum = ranking_table(ranked, hide=True).set_index("ID")
+    assert forum.at["y", "Rumah tangga perlu"] == "50"
+    assert forum.at["y", "Nilai indikator"] == forum.at["y", "Skor"] == "–"
+    assert forum.at["y", "Peringkat kelurahan"] == "–"
+    assert forum.at["z", "Nilai indikator"] == "30,0%"
+
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    areas = gpd.GeoDataFrame({"kode": codes}, geometry=[box(i, 0, i + 1, 1) for i in range(4)],
+                             crs=4326)
+    tooltip, coloured, _ = need_tooltip(areas, table, ind, ranked.assign(kode=codes), hide=True)
+    label = next(c for c in tooltip.columns if c not in ("Kelurahan", "Rumah tangga perlu",
+                                                         "Usulan") and "Peringkat" not in c)
+    assert tooltip.loc["99.71.01.1003", label] == "–"
+    assert tooltip.loc["99.71.01.1003", "Rumah tangga perlu"] == "50"
+    assert np.isnan(coloured["99.71.01.1003"]) and not np.isnan(coloured["99.71.01.1004"])

@@ -18,6 +18,7 @@ kelurahan ranks worst (strongest evidence) is shown; ties go to kamus order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +27,7 @@ from sqlalchemy import Engine
 
 from geo import indicators
 from geo.codes import parent_codes
-from geo.forum import need_hidden
+from geo.forum import denominator_hidden, need_hidden
 from geo.indicator_table import indicator_table
 from geo.proposals import kamus
 from geo.proposals.importer import load_proposals
@@ -158,6 +159,7 @@ def evidence_from(table: pd.DataFrame, kamus_entries: list[kamus.Entry],
                "rumah_tangga_perlu", "diketahui", "biaya_per_rumah_tangga", "top_n", "bukti"]
     out = pd.DataFrame(rows, columns=columns)
     out["perlu_tersembunyi"] = need_hidden_of(table, out)
+    out["nilai_tersembunyi"] = rate_hidden_of(table, out)
     for column in ("peringkat_kelurahan", "kelurahan_diperingkat", "rumah_tangga_perlu"):
         out[column] = pd.to_numeric(out[column]).astype("Int64")
     for column in ("nilai_indikator", "diketahui", "biaya_per_rumah_tangga"):
@@ -170,11 +172,24 @@ def need_hidden_of(table: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
     """Per row (``kode``, ``indikator``): the forum's map hides that kelurahan's count of that
     indicator (:func:`geo.forum.need_hidden`; a small one, or one hidden so that a total
     cannot give a small one back). A forum then sees nothing worked out from the need."""
+    return _per_row(table, rows, need_hidden)
+
+
+def rate_hidden_of(table: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """Per row: the forum's map hides that kelurahan's rate of that indicator: its count or
+    its denominator is hidden (:func:`geo.forum.denominator_hidden`). A forum then sees
+    neither the rate nor what is worked out from it."""
+    return need_hidden_of(table, rows) | _per_row(table, rows, denominator_hidden)
+
+
+def _per_row(table: pd.DataFrame, rows: pd.DataFrame,
+             hidden_of: Callable[[pd.DataFrame, str], pd.Series]) -> np.ndarray:
     out = np.zeros(len(rows), dtype=bool)
     for ind_id in rows["indikator"].dropna().unique():
-        if ind_id not in table:
+        try:
+            hidden = hidden_of(table, ind_id)
+        except KeyError:  # a table without the column (an indicator it does not hold)
             continue
-        hidden = need_hidden(table, ind_id)
         mine = (rows["indikator"] == ind_id).to_numpy()
         out[mine] = hidden.reindex(rows.loc[mine, "kode"]).fillna(False).to_numpy(dtype=bool)
     return out

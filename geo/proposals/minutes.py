@@ -45,15 +45,22 @@ def when(value: object) -> str:
 
 
 def _secret(ranked: pd.DataFrame, hide: bool) -> np.ndarray:
-    """Proposals whose kelurahan's need the forum's map hides (a small count, or one hidden
-    so that a total cannot give a small one back: ``perlu_tersembunyi``)."""
-    need = pd.to_numeric(ranked["rumah_tangga_perlu"], errors="coerce").to_numpy(dtype=float)
+    """Proposals whose kelurahan's rate the forum's map hides: its need is hidden (a small
+    count, or one hidden so that a total cannot give a small one back:
+    ``perlu_tersembunyi``) or its denominator is (``nilai_tersembunyi``). Nothing worked out
+    from the rate is shown for them."""
     return hide & (ranked["bukti"] == EVIDENCE).to_numpy() & (
-        is_small(need) | _flag(ranked))
+        _need_secret(ranked) | _flag(ranked, "nilai_tersembunyi"))
 
 
-def _flag(rows: pd.DataFrame) -> np.ndarray:
-    return rows.get("perlu_tersembunyi", pd.Series(False, index=rows.index)).fillna(
+def _need_secret(rows: pd.DataFrame) -> np.ndarray:
+    """The need itself is hidden (the map shows it "< 5" or "–")."""
+    need = pd.to_numeric(rows["rumah_tangga_perlu"], errors="coerce").to_numpy(dtype=float)
+    return is_small(need) | _flag(rows, "perlu_tersembunyi")
+
+
+def _flag(rows: pd.DataFrame, column: str) -> np.ndarray:
+    return rows.get(column, pd.Series(False, index=rows.index)).fillna(
         False).to_numpy(dtype=bool)
 
 
@@ -76,7 +83,9 @@ def ranking_table(ranked: pd.DataFrame, decisions: pd.DataFrame | None = None,
                         pd.factorize(ranked["opd"], sort=False)[0])) if hide else \
         np.arange(len(ranked))
     rows = []
-    for r, secret in zip(ranked.iloc[order].to_dict(orient="records"), secrets[order]):
+    need_secrets = hide & _need_secret(ranked)
+    for r, secret, need_secret in zip(ranked.iloc[order].to_dict(orient="records"),
+                                      secrets[order], need_secrets[order]):
         has = r["bukti"] == EVIDENCE
         need = r["rumah_tangga_perlu"]
         shown = has and not secret
@@ -94,7 +103,7 @@ def ranking_table(ranked: pd.DataFrame, decisions: pd.DataFrame | None = None,
             if has else indicators.NO_DATA if r["indikator"] else "–",
             "Peringkat kelurahan": (f"{fmt_int(r['peringkat_kelurahan'])} dari "
                                     f"{fmt_int(r['kelurahan_diperingkat'])}") if shown else "–",
-            "Rumah tangga perlu": _need_text(need, secret, hide) if has else (
+            "Rumah tangga perlu": _need_text(need, secret and need_secret, hide) if has else (
                 indicators.NO_DATA if r["indikator"] else "–"),
             "Jangkauan (rumah tangga)": fmt_num(r["jangkauan_rumah_tangga"], 0),
             "Biaya per rumah tangga perlu": "–" if secret or not has
@@ -125,9 +134,11 @@ RANKING_COLUMNS = [
 
 
 def gap_table(gap: pd.DataFrame, hide: bool = True) -> pd.DataFrame:
-    """The unanswered need; with ``hide`` a small count's rate and rank are "–" (the rank
-    would place the hidden rate between its neighbours')."""
-    secret = hide & (is_small(gap["rumah_tangga_perlu"].to_numpy(dtype=float)) | _flag(gap))
+    """The unanswered need; with ``hide`` a rate the forum's map hides (its count or its
+    denominator hidden) and its rank are "–" (the rank would place the hidden rate between its
+    neighbours'), and a hidden count is "< 5" or "–"."""
+    need_secret = hide & _need_secret(gap)
+    secret = need_secret | (hide & _flag(gap, "nilai_tersembunyi"))
     return pd.DataFrame({
         "OPD": gap["opd"], "Kelurahan": gap["kelurahan"],
         "Indikator": [indicator_label(i) for i in gap["indikator"]],
@@ -136,7 +147,7 @@ def gap_table(gap: pd.DataFrame, hide: bool = True) -> pd.DataFrame:
         "Peringkat kelurahan": ["–" if x else fmt_int(r)
                                 for r, x in zip(gap["peringkat_kelurahan"], secret)],
         "Rumah tangga perlu": [_need_text(n, x, hide)
-                               for n, x in zip(gap["rumah_tangga_perlu"], secret)],
+                               for n, x in zip(gap["rumah_tangga_perlu"], need_secret)],
     })
 
 
