@@ -194,6 +194,8 @@ def test_a_small_needs_proposal_is_not_scored_or_ranked_for_the_forum(city):
                "Biaya per rumah tangga perlu", *[c for c in forum if c.startswith("Bagian")]]
     assert (hidden[derived] == "–").all() and hidden["Rumah tangga perlu"] == "< 5"
     assert mine["ID"].iat[-1] == hidden["ID"]  # last in its OPD, unranked
+    shown_ranks = [int(r.replace(".", "")) for r in mine["Peringkat OPD"] if r != "–"]
+    assert shown_ranks and shown_ranks[0] == 1  # no gap where the hidden one ranked first
     assert list(forum["OPD"]) == list(ranked["opd"])  # the OPDs keep their order
     planner = ranking_table(ranked, hide=False)
     assert planner["ID"].iat[0] == hidden["ID"] and planner["Skor"].iat[0] != "–"

@@ -84,15 +84,19 @@ def ranking_table(ranked: pd.DataFrame, decisions: pd.DataFrame | None = None,
         np.arange(len(ranked))
     rows = []
     need_secrets = hide & _need_secret(ranked)
-    for r, secret, need_secret in zip(ranked.iloc[order].to_dict(orient="records"),
-                                      secrets[order], need_secrets[order]):
+    # a forum's OPD rank counts the shown scores only: a hidden one ranked among them would
+    # leave a gap in the ranks that tells where it lies
+    opd_rank = ranked["skor"].where(~secrets).groupby(ranked["opd"]).rank(
+        method="min", ascending=False).astype("Int64") if hide else ranked["peringkat_opd"]
+    for r, secret, need_secret, rank in zip(ranked.iloc[order].to_dict(orient="records"),
+                                            secrets[order], need_secrets[order],
+                                            opd_rank.to_numpy()[order]):
         has = r["bukti"] == EVIDENCE
         need = r["rumah_tangga_perlu"]
         shown = has and not secret
         dec = decisions.loc[r["id"]] if r["id"] in decisions.index else None
         row = {
-            "Peringkat OPD": fmt_int(r["peringkat_opd"]) if pd.notna(r["peringkat_opd"])
-            and not secret else "–",
+            "Peringkat OPD": fmt_int(rank) if pd.notna(rank) and not secret else "–",
             "ID": r["id"], "OPD": r["opd"], "Kelurahan": r["kelurahan"],
             "Kegiatan": r["kegiatan"], "Sumber": SOURCES.get(r["sumber"], r["sumber"] or "–"),
             "Volume": f"{fmt_num(r['volume'], 0)} {r['satuan'] or ''}".strip(),
