@@ -74,7 +74,7 @@ if section == "Peta rujukan":
     with left:
         fmap = choropleth(scope.areas, values, title=label, unit=f"{unit} per {kel}",
                           tooltip_rows=area.tooltip(), note=view.period_label,
-                          tiles=view.basemap, labels=names,
+                          tiles=view.basemap, labels=names, decimals=rv.map_decimals(measure),
                           classes=classify(values.to_numpy(dtype=float), palette=palette),
                           grey_label=grey_label(hide))
         ur.service_points_layer(fmap, view.version, "ruj_titik")

@@ -68,6 +68,9 @@ def test_every_map_measure_draws_its_map(open_as):
     from geo.views.referral_view import MAP_MEASURES
 
     assert {palette for _, _, palette in MAP_MEASURES.values()} <= set(PALETTES)
+    from geo.views.referral_view import map_decimals
+
+    assert [map_decimals(m) for m in MAP_MEASURES] == [1, 0, 1, 0, 0]  # counts: whole
     at = open_as()
     for measure in MAP_MEASURES:
         at.selectbox(key="ruj_measure").set_value(measure).run()

@@ -31,6 +31,15 @@ MAP_MEASURES: dict[str, tuple[str, str, str]] = {  # id -> (label, unit, palette
     "dari_luar_register": ("Rujukan dari luar register", "rujukan", "Purples"),
     "eksklusi_tanpa_rujukan": ("Kesalahan eksklusi tanpa rujukan", "rumah tangga", "YlOrRd"),
 }
+COUNT_UNITS = ("rujukan", "rumah tangga")  # measures counted in whole units
+
+
+def map_decimals(measure: str) -> int:
+    """Decimals of a map measure's legend: none for a count (as the main map), one for a
+    rate or a median."""
+    return 0 if MAP_MEASURES[measure][1] in COUNT_UNITS else 1
+
+
 FILTERED_NOTE = ("Filter rumah tangga (desil, program, kelompok rentan) berlaku di halaman ini: "
                  "rumah tangga, rujukan dan kesalahan eksklusi dihitung hanya atas rumah "
                  "tangga register yang lolos filter. Rujukan dari luar register tidak punya "
@@ -212,4 +221,4 @@ def access_display(access: pd.DataFrame, names: pd.Series, types: tuple[str, ...
 
 
 __all__ = ["AreaView", "MAP_MEASURES", "access_display", "backlog_display", "gap_display",
-           "measures", "need_display"]
+           "map_decimals", "measures", "need_display"]
