@@ -1,9 +1,10 @@
-"""The planning pages' reruns (Prioritas, Lintas OPD, Cakupan, Rujukan, Usulan) on an existing
-database, server side (AppTest, the app's frame with the sidebar filters), median of
-``--rounds``: a rerun that changes nothing (as ``bench_province.py`` measures it), and the
-changes a planner makes: a filter (a new desil range each round, so nothing is reused), and
-each page's own choices. Rujukan and Usulan need a referral log and proposals: the province
-demo (``python -m geo demo --boundaries FILE``) imports both.
+"""The planning pages' reruns (Prioritas, Lintas OPD, Cakupan, Rujukan, Usulan; and
+leadership's Ringkasan) on an existing database, server side (AppTest, the app's frame with
+the sidebar filters), median of ``--rounds``: a rerun that changes nothing (as
+``bench_province.py`` measures it), and the changes a planner makes: a filter (a new desil
+range each round, so nothing is reused), and each page's own choices. Rujukan and Usulan
+need a referral log and proposals: the province demo (``python -m geo demo --boundaries
+FILE``) imports both.
 
 Goal (issue 17): ≤ 1 s per rerun at a province (1.552 desa, 3M households).
 
@@ -27,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
-PAGES = ("prioritas", "lintas_opd", "cakupan", "rujukan", "usulan")
+PAGES = ("prioritas", "lintas_opd", "cakupan", "rujukan", "usulan", "ringkasan")
 GOAL = 1.0
 
 
@@ -52,6 +53,7 @@ def page_changes(page: str) -> list[tuple[str, Callable]]:
     from geo.views.referral_view import MAP_MEASURES
 
     measures = list(MAP_MEASURES)
+    from geo.views.overview_view import MAP_CHOICES
     return {
         "prioritas": [
             ("bobot", lambda at, i: at.number_input(key="prio_w_miskin").set_value(2 + i % 2)),
@@ -69,6 +71,10 @@ def page_changes(page: str) -> list[tuple[str, Callable]]:
                 measures[(i + 1) % len(measures)])),
             ("tampilan", lambda at, i: at.radio(key="ruj_view").set_value(
                 ["Backlog per OPD", "Kesenjangan jangkauan", "Peta rujukan"][i % 3])),
+        ],
+        "ringkasan": [
+            ("peta kebutuhan", lambda at, i: at.selectbox(key="rk_need").set_value(
+                MAP_CHOICES[(i + 1) % len(MAP_CHOICES)])),
         ],
         "usulan": [
             ("bobot", lambda at, i: at.slider(key="usulan_w_kebutuhan").set_value(2 + i % 3)),
