@@ -73,7 +73,10 @@ TOP = ui_filters.Param("sorot", "prio_top", min(10, most),
                        decode=lambda t: links.decode_int(t, 1, most), encode=str)
 ui_filters.params_from_url(TOP)
 st.session_state[TOP.key] = min(st.session_state[TOP.key], most)
-top_n = st.slider(f"Sorot N {AREA.lower()} teratas di peta", 1, most, key="prio_top")
+# one area ranked (a kelurahan chosen in the sidebar): nothing to choose, and Streamlit refuses
+# a slider from 1 to 1
+top_n = st.slider(f"Sorot N {AREA.lower()} teratas di peta", 1, most, key="prio_top") \
+    if most > 1 else 1
 ui_filters.params_to_url(LEVEL, TOP)
 shown = page.ranking_table(hide)
 n_scored = len(page.scored)

@@ -1,6 +1,7 @@
-"""Every choice a page offers, chosen once: each option of each selectbox and radio, and each
-toggle and checkbox flipped, on every page of the demo city as an admin (who sees every
-section), must rerun without an exception.
+"""Every choice a page offers, chosen once: each option of each selectbox, radio and select
+slider, the first and the last option of each multiselect, each toggle and checkbox flipped,
+both ends of each slider and bounded number, on every page of the demo city as an admin (who
+sees every section), must rerun without an exception.
 
 A choice no other test makes can still end a page: the Rujukan map's "Rujukan terbuka" named
 a colour palette the maps did not have (KeyError 'OrRd'). Choices that only appear after
@@ -20,7 +21,40 @@ from tests.test_pages_planning import sidebar_and_page
 PROJECT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.stem for p in (PROJECT / "pages").glob("*.py"))
 PASSWORD = "sandi-uji-123"
-KINDS = ("selectbox", "radio", "toggle", "checkbox")
+KINDS = ("selectbox", "radio", "multiselect", "select_slider", "toggle", "checkbox", "slider",
+         "number_input")
+
+
+class _Label(str):
+    """An option by the text the page shows (what the browser sends back): AppTest would
+    pass it through the page's format_func first."""
+
+
+def _current(widget, kind: str):  # noqa: ANN001, ANN202
+    """The widget's value as :func:`_choose` sets it."""
+    if kind in ("selectbox", "radio"):
+        return None if widget.index is None else _Label(widget.options[widget.index])
+    if kind == "multiselect":
+        return [_Label(v) for v in widget.values]
+    return widget.value
+
+
+def _to_try(widget, kind: str) -> list:  # noqa: ANN001
+    """The values worth one rerun each: every option of a choice; the first and the last
+    option alone of a multiselect; the other state of a switch; both ends of a slider or a
+    bounded number (a range slider: each end alone)."""
+    if kind in ("selectbox", "radio"):
+        return [_Label(o) for o in widget.options]
+    if kind == "select_slider":
+        return list(widget.options)
+    if kind == "multiselect":
+        return [[_Label(o)] for o in dict.fromkeys(widget.options[:1] + widget.options[-1:])]
+    if kind in ("toggle", "checkbox"):
+        return [not widget.value]
+    if kind == "slider":
+        lo, hi = widget.min, widget.max
+        return [(lo, lo), (hi, hi)] if isinstance(widget.value, (tuple, list)) else [lo, hi]
+    return [v for v in (widget.min, widget.max) if v is not None]
 
 
 def _choices(at) -> dict[tuple[str, str], list]:  # noqa: ANN001
@@ -29,12 +63,8 @@ def _choices(at) -> dict[tuple[str, str], list]:  # noqa: ANN001
     for kind in KINDS:
         for widget in getattr(at, kind):
             key = widget.key
-            if not key or key.startswith("$$"):  # unkeyed: not reachable again by key
-                continue
-            if kind in ("selectbox", "radio"):
-                found[(kind, key)] = list(widget.options)
-            else:
-                found[(kind, key)] = [not widget.value]
+            if key and not key.startswith("$$"):  # unkeyed: not reachable again by key
+                found[(kind, key)] = _to_try(widget, kind)
     return found
 
 
@@ -45,21 +75,18 @@ def _widget(at, kind: str, key: str):  # noqa: ANN001, ANN202
         return None
 
 
-class _Label(str):
-    """An option by the text the page shows (what the browser sends back): AppTest would
-    pass it through the page's format_func first."""
-
-
 def _choose(at, kind: str, key: str, value) -> bool:  # noqa: ANN001
+    """Set the widget to ``value`` and rerun; False when that is not possible (the widget is
+    gone, the option no longer offered, or already the value)."""
     widget = _widget(at, kind, key)
-    if widget is None:
+    if widget is None or value == _current(widget, kind):
         return False
-    if kind in ("selectbox", "radio"):
-        if value not in widget.options:
-            return False
-        widget.set_value(_Label(value))
-    else:
-        widget.set_value(value)
+    offered = widget.options if kind in ("selectbox", "radio", "multiselect",
+                                         "select_slider") else None
+    if offered is not None and not set([value] if isinstance(value, str) else value) <= set(
+            offered):
+        return False
+    widget.set_value(value)
     at.run()
     return True
 
@@ -97,11 +124,8 @@ def test_every_choice_on_the_page_reruns_without_an_exception(page, app_env, mon
         start = _widget(at, kind, key)
         if start is None:
             continue
-        initial = start.options[start.index] if kind in ("selectbox", "radio") and \
-            start.index is not None else start.value
+        initial = _current(start, kind)
         for value in values:
-            if value == initial and kind in ("selectbox", "radio"):
-                continue
             if not _choose(at, kind, key, value):
                 continue
             tried += 1
@@ -110,16 +134,11 @@ def test_every_choice_on_the_page_reruns_without_an_exception(page, app_env, mon
             for (kind2, key2), values2 in _choices(at).items():
                 if (kind2, key2) in first:
                     continue
-                start2 = _widget(at, kind2, key2)
-                initial2 = None if start2 is None else (
-                    start2.options[start2.index] if kind2 in ("selectbox", "radio") and
-                    start2.index is not None else start2.value)
                 for value2 in values2:
-                    if value2 == initial2 and kind2 in ("selectbox", "radio"):
-                        continue
                     if _choose(at, kind2, key2, value2):
                         tried += 1
                         assert not at.exception, (page, key, value, kind2, key2, value2,
                                                   [e.value for e in at.exception])
-        _choose(at, kind, key, initial)  # back, so the next widget starts from the default
+        if initial is not None:
+            _choose(at, kind, key, initial)  # back, so the next one starts from the default
     assert tried or not first, page
