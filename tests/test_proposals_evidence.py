@@ -154,6 +154,8 @@ def test_in_a_province_a_kelurahan_is_ranked_in_its_own_kabupaten_or_kota(tmp_pa
     areas = store.load_regions(engine, "kelurahan")
     html = forum_map(areas, table.reset_index(), "miskin", ev).get_root().render()
     assert "Peringkat di kabupaten/kota" in html and "Peringkat di kota" not in html
+    linked = ev.dropna(subset=["kode"])  # each one named in its kelurahan's circle tooltip
+    assert all(f"{i} {k}" in html for i, k in zip(linked["id"], linked["kegiatan"]))
 
 
 def test_the_forum_map_neither_ranks_nor_outlines_a_hidden_rate(city):

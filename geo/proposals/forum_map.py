@@ -16,16 +16,24 @@ from geo.maps import choropleth, classify, escape, grey_label
 from geo.proposals.evidence import city_ranks, need_hidden_of, rate_hidden_of
 from geo.suppression import HIDDEN_TOO, count_texts, hidden_too, rate_texts
 
+LISTED = 4  # proposals named in a kelurahan's tooltip; the rest are counted
+
 
 def proposals_per_kelurahan(ev: pd.DataFrame) -> pd.DataFrame:
-    """Per kelurahan code: ``usulan`` (number) and ``daftar`` (ids and activities, short)."""
+    """Per kelurahan code: ``usulan`` (number) and ``daftar`` (ids and activities of the first
+    few, then how many more). Column-wise: a Musrenbang's thousands of proposals over a
+    kabupaten's hundreds of desa took a second one group at a time."""
+    ev = ev.dropna(subset=["kode"])
     if ev.empty:
         return pd.DataFrame(columns=["usulan", "daftar"])
-    grouped = ev.groupby("kode")
-    lines = grouped.apply(lambda g: "; ".join(
-        f"{i} {k}" for i, k in zip(g["id"].head(4), g["kegiatan"].head(4)))
-        + (f"; … {len(g) - 4} lagi" if len(g) > 4 else ""), include_groups=False)
-    return pd.DataFrame({"usulan": grouped.size(), "daftar": lines})
+    size = ev.groupby("kode").size()
+    first = ev.groupby("kode").head(LISTED)
+    named = (first["id"].astype(str) + " " + first["kegiatan"].astype(str)).groupby(
+        first["kode"]).agg("; ".join).reindex(size.index)
+    more = size - LISTED
+    lines = named + pd.Series(np.where(more > 0, "; … " + more.astype(str) + " lagi", ""),
+                              index=size.index)
+    return pd.DataFrame({"usulan": size, "daftar": lines})
 
 
 def forum_map(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, ev: pd.DataFrame,
@@ -33,8 +41,8 @@ def forum_map(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, ev: pd.
               ) -> folium.Map:
     """Need of ``ind_id`` per kelurahan (rate %) with the proposals ``ev`` over it."""
     ind = indicators.get(ind_id)
-    tooltip, rate, highlight = need_tooltip(areas, table, ind_id, ev, top, hide)
     counts = proposals_per_kelurahan(ev).reindex(areas["kode"])
+    tooltip, rate, highlight = need_tooltip(areas, table, ind_id, ev, top, hide, counts)
     fmap = choropleth(areas, rate, title=ind.label,
                       unit=f"% rumah tangga · garis tebal: {top} teratas",
                       tooltip_rows=tooltip, note=note, tiles=tiles,
@@ -45,7 +53,8 @@ def forum_map(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, ev: pd.
 
 
 def need_tooltip(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, ev: pd.DataFrame,
-                 top: int = 10, hide: bool = True) -> tuple[pd.DataFrame, pd.Series, set[str]]:
+                 top: int = 10, hide: bool = True, counts: pd.DataFrame | None = None
+                 ) -> tuple[pd.DataFrame, pd.Series, set[str]]:
     """(the tooltip per area, the rate coloured (empty where hidden), the top-``top`` codes
     outlined). A rate hidden for the forum is neither ranked nor outlined
     (:func:`geo.suppression.hidden_last`'s rule)."""
@@ -63,7 +72,8 @@ def need_tooltip(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, ev: 
     rate_text = rate_texts(rate, households, hide, count, hidden_rate)
     hidden = np.asarray(rate_text, dtype=object) == HIDDEN_TOO
     kota = level_word("kota", parent_codes(table["kode"], "kota")).lower()
-    counts = proposals_per_kelurahan(ev).reindex(areas["kode"])
+    if counts is None:  # ``counts``: proposals_per_kelurahan(ev) over the areas, when made
+        counts = proposals_per_kelurahan(ev).reindex(areas["kode"])
     tooltip = pd.DataFrame({
         "Kelurahan": by_code["nama"].fillna("").to_numpy(),
         ind.label: rate_text,
@@ -80,20 +90,27 @@ def need_tooltip(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, ev: 
 
 def _proposal_circles(fmap: folium.Map, areas: gpd.GeoDataFrame, counts: pd.DataFrame,
                       top: set[str]) -> None:
-    group = folium.FeatureGroup(name="Usulan per kelurahan")
+    """One GeoJSON layer of circles (sized by the number of proposals, a tooltip listing
+    them) and one of the top-N outlines: a marker object per kelurahan made the page take
+    seconds to build and send at a kabupaten's thousands of proposals."""
     points = areas.geometry.representative_point()
-    for point, n, text in zip(points, counts["usulan"], counts["daftar"]):
-        if pd.isna(n) or not n:
-            continue
-        folium.CircleMarker(
-            location=[round(point.y, 6), round(point.x, 6)],
-            radius=float(min(5 + 3 * np.sqrt(n), 20)), color="#ffffff", weight=1.5, fill=True,
-            fill_color="#08519c", fill_opacity=0.85,
-            tooltip=folium.Tooltip(escape(f"{fmt_int(n)} usulan: {text}")),
-        ).add_to(group)
-    group.add_to(fmap)
-    for code in sorted(top):  # the top-N outline, drawn over the fill
-        geom = areas.loc[areas["kode"] == code, "geometry"]
-        if len(geom):
-            folium.GeoJson(geom.iloc[0].__geo_interface__, style_function=lambda _: {
-                "fill": False, "color": "#111", "weight": 3}, interactive=False).add_to(fmap)
+    n = pd.to_numeric(counts["usulan"], errors="coerce").fillna(0).to_numpy()
+    features = [{
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(p.x, 6), round(p.y, 6)]},
+        "properties": {"r": float(min(5 + 3 * np.sqrt(k), 20)),
+                       "teks": escape(f"{fmt_int(k)} usulan: {text}")},
+    } for p, k, text in zip(points, n, counts["daftar"]) if k > 0]
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features}, name="Usulan per kelurahan",
+            marker=folium.CircleMarker(radius=8, color="#ffffff", weight=1.5, fill=True,
+                                       fill_color="#08519c", fill_opacity=0.85),
+            style_function=lambda f: {"radius": f["properties"]["r"]},
+            tooltip=folium.GeoJsonTooltip(fields=["teks"], labels=False),
+        ).add_to(fmap)
+    outlined = areas[areas["kode"].isin(top)].sort_values("kode")
+    if len(outlined):  # the top-N outline, drawn over the fill
+        folium.GeoJson(outlined[["kode", "geometry"]].__geo_interface__,
+                       style_function=lambda _: {"fill": False, "color": "#111", "weight": 3},
+                       interactive=False).add_to(fmap)
