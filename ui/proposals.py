@@ -41,20 +41,25 @@ def need_table(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.Data
     return tables["kelurahan"]
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def ranked_and_gaps(snapshot_id: int, version: tuple, settings_key: tuple, proposals: tuple,
                     top: int, shown: frozenset[str], weights: pe.Weights, hide: bool
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(proposals in ``shown`` kelurahan scored under ``weights``, needs in the top ``top``
-    no proposal answers): cached, so a rerun that changes none of these (a map hover, an
-    OPD or map-indicator choice) computes neither again."""
+    no proposal answers). The evidence and the gaps are cached; only the score, which the
+    weights change, is worked out on a rerun."""
+    ev, gap = _evidence_and_gaps(snapshot_id, version, settings_key, proposals, top, shown)
+    return pe.score(ev, weights, hide), gap
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _evidence_and_gaps(snapshot_id: int, version: tuple, settings_key: tuple, proposals: tuple,
+                       top: int, shown: frozenset[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     table = need_table(snapshot_id, version, settings_key)
     props, entries, _ = stored(proposals)
     ev = pe.evidence_from(table, entries, props, top)
-    ranked = pe.score(ev[ev["kode"].isin(shown)], weights, hide)
     gap = pg.unanswered(table[table["kode"].isin(shown)], props, kamus.opd_indicators(entries),
                         top)
-    return ranked, gap
+    return ev[ev["kode"].isin(shown)].reset_index(drop=True), gap
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
