@@ -288,9 +288,7 @@ def import_referrals(engine: Engine, source: object, name: str | None = None,
             report=json.dumps(report, ensure_ascii=False)))
         matches.clear(conn)  # the old log's; this one's match to its period is kept
         if snapshot is not None:
-            numbers = register["row_number"].to_numpy(dtype=np.int64)
-            household_rows = np.where(matched >= 0, numbers[np.clip(matched, 0, None)], -1) \
-                if len(numbers) else np.full(len(matched), -1)
             stamped = conn.execute(select(referral_imports.c.imported_at)).scalar_one()
-            matches.replace(conn, snapshot, stamped, acc_rows, household_rows)
+            matches.replace(conn, snapshot, stamped, acc_rows,
+                            matches.row_numbers(matched, register["row_number"]))
     return result

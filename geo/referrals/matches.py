@@ -75,6 +75,16 @@ def save(engine: Engine, snapshot: dict, log_imported_at: object, referral_rows:
     return True
 
 
+def row_numbers(positions: np.ndarray, numbers: np.ndarray) -> np.ndarray:
+    """The household row number at each register position (``numbers``: the register's
+    ``row_number`` column); -1 (outside the register) stays -1."""
+    positions = np.asarray(positions, dtype=np.int64)
+    out = np.full(len(positions), -1, dtype=np.int64)
+    found = positions >= 0
+    out[found] = np.asarray(numbers, dtype=np.int64)[positions[found]]
+    return out
+
+
 def clear(conn: Connection) -> None:
     """Forget every stored match (a new log replaces the old one)."""
     conn.execute(delete(referral_matches))

@@ -159,10 +159,8 @@ def _positions(engine: Engine, snapshot: dict, info: dict, rows: pd.DataFrame,
     if household_rows is None:
         ids = snapshot_cache.load_households_fast(
             engine, snapshot, ["row_number", *keys.REGISTER_COLUMN.values()])
-        at = match(rows, ids, keyed_ids.secret(engine))
-        numbers = ids["row_number"].to_numpy(dtype=np.int64)
-        household_rows = np.full(len(rows), -1, dtype=np.int64)
-        household_rows[at >= 0] = numbers[at[at >= 0]]
+        household_rows = matches.row_numbers(match(rows, ids, keyed_ids.secret(engine)),
+                                             ids["row_number"])
         matches.save(engine, snapshot, info["imported_at"], referral_rows, household_rows)
     position = pd.Series(np.arange(len(register)),
                          index=register["row_number"].to_numpy(dtype=np.int64))
