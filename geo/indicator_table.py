@@ -2,7 +2,8 @@
 
 Columns ``kode``, ``nama``, ``rumah_tangga``, ``jiwa`` and per indicator id ``<id>``
 (households counted), ``<id>_persen`` (rate over the households whose value is known),
-``<id>_penyebut`` (those households: the rate's denominator) and ``<id>_diketahui`` (share of
+``<id>_penyebut`` (those households: the rate's denominator; 0 where none is known, as it
+counts what is known, like ``<id>_diketahui``) and ``<id>_diketahui`` (share of
 the households the indicator is about whose value is known, 0–1).
 Where too little is known (``Settings.min_known_share``) the count and the rate are missing
 (``pd.NA``/NaN), never 0. Regions without households count 0 households. Households not linked

@@ -41,11 +41,6 @@ NO_DATA_COLOR = "#d9d9d9"
 NO_DATA_LABEL = "Tidak ada data"  # grey: nothing, or too little, known (never a class, never 0)
 # grey on a forum's map: no data, or a figure hidden so that no household can be recognised
 HIDDEN_OR_NO_DATA_LABEL = "Tidak ada data atau disembunyikan"
-
-
-def grey_label(hide: bool) -> str:
-    """The legend's grey: "Tidak ada data", or on a forum's map also "atau disembunyikan"."""
-    return HIDDEN_OR_NO_DATA_LABEL if hide else NO_DATA_LABEL
 BORDER_COLOR = "#4d4d4d"
 LEGEND_ROOM_PX = 150  # map padding below the areas, where the legend sits
 
@@ -57,6 +52,11 @@ PALETTES: dict[str, tuple[str, ...]] = {
     "YlGnBu": ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
     "OrRd": ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000"),
 }
+
+
+def grey_label(hide: bool) -> str:
+    """The legend's grey: "Tidak ada data", or on a forum's map also "atau disembunyikan"."""
+    return HIDDEN_OR_NO_DATA_LABEL if hide else NO_DATA_LABEL
 
 
 def ensure_static_assets() -> Path:

@@ -158,8 +158,7 @@ def evidence_from(table: pd.DataFrame, kamus_entries: list[kamus.Entry],
                "nilai_indikator", "peringkat_kelurahan", "kelurahan_diperingkat",
                "rumah_tangga_perlu", "diketahui", "biaya_per_rumah_tangga", "top_n", "bukti"]
     out = pd.DataFrame(rows, columns=columns)
-    out["perlu_tersembunyi"] = need_hidden_of(table, out)
-    out["nilai_tersembunyi"] = rate_hidden_of(table, out)
+    out["perlu_tersembunyi"], out["nilai_tersembunyi"] = hidden_of(table, out)
     for column in ("peringkat_kelurahan", "kelurahan_diperingkat", "rumah_tangga_perlu"):
         out[column] = pd.to_numeric(out[column]).astype("Int64")
     for column in ("nilai_indikator", "diketahui", "biaya_per_rumah_tangga"):
@@ -168,18 +167,18 @@ def evidence_from(table: pd.DataFrame, kamus_entries: list[kamus.Entry],
     return out
 
 
-def need_hidden_of(table: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
-    """Per row (``kode``, ``indikator``): the forum's map hides that kelurahan's count of that
-    indicator (:func:`geo.forum.need_hidden`; a small one, or one hidden so that a total
-    cannot give a small one back). A forum then sees nothing worked out from the need."""
-    return _per_row(table, rows, need_hidden)
+def hidden_of(table: pd.DataFrame, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per row (``kode``, ``indikator``), as the forum's map hides them: (the kelurahan's
+    count of that indicator, :func:`geo.forum.need_hidden`: a small one, or one hidden so
+    that a total cannot give a small one back; its rate: the count or the denominator hidden,
+    :func:`geo.forum.denominator_hidden`). A forum sees nothing worked out from either."""
+    need = _per_row(table, rows, need_hidden)
+    return need, need | _per_row(table, rows, denominator_hidden)
 
 
 def rate_hidden_of(table: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
-    """Per row: the forum's map hides that kelurahan's rate of that indicator: its count or
-    its denominator is hidden (:func:`geo.forum.denominator_hidden`). A forum then sees
-    neither the rate nor what is worked out from it."""
-    return need_hidden_of(table, rows) | _per_row(table, rows, denominator_hidden)
+    """Per row: the forum's map hides that kelurahan's rate (:func:`hidden_of`)."""
+    return hidden_of(table, rows)[1]
 
 
 def _per_row(table: pd.DataFrame, rows: pd.DataFrame,

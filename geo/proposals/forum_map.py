@@ -13,7 +13,7 @@ from geo import indicators
 from geo.codes import level_word, parent_codes
 from geo.fmt import fmt_int
 from geo.maps import choropleth, classify, escape, grey_label
-from geo.proposals.evidence import city_ranks, need_hidden_of, rate_hidden_of
+from geo.proposals.evidence import city_ranks, hidden_of
 from geo.suppression import HIDDEN_TOO, count_texts, hidden_too, rate_texts
 
 LISTED = 4  # proposals named in a kelurahan's tooltip; the rest are counted
@@ -65,10 +65,10 @@ def need_tooltip(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, ev: 
     households = by_code["rumah_tangga"].astype(float)
     rank_of = pd.Series(city_ranks(table, ind_id).to_numpy(), index=table["kode"]
                         ).reindex(areas["kode"])
-    hidden_need, hidden_rate = (np.zeros(len(areas), dtype=bool) for _ in range(2))
-    if hide:  # as the forum's map: a rate hidden with its count or its denominator
-        rows = pd.DataFrame({"kode": areas["kode"].to_numpy(), "indikator": ind_id})
-        hidden_need, hidden_rate = need_hidden_of(table, rows), rate_hidden_of(table, rows)
+    rows = pd.DataFrame({"kode": areas["kode"].to_numpy(), "indikator": ind_id})
+    # as the forum's map: a rate hidden with its count or its denominator
+    hidden_need, hidden_rate = hidden_of(table, rows) if hide else (
+        np.zeros(len(areas), dtype=bool), np.zeros(len(areas), dtype=bool))
     rate_text = rate_texts(rate, households, hide, count, hidden_rate)
     hidden = np.asarray(rate_text, dtype=object) == HIDDEN_TOO
     kota = level_word("kota", parent_codes(table["kode"], "kota")).lower()

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from geo import indicators
 from geo.indicator_table import indicator_table
 from geo.proposals import kamus
-from geo.proposals.evidence import DEFAULT_TOP, city_ranks, need_hidden_of, rate_hidden_of
+from geo.proposals.evidence import DEFAULT_TOP, city_ranks, hidden_of
 from geo.proposals.importer import load_proposals
 from geo.proposals.values import REJECTED
 
@@ -42,8 +42,7 @@ def unanswered(table: pd.DataFrame, proposals: pd.DataFrame,
                              "peringkat_kelurahan": int(rec["_rank"]),
                              "rumah_tangga_perlu": int(rec[ind_id])})
     out = pd.DataFrame(rows, columns=COLUMNS)
-    out["perlu_tersembunyi"] = need_hidden_of(table, out)  # as the forum's map hides them
-    out["nilai_tersembunyi"] = rate_hidden_of(table, out)
+    out["perlu_tersembunyi"], out["nilai_tersembunyi"] = hidden_of(table, out)  # as the map
     return out
 
 
