@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from geo.accounts import ROLES, User
-from geo.filters import Filters
+from geo.filters import DESIL_MAX, DESIL_MIN, Filters
 
 # What can be asked for: the pages, then actions inside pages.
 PAGES: dict[str, str] = {
@@ -42,18 +42,24 @@ ACTIONS: dict[str, str] = {
     "usulan_import": "mengimpor atau memasukkan usulan Musrenbang",
     "usulan_decide": "memutuskan usulan (diterima/ditolak)",
     "kamus_edit": "mengubah kamus usulan",
+    "household_filter": "memfilter rumah tangga menurut desil, program atau kelompok rentan",
 }
 
 _MAPS = {"peta", "ringkasan", "cakupan", "lintas_opd", "prioritas", "rujukan"}
 ALLOWED: dict[str, frozenset[str]] = {
     "admin": frozenset(PAGES) | frozenset(ACTIONS),
     "operator": frozenset({"data", "kualitas_data", "cakupan", "ringkasan", "import",
-                           "delete_period", "household_list",
+                           "delete_period", "household_list", "household_filter",
                            "household_list_download", "reveal_nik", "download",
                            "unsuppressed", "rujukan", "usulan", "usulan_import"}),
     "perencana": frozenset(_MAPS | {"household_list", "download", "unsuppressed", "usulan",
-                                    "usulan_decide"}),
-    "pimpinan": frozenset(_MAPS | {"download", "usulan"}),
+                                    "usulan_decide", "household_filter"}),
+    "pimpinan": frozenset(_MAPS | {"download", "usulan", "household_filter"}),
+    # A forum's screen is read by the public, and small counts hidden on it must stay hidden
+    # across filters too: a kelurahan's count under desil 1-10 minus its count under desil
+    # 5-10 (or with and without a program) gives back by subtraction a count one table hides
+    # as "< 5". Areas cannot do that (a kelurahan is counted whole in every view), so a forum
+    # filters by area only (scope_filters); its indicators still cover desil 1 and 1-4.
     "forum": frozenset(_MAPS | {"download", "usulan"}),
 }
 ALWAYS_SUPPRESSED = frozenset({"pimpinan", "forum"})
@@ -67,7 +73,7 @@ assert set(ALLOWED) == set(ROLES), "every role needs its rights"
 DEMO_ROLE = "tamu"
 ALLOWED[DEMO_ROLE] = frozenset(PAGES) - {"pengguna", "audit"} | {
     "household_list", "household_list_download", "download", "unsuppressed",
-    "usulan_decide"}
+    "usulan_decide", "household_filter"}
 DEMO_VISITOR = User("tamu (data contoh)", DEMO_ROLE)
 
 
@@ -118,18 +124,28 @@ def allowed_kelurahan(user: User | None, kelurahan: Iterable[str],
 
 def scope_filters(user: User | None, filters: Filters, kelurahan: Iterable[str],
                   parent_of: dict[str, str]) -> Filters:
-    """``filters`` forced into the user's area: the chosen kelurahan that lie in it, or, when
-    none is chosen, every kelurahan of it (of the chosen kecamatan, if any). Unscoped users get
+    """``filters`` as the user may apply them: without desil, program and group for a role
+    that filters by area only (``household_filter``), and forced into the user's area: the
+    chosen kelurahan that lie in it, or, when none is chosen, every kelurahan of it (of the
+    chosen kecamatan, if any). ``None`` (the server's administrator on the command line) gets
     ``filters`` back unchanged."""
+    if user is not None and not allowed(user, "household_filter"):
+        filters = area_only(filters)
     if user is None or not user.areas:
         return filters
-    allowed = allowed_kelurahan(user, kelurahan, parent_of)
-    chosen = set(filters.kelurahan) & allowed
+    inside = allowed_kelurahan(user, kelurahan, parent_of)
+    chosen = set(filters.kelurahan) & inside
     if not chosen:
-        chosen = {k for k in allowed if not filters.kecamatan
-                  or parent_of.get(k) in set(filters.kecamatan)} or allowed
-    kecamatan = tuple(k for k in filters.kecamatan if k in {parent_of.get(c) for c in allowed})
+        chosen = {k for k in inside if not filters.kecamatan
+                  or parent_of.get(k) in set(filters.kecamatan)} or inside
+    kecamatan = tuple(k for k in filters.kecamatan if k in {parent_of.get(c) for c in inside})
     return replace(filters, kecamatan=kecamatan, kelurahan=tuple(sorted(chosen)))
+
+
+def area_only(filters: Filters) -> Filters:
+    """``filters`` without their household part: every desil, no program, no group."""
+    return replace(filters, desil_min=DESIL_MIN, desil_max=DESIL_MAX, programs=(),
+                   vulnerable=())
 
 
 def rows_in_scope(user: User | None, codes: Iterable[str], level: str,

@@ -91,6 +91,26 @@ def test_a_scoped_users_filters_are_forced_into_their_area():
     assert access.scope_filters(unscoped, Filters(), parent, parent) == Filters()
 
 
+@pytest.mark.parametrize("role, household", [
+    ("admin", True), ("operator", True), ("perencana", True), ("pimpinan", True),
+    ("forum", False), (access.DEMO_ROLE, True),
+])
+def test_a_forum_filters_by_area_only(role, household):
+    from geo.filters import Filters
+
+    parent = {"36.73.01.1001": "36.73.01", "36.73.02.1001": "36.73.02"}
+    asked = Filters(kecamatan=("36.73.01",), desil_min=1, desil_max=4,
+                    programs=("penerima_pkh",), vulnerable=("jumlah_lansia",))
+    user = User("u", role)
+    assert access.allowed(user, "household_filter") is household
+    got = access.scope_filters(user, asked, parent, parent)
+    assert got == (asked if household else Filters(kecamatan=("36.73.01",)))
+    scoped = access.scope_filters(User("u", role, areas=("36.73.01",)), asked, parent, parent)
+    assert scoped.kelurahan == ("36.73.01.1001",) and scoped.programs == asked.programs[
+        :1 if household else 0]
+    assert access.scope_filters(None, asked, parent, parent) == asked  # the server's admin
+
+
 def test_the_demo_visitor_sees_the_fictional_data_but_cannot_import():
     visitor = access.DEMO_VISITOR
     assert access.allowed(visitor, "peta") and access.allowed(visitor, "data")

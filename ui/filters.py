@@ -140,16 +140,12 @@ def sidebar_filters(view: View, user: User | None = None) -> Filters:
     chosen_kel = sb.multiselect(
         choices.kel_word, kel_options, key=K_KEL, format_func=lambda c: kel_names.get(c, c),
         placeholder=f"Semua {choices.kel_word.lower()}")
-    desil = sb.slider("Desil kesejahteraan", DESIL_MIN, DESIL_MAX, key=K_DESIL,
-                      help="Desil 1 = 10% termiskin. Di luar rentang penuh 1–10, rumah tangga "
-                           "tanpa desil tidak dihitung.")
-    programs = sb.multiselect(
-        "Menerima program", list(PROGRAMS), key=K_PROG, format_func=PROGRAMS.get,
-        placeholder="Semua", help="Rumah tangga yang menerima semua program yang dipilih.")
-    vulnerable = sb.multiselect(
-        "Kelompok rentan", list(VULNERABLE), key=K_VULN, format_func=VULNERABLE.get,
-        placeholder="Semua",
-        help="Rumah tangga yang punya anggota dari setiap kelompok yang dipilih.")
+    if user is None or access.allowed(user, "household_filter"):
+        desil, programs, vulnerable = _household_widgets(sb)
+    else:  # a forum: the three filters are not drawn, and scope_filters drops a link's
+        _load_household_defaults()
+        desil, programs, vulnerable = (DESIL_MIN, DESIL_MAX), [], []
+        sb.caption(AREA_ONLY_NOTE)
     filters = Filters(tuple(chosen_kec), tuple(chosen_kel), int(desil[0]), int(desil[1]),
                       tuple(programs), tuple(vulnerable), tuple(chosen_kota))
     if filters.has_area:  # the planner chose an area: the link's note is done
@@ -165,6 +161,34 @@ def sidebar_filters(view: View, user: User | None = None) -> Filters:
     filters = access.scope_filters(user, filters, parent_of, parent_of)
     st.session_state[_STATE] = filters
     return filters
+
+
+AREA_ONLY_NOTE = ("Akun forum memfilter menurut wilayah saja. Filter desil, program dan "
+                  "kelompok rentan tidak tersedia: selisih dua pilihan filter dapat membuka "
+                  "angka kecil yang disembunyikan. Indikator tetap memuat desil 1 dan desil "
+                  "1–4.")
+
+
+def _household_widgets(sb) -> tuple[tuple[int, int], list[str], list[str]]:  # noqa: ANN001
+    """The household part of the filters: desil range, programs received, groups."""
+    desil = sb.slider("Desil kesejahteraan", DESIL_MIN, DESIL_MAX, key=K_DESIL,
+                      help="Desil 1 = 10% termiskin. Di luar rentang penuh 1–10, rumah tangga "
+                           "tanpa desil tidak dihitung.")
+    programs = sb.multiselect(
+        "Menerima program", list(PROGRAMS), key=K_PROG, format_func=PROGRAMS.get,
+        placeholder="Semua", help="Rumah tangga yang menerima semua program yang dipilih.")
+    vulnerable = sb.multiselect(
+        "Kelompok rentan", list(VULNERABLE), key=K_VULN, format_func=VULNERABLE.get,
+        placeholder="Semua",
+        help="Rumah tangga yang punya anggota dari setiap kelompok yang dipilih.")
+    return desil, programs, vulnerable
+
+
+def _load_household_defaults() -> None:
+    """A link's desil, program and group are not kept for a role that may not use them."""
+    st.session_state[K_DESIL] = (DESIL_MIN, DESIL_MAX)
+    st.session_state[K_PROG] = []
+    st.session_state[K_VULN] = []
 
 
 def _write_query(filters: Filters) -> None:
