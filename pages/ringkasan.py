@@ -60,9 +60,8 @@ with left:
                   key="rk_map")
 
 with right:
-    lines = [f"<p><b>{html.escape(agency)}</b>: " + (" · ".join(
-        f"{html.escape(str(name))} {html.escape(str(count))}" for name, count in rows)
-        or NO_DATA) + "</p>" for agency, rows in ov.opd_top.items()]
+    lines = [f"<p><b>{html.escape(agency)}</b>: {html.escape(top.text())}</p>"
+             for agency, top in ov.opd_top.items()]
     st.markdown(f"**{ovv.TOP_KELURAHAN} {scope.kel_word.lower()} dengan rumah tangga perlu "
                 "tindakan terbanyak, per OPD**")
     st.html(f'<div class="ringkasan-list">{"".join(lines)}</div>')

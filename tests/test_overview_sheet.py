@@ -29,8 +29,8 @@ def test_the_overview_prints_on_one_a4_page_with_the_screens_numbers(tmp_path: P
     assert "Ringkasan Kota Uji" in text and "September 2026" in text
     for h in ov.headline:
         assert h.label in text and h.value in text
-    first_agency, pairs = next(iter(ov.opd_top.items()))
-    assert first_agency in text and pairs[0][0] in text
+    first_agency, top = next(iter(ov.opd_top.items()))
+    assert first_agency in text and top.rows[0][0] in text
     for label in need[1].labels():  # the legend: the screen's classes, Indonesian numbers
         assert label in text
     assert "Tidak ada data" in text and "Dicetak oleh perencana1" in text

@@ -89,8 +89,10 @@ def test_lists_are_the_planning_pages_numbers_and_content_is_plain_data():
     page = opd_view(scope, c.names, as_pct=False, hide=True)
     assert list(tops) == AGENCIES
     for agency in AGENCIES:
-        ranking = page.agency_ranking(agency).head(5)
-        assert tops[agency] == list(zip(ranking["Kelurahan"], ranking[f"Perlu {agency}"]))
+        ranking = page.agency_ranking(agency)
+        counts = ranking[f"Perlu {agency}"]
+        shown = ranking[counts.str.fullmatch(r"[\d.]+") & (counts != "0")].head(5)
+        assert tops[agency].rows == list(zip(shown["Kelurahan"], shown[f"Perlu {agency}"]))
     gaps = ovv.coverage_gaps(scope, c.names)
     assert 0 < len(gaps) <= ovv.TOP_GAPS
     not_covered = [int(g.not_covered.replace(".", "")) for g in gaps]
@@ -106,7 +108,26 @@ def test_lists_are_the_planning_pages_numbers_and_content_is_plain_data():
     content = ovv.overview_content(ov)
     json.dumps(content)  # strings, numbers, lists: a PDF can lay it out
     assert content["headline"][0]["value"] == fmt_int(kota[HOUSEHOLDS].sum())
-    assert content["opd_top"]["Dinsos"][0][0] == tops["Dinsos"][0][0]
+    assert content["opd_top"]["Dinsos"]["rows"][0][0] == tops["Dinsos"].rows[0][0]
+
+
+def test_the_top_kelurahan_per_opd_list_no_zero_and_no_hidden_count():
+    """A "most households" list of zeros read as the neediest kelurahan, and a count hidden as
+    "< 5" has no rank; what is said instead tells no data, all hidden and no need apart."""
+    c = view_fixtures.city(n=400)
+    for hide in (True, False):
+        tops = ovv.opd_top(view_fixtures.scope(c), c.names, hide=hide)
+        for top in tops.values():
+            assert all(count != "0" and count[0].isdigit() for _, count in top.rows)
+            assert top.rows or top.none
+    # every kelurahan hidden: a small city, counts 1-4 each
+    few = view_fixtures.city(n=60)
+    tops = ovv.opd_top(view_fixtures.scope(few), few.names, hide=True)
+    assert any(top.none == ovv.OPD_NONE_HIDDEN and not top.rows for top in tops.values())
+    assert all(top.text() == top.none for top in tops.values() if not top.rows)
+    blank = view_fixtures.city(n=400, blank=("desil",))  # no desil: no need is known
+    tops = ovv.opd_top(view_fixtures.scope(blank), blank.names, hide=False)
+    assert tops["Dinsos"].text() == NO_DATA
 
 
 def test_a_legend_of_one_value_shows_the_value_not_a_range():

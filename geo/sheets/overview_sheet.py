@@ -60,8 +60,7 @@ def overview_pdf(ov: Overview, mapped: MapView | None, classes: Classes | None,
     else:
         sheet.text(map_box.x0, map_box.y1 - 9, f"Peta: {NO_DATA}", 8.5)
     right = map_box.x1 + 12
-    top_rows = [[agency, " · ".join(f"{name} ({count})" for name, count in pairs) or NO_DATA]
-                for agency, pairs in ov.opd_top.items()]
+    top_rows = [[agency, top.text("{name} ({count})")] for agency, top in ov.opd_top.items()]
     yy = sheet.paragraph(right, y + 1, half, f"{kel_word} dengan rumah tangga perlu tindakan "
                          "terbanyak, per OPD", 8, bold=True) - 3
     for agency, listing in top_rows:

@@ -74,6 +74,22 @@ class CoverageGap:
 
 
 @dataclass(frozen=True)
+class OpdTop:
+    """The kelurahan with most households needing one agency's action, as shown: only shown
+    counts above 0 (a 0 is no need, and a hidden count has no rank)."""
+
+    rows: list[tuple[str, str]]  # (kelurahan, households as text), most first
+    none: str  # said instead when no row is listed
+
+    def text(self, pair: str = "{name} {count}", sep: str = " · ") -> str:
+        return sep.join(pair.format(name=n, count=c) for n, c in self.rows) or self.none
+
+
+OPD_NONE_HIDDEN = "tidak ada angka yang dapat ditampilkan (angka kecil disembunyikan)"
+OPD_NONE_ZERO = "tidak ada rumah tangga yang perlu ditangani"
+
+
+@dataclass(frozen=True)
 class Overview:
     area: str  # the city (or the account's area)
     period: str
@@ -83,7 +99,7 @@ class Overview:
     previous: str | None  # the period the change is counted from
     is_demo: bool
     headline: list[Headline]
-    opd_top: dict[str, list[tuple[str, str]]]  # agency -> [(kelurahan, households)]
+    opd_top: dict[str, OpdTop]  # per agency
     coverage_gaps: list[CoverageGap]
     notes: list[str]
 
@@ -190,14 +206,21 @@ def headline(row: pd.Series, changes: pd.Series | None, hide: bool = True) -> li
 
 
 def opd_top(scope: Scope, names: pd.DataFrame, hide: bool = True,
-            n: int = TOP_KELURAHAN) -> dict[str, list[tuple[str, str]]]:
+            n: int = TOP_KELURAHAN) -> dict[str, OpdTop]:
     """Per OPD, the ``n`` kelurahan with most households needing its action (the Lintas OPD
-    page's ranking): [(kelurahan, households as text)]."""
+    page's ranking, its shown counts above 0). Without them: no data (no count known), every
+    count hidden, or no need (every count 0)."""
     page = opd_view(scope, names, as_pct=False, hide=hide)
     out = {}
     for agency in AGENCIES:
-        ranking = page.agency_ranking(agency).head(n)
-        out[agency] = list(zip(ranking[page.kel_word], ranking[f"Perlu {agency}"]))
+        ranking = page.agency_ranking(agency)
+        counts = ranking[f"Perlu {agency}"].astype(str)
+        shown = counts.str.fullmatch(r"[\d.]+").to_numpy()
+        listed = ranking[shown & (counts != "0").to_numpy()].head(n)
+        none = (NO_DATA if not len(ranking) else OPD_NONE_ZERO if shown.all()
+                else OPD_NONE_HIDDEN)
+        out[agency] = OpdTop(list(zip(listed[page.kel_word], listed[f"Perlu {agency}"])),
+                             none)
     return out
 
 
@@ -250,7 +273,8 @@ def overview_content(ov: Overview) -> dict:
         "period": ov.period,
         "freshness": ov.freshness(),
         "headline": [asdict(h) for h in ov.headline],
-        "opd_top": {agency: [list(pair) for pair in rows] for agency, rows in ov.opd_top.items()},
+        "opd_top": {agency: {"rows": [list(pair) for pair in top.rows], "none": top.none}
+                    for agency, top in ov.opd_top.items()},
         "coverage_gaps": [asdict(g) for g in ov.coverage_gaps],
         "notes": list(ov.notes),
     }
