@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import math
 import shutil
 import urllib.request
 from collections.abc import Iterable, Mapping
@@ -165,6 +166,7 @@ class Classes:
     breaks: tuple[float, ...]
     colors: tuple[str, ...]
     lower: float
+    whole: bool = False  # every value classified was a whole number (a count)
 
     def color_of(self, values: np.ndarray) -> np.ndarray:
         out = np.full(len(values), NO_DATA_COLOR, dtype=object)
@@ -180,8 +182,20 @@ class Classes:
         if len(self.breaks) == 1 and fmt_num(self.lower, decimals) == fmt_num(
                 self.breaks[0], decimals):
             return [fmt_num(self.breaks[0], decimals)]
+        if self.whole and decimals == 0:
+            return self._whole_labels()
         return [f"{fmt_num(edges[i], decimals)} – {fmt_num(edges[i + 1], decimals)}"
                 for i in range(len(self.breaks))]
+
+    def _whole_labels(self) -> list[str]:
+        """Counts: a class above a break starts at the next whole number ("0", "1 – 8",
+        "9 – 10"), not at the break ("0 – 0", "0 – 8", "8 – 10" read as overlapping)."""
+        out = []
+        for i, top in enumerate(self.breaks):
+            lo = math.ceil(self.lower) if i == 0 else math.floor(self.breaks[i - 1]) + 1
+            hi = math.floor(top)
+            out.append(fmt_num(lo, 0) if lo >= hi else f"{fmt_num(lo, 0)} – {fmt_num(hi, 0)}")
+        return out
 
 
 def classify(values: np.ndarray, k: int = 5, method: str = "quantile",
@@ -195,8 +209,9 @@ def classify(values: np.ndarray, k: int = 5, method: str = "quantile",
     lo, hi = float(data.min()), float(data.max())
     uniq = np.unique(data)
     k = max(1, min(k, len(uniq)))
+    whole = bool(np.all(data == np.round(data)))
     if k == 1 or hi == lo:  # no spread: one light class, never the darkest (all 0 is no alarm)
-        return Classes((hi,), (colors[0],), lo)
+        return Classes((hi,), (colors[0],), lo, whole)
     if method == "equal":
         breaks = np.linspace(lo, hi, k + 1)[1:]
     elif method == "natural":
@@ -209,10 +224,12 @@ def classify(values: np.ndarray, k: int = 5, method: str = "quantile",
             breaks = mapclassify.FisherJenks(data, k=k).bins
     else:
         breaks = np.quantile(data, np.linspace(0, 1, k + 1)[1:])
+    if whole:  # counts: breaks at whole numbers, so no class falls between two of them
+        breaks = np.floor(np.round(breaks, 6))
     breaks = tuple(float(b) for b in np.unique(np.round(breaks, 6)))
     breaks = breaks[:-1] + (hi,)
     pick = np.linspace(0, len(colors) - 1, len(breaks)).round().astype(int)
-    return Classes(breaks, tuple(colors[i] for i in pick), lo)
+    return Classes(breaks, tuple(colors[i] for i in pick), lo, whole)
 
 
 # On a narrow map (a phone) the legend is smaller and leaves out the note (said above the

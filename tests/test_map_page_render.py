@@ -117,5 +117,19 @@ def test_three_class_methods_give_the_asked_number_of_classes():
         assert set(classes.colors) <= set(PALETTES["Blues"])
         assert classes.color_of(np.array([np.nan]))[0] == "#d9d9d9"
     equal = classify(values, k=5, method="equal")
-    assert equal.labels(0) == ["1 – 7", "7 – 13", "13 – 18", "18 – 24", "24 – 30"]
+    assert equal.labels(0) == ["1 – 6", "7 – 12", "13 – 18", "19 – 24", "25 – 30"]
     assert len(classify(values, k=3).breaks) == 3
+
+
+def test_a_count_legend_never_overlaps_and_names_each_whole_number_once():
+    """Counts are whole numbers: "0", "1 – 8", "9 – 10", not "0 – 0", "0 – 8", "8 – 10"."""
+    counts = np.array([0.0] * 12 + [1, 2, 3, 5, 8, 8, 9, 10, np.nan])
+    classes = classify(counts, k=5)
+    assert classes.labels(0) == ["0", "1 – 5", "6 – 10"]
+    colors = classes.color_of(np.arange(11.0))
+    for value in range(11):  # each whole number in the class whose label names it
+        label = classes.labels(0)[classes.colors.index(colors[value])]
+        lo, _, hi = label.partition(" – ")
+        assert int(lo) <= value <= int(hi or lo)
+    rates = classify(np.array([0.5, 1.5, 2.7, 3.3, 8.1]), k=5)  # not counts: edges as they are
+    assert rates.labels(1)[0] == "0,5 – 1,3"

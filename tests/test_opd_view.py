@@ -55,6 +55,29 @@ def test_agency_ranking_and_total():
     assert list(tooltip.index) == list(p.matrix.index) and len(values) == len(tooltip)
 
 
+def test_a_forum_ranks_shown_counts_above_0_only_and_lists_the_rest_by_name():
+    """A rank counted over a hidden "–" would tell whether it is above; a ranked 0 would
+    stand above a "< 5" (1-4 households)."""
+    c = city(n=400)
+    p = ov.opd_view(scope(c), c.names, False, True)
+    seen_zero = seen_hidden = False
+    for agency in planning.AGENCIES:
+        rank = p.agency_ranking(agency)
+        counts = rank[f"Perlu {agency}"]
+        shown = (counts.str.fullmatch(r"[\d.]+") & (counts != "0")).to_numpy()
+        seen_zero |= bool((counts == "0").any())
+        seen_hidden |= bool((~counts.str.fullmatch(r"[\d.]+")).any())
+        assert shown[:shown.sum()].all()  # ranked rows first
+        values = counts[shown].str.replace(".", "").astype(int)
+        expected = values.rank(method="min", ascending=False).astype(int)
+        assert list(rank["Peringkat"][shown]) == [fmt_int(r) for r in expected]
+        assert set(rank["Peringkat"][~shown]) <= {"–"}
+        rest = list(rank[p.kel_word][~shown])
+        assert rest == sorted(rest)
+    assert seen_zero and seen_hidden
+    assert "0 tidak diperingkat" in p.agency_total("Dinsos")
+
+
 def test_an_agency_without_data_is_no_data_not_zero():
     p = page(blank=("jumlah_anak_tidak_sekolah",))
     display, _ = p.matrix_table()

@@ -170,14 +170,21 @@ class OpdView:
         ranked = self.counts[agency].dropna().sort_values(ascending=False, kind="stable")
         texts = self.count_texts[[agency]].reindex(ranked.index)  # the matrix's suppression
         secret = hidden_cells(texts)[:, 0]
-        if hide:  # hidden counts: no rank, in name order (no order leaks)
+        unranked = np.zeros(len(ranked), dtype=bool)
+        if hide:
+            # hidden counts: no rank, in name order (no order leaks); ranks among the shown
+            # counts only (one counted over a hidden "–" would tell whether it is above); a
+            # shown 0 unranked with them (ranked, it would stand above the 1-4 of a "< 5")
+            unranked = secret | (ranked.to_numpy() == 0)
             names = pd.Series(self.kel_names, index=self.matrix.index).reindex(ranked.index)
-            order = hidden_last(secret, names)
-            ranked, texts, secret = ranked.iloc[order], texts.iloc[order], secret[order]
+            order = hidden_last(unranked, names)
+            ranked, texts = ranked.iloc[order], texts.iloc[order]
+            secret, unranked = secret[order], unranked[order]
+        places = ranked.where(~unranked).rank(method="min", ascending=False)
         pos = self.matrix.index.get_indexer(ranked.index)
         table = pd.DataFrame({
             "Peringkat": [fmt_int(r) if not x else "–" for r, x in zip(  # text: one type
-                ranked.rank(method="min", ascending=False).astype(int), secret)],
+                places.fillna(0).astype(int), unranked)],
             self.kel_word: [self.kel_names[i] for i in pos],
             f"Perlu {agency}": texts.iloc[:, 0].to_numpy(),
             "Persentase": rate_texts(self.pct[agency].to_numpy()[pos],
@@ -197,7 +204,9 @@ class OpdView:
                 f"({fmt_pct(100 * total / known if known else None)} dari {fmt_int(known)} "
                 f"rumah tangga yang kebutuhannya diketahui, dari "
                 f"{fmt_int(self.households.sum())} dalam data). Peringkat sama untuk jumlah "
-                f"sama; {self.kel_word.lower()} “{NO_DATA}” tidak diperingkat.")
+                f"sama; {self.kel_word.lower()} “{NO_DATA}” tidak diperingkat" + (
+                    "; angka yang disembunyikan dan 0 tidak diperingkat (di akhir, menurut "
+                    "nama)." if self.hide else "."))
 
     def overlap_table(self) -> pd.DataFrame:
         """Per kelurahan: households needing ≥ 2 OPD and the pair most often needed."""
