@@ -60,8 +60,8 @@ if section == "Cakupan program":
         if ind_id not in page.available:
             st.warning(page.unavailable[ind_id])
         st.markdown(f"**Cakupan {PROGRAMS[program]} terendah**")
-        st.dataframe(page.lowest_coverage(ind_id), hide_index=True, width="stretch",
-                     height=480)
+        lowest = page.lowest_coverage(ind_id)
+        st.dataframe(lowest, hide_index=True, width="stretch", height=up.table_height(len(lowest)))
         st.caption(f"{page.kel_word} dengan kurang dari {indicators.MIN_RANKED_DENOMINATOR} rumah "
                    "tangga layak yang diketahui tidak diperingkat.")
     st.subheader(f"Cakupan semua program per {kel}")
@@ -78,7 +78,8 @@ elif section == "Kesalahan sasaran":
         area_map(error, "YlOrRd", "cak_map_err")
     with right:
         st.markdown(f"**{page.kel_word} dengan {indicators.get(error).label.lower()} terbanyak**")
-        st.dataframe(page.most_errors(error), hide_index=True, width="stretch", height=480,
+        most = page.most_errors(error)
+        st.dataframe(most, hide_index=True, width="stretch", height=up.table_height(len(most)),
                      key="cak_err_table")
 
 else:

@@ -102,13 +102,14 @@ with left:
     ur.service_points_layer(fmap, view.version, "opd_titik")  # optional layer
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[], key="opd_map")
 with right:
-    st.dataframe(page.agency_ranking(agency), hide_index=True, width="stretch", height=480,
-                 key="opd_rank")
+    ranking = page.agency_ranking(agency)
+    st.dataframe(ranking, hide_index=True, width="stretch",
+                 height=up.table_height(len(ranking)), key="opd_rank")
     st.caption(page.agency_total(agency))
 
 st.subheader("Kebutuhan tumpang tindih: rumah tangga yang perlu ≥ 2 OPD")
-st.dataframe(overlap, hide_index=True, width="stretch", height=420,
-             key="opd_overlap")
+st.dataframe(overlap, hide_index=True, width="stretch",
+             height=up.table_height(len(overlap), most=420), key="opd_overlap")
 st.markdown("**Seluruh wilayah terpilih: rumah tangga yang perlu kedua OPD**")
 st.dataframe(page.pairs_table(), width="stretch")
 st.caption(f"{fmt_int(page.multi_total)} rumah tangga perlu ≥ 2 OPD — di sini OPD sebaiknya "

@@ -14,6 +14,7 @@ from geo.indicators import NO_DATA
 from geo.views import overview_view as ovv
 from ui import auth, context, data, explorer, overview
 from ui import filters as ui_filters
+from ui import planning as up
 from ui import sheets as ui_sheets
 
 user = auth.require("ringkasan")
@@ -68,5 +69,5 @@ with right:
     st.markdown("**Kesenjangan cakupan terbesar** (layak, belum menerima)")
     st.dataframe([{"Program": g.program, "Cakupan": g.coverage, "Belum menerima": g.not_covered,
                    f"{scope.kel_word} terendah": g.lowest} for g in ov.coverage_gaps],
-                 hide_index=True, width="stretch", height=35 * (len(ov.coverage_gaps) + 1) + 3,
+                 hide_index=True, width="stretch", height=up.table_height(len(ov.coverage_gaps)),
                  key="rk_gaps")

@@ -1,5 +1,6 @@
 """The shaded tables of the planning pages (ui/planning.py): colours by column class, grey for
-what is unknown or hidden, the first rows shown with the colours of the whole table."""
+what is unknown or hidden, the first rows shown with the colours of the whole table; a table
+as tall as its rows."""
 
 from __future__ import annotations
 
@@ -36,3 +37,11 @@ def test_the_first_rows_keep_the_colours_of_the_whole_table():
     assert head.data.equals(display.head(3))
     assert head._compute().ctx == {cell: css for cell, css in full.items() if cell[0] < 3}
     assert (0, 0) not in full  # columns without values (names) are not coloured
+
+
+def test_a_short_table_is_as_tall_as_its_rows_and_a_long_one_scrolls():
+    from ui.planning import ROW_PX, table_height
+
+    assert table_height(10) == ROW_PX * 11 + 3  # ten rows and the header, no empty rows
+    assert table_height(0) == ROW_PX + 3
+    assert table_height(1_552) == 480 and table_height(50, most=420) == 420

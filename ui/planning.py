@@ -116,6 +116,15 @@ def per_scope(page: str, view, settings: Settings, key: tuple,  # noqa: ANN001
 
 # ------------------------------------------------------------------ settings
 
+ROW_PX = 35  # one row of st.dataframe, the header included
+
+
+def table_height(rows: int, most: int = 480) -> int:
+    """A table as tall as its rows, up to ``most`` pixels (then it scrolls): ten rows in a
+    fixed 480 px left three empty rows under them."""
+    return min(most, ROW_PX * (rows + 1) + 3)
+
+
 def settings_key(settings: Settings) -> tuple:
     return (settings.rtlh_floor_per_person, settings.bottled_water_improved,
             settings.eligible_desil, settings.min_known_share)
