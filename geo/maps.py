@@ -184,8 +184,12 @@ class Classes:
             return [fmt_num(self.breaks[0], decimals)]
         if self.whole and decimals == 0:
             return self._whole_labels()
-        return [f"{fmt_num(edges[i], decimals)} – {fmt_num(edges[i + 1], decimals)}"
-                for i in range(len(self.breaks))]
+        decimals = _distinct_decimals(edges, decimals)
+        out = [f"{fmt_num(edges[i], decimals)} – {fmt_num(edges[i + 1], decimals)}"
+               for i in range(len(self.breaks))]
+        if self.lower == self.breaks[0]:  # the first class holds one value
+            out[0] = fmt_num(self.lower, decimals)
+        return out
 
     def _whole_labels(self) -> list[str]:
         """Counts: a class above a break starts at the next whole number ("0", "1 – 8",
@@ -196,6 +200,16 @@ class Classes:
             hi = math.floor(top)
             out.append(fmt_num(lo, 0) if lo >= hi else f"{fmt_num(lo, 0)} – {fmt_num(hi, 0)}")
         return out
+
+
+def _distinct_decimals(edges: list[float], decimals: int, most_extra: int = 2) -> int:
+    """The fewest decimals from ``decimals`` (up to ``most_extra`` more) that write different
+    edges differently: classes of rates close together ("99,6 – 99,6" twice) read apart."""
+    values = sorted(set(edges))
+    for extra in range(most_extra + 1):
+        if len({fmt_num(v, decimals + extra) for v in values}) == len(values):
+            return decimals + extra
+    return decimals + most_extra
 
 
 def classify(values: np.ndarray, k: int = 5, method: str = "quantile",

@@ -133,3 +133,16 @@ def test_a_count_legend_never_overlaps_and_names_each_whole_number_once():
         assert int(lo) <= value <= int(hi or lo)
     rates = classify(np.array([0.5, 1.5, 2.7, 3.3, 8.1]), k=5)  # not counts: edges as they are
     assert rates.labels(1)[0] == "0,5 – 1,3"
+
+
+def test_rate_classes_close_together_get_the_decimals_that_tell_them_apart():
+    """Shares linked by code of 99,4-100 %: "99,6 – 99,6" twice told a planner nothing."""
+    rates = np.array([99.4, 99.55, 99.6, 99.62, 99.64, 99.66, 99.7, 99.8, 100.0])
+    labels = classify(rates, k=5).labels(1)
+    assert len(set(labels)) == len(labels)
+    assert all(lo != hi for lo, _, hi in (label.partition(" – ") for label in labels))
+    assert labels[0] == "99,40 – 99,58"
+    spread = classify(np.array([14.7, 25.9, 31.6, 38.1, 52.2, 85.7]), k=5)
+    assert all(len(label.split(" – ")[0].split(",")[1]) == 1 for label in spread.labels(1))
+    first_alone = classify(np.array([0.0] * 12 + [10.0, 20.0, 45.5, 60.0]), k=5)
+    assert first_alone.labels(1)[0] == "0,0"  # one value, not "0,0 – 0,0"
