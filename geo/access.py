@@ -42,24 +42,27 @@ ACTIONS: dict[str, str] = {
     "usulan_import": "mengimpor atau memasukkan usulan Musrenbang",
     "usulan_decide": "memutuskan usulan (diterima/ditolak)",
     "kamus_edit": "mengubah kamus usulan",
-    "household_filter": "memfilter rumah tangga menurut desil, program atau kelompok rentan",
+    "select_households": "memilih rumah tangga yang dihitung (filter desil, program atau "
+                         "kelompok rentan; pengaturan definisi)",
 }
 
 _MAPS = {"peta", "ringkasan", "cakupan", "lintas_opd", "prioritas", "rujukan"}
 ALLOWED: dict[str, frozenset[str]] = {
     "admin": frozenset(PAGES) | frozenset(ACTIONS),
     "operator": frozenset({"data", "kualitas_data", "cakupan", "ringkasan", "import",
-                           "delete_period", "household_list", "household_filter",
+                           "delete_period", "household_list", "select_households",
                            "household_list_download", "reveal_nik", "download",
                            "unsuppressed", "rujukan", "usulan", "usulan_import"}),
     "perencana": frozenset(_MAPS | {"household_list", "download", "unsuppressed", "usulan",
-                                    "usulan_decide", "household_filter"}),
-    "pimpinan": frozenset(_MAPS | {"download", "usulan", "household_filter"}),
+                                    "usulan_decide", "select_households"}),
+    "pimpinan": frozenset(_MAPS | {"download", "usulan", "select_households"}),
     # A forum's screen is read by the public, and small counts hidden on it must stay hidden
-    # across filters too: a kelurahan's count under desil 1-10 minus its count under desil
-    # 5-10 (or with and without a program) gives back by subtraction a count one table hides
-    # as "< 5". Areas cannot do that (a kelurahan is counted whole in every view), so a forum
-    # filters by area only (scope_filters); its indicators still cover desil 1 and 1-4.
+    # across choices too: a kelurahan's count under desil 1-10 minus its count under desil
+    # 5-10 (with and without a program; RTLH at 9,0 m² minus at 7,2 m²) gives back by
+    # subtraction a count one table hides as "< 5". Areas cannot do that (a kelurahan is
+    # counted whole in every view), so a forum filters by area only (scope_filters) and
+    # counts by the default definitions (ui.planning); its indicators still cover desil 1
+    # and 1-4.
     "forum": frozenset(_MAPS | {"download", "usulan"}),
 }
 ALWAYS_SUPPRESSED = frozenset({"pimpinan", "forum"})
@@ -73,7 +76,7 @@ assert set(ALLOWED) == set(ROLES), "every role needs its rights"
 DEMO_ROLE = "tamu"
 ALLOWED[DEMO_ROLE] = frozenset(PAGES) - {"pengguna", "audit"} | {
     "household_list", "household_list_download", "download", "unsuppressed",
-    "usulan_decide", "household_filter"}
+    "usulan_decide", "select_households"}
 DEMO_VISITOR = User("tamu (data contoh)", DEMO_ROLE)
 
 
@@ -125,11 +128,11 @@ def allowed_kelurahan(user: User | None, kelurahan: Iterable[str],
 def scope_filters(user: User | None, filters: Filters, kelurahan: Iterable[str],
                   parent_of: dict[str, str]) -> Filters:
     """``filters`` as the user may apply them: without desil, program and group for a role
-    that filters by area only (``household_filter``), and forced into the user's area: the
+    that filters by area only (``select_households``), and forced into the user's area: the
     chosen kelurahan that lie in it, or, when none is chosen, every kelurahan of it (of the
     chosen kecamatan, if any). ``None`` (the server's administrator on the command line) gets
     ``filters`` back unchanged."""
-    if user is not None and not allowed(user, "household_filter"):
+    if user is not None and not allowed(user, "select_households"):
         filters = area_only(filters)
     if user is None or not user.areas:
         return filters

@@ -178,6 +178,8 @@ class Classes:
     def labels(self, decimals: int = 1) -> list[str]:
         """"lo – hi" per class; one value (a single area, or every area alike) is shown as
         that value, not as the range "29,3 – 29,3"."""
+        if not self.breaks:  # nothing known: no class, only "tidak ada data"
+            return []
         edges = [self.lower, *self.breaks]
         if len(self.breaks) == 1 and fmt_num(self.lower, decimals) == fmt_num(
                 self.breaks[0], decimals):

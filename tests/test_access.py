@@ -102,7 +102,7 @@ def test_a_forum_filters_by_area_only(role, household):
     asked = Filters(kecamatan=("36.73.01",), desil_min=1, desil_max=4,
                     programs=("penerima_pkh",), vulnerable=("jumlah_lansia",))
     user = User("u", role)
-    assert access.allowed(user, "household_filter") is household
+    assert access.allowed(user, "select_households") is household
     got = access.scope_filters(user, asked, parent, parent)
     assert got == (asked if household else Filters(kecamatan=("36.73.01",)))
     scoped = access.scope_filters(User("u", role, areas=("36.73.01",)), asked, parent, parent)

@@ -44,13 +44,16 @@ def open_as(real_db, monkeypatch):  # noqa: ANN001, ANN201
     monkeypatch.setenv("PETA_DB_URL", url)
     monkeypatch.chdir(PROJECT)
 
-    def run(user: str | None, page: str, link: dict[str, str] | None = None) -> AppTest:
+    def run(user: str | None, page: str, link: dict[str, str] | None = None,
+            state: dict | None = None) -> AppTest:
         st.cache_data.clear()
         st.cache_resource.clear()
         monkeypatch.setenv("PETA_TEST_PAGE", str(PROJECT / "pages" / f"{page}.py"))
         at = AppTest.from_function(sidebar_and_page, default_timeout=120)
         for key, value in (link or {}).items():  # the page opened from a copied link
             at.query_params[key] = value
+        for key, value in (state or {}).items():  # choices made earlier in the session
+            at.session_state[key] = value
         at.session_state[MAP_TABLE] = True  # the map page's table, shown on request
         if user:
             engine = store.get_engine()
@@ -113,6 +116,24 @@ def test_a_forum_filters_by_area_only_even_from_a_link(open_as):
         assert any("memfilter menurut wilayah saja" in c.value for c in at.sidebar.caption)
     keys = {w.key for w in (*planner.slider, *planner.multiselect)}
     assert {"f_desil", "f_program", "f_rentan"} <= keys
+
+
+def test_a_forum_counts_by_the_default_definitions(open_as):
+    """RTLH at 9,0 m² minus RTLH at 7,2 m² would give back a count hidden as "< 5"."""
+    from ui.planning import DEFAULTS_ONLY_NOTE
+
+    link = {"indikator": "rtlh"}
+    wider = {"_planning_settings": {"ps_rtlh": 9.0, "ps_pbi": 4, "ps_bottled": True,
+                                    "ps_known": 0.5}}
+    planner = open_as("perencana", "peta", link)
+    assert not planner.dataframe[-1].value.equals(
+        open_as("perencana", "peta", link, wider).dataframe[-1].value)
+    forum = open_as("forum", "peta", link)
+    assert forum.dataframe[-1].value.equals(
+        open_as("forum", "peta", link, wider).dataframe[-1].value)
+    assert not [w for w in forum.selectbox if w.key == "ps_rtlh"]
+    assert [w for w in planner.selectbox if w.key == "ps_rtlh"]
+    assert any(DEFAULTS_ONLY_NOTE in c.value for c in forum.caption)
 
 
 def test_downloads_follow_the_role(open_as):

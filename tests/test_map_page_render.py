@@ -146,3 +146,5 @@ def test_rate_classes_close_together_get_the_decimals_that_tell_them_apart():
     assert all(len(label.split(" – ")[0].split(",")[1]) == 1 for label in spread.labels(1))
     first_alone = classify(np.array([0.0] * 12 + [10.0, 20.0, 45.5, 60.0]), k=5)
     assert first_alone.labels(1)[0] == "0,0"  # one value, not "0,0 – 0,0"
+    nothing = classify(np.array([np.nan, np.nan]))  # nothing known: no class to name
+    assert nothing.labels(0) == [] and nothing.labels(1) == []

@@ -15,12 +15,12 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from geo import cube, indicators, planning, snapshot_cache, suppression
+from geo import access, cube, indicators, planning, snapshot_cache, suppression
 from geo.filters import Filters
 from geo.fmt import fmt_int, plain
 from geo.indicators import DEFAULT_SETTINGS, Settings
 from geo.views.common import Scope, make_scope
-from ui import data, explorer
+from ui import auth, data, explorer
 from ui import filters as shared_filters
 
 
@@ -135,6 +135,9 @@ def _settings_from_key(key: tuple) -> Settings:
                     eligible_desil=key[2], min_known_share=key[3])
 
 
+DEFAULTS_ONLY_NOTE = ("Akun forum memakai definisi bawaan dan tidak dapat mengubahnya: selisih "
+                      "dua definisi (mis. ambang RTLH 9,0 dan 7,2 m²) dapat membuka angka kecil "
+                      "yang disembunyikan.")
 _SETTINGS_STATE = "_planning_settings"
 _SETTINGS_DEFAULTS = {"ps_rtlh": 7.2, "ps_pbi": 4, "ps_bottled": True, "ps_known": 0.5}
 
@@ -148,6 +151,12 @@ def settings_control() -> Settings:
     """The definition choices (household-data.md) in an expander; the same keys on every
     planning page, so a choice made on one page holds on the others."""
     base = Settings()
+    user = auth.visitor()
+    if user is not None and not access.allowed(user, "select_households"):
+        with st.expander("Definisi yang dipakai (bawaan)"):
+            st.caption(DEFAULTS_ONLY_NOTE)
+            st.markdown("\n".join(f"- {plain(line)}" for line in base.describe()))
+        return base
     # Widget state does not follow the user to another page: keep the choice beside it
     # (updated by on_change, before the rerun) and hand it to the widgets on every run.
     stored = st.session_state.setdefault(_SETTINGS_STATE, dict(_SETTINGS_DEFAULTS))
