@@ -86,7 +86,7 @@ class OpdTop:
 
 
 OPD_NONE_HIDDEN = "tidak ada angka yang dapat ditampilkan (angka kecil disembunyikan)"
-OPD_NONE_ZERO = "tidak ada rumah tangga yang perlu ditangani"
+OPD_NONE_ZERO = "0 rumah tangga perlu ditangani (di wilayah yang datanya diketahui)"
 
 
 @dataclass(frozen=True)
