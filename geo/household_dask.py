@@ -34,7 +34,12 @@ from geo.fmt import fmt_int
 from geo.household_chunks import CheckedChunk, ImportTally, check_chunk
 from geo.household_dataset import DatasetSnapshot, Target
 from geo.household_plan import ImportPlan, plan_import, undecided_message
-from geo.households import ImportResult, Progress, storage_failures
+from geo.households import (
+    ImportResult,
+    Progress,
+    match_referrals_after_import,
+    storage_failures,
+)
 from geo.link import RegionIndex
 from geo.register_columns import check_overrides, detect_mapping
 from geo.register_errors import ImportFailed
@@ -196,6 +201,8 @@ def import_households_dask(engine: Engine, paths: Sequence[object], period: str,
     if target is None and warm_cache:
         snapshot_cache.warm_after_import(engine, [result.snapshot_id])
         cube.build_after_import(engine, [result.snapshot_id])
+    if warm_cache:
+        match_referrals_after_import(engine, period, progress)
     return result
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -102,6 +103,7 @@ from geo.sqlite_writer import WriterBusy, WriterFailed
 __all__ = [
     # the import (here)
     "REPORT_VALUES", "ImportResult", "Progress", "import_households",
+    "match_referrals_after_import",
     # the --profile/--value entries of an import (the command line is geo/cli/)
     "value_entries",
     # geo.household_plan
@@ -125,6 +127,7 @@ __all__ = [
 ]
 
 Progress = Callable[[float, str], None]
+log = logging.getLogger(__name__)
 
 
 # ====================================================================== the import
@@ -175,7 +178,25 @@ def import_households(engine: Engine, path: object, period: str, *,
     snapshot_cache.warm_after_import(engine, [result.snapshot_id])
     cube.build_after_import(engine, [result.snapshot_id],  # the counts every page filters
                             {result.snapshot_id: result.cube} if result.cube else None)
+    match_referrals_after_import(engine, period, progress)
     return result
+
+
+def match_referrals_after_import(engine: Engine, period: str,
+                                 progress: Progress | None = None) -> None:
+    """Where a referral log exists, match it to the period just imported and store the match
+    (:func:`geo.referrals.measures.match_after_import`). A failure is only logged: the
+    Rujukan page then makes the match on its first open."""
+    from geo.referrals import measures  # the referral pages' module; most imports need none
+
+    try:
+        if measures.log_info(engine) is None:
+            return
+        _step(progress, 1.0, "Mencocokkan log rujukan SLRT dengan periode ini…")
+        measures.match_after_import(engine, period)
+    except Exception as exc:  # noqa: BLE001 - the period is imported either way
+        log.warning("referral log not matched to %s after its import (%s: %s)", period,
+                    type(exc).__name__, exc)
 
 
 @contextlib.contextmanager

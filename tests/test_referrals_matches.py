@@ -47,6 +47,26 @@ def test_the_import_stores_its_match_and_the_page_reads_it_without_hashing(
     assert joined.referrals["hh"].tolist() == truth.hh.tolist()
 
 
+def test_a_period_imported_after_the_log_is_matched_by_its_import(engine, tmp_path,
+                                                                  no_hashing):
+    """The first open of Rujukan for a new period read a match, not hash the register."""
+    from geo.demo import register_frame
+    from geo.households import import_households
+
+    truth = generated_log(engine)
+    path = tmp_path / "register.csv"
+    register_frame(truth.households).to_csv(path, index=False)
+    import_households(engine, path, "2026-11")  # before any log: nothing to match
+    assert stored_rows(engine) == 0
+    referral_log.import_referrals(engine, write(truth.log, tmp_path))
+    result = import_households(engine, path, "2026-12")
+    assert result.counts["accepted"] == len(truth.households)
+    assert stored_rows(engine) == 2 * len(truth.log)  # the log's period and the new one
+    no_hashing()
+    joined = measures.load_joined(engine, "2026-12")
+    assert joined.referrals["hh"].tolist() == truth.hh.tolist()
+
+
 def test_another_period_is_matched_once_then_read(engine, tmp_path, no_hashing):
     truth = generated_log(engine)
     referral_log.import_referrals(engine, write(truth.log, tmp_path))

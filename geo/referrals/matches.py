@@ -3,9 +3,11 @@
 Matching hashes every id of the period's register (:mod:`geo.referrals.keys`): about 10 s at
 3 million households, which every server process paid again when it first opened the Rujukan
 page. The result is small (one household row number per referral), so it is stored per
-period: by the log's import for the period it was matched against, and by the first page that
-matches the log to another period. A match is read only while both stamps hold (the log's
-import and the period's), so a new log or a new import of the period is matched again.
+period: by the log's import for the period it was matched against, by the import of a period's
+register while a log exists (:func:`geo.households.match_referrals_after_import`), and by the
+first page that matches the log to a period neither matched. A match is read only while both
+stamps hold (the log's import and the period's), so a new log or a new import of the period is
+matched again.
 """
 
 from __future__ import annotations
