@@ -90,8 +90,12 @@ with right:
                  height=min(500, 38 + 35 * max(1, len(book.gaps))))  # no empty rows
 
 st.subheader("Usulan diperingkat menurut bukti" + (f": {opd}" if opd else " (per OPD)"))
-st.dataframe(book.ranking, hide_index=True, width="stretch", key="usulan_rank",
-             height=min(460, 38 + 35 * max(1, len(book.ranking))))
+if not len(ranked):  # an empty table under the heading read as a failure
+    st.info(ui.NO_PROPOSALS if not len(props) else "Tidak ada usulan untuk OPD dan wilayah "
+            "yang dipilih.", icon=":material/inbox:")
+else:
+    st.dataframe(book.ranking, hide_index=True, width="stretch", key="usulan_rank",
+                 height=min(460, 38 + 35 * max(1, len(book.ranking))))
 st.caption(pe.SCORE_METHOD + " Biaya per rumah tangga perlu = anggaran ÷ min(jangkauan, "
            "rumah tangga perlu); jangkauan = volume × rumah tangga per satuan (kamus). "
            "Peringkat kelurahan: menurut persentase di kabupaten/kotanya, 1 = kebutuhan "

@@ -136,6 +136,14 @@ def test_a_forum_counts_by_the_default_definitions(open_as):
     assert any(DEFAULTS_ONLY_NOTE in c.value for c in forum.caption)
 
 
+def test_usulan_without_proposals_says_so_instead_of_an_empty_table(open_as):
+    from ui.proposals import NO_PROPOSALS
+
+    at = open_as("forum", "usulan")  # this city has no proposals imported
+    assert [i.value for i in at.info] == [NO_PROPOSALS]
+    assert not [d for d in at.dataframe if "Skor" in d.value.columns]
+
+
 def test_downloads_follow_the_role(open_as):
     def labels(at) -> set[str]:  # noqa: ANN001
         return {e.proto.label for e in at.get("download_button")}

@@ -125,6 +125,12 @@ def entry_form(entries: list[kamus.Entry], names: pd.DataFrame) -> None:
             st.success(f"Usulan {ident} tersimpan.")
 
 
+NO_PROPOSALS = ("Belum ada usulan Musrenbang yang diimpor. Operator atau admin mengimpor "
+                "ekspor usulan (CSV/XLSX SIPD) di bagian “Impor berkas usulan” di bawah, atau "
+                "dengan python -m geo proposals import BERKAS. Peta dan daftar kebutuhan yang "
+                "belum dijawab usulan tetap berlaku.")
+
+
 def import_form() -> None:
     user = auth.visitor()
     if not access.allowed(user, "usulan_import"):
