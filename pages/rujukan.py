@@ -65,7 +65,8 @@ if section == "Peta rujukan":
             ("Rujukan", "rujukan"), ("Terbuka", "terbuka"),
             ("Dari luar register", "dari_luar_register"),
             ("Eksklusi tanpa rujukan", "eksklusi_tanpa_rujukan"))):
-        col.metric(label, totals[key])
+        col.metric(label, totals[key], help=area.exclusion_known()
+                   if key == "eksklusi_tanpa_rujukan" else None)
     measure = st.selectbox("Ukuran di peta", list(rv.MAP_MEASURES), key="ruj_measure",
                            format_func=lambda m: rv.MAP_MEASURES[m][0])
     label, unit, palette = rv.MAP_MEASURES[measure]

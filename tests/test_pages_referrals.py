@@ -1,6 +1,7 @@
 """AppTest of the Rujukan SLRT page on the demo city (its referral log and service points are
 loaded with the demo): the sections, the backlog OPD on top, masked follow-up lists, a forum
-that sees small counts hidden and no list, a type without points shown as no data."""
+that sees small counts hidden and no list, a type without points shown as no data, the
+exclusion total saying over how many kelurahan it is summed."""
 
 from __future__ import annotations
 
@@ -55,6 +56,8 @@ def test_the_demo_visitor_sees_the_referral_map_and_table(open_as):
     assert at.title[0].value == "Rujukan SLRT"
     assert [m.label for m in at.metric] == ["Rujukan", "Terbuka", "Dari luar register",
                                             "Eksklusi tanpa rujukan"]
+    # the exclusion total says over how many kelurahan it is summed (the rest: no data)
+    assert at.metric[3].proto.help.startswith("Dijumlah atas 44 dari 44 kelurahan")
     table = table_with(at, "Per 1.000 RT")
     assert len(table) == 44 and "Fasilitator/pos" in table.columns
     assert "Daftar tindak lanjut" in at.radio(key="ruj_view").options
@@ -170,3 +173,19 @@ def test_the_sidebar_filters_and_definitions_count_on_the_referral_page(open_as)
     at.radio(key="ruj_list_kind").set_value("luar").run()
     assert len(table_with(at, "Di register")) > 0
     assert OUTSIDE_LIST_NOTE in [c.value for c in at.caption]
+
+
+def test_the_exclusion_total_says_how_many_areas_it_sums():
+    import numpy as np
+    import pandas as pd
+
+    from geo.views.referral_view import AreaView
+
+    table = pd.DataFrame({"kode": ["99.71.01.1001", "99.71.01.1002", "99.71.01.1003"],
+                          "rujukan": [3.0, 0.0, 9.0], "terbuka": [1.0, 0.0, 2.0],
+                          "dari_luar_register": [0.0, 0.0, 1.0],
+                          "eksklusi_tanpa_rujukan": [12.0, np.nan, 20.0]})
+    area = AreaView(table, hide=False)
+    assert area.totals()["eksklusi_tanpa_rujukan"] == "32"  # the unknown one is not 0
+    assert area.exclusion_known().startswith("Dijumlah atas 2 dari 3 kelurahan")
+    assert "tidak dihitung 0" in area.exclusion_known()

@@ -151,6 +151,14 @@ class AreaView:
                                            count_texts([float(ex.sum())], self.hide)[0])
         return texts
 
+    def exclusion_known(self) -> str:
+        """How much of the exclusion total is known: over how many areas it is summed."""
+        known = int(self.table["eksklusi_tanpa_rujukan"].notna().sum())
+        word = self.kel_word.lower()
+        return (f"Dijumlah atas {fmt_int(known)} dari {fmt_int(len(self.table))} {word} yang "
+                f"desil dan program rumah tangganya cukup diketahui; {word} lain “{NO_DATA}”, "
+                "tidak dihitung 0.")
+
 
 def backlog_display(backlog: pd.DataFrame, hide: bool) -> pd.DataFrame:
     """The OPD backlog (:func:`measures.opd_backlog`, most open first) as text; with ``hide``
