@@ -106,6 +106,13 @@ def check(user: User | None, what: str) -> None:
                        "memerlukannya.")
 
 
+def may_select_households(user: User | None) -> bool:
+    """Whether the user may choose which households are counted (desil, program and group
+    filters; the definitions): every role but a forum's (see ``ALLOWED``). ``None`` (the
+    server's administrator on the command line) may."""
+    return user is None or allowed(user, "select_households")
+
+
 def must_suppress(user: User | None, asked: bool = True) -> bool:
     """Whether small counts are hidden: always for pimpinan and forum (and visitors), as asked
     for the others."""
@@ -132,7 +139,7 @@ def scope_filters(user: User | None, filters: Filters, kelurahan: Iterable[str],
     chosen kelurahan that lie in it, or, when none is chosen, every kelurahan of it (of the
     chosen kecamatan, if any). ``None`` (the server's administrator on the command line) gets
     ``filters`` back unchanged."""
-    if user is not None and not allowed(user, "select_households"):
+    if not may_select_households(user):
         filters = area_only(filters)
     if user is None or not user.areas:
         return filters

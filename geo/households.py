@@ -190,10 +190,11 @@ def match_referrals_after_import(engine: Engine, period: str,
     from geo.referrals import measures  # the referral pages' module; most imports need none
 
     try:
-        if measures.log_info(engine) is None:
+        info = measures.log_info(engine)
+        if info is None:
             return
         _step(progress, 1.0, "Mencocokkan log rujukan SLRT dengan periode ini…")
-        measures.match_after_import(engine, period)
+        measures.match_after_import(engine, period, info)
     except Exception as exc:  # noqa: BLE001 - the period is imported either way
         log.warning("referral log not matched to %s after its import (%s: %s)", period,
                     type(exc).__name__, exc)

@@ -10,6 +10,7 @@ from geo import data_quality, exports, indicators
 from geo.maps import choropleth, classify
 from geo.views import quality_view as qv
 from ui import auth, context, data, downloads, explorer
+from ui import planning as up
 
 auth.require("kualitas_data")
 view = context.page_with_data("Kualitas data")
@@ -42,7 +43,7 @@ with right:
                    "yang diketahui di dalam batas.")
     else:
         st.dataframe(page.first_table(), hide_index=True, width="stretch",
-                     height=min(480, 38 + 35 * len(first)))
+                     height=up.table_height(len(first)))
     st.caption(f"Masuk daftar bila tertaut lewat kode < {data_quality.MIN_CODE_SHARE:.0%}, "
                f"konflik > {data_quality.MAX_CONFLICT_SHARE:.0%}, dikarantina > "
                f"{data_quality.MAX_QUARANTINE_SHARE:.0%}, atau suatu indikator diketahui "

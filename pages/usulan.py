@@ -87,7 +87,7 @@ with right:
     st.markdown(f"**Kebutuhan yang belum dijawab usulan** (top {int(top)} per indikator "
                 "OPD, tanpa usulan OPD itu)")
     st.dataframe(book.gaps, hide_index=True, width="stretch", key="usulan_gaps",
-                 height=min(500, 38 + 35 * max(1, len(book.gaps))))  # no empty rows
+                 height=up.table_height(max(1, len(book.gaps)), most=500))
 
 st.subheader("Usulan diperingkat menurut bukti" + (f": {opd}" if opd else " (per OPD)"))
 if not len(ranked):  # an empty table under the heading read as a failure
@@ -95,7 +95,7 @@ if not len(ranked):  # an empty table under the heading read as a failure
             "yang dipilih.", icon=":material/inbox:")
 else:
     st.dataframe(book.ranking, hide_index=True, width="stretch", key="usulan_rank",
-                 height=min(460, 38 + 35 * max(1, len(book.ranking))))
+                 height=up.table_height(max(1, len(book.ranking)), most=460))
 st.caption(pe.SCORE_METHOD + " Biaya per rumah tangga perlu = anggaran ÷ min(jangkauan, "
            "rumah tangga perlu); jangkauan = volume × rumah tangga per satuan (kamus). "
            "Peringkat kelurahan: menurut persentase di kabupaten/kotanya, 1 = kebutuhan "

@@ -140,7 +140,7 @@ def sidebar_filters(view: View, user: User | None = None) -> Filters:
     chosen_kel = sb.multiselect(
         choices.kel_word, kel_options, key=K_KEL, format_func=lambda c: kel_names.get(c, c),
         placeholder=f"Semua {choices.kel_word.lower()}")
-    if user is None or access.allowed(user, "select_households"):
+    if access.may_select_households(user):
         desil, programs, vulnerable = _household_widgets(sb)
     else:  # a forum: the three filters are not drawn, and scope_filters drops a link's
         _load_household_defaults()

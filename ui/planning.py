@@ -151,8 +151,7 @@ def settings_control() -> Settings:
     """The definition choices (household-data.md) in an expander; the same keys on every
     planning page, so a choice made on one page holds on the others."""
     base = Settings()
-    user = auth.visitor()
-    if user is not None and not access.allowed(user, "select_households"):
+    if not access.may_select_households(auth.visitor()):
         with st.expander("Definisi yang dipakai (bawaan)"):
             st.caption(DEFAULTS_ONLY_NOTE)
             st.markdown("\n".join(f"- {plain(line)}" for line in base.describe()))

@@ -175,13 +175,14 @@ def _household_rows(engine: Engine, snapshot: dict, info: dict, rows: pd.DataFra
     return household_rows
 
 
-def match_after_import(engine: Engine, period: str) -> bool:
-    """After a period's register import: the log in force matched to it and stored, so the
-    Rujukan page's first open reads the match instead of hashing the register's ids (about
-    19 s at 3 million households, paid by whoever opened the page first, often in a forum).
-    The import pays it instead, and only where a log exists. False: no log (or no period)."""
-    snapshot, info = store.snapshot_for(engine, period), log_info(engine)
-    if snapshot is None or info is None:
+def match_after_import(engine: Engine, period: str, info: dict) -> bool:
+    """After a period's register import: the log in force (``info``: :func:`log_info`)
+    matched to it and stored, so the Rujukan page's first open reads the match instead of
+    hashing the register's ids (about 19 s at 3 million households, paid by whoever opened the
+    page first, often in a forum). The import pays it instead, and only where a log exists.
+    False: no such period."""
+    snapshot = store.snapshot_for(engine, period)
+    if snapshot is None:
         return False
     _household_rows(engine, snapshot, info, load_referrals(engine))
     return True
