@@ -36,19 +36,24 @@ class Suppression:
 
 
 def suppress(counts: np.ndarray, k: int = SMALL_COUNT, groups: object = None,
-             rows_add_up: bool = True) -> Suppression:
+             rows_add_up: bool = True, forced: np.ndarray | None = None) -> Suppression:
     """Which cells of a 2-D table of counts (rows × columns; NaN = not a number, adds nothing
     to a total) to hide. A 1-D array is treated as one column. ``groups``: a label per row
     whose group totals are shown elsewhere (see the module note). ``rows_add_up`` False: the
     columns are separate counts of the same areas (households, those in need, those known…)
     whose sum along a row is no total anyone reads, so each column is protected alone; then
-    a column hides the same cells in every table that shows it for the same areas."""
+    a column hides the same cells in every table that shows it for the same areas.
+    ``forced`` (bool, same shape): cells hidden from the start although not small, because
+    another table hides what they would give back (e.g. a row whose total is hidden there);
+    they count as hidden for the rule like any other."""
     values = np.asarray(counts, dtype=float)
     if values.ndim == 1:
         values = values[:, None]
     shown = np.nan_to_num(values, nan=0.0)
     primary = (shown > 0) & (shown < k)
     hidden = primary.copy()
+    if forced is not None:
+        hidden |= np.asarray(forced, dtype=bool).reshape(hidden.shape) & (shown > 0)
     row_totals = np.zeros(values.shape[0], dtype=bool)
     col_totals = np.zeros(values.shape[1], dtype=bool)
     group_of = _group_ids(groups, values.shape[0])

@@ -160,7 +160,8 @@ def area_parents(index: object) -> list[str] | None:
 
 
 def protected_texts(counts: pd.DataFrame, hide: bool = True,
-                    threshold: int | None = None, rows_add_up: bool = False) -> pd.DataFrame:
+                    threshold: int | None = None, rows_add_up: bool = False,
+                    forced: np.ndarray | None = None) -> pd.DataFrame:
     """A table of counts (areas × columns) as text, safe to show beside its row and column
     totals: small counts ``< 5``, and, so that none of them is a total minus the shown cells,
     one more count hidden (``–``) in every row and column that would hide only one
@@ -170,7 +171,9 @@ def protected_texts(counts: pd.DataFrame, hide: bool = True,
 
     Column by column unless ``rows_add_up`` (a row's counts add up to one someone reads, e.g.
     excluded = referred + not referred): then a column hides the same cells on every page that
-    shows it for the same areas, and no page gives back what another hides."""
+    shows it for the same areas, and no page gives back what another hides. ``forced`` (bool,
+    same shape): cells to hide ("–") whatever their count, because another table hides what
+    they would give back; the rule then protects them like the others."""
     threshold = threshold or k()
     values = counts.to_numpy(dtype=float)
     if hide:
@@ -181,7 +184,9 @@ def protected_texts(counts: pd.DataFrame, hide: bool = True,
                  if parents is not None else np.arange(len(values)))
         cut = disclosure.suppress(values[order], threshold,
                                   None if parents is None else np.asarray(parents)[order],
-                                  rows_add_up)
+                                  rows_add_up,
+                                  None if forced is None else np.asarray(
+                                      forced, dtype=bool).reshape(values.shape)[order])
         back = np.empty_like(order)
         back[order] = np.arange(len(order))
         hidden, primary = np.asarray(cut.hidden)[back], np.asarray(cut.primary)[back]

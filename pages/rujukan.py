@@ -51,6 +51,16 @@ whole_city = not (user.areas or scope.filters.has_area)
 table = measures.area_table(joined, data.region_names(view.version))
 table = table[table["kode"].isin(in_scope)].reset_index(drop=True)
 area = rv.AreaView(table, hide)
+
+
+def scoped_backlog() -> pd.DataFrame:
+    """The OPD backlog of the referrals in scope (those the log could not place count only
+    for the whole city)."""
+    refs = joined.referrals[joined.referrals["region_code"].isin(in_scope) | whole_city]
+    return measures.opd_backlog(measures.Joined(refs, joined.prepared, joined.referred,
+                                                joined.as_of, joined.period, joined.source_file))
+
+
 word = scope.kel_word  # "Kelurahan", "Desa" or "Kelurahan/Desa"
 kel = word.lower()
 as_of = fmt_date(joined.as_of) if joined.as_of else NO_DATA
@@ -85,11 +95,10 @@ if section == "Peta rujukan":
         by = st.radio("Rujukan per 1.000 rumah tangga menurut", ["kebutuhan", "dirujuk_ke"],
                       horizontal=True, key="ruj_by",
                       format_func={"kebutuhan": "kebutuhan", "dirujuk_ke": "OPD tujuan"}.get)
-        rates = measures.by_need(joined, table, by=by)
-        rates.index = table["kode"]
-        st.dataframe(rv.need_display(rates, names, table.set_index("kode")["rumah_tangga"],
-                                     hide, word), hide_index=True, width="stretch",
-                     height=520, key="ruj_need")
+        counts = measures.need_counts(joined, table, by=by)
+        st.dataframe(rv.need_display(counts, names, area,
+                                     scoped_backlog() if by == "dirujuk_ke" else None),
+                     hide_index=True, width="stretch", height=520, key="ruj_need")
     st.subheader(f"Tabel per {kel}")
     st.dataframe(area.display(measures.facilitators(joined)), hide_index=True,
                  width="stretch", key="ruj_table")
@@ -101,10 +110,7 @@ if section == "Peta rujukan":
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 elif section == "Backlog per OPD":
-    refs = joined.referrals[joined.referrals["region_code"].isin(in_scope) | whole_city]
-    backlog = measures.opd_backlog(measures.Joined(refs, joined.prepared, joined.referred,
-                                                   joined.as_of, joined.period,
-                                                   joined.source_file))
+    backlog = scoped_backlog()
     st.markdown("**Rujukan terbuka per OPD / lembaga tujuan** (status baru, dirujuk atau "
                 "ditangani), yang terbanyak dulu: backlog yang perlu dilihat Forum OPD.")
     st.dataframe(rv.backlog_display(backlog, hide), hide_index=True, width="stretch",
@@ -120,8 +126,7 @@ elif section == "Kesenjangan jangkauan":
     if gap.empty:
         st.caption(f"Tidak ada {kel} yang bisa dinilai ({NO_DATA}).")
     else:
-        st.dataframe(rv.gap_display(gap, hide, word, area.exclusion_hidden), hide_index=True,
-                     width="stretch",
+        st.dataframe(rv.gap_display(gap, area), hide_index=True, width="stretch",
                      key="ruj_gap")
 
 elif section == "Akses titik layanan":

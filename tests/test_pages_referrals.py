@@ -106,6 +106,10 @@ def test_the_forum_sees_small_counts_hidden_and_no_list(open_as):
     assert not [t for t in at.toggle if t.key == "ruj_hide"]
     table = table_with(at, "Per 1.000 RT")
     assert (table.astype(str) == "< 5").any().any()
+    # a referral count hidden ("< 5", or "–" beside one) has its rate hidden too
+    counts_hidden = table["Rujukan"].isin(["< 5", "–"])
+    assert (table["Rujukan"] == "–").any() and (table.loc[counts_hidden, "Per 1.000 RT"]
+                                                 == "–").all()
     need = table_with(at, "Bantuan sosial")  # rates that stand for 1–4 referrals: not shown
     assert (need.astype(str) == "–").any().any()
 

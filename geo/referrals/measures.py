@@ -30,6 +30,7 @@ from geo.codes import parent_codes
 from geo.referrals import keys, matches, vocab
 from geo.referrals.tables import ensure, referral_imports, referrals
 
+NO_OPD = "(tidak disebut)"  # a referral that names no OPD or institution to refer to
 EXCLUSION = "eksklusi"  # the indicator registry's exclusion error (geo.indicators)
 MEASURES = ("rujukan", "rujukan_per_1000", "terbuka", "median_hari_terbuka",
             "dari_luar_register", "eksklusi", "eksklusi_dirujuk", "eksklusi_tanpa_rujukan")
@@ -241,21 +242,36 @@ def area_table(joined: Joined, regions: pd.DataFrame, level: str = "kelurahan") 
         out[column] = pd.array(np.where(known, values.fillna(0), 0).astype("int64"),
                                dtype="Int64")
         out.loc[~known, column] = pd.NA
+    # the rate's denominator, as the main map holds it (a forum's map hides the rate where
+    # this count is hidden: geo.forum.rate_hidden)
+    out["eksklusi_penyebut"] = counts[f"{EXCLUSION}_penyebut"].fillna(0).to_numpy().astype(
+        "int64")
     out["eksklusi_persen"] = counts[f"{EXCLUSION}_persen"].round(2).to_numpy()
     out["eksklusi_diketahui"] = counts[f"{EXCLUSION}_diketahui"].round(4).to_numpy()
     return out.reset_index(drop=True)
 
 
-def by_need(joined: Joined, area: pd.DataFrame, level: str = "kelurahan",
-            by: str = "kebutuhan") -> pd.DataFrame:
-    """Referrals per 1.000 register households per area (rows) and need (columns), or OPD
-    with ``by="dirujuk_ke"``; NaN where the area has no households. A need or OPD the log does
-    not give is "tidak_diketahui"."""
+def need_counts(joined: Joined, area: pd.DataFrame, level: str = "kelurahan",
+                by: str = "kebutuhan") -> pd.DataFrame:
+    """Referrals per area (rows, ``area``'s ``kode`` order) and need (columns), or OPD with
+    ``by="dirujuk_ke"``. A need or OPD the log does not give is "tidak_diketahui"."""
     refs = joined.referrals
     where = _group(refs["region_code"], level)
     need = refs[by].fillna("tidak_diketahui")
-    counts = pd.crosstab(where, need).reindex(area["kode"]).fillna(0)
-    hh = area.set_index("kode")["rumah_tangga"].astype(float)
+    return pd.crosstab(where, need).reindex(area["kode"]).fillna(0).astype("int64")
+
+
+def by_need(joined: Joined, area: pd.DataFrame, level: str = "kelurahan",
+            by: str = "kebutuhan") -> pd.DataFrame:
+    """:func:`need_counts` per 1.000 register households of the area; NaN where the area has
+    no households."""
+    counts = need_counts(joined, area, level, by)
+    return per_1000(counts, area.set_index("kode")["rumah_tangga"])
+
+
+def per_1000(counts: pd.DataFrame, households: pd.Series) -> pd.DataFrame:
+    """Counts per area (rows) per 1.000 of the area's households (NaN where it has none)."""
+    hh = households.reindex(counts.index).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = counts.div(hh.where(hh > 0), axis=0) * 1000
     return rate.round(2)
@@ -264,9 +280,9 @@ def by_need(joined: Joined, area: pd.DataFrame, level: str = "kelurahan",
 def opd_backlog(joined: Joined) -> pd.DataFrame:
     """Per OPD or institution referred to: ``rujukan``, ``terbuka``, ``median_hari_terbuka``,
     ``terlama_hari`` (the oldest open referral), ``lebih_30_hari`` (open for more than 30
-    days); the largest backlog first. A referral naming no OPD is under "(tidak disebut)"."""
+    days); the largest backlog first. A referral naming no OPD is under :data:`NO_OPD`."""
     refs = joined.referrals.assign(dirujuk_ke=joined.referrals["dirujuk_ke"].fillna(
-        "(tidak disebut)"))
+        NO_OPD))
     g = refs.groupby("dirujuk_ke")
     out = pd.DataFrame({
         "rujukan": g.size(),
@@ -301,7 +317,7 @@ def follow_up(joined: Joined, names: dict[str, str], kelurahan: set[str] | None 
     if kelurahan is not None:
         keep &= refs["region_code"].isin(kelurahan)
     if opd is not None:
-        keep &= refs["dirujuk_ke"].fillna("(tidak disebut)") == opd
+        keep &= refs["dirujuk_ke"].fillna(NO_OPD) == opd
     r = refs[keep.to_numpy()]
     out = pd.DataFrame({
         "ID rujukan": r["id_rujukan"],
@@ -309,7 +325,7 @@ def follow_up(joined: Joined, names: dict[str, str], kelurahan: set[str] | None 
         "Kelurahan": r["region_code"].map(names).fillna("(tidak tertaut)"),
         "Kebutuhan": r["kebutuhan"].map({k: v[0] for k, v in vocab.NEEDS.items()}).fillna(
             indicators.NO_DATA),
-        "Dirujuk ke": r["dirujuk_ke"].fillna("(tidak disebut)"),
+        "Dirujuk ke": r["dirujuk_ke"].fillna(NO_OPD),
         "Status": r["status"].map({k: v[0] for k, v in vocab.STATUSES.items()}),
         "Tanggal rujukan": r["tanggal"].astype(str),
         "Hari terbuka": r["hari_terbuka"].astype("Int64"),

@@ -17,6 +17,7 @@ from geo.fmt import fmt_int, fmt_num
 from geo.referrals import measures, vocab
 from geo.suppression import (
     count_texts,
+    hidden_cells,
     hidden_last,
     hidden_too,
     hide_small,
@@ -80,17 +81,62 @@ class AreaView:
             return pd.Series(False, index=t.index)
         return forum.column_hidden(t["eksklusi"].astype(float))
 
+    @cached_property
+    def exclusion_rate_hidden(self) -> pd.Series:
+        """Per area (by kode): the forum's map hides the exclusion-error rate (its count or
+        its denominator is hidden: :func:`geo.forum.rate_hidden`)."""
+        t = self.table.set_index("kode")
+        if not self.hide:
+            return pd.Series(False, index=t.index)
+        return self.exclusion_hidden | forum.column_hidden(t["eksklusi_penyebut"].astype(float))
+
+    @cached_property
+    def households_texts(self) -> pd.Series:
+        """The register households per area as text: for a forum suppressed as the main map
+        suppresses the same count (:func:`geo.forum.column_texts`), by kode."""
+        t = self.table.set_index("kode")
+        return forum.column_texts(t["rumah_tangga"].astype(float), self.hide)
+
+    @cached_property
+    def _count_texts(self) -> pd.DataFrame:
+        t = self.table.set_index("kode")
+        counts = t[list(COUNTS)].astype(float)
+        # eksklusi = dirujuk + tanpa rujukan (its count is on the Cakupan page): rows add up
+        texts = protected_texts(counts, self.hide, rows_add_up=True)
+        for part in EXCLUSION_PARTS:  # where the map hides their sum, both are hidden
+            texts[part] = hidden_too(texts[part], self.exclusion_hidden.reindex(texts.index))
+        return texts
+
+    def count_texts(self) -> pd.DataFrame:
+        """The counts per area (by kode) as text, small ones hidden and one more in each
+        column (and kecamatan) that would give one back (:func:`protected_texts`)."""
+        return self._count_texts
+
+    def count_hidden(self, column: str) -> pd.Series:
+        """Per area (by kode): a forum sees this count hidden ("< 5" or "–")."""
+        texts = self._count_texts[column]
+        return pd.Series(hidden_cells(texts), index=texts.index)
+
+    @cached_property
+    def rate_hidden(self) -> pd.Series:
+        """Per area (by kode): the referrals per 1.000 households are hidden, because the
+        referral count or the household count is: rate × households ÷ 1.000 is the count."""
+        texts = self.households_texts
+        return self.count_hidden("rujukan") | pd.Series(hidden_cells(texts), index=texts.index)
+
     def map_values(self, measure: str) -> pd.Series:
-        """Values to colour (indexed by kode); a small count is not coloured when hidden, and
-        the rate and median of an area with few referrals neither (they would reveal it)."""
+        """Values to colour (indexed by kode): a count a forum sees hidden is not coloured,
+        nor the rate of a hidden count; the median of an area with few open referrals
+        neither (it would tell about them)."""
         t = self.table.set_index("kode")
         values = t[measure].astype(float)
-        if measure in EXCLUSION_PARTS:
-            values = values.where(~self.exclusion_hidden)
+        if not self.hide:
+            return values
         if measure in COUNTS:
-            return hide_small(values, values, self.hide)
-        basis = t["terbuka"] if measure == "median_hari_terbuka" else t["rujukan"]
-        return hide_small(values, basis.astype(float), self.hide)
+            return values.where(~self.count_hidden(measure))
+        if measure == "rujukan_per_1000":
+            return values.where(~self.rate_hidden)
+        return hide_small(values, t["terbuka"].astype(float), self.hide)
 
     def tooltip(self) -> pd.DataFrame:
         t = self.table.set_index("kode")
@@ -99,7 +145,7 @@ class AreaView:
         median = self.map_values("median_hari_terbuka")
         return pd.DataFrame({
             self.kel_word: t["nama"],
-            "Rumah tangga (register)": [fmt_int(v) for v in t["rumah_tangga"]],
+            "Rumah tangga (register)": self.households_texts.to_numpy(),
             "Rujukan": texts["rujukan"].to_numpy(),
             "Per 1.000 RT": [_num(v) if not (np.isnan(v) and not np.isnan(r)) else "–"
                              for v, r in zip(per_1000, t["rujukan_per_1000"].astype(float))],
@@ -110,15 +156,6 @@ class AreaView:
             "Dari luar register": texts["dari_luar_register"].to_numpy(),
             "Eksklusi tanpa rujukan": texts["eksklusi_tanpa_rujukan"].to_numpy(),
         }, index=t.index)
-
-    def count_texts(self) -> pd.DataFrame:
-        t = self.table.set_index("kode")
-        counts = t[list(COUNTS)].astype(float)
-        # eksklusi = dirujuk + tanpa rujukan (its count is on the Cakupan page): rows add up
-        texts = protected_texts(counts, self.hide, rows_add_up=True)
-        for part in EXCLUSION_PARTS:  # where the map hides their sum, both are hidden
-            texts[part] = hidden_too(texts[part], self.exclusion_hidden.reindex(texts.index))
-        return texts
 
     def display(self, facilitators: pd.Series | None = None) -> pd.DataFrame:
         """The table per kelurahan as a person reads it."""
@@ -160,62 +197,85 @@ class AreaView:
                 "tidak dihitung 0.")
 
 
+BACKLOG_COUNTS = ("rujukan", "terbuka", "lebih_30_hari")
+
+
+def backlog_texts(backlog: pd.DataFrame, hide: bool) -> pd.DataFrame:
+    """The backlog's counts per OPD (index: the OPD) as text: each column sums to a total
+    shown elsewhere (the page's referrals and open referrals), so a forum sees one more count
+    hidden ("–") in each column that would give a small one back."""
+    counts = backlog.set_index("dirujuk_ke")[list(BACKLOG_COUNTS)].astype(float)
+    return protected_texts(counts, hide)
+
+
 def backlog_display(backlog: pd.DataFrame, hide: bool) -> pd.DataFrame:
     """The OPD backlog (:func:`measures.opd_backlog`, most open first) as text; with ``hide``
     an OPD whose open count is hidden goes last, by name (unranked)."""
+    texts = backlog_texts(backlog, hide)
     small = is_small(backlog["terbuka"].to_numpy(dtype=float)) & hide
-    order = hidden_last(small, backlog["dirujuk_ke"].astype(str))
-    backlog, small = backlog.iloc[order], small[order]
+    order = hidden_last(hidden_cells(texts["terbuka"]), backlog["dirujuk_ke"].astype(str))
+    backlog, small, texts = backlog.iloc[order], small[order], texts.iloc[order]
     return pd.DataFrame({
         "OPD / lembaga tujuan": backlog["dirujuk_ke"].to_numpy(),
-        "Rujukan": count_texts(backlog["rujukan"], hide),
-        "Terbuka": count_texts(backlog["terbuka"], hide),
+        "Rujukan": texts["rujukan"].to_numpy(),
+        "Terbuka": texts["terbuka"].to_numpy(),
         "Median hari terbuka": ["–" if s else _days(v)
                                 for s, v in zip(small, backlog["median_hari_terbuka"])],
         "Terlama (hari)": ["–" if s else _days(v)
                            for s, v in zip(small, backlog["terlama_hari"])],
-        "Terbuka > 30 hari": count_texts(backlog["lebih_30_hari"], hide),
+        "Terbuka > 30 hari": texts["lebih_30_hari"].to_numpy(),
     })
 
 
-def need_display(rates: pd.DataFrame, names: pd.Series, households: pd.Series | None = None,
-                 hide: bool = False, kel_word: str = "Kelurahan") -> pd.DataFrame:
-    """Referrals per 1.000 households by need or OPD (columns) per area (rows), as text. With
-    ``hide``, a rate that stands for 1–4 referrals is not shown ("–"): with the households
-    beside it, it would give the small count away."""
-    labels = {k: v[0] for k, v in vocab.NEEDS.items()} | {"tidak_diketahui": "(tidak disebut)"}
-    out = pd.DataFrame({kel_word: names.reindex(rates.index).to_numpy()})
-    hh = (households.reindex(rates.index).to_numpy(dtype=float) if households is not None
-          else np.full(len(rates), np.nan))
-    for column in rates.columns:
-        values = rates[column].to_numpy(dtype=float)
-        small = is_small(np.round(values * hh / 1000)) & hide
-        out[labels.get(column, column)] = ["–" if x else _num(v) for x, v in zip(small, values)]
+def need_display(counts: pd.DataFrame, names: pd.Series, area: AreaView,
+                 backlog: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Referrals per 1.000 households by need or OPD (``counts``: areas by kode × needs, as
+    :func:`measures.need_counts`) as text. A row adds up to the area's referrals, and an OPD's
+    column to its referrals in the ``backlog``. For a forum a rate is hidden ("–") where its
+    count is small; in the whole row where the area table hides the area's referrals or
+    households; in the whole column where the backlog hides the OPD's referrals; and one more
+    in each row and column that would give a hidden one back."""
+    labels = {k: v[0] for k, v in vocab.NEEDS.items()} | {"tidak_diketahui": measures.NO_OPD}
+    rates = measures.per_1000(counts, area.table.set_index("kode")["rumah_tangga"])
+    secret = np.zeros(counts.shape, dtype=bool)
+    if area.hide:
+        forced = np.zeros(counts.shape, dtype=bool)
+        forced[area.rate_hidden.reindex(counts.index).fillna(False).to_numpy(dtype=bool)] = True
+        if backlog is not None and len(backlog):
+            opd = backlog["dirujuk_ke"].replace(measures.NO_OPD, "tidak_diketahui").to_numpy()
+            opd_hidden = pd.Series(hidden_cells(backlog_texts(backlog, True)["rujukan"]),
+                                   index=opd)
+            forced[:, opd_hidden.reindex(counts.columns).fillna(False).to_numpy(
+                dtype=bool)] = True
+        secret = hidden_cells(protected_texts(counts.astype(float), True, rows_add_up=True,
+                                              forced=forced))
+    out = pd.DataFrame({area.kel_word: names.reindex(counts.index).to_numpy()})
+    for j, column in enumerate(counts.columns):
+        out[labels.get(column, column)] = ["–" if x else _num(v)
+                                           for x, v in zip(secret[:, j], rates[column])]
     return out
 
 
-def gap_display(gap: pd.DataFrame, hide: bool, kel_word: str = "Kelurahan",
-                hidden: pd.Series | None = None) -> pd.DataFrame:
-    """The outreach gap (:func:`measures.outreach_gap`) as text. With ``hide`` an exclusion
-    rate over a small count is "–", and a row whose ranking count is hidden goes last, by
-    name (:func:`geo.suppression.hidden_last`); ``hidden`` (by kode: the forum's map hides
-    the area's exclusion count, :attr:`AreaView.exclusion_hidden`) hides its rate and parts
-    the same way."""
-    protected = (hidden.reindex(gap["kode"]).fillna(False).to_numpy(dtype=bool)
-                 if hidden is not None and hide else np.zeros(len(gap), dtype=bool))
-    untold = gap["eksklusi_tanpa_rujukan"].astype(float)
-    order = hidden_last((is_small(untold.to_numpy()) & hide) | protected,
-                        gap["nama"].astype(str))
-    gap, untold, protected = gap.iloc[order], untold.iloc[order], protected[order]
-    small_rate = is_small(pd.to_numeric(gap["eksklusi"], errors="coerce").to_numpy(dtype=float))
-    untold_texts = hidden_too(count_texts(untold, hide), protected)
+def gap_display(gap: pd.DataFrame, area: AreaView) -> pd.DataFrame:
+    """The outreach gap (:func:`measures.outreach_gap`, rows of ``area``'s table) as text,
+    every count and rate hidden for a forum where the area table and the map hide it (taken
+    from the whole level's suppression, never from these few rows); a row whose ranking count
+    is hidden goes last, by name (:func:`geo.suppression.hidden_last`)."""
+    codes = gap["kode"].to_numpy()
+    untold = area.count_texts()["eksklusi_tanpa_rujukan"].reindex(codes).to_numpy()
+    untold_hidden = hidden_cells(pd.Series(untold))
+    order = hidden_last(untold_hidden, gap["nama"].astype(str))
+    gap, untold = gap.iloc[order], untold[order]
+    codes = gap["kode"].to_numpy()
+    rate_hidden = area.exclusion_rate_hidden.reindex(codes).fillna(False).to_numpy(dtype=bool)
+    per_1000_hidden = area.rate_hidden.reindex(codes).fillna(False).to_numpy(dtype=bool)
     return pd.DataFrame({
-        kel_word: gap["nama"].to_numpy(),
+        area.kel_word: gap["nama"].to_numpy(),
         "Kesalahan eksklusi": ["–" if x else f"{fmt_num(v, 1)}%" for v, x in zip(
-            gap["eksklusi_persen"], (small_rate & hide) | protected)],
-        "Eksklusi tanpa rujukan": untold_texts,
-        "Rujukan per 1.000 RT": ["–" if s else _num(v) for s, v in zip(
-            is_small(gap["rujukan"].to_numpy(dtype=float)) & hide, gap["rujukan_per_1000"])],
+            gap["eksklusi_persen"], rate_hidden)],
+        "Eksklusi tanpa rujukan": untold,
+        "Rujukan per 1.000 RT": ["–" if x else _num(v) for v, x in zip(
+            gap["rujukan_per_1000"], per_1000_hidden)],
     })
 
 
