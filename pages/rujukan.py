@@ -135,24 +135,26 @@ elif section == "Akses titik layanan":
     reach = reach[reach.index.isin(in_scope)]
     kind = st.selectbox("Jenis titik layanan", list(vocab.POINT_TYPES), key="ruj_jenis",
                         format_func=lambda k: vocab.POINT_TYPES[k][0])
-    values = reach[f"jarak_{kind}"]
-    if values.isna().all():
+    values = rv.access_values(reach, kind, hide)
+    if reach[f"jarak_{kind}"].isna().all():
         st.warning(f"Belum ada titik {vocab.POINT_TYPES[kind][0]}: jarak {NO_DATA}, bukan 0. "
                    "Impor titiknya di tab Impor.")
     left, right = st.columns([3, 2])
     with left:
         tip = pd.DataFrame({word: names.reindex(reach.index),
-                            "Median jarak (m)": rv.access_display(reach, names, (kind,)).iloc[
-                                :, -1].to_numpy()}, index=reach.index)
+                            "Median jarak (m)": rv.access_display(
+                                reach, names, (kind,), hide=hide).iloc[:, -1].to_numpy()},
+                           index=reach.index)
         fmap = choropleth(scope.areas, values, title=f"Jarak ke {vocab.POINT_TYPES[kind][0]}",
                           unit="median meter dari rumah tangga", tooltip_rows=tip,
                           note=view.period_label, tiles=view.basemap, labels=names, decimals=0,
-                          classes=classify(values.to_numpy(dtype=float), palette="YlOrRd"))
+                          classes=classify(values.to_numpy(dtype=float), palette="YlOrRd"),
+                          grey_label=grey_label(hide))
         ur.service_points_layer(fmap, view.version, f"ruj_titik_{kind}", default=(kind,))
         st_folium(fmap, height=560, use_container_width=True, returned_objects=[],
                   key="ruj_access_map")
     with right:
-        st.dataframe(rv.access_display(reach, names, tuple(vocab.POINT_TYPES), word),
+        st.dataframe(rv.access_display(reach, names, tuple(vocab.POINT_TYPES), word, hide),
                      hide_index=True, width="stretch", height=540, key="ruj_access")
     st.caption("Jarak garis lurus dalam proyeksi UTM, dari setiap rumah tangga yang punya "
                f"titik lokasi ke titik layanan terdekat jenis itu; median per {kel}.")
@@ -166,7 +168,7 @@ else:  # Daftar tindak lanjut
              "luar": "Calon usulan DTKS (rujukan dari luar register)"}
     a, b = st.columns(2)
     kind = a.radio("Daftar", list(kinds), format_func=kinds.get, key="ruj_list_kind")
-    opds = sorted(joined.referrals["dirujuk_ke"].fillna("(tidak disebut)").unique())
+    opds = sorted(joined.referrals["dirujuk_ke"].fillna(measures.NO_OPD).unique())
     if kind == "opd":
         opd = b.selectbox("OPD / lembaga tujuan", opds, key="ruj_opd")
         listing = measures.follow_up(joined, names.to_dict(), None if whole_city else in_scope,

@@ -8,7 +8,14 @@ import numpy as np
 import pandas as pd
 
 from geo.disclosure import derivable
-from geo.views.referral_view import AreaView, backlog_display, gap_display, need_display
+from geo.views.referral_view import (
+    AreaView,
+    access_display,
+    access_values,
+    backlog_display,
+    gap_display,
+    need_display,
+)
 
 HIDDEN = ("< 5", "–")
 
@@ -183,3 +190,21 @@ def test_where_the_forums_map_hides_an_exclusion_count_its_two_parts_are_hidden_
     assert row["Kesalahan eksklusi"] == "–" and row["Eksklusi tanpa rujukan"] == "–"
     planner = AreaView(table, hide=False)
     assert planner.count_texts().loc["99.71.01.1003", "eksklusi_dirujuk"] == "5"
+
+
+def test_the_access_table_counts_households_as_the_main_map_and_hides_few_distances():
+    """A kelurahan where 3 households have a location: their number is hidden as the main
+    map hides a household count (and one more beside it), and their median distance to a
+    puskesmas is not shown or coloured: it tells where those few live."""
+    access = pd.DataFrame({"rumah_tangga_bertitik": [300, 3, 250, 0],
+                           "jarak_puskesmas": [800.0, 1200.0, 400.0, np.nan]},
+                          index=[f"99.71.01.{1001 + i}" for i in range(4)])
+    names = pd.Series(list("ABCD"), index=access.index)
+    forum = access_display(access, names, ("puskesmas",), hide=True)
+    assert list(forum["RT dengan titik"]) == ["300", "< 5", "–", "0"]
+    distances = forum.iloc[:, -1].tolist()
+    assert distances[:3] == ["800", "–", "400"] and distances[3] == "tidak ada data"
+    assert access_values(access, "puskesmas", True).isna().tolist() == [False, True, False,
+                                                                        True]
+    planner = access_display(access, names, ("puskesmas",))
+    assert list(planner["RT dengan titik"]) == ["300", "3", "250", "0"]

@@ -279,14 +279,29 @@ def gap_display(gap: pd.DataFrame, area: AreaView) -> pd.DataFrame:
     })
 
 
+def access_values(access: pd.DataFrame, kind: str, hide: bool) -> pd.Series:
+    """The median distance to the nearest service point of ``kind`` per area, to colour;
+    for a forum none where 1–4 households have a location (it would tell where they live)."""
+    values = access[f"jarak_{kind}"].astype(float)
+    return hide_small(values, access["rumah_tangga_bertitik"].astype(float), hide)
+
+
 def access_display(access: pd.DataFrame, names: pd.Series, types: tuple[str, ...],
-                   kel_word: str = "Kelurahan") -> pd.DataFrame:
+                   kel_word: str = "Kelurahan", hide: bool = False) -> pd.DataFrame:
+    """Households with a location and their median distance per service-point type, as text.
+    For a forum the households are counted as the main map counts households (1–4 hidden, and
+    one more where a total would give them back), and their distances are not shown where
+    they are 1–4."""
     out = pd.DataFrame({kel_word: names.reindex(access.index).to_numpy()})
-    out["RT dengan titik"] = [fmt_int(v) for v in access["rumah_tangga_bertitik"]]
+    out["RT dengan titik"] = forum.column_texts(
+        access["rumah_tangga_bertitik"].astype(float), hide).to_numpy()
     for kind in types:
-        out[f"{vocab.POINT_TYPES[kind][0]} (m)"] = [_days(v) for v in access[f"jarak_{kind}"]]
+        shown = access_values(access, kind, hide)
+        out[f"{vocab.POINT_TYPES[kind][0]} (m)"] = [
+            "–" if np.isnan(v) and not np.isnan(r) else _days(v)
+            for v, r in zip(shown, access[f"jarak_{kind}"].astype(float))]
     return out
 
 
-__all__ = ["AreaView", "MAP_MEASURES", "access_display", "backlog_display", "gap_display",
-           "map_decimals", "measures", "need_display"]
+__all__ = ["AreaView", "MAP_MEASURES", "access_display", "access_values", "backlog_display",
+           "gap_display", "map_decimals", "measures", "need_display"]
