@@ -9,19 +9,35 @@ here, column by column (they do not add up along a row) in code order, and the m
 the Cakupan, Lintas OPD and Prioritas tables and the kartu show these texts, hide the rate of
 a hidden count or denominator, and take a subset of areas (a top list) from the whole level's
 suppression, never from their own rows.
+
+The sidebar's area filter is such a subset too: a forum may choose a kecamatan or a kelurahan,
+so the cells of the chosen areas come from the suppression over every area of the period
+(:func:`whole_cells`), and a total over the chosen areas, which is one area's count or a sum of
+them, is hidden where any of them is (:func:`totals_hidden`, :class:`Totals`): filtering to an
+area never shows what the whole map hides.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from geo import indicators
 from geo.columns import HOUSEHOLDS, columns
-from geo.fmt import fmt_ints
-from geo.suppression import HIDDEN_TOO, hidden_cells, protected_texts
+from geo.filters import Filters, chosen_areas
+from geo.fmt import fmt_int, fmt_ints
+from geo.suppression import (
+    HIDDEN_TOO,
+    count_text,
+    hidden_cells,
+    is_small,
+    people_text,
+    protected_texts,
+    rate_text,
+)
 
 
 def cells(table: pd.DataFrame, ind_id: str, share: float, hide: bool = True) -> pd.DataFrame:
@@ -101,3 +117,76 @@ def persons_texts(persons: pd.Series, texts: pd.DataFrame, of: str) -> list[str]
     out = np.array(fmt_ints(persons), dtype=object)
     out[hidden(texts[[of]])[of].to_numpy()] = HIDDEN_TOO
     return out.tolist()
+
+
+def whole_cells(table: pd.DataFrame, whole: pd.DataFrame | None, ind_id: str, share: float,
+                hide: bool = True) -> pd.DataFrame:
+    """:func:`cells` of ``table``'s areas as the suppression over ``whole`` (every area of the
+    same level, whatever the area filter; None: ``table`` is whole) decides them."""
+    if whole is None:
+        return cells(table, ind_id, share, hide)
+    extra = table.index.difference(whole.index)  # areas without households: zeros
+    frame = pd.concat([whole, table.loc[extra]]) if len(extra) else whole
+    return cells(frame, ind_id, share, hide).reindex(table.index)
+
+
+def chosen_level(filters: Filters) -> str | None:
+    """The level of the areas the area filter chose (the finest one given); None: none."""
+    for level, codes in (("kelurahan", filters.kelurahan), ("kecamatan", filters.kecamatan),
+                         ("kota", filters.kota)):
+        if codes:
+            return level
+    return None
+
+
+def totals_hidden(whole: pd.DataFrame, ind_id: str, share: float, filters: Filters
+                  ) -> frozenset[str]:
+    """The counts of :func:`cells` (households, the indicator's count, its denominator and
+    population) whose total over the areas the area filter chose a forum sees hidden. Such a
+    total is one area's count or a sum of counts of one level (the filter's finest), so it is
+    hidden where any chosen area's count is hidden in that level's suppression over every area
+    (``whole``: every kelurahan, as :func:`geo.indicators.area_counts` gives them)."""
+    level = chosen_level(filters)
+    if level is None:
+        return frozenset()
+    table = indicators.roll_up(whole, level, share)
+    chosen = chosen_areas(pd.DataFrame({"kode": table.index.astype(str)}), filters, level)
+    secret = hidden(cells(table, ind_id, share))[chosen.to_numpy()]
+    return frozenset(secret.columns[secret.any(axis=0).to_numpy()])
+
+
+@dataclass(frozen=True)
+class Totals:
+    """An indicator's totals over the areas in scope (:func:`geo.indicators.totals`) as a page
+    shows them: with ``hide`` small ones as "< 5", and "–" where they would give back an
+    area's count the whole map hides (``hidden``: :func:`totals_hidden`)."""
+
+    values: pd.Series
+    ind_id: str
+    hide: bool
+    hidden: frozenset[str] = frozenset()
+
+    def is_hidden(self, column: str) -> bool:
+        return self.hide and column in self.hidden and self.values[column] > 0
+
+    def count(self, column: str) -> str:
+        """A count of :func:`cells` (or of households) as text ("< 5" before "–")."""
+        if self.is_hidden(column) and not is_small(self.values[column]):
+            return HIDDEN_TOO
+        return count_text(self.values[column], self.hide) if self.hide else fmt_int(
+            self.values[column])
+
+    def persons(self) -> str:
+        """The people of the households counted: hidden with their count."""
+        c = columns(self.ind_id)
+        if self.is_hidden(c.count):
+            return HIDDEN_TOO
+        v = self.values
+        return people_text(v[c.persons], v[c.count]) if self.hide else fmt_int(v[c.persons])
+
+    def rate(self) -> str:
+        """The rate: hidden where its count or its denominator is (their quotient)."""
+        c = columns(self.ind_id)
+        if self.is_hidden(c.count) or self.is_hidden(c.denominator):
+            return HIDDEN_TOO
+        return rate_text(self.values[c.rate], self.values[c.denominator], self.hide)

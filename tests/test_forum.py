@@ -132,3 +132,33 @@ def test_areas_with_no_count_change_no_hidden_cell():
     assert forum.column_texts(more.iloc[::-1]).reindex(codes).equals(forum.column_texts(counts))
     texts = forum.column_texts(counts)
     assert list(texts) == ["< 5", "40", "12", "60", "–", "< 5", "30", "–", "50", "70"]
+
+
+def test_an_area_filter_shows_no_count_the_whole_map_hides():
+    """A forum may choose a kecamatan or a kelurahan in the sidebar. Filtered to an area whose
+    count the whole map hides ("< 5", or "–" beside one), the totals beside the map (its count,
+    people and rate) and the area's tooltip are hidden too: were they shown, the city's total
+    minus the other areas' would give the small count back."""
+    c = city()
+    p = prepared(c)
+    checked = 0
+    for ind in indicators.INDICATORS:
+        if not p.available(ind.id):
+            continue
+        for level, by in (("kelurahan", "kelurahan"), ("kecamatan", "kecamatan")):
+            whole = mv.map_view(p, Filters(), ind.id, level, "persen", c.areas(level),
+                                c.name_of, SETTINGS, kelurahan=c.kelurahan, hide=True)
+            tip = whole.tooltip["Rumah tangga terhitung"]
+            for code in tip.index[tip.isin(HIDDEN)]:
+                chosen = Filters(**{by: (code,)})  # a kecamatan: its kelurahan are shown
+                one = mv.map_view(p, chosen, ind.id, level, "persen",
+                                  c.areas(mv.shown_level(chosen, level)), c.name_of, SETTINGS,
+                                  kelurahan=c.kelurahan, hide=True)
+                metrics = dict(one.metrics())
+                assert metrics["Rumah tangga terhitung"] in HIDDEN, (ind.id, code)
+                assert metrics["Jiwa dalam rumah tangga itu"] in HIDDEN, (ind.id, code)
+                assert metrics["Persentase"] in HIDDEN, (ind.id, code)
+                if level == "kelurahan":
+                    assert one.tooltip.loc[code, "Rumah tangga terhitung"] == tip[code]
+                checked += 1
+    assert checked >= 10  # the fixture city has hidden counts at both levels

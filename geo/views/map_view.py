@@ -23,9 +23,7 @@ from geo.suppression import (
     HIDDEN_TOO,
     count_text,
     k,
-    people_text,
     protected_numbers,
-    rate_text,
     rate_texts,
     small_count_note,
 )
@@ -69,6 +67,7 @@ class MapView:
     tooltip: pd.DataFrame  # one row per area, indexed by kode
     total: pd.Series
     total_known: bool
+    total_hidden: frozenset[str]  # totals a forum sees hidden (geo.forum.totals_hidden)
     worst_title: str
     worst: pd.DataFrame  # the top-10 (Kelurahan, %, Rumah tangga); empty: nothing ranked
     worst_hidden: int  # kelurahan left out of it: their rate is hidden (small counts)
@@ -107,20 +106,20 @@ class MapView:
 
     def metrics(self) -> list[tuple[str, str]]:
         """(label, value) of the three totals beside the map."""
-        c, t = columns(self.ind_id), self.total
-        ok = self.total_known
-        count = (lambda v: count_text(v)) if self.hide else fmt_int
-        people = people_text(t[c.persons], t[c.count]) if self.hide else fmt_int(t[c.persons])
-        return [("Rumah tangga terhitung", count(t[c.count]) if ok else NO_DATA),
-                ("Jiwa dalam rumah tangga itu", people if ok else NO_DATA),
-                ("Persentase", rate_text(t[c.rate], t[c.denominator], self.hide) if ok
-                 else NO_DATA)]
+        c, t, ok = columns(self.ind_id), self.totals, self.total_known
+        return [("Rumah tangga terhitung", t.count(c.count) if ok else NO_DATA),
+                ("Jiwa dalam rumah tangga itu", t.persons() if ok else NO_DATA),
+                ("Persentase", t.rate() if ok else NO_DATA)]
+
+    @property
+    def totals(self) -> forum.Totals:
+        return forum.Totals(self.total, self.ind_id, self.hide, self.total_hidden)
 
     def total_captions(self) -> list[str]:
         ind, c, t = indicators.get(self.ind_id), columns(self.ind_id), self.total
         if self.hide:
-            return [f"Penyebut: {count_text(t[c.denominator])} {ind.denominator_label} yang "
-                    "nilainya diketahui. Angka kecil disembunyikan."]
+            return [f"Penyebut: {self.totals.count(c.denominator)} {ind.denominator_label} "
+                    "yang nilainya diketahui. Angka kecil disembunyikan."]
         return [f"Penyebut: {fmt_int(t[c.denominator])} {ind.denominator_label} yang nilainya "
                 f"diketahui ({indicators.known_text(t, self.ind_id)}).",
                 f"Dari {fmt_int(t[HOUSEHOLDS])} rumah tangga ({fmt_int(t[PERSONS])} jiwa) "
@@ -192,11 +191,15 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     level = shown_level(filters, level)
     keep = households_mask(prepared, filters)
     kel_table, unlinked = indicators.area_counts(prepared, keep, ids=(ind_id,))
+    every_area = areas["kode"]
     areas = areas[chosen_areas(areas, filters, level).to_numpy()]
     if areas.empty:
         return None
     share = settings.min_known_share
     table = indicators.for_areas(indicators.roll_up(kel_table, level), areas["kode"])
+    # a forum's suppression is decided over every area, whatever the area filter (geo.forum)
+    whole = (indicators.for_areas(indicators.roll_up(kel_table, level), every_area)
+             if hide and filters.has_area else None)
 
     def need_counts() -> pd.DataFrame:
         """The other need indicators per shown area (for the export, counted when asked)."""
@@ -208,7 +211,7 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     warning = indicators.availability_note(prepared, ind_id)
     value_col = {"persen": c.rate, "rumah_tangga": c.count, "jiwa": c.persons}[measure]
     values = table[value_col].astype(float).where(has_data & known)
-    cells = forum.cells(table, ind_id, share) if hide else None
+    cells = forum.whole_cells(table, whole, ind_id, share) if hide else None
     hidden_areas = 0
     if cells is not None:  # no colour for a hidden count, nor for a rate that would tell one
         secret = forum.rate_hidden(cells, ind_id).to_numpy()
@@ -273,6 +276,8 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                      "terhitung indikator.")
 
     total = indicators.totals(table, share)
+    total_hidden = (forum.totals_hidden(kel_table, ind_id, share, filters) if hide
+                    else frozenset())
     if level == "kelurahan" or kelurahan is None:
         kel_codes = areas["kode"]
     else:
@@ -281,8 +286,8 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                                     ind_id, n=None, min_denominator=MIN_DENOMINATOR)
     secret = None  # the kelurahan's counts as their own map hides them (one suppression)
     if hide:
-        kel_cells = cells if level == "kelurahan" else forum.cells(
-            indicators.for_areas(indicators.roll_up(kel_table, "kelurahan"), kel_codes),
+        kel_cells = cells if level == "kelurahan" else forum.whole_cells(
+            indicators.for_areas(kel_table, kel_codes), kel_table if filters.has_area else None,
             ind_id, share)
         secret = forum.rate_hidden(kel_cells, ind_id).reindex(ranked.index).to_numpy()
     rates = np.asarray(rate_texts(ranked[c.rate], ranked[c.denominator], hide, ranked[c.count],
@@ -305,6 +310,7 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
         worst_title=(f"**{TOP_N} {kel_word.lower()} dengan kondisi terburuk**"
                      if ind.higher_is_worse
                      else f"**{TOP_N} {kel_word.lower()} dengan cakupan terendah**"),
+        total_hidden=total_hidden,
         worst=worst, worst_hidden=int((~ranked_shown).sum()), share=share,
         level_label=level_label, notes=notes, warning=warning, hide=hide, points=points,
         need_counts=need_counts, kel_word=kel_word, cells=cells,
