@@ -515,8 +515,8 @@ def priority_notes(weights: Mapping[str, float], period: str, settings: Settings
 
 def priority_export(table: pd.DataFrame, ranked: pd.DataFrame, labels: pd.DataFrame,
                     hide_small: bool = True, area: str = "Kelurahan",
-                    parent: str | None = "Kecamatan", secret: pd.DataFrame | None = None
-                    ) -> pd.DataFrame:
+                    parent: str | None = "Kecamatan", secret: pd.DataFrame | None = None,
+                    households_texts: pd.Series | None = None) -> pd.DataFrame:
     """Sheet 1 of the minutes: scored areas in rank order, numbers kept as numbers.
 
     ``table`` is the aggregate table, ``ranked`` :func:`ranking`'s result, ``labels`` has
@@ -524,7 +524,8 @@ def priority_export(table: pd.DataFrame, ranked: pd.DataFrame, labels: pd.DataFr
     kode; ``area`` names the areas' column. Small household counts become ``< 5`` and rates
     with a small denominator are left empty when ``hide_small``; ``secret`` (per area: an
     indicator id or ``rumah_tangga`` -> hidden, as the screen hides them: geo.forum) hides the
-    same cells as the screen."""
+    same cells as the screen; ``households_texts`` (per kode) the households as it shows them
+    (else suppressed over ``table``'s areas)."""
     scored = ranked[ranked["skor"].notna()].sort_values(["peringkat", "skor_sama"],
                                                         ascending=[True, False])
     idx = scored.index
@@ -541,7 +542,8 @@ def priority_export(table: pd.DataFrame, ranked: pd.DataFrame, labels: pd.DataFr
                          if hide_small else [int(v) for v in households]),
     })
     if hide_small and secret is not None:  # the screen's: over every ranked area
-        every = protected_texts(table[["rumah_tangga"]].fillna(0))["rumah_tangga"]
+        every = (protected_texts(table[["rumah_tangga"]].fillna(0))["rumah_tangga"]
+                 if households_texts is None else households_texts)
         out["Rumah tangga"] = np.where(secret.loc[idx, "rumah_tangga"].to_numpy(),
                                        every.reindex(idx).to_numpy(),
                                        [int(v) for v in households]).tolist()

@@ -8,7 +8,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import exports, indicators, links, planning
-from geo.fmt import fmt_int
 from geo.maps import choropleth, classify, grey_label
 from geo.views import opd_view as ov
 from ui import auth, context, data, downloads
@@ -111,9 +110,14 @@ st.subheader("Kebutuhan tumpang tindih: rumah tangga yang perlu ≥ 2 OPD")
 st.dataframe(overlap, hide_index=True, width="stretch",
              height=up.table_height(len(overlap), most=420), key="opd_overlap")
 st.markdown("**Seluruh wilayah terpilih: rumah tangga yang perlu kedua OPD**")
-st.dataframe(page.pairs_table(), width="stretch")
-st.caption(f"{fmt_int(page.multi_total)} rumah tangga perlu ≥ 2 OPD — di sini OPD sebaiknya "
-           "bertindak bersama. Diagonal: rumah tangga yang perlu OPD itu.")
+pairs = page.pairs_table()
+if pairs is None:
+    st.info(ov.PAIRS_HIDDEN_NOTE)
+else:
+    st.dataframe(pairs, width="stretch")
+st.caption(f"{page.multi_total_text()} rumah tangga perlu ≥ 2 OPD — di sini OPD sebaiknya "
+           "bertindak bersama." + ("" if pairs is None
+                                   else " Diagonal: rumah tangga yang perlu OPD itu."))
 if hide:
     st.caption(planning.small_count_note())
 up.how_counted(planning.AGENCY_INDICATORS, settings)

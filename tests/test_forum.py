@@ -162,3 +162,57 @@ def test_an_area_filter_shows_no_count_the_whole_map_hides():
                     assert one.tooltip.loc[code, "Rumah tangga terhitung"] == tip[code]
                 checked += 1
     assert checked >= 10  # the fixture city has hidden counts at both levels
+
+
+def test_cakupan_and_lintas_opd_filtered_to_an_area_show_no_count_the_whole_hides():
+    """The Cakupan metrics and table, and the Lintas OPD matrix and totals, of one chosen
+    kelurahan take its cells from the suppression over every kelurahan, and hide a total
+    that is a hidden cell."""
+    c = city()
+    whole_cov = coverage_view.coverage_view(scope(c), c.names, hide=True)
+    whole_opd = opd_view.opd_view(scope(c), c.names, hide=True)
+    checked = 0
+    for ind_id in coverage_view.IDS:
+        if ind_id not in whole_cov.available:
+            continue
+        column = columns(ind_id).count
+        texts = whole_cov.cells(ind_id)[column]
+        for code in texts.index[texts.isin(HIDDEN)][:3]:
+            one = coverage_view.coverage_view(scope(c, Filters(kelurahan=(code,))), c.names,
+                                              hide=True)
+            assert one.cells(ind_id)[column].tolist() == [texts[code]], (ind_id, code)
+            shown = one.totals(ind_id)
+            assert shown.count(column) in HIDDEN and shown.rate() in HIDDEN, (ind_id, code)
+            checked += 1
+    for agency in opd_view.AGENCIES:
+        texts = whole_opd.count_texts[agency]
+        for code in texts.index[texts.isin(HIDDEN)][:3]:
+            one = opd_view.opd_view(scope(c, Filters(kelurahan=(code,))), c.names, hide=True)
+            assert one.count_texts[agency].tolist() == [texts[code]], (agency, code)
+            total = one.agency_total(agency)
+            assert total.startswith(f"Total {texts[code]} rumah tangga"), (agency, total)
+            assert one.pairs_table() is None
+            checked += 1
+    assert checked >= 10
+
+
+def test_prioritas_filtered_to_some_kelurahan_hides_what_the_whole_ranking_hides():
+    """Two kelurahan chosen, one of which the whole ranking hides a rate of: the same cells
+    are hidden (a pair of kelurahan suppressed alone would show the "–" one)."""
+    c = city()
+    weights = {"miskin_ekstrem": 1.0, "rtlh": 1.0, "sanitasi_tidak_layak": 1.0}
+    whole = priority_view.priority_view(scope(c), weights, "kelurahan", c.kecamatan, c.names,
+                                        hide=True)
+    table = whole.ranking_table(hide=True)
+    codes = list(table.index)
+    checked = 0
+    for column in ("Rumah tangga", *(indicators.get(i).label for i in weights)):
+        for code in table.index[table[column] == "–"]:
+            pair = (code, next(k for k in codes if k != code and table.loc[k, column] not in
+                               HIDDEN))
+            part = priority_view.priority_view(scope(c, Filters(kelurahan=pair)), weights,
+                                               "kelurahan", c.kecamatan, c.names, hide=True)
+            shown = part.ranking_table(hide=True)
+            assert shown.loc[code, column] == "–", (code, column)
+            checked += 1
+    assert checked

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import geopandas as gpd
@@ -67,6 +67,16 @@ class Scope:
     filters: Filters
     description: str  # the filters in words ("" = none)
     settings: Settings
+    every_area: gpd.GeoDataFrame | None = None  # every kelurahan, before the area filter
+
+    def whole(self) -> Scope:
+        """The same households over every kelurahan (no area filter): what a forum's
+        suppression is decided over, so that choosing an area never shows what the whole
+        map hides (:mod:`geo.forum`). The scope itself when no area is chosen."""
+        if not self.filters.has_area or self.every_area is None:
+            return self
+        return replace(self, areas=self.every_area, filters=self.filters.households_only,
+                       description="")
 
     def table(self, ids: tuple[str, ...]) -> pd.DataFrame:
         """Per kelurahan in scope: counts and rates of ``ids`` (as indicators.aggregate)."""
@@ -128,4 +138,4 @@ def make_scope(prepared: indicators.Prepared, needs: pd.DataFrame | NeedCells,
         # kelurahan outside the chosen area are left out, not listed as "no households"
         areas = areas[chosen_areas(areas, filters, "kelurahan")]
     return Scope(prepared, keep, cells, need_keep, areas.reset_index(drop=True), filters,
-                 description, settings)
+                 description, settings, kelurahan.reset_index(drop=True))

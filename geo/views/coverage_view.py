@@ -11,14 +11,12 @@ import pandas as pd
 from geo import forum, indicators, planning
 from geo.columns import columns
 from geo.filters import Filters
-from geo.fmt import fmt_int
 from geo.indicators import NO_DATA, NOT_IN_REGISTER, Settings
 from geo.schema import PROGRAMS
 from geo.suppression import (
     HIDDEN_TOO,
     hidden_cells,
     hidden_last,
-    rate_text,
     rate_texts,
 )
 from geo.views.common import Scope, area_labels
@@ -47,7 +45,17 @@ class CoverageView:
     settings: Settings
     hide: bool  # small counts hidden
     kel_word: str = "Kelurahan"  # what the kelurahan are called (Scope.kel_word)
+    whole: pd.DataFrame | None = None  # the indicators over every kelurahan (area filter)
+    filters: Filters = field(default_factory=Filters)
     _cells: dict = field(default_factory=dict, compare=False, repr=False)  # cells() by id
+
+    def totals(self, ind_id: str) -> forum.Totals:
+        """The indicator's totals over the scope as shown: for a forum hidden where they would
+        give back a count the whole map hides (:func:`geo.forum.totals_hidden`)."""
+        hidden = (forum.totals_hidden(self.whole, ind_id, self.settings.min_known_share,
+                                      self.filters)
+                  if self.hide and self.whole is not None else frozenset())
+        return forum.Totals(self.total, ind_id, self.hide, hidden)
 
     def program_metrics(self) -> list[Metric]:
         """One metric per program: coverage over the eligible, or "–" when not held."""
@@ -58,8 +66,9 @@ class CoverageView:
                 out.append(Metric(PROGRAMS[program], "–", self.unavailable[ind_id],
                                   NOT_IN_REGISTER))
                 continue
-            out.append(Metric(PROGRAMS[program], rate_text(t[c.rate], None),
-                              f"{fmt_int(t[c.count])} dari {fmt_int(t[c.denominator])} rumah "
+            shown = self.totals(ind_id)
+            out.append(Metric(PROGRAMS[program], shown.rate(),
+                              f"{shown.count(c.count)} dari {shown.count(c.denominator)} rumah "
                               f"tangga layak menerima; {indicators.known_text(t, ind_id)} "
                               "layak."))
         return out
@@ -73,19 +82,20 @@ class CoverageView:
                 out.append(Metric(ind.label, "–", None, self.unavailable[ind_id]))
                 continue
             known = indicators.is_known(t, ind_id, self.settings.min_known_share)
-            share = (f"{rate_text(t[c.rate], None)} dari {fmt_int(t[c.denominator])} "
-                     f"{ind.denominator_label}")
-            out.append(Metric(ind.label, fmt_int(t[c.count]) if known else NO_DATA,
+            shown = self.totals(ind_id)
+            share = f"{shown.rate()} dari {shown.count(c.denominator)} {ind.denominator_label}"
+            out.append(Metric(ind.label, shown.count(c.count) if known else NO_DATA,
                               share + ".",
                               f"{share} ({indicators.known_text(t, ind_id)})"))
         return out
 
     def cells(self, ind_id: str) -> pd.DataFrame:
         """The indicator's counts per kelurahan in scope as shown (:func:`geo.forum.cells`:
-        the map page's suppression, so no page shows what another hides)."""
+        the map page's suppression over every kelurahan, so no page, and no area filter,
+        shows what another hides)."""
         if ind_id not in self._cells:  # several tables of one rerun read it
-            self._cells[ind_id] = forum.cells(self.table, ind_id,
-                                              self.settings.min_known_share, self.hide)
+            self._cells[ind_id] = forum.whole_cells(self.table, self.whole, ind_id,
+                                                    self.settings.min_known_share, self.hide)
         return self._cells[ind_id]
 
     def map_values(self, ind_id: str) -> tuple[pd.Series, pd.DataFrame]:
@@ -182,10 +192,11 @@ def coverage_view(scope: Scope, names: pd.DataFrame, hide: bool = True) -> Cover
     table = scope.table(IDS)
     kel_names, kec_names = area_labels(names, table.index)
     available = scope.available()
+    whole = scope.whole().table(IDS) if hide and scope.filters.has_area else None
     return CoverageView(table, indicators.totals(table, scope.settings.min_known_share),
                         kel_names, kec_names, available,
                         {i: scope.unavailable_text(i) for i in IDS if i not in available},
-                        scope.settings, hide, scope.kel_word)
+                        scope.settings, hide, scope.kel_word, whole, scope.filters)
 
 
 def verification(flagged: pd.DataFrame, reasons: pd.DataFrame, identity: pd.DataFrame,

@@ -15,10 +15,11 @@ from geo.columns import HOUSEHOLDS, columns
 from geo.fmt import fmt_int, fmt_pct
 from geo.indicators import NO_DATA
 from geo.suppression import (
+    HIDDEN_TOO,
+    count_text,
     hidden_cells,
     hidden_last,
     is_small,
-    protected_numbers,
     protected_texts,
     rate_texts,
 )
@@ -28,6 +29,9 @@ AGENCIES = list(planning.AGENCIES)
 MULTI = "dua_opd_atau_lebih"
 COLUMNS = [*AGENCIES, MULTI]
 LABELS = {**{a: a for a in AGENCIES}, MULTI: "≥ 2 OPD"}
+PAIRS_HIDDEN_NOTE = ("Tabel pasangan OPD tidak ditampilkan di forum terbuka bila wilayah dipilih: "
+                     "selisih tabel dua pilihan wilayah dapat membuka angka kecil. Tanpa filter "
+                     "wilayah, tabel seluruh wilayah tampil.")
 
 
 def agency_id(agency: str) -> str:
@@ -47,6 +51,9 @@ class OpdView:
     kec_names: list[str]
     as_pct: bool
     hide: bool
+    # with ``hide`` and an area filter: the same view over every kelurahan, whose suppression
+    # the chosen ones take (geo.forum: choosing an area never shows what the whole hides)
+    whole: OpdView | None = None
 
     @property
     def kel_word(self) -> str:
@@ -64,9 +71,13 @@ class OpdView:
     def count_texts(self) -> pd.DataFrame:
         """The matrix's counts (households, each agency, ≥ 2 OPD) as shown, every one protected
         together along rows and columns (with ``hide``): the screen's and the kartu's."""
-        block = pd.concat([pd.DataFrame({HOUSEHOLDS: self.households}, index=self.matrix.index),
-                           self.counts[COLUMNS]], axis=1)
-        return protected_texts(block, self.hide)
+        if self.whole is not None:
+            return self.whole.count_texts.reindex(self.matrix.index)
+        return protected_texts(self._block(), self.hide)
+
+    def _block(self) -> pd.DataFrame:
+        return pd.concat([pd.DataFrame({HOUSEHOLDS: self.households}, index=self.matrix.index),
+                          self.counts[COLUMNS]], axis=1)
 
     def matrix_table(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(the kelurahan × OPD matrix as text, most households needing ≥ 2 OPD first; its
@@ -102,9 +113,9 @@ class OpdView:
         """(the matrix for Excel and CSV, in the screen's order: households needing each OPD
         and ≥ 2 OPD as numbers and their percentages, a hidden count as its text ``< 5``/``–``
         with its percentage empty, an unknown value empty; headers by column id)."""
-        block = pd.concat([pd.DataFrame({HOUSEHOLDS: self.households}, index=self.matrix.index),
-                           self.counts[COLUMNS]], axis=1)
-        numbers, hidden = protected_numbers(block, self.hide)
+        block, texts = self._block(), self.count_texts
+        hidden = hidden_cells(texts)
+        numbers = block.astype(object).mask(hidden, texts)
         secret = pd.DataFrame(hidden, index=block.index, columns=block.columns)
         small = pd.Series(is_small(self.households) & self.hide, index=block.index)
         out = pd.DataFrame({"kode": self.matrix.index, "kecamatan": self.kec_names,
@@ -158,6 +169,8 @@ class OpdView:
     def known_texts(self, agency: str) -> pd.Series:
         """Households whose need for ``agency`` is known, per kelurahan, as shown (their sum
         is on the page: protected as a column, :func:`geo.forum.column_texts`)."""
+        if self.whole is not None:
+            return self.whole.known_texts(agency).reindex(self.matrix.index)
         return forum.column_texts(self.matrix[planning.known_column(agency)].rename("diketahui"),
                                   self.hide)
 
@@ -192,18 +205,39 @@ class OpdView:
                                          self.known_texts(agency).iloc[pos].to_frame())[:, 0]),
         })
         share = self.scope.settings.min_known_share
+        whole = None if self.whole is None else self.whole.scope.table(ids)
         for ind_id in ids:  # each as the map shows it (geo.forum: the whole scope's)
-            table[indicators.get(ind_id).label] = forum.cells(
-                sub, ind_id, share, hide)[columns(ind_id).count].reindex(ranked.index).to_numpy()
+            table[indicators.get(ind_id).label] = forum.whole_cells(
+                sub, whole, ind_id, share, hide)[columns(ind_id).count].reindex(
+                ranked.index).to_numpy()
         return table
+
+    def _total_texts(self, values: dict[str, float], texts: dict[str, pd.Series]
+                     ) -> dict[str, str]:
+        """Totals over the scope's kelurahan as text: for a forum, "< 5" when small, and "–"
+        where the area filter chose kelurahan of which one is hidden in ``texts`` (its
+        column of the whole scope's suppression): such a total is that count, or it plus
+        shown ones. A kecamatan's total stays: the suppression keeps 0 or 2 hidden in each."""
+        if not self.hide:
+            return {k: fmt_int(v) for k, v in values.items()}
+        by_kelurahan = forum.chosen_level(self.scope.filters) == "kelurahan"
+        return {k: HIDDEN_TOO if by_kelurahan and hidden_cells(texts[k]).any()
+                and not is_small(v) and v > 0 else count_text(v) for k, v in values.items()}
 
     def agency_total(self, agency: str) -> str:
         total = int(self.matrix[agency].sum())
-        known = int(self.matrix[planning.known_column(agency)].sum())
-        return (f"Total {fmt_int(total)} rumah tangga perlu tindakan {agency} "
-                f"({fmt_pct(100 * total / known if known else None)} dari {fmt_int(known)} "
+        known_column = planning.known_column(agency)
+        known = int(self.matrix[known_column].sum())
+        texts = self._total_texts(
+            {"total": total, "known": known, "households": float(self.households.sum())},
+            {"total": self.count_texts[agency], "known": self.known_texts(agency),
+             "households": self.count_texts[HOUSEHOLDS]})
+        secret = hidden_cells(pd.Series([texts["total"], texts["known"]])).any()
+        pct = HIDDEN_TOO if secret else fmt_pct(100 * total / known if known else None)
+        return (f"Total {texts['total']} rumah tangga perlu tindakan {agency} "
+                f"({pct} dari {texts['known']} "
                 f"rumah tangga yang kebutuhannya diketahui, dari "
-                f"{fmt_int(self.households.sum())} dalam data). Peringkat sama untuk jumlah "
+                f"{texts['households']} dalam data). Peringkat sama untuk jumlah "
                 f"sama; {self.kel_word.lower()} “{NO_DATA}” tidak diperingkat" + (
                     "; angka yang disembunyikan dan 0 tidak diperingkat (di akhir, menurut "
                     "nama)." if self.hide else "."))
@@ -212,7 +246,7 @@ class OpdView:
         """Per kelurahan: households needing ≥ 2 OPD and the pair most often needed."""
         hide = self.hide
         ov = self.overlap.sort_values(MULTI, ascending=False, kind="stable")
-        texts = protected_texts(ov[[HOUSEHOLDS, MULTI, "pasangan_jumlah"]], hide)
+        texts = self.overlap_texts().reindex(ov.index)
         if hide:  # a hidden count is not ranked (geo.suppression.hidden_last)
             names = pd.Series(self.kel_names, index=self.overlap.index).reindex(ov.index)
             order = hidden_last(hidden_cells(texts[[MULTI]])[:, 0], names)
@@ -229,12 +263,29 @@ class OpdView:
             "Jumlah pasangan": texts["pasangan_jumlah"].to_numpy(),
         })
 
-    def pairs_table(self) -> pd.DataFrame:
+    def overlap_texts(self) -> pd.DataFrame:
+        """The overlap's counts per kelurahan as shown (the whole scope's suppression)."""
+        if self.whole is not None:
+            return self.whole.overlap_texts().reindex(self.overlap.index)
+        return protected_texts(self.overlap[[HOUSEHOLDS, MULTI, "pasangan_jumlah"]],
+                               self.hide)
+
+    def pairs_table(self) -> pd.DataFrame | None:
+        """Households needing both agencies of each pair, over the scope. None for a forum
+        that chose areas: the pairs of one set of kelurahan minus another's would give back
+        a few households' pairs that no table protects."""
+        if self.hide and self.scope.filters.has_area:
+            return None
         return protected_texts(self.pairs, self.hide, rows_add_up=True)  # symmetric
 
     @property
     def multi_total(self) -> int:
         return int(self.overlap[MULTI].sum())
+
+    def multi_total_text(self) -> str:
+        """:attr:`multi_total` as shown (hidden as the totals of :meth:`agency_total`)."""
+        return self._total_texts({MULTI: float(self.multi_total)},
+                                 {MULTI: self.overlap_texts()[MULTI]})[MULTI]
 
 
 def opd_view(scope: Scope, names: pd.DataFrame, as_pct: bool = False, hide: bool = True
@@ -258,5 +309,7 @@ def opd_view(scope: Scope, names: pd.DataFrame, as_pct: bool = False, hide: bool
         inside = np.append(pd.Index(labels).isin(codes), False)  # last: not linked
         rows = inside[np.asarray(keys)]
         needs, weights = needs[rows], None if weights is None else np.asarray(weights)[rows]
+    whole = (opd_view(scope.whole(), names, as_pct, hide)
+             if hide and scope.filters.has_area else None)
     return OpdView(scope, matrix, counts, pct, overlap, planning.overlap_pairs(needs, weights),
-                   kel_names, kec_names, as_pct, hide)
+                   kel_names, kec_names, as_pct, hide, whole)

@@ -53,6 +53,15 @@ class PriorityView:
     region_names: pd.Series  # nama by kode, every region
     share: float = indicators.DEFAULT_SETTINGS.min_known_share  # the minimum known share
     hidden: pd.DataFrame | None = None  # forum.hidden_rates, when made for a forum
+    # with an area filter, for a forum: the level's every area, whose suppression decides
+    whole: pd.DataFrame | None = None
+
+    @cached_property
+    def households_texts(self) -> pd.Series:
+        """The ranked areas' households as a forum sees them (suppressed over every area of
+        the level: :mod:`geo.forum`)."""
+        frame = self.table if self.whole is None else self.whole
+        return protected_texts(frame[[HOUSEHOLDS]], True)[HOUSEHOLDS].reindex(self.table.index)
 
     def secret(self, hide: bool = True) -> pd.DataFrame:
         """Per ranked area: which rates a forum sees hidden, and (``rumah_tangga``) whether
@@ -98,7 +107,8 @@ class PriorityView:
         """The scored areas in rank order, as shown."""
         frame, table, names = self.scored, self.table, self.names
         secret = self.secret(hide).loc[frame.index]
-        households = protected_texts(table[[HOUSEHOLDS]], hide)[HOUSEHOLDS]  # every area
+        households = (self.households_texts if hide  # every area's suppression
+                      else protected_texts(table[[HOUSEHOLDS]], False)[HOUSEHOLDS])
         out = pd.DataFrame({
             "Peringkat": frame["peringkat"].to_numpy(),
             "Perubahan": [planning.movement(v) for v in frame["perubahan"]],
@@ -147,7 +157,8 @@ class PriorityView:
                                "induk": self.region_names.reindex(names["kode_induk"]).to_numpy()},
                               index=names.index)
         return planning.priority_export(self.table, self.ranked, labels, hide, self.area_label,
-                                        self.parent_label, self.secret(hide))
+                                        self.parent_label, self.secret(hide),
+                                        self.households_texts if hide else None)
 
     def machine_export(self, hide: bool = True) -> pd.DataFrame:
         """:meth:`export` with snake_case column ids, for the machine CSV."""
@@ -198,10 +209,17 @@ def priority_view(scope: Scope, weights: Mapping[str, float], level: str,
             areas["kode"])
     weights = dict(weights)
     share = scope.settings.min_known_share
-    hidden = forum.hidden_rates(table, list(weights), share) if hide else None
+    whole = None  # a forum's suppression is decided over every area (geo.forum)
+    if hide and scope.filters.has_area:
+        whole = scope.whole().table(ids)
+        if level == "kecamatan":
+            whole = indicators.for_areas(indicators.roll_up(whole, "kecamatan", share),
+                                         kecamatan["kode"])
+    hidden = (forum.hidden_rates(table if whole is None else whole, list(weights), share)
+              .reindex(table.index) if hide else None)
     scored = forum_rates(table, weights, share, hidden) if hide else table
     return PriorityView(level, weights, table, areas, planning.ranking(scored, weights),
-                        names.set_index("kode")["nama"], share, hidden)
+                        names.set_index("kode")["nama"], share, hidden, whole)
 
 
 def forum_rates(table: pd.DataFrame, ids: Iterable[str],
