@@ -216,3 +216,28 @@ def test_prioritas_filtered_to_some_kelurahan_hides_what_the_whole_ranking_hides
             assert shown.loc[code, column] == "–", (code, column)
             checked += 1
     assert checked
+
+
+def test_an_account_of_one_kecamatan_reads_no_total_the_city_map_hides():
+    """Ringkasan of an account limited to a kecamatan: its headline numbers are that
+    kecamatan's counts, so where the city's kecamatan map hides one, so does the headline."""
+    from geo.views import overview_view as ovv
+
+    c = city(300)  # small enough for a kecamatan's count to be hidden
+    p = prepared(c)
+    snapshot = {"period": "2026-09", "imported_at": "2026-10-01 08:00", "accepted": 1_000,
+                "unlinked": 0}
+    checked = 0
+    for ind_id in ovv.HEADLINE_IDS:
+        if not p.available(ind_id):
+            continue
+        kec = mv.map_view(p, Filters(), ind_id, "kecamatan", "persen", c.areas("kecamatan"),
+                          c.name_of, SETTINGS, kelurahan=c.kelurahan, hide=True).tooltip
+        for code in kec.index[kec["Rumah tangga terhitung"] == "–"]:
+            sc = scope(c, Filters(kecamatan=(code,)))
+            ov = ovv.overview(ovv.scope_row(sc), None, None, snapshot, sc, c.names, "wilayah")
+            head = {h.key: h for h in ov.headline}[ind_id]
+            assert head.value in HIDDEN and (head.detail or "–").split()[0] in (
+                *HIDDEN, "tidak"), (ind_id, code, head)
+            checked += 1
+    assert checked

@@ -11,12 +11,13 @@ sheet.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 import pandas as pd
 from sqlalchemy import Engine
 
-from geo import change, indicators, planning
+from geo import change, forum, indicators, planning
 from geo.columns import HOUSEHOLDS, PERSONS, columns
 from geo.filters import Filters
 from geo.fmt import fmt_date, fmt_num, fmt_pct, fmt_period
@@ -24,7 +25,7 @@ from geo.indicator_table import indicator_table, indicator_tables
 from geo.indicators import NO_DATA, Settings
 from geo.maps import Classes, choropleth, classify
 from geo.schema import PROGRAMS
-from geo.suppression import count_text
+from geo.suppression import HIDDEN_TOO, count_text, is_small
 from geo.views.common import Scope
 from geo.views.coverage_view import coverage_view
 from geo.views.map_view import MapView, map_view
@@ -165,10 +166,21 @@ def _signed(value: float, decimals: int, unit: str = "") -> str:
     return f"{sign}{fmt_num(abs(value), decimals)} {unit}".rstrip()
 
 
-def headline(row: pd.Series, changes: pd.Series | None, hide: bool = True) -> list[Headline]:
+def headline(row: pd.Series, changes: pd.Series | None, hide: bool = True,
+             hidden: Mapping[str, frozenset[str]] | None = None) -> list[Headline]:
     """The headline numbers of one row of the indicator table; ``changes``: its row of
-    :func:`city_numbers`' change (None: no previous period)."""
-    def count(value: object) -> str:
+    :func:`city_numbers`' change (None: no previous period); ``hidden``: per indicator, the
+    totals a forum sees hidden (:func:`geo.forum.totals_hidden`, an account's area)."""
+    hidden = hidden or {}
+
+    def secret(value: object, column: str, ind_id: str | None = None) -> bool:
+        where = hidden.values() if ind_id is None else [hidden.get(ind_id, frozenset())]
+        return (hide and any(column in h for h in where) and not pd.isna(value)
+                and not is_small(float(value)) and float(value) > 0)
+
+    def count(value: object, column: str = HOUSEHOLDS, ind_id: str | None = None) -> str:
+        if secret(value, column, ind_id):
+            return HIDDEN_TOO
         return count_text(value, hide) if not pd.isna(value) else NO_DATA
 
     out = []
@@ -178,12 +190,15 @@ def headline(row: pd.Series, changes: pd.Series | None, hide: bool = True) -> li
     out.append(Headline(
         HOUSEHOLDS, SHORT_LABELS[HOUSEHOLDS], count(households),
         None if changes is None else (NO_DATA if delta is None else _signed(delta, 0)),
-        delta, f"{count(row[PERSONS])} jiwa", higher_is_worse=False))
+        delta, f"{HIDDEN_TOO if secret(households, HOUSEHOLDS) else count(row[PERSONS])} jiwa",
+        higher_is_worse=False))
     for ind_id in HEADLINE_IDS:
         ind, c = indicators.get(ind_id), columns(ind_id)
         known = not pd.isna(row[c.count]) and not pd.isna(row[c.rate])
-        rate = fmt_pct(float(row[c.rate])) if known else NO_DATA
-        households_text = count(row[c.count]) if known else NO_DATA
+        rate_hidden = (secret(row[c.count], c.count, ind_id)
+                       or secret(row.get(c.denominator), c.denominator, ind_id))
+        rate = (HIDDEN_TOO if rate_hidden else fmt_pct(float(row[c.rate]))) if known else NO_DATA
+        households_text = count(row[c.count], c.count, ind_id) if known else NO_DATA
         share = row.get(c.known)
         known_text = (f"diketahui untuk {fmt_pct(100 * float(share), 0)} rumah tangga"
                       if share is not None and not pd.isna(share) else NO_DATA)
@@ -255,13 +270,18 @@ def overview(row: pd.Series, changes: pd.Series | None, previous: str | None,
     linked = fmt_pct(100 * (accepted - unlinked) / accepted) if accepted else NO_DATA
     notes = [f"Angka {area}: tabel indikator (python -m geo indicators); persentase atas "
              f"rumah tangga yang nilainya diketahui; “{NO_DATA}” bukan 0."]
+    hidden = None
     if hide:
         notes.append("Angka kecil (1–4 rumah tangga) disembunyikan.")
+        if scope.filters.has_area:  # an account's area: its totals as the whole map's cells
+            whole = scope.whole().table(HEADLINE_IDS)
+            hidden = {i: forum.totals_hidden(whole, i, scope.settings.min_known_share,
+                                             scope.filters) for i in HEADLINE_IDS}
     return Overview(
         area=area, period=str(snapshot["period"]), period_label=fmt_period(snapshot["period"]),
         imported=fmt_date(pd.Timestamp(snapshot["imported_at"])), linked_share=linked,
         previous=previous, is_demo=bool(snapshot.get("is_demo")),
-        headline=headline(row, changes, hide), opd_top=opd_top(scope, names, hide),
+        headline=headline(row, changes, hide, hidden), opd_top=opd_top(scope, names, hide),
         coverage_gaps=coverage_gaps(scope, names, hide), notes=notes)
 
 
