@@ -241,3 +241,23 @@ def test_an_account_of_one_kecamatan_reads_no_total_the_city_map_hides():
                 *HIDDEN, "tidak"), (ind_id, code, head)
             checked += 1
     assert checked
+
+
+def test_the_map_export_hides_the_share_known_with_its_denominator():
+    """The share known is the denominator over the population: beside a shown population it
+    would give a hidden denominator back (desil 1–2: a planner presenting with small counts
+    hidden; a forum's own filters are areas only)."""
+    c = city()
+    p = prepared(c)
+    checked = 0
+    for ind in indicators.INDICATORS:
+        if not p.available(ind.id):
+            continue
+        page = mv.map_view(p, NARROW, ind.id, "kelurahan", "persen", c.areas("kelurahan"),
+                           c.name_of, SETTINGS, kelurahan=c.kelurahan, hide=True)
+        col = columns(ind.id)
+        export = page.export.set_index("kode")
+        secret = export[col.denominator].isin(HIDDEN) | export[col.population].isin(HIDDEN)
+        assert export.loc[secret, col.known].isna().all(), ind.id
+        checked += int(secret.sum())
+    assert checked

@@ -22,8 +22,9 @@ from geo.maps import NO_DATA_LABEL, grey_label, grid_clusters
 from geo.suppression import (
     HIDDEN_TOO,
     count_text,
+    hidden_cells,
     k,
-    protected_numbers,
+    protected_texts,
     rate_texts,
     small_count_note,
 )
@@ -202,10 +203,12 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
              if hide and filters.has_area else None)
 
     def need_counts() -> pd.DataFrame:
-        """The other need indicators per shown area (for the export, counted when asked)."""
+        """The other need indicators per shown area (for the export, counted when asked); with
+        ``whole``, per area of the level (a forum's suppression is decided over them all)."""
         others = tuple(i for i in indicators.NEED_INDICATORS if i != ind_id)
         counts, _ = indicators.area_counts(prepared, keep, ids=others, detail=())
-        return indicators.for_areas(indicators.roll_up(counts, level, share), areas["kode"])
+        return indicators.for_areas(indicators.roll_up(counts, level, share),
+                                    areas["kode"] if whole is None else every_area)
     has_data = table[HOUSEHOLDS].to_numpy() > 0
     known = indicators.is_known(table, ind_id, share)
     warning = indicators.availability_note(prepared, ind_id)
@@ -320,22 +323,29 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
 def _export_hidden(view: MapView) -> tuple[pd.DataFrame, dict[str, str]]:
     """The table behind the map (:func:`_export`), small counts hidden when ``view.hide``."""
     table, ind_id, hide, c = view.table, view.ind_id, view.hide, columns(view.ind_id)
-    needs = view.need_counts() if view.need_counts is not None else view.table
+    every = view.need_counts() if view.need_counts is not None else view.table
+    needs = every.reindex(table.index)  # the shown areas (every area: a forum's suppression)
     export, labels = _export(view.areas, table, ind_id, view.level_label, view.share, needs)
     if hide:  # counts as text: "< 5", and "–" where a small count could be worked out
         cells = view.cells  # map_view made them with ``hide``
         secret = forum.hidden(cells).reset_index(drop=True)
         export[c.rate] = export[c.rate].where(~forum.rate_hidden(cells, ind_id).to_numpy())
+        # the share known is denominator ÷ population: hidden with either
+        export[c.known] = export[c.known].where(
+            ~(secret[c.denominator] | secret[c.population]).to_numpy())
         for col in cells.columns:  # the cells the tooltips show, hidden as there
             export[col] = export[col].astype(object).mask(
                 secret[col].to_numpy(), cells[col].to_numpy()).to_numpy()
         others = [col for col in export.columns if col not in (
             "kode", "nama", c.rate, c.known, PERSONS, c.persons, *cells.columns)]
-        if others:  # the other needs: their own counts, protected alike
-            numbers, _ = protected_numbers(export[others].set_axis(
-                pd.Index(export["kode"].to_numpy(), dtype=object)))
+        if others:  # the other needs: their own counts, protected alike over every area
+            whole = pd.DataFrame({o: indicators.known_count(every, o, o, view.share)
+                                  for o in others}, index=pd.Index(every.index, dtype=object))
+            texts = protected_texts(whole).reindex(table.index)
             for col in others:
-                export[col] = numbers[col].to_numpy()
+                hidden = hidden_cells(texts[col])
+                export[col] = export[col].astype(object).mask(
+                    hidden, texts[col].to_numpy()).to_numpy()
         for persons, of in ((PERSONS, HOUSEHOLDS), (c.persons, c.count)):  # no people of few
             if persons in export.columns:
                 export[persons] = export[persons].astype(object).mask(
