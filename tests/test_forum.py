@@ -261,3 +261,23 @@ def test_the_map_export_hides_the_share_known_with_its_denominator():
         assert export.loc[secret, col.known].isna().all(), ind.id
         checked += int(secret.sum())
     assert checked
+
+
+def test_an_opd_percentage_is_hidden_where_its_denominator_is(pages):
+    """Households needing an agency ÷ its percentage = the households whose need for it is
+    known (all households for ≥ 2 OPD): where the page hides that denominator, it hides the
+    percentage too, in the matrix, its export and the overlap table."""
+    c, sc = pages
+    page = opd_view.opd_view(sc, c.names, as_pct=True, hide=True)
+    display, _ = page.matrix_table()
+    export, _ = page.matrix_export()
+    export = export.set_index("kode")
+    checked = 0
+    for col in opd_view.COLUMNS:
+        denominator = (page.count_texts[opd_view.HOUSEHOLDS] if col == opd_view.MULTI
+                       else page.known_texts(col))
+        secret = denominator.index[denominator.isin(HIDDEN)]
+        assert display.loc[secret, opd_view.LABELS[col]].isin(HIDDEN).all(), col
+        assert export.loc[secret, f"{opd_view.agency_id(col)}_persen"].isna().all(), col
+        checked += len(secret)
+    assert checked

@@ -77,6 +77,7 @@ class KartuData:
     # OPD page shows them. The kartu hides the same: no page gives back what another hides.
     hidden: dict[str, pd.DataFrame] | None = None
     opd_texts: pd.DataFrame | None = None
+    opd_pct_hidden: pd.DataFrame | None = None  # the matrix's % hidden (OpdView.pct_hidden)
     trend_hidden: dict[str, pd.Series] | None = None  # period -> hidden rates of the trend
 
 
@@ -138,6 +139,8 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
         trend_tables=trend_tables,
         hidden=forum_hidden_levels(counts, names, settings) if hide else None,
         opd_texts=opd.count_texts if hide else None,
+        opd_pct_hidden=(pd.DataFrame({a: opd.pct_hidden(a) for a in ov.AGENCIES}) if hide
+                        else None),
         trend_hidden=change.hidden_by_period(trend_tables, TREND_INDICATOR) if hide else None)
 
 
@@ -277,7 +280,10 @@ def opd_texts(data: KartuData, code: str, agency: str) -> tuple[str, str]:
     if data.opd_texts is None:
         return count_text(count, data.hide), _pct(pct)
     text = data.opd_texts.at[code, agency] if code in data.opd_texts.index else NO_DATA
-    return text, (HIDDEN_TOO if hidden_cells(pd.Series([text]))[0] else _pct(pct))
+    secret = hidden_cells(pd.Series([text]))[0] or (
+        data.opd_pct_hidden is not None and code in data.opd_pct_hidden.index
+        and bool(data.opd_pct_hidden.at[code, agency]))
+    return text, (HIDDEN_TOO if secret else _pct(pct))
 
 
 def largest_need(data: KartuData, code: str) -> tuple[str, float, float] | None:

@@ -79,6 +79,16 @@ class OpdView:
         return pd.concat([pd.DataFrame({HOUSEHOLDS: self.households}, index=self.matrix.index),
                           self.counts[COLUMNS]], axis=1)
 
+    def pct_hidden(self, column: str) -> pd.Series:
+        """Per kelurahan: a forum sees the percentage of ``column`` (an agency, or ≥ 2 OPD)
+        hidden: its count is, or its denominator (the households whose need for the agency
+        is known; all households for ≥ 2 OPD) is small or hidden (count ÷ % = denominator)."""
+        texts = self.count_texts
+        secret = pd.Series(hidden_cells(texts[column]), index=texts.index)
+        denominator = (texts[HOUSEHOLDS] if column == MULTI
+                       else self.known_texts(column).reindex(texts.index))
+        return secret | pd.Series(hidden_cells(denominator), index=texts.index)
+
     def matrix_table(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(the kelurahan × OPD matrix as text, most households needing ≥ 2 OPD first; its
         numbers in the same order for the colours, empty where a count is hidden: a shade
@@ -91,9 +101,12 @@ class OpdView:
         display["Rumah tangga"] = texts[HOUSEHOLDS]
         for col in COLUMNS:
             display[LABELS[col]] = (
-                rate_texts(self.pct[col], self.households, hide, self.counts[col], secret[col])
+                rate_texts(self.pct[col], self.households, hide, self.counts[col],
+                           self.pct_hidden(col) if hide else secret[col])
                 if self.as_pct else texts[col])
-        values = self.values().where(~secret[COLUMNS])
+        shown_secret = (pd.DataFrame({col: self.pct_hidden(col) for col in COLUMNS})
+                        if hide and self.as_pct else secret[COLUMNS])
+        values = self.values().where(~shown_secret)
         order = self._order(secret[MULTI])
         return display.loc[order], values.loc[order].rename(columns=LABELS)
 
@@ -105,7 +118,7 @@ class OpdView:
         if not self.hide:
             return order
         if self.as_pct:
-            hidden = hidden | pd.Series(is_small(self.households), index=self.matrix.index)
+            hidden = hidden | self.pct_hidden(MULTI)
         names = pd.Series(self.kel_names, index=self.matrix.index)
         return order[hidden_last(hidden.reindex(order).to_numpy(), names.reindex(order))]
 
@@ -126,7 +139,8 @@ class OpdView:
         for col in COLUMNS:
             key = agency_id(col)
             out[key] = numbers[col]
-            out[f"{key}_persen"] = self.pct[col].round(1).where(~(secret[col] | small))
+            out[f"{key}_persen"] = self.pct[col].round(1).where(
+                ~(secret[col] | small | (self.pct_hidden(col) if self.hide else False)))
             labels[key] = f"Perlu {LABELS[col]}, rumah tangga"
             labels[f"{key}_persen"] = f"Perlu {LABELS[col]}, %"
         return out.loc[self._order(secret[MULTI])].reset_index(drop=True), labels
@@ -258,7 +272,8 @@ class OpdView:
             "Rumah tangga": texts[HOUSEHOLDS].to_numpy(),
             "Perlu ≥ 2 OPD": texts[MULTI].to_numpy(),
             "Persentase": rate_texts(ov["persen"], ov[HOUSEHOLDS], hide, ov[MULTI],
-                                     hidden_cells(texts[[MULTI]])[:, 0]),
+                                     hidden_cells(texts[[MULTI]])[:, 0]
+                                     | hidden_cells(texts[[HOUSEHOLDS]])[:, 0]),
             "Pasangan OPD terbanyak": ov["pasangan_terbanyak"].to_numpy(),
             "Jumlah pasangan": texts["pasangan_jumlah"].to_numpy(),
         })
