@@ -171,24 +171,24 @@ def side_by_side(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, peri
 def net_out_of_poverty_map(areas: gpd.GeoDataFrame, moves: pd.DataFrame, period_from: str,
                            period_to: str, labels: pd.Series | None = None,
                            tiles: str | None = None, hide_small: bool = False,
-                           size_px: tuple[int, int] = (620, 620)) -> folium.Map:
+                           size_px: tuple[int, int] = (620, 620),
+                           texts: pd.DataFrame | None = None) -> folium.Map:
     """Net households out of poverty per area (``bersih_keluar_miskin`` of
     :func:`geo.transitions.transitions`): blue where more left poverty than fell into it.
-    With ``hide_small`` an area where either count is 1–4 is shown without colour."""
-    from geo.suppression import is_small
+    ``texts``: the moves as the page shows them (:func:`geo.transitions.counts_shown`, made
+    here when None); with ``hide_small`` an area whose net is hidden there has no colour."""
+    from geo.transitions import counts_shown
 
     rows = moves.set_index("kode")
+    shown = counts_shown(moves, hide_small) if texts is None else texts.reindex(rows.index)
     values = rows["bersih_keluar_miskin"].astype("float64")
     if hide_small:
-        small = is_small(rows["keluar_miskin"]) | is_small(rows["jatuh_miskin"])
-        values = values.where(~small)
-    from geo.suppression import count_texts
-
+        values = values.where(shown["bersih_keluar_miskin"] != HIDDEN_TOO)
     tooltip = pd.DataFrame({  # an unknown count is "tidak ada data", never 0
         "Wilayah": rows["nama"],
-        "Keluar dari miskin": count_texts(rows["keluar_miskin"], hide_small=hide_small),
-        "Jatuh miskin": count_texts(rows["jatuh_miskin"], hide_small=hide_small),
-        "Bersih": [NO_DATA_LABEL if np.isnan(v) else f"{v:+.0f}" for v in values],
+        "Keluar dari miskin": shown["keluar_miskin"].to_numpy(),
+        "Jatuh miskin": shown["jatuh_miskin"].to_numpy(),
+        "Bersih": shown["bersih_keluar_miskin"].to_numpy(),
     }, index=rows.index)
     classes = diverging_classes(values.to_numpy(), higher_is_worse=False, counts=True)
     return choropleth(

@@ -30,7 +30,10 @@ from sqlalchemy import (
 )
 
 from geo import household_dataset, keyed_ids, snapshot_cache, store
+from geo.answers import NO_DATA
 from geo.codes import parent_codes
+from geo.fmt import fmt_int
+from geo.suppression import HIDDEN_TOO, hidden_cells, protected_texts
 
 DESIL = tuple(range(1, 11))
 POOR_MAX = 4  # desil 1-4 is poor, as geo.indicators.is_poor counts it
@@ -223,3 +226,21 @@ def matrix(table: pd.DataFrame, code: str | None = None) -> pd.DataFrame:
     sums = rows[PAIRS].sum().to_numpy().reshape(10, 10)
     return pd.DataFrame(sums, index=pd.Index(DESIL, name="desil dulu"),
                         columns=pd.Index(DESIL, name="desil kini"))
+
+
+COUNTED = tuple(k for k in SUMMARY if k != "bersih_keluar_miskin")  # the net is a difference
+
+
+def counts_shown(table: pd.DataFrame, hide: bool) -> pd.DataFrame:
+    """The moves of each area (``table``: :func:`transitions`' per kelurahan) as text, by
+    kode, as every view of them shows them: with ``hide`` small ones "< 5", and one more in
+    each row (an area's moves add up) and column (and kecamatan) as "–" so that none can be
+    worked out; the net (``bersih_keluar_miskin``) "–" where either of its parts is hidden."""
+    counts = table.set_index("kode")[list(COUNTED)].astype(float)
+    texts = protected_texts(counts, hide, rows_add_up=True)
+    net = table.set_index("kode")["bersih_keluar_miskin"]
+    parts = hidden_cells(texts[["keluar_miskin", "jatuh_miskin"]]).any(axis=1)
+    texts["bersih_keluar_miskin"] = [
+        NO_DATA if pd.isna(v) else HIDDEN_TOO if x else ("+" if v > 0 else "") + fmt_int(v)
+        for v, x in zip(net, parts)]
+    return texts[list(SUMMARY)]

@@ -179,3 +179,28 @@ def test_a_move_nobody_answered_is_unknown_not_zero(tmp_path):
         assert pd.isna(table.at[y, column]), column
     assert table.at[y, "lulus_bpnt"] == 0  # BPNT is still answered there
     assert table.at[x, "lulus_pkh"] == 4 and table.at[x, "keluar_miskin"] == 10
+
+
+def test_every_view_of_the_moves_hides_the_same_counts_and_none_can_be_worked_out():
+    """The moves per kelurahan as the table, the summary beside the map and the map's tooltip
+    show them (:func:`transitions.counts_shown`): small ones and their partners hidden, so no
+    hidden one is a row's or a column's total minus the shown ones; the net is hidden where
+    either of its parts is."""
+    from geo.disclosure import derivable
+
+    table = pd.DataFrame({
+        "kode": [f"99.71.01.{1001 + i}" for i in range(4)], "nama": list("ABCD"),
+        **{k: [40, 30, 25, 60] for k in transitions.COUNTED},
+    })
+    table["keluar_miskin"] = [3, 12, 9, 20]
+    table["jatuh_miskin"] = [6, 2, 7, 8]
+    table["bersih_keluar_miskin"] = table["keluar_miskin"] - table["jatuh_miskin"]
+    texts = transitions.counts_shown(table, hide=True)
+    counted = list(transitions.COUNTED)
+    hidden = texts[counted].isin(["< 5", "–"]).to_numpy()
+    assert derivable(table[counted].to_numpy(dtype=float), hidden) == []
+    parts = texts[["keluar_miskin", "jatuh_miskin"]].isin(["< 5", "–"]).any(axis=1)
+    assert (texts.loc[parts, "bersih_keluar_miskin"] == "–").all() and parts.any()
+    assert texts.loc[~parts, "bersih_keluar_miskin"].str.match(r"^[+-]?\d").all()
+    assert transitions.counts_shown(table, hide=False).loc["99.71.01.1001",
+                                                           "keluar_miskin"] == "3"

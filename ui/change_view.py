@@ -29,6 +29,10 @@ COMPARE_PARAMS = (
 )
 
 
+MATRIX_HIDDEN_NOTE = ("Matriks desil per kelurahan tidak ditampilkan saat angka kecil "
+                      "disembunyikan: sel-selnya menjumlah ke perpindahan di bawah, sehingga "
+                      "angka kecil dapat dihitung kembali. Ringkasan perpindahan tetap tampil.")
+
 def mode_control() -> str:
     """The map page's mode (kept in the URL as ``mode``); "satu" with one period stored."""
     if len(data.snapshots(data.data_version())) < 2:
@@ -251,39 +255,38 @@ def render_moves(view) -> None:  # noqa: ANN001
     areas = explorer.areas("kelurahan", view.version)
     areas = areas[areas["kode"].isin(table["kode"])]
     word = data.level_words(view.version).get("kelurahan") or "Kelurahan"  # "Desa", …
+    texts = transitions.counts_shown(table, hide)  # every view of the moves shows these
     left, right = st.columns([3, 1.4])
     with left:
         fmap = change_map.net_out_of_poverty_map(
             areas, table, earlier, later, labels=table.set_index("kode")["nama"],
-            tiles=view.basemap, hide_small=hide, size_px=MAP_SIZE)
+            tiles=view.basemap, hide_small=hide, size_px=MAP_SIZE, texts=texts)
         st_folium(fmap, height=MAP_SIZE[1], use_container_width=True, returned_objects=[],
                   key="c_moves_map")
     with right:
         kel = st.selectbox(word, table["kode"].tolist(), key="c_moves_kel",
                            format_func=table.set_index("kode")["nama"].get)
         row = table.set_index("kode").loc[kel]
-        st.markdown(f"**Matriks desil {row['nama']}** (baris: desil {fmt_period(earlier)}, "
-                    f"kolom: desil {fmt_period(later)})")
-        grid = transitions.matrix(table, kel)
-        shown = pd.DataFrame({f"D{d}": suppression.count_texts(grid[d], hide_small=hide)
-                              for d in grid.columns}, index=[f"D{d}" for d in grid.index])
-        st.dataframe(shown, width="stretch", key="c_matrix")
+        if hide:  # its cells add up to the moves beside it: a small one would be worked out
+            st.caption(MATRIX_HIDDEN_NOTE)
+        else:
+            st.markdown(f"**Matriks desil {row['nama']}** (baris: desil {fmt_period(earlier)}, "
+                        f"kolom: desil {fmt_period(later)})")
+            grid = transitions.matrix(table, kel)
+            shown = pd.DataFrame({f"D{d}": suppression.count_texts(grid[d], hide_small=False)
+                                  for d in grid.columns}, index=[f"D{d}" for d in grid.index])
+            st.dataframe(shown, width="stretch", key="c_matrix")
         summary = pd.DataFrame({
             "Perpindahan": [transitions.LABELS[k] for k in transitions.SUMMARY],
-            "Rumah tangga": suppression.count_texts(row[list(transitions.SUMMARY)].abs(),
-                                                    hide_small=hide),
+            "Rumah tangga": texts.loc[kel, list(transitions.SUMMARY)].to_numpy(),
         })
-        summary.loc[summary.index[transitions.SUMMARY.index("bersih_keluar_miskin")],
-                    "Rumah tangga"] = _signed(row["bersih_keluar_miskin"], hide, row)
         st.dataframe(summary, hide_index=True, width="stretch", key="c_moves_summary")
     st.subheader(f"Perpindahan per {word.lower()}")
     columns = ["nama", *transitions.SUMMARY]
     on_screen = table[columns].rename(columns={"nama": word, **transitions.LABELS})
     if hide:  # small counts, and one more per row and column so none can be worked out
-        counted = [k for k in transitions.SUMMARY if k != "bersih_keluar_miskin"]
-        texts = suppression.protected_texts(table[counted], rows_add_up=True)  # moves add up
-        for k in counted:
-            on_screen[transitions.LABELS[k]] = texts[k].to_numpy()
+        for k in transitions.COUNTED:
+            on_screen[transitions.LABELS[k]] = texts.loc[table["kode"], k].to_numpy()
         on_screen = on_screen.drop(columns=[transitions.LABELS["bersih_keluar_miskin"]])
     st.dataframe(on_screen, hide_index=True, width="stretch", key="c_moves_table")
     if not hide:
@@ -293,10 +296,3 @@ def render_moves(view) -> None:  # noqa: ANN001
                              icon=":material/download:", key="c_moves_csv")
 
 
-def _signed(value: int, hide: bool, row: pd.Series) -> str:
-    if pd.isna(value):
-        return indicators.NO_DATA
-    if hide and (suppression.is_small(row["keluar_miskin"])
-                 or suppression.is_small(row["jatuh_miskin"])):
-        return suppression.HIDDEN_TOO
-    return ("+" if value > 0 else "") + fmt_int(value)
