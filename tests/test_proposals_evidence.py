@@ -16,7 +16,7 @@ from geo import store
 from geo.cli import main
 from geo.proposals import kamus
 from geo.proposals.evidence import EVIDENCE, NO_DATA, NO_INDICATOR, Weights, ranking
-from geo.proposals.importer import import_proposals
+from geo.proposals.importer import import_proposals, load_proposals
 from tests.proposal_fixtures import proposal_city, write_csv
 
 
@@ -173,8 +173,46 @@ def test_the_forum_map_neither_ranks_nor_outlines_a_hidden_rate(city):
     assert hidden.any(), "the fixture has a hidden rate"
     assert (tooltip.loc[hidden, "Peringkat di kota"] == "–").all()
     assert rate[hidden].isna().all() and not outlined & set(tooltip.index[hidden])
+    # the shown ranks are counted among the shown rates: no gap tells where a hidden one is
+    ranks = sorted(int(r) for r in tooltip.loc[~hidden, "Peringkat di kota"]
+                   if r.isdigit())
+    expected = pd.Series(rate[~hidden].dropna().to_numpy()).rank(
+        method="min", ascending=False).astype(int).sort_values().tolist()
+    assert ranks == expected
     shown, _, _ = need_tooltip(areas, table, ind_id, ev, top=50, hide=False)
     assert (shown.loc[hidden, "Peringkat di kota"] != "–").any()
+
+
+def test_a_forums_proposal_ranks_and_gaps_count_only_the_rates_it_sees(city):
+    """The rank of a proposal's kelurahan, "of N", the top-N flag and the unanswered need a
+    forum reads are counted over the rates its map shows: counted over a hidden rate, a rank
+    would place that rate between two shown ones."""
+    from geo.proposals.evidence import evidence, forum_secret, score
+    from geo.proposals.gaps import unanswered
+
+    engine, _ = city
+    ev, table = evidence(engine)
+    forum = score(ev, hide=True)
+    planner = score(ev)
+    checked = 0
+    for ind_id in forum["indikator"].dropna().unique():
+        secret = forum_secret(table, ind_id)
+        if not secret.any():
+            continue
+        shown = table[~secret.reindex(table["kode"]).to_numpy()]
+        rate = shown.set_index("kode")[f"{ind_id}_persen"].where(
+            shown.set_index("kode")[ind_id].notna()).dropna()
+        rank = rate.rank(method="min", ascending=False)
+        mine = forum[(forum["indikator"] == ind_id) & forum["kode"].isin(rank.index)]
+        assert (mine["peringkat_kelurahan"].to_numpy() == rank.reindex(mine["kode"])
+                .to_numpy()).all(), ind_id
+        assert (mine["kelurahan_diperingkat"] == len(rank)).all()
+        checked += len(mine)
+    assert checked
+    assert "peringkat_kelurahan_forum" not in planner.columns
+    gaps = unanswered(table, load_proposals(engine), kamus.opd_indicators(kamus.load(engine)),
+                      hide=True)
+    assert not gaps["nilai_tersembunyi"].any() and not gaps["perlu_tersembunyi"].any()
 
 
 def test_a_small_needs_proposal_is_not_scored_or_ranked_for_the_forum(city):

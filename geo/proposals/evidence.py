@@ -8,7 +8,9 @@ kelurahan ranks worst (strongest evidence) is shown; ties go to kamus order.
 
 * **Rank in the kabupaten/kota** (a Musrenbang is one kabupaten/kota's): by rate, highest
   need = 1, same rate = same rank; only kelurahan whose value is known (enough known
-  households, ``Settings.min_known_share``) are ranked.
+  households, ``Settings.min_known_share``) are ranked. A forum's ranks (``*_forum``, swapped
+  in by :func:`score` with ``hide``) are counted over the rates its map shows only: a rank
+  counted over a hidden rate would place it between two shown ones.
 * **Reach** (``jangkauan_rumah_tangga``) = volume × households per unit (kamus).
 * **Cost per household in need** = estimated cost / min(reach, households in need); empty
   where that minimum is 0.
@@ -35,6 +37,12 @@ from geo.suppression import is_small
 
 EVIDENCE, NO_DATA, NO_INDICATOR = "ada", indicators.NO_DATA, "tanpa bukti register"
 DEFAULT_TOP = 10
+FORUM_RANKS = {"peringkat_kelurahan": "peringkat_kelurahan_forum",  # what score(hide) swaps in
+               "kelurahan_diperingkat": "kelurahan_diperingkat_forum", "top_n": "top_n_forum"}
+
+
+def _int_or_none(value: object) -> int | None:
+    return None if pd.isna(value) else int(value)
 
 
 @dataclass(frozen=True)
@@ -70,33 +78,47 @@ SCORE_METHOD = ("Skor 0–100 = 100 × jumlah(bobot × bagian) ÷ jumlah bobot; 
                 "bukan skor 0.")
 
 
-def city_ranks(table: pd.DataFrame, ind_id: str) -> pd.Series:
+def city_ranks(table: pd.DataFrame, ind_id: str, secret: pd.Series | None = None
+               ) -> pd.Series:
     """Rank of each kelurahan's rate in its kabupaten/kota (1 = highest need; same rate, same
     rank): a Musrenbang is one kabupaten/kota's, so in a province a desa is not ranked against
-    the others'. NA where the value is not known."""
+    the others'. NA where the value is not known, or ``secret`` (per kode: a forum's map
+    hides the rate, :func:`forum_secret`)."""
     known = table[ind_id].notna() & table[f"{ind_id}_persen"].notna()
+    if secret is not None:
+        known &= ~secret.reindex(table["kode"]).fillna(False).to_numpy(dtype=bool)
     rate = table[f"{ind_id}_persen"].where(known)
     ascending = not indicators.get(ind_id).higher_is_worse
     kota = np.asarray(parent_codes(table["kode"], "kota"))
     return rate.groupby(kota).rank(method="min", ascending=ascending).astype("Int64")
 
 
+def forum_secret(table: pd.DataFrame, ind_id: str) -> pd.Series:
+    """Per kode: the forum's map hides the indicator's rate (its count or its denominator is
+    hidden: :func:`geo.forum.need_hidden`, :func:`geo.forum.denominator_hidden`)."""
+    return need_hidden(table, ind_id) | denominator_hidden(table, ind_id)
+
+
 def kelurahan_evidence(table: pd.DataFrame, ids: tuple[str, ...]) -> pd.DataFrame:
     """Long table kode × indicator: nilai (rate %), peringkat, n_diperingkat, perlu (households),
-    diketahui (share known)."""
+    diketahui (share known); peringkat_forum, n_diperingkat_forum: the ranks among the rates
+    a forum sees."""
     frames = []
+    kota = np.asarray(parent_codes(table["kode"], "kota"))
     for ind_id in ids:
         ranks = city_ranks(table, ind_id)
+        forum = city_ranks(table, ind_id, forum_secret(table, ind_id))
         frames.append(pd.DataFrame({
             "kode": table["kode"], "indikator": ind_id,
             "nilai": table[f"{ind_id}_persen"].where(table[ind_id].notna()),
             "peringkat": ranks,  # and how many are ranked in the kelurahan's kabupaten/kota
-            "n_diperingkat": ranks.notna().groupby(
-                np.asarray(parent_codes(table["kode"], "kota"))).transform("sum"),
+            "n_diperingkat": ranks.notna().groupby(kota).transform("sum"),
+            "peringkat_forum": forum,
+            "n_diperingkat_forum": forum.notna().groupby(kota).transform("sum"),
             "perlu": table[ind_id], "diketahui": table[f"{ind_id}_diketahui"]}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["kode", "indikator", "nilai", "peringkat", "n_diperingkat", "perlu",
-                 "diketahui"])
+        columns=["kode", "indikator", "nilai", "peringkat", "n_diperingkat",
+                 "peringkat_forum", "n_diperingkat_forum", "perlu", "diketahui"])
 
 
 def evidence(engine: Engine, period: str | None = None, top: int = DEFAULT_TOP,
@@ -135,7 +157,8 @@ def evidence_from(table: pd.DataFrame, kamus_entries: list[kamus.Entry],
                "jangkauan_rumah_tangga": reach, "indikator": None, "nilai_indikator": None,
                "peringkat_kelurahan": None, "kelurahan_diperingkat": None,
                "rumah_tangga_perlu": None, "diketahui": None, "biaya_per_rumah_tangga": None,
-               "top_n": None, "bukti": NO_INDICATOR if not ind_ids else NO_DATA}
+               "top_n": None, **dict.fromkeys(FORUM_RANKS.values()),
+               "bukti": NO_INDICATOR if not ind_ids else NO_DATA}
         if ind_ids and best is None:  # say which indicator is unknown, and how much is known
             first = ind_ids[0]
             row["indikator"] = first
@@ -151,19 +174,26 @@ def evidence_from(table: pd.DataFrame, kamus_entries: list[kamus.Entry],
                        rumah_tangga_perlu=need, diketahui=float(ev["diketahui"]),
                        biaya_per_rumah_tangga=(float(p["anggaran"]) / answered
                                                if answered > 0 else None),
-                       top_n=bool(ev["peringkat"] <= top), bukti=EVIDENCE)
+                       top_n=bool(ev["peringkat"] <= top), bukti=EVIDENCE,
+                       peringkat_kelurahan_forum=_int_or_none(ev["peringkat_forum"]),
+                       kelurahan_diperingkat_forum=int(ev["n_diperingkat_forum"]),
+                       top_n_forum=(bool(ev["peringkat_forum"] <= top)
+                                    if pd.notna(ev["peringkat_forum"]) else None))
         rows.append(row)
     columns = ["id", "kode", "kelurahan", "opd", "kegiatan", "sumber", "status", "alasan",
                "volume", "satuan", "anggaran", "jangkauan_rumah_tangga", "indikator",
                "nilai_indikator", "peringkat_kelurahan", "kelurahan_diperingkat",
-               "rumah_tangga_perlu", "diketahui", "biaya_per_rumah_tangga", "top_n", "bukti"]
+               "rumah_tangga_perlu", "diketahui", "biaya_per_rumah_tangga", "top_n", "bukti",
+               *FORUM_RANKS.values()]
     out = pd.DataFrame(rows, columns=columns)
     out["perlu_tersembunyi"], out["nilai_tersembunyi"] = hidden_of(table, out)
-    for column in ("peringkat_kelurahan", "kelurahan_diperingkat", "rumah_tangga_perlu"):
+    for column in ("peringkat_kelurahan", "kelurahan_diperingkat", "rumah_tangga_perlu",
+                   "peringkat_kelurahan_forum", "kelurahan_diperingkat_forum"):
         out[column] = pd.to_numeric(out[column]).astype("Int64")
     for column in ("nilai_indikator", "diketahui", "biaya_per_rumah_tangga"):
         out[column] = pd.to_numeric(out[column]).astype(float)
     out["top_n"] = out["top_n"].astype("boolean")
+    out["top_n_forum"] = out["top_n_forum"].astype("boolean")
     return out
 
 
@@ -205,6 +235,11 @@ def score(ev: pd.DataFrame, weights: Weights = DEFAULT_WEIGHTS, hide: bool = Fal
     hidden small need (the cost part of every proposal is the cheapest cost ÷ its own, and a
     cost per household is the budget ÷ the need)."""
     out = ev.copy()
+    if hide:  # the ranks among the rates a forum sees (see module note)
+        for column, forum in FORUM_RANKS.items():
+            if forum in out.columns:
+                out[column] = out[forum]
+    out = out.drop(columns=[c for c in FORUM_RANKS.values() if c in out.columns])
     scored = out["bukti"] == EVIDENCE
     need = pd.to_numeric(out["rumah_tangga_perlu"], errors="coerce").astype(float)
     reach = pd.to_numeric(out["jangkauan_rumah_tangga"], errors="coerce").astype(float)

@@ -13,7 +13,7 @@ from geo import indicators
 from geo.codes import level_word, parent_codes
 from geo.fmt import fmt_int
 from geo.maps import choropleth, classify, escape, grey_label
-from geo.proposals.evidence import city_ranks, hidden_of
+from geo.proposals.evidence import city_ranks, forum_secret, hidden_of
 from geo.suppression import HIDDEN_TOO, count_texts, hidden_too, rate_texts
 
 LISTED = 4  # proposals named in a kelurahan's tooltip; the rest are counted
@@ -63,7 +63,8 @@ def need_tooltip(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, ev: 
     count = by_code[ind_id].astype(float)
     rate = by_code[f"{ind_id}_persen"].astype(float).where(count.notna())
     households = by_code["rumah_tangga"].astype(float)
-    rank_of = pd.Series(city_ranks(table, ind_id).to_numpy(), index=table["kode"]
+    secret = forum_secret(table, ind_id) if hide else None  # ranked among the shown only
+    rank_of = pd.Series(city_ranks(table, ind_id, secret).to_numpy(), index=table["kode"]
                         ).reindex(areas["kode"])
     rows = pd.DataFrame({"kode": areas["kode"].to_numpy(), "indikator": ind_id})
     # as the forum's map: a rate hidden with its count or its denominator

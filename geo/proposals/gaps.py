@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from geo import indicators
 from geo.indicator_table import indicator_table
 from geo.proposals import kamus
-from geo.proposals.evidence import DEFAULT_TOP, city_ranks, hidden_of
+from geo.proposals.evidence import DEFAULT_TOP, city_ranks, forum_secret, hidden_of
 from geo.proposals.importer import load_proposals
 from geo.proposals.values import REJECTED
 
@@ -23,15 +23,20 @@ COLUMNS = ["opd", "kode", "kelurahan", "indikator", "nilai_indikator", "peringka
 
 
 def unanswered(table: pd.DataFrame, proposals: pd.DataFrame,
-               opd_ids: dict[str, tuple[str, ...]], top: int = DEFAULT_TOP) -> pd.DataFrame:
+               opd_ids: dict[str, tuple[str, ...]], top: int = DEFAULT_TOP,
+               hide: bool = False, whole: pd.DataFrame | None = None) -> pd.DataFrame:
     """The gap rows from an indicator table (``indicator_table``), the stored proposals and
-    OPD -> indicators."""
+    OPD -> indicators. ``whole``: the table of every kelurahan when ``table`` holds some (an
+    area's): a forum's map hides what its suppression over them all hides; with ``hide`` the
+    ranks are counted among the rates a forum sees (a hidden one is neither ranked nor
+    listed)."""
+    whole = table if whole is None else whole
     live = proposals[proposals["status"] != REJECTED]
     answered = set(zip(live["opd"].map(kamus.key), live["region_code"]))
     rows = []
     for opd, ids in opd_ids.items():
         for ind_id in ids:
-            ranks = city_ranks(table, ind_id)
+            ranks = city_ranks(table, ind_id, forum_secret(whole, ind_id) if hide else None)
             top_rows = table.assign(_rank=ranks)[ranks.notna() & (ranks <= top)]
             for rec in top_rows.sort_values(["_rank", "kode"]).to_dict(orient="records"):
                 if (kamus.key(opd), rec["kode"]) in answered:
@@ -42,7 +47,7 @@ def unanswered(table: pd.DataFrame, proposals: pd.DataFrame,
                              "peringkat_kelurahan": int(rec["_rank"]),
                              "rumah_tangga_perlu": int(rec[ind_id])})
     out = pd.DataFrame(rows, columns=COLUMNS)
-    out["perlu_tersembunyi"], out["nilai_tersembunyi"] = hidden_of(table, out)  # as the map
+    out["perlu_tersembunyi"], out["nilai_tersembunyi"] = hidden_of(whole, out)  # as the map
     return out
 
 

@@ -227,7 +227,7 @@ def minutes_for(engine, period: str | None = None, weights: Weights = DEFAULT_WE
         raise LookupError("Belum ada data rumah tangga untuk periode itu.")
     ev, table = evidence(engine, snapshot["period"], top, settings)
     ranked = score(ev, weights, hide)
-    gap = unanswered(table, load_proposals(engine), opd_indicators(load(engine)), top)
+    gap = unanswered(table, load_proposals(engine), opd_indicators(load(engine)), top, hide)
     if opd:
         ranked = ranked[ranked["opd"].map(key) == key(opd)]
         gap = gap[gap["opd"].map(key) == key(opd)]
