@@ -302,3 +302,20 @@ def test_a_forums_kartu_hides_what_the_forums_map_hides(two_periods):
             if kec_tips[code.rsplit(".", 1)[0]] in ("< 5", "–"):
                 assert cells[4] == "–", (code, ind_id, cells)
     assert dashes  # the city has counts hidden only to protect others
+
+
+def test_a_forums_kartu_ranks_only_the_rates_its_map_shows():
+    """A rank counted over a rate the map hides would place it between two shown ones: for
+    a forum the kartu ranks the shown rates only (1, 2, 3 … with no gap)."""
+    from geo.sheets.kartu import all_ranks
+
+    codes = [f"99.71.01.{1001 + i}" for i in range(5)]
+    kel = pd.DataFrame({f"{i.id}_persen": float("nan") for i in indicators.INDICATORS},
+                       index=codes)
+    kel["miskin_persen"] = [50.0, 40.0, 30.0, 20.0, 10.0]
+    hidden = pd.DataFrame({"miskin": [False, True, False, True, False]}, index=codes)
+    forum = all_ranks(kel, hidden)
+    assert forum.city["miskin"].tolist()[::2] == [1.0, 2.0, 3.0]
+    assert forum.city["miskin"].isna().tolist() == [False, True, False, True, False]
+    assert int(forum.city_of.at["99.71", "miskin"]) == 3
+    assert all_ranks(kel).city["miskin"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]

@@ -127,6 +127,7 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
         codes = allowed(codes)
     if not codes:
         raise LookupError("Tidak ada kelurahan/desa untuk dicetak di wilayah ini.")
+    hidden = forum_hidden_levels(counts, names, settings) if hide else None
     shapes = kel_regions[["kode", "nama", "kode_induk", "geometry"]]
     metric = shapes.estimate_utm_crs()
     kec_shapes = regions[regions["level"] == "kecamatan"][["kode", "nama", "geometry"]]
@@ -135,9 +136,8 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
         kota=kota_table.set_index("kode"), denominators=counts.reindex(kel.index), changes=changes,
         opd_counts=opd.counts, opd_pct=opd.pct, shapes=shapes.to_crs(metric),
         kec_shapes=kec_shapes.to_crs(metric).reset_index(drop=True), codes=codes,
-        settings=settings, hide=hide, ranks=all_ranks(kel), show_city=show_city,
-        trend_tables=trend_tables,
-        hidden=forum_hidden_levels(counts, names, settings) if hide else None,
+        settings=settings, hide=hide, ranks=all_ranks(kel, hidden and hidden["kelurahan"]),
+        show_city=show_city, trend_tables=trend_tables, hidden=hidden,
         opd_texts=opd.count_texts if hide else None,
         opd_pct_hidden=(pd.DataFrame({a: opd.pct_hidden(a) for a in ov.AGENCIES}) if hide
                         else None),
@@ -189,10 +189,20 @@ class Ranks:
     kecamatan_of: pd.DataFrame  # kecamatan × indicator -> kelurahan ranked there
 
 
-def all_ranks(kel: pd.DataFrame) -> Ranks:
+def all_ranks(kel: pd.DataFrame, hidden: pd.DataFrame | None = None) -> Ranks:
+    """The ranks of every kelurahan; ``hidden`` (kelurahan × indicator, a forum's: the map
+    hides the rate) leaves those rates out, so that no shown rank counts a hidden one (it
+    would place it between two shown)."""
     kota = [parent_code(k, "kota") for k in kel.index]
     groups = [kecamatan_of(k) for k in kel.index]
     ids = [i.id for i in indicators.INDICATORS]
+    if hidden is not None:
+        kel = kel.copy()
+        for i in ids:
+            rate = columns(i).rate
+            if i in hidden.columns and rate in kel.columns:
+                kel[rate] = kel[rate].where(~hidden[i].reindex(kel.index).fillna(False)
+                                            .to_numpy(dtype=bool))
     city = pd.DataFrame({i: ranks(kel, i, kota) for i in ids}, index=kel.index)
     kec = pd.DataFrame({i: ranks(kel, i, groups) for i in ids}, index=kel.index)
     return Ranks(city, kec, city.notna().groupby(kota).sum(), kec.notna().groupby(groups).sum())
