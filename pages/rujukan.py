@@ -48,9 +48,11 @@ joined = everyone.kept(keep)
 in_scope = set(scope.areas["kode"])
 # referrals the log could not place count for the whole city, not for an area
 whole_city = not (user.areas or scope.filters.has_area)
-table = measures.area_table(joined, data.region_names(view.version))
-table = table[table["kode"].isin(in_scope)].reset_index(drop=True)
-area = rv.AreaView(table, hide)
+every_area = measures.area_table(joined, data.region_names(view.version))
+table = every_area[every_area["kode"].isin(in_scope)].reset_index(drop=True)
+# a forum's suppression is decided over every kelurahan, whatever the area filter (geo.forum)
+whole = every_area if hide and scope.filters.has_area else None
+area = rv.AreaView(table, hide, whole, scope.filters)
 
 
 def scoped_backlog() -> pd.DataFrame:
@@ -95,7 +97,7 @@ if section == "Peta rujukan":
         by = st.radio("Rujukan per 1.000 rumah tangga menurut", ["kebutuhan", "dirujuk_ke"],
                       horizontal=True, key="ruj_by",
                       format_func={"kebutuhan": "kebutuhan", "dirujuk_ke": "OPD tujuan"}.get)
-        counts = measures.need_counts(joined, table, by=by)
+        counts = measures.need_counts(joined, table if whole is None else whole, by=by)
         st.dataframe(rv.need_display(counts, names, area,
                                      scoped_backlog() if by == "dirujuk_ke" else None),
                      hide_index=True, width="stretch", height=520, key="ruj_need")
@@ -108,6 +110,9 @@ if section == "Peta rujukan":
                       ("Hari terbuka dihitung sampai", as_of)], columns=["Keterangan", "Isi"])),
         f"rujukan_kelurahan_{joined.period}.xlsx", key="ruj_xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+elif section == "Backlog per OPD" and not rv.backlog_shown(hide, scope.filters):
+    st.info(rv.BACKLOG_HIDDEN_NOTE)
 
 elif section == "Backlog per OPD":
     backlog = scoped_backlog()
@@ -132,7 +137,7 @@ elif section == "Kesenjangan jangkauan":
 elif section == "Akses titik layanan":
     point_stamp = ur.points_stamp()
     reach = ur.access(int(view.snapshot["id"]), view.version, point_stamp)
-    reach = reach[reach.index.isin(in_scope)]
+    everywhere, reach = reach, reach[reach.index.isin(in_scope)]
     kind = st.selectbox("Jenis titik layanan", list(vocab.POINT_TYPES), key="ruj_jenis",
                         format_func=lambda k: vocab.POINT_TYPES[k][0])
     values = rv.access_values(reach, kind, hide)
@@ -154,7 +159,8 @@ elif section == "Akses titik layanan":
         st_folium(fmap, height=560, use_container_width=True, returned_objects=[],
                   key="ruj_access_map")
     with right:
-        st.dataframe(rv.access_display(reach, names, tuple(vocab.POINT_TYPES), word, hide),
+        st.dataframe(rv.access_display(reach, names, tuple(vocab.POINT_TYPES), word, hide,
+                                       everywhere if hide else None),
                      hide_index=True, width="stretch", height=540, key="ruj_access")
     st.caption("Jarak garis lurus dalam proyeksi UTM, dari setiap rumah tangga yang punya "
                f"titik lokasi ke titik layanan terdekat jenis itu; median per {kel}.")

@@ -208,3 +208,24 @@ def test_the_access_table_counts_households_as_the_main_map_and_hides_few_distan
                                                                         True]
     planner = access_display(access, names, ("puskesmas",))
     assert list(planner["RT dengan titik"]) == ["300", "3", "250", "0"]
+
+
+def test_a_forum_that_chooses_a_kelurahan_sees_what_the_whole_table_shows_of_it():
+    """12 referrals are hidden ("–") beside a small 3 over every kelurahan. A forum that
+    chooses that kelurahan alone sees it hidden all the same, its rate too, and the page's
+    total, which is that count, hidden."""
+    from geo.filters import Filters
+
+    table = area_table(rujukan=[3, 20, 12, 40, 30])
+    code = "99.71.01.1003"
+    one = table[table["kode"] == code].reset_index(drop=True)
+    chosen = Filters(kelurahan=(code,))
+    forum = AreaView(one, hide=True, whole=table, filters=chosen)
+    shown = forum.display()
+    assert shown["Rujukan"].tolist() == ["–"] and shown["Per 1.000 RT"].tolist() == ["–"]
+    assert forum.totals()["rujukan"] == "–"
+    assert np.isnan(forum.map_values("rujukan_per_1000")[code])
+    alone = AreaView(one, hide=True)  # suppressed over its own row, it showed the 12
+    assert alone.display()["Rujukan"].tolist() == ["12"]
+    planner = AreaView(one, hide=False, whole=None, filters=chosen)
+    assert planner.totals()["rujukan"] == "12"

@@ -4,7 +4,7 @@ page asks for it (:mod:`geo.suppression`) and unknown values as "tidak ada data"
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -13,9 +13,11 @@ import pandas as pd
 from geo import forum
 from geo.answers import NO_DATA
 from geo.codes import level_word
+from geo.filters import Filters
 from geo.fmt import fmt_int, fmt_num
 from geo.referrals import measures, vocab
 from geo.suppression import (
+    HIDDEN_TOO,
     count_texts,
     hidden_cells,
     hidden_last,
@@ -65,6 +67,19 @@ def _days(value: float) -> str:
 class AreaView:
     table: pd.DataFrame  # measures.area_table of the kelurahan in scope
     hide: bool
+    # with an area filter, for a forum: the table of every kelurahan, whose suppression the
+    # chosen ones take (geo.forum), and the filter (a total of chosen kelurahan is a cell)
+    whole: pd.DataFrame | None = None
+    filters: Filters = field(default_factory=Filters)
+
+    @cached_property
+    def _frame(self) -> pd.DataFrame:
+        """The table the suppression is decided over (by kode): every kelurahan, or these."""
+        return (self.table if self.whole is None else self.whole).set_index("kode")
+
+    def _mine(self, values: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+        """``values`` (by kode, over :attr:`_frame`) of the areas in scope, in their order."""
+        return values.reindex(pd.Index(self.table["kode"].to_numpy(), dtype=object))
 
     @cached_property  # read by several tables of one rerun
     def kel_word(self) -> str:
@@ -76,33 +91,31 @@ class AreaView:
         """Per area (by kode): the forum's map of the same filters hides its exclusion-error
         count (:func:`geo.forum.column_texts`). Its two parts, referred and not, add up to it,
         so they are hidden there too, and its rate."""
-        t = self.table.set_index("kode")
         if not self.hide:
-            return pd.Series(False, index=t.index)
-        return forum.column_hidden(t["eksklusi"].astype(float))
+            return pd.Series(False, index=self.table["kode"].to_numpy())
+        return self._mine(forum.column_hidden(self._frame["eksklusi"].astype(float)))
 
     @cached_property
     def exclusion_rate_hidden(self) -> pd.Series:
         """Per area (by kode): the forum's map hides the exclusion-error rate (its count or
         its denominator is hidden: :func:`geo.forum.rate_hidden`)."""
-        t = self.table.set_index("kode")
         if not self.hide:
-            return pd.Series(False, index=t.index)
-        return self.exclusion_hidden | forum.column_hidden(t["eksklusi_penyebut"].astype(float))
+            return pd.Series(False, index=self.table["kode"].to_numpy())
+        return self.exclusion_hidden | self._mine(
+            forum.column_hidden(self._frame["eksklusi_penyebut"].astype(float)))
 
     @cached_property
     def households_texts(self) -> pd.Series:
         """The register households per area as text: for a forum suppressed as the main map
         suppresses the same count (:func:`geo.forum.column_texts`), by kode."""
-        t = self.table.set_index("kode")
-        return forum.column_texts(t["rumah_tangga"].astype(float), self.hide)
+        return self._mine(forum.column_texts(self._frame["rumah_tangga"].astype(float),
+                                             self.hide))
 
     @cached_property
     def _count_texts(self) -> pd.DataFrame:
-        t = self.table.set_index("kode")
-        counts = t[list(COUNTS)].astype(float)
+        counts = self._frame[list(COUNTS)].astype(float)
         # eksklusi = dirujuk + tanpa rujukan (its count is on the Cakupan page): rows add up
-        texts = protected_texts(counts, self.hide, rows_add_up=True)
+        texts = self._mine(protected_texts(counts, self.hide, rows_add_up=True))
         for part in EXCLUSION_PARTS:  # where the map hides their sum, both are hidden
             texts[part] = hidden_too(texts[part], self.exclusion_hidden.reindex(texts.index))
         return texts
@@ -178,14 +191,20 @@ class AreaView:
         return out.reset_index(drop=True)
 
     def totals(self) -> dict[str, str]:
+        """The totals over the areas in scope; for a forum that chose kelurahan, "–" where
+        one of them is hidden (the total is that count, or it plus shown ones)."""
         t = self.table
         counts = {c: float(t[c].sum()) for c in ("rujukan", "terbuka", "dari_luar_register")}
         texts = dict(zip(counts, count_texts(counts.values(), self.hide)))
-        if t["dari_luar_register"].isna().all():  # a household filter: unknown, not 0
-            texts["dari_luar_register"] = NO_DATA
         ex = t["eksklusi_tanpa_rujukan"]
         texts["eksklusi_tanpa_rujukan"] = (NO_DATA if ex.isna().all() else
                                            count_texts([float(ex.sum())], self.hide)[0])
+        if self.hide and forum.chosen_level(self.filters) == "kelurahan":
+            for column, text in texts.items():
+                if text[:1].isdigit() and text != "0" and self.count_hidden(column).any():
+                    texts[column] = HIDDEN_TOO
+        if t["dari_luar_register"].isna().all():  # a household filter: unknown, not 0
+            texts["dari_luar_register"] = NO_DATA
         return texts
 
     def exclusion_known(self) -> str:
@@ -198,6 +217,16 @@ class AreaView:
 
 
 BACKLOG_COUNTS = ("rujukan", "terbuka", "lebih_30_hari")
+BACKLOG_HIDDEN_NOTE = ("Backlog per OPD untuk kelurahan yang dipilih tidak ditampilkan di forum "
+                       "terbuka: rujukan satu kelurahan per OPD adalah sel tabel rujukan per OPD "
+                       "yang sebagian disembunyikan. Pilih kecamatan, atau kosongkan filter "
+                       "wilayah.")
+
+
+def backlog_shown(hide: bool, filters: Filters) -> bool:
+    """Whether a forum may see the backlog of the chosen areas: not of chosen kelurahan (each
+    OPD's referrals there are cells of the table by OPD, some of them hidden)."""
+    return not (hide and forum.chosen_level(filters) == "kelurahan")
 
 
 def backlog_texts(backlog: pd.DataFrame, hide: bool) -> pd.DataFrame:
@@ -230,17 +259,19 @@ def backlog_display(backlog: pd.DataFrame, hide: bool) -> pd.DataFrame:
 def need_display(counts: pd.DataFrame, names: pd.Series, area: AreaView,
                  backlog: pd.DataFrame | None = None) -> pd.DataFrame:
     """Referrals per 1.000 households by need or OPD (``counts``: areas by kode × needs, as
-    :func:`measures.need_counts`) as text. A row adds up to the area's referrals, and an OPD's
-    column to its referrals in the ``backlog``. For a forum a rate is hidden ("–") where its
-    count is small; in the whole row where the area table hides the area's referrals or
-    households; in the whole column where the backlog hides the OPD's referrals; and one more
-    in each row and column that would give a hidden one back."""
+    :func:`measures.need_counts`, of every kelurahan when ``area`` has a whole table) as text,
+    for ``area``'s kelurahan. A row adds up to the area's referrals, and an OPD's column to its
+    referrals in the ``backlog``. For a forum a rate is hidden ("–") where its count is small;
+    in the whole row where the area table hides the area's referrals or households; in the
+    whole column where the backlog hides the OPD's referrals; and one more in each row and
+    column that would give a hidden one back."""
     labels = {k: v[0] for k, v in vocab.NEEDS.items()} | {"tidak_diketahui": measures.NO_OPD}
-    rates = measures.per_1000(counts, area.table.set_index("kode")["rumah_tangga"])
+    every = area if area.whole is None else AreaView(area.whole, area.hide)
+    rates = measures.per_1000(counts, every.table.set_index("kode")["rumah_tangga"])
     secret = np.zeros(counts.shape, dtype=bool)
     if area.hide:
         forced = np.zeros(counts.shape, dtype=bool)
-        forced[area.rate_hidden.reindex(counts.index).fillna(False).to_numpy(dtype=bool)] = True
+        forced[every.rate_hidden.reindex(counts.index).fillna(False).to_numpy(dtype=bool)] = True
         if backlog is not None and len(backlog):
             opd = backlog["dirujuk_ke"].replace(measures.NO_OPD, "tidak_diketahui").to_numpy()
             opd_hidden = pd.Series(hidden_cells(backlog_texts(backlog, True)["rujukan"]),
@@ -249,7 +280,9 @@ def need_display(counts: pd.DataFrame, names: pd.Series, area: AreaView,
                 dtype=bool)] = True
         secret = hidden_cells(protected_texts(counts.astype(float), True, rows_add_up=True,
                                               forced=forced))
-    out = pd.DataFrame({area.kel_word: names.reindex(counts.index).to_numpy()})
+    mine = counts.index.get_indexer(pd.Index(area.table["kode"].to_numpy(), dtype=object))
+    secret, rates = secret[mine], rates.iloc[mine]
+    out = pd.DataFrame({area.kel_word: names.reindex(rates.index).to_numpy()})
     for j, column in enumerate(counts.columns):
         out[labels.get(column, column)] = ["–" if x else _num(v)
                                            for x, v in zip(secret[:, j], rates[column])]
@@ -287,14 +320,16 @@ def access_values(access: pd.DataFrame, kind: str, hide: bool) -> pd.Series:
 
 
 def access_display(access: pd.DataFrame, names: pd.Series, types: tuple[str, ...],
-                   kel_word: str = "Kelurahan", hide: bool = False) -> pd.DataFrame:
+                   kel_word: str = "Kelurahan", hide: bool = False,
+                   whole: pd.DataFrame | None = None) -> pd.DataFrame:
     """Households with a location and their median distance per service-point type, as text.
     For a forum the households are counted as the main map counts households (1–4 hidden, and
-    one more where a total would give them back), and their distances are not shown where
-    they are 1–4."""
+    one more where a total would give them back; over ``whole``, every kelurahan's, when
+    given), and their distances are not shown where they are 1–4."""
     out = pd.DataFrame({kel_word: names.reindex(access.index).to_numpy()})
+    every = access if whole is None else whole
     out["RT dengan titik"] = forum.column_texts(
-        access["rumah_tangga_bertitik"].astype(float), hide).to_numpy()
+        every["rumah_tangga_bertitik"].astype(float), hide).reindex(access.index).to_numpy()
     for kind in types:
         shown = access_values(access, kind, hide)
         out[f"{vocab.POINT_TYPES[kind][0]} (m)"] = [
