@@ -95,8 +95,15 @@ def city_ranks(table: pd.DataFrame, ind_id: str, secret: pd.Series | None = None
 
 def forum_secret(table: pd.DataFrame, ind_id: str) -> pd.Series:
     """Per kode: the forum's map hides the indicator's rate (its count or its denominator is
-    hidden: :func:`geo.forum.need_hidden`, :func:`geo.forum.denominator_hidden`)."""
-    return need_hidden(table, ind_id) | denominator_hidden(table, ind_id)
+    hidden: :func:`geo.forum.need_hidden`, :func:`geo.forum.denominator_hidden`; a table
+    without one of the columns hides nothing by it, as :func:`hidden_of`)."""
+    out = pd.Series(False, index=pd.Index(table["kode"], dtype=object))
+    for hidden in (need_hidden, denominator_hidden):
+        try:
+            out |= hidden(table, ind_id)
+        except KeyError:
+            continue
+    return out
 
 
 def kelurahan_evidence(table: pd.DataFrame, ids: tuple[str, ...]) -> pd.DataFrame:
