@@ -32,7 +32,7 @@ from geo.config import OSM_TILES
 from geo.fmt import fmt_num
 from geo.map_layer import CANVAS_FROM_AREAS, AreaLayer
 from geo.static_files import STATIC_DIR, STATIC_URL
-from geo.suppression import count_text
+from geo.suppression import count_text, hidden_cells, protected_texts
 from geo.suppression import k as small_count
 
 leaflet_render.install()  # finished layer text is not compiled again on every rerun
@@ -492,20 +492,29 @@ def grid_clusters(lon: np.ndarray, lat: np.ndarray, hit: np.ndarray,
     })
 
 
+HIDDEN_SHARE_OPACITY = 0.5  # a cell whose count is hidden: one shade, whatever the count
+
+
 def add_point_clusters(m: folium.Map, clusters: pd.DataFrame, what: str,
                        color: str = "#08519c") -> folium.FeatureGroup:
     """Circles sized by household count; the tooltip says how many and how many count for
-    ``what`` (the indicator's label), a count under k as ``< k``. No name, NIK or address."""
+    ``what`` (the indicator's label), a count under k as ``< k`` and, so that the shown cells
+    do not add up to the kelurahan's count less a small one, one more as "–" (as any column
+    of counts, :func:`geo.suppression.protected_texts`). The shade tells the share only where
+    the count is shown (an exact share × the cell's households would be the count). No name,
+    NIK or address."""
     group = folium.FeatureGroup(name="Rumah tangga (dikelompokkan)")
-    for row in clusters.itertuples(index=False):
+    hits = protected_texts(pd.DataFrame({"hits": clusters["hits"].to_numpy(dtype=float)}))
+    texts = hits["hits"].tolist()
+    secret = hidden_cells(hits["hits"])
+    for row, text, hidden in zip(clusters.itertuples(index=False), texts, secret):
         share = row.hits / row.n if row.n else 0.0
         folium.CircleMarker(
             location=[round(row.lat, 6), round(row.lon, 6)],
             radius=float(min(4 + 2.2 * np.sqrt(row.n), 22)),
             color="#ffffff", weight=1, fill=True, fill_color=color,
-            fill_opacity=0.35 + 0.6 * share,
-            tooltip=folium.Tooltip(escape(
-                f"{count_text(row.n)} rumah tangga · {count_text(row.hits)} {what}")),
+            fill_opacity=HIDDEN_SHARE_OPACITY if hidden else round(0.35 + 0.6 * share, 3),
+            tooltip=folium.Tooltip(escape(f"{count_text(row.n)} rumah tangga · {text} {what}")),
         ).add_to(group)
     group.add_to(m)
     return group

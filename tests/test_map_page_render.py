@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import folium
 import geopandas as gpd
 import numpy as np
 import openpyxl
@@ -88,6 +89,25 @@ def test_point_tooltips_carry_counts_only():
     few = pd.DataFrame({"lon": [106.65], "lat": [-6.25], "n": [7], "hits": [3]})
     add_point_clusters(m, few, "rumah tangga miskin")
     assert "7 rumah tangga · &lt; 5 rumah tangga miskin" in m.get_root().render()
+
+
+def test_point_clusters_give_back_no_small_count_by_shade_or_sum():
+    """A cell's shade is its share: were it exact, share × households would be a count the
+    tooltip shows as "< 5". And the cells add up to the kelurahan's count: one more cell is
+    hidden ("–") beside a small one, with the same shade."""
+    import re
+
+    from geo.maps import HIDDEN_SHARE_OPACITY
+
+    m = folium.Map(tiles=None)
+    cells = pd.DataFrame({"lon": [106.61, 106.62, 106.63], "lat": [-6.25] * 3,
+                          "n": [7, 9, 20], "hits": [3, 6, 12]})
+    add_point_clusters(m, cells, "rumah tangga miskin")
+    html = m.get_root().render()
+    assert "7 rumah tangga · &lt; 5" in html and "9 rumah tangga · – " in html
+    assert "20 rumah tangga · 12 " in html
+    shades = [float(x) for x in re.findall(r'"fillOpacity": ([0-9.]+)', html)]
+    assert shades == [HIDDEN_SHARE_OPACITY, HIDDEN_SHARE_OPACITY, round(0.35 + 0.6 * 12 / 20, 3)]
 
 
 def test_excel_and_csv_exports_hold_the_table():
