@@ -2,9 +2,11 @@
 leadership's Ringkasan) on an existing database, server side (AppTest, the app's frame with
 the sidebar filters), median of ``--rounds``: a rerun that changes nothing (as
 ``bench_province.py`` measures it), and the changes a planner makes: a filter (a new desil
-range each round, so nothing is reused), and each page's own choices. Rujukan and Usulan
-need a referral log and proposals: the province demo (``python -m geo demo --boundaries
-FILE``) imports both.
+range each round, so nothing is reused; then a kecamatan, kept for the page's own choices),
+and each page's own choices. The demo opens with small counts hidden, so the kecamatan
+filter also times the suppression over every kelurahan that a forum's area filter needs.
+Rujukan and Usulan need a referral log and proposals: the province demo (``python -m geo demo
+--boundaries FILE``) imports both.
 
 Goal (issue 17): ≤ 1 s per rerun at a province (1.552 desa, 3M households).
 
@@ -46,6 +48,23 @@ def desil(at, i: int) -> None:  # noqa: ANN001
     """A desil range not used before in this run (1–2, 1–3, …; then 2–3, …)."""
     lo, hi = 1 + i // 8, 2 + i % 8 + i // 8
     at.slider(key="f_desil").set_value((lo, min(hi, 10)))
+
+
+def area(kecamatan: list[str]) -> Callable:
+    """A kecamatan chosen in the sidebar, another each round: with small counts hidden the
+    page then also suppresses over every kelurahan (geo.forum: an area filter never shows
+    what the whole map hides), the rerun this times."""
+    def choose(at, i: int) -> None:  # noqa: ANN001
+        at.session_state["f_kec"] = [kecamatan[(7 * i) % len(kecamatan)]]
+    return choose
+
+
+def kecamatan_codes(db: Path) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return [r[0] for r in conn.execute(
+            "SELECT kode FROM regions WHERE level = 'kecamatan' ORDER BY kode")]
 
 
 def page_changes(page: str) -> list[tuple[str, Callable]]:
@@ -106,12 +125,14 @@ def main() -> int:
 
     timed_run(AppTest.from_file(str(project / "app.py"), default_timeout=900))  # caches warm
     worst = 0.0
+    kecamatan = kecamatan_codes(args.db.resolve())
     print(f"halaman perencanaan, {project} — median {args.rounds} rerun (detik)")
     for page in PAGES:
         at = AppTest.from_function(framed_page, args=(page,), default_timeout=300)
         first = timed_run(at)
         results = {"tanpa perubahan": [timed_run(at) for _ in range(args.rounds)]}
-        for name, change in [("filter desil", desil), *page_changes(page)]:
+        for name, change in [("filter desil", desil), ("filter kecamatan", area(kecamatan)),
+                             *page_changes(page)]:
             results[name] = []
             for i in range(args.rounds):
                 change(at, i)
