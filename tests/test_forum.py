@@ -134,6 +134,11 @@ def test_areas_with_no_count_change_no_hidden_cell():
     assert list(texts) == ["< 5", "40", "12", "60", "–", "< 5", "30", "–", "50", "70"]
 
 
+def held(p: indicators.Prepared) -> list[indicators.Indicator]:
+    """The indicators the register decides."""
+    return [ind for ind in indicators.INDICATORS if p.available(ind.id)]
+
+
 def test_an_area_filter_shows_no_count_the_whole_map_hides():
     """A forum may choose a kecamatan or a kelurahan in the sidebar. Filtered to an area whose
     count the whole map hides ("< 5", or "–" beside one), the totals beside the map (its count,
@@ -142,9 +147,7 @@ def test_an_area_filter_shows_no_count_the_whole_map_hides():
     c = city()
     p = prepared(c)
     checked = 0
-    for ind in indicators.INDICATORS:
-        if not p.available(ind.id):
-            continue
+    for ind in held(p):
         for level, by in (("kelurahan", "kelurahan"), ("kecamatan", "kecamatan")):
             whole = mv.map_view(p, Filters(), ind.id, level, "persen", c.areas(level),
                                 c.name_of, SETTINGS, kelurahan=c.kelurahan, hide=True)
@@ -250,9 +253,7 @@ def test_the_map_export_hides_the_share_known_with_its_denominator():
     c = city()
     p = prepared(c)
     checked = 0
-    for ind in indicators.INDICATORS:
-        if not p.available(ind.id):
-            continue
+    for ind in held(p):
         page = mv.map_view(p, NARROW, ind.id, "kelurahan", "persen", c.areas("kelurahan"),
                            c.name_of, SETTINGS, kelurahan=c.kelurahan, hide=True)
         col = columns(ind.id)

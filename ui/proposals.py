@@ -45,23 +45,29 @@ def ranked_and_gaps(snapshot_id: int, version: tuple, settings_key: tuple, propo
                     top: int, shown: frozenset[str], weights: pe.Weights, hide: bool
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(proposals in ``shown`` kelurahan scored under ``weights``, needs in the top ``top``
-    no proposal answers). The evidence and the gaps are cached; only the score, which the
-    weights change, is worked out on a rerun."""
-    ev, gap = _evidence_and_gaps(snapshot_id, version, settings_key, proposals, top, shown,
-                                 hide)
+    no proposal answers). The evidence (of every kelurahan, whatever the area filter) and
+    the gaps are cached; only the score, which the weights change, is worked out on a
+    rerun."""
+    ev = _evidence(snapshot_id, version, settings_key, proposals, top)
+    ev = ev[ev["kode"].isin(shown)].reset_index(drop=True)
+    gap = _gaps(snapshot_id, version, settings_key, proposals, top, shown, hide)
     return pe.score(ev, weights, hide), gap
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _evidence(snapshot_id: int, version: tuple, settings_key: tuple, proposals: tuple,
+              top: int) -> pd.DataFrame:
+    props, entries, _ = stored(proposals)
+    return pe.evidence_from(need_table(snapshot_id, version, settings_key), entries, props, top)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
-def _evidence_and_gaps(snapshot_id: int, version: tuple, settings_key: tuple, proposals: tuple,
-                       top: int, shown: frozenset[str], hide: bool = False
-                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _gaps(snapshot_id: int, version: tuple, settings_key: tuple, proposals: tuple, top: int,
+          shown: frozenset[str], hide: bool) -> pd.DataFrame:
     table = need_table(snapshot_id, version, settings_key)
     props, entries, _ = stored(proposals)
-    ev = pe.evidence_from(table, entries, props, top)
-    gap = pg.unanswered(table[table["kode"].isin(shown)], props, kamus.opd_indicators(entries),
-                        top, hide, table)
-    return ev[ev["kode"].isin(shown)].reset_index(drop=True), gap
+    return pg.unanswered(table[table["kode"].isin(shown)], props,
+                         kamus.opd_indicators(entries), top, hide, table)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
