@@ -61,7 +61,11 @@ if section == "Cakupan program":
             st.warning(page.unavailable[ind_id])
         st.markdown(f"**Cakupan {PROGRAMS[program]} terendah**")
         lowest = page.lowest_coverage(ind_id)
-        st.dataframe(lowest, hide_index=True, width="stretch", height=up.table_height(len(lowest)))
+        if lowest.empty:
+            st.caption(f"Tidak ada {kel} yang diperingkat ({indicators.NO_DATA}).")
+        else:
+            st.dataframe(lowest, hide_index=True, width="stretch",
+                         height=up.table_height(len(lowest)))
         st.caption(f"{page.kel_word} dengan kurang dari {indicators.MIN_RANKED_DENOMINATOR} rumah "
                    "tangga layak yang diketahui tidak diperingkat.")
     st.subheader(f"Cakupan semua program per {kel}")
@@ -79,8 +83,11 @@ elif section == "Kesalahan sasaran":
     with right:
         st.markdown(f"**{page.kel_word} dengan {indicators.get(error).label.lower()} terbanyak**")
         most = page.most_errors(error)
-        st.dataframe(most, hide_index=True, width="stretch", height=up.table_height(len(most)),
-                     key="cak_err_table")
+        if most.empty:
+            st.caption(f"Tidak ada {kel} yang nilainya diketahui ({indicators.NO_DATA}).")
+        else:
+            st.dataframe(most, hide_index=True, width="stretch",
+                         height=up.table_height(len(most)), key="cak_err_table")
 
 else:
     auth.require("household_list")  # the list of households: checked, not only hidden

@@ -43,5 +43,5 @@ def test_a_short_table_is_as_tall_as_its_rows_and_a_long_one_scrolls():
     from ui.planning import ROW_PX, table_height
 
     assert table_height(10) == ROW_PX * 11 + 3  # ten rows and the header, no empty rows
-    assert table_height(0) == ROW_PX + 3
+    assert table_height(0) == ROW_PX * 2 + 3  # an empty table shows one "empty" row
     assert table_height(1_552) == 480 and table_height(50, most=420) == 420

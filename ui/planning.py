@@ -122,7 +122,7 @@ ROW_PX = 35  # one row of st.dataframe, the header included
 def table_height(rows: int, most: int = 480) -> int:
     """A table as tall as its rows, up to ``most`` pixels (then it scrolls): ten rows in a
     fixed 480 px left three empty rows under them."""
-    return min(most, ROW_PX * (rows + 1) + 3)
+    return min(most, ROW_PX * (max(rows, 1) + 1) + 3)  # an empty table: its "empty" row
 
 
 def settings_key(settings: Settings) -> tuple:
