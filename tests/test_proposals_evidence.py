@@ -119,7 +119,7 @@ def test_gaps_are_exactly_the_top_n_per_opd_indicator_without_a_proposal(city, t
         for ind in ids:
             known = table[table[ind].notna()]
             rank = known[f"{ind}_persen"].rank(method="min", ascending=False)
-            for code in known.loc[rank <= top, "kode"]:
+            for code in known.loc[(rank <= top) & (known[ind] > 0), "kode"]:  # 0: no need
                 if code not in with_proposal:
                     expected.add((opd, code, ind))
     got = set(zip(gaps["opd"], gaps["kode"], gaps["indikator"]))
@@ -353,3 +353,18 @@ def test_a_rate_whose_denominator_the_forums_map_hides_is_hidden_in_usulan():
     assert tooltip.loc["99.71.01.1003", label] == "–"
     assert tooltip.loc["99.71.01.1003", "Rumah tangga perlu"] == "50"
     assert np.isnan(coloured["99.71.01.1003"]) and not np.isnan(coloured["99.71.01.1004"])
+
+
+def test_a_kelurahan_with_no_household_in_need_has_no_unanswered_need():
+    """Four kelurahan have no household without a toilet: their 0% ties into the top 10,
+    but there is nothing for a proposal to answer there."""
+    from geo.proposals.gaps import unanswered
+
+    table = pd.DataFrame({"kode": [f"99.71.01.{1001 + i}" for i in range(6)],
+                          "nama": list("ABCDEF"),
+                          "tanpa_jamban": [12, 5, 0, 0, 0, 0],
+                          "tanpa_jamban_persen": [6.0, 2.5, 0.0, 0.0, 0.0, 0.0]})
+    proposals = pd.DataFrame({"opd": pd.Series(dtype=str), "region_code": pd.Series(dtype=str),
+                              "status": pd.Series(dtype=str)})
+    gaps = unanswered(table, proposals, {"Dinkes": ("tanpa_jamban",)}, top=10)
+    assert list(gaps["kelurahan"]) == ["A", "B"]

@@ -4,6 +4,8 @@ the top-N kelurahan of their kabupaten/kota (rank by rate,
 kelurahan) that have no proposal for that OPD.
 
 A rejected proposal does not answer a need (the need stays unanswered); any other status does.
+A kelurahan with no household in need (a need indicator at 0) has no need to answer, even
+where its 0 ties into the top N.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def unanswered(table: pd.DataFrame, proposals: pd.DataFrame,
         for ind_id in ids:
             ranks = city_ranks(table, ind_id, forum_secret(whole, ind_id) if hide else None)
             top_rows = table.assign(_rank=ranks)[ranks.notna() & (ranks <= top)]
+            if indicators.get(ind_id).higher_is_worse:  # no household in need: no need
+                top_rows = top_rows[top_rows[ind_id] > 0]
             for rec in top_rows.sort_values(["_rank", "kode"]).to_dict(orient="records"):
                 if (kamus.key(opd), rec["kode"]) in answered:
                     continue
