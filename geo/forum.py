@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from geo import indicators
+from geo.codes import parent_codes
 from geo.columns import HOUSEHOLDS, columns
 from geo.filters import Filters, chosen_areas
 from geo.fmt import fmt_int, fmt_ints
@@ -153,6 +154,22 @@ def totals_hidden(whole: pd.DataFrame, ind_id: str, share: float, filters: Filte
     chosen = chosen_areas(pd.DataFrame({"kode": table.index.astype(str)}), filters, level)
     secret = hidden(cells(table, ind_id, share))[chosen.to_numpy()]
     return frozenset(secret.columns[secret.any(axis=0).to_numpy()])
+
+
+def selection_hidden(counts: pd.Series, filters: Filters) -> bool:
+    """Whether a forum sees hidden the total of one count (``counts``: per kelurahan of every
+    area, by code) over the areas the area filter chose: summed to the filter's level, the
+    count of a chosen area is hidden there (by :func:`column_texts`, as a table of that level
+    shows it). A kelurahan's total is its own cell; a kecamatan's is hidden where a table of
+    kecamatan would hide it."""
+    level = chosen_level(filters)
+    if level is None:
+        return False
+    values = pd.Series(counts.to_numpy(dtype=float), index=pd.Index(counts.index, dtype=object))
+    if level != "kelurahan":
+        values = values.groupby(np.asarray(parent_codes(values.index, level))).sum()
+    chosen = chosen_areas(pd.DataFrame({"kode": values.index.astype(str)}), filters, level)
+    return bool(column_hidden(values)[chosen.to_numpy()].any())
 
 
 @dataclass(frozen=True)

@@ -282,3 +282,16 @@ def test_an_opd_percentage_is_hidden_where_its_denominator_is(pages):
         assert export.loc[secret, f"{opd_view.agency_id(col)}_persen"].isna().all(), col
         checked += len(secret)
     assert checked
+
+
+def test_a_total_of_chosen_areas_is_hidden_as_a_table_of_their_level_hides_it():
+    """Per kecamatan the households sum to 3, 40 and 50: a kecamatan table shows "< 5", "–"
+    (the smallest other, beside the small one) and 50. A page filtered to the second kecamatan
+    hides its total as that table does, though each of its kelurahan is shown."""
+    counts = pd.Series([1, 2, 20, 20, 25, 25],
+                       index=["99.71.01.1001", "99.71.01.1002", "99.71.02.1001",
+                              "99.71.02.1002", "99.71.03.1001", "99.71.03.1002"])
+    assert forum.selection_hidden(counts, Filters(kecamatan=("99.71.02",)))
+    assert not forum.selection_hidden(counts, Filters(kecamatan=("99.71.03",)))
+    assert forum.selection_hidden(counts, Filters(kelurahan=("99.71.01.1002",)))
+    assert not forum.selection_hidden(counts, Filters())

@@ -226,26 +226,30 @@ class OpdView:
                 ranked.index).to_numpy()
         return table
 
-    def _total_texts(self, values: dict[str, float], texts: dict[str, pd.Series]
+    def _total_texts(self, values: dict[str, float], counts: dict[str, pd.Series]
                      ) -> dict[str, str]:
         """Totals over the scope's kelurahan as text: for a forum, "< 5" when small, and "–"
-        where the area filter chose kelurahan of which one is hidden in ``texts`` (its
-        column of the whole scope's suppression): such a total is that count, or it plus
-        shown ones. A kecamatan's total stays: the suppression keeps 0 or 2 hidden in each."""
+        where the area filter chose areas whose count is hidden at their level
+        (:func:`geo.forum.selection_hidden`, ``counts``: per kelurahan of every area)."""
         if not self.hide:
             return {k: fmt_int(v) for k, v in values.items()}
-        by_kelurahan = forum.chosen_level(self.scope.filters) == "kelurahan"
-        return {k: HIDDEN_TOO if by_kelurahan and hidden_cells(texts[k]).any()
-                and not is_small(v) and v > 0 else count_text(v) for k, v in values.items()}
+        filters = self.scope.filters
+        return {k: HIDDEN_TOO if v > 0 and not is_small(v) and forum.selection_hidden(
+            counts[k], filters) else count_text(v) for k, v in values.items()}
+
+    @property
+    def _every(self) -> OpdView:
+        return self if self.whole is None else self.whole
 
     def agency_total(self, agency: str) -> str:
         total = int(self.matrix[agency].sum())
         known_column = planning.known_column(agency)
         known = int(self.matrix[known_column].sum())
+        every = self._every.matrix
         texts = self._total_texts(
             {"total": total, "known": known, "households": float(self.households.sum())},
-            {"total": self.count_texts[agency], "known": self.known_texts(agency),
-             "households": self.count_texts[HOUSEHOLDS]})
+            {"total": self._every.counts[agency], "known": every[known_column],
+             "households": every[HOUSEHOLDS]})  # as count_texts and known_texts take them
         secret = hidden_cells(pd.Series([texts["total"], texts["known"]])).any()
         pct = HIDDEN_TOO if secret else fmt_pct(100 * total / known if known else None)
         return (f"Total {texts['total']} rumah tangga perlu tindakan {agency} "
@@ -300,7 +304,7 @@ class OpdView:
     def multi_total_text(self) -> str:
         """:attr:`multi_total` as shown (hidden as the totals of :meth:`agency_total`)."""
         return self._total_texts({MULTI: float(self.multi_total)},
-                                 {MULTI: self.overlap_texts()[MULTI]})[MULTI]
+                                 {MULTI: self._every.overlap[MULTI]})[MULTI]
 
 
 def opd_view(scope: Scope, names: pd.DataFrame, as_pct: bool = False, hide: bool = True

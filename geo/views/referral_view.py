@@ -199,9 +199,13 @@ class AreaView:
         ex = t["eksklusi_tanpa_rujukan"]
         texts["eksklusi_tanpa_rujukan"] = (NO_DATA if ex.isna().all() else
                                            count_texts([float(ex.sum())], self.hide)[0])
-        if self.hide and forum.chosen_level(self.filters) == "kelurahan":
+        if self.hide:  # the total of chosen areas, hidden where one of them is at its level
+            by_kelurahan = forum.chosen_level(self.filters) == "kelurahan"
             for column, text in texts.items():
-                if text[:1].isdigit() and text != "0" and self.count_hidden(column).any():
+                if text[:1].isdigit() and text != "0" and (
+                        (by_kelurahan and self.count_hidden(column).any())  # the table's
+                        or forum.selection_hidden(self._frame[column].astype(float).fillna(0),
+                                                  self.filters)):
                     texts[column] = HIDDEN_TOO
         if t["dari_luar_register"].isna().all():  # a household filter: unknown, not 0
             texts["dari_luar_register"] = NO_DATA
