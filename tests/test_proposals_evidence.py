@@ -368,3 +368,24 @@ def test_a_kelurahan_with_no_household_in_need_has_no_unanswered_need():
                               "status": pd.Series(dtype=str)})
     gaps = unanswered(table, proposals, {"Dinkes": ("tanpa_jamban",)}, top=10)
     assert list(gaps["kelurahan"]) == ["A", "B"]
+
+
+def test_a_proposal_where_no_household_is_in_need_is_not_in_the_top_n():
+    """Its kelurahan's 0% ranks high where few have any need; the "Top N" flag and the map's
+    outline say where the need is, so neither counts it."""
+    from geo.proposals.evidence import has_need
+    from geo.proposals.forum_map import need_tooltip
+
+    assert not has_need("tanpa_jamban", 0) and has_need("tanpa_jamban", 3)
+    assert has_need("cakupan_pkh", 0)  # a coverage of 0 is a gap, not an absence of need
+    table = pd.DataFrame({"kode": [f"99.71.01.{1001 + i}" for i in range(3)],
+                          "nama": list("ABC"), "rumah_tangga": [300, 300, 300],
+                          "tanpa_jamban": [12, 0, 0],
+                          "tanpa_jamban_persen": [4.0, 0.0, 0.0]})
+    areas = pd.DataFrame({"kode": table["kode"], "nama": table["nama"]})
+    ev = pd.DataFrame({"kode": pd.Series(dtype=str), "id": pd.Series(dtype=str),
+                       "kegiatan": pd.Series(dtype=str)})
+    counts = pd.DataFrame({"usulan": [0, 0, 0]}, index=table["kode"])
+    _, _, outlined = need_tooltip(areas, table, "tanpa_jamban", ev, top=10, hide=False,
+                                  counts=counts)
+    assert outlined == {"99.71.01.1001"}

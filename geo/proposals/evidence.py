@@ -41,6 +41,13 @@ FORUM_RANKS = {"peringkat_kelurahan": "peringkat_kelurahan_forum",  # what score
                "kelurahan_diperingkat": "kelurahan_diperingkat_forum", "top_n": "top_n_forum"}
 
 
+def has_need(ind_id: str, need: float) -> bool:
+    """A need indicator at 0 (no household in need) is no need, however its 0% ranks (it ties
+    into a top N where few kelurahan have any); a coverage indicator is one wherever it
+    ranks."""
+    return bool(need > 0) or not indicators.get(ind_id).higher_is_worse
+
+
 def _int_or_none(value: object) -> int | None:
     return None if pd.isna(value) else int(value)
 
@@ -181,10 +188,11 @@ def evidence_from(table: pd.DataFrame, kamus_entries: list[kamus.Entry],
                        rumah_tangga_perlu=need, diketahui=float(ev["diketahui"]),
                        biaya_per_rumah_tangga=(float(p["anggaran"]) / answered
                                                if answered > 0 else None),
-                       top_n=bool(ev["peringkat"] <= top), bukti=EVIDENCE,
+                       top_n=bool(ev["peringkat"] <= top) and has_need(ind_id, need),
+                       bukti=EVIDENCE,
                        peringkat_kelurahan_forum=_int_or_none(ev["peringkat_forum"]),
                        kelurahan_diperingkat_forum=int(ev["n_diperingkat_forum"]),
-                       top_n_forum=(bool(ev["peringkat_forum"] <= top)
+                       top_n_forum=(bool(ev["peringkat_forum"] <= top) and has_need(ind_id, need)
                                     if pd.notna(ev["peringkat_forum"]) else None))
         rows.append(row)
     columns = ["id", "kode", "kelurahan", "opd", "kegiatan", "sumber", "status", "alasan",

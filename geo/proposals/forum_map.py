@@ -13,7 +13,7 @@ from geo import indicators
 from geo.codes import level_word, parent_codes
 from geo.fmt import fmt_int
 from geo.maps import choropleth, classify, escape, grey_label
-from geo.proposals.evidence import city_ranks, forum_secret, hidden_of
+from geo.proposals.evidence import city_ranks, forum_secret, has_need, hidden_of
 from geo.suppression import HIDDEN_TOO, count_texts, hidden_too, rate_texts
 
 LISTED = 4  # proposals named in a kelurahan's tooltip; the rest are counted
@@ -83,8 +83,8 @@ def need_tooltip(areas: gpd.GeoDataFrame, table: pd.DataFrame, ind_id: str, ev: 
                                  else indicators.NO_DATA for r, x in zip(rank_of, hidden)],
         "Usulan": [fmt_int(n) if pd.notna(n) else "0" for n in counts["usulan"]],
     }, index=areas["kode"])
-    highlight = {k for k, r, x in zip(areas["kode"], rank_of, hidden)
-                 if pd.notna(r) and r <= top and not x}
+    highlight = {k for k, r, x, n in zip(areas["kode"], rank_of, hidden, count)
+                 if pd.notna(r) and r <= top and not x and has_need(ind_id, n)}
     shown = pd.Series(rate.where(~hidden).to_numpy(), index=areas["kode"])  # no colour either
     return tooltip, shown, highlight
 

@@ -10,13 +10,14 @@ where its 0 ties into the top N.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
 from geo import indicators
 from geo.indicator_table import indicator_table
 from geo.proposals import kamus
-from geo.proposals.evidence import DEFAULT_TOP, city_ranks, forum_secret, hidden_of
+from geo.proposals.evidence import DEFAULT_TOP, city_ranks, forum_secret, has_need, hidden_of
 from geo.proposals.importer import load_proposals
 from geo.proposals.values import REJECTED
 
@@ -40,8 +41,8 @@ def unanswered(table: pd.DataFrame, proposals: pd.DataFrame,
         for ind_id in ids:
             ranks = city_ranks(table, ind_id, forum_secret(whole, ind_id) if hide else None)
             top_rows = table.assign(_rank=ranks)[ranks.notna() & (ranks <= top)]
-            if indicators.get(ind_id).higher_is_worse:  # no household in need: no need
-                top_rows = top_rows[top_rows[ind_id] > 0]
+            top_rows = top_rows.loc[np.array([has_need(ind_id, v) for v in top_rows[ind_id]],
+                                             dtype=bool)]
             for rec in top_rows.sort_values(["_rank", "kode"]).to_dict(orient="records"):
                 if (kamus.key(opd), rec["kode"]) in answered:
                     continue
