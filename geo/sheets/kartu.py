@@ -128,6 +128,7 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
     if not codes:
         raise LookupError("Tidak ada kelurahan/desa untuk dicetak di wilayah ini.")
     hidden = forum_hidden_levels(counts, names, settings) if hide else None
+    kel_hidden = None if hidden is None else hidden["kelurahan"]  # a forum's ranks skip them
     shapes = kel_regions[["kode", "nama", "kode_induk", "geometry"]]
     metric = shapes.estimate_utm_crs()
     kec_shapes = regions[regions["level"] == "kecamatan"][["kode", "nama", "geometry"]]
@@ -136,7 +137,7 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
         kota=kota_table.set_index("kode"), denominators=counts.reindex(kel.index), changes=changes,
         opd_counts=opd.counts, opd_pct=opd.pct, shapes=shapes.to_crs(metric),
         kec_shapes=kec_shapes.to_crs(metric).reset_index(drop=True), codes=codes,
-        settings=settings, hide=hide, ranks=all_ranks(kel, hidden and hidden["kelurahan"]),
+        settings=settings, hide=hide, ranks=all_ranks(kel, kel_hidden),
         show_city=show_city, trend_tables=trend_tables, hidden=hidden,
         opd_texts=opd.count_texts if hide else None,
         opd_pct_hidden=(pd.DataFrame({a: opd.pct_hidden(a) for a in ov.AGENCIES}) if hide

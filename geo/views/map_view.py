@@ -22,9 +22,8 @@ from geo.maps import NO_DATA_LABEL, grey_label, grid_clusters
 from geo.suppression import (
     HIDDEN_TOO,
     count_text,
-    hidden_cells,
     k,
-    protected_texts,
+    protected_numbers,
     rate_texts,
     small_count_note,
 )
@@ -341,11 +340,9 @@ def _export_hidden(view: MapView) -> tuple[pd.DataFrame, dict[str, str]]:
         if others:  # the other needs: their own counts, protected alike over every area
             whole = pd.DataFrame({o: indicators.known_count(every, o, o, view.share)
                                   for o in others}, index=pd.Index(every.index, dtype=object))
-            texts = protected_texts(whole).reindex(table.index)
+            numbers, _ = protected_numbers(whole)
             for col in others:
-                hidden = hidden_cells(texts[col])
-                export[col] = export[col].astype(object).mask(
-                    hidden, texts[col].to_numpy()).to_numpy()
+                export[col] = numbers[col].reindex(table.index).to_numpy()
         for persons, of in ((PERSONS, HOUSEHOLDS), (c.persons, c.count)):  # no people of few
             if persons in export.columns:
                 export[persons] = export[persons].astype(object).mask(

@@ -307,9 +307,11 @@ class OpdView:
                                  {MULTI: self._every.overlap[MULTI]})[MULTI]
 
 
-def opd_view(scope: Scope, names: pd.DataFrame, as_pct: bool = False, hide: bool = True
-             ) -> OpdView:
-    """What the cross-agency page shows for the scope; ``names``: region names."""
+def opd_view(scope: Scope, names: pd.DataFrame, as_pct: bool = False, hide: bool = True,
+             pairs: bool = True) -> OpdView:
+    """What the cross-agency page shows for the scope; ``names``: region names. ``pairs``
+    False leaves the agency pairs uncounted (empty): the whole view a forum's area filter
+    takes its suppression from shows none."""
     codes = scope.areas["kode"].tolist()
     needs, keys, labels, known_needs, weights = scope.household_needs()
     matrix = planning.gap_matrix(needs, keys, codes, labels, known=known_needs, weights=weights)
@@ -328,7 +330,8 @@ def opd_view(scope: Scope, names: pd.DataFrame, as_pct: bool = False, hide: bool
         inside = np.append(pd.Index(labels).isin(codes), False)  # last: not linked
         rows = inside[np.asarray(keys)]
         needs, weights = needs[rows], None if weights is None else np.asarray(weights)[rows]
-    whole = (opd_view(scope.whole(), names, as_pct, hide)
+    whole = (opd_view(scope.whole(), names, as_pct, hide, pairs=False)
              if hide and scope.filters.has_area else None)
-    return OpdView(scope, matrix, counts, pct, overlap, planning.overlap_pairs(needs, weights),
-                   kel_names, kec_names, as_pct, hide, whole)
+    counted = planning.overlap_pairs(needs, weights) if pairs else pd.DataFrame()
+    return OpdView(scope, matrix, counts, pct, overlap, counted, kel_names, kec_names, as_pct,
+                   hide, whole)

@@ -73,12 +73,12 @@ class AreaView:
     filters: Filters = field(default_factory=Filters)
 
     @cached_property
-    def _frame(self) -> pd.DataFrame:
+    def frame(self) -> pd.DataFrame:
         """The table the suppression is decided over (by kode): every kelurahan, or these."""
         return (self.table if self.whole is None else self.whole).set_index("kode")
 
     def _mine(self, values: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
-        """``values`` (by kode, over :attr:`_frame`) of the areas in scope, in their order."""
+        """``values`` (by kode, over :attr:`frame`) of the areas in scope, in their order."""
         return values.reindex(pd.Index(self.table["kode"].to_numpy(), dtype=object))
 
     @cached_property  # read by several tables of one rerun
@@ -93,7 +93,7 @@ class AreaView:
         so they are hidden there too, and its rate."""
         if not self.hide:
             return pd.Series(False, index=self.table["kode"].to_numpy())
-        return self._mine(forum.column_hidden(self._frame["eksklusi"].astype(float)))
+        return self._mine(forum.column_hidden(self.frame["eksklusi"].astype(float)))
 
     @cached_property
     def exclusion_rate_hidden(self) -> pd.Series:
@@ -102,20 +102,27 @@ class AreaView:
         if not self.hide:
             return pd.Series(False, index=self.table["kode"].to_numpy())
         return self.exclusion_hidden | self._mine(
-            forum.column_hidden(self._frame["eksklusi_penyebut"].astype(float)))
+            forum.column_hidden(self.frame["eksklusi_penyebut"].astype(float)))
+
+    @cached_property
+    def _frame_households(self) -> pd.Series:
+        return forum.column_texts(self.frame["rumah_tangga"].astype(float), self.hide)
 
     @cached_property
     def households_texts(self) -> pd.Series:
         """The register households per area as text: for a forum suppressed as the main map
         suppresses the same count (:func:`geo.forum.column_texts`), by kode."""
-        return self._mine(forum.column_texts(self._frame["rumah_tangga"].astype(float),
-                                             self.hide))
+        return self._mine(self._frame_households)
+
+    @cached_property
+    def _frame_counts(self) -> pd.DataFrame:
+        counts = self.frame[list(COUNTS)].astype(float)
+        # eksklusi = dirujuk + tanpa rujukan (its count is on the Cakupan page): rows add up
+        return protected_texts(counts, self.hide, rows_add_up=True)
 
     @cached_property
     def _count_texts(self) -> pd.DataFrame:
-        counts = self._frame[list(COUNTS)].astype(float)
-        # eksklusi = dirujuk + tanpa rujukan (its count is on the Cakupan page): rows add up
-        texts = self._mine(protected_texts(counts, self.hide, rows_add_up=True))
+        texts = self._mine(self._frame_counts)
         for part in EXCLUSION_PARTS:  # where the map hides their sum, both are hidden
             texts[part] = hidden_too(texts[part], self.exclusion_hidden.reindex(texts.index))
         return texts
@@ -131,11 +138,17 @@ class AreaView:
         return pd.Series(hidden_cells(texts), index=texts.index)
 
     @cached_property
+    def frame_rate_hidden(self) -> pd.Series:
+        """Per kelurahan the suppression is decided over (every one, with :attr:`whole`): the
+        referrals per 1.000 households are hidden, because the referral count or the
+        household count is (rate × households ÷ 1.000 is the count)."""
+        return pd.Series(hidden_cells(self._frame_counts["rujukan"])
+                         | hidden_cells(self._frame_households), index=self.frame.index)
+
+    @cached_property
     def rate_hidden(self) -> pd.Series:
-        """Per area (by kode): the referrals per 1.000 households are hidden, because the
-        referral count or the household count is: rate × households ÷ 1.000 is the count."""
-        texts = self.households_texts
-        return self.count_hidden("rujukan") | pd.Series(hidden_cells(texts), index=texts.index)
+        """:attr:`frame_rate_hidden` of the areas in scope."""
+        return self._mine(self.frame_rate_hidden)
 
     def map_values(self, measure: str) -> pd.Series:
         """Values to colour (indexed by kode): a count a forum sees hidden is not coloured,
@@ -204,7 +217,7 @@ class AreaView:
             for column, text in texts.items():
                 if text[:1].isdigit() and text != "0" and (
                         (by_kelurahan and self.count_hidden(column).any())  # the table's
-                        or forum.selection_hidden(self._frame[column].astype(float).fillna(0),
+                        or forum.selection_hidden(self.frame[column].astype(float).fillna(0),
                                                   self.filters)):
                     texts[column] = HIDDEN_TOO
         if t["dari_luar_register"].isna().all():  # a household filter: unknown, not 0
@@ -270,12 +283,12 @@ def need_display(counts: pd.DataFrame, names: pd.Series, area: AreaView,
     whole column where the backlog hides the OPD's referrals; and one more in each row and
     column that would give a hidden one back."""
     labels = {k: v[0] for k, v in vocab.NEEDS.items()} | {"tidak_diketahui": measures.NO_OPD}
-    every = area if area.whole is None else AreaView(area.whole, area.hide)
-    rates = measures.per_1000(counts, every.table.set_index("kode")["rumah_tangga"])
+    rates = measures.per_1000(counts, area.frame["rumah_tangga"])
     secret = np.zeros(counts.shape, dtype=bool)
     if area.hide:
         forced = np.zeros(counts.shape, dtype=bool)
-        forced[every.rate_hidden.reindex(counts.index).fillna(False).to_numpy(dtype=bool)] = True
+        forced[area.frame_rate_hidden.reindex(counts.index).fillna(False).to_numpy(
+            dtype=bool)] = True
         if backlog is not None and len(backlog):
             opd = backlog["dirujuk_ke"].replace(measures.NO_OPD, "tidak_diketahui").to_numpy()
             opd_hidden = pd.Series(hidden_cells(backlog_texts(backlog, True)["rujukan"]),
