@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from geo import indicators, store
-from geo.forum import column_hidden
+from geo.forum import table_rate_hidden
 from geo.indicator_table import indicator_table
 from geo.suppression import is_small
 
@@ -60,11 +60,12 @@ def small_rates(table: pd.DataFrame, ind_id: str) -> pd.Series:
 
 
 def forum_rates_hidden(table: pd.DataFrame, ind_id: str) -> pd.Series:
-    """Per area of a whole level's indicator table (indexed by code): the rate a forum's map
-    of that period hides: :func:`small_rates`, and where the count is hidden so that a total
-    cannot give a small one back (:func:`geo.forum.column_hidden`)."""
-    protected = column_hidden(table[ind_id].astype(float)).to_numpy(dtype=bool)
-    return small_rates(table, ind_id) | protected
+    """Per area of a whole level's indicator table (indexed by code; made with its forum
+    flags): the rate a forum's map of that period hides (:func:`geo.forum.table_rate_hidden`:
+    its count or its denominator is hidden, small or so that a total cannot give a small one
+    back), and :func:`small_rates`."""
+    protected = table_rate_hidden(table.rename_axis("kode").reset_index(), ind_id)
+    return small_rates(table, ind_id) | protected.to_numpy(dtype=bool)
 
 
 def hidden_by_period(tables: Mapping[str, pd.DataFrame], ind_id: str) -> dict[str, pd.Series]:
@@ -94,8 +95,8 @@ def compare_tables(engine: Engine, period_from: str, period_to: str, level: str 
     ``<id>_dari_tersembunyi`` / ``<id>_ke_tersembunyi``, and so is the change it is part of
     (a change beside the other period's rate gives the hidden one back)."""
     ids = ids or tuple(ind.id for ind in indicators.INDICATORS)
-    before, _ = indicator_table(engine, period_from, level, settings)
-    after, _ = indicator_table(engine, period_to, level, settings)
+    before, _ = indicator_table(engine, period_from, level, settings, forum=hide)
+    after, _ = indicator_table(engine, period_to, level, settings, forum=hide)
     before = before.set_index("kode")
     after = after.set_index("kode")
     codes = after.index.union(before.index, sort=False)

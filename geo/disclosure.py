@@ -15,6 +15,13 @@ kecamatan would be that kecamatan's count minus its other kelurahan. With ``grou
 per row: the area one level up) each group's part of a column is a line as well. A group whose
 other counts are all 0 needs nothing more: its total is then the small count itself, hidden
 where it is shown.
+
+Those group totals are a level of their own, suppressed as a column of their own (a kecamatan
+hidden on the kecamatan map). A hidden kecamatan is no secret where its kelurahan are all shown
+(it is their sum), and a kecamatan shown beside one hidden kelurahan and otherwise 0 gives that
+one back. :func:`suppress_levels` therefore suppresses a count at every level of a hierarchy
+together: a hidden area has a hidden part below it, and a part hidden alone has its area hidden
+above it (hierarchical suppression).
 """
 
 from __future__ import annotations
@@ -36,7 +43,8 @@ class Suppression:
 
 
 def suppress(counts: np.ndarray, k: int = SMALL_COUNT, groups: object = None,
-             rows_add_up: bool = True, forced: np.ndarray | None = None) -> Suppression:
+             rows_add_up: bool = True, forced: np.ndarray | None = None,
+             unknown: np.ndarray | None = None) -> Suppression:
     """Which cells of a 2-D table of counts (rows × columns; NaN = not a number, adds nothing
     to a total) to hide. A 1-D array is treated as one column. ``groups``: a label per row
     whose group totals are shown elsewhere (see the module note). ``rows_add_up`` False: the
@@ -45,7 +53,9 @@ def suppress(counts: np.ndarray, k: int = SMALL_COUNT, groups: object = None,
     a column hides the same cells in every table that shows it for the same areas.
     ``forced`` (bool, same shape): cells hidden from the start although not small, because
     another table hides what they would give back (e.g. a row whose total is hidden there);
-    they count as hidden for the rule like any other."""
+    they count as hidden for the rule like any other. ``unknown`` (bool, same shape): cells
+    shown as unknown (NaN) whose true count a total holds all the same; a reader does not see
+    them, so they count as hidden too (a line with one of them alone would give it back)."""
     values = np.asarray(counts, dtype=float)
     if values.ndim == 1:
         values = values[:, None]
@@ -54,6 +64,8 @@ def suppress(counts: np.ndarray, k: int = SMALL_COUNT, groups: object = None,
     hidden = primary.copy()
     if forced is not None:
         hidden |= np.asarray(forced, dtype=bool).reshape(hidden.shape) & (shown > 0)
+    if unknown is not None:
+        hidden |= np.asarray(unknown, dtype=bool).reshape(hidden.shape)
     row_totals = np.zeros(values.shape[0], dtype=bool)
     col_totals = np.zeros(values.shape[1], dtype=bool)
     group_of = _group_ids(groups, values.shape[0])
@@ -142,3 +154,79 @@ def derivable(counts: np.ndarray, hidden: np.ndarray, row_totals_hidden: np.ndar
         if alone_in_row or alone_in_col or alone_in_group:
             out.append((int(i), int(j)))
     return out
+
+
+def suppress_levels(levels: list[np.ndarray], parents: list[np.ndarray], k: int = SMALL_COUNT,
+                    raw: list[np.ndarray] | None = None, groups: list[object] | None = None,
+                    rows_add_up: bool = True, forced: np.ndarray | None = None
+                    ) -> list[Suppression]:
+    """:func:`suppress` of a table of counts at each level of a hierarchy of areas, fine to
+    coarse (kelurahan, kecamatan, …), so that no level gives back what another hides.
+
+    ``levels[i]``: the counts of each area of level ``i`` (rows; a 1-D array is one column)
+    as they are shown (NaN: unknown, "tidak ada data"); ``parents[i]`` (for every level but
+    the last): the position of each area's area in level ``i + 1`` (-1: none), whose counts
+    are the sums of theirs. ``raw[i]``: where a count is unknown, what it could be at most
+    (e.g. the households whose value is known; default 0): the sums above hold it, so an
+    unknown count that could be positive is a cell the reader does not see, and is protected
+    as a hidden one. ``groups[i]``: the labels :func:`suppress` protects each level within
+    (default: the parents). ``rows_add_up`` as :func:`suppress`; ``forced``: cells of the
+    first level to hide from the start.
+
+    Two rules join each pair of levels, column by column, and the levels are suppressed again
+    until neither adds a cell: an area hidden above, whose parts below are all shown, hides
+    its smallest part (the group rule then hides a second); an area shown above with one
+    hidden part and no other part to hide beside it is hidden itself."""
+    n = len(levels)
+    flat = np.asarray(levels[0]).ndim == 1
+    values = [np.asarray(v, dtype=float).reshape(len(v), -1) for v in levels]
+    bound = [np.zeros(v.shape) if raw is None else np.nan_to_num(
+        np.asarray(raw[i], dtype=float).reshape(v.shape), nan=0.0) for i, v in enumerate(values)]
+    unknown = [np.isnan(v) & (b > 0) for v, b in zip(values, bound)]
+    force = [np.zeros(v.shape, dtype=bool) for v in values]
+    if forced is not None:
+        force[0] |= np.asarray(forced, dtype=bool).reshape(values[0].shape)
+    while True:
+        cuts = [suppress(v, k, parents[i] if groups is None and i < n - 1
+                         else (None if groups is None else groups[i]), rows_add_up,
+                         force[i], unknown[i])
+                for i, v in enumerate(values)]
+        changed = False
+        for i in range(n - 1):
+            for j in range(values[i].shape[1]):
+                area = values[i + 1][:, j]
+                could_count = np.where(np.isnan(area), unknown[i + 1][:, j], area > 0)
+                changed |= _join_levels(values[i][:, j], np.asarray(parents[i]),
+                                        cuts[i].hidden[:, j], could_count,
+                                        cuts[i + 1].hidden[:, j], force[i][:, j],
+                                        force[i + 1][:, j])
+        if not changed:
+            break
+    if flat:
+        return [Suppression(c.hidden[:, 0], c.primary[:, 0], c.hidden_row_totals,
+                            c.hidden_column_totals) for c in cuts]
+    return cuts
+
+
+def _join_levels(part: np.ndarray, parent: np.ndarray, part_hidden: np.ndarray,
+                 area_counts: np.ndarray, area_hidden: np.ndarray, part_forced: np.ndarray,
+                 area_forced: np.ndarray) -> bool:
+    """One pass of :func:`suppress_levels`' two rules over a column of a pair of levels
+    (``area_counts``: the areas above whose count is, or may be, positive; ``forced`` grown in
+    place, through views; a hidden cell here includes an unknown one). True if it forced any
+    cell."""
+    shown = np.nan_to_num(part, nan=0.0)
+    linked = parent >= 0
+    hidden_parts = np.bincount(parent[linked], weights=part_hidden[linked],
+                               minlength=len(area_counts))
+    changed = False
+    for a in np.flatnonzero(area_counts):
+        members = np.flatnonzero(parent == a)
+        candidates = members[~part_hidden[members] & (shown[members] > 0)]
+        if area_hidden[a] and hidden_parts[a] == 0 and len(candidates):
+            part_forced[candidates[np.argmin(shown[candidates])]] = True
+            changed = True
+        elif not area_hidden[a] and hidden_parts[a] == 1 and not len(candidates):
+            area_forced[a] = True
+            changed = True
+    return changed

@@ -10,6 +10,12 @@ the Cakupan, Lintas OPD and Prioritas tables and the kartu show these texts, hid
 a hidden count or denominator, and take a subset of areas (a top list) from the whole level's
 suppression, never from their own rows.
 
+The levels are suppressed together, from the counts of every kelurahan: the kecamatan and
+kabupaten/kota a map draws at its coarser levels are their sums, so a kecamatan hidden there
+must not be the sum of kelurahan shown here (:func:`geo.suppression.level_texts`). Pages that
+read an indicator table rather than the counts behind it take the flags :func:`hidden_counts`
+wrote into it (``<column>_disembunyikan``).
+
 The sidebar's area filter is such a subset too: a forum may choose a kecamatan or a kelurahan,
 so the cells of the chosen areas come from the suppression over every area of the period
 (:func:`whole_cells`), and a total over the chosen areas, which is one area's count or a sum of
@@ -26,7 +32,6 @@ import numpy as np
 import pandas as pd
 
 from geo import indicators
-from geo.codes import parent_codes
 from geo.columns import HOUSEHOLDS, columns
 from geo.filters import Filters, chosen_areas
 from geo.fmt import fmt_int, fmt_ints
@@ -34,35 +39,74 @@ from geo.suppression import (
     HIDDEN_TOO,
     count_text,
     hidden_cells,
+    hierarchy_texts,
     is_small,
+    level_of,
     people_text,
-    protected_texts,
     rate_text,
 )
 
+UPPER_LEVELS = ("kecamatan", "kota", "provinsi")  # above a kelurahan, fine to coarse
 
-def cells(table: pd.DataFrame, ind_id: str, share: float, hide: bool = True) -> pd.DataFrame:
-    """Per area (``table``: an area table of a whole level in scope): households, the
-    indicator's count (unknown where too little is known), its denominator and its population,
-    as text; with ``hide`` suppressed for a forum."""
+
+def cells(table: pd.DataFrame, ind_id: str, share: float, hide: bool = True,
+          level: str | None = None) -> pd.DataFrame:
+    """Per area of ``level`` (default ``table``'s own; ``table``: an area table of every
+    kelurahan in scope, or of a whole level): households, the indicator's count (unknown where
+    too little is known), its denominator and its population, as text; with ``hide``
+    suppressed for a forum, each count at every level above ``table``'s together
+    (:func:`geo.suppression.hierarchy_texts`: a kecamatan's "–" is no sum of shown
+    kelurahan)."""
     c = columns(ind_id)
-    counts = pd.DataFrame({
-        HOUSEHOLDS: table[HOUSEHOLDS].to_numpy(dtype=float),
-        c.count: indicators.known_count(table, c.count, ind_id, share).to_numpy(dtype=float),
-        c.denominator: table[c.denominator].to_numpy(dtype=float),
-        c.population: table[c.population].to_numpy(dtype=float),
-    }, index=pd.Index(table.index, dtype=object))
-    return pd.concat([column_texts(counts[column], hide) for column in counts], axis=1)
+    own = level_of(table.index)
+    level = level or own
+    if not hide and level != own:
+        return cells(indicators.roll_up(table, level, share), ind_id, share, hide)
+    upper = _upper(table, share) if hide else {}
+    out = {column: _texts(table, upper, column, ind_id, share, hide)[level]
+           for column in (HOUSEHOLDS, c.count, c.denominator, c.population)}
+    return pd.DataFrame(out)
+
+
+def level_texts(table: pd.DataFrame, column: str, ind_id: str | None, share: float,
+                level: str | None = None) -> pd.Series:
+    """One count column of ``table`` (as :func:`cells` takes it; an indicator's count when
+    ``ind_id`` names its indicator) as a forum sees it per area of ``level``."""
+    return _texts(table, _upper(table, share), column, ind_id, share, True)[
+        level or level_of(table.index)]
+
+
+def _upper(table: pd.DataFrame, share: float) -> dict[str, pd.DataFrame]:
+    """``table`` (per area by dotted code) summed to each level above its own."""
+    own = level_of(table.index)
+    above = UPPER_LEVELS[UPPER_LEVELS.index(own) + 1:] if own in UPPER_LEVELS else (
+        UPPER_LEVELS if own == "kelurahan" else ())
+    return {lv: indicators.roll_up(table, lv, share) for lv in above}
+
+
+def _texts(table: pd.DataFrame, upper: dict[str, pd.DataFrame], column: str,
+           ind_id: str | None, share: float, hide: bool) -> dict[str, pd.Series]:
+    """One count column of ``table`` as text at its level and each level above (``upper``:
+    :func:`_upper`); an indicator's count is unknown at a level where too little is known,
+    and where it is, a reader knows only that it is at most its denominator."""
+    if ind_id is None or column != columns(ind_id).count:
+        texts = hierarchy_texts(table[column].astype(float), hide)
+    else:  # unknown where too little is known; at most the households whose value is known
+        known = {lv: indicators.known_count(t, column, ind_id, share) for lv, t in upper.items()}
+        texts = hierarchy_texts(indicators.known_count(table, column, ind_id, share), hide,
+                                known, table[columns(ind_id).denominator])
+    return {lv: t.rename(column) for lv, t in texts.items()}
 
 
 def column_texts(counts: pd.Series, hide: bool = True) -> pd.Series:
     """One column of counts per area (indexed by code) as text, suppressed alone (within each
-    kecamatan too; ties broken in code order, :func:`geo.suppression.protected_texts`). Areas
-    with 0 or no count change nothing, so any page holding the same non-zero counts of a level
-    hides the same cells."""
+    kecamatan too, and together with its sums at the levels above:
+    :func:`geo.suppression.hierarchy_texts`; ties broken in code order). Areas with 0 or no
+    count change nothing, so any page holding the same non-zero counts of a level hides the
+    same cells."""
     values = pd.Series(counts.to_numpy(dtype=float), index=pd.Index(counts.index, dtype=object),
                        name="n" if counts.name is None else counts.name)
-    return protected_texts(values.to_frame(), hide)[values.name]
+    return next(iter(hierarchy_texts(values, hide).values())).rename(values.name)
 
 
 def column_hidden(counts: pd.Series) -> pd.Series:
@@ -70,20 +114,68 @@ def column_hidden(counts: pd.Series) -> pd.Series:
     return pd.Series(hidden_cells(column_texts(counts)), index=counts.index)
 
 
+FLAG = "_disembunyikan"  # column suffix: a forum's map hides this count (forum flags)
+
+
+def hidden_counts(table: pd.DataFrame, ind_ids: Sequence[str], share: float,
+                  level: str | None = None) -> pd.DataFrame:
+    """Per area of ``level`` (default ``table``'s own; ``table`` as :func:`cells` takes it):
+    whether a forum's map hides each indicator's count (``<id>``) and its denominator
+    (``<id>_penyebut``), and the households (``rumah_tangga``). The forum flags an indicator
+    table carries (:func:`geo.indicator_table.tables_from` with ``forum``), so that pages
+    reading that table hide what the map hides without its counts behind it."""
+    level = level or level_of(table.index)
+    upper = _upper(table, share)
+
+    def secret(column: str, ind_id: str | None = None) -> pd.Series:
+        texts = _texts(table, upper, column, ind_id, share, True)[level]
+        return pd.Series(hidden_cells(texts), index=texts.index)
+
+    out = {HOUSEHOLDS: secret(HOUSEHOLDS)}
+    for ind_id in ind_ids:
+        c = columns(ind_id)
+        out[c.count] = secret(c.count, ind_id)
+        out[c.denominator] = secret(c.denominator)
+    return pd.DataFrame(out)[hidden_counts_columns(ind_ids)]
+
+
+def hidden_counts_columns(ind_ids: Sequence[str]) -> list[str]:
+    """The columns of :func:`hidden_counts`, in order."""
+    return [HOUSEHOLDS, *(c for i in ind_ids for c in (columns(i).count,
+                                                       columns(i).denominator))]
+
+
 def need_hidden(table: pd.DataFrame, ind_id: str) -> pd.Series:
-    """Per kelurahan (``table``: an indicator table of every kelurahan, with ``kode``): the
-    forum's map hides the indicator's count there (what Usulan calls the need)."""
-    return _hidden_by_code(table, ind_id)
+    """Per kelurahan (``table``: an indicator table of every kelurahan, with ``kode``, made
+    with its forum flags): the forum's map hides the indicator's count there (what Usulan
+    calls the need)."""
+    return _flag(table, ind_id, ind_id)
 
 
 def denominator_hidden(table: pd.DataFrame, ind_id: str) -> pd.Series:
     """Per kelurahan, as :func:`need_hidden`: the forum's map hides the rate's denominator
     (so the rate too: count ÷ rate would give the denominator back)."""
-    return _hidden_by_code(table, columns(ind_id).denominator)
+    return _flag(table, columns(ind_id).denominator, None)
 
 
-def _hidden_by_code(table: pd.DataFrame, column: str) -> pd.Series:
-    return column_hidden(pd.Series(table[column].to_numpy(dtype=float), index=table["kode"]))
+def table_rate_hidden(table: pd.DataFrame, ind_id: str) -> pd.Series:
+    """Per area of an indicator table (by ``kode``): the forum's map hides the rate (its
+    count or its denominator is hidden)."""
+    return need_hidden(table, ind_id) | denominator_hidden(table, ind_id)
+
+
+def _flag(table: pd.DataFrame, column: str, ind_id: str | None) -> pd.Series:
+    """The forum flag of ``column`` by code. A table without its flags (made by hand) is
+    suppressed as it stands: each count with its plain sums above, an unknown one open where
+    its denominator is not 0 (the counts above it are not in such a table)."""
+    codes = pd.Index(table["kode"], dtype=object)
+    if f"{column}{FLAG}" in table:
+        return pd.Series(table[f"{column}{FLAG}"].to_numpy(dtype=bool), index=codes)
+    values = pd.Series(table[column].to_numpy(dtype=float), index=codes)
+    bound = (None if ind_id is None else
+             pd.Series(table[columns(ind_id).denominator].to_numpy(dtype=float), index=codes))
+    texts = next(iter(hierarchy_texts(values, raw=bound).values()))
+    return pd.Series(hidden_cells(texts), index=codes)
 
 
 def hidden(texts: pd.DataFrame) -> pd.DataFrame:
@@ -98,18 +190,15 @@ def rate_hidden(texts: pd.DataFrame, ind_id: str) -> pd.Series:
     return secret[c.count] | secret[c.denominator]
 
 
-def hidden_rates(table: pd.DataFrame, ind_ids: Sequence[str], share: float) -> pd.DataFrame:
-    """Per area and indicator: whether a forum sees its rate hidden; column ``rumah_tangga``:
-    whether it sees the households hidden (the kartu's whole-level reading)."""
-    def secret(values: pd.Series) -> np.ndarray:  # one column, as cells() suppresses it
-        return column_hidden(values).to_numpy()
-
-    out = {HOUSEHOLDS: secret(table[HOUSEHOLDS])}
-    for ind_id in ind_ids:  # the count and the denominator decide the rate
-        c = columns(ind_id)
-        out[ind_id] = secret(indicators.known_count(table, c.count, ind_id, share)) | secret(
-            table[c.denominator])
-    return pd.DataFrame(out, index=table.index)[[*ind_ids, HOUSEHOLDS]]
+def hidden_rates(table: pd.DataFrame, ind_ids: Sequence[str], share: float,
+                 level: str | None = None) -> pd.DataFrame:
+    """Per area of ``level`` (default ``table``'s own) and indicator: whether a forum sees its
+    rate hidden (its count or its denominator is: :func:`hidden_counts`); column
+    ``rumah_tangga``: whether it sees the households hidden (the kartu's whole-level
+    reading). ``table`` as :func:`cells` takes it."""
+    counts = hidden_counts(table, ind_ids, share, level)
+    out = {i: counts[columns(i).count] | counts[columns(i).denominator] for i in ind_ids}
+    return pd.DataFrame({**out, HOUSEHOLDS: counts[HOUSEHOLDS]})
 
 
 def persons_texts(persons: pd.Series, texts: pd.DataFrame, of: str) -> list[str]:
@@ -122,13 +211,16 @@ def persons_texts(persons: pd.Series, texts: pd.DataFrame, of: str) -> list[str]
 
 def whole_cells(table: pd.DataFrame, whole: pd.DataFrame | None, ind_id: str, share: float,
                 hide: bool = True) -> pd.DataFrame:
-    """:func:`cells` of ``table``'s areas as the suppression over ``whole`` (every area of the
-    same level, whatever the area filter; None: ``table`` is whole) decides them."""
+    """:func:`cells` of ``table``'s areas (of any level) as the suppression over ``whole``
+    (every kelurahan, whatever the area filter; None: ``table`` is every kelurahan) decides
+    them."""
     if whole is None:
         return cells(table, ind_id, share, hide)
-    extra = table.index.difference(whole.index)  # areas without households: zeros
-    frame = pd.concat([whole, table.loc[extra]]) if len(extra) else whole
-    return cells(frame, ind_id, share, hide).reindex(table.index)
+    out = cells(whole, ind_id, share, hide, level_of(table.index))
+    extra = table.index.difference(out.index)  # areas without households: zeros
+    if len(extra):
+        out = pd.concat([out, cells(table.loc[extra], ind_id, share, hide)])
+    return out.reindex(table.index)
 
 
 def chosen_level(filters: Filters) -> str | None:
@@ -150,9 +242,9 @@ def totals_hidden(whole: pd.DataFrame, ind_id: str, share: float, filters: Filte
     level = chosen_level(filters)
     if level is None:
         return frozenset()
-    table = indicators.roll_up(whole, level, share)
+    table = cells(whole, ind_id, share, level=level)
     chosen = chosen_areas(pd.DataFrame({"kode": table.index.astype(str)}), filters, level)
-    secret = hidden(cells(table, ind_id, share))[chosen.to_numpy()]
+    secret = hidden(table)[chosen.to_numpy()]
     return frozenset(secret.columns[secret.any(axis=0).to_numpy()])
 
 
@@ -166,10 +258,11 @@ def selection_hidden(counts: pd.Series, filters: Filters) -> bool:
     if level is None:
         return False
     values = pd.Series(counts.to_numpy(dtype=float), index=pd.Index(counts.index, dtype=object))
-    if level != "kelurahan":
-        values = values.groupby(np.asarray(parent_codes(values.index, level))).sum()
-    chosen = chosen_areas(pd.DataFrame({"kode": values.index.astype(str)}), filters, level)
-    return bool(column_hidden(values)[chosen.to_numpy()].any())
+    texts = hierarchy_texts(values).get(level)
+    if texts is None:  # codes of another scheme: no level above
+        return False
+    chosen = chosen_areas(pd.DataFrame({"kode": texts.index.astype(str)}), filters, level)
+    return bool(hidden_cells(texts)[chosen.to_numpy()].any())
 
 
 @dataclass(frozen=True)

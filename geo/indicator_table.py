@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from geo import cube, indicators, snapshot_cache, store
+from geo.forum import FLAG, hidden_counts, hidden_counts_columns
 
 AREA_LEVELS = ("kelurahan", "kecamatan", "kota")  # the levels a map is drawn at
 LEVELS = (*AREA_LEVELS, "provinsi", indicators.WHOLE_AREA)
@@ -28,33 +29,46 @@ WHOLE_AREA_NAME = "Seluruh wilayah"
 
 def indicator_table(engine: Engine, period: str | None = None, level: str = "kelurahan",
                     settings: indicators.Settings = indicators.DEFAULT_SETTINGS,
-                    ) -> tuple[pd.DataFrame, int]:
-    """(table, households not linked) for the snapshot of ``period`` (default: the newest)."""
-    tables, unlinked = indicator_tables(engine, period, (level,), settings)
+                    forum: bool = False) -> tuple[pd.DataFrame, int]:
+    """(table, households not linked) for the snapshot of ``period`` (default: the newest);
+    ``forum``: with the forum flags (:func:`tables_from`)."""
+    tables, unlinked = indicator_tables(engine, period, (level,), settings, forum)
     return tables[level], unlinked
 
 
 def indicator_tables(engine: Engine, period: str | None, levels: tuple[str, ...],
                      settings: indicators.Settings = indicators.DEFAULT_SETTINGS,
-                     ) -> tuple[dict[str, pd.DataFrame], int]:
+                     forum: bool = False) -> tuple[dict[str, pd.DataFrame], int]:
     """:func:`indicator_table` at each of ``levels``, from one count of the register."""
     snapshot = store.snapshot_for(engine, period)
     if snapshot is None:
         raise LookupError(f"Tidak ada data untuk periode {period}." if period
                           else "Belum ada data rumah tangga di basis data.")
     return tables_from(_prepared(engine, snapshot, settings), store.region_list(engine),
-                       levels, settings)
+                       levels, settings, forum)
 
 
 def tables_from(prepared: indicators.Prepared, regions: pd.DataFrame, levels: tuple[str, ...],
                 settings: indicators.Settings = indicators.DEFAULT_SETTINGS,
-                ) -> tuple[dict[str, pd.DataFrame], int]:
+                forum: bool = False) -> tuple[dict[str, pd.DataFrame], int]:
     """:func:`indicator_tables` of a register already evaluated (households, or the cube's
-    cells for no filter); ``regions``: :func:`geo.store.region_list`."""
+    cells for no filter); ``regions``: :func:`geo.store.region_list`. ``forum``: each table
+    also says, per indicator, whether a forum's map of the whole register hides its count
+    (``<id>_disembunyikan``), its denominator (``<id>_penyebut_disembunyikan``) and the
+    households (``rumah_tangga_disembunyikan``): decided from the counts behind the table
+    (:func:`geo.forum.hidden_counts`), which the table alone does not hold."""
     ids = tuple(ind.id for ind in indicators.INDICATORS)
     kel, unlinked = indicators.area_counts(prepared, ids=ids, detail=())
-    return ({level: _at_level(kel, regions, level, settings, ids) for level in levels},
-            int(unlinked["rumah_tangga"]))
+    tables = {level: _at_level(kel, regions, level, settings, ids) for level in levels}
+    if forum:
+        for level, table in tables.items():
+            if level not in AREA_LEVELS:
+                continue
+            flags = hidden_counts(kel, ids, settings.min_known_share, level)
+            flags = flags.reindex(table["kode"], fill_value=False).to_numpy(dtype=bool)
+            for j, column in enumerate(hidden_counts_columns(ids)):
+                table[f"{column}{FLAG}"] = flags[:, j]
+    return tables, int(unlinked["rumah_tangga"])
 
 
 def _prepared(engine: Engine, snapshot: dict, settings: indicators.Settings

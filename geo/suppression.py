@@ -166,8 +166,9 @@ def protected_texts(counts: pd.DataFrame, hide: bool = True,
     totals: small counts ``< 5``, and, so that none of them is a total minus the shown cells,
     one more count hidden (``–``) in every row and column that would hide only one
     (complementary suppression, :mod:`geo.disclosure`). Rows of kelurahan or kecamatan indexed
-    by code are protected within each kecamatan or kabupaten/kota as well (its sum is shown at
-    its own level: :func:`area_parents`). Unknown counts: "tidak ada data".
+    by code are protected within each kecamatan or kabupaten/kota as well, and together with
+    their sums at every level above (:func:`level_texts`: a kecamatan hidden at its level is
+    no sum of shown kelurahan). Unknown counts: "tidak ada data".
 
     Column by column unless ``rows_add_up`` (a row's counts add up to one someone reads, e.g.
     excluded = referred + not referred): then a column hides the same cells on every page that
@@ -175,26 +176,98 @@ def protected_texts(counts: pd.DataFrame, hide: bool = True,
     same shape): cells to hide ("–") whatever their count, because another table hides what
     they would give back; the rule then protects them like the others."""
     threshold = threshold or k()
+    if hide and area_parents(counts.index) is not None:
+        return level_texts(counts, threshold=threshold, rows_add_up=rows_add_up,
+                           forced=forced)[level_of(counts.index)]
     values = counts.to_numpy(dtype=float)
     if hide:
-        parents = area_parents(counts.index)
-        # areas in code order, so that a tie between two smallest counts is broken alike
-        # however a page sorts its rows
-        order = (np.argsort(np.asarray(counts.index, dtype=str), kind="stable")
-                 if parents is not None else np.arange(len(values)))
-        cut = disclosure.suppress(values[order], threshold,
-                                  None if parents is None else np.asarray(parents)[order],
-                                  rows_add_up,
-                                  None if forced is None else np.asarray(
-                                      forced, dtype=bool).reshape(values.shape)[order])
-        back = np.empty_like(order)
-        back[order] = np.arange(len(order))
-        hidden, primary = np.asarray(cut.hidden)[back], np.asarray(cut.primary)[back]
+        cut = disclosure.suppress(values, threshold, None, rows_add_up, None if forced is None
+                                  else np.asarray(forced, dtype=bool).reshape(values.shape))
+        hidden, primary = np.asarray(cut.hidden), np.asarray(cut.primary)
     else:
         hidden = primary = np.zeros(values.shape, dtype=bool)
-    texts = _texts(values, np.asarray(primary, dtype=bool), f"< {threshold}",
-                   np.asarray(hidden, dtype=bool))
+    texts = _texts(values, primary, f"< {threshold}", hidden)
     return pd.DataFrame(texts, index=counts.index, columns=counts.columns)
+
+
+LEVEL_OF_DOTS = {3: "kelurahan", 2: "kecamatan", 1: "kota", 0: "provinsi"}  # code 36.71.01.1001
+
+
+def level_texts(counts: pd.DataFrame, upper: dict[str, pd.DataFrame] | None = None,
+                raw: pd.DataFrame | None = None, threshold: int | None = None,
+                rows_add_up: bool = False, forced: np.ndarray | None = None
+                ) -> dict[str, pd.DataFrame]:
+    """A table of counts per area of a level (rows by dotted code, e.g. every kelurahan;
+    NaN: unknown) and its sums at every level above (kecamatan, kota, provinsi, by the code's
+    prefix), as text keyed by level, suppressed for a forum so that no level gives back what
+    another hides (:func:`geo.disclosure.suppress_levels`). Rows in code order, so that a tie
+    between two smallest counts is broken alike however a page sorts its rows; the first
+    level's table keeps ``counts``' order.
+
+    ``upper``: the counts a level above shows where they are not the plain sum (an
+    indicator's count is unknown at a level where too little is known); ``raw``: what each
+    count could be at most where it is unknown (an indicator's denominator, the households
+    whose value is known): an unknown count that could be positive is protected as a hidden
+    one, as the sums above hold it. ``rows_add_up`` and ``forced`` as
+    :func:`protected_texts`."""
+    threshold = threshold or k()
+    values = counts.astype(float)
+    values.index = pd.Index(counts.index, dtype=object)
+    bound = values * 0 if raw is None else pd.DataFrame(
+        raw.to_numpy(dtype=float), index=values.index, columns=values.columns)
+    order = np.argsort(np.asarray(values.index, dtype=str), kind="stable")
+    force = None if forced is None else np.asarray(forced, dtype=bool).reshape(
+        values.shape)[order]
+    levels, bounds, parents = [values.iloc[order]], [bound.iloc[order]], []
+    while (up := _parents(levels[-1].index)) is not None:
+        summed = levels[-1].fillna(0).groupby(up).sum()
+        bounds.append(bounds[-1].fillna(0).groupby(up).sum())
+        given = (upper or {}).get(level_of(summed.index))
+        levels.append(summed if given is None else given.reindex(
+            index=summed.index, columns=summed.columns).astype(float))
+        parents.append(pd.Index(summed.index).get_indexer(up))
+    cuts = disclosure.suppress_levels([v.to_numpy() for v in levels], parents, threshold,
+                                      [b.to_numpy() for b in bounds], rows_add_up=rows_add_up,
+                                      forced=force)
+    out = {}
+    for v, cut in zip(levels, cuts):
+        texts = _texts(v.to_numpy(), np.asarray(cut.primary), f"< {threshold}",
+                       np.asarray(cut.hidden))
+        out[level_of(v.index)] = pd.DataFrame(texts, index=v.index, columns=counts.columns)
+    own = level_of(values.index)
+    out[own] = out[own].reindex(values.index)
+    out[own].index = counts.index
+    return out
+
+
+def _parents(codes: pd.Index) -> np.ndarray | None:
+    """Each dotted area code's area one level up (36.71.01.1001 → 36.71.01 → 36.71 → 36);
+    None at the top (no dot) or for codes of another scheme."""
+    if not len(codes) or not all(isinstance(c, str) and "." in c for c in codes):
+        return None
+    return np.asarray([c.rsplit(".", 1)[0] for c in codes], dtype=object)
+
+
+def hierarchy_texts(counts: pd.Series, hide: bool = True,
+                    upper: dict[str, pd.Series] | None = None, raw: pd.Series | None = None
+                    ) -> dict[str, pd.Series]:
+    """:func:`level_texts` of one count (a Series by code), each level's texts a Series;
+    without ``hide``, or for codes that are not dotted area codes, that one level as
+    :func:`protected_texts` writes it."""
+    frame = counts.to_frame("n")
+    if not hide or area_parents(counts.index) is None:
+        return {level_of(counts.index): protected_texts(frame, hide)["n"]}
+    tables = level_texts(frame, None if upper is None else {
+        lv: v.to_frame("n") for lv, v in upper.items()},
+        None if raw is None else raw.to_frame("n"))
+    return {lv: t["n"] for lv, t in tables.items()}
+
+
+def level_of(codes: object) -> str:
+    """The level of dotted area codes by their dots (other codes: "kelurahan", the finest)."""
+    first = str(codes[0]) if len(codes) else ""
+    dots = first.count(".")
+    return "kelurahan" if dots == 0 and len(first) != 2 else LEVEL_OF_DOTS.get(dots, "kelurahan")
 
 
 def protected_numbers(counts: pd.DataFrame, hide: bool = True,
@@ -235,9 +308,9 @@ def hidden_last(secret: object, names: object) -> np.ndarray:
 def small_count_note(threshold: int | None = None) -> str:
     threshold = threshold or k()
     return (f"Jumlah 1–{threshold - 1} rumah tangga ditampilkan sebagai “< {threshold}”, dan "
-            f"satu angka lain di kolom yang sama, atau di kecamatan yang sama, sebagai "
-            f"“{HIDDEN_TOO}” agar angka kecil tidak dapat dihitung dari total (di setiap halaman "
-            "sama); persentase dari angka yang disembunyikan atau dengan penyebut di "
-            f"bawah {threshold} tidak ditampilkan; dalam daftar berperingkat, kelurahan yang "
-            "angkanya disembunyikan tidak diperingkat (di akhir, menurut nama). Dengan begitu "
-            "rumah tangga tidak dapat dikenali di forum terbuka.")
+            f"satu angka lain di kolom yang sama, di kecamatan yang sama, atau di tingkat "
+            f"wilayah lain, sebagai “{HIDDEN_TOO}” agar angka kecil tidak dapat dihitung dari "
+            "total (di setiap halaman sama); persentase dari angka yang disembunyikan atau "
+            f"dengan penyebut di bawah {threshold} tidak ditampilkan; dalam daftar "
+            "berperingkat, kelurahan yang angkanya disembunyikan tidak diperingkat (di akhir, "
+            "menurut nama). Dengan begitu rumah tangga tidak dapat dikenali di forum terbuka.")

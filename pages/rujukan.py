@@ -48,7 +48,7 @@ joined = everyone.kept(keep)
 in_scope = set(scope.areas["kode"])
 # referrals the log could not place count for the whole city, not for an area
 whole_city = not (user.areas or scope.filters.has_area)
-every_area = measures.area_table(joined, data.region_names(view.version))
+every_area = measures.area_table(joined, data.region_names(view.version), forum=hide)
 table = every_area[every_area["kode"].isin(in_scope)].reset_index(drop=True)
 # a forum's suppression is decided over every kelurahan, whatever the area filter (geo.forum)
 whole = every_area if hide and scope.filters.has_area else None

@@ -171,3 +171,24 @@ def test_referrals_per_1000_by_need_and_by_opd(engine, joined):
     by_need = measures.by_need(j, table).set_axis(table["kode"])
     n = (mine & (truth.log["KEBUTUHAN"] == "RTLH").to_numpy()).sum()
     assert by_need.loc[code, "rumah"] == round(1000 * n / hh, 2)
+
+
+def test_the_forum_flags_of_the_exclusion_error_are_the_maps(engine, joined):
+    """Rujukan shows the exclusion-error count per kelurahan beside Cakupan's map of it: a
+    forum sees it hidden where the map of the same households hides it, decided from the
+    counts behind both (every level together, :mod:`geo.forum`), not from the table's rows."""
+    from geo import forum
+    from geo.views.referral_view import AreaView
+
+    truth, j = joined
+    keep = (truth.households["desil"].to_numpy(dtype=float, na_value=np.nan) <= 2)
+    table = measures.area_table(j.kept(keep), store.region_list(engine), forum=True)
+    kel, _ = indicators.area_counts(j.prepared, keep, ids=("eksklusi",))
+    cells = forum.hidden(forum.cells(kel, "eksklusi", indicators.DEFAULT_SETTINGS
+                                     .min_known_share))
+    area = AreaView(table, hide=True)
+    codes = cells.index
+    assert area.exclusion_hidden.reindex(codes).tolist() == cells["eksklusi"].tolist()
+    rate = cells["eksklusi"] | cells["eksklusi_penyebut"]
+    assert area.exclusion_rate_hidden.reindex(codes).tolist() == rate.tolist()
+    assert cells["eksklusi"].any()

@@ -50,16 +50,18 @@ def mode_control() -> str:
 # ------------------------------------------------------------------ cached numbers
 
 @st.cache_data(show_spinner="Menghitung indikator periode…", max_entries=48)
-def period_table(period: str, level: str, version: tuple) -> pd.DataFrame:
-    return indicator_table(data.engine(), period, level)[0]
+def period_table(period: str, level: str, version: tuple, forum: bool = False
+                 ) -> pd.DataFrame:
+    """The period's indicator table; ``forum``: with the forum flags."""
+    return indicator_table(data.engine(), period, level, forum=forum)[0]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def period_hidden(period: str, level: str, version: tuple, ind_id: str) -> pd.Series:
     """Where the forum's map of ``period`` hides the indicator's rate, by code (cached: the
     trend beside the map reads it on every rerun)."""
-    return change.forum_rates_hidden(period_table(period, level, version).set_index("kode"),
-                                     ind_id)
+    return change.forum_rates_hidden(
+        period_table(period, level, version, forum=True).set_index("kode"), ind_id)
 
 
 @st.cache_data(show_spinner="Membandingkan periode…", max_entries=8)

@@ -32,12 +32,13 @@ def proposals_version() -> tuple:
 @st.cache_data(show_spinner="Menghitung indikator per kelurahan…", max_entries=4)
 def need_table(snapshot_id: int, version: tuple, settings_key: tuple) -> pd.DataFrame:
     """The kelurahan table of the whole register (no sidebar filter), from the evaluation the
-    map and the planning pages share (the period's cube): no household is read again."""
+    map and the planning pages share (the period's cube): no household is read again. With
+    the forum flags (what a forum's map hides), cached with it."""
     from ui.planning import _settings_from_key, prepared
 
     settings = _settings_from_key(settings_key)
     tables, _ = tables_from(prepared(snapshot_id, version, settings),
-                            data.region_names(version), ("kelurahan",), settings)
+                            data.region_names(version), ("kelurahan",), settings, forum=True)
     return tables["kelurahan"]
 
 

@@ -139,7 +139,7 @@ def evidence(engine: Engine, period: str | None = None, top: int = DEFAULT_TOP,
              settings: indicators.Settings = indicators.DEFAULT_SETTINGS,
              proposals: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(one row per proposal with its evidence, the indicator table used)."""
-    table, _ = indicator_table(engine, period, "kelurahan", settings)
+    table, _ = indicator_table(engine, period, "kelurahan", settings, forum=True)
     props = load_proposals(engine) if proposals is None else proposals
     return evidence_from(table, kamus.load(engine), props, top), table
 

@@ -59,6 +59,6 @@ def unanswered(table: pd.DataFrame, proposals: pd.DataFrame,
 def gaps(engine: Engine, period: str | None = None, top: int = DEFAULT_TOP,
          settings: indicators.Settings = indicators.DEFAULT_SETTINGS) -> pd.DataFrame:
     """The unanswered need of the period (see module note)."""
-    table, _ = indicator_table(engine, period, "kelurahan", settings)
+    table, _ = indicator_table(engine, period, "kelurahan", settings, forum=True)
     return unanswered(table, load_proposals(engine),
                       kamus.opd_indicators(kamus.load(engine)), top)

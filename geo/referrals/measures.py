@@ -27,6 +27,7 @@ from sqlalchemy import Engine, select
 
 from geo import indicators, keyed_ids, snapshot_cache, store
 from geo.codes import parent_codes
+from geo.forum import FLAG, hidden_counts
 from geo.referrals import keys, matches, vocab
 from geo.referrals.tables import ensure, referral_imports, referrals
 
@@ -197,10 +198,13 @@ def _group(codes: pd.Series, level: str) -> pd.Series:
     return out
 
 
-def area_table(joined: Joined, regions: pd.DataFrame, level: str = "kelurahan") -> pd.DataFrame:
+def area_table(joined: Joined, regions: pd.DataFrame, level: str = "kelurahan",
+               forum: bool = False) -> pd.DataFrame:
     """One row per region of ``level`` (``regions``: kode, nama, level as in
     :func:`geo.store.region_list`) with ``kode``, ``nama``, ``rumah_tangga`` and
-    :data:`MEASURES` (unknown: NaN / <NA>, never 0)."""
+    :data:`MEASURES` (unknown: NaN / <NA>, never 0). ``forum``: with the forum flags of the
+    exclusion error's count and denominator and of the households (what the main map of the
+    same households hides: :func:`geo.forum.hidden_counts`, ``<column>_disembunyikan``)."""
     p, keep = joined.prepared, joined.keep
     settings = p.settings
     kel, _ = indicators.area_counts(p, keep, ids=(EXCLUSION,), detail=())
@@ -248,6 +252,10 @@ def area_table(joined: Joined, regions: pd.DataFrame, level: str = "kelurahan") 
         "int64")
     out["eksklusi_persen"] = counts[f"{EXCLUSION}_persen"].round(2).to_numpy()
     out["eksklusi_diketahui"] = counts[f"{EXCLUSION}_diketahui"].round(4).to_numpy()
+    if forum:
+        flags = hidden_counts(kel, (EXCLUSION,), settings.min_known_share, level)
+        for column, values in flags.reindex(codes, fill_value=False).items():
+            out[f"{column}{FLAG}"] = values.to_numpy(dtype=bool)
     return out.reset_index(drop=True)
 
 

@@ -92,13 +92,14 @@ def kartu_data(engine: Engine, period: str | None = None, kecamatan: str | None 
     with an Indonesian message."""
     snapshot, prepared = load_period(engine, period, settings)
     period = snapshot["period"]
-    kel, _ = indicator_table(engine, period, "kelurahan", settings)
+    kel, _ = indicator_table(engine, period, "kelurahan", settings, forum=hide)
     kec, _ = indicator_table(engine, period, "kecamatan", settings)
     kota_table, _ = indicator_table(engine, period, "kota", settings)
     kel, kec = kel.set_index("kode"), kec.set_index("kode")
     previous = change.previous_period(engine, period)
     earlier = [p for p in change.periods(engine) if p < period][-(change.MAX_TREND_PERIODS - 1):]
-    trend_tables = {p: indicator_table(engine, p, "kelurahan", settings)[0] for p in earlier}
+    trend_tables = {p: indicator_table(engine, p, "kelurahan", settings, forum=hide)[0]
+                    for p in earlier}
     trend_tables[period] = kel.reset_index()
     changes = (change.compare_tables(engine, previous, period, "kelurahan", settings,
                                      hide=hide).set_index("kode") if previous else None)
@@ -151,10 +152,10 @@ def forum_hidden_levels(counts: pd.DataFrame, names: pd.DataFrame, settings: Set
     shows (``counts``: area_counts per kelurahan; ``names``: every region, kode and level)."""
     ids = [i.id for i in indicators.INDICATORS]
     out = {}
-    for level in ("kelurahan", "kecamatan", "kota"):
-        table = indicators.for_areas(indicators.roll_up(counts, level),
-                                     names.loc[names["level"] == level, "kode"])
-        out[level] = forum.hidden_rates(table, ids, settings.min_known_share)
+    for level in ("kelurahan", "kecamatan", "kota"):  # suppressed at every level together
+        codes = pd.Index(names.loc[names["level"] == level, "kode"], dtype=object)
+        out[level] = forum.hidden_rates(counts, ids, settings.min_known_share, level).reindex(
+            codes, fill_value=False)
     return out
 
 

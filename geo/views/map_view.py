@@ -22,8 +22,8 @@ from geo.maps import NO_DATA_LABEL, grey_label, grid_clusters
 from geo.suppression import (
     HIDDEN_TOO,
     count_text,
+    hidden_cells,
     k,
-    protected_numbers,
     rate_texts,
     small_count_note,
 )
@@ -191,29 +191,26 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     level = shown_level(filters, level)
     keep = households_mask(prepared, filters)
     kel_table, unlinked = indicators.area_counts(prepared, keep, ids=(ind_id,))
-    every_area = areas["kode"]
     areas = areas[chosen_areas(areas, filters, level).to_numpy()]
     if areas.empty:
         return None
     share = settings.min_known_share
     table = indicators.for_areas(indicators.roll_up(kel_table, level), areas["kode"])
-    # a forum's suppression is decided over every area, whatever the area filter (geo.forum)
-    whole = (indicators.for_areas(indicators.roll_up(kel_table, level), every_area)
-             if hide and filters.has_area else None)
 
     def need_counts() -> pd.DataFrame:
-        """The other need indicators per shown area (for the export, counted when asked); with
-        ``whole``, per area of the level (a forum's suppression is decided over them all)."""
+        """The other need indicators per kelurahan of every area (for the export, counted
+        when asked: a forum's suppression is decided over them all, at every level)."""
         others = tuple(i for i in indicators.NEED_INDICATORS if i != ind_id)
         counts, _ = indicators.area_counts(prepared, keep, ids=others, detail=())
-        return indicators.for_areas(indicators.roll_up(counts, level, share),
-                                    areas["kode"] if whole is None else every_area)
+        return counts
     has_data = table[HOUSEHOLDS].to_numpy() > 0
     known = indicators.is_known(table, ind_id, share)
     warning = indicators.availability_note(prepared, ind_id)
     value_col = {"persen": c.rate, "rumah_tangga": c.count, "jiwa": c.persons}[measure]
     values = table[value_col].astype(float).where(has_data & known)
-    cells = forum.whole_cells(table, whole, ind_id, share) if hide else None
+    # a forum's suppression is decided over every kelurahan, whatever the area filter, and
+    # at every level together (geo.forum)
+    cells = forum.whole_cells(table, kel_table, ind_id, share) if hide else None
     hidden_areas = 0
     if cells is not None:  # no colour for a hidden count, nor for a rate that would tell one
         secret = forum.rate_hidden(cells, ind_id).to_numpy()
@@ -289,8 +286,7 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     secret = None  # the kelurahan's counts as their own map hides them (one suppression)
     if hide:
         kel_cells = cells if level == "kelurahan" else forum.whole_cells(
-            indicators.for_areas(kel_table, kel_codes), kel_table if filters.has_area else None,
-            ind_id, share)
+            indicators.for_areas(kel_table, kel_codes), kel_table, ind_id, share)
         secret = forum.rate_hidden(kel_cells, ind_id).reindex(ranked.index).to_numpy()
     rates = np.asarray(rate_texts(ranked[c.rate], ranked[c.denominator], hide, ranked[c.count],
                                   secret), dtype=object)
@@ -322,8 +318,9 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
 def _export_hidden(view: MapView) -> tuple[pd.DataFrame, dict[str, str]]:
     """The table behind the map (:func:`_export`), small counts hidden when ``view.hide``."""
     table, ind_id, hide, c = view.table, view.ind_id, view.hide, columns(view.ind_id)
-    every = view.need_counts() if view.need_counts is not None else view.table
-    needs = every.reindex(table.index)  # the shown areas (every area: a forum's suppression)
+    kel_needs = view.need_counts() if view.need_counts is not None else None
+    needs = (table if kel_needs is None else indicators.for_areas(
+        indicators.roll_up(kel_needs, view.level, view.share), table.index))
     export, labels = _export(view.areas, table, ind_id, view.level_label, view.share, needs)
     if hide:  # counts as text: "< 5", and "–" where a small count could be worked out
         cells = view.cells  # map_view made them with ``hide``
@@ -337,12 +334,11 @@ def _export_hidden(view: MapView) -> tuple[pd.DataFrame, dict[str, str]]:
                 secret[col].to_numpy(), cells[col].to_numpy()).to_numpy()
         others = [col for col in export.columns if col not in (
             "kode", "nama", c.rate, c.known, PERSONS, c.persons, *cells.columns)]
-        if others:  # the other needs: their own counts, protected alike over every area
-            whole = pd.DataFrame({o: indicators.known_count(every, o, o, view.share)
-                                  for o in others}, index=pd.Index(every.index, dtype=object))
-            numbers, _ = protected_numbers(whole)
-            for col in others:
-                export[col] = numbers[col].reindex(table.index).to_numpy()
+        for col in others:  # the other needs: hidden as their own maps hide them
+            texts = forum.level_texts(kel_needs, col, col, view.share, view.level)
+            texts = texts.reindex(table.index).to_numpy()
+            export[col] = export[col].astype(object).mask(
+                hidden_cells(pd.Series(texts, dtype=object)), texts).to_numpy()
         for persons, of in ((PERSONS, HOUSEHOLDS), (c.persons, c.count)):  # no people of few
             if persons in export.columns:
                 export[persons] = export[persons].astype(object).mask(

@@ -53,15 +53,17 @@ class PriorityView:
     region_names: pd.Series  # nama by kode, every region
     share: float = indicators.DEFAULT_SETTINGS.min_known_share  # the minimum known share
     hidden: pd.DataFrame | None = None  # forum.hidden_rates, when made for a forum
-    # with an area filter, for a forum: the level's every area, whose suppression decides
+    # for a forum: every kelurahan whatever the area filter, whose suppression decides
     whole: pd.DataFrame | None = None
 
     @cached_property
     def households_texts(self) -> pd.Series:
         """The ranked areas' households as a forum sees them (suppressed over every area of
         the level: :mod:`geo.forum`)."""
-        frame = self.table if self.whole is None else self.whole
-        return protected_texts(frame[[HOUSEHOLDS]], True)[HOUSEHOLDS].reindex(self.table.index)
+        if self.whole is None:
+            return forum.column_texts(self.table[HOUSEHOLDS])
+        return forum.level_texts(self.whole, HOUSEHOLDS, None, self.share, self.level
+                                 ).reindex(self.table.index)
 
     def secret(self, hide: bool = True) -> pd.DataFrame:
         """Per ranked area: which rates a forum sees hidden, and (``rumah_tangga``) whether
@@ -209,14 +211,11 @@ def priority_view(scope: Scope, weights: Mapping[str, float], level: str,
             areas["kode"])
     weights = dict(weights)
     share = scope.settings.min_known_share
-    whole = None  # a forum's suppression is decided over every area (geo.forum)
-    if hide and scope.filters.has_area:
-        whole = scope.whole().table(ids)
-        if level == "kecamatan":
-            whole = indicators.for_areas(indicators.roll_up(whole, "kecamatan", share),
-                                         kecamatan["kode"])
-    hidden = (forum.hidden_rates(table if whole is None else whole, list(weights), share)
-              .reindex(table.index) if hide else None)
+    # a forum's suppression is decided over every kelurahan, whatever the area filter, and at
+    # both levels together (geo.forum): the ranking hides what the map hides
+    whole = scope.whole().table(ids) if hide else None
+    hidden = (forum.hidden_rates(whole, list(weights), share, level).reindex(table.index)
+              if hide else None)
     scored = forum_rates(table, weights, share, hidden) if hide else table
     return PriorityView(level, weights, table, areas, planning.ranking(scored, weights),
                         names.set_index("kode")["nama"], share, hidden, whole)

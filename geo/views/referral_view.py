@@ -89,11 +89,12 @@ class AreaView:
     @cached_property
     def exclusion_hidden(self) -> pd.Series:
         """Per area (by kode): the forum's map of the same filters hides its exclusion-error
-        count (:func:`geo.forum.column_texts`). Its two parts, referred and not, add up to it,
+        count (:func:`geo.forum.need_hidden`: the table's forum flags, ``area_table(...,
+        forum=True)``). Its two parts, referred and not, add up to it,
         so they are hidden there too, and its rate."""
         if not self.hide:
             return pd.Series(False, index=self.table["kode"].to_numpy())
-        return self._mine(forum.column_hidden(self.frame["eksklusi"].astype(float)))
+        return self._mine(forum.need_hidden(self.frame.reset_index(), "eksklusi"))
 
     @cached_property
     def exclusion_rate_hidden(self) -> pd.Series:
@@ -102,7 +103,7 @@ class AreaView:
         if not self.hide:
             return pd.Series(False, index=self.table["kode"].to_numpy())
         return self.exclusion_hidden | self._mine(
-            forum.column_hidden(self.frame["eksklusi_penyebut"].astype(float)))
+            forum.denominator_hidden(self.frame.reset_index(), "eksklusi"))
 
     @cached_property
     def _frame_households(self) -> pd.Series:
