@@ -97,6 +97,11 @@ def _group_ids(groups: object, rows: int) -> np.ndarray | None:
     it)."""
     if groups is None:
         return None
+    if isinstance(groups, np.ndarray) and groups.dtype.kind in "iu":  # positions already
+        if len(groups) != rows:
+            raise ValueError(f"groups: {len(groups)} labels for {rows} rows")
+        ids = groups.astype(np.int64)
+        return ids if len(np.unique(ids[ids >= 0])) > 1 else None
     ids, uniques = pd.factorize(pd.Series(list(groups), dtype=object), use_na_sentinel=True)
     if len(ids) != rows:
         raise ValueError(f"groups: {len(ids)} labels for {rows} rows")
@@ -217,16 +222,17 @@ def _join_levels(part: np.ndarray, parent: np.ndarray, part_hidden: np.ndarray,
     cell."""
     shown = np.nan_to_num(part, nan=0.0)
     linked = parent >= 0
-    hidden_parts = np.bincount(parent[linked], weights=part_hidden[linked],
-                               minlength=len(area_counts))
-    changed = False
-    for a in np.flatnonzero(area_counts):
-        members = np.flatnonzero(parent == a)
-        candidates = members[~part_hidden[members] & (shown[members] > 0)]
-        if area_hidden[a] and hidden_parts[a] == 0 and len(candidates):
-            part_forced[candidates[np.argmin(shown[candidates])]] = True
-            changed = True
-        elif not area_hidden[a] and hidden_parts[a] == 1 and not len(candidates):
-            area_forced[a] = True
-            changed = True
-    return changed
+    size = len(area_counts)
+    hidden_parts = np.bincount(parent[linked], weights=part_hidden[linked], minlength=size)
+    candidate = np.flatnonzero(~part_hidden & (shown > 0) & linked)
+    # each area's smallest candidate part (the first in code order among equals)
+    ranked = candidate[np.lexsort((candidate, shown[candidate], parent[candidate]))]
+    areas, first = np.unique(parent[ranked], return_index=True)
+    smallest = np.full(size, -1)
+    smallest[areas] = ranked[first]
+    has = smallest >= 0
+    up = area_counts & area_hidden & (hidden_parts == 0) & has  # hidden above, all shown below
+    down = area_counts & ~area_hidden & (hidden_parts == 1) & ~has  # one part hidden alone
+    part_forced[smallest[up]] = True
+    area_forced[down] = True
+    return bool(up.any() or down.any())

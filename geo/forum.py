@@ -258,11 +258,19 @@ def selection_hidden(counts: pd.Series, filters: Filters) -> bool:
     if level is None:
         return False
     values = pd.Series(counts.to_numpy(dtype=float), index=pd.Index(counts.index, dtype=object))
-    texts = hierarchy_texts(values).get(level)
-    if texts is None:  # codes of another scheme: no level above
+    return chosen_hidden(hierarchy_texts(values), filters)
+
+
+def chosen_hidden(texts: dict[str, pd.Series], filters: Filters) -> bool:
+    """Whether a forum sees hidden the total of the areas the area filter chose: one of them
+    is hidden at the filter's level (``texts``: a count's texts per level, by code, as
+    :func:`geo.suppression.level_texts` gives them over every kelurahan)."""
+    level = chosen_level(filters)
+    if level is None or level not in texts:  # codes of another scheme: no level above
         return False
-    chosen = chosen_areas(pd.DataFrame({"kode": texts.index.astype(str)}), filters, level)
-    return bool(hidden_cells(texts)[chosen.to_numpy()].any())
+    chosen = chosen_areas(pd.DataFrame({"kode": texts[level].index.astype(str)}), filters,
+                          level)
+    return bool(hidden_cells(texts[level])[chosen.to_numpy()].any())
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ not shown (``–`` on screen, an empty cell in an export, no colour on a map). Z
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -176,7 +178,7 @@ def protected_texts(counts: pd.DataFrame, hide: bool = True,
     same shape): cells to hide ("–") whatever their count, because another table hides what
     they would give back; the rule then protects them like the others."""
     threshold = threshold or k()
-    if hide and area_parents(counts.index) is not None:
+    if hide and _is_area_index(counts.index):
         return level_texts(counts, threshold=threshold, rows_add_up=rows_add_up,
                            forced=forced)[level_of(counts.index)]
     values = counts.to_numpy(dtype=float)
@@ -211,36 +213,68 @@ def level_texts(counts: pd.DataFrame, upper: dict[str, pd.DataFrame] | None = No
     one, as the sums above hold it. ``rows_add_up`` and ``forced`` as
     :func:`protected_texts`."""
     threshold = threshold or k()
-    values = counts.astype(float)
-    values.index = pd.Index(counts.index, dtype=object)
-    bound = values * 0 if raw is None else pd.DataFrame(
-        raw.to_numpy(dtype=float), index=values.index, columns=values.columns)
-    order = np.argsort(np.asarray(values.index, dtype=str), kind="stable")
+    values = counts.to_numpy(dtype=float).reshape(len(counts), -1)
+    bound = (np.zeros(values.shape) if raw is None
+             else np.nan_to_num(raw.to_numpy(dtype=float).reshape(values.shape), nan=0.0))
+    order, ups = _hierarchy(tuple(np.asarray(counts.index, dtype=object)))
+    levels, bounds, parents, codes = [values[order]], [bound[order]], [], [
+        pd.Index(np.asarray(counts.index, dtype=object)[order], dtype=object)]
+    for up, inverse in ups:
+        levels.append(_sums(np.nan_to_num(levels[-1], nan=0.0), inverse, len(up)))
+        bounds.append(_sums(bounds[-1], inverse, len(up)))
+        given = (upper or {}).get(level_of(up))
+        if given is not None:
+            levels[-1] = given.reindex(index=up, columns=counts.columns).to_numpy(dtype=float)
+        parents.append(inverse)
+        codes.append(up)
     force = None if forced is None else np.asarray(forced, dtype=bool).reshape(
         values.shape)[order]
-    levels, bounds, parents = [values.iloc[order]], [bound.iloc[order]], []
-    while (up := _parents(levels[-1].index)) is not None:
-        summed = levels[-1].fillna(0).groupby(up).sum()
-        bounds.append(bounds[-1].fillna(0).groupby(up).sum())
-        given = (upper or {}).get(level_of(summed.index))
-        levels.append(summed if given is None else given.reindex(
-            index=summed.index, columns=summed.columns).astype(float))
-        parents.append(pd.Index(summed.index).get_indexer(up))
-    cuts = disclosure.suppress_levels([v.to_numpy() for v in levels], parents, threshold,
-                                      [b.to_numpy() for b in bounds], rows_add_up=rows_add_up,
-                                      forced=force)
+    cuts = disclosure.suppress_levels(levels, parents, threshold, bounds,
+                                      rows_add_up=rows_add_up, forced=force)
     out = {}
-    for v, cut in zip(levels, cuts):
-        texts = _texts(v.to_numpy(), np.asarray(cut.primary), f"< {threshold}",
-                       np.asarray(cut.hidden))
-        out[level_of(v.index)] = pd.DataFrame(texts, index=v.index, columns=counts.columns)
-    own = level_of(values.index)
-    out[own] = out[own].reindex(values.index)
+    for v, index, cut in zip(levels, codes, cuts):
+        texts = _texts(v, np.asarray(cut.primary), f"< {threshold}", np.asarray(cut.hidden))
+        out[level_of(index)] = pd.DataFrame(texts, index=index, columns=counts.columns)
+    own = level_of(codes[0])
+    back = np.empty_like(order)
+    back[order] = np.arange(len(order))
+    out[own] = out[own].iloc[back]
     out[own].index = counts.index
     return out
 
 
-def _parents(codes: pd.Index) -> np.ndarray | None:
+def _is_area_index(index: pd.Index) -> bool:
+    """Rows of kelurahan or kecamatan by dotted code (their sums are shown a level up)."""
+    return _is_area_codes(tuple(np.asarray(index, dtype=object)))
+
+
+@lru_cache(maxsize=64)
+def _is_area_codes(codes: tuple) -> bool:
+    return area_parents(codes) is not None
+
+
+def _sums(values: np.ndarray, parent: np.ndarray, size: int) -> np.ndarray:
+    """Per area above, the sum of its parts' rows (``parent``: each part's area)."""
+    return np.stack([np.bincount(parent, weights=values[:, j], minlength=size)
+                     for j in range(values.shape[1])], axis=1)
+
+
+@lru_cache(maxsize=32)
+def _hierarchy(codes: tuple[str, ...]) -> tuple[np.ndarray, list[tuple[pd.Index, np.ndarray]]]:
+    """For dotted area codes: their order by code, and for each level above (kecamatan,
+    kota, provinsi) its codes in order and the position there of each area below. The same
+    codes on every rerun and page, so worked out once."""
+    order = np.argsort(np.asarray(codes, dtype=str), kind="stable")
+    current = np.asarray(codes, dtype=object)[order]
+    ups = []
+    while (up := _parents(current)) is not None:
+        unique, inverse = np.unique(up.astype(str), return_inverse=True)
+        ups.append((pd.Index(unique.astype(object), dtype=object), inverse))
+        current = unique.astype(object)
+    return order, ups
+
+
+def _parents(codes: np.ndarray) -> np.ndarray | None:
     """Each dotted area code's area one level up (36.71.01.1001 → 36.71.01 → 36.71 → 36);
     None at the top (no dot) or for codes of another scheme."""
     if not len(codes) or not all(isinstance(c, str) and "." in c for c in codes):
@@ -255,7 +289,7 @@ def hierarchy_texts(counts: pd.Series, hide: bool = True,
     without ``hide``, or for codes that are not dotted area codes, that one level as
     :func:`protected_texts` writes it."""
     frame = counts.to_frame("n")
-    if not hide or area_parents(counts.index) is None:
+    if not hide or not _is_area_index(counts.index):
         return {level_of(counts.index): protected_texts(frame, hide)["n"]}
     tables = level_texts(frame, None if upper is None else {
         lv: v.to_frame("n") for lv, v in upper.items()},

@@ -18,12 +18,14 @@ from geo.fmt import fmt_int, fmt_num
 from geo.referrals import measures, vocab
 from geo.suppression import (
     HIDDEN_TOO,
+    area_parents,
     count_texts,
     hidden_cells,
     hidden_last,
     hidden_too,
     hide_small,
     is_small,
+    level_texts,
     protected_texts,
 )
 
@@ -116,10 +118,18 @@ class AreaView:
         return self._mine(self._frame_households)
 
     @cached_property
-    def _frame_counts(self) -> pd.DataFrame:
+    def _frame_levels(self) -> dict[str, pd.DataFrame]:
+        """The counts over :attr:`frame` as text at its level and each level above (a
+        forum's total of a chosen kecamatan reads the same suppression)."""
         counts = self.frame[list(COUNTS)].astype(float)
         # eksklusi = dirujuk + tanpa rujukan (its count is on the Cakupan page): rows add up
-        return protected_texts(counts, self.hide, rows_add_up=True)
+        if not self.hide or area_parents(counts.index) is None:  # one level
+            return {"kelurahan": protected_texts(counts, self.hide, rows_add_up=True)}
+        return level_texts(counts, rows_add_up=True)
+
+    @cached_property
+    def _frame_counts(self) -> pd.DataFrame:
+        return next(iter(self._frame_levels.values()))
 
     @cached_property
     def _count_texts(self) -> pd.DataFrame:
@@ -218,8 +228,8 @@ class AreaView:
             for column, text in texts.items():
                 if text[:1].isdigit() and text != "0" and (
                         (by_kelurahan and self.count_hidden(column).any())  # the table's
-                        or forum.selection_hidden(self.frame[column].astype(float).fillna(0),
-                                                  self.filters)):
+                        or forum.chosen_hidden({lv: t[column] for lv, t in
+                                                self._frame_levels.items()}, self.filters)):
                     texts[column] = HIDDEN_TOO
         if t["dari_luar_register"].isna().all():  # a household filter: unknown, not 0
             texts["dari_luar_register"] = NO_DATA
