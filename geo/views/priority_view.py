@@ -201,19 +201,21 @@ def priority_view(scope: Scope, weights: Mapping[str, float], level: str,
     names (kode, nama). ``hide`` (a forum): scored from :func:`forum_rates`, so that no score
     or rank gives back a rate the table hides."""
     ids = tuple(weights)
-    table = scope.table(ids)
+    table = kel = scope.table(ids)
     areas = scope.areas
     if level == "kecamatan":
         areas = kecamatan[kecamatan["kode"].isin(set(scope.areas["kode_induk"]))]
         areas = areas.reset_index(drop=True)
         table = indicators.for_areas(
-            indicators.roll_up(table, "kecamatan", scope.settings.min_known_share),
+            indicators.roll_up(kel, "kecamatan", scope.settings.min_known_share),
             areas["kode"])
     weights = dict(weights)
     share = scope.settings.min_known_share
     # a forum's suppression is decided over every kelurahan, whatever the area filter, and at
     # both levels together (geo.forum): the ranking hides what the map hides
-    whole = scope.whole().table(ids) if hide else None
+    whole = None
+    if hide:
+        whole = scope.whole().table(ids) if scope.filters.has_area else kel
     hidden = (forum.hidden_rates(whole, list(weights), share, level).reindex(table.index)
               if hide else None)
     scored = forum_rates(table, weights, share, hidden) if hide else table
