@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from geo import indicators
-from geo.columns import HOUSEHOLDS, columns
+from geo.columns import HOUSEHOLDS, columns, rates_of
 from geo.filters import Filters, chosen_areas
 from geo.fmt import fmt_int, fmt_ints
 from geo.suppression import (
@@ -42,11 +42,10 @@ from geo.suppression import (
     hierarchy_texts,
     is_small,
     level_of,
+    level_sums,
     people_text,
     rate_text,
 )
-
-UPPER_LEVELS = ("kecamatan", "kota", "provinsi")  # above a kelurahan, fine to coarse
 
 
 def cells(table: pd.DataFrame, ind_id: str, share: float, hide: bool = True,
@@ -55,15 +54,14 @@ def cells(table: pd.DataFrame, ind_id: str, share: float, hide: bool = True,
     kelurahan in scope, or of a whole level): households, the indicator's count (unknown where
     too little is known), its denominator and its population, as text; with ``hide``
     suppressed for a forum, each count at every level above ``table``'s together
-    (:func:`geo.suppression.hierarchy_texts`: a kecamatan's "–" is no sum of shown
+    (:func:`geo.suppression.level_texts`: a kecamatan's "–" is no sum of shown
     kelurahan)."""
     c = columns(ind_id)
     own = level_of(table.index)
     level = level or own
     if not hide and level != own:
         return cells(indicators.roll_up(table, level, share), ind_id, share, hide)
-    upper = _upper(table, share) if hide else {}
-    out = {column: _texts(table, upper, column, ind_id, share, hide)[level]
+    out = {column: _texts(table, column, ind_id, share, hide)[level]
            for column in (HOUSEHOLDS, c.count, c.denominator, c.population)}
     return pd.DataFrame(out)
 
@@ -72,29 +70,25 @@ def level_texts(table: pd.DataFrame, column: str, ind_id: str | None, share: flo
                 level: str | None = None) -> pd.Series:
     """One count column of ``table`` (as :func:`cells` takes it; an indicator's count when
     ``ind_id`` names its indicator) as a forum sees it per area of ``level``."""
-    return _texts(table, _upper(table, share), column, ind_id, share, True)[
-        level or level_of(table.index)]
+    return _texts(table, column, ind_id, share, True)[level or level_of(table.index)]
 
 
-def _upper(table: pd.DataFrame, share: float) -> dict[str, pd.DataFrame]:
-    """``table`` (per area by dotted code) summed to each level above its own."""
-    own = level_of(table.index)
-    above = UPPER_LEVELS[UPPER_LEVELS.index(own) + 1:] if own in UPPER_LEVELS else (
-        UPPER_LEVELS if own == "kelurahan" else ())
-    return {lv: indicators.roll_up(table, lv, share) for lv in above}
-
-
-def _texts(table: pd.DataFrame, upper: dict[str, pd.DataFrame], column: str,
-           ind_id: str | None, share: float, hide: bool) -> dict[str, pd.Series]:
-    """One count column of ``table`` as text at its level and each level above (``upper``:
-    :func:`_upper`); an indicator's count is unknown at a level where too little is known,
-    and where it is, a reader knows only that it is at most its denominator."""
+def _texts(table: pd.DataFrame, column: str, ind_id: str | None, share: float, hide: bool
+           ) -> dict[str, pd.Series]:
+    """One count column of ``table`` as text at its level and each level above. An
+    indicator's count is unknown at a level where too little is known (its sums recomputed
+    there, as :func:`geo.indicators.roll_up` does), and where it is, a reader knows only that
+    it is at most its denominator."""
     if ind_id is None or column != columns(ind_id).count:
         texts = hierarchy_texts(table[column].astype(float), hide)
-    else:  # unknown where too little is known; at most the households whose value is known
-        known = {lv: indicators.known_count(t, column, ind_id, share) for lv, t in upper.items()}
+    else:
+        c = columns(ind_id)
+        above = level_sums(table[[c.count, c.denominator, c.population]]) if hide else {}
+        known = {lv: indicators.known_count(
+            t.assign(**rates_of({k: t[k].to_numpy() for k in t}, [ind_id], share)),
+            c.count, ind_id, share) for lv, t in above.items()}
         texts = hierarchy_texts(indicators.known_count(table, column, ind_id, share), hide,
-                                known, table[columns(ind_id).denominator])
+                                known, table[c.denominator])
     return {lv: t.rename(column) for lv, t in texts.items()}
 
 
@@ -125,10 +119,9 @@ def hidden_counts(table: pd.DataFrame, ind_ids: Sequence[str], share: float,
     table carries (:func:`geo.indicator_table.tables_from` with ``forum``), so that pages
     reading that table hide what the map hides without its counts behind it."""
     level = level or level_of(table.index)
-    upper = _upper(table, share)
 
     def secret(column: str, ind_id: str | None = None) -> pd.Series:
-        texts = _texts(table, upper, column, ind_id, share, True)[level]
+        texts = _texts(table, column, ind_id, share, True)[level]
         return pd.Series(hidden_cells(texts), index=texts.index)
 
     out = {HOUSEHOLDS: secret(HOUSEHOLDS)}

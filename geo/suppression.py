@@ -253,6 +253,19 @@ def _is_area_codes(codes: tuple) -> bool:
     return area_parents(codes) is not None
 
 
+def level_sums(counts: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """A table of counts per area (rows by dotted code; NaN adds nothing) summed at every
+    level above its own, by level, rows in code order (empty for codes of another scheme)."""
+    order, ups = _hierarchy(tuple(np.asarray(counts.index, dtype=object)))
+    current = np.nan_to_num(counts.to_numpy(dtype=float), nan=0.0).reshape(
+        len(counts), -1)[order]
+    out = {}
+    for up, inverse in ups:
+        current = _sums(current, inverse, len(up))
+        out[level_of(up)] = pd.DataFrame(current, index=up, columns=counts.columns)
+    return out
+
+
 def _sums(values: np.ndarray, parent: np.ndarray, size: int) -> np.ndarray:
     """Per area above, the sum of its parts' rows (``parent``: each part's area)."""
     return np.stack([np.bincount(parent, weights=values[:, j], minlength=size)
