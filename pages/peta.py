@@ -136,7 +136,11 @@ with right:
     st.markdown(mapped.worst_title)
     kel = mapped.kel_word.lower()
     if len(mapped.worst):
-        st.dataframe(mapped.worst, hide_index=True, width="stretch", key="peta_terburuk")
+        st.dataframe(mapped.worst, hide_index=True, width="stretch", key="peta_terburuk",
+                     column_config={  # a short header: "Rumah tangga" was cut in this column
+                         "%": st.column_config.TextColumn("%", width="small"),
+                         "Rumah tangga": st.column_config.TextColumn(
+                             "Jumlah", help="Jumlah rumah tangga terhitung indikator ini")})
     else:
         st.caption(f"Tidak ada {kel} yang diperingkat: {indicators.NO_DATA} untuk indikator "
                    "ini di wilayah dan filter ini.")
