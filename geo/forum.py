@@ -103,11 +103,6 @@ def column_texts(counts: pd.Series, hide: bool = True) -> pd.Series:
     return next(iter(hierarchy_texts(values, hide).values())).rename(values.name)
 
 
-def column_hidden(counts: pd.Series) -> pd.Series:
-    """Per area (indexed by code): :func:`column_texts` hides the count for a forum."""
-    return pd.Series(hidden_cells(column_texts(counts)), index=counts.index)
-
-
 FLAG = "_disembunyikan"  # column suffix: a forum's map hides this count (forum flags)
 
 

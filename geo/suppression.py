@@ -317,18 +317,6 @@ def level_of(codes: object) -> str:
     return "kelurahan" if dots == 0 and len(first) != 2 else LEVEL_OF_DOTS.get(dots, "kelurahan")
 
 
-def protected_numbers(counts: pd.DataFrame, hide: bool = True,
-                      threshold: int | None = None, rows_add_up: bool = False
-                      ) -> tuple[pd.DataFrame, np.ndarray]:
-    """For exports: the cells :func:`protected_texts` hides, as its text (``< 5``, ``–``); every
-    other count kept as a number (an unknown one empty), so a spreadsheet can add them up.
-    Returns (the table, which cells are hidden)."""
-    texts = protected_texts(counts, hide, threshold, rows_add_up)
-    hidden = hidden_cells(texts)
-    out = counts.astype(object).mask(hidden, texts)
-    return out, hidden
-
-
 def hidden_cells(texts: pd.DataFrame | pd.Series) -> np.ndarray:
     """Which cells of :func:`protected_texts`'s table (or one column) are hidden."""
     return texts.isin([f"< {k()}", HIDDEN_TOO]).to_numpy()
