@@ -184,7 +184,8 @@ def suppress_levels(levels: list[np.ndarray], parents: list[np.ndarray], k: int 
     hidden part and no other part to hide beside it is hidden itself."""
     n = len(levels)
     flat = np.asarray(levels[0]).ndim == 1
-    values = [np.asarray(v, dtype=float).reshape(len(v), -1) for v in levels]
+    values = [np.asarray(v, dtype=float) for v in levels]
+    values = [v[:, None] if v.ndim == 1 else v for v in values]  # one column, also empty
     bound = [np.zeros(v.shape) if raw is None else np.nan_to_num(
         np.asarray(raw[i], dtype=float).reshape(v.shape), nan=0.0) for i, v in enumerate(values)]
     unknown = [np.isnan(v) & (b > 0) for v, b in zip(values, bound)]

@@ -213,7 +213,7 @@ def level_texts(counts: pd.DataFrame, upper: dict[str, pd.DataFrame] | None = No
     one, as the sums above hold it. ``rows_add_up`` and ``forced`` as
     :func:`protected_texts`."""
     threshold = threshold or k()
-    values = counts.to_numpy(dtype=float).reshape(len(counts), -1)
+    values = counts.to_numpy(dtype=float)  # 2-D, also with no row
     bound = (np.zeros(values.shape) if raw is None
              else np.nan_to_num(raw.to_numpy(dtype=float).reshape(values.shape), nan=0.0))
     order, ups = _hierarchy(tuple(np.asarray(counts.index, dtype=object)))
@@ -257,8 +257,7 @@ def level_sums(counts: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """A table of counts per area (rows by dotted code; NaN adds nothing) summed at every
     level above its own, by level, rows in code order (empty for codes of another scheme)."""
     order, ups = _hierarchy(tuple(np.asarray(counts.index, dtype=object)))
-    current = np.nan_to_num(counts.to_numpy(dtype=float), nan=0.0).reshape(
-        len(counts), -1)[order]
+    current = np.nan_to_num(counts.to_numpy(dtype=float), nan=0.0)[order]
     out = {}
     for up, inverse in ups:
         current = _sums(current, inverse, len(up))

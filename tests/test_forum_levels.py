@@ -148,3 +148,18 @@ def test_an_unknown_count_under_a_known_kecamatan_is_one_more_unknown_in_its_sum
     parents = [np.array([0, 0, 1, 1]), np.array([0, 0])]
     assert determined(values, parents, hidden,
                       [bound.to_numpy(), np.array([140.0, 130.0]), np.array([270.0])]) == []
+
+
+def test_an_empty_table_suppresses_to_nothing():
+    """No kelurahan linked (a register whose codes match no boundary): every page still
+    opens, with nothing to hide."""
+    c = city()
+    empty = indicators.area_counts(prepared(c), np.zeros(len(prepared(c)), dtype=bool))[0]
+    empty = empty.iloc[:0]
+    assert forum.cells(empty, "miskin", SETTINGS.min_known_share).empty
+    assert forum.hidden_counts(empty, ("miskin",), SETTINGS.min_known_share).empty
+    from geo.suppression import hierarchy_texts, level_sums, protected_texts
+
+    assert level_sums(empty[["rumah_tangga"]]) == {}
+    assert len(next(iter(hierarchy_texts(empty["rumah_tangga"].astype(float)).values()))) == 0
+    assert protected_texts(empty[["rumah_tangga"]]).empty
