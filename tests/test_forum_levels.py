@@ -88,7 +88,8 @@ def map_levels(c, ind_id: str, filters: Filters) -> list[mv.MapView]:  # noqa: A
 
 
 @pytest.mark.parametrize("filters", [Filters(), Filters(desil_min=1, desil_max=2),
-                                     Filters(desil_min=1, desil_max=1)], ids=str)
+                                     Filters(desil_min=1, desil_max=1)],
+                         ids=["semua", "desil 1-2", "desil 1"])
 def test_no_count_the_map_hides_at_one_level_is_worked_out_at_another(gappy, filters):
     checked = 0
     for ind in indicators.INDICATORS:
