@@ -56,14 +56,22 @@ def cells(table: pd.DataFrame, ind_id: str, share: float, hide: bool = True,
     suppressed for a forum, each count at every level above ``table``'s together
     (:func:`geo.suppression.level_texts`: a kecamatan's "–" is no sum of shown
     kelurahan)."""
-    c = columns(ind_id)
     own = level_of(table.index)
     level = level or own
     if not hide and level != own:
         return cells(indicators.roll_up(table, level, share), ind_id, share, hide)
-    out = {column: _texts(table, column, ind_id, share, hide)[level]
-           for column in (HOUSEHOLDS, c.count, c.denominator, c.population)}
-    return pd.DataFrame(out)
+    return level_cells(table, ind_id, share, hide)[level]
+
+
+def level_cells(table: pd.DataFrame, ind_id: str, share: float, hide: bool = True
+                ) -> dict[str, pd.DataFrame]:
+    """:func:`cells` at ``table``'s level and each level above, by level, from one
+    suppression (a page reading two levels counts them once)."""
+    c = columns(ind_id)
+    per_column = {column: _texts(table, column, ind_id, share, hide)
+                  for column in (HOUSEHOLDS, c.count, c.denominator, c.population)}
+    return {lv: pd.DataFrame({column: texts[lv] for column, texts in per_column.items()})
+            for lv in per_column[HOUSEHOLDS]}
 
 
 def level_texts(table: pd.DataFrame, column: str, ind_id: str | None, share: float,
@@ -198,13 +206,15 @@ def persons_texts(persons: pd.Series, texts: pd.DataFrame, of: str) -> list[str]
 
 
 def whole_cells(table: pd.DataFrame, whole: pd.DataFrame | None, ind_id: str, share: float,
-                hide: bool = True) -> pd.DataFrame:
+                hide: bool = True, levels: dict[str, pd.DataFrame] | None = None
+                ) -> pd.DataFrame:
     """:func:`cells` of ``table``'s areas (of any level) as the suppression over ``whole``
     (every kelurahan, whatever the area filter; None: ``table`` is every kelurahan) decides
-    them."""
+    them; ``levels``: :func:`level_cells` of ``whole``, when the page has them already."""
     if whole is None:
         return cells(table, ind_id, share, hide)
-    out = cells(whole, ind_id, share, hide, level_of(table.index))
+    out = (cells(whole, ind_id, share, hide, level_of(table.index)) if levels is None
+           else levels[level_of(table.index)])
     extra = table.index.difference(out.index)  # areas without households: zeros
     if len(extra):
         out = pd.concat([out, cells(table.loc[extra], ind_id, share, hide)])
@@ -220,17 +230,18 @@ def chosen_level(filters: Filters) -> str | None:
     return None
 
 
-def totals_hidden(whole: pd.DataFrame, ind_id: str, share: float, filters: Filters
-                  ) -> frozenset[str]:
+def totals_hidden(whole: pd.DataFrame, ind_id: str, share: float, filters: Filters,
+                  levels: dict[str, pd.DataFrame] | None = None) -> frozenset[str]:
     """The counts of :func:`cells` (households, the indicator's count, its denominator and
     population) whose total over the areas the area filter chose a forum sees hidden. Such a
     total is one area's count or a sum of counts of one level (the filter's finest), so it is
     hidden where any chosen area's count is hidden in that level's suppression over every area
-    (``whole``: every kelurahan, as :func:`geo.indicators.area_counts` gives them)."""
+    (``whole``: every kelurahan, as :func:`geo.indicators.area_counts` gives them;
+    ``levels``: its :func:`level_cells`, when the page has them already)."""
     level = chosen_level(filters)
     if level is None:
         return frozenset()
-    table = cells(whole, ind_id, share, level=level)
+    table = cells(whole, ind_id, share, level=level) if levels is None else levels[level]
     chosen = chosen_areas(pd.DataFrame({"kode": table.index.astype(str)}), filters, level)
     secret = hidden(table)[chosen.to_numpy()]
     return frozenset(secret.columns[secret.any(axis=0).to_numpy()])

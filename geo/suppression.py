@@ -214,19 +214,17 @@ def level_texts(counts: pd.DataFrame, upper: dict[str, pd.DataFrame] | None = No
     :func:`protected_texts`."""
     threshold = threshold or k()
     values = counts.to_numpy(dtype=float)  # 2-D, also with no row
-    bound = (np.zeros(values.shape) if raw is None
-             else np.nan_to_num(raw.to_numpy(dtype=float).reshape(values.shape), nan=0.0))
+    bound = pd.DataFrame(0.0 if raw is None else raw.to_numpy(dtype=float),
+                         index=counts.index, columns=counts.columns)
     order, ups = _hierarchy(tuple(np.asarray(counts.index, dtype=object)))
-    levels, bounds, parents, codes = [values[order]], [bound[order]], [], [
-        pd.Index(np.asarray(counts.index, dtype=object)[order], dtype=object)]
-    for up, inverse in ups:
-        levels.append(_sums(np.nan_to_num(levels[-1], nan=0.0), inverse, len(up)))
-        bounds.append(_sums(bounds[-1], inverse, len(up)))
-        given = (upper or {}).get(level_of(up))
-        if given is not None:
-            levels[-1] = given.reindex(index=up, columns=counts.columns).to_numpy(dtype=float)
-        parents.append(inverse)
-        codes.append(up)
+    sums, bound_sums = level_sums(counts), level_sums(bound)
+    levels = [values[order], *((upper or {}).get(lv, sums[lv]).reindex(
+        index=sums[lv].index, columns=counts.columns).to_numpy(dtype=float) for lv in sums)]
+    bounds = [np.nan_to_num(bound.to_numpy(), nan=0.0)[order],
+              *(t.to_numpy() for t in bound_sums.values())]
+    parents = [inverse for _, inverse in ups]
+    codes = [pd.Index(np.asarray(counts.index, dtype=object)[order], dtype=object),
+             *(up for up, _ in ups)]
     force = None if forced is None else np.asarray(forced, dtype=bool).reshape(
         values.shape)[order]
     cuts = disclosure.suppress_levels(levels, parents, threshold, bounds,

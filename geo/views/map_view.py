@@ -210,7 +210,8 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     values = table[value_col].astype(float).where(has_data & known)
     # a forum's suppression is decided over every kelurahan, whatever the area filter, and
     # at every level together (geo.forum)
-    cells = forum.whole_cells(table, kel_table, ind_id, share) if hide else None
+    by_level = forum.level_cells(kel_table, ind_id, share) if hide else None
+    cells = forum.whole_cells(table, kel_table, ind_id, share, levels=by_level) if hide else None
     hidden_areas = 0
     if cells is not None:  # no colour for a hidden count, nor for a rate that would tell one
         secret = forum.rate_hidden(cells, ind_id).to_numpy()
@@ -275,7 +276,7 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                      "terhitung indikator.")
 
     total = indicators.totals(table, share)
-    total_hidden = (forum.totals_hidden(kel_table, ind_id, share, filters) if hide
+    total_hidden = (forum.totals_hidden(kel_table, ind_id, share, filters, by_level) if hide
                     else frozenset())
     if level == "kelurahan" or kelurahan is None:
         kel_codes = areas["kode"]
@@ -286,7 +287,8 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     secret = None  # the kelurahan's counts as their own map hides them (one suppression)
     if hide:
         kel_cells = cells if level == "kelurahan" else forum.whole_cells(
-            indicators.for_areas(kel_table, kel_codes), kel_table, ind_id, share)
+            indicators.for_areas(kel_table, kel_codes), kel_table, ind_id, share,
+            levels=by_level)
         secret = forum.rate_hidden(kel_cells, ind_id).reindex(ranked.index).to_numpy()
     rates = np.asarray(rate_texts(ranked[c.rate], ranked[c.denominator], hide, ranked[c.count],
                                   secret), dtype=object)
