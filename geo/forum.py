@@ -115,30 +115,40 @@ FLAG = "_disembunyikan"  # column suffix: a forum's map hides this count (forum 
 
 
 def hidden_counts(table: pd.DataFrame, ind_ids: Sequence[str], share: float,
-                  level: str | None = None) -> pd.DataFrame:
+                  level: str | None = None, population: bool = False) -> pd.DataFrame:
     """Per area of ``level`` (default ``table``'s own; ``table`` as :func:`cells` takes it):
     whether a forum's map hides each indicator's count (``<id>``) and its denominator
-    (``<id>_penyebut``), and the households (``rumah_tangga``). The forum flags an indicator
-    table carries (:func:`geo.indicator_table.tables_from` with ``forum``), so that pages
-    reading that table hide what the map hides without its counts behind it."""
+    (``<id>_penyebut``), and the households (``rumah_tangga``); with ``population`` also the
+    population (``<id>_semesta``: the share known, denominator ÷ population, would give a
+    hidden one back). The forum flags an indicator table carries
+    (:func:`geo.indicator_table.tables_from` with ``forum``), so that pages reading that table
+    hide what the map hides without its counts behind it."""
     level = level or level_of(table.index)
+    done: dict[str, pd.Series] = {}
 
     def secret(column: str, ind_id: str | None = None) -> pd.Series:
-        texts = _texts(table, column, ind_id, share, True)[level]
-        return pd.Series(hidden_cells(texts), index=texts.index)
+        if column not in done:
+            texts = _texts(table, column, ind_id, share, True)[level]
+            done[column] = pd.Series(hidden_cells(texts), index=texts.index)
+        return done[column]
 
     out = {HOUSEHOLDS: secret(HOUSEHOLDS)}
     for ind_id in ind_ids:
         c = columns(ind_id)
         out[c.count] = secret(c.count, ind_id)
         out[c.denominator] = secret(c.denominator)
-    return pd.DataFrame(out)[hidden_counts_columns(ind_ids)]
+        if population:  # most populations are the households themselves: counted once
+            same = np.array_equal(table[c.population].to_numpy(dtype=float),
+                                  table[HOUSEHOLDS].to_numpy(dtype=float))
+            out[c.population] = secret(HOUSEHOLDS if same else c.population)
+    return pd.DataFrame(out)[hidden_counts_columns(ind_ids, population)]
 
 
-def hidden_counts_columns(ind_ids: Sequence[str]) -> list[str]:
+def hidden_counts_columns(ind_ids: Sequence[str], population: bool = False) -> list[str]:
     """The columns of :func:`hidden_counts`, in order."""
-    return [HOUSEHOLDS, *(c for i in ind_ids for c in (columns(i).count,
-                                                       columns(i).denominator))]
+    per = (lambda c: (c.count, c.denominator, c.population)) if population else (
+        lambda c: (c.count, c.denominator))
+    return [HOUSEHOLDS, *(name for i in ind_ids for name in per(columns(i)))]
 
 
 def need_hidden(table: pd.DataFrame, ind_id: str) -> pd.Series:

@@ -54,9 +54,10 @@ def tables_from(prepared: indicators.Prepared, regions: pd.DataFrame, levels: tu
     """:func:`indicator_tables` of a register already evaluated (households, or the cube's
     cells for no filter); ``regions``: :func:`geo.store.region_list`. ``forum``: each table
     also says, per indicator, whether a forum's map of the whole register hides its count
-    (``<id>_disembunyikan``), its denominator (``<id>_penyebut_disembunyikan``) and the
-    households (``rumah_tangga_disembunyikan``): decided from the counts behind the table
-    (:func:`geo.forum.hidden_counts`), which the table alone does not hold."""
+    (``<id>_disembunyikan``), its denominator (``<id>_penyebut_disembunyikan``), its
+    population (``<id>_semesta_disembunyikan``: the share known is denominator ÷ population)
+    and the households (``rumah_tangga_disembunyikan``): decided from the counts behind the
+    table (:func:`geo.forum.hidden_counts`), which the table alone does not hold."""
     ids = tuple(ind.id for ind in indicators.INDICATORS)
     kel, unlinked = indicators.area_counts(prepared, ids=ids, detail=())
     tables = {level: _at_level(kel, regions, level, settings, ids) for level in levels}
@@ -64,10 +65,10 @@ def tables_from(prepared: indicators.Prepared, regions: pd.DataFrame, levels: tu
         for level, table in tables.items():
             if level not in AREA_LEVELS:
                 continue
-            flags = hidden_counts(kel, ids, settings.min_known_share, level)
+            flags = hidden_counts(kel, ids, settings.min_known_share, level, population=True)
             flags = flags.reindex(table["kode"], fill_value=False).to_numpy(dtype=bool)
-            for j, column in enumerate(hidden_counts_columns(ids)):
-                table[f"{column}{FLAG}"] = flags[:, j]
+            names = [f"{c}{FLAG}" for c in hidden_counts_columns(ids, population=True)]
+            tables[level] = pd.concat([table, pd.DataFrame(flags, columns=names)], axis=1)
     return tables, int(unlinked["rumah_tangga"])
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -144,3 +145,53 @@ def test_compare_mode_hides_a_small_counts_rate_and_change_for_a_forum(two_perio
     at.toggle(key="c_hide").set_value(False).run()
     table = at.dataframe[-1].value.set_index("Wilayah")
     assert (table.loc[forum.loc[either, "nama"], "Perubahan (poin)"] != "–").any()
+
+
+def test_a_scoped_forums_moves_are_cut_from_the_suppression_of_every_kelurahan(tmp_path,
+                                                                              monkeypatch):
+    """The moves table of a forum limited to one kecamatan shows each kelurahan's cells as
+    the whole city's suppression decides them (as the command line's, geo.forum_tables): a
+    suppression of its kecamatan alone would show cells another account's view hides. Here 3
+    households enter the register in kecamatan 1 (hidden, and so is kecamatan 1's sum), so
+    the city's total hides kecamatan 2's sum and two of its kelurahan's (10 and 12)."""
+    import streamlit as st
+    from sqlalchemy import update
+
+    from geo import accounts
+    from ui.auth import SESSION_KEY
+
+    url = f"sqlite:///{tmp_path / 'moves.sqlite'}"
+    for name, value in (("PETA_DB_URL", url), ("PETA_CACHE_DIR", str(tmp_path / "cache")),
+                        ("PETA_PROJECT", str(PROJECT))):
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(PROJECT)
+    engine = store.get_engine(url)
+    first = write_city(engine, n=900, n_kelurahan=10, n_kecamatan=3, period="2026-03")
+    codes = sorted(first["region_code"].unique())
+    kecamatan = sorted({c[:8] for c in codes})
+    a = next(c for c in codes if c.startswith(kecamatan[0]))
+    b1, b2 = [c for c in codes if c.startswith(kecamatan[1])][:2]
+    new = []
+    for code, n in ((a, 3), (b1, 10), (b2, 12)):
+        rows = first[first["region_code"] == code].head(n).drop(columns=["row_number"])
+        new.append(rows.assign(id_keluarga=[f"BARU-{code}-{i}" for i in range(n)]))
+    later = pd.concat([first.drop(columns=["row_number"]), *new], ignore_index=True)
+    write_city(engine, n=900, n_kelurahan=10, n_kecamatan=3, period="2026-09",
+               households=later)
+    with engine.begin() as conn:  # real data: the page follows the account
+        conn.execute(update(store.snapshots).values(is_demo=False))
+    accounts.add_user(engine, "forum_kec", "forum", "sandi-uji-123", areas=[kecamatan[1]])
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_function(sidebar_and_map_page, default_timeout=120)
+    at.session_state[SESSION_KEY] = accounts.login(engine, "forum_kec", "sandi-uji-123")[1]
+    at.run()
+    at.segmented_control(key="p_mode").set_value("pindah").run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[-1].value  # "Perpindahan per kelurahan"
+    names = store.region_list(engine).set_index("kode")["nama"]
+    shown = dict(zip(table[table.columns[0]], table[transitions.LABELS["baru"]]))
+    assert shown[names[b1]] == shown[names[b2]] == "–"
+    assert len(shown) == sum(c.startswith(kecamatan[1]) for c in codes)
+    st.cache_data.clear()
+    st.cache_resource.clear()

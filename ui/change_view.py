@@ -257,7 +257,9 @@ def render_moves(view) -> None:  # noqa: ANN001
     areas = explorer.areas("kelurahan", view.version)
     areas = areas[areas["kode"].isin(table["kode"])]
     word = data.level_words(view.version).get("kelurahan") or "Kelurahan"  # "Desa", …
-    texts = transitions.counts_shown(table, hide)  # every view of the moves shows these
+    # every view of the moves shows these, decided over every kelurahan (as the map's, and
+    # the command line's: geo.forum_tables), then read for the ones in scope
+    texts = transitions.counts_shown(result.table, hide)
     left, right = st.columns([3, 1.4])
     with left:
         fmap = change_map.net_out_of_poverty_map(

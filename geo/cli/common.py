@@ -69,6 +69,20 @@ def add_json(parser: argparse.ArgumentParser, what: str) -> None:
                         help=f"cetak {what} sebagai satu objek JSON (tanpa bilah kemajuan)")
 
 
+def add_hide(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--hide-small", action="store_true",
+                        help="sembunyikan angka kecil (< 5) untuk forum terbuka (selalu untuk "
+                             "peran pimpinan dan forum)")
+
+
+def hidden(user: object, asked: bool) -> bool:
+    """Whether small counts are hidden: the server administrator (no --user) as asked, a
+    user by the role's rule (geo.access.must_suppress)."""
+    from geo import access
+
+    return asked if user is None else access.must_suppress(user, asked=asked)
+
+
 def add_user(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", metavar="NAMA",
                         help="jalankan sebagai pengguna ini (kata sandi dari masukan standar): "
@@ -157,29 +171,36 @@ def records(table: pd.DataFrame) -> list[dict]:
 
 
 def add_area_table_options(parser: argparse.ArgumentParser, levels: Sequence[str]) -> None:
-    """``--level``, ``--format`` and ``--user`` of a command that prints a table per area."""
+    """``--level``, ``--format``, ``--hide-small`` and ``--user`` of a command that prints a
+    table per area."""
     add_level(parser, levels)
     add_format(parser)
+    add_hide(parser)
     add_user(parser)
 
 
 def area_table_command(args: argparse.Namespace, command: str,
-                       build: Callable[[], tuple[pd.DataFrame, str | None]]) -> tuple[int, object]:
-    """What every per-area table command does: check ``--user`` for downloads, ``build()``
-    the table (with the period text for the audit trail), cut it to the user's area, write
-    the audit row and print the table. Returns (exit code, the user or None)."""
+                       build: Callable[[bool], tuple[pd.DataFrame, str | None]]
+                       ) -> tuple[int, object]:
+    """What every per-area table command does: check ``--user`` for downloads, ``build(hide)``
+    the table (with the period text for the audit trail; ``hide``: as a forum sees it,
+    :mod:`geo.forum_tables`, for pimpinan and forum and with ``--hide-small``), cut it to the
+    user's area, write the audit row and print the table. Returns (exit code, the user or
+    None)."""
     from geo import audit, store
     from geo.access import AccessDenied
     from geo.accounts import AccountError
 
     try:
         user = user_of(args, "download")
-        table, period = build()
+        hide = hidden(user, args.hide_small)
+        table, period = build(hide)
     except (LookupError, AccountError, AccessDenied) as exc:
         return fail(exc), None
     table = scoped(table, user, args.level)
     audit.record(store.get_engine(), user.name if user else audit.CLI_USER, "download",
-                 perintah=command, periode=period, tingkat=args.level)
+                 perintah=command, periode=period, tingkat=args.level,
+                 **({"angka_kecil": "disembunyikan"} if hide else {}))
     write_table(table, args.format)
     return exit_codes.OK, user
 

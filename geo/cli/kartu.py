@@ -9,7 +9,7 @@ from geo import access, audit, store
 from geo.access import AccessDenied
 from geo.accounts import AccountError
 from geo.cli import common, exit_codes
-from geo.cli.sheet import add_hide, add_out, hidden, parent_map, printed_by
+from geo.cli.sheet import add_out, parent_map, printed_by
 from geo.fmt import fmt_int
 from geo.sheets.kartu import kartu_data, kartu_pdf
 
@@ -26,7 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="hanya kelurahan/desa kabupaten/kota ini (kode bertitik, mis. "
                              "36.02), di register satu provinsi")
     add_out(parser)
-    add_hide(parser)
+    common.add_hide(parser)
     common.add_user(parser)
 
 
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
                 return [c for c in codes if c in inside]
 
             data = kartu_data(engine, args.period, args.kecamatan,
-                              hide=hidden(user, args.hide_small), allowed=allowed,
+                              hide=common.hidden(user, args.hide_small), allowed=allowed,
                               show_city=not (user and user.areas), kota=args.kota)
             progress(0.1, "Menggambar kartu")
             pdf = kartu_pdf(data, printed_by(user),

@@ -1,11 +1,13 @@
 """``python -m geo referrals``: referral measures per area (:func:`geo.referrals.measures.
-area_table`) as CSV or JSON. Unknown values are empty in CSV and ``null`` in JSON, never 0."""
+area_table`) as CSV or JSON. Unknown values are empty in CSV and ``null`` in JSON, never 0;
+with small counts hidden (:mod:`geo.forum_tables`, per kelurahan only) so are hidden ones,
+named in ``tersembunyi``."""
 
 from __future__ import annotations
 
 import argparse
 
-from geo import store
+from geo import forum_tables, store
 from geo.cli import common
 from geo.indicator_table import AREA_LEVELS
 from geo.referrals import measures
@@ -22,9 +24,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     engine = store.get_engine()
 
-    def build() -> tuple:
+    def build(hide: bool) -> tuple:
+        if hide:
+            forum_tables.check_level(args.level, forum_tables.PER_KELURAHAN)
         joined = measures.load_joined(engine, args.period)
-        return (measures.area_table(joined, store.region_list(engine), args.level),
-                joined.period)
+        table = measures.area_table(joined, store.region_list(engine), args.level, forum=hide)
+        return (forum_tables.referrals_table(table) if hide else table), joined.period
 
     return common.area_table_command(args, "referrals", build)[0]

@@ -28,7 +28,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_paper(parser)
     parser.add_argument("--landscape", action="store_true", help="kertas mendatar")
     add_out(parser)
-    add_hide(parser)
+    common.add_hide(parser)
     common.add_user(parser)
 
 
@@ -42,19 +42,8 @@ def add_out(parser: argparse.ArgumentParser) -> None:
                         help="berkas PDF yang ditulis")
 
 
-def add_hide(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--hide-small", action="store_true",
-                        help="sembunyikan angka kecil (< 5) untuk forum terbuka (selalu untuk "
-                             "peran pimpinan dan forum)")
-
-
 def printed_by(user: object) -> str:
     return user.name if user else audit.CLI_USER
-
-
-def hidden(user: object, asked: bool) -> bool:
-    """Server administrator (no --user): as asked; a user: the role's rule."""
-    return asked if user is None else access.must_suppress(user, asked=asked)
 
 
 def parent_map() -> dict[str, str]:
@@ -73,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             filters = access.scope_filters(user, filters, parents, parents)
             progress(0.1, "Membaca data dan menghitung indikator")
             sheet = sheet_for(engine, args.indicator, args.level, args.period, filters,
-                              hide=hidden(user, args.hide_small), paper=args.paper,
+                              hide=common.hidden(user, args.hide_small), paper=args.paper,
                               landscape=args.landscape, printed_by=printed_by(user))
             progress(0.9, "Menulis PDF")
             args.out.write_bytes(sheet.pdf)

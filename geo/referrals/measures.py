@@ -203,8 +203,9 @@ def area_table(joined: Joined, regions: pd.DataFrame, level: str = "kelurahan",
     """One row per region of ``level`` (``regions``: kode, nama, level as in
     :func:`geo.store.region_list`) with ``kode``, ``nama``, ``rumah_tangga`` and
     :data:`MEASURES` (unknown: NaN / <NA>, never 0). ``forum``: with the forum flags of the
-    exclusion error's count and denominator and of the households (what the main map of the
-    same households hides: :func:`geo.forum.hidden_counts`, ``<column>_disembunyikan``)."""
+    exclusion error's count, denominator and population and of the households (what the main
+    map of the same households hides: :func:`geo.forum.hidden_counts`,
+    ``<column>_disembunyikan``)."""
     p, keep = joined.prepared, joined.keep
     settings = p.settings
     kel, _ = indicators.area_counts(p, keep, ids=(EXCLUSION,), detail=())
@@ -253,7 +254,8 @@ def area_table(joined: Joined, regions: pd.DataFrame, level: str = "kelurahan",
     out["eksklusi_persen"] = counts[f"{EXCLUSION}_persen"].round(2).to_numpy()
     out["eksklusi_diketahui"] = counts[f"{EXCLUSION}_diketahui"].round(4).to_numpy()
     if forum:
-        flags = hidden_counts(kel, (EXCLUSION,), settings.min_known_share, level)
+        flags = hidden_counts(kel, (EXCLUSION,), settings.min_known_share, level,
+                              population=True)
         for column, values in flags.reindex(codes, fill_value=False).items():
             out[f"{column}{FLAG}"] = values.to_numpy(dtype=bool)
     return out.reset_index(drop=True)

@@ -161,6 +161,14 @@ class AreaView:
         """:attr:`frame_rate_hidden` of the areas in scope."""
         return self._mine(self.frame_rate_hidden)
 
+    @cached_property
+    def median_hidden(self) -> pd.Series:
+        """Per area in scope (by kode): a forum sees no median of days open where few
+        referrals are open (the median of 1–4 tells about them)."""
+        t = self.table.set_index("kode")
+        return pd.Series(self.hide & is_small(t["terbuka"].to_numpy(dtype=float)),
+                         index=t.index)
+
     def map_values(self, measure: str) -> pd.Series:
         """Values to colour (indexed by kode): a count a forum sees hidden is not coloured,
         nor the rate of a hidden count; the median of an area with few open referrals
@@ -173,7 +181,7 @@ class AreaView:
             return values.where(~self.count_hidden(measure))
         if measure == "rujukan_per_1000":
             return values.where(~self.rate_hidden)
-        return hide_small(values, t["terbuka"].astype(float), self.hide)
+        return values.where(~self.median_hidden)
 
     def tooltip(self) -> pd.DataFrame:
         t = self.table.set_index("kode")
