@@ -170,6 +170,17 @@ def table_rate_hidden(table: pd.DataFrame, ind_id: str) -> pd.Series:
     return need_hidden(table, ind_id) | denominator_hidden(table, ind_id)
 
 
+def known_share_hidden(table: pd.DataFrame, ind_id: str) -> pd.Series:
+    """Per area of an indicator table (by ``kode``): a forum sees no share known, because its
+    denominator or its population is hidden (denominator ÷ population gives either back)."""
+    return denominator_hidden(table, ind_id) | _flag(table, columns(ind_id).population, None)
+
+
+def households_hidden(table: pd.DataFrame) -> pd.Series:
+    """Per area of an indicator table (by ``kode``): the forum's map hides the households."""
+    return _flag(table, HOUSEHOLDS, None)
+
+
 def _flag(table: pd.DataFrame, column: str, ind_id: str | None) -> pd.Series:
     """The forum flag of ``column`` by code. A table without its flags (made by hand) is
     suppressed as it stands: each count with its plain sums above, an unknown one open where

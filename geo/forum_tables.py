@@ -25,12 +25,14 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from geo import indicators, transitions
+from geo import forum, indicators, transitions
 from geo.columns import HOUSEHOLDS, PERSONS, columns
 from geo.exports.areas import HIDDEN_FIELD
 from geo.forum import FLAG
 from geo.indicator_table import AREA_LEVELS
+from geo.referrals.measures import EXCLUSION
 from geo.suppression import hidden_cells
+from geo.views.referral_view import AreaView
 
 LEVELS = AREA_LEVELS  # the levels a forum's maps are drawn (and suppressed) at
 PER_KELURAHAN = ("kelurahan",)  # referrals and moves: a forum's pages show them per kelurahan
@@ -68,10 +70,6 @@ def blank(table: pd.DataFrame, secret: Mapping[str, np.ndarray]) -> pd.DataFrame
     return out
 
 
-def _flag(table: pd.DataFrame, column: str) -> np.ndarray:
-    return table[f"{column}{FLAG}"].to_numpy(dtype=bool)
-
-
 def indicator_table(table: pd.DataFrame) -> pd.DataFrame:
     """An indicator table made with its forum flags (:func:`geo.indicator_table.
     indicator_table` with ``forum=True``) as a forum sees it: a count, denominator or
@@ -79,15 +77,19 @@ def indicator_table(table: pd.DataFrame) -> pd.DataFrame:
     the rate of a hidden count or denominator, and the share known where its denominator or
     its population is hidden (denominator ÷ population gives either back). The flags are
     dropped."""
-    households = _flag(table, HOUSEHOLDS)
+    def mask(flags: pd.Series) -> np.ndarray:
+        return flags.to_numpy(dtype=bool)
+
+    households = mask(forum.households_hidden(table))
     secret = {HOUSEHOLDS: households, PERSONS: households}
     for ind in indicators.INDICATORS:
         c = columns(ind.id)
         if c.count not in table:
             continue
-        count, denominator = _flag(table, c.count), _flag(table, c.denominator)
-        secret |= {c.count: count, c.rate: count | denominator, c.denominator: denominator,
-                   c.known: denominator | _flag(table, c.population)}
+        secret |= {c.count: mask(forum.need_hidden(table, ind.id)),
+                   c.denominator: mask(forum.denominator_hidden(table, ind.id)),
+                   c.rate: mask(forum.table_rate_hidden(table, ind.id)),
+                   c.known: mask(forum.known_share_hidden(table, ind.id))}
     out = blank(table, secret)
     return out.drop(columns=[c for c in out.columns if str(c).endswith(FLAG)])
 
@@ -107,18 +109,16 @@ def referrals_table(table: pd.DataFrame) -> pd.DataFrame:
     AreaView`): its hidden counts, the rate per 1.000 households of a hidden count, the median
     days of few open referrals, and the exclusion error's count, denominator, rate and share
     known where the map hides them. The flags are dropped."""
-    from geo.views.referral_view import AreaView
-
     area = AreaView(table, hide=True)
     texts = area.count_texts()
     secret = {column: hidden_cells(texts[column]) for column in texts.columns}
-    exclusion, denominator = _flag(table, "eksklusi"), _flag(table, "eksklusi_penyebut")
     secret |= {
         HOUSEHOLDS: hidden_cells(area.households_texts),
         "rujukan_per_1000": area.rate_hidden.to_numpy(dtype=bool),
         "median_hari_terbuka": area.median_hidden.to_numpy(dtype=bool),
-        "eksklusi": exclusion, "eksklusi_penyebut": denominator,
-        "eksklusi_persen": exclusion | denominator,
-        "eksklusi_diketahui": denominator | _flag(table, "eksklusi_semesta")}
+        "eksklusi": forum.need_hidden(table, EXCLUSION).to_numpy(dtype=bool),
+        "eksklusi_penyebut": forum.denominator_hidden(table, EXCLUSION).to_numpy(dtype=bool),
+        "eksklusi_persen": forum.table_rate_hidden(table, EXCLUSION).to_numpy(dtype=bool),
+        "eksklusi_diketahui": forum.known_share_hidden(table, EXCLUSION).to_numpy(dtype=bool)}
     out = blank(table, secret)
     return out.drop(columns=[c for c in out.columns if str(c).endswith(FLAG)])

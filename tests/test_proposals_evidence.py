@@ -389,3 +389,28 @@ def test_a_proposal_where_no_household_is_in_need_is_not_in_the_top_n():
     _, _, outlined = need_tooltip(areas, table, "tanpa_jamban", ev, top=10, hide=False,
                                   counts=counts)
     assert outlined == {"99.71.01.1001"}
+
+
+def test_a_share_known_that_would_give_a_hidden_count_back_is_hidden_in_usulan(city):
+    """The share known is denominator ÷ population: where the forum's map hides either, the
+    forum's minutes show no share ("–"); elsewhere, and for a planner, they show it."""
+    from geo.forum import known_share_hidden
+    from geo.proposals.evidence import evidence, score
+    from geo.proposals.minutes import ranking_table
+
+    engine, _ = city
+    ev, table = evidence(engine)
+    assert "miskin_semesta_disembunyikan" in table  # the population's forum flag
+    for ind_id in ev["indikator"].dropna().unique():
+        rows = ev[ev["indikator"] == ind_id]
+        assert rows["diketahui_tersembunyi"].tolist() == known_share_hidden(
+            table, ind_id).reindex(rows["kode"]).fillna(False).tolist()
+    ranked = score(ev[ev["bukti"] == EVIDENCE].reset_index(drop=True), hide=True)
+    first = int(ranked.index[~ranked["diketahui_tersembunyi"]][0])
+    ranked.loc[first, "diketahui_tersembunyi"] = True  # as the map would for a partner cell
+    forum = ranking_table(ranked, hide=True).set_index("ID")
+    planner = ranking_table(ranked, hide=False).set_index("ID")
+    key = ranked.at[first, "id"]
+    assert forum.at[key, "Diketahui"] == "–" and planner.at[key, "Diketahui"].endswith("%")
+    shown = ranked.loc[~ranked["diketahui_tersembunyi"], "id"]
+    assert all(forum.loc[shown, "Diketahui"].str.endswith("%"))

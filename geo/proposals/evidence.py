@@ -29,7 +29,7 @@ from sqlalchemy import Engine
 
 from geo import indicators
 from geo.codes import parent_codes
-from geo.forum import denominator_hidden, need_hidden
+from geo.forum import denominator_hidden, known_share_hidden, need_hidden
 from geo.indicator_table import indicator_table
 from geo.proposals import kamus
 from geo.proposals.importer import load_proposals
@@ -202,6 +202,8 @@ def evidence_from(table: pd.DataFrame, kamus_entries: list[kamus.Entry],
                *FORUM_RANKS.values()]
     out = pd.DataFrame(rows, columns=columns)
     out["perlu_tersembunyi"], out["nilai_tersembunyi"] = hidden_of(table, out)
+    # the share known (denominator ÷ population) would give a hidden one back
+    out["diketahui_tersembunyi"] = _per_row(table, out, known_share_hidden)
     for column in ("peringkat_kelurahan", "kelurahan_diperingkat", "rumah_tangga_perlu",
                    "peringkat_kelurahan_forum", "kelurahan_diperingkat_forum"):
         out[column] = pd.to_numeric(out[column]).astype("Int64")

@@ -113,8 +113,8 @@ def ranking_table(ranked: pd.DataFrame, decisions: pd.DataFrame | None = None,
             "Biaya per rumah tangga perlu": "–" if secret or not has
             else _rupiah(r["biaya_per_rumah_tangga"]),
             "Top N": ("ya" if r["top_n"] else "tidak") if shown else "–",
-            "Diketahui": f"{fmt_num(100 * r['diketahui'], 0)}%" if pd.notna(r["diketahui"])
-            else "–",
+            "Diketahui": "–" if hide and r.get("diketahui_tersembunyi") or pd.isna(
+                r["diketahui"]) else f"{fmt_num(100 * r['diketahui'], 0)}%",
             **{f"Bagian {p}": fmt_num(r[f"bagian_{p}"], 2) if shown else "–"
                for p in Weights().parts()},
             "Skor": "–" if secret else fmt_num(r["skor"], 1) if pd.notna(r["skor"])
