@@ -322,6 +322,14 @@ class Totals:
         v = self.values
         return people_text(v[c.persons], v[c.count]) if self.hide else fmt_int(v[c.persons])
 
+    def known(self) -> str:
+        """"diketahui untuk 18.203 dari 19.751 rumah tangga" (:func:`geo.columns.known_texts`)
+        with the denominator and the population as :meth:`count` shows them: a hidden one
+        stays hidden here too."""
+        c = columns(self.ind_id)
+        return (f"diketahui untuk {self.count(c.denominator)} dari {self.count(c.population)} "
+                "rumah tangga")
+
     def rate(self) -> str:
         """The rate: hidden where its count or its denominator is (their quotient)."""
         c = columns(self.ind_id)

@@ -137,3 +137,37 @@ def test_the_verification_list_tells_apart_kelurahan_of_one_name():
                       "Sukamaju (Cibeber) · 36.72.01.1003": "36.72.01.1003",
                       "Sukamaju (Cikulur)": "36.02.02.2004"}
     assert list(cv.pick(listing, "Semua", "36.02.01.2001").index) == [0, 3]
+
+
+def test_a_forum_that_chose_a_kelurahan_reads_no_hidden_denominator_in_the_share_known():
+    """The metrics say how much is known ("diketahui untuk … dari …"): for a forum, its
+    denominator and population are the totals as shown, so a denominator the map hides
+    ("–") is not printed beside it in full."""
+    from geo import forum
+    from geo.columns import columns
+
+    c = city()
+    few = Filters(vulnerable=("jumlah_disabilitas",))  # small counts (as in the test above)
+    whole = scope(c, few).table(cv.IDS)
+    share = indicators.DEFAULT_SETTINGS.min_known_share
+    labels = {v: PROGRAMS[k] for k, v in planning.COVERAGE.items()} | {
+        i: indicators.get(i).label for i in planning.ERROR_IDS}
+    checked = 0
+    for ind_id, label in labels.items():
+        den = columns(ind_id).denominator
+        hidden = forum.hidden(forum.cells(whole, ind_id, share))[den]
+        for code in hidden.index[hidden.to_numpy()]:
+            chosen = scope(c, replace(few, kelurahan=(code,)))
+            texts = {}
+            for hide in (True, False):
+                p = cv.coverage_view(chosen, c.names, hide=hide)
+                m = next(m for m in [*p.program_metrics(), *p.error_metrics()]
+                         if m.label == label)
+                texts[hide] = f"{m.help} {m.caption}"
+            raw = fmt_int(p.total[den])
+            assert f"diketahui untuk {raw} dari" in texts[False]
+            assert f"diketahui untuk {raw} dari" not in texts[True], (ind_id, code)
+            assert "diketahui untuk – dari" in texts[True] or (
+                "diketahui untuk < 5 dari" in texts[True])
+            checked += 1
+    assert checked, "the fixture hides a denominator"

@@ -59,7 +59,7 @@ class CoverageView:
 
     def program_metrics(self) -> list[Metric]:
         """One metric per program: coverage over the eligible, or "–" when not held."""
-        out, t = [], self.total
+        out = []
         for program, ind_id in planning.COVERAGE.items():
             c = columns(ind_id)
             if ind_id not in self.available:  # a short value: the metric has a column's width
@@ -69,8 +69,7 @@ class CoverageView:
             shown = self.totals(ind_id)
             out.append(Metric(PROGRAMS[program], shown.rate(),
                               f"{shown.count(c.count)} dari {shown.count(c.denominator)} rumah "
-                              f"tangga layak menerima; {indicators.known_text(t, ind_id)} "
-                              "layak."))
+                              f"tangga layak menerima; {shown.known()} layak."))
         return out
 
     def error_metrics(self) -> list[Metric]:
@@ -86,7 +85,7 @@ class CoverageView:
             share = f"{shown.rate()} dari {shown.count(c.denominator)} {ind.denominator_label}"
             out.append(Metric(ind.label, shown.count(c.count) if known else NO_DATA,
                               share + ".",
-                              f"{share} ({indicators.known_text(t, ind_id)})"))
+                              f"{share} ({shown.known()})"))
         return out
 
     def cells(self, ind_id: str) -> pd.DataFrame:
