@@ -181,3 +181,23 @@ def test_a_province_is_headlined_as_the_province_not_its_largest_kabupaten(tmp_p
             assert heads[ind_id].delta == points
     finally:
         engine.dispose()
+
+
+def test_a_share_known_whose_denominator_a_forum_sees_hidden_is_not_shown():
+    """The share known is denominator ÷ population: hidden with either (an account's area
+    whose total the map hides), shown otherwise."""
+    ind_id = ovv.HEADLINE_IDS[0]
+    row = pd.Series({HOUSEHOLDS: 500, "jiwa": 1_800})
+    for i in ovv.HEADLINE_IDS:
+        row[i] = pd.NA
+        row[f"{i}_persen"] = np.nan
+        row[f"{i}_penyebut"], row[f"{i}_semesta"], row[f"{i}_diketahui"] = 40, 50, 0.8
+    for hidden_column in (f"{ind_id}_penyebut", f"{ind_id}_semesta"):
+        heads = {h.key: h for h in ovv.headline(row, None, hide=True,
+                                                hidden={ind_id: frozenset({hidden_column})})}
+        assert ovv.SHARE_HIDDEN in heads[ind_id].detail and "80%" not in heads[ind_id].detail
+        other = ovv.HEADLINE_IDS[1]
+        assert "80%" in heads[other].detail
+    heads = {h.key: h for h in ovv.headline(row, None, hide=False,
+                                            hidden={ind_id: frozenset({f"{ind_id}_penyebut"})})}
+    assert "80%" in heads[ind_id].detail

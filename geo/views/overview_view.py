@@ -200,7 +200,11 @@ def headline(row: pd.Series, changes: pd.Series | None, hide: bool = True,
         rate = (HIDDEN_TOO if rate_hidden else fmt_pct(float(row[c.rate]))) if known else NO_DATA
         households_text = count(row[c.count], c.count, ind_id) if known else NO_DATA
         share = row.get(c.known)
-        known_text = (f"diketahui untuk {fmt_pct(100 * float(share), 0)} rumah tangga"
+        # the share is denominator ÷ population: not shown where a forum sees either hidden
+        share_hidden = (secret(row.get(c.denominator), c.denominator, ind_id)
+                        or secret(row.get(c.population), c.population, ind_id))
+        known_text = (SHARE_HIDDEN if share_hidden else
+                      f"diketahui untuk {fmt_pct(100 * float(share), 0)} rumah tangga"
                       if share is not None and not pd.isna(share) else NO_DATA)
         if ind_id in COUNT_FIRST:
             value = households_text
@@ -218,6 +222,9 @@ def headline(row: pd.Series, changes: pd.Series | None, hide: bool = True,
                             ind.higher_is_worse, f"{ind.label}: {ind.definition} "
                             f"{known_text.capitalize()}."))
     return out
+
+
+SHARE_HIDDEN = "bagian yang diketahui disembunyikan (angka kecil)"
 
 
 def opd_top(scope: Scope, names: pd.DataFrame, hide: bool = True,
