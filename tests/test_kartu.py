@@ -319,3 +319,26 @@ def test_a_forums_kartu_ranks_only_the_rates_its_map_shows():
     assert forum.city["miskin"].isna().tolist() == [False, True, False, True, False]
     assert int(forum.city_of.at["99.71", "miskin"]) == 3
     assert all_ranks(kel).city["miskin"].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+
+
+def test_a_forums_kartu_names_no_largest_need_beside_a_hidden_count(two_periods):
+    """Naming the OPD with the largest need would place a hidden count among the shown ones
+    (above the largest shown, or every one below 5): for a forum the kartu names none where
+    an OPD's count there is hidden, and names it everywhere else and for a planner."""
+    from geo.sheets.kartu import ORDER_HIDDEN, kartu_data, largest_need, opd_texts
+    from geo.suppression import hidden_cells
+    from geo.views import overview_view as ov
+
+    engine = store.get_engine(two_periods)
+    forum, planner = kartu_data(engine, hide=True), kartu_data(engine, hide=False)
+    kinds = set()
+    for code in forum.codes:
+        texts = pd.Series([opd_texts(forum, code, a)[0] for a in ov.AGENCIES])
+        need = largest_need(forum, code)
+        if need is None:
+            continue
+        hidden = bool(hidden_cells(texts).any())
+        assert (need == ORDER_HIDDEN) == hidden, code
+        assert isinstance(largest_need(planner, code), tuple)
+        kinds.add(hidden)
+    assert kinds == {True, False}, "the city has kelurahan of both kinds"

@@ -298,12 +298,20 @@ def opd_texts(data: KartuData, code: str, agency: str) -> tuple[str, str]:
     return text, (HIDDEN_TOO if secret else _pct(pct))
 
 
-def largest_need(data: KartuData, code: str) -> tuple[str, float, float] | None:
+ORDER_HIDDEN = "tidak disebut (sebagian angka OPD di sini disembunyikan untuk forum)"
+
+
+def largest_need(data: KartuData, code: str) -> tuple[str, float, float] | str | None:
     """(agency, households needing it, % of those whose need is known) with the most
-    households in need in the kelurahan; None when no agency's need is known there."""
+    households in need in the kelurahan; None when no agency's need is known there. For a
+    forum, :data:`ORDER_HIDDEN` where any agency's count there is hidden: naming the largest
+    would tell a hidden count's place among the shown ones (above 12, or all below 5)."""
     counts = data.opd_counts.loc[code, ov.AGENCIES].astype(float)
     if counts.isna().all():
         return None
+    if data.hide and any(hidden_cells(pd.Series([opd_texts(data, code, a)[0]]))[0]
+                         for a in ov.AGENCIES):
+        return ORDER_HIDDEN
     agency = str(counts.idxmax())
     return agency, float(counts[agency]), float(data.opd_pct.at[code, agency])
 
@@ -382,7 +390,10 @@ def draw_kartu(sheet: Sheet, data: KartuData, code: str, page: int, pages: int,
                             "(bukan 0).", 8, bold=True)
     need = largest_need(data, code)
     y -= 4
-    if need:
+    if need == ORDER_HIDDEN:
+        y = sheet.paragraph(x, y, width, f"OPD dengan kebutuhan terbesar: {need}.", 9,
+                            bold=True)
+    elif need:
         agency, count, pct = need
         count_here, pct_here = opd_texts(data, code, agency)
         y = sheet.paragraph(x, y, width, f"OPD dengan kebutuhan terbesar: {agency}", 9,
