@@ -208,13 +208,17 @@ def rate_hidden(texts: pd.DataFrame, ind_id: str) -> pd.Series:
 
 
 def hidden_rates(table: pd.DataFrame, ind_ids: Sequence[str], share: float,
-                 level: str | None = None) -> pd.DataFrame:
+                 level: str | None = None, known: bool = False) -> pd.DataFrame:
     """Per area of ``level`` (default ``table``'s own) and indicator: whether a forum sees its
     rate hidden (its count or its denominator is: :func:`hidden_counts`); column
     ``rumah_tangga``: whether it sees the households hidden (the kartu's whole-level
-    reading). ``table`` as :func:`cells` takes it."""
-    counts = hidden_counts(table, ind_ids, share, level)
+    reading); with ``known`` also ``<id>_diketahui``: whether it sees no share known (its
+    denominator or its population is hidden). ``table`` as :func:`cells` takes it."""
+    counts = hidden_counts(table, ind_ids, share, level, population=known)
     out = {i: counts[columns(i).count] | counts[columns(i).denominator] for i in ind_ids}
+    if known:
+        out |= {columns(i).known: counts[columns(i).denominator] | counts[columns(i).population]
+                for i in ind_ids}
     return pd.DataFrame({**out, HOUSEHOLDS: counts[HOUSEHOLDS]})
 
 

@@ -342,3 +342,34 @@ def test_a_forums_kartu_names_no_largest_need_beside_a_hidden_count(two_periods)
         assert isinstance(largest_need(planner, code), tuple)
         kinds.add(hidden)
     assert kinds == {True, False}, "the city has kelurahan of both kinds"
+
+
+def test_a_forums_kartu_shows_no_share_known_the_map_would_not(tmp_path):
+    """The "Diketahui" column is denominator ÷ population: for a forum it is "–" where the
+    map's tooltip hides either ("… dari …" with "< 5" or "–"), and a number elsewhere."""
+    from geo import indicators as ind_mod
+    from geo.filters import Filters
+    from geo.sheets.kartu import indicator_rows, kartu_data
+    from geo.sheets.sources import load_period
+    from geo.views import map_view as mv
+    from tests.access_fixtures import real_city
+
+    real_city(tmp_path / "real.sqlite")  # a city with small counts: some denominators hidden
+    engine = store.get_engine(f"sqlite:///{tmp_path / 'real.sqlite'}")
+    data = kartu_data(engine, hide=True)
+    _, prepared = load_period(engine, None, ind_mod.DEFAULT_SETTINGS)
+    regions = store.load_regions(engine, display=True)
+    names = regions.set_index("kode")["nama"]
+    kinds = set()
+    for ind in indicators.INDICATORS:
+        ind_id, label = ind.id, ind.label
+        view = mv.map_view(prepared, Filters(), ind_id, "kelurahan", "persen",
+                           regions[regions["level"] == "kelurahan"], names,
+                           ind_mod.DEFAULT_SETTINGS, hide=True)
+        tips = view.tooltip["Rumah tangga diketahui"]
+        for code in data.codes:
+            cells = next(r for r in indicator_rows(data, code)[0] if r[0] == label)
+            hidden = any(part.strip() in ("< 5", "–") for part in tips[code].split(" dari "))
+            assert (cells[3] == "–") == hidden, (code, ind_id, tips[code], cells[3])
+            kinds.add(hidden)
+    assert kinds == {True, False}, "the city hides some denominators and shows others"

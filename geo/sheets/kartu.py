@@ -154,8 +154,8 @@ def forum_hidden_levels(counts: pd.DataFrame, names: pd.DataFrame, settings: Set
     out = {}
     for level in ("kelurahan", "kecamatan", "kota"):  # suppressed at every level together
         codes = pd.Index(names.loc[names["level"] == level, "kode"], dtype=object)
-        out[level] = forum.hidden_rates(counts, ids, settings.min_known_share, level).reindex(
-            codes, fill_value=False)
+        out[level] = forum.hidden_rates(counts, ids, settings.min_known_share, level,
+                                        known=True).reindex(codes, fill_value=False)
     return out
 
 
@@ -261,7 +261,9 @@ def indicator_rows(data: KartuData, code: str) -> tuple[list[list[str]], list[in
             secret = rate_here == HIDDEN_TOO  # a hidden rate is not ranked, nor its change
             count_here = count_text(count, hide)
             line = [ind.label, hidden_too([count_here], [hidden_here])[0], rate_here,
-                    fmt_pct(100 * row[c.known], 0) if row[c.known] == row[c.known] else NO_DATA,
+                    HIDDEN_TOO if _hidden(data, "kelurahan", code, c.known)  # den ÷ population
+                    else fmt_pct(100 * row[c.known], 0) if row[c.known] == row[c.known]
+                    else NO_DATA,
                     HIDDEN_TOO if _hidden(data, "kecamatan", kec_code, ind.id)
                     else _pct(kec_row[c.rate]),
                     _pct(kota[c.rate]) if data.show_city and not _hidden(
@@ -322,8 +324,10 @@ def known_summary(data: KartuData, code: str) -> str:
     share = data.settings.min_known_share
     known = {i.id: float(row[columns(i.id).known]) for i in indicators.INDICATORS}
     enough = [i for i, v in known.items() if v == v and v >= share - 1e-12]
-    lowest = min((v, i) for i, v in known.items() if v == v) if any(
-        v == v for v in known.values()) else None
+    # the lowest share named is one a forum's map would show (denominator ÷ population)
+    named = {i: v for i, v in known.items()
+             if v == v and not _hidden(data, "kelurahan", code, columns(i).known)}
+    lowest = min((v, i) for i, v in named.items()) if named else None
     text = (f"Data diketahui: {fmt_int(len(enough))} dari {fmt_int(len(known))} indikator "
             f"diketahui untuk minimal {share:.0%} rumah tangga yang bersangkutan")
     if lowest and lowest[0] < 1:
