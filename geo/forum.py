@@ -124,12 +124,21 @@ def hidden_counts(table: pd.DataFrame, ind_ids: Sequence[str], share: float,
     (:func:`geo.indicator_table.tables_from` with ``forum``), so that pages reading that table
     hide what the map hides without its counts behind it."""
     level = level or level_of(table.index)
-    done: dict[str, pd.Series] = {}
+    return hidden_counts_levels(table, ind_ids, share, (level,), population)[level]
 
-    def secret(column: str, ind_id: str | None = None) -> pd.Series:
+
+def hidden_counts_levels(table: pd.DataFrame, ind_ids: Sequence[str], share: float,
+                         levels: Sequence[str], population: bool = False
+                         ) -> dict[str, pd.DataFrame]:
+    """:func:`hidden_counts` at each of ``levels``, from one suppression of each column (it
+    decides every level at once)."""
+    done: dict[str, dict[str, pd.Series]] = {}
+
+    def secret(column: str, ind_id: str | None = None) -> dict[str, pd.Series]:
         if column not in done:
-            texts = _texts(table, column, ind_id, share, True)[level]
-            done[column] = pd.Series(hidden_cells(texts), index=texts.index)
+            texts = _texts(table, column, ind_id, share, True)
+            done[column] = {lv: pd.Series(hidden_cells(texts[lv]), index=texts[lv].index)
+                            for lv in levels}
         return done[column]
 
     out = {HOUSEHOLDS: secret(HOUSEHOLDS)}
@@ -141,7 +150,8 @@ def hidden_counts(table: pd.DataFrame, ind_ids: Sequence[str], share: float,
             same = np.array_equal(table[c.population].to_numpy(dtype=float),
                                   table[HOUSEHOLDS].to_numpy(dtype=float))
             out[c.population] = secret(HOUSEHOLDS if same else c.population)
-    return pd.DataFrame(out)[hidden_counts_columns(ind_ids, population)]
+    order = hidden_counts_columns(ind_ids, population)
+    return {lv: pd.DataFrame({k: v[lv] for k, v in out.items()})[order] for lv in levels}
 
 
 def hidden_counts_columns(ind_ids: Sequence[str], population: bool = False) -> list[str]:

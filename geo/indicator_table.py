@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from geo import cube, indicators, snapshot_cache, store
-from geo.forum import FLAG, hidden_counts, hidden_counts_columns
+from geo.forum import FLAG, hidden_counts_columns, hidden_counts_levels
 
 AREA_LEVELS = ("kelurahan", "kecamatan", "kota")  # the levels a map is drawn at
 LEVELS = (*AREA_LEVELS, "provinsi", indicators.WHOLE_AREA)
@@ -61,12 +61,14 @@ def tables_from(prepared: indicators.Prepared, regions: pd.DataFrame, levels: tu
     ids = tuple(ind.id for ind in indicators.INDICATORS)
     kel, unlinked = indicators.area_counts(prepared, ids=ids, detail=())
     tables = {level: _at_level(kel, regions, level, settings, ids) for level in levels}
-    if forum:
-        for level, table in tables.items():
-            if level not in AREA_LEVELS:
-                continue
-            flags = hidden_counts(kel, ids, settings.min_known_share, level, population=True)
-            flags = flags.reindex(table["kode"], fill_value=False).to_numpy(dtype=bool)
+    area_levels = [level for level in tables if level in AREA_LEVELS]
+    if forum and area_levels:
+        by_level = hidden_counts_levels(kel, ids, settings.min_known_share, area_levels,
+                                        population=True)
+        for level in area_levels:
+            table = tables[level]
+            flags = by_level[level].reindex(table["kode"], fill_value=False).to_numpy(
+                dtype=bool)
             names = [f"{c}{FLAG}" for c in hidden_counts_columns(ids, population=True)]
             tables[level] = pd.concat([table, pd.DataFrame(flags, columns=names)], axis=1)
     return tables, int(unlinked["rumah_tangga"])
