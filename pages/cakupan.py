@@ -41,11 +41,15 @@ def area_map(ind_id: str, palette: str, key: str) -> None:
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[], key=key)
 
 
+METRICS_PER_ROW = 3  # six programs in one row cut "Bedah rumah (RTLH)" to "Bedah rumah (RT…"
+
+
 def metric_row(metrics: list[cv.Metric]) -> None:
-    for col, m in zip(st.columns(len(metrics)), metrics):
-        col.metric(m.label, m.value, help=m.help)
-        if m.caption:
-            col.caption(m.caption)
+    for start in range(0, len(metrics), METRICS_PER_ROW):
+        for col, m in zip(st.columns(METRICS_PER_ROW), metrics[start:start + METRICS_PER_ROW]):
+            col.metric(m.label, m.value, help=m.help)
+            if m.caption:
+                col.caption(m.caption)
 
 
 if section == "Cakupan program":
