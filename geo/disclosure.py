@@ -163,7 +163,8 @@ def derivable(counts: np.ndarray, hidden: np.ndarray, row_totals_hidden: np.ndar
 
 def suppress_levels(levels: list[np.ndarray], parents: list[np.ndarray], k: int = SMALL_COUNT,
                     raw: list[np.ndarray] | None = None, groups: list[object] | None = None,
-                    rows_add_up: bool = True, forced: np.ndarray | None = None
+                    rows_add_up: bool = True,
+                    forced: np.ndarray | list[np.ndarray | None] | None = None
                     ) -> list[Suppression]:
     """:func:`suppress` of a table of counts at each level of a hierarchy of areas, fine to
     coarse (kelurahan, kecamatan, …), so that no level gives back what another hides.
@@ -176,7 +177,7 @@ def suppress_levels(levels: list[np.ndarray], parents: list[np.ndarray], k: int 
     unknown count that could be positive is a cell the reader does not see, and is protected
     as a hidden one. ``groups[i]``: the labels :func:`suppress` protects each level within
     (default: the parents). ``rows_add_up`` as :func:`suppress`; ``forced``: cells of the
-    first level to hide from the start.
+    first level to hide from the start, or a list of such cells per level (None: none).
 
     Two rules join each pair of levels, column by column, and the levels are suppressed again
     until neither adds a cell: an area hidden above, whose parts below are all shown, hides
@@ -190,7 +191,11 @@ def suppress_levels(levels: list[np.ndarray], parents: list[np.ndarray], k: int 
         np.asarray(raw[i], dtype=float).reshape(v.shape), nan=0.0) for i, v in enumerate(values)]
     unknown = [np.isnan(v) & (b > 0) for v, b in zip(values, bound)]
     force = [np.zeros(v.shape, dtype=bool) for v in values]
-    if forced is not None:
+    if isinstance(forced, list):  # per level
+        for f, given in zip(force, forced):
+            if given is not None:
+                f |= np.asarray(given, dtype=bool).reshape(f.shape)
+    elif forced is not None:
         force[0] |= np.asarray(forced, dtype=bool).reshape(values[0].shape)
     while True:
         cuts = [suppress(v, k, parents[i] if groups is None and i < n - 1

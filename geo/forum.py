@@ -25,6 +25,7 @@ area never shows what the whole map hides.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -81,23 +82,129 @@ def level_texts(table: pd.DataFrame, column: str, ind_id: str | None, share: flo
     return _texts(table, column, ind_id, share, True)[level or level_of(table.index)]
 
 
-def _texts(table: pd.DataFrame, column: str, ind_id: str | None, share: float, hide: bool
-           ) -> dict[str, pd.Series]:
+def _texts(table: pd.DataFrame, column: str, ind_id: str | None, share: float, hide: bool,
+           forced: dict[str, pd.Series] | None = None) -> dict[str, pd.Series]:
     """One count column of ``table`` as text at its level and each level above. An
     indicator's count is unknown at a level where too little is known (its sums recomputed
     there, as :func:`geo.indicators.roll_up` does), and where it is, a reader knows only that
-    it is at most its denominator."""
+    it is at most its denominator. An indicator's count that another one's can be subtracted
+    from (:data:`geo.indicators.NESTED`, :data:`~geo.indicators.COMPLEMENTS`) hides what the
+    difference would give back (:func:`_related_forced`); ``forced``: cells to hide at each
+    level (then no such rule is applied here)."""
     if ind_id is None or column != columns(ind_id).count:
-        texts = hierarchy_texts(table[column].astype(float), hide)
+        if hide and forced is None:
+            forced = _denominator_forced(table, column, share)
+        texts = hierarchy_texts(table[column].astype(float), hide, forced=forced)
     else:
-        c = columns(ind_id)
-        above = level_sums(table[[c.count, c.denominator, c.population]]) if hide else {}
-        known = {lv: indicators.known_count(
-            t.assign(**rates_of({k: t[k].to_numpy() for k in t}, [ind_id], share)),
-            c.count, ind_id, share) for lv, t in above.items()}
+        if hide and forced is None:
+            forced = _related_forced(table, ind_id, share)
+        counts = _level_counts(table, ind_id, share) if hide else {}
+        own = level_of(table.index)
         texts = hierarchy_texts(indicators.known_count(table, column, ind_id, share), hide,
-                                known, table[c.denominator])
+                                {lv: v for lv, v in counts.items() if lv != own},
+                                table[columns(ind_id).denominator], forced)
     return {lv: t.rename(column) for lv, t in texts.items()}
+
+
+def _level_counts(table: pd.DataFrame, ind_id: str, share: float) -> dict[str, pd.Series]:
+    """An indicator's count at ``table``'s level and each level above, missing where too
+    little is known there (the sums recomputed as :func:`geo.indicators.roll_up` does)."""
+    c = columns(ind_id)
+    above = level_sums(table[[c.count, c.denominator, c.population]])
+    out = {level_of(table.index): indicators.known_count(table, c.count, ind_id, share)}
+    for lv, t in above.items():
+        out[lv] = indicators.known_count(
+            t.assign(**rates_of({k: t[k].to_numpy() for k in t}, [ind_id], share)),
+            c.count, ind_id, share)
+    return out
+
+
+def _related_forced(table: pd.DataFrame, ind_id: str, share: float
+                    ) -> dict[str, pd.Series] | None:
+    """Cells of ``ind_id``'s count a forum must not see because another count shown beside it
+    gives back a small one (None: no such rule, or ``table`` lacks the other's columns):
+
+    - a part within a whole (desil 1 within desil 1–4): where the whole is shown and the whole
+      minus the part is 1–4, the part is hidden;
+    - two counts that add up to their denominator: each is hidden where the other is, so the
+      denominator minus the shown one never gives a hidden one back (both suppressed again
+      until neither hides more)."""
+    forced: dict[str, pd.Series] = {}
+
+    def add(more: dict[str, pd.Series]) -> None:
+        for lv, flags in more.items():
+            forced[lv] = flags if lv not in forced else forced[lv] | flags.reindex(
+                forced[lv].index, fill_value=False)
+
+    for whole, part in indicators.NESTED:
+        if part == ind_id and whole in table:
+            shown = {lv: ~pd.Series(hidden_cells(t), index=t.index)
+                     for lv, t in _texts(table, whole, whole, share, True).items()}
+            mine, theirs = _level_counts(table, part, share), _level_counts(table, whole, share)
+            add({lv: (shown[lv] & pd.Series(is_small(theirs[lv] - mine[lv]),
+                                            index=mine[lv].index)) for lv in mine})
+    for pair in indicators.COMPLEMENTS:
+        if ind_id in pair and all(i in table for i in pair):
+            add(_complement_forced(table, pair, share)[ind_id])
+    return forced or None
+
+
+def _denominator_forced(table: pd.DataFrame, column: str, share: float
+                        ) -> dict[str, pd.Series] | None:
+    """Cells of the denominator two complements share (``column``) that a forum must not
+    see: where one count is hidden and the other is 0, the denominator is the hidden one."""
+    for pair in indicators.COMPLEMENTS:
+        if column not in {columns(i).denominator for i in pair} or not all(
+                i in table for i in pair):
+            continue
+        secret = {i: {lv: pd.Series(hidden_cells(t), index=t.index) for lv, t in _texts(
+            table, i, i, share, True).items()} for i in pair}
+        value = {i: _level_counts(table, i, share) for i in pair}
+        a, b = pair
+        return {lv: (secret[a][lv] & (value[b][lv].reindex(secret[a][lv].index) == 0))
+                | (secret[b][lv] & (value[a][lv].reindex(secret[b][lv].index) == 0))
+                for lv in secret[a]}
+    return None
+
+
+_COMPLEMENTS_DONE: dict[bytes, dict[str, dict[str, pd.Series]]] = {}  # by the counts' content
+
+
+def _complement_forced(table: pd.DataFrame, pair: tuple[str, str], share: float
+                       ) -> dict[str, dict[str, pd.Series]]:
+    """Per indicator of ``pair``: the cells hidden because the other's are (see
+    :func:`_related_forced`), at every level. Worked out once per content of the two
+    indicators' counts (a page asks for both counts and their denominator)."""
+    used = table[[c for i in pair for c in (columns(i).count, columns(i).denominator,
+                                            columns(i).population)]]
+    key = hashlib.blake2b(repr((pair, share)).encode() + used.to_numpy(dtype=float).tobytes()
+                          + "\x00".join(map(str, used.index)).encode(),
+                          digest_size=16).digest()
+    done = _COMPLEMENTS_DONE.get(key)  # sessions run in threads: read once, never twice
+    if done is None:
+        done = _complement_suppression(table, pair, share)
+        if len(_COMPLEMENTS_DONE) >= 16:
+            _COMPLEMENTS_DONE.clear()
+        _COMPLEMENTS_DONE[key] = done
+    return done
+
+
+def _complement_suppression(table: pd.DataFrame, pair: tuple[str, str], share: float
+                            ) -> dict[str, dict[str, pd.Series]]:
+    forced: dict[str, dict[str, pd.Series]] = {i: {} for i in pair}
+    while True:
+        hidden = {i: {lv: pd.Series(hidden_cells(t), index=t.index) for lv, t in _texts(
+            table, i, i, share, True, forced[i] or {}).items()} for i in pair}
+        grown = False
+        for i, other in (pair, pair[::-1]):
+            for lv, flags in hidden[other].items():
+                before = forced[i].get(lv, pd.Series(False, index=flags.index))
+                after = before | flags
+                if bool((after & ~before).any()):
+                    grown = True
+                forced[i][lv] = after
+        if not grown:
+            return forced
 
 
 def column_texts(counts: pd.Series, hide: bool = True) -> pd.Series:

@@ -264,6 +264,27 @@ def get(indicator_id: str) -> Indicator:
     return BY_ID[indicator_id]
 
 
+# Counts a reader can subtract from each other, so that a forum's suppression protects their
+# difference too (geo.forum): a part counted within a whole over the same households (the
+# whole minus the part is a count: desil 2–4 = desil 1–4 minus desil 1) ...
+NESTED: tuple[tuple[str, str], ...] = (("miskin", "miskin_ekstrem"),
+                                       ("sanitasi_tidak_layak", "tanpa_jamban"))
+# ... and two counts of one denominator that add up to it (receiving PBI-JKN and not): either
+# is the denominator minus the other.
+COMPLEMENTS: tuple[tuple[str, str], ...] = (("cakupan_pbi_jkn", "belum_jkn"),)
+
+
+def related(ids: tuple[str, ...]) -> tuple[str, ...]:
+    """``ids`` and every indicator a forum's suppression of them reads (:data:`NESTED`,
+    :data:`COMPLEMENTS`), in registry order."""
+    wanted = set(ids)
+    for pair in (*NESTED, *COMPLEMENTS):
+        if wanted & set(pair):
+            wanted |= set(pair)
+    return tuple(i.id for i in INDICATORS if i.id in wanted) + tuple(
+        i for i in ids if i not in BY_ID)
+
+
 # ------------------------------------------------------------------ evaluation
 #
 # Per household and indicator three facts are kept: ``hit`` (counted), ``den`` (in the rate's

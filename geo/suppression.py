@@ -211,7 +211,8 @@ def level_texts(counts: pd.DataFrame, upper: dict[str, pd.DataFrame] | None = No
     count could be at most where it is unknown (an indicator's denominator, the households
     whose value is known): an unknown count that could be positive is protected as a hidden
     one, as the sums above hold it. ``rows_add_up`` and ``forced`` as
-    :func:`protected_texts`."""
+    :func:`protected_texts`; ``forced`` may also be cells to hide at each level (level ->
+    bools by code, a Series for one column)."""
     threshold = threshold or k()
     values = counts.to_numpy(dtype=float)  # 2-D, also with no row
     bound = pd.DataFrame(0.0 if raw is None else raw.to_numpy(dtype=float),
@@ -225,8 +226,14 @@ def level_texts(counts: pd.DataFrame, upper: dict[str, pd.DataFrame] | None = No
     parents = [inverse for _, inverse in ups]
     codes = [pd.Index(np.asarray(counts.index, dtype=object)[order], dtype=object),
              *(up for up, _ in ups)]
-    force = None if forced is None else np.asarray(forced, dtype=bool).reshape(
-        values.shape)[order]
+    if isinstance(forced, dict):  # per level, by code (a level left out: none)
+        names = [level_of(c) for c in codes]
+        force = [None if lv not in forced else pd.DataFrame(forced[lv]).reindex(
+            index=c, fill_value=False).to_numpy(dtype=bool).reshape(v.shape)
+            for lv, c, v in zip(names, codes, levels)]
+    else:
+        force = None if forced is None else np.asarray(forced, dtype=bool).reshape(
+            values.shape)[order]
     cuts = disclosure.suppress_levels(levels, parents, threshold, bounds,
                                       rows_add_up=rows_add_up, forced=force)
     out = {}
@@ -293,17 +300,23 @@ def _parents(codes: np.ndarray) -> np.ndarray | None:
 
 
 def hierarchy_texts(counts: pd.Series, hide: bool = True,
-                    upper: dict[str, pd.Series] | None = None, raw: pd.Series | None = None
-                    ) -> dict[str, pd.Series]:
+                    upper: dict[str, pd.Series] | None = None, raw: pd.Series | None = None,
+                    forced: dict[str, pd.Series] | None = None) -> dict[str, pd.Series]:
     """:func:`level_texts` of one count (a Series by code), each level's texts a Series;
     without ``hide``, or for codes that are not dotted area codes, that one level as
-    :func:`protected_texts` writes it."""
+    :func:`protected_texts` writes it. ``forced``: cells to hide at each level (level ->
+    bools by code)."""
     frame = counts.to_frame("n")
     if not hide or not _is_area_index(counts.index):
-        return {level_of(counts.index): protected_texts(frame, hide)["n"]}
+        own = level_of(counts.index)
+        force = None if not forced or own not in forced else forced[own].reindex(
+            counts.index, fill_value=False).to_numpy(dtype=bool)[:, None]
+        return {own: protected_texts(frame, hide, forced=force)["n"]}
     tables = level_texts(frame, None if upper is None else {
         lv: v.to_frame("n") for lv, v in upper.items()},
-        None if raw is None else raw.to_frame("n"))
+        None if raw is None else raw.to_frame("n"),
+        forced=None if not forced else {lv: v.rename("n").to_frame() for lv, v in
+                                        forced.items()})
     return {lv: t["n"] for lv, t in tables.items()}
 
 

@@ -127,7 +127,9 @@ def expected_ranking(info: dict, weights: dict[str, float],
     if kecamatan is not None:
         hh = hh[hh["region_code"].isin(set(codes))]
     flags = indicators.evaluate(hh)
-    table = indicators.aggregate(hh, flags, "region_code", ids=tuple(weights))
+    # with the indicators a forum's suppression of these reads, as the page counts them
+    table = indicators.aggregate(hh, flags, "region_code",
+                                 ids=indicators.related(tuple(weights)))
     table = table.reindex(codes)
     table["rumah_tangga"] = table["rumah_tangga"].fillna(0)
     ranked = planning.ranking(forum_rates(table, weights) if hide else table, weights)

@@ -79,8 +79,11 @@ class Scope:
                        description="")
 
     def table(self, ids: tuple[str, ...]) -> pd.DataFrame:
-        """Per kelurahan in scope: counts and rates of ``ids`` (as indicators.aggregate)."""
-        table, _ = indicators.area_counts(self.prepared, self.keep, ids=ids)
+        """Per kelurahan in scope: counts and rates of ``ids`` (as indicators.aggregate), and
+        of the indicators a forum's suppression of them reads (:func:`geo.indicators.
+        related`)."""
+        table, _ = indicators.area_counts(self.prepared, self.keep,
+                                          ids=indicators.related(tuple(ids)))
         return indicators.for_areas(table, self.areas["kode"])
 
     def household_needs(self) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.DataFrame,

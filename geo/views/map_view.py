@@ -190,7 +190,10 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     ind, c = indicators.get(ind_id), columns(ind_id)
     level = shown_level(filters, level)
     keep = households_mask(prepared, filters)
-    kel_table, unlinked = indicators.area_counts(prepared, keep, ids=(ind_id,))
+    # with the counts a forum's suppression of this one reads (indicators.related)
+    kel_table, unlinked = indicators.area_counts(prepared, keep,
+                                                 ids=indicators.related((ind_id,)),
+                                                 detail=(ind_id,))
     areas = areas[chosen_areas(areas, filters, level).to_numpy()]
     if areas.empty:
         return None
@@ -200,7 +203,8 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
     def need_counts() -> pd.DataFrame:
         """The other need indicators per kelurahan of every area (for the export, counted
         when asked: a forum's suppression is decided over them all, at every level)."""
-        others = tuple(i for i in indicators.NEED_INDICATORS if i != ind_id)
+        others = indicators.related(tuple(i for i in indicators.NEED_INDICATORS
+                                          if i != ind_id))
         counts, _ = indicators.area_counts(prepared, keep, ids=others, detail=())
         return counts
     has_data = table[HOUSEHOLDS].to_numpy() > 0
