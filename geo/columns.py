@@ -40,13 +40,23 @@ def known_of_texts(table: pd.DataFrame, ind_id: str) -> list[str]:
     """"18.203 dari 19.751" (households whose value is known, of all) for every row of an area
     table."""
     c = columns(ind_id)
-    return [f"{d} dari {b}"
+    return [known_of(d, b)
             for d, b in zip(fmt_ints(table[c.denominator]), fmt_ints(table[c.population]))]
+
+
+def known_of(known: str, population: str) -> str:
+    """"18.203 dari 19.751" of two numbers already as text (shown, or hidden for a forum)."""
+    return f"{known} dari {population}"
+
+
+def known_phrase(text: str) -> str:
+    """"diketahui untuk 18.203 dari 19.751 rumah tangga" of a :func:`known_of` text."""
+    return f"diketahui untuk {text} rumah tangga"
 
 
 def known_texts(table: pd.DataFrame, ind_id: str) -> list[str]:
     """"diketahui untuk 18.203 dari 19.751 rumah tangga" for every row of an area table."""
-    return [f"diketahui untuk {text} rumah tangga" for text in known_of_texts(table, ind_id)]
+    return [known_phrase(text) for text in known_of_texts(table, ind_id)]
 
 
 def known_text(row: pd.Series, ind_id: str) -> str:

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from geo import indicators
-from geo.columns import HOUSEHOLDS, columns, rates_of
+from geo.columns import HOUSEHOLDS, columns, known_of, known_phrase, rates_of
 from geo.filters import Filters, chosen_areas
 from geo.fmt import fmt_int, fmt_ints
 from geo.suppression import (
@@ -145,7 +145,7 @@ def _related_forced(table: pd.DataFrame, ind_id: str, share: float
                                             index=mine[lv].index)) for lv in mine})
     for pair in indicators.COMPLEMENTS:
         if ind_id in pair and all(i in table for i in pair):
-            add(_complement_forced(table, pair, share)[ind_id])
+            add(_complement_forced(table, pair, share).forced[ind_id])
     return forced or None
 
 
@@ -157,8 +157,7 @@ def _denominator_forced(table: pd.DataFrame, column: str, share: float
         if column not in {columns(i).denominator for i in pair} or not all(
                 i in table for i in pair):
             continue
-        secret = {i: {lv: pd.Series(hidden_cells(t), index=t.index) for lv, t in _texts(
-            table, i, i, share, True).items()} for i in pair}
+        secret = _complement_forced(table, pair, share).hidden  # the counts as shown
         value = {i: _level_counts(table, i, share) for i in pair}
         a, b = pair
         return {lv: (secret[a][lv] & (value[b][lv].reindex(secret[a][lv].index) == 0))
@@ -167,14 +166,23 @@ def _denominator_forced(table: pd.DataFrame, column: str, share: float
     return None
 
 
-_COMPLEMENTS_DONE: dict[bytes, dict[str, dict[str, pd.Series]]] = {}  # by the counts' content
+@dataclass(frozen=True)
+class _Complements:
+    """Two complements suppressed together: per indicator and level, the cells forced hidden
+    because the other's are, and the cells hidden in the end (the counts as shown)."""
+
+    forced: dict[str, dict[str, pd.Series]]
+    hidden: dict[str, dict[str, pd.Series]]
+
+
+_COMPLEMENTS_DONE: dict[bytes, _Complements] = {}  # by the counts' content
 
 
 def _complement_forced(table: pd.DataFrame, pair: tuple[str, str], share: float
-                       ) -> dict[str, dict[str, pd.Series]]:
-    """Per indicator of ``pair``: the cells hidden because the other's are (see
-    :func:`_related_forced`), at every level. Worked out once per content of the two
-    indicators' counts (a page asks for both counts and their denominator)."""
+                       ) -> _Complements:
+    """The pair's joint suppression (see :func:`_related_forced`), at every level. Worked out
+    once per content of the two indicators' counts (a page asks for both counts and their
+    denominator)."""
     used = table[[c for i in pair for c in (columns(i).count, columns(i).denominator,
                                             columns(i).population)]]
     key = hashlib.blake2b(repr((pair, share)).encode() + used.to_numpy(dtype=float).tobytes()
@@ -190,7 +198,7 @@ def _complement_forced(table: pd.DataFrame, pair: tuple[str, str], share: float
 
 
 def _complement_suppression(table: pd.DataFrame, pair: tuple[str, str], share: float
-                            ) -> dict[str, dict[str, pd.Series]]:
+                            ) -> _Complements:
     forced: dict[str, dict[str, pd.Series]] = {i: {} for i in pair}
     while True:
         hidden = {i: {lv: pd.Series(hidden_cells(t), index=t.index) for lv, t in _texts(
@@ -203,8 +211,8 @@ def _complement_suppression(table: pd.DataFrame, pair: tuple[str, str], share: f
                 if bool((after & ~before).any()):
                     grown = True
                 forced[i][lv] = after
-        if not grown:
-            return forced
+        if not grown:  # ``hidden`` was made with the final ``forced``
+            return _Complements(forced, hidden)
 
 
 def column_texts(counts: pd.Series, hide: bool = True) -> pd.Series:
@@ -448,8 +456,7 @@ class Totals:
         with the denominator and the population as :meth:`count` shows them: a hidden one
         stays hidden here too."""
         c = columns(self.ind_id)
-        return (f"diketahui untuk {self.count(c.denominator)} dari {self.count(c.population)} "
-                "rumah tangga")
+        return known_phrase(known_of(self.count(c.denominator), self.count(c.population)))
 
     def rate(self) -> str:
         """The rate: hidden where its count or its denominator is (their quotient)."""

@@ -13,7 +13,7 @@ import pandas as pd
 
 from geo import forum, indicators
 from geo.codes import level_word
-from geo.columns import HOUSEHOLDS, PERSONS, columns, known_of_texts
+from geo.columns import HOUSEHOLDS, PERSONS, columns, known_of, known_of_texts
 from geo.exports import Notes, Table, area_layer, registry, snapshot_source
 from geo.filters import Filters, chosen_areas
 from geo.fmt import fmt_int, fmt_ints, fmt_num, fmt_pcts
@@ -242,8 +242,8 @@ def map_view(prepared: indicators.Prepared, filters: Filters, ind_id: str, level
                                               else fmt_ints(table[c.count])),
         "Jiwa terhitung": where_known(forum.persons_texts(table[c.persons], cells, c.count)
                                       if hide else fmt_ints(table[c.persons])),
-        "Rumah tangga diketahui": ([f"{d} dari {p}" for d, p in zip(cells[c.denominator],
-                                                                     cells[c.population])]
+        "Rumah tangga diketahui": ([known_of(d, p) for d, p in zip(cells[c.denominator],
+                                                                    cells[c.population])]
                                    if hide else known_of_texts(table, ind_id)),
     }, index=pd.Index(areas["kode"].to_numpy(), dtype=object), dtype=object)  # not Arrow
 
