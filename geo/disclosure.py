@@ -44,7 +44,8 @@ class Suppression:
 
 def suppress(counts: np.ndarray, k: int = SMALL_COUNT, groups: object = None,
              rows_add_up: bool = True, forced: np.ndarray | None = None,
-             unknown: np.ndarray | None = None) -> Suppression:
+             unknown: np.ndarray | None = None, known: np.ndarray | None = None
+             ) -> Suppression:
     """Which cells of a 2-D table of counts (rows × columns; NaN = not a number, adds nothing
     to a total) to hide. A 1-D array is treated as one column. ``groups``: a label per row
     whose group totals are shown elsewhere (see the module note). ``rows_add_up`` False: the
@@ -55,15 +56,20 @@ def suppress(counts: np.ndarray, k: int = SMALL_COUNT, groups: object = None,
     another table hides what they would give back (e.g. a row whose total is hidden there);
     they count as hidden for the rule like any other. ``unknown`` (bool, same shape): cells
     shown as unknown (NaN) whose true count a total holds all the same; a reader does not see
-    them, so they count as hidden too (a line with one of them alone would give it back)."""
+    them, so they count as hidden too (a line with one of them alone would give it back).
+    ``known`` (bool, same shape): cells a reader knows from another page whatever is hidden
+    here (a part equal to a count shown elsewhere): never hidden unless small, never chosen
+    to protect another."""
     values = np.asarray(counts, dtype=float)
     if values.ndim == 1:
         values = values[:, None]
     shown = np.nan_to_num(values, nan=0.0)
     primary = (shown > 0) & (shown < k)
     hidden = primary.copy()
+    given = (np.zeros(hidden.shape, dtype=bool) if known is None
+             else np.asarray(known, dtype=bool).reshape(hidden.shape))
     if forced is not None:
-        hidden |= np.asarray(forced, dtype=bool).reshape(hidden.shape) & (shown > 0)
+        hidden |= np.asarray(forced, dtype=bool).reshape(hidden.shape) & (shown > 0) & ~given
     if unknown is not None:
         hidden |= np.asarray(unknown, dtype=bool).reshape(hidden.shape)
     row_totals = np.zeros(values.shape[0], dtype=bool)
@@ -71,13 +77,14 @@ def suppress(counts: np.ndarray, k: int = SMALL_COUNT, groups: object = None,
     group_of = _group_ids(groups, values.shape[0])
     changed = True
     while changed:
-        changed = _protect_groups(hidden, shown, group_of)
+        changed = _protect_groups(hidden, shown, group_of, given)
         for axis in ((1, 0) if values.shape[1] > 1 and rows_add_up else (0,)):  # rows, columns
             lines = hidden.sum(axis=axis)
             for line in np.flatnonzero(lines == 1):
                 cells = hidden[line] if axis == 1 else hidden[:, line]
                 vals = shown[line] if axis == 1 else shown[:, line]
-                candidates = np.flatnonzero(~cells & (vals > 0))
+                free = ~given[line] if axis == 1 else ~given[:, line]
+                candidates = np.flatnonzero(~cells & (vals > 0) & free)
                 if len(candidates) == 0:
                     (row_totals if axis == 1 else col_totals)[line] = True
                     continue
@@ -108,8 +115,8 @@ def _group_ids(groups: object, rows: int) -> np.ndarray | None:
     return ids if len(uniques) > 1 else None
 
 
-def _protect_groups(hidden: np.ndarray, shown: np.ndarray, group_of: np.ndarray | None
-                    ) -> bool:
+def _protect_groups(hidden: np.ndarray, shown: np.ndarray, group_of: np.ndarray | None,
+                    given: np.ndarray) -> bool:
     """One pass of the group rule (in place): in every group's part of a column with exactly
     one hidden cell, hide the smallest other positive count of that part. True if it hid
     any."""
@@ -122,7 +129,7 @@ def _protect_groups(hidden: np.ndarray, shown: np.ndarray, group_of: np.ndarray 
     changed = False
     for g, j in zip(*np.nonzero(per_group == 1)):
         rows = np.flatnonzero(group_of == g)
-        candidates = rows[~hidden[rows, j] & (shown[rows, j] > 0)]
+        candidates = rows[~hidden[rows, j] & (shown[rows, j] > 0) & ~given[rows, j]]
         if len(candidates):
             hidden[candidates[np.argmin(shown[candidates, j])], j] = True
             changed = True
@@ -164,8 +171,8 @@ def derivable(counts: np.ndarray, hidden: np.ndarray, row_totals_hidden: np.ndar
 def suppress_levels(levels: list[np.ndarray], parents: list[np.ndarray], k: int = SMALL_COUNT,
                     raw: list[np.ndarray] | None = None, groups: list[object] | None = None,
                     rows_add_up: bool = True,
-                    forced: np.ndarray | list[np.ndarray | None] | None = None
-                    ) -> list[Suppression]:
+                    forced: np.ndarray | list[np.ndarray | None] | None = None,
+                    known: list[np.ndarray | None] | None = None) -> list[Suppression]:
     """:func:`suppress` of a table of counts at each level of a hierarchy of areas, fine to
     coarse (kelurahan, kecamatan, …), so that no level gives back what another hides.
 
@@ -177,7 +184,8 @@ def suppress_levels(levels: list[np.ndarray], parents: list[np.ndarray], k: int 
     unknown count that could be positive is a cell the reader does not see, and is protected
     as a hidden one. ``groups[i]``: the labels :func:`suppress` protects each level within
     (default: the parents). ``rows_add_up`` as :func:`suppress`; ``forced``: cells of the
-    first level to hide from the start, or a list of such cells per level (None: none).
+    first level to hide from the start, or a list of such cells per level (None: none);
+    ``known``: per level (None: none), cells a reader knows from elsewhere (:func:`suppress`).
 
     Two rules join each pair of levels, column by column, and the levels are suppressed again
     until neither adds a cell: an area hidden above, whose parts below are all shown, hides
@@ -197,10 +205,13 @@ def suppress_levels(levels: list[np.ndarray], parents: list[np.ndarray], k: int 
                 f |= np.asarray(given, dtype=bool).reshape(f.shape)
     elif forced is not None:
         force[0] |= np.asarray(forced, dtype=bool).reshape(values[0].shape)
+    given = [np.zeros(v.shape, dtype=bool) if known is None or known[i] is None
+             else np.asarray(known[i], dtype=bool).reshape(v.shape)
+             for i, v in enumerate(values)]
     while True:
         cuts = [suppress(v, k, parents[i] if groups is None and i < n - 1
                          else (None if groups is None else groups[i]), rows_add_up,
-                         force[i], unknown[i])
+                         force[i], unknown[i], given[i])
                 for i, v in enumerate(values)]
         changed = False
         for i in range(n - 1):
@@ -210,7 +221,8 @@ def suppress_levels(levels: list[np.ndarray], parents: list[np.ndarray], k: int 
                 changed |= _join_levels(values[i][:, j], np.asarray(parents[i]),
                                         cuts[i].hidden[:, j], could_count,
                                         cuts[i + 1].hidden[:, j], force[i][:, j],
-                                        force[i + 1][:, j])
+                                        force[i + 1][:, j], given[i][:, j],
+                                        given[i + 1][:, j])
         if not changed:
             break
     if flat:
@@ -221,7 +233,8 @@ def suppress_levels(levels: list[np.ndarray], parents: list[np.ndarray], k: int 
 
 def _join_levels(part: np.ndarray, parent: np.ndarray, part_hidden: np.ndarray,
                  area_counts: np.ndarray, area_hidden: np.ndarray, part_forced: np.ndarray,
-                 area_forced: np.ndarray) -> bool:
+                 area_forced: np.ndarray, part_given: np.ndarray, area_given: np.ndarray
+                 ) -> bool:
     """One pass of :func:`suppress_levels`' two rules over a column of a pair of levels
     (``area_counts``: the areas above whose count is, or may be, positive; ``forced`` grown in
     place, through views; a hidden cell here includes an unknown one). True if it forced any
@@ -230,7 +243,7 @@ def _join_levels(part: np.ndarray, parent: np.ndarray, part_hidden: np.ndarray,
     linked = parent >= 0
     size = len(area_counts)
     hidden_parts = np.bincount(parent[linked], weights=part_hidden[linked], minlength=size)
-    candidate = np.flatnonzero(~part_hidden & (shown > 0) & linked)
+    candidate = np.flatnonzero(~part_hidden & (shown > 0) & linked & ~part_given)
     # each area's smallest candidate part (the first in code order among equals)
     ranked = candidate[np.lexsort((candidate, shown[candidate], parent[candidate]))]
     areas, first = np.unique(parent[ranked], return_index=True)
@@ -238,7 +251,8 @@ def _join_levels(part: np.ndarray, parent: np.ndarray, part_hidden: np.ndarray,
     smallest[areas] = ranked[first]
     has = smallest >= 0
     up = area_counts & area_hidden & (hidden_parts == 0) & has  # hidden above, all shown below
-    down = area_counts & ~area_hidden & (hidden_parts == 1) & ~has  # one part hidden alone
+    down = (area_counts & ~area_hidden & (hidden_parts == 1) & ~has  # one part hidden alone
+            & ~area_given)  # (an area known from elsewhere cannot be hidden: left)
     part_forced[smallest[up]] = True
     area_forced[down] = True
     return bool(up.any() or down.any())

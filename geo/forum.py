@@ -33,11 +33,13 @@ import numpy as np
 import pandas as pd
 
 from geo import indicators
+from geo.codes import parent_codes
 from geo.columns import HOUSEHOLDS, columns, known_of, known_phrase, rates_of
 from geo.filters import Filters, chosen_areas
 from geo.fmt import fmt_int, fmt_ints
 from geo.suppression import (
     HIDDEN_TOO,
+    LEVEL_OF_DOTS,
     count_text,
     hidden_cells,
     hierarchy_texts,
@@ -318,6 +320,36 @@ def _flag(table: pd.DataFrame, column: str, ind_id: str | None) -> pd.Series:
              pd.Series(table[columns(ind_id).denominator].to_numpy(dtype=float), index=codes))
     texts = next(iter(hierarchy_texts(values, raw=bound).values()))
     return pd.Series(hidden_cells(texts), index=codes)
+
+
+def above_column(column: str, level: str) -> str:
+    """The forum-flag column that carries, on each row, whether the map of ``level`` (above
+    the table's) hides ``column`` in that row's area there (:func:`flag_levels`)."""
+    return f"{column}_{level}{FLAG}"
+
+
+def flag_levels(table: pd.DataFrame, column: str, ind_id: str | None) -> dict[str, pd.Series]:
+    """:func:`_flag` at ``table``'s level and every level above (level -> bools by code):
+    above from the rows' :func:`above_column` flags where the table carries them, else from
+    the table's own counts as :func:`_flag` suppresses them."""
+    own = level_of(table["kode"])
+    out = {own: _flag(table, column, ind_id)}
+    flagged = {lv: above_column(column, lv) for lv in LEVEL_OF_DOTS.values()
+               if above_column(column, lv) in table}
+    if flagged:
+        for lv, name in flagged.items():
+            parents = parent_codes(table["kode"], lv)
+            out[lv] = pd.Series(table[name].to_numpy(dtype=bool), index=parents).groupby(
+                level=0).any()
+        return out
+    codes = pd.Index(table["kode"], dtype=object)
+    values = pd.Series(table[column].to_numpy(dtype=float), index=codes)
+    bound = (None if ind_id is None else
+             pd.Series(table[columns(ind_id).denominator].to_numpy(dtype=float), index=codes))
+    for lv, texts in hierarchy_texts(values, raw=bound).items():
+        if lv != own:
+            out[lv] = pd.Series(hidden_cells(texts), index=texts.index)
+    return out
 
 
 def hidden(texts: pd.DataFrame) -> pd.DataFrame:

@@ -8,6 +8,8 @@ not shown (``–`` on screen, an empty cell in an export, no colour on a map). Z
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -163,7 +165,8 @@ def area_parents(index: object) -> list[str] | None:
 
 def protected_texts(counts: pd.DataFrame, hide: bool = True,
                     threshold: int | None = None, rows_add_up: bool = False,
-                    forced: np.ndarray | None = None) -> pd.DataFrame:
+                    forced: np.ndarray | None = None, known: np.ndarray | None = None
+                    ) -> pd.DataFrame:
     """A table of counts (areas × columns) as text, safe to show beside its row and column
     totals: small counts ``< 5``, and, so that none of them is a total minus the shown cells,
     one more count hidden (``–``) in every row and column that would hide only one
@@ -176,15 +179,23 @@ def protected_texts(counts: pd.DataFrame, hide: bool = True,
     excluded = referred + not referred): then a column hides the same cells on every page that
     shows it for the same areas, and no page gives back what another hides. ``forced`` (bool,
     same shape): cells to hide ("–") whatever their count, because another table hides what
-    they would give back; the rule then protects them like the others."""
+    they would give back; the rule then protects them like the others. ``known`` (bool, same
+    shape): cells a reader knows from another page, never hidden to protect another
+    (:func:`geo.disclosure.suppress`)."""
     threshold = threshold or k()
     if hide and _is_area_index(counts.index):
         return level_texts(counts, threshold=threshold, rows_add_up=rows_add_up,
-                           forced=forced)[level_of(counts.index)]
+                           forced=forced, known=None if known is None else {
+                               level_of(counts.index): pd.DataFrame(
+                                   np.asarray(known, dtype=bool).reshape(counts.shape),
+                                   index=counts.index, columns=counts.columns)}
+                           )[level_of(counts.index)]
     values = counts.to_numpy(dtype=float)
     if hide:
         cut = disclosure.suppress(values, threshold, None, rows_add_up, None if forced is None
-                                  else np.asarray(forced, dtype=bool).reshape(values.shape))
+                                  else np.asarray(forced, dtype=bool).reshape(values.shape),
+                                  known=None if known is None
+                                  else np.asarray(known, dtype=bool).reshape(values.shape))
         hidden, primary = np.asarray(cut.hidden), np.asarray(cut.primary)
     else:
         hidden = primary = np.zeros(values.shape, dtype=bool)
@@ -197,8 +208,8 @@ LEVEL_OF_DOTS = {3: "kelurahan", 2: "kecamatan", 1: "kota", 0: "provinsi"}  # co
 
 def level_texts(counts: pd.DataFrame, upper: dict[str, pd.DataFrame] | None = None,
                 raw: pd.DataFrame | None = None, threshold: int | None = None,
-                rows_add_up: bool = False, forced: np.ndarray | None = None
-                ) -> dict[str, pd.DataFrame]:
+                rows_add_up: bool = False, forced: np.ndarray | None = None,
+                known: dict[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
     """A table of counts per area of a level (rows by dotted code, e.g. every kelurahan;
     NaN: unknown) and its sums at every level above (kecamatan, kota, provinsi, by the code's
     prefix), as text keyed by level, suppressed for a forum so that no level gives back what
@@ -212,7 +223,8 @@ def level_texts(counts: pd.DataFrame, upper: dict[str, pd.DataFrame] | None = No
     whose value is known): an unknown count that could be positive is protected as a hidden
     one, as the sums above hold it. ``rows_add_up`` and ``forced`` as
     :func:`protected_texts`; ``forced`` may also be cells to hide at each level (level ->
-    bools by code, a Series for one column)."""
+    bools by code, a Series for one column); ``known``: cells a reader knows from another
+    page at each level, as ``forced`` (:func:`geo.disclosure.suppress`)."""
     threshold = threshold or k()
     values = counts.to_numpy(dtype=float)  # 2-D, also with no row
     bound = pd.DataFrame(0.0 if raw is None else raw.to_numpy(dtype=float),
@@ -226,16 +238,21 @@ def level_texts(counts: pd.DataFrame, upper: dict[str, pd.DataFrame] | None = No
     parents = [inverse for _, inverse in ups]
     codes = [pd.Index(np.asarray(counts.index, dtype=object)[order], dtype=object),
              *(up for up, _ in ups)]
-    if isinstance(forced, dict):  # per level, by code (a level left out: none)
-        names = [level_of(c) for c in codes]
-        force = [None if lv not in forced else pd.DataFrame(forced[lv]).reindex(
+    names = [level_of(c) for c in codes]
+
+    def per_level(cells: dict) -> list[np.ndarray | None]:  # level -> bools by code
+        return [None if lv not in cells else pd.DataFrame(cells[lv]).reindex(
             index=c, fill_value=False).to_numpy(dtype=bool).reshape(v.shape)
             for lv, c, v in zip(names, codes, levels)]
+
+    if isinstance(forced, dict):  # per level, by code (a level left out: none)
+        force = per_level(forced)
     else:
         force = None if forced is None else np.asarray(forced, dtype=bool).reshape(
             values.shape)[order]
     cuts = disclosure.suppress_levels(levels, parents, threshold, bounds,
-                                      rows_add_up=rows_add_up, forced=force)
+                                      rows_add_up=rows_add_up, forced=force,
+                                      known=None if not known else per_level(known))
     out = {}
     for v, index, cut in zip(levels, codes, cuts):
         texts = _texts(v, np.asarray(cut.primary), f"< {threshold}", np.asarray(cut.hidden))
@@ -245,6 +262,121 @@ def level_texts(counts: pd.DataFrame, upper: dict[str, pd.DataFrame] | None = No
     back[order] = np.arange(len(order))
     out[own] = out[own].iloc[back]
     out[own].index = counts.index
+    return out
+
+
+@dataclass(frozen=True)
+class Whole:
+    """Columns of a table whose sum per area is a count another page shows (the referrals'
+    two exclusion parts add up to the map's exclusion error), and where that page hides it:
+    ``hidden`` per level, bools by code (a level left out: the count is not shown there)."""
+
+    parts: tuple[str, ...]
+    hidden: dict[str, pd.Series]
+
+
+def linked_texts(counts: pd.DataFrame, wholes: Sequence[Whole], rows_add_up: bool = False,
+                 threshold: int | None = None) -> dict[str, pd.DataFrame]:
+    """:func:`level_texts` of a table (one level for rows not by area code) whose columns
+    add up to counts shown elsewhere (``wholes``), suppressed so that no such count minus the
+    shown parts gives a hidden part back: where the count is shown and one part is hidden,
+    the smallest other positive part is hidden too; where it is hidden, every positive part
+    is (their sum would give it back); and the table is suppressed again with those cells
+    until neither rule hides more.
+
+    A part hidden where the other parts are 0 equals the count shown elsewhere: a reader
+    knows it. It is never a small count (the count would then be hidden), only a cell hidden
+    beside one; it is then shown, and another cell protects that one
+    (:func:`given_back` finds such parts; ``known`` of :func:`geo.disclosure.suppress`)."""
+    threshold = threshold or k()
+    forced: dict[str, pd.DataFrame] = {}
+    known: dict[str, pd.DataFrame] = {}
+
+    def mark(cells: dict[str, pd.DataFrame], lv: str, index: pd.Index, more: pd.DataFrame
+             ) -> bool:
+        have = cells.setdefault(lv, pd.DataFrame(False, index=index, columns=counts.columns))
+        new = more.to_numpy() & ~have[more.columns].reindex(more.index).to_numpy(dtype=bool)
+        have.loc[more.index, more.columns] = have.loc[more.index, more.columns] | more
+        return bool(new.any())
+
+    while True:
+        texts = _forced_texts(counts, forced, known, rows_add_up, threshold)
+        grown = False
+        for whole in wholes:
+            for lv, hidden_whole in whole.hidden.items():
+                if lv not in texts:
+                    continue
+                parts = _level_values(counts, lv)[list(whole.parts)]
+                given = known.get(lv)
+                more = _parts_to_hide(texts[lv], parts, hidden_whole, threshold,
+                                      None if given is None else given[list(whole.parts)])
+                grown |= mark(forced, lv, texts[lv].index, more)
+        if not grown:
+            back = given_back(texts, counts, wholes)
+            for lv in {lv for lv, _, _ in back}:
+                cells = pd.DataFrame(False, index=texts[lv].index, columns=counts.columns)
+                for _, code, column in (b for b in back if b[0] == lv):
+                    cells.loc[code, column] = True
+                grown |= mark(known, lv, texts[lv].index, cells)
+        if not grown:
+            return texts
+
+
+def _forced_texts(counts: pd.DataFrame, forced: dict[str, pd.DataFrame],
+                  known: dict[str, pd.DataFrame], rows_add_up: bool, threshold: int
+                  ) -> dict[str, pd.DataFrame]:
+    if _is_area_index(counts.index):
+        return level_texts(counts, threshold=threshold, rows_add_up=rows_add_up,
+                           forced=forced or None, known=known or None)
+    own = level_of(counts.index)
+    force, given = forced.get(own), known.get(own)
+    return {own: protected_texts(counts, True, threshold, rows_add_up,
+                                 None if force is None else force.to_numpy(dtype=bool),
+                                 None if given is None else given.to_numpy(dtype=bool))}
+
+
+def _level_values(counts: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The counts at ``level``: the table's own rows, or their sums above."""
+    if level == level_of(counts.index):
+        return counts.astype(float)
+    return level_sums(counts)[level]
+
+
+def _parts_to_hide(texts: pd.DataFrame, parts: pd.DataFrame, whole_hidden: pd.Series,
+                   threshold: int, known: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The cells of ``parts`` (one level's counts) that the two rules of
+    :func:`linked_texts` add, as bools (same shape)."""
+    values = np.nan_to_num(parts.to_numpy(dtype=float), nan=0.0)
+    hidden = texts.loc[parts.index, parts.columns].isin([f"< {threshold}", HIDDEN_TOO]
+                                                        ).to_numpy()
+    whole = whole_hidden.reindex(parts.index, fill_value=False).to_numpy(dtype=bool)
+    free = ~hidden & (values > 0)
+    if known is not None:
+        free &= ~known.reindex(parts.index).to_numpy(dtype=bool)
+    more = whole[:, None] & free
+    candidates = np.where(free, values, np.inf)
+    lone = ~whole & (hidden.sum(axis=1) == 1) & np.isfinite(candidates).any(axis=1)
+    rows = np.flatnonzero(lone)
+    more[rows, np.argmin(candidates[rows], axis=1)] = True
+    return pd.DataFrame(more, index=parts.index, columns=parts.columns)
+
+
+def given_back(texts: dict[str, pd.DataFrame], counts: pd.DataFrame,
+               wholes: Sequence[Whole]) -> list[tuple[str, str, str]]:
+    """Hidden parts that a count shown elsewhere gives back (level, code, column): the one
+    hidden part of a sum shown elsewhere (after :func:`linked_texts`: whose other parts are
+    0). Empty is safe."""
+    out = []
+    for whole in wholes:
+        for lv, hidden_whole in whole.hidden.items():
+            if lv not in texts:
+                continue
+            parts = _level_values(counts, lv)[list(whole.parts)]
+            hidden = hidden_cells(texts[lv].loc[parts.index, list(whole.parts)])
+            shown = ~hidden_whole.reindex(parts.index, fill_value=False).to_numpy(dtype=bool)
+            for i in np.flatnonzero(shown & (hidden.sum(axis=1) == 1)):
+                column = whole.parts[int(np.flatnonzero(hidden[i])[0])]
+                out.append((lv, str(parts.index[i]), column))
     return out
 
 

@@ -229,3 +229,21 @@ def test_a_forum_that_chooses_a_kelurahan_sees_what_the_whole_table_shows_of_it(
     assert alone.display()["Rujukan"].tolist() == ["12"]
     planner = AreaView(one, hide=False, whole=None, filters=chosen)
     assert planner.totals()["rujukan"] == "12"
+
+
+def test_the_maps_exclusion_count_minus_one_shown_part_gives_no_hidden_part_back():
+    """Referred + not referred = the exclusion-error count, which the forum's map shows
+    (30 in every kelurahan here). 2 referred is small; suppressed as plain columns, the row
+    hid 6 "from outside the register" beside it and showed 28 not referred: 30 − 28 = 2.
+    Now the other part is hidden with it, in the table and in the kecamatan's totals."""
+    table = area_table(eksklusi=[30] * 5, eksklusi_dirujuk=[2, 10, 10, 10, 10],
+                       eksklusi_tanpa_rujukan=[28, 20, 20, 20, 20])
+    forum = AreaView(table, hide=True)
+    assert not forum.exclusion_hidden.any()
+    texts = forum.count_texts()
+    parts = texts[["eksklusi_dirujuk", "eksklusi_tanpa_rujukan"]].isin(HIDDEN).to_numpy()
+    assert parts[0].tolist() == [True, True]
+    assert set(parts.sum(axis=1)) <= {0, 2}  # never one part alone beside the map's count
+    for level, shown in forum._frame_levels.items():
+        hidden = shown[["eksklusi_dirujuk", "eksklusi_tanpa_rujukan"]].isin(HIDDEN)
+        assert set(hidden.sum(axis=1)) <= {0, 2}, level

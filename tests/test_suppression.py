@@ -176,3 +176,56 @@ def test_a_tables_row_order_does_not_change_what_is_hidden():
         shuffled = counts.sample(frac=1, random_state=seed)
         assert protected_texts(shuffled).reindex(codes).equals(first)
     assert first["n"].tolist() == ["< 5", "–", "40", "9", "60", "25"]
+
+
+def _linked_case(seed: int) -> tuple[pd.DataFrame, suppression.Whole]:
+    """Random referral-like counts over 2–4 kecamatan; the last two columns add up to a
+    count another page shows, suppressed there as one column over every level."""
+    rng = np.random.default_rng(seed)
+    codes = [f"36.71.{kc:02d}.{1000 + kl}" for kc in range(1, int(rng.integers(3, 6)))
+             for kl in range(1, int(rng.integers(2, 7)))]
+    n = len(codes)
+    part_a = rng.choice([0, 1, 2, 3, 6, 10, 20], n)
+    part_b = rng.choice([0, 1, 2, 3, 6, 10, 20, 40], n)
+    counts = pd.DataFrame({"semua": part_a + rng.choice([0, 1, 2, 5, 10], n),
+                           "sebagian": rng.choice([0, 1, 2, 5, 10], n),
+                           "a": part_a, "b": part_b}, index=codes).astype(float)
+    whole = suppression.hierarchy_texts(counts["a"] + counts["b"])
+    return counts, suppression.Whole(("a", "b"), {
+        lv: pd.Series(suppression.hidden_cells(t), index=t.index) for lv, t in whole.items()})
+
+
+def test_parts_of_a_count_shown_elsewhere_never_give_one_back():
+    """Where another page shows a + b, a table showing a and b hides both or neither, at
+    every level; where that page hides a + b, every positive part is hidden. Suppressed as
+    plain columns, most such tables hid one part alone (the shown sum gave it back)."""
+    plain = linked = 0
+    for seed in range(40):
+        counts, whole = _linked_case(seed)
+        texts = suppression.linked_texts(counts, [whole], rows_add_up=True)
+        assert suppression.given_back(texts, counts, [whole]) == []
+        for lv, t in texts.items():
+            hidden = suppression.hidden_cells(t[["a", "b"]])
+            values = suppression.level_sums(counts).get(lv, counts)[["a", "b"]].to_numpy()
+            secret = whole.hidden[lv].reindex(t.index).to_numpy(dtype=bool)
+            assert (hidden[secret] | (values[secret] == 0)).all()
+            linked += int(((hidden.sum(axis=1) == 1) & ~secret).sum())
+        old = suppression.level_texts(counts, rows_add_up=True)
+        plain += len(suppression.given_back(old, counts, [whole]))
+    assert plain > 20 and linked == 0
+
+
+def test_a_part_the_shown_sum_gives_back_is_shown_and_another_cell_protects():
+    """b is 0 where a + b = 12 is shown elsewhere: a is 12 whatever the table hides, so it
+    is shown, and the small count beside it in its column is protected by another cell."""
+    codes = [f"36.71.01.{1001 + i}" for i in range(4)]
+    counts = pd.DataFrame({"a": [12.0, 3.0, 20.0, 30.0], "b": [0.0, 7.0, 8.0, 9.0]},
+                          index=codes)
+    shown = pd.Series(False, index=codes)
+    whole = suppression.Whole(("a", "b"), {"kelurahan": shown})
+    plain = suppression.level_texts(counts)["kelurahan"]
+    assert plain["a"].tolist() == ["–", "< 5", "20", "30"]  # 12 protects 3: but 12 is known
+    texts = suppression.linked_texts(counts, [whole])["kelurahan"]
+    assert texts["a"].tolist()[:2] == ["12", "< 5"]
+    assert suppression.hidden_cells(texts["a"]).sum() >= 2
+    assert suppression.given_back({"kelurahan": texts}, counts, [whole]) == []

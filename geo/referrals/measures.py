@@ -27,9 +27,10 @@ from sqlalchemy import Engine, select
 
 from geo import indicators, keyed_ids, snapshot_cache, store
 from geo.codes import parent_codes
-from geo.forum import FLAG, hidden_counts
+from geo.forum import FLAG, above_column, hidden_counts_levels
 from geo.referrals import keys, matches, vocab
 from geo.referrals.tables import ensure, referral_imports, referrals
+from geo.suppression import level_sums
 
 NO_OPD = "(tidak disebut)"  # a referral that names no OPD or institution to refer to
 EXCLUSION = "eksklusi"  # the indicator registry's exclusion error (geo.indicators)
@@ -254,11 +255,22 @@ def area_table(joined: Joined, regions: pd.DataFrame, level: str = "kelurahan",
     out["eksklusi_persen"] = counts[f"{EXCLUSION}_persen"].round(2).to_numpy()
     out["eksklusi_diketahui"] = counts[f"{EXCLUSION}_diketahui"].round(4).to_numpy()
     if forum:
-        flags = hidden_counts(kel, (EXCLUSION,), settings.min_known_share, level,
-                              population=True)
-        for column, values in flags.reindex(codes, fill_value=False).items():
+        flags = hidden_counts_levels(kel, (EXCLUSION,), settings.min_known_share,
+                                     _level_and_above(kel.index, level), population=True)
+        for column, values in flags[level].reindex(codes, fill_value=False).items():
             out[f"{column}{FLAG}"] = values.to_numpy(dtype=bool)
+        # the map of each level above: its exclusion count's flag, on each row of its area
+        # (the referrals' two exclusion parts add up to it there too: geo.suppression.Whole)
+        for lv in list(flags)[1:]:
+            out[above_column(EXCLUSION, lv)] = flags[lv][EXCLUSION].reindex(
+                parent_codes(codes, lv), fill_value=False).to_numpy(dtype=bool)
     return out.reset_index(drop=True)
+
+
+def _level_and_above(codes: pd.Index, level: str) -> tuple[str, ...]:
+    """``level`` and the levels above it that kelurahan ``codes`` sum up to."""
+    above = ("kelurahan", *level_sums(pd.DataFrame({"n": 0.0}, index=codes)))
+    return tuple(above[above.index(level):])
 
 
 def need_counts(joined: Joined, area: pd.DataFrame, level: str = "kelurahan",

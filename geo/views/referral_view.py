@@ -18,14 +18,14 @@ from geo.fmt import fmt_int, fmt_num
 from geo.referrals import measures, vocab
 from geo.suppression import (
     HIDDEN_TOO,
-    area_parents,
+    Whole,
     count_texts,
     hidden_cells,
     hidden_last,
     hidden_too,
     hide_small,
     is_small,
-    level_texts,
+    linked_texts,
     protected_texts,
 )
 
@@ -120,12 +120,14 @@ class AreaView:
     @cached_property
     def _frame_levels(self) -> dict[str, pd.DataFrame]:
         """The counts over :attr:`frame` as text at its level and each level above (a
-        forum's total of a chosen kecamatan reads the same suppression)."""
+        forum's total of a chosen kecamatan reads the same suppression). The two exclusion
+        parts add up to the exclusion count the map shows at each level: the map's count
+        minus one shown part never gives the other back (:func:`linked_texts`)."""
         counts = self.frame[list(COUNTS)].astype(float)
-        # eksklusi = dirujuk + tanpa rujukan (its count is on the Cakupan page): rows add up
-        if not self.hide or area_parents(counts.index) is None:  # one level
-            return {"kelurahan": protected_texts(counts, self.hide, rows_add_up=True)}
-        return level_texts(counts, rows_add_up=True)
+        if not self.hide:
+            return {"kelurahan": protected_texts(counts, False)}
+        exclusion = forum.flag_levels(self.frame.reset_index(), "eksklusi", "eksklusi")
+        return linked_texts(counts, [Whole(EXCLUSION_PARTS, exclusion)], rows_add_up=True)
 
     @cached_property
     def _frame_counts(self) -> pd.DataFrame:
