@@ -269,10 +269,13 @@ def level_texts(counts: pd.DataFrame, upper: dict[str, pd.DataFrame] | None = No
 class Whole:
     """Columns of a table whose sum per area is a count another page shows (the referrals'
     two exclusion parts add up to the map's exclusion error), and where that page hides it:
-    ``hidden`` per level, bools by code (a level left out: the count is not shown there)."""
+    ``hidden`` per level, bools by code (a level left out: the count is not shown there).
+    ``exact`` False: the parts add up to it only nearly (households that moved between
+    areas are in one and not the other), so no part is ever taken as known from it."""
 
     parts: tuple[str, ...]
     hidden: dict[str, pd.Series]
+    exact: bool = True
 
 
 def linked_texts(counts: pd.DataFrame, wholes: Sequence[Whole], rows_add_up: bool = False,
@@ -364,10 +367,10 @@ def _parts_to_hide(texts: pd.DataFrame, parts: pd.DataFrame, whole_hidden: pd.Se
 def given_back(texts: dict[str, pd.DataFrame], counts: pd.DataFrame,
                wholes: Sequence[Whole]) -> list[tuple[str, str, str]]:
     """Hidden parts that a count shown elsewhere gives back (level, code, column): the one
-    hidden part of a sum shown elsewhere (after :func:`linked_texts`: whose other parts are
-    0). Empty is safe."""
+    hidden part of an exact sum shown elsewhere (after :func:`linked_texts`: whose other
+    parts are 0). Empty is safe."""
     out = []
-    for whole in wholes:
+    for whole in (w for w in wholes if w.exact):
         for lv, hidden_whole in whole.hidden.items():
             if lv not in texts:
                 continue

@@ -33,7 +33,15 @@ from geo import household_dataset, keyed_ids, snapshot_cache, store
 from geo.answers import NO_DATA
 from geo.codes import parent_codes
 from geo.fmt import fmt_int
-from geo.suppression import HIDDEN_TOO, hidden_cells, protected_texts
+from geo.forum import column_texts
+from geo.suppression import (
+    HIDDEN_TOO,
+    Whole,
+    hidden_cells,
+    level_of,
+    linked_texts,
+    protected_texts,
+)
 
 DESIL = tuple(range(1, 11))
 POOR_MAX = 4  # desil 1-4 is poor, as geo.indicators.is_poor counts it
@@ -51,6 +59,13 @@ LABELS: dict[str, str] = {
     "desil_tidak_diketahui": "desil tidak diketahui di salah satu periode",
     "ambigu": "ID ganda (tidak dihitung)", "tanpa_id": "tanpa ID keluarga maupun NIK",
 }
+
+# every household of each period in the area: the main map's count of that period, which the
+# moves add up to (a forum's table must not give a hidden move back from it: counts_shown)
+HOUSEHOLDS = ("rumah_tangga_awal", "rumah_tangga_akhir")
+ADD_UP_TO = {"rumah_tangga_awal": ("cocok", "keluar", "ambigu", "tanpa_id"),
+             "rumah_tangga_akhir": ("cocok", "baru", "ambigu", "tanpa_id")}
+
 
 def pair_column(d_from: int, d_to: int) -> str:
     """The column of a desil pair: ``desil_3_ke_6``."""
@@ -100,7 +115,8 @@ def household_keys(engine: Engine, snapshot: dict) -> pd.DataFrame:
 
 @dataclass
 class Transitions:
-    """``table``: one row per area (``kode``, ``nama``, :data:`SUMMARY`, :data:`PAIRS`);
+    """``table``: one row per area (``kode``, ``nama``, :data:`SUMMARY`, :data:`HOUSEHOLDS`,
+    :data:`PAIRS`);
     ``totals``: the same counts for every household, also those in no area (unlinked)."""
 
     table: pd.DataFrame
@@ -161,6 +177,7 @@ def count_transitions(before: pd.DataFrame, after: pd.DataFrame, level: str,
     r1, r2 = pos1[both], pos2[both]
     area = area2[r2]
     rows["cocok"] = area
+    rows["rumah_tangga_awal"], rows["rumah_tangga_akhir"] = area1, area2
 
     def values(frame: pd.DataFrame, column: str, at: np.ndarray) -> np.ndarray:
         return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64")[at]
@@ -196,7 +213,7 @@ def _per_area(rows: dict[str, np.ndarray], pair: np.ndarray, area: np.ndarray,
     codes = names.index.union(pd.Index(seen, dtype=object), sort=False).sort_values()
     where = area_codes.get_indexer(codes)  # -1: an area without any household counted
     out = pd.DataFrame({"kode": codes, "nama": names.reindex(codes).fillna("").to_numpy()})
-    for name in SUMMARY:
+    for name in (*SUMMARY, *HOUSEHOLDS):
         if name != "bersih_keluar_miskin":
             out[name] = np.where(where >= 0, counts[name][np.maximum(where, 0)]
                                  if n_areas else 0, 0).astype("int64")
@@ -213,7 +230,7 @@ def _per_area(rows: dict[str, np.ndarray], pair: np.ndarray, area: np.ndarray,
     pairs = np.where((where >= 0)[:, None], grid[np.maximum(where, 0)] if n_areas else 0, 0)
     flat = np.bincount(pair[pair >= 0], minlength=100)
     totals.update(dict(zip(PAIRS, flat.tolist())))
-    table = pd.concat([out[["kode", "nama", *SUMMARY]],
+    table = pd.concat([out[["kode", "nama", *SUMMARY, *HOUSEHOLDS]],
                        pd.DataFrame(pairs.astype("int64"), columns=PAIRS)], axis=1)
     return Transitions(table, totals)
 
@@ -235,9 +252,25 @@ def counts_shown(table: pd.DataFrame, hide: bool) -> pd.DataFrame:
     """The moves of each area (``table``: :func:`transitions`' per kelurahan) as text, by
     kode, as every view of them shows them: with ``hide`` small ones "< 5", and one more in
     each row (an area's moves add up) and column (and kecamatan) as "–" so that none can be
-    worked out; the net (``bersih_keluar_miskin``) "–" where either of its parts is hidden."""
-    counts = table.set_index("kode")[list(COUNTED)].astype(float)
-    texts = protected_texts(counts, hide, rows_add_up=True)
+    worked out; the net (``bersih_keluar_miskin``) "–" where either of its parts is hidden.
+
+    The moves add up to each period's households, which the main map shows per kelurahan
+    (:data:`ADD_UP_TO`: those matched, new or gone, and the two kinds not matched): exactly
+    for the later period where the last two are 0 (the matched and the new count where they
+    live now), and only nearly for the earlier one (a matched household that moved counts in
+    its new kelurahan). With :data:`HOUSEHOLDS` in
+    ``table`` they are suppressed together with the map's counts of them
+    (:func:`geo.suppression.linked_texts`), so a period's households minus the matched ones
+    never give a hidden number of new households back."""
+    frame = table.set_index("kode")
+    counts = frame[list(COUNTED)].astype(float)
+    if hide and all(h in frame for h in HOUSEHOLDS):
+        wholes = [Whole(parts, {level_of(counts.index): pd.Series(hidden_cells(column_texts(
+            frame[h].astype(float))), index=counts.index)}, exact=h == "rumah_tangga_akhir")
+            for h, parts in ADD_UP_TO.items()]
+        texts = linked_texts(counts, wholes, rows_add_up=True)[level_of(counts.index)]
+    else:
+        texts = protected_texts(counts, hide, rows_add_up=True)
     net = table.set_index("kode")["bersih_keluar_miskin"]
     parts = hidden_cells(texts[["keluar_miskin", "jatuh_miskin"]]).any(axis=1)
     texts["bersih_keluar_miskin"] = [

@@ -204,3 +204,27 @@ def test_every_view_of_the_moves_hides_the_same_counts_and_none_can_be_worked_ou
     assert texts.loc[~parts, "bersih_keluar_miskin"].str.match(r"^[+-]?\d").all()
     assert transitions.counts_shown(table, hide=False).loc["99.71.01.1001",
                                                            "keluar_miskin"] == "3"
+
+
+def test_a_periods_households_on_the_map_minus_the_shown_moves_give_no_hidden_one_back():
+    """Households of the later period (on its map) = matched + new, where no key is
+    ambiguous or missing; of the earlier period = matched + gone. 3 new households is small;
+    suppressed as plain columns, its row hid 6 "stopped PKH" beside it and showed the 100
+    matched: 103 − 100 = 3. Now the matched count is hidden with it, and the gone one too
+    (else 107 − 7 = 100 matched, then 3 again)."""
+    n = 5
+    table = pd.DataFrame({"kode": [f"99.71.01.{1001 + i}" for i in range(n)],
+                          "nama": list("ABCDE"), **{k: [0] * n for k in transitions.SUMMARY}})
+    table["cocok"] = [100] * n
+    table["baru"] = [3, 10, 10, 10, 10]
+    table["keluar"] = [7] * n
+    table["lulus_pkh"] = [6, 20, 20, 20, 20]
+    table["rumah_tangga_akhir"] = table["cocok"] + table["baru"]
+    table["rumah_tangga_awal"] = table["cocok"] + table["keluar"]
+    texts = transitions.counts_shown(table, hide=True)
+    hidden = texts.isin(["< 5", "–"])
+    assert hidden.loc["99.71.01.1001", ["baru", "cocok", "keluar"]].all()
+    for whole, parts in transitions.ADD_UP_TO.items():
+        assert set(hidden[list(parts)].sum(axis=1)) <= {0, 2, 3, 4}, whole
+    plain = transitions.counts_shown(table.drop(columns=list(transitions.HOUSEHOLDS)), True)
+    assert plain.loc["99.71.01.1001", "cocok"] == "100"  # what the old rule showed
