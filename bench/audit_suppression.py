@@ -15,7 +15,11 @@ no complementary cell):
 - ``rows add up, totals shown``: several columns whose row totals are shown as numbers at every
   level (what ``suppress`` promises: "safe to show beside its row and column totals");
 - ``rows add up, total column``: the row totals are one more column suppressed with the
-  others (the area's count shown in another table, hidden where it is small).
+  others (the area's count shown in another table, hidden where it is small);
+- ``parts of a count shown elsewhere``: two of four columns add up to a count another page
+  shows, suppressed there as one column (Rujukan's referred and not referred exclusion
+  error, whose sum is on the map): ``geo.suppression.linked_texts``; the baseline here is
+  the table and that count each suppressed on its own (the rule before it).
 
 A measurement, not a test: it prints the figures and exits 0. Where the second or third case
 is not 0, a table whose rows add up can give back a hidden cell: the 0-or-≥2 rule per line
@@ -33,7 +37,17 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import pandas as pd  # noqa: E402
+
 from geo.disclosure import SMALL_COUNT, suppress_levels  # noqa: E402
+from geo.suppression import (  # noqa: E402
+    Whole,
+    hidden_cells,
+    hierarchy_texts,
+    level_sums,
+    level_texts,
+    linked_texts,
+)
 
 VALUES = [0, 1, 2, 3, 4, 6, 10, 20, 60]
 WEIGHTS = [.2, .1, .08, .06, .06, .15, .15, .1, .1]
@@ -54,10 +68,12 @@ def random_table(rng: np.random.Generator, columns: int) -> tuple[list, list]:
     return levels, parents
 
 
-def worked_out(levels: list, parents: list, hidden: list, row_totals: str | None) -> list:
+def worked_out(levels: list, parents: list, hidden: list, row_totals: str | None,
+               summed: list[int] | None = None) -> list:
     """Hidden cells (level, row, column) given back exactly. ``row_totals``: None (columns
     apart), ``"shown"`` (each row's total is a shown number) or ``"column"`` (the last column
-    is the row total, shown or hidden like any cell)."""
+    is the row total, shown or hidden like any cell; with ``summed``, the total of those
+    columns only)."""
     index = {}
     for i, h in enumerate(hidden):
         for r, c in zip(*np.nonzero(h)):
@@ -81,11 +97,11 @@ def worked_out(levels: list, parents: list, hidden: list, row_totals: str | None
                 add([((i + 1, a, c), 1)] + [((i, int(j), c), -1)
                                             for j in np.flatnonzero(parent == a)])
     if row_totals:
-        parts = columns - 1 if row_totals == "column" else columns
+        parts = summed or list(range(columns - 1 if row_totals == "column" else columns))
         for i, v in enumerate(levels):
             for a in range(len(v)):
                 total = [((i, a, columns - 1), -1)] if row_totals == "column" else []
-                add([((i, a, c), 1) for c in range(parts)] + total)
+                add([((i, a, c), 1) for c in parts] + total)
     if not equations:
         return []
     matrix = np.array(equations)
@@ -120,6 +136,39 @@ def audit(tables: int, columns: tuple[int, int], row_totals: str | None, baselin
     return any_cell, small, hidden_cells
 
 
+def linked_audit(tables: int, baseline: bool) -> tuple[int, int, int]:
+    """:func:`audit` of the fourth case: columns ``semua``, ``sebagian``, ``a``, ``b`` per
+    kelurahan (by code, 2–4 kecamatan of 1–6), and ``a + b`` as another page shows it."""
+    any_cell = small = hidden_total = 0
+    for seed in range(tables):
+        rng = np.random.default_rng(seed)
+        codes = [f"36.71.{kc:02d}.{1000 + kl}" for kc in range(1, int(rng.integers(3, 6)))
+                 for kl in range(1, int(rng.integers(2, 7)))]
+        n = len(codes)
+        a, b = rng.choice([0, 1, 2, 3, 6, 10, 20], n), rng.choice([0, 1, 2, 3, 6, 10, 20, 40], n)
+        counts = pd.DataFrame({"semua": a + rng.choice([0, 1, 2, 5, 10], n),
+                               "sebagian": rng.choice([0, 1, 2, 5, 10], n), "a": a, "b": b},
+                              index=codes).astype(float)
+        whole = {lv: hidden_cells(t) for lv, t in hierarchy_texts(counts["a"] + counts["b"]
+                                                                  ).items()}
+        wholes = [Whole(("a", "b"), {lv: pd.Series(h, index=sorted(set(
+            level_sums(counts)[lv].index)) if lv != "kelurahan" else codes)
+            for lv, h in whole.items()})]
+        texts = (level_texts(counts, rows_add_up=True) if baseline
+                 else linked_texts(counts, wholes, rows_add_up=True))
+        sums = {"kelurahan": counts, **level_sums(counts)}
+        levels = [np.hstack([sums[lv].to_numpy(), sums[lv][["a", "b"]].sum(axis=1).to_numpy()[
+            :, None]]) for lv in texts]
+        hidden = [np.hstack([hidden_cells(texts[lv]), whole[lv][:, None]]) for lv in texts]
+        parents = [np.unique([c.rsplit(".", 1)[0] for c in sums[lv].index],
+                             return_inverse=True)[1] for lv in list(texts)[:-1]]
+        found = worked_out(levels, parents, hidden, "column", summed=[2, 3])
+        any_cell += bool(found)
+        small += any(0 < levels[i][r, c] < SMALL_COUNT for i, r, c in found)
+        hidden_total += sum(int(h.sum()) for h in hidden)
+    return any_cell, small, hidden_total
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--tables", type=int, default=300, help="random tables per case")
@@ -133,6 +182,12 @@ def main() -> None:
         print(f"{name}: {now[0]} of {args.tables} tables give a hidden cell back, {now[1]} a "
               f"small count ({now[2]} cells hidden); baseline, small counts hidden only: "
               f"{base[0]} / {base[1]} ({base[2]} cells) [{time.perf_counter() - start:.1f} s]")
+    start = time.perf_counter()
+    base, now = linked_audit(args.tables, True), linked_audit(args.tables, False)
+    print(f"parts of a count shown elsewhere: {now[0]} of {args.tables} tables give a hidden "
+          f"cell back, {now[1]} a small count ({now[2]} cells hidden); baseline, table and "
+          f"count suppressed apart: {base[0]} / {base[1]} ({base[2]} cells) "
+          f"[{time.perf_counter() - start:.1f} s]")
 
 
 if __name__ == "__main__":
