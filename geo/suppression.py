@@ -8,6 +8,7 @@ not shown (``–`` on screen, an empty cell in an export, no colour on a map). Z
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -290,39 +291,80 @@ def linked_texts(counts: pd.DataFrame, wholes: Sequence[Whole], rows_add_up: boo
     A part hidden where the other parts are 0 equals the count shown elsewhere: a reader
     knows it. It is never a small count (the count would then be hidden), only a cell hidden
     beside one; it is then shown, and another cell protects that one
-    (:func:`given_back` finds such parts; ``known`` of :func:`geo.disclosure.suppress`)."""
+    (:func:`given_back` finds such parts; ``known`` of :func:`geo.disclosure.suppress`).
+    Worked out once per content (a page's reruns read the same table)."""
     threshold = threshold or k()
-    forced: dict[str, pd.DataFrame] = {}
-    known: dict[str, pd.DataFrame] = {}
+    key = _linked_key(counts, wholes, rows_add_up, threshold)
+    done = _LINKED_DONE.get(key)  # sessions run in threads: read once, never twice
+    if done is None:
+        done = _linked_texts(counts, wholes, rows_add_up, threshold)
+        if len(_LINKED_DONE) >= 16:
+            _LINKED_DONE.clear()
+        _LINKED_DONE[key] = done
+    return {lv: t.copy() for lv, t in done.items()}
 
-    def mark(cells: dict[str, pd.DataFrame], lv: str, index: pd.Index, more: pd.DataFrame
-             ) -> bool:
-        have = cells.setdefault(lv, pd.DataFrame(False, index=index, columns=counts.columns))
-        new = more.to_numpy() & ~have[more.columns].reindex(more.index).to_numpy(dtype=bool)
-        have.loc[more.index, more.columns] = have.loc[more.index, more.columns] | more
-        return bool(new.any())
 
+_LINKED_DONE: dict[bytes, dict[str, pd.DataFrame]] = {}  # by the content of the arguments
+
+
+def _linked_key(counts: pd.DataFrame, wholes: Sequence[Whole], rows_add_up: bool,
+                threshold: int) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((list(counts.columns), rows_add_up, threshold)).encode())
+    digest.update(counts.to_numpy(dtype=float).tobytes())
+    digest.update("\x00".join(map(str, counts.index)).encode())
+    for whole in wholes:
+        digest.update(repr((whole.parts, whole.exact, sorted(whole.hidden))).encode())
+        for lv in sorted(whole.hidden):
+            flags = whole.hidden[lv]
+            digest.update(flags.to_numpy(dtype=bool).tobytes())
+            digest.update("\x00".join(map(str, flags.index)).encode())
+    return digest.digest()
+
+
+def _linked_texts(counts: pd.DataFrame, wholes: Sequence[Whole], rows_add_up: bool,
+                  threshold: int) -> dict[str, pd.DataFrame]:
+    texts = _forced_texts(counts, {}, {}, rows_add_up, threshold)
+    columns = list(counts.columns)
+    # per level the table shows and a whole is shown at: its rows, the parts' positions,
+    # their counts and where the whole is hidden, all in the order of that level's texts
+    lines = []
+    for whole in wholes:
+        where = [columns.index(c) for c in whole.parts]
+        for lv, flags in whole.hidden.items():
+            if lv in texts:
+                values = _level_values(counts, lv).reindex(texts[lv].index)
+                lines.append((lv, where, whole.exact,
+                              np.nan_to_num(values.to_numpy(dtype=float)[:, where], nan=0.0),
+                              flags.reindex(texts[lv].index, fill_value=False).to_numpy(
+                                  dtype=bool)))
+    forced = {lv: np.zeros(t.shape, dtype=bool) for lv, t in texts.items()}
+    known = {lv: np.zeros(t.shape, dtype=bool) for lv, t in texts.items()}
+    hidden_text = [f"< {threshold}", HIDDEN_TOO]
     while True:
-        texts = _forced_texts(counts, forced, known, rows_add_up, threshold)
+        hidden = {lv: t.isin(hidden_text).to_numpy() for lv, t in texts.items()}
         grown = False
-        for whole in wholes:
-            for lv, hidden_whole in whole.hidden.items():
-                if lv not in texts:
-                    continue
-                parts = _level_values(counts, lv)[list(whole.parts)]
-                given = known.get(lv)
-                more = _parts_to_hide(texts[lv], parts, hidden_whole, threshold,
-                                      None if given is None else given[list(whole.parts)])
-                grown |= mark(forced, lv, texts[lv].index, more)
-        if not grown:
-            back = given_back(texts, counts, wholes)
-            for lv in {lv for lv, _, _ in back}:
-                cells = pd.DataFrame(False, index=texts[lv].index, columns=counts.columns)
-                for _, code, column in (b for b in back if b[0] == lv):
-                    cells.loc[code, column] = True
-                grown |= mark(known, lv, texts[lv].index, cells)
+        for lv, where, _, values, whole_hidden in lines:
+            more = _parts_to_hide(hidden[lv][:, where], values, whole_hidden,
+                                  known[lv][:, where])
+            grown |= bool((more & ~forced[lv][:, where]).any())
+            forced[lv][:, where] |= more
+        if not grown:  # no part to add: take what a shown sum gives back as known
+            for lv, where, exact, _, whole_hidden in lines:
+                back = _lone_parts(hidden[lv][:, where], whole_hidden) if exact else None
+                if back is not None and (back & ~known[lv][:, where]).any():
+                    known[lv][:, where] |= back
+                    grown = True
         if not grown:
             return texts
+        texts = _forced_texts(counts, _frames(forced, texts), _frames(known, texts),
+                              rows_add_up, threshold)
+
+
+def _frames(cells: dict[str, np.ndarray], texts: dict[str, pd.DataFrame]
+            ) -> dict[str, pd.DataFrame]:
+    return {lv: pd.DataFrame(c, index=texts[lv].index, columns=texts[lv].columns)
+            for lv, c in cells.items() if c.any()}
 
 
 def _forced_texts(counts: pd.DataFrame, forced: dict[str, pd.DataFrame],
@@ -345,23 +387,21 @@ def _level_values(counts: pd.DataFrame, level: str) -> pd.DataFrame:
     return level_sums(counts)[level]
 
 
-def _parts_to_hide(texts: pd.DataFrame, parts: pd.DataFrame, whole_hidden: pd.Series,
-                   threshold: int, known: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The cells of ``parts`` (one level's counts) that the two rules of
-    :func:`linked_texts` add, as bools (same shape)."""
-    values = np.nan_to_num(parts.to_numpy(dtype=float), nan=0.0)
-    hidden = texts.loc[parts.index, parts.columns].isin([f"< {threshold}", HIDDEN_TOO]
-                                                        ).to_numpy()
-    whole = whole_hidden.reindex(parts.index, fill_value=False).to_numpy(dtype=bool)
-    free = ~hidden & (values > 0)
-    if known is not None:
-        free &= ~known.reindex(parts.index).to_numpy(dtype=bool)
-    more = whole[:, None] & free
+def _parts_to_hide(hidden: np.ndarray, values: np.ndarray, whole_hidden: np.ndarray,
+                   known: np.ndarray) -> np.ndarray:
+    """The parts' cells (rows × parts) that the two rules of :func:`linked_texts` add."""
+    free = ~hidden & (values > 0) & ~known
+    more = whole_hidden[:, None] & free
     candidates = np.where(free, values, np.inf)
-    lone = ~whole & (hidden.sum(axis=1) == 1) & np.isfinite(candidates).any(axis=1)
+    lone = ~whole_hidden & (hidden.sum(axis=1) == 1) & np.isfinite(candidates).any(axis=1)
     rows = np.flatnonzero(lone)
     more[rows, np.argmin(candidates[rows], axis=1)] = True
-    return pd.DataFrame(more, index=parts.index, columns=parts.columns)
+    return more
+
+
+def _lone_parts(hidden: np.ndarray, whole_hidden: np.ndarray) -> np.ndarray:
+    """The one hidden part of each row whose whole is shown (rows × parts)."""
+    return hidden & (~whole_hidden & (hidden.sum(axis=1) == 1))[:, None]
 
 
 def given_back(texts: dict[str, pd.DataFrame], counts: pd.DataFrame,
@@ -371,15 +411,13 @@ def given_back(texts: dict[str, pd.DataFrame], counts: pd.DataFrame,
     parts are 0). Empty is safe."""
     out = []
     for whole in (w for w in wholes if w.exact):
-        for lv, hidden_whole in whole.hidden.items():
+        for lv, flags in whole.hidden.items():
             if lv not in texts:
                 continue
-            parts = _level_values(counts, lv)[list(whole.parts)]
-            hidden = hidden_cells(texts[lv].loc[parts.index, list(whole.parts)])
-            shown = ~hidden_whole.reindex(parts.index, fill_value=False).to_numpy(dtype=bool)
-            for i in np.flatnonzero(shown & (hidden.sum(axis=1) == 1)):
-                column = whole.parts[int(np.flatnonzero(hidden[i])[0])]
-                out.append((lv, str(parts.index[i]), column))
+            index = texts[lv].index
+            lone = _lone_parts(hidden_cells(texts[lv][list(whole.parts)]),
+                               flags.reindex(index, fill_value=False).to_numpy(dtype=bool))
+            out += [(lv, str(index[i]), whole.parts[j]) for i, j in zip(*np.nonzero(lone))]
     return out
 
 
