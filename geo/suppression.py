@@ -280,7 +280,8 @@ class Whole:
 
 
 def linked_texts(counts: pd.DataFrame, wholes: Sequence[Whole], rows_add_up: bool = False,
-                 threshold: int | None = None) -> dict[str, pd.DataFrame]:
+                 threshold: int | None = None, nested: Sequence[tuple[str, str]] = ()
+                 ) -> dict[str, pd.DataFrame]:
     """:func:`level_texts` of a table (one level for rows not by area code) whose columns
     add up to counts shown elsewhere (``wholes``), suppressed so that no such count minus the
     shown parts gives a hidden part back: where the count is shown and one part is hidden,
@@ -292,12 +293,16 @@ def linked_texts(counts: pd.DataFrame, wholes: Sequence[Whole], rows_add_up: boo
     knows it. It is never a small count (the count would then be hidden), only a cell hidden
     beside one; it is then shown, and another cell protects that one
     (:func:`given_back` finds such parts; ``known`` of :func:`geo.disclosure.suppress`).
-    Worked out once per content (a page's reruns read the same table)."""
+
+    ``nested``: (whole, part) columns of the table itself, the part counted within the
+    whole (open referrals within all referrals): where both are shown and the whole minus
+    the part is 1 to k − 1, the part is hidden, as :data:`geo.indicators.NESTED` does for
+    indicators. Worked out once per content (a page's reruns read the same table)."""
     threshold = threshold or k()
-    key = _linked_key(counts, wholes, rows_add_up, threshold)
+    key = _linked_key(counts, wholes, rows_add_up, threshold, nested)
     done = _LINKED_DONE.get(key)  # sessions run in threads: read once, never twice
     if done is None:
-        done = _linked_texts(counts, wholes, rows_add_up, threshold)
+        done = _linked_texts(counts, wholes, rows_add_up, threshold, nested)
         if len(_LINKED_DONE) >= 16:
             _LINKED_DONE.clear()
         _LINKED_DONE[key] = done
@@ -308,9 +313,9 @@ _LINKED_DONE: dict[bytes, dict[str, pd.DataFrame]] = {}  # by the content of the
 
 
 def _linked_key(counts: pd.DataFrame, wholes: Sequence[Whole], rows_add_up: bool,
-                threshold: int) -> bytes:
+                threshold: int, nested: Sequence[tuple[str, str]]) -> bytes:
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr((list(counts.columns), rows_add_up, threshold)).encode())
+    digest.update(repr((list(counts.columns), rows_add_up, threshold, list(nested))).encode())
     digest.update(counts.to_numpy(dtype=float).tobytes())
     digest.update("\x00".join(map(str, counts.index)).encode())
     for whole in wholes:
@@ -323,9 +328,13 @@ def _linked_key(counts: pd.DataFrame, wholes: Sequence[Whole], rows_add_up: bool
 
 
 def _linked_texts(counts: pd.DataFrame, wholes: Sequence[Whole], rows_add_up: bool,
-                  threshold: int) -> dict[str, pd.DataFrame]:
+                  threshold: int, nested: Sequence[tuple[str, str]]
+                  ) -> dict[str, pd.DataFrame]:
     texts = _forced_texts(counts, {}, {}, rows_add_up, threshold)
     columns = list(counts.columns)
+    pairs = [(columns.index(w), columns.index(p)) for w, p in nested]
+    every = {lv: _level_values(counts, lv).reindex(t.index).to_numpy(dtype=float)
+             for lv, t in texts.items()} if pairs else {}
     # per level the table shows and a whole is shown at: its rows, the parts' positions,
     # their counts and where the whole is hidden, all in the order of that level's texts
     lines = []
@@ -349,6 +358,12 @@ def _linked_texts(counts: pd.DataFrame, wholes: Sequence[Whole], rows_add_up: bo
                                   known[lv][:, where])
             grown |= bool((more & ~forced[lv][:, where]).any())
             forced[lv][:, where] |= more
+        for lv, values in every.items():
+            for w, p in pairs:
+                more = _nested_to_hide(values[:, w], values[:, p], hidden[lv][:, w],
+                                       hidden[lv][:, p], known[lv][:, p], threshold)
+                grown |= bool((more & ~forced[lv][:, p]).any())
+                forced[lv][:, p] |= more
         if not grown:  # no part to add: take what a shown sum gives back as known
             for lv, where, exact, _, whole_hidden in lines:
                 back = _lone_parts(hidden[lv][:, where], whole_hidden) if exact else None
@@ -397,6 +412,16 @@ def _parts_to_hide(hidden: np.ndarray, values: np.ndarray, whole_hidden: np.ndar
     rows = np.flatnonzero(lone)
     more[rows, np.argmin(candidates[rows], axis=1)] = True
     return more
+
+
+def _nested_to_hide(whole: np.ndarray, part: np.ndarray, whole_hidden: np.ndarray,
+                    part_hidden: np.ndarray, part_known: np.ndarray, threshold: int
+                    ) -> np.ndarray:
+    """Where a shown part of a shown whole leaves a difference of 1 to k − 1: the part to
+    hide (unknown counts compare as nothing)."""
+    with np.errstate(invalid="ignore"):
+        small = (whole - part > 0) & (whole - part < threshold)
+    return small & ~whole_hidden & ~part_hidden & ~part_known & (part > 0)
 
 
 def _lone_parts(hidden: np.ndarray, whole_hidden: np.ndarray) -> np.ndarray:

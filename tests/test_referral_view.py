@@ -70,7 +70,8 @@ def test_the_households_are_hidden_as_on_the_main_map_and_their_rate_with_them()
 def test_the_outreach_gap_for_a_forum_neither_shows_nor_ranks_a_small_count():
     table = area_table(nama=["Cibeber", "Sukamaju", "Astana", "Duri"],
                        eksklusi_tanpa_rujukan=[40, 3, 2, 30], eksklusi=[60, 30, 4, 8],
-                       eksklusi_persen=[20.0, 15.0, 12.5, 3.0], rujukan=[10, 6, 2, 12])
+                       eksklusi_persen=[20.0, 15.0, 12.5, 3.0], rujukan=[10, 6, 2, 12],
+                       terbuka=[0] * 4, dari_luar_register=[0] * 4)
     gap = table.iloc[:3]
     forum = gap_display(gap, AreaView(table, hide=True))
     assert list(forum["Kelurahan"]) == ["Cibeber", "Astana", "Sukamaju"]  # hidden: by name
@@ -247,3 +248,19 @@ def test_the_maps_exclusion_count_minus_one_shown_part_gives_no_hidden_part_back
     for level, shown in forum._frame_levels.items():
         hidden = shown[["eksklusi_dirujuk", "eksklusi_tanpa_rujukan"]].isin(HIDDEN)
         assert set(hidden.sum(axis=1)) <= {0, 2}, level
+
+
+def test_all_referrals_minus_the_open_ones_or_those_from_outside_is_never_small():
+    """20 referrals, 18 open: 2 closed is a count of referrals a forum must not work out
+    either; 17 from outside the register leaves 3 of register households. The part is
+    hidden where the difference is 1–4 and both are shown."""
+    table = area_table(terbuka=[18, 10, 10, 10, 10], dari_luar_register=[17, 6, 6, 6, 6])
+    texts = AreaView(table, hide=True).count_texts()
+    shown = ~texts.isin(HIDDEN)
+    values = table.set_index("kode")
+    for part in ("terbuka", "dari_luar_register"):
+        both = (shown["rujukan"] & shown[part]).to_numpy()
+        difference = (values["rujukan"] - values[part]).to_numpy()[both]
+        assert not ((difference > 0) & (difference < 5)).any(), part
+    assert texts.loc["99.71.01.1001", "terbuka"] in HIDDEN
+    assert AreaView(table, hide=False).count_texts().loc["99.71.01.1001", "terbuka"] == "18"

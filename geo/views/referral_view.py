@@ -55,6 +55,9 @@ OUTSIDE_LIST_NOTE = ("Filter desil, program dan kelompok rentan tidak berlaku un
 EXCLUSION_PARTS = ("eksklusi_dirujuk", "eksklusi_tanpa_rujukan")  # they add up to eksklusi
 COUNTS = ("rujukan", "terbuka", "dari_luar_register", "eksklusi_dirujuk",
           "eksklusi_tanpa_rujukan")
+# counted within all referrals: the difference (closed ones, ones of register households) is a
+# count a forum must not work out either
+WITHIN_REFERRALS = (("rujukan", "terbuka"), ("rujukan", "dari_luar_register"))
 
 
 def _num(value: float, decimals: int = 1) -> str:
@@ -122,12 +125,14 @@ class AreaView:
         """The counts over :attr:`frame` as text at its level and each level above (a
         forum's total of a chosen kecamatan reads the same suppression). The two exclusion
         parts add up to the exclusion count the map shows at each level: the map's count
-        minus one shown part never gives the other back (:func:`linked_texts`)."""
+        minus one shown part never gives the other back; and all referrals minus the open
+        ones, or those from outside the register, is never 1–4 (:func:`linked_texts`)."""
         counts = self.frame[list(COUNTS)].astype(float)
         if not self.hide:
             return {"kelurahan": protected_texts(counts, False)}
         exclusion = forum.flag_levels(self.frame.reset_index(), "eksklusi", "eksklusi")
-        return linked_texts(counts, [Whole(EXCLUSION_PARTS, exclusion)], rows_add_up=True)
+        return linked_texts(counts, [Whole(EXCLUSION_PARTS, exclusion)], rows_add_up=True,
+                            nested=WITHIN_REFERRALS)
 
     @cached_property
     def _frame_counts(self) -> pd.DataFrame:
