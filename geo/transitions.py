@@ -258,10 +258,9 @@ def counts_shown(table: pd.DataFrame, hide: bool) -> pd.DataFrame:
     (:data:`ADD_UP_TO`: those matched, new or gone, and the two kinds not matched): exactly
     for the later period where the last two are 0 (the matched and the new count where they
     live now), and only nearly for the earlier one (a matched household that moved counts in
-    its new kelurahan). With :data:`HOUSEHOLDS` in
-    ``table`` they are suppressed together with the map's counts of them
-    (:func:`geo.suppression.linked_texts`), so a period's households minus the matched ones
-    never give a hidden number of new households back."""
+    its new kelurahan). With :data:`HOUSEHOLDS` in ``table`` they are suppressed together
+    with the map's counts of them (:func:`geo.suppression.linked_texts`), so a period's
+    households minus the matched ones never give a hidden number of new households back."""
     frame = table.set_index("kode")
     counts = frame[list(COUNTED)].astype(float)
     if hide and all(h in frame for h in HOUSEHOLDS):
