@@ -315,11 +315,18 @@ def _flag(table: pd.DataFrame, column: str, ind_id: str | None) -> pd.Series:
     codes = pd.Index(table["kode"], dtype=object)
     if f"{column}{FLAG}" in table:
         return pd.Series(table[f"{column}{FLAG}"].to_numpy(dtype=bool), index=codes)
+    return next(iter(_own_suppression(table, column, ind_id).values()))
+
+
+def _own_suppression(table: pd.DataFrame, column: str, ind_id: str | None
+                     ) -> dict[str, pd.Series]:
+    """What :func:`_flag` decides for a table without flags, at its level and each above."""
+    codes = pd.Index(table["kode"], dtype=object)
     values = pd.Series(table[column].to_numpy(dtype=float), index=codes)
     bound = (None if ind_id is None else
              pd.Series(table[columns(ind_id).denominator].to_numpy(dtype=float), index=codes))
-    texts = next(iter(hierarchy_texts(values, raw=bound).values()))
-    return pd.Series(hidden_cells(texts), index=codes)
+    return {lv: pd.Series(hidden_cells(texts), index=texts.index)
+            for lv, texts in hierarchy_texts(values, raw=bound).items()}
 
 
 def above_column(column: str, level: str) -> str:
@@ -332,23 +339,17 @@ def flag_levels(table: pd.DataFrame, column: str, ind_id: str | None) -> dict[st
     """:func:`_flag` at ``table``'s level and every level above (level -> bools by code):
     above from the rows' :func:`above_column` flags where the table carries them, else from
     the table's own counts as :func:`_flag` suppresses them."""
-    own = level_of(table["kode"])
-    out = {own: _flag(table, column, ind_id)}
     flagged = {lv: above_column(column, lv) for lv in LEVEL_OF_DOTS.values()
                if above_column(column, lv) in table}
-    if flagged:
-        for lv, name in flagged.items():
-            parents = parent_codes(table["kode"], lv)
-            out[lv] = pd.Series(table[name].to_numpy(dtype=bool), index=parents).groupby(
-                level=0).any()
-        return out
-    codes = pd.Index(table["kode"], dtype=object)
-    values = pd.Series(table[column].to_numpy(dtype=float), index=codes)
-    bound = (None if ind_id is None else
-             pd.Series(table[columns(ind_id).denominator].to_numpy(dtype=float), index=codes))
-    for lv, texts in hierarchy_texts(values, raw=bound).items():
-        if lv != own:
-            out[lv] = pd.Series(hidden_cells(texts), index=texts.index)
+    if not flagged:
+        return _own_suppression(table, column, ind_id) | (
+            {} if f"{column}{FLAG}" not in table else
+            {level_of(table["kode"]): _flag(table, column, ind_id)})
+    out = {level_of(table["kode"]): _flag(table, column, ind_id)}
+    for lv, name in flagged.items():
+        parents = parent_codes(table["kode"], lv)
+        out[lv] = pd.Series(table[name].to_numpy(dtype=bool), index=parents).groupby(
+            level=0).any()
     return out
 
 

@@ -333,18 +333,19 @@ def _linked_texts(counts: pd.DataFrame, wholes: Sequence[Whole], rows_add_up: bo
     texts = _forced_texts(counts, {}, {}, rows_add_up, threshold)
     columns = list(counts.columns)
     pairs = [(columns.index(w), columns.index(p)) for w, p in nested]
-    every = {lv: _level_values(counts, lv).reindex(t.index).to_numpy(dtype=float)
-             for lv, t in texts.items()} if pairs else {}
-    # per level the table shows and a whole is shown at: its rows, the parts' positions,
-    # their counts and where the whole is hidden, all in the order of that level's texts
+    # the counts at each level the table shows (its own rows, their sums above), in the
+    # order of that level's texts
+    sums = {level_of(counts.index): counts.astype(float), **level_sums(counts)}
+    every = {lv: sums[lv].reindex(t.index).to_numpy(dtype=float) for lv, t in texts.items()}
+    # per level the table shows and a whole is shown at: the parts' positions, their counts
+    # and where the whole is hidden
     lines = []
     for whole in wholes:
         where = [columns.index(c) for c in whole.parts]
         for lv, flags in whole.hidden.items():
             if lv in texts:
-                values = _level_values(counts, lv).reindex(texts[lv].index)
                 lines.append((lv, where, whole.exact,
-                              np.nan_to_num(values.to_numpy(dtype=float)[:, where], nan=0.0),
+                              np.nan_to_num(every[lv][:, where], nan=0.0),
                               flags.reindex(texts[lv].index, fill_value=False).to_numpy(
                                   dtype=bool)))
     forced = {lv: np.zeros(t.shape, dtype=bool) for lv, t in texts.items()}
@@ -358,7 +359,7 @@ def _linked_texts(counts: pd.DataFrame, wholes: Sequence[Whole], rows_add_up: bo
                                   known[lv][:, where])
             grown |= bool((more & ~forced[lv][:, where]).any())
             forced[lv][:, where] |= more
-        for lv, values in every.items():
+        for lv, values in every.items() if pairs else ():
             for w, p in pairs:
                 more = _nested_to_hide(values[:, w], values[:, p], hidden[lv][:, w],
                                        hidden[lv][:, p], known[lv][:, p], threshold)
@@ -393,13 +394,6 @@ def _forced_texts(counts: pd.DataFrame, forced: dict[str, pd.DataFrame],
     return {own: protected_texts(counts, True, threshold, rows_add_up,
                                  None if force is None else force.to_numpy(dtype=bool),
                                  None if given is None else given.to_numpy(dtype=bool))}
-
-
-def _level_values(counts: pd.DataFrame, level: str) -> pd.DataFrame:
-    """The counts at ``level``: the table's own rows, or their sums above."""
-    if level == level_of(counts.index):
-        return counts.astype(float)
-    return level_sums(counts)[level]
 
 
 def _parts_to_hide(hidden: np.ndarray, values: np.ndarray, whole_hidden: np.ndarray,
