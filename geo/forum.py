@@ -48,6 +48,7 @@ from geo.suppression import (
     level_sums,
     people_text,
     rate_text,
+    remembered,
 )
 
 
@@ -190,13 +191,8 @@ def _complement_forced(table: pd.DataFrame, pair: tuple[str, str], share: float
     key = hashlib.blake2b(repr((pair, share)).encode() + used.to_numpy(dtype=float).tobytes()
                           + "\x00".join(map(str, used.index)).encode(),
                           digest_size=16).digest()
-    done = _COMPLEMENTS_DONE.get(key)  # sessions run in threads: read once, never twice
-    if done is None:
-        done = _complement_suppression(table, pair, share)
-        if len(_COMPLEMENTS_DONE) >= 16:
-            _COMPLEMENTS_DONE.clear()
-        _COMPLEMENTS_DONE[key] = done
-    return done
+    return remembered(_COMPLEMENTS_DONE, key,
+                      lambda: _complement_suppression(table, pair, share))
 
 
 def _complement_suppression(table: pd.DataFrame, pair: tuple[str, str], share: float

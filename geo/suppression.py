@@ -9,9 +9,10 @@ not shown (``–`` on screen, an empty cell in an export, no colour on a map). Z
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from geo import config, disclosure
 from geo.answers import NO_DATA
 from geo.fmt import floats, fmt_int, fmt_ints, fmt_pct, fmt_pcts
 
+T = TypeVar("T")
 SMALL_COUNT = disclosure.SMALL_COUNT  # the default k: counts 1..4 are hidden
 HIDDEN_TOO = "–"  # a count hidden so that a small one cannot be worked out from a total
 
@@ -299,17 +301,26 @@ def linked_texts(counts: pd.DataFrame, wholes: Sequence[Whole], rows_add_up: boo
     the part is 1 to k − 1, the part is hidden, as :data:`geo.indicators.NESTED` does for
     indicators. Worked out once per content (a page's reruns read the same table)."""
     threshold = threshold or k()
-    key = _linked_key(counts, wholes, rows_add_up, threshold, nested)
-    done = _LINKED_DONE.get(key)  # sessions run in threads: read once, never twice
-    if done is None:
-        done = _linked_texts(counts, wholes, rows_add_up, threshold, nested)
-        if len(_LINKED_DONE) >= 16:
-            _LINKED_DONE.clear()
-        _LINKED_DONE[key] = done
+    done = remembered(_LINKED_DONE, _linked_key(counts, wholes, rows_add_up, threshold, nested),
+                      lambda: _linked_texts(counts, wholes, rows_add_up, threshold, nested))
     return {lv: t.copy() for lv, t in done.items()}
 
 
 _LINKED_DONE: dict[bytes, dict[str, pd.DataFrame]] = {}  # by the content of the arguments
+
+
+def remembered(cache: dict[bytes, T], key: bytes, make: Callable[[], T]) -> T:
+    """``cache[key]``, made by ``make`` the first time: a suppression worked out once per
+    content of its counts (``key``, a digest of them), which every rerun of a page asks for
+    again. At most 16 are kept. Sessions run in threads: the entry is read once, never
+    twice."""
+    done = cache.get(key)
+    if done is None:
+        done = make()
+        if len(cache) >= 16:
+            cache.clear()
+        cache[key] = done
+    return done
 
 
 def _linked_key(counts: pd.DataFrame, wholes: Sequence[Whole], rows_add_up: bool,
