@@ -42,7 +42,7 @@ from geo.households import (
 )
 from geo.link import RegionIndex
 from geo.register_columns import check_overrides, detect_mapping
-from geo.register_errors import ImportFailed
+from geo.register_errors import ImportFailed, undecodable
 from geo.register_files import CHUNK_ROWS, Source, detect_format, original_rows, read_chunks
 from geo.schema import STORAGES  # --storage: the households table, or a Parquet dataset
 from geo.snapshot_writer import open_snapshot
@@ -94,8 +94,7 @@ def check_file(path: str, name: str, plan: ImportPlan, regions: RegionIndex,
                                                                      chunk_rows)]
     except UnicodeDecodeError:
         if plan.format.encoding == "cp1252":
-            raise ImportFailed(f"{name}: pengodean teks tidak dikenali. Simpan ulang sebagai "
-                               "CSV UTF-8.") from None
+            raise undecodable(name, src.open) from None
         plan.format.encoding = "cp1252"
         return check_file(path, name, plan, regions, chunk_rows, stage)
     if stage is not None:

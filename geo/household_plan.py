@@ -18,7 +18,7 @@ from geo.register_columns import (
     detect_mapping,
     personal_header,
 )
-from geo.register_errors import ImportFailed
+from geo.register_errors import ImportFailed, undecodable
 from geo.register_files import FileFormat, Source, detect_format, read_chunks
 from geo.register_values import (
     PLN_UNKNOWN_METER,
@@ -122,8 +122,13 @@ def plan_import(source: object, mapping: dict[str, str] | None = None, *,
     try:
         sample = next(read_chunks(src, fmt, chunk_rows=SAMPLE_ROWS), None)
     except UnicodeDecodeError:
+        if fmt.encoding == "cp1252":
+            raise undecodable(src.name, src.open) from None
         fmt.encoding = "cp1252"
-        sample = next(read_chunks(src, fmt, chunk_rows=SAMPLE_ROWS), None)
+        try:
+            sample = next(read_chunks(src, fmt, chunk_rows=SAMPLE_ROWS), None)
+        except UnicodeDecodeError:
+            raise undecodable(src.name, src.open) from None
     if sample is not None:
         sample = sample[~blank_rows(sample, fmt.headers)]
     if sample is None or sample.empty:

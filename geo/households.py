@@ -65,7 +65,7 @@ from geo.register_columns import (
     check_overrides,
     detect_mapping,
 )
-from geo.register_errors import ImportFailed
+from geo.register_errors import ImportFailed, undecodable
 from geo.register_files import (
     CHUNK_ROWS,
     FileFormat,
@@ -254,8 +254,7 @@ def _import(engine: Engine, src: Source, period: str, mapping: dict[str, str] | 
             return result
         except UnicodeDecodeError:  # the whole transaction is rolled back: read again
             if attempt or plan.format.encoding == "cp1252":
-                raise ImportFailed(f"{src.name}: pengodean teks tidak dikenali. Simpan ulang "
-                                   "sebagai CSV UTF-8.") from None
+                raise undecodable(src.name, src.open) from None
             plan.format.encoding = "cp1252"
     raise AssertionError("unreachable")
 

@@ -138,6 +138,16 @@ def windows_1252(folder: Path) -> Path:
     return write_csv(frame, folder / "register_1252.csv", encoding="cp1252")
 
 
+def no_code_page(folder: Path) -> Path:
+    """Windows-1252 text (``é``) with a byte that code page leaves undefined (0x9D) in the
+    fourth data row: neither UTF-8 nor Windows-1252."""
+    lines = windows_1252(folder).read_bytes().split(b"\n")
+    lines[4] = lines[4].replace(b",", b",\x9d", 1)
+    path = folder / "register_rusak.csv"
+    path.write_bytes(b"\n".join(lines))
+    return path
+
+
 def utf8_bom(folder: Path) -> Path:
     return write_csv(clean(), folder / "register_bom.csv", encoding="utf-8-sig")
 
@@ -356,6 +366,8 @@ def cases() -> list[Case]:
         Case("titik_koma_dan_koma_desimal", semicolon_decimal_comma,
              counts={"accepted": n, "linked_by_code": n, "conflicts": 0}),
         Case("windows_1252", windows_1252, counts={"accepted": n}),
+        Case("bukan_utf8_maupun_1252", no_code_page,
+             fails=r"register_rusak\.csv baris 5: pengodean teks tidak dikenali"),
         Case("utf8_bom", utf8_bom, counts={"accepted": n, "linked_by_code": n}),
         Case("baris_judul_di_atas_kepala", title_rows, counts={"rows_read": n, "quarantined": 1},
              reason=r"DESIL: desil harus 1–10, tertulis 11", rows=[7]),
