@@ -42,7 +42,7 @@ from geo.households import (
 )
 from geo.link import RegionIndex
 from geo.register_columns import check_overrides, detect_mapping
-from geo.register_errors import ImportFailed, undecodable
+from geo.register_errors import ImportFailed, no_rows, undecodable
 from geo.register_files import CHUNK_ROWS, Source, detect_format, original_rows, read_chunks
 from geo.schema import STORAGES  # --storage: the households table, or a Parquet dataset
 from geo.snapshot_writer import open_snapshot
@@ -279,8 +279,7 @@ def _import(engine: Engine, paths: Sequence[object], period: str, scheduler: str
                          f"{src.name}: {fmt_int(tally.rows_read)} baris diperiksa, ditautkan "
                          "dan disimpan…")
                 if not tally.rows_read:
-                    raise ImportFailed(f"{name}: tidak ada baris data. Ekspor ulang register "
-                                       "beserta datanya.")
+                    raise no_rows(name)
 
                 def original(need: set[int]) -> dict[int, str]:
                     found: dict[int, str] = {}

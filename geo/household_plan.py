@@ -18,7 +18,7 @@ from geo.register_columns import (
     detect_mapping,
     personal_header,
 )
-from geo.register_errors import ImportFailed, undecodable
+from geo.register_errors import ImportFailed, no_rows, undecodable
 from geo.register_files import FileFormat, Source, detect_format, read_chunks
 from geo.register_values import (
     PLN_UNKNOWN_METER,
@@ -132,8 +132,7 @@ def plan_import(source: object, mapping: dict[str, str] | None = None, *,
     if sample is not None:
         sample = sample[~blank_rows(sample, fmt.headers)]
     if sample is None or sample.empty:
-        raise ImportFailed(f"{src.name}: hanya ada kepala kolom, tidak ada baris data. Ekspor "
-                           "ulang register beserta datanya.")
+        raise no_rows(src.name)
     if "id_keluarga" not in cols.values():
         raise ImportFailed(
             f"{src.name}: kolom ID keluarga tidak ditemukan (dicari: "

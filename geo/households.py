@@ -65,7 +65,7 @@ from geo.register_columns import (
     check_overrides,
     detect_mapping,
 )
-from geo.register_errors import ImportFailed, undecodable
+from geo.register_errors import ImportFailed, no_rows, undecodable
 from geo.register_files import (
     CHUNK_ROWS,
     FileFormat,
@@ -275,8 +275,7 @@ def _import_into(writer: SnapshotWriter, src: Source, plan: ImportPlan, regions:
                                 else _approx_fraction(part.last_row, rows_read, size)),
               f"Membaca, memeriksa, menautkan dan menyimpan {fmt_int(rows_read)} baris…")
     if not tally.rows_read:
-        raise ImportFailed(f"{src.name}: tidak ada baris data. Ekspor ulang register beserta "
-                           "datanya.")
+        raise no_rows(src.name)
     counts, report = tally.finish(
         writer, plan, len(regions),
         lambda need: original_rows(src, plan.format, need, chunk_rows),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import BinaryIO
 
@@ -11,6 +12,31 @@ CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
 
 class ImportFailed(Exception):
     """The file cannot be used at all; nothing was written. The message is Indonesian."""
+
+
+def no_rows(name: str, what: str = "register") -> ImportFailed:
+    """A file with its header and no data row (or only blank ones) is refused: an export that
+    lost its rows never replaces the data in force."""
+    return ImportFailed(f"{name}: tidak ada baris data (hanya kepala kolom atau baris kosong). "
+                        f"Ekspor ulang {what} beserta datanya; data yang tersimpan tidak "
+                        "berubah.")
+
+
+def csv_broken(err: Exception, offset: int, reached: int) -> ImportFailed:
+    """pandas' CSV parser gave up (``err``); ``offset``: the file's line before the first row
+    parsed, ``reached``: the row after the last one read. The caller adds the file's name."""
+    text = str(err)
+    where = f"setelah baris {max(reached - 1, 1)}"
+    if m := re.search(r"line (\d+)", text):  # counted from 1
+        where = f"sekitar baris {int(m.group(1)) + offset}"
+    elif m := re.search(r"row (\d+)", text):  # counted from 0
+        where = f"sekitar baris {int(m.group(1)) + offset + 1}"
+    if "EOF inside string" in text:
+        return ImportFailed(f"berkas CSV rusak {where}: tanda kutip (\") dibuka tetapi tidak "
+                            "pernah ditutup, sehingga sisa berkas terbaca sebagai satu isian. "
+                            "Perbaiki tanda kutip di baris itu lalu impor lagi.")
+    return ImportFailed(f"berkas CSV rusak {where}: jumlah kolom tidak sesuai (tanda pemisah "
+                        "di dalam teks tanpa tanda kutip?). Perbaiki baris itu lalu impor lagi.")
 
 
 def undecodable(name: str, open_file: Callable[[], BinaryIO]) -> ImportFailed:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ from geo.register_columns import (
     header_key,
     personal_header,
 )
-from geo.register_errors import ImportFailed
+from geo.register_errors import ImportFailed, csv_broken
 from geo.register_headers import (
     EXCEL_DIGITS,
     HEADER_SCAN_ROWS,
@@ -446,29 +445,18 @@ def _csv_chunks_pandas(handle: io.BufferedIOBase, fmt: FileFormat, chunk_rows: i
     names = [*fmt.headers, *[f"_lebih_{i}" for i in range(EXTRA_FIELDS)]]
     first = start
     with handle:
-        reader = pd.read_csv(
-            handle, sep=fmt.delimiter, encoding=fmt.encoding, header=None, names=names,
-            skiprows=skip, dtype=str, keep_default_na=False, na_values=[""],
-            skip_blank_lines=False, chunksize=chunk_rows, quotechar='"', index_col=False,
-            engine="c", low_memory=True)
-        try:
+        try:  # pandas tokenizes the first rows already when the reader is made
+            reader = pd.read_csv(
+                handle, sep=fmt.delimiter, encoding=fmt.encoding, header=None, names=names,
+                skiprows=skip, dtype=str, keep_default_na=False, na_values=[""],
+                skip_blank_lines=False, chunksize=chunk_rows, quotechar='"', index_col=False,
+                engine="c", low_memory=True)
             for chunk in reader:
                 chunk["_row"] = np.arange(start, start + len(chunk))
                 start += len(chunk)
                 yield chunk
         except pd.errors.ParserError as err:
-            raise ImportFailed(
-                f"berkas CSV rusak {_parser_line(err, first - 1, start)}: jumlah kolom tidak "
-                "sesuai (tanda pemisah di dalam teks tanpa tanda kutip?). Perbaiki baris itu "
-                "lalu impor lagi.") from err
-
-
-def _parser_line(err: Exception, offset: int, reached: int) -> str:
-    """Where the parser stopped: the line it names, or after the last row read."""
-    m = re.search(r"line (\d+)", str(err))
-    if m:
-        return f"sekitar baris {int(m.group(1)) + offset}"
-    return f"setelah baris {max(reached - 1, 1)}"
+            raise csv_broken(err, first - 1, start) from err
 
 
 def _xlsx_chunks(src: Source, fmt: FileFormat, chunk_rows: int) -> Iterator[pd.DataFrame]:

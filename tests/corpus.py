@@ -148,6 +148,15 @@ def no_code_page(folder: Path) -> Path:
     return path
 
 
+def unclosed_quote(folder: Path) -> Path:
+    """A quote opened in the fourth data row (line 5) and never closed."""
+    path = write_csv(clean(), folder / "register.csv")
+    lines = path.read_bytes().split(b"\n")
+    lines[4] = lines[4].replace(b",", b',"', 1)
+    path.write_bytes(b"\n".join(lines))
+    return path
+
+
 def utf8_bom(folder: Path) -> Path:
     return write_csv(clean(), folder / "register_bom.csv", encoding="utf-8-sig")
 
@@ -368,6 +377,8 @@ def cases() -> list[Case]:
         Case("windows_1252", windows_1252, counts={"accepted": n}),
         Case("bukan_utf8_maupun_1252", no_code_page,
              fails=r"register_rusak\.csv baris 5: pengodean teks tidak dikenali"),
+        Case("tanda_kutip_tak_ditutup", unclosed_quote,
+             fails=r"register\.csv: berkas CSV rusak sekitar baris 5: tanda kutip"),
         Case("utf8_bom", utf8_bom, counts={"accepted": n, "linked_by_code": n}),
         Case("baris_judul_di_atas_kepala", title_rows, counts={"rows_read": n, "quarantined": 1},
              reason=r"DESIL: desil harus 1–10, tertulis 11", rows=[7]),
@@ -435,7 +446,8 @@ def cases() -> list[Case]:
         Case("html_di_nama", csv_case(_set(9, NAMA_KRT="<script>alert(1)</script>Budi")),
              counts={"quarantined": 1}, reason=r"NAMA_KRT: berisi kode HTML", rows=[11]),
         Case("berkas_kosong", empty_file, fails=r"kosong\.csv: berkas kosong"),
-        Case("hanya_kepala_kolom", header_only, fails=r"hanya_kepala\.csv: hanya ada kepala"),
+        Case("hanya_kepala_kolom", header_only,
+             fails=r"hanya_kepala\.csv: tidak ada baris data \(hanya kepala kolom"),
         Case("biner_bernama_csv", binary_named_csv, fails=r"register\.csv: bukan berkas teks"),
         Case("excel_lama_xls", old_xls, fails=r"register\.xls: berkas Excel lama"),
         Case("lembar_salah_di_depan", xlsx_wrong_sheet_first,

@@ -1,9 +1,12 @@
-"""geo.register_errors: one ImportFailed, whichever module a caller takes it from."""
+"""geo.register_errors: one ImportFailed, whichever module a caller takes it from, and the
+messages of a file that cannot be used at all."""
 
 from __future__ import annotations
 
+import io
+
 from geo import households, register_files, register_values
-from geo.register_errors import ImportFailed
+from geo.register_errors import ImportFailed, csv_broken, undecodable, undecodable_line
 
 
 def test_one_import_failed_under_every_name():
@@ -11,3 +14,20 @@ def test_one_import_failed_under_every_name():
     assert households.ImportFailed is ImportFailed
     assert register_files.ImportFailed is ImportFailed
     assert register_values.ImportFailed is ImportFailed
+
+
+def test_a_parser_error_names_the_line_it_names_or_where_reading_stopped():
+    assert "setelah baris 1200" in str(csv_broken(ValueError("Error tokenizing data"), 0, 1201))
+    assert "sekitar baris 17: jumlah kolom" in str(csv_broken(
+        ValueError("Expected 3 fields in line 7, saw 4"), 10, 1))
+    # an unclosed quote: pandas counts the row from 0 where it started parsing
+    unclosed = str(csv_broken(ValueError("EOF inside string starting at row 3"), 10, 1))
+    assert "sekitar baris 14: tanda kutip" in unclosed
+
+
+def test_the_first_line_neither_utf8_nor_windows_1252_is_named():
+    text = "kepala\nCafé\n".encode() + "Café\n".encode("cp1252") + b"rusak \x9d\n"
+    assert undecodable_line(lambda: io.BytesIO(text)) == 4
+    assert str(undecodable("a.csv", lambda: io.BytesIO(text))).startswith(
+        "a.csv baris 4: pengodean teks tidak dikenali")
+    assert undecodable_line(lambda: io.BytesIO("Café\n".encode("cp1252"))) is None

@@ -129,13 +129,6 @@ def test_utf16_without_bom_is_named(tmp_path):
         detect_format(Source.of(path))
 
 
-def test_a_parser_error_without_a_line_number_names_where_reading_stopped():
-    assert register_files._parser_line(ValueError("Error tokenizing data"), 0, 1201) == (
-        "setelah baris 1200")
-    assert register_files._parser_line(ValueError("Expected 3 fields in line 7, saw 4"), 10,
-                                       1) == "sekitar baris 17"
-
-
 # ---------------------------------------------------------------- XLSX sheets (issue 20, 9)
 
 def test_a_register_over_two_sheets_is_read_whole_and_said(tmp_path):

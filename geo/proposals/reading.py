@@ -17,8 +17,9 @@ import pandas as pd
 from geo.proposals import values as pv
 from geo.proposals.kamus import Lookup
 from geo.register_columns import header_key
-from geo.register_errors import ImportFailed
-from geo.register_files import Source, detect_format, read_chunks
+from geo.register_errors import ImportFailed, no_rows
+from geo.register_files import Source, detect_format
+from geo.table_files import read_whole
 
 # field -> headers seen in exports (compared without case and punctuation)
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -106,20 +107,21 @@ def read_file(path: object, lookup: Lookup, name: str | None = None) -> Read:
         raise ImportFailed(f"{src.name}: kolom wajib tidak ada: {', '.join(missing)}. Kolom "
                            f"berkas: {', '.join(fmt.headers[:30])}.")
     out = Read(src.name)
-    for chunk in read_chunks(src, fmt):
-        for record in chunk.to_dict(orient="records"):
-            row_number = int(record.pop("_row"))
-            raw = {k: (None if pv.blank(v) else str(v).strip()) for k, v in record.items()
-                   if not str(k).startswith("_lebih_")}
-            if all(v is None for v in raw.values()):
-                continue  # a blank line is not a row
-            out.rows_read += 1
-            fields, reasons = check_row(raw, columns, lookup)
-            if reasons:
-                where = f"{src.name} baris {row_number}"
-                out.reject(row_number, raw, [f"{where}: {r}" for r in reasons])
-            else:
-                out.rows.append(Row(row_number, fields))
+    for record in read_whole(src, fmt).to_dict(orient="records"):
+        row_number = int(record.pop("_row"))
+        raw = {k: (None if pv.blank(v) else str(v).strip()) for k, v in record.items()
+               if not str(k).startswith("_lebih_")}
+        if all(v is None for v in raw.values()):
+            continue  # a blank line is not a row
+        out.rows_read += 1
+        fields, reasons = check_row(raw, columns, lookup)
+        if reasons:
+            where = f"{src.name} baris {row_number}"
+            out.reject(row_number, raw, [f"{where}: {r}" for r in reasons])
+        else:
+            out.rows.append(Row(row_number, fields))
+    if not out.rows_read:
+        raise no_rows(src.name, "daftar usulan")
     return out
 
 

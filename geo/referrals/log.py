@@ -22,8 +22,9 @@ from geo import keyed_ids, link, snapshot_cache, store
 from geo.privacy import mask_id
 from geo.referrals import keys, matches, vocab
 from geo.referrals.tables import ensure, referral_imports, referral_quarantine, referrals
-from geo.register_errors import ImportFailed
-from geo.register_files import Source, detect_format, read_chunks
+from geo.register_errors import ImportFailed, no_rows
+from geo.register_files import Source, detect_format
+from geo.table_files import read_whole
 
 NIK_DIGITS = 16
 COUNT_KEYS = ("rows_read", "accepted", "quarantined", "linked", "matched_to_register")
@@ -59,7 +60,7 @@ def _read(src: Source) -> tuple[pd.DataFrame, dict[str, str]]:
                 "TANGGAL, NIK, KELURAHAN, KEBUTUHAN, STATUS). Pastikan baris kepala kolom ada."
             ) from err
         raise
-    frame = pd.concat(list(read_chunks(src, fmt)), ignore_index=True)
+    frame = read_whole(src, fmt)
     headers: dict[str, str] = {}
     for h in fmt.headers:
         col = vocab.column_for(h)
@@ -78,6 +79,8 @@ def _read(src: Source) -> tuple[pd.DataFrame, dict[str, str]]:
                            f"{', '.join(fmt.headers)}.")
     data = frame.drop(columns=[c for c in frame.columns if str(c).startswith("_lebih_")])
     blank = data.drop(columns="_row").isna().all(axis=1)
+    if blank.all():  # nothing replaces the log in force
+        raise no_rows(src.name, "log rujukan")
     return frame[~blank.to_numpy()].reset_index(drop=True), headers
 
 

@@ -23,8 +23,9 @@ from geo import link
 from geo.referrals import vocab
 from geo.referrals.tables import ensure, service_points
 from geo.register_columns import HEADER_ALIASES, header_key
-from geo.register_errors import ImportFailed
-from geo.register_files import Source, detect_format, read_chunks
+from geo.register_errors import ImportFailed, no_rows
+from geo.register_files import Source, detect_format
+from geo.table_files import read_whole
 
 POINT_HEADERS = {
     "lintang": HEADER_ALIASES["lintang"], "bujur": HEADER_ALIASES["bujur"],
@@ -57,7 +58,7 @@ def _number(value: object) -> float | None:
 def _table_rows(src: Source) -> tuple[pd.DataFrame, dict[str, str]]:
     overrides = {a: c for c, aliases in POINT_HEADERS.items() for a in (c, *aliases)}
     fmt = detect_format(src, overrides=overrides)
-    frame = pd.concat(list(read_chunks(src, fmt)), ignore_index=True)
+    frame = read_whole(src, fmt)
     headers: dict[str, str] = {}
     index = {header_key(a): c for c, aliases in POINT_HEADERS.items() for a in (c, *aliases)}
     for h in fmt.headers:
@@ -112,6 +113,8 @@ def read_points(source: object, jenis: str | None = None, name: str | None = Non
                                f"{vocab.listing(vocab.POINT_TYPES)}.")
     is_json = src.name.lower().endswith((".geojson", ".json"))
     frame, headers = _geojson_rows(src) if is_json else _table_rows(src)
+    if frame.empty:  # nothing replaces the points in force
+        raise no_rows(src.name, "daftar titik layanan")
     good, bad = [], []
     for rec in frame.to_dict("records"):
         reasons = []

@@ -1,0 +1,139 @@
+"""Small table files read whole (geo/table_files.py): a referral log, service points and
+Musrenbang proposals, each with the defects random byte damage found (session 19): an unclosed
+quote, a byte no code page maps, a header without rows, a Windows-1252 byte far down the file.
+A damaged file fails with an Indonesian message naming the file and line, and leaves the data in
+force as it was; a file only partly Windows-1252 is read whole."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from geo.proposals.importer import import_proposals, load_proposals
+from geo.referrals.log import import_referrals
+from geo.referrals.measures import load_referrals
+from geo.referrals.points import import_points, load_points
+from geo.register_errors import ImportFailed
+from geo.register_files import Source
+from tests import proposal_fixtures, referral_fixtures
+
+HEAD_BYTES = Source.head.__defaults__[0]  # what the encoding is guessed from
+
+
+@dataclass
+class Kind:
+    """One importer: its clean file (bytes, data rows, field separator), its stored rows."""
+
+    name: str
+    prepare: Callable[[Engine, Path], bytes]
+    run: Callable[[Engine, Path], object]
+    stored: Callable[[Engine], pd.DataFrame]
+    sep: bytes = b","
+    text: str = ""  # a column of free text, stored as written
+
+
+def _referrals(engine: Engine, folder: Path) -> bytes:
+    truth = referral_fixtures.generated_log(engine, 20, 5)
+    return referral_fixtures.write(truth.log, folder, "bersih.csv").read_bytes()
+
+
+def _points(engine: Engine, folder: Path) -> bytes:
+    referral_fixtures.small_city(engine)
+    n = 12
+    frame = pd.DataFrame({"nama": [f"Puskesmas {i}" for i in range(n)], "jenis": "puskesmas",
+                          "lintang": np.linspace(-6.30, -6.25, n).round(5),
+                          "bujur": np.linspace(106.70, 106.75, n).round(5)})
+    frame.to_csv(folder / "bersih.csv", index=False)
+    return (folder / "bersih.csv").read_bytes()
+
+
+def _proposals(engine: Engine, folder: Path) -> bytes:
+    kel = proposal_fixtures.proposal_city(engine)
+    rows = [{"No. Usulan": f"U-{i}", "jenis_usul": "ASMAS", "kecamatan": kel["kecamatan"].iat[i],
+             "desa": kel["nama"].iat[i], "kode_kelurahan": kel["kode"].iat[i],
+             "giat_teks": "Bedah rumah (rehab RTLH)", "masalah": "Rumah tidak layak huni",
+             "skpd": "Dinas Perkim", "vol": "2", "satuan": "unit", "pagu": "150.000.000",
+             "status": "Diterima"} for i in range(10)]
+    return proposal_fixtures.write_csv(folder / "bersih.csv", rows).read_bytes()
+
+
+KINDS = [
+    Kind("rujukan", _referrals, lambda e, p: import_referrals(e, p), load_referrals,
+         text="DIRUJUK_KE"),
+    Kind("titik", _points, lambda e, p: import_points(e, p), lambda e: load_points(e),
+         text="nama"),
+    Kind("usulan", _proposals, lambda e, p: import_proposals(e, p), load_proposals, b";",
+         text="masalah"),
+]
+
+
+@pytest.fixture(params=KINDS, ids=[k.name for k in KINDS])
+def loaded(request, engine, tmp_path):
+    """(kind, the clean file's lines, the rows stored from it)."""
+    kind: Kind = request.param
+    clean = kind.prepare(engine, tmp_path)
+    kind.run(engine, tmp_path / "bersih.csv")
+    before = kind.stored(engine)
+    assert len(before)
+    return kind, clean.split(b"\n"), before
+
+
+def _damage(lines: list[bytes], line: int, sep: bytes, insert: bytes) -> bytes:
+    """The file with ``insert`` written after the first separator of ``line`` (1 = header)."""
+    out = list(lines)
+    out[line - 1] = out[line - 1].replace(sep, sep + insert, 1)
+    return b"\n".join(out)
+
+
+def _refused(kind: Kind, engine: Engine, path: Path, before: pd.DataFrame, pattern: str) -> None:
+    with pytest.raises(ImportFailed, match=pattern):
+        kind.run(engine, path)
+    pd.testing.assert_frame_equal(kind.stored(engine), before)
+
+
+def test_an_unclosed_quote_names_its_line_and_keeps_the_data(loaded, engine, tmp_path):
+    kind, lines, before = loaded
+    path = tmp_path / "rusak.csv"
+    path.write_bytes(_damage(lines, 4, kind.sep, b'"'))
+    _refused(kind, engine, path, before,
+             r"rusak\.csv: berkas CSV rusak sekitar baris 4: tanda kutip")
+
+
+def test_a_byte_no_code_page_maps_names_its_line_and_keeps_the_data(loaded, engine, tmp_path):
+    kind, lines, before = loaded
+    path = tmp_path / "rusak.csv"
+    path.write_bytes(_damage(lines, 6, kind.sep, b"Caf\xe9 \x9d"))
+    _refused(kind, engine, path, before,
+             r"rusak\.csv baris 6: pengodean teks tidak dikenali")
+
+
+def test_a_header_without_rows_is_refused_and_keeps_the_data(loaded, engine, tmp_path):
+    kind, lines, before = loaded
+    path = tmp_path / "kosong.csv"
+    path.write_bytes(lines[0] + b"\n\n\n")
+    _refused(kind, engine, path, before, r"kosong\.csv: tidak ada baris data")
+
+
+def test_a_windows_1252_byte_far_down_is_read_as_that_code_page(loaded, engine, tmp_path):
+    """The encoding is guessed from the file's head; a byte beyond it that is not UTF-8 makes
+    the whole file read again as Windows-1252 (``é`` stays ``é``), every row accounted."""
+    kind, lines, before = loaded
+    last = len([line for line in lines if line.strip()])
+    column = lines[0].rstrip(b"\r").split(kind.sep).index(kind.text.encode())
+    fields = lines[last - 1].split(kind.sep)
+    fields[column] = b"Caf\xe9 " + fields[column]
+    damaged = [*lines[:last - 1], kind.sep.join(fields), *lines[last:]]
+    path = tmp_path / "bersih.csv"  # blank lines push the last row beyond the head read
+    path.write_bytes(b"\n".join([*damaged[:-2], b"\n" * HEAD_BYTES, *damaged[-2:]]))
+    result = kind.run(engine, path)
+    counts = getattr(result, "counts", None)
+    counts = counts if isinstance(counts, dict) else vars(result)
+    assert (counts["rows_read"], counts["accepted"]) == (len(before), len(before))
+    stored = kind.stored(engine).astype(str)
+    assert stored.apply(lambda c: c.str.startswith("Café ")).to_numpy().sum() == 1
