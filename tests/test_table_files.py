@@ -6,71 +6,17 @@ force as it was; a file only partly Windows-1252 is read whole."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from geo.proposals.importer import import_proposals, load_proposals
-from geo.referrals.log import import_referrals
-from geo.referrals.measures import load_referrals
-from geo.referrals.points import import_points, load_points
 from geo.register_errors import ImportFailed
 from geo.register_files import Source
-from tests import proposal_fixtures, referral_fixtures
+from tests.table_fixtures import KINDS, Kind
 
 HEAD_BYTES = Source.head.__defaults__[0]  # what the encoding is guessed from
-
-
-@dataclass
-class Kind:
-    """One importer: its clean file (bytes, data rows, field separator), its stored rows."""
-
-    name: str
-    prepare: Callable[[Engine, Path], bytes]
-    run: Callable[[Engine, Path], object]
-    stored: Callable[[Engine], pd.DataFrame]
-    sep: bytes = b","
-    text: str = ""  # a column of free text, stored as written
-
-
-def _referrals(engine: Engine, folder: Path) -> bytes:
-    truth = referral_fixtures.generated_log(engine, 20, 5)
-    return referral_fixtures.write(truth.log, folder, "bersih.csv").read_bytes()
-
-
-def _points(engine: Engine, folder: Path) -> bytes:
-    referral_fixtures.small_city(engine)
-    n = 12
-    frame = pd.DataFrame({"nama": [f"Puskesmas {i}" for i in range(n)], "jenis": "puskesmas",
-                          "lintang": np.linspace(-6.30, -6.25, n).round(5),
-                          "bujur": np.linspace(106.70, 106.75, n).round(5)})
-    frame.to_csv(folder / "bersih.csv", index=False)
-    return (folder / "bersih.csv").read_bytes()
-
-
-def _proposals(engine: Engine, folder: Path) -> bytes:
-    kel = proposal_fixtures.proposal_city(engine)
-    rows = [{"No. Usulan": f"U-{i}", "jenis_usul": "ASMAS", "kecamatan": kel["kecamatan"].iat[i],
-             "desa": kel["nama"].iat[i], "kode_kelurahan": kel["kode"].iat[i],
-             "giat_teks": "Bedah rumah (rehab RTLH)", "masalah": "Rumah tidak layak huni",
-             "skpd": "Dinas Perkim", "vol": "2", "satuan": "unit", "pagu": "150.000.000",
-             "status": "Diterima"} for i in range(10)]
-    return proposal_fixtures.write_csv(folder / "bersih.csv", rows).read_bytes()
-
-
-KINDS = [
-    Kind("rujukan", _referrals, lambda e, p: import_referrals(e, p), load_referrals,
-         text="DIRUJUK_KE"),
-    Kind("titik", _points, lambda e, p: import_points(e, p), lambda e: load_points(e),
-         text="nama"),
-    Kind("usulan", _proposals, lambda e, p: import_proposals(e, p), load_proposals, b";",
-         text="masalah"),
-]
 
 
 @pytest.fixture(params=KINDS, ids=[k.name for k in KINDS])
