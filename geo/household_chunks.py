@@ -22,6 +22,7 @@ from geo.household_checks import Issues, convert_chunk
 from geo.household_duplicates import digit_keys, mark_duplicates
 from geo.household_plan import ImportPlan, blank_rows
 from geo.link import RegionIndex, link_counts, link_frame
+from geo.register_errors import EXAMPLE_ROWS, nothing_accepted
 from geo.register_files import rows_json
 from geo.schema import LINK_COLUMNS
 from geo.snapshot_writer import SnapshotWriter
@@ -141,6 +142,10 @@ class ImportTally:
             bad[list(reasons_all)] = True
         row_numbers = every["row_number"].to_numpy()
         del every
+        if bad.all():  # refused before anything is committed: the period in force stays
+            raise nothing_accepted(plan.source, self.rows_read, [
+                (int(row_numbers[i]), "; ".join(reasons_all[i]))
+                for i in range(min(len(bad), EXAMPLE_ROWS))])
         stored = pd.concat(self.links, ignore_index=True)
         late = row_numbers[sorted(set(reasons_all) - first_bad)]  # stored, then found bad
         if len(late):

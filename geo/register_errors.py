@@ -6,8 +6,12 @@ import re
 from collections.abc import Callable
 from typing import BinaryIO
 
+from geo.fmt import fmt_int
+
 # the bytes Windows-1252 leaves undefined: a file holding one is not that code page either
 CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
+EXAMPLES = 3  # distinct reasons quoted in the message of a file none of whose rows passed
+EXAMPLE_ROWS = 50  # the first rejected rows those reasons are taken from
 
 
 class ImportFailed(Exception):
@@ -20,6 +24,28 @@ def no_rows(name: str, what: str = "register") -> ImportFailed:
     return ImportFailed(f"{name}: tidak ada baris data (hanya kepala kolom atau baris kosong). "
                         f"Ekspor ulang {what} beserta datanya; data yang tersimpan tidak "
                         "berubah.")
+
+
+def nothing_accepted(name: str, rows_read: int, examples: list[tuple[int, str]]
+                     ) -> ImportFailed:
+    """Every row of the file was rejected: the import is refused, so that a wrong file (another
+    export, a wrong column mapping) never replaces the data in force with nothing.
+    ``examples``: (row number, reasons) of the first rejected rows (up to
+    :data:`EXAMPLE_ROWS`); the message quotes the first few distinct reasons, each with its
+    first row, so it says what to fix."""
+    rows_of: dict[str, list[int]] = {}
+    for row, why in examples:
+        rows_of.setdefault(why.rstrip(". "), []).append(row)
+    shown = "; ".join(f"baris {rows[0]}{' (juga baris lain)' if len(rows) > 1 else ''}: "
+                      f"{_clip(why)}" for why, rows in list(rows_of.items())[:EXAMPLES])
+    return ImportFailed(f"{name}: tidak ada baris yang lolos pemeriksaan ({fmt_int(rows_read)} "
+                        "baris dibaca, semuanya ditolak), jadi data yang berlaku tidak diganti. "
+                        f"Contoh: {shown}. Perbaiki berkasnya atau pemetaan kolomnya, lalu impor "
+                        "lagi.")
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def csv_broken(err: Exception, offset: int, reached: int) -> ImportFailed:

@@ -65,7 +65,11 @@ def test_import_points_and_a_broken_log_message(truth, tmp_path):
     assert "titik.csv baris 3: LATITUDE/LONGITUDE: koordinat kosong atau bukan angka" in err
     bad = tmp_path / "log.csv"
     bad.write_text("NO_RUJUKAN,TANGGAL,NIK,KELURAHAN,STATUS\nR1,32/13/2025,9971000000000001,"
-                   "Entah,Baru\n", encoding="utf-8")
+                   "Entah,Baru\nR2,01/02/2025,9971000000000002,Entah,Baru\n", encoding="utf-8")
     code, out, err = run_cli("import-referrals", str(bad))
     assert code == 0 and "dikarantina" in out
     assert "log.csv baris 2: TANGGAL: tanggal '32/13/2025' tidak terbaca" in err
+    bad.write_text("NO_RUJUKAN,TANGGAL,NIK,KELURAHAN,STATUS\nR1,32/13/2025,9971000000000001,"
+                   "Entah,Baru\n", encoding="utf-8")  # no row passes: the log in force stays
+    code, out, err = run_cli("import-referrals", str(bad))
+    assert code == 1 and "log.csv: tidak ada baris yang lolos pemeriksaan" in err

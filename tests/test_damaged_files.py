@@ -44,3 +44,22 @@ def test_a_damaged_file_is_stored_with_every_row_or_refused_by_name(kind: Kind, 
         assert len(in_force) == counts["accepted"] or not kind.replaces, seed
         outcomes["stored"] += 1
     assert outcomes["stored"] and outcomes["refused"], outcomes  # both paths were taken
+
+
+@pytest.mark.parametrize("kind", [REGISTER, *KINDS], ids=lambda k: k.name)
+def test_a_file_none_of_whose_rows_pass_is_refused_and_keeps_the_data(kind: Kind, engine,
+                                                                      tmp_path):
+    """A wrong file (every value ``x``) never replaces the data in force with nothing; the
+    message quotes a reason with its row."""
+    lines = kind.prepare(engine, tmp_path).split(b"\n")
+    kind.run(engine, tmp_path / "bersih.csv")
+    in_force = kind.stored(engine)
+    width = len(lines[0].split(kind.sep))
+    rows = [kind.sep.join([b"x"] * width) for line in lines[1:] if line.strip()]
+    path = tmp_path / "salah.csv"
+    path.write_bytes(b"\n".join([lines[0], *rows]) + b"\n")
+    with pytest.raises(ImportFailed, match=rf"^salah\.csv: tidak ada baris yang lolos "
+                       rf"pemeriksaan \({len(rows)} baris dibaca, semuanya ditolak\), jadi data "
+                       r"yang berlaku tidak diganti\. Contoh: baris 2"):
+        kind.run(engine, path)
+    pd.testing.assert_frame_equal(kind.stored(engine), in_force)

@@ -84,13 +84,16 @@ def test_the_berita_acara_pdf_embeds_its_fonts(engine_with_proposals):
 
 
 def test_proposals_import_command_counts_as_json(engine_with_proposals, tmp_path):
+    code_of_one = store.region_list(engine_with_proposals).query("level == 'kelurahan'")["kode"]
     path = write_csv(tmp_path / "baru.csv", [
         {"No. Usulan": "B-1", "desa": "Tidak Ada", "giat_teks": "Bedah rumah (rehab RTLH)",
-         "vol": "1", "pagu": "Rp 20.000.000"}])
+         "vol": "1", "pagu": "Rp 20.000.000"},
+        {"No. Usulan": "B-2", "kode_kelurahan": code_of_one.iat[0],
+         "giat_teks": "Bedah rumah (rehab RTLH)", "vol": "1", "pagu": "Rp 20.000.000"}])
     out = io.StringIO()
     with redirect_stdout(out):
         code = main(["proposals", "import", str(path), "--json"])
     counts = json.loads(out.getvalue())
     assert code == 3  # done, with warnings (the quarantined row) on stderr
-    assert (counts["rows_read"], counts["accepted"], counts["quarantined"]) == (1, 0, 1)
+    assert (counts["rows_read"], counts["accepted"], counts["quarantined"]) == (2, 1, 1)
     assert "baru.csv baris 2: kolom kelurahan" in counts["reasons"][0]

@@ -73,9 +73,11 @@ def test_reimport_replaces_the_file_whole_and_keeps_decisions(engine, city, tmp_
 def test_an_id_used_by_another_file_is_quarantined_not_overwritten(engine, city, tmp_path):
     import_proposals(engine, write_csv(tmp_path / "a.csv", [good(city, 0)]))
     result = import_proposals(engine, write_csv(tmp_path / "b.csv", [good(city, 0),
-                                                                      good(city, 0)]))
-    assert (result.rows_read, result.accepted, result.quarantined) == (2, 0, 2)
+                                                                      good(city, 0),
+                                                                      good(city, 1)]))
+    assert (result.rows_read, result.accepted, result.quarantined) == (3, 1, 2)
     assert "sudah dipakai usulan dari a.csv" in result.reasons[0]
+    assert load_proposals(engine).set_index("id_usulan").loc["U-0", "source_file"] == "a.csv"
 
 
 def test_xlsx_export_with_title_rows_and_sipd_headers(engine, city, tmp_path):

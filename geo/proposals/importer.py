@@ -19,6 +19,7 @@ from geo import audit, store
 from geo.link import RegionIndex, link_frame
 from geo.proposals import kamus
 from geo.proposals.reading import Read, Row, check_row, frame_for_linking, read_file
+from geo.register_errors import EXAMPLE_ROWS, nothing_accepted
 
 FORM_SOURCE = ""  # source_file of proposals entered in the form
 
@@ -97,6 +98,10 @@ def import_proposals(engine: Engine, path: object, user: str | None = None,
         else:
             seen.add(ident)
             accepted.append(row)
+    if not accepted:  # a wrong file never replaces the proposals in force with nothing
+        raise nothing_accepted(source, read.rows_read, [
+            (q["row_number"], q["reasons"].replace(f"{source} baris {q['row_number']}: ", ""))
+            for q in read.quarantined[:EXAMPLE_ROWS]])
     now = datetime.now(UTC)
     with engine.begin() as conn:
         replaced = conn.execute(select(func.count()).select_from(store.usulan).where(

@@ -22,7 +22,7 @@ from geo import keyed_ids, link, snapshot_cache, store
 from geo.privacy import mask_id
 from geo.referrals import keys, matches, vocab
 from geo.referrals.tables import ensure, referral_imports, referral_quarantine, referrals
-from geo.register_errors import ImportFailed, no_rows
+from geo.register_errors import EXAMPLE_ROWS, ImportFailed, no_rows, nothing_accepted
 from geo.register_files import Source, detect_format
 from geo.table_files import read_whole
 
@@ -213,6 +213,9 @@ def import_referrals(engine: Engine, source: object, name: str | None = None,
     n = len(frame)
     ok = np.array([not r for r in reasons], dtype=bool)
     rows = frame["_row"].to_numpy()
+    if not ok.any():  # a wrong file never replaces the log in force with nothing
+        raise nothing_accepted(src.name, n, [(int(rows[i]), "; ".join(reasons[i]))
+                                             for i in range(min(n, EXAMPLE_ROWS))])
 
     accepted = pd.DataFrame({k: np.asarray(v, dtype=object)[ok] for k, v in values.items()})
     regions = link.RegionIndex.from_store(engine)

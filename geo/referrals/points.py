@@ -23,7 +23,7 @@ from geo import link
 from geo.referrals import vocab
 from geo.referrals.tables import ensure, service_points
 from geo.register_columns import HEADER_ALIASES, header_key
-from geo.register_errors import ImportFailed, no_rows
+from geo.register_errors import EXAMPLE_ROWS, ImportFailed, no_rows, nothing_accepted
 from geo.register_files import Source, detect_format
 from geo.table_files import read_whole
 
@@ -154,6 +154,8 @@ def import_points(engine: Engine, source: object, jenis: str | None = None,
     """Read and store service points, replacing the stored points of each type in the file."""
     ensure(engine)
     points, bad, file = read_points(source, jenis, name)
+    if not len(points):  # a wrong file never replaces the points in force with nothing
+        raise nothing_accepted(file, len(bad), bad[:EXAMPLE_ROWS])
     regions = link.RegionIndex.from_store(engine)
     if len(points):
         links = link.link_frame(points[["lintang", "bujur"]], regions)
