@@ -101,3 +101,35 @@ def test_bad_points_get_clear_messages_and_geojson_reads(engine, tmp_path):
     assert sorted(points.load_points(engine)["jenis"]) == ["panti", "puskesos"]
     with pytest.raises(ImportFailed, match="jenis 'warung' tidak dikenal"):
         points.import_points(engine, geo, jenis="warung")
+
+
+POINT = {"type": "Feature", "properties": {"nama": "Baik", "jenis": "puskesmas"},
+         "geometry": {"type": "Point", "coordinates": [110.1, -6.95]}}
+ODD_FEATURES = {  # what took the GeoJSON reader down with a Python error before (session 19)
+    "teks": "x", "kosong": None, "properti_daftar": {**POINT, "properties": [1, 2]},
+    "geometri_teks": {**POINT, "geometry": "POINT(110 -6)"},
+    "koordinat_angka": {**POINT, "geometry": {"type": "Point", "coordinates": 5}},
+    "koordinat_teks": {**POINT, "geometry": {"type": "Point", "coordinates": ["a", "b"]}},
+}
+
+
+@pytest.mark.parametrize("odd", ODD_FEATURES, ids=list(ODD_FEATURES))
+def test_an_odd_geojson_feature_is_quarantined_beside_the_good_one(odd, engine, tmp_path):
+    small_city(engine, n=50)
+    path = tmp_path / "titik.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection",
+                                "features": [ODD_FEATURES[odd], POINT]}), encoding="utf-8")
+    result = points.import_points(engine, path)
+    assert result.counts == {"rows_read": 2, "accepted": 1, "quarantined": 1}
+    assert result.messages()[0].startswith("titik.geojson baris 1: ")
+    assert list(points.load_points(engine)["nama"]) == ["Baik"]
+
+
+@pytest.mark.parametrize("data", [[POINT], "x", {"features": 5}, {"features": {"a": POINT}}],
+                         ids=["daftar", "teks", "angka", "objek"])
+def test_geojson_without_a_feature_list_is_refused_by_name(data, engine, tmp_path):
+    small_city(engine, n=50)
+    path = tmp_path / "titik.geojson"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ImportFailed, match=r"^titik\.geojson: bukan GeoJSON FeatureCollection"):
+        points.import_points(engine, path)

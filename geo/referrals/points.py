@@ -76,26 +76,37 @@ def _table_rows(src: Source) -> tuple[pd.DataFrame, dict[str, str]]:
     return out, headers
 
 
+def _object(value: object) -> dict:
+    """A JSON object as a dict; anything else (a list, a text, null) as an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def _geojson_rows(src: Source) -> tuple[pd.DataFrame, dict[str, str]]:
     try:
         data = json.loads(src.open().read().decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as err:
         raise ImportFailed(f"{src.name}: GeoJSON tidak terbaca ({err}).") from err
-    features = data.get("features", []) if isinstance(data, dict) else []
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list):
+        raise ImportFailed(f"{src.name}: bukan GeoJSON FeatureCollection (tidak ada daftar "
+                           "\"features\"). Ekspor ulang titik layanan sebagai GeoJSON berisi "
+                           "fitur Point.")
     index = {header_key(a): c for c, aliases in POINT_HEADERS.items() for a in (c, *aliases)}
     rows = []
-    for i, feature in enumerate(features, start=1):
-        props = feature.get("properties") or {}
+    for i, feature in enumerate(features, start=1):  # each part may be of any JSON type
+        feature = _object(feature)
         row = {"_row": i}
-        for k, v in props.items():
+        for k, v in _object(feature.get("properties")).items():
             c = index.get(header_key(k))
             if c in ("nama", "jenis") and c not in row:
                 row[c] = v
-        geom = feature.get("geometry") or {}
-        if geom.get("type") == "Point" and len(geom.get("coordinates") or []) >= 2:
-            row["bujur"], row["lintang"] = geom["coordinates"][:2]
+        geom = _object(feature.get("geometry"))
+        coordinates = geom.get("coordinates")
+        if geom.get("type") == "Point" and isinstance(coordinates, list) and \
+                len(coordinates) >= 2:
+            row["bujur"], row["lintang"] = coordinates[:2]
         else:
-            row["_geom"] = geom.get("type") or "kosong"
+            row["_geom"] = str(geom.get("type") or "kosong")
         rows.append(row)
     frame = pd.DataFrame(rows, columns=["_row", "lintang", "bujur", "nama", "jenis", "_geom"])
     return frame, {"lintang": "geometry", "bujur": "geometry", "nama": "nama", "jenis": "jenis"}
