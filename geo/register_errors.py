@@ -33,11 +33,13 @@ def nothing_accepted(name: str, rows_read: int, examples: list[tuple[int, str]]
     ``examples``: (row number, reasons) of the first rejected rows (up to
     :data:`EXAMPLE_ROWS`); the message quotes the first few distinct reasons, each with its
     first row, so it says what to fix."""
-    rows_of: dict[str, list[int]] = {}
+    first: dict[str, tuple[int, str, bool]] = {}  # reason alike but for its numbers -> row
     for row, why in examples:
-        rows_of.setdefault(why.rstrip(". "), []).append(row)
-    shown = "; ".join(f"baris {rows[0]}{' (juga baris lain)' if len(rows) > 1 else ''}: "
-                      f"{_clip(why)}" for why, rows in list(rows_of.items())[:EXAMPLES])
+        key = re.sub(r"[\d*]+", "#", why)
+        seen = first.get(key)
+        first[key] = (seen[0], seen[1], True) if seen else (row, why.rstrip(". "), False)
+    shown = "; ".join(f"baris {row}{' (juga baris lain)' if more else ''}: {_clip(why)}"
+                      for row, why, more in list(first.values())[:EXAMPLES])
     return ImportFailed(f"{name}: tidak ada baris yang lolos pemeriksaan ({fmt_int(rows_read)} "
                         "baris dibaca, semuanya ditolak), jadi data yang berlaku tidak diganti. "
                         f"Contoh: {shown}. Perbaiki berkasnya atau pemetaan kolomnya, lalu impor "

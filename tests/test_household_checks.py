@@ -3,12 +3,15 @@ reasons a person reads."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+
+import pytest
 
 from geo import store
 from geo.household_checks import NOTES, Issues, convert_chunk
 from geo.household_plan import plan_import
-from geo.households import import_households
+from geo.households import ImportFailed, import_households
 from geo.register_files import Source, read_chunks
 from tests import corpus
 
@@ -48,12 +51,19 @@ def test_convert_chunk_types_values_repairs_and_gives_reasons(tmp_path):
 
 def test_personal_numbers_never_in_reasons(tmp_path):
     engine = corpus.engine_with_regions(tmp_path)
-    path = corpus.csv_case(lambda f: f.__setitem__("NIK_KRT", f["NIK_KRT"].str[:15]))(tmp_path)
-    result = import_households(engine, path, "2026-09")
+    def cut(frame):  # every NIK but the first one digit short
+        frame.loc[1:, "NIK_KRT"] = frame.loc[1:, "NIK_KRT"].str[:15]
+
+    result = import_households(engine, corpus.csv_case(cut)(tmp_path), "2026-09")
     q = store.load_quarantine(engine, result.snapshot_id)
-    assert len(q) == corpus.ROWS
+    assert len(q) == corpus.ROWS - 1
     assert not q["reasons"].str.contains(r"\d{10}").any()
     assert q["reasons"].str.contains(r"\*{4}").all()
+    cut_all = corpus.csv_case(lambda f: f.__setitem__("NIK_KRT", f["NIK_KRT"].str[:15]))
+    with pytest.raises(ImportFailed) as refused:  # none passes: the reasons quoted, masked
+        import_households(engine, cut_all(tmp_path), "2026-09")
+    assert "tertulis 15 angka (9971****" in str(refused.value)
+    assert not re.search(r"\d{10}", str(refused.value))
 
 
 def test_implausible_numbers_are_quarantined_with_a_reason_never_nulled(tmp_path):

@@ -6,7 +6,13 @@ from __future__ import annotations
 import io
 
 from geo import households, register_files, register_values
-from geo.register_errors import ImportFailed, csv_broken, undecodable, undecodable_line
+from geo.register_errors import (
+    ImportFailed,
+    csv_broken,
+    nothing_accepted,
+    undecodable,
+    undecodable_line,
+)
 
 
 def test_one_import_failed_under_every_name():
@@ -31,3 +37,13 @@ def test_the_first_line_neither_utf8_nor_windows_1252_is_named():
     assert str(undecodable("a.csv", lambda: io.BytesIO(text))).startswith(
         "a.csv baris 4: pengodean teks tidak dikenali")
     assert undecodable_line(lambda: io.BytesIO("Café\n".encode("cp1252"))) is None
+
+
+def test_a_refused_file_quotes_each_kind_of_reason_once_with_its_first_row():
+    message = str(nothing_accepted("a.csv", 1234, [
+        (2, "NIK_KRT: tertulis 15 angka (9971****8103)."),
+        (3, "NIK_KRT: tertulis 15 angka (9971****2889)."),
+        (4, "DESIL: desil harus 1–10, tertulis 0.")]))
+    assert message.startswith("a.csv: tidak ada baris yang lolos pemeriksaan (1.234 baris")
+    assert ("Contoh: baris 2 (juga baris lain): NIK_KRT: tertulis 15 angka (9971****8103); "
+            "baris 4: DESIL: desil harus 1–10, tertulis 0. Perbaiki") in message
