@@ -47,6 +47,7 @@ __all__ = [  # read here, and the column names kept importable from here
 
 MAX_FILE_BYTES = 2 * 1024**3  # larger files are refused before reading (state it in the UI)
 CHUNK_ROWS = 100_000
+HEAD_BYTES = 1 << 20  # the file's head: its format, encoding, delimiter and header are guessed
 EXTRA_FIELDS = 8  # a data row may carry this many fields beyond the header (then quarantined)
 
 
@@ -86,9 +87,9 @@ class Source:
     def open(self) -> io.BufferedIOBase:
         return open(self.path, "rb") if self.path else io.BytesIO(self.data or b"")
 
-    def head(self, n: int = 1 << 20) -> bytes:
+    def head(self, n: int | None = None) -> bytes:
         with self.open() as f:
-            return f.read(n)
+            return f.read(HEAD_BYTES if n is None else n)
 
 
 @dataclass

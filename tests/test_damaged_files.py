@@ -14,7 +14,7 @@ import pytest
 from geo.register_errors import ImportFailed
 from tests.table_fixtures import KINDS, REGISTER, Kind, damage
 
-SEEDS = range(45)
+SEEDS = range(30)
 
 
 def _counts(result: object) -> dict:

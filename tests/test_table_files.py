@@ -12,11 +12,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
+from geo import register_files
 from geo.register_errors import ImportFailed
-from geo.register_files import Source
 from tests.table_fixtures import KINDS, Kind
-
-HEAD_BYTES = Source.head.__defaults__[0]  # what the encoding is guessed from
 
 
 @pytest.fixture(params=KINDS, ids=[k.name for k in KINDS])
@@ -66,17 +64,19 @@ def test_a_header_without_rows_is_refused_and_keeps_the_data(loaded, engine, tmp
     _refused(kind, engine, path, before, r"kosong\.csv: tidak ada baris data")
 
 
-def test_a_windows_1252_byte_far_down_is_read_as_that_code_page(loaded, engine, tmp_path):
+def test_a_windows_1252_byte_far_down_is_read_as_that_code_page(loaded, engine, tmp_path,
+                                                                monkeypatch):
     """The encoding is guessed from the file's head; a byte beyond it that is not UTF-8 makes
     the whole file read again as Windows-1252 (``é`` stays ``é``), every row accounted."""
     kind, lines, before = loaded
+    monkeypatch.setattr(register_files, "HEAD_BYTES", len(b"\n".join(lines[:3])))
     last = len([line for line in lines if line.strip()])
     column = lines[0].rstrip(b"\r").split(kind.sep).index(kind.text.encode())
     fields = lines[last - 1].split(kind.sep)
     fields[column] = b"Caf\xe9 " + fields[column]
     damaged = [*lines[:last - 1], kind.sep.join(fields), *lines[last:]]
-    path = tmp_path / "bersih.csv"  # blank lines push the last row beyond the head read
-    path.write_bytes(b"\n".join([*damaged[:-2], b"\n" * HEAD_BYTES, *damaged[-2:]]))
+    path = tmp_path / "bersih.csv"  # the last row is beyond the head read
+    path.write_bytes(b"\n".join(damaged))
     result = kind.run(engine, path)
     counts = getattr(result, "counts", None)
     counts = counts if isinstance(counts, dict) else vars(result)
