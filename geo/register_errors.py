@@ -1,4 +1,5 @@
-"""The one error a register import raises when a file cannot be used at all."""
+"""The one error every import (register, referral log, service points, proposals) raises when a
+file cannot be used at all, and its messages: one definition each."""
 
 from __future__ import annotations
 

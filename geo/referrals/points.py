@@ -168,17 +168,14 @@ def import_points(engine: Engine, source: object, jenis: str | None = None,
     if not len(points):  # a wrong file never replaces the points in force with nothing
         raise nothing_accepted(file, len(bad), bad[:EXAMPLE_ROWS])
     regions = link.RegionIndex.from_store(engine)
-    if len(points):
-        links = link.link_frame(points[["lintang", "bujur"]], regions)
-        points["region_code"] = links["region_code"].astype(object).where(
-            links["region_code"].notna(), None).to_numpy()
-    types = sorted(set(points["jenis"])) or ([vocab.point_type(jenis)] if jenis else [])
+    links = link.link_frame(points[["lintang", "bujur"]], regions)
+    points["region_code"] = links["region_code"].astype(object).where(
+        links["region_code"].notna(), None).to_numpy()
     with engine.begin() as conn:
-        for kind in types:
+        for kind in sorted(set(points["jenis"])):
             conn.execute(delete(service_points).where(service_points.c.jenis == kind))
-        if len(points):
-            conn.execute(insert(service_points), [
-                {**rec, "source_file": file} for rec in points.to_dict("records")])
+        conn.execute(insert(service_points), [
+            {**rec, "source_file": file} for rec in points.to_dict("records")])
     counts = {"rows_read": len(points) + len(bad), "accepted": len(points),
               "quarantined": len(bad)}
     return PointImport(file, counts, bad, points["jenis"].value_counts().to_dict())
