@@ -92,6 +92,27 @@ def test_preview_then_import_with_progress(db_url, tmp_path, monkeypatch):
     assert any("99" in w.value for w in at.warning)  # the unmapped water code is reported
 
 
+def test_a_file_none_of_whose_rows_pass_is_refused_on_the_page_and_the_period_stays(
+        db_url, tmp_path, monkeypatch):
+    engine = store.get_engine(db_url)
+    store.replace_regions(engine, corpus.region_table())
+    import_households(engine, corpus.write_csv(corpus.clean(), tmp_path / "baik.csv"),
+                      "2026-09")
+    path = corpus.csv_case(lambda f: f.__setitem__("DESIL", 0))(tmp_path)
+    monkeypatch.setenv("HH_FILE", str(path))
+    at = AppTest.from_string(PREVIEW, default_timeout=60).run()
+    at.checkbox(key="hh_replace_2026-09").check().run()  # the period exists: replace it
+    at.button(key="hh_import").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [e.value.replace("\\", "") for e in at.error]  # markdown escapes taken off
+    assert any("Impor gagal, data lama tidak berubah" in m and
+               "tidak ada baris yang lolos pemeriksaan" in m and
+               "baris 2 (juga baris lain): DESIL" in m for m in shown), shown
+    snapshot = store.snapshot_for(engine, "2026-09")
+    assert (snapshot["source_file"], store.household_count(engine, snapshot["id"])) == (
+        "baik.csv", corpus.ROWS)
+
+
 def test_preview_asks_for_an_undecided_code_list_and_offers_profiles(db_url, tmp_path,
                                                                      monkeypatch):
     """Issue 12: a column whose numbers fit two lists with other meanings (a saved office list
