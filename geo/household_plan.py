@@ -18,7 +18,7 @@ from geo.register_columns import (
     detect_mapping,
     personal_header,
 )
-from geo.register_errors import ImportFailed, no_rows, undecodable
+from geo.register_errors import ImportFailed, no_rows
 from geo.register_files import FileFormat, Source, detect_format, read_chunks
 from geo.register_values import (
     PLN_UNKNOWN_METER,
@@ -31,6 +31,7 @@ from geo.register_values import (
     value_table,
 )
 from geo.schema import CODES, HOUSEHOLD_COLUMNS, PERSONAL_COLUMNS
+from geo.table_files import decoded
 
 SAMPLE_ROWS = 5_000  # rows read for the preview and to choose flag schemes
 
@@ -118,17 +119,8 @@ def plan_import(source: object, mapping: dict[str, str] | None = None, *,
     fmt = detect_format(src, overrides, sheet)
     check_overrides(overrides, fmt.headers, src.name)
     cols = detect_mapping(fmt.headers, overrides)
-    sample = None
-    try:
-        sample = next(read_chunks(src, fmt, chunk_rows=SAMPLE_ROWS), None)
-    except UnicodeDecodeError:
-        if fmt.encoding == "cp1252":
-            raise undecodable(src.name, src.open) from None
-        fmt.encoding = "cp1252"
-        try:
-            sample = next(read_chunks(src, fmt, chunk_rows=SAMPLE_ROWS), None)
-        except UnicodeDecodeError:
-            raise undecodable(src.name, src.open) from None
+    sample = decoded(src, fmt, lambda: next(read_chunks(src, fmt, chunk_rows=SAMPLE_ROWS),
+                                            None))
     if sample is not None:
         sample = sample[~blank_rows(sample, fmt.headers)]
     if sample is None or sample.empty:

@@ -41,20 +41,21 @@ def _refused(kind: Kind, engine: Engine, path: Path, before: pd.DataFrame, patte
     pd.testing.assert_frame_equal(kind.stored(engine), before)
 
 
-def test_an_unclosed_quote_names_its_line_and_keeps_the_data(loaded, engine, tmp_path):
-    kind, lines, before = loaded
-    path = tmp_path / "rusak.csv"
-    path.write_bytes(_damage(lines, 4, kind.sep, b'"'))
-    _refused(kind, engine, path, before,
-             r"rusak\.csv: berkas CSV rusak sekitar baris 4: tanda kutip")
+DAMAGED_LINES = {  # what is written into which line, and what the refusal must say
+    "tanda_kutip_tak_ditutup": (4, b'"', r"rusak\.csv: berkas CSV rusak sekitar baris 4: "
+                                         r"tanda kutip"),
+    "bita_bukan_utf8_maupun_1252": (6, b"Caf\xe9 \x9d",
+                                    r"rusak\.csv baris 6: pengodean teks tidak dikenali"),
+}
 
 
-def test_a_byte_no_code_page_maps_names_its_line_and_keeps_the_data(loaded, engine, tmp_path):
+@pytest.mark.parametrize("damage", DAMAGED_LINES, ids=list(DAMAGED_LINES))
+def test_a_damaged_line_is_named_and_the_data_kept(damage, loaded, engine, tmp_path):
+    line, insert, pattern = DAMAGED_LINES[damage]
     kind, lines, before = loaded
     path = tmp_path / "rusak.csv"
-    path.write_bytes(_damage(lines, 6, kind.sep, b"Caf\xe9 \x9d"))
-    _refused(kind, engine, path, before,
-             r"rusak\.csv baris 6: pengodean teks tidak dikenali")
+    path.write_bytes(_damage(lines, line, kind.sep, insert))
+    _refused(kind, engine, path, before, pattern)
 
 
 def test_a_header_without_rows_is_refused_and_keeps_the_data(loaded, engine, tmp_path):
