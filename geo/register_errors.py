@@ -19,10 +19,12 @@ class ImportFailed(Exception):
     """The file cannot be used at all; nothing was written. The message is Indonesian."""
 
 
-def no_rows(name: str, what: str = "register") -> ImportFailed:
+def no_rows(name: str, what: str = "register",
+            found: str = "hanya kepala kolom atau baris kosong") -> ImportFailed:
     """A file with its header and no data row (or only blank ones) is refused: an export that
-    lost its rows never replaces the data in force."""
-    return ImportFailed(f"{name}: tidak ada baris data (hanya kepala kolom atau baris kosong). "
+    lost its rows never replaces the data in force. ``found``: what the file holds instead, in
+    the file's own terms (a GeoJSON has features, not rows)."""
+    return ImportFailed(f"{name}: tidak ada baris data ({found}). "
                         f"Ekspor ulang {what} beserta datanya; data yang tersimpan tidak "
                         "berubah.")
 

@@ -133,3 +133,16 @@ def test_geojson_without_a_feature_list_is_refused_by_name(data, engine, tmp_pat
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ImportFailed, match=r"^titik\.geojson: bukan GeoJSON FeatureCollection"):
         points.import_points(engine, path)
+
+
+def test_geojson_with_an_empty_feature_list_is_refused_in_geojson_terms(engine, tmp_path):
+    small_city(engine, n=50)
+    old = tmp_path / "lama.csv"
+    old.write_text("jenis,nama,lintang,bujur\npuskesmas,Lama,-6.95,110.1\n", encoding="utf-8")
+    points.import_points(engine, old)
+    path = tmp_path / "titik.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": []}), encoding="utf-8")
+    with pytest.raises(ImportFailed, match=r'^titik\.geojson: tidak ada baris data \(daftar '
+                                           r'"features" GeoJSON kosong\)'):
+        points.import_points(engine, path)
+    assert list(points.load_points(engine)["nama"]) == ["Lama"]

@@ -125,7 +125,9 @@ def read_points(source: object, jenis: str | None = None, name: str | None = Non
     is_json = src.name.lower().endswith((".geojson", ".json"))
     frame, headers = _geojson_rows(src) if is_json else _table_rows(src)
     if frame.empty:  # nothing replaces the points in force
-        raise no_rows(src.name, "daftar titik layanan")
+        raise no_rows(src.name, "daftar titik layanan",
+                      "daftar \"features\" GeoJSON kosong" if is_json else
+                      "hanya kepala kolom atau baris kosong")
     good, bad = [], []
     for rec in frame.to_dict("records"):
         reasons = []
