@@ -57,6 +57,17 @@ def test_a_broken_file_gets_one_clear_reason_per_row_and_loses_nothing(engine, c
     assert len(trail) == 1 and trail["pengguna"][0] == "operator1"
 
 
+def test_blank_lines_are_not_rows_and_keep_the_row_numbers_after_them(engine, city, tmp_path):
+    """A sheet formatted far below its data reads as blank rows (empty, "-", "nan"): they are
+    neither read nor quarantined, and the rows after them keep their own line numbers."""
+    blank = {h: "" for h in good(city, 0)}
+    rows = [good(city, 0), blank, {h: "-" for h in blank}, {**blank, "vol": " nan "},
+            good(city, 1, vol=""), *[blank] * 500, good(city, 2)]
+    result = import_proposals(engine, write_csv(tmp_path / "usulan.csv", rows))
+    assert (result.rows_read, result.accepted, result.quarantined) == (3, 2, 1)
+    assert list(load_quarantine(engine)["row_number"]) == [6]  # header 1, U-0 2, blanks 3-5
+
+
 def test_reimport_replaces_the_file_whole_and_keeps_decisions(engine, city, tmp_path):
     path = write_csv(tmp_path / "usulan.csv", [good(city, i) for i in range(4)])
     import_proposals(engine, path)

@@ -107,12 +107,12 @@ def read_file(path: object, lookup: Lookup, name: str | None = None) -> Read:
         raise ImportFailed(f"{src.name}: kolom wajib tidak ada: {', '.join(missing)}. Kolom "
                            f"berkas: {', '.join(fmt.headers[:30])}.")
     out = Read(src.name)
-    for record in read_whole(src, fmt).to_dict(orient="records"):
+    frame = read_whole(src, fmt)
+    cells = [c for c in frame.columns if c != "_row" and not str(c).startswith("_lebih_")]
+    frame = frame[~pv.blank_cells(frame[cells]).all(axis=1)]  # a blank line is not a row
+    for record in frame[[*cells, "_row"]].to_dict(orient="records"):
         row_number = int(record.pop("_row"))
-        raw = {k: (None if pv.blank(v) else str(v).strip()) for k, v in record.items()
-               if not str(k).startswith("_lebih_")}
-        if all(v is None for v in raw.values()):
-            continue  # a blank line is not a row
+        raw = {k: (None if pv.blank(v) else str(v).strip()) for k, v in record.items()}
         out.rows_read += 1
         fields, reasons = check_row(raw, columns, lookup)
         if reasons:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import re
 
+import pandas as pd
+
 # status -> label; the flow of musrenbang.md (ditolak needs a reason)
 STATUSES: dict[str, str] = {
     "diusulkan": "diusulkan",
@@ -37,9 +39,18 @@ _STATUS_WORDS = (
 )
 
 
+BLANK_TEXTS = ("", "-", "nan", "None", "<NA>")  # a cell holding one of these is empty
+
+
 def blank(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or \
-        str(value).strip() in ("", "-", "nan", "None", "<NA>")
+        str(value).strip() in BLANK_TEXTS
+
+
+def blank_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`blank` of every cell at once (a sheet formatted down to row 1.048.576 reads as
+    that many blank rows)."""
+    return frame.isna() | frame.astype(str).apply(lambda c: c.str.strip()).isin(BLANK_TEXTS)
 
 
 def parse_rupiah(value: object) -> float:
