@@ -156,7 +156,9 @@ def test_a_forum_that_chose_a_kelurahan_reads_no_hidden_denominator_in_the_share
     for ind_id, label in labels.items():
         den = columns(ind_id).denominator
         hidden = forum.hidden(forum.cells(whole, ind_id, share))[den]
-        for code in hidden.index[hidden.to_numpy()]:
+        # three kelurahan per indicator: the rule is per indicator (its denominator), and
+        # every hidden kelurahan (64 views, 20 s) only repeats it
+        for code in hidden.index[hidden.to_numpy()][:3]:
             chosen = scope(c, replace(few, kelurahan=(code,)))
             texts = {}
             for hide in (True, False):
