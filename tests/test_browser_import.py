@@ -12,6 +12,14 @@ from tests.conftest import DEMO_SEED
 ROWS = 400
 
 
+def shown_words(locator) -> str:  # noqa: ANN001
+    """The words a reader sees in an element: where ui.control_words set its own (English)
+    text to size 0, the Indonesian words drawn after it."""
+    return locator.evaluate(
+        "e => getComputedStyle(e).fontSize === '0px'"
+        " ? getComputedStyle(e, '::after').content.replace(/^\"|\"$/g, '') : e.textContent")
+
+
 def test_upload_and_import_a_register_in_the_browser(demo_db_url, tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -25,8 +33,13 @@ def test_upload_and_import_a_register_in_the_browser(demo_db_url, tmp_path):
         page, external = tracked_page(browser)
         page.goto(f"{url}/data", wait_until="domcontentloaded")
         page.get_by_label("Nama pengguna").fill("admin", timeout=60_000)
+        enter_hint = shown_words(page.locator('[data-testid="InputInstructions"] > span'))
         page.get_by_label("Kata sandi").fill("sandi-admin-1")
         page.get_by_role("button", name="Masuk").click()
+        dropzone = page.locator('[data-testid="stFileUploaderDropzone"]').first
+        upload_words = [shown_words(dropzone.locator(s)) for s in (
+            'button [data-testid="stMarkdownContainer"] p',
+            '[data-testid="stFileUploaderDropzoneInstructions"] span')]
         page.locator('input[type="file"]').first.set_input_files(str(files.register))
         period = page.get_by_label("Periode data (TTTT-BB)")
         period.wait_for(timeout=60_000)
@@ -49,3 +62,6 @@ def test_upload_and_import_a_register_in_the_browser(demo_db_url, tmp_path):
     assert shown["Diterima"] == str(snap["accepted"])
     assert shown["Dikarantina"] == str(snap["quarantined"])
     assert external == [], f"requests left the machine: {external[:5]}"
+    # Streamlit's own English words on these controls are shown in Indonesian
+    assert enter_hint == "Tekan Enter untuk mengirim"
+    assert upload_words == ["Pilih berkas", "Tarik berkas ke sini · paling besar 200 MB per berkas"]

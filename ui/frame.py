@@ -13,7 +13,7 @@ from geo import access, config, store
 from geo.accounts import User
 from geo.fmt import fmt_int
 from geo.maps import ensure_static_assets
-from ui import auth, context, data, filters
+from ui import auth, context, control_words, data, filters
 from ui.context import View
 
 # (script, title, icon); the first is the default page
@@ -98,6 +98,7 @@ def run_frame(page_path: str | None = None) -> None:
     if page_path is None:
         context.use_explicit_navigation()  # the deep-link fix: see ui.context
     ensure_static_assets()
+    st.html(control_words.stylesheet(st.get_option("server.maxUploadSize")))
     if _DEMO_WARNING in st.session_state:  # shown again after the start page's rerun
         st.warning(st.session_state[_DEMO_WARNING])
     build_demo_if_empty()
