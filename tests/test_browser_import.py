@@ -33,6 +33,9 @@ def test_upload_and_import_a_register_in_the_browser(demo_db_url, tmp_path):
         page, external = tracked_page(browser)
         page.goto(f"{url}/data", wait_until="domcontentloaded")
         page.get_by_label("Nama pengguna").fill("admin", timeout=60_000)
+        page.wait_for_function(  # the stylesheet arrives in the same run as the form
+            "() => [...document.querySelectorAll('style')]"
+            ".some(s => s.textContent.includes('stFileUploaderDropzone'))", timeout=30_000)
         enter_hint = shown_words(page.locator('[data-testid="InputInstructions"] > span'))
         page.get_by_label("Kata sandi").fill("sandi-admin-1")
         page.get_by_role("button", name="Masuk").click()
