@@ -119,12 +119,8 @@ def plan_import(source: object, mapping: dict[str, str] | None = None, *,
     fmt = detect_format(src, overrides, sheet)
     check_overrides(overrides, fmt.headers, src.name)
     cols = detect_mapping(fmt.headers, overrides)
-    sample = decoded(src, fmt, lambda: next(read_chunks(src, fmt, chunk_rows=SAMPLE_ROWS),
-                                            None))
-    if sample is not None:
-        sample = sample[~blank_rows(sample, fmt.headers)]
-    if sample is None or sample.empty:
-        raise no_rows(src.name)
+    # the columns first: a file that is no register at all is named as such, not by the
+    # first line its rows break on
     if "id_keluarga" not in cols.values():
         raise ImportFailed(
             f"{src.name}: kolom ID keluarga tidak ditemukan (dicari: "
@@ -135,6 +131,12 @@ def plan_import(source: object, mapping: dict[str, str] | None = None, *,
         raise ImportFailed(
             f"{src.name}: tidak ada kolom kode kelurahan, nama kelurahan atau koordinat, jadi "
             "rumah tangga tidak bisa ditautkan ke wilayah. Petakan kolomnya dengan --map.")
+    sample = decoded(src, fmt, lambda: next(read_chunks(src, fmt, chunk_rows=SAMPLE_ROWS),
+                                            None))
+    if sample is not None:
+        sample = sample[~blank_rows(sample, fmt.headers)]
+    if sample is None or sample.empty:
+        raise no_rows(src.name)
     lists = known_lists(profiles)
     forced = _forced_lists(code_list, lists)
     try:

@@ -350,6 +350,18 @@ def unknown_headers(folder: Path) -> Path:
     return write_csv(frame, folder / "register_kepala_asing.csv")
 
 
+def text_document(folder: Path) -> Path:
+    """A notes file chosen by mistake: one of its lines names two program columns (PKH,
+    PBI-JKN), so it passes for a header, and a line below it breaks as CSV (more fields than
+    any register row)."""
+    path = folder / "catatan.csv"
+    path.write_text("Catatan rapat\n\n- cakupan bantuan sosial (BPNT, PKH, PBI-JKN, KIP)\n"
+                    + "- peta, tabel, unduhan\n"
+                    + "Perintah: demo, impor, indikator, " + ", ".join(["lain"] * 40) + "\n",
+                    encoding="utf-8")
+    return path
+
+
 def big_file(folder: Path) -> Path:
     return write_csv(clean(), folder / "register_besar.csv")
 
@@ -468,6 +480,8 @@ def cases() -> list[Case]:
         Case("parquet", parquet_file, counts={"accepted": n, "linked_by_code": n}),
         Case("kode_pbdt_2015", pbdt_codes, counts={"accepted": n, "linked_by_code": n}),
         Case("kepala_kolom_asing", unknown_headers, fails=r"kolom ID keluarga tidak ditemukan"),
+        Case("dokumen_teks_bukan_register", text_document,
+             fails=r"catatan\.csv: kolom ID keluarga tidak ditemukan"),
         Case("kepala_kolom_asing_dipetakan", unknown_headers,
              kwargs={"mapping": {"NO URUT RUMAH TANGGA": "id_keluarga"}},
              counts={"accepted": n}),
