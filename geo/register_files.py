@@ -170,7 +170,8 @@ def _sniff_kind(src: Source, head: bytes) -> str:
     if b"\x00" in head[:8192]:
         raise ImportFailed(
             f"{src.name}: bukan berkas teks/CSV yang bisa dibaca (berisi data biner). "
-            "Pastikan berkasnya ekspor CSV, XLSX atau Parquet dari register.")
+            "Pastikan yang dipilih berkas ekspornya (CSV, XLSX atau Parquet), bukan gambar, "
+            "PDF atau dokumen lain.")
     if suffix in (".xlsx", ".xlsm") and head:
         raise ImportFailed(f"{src.name}: bernama .xlsx tetapi isinya bukan berkas Excel.")
     return "csv"

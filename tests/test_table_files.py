@@ -84,3 +84,23 @@ def test_a_windows_1252_byte_far_down_is_read_as_that_code_page(loaded, engine, 
     assert (counts["rows_read"], counts["accepted"]) == (len(before), len(before))
     stored = kind.stored(engine).astype(str)
     assert stored.apply(lambda c: c.str.startswith("Café ")).to_numpy().sum() == 1
+
+
+NOT_THIS_TABLE = {  # kind -> the refusal naming its missing columns
+    "rujukan": r"catatan\.csv: kolom wajib tidak ditemukan",
+    "titik": r"catatan\.csv: kolom lintang dan bujur tidak ditemukan",
+    "usulan": r"catatan\.csv: kolom wajib tidak ada",
+}
+
+
+def test_a_document_that_is_no_such_table_is_refused_for_its_columns(loaded, engine,
+                                                                     tmp_path):
+    """Notes chosen by mistake: one line passes for a header (it names two register columns)
+    and a line below it breaks as CSV. The refusal names the missing columns, not that line
+    (the register's own case is in tests/corpus.py, dokumen_teks_bukan_register)."""
+    kind, _, before = loaded
+    path = tmp_path / "catatan.csv"
+    path.write_text("Catatan rapat\n\n- cakupan bantuan sosial (BPNT, PKH, PBI-JKN, KIP)\n"
+                    "- peta, tabel, unduhan\nPerintah: demo, impor, " + ", ".join(["x"] * 40)
+                    + "\n", encoding="utf-8")
+    _refused(kind, engine, path, before, NOT_THIS_TABLE[kind.name])

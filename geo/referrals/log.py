@@ -60,7 +60,6 @@ def _read(src: Source) -> tuple[pd.DataFrame, dict[str, str]]:
                 "TANGGAL, NIK, KELURAHAN, KEBUTUHAN, STATUS). Pastikan baris kepala kolom ada."
             ) from err
         raise
-    frame = read_whole(src, fmt)
     headers: dict[str, str] = {}
     for h in fmt.headers:
         col = vocab.column_for(h)
@@ -77,6 +76,7 @@ def _read(src: Source) -> tuple[pd.DataFrame, dict[str, str]]:
             for c in missing)
         raise ImportFailed(f"{src.name}: kolom wajib tidak ditemukan: {wanted}. Kolom yang ada: "
                            f"{', '.join(fmt.headers)}.")
+    frame = read_whole(src, fmt)  # after the columns: a file that is no log is named as such
     data = frame.drop(columns=[c for c in frame.columns if str(c).startswith("_lebih_")])
     blank = data.drop(columns="_row").isna().all(axis=1)
     if blank.all():  # nothing replaces the log in force

@@ -58,7 +58,6 @@ def _number(value: object) -> float | None:
 def _table_rows(src: Source) -> tuple[pd.DataFrame, dict[str, str]]:
     overrides = {a: c for c, aliases in POINT_HEADERS.items() for a in (c, *aliases)}
     fmt = detect_format(src, overrides=overrides)
-    frame = read_whole(src, fmt)
     headers: dict[str, str] = {}
     index = {header_key(a): c for c, aliases in POINT_HEADERS.items() for a in (c, *aliases)}
     for h in fmt.headers:
@@ -68,6 +67,7 @@ def _table_rows(src: Source) -> tuple[pd.DataFrame, dict[str, str]]:
     if "lintang" not in headers or "bujur" not in headers:
         raise ImportFailed(f"{src.name}: kolom lintang dan bujur tidak ditemukan (dicari mis. "
                            "LATITUDE/LAT dan LONGITUDE/LON/LNG).")
+    frame = read_whole(src, fmt)  # after the columns: a file that is no list is named as such
     blank = frame.drop(columns="_row").isna().all(axis=1).to_numpy()
     frame = frame[~blank].reset_index(drop=True)
     out = pd.DataFrame({"_row": frame["_row"]})
