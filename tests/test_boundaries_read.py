@@ -144,8 +144,17 @@ def test_a_broken_file_is_explained_in_indonesian_without_gdal_english(engine, t
     with pytest.raises(BoundaryImportFailed) as info:
         import_boundaries(engine, path)
     text = str(info.value)
-    assert "rusak.gpkg tidak dapat dibaca sebagai data spasial" in text
+    assert text.startswith("rusak.gpkg tidak dapat dibaca sebagai data spasial")  # named once
     assert "not recognized" not in text and "supported" not in text
+
+
+def test_a_broken_file_inside_a_zip_is_named_with_the_zip(engine, tmp_path):
+    archive = tmp_path / "batas.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("kelurahan.gpkg", b"\x13\x37" * 2500)
+    with pytest.raises(BoundaryImportFailed, match=r"^batas\.zip: kelurahan\.gpkg tidak dapat "
+                                                   r"dibaca sebagai data spasial"):
+        import_boundaries(engine, archive)
 
 
 # ---------------------------------------------------------------- zip bomb (issue 20, finding 3)

@@ -135,7 +135,7 @@ def _opened(path: object) -> Iterator[tuple[list[tuple[Path, str]], str, str]]:
             except Exception as exc:  # noqa: BLE001 - any driver error means unreadable
                 log.warning("%s: %s tidak terbaca oleh GDAL: %s", name, file.name, exc)
                 raise BoundaryImportFailed(
-                    f"{name}: {file.name} tidak dapat dibaca sebagai data spasial (berkas rusak "
+                    f"{_inside(name, file)} tidak dapat dibaca sebagai data spasial (berkas rusak "
                     "atau bukan format yang disebut namanya). Periksa bahwa berkas lengkap "
                     "(untuk Shapefile: .shp, .shx, .dbf dan .prj bersama).") from exc
             for layer_name, geometry_type in layers:
@@ -143,6 +143,12 @@ def _opened(path: object) -> Iterator[tuple[list[tuple[Path, str]], str, str]]:
                     candidates.append((file, str(layer_name)))
         fmt = ", ".join(sorted({FORMATS[f.suffix.lower()] for f in files}))
         yield candidates, name, fmt
+
+
+def _inside(name: str, file: Path) -> str:
+    """The file named in a message: the upload's name, and the file inside it when the upload
+    is a .zip or a folder (``batas.zip: kelurahan.shp``)."""
+    return name if file.name == name else f"{name}: {file.name}"
 
 
 def _check_sidecars(shp: Path, name: str) -> None:
@@ -199,7 +205,7 @@ def read_boundary_file(path: object, layer: str | None = None
             except Exception as exc:  # noqa: BLE001
                 log.warning("%s: %s tidak terbaca: %s", name, file.name, exc)
                 raise BoundaryImportFailed(
-                    f"{name}: {file.name} tidak dapat dibaca sebagai data spasial (berkas rusak "
+                    f"{_inside(name, file)} tidak dapat dibaca sebagai data spasial (berkas rusak "
                     "atau terpotong). Ekspor ulang dari aplikasi GIS-nya.") from exc
         crs = next((f.crs for f in frames if f.crs is not None), None)
         frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=crs)
