@@ -43,6 +43,13 @@ def test_upload_and_import_a_register_in_the_browser(demo_db_url, tmp_path):
         upload_words = [shown_words(dropzone.locator(s)) for s in (
             'button [data-testid="stMarkdownContainer"] p',
             '[data-testid="stFileUploaderDropzoneInstructions"] span')]
+        letter = tmp_path / "surat.pdf"  # refused by the uploader itself: no Python sees it
+        letter.write_bytes(b"%PDF-1.4 surat")
+        page.locator('input[type="file"]').first.set_input_files(str(letter))
+        refused_chip = page.locator('[data-testid="stFileChip"][aria-invalid="true"]').first
+        refused_chip.wait_for(timeout=30_000)
+        refused_words = refused_chip.evaluate(
+            "e => getComputedStyle(e, '::after').content.replace(/^\"|\"$/g, '')")
         page.locator('input[type="file"]').first.set_input_files(str(files.register))
         period = page.get_by_label("Periode data (TTTT-BB)")
         period.wait_for(timeout=60_000)
@@ -68,3 +75,5 @@ def test_upload_and_import_a_register_in_the_browser(demo_db_url, tmp_path):
     # Streamlit's own English words on these controls are shown in Indonesian
     assert enter_hint == "Tekan Enter untuk mengirim"
     assert upload_words == ["Pilih berkas", "Tarik berkas ke sini · paling besar 200 MB per berkas"]
+    assert refused_words == ("Tidak diterima: jenis berkas bukan yang tertera di atas, atau lebih "
+                             "dari 200 MB")
