@@ -13,14 +13,14 @@ from geo.fmt import fmt_int
 CP1252_UNDEFINED = b"\x81\x8d\x8f\x90\x9d"
 EXAMPLES = 3  # distinct reasons quoted in the message of a file none of whose rows passed
 EXAMPLE_ROWS = 50  # the first rejected rows those reasons are taken from
+HEADER_ONLY = "hanya kepala kolom atau baris kosong"  # what a table file without rows holds
 
 
 class ImportFailed(Exception):
     """The file cannot be used at all; nothing was written. The message is Indonesian."""
 
 
-def no_rows(name: str, what: str = "register",
-            found: str = "hanya kepala kolom atau baris kosong") -> ImportFailed:
+def no_rows(name: str, what: str = "register", found: str = HEADER_ONLY) -> ImportFailed:
     """A file with its header and no data row (or only blank ones) is refused: an export that
     lost its rows never replaces the data in force. ``found``: what the file holds instead, in
     the file's own terms (a GeoJSON has features, not rows)."""

@@ -12,12 +12,14 @@ from tests.conftest import DEMO_SEED
 ROWS = 400
 
 
+AFTER = "getComputedStyle(e, '::after').content.replace(/^\"|\"$/g, '')"  # words drawn after e
+
+
 def shown_words(locator) -> str:  # noqa: ANN001
     """The words a reader sees in an element: where ui.control_words set its own (English)
     text to size 0, the Indonesian words drawn after it."""
-    return locator.evaluate(
-        "e => getComputedStyle(e).fontSize === '0px'"
-        " ? getComputedStyle(e, '::after').content.replace(/^\"|\"$/g, '') : e.textContent")
+    return locator.evaluate(f"e => getComputedStyle(e).fontSize === '0px' ? {AFTER} : "
+                            "e.textContent")
 
 
 def test_upload_and_import_a_register_in_the_browser(demo_db_url, tmp_path):
@@ -48,8 +50,7 @@ def test_upload_and_import_a_register_in_the_browser(demo_db_url, tmp_path):
         page.locator('input[type="file"]').first.set_input_files(str(letter))
         refused_chip = page.locator('[data-testid="stFileChip"][aria-invalid="true"]').first
         refused_chip.wait_for(timeout=30_000)
-        refused_words = refused_chip.evaluate(
-            "e => getComputedStyle(e, '::after').content.replace(/^\"|\"$/g, '')")
+        refused_words = refused_chip.evaluate(f"e => {AFTER}")
         page.locator('input[type="file"]').first.set_input_files(str(files.register))
         period = page.get_by_label("Periode data (TTTT-BB)")
         period.wait_for(timeout=60_000)

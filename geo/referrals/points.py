@@ -23,7 +23,13 @@ from geo import link
 from geo.referrals import vocab
 from geo.referrals.tables import ensure, service_points
 from geo.register_columns import HEADER_ALIASES, header_key
-from geo.register_errors import EXAMPLE_ROWS, ImportFailed, no_rows, nothing_accepted
+from geo.register_errors import (
+    EXAMPLE_ROWS,
+    HEADER_ONLY,
+    ImportFailed,
+    no_rows,
+    nothing_accepted,
+)
 from geo.register_files import Source, detect_format
 from geo.table_files import read_whole
 
@@ -126,8 +132,7 @@ def read_points(source: object, jenis: str | None = None, name: str | None = Non
     frame, headers = _geojson_rows(src) if is_json else _table_rows(src)
     if frame.empty:  # nothing replaces the points in force
         raise no_rows(src.name, "daftar titik layanan",
-                      "daftar \"features\" GeoJSON kosong" if is_json else
-                      "hanya kepala kolom atau baris kosong")
+                      "daftar \"features\" GeoJSON kosong" if is_json else HEADER_ONLY)
     good, bad = [], []
     for rec in frame.to_dict("records"):
         reasons = []
