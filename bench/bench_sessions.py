@@ -396,11 +396,15 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def start_server(port: int, db: Path, cache: Path, log: object) -> subprocess.Popen:
+def start_server(port: int, db: Path, cache: Path, log: object,
+                 options: list[str] = ()) -> subprocess.Popen:
+    """``options``: extra ``section.name=value`` settings over the project's config.toml."""
     env = {**os.environ, "PETA_DB_URL": f"sqlite:///{db}", "PETA_CACHE_DIR": str(cache)}
+    extra = [part for option in options for part in (f"--{option.split('=', 1)[0]}",
+                                                       option.split("=", 1)[1])]
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "true"],
+         "--server.port", str(port), "--browser.gatherUsageStats", "true", *extra],
         cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -530,6 +534,9 @@ def main() -> int:
                         help="mean seconds before each change (uniform 0–2×; default 0: none)")
     parser.add_argument("--timeout", type=float, default=600, help="per run, seconds")
     parser.add_argument("--port", type=int, default=None)
+    parser.add_argument("--server-option", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Streamlit setting over .streamlit/config.toml, e.g. "
+                        "runner.postScriptGC=true (repeatable)")
     args = parser.parse_args()
 
     from bench.bench_map import build
@@ -540,8 +547,9 @@ def main() -> int:
     log = tempfile.NamedTemporaryFile(prefix="bench_sessions-", suffix=".log", delete=False)
     print(f"server: streamlit run app.py, port {port}, PETA_DB_URL=sqlite:///{args.db}, "
           f"PETA_CACHE_DIR={cache}, log {log.name}; {os.cpu_count()} CPU, "
-          f"beban rata-rata {load_average()}", flush=True)
-    proc = start_server(port, args.db, cache, log)
+          f"beban rata-rata {load_average()}; opsi {' '.join(args.server_option) or '-'}",
+          flush=True)
+    proc = start_server(port, args.db, cache, log, args.server_option)
     try:
         return asyncio.run(_phases(proc.pid, port, args))
     finally:
