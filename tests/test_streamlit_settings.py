@@ -24,5 +24,11 @@ def test_no_full_garbage_collection_after_every_rerun():
     assert _setting("runner.postScriptGC") is False
 
 
+def test_no_source_files_are_watched():
+    """Each new session registered every loaded module with the watcher, and each run checked
+    them again: most of the server's time to open a session (bench/bench_sessions.py)."""
+    assert _setting("server.fileWatcherType") == "none"
+
+
 def test_no_usage_statistics_are_sent():
     assert _setting("browser.gatherUsageStats") is False
