@@ -396,12 +396,20 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def server_option(text: str) -> tuple[str, str]:
+    """``section.name=value`` (``--server-option``): a Streamlit setting for the server."""
+    key, sep, value = text.partition("=")
+    if not sep or key.count(".") != 1 or not all(key.split(".")) or not value:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected section.name=value, e.g. "
+                                         "runner.postScriptGC=true")
+    return key, value
+
+
 def start_server(port: int, db: Path, cache: Path, log: object,
-                 options: list[str] = ()) -> subprocess.Popen:
-    """``options``: extra ``section.name=value`` settings over the project's config.toml."""
+                 options: Sequence[tuple[str, str]] = ()) -> subprocess.Popen:
+    """``options``: Streamlit settings over the project's .streamlit/config.toml."""
     env = {**os.environ, "PETA_DB_URL": f"sqlite:///{db}", "PETA_CACHE_DIR": str(cache)}
-    extra = [part for option in options for part in (f"--{option.split('=', 1)[0]}",
-                                                       option.split("=", 1)[1])]
+    extra = [part for key, value in options for part in (f"--{key}", value)]
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "true", *extra],
@@ -535,6 +543,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=600, help="per run, seconds")
     parser.add_argument("--port", type=int, default=None)
     parser.add_argument("--server-option", action="append", default=[], metavar="KEY=VALUE",
+                        type=server_option,
                         help="a Streamlit setting over .streamlit/config.toml, e.g. "
                         "runner.postScriptGC=true (repeatable)")
     args = parser.parse_args()
@@ -547,7 +556,8 @@ def main() -> int:
     log = tempfile.NamedTemporaryFile(prefix="bench_sessions-", suffix=".log", delete=False)
     print(f"server: streamlit run app.py, port {port}, PETA_DB_URL=sqlite:///{args.db}, "
           f"PETA_CACHE_DIR={cache}, log {log.name}; {os.cpu_count()} CPU, "
-          f"beban rata-rata {load_average()}; opsi {' '.join(args.server_option) or '-'}",
+          f"beban rata-rata {load_average()}; opsi "
+          f"{' '.join(f'{k}={v}' for k, v in args.server_option) or '-'}",
           flush=True)
     proc = start_server(port, args.db, cache, log, args.server_option)
     try:

@@ -4,8 +4,10 @@ itself (a server and many sessions) is never run by pytest."""
 
 from __future__ import annotations
 
+import argparse
 import math
 
+import pytest
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.MultiSelect_pb2 import MultiSelect
@@ -22,6 +24,7 @@ from bench.bench_sessions import (
     expected_query,
     percentile,
     read_forward,
+    server_option,
     shown_query,
     widget_key,
 )
@@ -142,3 +145,12 @@ def test_a_filter_change_sends_the_slider_range_or_the_programs_label():
     cleared = change_state(("program", None), widgets)
     assert cleared.WhichOneof("value") == "string_array_value"
     assert list(cleared.string_array_value.data) == []
+
+
+def test_a_server_option_is_a_streamlit_setting_or_refused_by_name():
+    assert server_option("runner.postScriptGC=true") == ("runner.postScriptGC", "true")
+    assert server_option("server.fileWatcherType=auto") == ("server.fileWatcherType", "auto")
+    for bad in ("runner.postScriptGC", "postScriptGC=true", "runner.=true", "a.b.c=1",
+                "runner.postScriptGC="):
+        with pytest.raises(argparse.ArgumentTypeError, match="section.name=value"):
+            server_option(bad)
