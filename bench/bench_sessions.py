@@ -26,6 +26,12 @@ phases through ``/proc/<pid>/clear_refs``), the CPU this client used, and the CP
 process on the machine used meanwhile (``/proc/stat``), with the load average: the machine is
 shared.
 
+That setting is not the app's (``.streamlit/config.toml`` has it off) and costs the server CPU:
+Streamlit then records every ``st`` call of every run. At 20 sessions, 0,144 CPU-s per run with
+it against 0,102 without (a filter change p50 2,8 s against 1,8 s). For the figures a deployed
+server gives, add ``--server-option browser.gatherUsageStats=false``; the server's script time
+is then not reported.
+
 Phases, in one run, on the same server: warm-up (one session, its first run fills the caches),
 baseline (one session alone doing the same K changes, ``--baseline-repeat`` times in a row),
 then N concurrent sessions for each N of ``--sessions``, all connecting at once with no think
