@@ -24,13 +24,9 @@ the server only adds the message to what it sends this client). Also reported: t
 seconds (``/proc/<pid>/stat``) per script run, its peak RSS per phase (``VmHWM``, reset between
 phases through ``/proc/<pid>/clear_refs``), the CPU this client used, and the CPU every other
 process on the machine used meanwhile (``/proc/stat``), with the load average: the machine is
-shared.
-
-That setting is not the app's (``.streamlit/config.toml`` has it off) and costs the server CPU:
-Streamlit then records every ``st`` call of every run. At 20 sessions, 0,144 CPU-s per run with
-it against 0,102 without (a filter change p50 2,8 s against 1,8 s). For the figures a deployed
-server gives, add ``--server-option browser.gatherUsageStats=false``; the server's script time
-is then not reported.
+shared. That setting is not the app's and costs CPU (each ``st`` call recorded; at 20 sessions
+0,144 CPU-s per run against 0,102): as deployed, ``--server-option
+browser.gatherUsageStats=false`` (without the script time).
 
 Phases, in one run, on the same server: warm-up (one session, its first run fills the caches),
 baseline (one session alone doing the same K changes, ``--baseline-repeat`` times in a row),
@@ -403,11 +399,10 @@ def load_average() -> str:
 
 
 def server_option(text: str) -> tuple[str, str]:
-    """``section.name=value`` (``--server-option``): a Streamlit setting for the server."""
-    key, sep, value = text.partition("=")
-    if not sep or key.count(".") != 1 or not all(key.split(".")) or not value:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected section.name=value, e.g. "
-                                         "runner.postScriptGC=true")
+    """``--server-option section.name=value``: a Streamlit setting for the server."""
+    key, _, value = text.partition("=")
+    if key.count(".") != 1 or not all(key.split(".")) or not value:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected section.name=value")
     return key, value
 
 
@@ -549,9 +544,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=600, help="per run, seconds")
     parser.add_argument("--port", type=int, default=None)
     parser.add_argument("--server-option", action="append", default=[], metavar="KEY=VALUE",
-                        type=server_option,
-                        help="a Streamlit setting over .streamlit/config.toml, e.g. "
-                        "runner.postScriptGC=true (repeatable)")
+                        type=server_option, help="a Streamlit setting over the project's "
+                        "config, e.g. runner.postScriptGC=true (repeatable)")
     args = parser.parse_args()
 
     from bench.bench_map import build

@@ -16,7 +16,13 @@ def engine() -> Engine:
     return store.get_engine()
 
 
-@st.cache_data(ttl=15, show_spinner=False)
+# how long a running app may take to see data imported from the command line: the cheap
+# fingerprints of what is stored (data_version, the referral log's and service points' stamps)
+# are kept this long, so a filter change asks the database nothing
+FINGERPRINT_TTL_S = 15
+
+
+@st.cache_data(ttl=FINGERPRINT_TTL_S, show_spinner=False)
 def data_version() -> tuple:
     """A cheap fingerprint of what is stored; caches below are keyed on it. Imports done in the
     app clear the caches at once; the TTL catches imports from the command line."""

@@ -14,7 +14,7 @@ from geo.register_errors import ImportFailed
 from ui import auth, data
 
 
-@st.cache_data(ttl=15, show_spinner=False)
+@st.cache_data(ttl=data.FINGERPRINT_TTL_S, show_spinner=False)
 def log_stamp() -> str | None:
     """When the log in force was imported (part of the cache keys; None: no log). Cached as
     :func:`ui.data.data_version` is: an import in the app clears it at once, the TTL catches
@@ -52,7 +52,7 @@ def stored_points(version: tuple, stamp: str) -> pd.DataFrame:
     return points.load_points(data.engine())
 
 
-@st.cache_data(ttl=15, show_spinner=False)
+@st.cache_data(ttl=data.FINGERPRINT_TTL_S, show_spinner=False)
 def points_stamp() -> str:
     """How many service points are stored, and the newest: part of the points' cache keys.
     Cached as :func:`log_stamp` is."""
