@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from geo import register_files
 from geo.register_errors import ImportFailed
+from tests.corpus import text_document
 from tests.table_fixtures import KINDS, Kind
 
 
@@ -99,8 +100,4 @@ def test_a_document_that_is_no_such_table_is_refused_for_its_columns(loaded, eng
     and a line below it breaks as CSV. The refusal names the missing columns, not that line
     (the register's own case is in tests/corpus.py, dokumen_teks_bukan_register)."""
     kind, _, before = loaded
-    path = tmp_path / "catatan.csv"
-    path.write_text("Catatan rapat\n\n- cakupan bantuan sosial (BPNT, PKH, PBI-JKN, KIP)\n"
-                    "- peta, tabel, unduhan\nPerintah: demo, impor, " + ", ".join(["x"] * 40)
-                    + "\n", encoding="utf-8")
-    _refused(kind, engine, path, before, NOT_THIS_TABLE[kind.name])
+    _refused(kind, engine, text_document(tmp_path), before, NOT_THIS_TABLE[kind.name])
